@@ -1,0 +1,31 @@
+#pragma once
+// Incremental SHA-256 over OpenSSL's EVP interface (uses SHA extensions where the CPU has them).
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct evp_md_ctx_st;
+
+namespace curcrunch {
+
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(Sha256&&) noexcept;
+    Sha256& operator=(Sha256&&) noexcept;
+    void update(const void* data, size_t n);
+    void update(std::string_view s) { update(s.data(), s.size()); }
+    std::string hex_digest();  // finishes the hash; the object must not be updated afterwards
+
+    static std::string of(std::string_view s);
+    static std::string of_file(const std::string& path);
+
+private:
+    struct Free {
+        void operator()(evp_md_ctx_st* c) const noexcept;
+    };
+    std::unique_ptr<evp_md_ctx_st, Free> ctx_;
+};
+
+}  // namespace curcrunch

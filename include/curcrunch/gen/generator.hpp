@@ -1,0 +1,44 @@
+#pragma once
+// Deterministic synthetic CUR data: several payers and linked accounts, ~30 services with
+// realistic usage types, regions and operations, hourly (or daily) rows, Usage, DiscountedUsage,
+// SavingsPlanCoveredUsage, RIFee, SavingsPlanRecurringFee, Tax, Credit and Refund line items,
+// tags, seasonal trends and a few spikes. The same seed gives the same rows in every dialect,
+// so rollups of the three dialects must be identical.
+#include <cstdint>
+#include <string>
+
+#include "curcrunch/core/calendar.hpp"
+
+namespace curcrunch::gen {
+
+enum class OutDialect { legacy, cur2, focus };
+
+struct GenOptions {
+    OutDialect dialect = OutDialect::legacy;
+    Period start = 202401;
+    int months = 12;
+    uint64_t seed = 1;
+    int payers = 2;
+    int accounts_per_payer = 3;
+    int resources_per_account = 12;  // hourly series per account
+    bool hourly = true;
+    uint64_t target_bytes = 0;       // > 0: choose resources_per_account to reach about this size
+    bool gzip = false;
+    int gzip_level = 6;
+    // Output: a single file, or (layout = true) a directory in the S3 layout with a manifest
+    // per month (legacy: <report>/<yyyymmdd-yyyymmdd>/..., cur2: <export>/data|metadata/...).
+    std::string out;
+    bool layout = false;
+    std::string report_name = "curcrunch-sample";
+};
+
+struct GenStats {
+    uint64_t rows = 0;
+    uint64_t bytes = 0;  // uncompressed
+    int files = 0;
+};
+
+GenStats generate(const GenOptions& opts);
+bool parse_out_dialect(const std::string& s, OutDialect& out);
+
+}  // namespace curcrunch::gen

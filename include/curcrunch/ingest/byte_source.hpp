@@ -1,0 +1,50 @@
+#pragma once
+// Byte sources deliver the decompressed bytes of one logical CSV stream into caller-owned,
+// reused buffers: nothing here allocates per read. Compression is detected from content (magic
+// bytes), never from the file name alone. Each source also hashes the raw bytes it reads from
+// disk, so the ingest record's sha256 costs no second pass over the file.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace curcrunch::ingest {
+
+enum class Compression { none, gzip, zip };
+const char* compression_name(Compression c);
+
+class ByteSource {
+public:
+    virtual ~ByteSource() = default;
+    // Fills up to `cap` bytes; returns 0 only at the end of the stream. Throws Error(input) on
+    // corrupt or truncated data, naming the file.
+    virtual size_t read(char* dst, size_t cap) = 0;
+    // Raw bytes consumed from disk so far (for progress).
+    virtual uint64_t raw_bytes_read() const = 0;
+};
+
+// A logical CSV stream inside one file: the file itself, or one member of a zip archive.
+struct InputStreamInfo {
+    std::string path;         // file on disk
+    std::string member;       // zip member name, empty otherwise
+    std::string display_name() const { return member.empty() ? path : path + ":" + member; }
+};
+
+// One input file opened for reading. For zip archives next_stream() steps through the CSV
+// members; plain and gzip files have exactly one stream. sha256() is the hash of the whole file
+// on disk and is complete once every stream was read to its end.
+class InputFile {
+public:
+    static std::unique_ptr<InputFile> open(const std::string& path, bool prefer_zlib = false);
+    virtual ~InputFile() = default;
+    virtual Compression compression() const = 0;
+    // Advances to the next stream; false when there is none. Must be called once before reading.
+    virtual bool next_stream(InputStreamInfo& info) = 0;
+    virtual ByteSource& source() = 0;
+    virtual std::string sha256() = 0;
+    virtual uint64_t file_size() const = 0;
+};
+
+Compression detect_compression(const unsigned char* head, size_t n);
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,62 @@
+#pragma once
+// The ingest engine: files -> exact rollups in memory. Per file stream a TBB pipeline runs
+//   read+decompress (serial) -> split at record boundaries (serial, quote aware)
+//   -> scan + decode + aggregate (parallel, thread-local rollups)
+// and several files run in parallel lanes. Memory is bounded by lanes x tokens x block size plus
+// the rollups, independent of input size. Nothing here touches the store: an ingest either
+// produces a complete result or throws, so a failure can never leave a period half written.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/ingest/csv_format.hpp"
+#include "curcrunch/ingest/input_plan.hpp"
+#include "curcrunch/ingest/rollup.hpp"
+
+namespace curcrunch::ingest {
+
+struct IngestOptions {
+    CsvOverrides csv;
+    bool skip_bad_rows = false;  // --on-error=skip
+    size_t max_error_samples = 100;
+    int threads = 0;             // 0: all cores
+    size_t block_size = 4u << 20;
+    bool prefer_zlib = false;
+    bool progress = false;
+};
+
+struct SourceReport {
+    std::string path;
+    std::string member;        // zip member, if any
+    std::string sha256;        // of the file on disk
+    std::string dialect;
+    std::string compression;
+    std::string manifest;
+    std::string assembly_id;
+    Period period = 0;         // manifest period (0: from rows)
+    uint64_t file_bytes = 0;
+    uint64_t bytes = 0;        // decompressed bytes
+    uint64_t rows = 0;
+    uint64_t skipped = 0;
+};
+
+struct RowProblem {
+    std::string source;
+    uint64_t line = 0;
+    std::string column;
+    std::string message;
+    std::string text() const;  // "file:line: column 'x': message"
+};
+
+struct IngestResult {
+    Rollup rollup;
+    std::vector<SourceReport> sources;
+    std::vector<RowProblem> problems;  // first max_error_samples skipped rows
+    uint64_t rows = 0, skipped = 0, bytes = 0, raw_bytes = 0;
+    double seconds = 0;
+};
+
+IngestResult run_ingest(const std::vector<InputUnit>& units, const IngestOptions& opts);
+
+}  // namespace curcrunch::ingest

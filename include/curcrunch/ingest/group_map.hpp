@@ -1,0 +1,61 @@
+#pragma once
+// Open-addressing hash map for aggregation. Keys are trivially copyable structs of integer ids
+// without padding (hashed and compared bytewise); entries live in insertion order in a vector,
+// so iteration is cache friendly and deterministic for one insertion sequence.
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "curcrunch/core/hash.hpp"
+
+namespace curcrunch::ingest {
+
+template <class Key, class Value>
+class GroupMap {
+    static_assert(std::is_trivially_copyable_v<Key>);
+    static_assert(std::has_unique_object_representations_v<Key>, "key must have no padding");
+
+public:
+    struct Entry {
+        Key key;
+        Value value;
+    };
+    GroupMap() : slots_(256, 0), mask_(255) {}
+
+    Value& operator[](const Key& k) {
+        const uint64_t h = hash_bytes(&k, sizeof(Key));
+        size_t i = h & mask_;
+        for (;;) {
+            uint32_t s = slots_[i];
+            if (s == 0) break;
+            Entry& e = entries_[s - 1];
+            if (std::memcmp(&e.key, &k, sizeof(Key)) == 0) return e.value;
+            i = (i + 1) & mask_;
+        }
+        entries_.push_back(Entry{k, Value{}});
+        slots_[i] = static_cast<uint32_t>(entries_.size());
+        if (entries_.size() * 2 > slots_.size()) rehash();
+        return entries_.back().value;
+    }
+    const std::vector<Entry>& entries() const { return entries_; }
+    size_t size() const { return entries_.size(); }
+
+private:
+    void rehash() {
+        std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+        size_t mask = bigger.size() - 1;
+        for (size_t n = 0; n < entries_.size(); ++n) {
+            size_t i = hash_bytes(&entries_[n].key, sizeof(Key)) & mask;
+            while (bigger[i] != 0) i = (i + 1) & mask;
+            bigger[i] = static_cast<uint32_t>(n + 1);
+        }
+        slots_.swap(bigger);
+        mask_ = mask;
+    }
+    std::vector<uint32_t> slots_;  // 0 = empty, else entry index + 1
+    size_t mask_;
+    std::vector<Entry> entries_;
+};
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,88 @@
+#pragma once
+// One internal schema for three export dialects (reference: cur-formats.md §5). A file's header
+// is resolved by name into "slots": the columns the rollups need. Columns absent from a file are
+// normal (the legacy schema drifts month to month) and read as null; only a cost column and a
+// usage-start column are required.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "curcrunch/ingest/csv_format.hpp"
+
+namespace curcrunch::ingest {
+
+enum class Dialect : uint8_t { legacy, snake, cur2, focus10, focus12 };
+const char* dialect_name(Dialect d);
+
+enum Slot : int16_t {
+    kPayer,
+    kUsageAccount,
+    kBillingPeriodStart,
+    kUsageStart,
+    kProductCode,
+    kProductName,
+    kUsageType,
+    kOperation,
+    kRegion,
+    kLineItemType,
+    kPricingTerm,
+    kCurrency,
+    kDescription,
+    kUnit,
+    kUnblendedCost,
+    kBlendedCost,
+    kNetUnblendedCost,
+    kUsageAmount,
+    kPublicOnDemandCost,
+    kRiEffectiveCost,
+    kSpEffectiveCost,
+    kRiUnusedAmortizedFee,
+    kRiUnusedRecurringFee,
+    kSpTotalCommitment,
+    kSpUsedCommitment,
+    kReservationArn,
+    kFocusEffectiveCost,
+    kChargeCategory,
+    kChargeClass,
+    kCommitmentType,
+    kCommitmentStatus,
+    kPricingCategory,
+    kTagsJson,     // CUR 2.0 resource_tags / FOCUS Tags: a JSON object in one field
+    kProductJson,  // CUR 2.0 product map (product_name, region when not promoted)
+    kFixedSlots,   // tag columns follow: slot kFixedSlots + i is tag_keys[i]
+};
+const char* slot_name(Slot s);
+
+// The parsed header of one file and what each column means.
+struct Schema {
+    Dialect dialect = Dialect::legacy;
+    CsvFormat format;
+    std::vector<std::string> columns;      // header names as written
+    std::vector<int16_t> slot_of_column;   // per column: slot or -1
+    std::vector<int32_t> column_of_slot;   // per slot: column index or -1
+    std::vector<std::string> tag_keys;     // normalized key of tag slot kFixedSlots + i
+    size_t header_bytes = 0;               // bytes of BOM + header record incl. its newline
+    uint64_t header_lines = 1;             // physical lines the header record spans
+
+    size_t slot_count() const { return column_of_slot.size(); }
+    bool has(int slot) const { return column_of_slot[static_cast<size_t>(slot)] >= 0; }
+    std::string column_name(int slot) const;
+};
+
+// Parses the first record of `head` (which must contain it whole) and resolves the dialect.
+// Throws Error(input) naming `source` for unknown dialects, missing required columns, a
+// malformed header, or an empty stream.
+Schema resolve_schema(std::string_view head, const CsvOverrides& overrides,
+                      const std::string& source);
+
+// Splits one CSV record (the header) honouring quotes; returns bytes consumed incl. newline,
+// or 0 when the record is not complete within `text`.
+size_t split_record(std::string_view text, char delimiter, bool quoting,
+                    std::vector<std::string>& fields, uint64_t* lines = nullptr);
+
+// "resourceTags/user:CostCenter", "resource_tags_user_cost_center" and the CUR 2.0 map key
+// "user_cost_center" all become "cost_center"; AWS-generated tags keep an "aws_" prefix.
+std::string normalize_tag_key(std::string_view raw);
+
+}  // namespace curcrunch::ingest

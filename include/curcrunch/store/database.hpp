@@ -1,0 +1,81 @@
+#pragma once
+// RAII wrappers for SQLite handles. Every failure throws Error(store) with SQLite's message and
+// the database path.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "curcrunch/core/money.hpp"
+
+namespace curcrunch::store {
+
+class Statement;
+
+class Database {
+public:
+    enum class Mode { read_write_create, read_only };
+    Database(const std::string& path, Mode mode);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void exec(const std::string& sql);
+    Statement prepare(std::string_view sql);
+    sqlite3* handle() const { return db_; }
+    const std::string& path() const { return path_; }
+    int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+    [[noreturn]] void fail(const std::string& what) const;
+
+private:
+    sqlite3* db_ = nullptr;
+    std::string path_;
+};
+
+class Statement {
+public:
+    Statement(Database& db, sqlite3_stmt* st) : db_(&db), st_(st) {}
+    ~Statement() { sqlite3_finalize(st_); }
+    Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int i, std::string_view v);
+    Statement& bind(int i, int64_t v);
+    Statement& bind_null(int i);
+    Statement& bind_double(int i, double v);  // durations and ratios only, never money
+    // Amounts are stored as integers in 10^-kScale units; values beyond 64 bits as the same
+    // integer in text (see store/schema.cpp).
+    Statement& bind_amount(int i, Amount v);
+    bool step();  // true while a row is available
+    void run() {
+        while (step()) {
+        }
+    }
+    void reset();
+
+    int64_t column_int(int i) const { return sqlite3_column_int64(st_, i); }
+    double column_double(int i) const { return sqlite3_column_double(st_, i); }
+    std::string column_text(int i) const;
+    Amount column_amount(int i) const;
+    bool column_is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+
+private:
+    Database* db_;
+    sqlite3_stmt* st_;
+};
+
+// One transaction; rolls back unless commit() was called.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    void commit();
+
+private:
+    Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace curcrunch::store

@@ -1,0 +1,351 @@
+// The CLI: parse options, call the library, format results. No logic of its own beyond that.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "curcrunch/cli/args.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
+#include "curcrunch/gen/generator.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/store/query.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::cli {
+namespace {
+
+const char* kUsage =
+    "usage: curcrunch <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  ingest PATH...     read CUR / CUR 2.0 / FOCUS exports into the store\n"
+    "  summary            print cost rollups from the store\n"
+    "  periods            list the billing periods in the store and their ingests\n"
+    "  gen                write synthetic CUR data\n"
+    "  version            print the version\n"
+    "  help               this text (see also man curcrunch)\n"
+    "\n"
+    "exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input (store unchanged),\n"
+    "            4 store error\n";
+
+std::string db_path(const Args& a) {
+    if (auto v = a.get("db")) return *v;
+    if (const char* e = std::getenv("CURCRUNCH_DB"); e && *e) return e;
+    return "curcrunch.db";
+}
+
+int parse_int(const std::string& opt, const std::string& v, int lo, int hi) {
+    char* end = nullptr;
+    long x = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || x < lo || x > hi)
+        throw_usage("--" + opt + ": expected an integer in " + std::to_string(lo) + ".." +
+                    std::to_string(hi) + ", got '" + v + "'");
+    return static_cast<int>(x);
+}
+
+uint64_t parse_size(const std::string& opt, const std::string& v) {
+    char* end = nullptr;
+    double x = std::strtod(v.c_str(), &end);
+    std::string suffix = end ? end : "";
+    double mult = suffix.empty() || suffix == "B" ? 1
+                  : suffix == "K" || suffix == "KB" ? 1e3
+                  : suffix == "M" || suffix == "MB" ? 1e6
+                  : suffix == "G" || suffix == "GB" ? 1e9 : -1;
+    if (v.empty() || mult < 0 || x < 0) throw_usage("--" + opt + ": expected a size like 500M or 2G, got '" + v + "'");
+    return static_cast<uint64_t>(x * mult);
+}
+
+int parse_char(const std::string& opt, const std::string& v) {
+    if (v.size() == 1) return static_cast<unsigned char>(v[0]);
+    if (v == "\\t" || v == "tab") return '\t';
+    if (v == "\\x01" || v == "^A") return 1;
+    throw_usage("--" + opt + ": expected one character, \\t or \\x01, got '" + v + "'");
+}
+
+Day parse_day_opt(const std::string& opt, const std::string& v) {
+    Day d;
+    if (v.size() != 10 || !parse_utc_day(v, d)) throw_usage("--" + opt + ": expected YYYY-MM-DD, got '" + v + "'");
+    return d;
+}
+
+// ------------------------------------------------------------------------------ ingest
+int cmd_ingest(int argc, char** argv) {
+    Args a(argc, argv, 2, {"no-progress", "quiet", "zlib"},
+           {"db", "on-error", "delimiter", "null", "quote", "threads"});
+    if (a.positional().empty()) throw_usage("ingest: give at least one file or directory");
+    ingest::IngestOptions o;
+    std::string on_error = a.get("on-error").value_or("fail");
+    if (on_error != "fail" && on_error != "skip") throw_usage("--on-error: expected fail or skip, got '" + on_error + "'");
+    o.skip_bad_rows = on_error == "skip";
+    if (auto v = a.get("delimiter")) o.csv.delimiter = parse_char("delimiter", *v);
+    if (auto v = a.get("null")) {
+        o.csv.has_null_token = true;
+        o.csv.null_token = *v;
+    }
+    if (auto v = a.get("quote")) {
+        if (*v != "on" && *v != "off") throw_usage("--quote: expected on or off");
+        o.csv.quoting = *v == "on";
+    }
+    if (auto v = a.get("threads")) o.threads = parse_int("threads", *v, 1, 1024);
+    o.prefer_zlib = a.flag("zlib");
+    o.progress = !a.flag("no-progress") && !a.flag("quiet");
+    const bool quiet = a.flag("quiet");
+
+    // Open (and migrate) the store first: a store problem should stop us before the work.
+    auto store = store::Store::open(db_path(a));
+    const std::string started = store::now_utc_iso();
+    auto units = ingest::plan_inputs(a.positional());
+    ingest::IngestResult r = ingest::run_ingest(units, o);
+    if (r.rows == 0 && r.skipped == 0) {
+        log::warn("no data rows found; the store was not changed");
+        return 0;
+    }
+    int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
+    if (!quiet) {
+        std::printf("%-60s %-11s %-6s %12s %9s\n", "source", "dialect", "comp", "rows", "skipped");
+        for (const auto& s : r.sources) {
+            std::string name = s.member.empty() ? s.path : s.path + ":" + s.member;
+            if (name.size() > 60) name = std::string("...").append(name, name.size() - 57, 57);
+            std::printf("%-60s %-11s %-6s %12llu %9llu\n", name.c_str(), s.dialect.c_str(),
+                        s.compression.c_str(), static_cast<unsigned long long>(s.rows),
+                        static_cast<unsigned long long>(s.skipped));
+        }
+        std::string periods;
+        std::set<Period> ps;
+        for (const auto& e : r.rollup.cost.entries()) ps.insert(e.key.period);
+        for (Period p : ps) periods.append(periods.empty() ? "" : " ").append(format_period(p));
+        double mb = static_cast<double>(r.bytes) / 1e6;
+        std::printf("ingest %lld: %llu rows from %zu stream(s), %.1f MB in %.2f s (%.0f MB/s, %.0f rows/s); "
+                    "periods replaced: %s\n",
+                    static_cast<long long>(id), static_cast<unsigned long long>(r.rows), r.sources.size(), mb,
+                    r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
+                    r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, periods.c_str());
+    }
+    if (r.skipped > 0) {
+        log::warn(std::to_string(r.skipped) + " bad row(s) skipped (--on-error=skip); recorded in ingest " +
+                  std::to_string(id) + ". First:");
+        for (size_t i = 0; i < r.problems.size() && i < 5; ++i) log::warn("  " + r.problems[i].text());
+    }
+    return 0;
+}
+
+// ------------------------------------------------------------------------------ summary
+std::string json_str(const std::string& s) {
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\', o += c;
+        else if (static_cast<unsigned char>(c) < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            o += b;
+        } else o += c;
+    }
+    return o + "\"";
+}
+
+std::string csv_str(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"') o += '"';
+        o += c;
+    }
+    return o + "\"";
+}
+
+int cmd_summary(int argc, char** argv) {
+    Args a(argc, argv, 2, {},
+           {"db", "from", "to", "preset", "by", "granularity", "account", "service", "region",
+            "min-cost", "sort", "limit", "format", "measure", "as-of"});
+    store::Query q;
+    Day today = a.get("as-of") ? parse_day_opt("as-of", *a.get("as-of")) : today_utc();
+    if (auto p = a.get("preset")) {
+        if (a.get("from") || a.get("to")) throw_usage("--preset cannot be combined with --from/--to");
+        auto r = store::resolve_preset(*p, today);
+        if (!r) throw_usage("--preset: unknown preset '" + *p + "' (last-7-days, last-30-days, month-to-date, last-12-months, year)");
+        q.from = r->from;
+        q.to = r->to;
+    }
+    if (auto v = a.get("from")) q.from = parse_day_opt("from", *v);
+    if (auto v = a.get("to")) q.to = parse_day_opt("to", *v);
+    if (q.from && q.to && *q.from > *q.to) throw_usage("--from is after --to");
+    if (auto v = a.get("by")) {
+        auto d = store::parse_dimension(*v);
+        if (!d) throw_usage("--by: expected service, account, payer, region, usage-type, line-item-type, operation or none; got '" + *v + "'");
+        q.by = *d;
+    }
+    if (auto v = a.get("granularity")) {
+        auto g = store::parse_grain(*v);
+        if (!g) throw_usage("--granularity: expected day, week, month, year or total; got '" + *v + "'");
+        q.grain = *g;
+    }
+    if (auto v = a.get("measure")) {
+        auto m = store::parse_measure(*v);
+        if (!m) throw_usage("--measure: expected unblended, net, amortized, blended or on-demand; got '" + *v + "'");
+        q.measure = *m;
+    }
+    q.accounts = a.all("account");
+    q.services = a.all("service");
+    q.regions = a.all("region");
+    if (auto v = a.get("min-cost")) {
+        Amount m;
+        auto st = parse_amount(*v, m);
+        if ((st != ParseStatus::ok && st != ParseStatus::rounded) || m < 0)
+            throw_usage("--min-cost: expected a non-negative amount, got '" + *v + "'");
+        q.min_cost = m;
+    }
+    if (auto v = a.get("sort")) {
+        if (*v == "cost") q.sort = store::SortOrder::cost_desc;
+        else if (*v == "key") q.sort = store::SortOrder::key_asc;
+        else if (*v == "time") q.sort = store::SortOrder::time_then_cost;
+        else throw_usage("--sort: expected time, cost or key; got '" + *v + "'");
+    }
+    if (auto v = a.get("limit")) q.limit = static_cast<size_t>(parse_int("limit", *v, 1, 100000000));
+    std::string format = a.get("format").value_or("table");
+    if (format != "table" && format != "csv" && format != "json") throw_usage("--format: expected table, csv or json");
+
+    auto store = store::Store::open(db_path(a), true);
+    auto rows = store::run_query(store->db(), q);
+    const bool has_bucket = q.grain != store::Grain::total;
+    const bool has_key = q.by != store::Dimension::none;
+    Amount total = 0, total_amort = 0;
+    for (const auto& r : rows) {
+        total += r.measure(q.measure);
+        total_amort += r.amortized;
+    }
+    if (format == "json") {
+        std::printf("{\"granularity\":\"%s\",\"by\":\"%s\",\"measure\":\"%s\",\"rows\":[", store::grain_name(q.grain),
+                    store::dimension_name(q.by), store::measure_name(q.measure));
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const auto& r = rows[i];
+            std::printf("%s{\"bucket\":%s,\"key\":%s,\"label\":%s,\"unblended\":\"%s\",\"net_unblended\":\"%s\","
+                        "\"amortized\":\"%s\",\"blended\":\"%s\",\"public_on_demand\":\"%s\",\"usage\":\"%s\",\"row_count\":%lld}",
+                        i ? "," : "", json_str(r.bucket).c_str(), json_str(r.key).c_str(), json_str(r.label).c_str(),
+                        to_plain_string(r.unblended).c_str(), to_plain_string(r.net_unblended).c_str(),
+                        to_plain_string(r.amortized).c_str(), to_plain_string(r.blended).c_str(),
+                        to_plain_string(r.public_on_demand).c_str(), to_plain_string(r.usage).c_str(),
+                        static_cast<long long>(r.rows));
+        }
+        std::printf("],\"total\":\"%s\"}\n", to_plain_string(total).c_str());
+        return 0;
+    }
+    if (format == "csv") {
+        std::printf("bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,row_count\n");
+        for (const auto& r : rows)
+            std::printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%lld\n", csv_str(r.bucket).c_str(), csv_str(r.key).c_str(),
+                        csv_str(r.label).c_str(), to_plain_string(r.unblended).c_str(),
+                        to_plain_string(r.net_unblended).c_str(), to_plain_string(r.amortized).c_str(),
+                        to_plain_string(r.blended).c_str(), to_plain_string(r.public_on_demand).c_str(),
+                        to_plain_string(r.usage).c_str(), static_cast<long long>(r.rows));
+        return 0;
+    }
+    // Table.
+    const char* mname = store::measure_name(q.measure);
+    std::ostringstream out;
+    char line[512];
+    if (has_bucket) out << (std::snprintf(line, sizeof line, "%-10s ", "period"), line);
+    if (has_key) out << (std::snprintf(line, sizeof line, "%-24s %-40s ", store::dimension_name(q.by), "name"), line);
+    std::snprintf(line, sizeof line, "%16s %16s %11s\n", mname, "amortized", "rows");
+    out << line;
+    for (const auto& r : rows) {
+        if (has_bucket) out << (std::snprintf(line, sizeof line, "%-10s ", r.bucket.c_str()), line);
+        if (has_key) {
+            std::string label = r.label == r.key ? "" : r.label;
+            if (label.size() > 40) label = label.substr(0, 37) + "...";
+            std::string key = r.key.empty() ? "(none)" : r.key;
+            if (key.size() > 24) key = key.substr(0, 21) + "...";
+            out << (std::snprintf(line, sizeof line, "%-24s %-40s ", key.c_str(), label.c_str()), line);
+        }
+        std::snprintf(line, sizeof line, "%16s %16s %11lld\n", format_money(r.measure(q.measure)).c_str(),
+                      format_money(r.amortized).c_str(), static_cast<long long>(r.rows));
+        out << line;
+    }
+    int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
+    std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, "total", format_money(total).c_str(),
+                  format_money(total_amort).c_str());
+    out << line;
+    std::fputs(out.str().c_str(), stdout);
+    return 0;
+}
+
+// ------------------------------------------------------------------------------ periods
+int cmd_periods(int argc, char** argv) {
+    Args a(argc, argv, 2, {}, {"db"});
+    auto store = store::Store::open(db_path(a), true);
+    std::printf("%-8s %7s %12s %16s  %-20s  %s\n", "period", "ingest", "rows", "unblended", "replaced", "assembly");
+    for (const auto& p : store->periods())
+        std::printf("%-8s %7lld %12lld %16s  %-20s  %s\n", p.period.c_str(), static_cast<long long>(p.ingest_id),
+                    static_cast<long long>(p.rows), format_money(p.unblended).c_str(), p.replaced_at.c_str(),
+                    p.assembly_id.c_str());
+    return 0;
+}
+
+// ------------------------------------------------------------------------------ gen
+int cmd_gen(int argc, char** argv) {
+    Args a(argc, argv, 2, {"gzip", "daily", "layout"},
+           {"out", "dialect", "start", "months", "seed", "payers", "accounts", "resources",
+            "target-size", "gzip-level", "report-name"});
+    gen::GenOptions o;
+    o.out = a.get("out").value_or("");
+    if (auto v = a.get("dialect"); v && !gen::parse_out_dialect(*v, o.dialect))
+        throw_usage("--dialect: expected legacy, cur2 or focus; got '" + *v + "'");
+    if (auto v = a.get("start")) {
+        auto p = parse_period(*v);
+        if (!p) throw_usage("--start: expected YYYY-MM, got '" + *v + "'");
+        o.start = *p;
+    }
+    if (auto v = a.get("months")) o.months = parse_int("months", *v, 1, 120);
+    if (auto v = a.get("seed")) o.seed = static_cast<uint64_t>(parse_int("seed", *v, 0, 2000000000));
+    if (auto v = a.get("payers")) o.payers = parse_int("payers", *v, 1, 50);
+    if (auto v = a.get("accounts")) o.accounts_per_payer = parse_int("accounts", *v, 1, 500);
+    if (auto v = a.get("resources")) o.resources_per_account = parse_int("resources", *v, 1, 100000);
+    if (auto v = a.get("target-size")) o.target_bytes = parse_size("target-size", *v);
+    if (auto v = a.get("gzip-level")) o.gzip_level = parse_int("gzip-level", *v, 1, 9);
+    if (auto v = a.get("report-name")) o.report_name = *v;
+    o.gzip = a.flag("gzip");
+    o.hourly = !a.flag("daily");
+    o.layout = a.flag("layout");
+    auto st = gen::generate(o);
+    std::printf("wrote %llu rows, %.1f MB uncompressed, in %d file(s) under %s\n",
+                static_cast<unsigned long long>(st.rows), static_cast<double>(st.bytes) / 1e6, st.files,
+                o.out.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    std::string cmd = argv[1];
+    try {
+        if (cmd == "ingest") return cmd_ingest(argc, argv);
+        if (cmd == "summary") return cmd_summary(argc, argv);
+        if (cmd == "periods") return cmd_periods(argc, argv);
+        if (cmd == "gen") return cmd_gen(argc, argv);
+        if (cmd == "version" || cmd == "--version") {
+            std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION, ingest::scan_kernel_name());
+            return 0;
+        }
+        if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        throw_usage("unknown command '" + cmd + "'");
+    } catch (const Error& e) {
+        log::error(e.what());
+        if (e.kind() == ErrorKind::input) log::error("nothing was written to the store");
+        return e.exit_code();
+    } catch (const std::exception& e) {
+        log::error(std::string("internal error: ") + e.what());
+        return 1;
+    }
+}
+
+}  // namespace curcrunch::cli

@@ -1,0 +1,178 @@
+#include "curcrunch/core/money.hpp"
+
+#include <algorithm>
+
+namespace curcrunch {
+namespace {
+
+// 10^n for n in [0, 38]; computed once at compile time.
+struct Pow10Table {
+    Amount p[39];
+    constexpr Pow10Table() : p() {
+        p[0] = 1;
+        for (int i = 1; i < 39; ++i) p[i] = p[i - 1] * 10;
+    }
+};
+constexpr Pow10Table kPow10;
+// Largest mantissa we accumulate before refusing: keeps every later multiply in range.
+constexpr Amount kMantissaLimit = kPow10.p[36];
+
+inline bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+// Divides by 10^k rounding half to even; sets `inexact` when any discarded digit was non-zero.
+Amount shift_down(Amount v, int k, bool& inexact) {
+    if (k > 38) {
+        inexact = v != 0;
+        return 0;
+    }
+    Amount d = kPow10.p[k];
+    Amount q = v / d;
+    Amount r = v % d;
+    if (r == 0) return q;
+    inexact = true;
+    Amount twice = (r < 0 ? -r : r) * 2;
+    bool up = twice > d || (twice == d && (q % 2) != 0);
+    if (up) q += (v < 0 ? -1 : 1);
+    return q;
+}
+
+std::string digits_of(Amount v) {
+    // v >= 0
+    if (v == 0) return "0";
+    char buf[48];
+    int n = 0;
+    while (v > 0) {
+        buf[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+        v /= 10;
+    }
+    std::string s(n, '0');
+    for (int i = 0; i < n; ++i) s[i] = buf[n - 1 - i];
+    return s;
+}
+
+}  // namespace
+
+ParseStatus parse_amount(std::string_view s, Amount& out) noexcept {
+    size_t i = 0, n = s.size();
+    bool neg = false;
+    if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+    Amount mant = 0;
+    int frac_digits = 0;
+    int dropped_int_digits = 0;  // integer digits beyond the mantissa limit (overflow)
+    bool any_digit = false, dropped_nonzero = false;
+    for (; i < n && is_digit(s[i]); ++i) {
+        any_digit = true;
+        if (mant < kMantissaLimit)
+            mant = mant * 10 + (s[i] - '0');
+        else
+            ++dropped_int_digits;
+    }
+    if (i < n && s[i] == '.') {
+        ++i;
+        for (; i < n && is_digit(s[i]); ++i) {
+            any_digit = true;
+            if (mant < kMantissaLimit) {
+                mant = mant * 10 + (s[i] - '0');
+                ++frac_digits;
+            } else if (s[i] != '0') {
+                dropped_nonzero = true;
+            }
+        }
+    }
+    if (!any_digit) return ParseStatus::invalid;
+    int exp = 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        bool eneg = false;
+        if (i < n && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
+        if (i >= n || !is_digit(s[i])) return ParseStatus::invalid;
+        for (; i < n && is_digit(s[i]); ++i) {
+            if (exp < 10000) exp = exp * 10 + (s[i] - '0');
+        }
+        if (eneg) exp = -exp;
+    }
+    if (i != n) return ParseStatus::invalid;
+    // value = mant * 10^(exp + dropped_int_digits - frac_digits); we want units of 10^-kScale.
+    int shift = exp + dropped_int_digits - frac_digits + kScale;
+    bool inexact = dropped_nonzero;
+    Amount v;
+    if (shift >= 0) {
+        if (mant != 0 && (shift > 38 || mant > (kPow10.p[38] / kPow10.p[std::min(shift, 38)])))
+            return ParseStatus::overflow;
+        v = mant * kPow10.p[std::min(shift, 38)];
+    } else {
+        v = shift_down(mant, -shift, inexact);
+    }
+    out = neg ? -v : v;
+    return inexact ? ParseStatus::rounded : ParseStatus::ok;
+}
+
+Amount round_to(Amount v, int places) noexcept {
+    if (places >= kScale) return v;
+    bool inexact = false;
+    int k = kScale - places;
+    return shift_down(v, k, inexact) * kPow10.p[k];
+}
+
+std::string to_exact_string(Amount v) {
+    bool neg = v < 0;
+    Amount a = neg ? -v : v;
+    std::string ip = digits_of(a / kUnit);
+    std::string fp = digits_of(a % kUnit);
+    std::string out(neg ? "-" : "");
+    out.append(ip).append(".").append(static_cast<size_t>(kScale) - fp.size(), '0').append(fp);
+    return out;
+}
+
+std::string to_plain_string(Amount v) {
+    std::string s = to_exact_string(v);
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
+    return s;
+}
+
+std::string format_money(Amount v, int places, bool thousands) {
+    Amount r = round_to(v, places);
+    bool neg = r < 0;
+    Amount a = neg ? -r : r;
+    const std::string ip = digits_of(a / kUnit);
+    std::string out(neg ? "-" : "");
+    for (size_t i = 0; i < ip.size(); ++i) {
+        if (thousands && i > 0 && (ip.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(ip[i]);
+    }
+    if (places > 0) {
+        const std::string fp = digits_of(a % kUnit);
+        std::string padded(static_cast<size_t>(kScale) - fp.size(), '0');
+        padded.append(fp);
+        out.push_back('.');
+        out.append(padded, 0, static_cast<size_t>(places));
+    }
+    return out;
+}
+
+bool parse_scaled_integer(std::string_view s, Amount& out) noexcept {
+    size_t i = 0;
+    bool neg = false;
+    if (i < s.size() && s[i] == '-') {
+        neg = true;
+        ++i;
+    }
+    if (i == s.size() || s.size() - i > 38) return false;
+    Amount v = 0;
+    for (; i < s.size(); ++i) {
+        if (!is_digit(s[i])) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    out = neg ? -v : v;
+    return true;
+}
+
+std::string scaled_integer_string(Amount v) {
+    std::string out(v < 0 ? "-" : "");
+    out.append(digits_of(v < 0 ? -v : v));
+    return out;
+}
+
+}  // namespace curcrunch

@@ -1,0 +1,332 @@
+#include "curcrunch/ingest/byte_source.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <isa-l/igzip_lib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
+
+namespace curcrunch::ingest {
+namespace {
+
+constexpr size_t kRawBlock = 1 << 20;
+
+// RAII file descriptor that hashes everything read through it.
+class RawFile {
+public:
+    explicit RawFile(const std::string& path) : path_(path) {
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) throw_input(path + ": cannot open: " + std::strerror(errno));
+        struct stat st {};
+        if (::fstat(fd_, &st) == 0) size_ = static_cast<uint64_t>(st.st_size);
+        ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    ~RawFile() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    RawFile(const RawFile&) = delete;
+    RawFile& operator=(const RawFile&) = delete;
+
+    size_t read(void* dst, size_t cap) {
+        for (;;) {
+            ssize_t n = ::read(fd_, dst, cap);
+            if (n >= 0) {
+                hash_.update(dst, static_cast<size_t>(n));
+                done_ += static_cast<uint64_t>(n);
+                return static_cast<size_t>(n);
+            }
+            if (errno != EINTR) throw_input(path_ + ": read error: " + std::strerror(errno));
+        }
+    }
+    // Reads what is left so the hash covers the whole file even if a stream stopped early.
+    std::string finish_hash() {
+        if (!digest_.empty()) return digest_;
+        std::vector<char> buf(kRawBlock);
+        while (read(buf.data(), buf.size()) > 0) {
+        }
+        digest_ = hash_.hex_digest();
+        return digest_;
+    }
+    uint64_t done() const { return done_; }
+    uint64_t size() const { return size_; }
+    int fd() const { return fd_; }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    int fd_ = -1;
+    uint64_t size_ = 0;
+    uint64_t done_ = 0;
+    Sha256 hash_;
+    std::string digest_;
+};
+
+// Uncompressed file: the stream is the file.
+class PlainSource final : public ByteSource {
+public:
+    explicit PlainSource(RawFile& f) : f_(f) {}
+    size_t read(char* dst, size_t cap) override { return f_.read(dst, cap); }
+    uint64_t raw_bytes_read() const override { return f_.done(); }
+
+private:
+    RawFile& f_;
+};
+
+// gzip through ISA-L's igzip. A file may hold several gzip members back to back (RFC 1952
+// allows it; `cat a.gz b.gz` makes one): when a member finishes and input remains, the state is
+// reset and decoding continues. ISA-L verifies each member's CRC32 and length.
+class IsalGzipSource final : public ByteSource {
+public:
+    explicit IsalGzipSource(RawFile& f) : f_(f), in_(kRawBlock) {
+        isal_inflate_init(&st_);
+        st_.crc_flag = ISAL_GZIP;
+    }
+    size_t read(char* dst, size_t cap) override {
+        size_t produced = 0;
+        while (produced < cap && !finished_) {
+            if (st_.avail_in == 0 && !eof_) refill();
+            if (st_.block_state == ISAL_BLOCK_FINISH) {
+                if (!start_next_member()) break;
+                continue;
+            }
+            st_.next_out = reinterpret_cast<uint8_t*>(dst + produced);
+            st_.avail_out = static_cast<uint32_t>(cap - produced);
+            int rc = isal_inflate(&st_);
+            produced = cap - st_.avail_out;
+            if (rc < 0) fail(rc);
+            if (st_.block_state != ISAL_BLOCK_FINISH && st_.avail_in == 0 && eof_ &&
+                st_.avail_out != 0)
+                throw_input(f_.path() + ": truncated gzip stream (unexpected end of file after " +
+                            std::to_string(f_.done()) + " bytes)");
+        }
+        return produced;
+    }
+    uint64_t raw_bytes_read() const override { return f_.done(); }
+
+private:
+    void refill() {
+        size_t n = f_.read(in_.data(), in_.size());
+        if (n == 0) eof_ = true;
+        st_.next_in = in_.data();
+        st_.avail_in = static_cast<uint32_t>(n);
+    }
+    // After a member ends: skip trailing zero padding, then either end or decode the next member.
+    bool start_next_member() {
+        for (;;) {
+            while (st_.avail_in > 0 && *st_.next_in == 0) {
+                ++st_.next_in;
+                --st_.avail_in;
+                saw_padding_ = true;
+            }
+            if (st_.avail_in > 0) break;
+            if (eof_) {
+                finished_ = true;
+                return false;
+            }
+            refill();
+        }
+        if (saw_padding_)
+            throw_input(f_.path() + ": unexpected data after zero padding in gzip file");
+        isal_inflate_reset(&st_);
+        st_.crc_flag = ISAL_GZIP;
+        return true;
+    }
+    [[noreturn]] void fail(int rc) {
+        const char* what = rc == ISAL_INCORRECT_CHECKSUM ? "CRC or length check failed"
+                           : rc == ISAL_INVALID_WRAPPER  ? "not a valid gzip header"
+                           : rc == ISAL_UNSUPPORTED_METHOD ? "unsupported compression method"
+                                                           : "corrupt deflate data";
+        throw_input(f_.path() + ": gzip: " + what + " (near byte " + std::to_string(f_.done()) +
+                    ")");
+    }
+
+    RawFile& f_;
+    std::vector<uint8_t> in_;
+    inflate_state st_{};
+    bool eof_ = false, finished_ = false, saw_padding_ = false;
+};
+
+// zlib fallback for machines or builds where ISA-L is not wanted (--zlib): same contract.
+class ZlibGzipSource final : public ByteSource {
+public:
+    explicit ZlibGzipSource(RawFile& f) : f_(f), in_(kRawBlock) {
+        if (inflateInit2(&z_, 15 + 16) != Z_OK) throw Error(ErrorKind::internal, "zlib init");
+    }
+    ~ZlibGzipSource() override { inflateEnd(&z_); }
+    size_t read(char* dst, size_t cap) override {
+        size_t produced = 0;
+        while (produced < cap && !finished_) {
+            if (z_.avail_in == 0 && !eof_) {
+                size_t n = f_.read(in_.data(), in_.size());
+                eof_ = n == 0;
+                z_.next_in = in_.data();
+                z_.avail_in = static_cast<uInt>(n);
+            }
+            if (member_done_) {
+                while (z_.avail_in > 0 && *z_.next_in == 0) {
+                    ++z_.next_in;
+                    --z_.avail_in;
+                }
+                if (z_.avail_in == 0) {
+                    if (eof_) finished_ = true;
+                    continue;
+                }
+                inflateReset(&z_);
+                member_done_ = false;
+            }
+            z_.next_out = reinterpret_cast<Bytef*>(dst + produced);
+            z_.avail_out = static_cast<uInt>(cap - produced);
+            int rc = inflate(&z_, Z_NO_FLUSH);
+            produced = cap - z_.avail_out;
+            if (rc == Z_STREAM_END) {
+                member_done_ = true;
+            } else if (rc == Z_BUF_ERROR && eof_ && z_.avail_in == 0) {
+                throw_input(f_.path() + ": truncated gzip stream (unexpected end of file)");
+            } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+                throw_input(f_.path() + ": gzip: " + (z_.msg ? z_.msg : "corrupt data"));
+            }
+        }
+        return produced;
+    }
+    uint64_t raw_bytes_read() const override { return f_.done(); }
+
+private:
+    RawFile& f_;
+    std::vector<unsigned char> in_;
+    z_stream z_{};
+    bool eof_ = false, finished_ = false, member_done_ = false;
+};
+
+class SingleStreamFile final : public InputFile {
+public:
+    SingleStreamFile(std::unique_ptr<RawFile> f, Compression c, bool prefer_zlib)
+        : f_(std::move(f)), c_(c) {
+        if (c == Compression::gzip && !prefer_zlib)
+            src_ = std::make_unique<IsalGzipSource>(*f_);
+        else if (c == Compression::gzip)
+            src_ = std::make_unique<ZlibGzipSource>(*f_);
+        else
+            src_ = std::make_unique<PlainSource>(*f_);
+    }
+    Compression compression() const override { return c_; }
+    bool next_stream(InputStreamInfo& info) override {
+        if (used_) return false;
+        used_ = true;
+        info = InputStreamInfo{f_->path(), {}};
+        return true;
+    }
+    ByteSource& source() override { return *src_; }
+    std::string sha256() override { return f_->finish_hash(); }
+    uint64_t file_size() const override { return f_->size(); }
+
+private:
+    std::unique_ptr<RawFile> f_;
+    Compression c_;
+    std::unique_ptr<ByteSource> src_;
+    bool used_ = false;
+};
+
+// ZIP through libarchive, reading the raw file through our hashing descriptor. Members whose
+// names end in .csv (any case; also .csv.gz is not expected inside zips) are streams; directories
+// and other members are skipped.
+class ZipFile final : public InputFile, public ByteSource {
+public:
+    explicit ZipFile(std::unique_ptr<RawFile> f) : f_(std::move(f)), buf_(kRawBlock) {
+        a_ = archive_read_new();
+        archive_read_support_format_zip(a_);
+        archive_read_support_filter_none(a_);
+        if (archive_read_open(a_, this, nullptr, &ZipFile::read_cb, nullptr) != ARCHIVE_OK)
+            fail("cannot open zip archive");
+    }
+    ~ZipFile() override { archive_read_free(a_); }
+    Compression compression() const override { return Compression::zip; }
+    bool next_stream(InputStreamInfo& info) override {
+        archive_entry* e = nullptr;
+        for (;;) {
+            int rc = archive_read_next_header(a_, &e);
+            if (rc == ARCHIVE_EOF) break;
+            if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) fail("damaged zip directory");
+            if (archive_entry_filetype(e) != AE_IFREG) continue;
+            std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+            ++members_;
+            info = InputStreamInfo{f_->path(), name};
+            return true;
+        }
+        if (members_ == 0) throw_input(f_->path() + ": zip archive holds no files");
+        return false;
+    }
+    ByteSource& source() override { return *this; }
+    std::string sha256() override { return f_->finish_hash(); }
+    uint64_t file_size() const override { return f_->size(); }
+
+    size_t read(char* dst, size_t cap) override {
+        la_ssize_t n = archive_read_data(a_, dst, cap);
+        if (n < 0) fail("truncated or corrupt zip member");
+        return static_cast<size_t>(n);
+    }
+    uint64_t raw_bytes_read() const override { return f_->done(); }
+
+private:
+    static la_ssize_t read_cb(struct archive*, void* self, const void** out) {
+        auto* z = static_cast<ZipFile*>(self);
+        try {
+            size_t n = z->f_->read(z->buf_.data(), z->buf_.size());
+            *out = z->buf_.data();
+            return static_cast<la_ssize_t>(n);
+        } catch (...) {
+            return -1;
+        }
+    }
+    [[noreturn]] void fail(const char* what) {
+        const char* detail = archive_error_string(a_);
+        throw_input(f_->path() + ": zip: " + what + (detail ? std::string(" (") + detail + ")" : ""));
+    }
+
+    std::unique_ptr<RawFile> f_;
+    std::vector<char> buf_;
+    archive* a_ = nullptr;
+    int members_ = 0;
+};
+
+}  // namespace
+
+const char* compression_name(Compression c) {
+    switch (c) {
+        case Compression::gzip: return "gzip";
+        case Compression::zip: return "zip";
+        default: return "none";
+    }
+}
+
+Compression detect_compression(const unsigned char* h, size_t n) {
+    if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) return Compression::gzip;
+    if (n >= 4 && h[0] == 'P' && h[1] == 'K' && (h[2] == 3 || h[2] == 5) && (h[3] == 4 || h[3] == 6))
+        return Compression::zip;
+    return Compression::none;
+}
+
+std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_zlib) {
+    unsigned char head[4] = {0, 0, 0, 0};
+    size_t n = 0;
+    {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw_input(path + ": cannot open: " + std::strerror(errno));
+        ssize_t r = ::read(fd, head, sizeof head);
+        ::close(fd);
+        n = r > 0 ? static_cast<size_t>(r) : 0;
+    }
+    Compression c = detect_compression(head, n);
+    auto raw = std::make_unique<RawFile>(path);
+    if (c == Compression::zip) return std::make_unique<ZipFile>(std::move(raw));
+    return std::make_unique<SingleStreamFile>(std::move(raw), c, prefer_zlib);
+}
+
+}  // namespace curcrunch::ingest

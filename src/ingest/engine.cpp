@@ -1,0 +1,364 @@
+#include "curcrunch/ingest/engine.hpp"
+
+#include <simdjson.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/ingest/byte_source.hpp"
+#include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/ingest/progress.hpp"
+#include "curcrunch/ingest/row_decoder.hpp"
+#include "curcrunch/ingest/schema.hpp"
+
+namespace curcrunch::ingest {
+namespace {
+
+// A record longer than this is treated as damage (an unterminated quote swallowing the file),
+// not as data: it bounds the memory one stream can take.
+constexpr size_t kMaxRecordBytes = 64u << 20;
+constexpr size_t kHeaderProbe = 1u << 20;
+
+struct Chunk {
+    std::unique_ptr<char[]> data;
+    size_t cap = 0;  // usable bytes; kScanPadding more are allocated
+    size_t len = 0;
+    uint64_t first_line = 1;
+    void allocate(size_t n) {
+        data = std::make_unique<char[]>(n + kScanPadding);  // zeroed once, reused afterwards
+        cap = n;
+    }
+};
+
+// Owns every chunk buffer of one stream. Buffers are recycled through the free list; the pool
+// also owns chunks that were in flight when a pipeline was cancelled by an error.
+class ChunkPool {
+public:
+    explicit ChunkPool(size_t block) : block_(block) {}
+    Chunk* get() {
+        std::lock_guard<std::mutex> l(m_);
+        if (!free_.empty()) {
+            Chunk* c = free_.back();
+            free_.pop_back();
+            return c;
+        }
+        all_.push_back(std::make_unique<Chunk>());
+        all_.back()->allocate(block_);
+        return all_.back().get();
+    }
+    void put(Chunk* c) {
+        std::lock_guard<std::mutex> l(m_);
+        free_.push_back(c);
+    }
+
+private:
+    size_t block_;
+    std::mutex m_;
+    std::vector<std::unique_ptr<Chunk>> all_;
+    std::vector<Chunk*> free_;
+};
+
+struct Worker {
+    Rollup rollup;
+    ScanBatch batch;
+};
+
+// Offset of the first byte that breaks UTF-8 in [p, p+n), or n.
+size_t first_invalid_utf8(const unsigned char* p, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (len == 0 || i + len > n) return i;
+        for (size_t k = 1; k < len; ++k)
+            if ((p[i + k] & 0xC0) != 0x80) return i;
+        if (len > 1 && !simdjson::validate_utf8(reinterpret_cast<const char*>(p + i), len)) return i;
+        i += len;
+    }
+    return n;
+}
+
+class Engine {
+public:
+    Engine(const std::vector<InputUnit>& units, const IngestOptions& opts)
+        : units_(units), opts_(opts) {}
+
+    IngestResult run();
+
+private:
+    void process_unit(const InputUnit& u);
+    void process_stream(ByteSource& src, const InputStreamInfo& info, const InputUnit& u,
+                        SourceReport& rep);
+    void record_problem(const std::string& source, const RowError& e);
+    [[noreturn]] void fail_row(const std::string& source, const RowError& e);
+
+    const std::vector<InputUnit>& units_;
+    const IngestOptions& opts_;
+    tbb::enumerable_thread_specific<Worker> workers_;
+    std::unique_ptr<Progress> progress_;
+    std::mutex m_;
+    std::vector<SourceReport> reports_;
+    std::vector<RowProblem> problems_;
+    std::atomic<uint64_t> skipped_{0};
+};
+
+std::string row_problem_text(const std::string& source, const RowError& e) {
+    std::string s = source + ":" + std::to_string(e.line) + ": ";
+    if (!e.column.empty()) s += "column '" + e.column + "': ";
+    return s + e.message;
+}
+
+void Engine::record_problem(const std::string& source, const RowError& e) {
+    skipped_.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> l(m_);
+    if (problems_.size() < opts_.max_error_samples)
+        problems_.push_back(RowProblem{source, e.line, e.column, e.message});
+}
+
+void Engine::fail_row(const std::string& source, const RowError& e) {
+    throw_input(row_problem_text(source, e));
+}
+
+void Engine::process_stream(ByteSource& src, const InputStreamInfo& info, const InputUnit& u,
+                            SourceReport& rep) {
+    const std::string name = info.display_name();
+    ChunkPool pool(opts_.block_size);
+
+    // Header: read the first block and resolve the dialect from its first record.
+    Chunk* cur = pool.get();
+    size_t cur_len = 0;
+    bool eof = false;
+    uint64_t raw_seen = src.raw_bytes_read();  // cumulative across the members of a zip
+    while (!eof && cur_len < cur->cap) {
+        size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
+        if (n == 0) eof = true;
+        cur_len += n;
+    }
+    if (progress_) progress_->add_raw(src.raw_bytes_read() - raw_seen);
+    raw_seen = src.raw_bytes_read();
+    rep.bytes = cur_len;
+    if (cur_len == 0) throw_input(name + ": empty file (no header line)");
+    Schema schema = resolve_schema(std::string_view(cur->data.get(), std::min(cur_len, kHeaderProbe)),
+                                   opts_.csv, name);
+    rep.dialect = dialect_name(schema.dialect);
+    std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes, cur_len - schema.header_bytes);
+    cur_len -= schema.header_bytes;
+    uint64_t line = 1 + schema.header_lines;
+
+    const ScanConfig cfg{schema.slot_of_column.data(), static_cast<uint32_t>(schema.columns.size()),
+                         schema.format.delimiter, schema.format.quoting};
+    const bool quoting = schema.format.quoting;
+    const bool skip = opts_.skip_bad_rows;
+    std::atomic<uint64_t> rows{0}, skipped{0}, bytes{rep.bytes};
+
+    // Serial stage: hand out chunks that end on a record boundary; carry the partial record.
+    auto reader = [&](tbb::flow_control& fc) -> Chunk* {
+        for (;;) {
+            while (!eof && cur_len < cur->cap) {
+                size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
+                if (n == 0) eof = true;
+                cur_len += n;
+                bytes.fetch_add(n, std::memory_order_relaxed);
+            }
+            if (progress_) {
+                uint64_t r = src.raw_bytes_read();
+                progress_->add_raw(r - raw_seen);
+                raw_seen = r;
+            }
+            if (cur_len == 0) {
+                fc.stop();
+                return nullptr;
+            }
+            if (eof) {
+                Chunk* out = cur;
+                out->len = cur_len;
+                out->first_line = line;
+                cur = pool.get();
+                cur_len = 0;
+                return out;
+            }
+            uint64_t quotes = 0, newlines = 0;
+            count_quotes_newlines(cur->data.get(), cur_len, quotes, newlines);
+            size_t cut = find_record_boundary(cur->data.get(), cur_len, quoting, quotes);
+            if (cut == 0) {
+                // One record fills the whole buffer: grow it (bounded) and read on.
+                if (cur->cap >= kMaxRecordBytes)
+                    throw_input(name + ":" + std::to_string(line) +
+                                ": record longer than 64 MiB (an unterminated quoted field?)");
+                Chunk bigger;
+                bigger.allocate(cur->cap * 2);
+                std::memcpy(bigger.data.get(), cur->data.get(), cur_len);
+                cur->data = std::move(bigger.data);
+                cur->cap = bigger.cap;
+                continue;
+            }
+            Chunk* out = cur;
+            out->len = cut;
+            out->first_line = line;
+            uint64_t tail_newlines = static_cast<uint64_t>(
+                std::count(cur->data.get() + cut, cur->data.get() + cur_len, '\n'));
+            line += newlines - tail_newlines;
+            cur = pool.get();
+            if (cur->cap < cur_len - cut + opts_.block_size / 2) cur->allocate(out->cap);
+            std::memcpy(cur->data.get(), out->data.get() + cut, cur_len - cut);
+            cur_len -= cut;
+            return out;
+        }
+    };
+
+    // Parallel stage: validate, scan, decode and aggregate into the thread's rollup.
+    auto parser = [&](Chunk* c) {
+        Worker& w = workers_.local();
+        w.batch.configure(schema.slot_count());
+        const char* buf = c->data.get();
+        const bool utf8_ok = simdjson::validate_utf8(buf, c->len);
+        if (!utf8_ok && !skip) {
+            size_t off = first_invalid_utf8(reinterpret_cast<const unsigned char*>(buf), c->len);
+            uint64_t l = c->first_line + static_cast<uint64_t>(std::count(buf, buf + off, '\n'));
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(buf[off]));
+            throw_input(name + ":" + std::to_string(l) + ": invalid UTF-8 (byte " + hex + ")");
+        }
+        RowDecoder dec(schema, w.rollup, u.period);
+        ScanCursor sc{0, c->first_line};
+        RowError err;
+        uint64_t n_rows = 0, n_skipped = 0;
+        bool more = true;
+        while (more) {
+            more = scan_chunk(cfg, buf, c->len, sc, w.batch);
+            for (size_t r = 0; r < w.batch.rows; ++r) {
+                const RowMeta& m = w.batch.meta[r];
+                bool ok;
+                if (!utf8_ok && !simdjson::validate_utf8(buf + m.begin, m.end - m.begin)) {
+                    err = RowError{m.line, {}, "invalid UTF-8"};
+                    ok = false;
+                } else {
+                    ok = dec.add_row(buf, w.batch.row(r), m, err);
+                }
+                if (ok) {
+                    ++n_rows;
+                } else if (skip) {
+                    ++n_skipped;
+                    record_problem(name, err);
+                } else {
+                    fail_row(name, err);
+                }
+            }
+            if (w.batch.unterminated_quote) {
+                RowError e{w.batch.unterminated_line, {},
+                           "unterminated quoted field (the file ends inside quotes)"};
+                if (!skip) fail_row(name, e);
+                ++n_skipped;
+                record_problem(name, e);
+            }
+        }
+        rows.fetch_add(n_rows, std::memory_order_relaxed);
+        skipped.fetch_add(n_skipped, std::memory_order_relaxed);
+        if (progress_) progress_->add_rows(n_rows);
+        pool.put(c);
+    };
+
+    const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+    tbb::parallel_pipeline(
+        threads * 2 + 1,
+        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, reader) &
+            tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, parser));
+    rep.rows = rows.load();
+    rep.skipped = skipped.load();
+    rep.bytes = bytes.load();
+}
+
+void Engine::process_unit(const InputUnit& u) {
+    auto file = InputFile::open(u.path, opts_.prefer_zlib);
+    InputStreamInfo info;
+    std::vector<SourceReport> local;
+    while (file->next_stream(info)) {
+        SourceReport rep;
+        rep.path = info.path;
+        rep.member = info.member;
+        rep.compression = compression_name(file->compression());
+        rep.manifest = u.manifest;
+        rep.assembly_id = u.assembly_id;
+        rep.period = u.period;
+        rep.file_bytes = file->file_size();
+        process_stream(file->source(), info, u, rep);
+        local.push_back(std::move(rep));
+    }
+    std::string sha = file->sha256();
+    for (auto& r : local) r.sha256 = sha;
+    std::lock_guard<std::mutex> l(m_);
+    for (auto& r : local) reports_.push_back(std::move(r));
+}
+
+IngestResult Engine::run() {
+    auto t0 = std::chrono::steady_clock::now();
+    uint64_t total_raw = 0;
+    for (const auto& u : units_) {
+        std::error_code ec;
+        auto sz = std::filesystem::file_size(u.path, ec);
+        if (!ec) total_raw += sz;
+    }
+    progress_ = std::make_unique<Progress>(total_raw, opts_.progress);
+
+    // Lanes: each processes whole files one after another; lanes run in parallel and share the
+    // arena's threads for their parse stages.
+    const size_t lanes = std::min<size_t>(units_.size(),
+                                          static_cast<size_t>(tbb::this_task_arena::max_concurrency()));
+    std::atomic<size_t> next{0};
+    tbb::task_group tg;
+    for (size_t k = 0; k < lanes; ++k) {
+        tg.run([&] {
+            for (size_t i; (i = next.fetch_add(1)) < units_.size();) process_unit(units_[i]);
+        });
+    }
+    tg.wait();
+    progress_->finish();
+
+    IngestResult res;
+    for (Worker& w : workers_) res.rollup.merge_from(w.rollup);
+    std::sort(reports_.begin(), reports_.end(), [](const SourceReport& a, const SourceReport& b) {
+        return std::tie(a.path, a.member) < std::tie(b.path, b.member);
+    });
+    for (const auto& r : reports_) {
+        res.rows += r.rows;
+        res.skipped += r.skipped;
+        res.bytes += r.bytes;
+        res.raw_bytes += r.file_bytes;
+    }
+    res.sources = std::move(reports_);
+    std::sort(problems_.begin(), problems_.end(), [](const RowProblem& a, const RowProblem& b) {
+        return std::tie(a.source, a.line) < std::tie(b.source, b.line);
+    });
+    res.problems = std::move(problems_);
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+}
+
+}  // namespace
+
+std::string RowProblem::text() const {
+    return row_problem_text(source, RowError{line, column, message});
+}
+
+IngestResult run_ingest(const std::vector<InputUnit>& units, const IngestOptions& opts) {
+    std::unique_ptr<tbb::global_control> limit;
+    if (opts.threads > 0)
+        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                      static_cast<size_t>(opts.threads));
+    Engine e(units, opts);
+    return e.run();
+}
+
+}  // namespace curcrunch::ingest

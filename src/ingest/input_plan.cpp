@@ -1,0 +1,210 @@
+#include "curcrunch/ingest/input_plan.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::ingest {
+namespace fs = std::filesystem;
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_manifest_name(const std::string& name) { return ends_with(name, "-Manifest.json"); }
+
+// Files in a walked directory that may hold billing rows. Content decides the compression later;
+// this only keeps out what is certainly not a CSV stream (metadata, SQL, Parquet, hidden files).
+bool looks_like_data_name(const std::string& name) {
+    if (name.empty() || name[0] == '.') return false;
+    for (const char* skip : {".json", ".sql", ".yml", ".yaml", ".parquet", ".md", ".txt.sha256"})
+        if (ends_with(name, skip)) return false;
+    if (name == "cost_and_usage_data_status") return false;
+    return true;
+}
+
+// "20180501-20180601" -> 201805
+Period period_from_range_dir(const std::string& name) {
+    if (name.size() != 17 || name[8] != '-') return 0;
+    auto p = parse_period(name.substr(0, 6));
+    return p ? *p : 0;
+}
+
+Period period_from_partition(const std::string& name) {
+    const std::string tag = "BILLING_PERIOD=";
+    if (name.rfind(tag, 0) != 0) return 0;
+    auto p = parse_period(name.substr(tag.size()));
+    return p ? *p : 0;
+}
+
+std::string key_tail_after(const std::string& key, const std::string& component) {
+    const std::string needle = "/" + component + "/";
+    size_t at = ("/" + key).find(needle);
+    if (at == std::string::npos) return {};
+    return key.substr(at + needle.size() - 1);
+}
+
+std::string strip_s3_uri(const std::string& uri) {
+    if (uri.rfind("s3://", 0) != 0) return uri;
+    size_t slash = uri.find('/', 5);
+    return slash == std::string::npos ? std::string() : uri.substr(slash + 1);
+}
+
+struct ManifestFile {
+    fs::path path;
+    fs::path report_root;  // files under here belong to this report
+    Period period = 0;
+    bool top_level = false;  // legacy: the per-period copy AWS overwrites with the newest
+    fs::file_time_type mtime;
+};
+
+// Classifies a manifest by where it sits in the S3 layout.
+ManifestFile classify(const fs::path& p) {
+    ManifestFile m;
+    m.path = p;
+    m.mtime = fs::last_write_time(p);
+    fs::path dir = p.parent_path();
+    std::string d1 = dir.filename().string();
+    if (Period per = period_from_partition(d1); per && dir.parent_path().filename() == "metadata") {
+        m.period = per;
+        m.report_root = dir.parent_path().parent_path();
+        m.top_level = true;
+    } else if (Period per2 = period_from_range_dir(d1)) {
+        m.period = per2;
+        m.report_root = dir.parent_path();
+        m.top_level = true;
+    } else if (Period per3 = period_from_range_dir(dir.parent_path().filename().string())) {
+        m.period = per3;  // <period>/<assemblyId>/<report>-Manifest.json
+        m.report_root = dir.parent_path().parent_path();
+    } else {
+        m.report_root = dir;
+    }
+    return m;
+}
+
+}  // namespace
+
+std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
+    simdjson::padded_string json;
+    if (simdjson::padded_string::load(manifest_path).get(json))
+        throw_input(manifest_path + ": cannot read manifest");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(json).get(root) || !root.is_object())
+        throw_input(manifest_path + ": manifest is not a JSON object");
+    ManifestFile mf = classify(fs::path(manifest_path));
+    std::vector<InputUnit> units;
+    std::string assembly;
+    std::string_view sv;
+    if (!root["assemblyId"].get_string().get(sv)) assembly = std::string(sv);
+    else if (!root["executionId"].get_string().get(sv)) assembly = std::string(sv);
+
+    Period period = mf.period;
+    std::string_view start;
+    if (!root["billingPeriod"]["start"].get_string().get(start)) {
+        Day d;
+        if (!parse_utc_day(start, d))
+            throw_input(manifest_path + ": billingPeriod.start is not a date: '" + std::string(start) + "'");
+        period = period_of(d);
+    }
+    if (period == 0)
+        throw_input(manifest_path + ": cannot tell the billing period (no billingPeriod.start, "
+                                    "and not under <yyyymmdd-yyyymmdd>/ or BILLING_PERIOD=YYYY-MM/)");
+
+    std::vector<std::string> keys;
+    simdjson::dom::array arr;
+    if (!root["reportKeys"].get_array().get(arr)) {
+        for (auto k : arr)
+            if (!k.get_string().get(sv)) keys.emplace_back(sv);
+    } else if (!root["dataFiles"].get_array().get(arr)) {
+        for (auto k : arr) {
+            if (!k.get_string().get(sv)) keys.emplace_back(sv);
+            else if (!k["key"].get_string().get(sv)) keys.emplace_back(sv);
+        }
+    } else {
+        throw_input(manifest_path + ": manifest has neither reportKeys nor dataFiles");
+    }
+    const fs::path dir = fs::path(manifest_path).parent_path();
+    for (const std::string& raw : keys) {
+        std::string key = strip_s3_uri(raw);
+        // Map the S3 key onto the local copy of the layout.
+        fs::path local;
+        std::string tail;
+        if (mf.period && !(tail = key_tail_after(key, "data")).empty() &&
+            key.find("BILLING_PERIOD=") != std::string::npos) {
+            local = mf.report_root / "data" / tail;
+        } else {
+            fs::path range_dir = mf.top_level ? dir : dir.parent_path();
+            tail = key_tail_after(key, range_dir.filename().string());
+            local = tail.empty() ? dir / fs::path(key).filename() : range_dir / tail;
+        }
+        if (!fs::exists(local))
+            throw_input(manifest_path + ": lists '" + key + "', which is not on disk (looked for " +
+                        local.string() + ")");
+        units.push_back(InputUnit{local.string(), period, manifest_path, assembly});
+    }
+    if (units.empty()) throw_input(manifest_path + ": manifest lists no data files");
+    return units;
+}
+
+std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
+    std::vector<InputUnit> out;
+    for (const std::string& p : paths) {
+        std::error_code ec;
+        fs::file_status st = fs::status(p, ec);
+        if (ec || !fs::exists(st)) throw_input(p + ": no such file or directory");
+        if (fs::is_regular_file(st)) {
+            if (is_manifest_name(fs::path(p).filename().string())) {
+                auto u = read_manifest(p);
+                out.insert(out.end(), u.begin(), u.end());
+            } else {
+                out.push_back(InputUnit{p, 0, {}, {}});
+            }
+            continue;
+        }
+        if (!fs::is_directory(st)) throw_input(p + ": not a regular file or directory");
+        std::vector<fs::path> data;
+        std::vector<ManifestFile> manifests;
+        for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied);
+             it != fs::recursive_directory_iterator(); ++it) {
+            if (!it->is_regular_file()) continue;
+            std::string name = it->path().filename().string();
+            if (is_manifest_name(name)) manifests.push_back(classify(it->path()));
+            else if (looks_like_data_name(name)) data.push_back(it->path());
+        }
+        // Newest manifest per (report, period): the top-level copy when present, else the
+        // most recently written assembly copy.
+        std::map<std::pair<std::string, Period>, ManifestFile> chosen;
+        std::set<std::string> roots;
+        for (const ManifestFile& m : manifests) {
+            roots.insert(m.report_root.string());
+            auto key = std::make_pair(m.report_root.string(), m.period);
+            auto it = chosen.find(key);
+            if (it == chosen.end() || (m.top_level && !it->second.top_level) ||
+                (m.top_level == it->second.top_level && m.mtime > it->second.mtime))
+                chosen[key] = m;
+        }
+        for (const auto& [key, m] : chosen) {
+            auto u = read_manifest(m.path.string());
+            out.insert(out.end(), u.begin(), u.end());
+        }
+        std::sort(data.begin(), data.end());
+        for (const fs::path& f : data) {
+            std::string fstr = f.string();
+            bool under_report = std::any_of(roots.begin(), roots.end(), [&](const std::string& r) {
+                return fstr.size() > r.size() && fstr.compare(0, r.size(), r) == 0 && fstr[r.size()] == '/';
+            });
+            if (!under_report) out.push_back(InputUnit{fstr, 0, {}, {}});
+        }
+    }
+    if (out.empty()) throw_input("no input files found in the given paths");
+    return out;
+}
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,440 @@
+#include "curcrunch/ingest/row_decoder.hpp"
+
+#include <cstring>
+
+namespace curcrunch::ingest {
+namespace {
+
+inline bool eq(std::string_view a, const char* b) { return a == std::string_view(b); }
+
+// Amortized (effective) cost of a CUR line item, as AWS's own CUR queries compute it: commitment
+// usage is charged at its effective cost, the fees that pay for it are spread over that usage,
+// and only the unused part of a commitment's fee stays a cost of its own.
+enum class AmortizedRule { unblended, ri_effective, sp_effective, zero, sp_recurring, ri_fee };
+
+AmortizedRule amortized_rule(std::string_view type, bool has_reservation_arn) {
+    if (type.empty() || type.size() < 3) return AmortizedRule::unblended;
+    if (eq(type, "SavingsPlanCoveredUsage")) return AmortizedRule::sp_effective;
+    if (eq(type, "DiscountedUsage")) return AmortizedRule::ri_effective;
+    if (eq(type, "SavingsPlanNegation") || eq(type, "SavingsPlanUpfrontFee"))
+        return AmortizedRule::zero;
+    if (eq(type, "SavingsPlanRecurringFee")) return AmortizedRule::sp_recurring;
+    if (eq(type, "RIFee")) return AmortizedRule::ri_fee;
+    if (eq(type, "Fee") && has_reservation_arn) return AmortizedRule::zero;
+    return AmortizedRule::unblended;
+}
+
+// FOCUS has no LineItemType; rebuild the CUR one from the charge columns so that the same data
+// exported in either dialect lands in the same rollup rows.
+std::string_view focus_line_item_type(std::string_view category, std::string_view cls,
+                                      std::string_view ctype, std::string_view status) {
+    const bool sp = ctype.find("Savings") != std::string_view::npos;
+    const bool ri = !ctype.empty() && !sp;
+    if (eq(category, "Usage")) {
+        if (eq(status, "Used")) return sp ? "SavingsPlanCoveredUsage" : "DiscountedUsage";
+        return "Usage";
+    }
+    if (eq(category, "Purchase")) return sp ? "SavingsPlanRecurringFee" : ri ? "RIFee" : "Fee";
+    if (eq(category, "Tax")) return "Tax";
+    if (eq(category, "Credit")) return eq(cls, "Correction") ? "Refund" : "Credit";
+    return category;  // Adjustment and anything newer pass through as written
+}
+
+std::string_view focus_pricing_term(std::string_view category) {
+    if (eq(category, "Standard")) return "OnDemand";
+    if (eq(category, "Committed")) return "Reserved";
+    if (eq(category, "Dynamic")) return "Spot";
+    return category;
+}
+
+}  // namespace
+
+RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override)
+    : schema_(schema),
+      out_(out),
+      period_override_(period_override),
+      focus_(schema.dialect == Dialect::focus10 || schema.dialect == Dialect::focus12),
+      scratch_(schema.slot_count()),
+      last_id_(schema.slot_count(), 0) {
+    for (const std::string& k : schema.tag_keys) tag_key_ids_.push_back(out_.pool.intern(k));
+}
+
+void RowDecoder::fail(RowError& err, uint64_t line, int slot, std::string msg) const {
+    err.line = line;
+    err.column = slot >= 0 ? schema_.column_name(slot) : std::string();
+    err.message = std::move(msg);
+}
+
+// The text of a field: quotes removed, "" unescaped, the null token mapped to empty. `ok` turns
+// false for a malformed quoted field (text after the closing quote, or a lone quote inside).
+std::string_view RowDecoder::text(const char* buf, const FieldSpan* spans, int slot, bool& ok) {
+    if (schema_.column_of_slot[static_cast<size_t>(slot)] < 0) return {};
+    const FieldSpan f = spans[slot];
+    const char* b = buf + f.begin;
+    size_t n = f.end - f.begin;
+    if (n == 0) return {};
+    if (schema_.format.quoting && b[0] == '"') {
+        if (n < 2 || b[n - 1] != '"') {
+            ok = false;
+            return {};
+        }
+        std::string_view inner(b + 1, n - 2);
+        if (std::memchr(inner.data(), '"', inner.size()) == nullptr) return inner;
+        std::string& s = scratch_[static_cast<size_t>(slot)];
+        s.clear();
+        for (size_t i = 0; i < inner.size(); ++i) {
+            s += inner[i];
+            if (inner[i] == '"') {
+                if (i + 1 < inner.size() && inner[i + 1] == '"') {
+                    ++i;
+                } else {
+                    ok = false;
+                    return {};
+                }
+            }
+        }
+        return s;
+    }
+    std::string_view v(b, n);
+    if (!schema_.format.null_token.empty() && v == schema_.format.null_token) return {};
+    return v;
+}
+
+uint32_t RowDecoder::dim(int slot, std::string_view v) {
+    uint32_t& last = last_id_[static_cast<size_t>(slot)];
+    std::string_view prev = out_.pool.at(last);
+    if (prev.size() == v.size() && std::memcmp(prev.data(), v.data(), v.size()) == 0) return last;
+    last = out_.pool.intern(v);
+    return last;
+}
+
+bool RowDecoder::amount(const char* buf, const FieldSpan* spans, int slot, Amount& out,
+                        RowError& err, uint64_t line) {
+    bool ok = true;
+    std::string_view v = text(buf, spans, slot, ok);
+    if (!ok) {
+        fail(err, line, slot, "malformed quoted field");
+        return false;
+    }
+    if (v.empty()) {
+        out = 0;
+        return true;
+    }
+    ParseStatus st = parse_amount(v, out);
+    if (st == ParseStatus::ok || st == ParseStatus::rounded) return true;
+    std::string shown(v.substr(0, 40));
+    fail(err, line, slot,
+         st == ParseStatus::overflow ? "number out of range: '" + shown + "'"
+                                     : "not a number: '" + shown + "'");
+    return false;
+}
+
+bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day, std::string& cache_text) {
+    if (v.size() == cache_text.size() && std::memcmp(v.data(), cache_text.data(), v.size()) == 0 &&
+        !v.empty()) {
+        out = cache_day;
+        return true;
+    }
+    if (!parse_utc_day(v, out)) return false;
+    cache_text.assign(v.data(), v.size());
+    cache_day = out;
+    return true;
+}
+
+bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot) {
+    if (json.size() == last_tags_json_.size() &&
+        std::memcmp(json.data(), last_tags_json_.data(), json.size()) == 0) {
+        row_tags_.insert(row_tags_.end(), last_json_tags_.begin(), last_json_tags_.end());
+        return true;
+    }
+    json_buf_.assign(json.data(), json.size());
+    json_buf_.append(simdjson::SIMDJSON_PADDING, ' ');
+    simdjson::padded_string_view psv(json_buf_.data(), json.size(), json_buf_.size());
+    last_json_tags_.clear();
+    auto bad = [&](const char* what) {
+        last_tags_json_.clear();
+        fail(err, line, slot, std::string("invalid JSON tag map: ") + what);
+        return false;
+    };
+    simdjson::ondemand::document doc;
+    if (json_.iterate(psv).get(doc)) return bad("cannot parse");
+    simdjson::ondemand::object obj;
+    if (doc.get_object().get(obj)) return bad("not an object");
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return bad("bad key");
+        std::string nk = normalize_tag_key(key);
+        uint32_t kid = out_.pool.intern(nk);
+        simdjson::ondemand::value val;
+        if (field.value().get(val)) return bad("bad value");
+        simdjson::ondemand::json_type t;
+        if (val.type().get(t)) return bad("bad value");
+        std::string_view sv;
+        if (t == simdjson::ondemand::json_type::string) {
+            if (val.get_string().get(sv)) return bad("bad string");
+        } else if (t == simdjson::ondemand::json_type::null) {
+            continue;
+        } else {
+            sv = val.raw_json_token();
+            while (!sv.empty() && (sv.back() == ' ' || sv.back() == '\n')) sv.remove_suffix(1);
+        }
+        if (sv.empty()) continue;
+        last_json_tags_.emplace_back(kid, out_.pool.intern(sv));
+    }
+    last_tags_json_.assign(json.data(), json.size());
+    row_tags_.insert(row_tags_.end(), last_json_tags_.begin(), last_json_tags_.end());
+    return true;
+}
+
+bool RowDecoder::product_from_json(std::string_view json, std::string_view& name,
+                                   std::string_view& region, RowError& err, uint64_t line) {
+    if (json != last_product_json_) {
+        product_name_.clear();
+        product_region_.clear();
+        json_buf_.assign(json.data(), json.size());
+        json_buf_.append(simdjson::SIMDJSON_PADDING, ' ');
+        simdjson::padded_string_view psv(json_buf_.data(), json.size(), json_buf_.size());
+        simdjson::ondemand::document doc;
+        simdjson::ondemand::object obj;
+        if (json_.iterate(psv).get(doc) || doc.get_object().get(obj)) {
+            fail(err, line, kProductJson, "invalid JSON product map");
+            return false;
+        }
+        for (auto field : obj) {
+            std::string_view key, v;
+            if (field.unescaped_key().get(key)) break;
+            if (key != "product_name" && key != "region" && key != "region_code") continue;
+            if (field.value().get_string().get(v)) continue;
+            if (key == "product_name") product_name_.assign(v);
+            else if (product_region_.empty() || key == "region_code") product_region_.assign(v);
+        }
+        last_product_json_.assign(json);
+    }
+    if (name.empty()) name = product_name_;
+    if (region.empty()) region = product_region_;
+    return true;
+}
+
+bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta,
+                         RowError& err) {
+    const uint64_t line = meta.line;
+    if (meta.fields != schema_.columns.size()) {
+        fail(err, line, -1,
+             "expected " + std::to_string(schema_.columns.size()) +
+                 " fields (as in the header), found " + std::to_string(meta.fields));
+        return false;
+    }
+    bool ok = true;
+    std::string_view v[kFixedSlots];
+    for (int s : {kPayer, kUsageAccount, kBillingPeriodStart, kUsageStart, kProductCode,
+                  kProductName, kUsageType, kOperation, kRegion, kLineItemType, kPricingTerm,
+                  kCurrency, kDescription, kUnit}) {
+        v[s] = text(buf, sp, s, ok);
+        if (!ok) {
+            fail(err, line, s, "malformed quoted field");
+            return false;
+        }
+    }
+    // Day and period.
+    Day day;
+    if (v[kUsageStart].empty()) {
+        fail(err, line, kUsageStart, "missing usage start time");
+        return false;
+    }
+    if (!day_of(v[kUsageStart], day, kUsageStart, usage_day_cache_, usage_day_text_)) {
+        fail(err, line, kUsageStart, "not a timestamp: '" + std::string(v[kUsageStart].substr(0, 40)) + "'");
+        return false;
+    }
+    Period period;
+    if (period_override_ > 0) {
+        period = period_override_;
+    } else if (!v[kBillingPeriodStart].empty()) {
+        Day pday;
+        if (!day_of(v[kBillingPeriodStart], pday, kBillingPeriodStart, period_day_cache_,
+                    period_day_text_)) {
+            fail(err, line, kBillingPeriodStart,
+                 "not a timestamp: '" + std::string(v[kBillingPeriodStart].substr(0, 40)) + "'");
+            return false;
+        }
+        period = period_of(pday);
+    } else {
+        period = period_of(day);
+    }
+
+    // Amounts.
+    Amount unblended, blended, net, usage, public_od, amortized;
+    if (!amount(buf, sp, kUnblendedCost, unblended, err, line)) return false;
+    if (!amount(buf, sp, kUsageAmount, usage, err, line)) return false;
+    if (!amount(buf, sp, kPublicOnDemandCost, public_od, err, line)) return false;
+    if (schema_.has(kBlendedCost)) {
+        if (!amount(buf, sp, kBlendedCost, blended, err, line)) return false;
+    } else {
+        blended = unblended;
+    }
+    if (schema_.has(kNetUnblendedCost)) {
+        if (!amount(buf, sp, kNetUnblendedCost, net, err, line)) return false;
+    } else {
+        net = unblended;
+    }
+
+    std::string_view product_name = v[kProductName], region = v[kRegion];
+    std::string_view line_type = v[kLineItemType], term = v[kPricingTerm];
+    std::string_view product_code = v[kProductCode];
+    if (focus_) {
+        bool ok2 = true;
+        std::string_view cat = text(buf, sp, kChargeCategory, ok2);
+        std::string_view cls = text(buf, sp, kChargeClass, ok2);
+        std::string_view ctype = text(buf, sp, kCommitmentType, ok2);
+        std::string_view status = text(buf, sp, kCommitmentStatus, ok2);
+        std::string_view pcat = text(buf, sp, kPricingCategory, ok2);
+        if (!ok2) {
+            fail(err, line, kChargeCategory, "malformed quoted field");
+            return false;
+        }
+        line_type = focus_line_item_type(cat, cls, ctype, status);
+        term = focus_pricing_term(pcat);
+        if (product_code.empty()) product_code = product_name;
+        if (schema_.has(kFocusEffectiveCost)) {
+            if (!amount(buf, sp, kFocusEffectiveCost, amortized, err, line)) return false;
+        } else {
+            amortized = unblended;
+        }
+    } else {
+        bool has_arn = false;
+        if (schema_.has(kReservationArn)) {
+            bool ok2 = true;
+            has_arn = !text(buf, sp, kReservationArn, ok2).empty();
+        }
+        auto cost_or_unblended = [&](int slot, Amount& out) {
+            if (!schema_.has(slot)) {
+                out = unblended;
+                return true;
+            }
+            return amount(buf, sp, slot, out, err, line);
+        };
+        switch (amortized_rule(line_type, has_arn)) {
+            case AmortizedRule::unblended: amortized = unblended; break;
+            case AmortizedRule::zero: amortized = 0; break;
+            case AmortizedRule::ri_effective:
+                if (!cost_or_unblended(kRiEffectiveCost, amortized)) return false;
+                break;
+            case AmortizedRule::sp_effective:
+                if (!cost_or_unblended(kSpEffectiveCost, amortized)) return false;
+                break;
+            case AmortizedRule::sp_recurring: {
+                Amount total, used;
+                if (!cost_or_unblended(kSpTotalCommitment, total)) return false;
+                if (schema_.has(kSpUsedCommitment)) {
+                    if (!amount(buf, sp, kSpUsedCommitment, used, err, line)) return false;
+                    amortized = total - used;
+                } else {
+                    amortized = total;
+                }
+                break;
+            }
+            case AmortizedRule::ri_fee: {
+                if (!schema_.has(kRiUnusedAmortizedFee) && !schema_.has(kRiUnusedRecurringFee)) {
+                    amortized = unblended;
+                    break;
+                }
+                Amount a = 0, b = 0;
+                if (schema_.has(kRiUnusedAmortizedFee) &&
+                    !amount(buf, sp, kRiUnusedAmortizedFee, a, err, line))
+                    return false;
+                if (schema_.has(kRiUnusedRecurringFee) &&
+                    !amount(buf, sp, kRiUnusedRecurringFee, b, err, line))
+                    return false;
+                amortized = a + b;
+                break;
+            }
+        }
+        if (schema_.has(kProductJson) && (product_name.empty() || region.empty())) {
+            bool ok2 = true;
+            std::string_view pj = text(buf, sp, kProductJson, ok2);
+            if (!pj.empty() && pj != "{}" &&
+                !product_from_json(pj, product_name, region, err, line))
+                return false;
+        }
+    }
+
+    // Tags: one slot per tag column, or a JSON map.
+    row_tags_.clear();
+    for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
+        const int slot = kFixedSlots + static_cast<int>(i);
+        bool ok2 = true;
+        std::string_view tv = text(buf, sp, slot, ok2);
+        if (!ok2) {
+            fail(err, line, slot, "malformed quoted field");
+            return false;
+        }
+        if (!tv.empty()) row_tags_.emplace_back(tag_key_ids_[i], dim(slot, tv));
+    }
+    if (schema_.has(kTagsJson)) {
+        bool ok2 = true;
+        std::string_view tj = text(buf, sp, kTagsJson, ok2);
+        if (!ok2) {
+            fail(err, line, kTagsJson, "malformed quoted field");
+            return false;
+        }
+        if (!tj.empty() && tj != "{}" && !parse_json_tags(tj, err, line, kTagsJson)) return false;
+    }
+
+    // All checks passed: update the rollups.
+    CostKey ck;
+    ck.period = period;
+    ck.day = day;
+    ck.dim[kDimPayer] = dim(kPayer, v[kPayer]);
+    ck.dim[kDimUsageAccount] = dim(kUsageAccount, v[kUsageAccount]);
+    ck.dim[kDimProductCode] = dim(kProductCode, product_code);
+    ck.dim[kDimProductName] = dim(kProductName, product_name);
+    ck.dim[kDimUsageType] = dim(kUsageType, v[kUsageType]);
+    ck.dim[kDimOperation] = dim(kOperation, v[kOperation]);
+    ck.dim[kDimRegion] = dim(kRegion, region);
+    ck.dim[kDimLineItemType] = dim(kLineItemType, line_type);
+    ck.dim[kDimPricingTerm] = dim(kPricingTerm, term);
+    ck.dim[kDimCurrency] = dim(kCurrency, v[kCurrency]);
+    bool tagged = false;
+    for (const auto& t : row_tags_) {
+        std::string_view k = out_.pool.at(t.first);
+        if (k.rfind("aws_", 0) != 0) {
+            tagged = true;
+            break;
+        }
+    }
+    CostSums& c = out_.cost[ck];
+    c.unblended += unblended;
+    c.blended += blended;
+    c.net_unblended += net;
+    c.amortized += amortized;
+    c.public_on_demand += public_od;
+    c.usage += usage;
+    if (tagged) c.tagged_unblended += unblended;
+    c.rows += 1;
+
+    LineKey lk{period,
+               day,
+               ck.dim[kDimUsageAccount],
+               ck.dim[kDimProductCode],
+               ck.dim[kDimUsageType],
+               ck.dim[kDimLineItemType],
+               dim(kDescription, v[kDescription]),
+               dim(kUnit, v[kUnit]),
+               ck.dim[kDimCurrency]};
+    LineSums& l = out_.lines[lk];
+    l.unblended += unblended;
+    l.amortized += amortized;
+    l.usage += usage;
+    l.rows += 1;
+
+    for (const auto& t : row_tags_) {
+        TagKey tk{period, day, ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
+                  t.first,  t.second, ck.dim[kDimCurrency]};
+        TagSums& ts = out_.tags[tk];
+        ts.unblended += unblended;
+        ts.amortized += amortized;
+        ts.rows += 1;
+    }
+    return true;
+}
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,295 @@
+#include "curcrunch/ingest/schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::ingest {
+namespace {
+
+struct SlotNames {
+    Slot slot;
+    const char* legacy;  // category/Name as AWS writes legacy CSV
+    const char* snake;   // Athena / Parquet / CUR 2.0 name
+    const char* focus;   // FOCUS column
+    const char* alt_snake = nullptr;
+};
+
+// Candidate names per slot. Matching is case-insensitive; the first present candidate wins.
+const SlotNames kNames[] = {
+    {kPayer, "bill/PayerAccountId", "bill_payer_account_id", "BillingAccountId"},
+    {kUsageAccount, "lineItem/UsageAccountId", "line_item_usage_account_id", "SubAccountId"},
+    {kBillingPeriodStart, "bill/BillingPeriodStartDate", "bill_billing_period_start_date",
+     "BillingPeriodStart"},
+    {kUsageStart, "lineItem/UsageStartDate", "line_item_usage_start_date", "ChargePeriodStart"},
+    {kProductCode, "lineItem/ProductCode", "line_item_product_code", "x_ServiceCode"},
+    {kProductName, "product/ProductName", "product_product_name", "ServiceName"},
+    {kUsageType, "lineItem/UsageType", "line_item_usage_type", "x_UsageType"},
+    {kOperation, "lineItem/Operation", "line_item_operation", "x_Operation"},
+    {kRegion, "product/region", "product_region", "RegionId", "product_region_code"},
+    {kLineItemType, "lineItem/LineItemType", "line_item_line_item_type", nullptr},
+    {kPricingTerm, "pricing/term", "pricing_term", nullptr},
+    {kCurrency, "lineItem/CurrencyCode", "line_item_currency_code", "BillingCurrency"},
+    {kDescription, "lineItem/LineItemDescription", "line_item_line_item_description",
+     "ChargeDescription"},
+    {kUnit, "pricing/unit", "pricing_unit", "PricingUnit"},
+    {kUnblendedCost, "lineItem/UnblendedCost", "line_item_unblended_cost", "BilledCost"},
+    {kBlendedCost, "lineItem/BlendedCost", "line_item_blended_cost", nullptr},
+    {kNetUnblendedCost, "lineItem/NetUnblendedCost", "line_item_net_unblended_cost", nullptr},
+    {kUsageAmount, "lineItem/UsageAmount", "line_item_usage_amount", "ConsumedQuantity"},
+    {kPublicOnDemandCost, "pricing/publicOnDemandCost", "pricing_public_on_demand_cost",
+     "ListCost"},
+    {kRiEffectiveCost, "reservation/EffectiveCost", "reservation_effective_cost", nullptr},
+    {kSpEffectiveCost, "savingsPlan/SavingsPlanEffectiveCost",
+     "savings_plan_savings_plan_effective_cost", nullptr},
+    {kRiUnusedAmortizedFee, "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod",
+     "reservation_unused_amortized_upfront_fee_for_billing_period", nullptr},
+    {kRiUnusedRecurringFee, "reservation/UnusedRecurringFee", "reservation_unused_recurring_fee",
+     nullptr},
+    {kSpTotalCommitment, "savingsPlan/TotalCommitmentToDate",
+     "savings_plan_total_commitment_to_date", nullptr},
+    {kSpUsedCommitment, "savingsPlan/UsedCommitment", "savings_plan_used_commitment", nullptr},
+    {kReservationArn, "reservation/ReservationARN", "reservation_reservation_a_r_n", nullptr},
+    {kFocusEffectiveCost, nullptr, nullptr, "EffectiveCost"},
+    {kChargeCategory, nullptr, nullptr, "ChargeCategory"},
+    {kChargeClass, nullptr, nullptr, "ChargeClass"},
+    {kCommitmentType, nullptr, nullptr, "CommitmentDiscountType"},
+    {kCommitmentStatus, nullptr, nullptr, "CommitmentDiscountStatus"},
+    {kPricingCategory, nullptr, nullptr, "PricingCategory"},
+    {kTagsJson, nullptr, "resource_tags", "Tags"},
+    {kProductJson, nullptr, "product", nullptr},
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+int find_column(const std::vector<std::string>& cols, const char* name) {
+    if (!name) return -1;
+    for (size_t i = 0; i < cols.size(); ++i)
+        if (iequals(cols[i], name)) return static_cast<int>(i);
+    return -1;
+}
+
+char detect_delimiter(std::string_view first_line) {
+    const char candidates[] = {',', '\x01', '\t', ';', '|'};
+    char best = ',';
+    size_t best_n = 0;
+    for (char c : candidates) {
+        size_t n = static_cast<size_t>(std::count(first_line.begin(), first_line.end(), c));
+        if (n > best_n) {
+            best = c;
+            best_n = n;
+        }
+    }
+    return best;
+}
+
+std::string printable(char c) {
+    if (c == '\x01') return "\\x01";
+    if (c == '\t') return "\\t";
+    return std::string(1, c);
+}
+
+}  // namespace
+
+const char* dialect_name(Dialect d) {
+    switch (d) {
+        case Dialect::legacy: return "cur-legacy";
+        case Dialect::snake: return "cur-athena";
+        case Dialect::cur2: return "cur2";
+        case Dialect::focus10: return "focus-1.0";
+        case Dialect::focus12: return "focus-1.2";
+    }
+    return "?";
+}
+
+const char* slot_name(Slot s) {
+    for (const auto& n : kNames)
+        if (n.slot == s) return n.snake ? n.snake : n.focus;
+    return "tag";
+}
+
+std::string Schema::column_name(int slot) const {
+    int c = column_of_slot[static_cast<size_t>(slot)];
+    return c >= 0 ? columns[static_cast<size_t>(c)] : std::string(slot_name(static_cast<Slot>(slot)));
+}
+
+size_t split_record(std::string_view t, char delim, bool quoting, std::vector<std::string>& out,
+                    uint64_t* lines) {
+    out.clear();
+    std::string cur;
+    bool in_q = false, was_quoted = false;
+    uint64_t nl = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+        char c = t[i];
+        if (in_q) {
+            if (c == '"') {
+                if (i + 1 < t.size() && t[i + 1] == '"') {
+                    cur += '"';
+                    ++i;
+                } else {
+                    in_q = false;
+                }
+            } else {
+                if (c == '\n') ++nl;
+                cur += c;
+            }
+        } else if (c == '"' && quoting && cur.empty() && !was_quoted) {
+            in_q = was_quoted = true;
+        } else if (c == delim) {
+            out.push_back(std::move(cur));
+            cur.clear();
+            was_quoted = false;
+        } else if (c == '\n') {
+            if (!cur.empty() && cur.back() == '\r' && !was_quoted) cur.pop_back();
+            out.push_back(std::move(cur));
+            if (lines) *lines = nl + 1;
+            return i + 1;
+        } else {
+            cur += c;
+        }
+    }
+    return 0;
+}
+
+std::string normalize_tag_key(std::string_view raw) {
+    if (istarts_with(raw, "resourceTags/")) raw.remove_prefix(13);
+    else if (istarts_with(raw, "resource_tags_")) raw.remove_prefix(14);
+    // Split camelCase the way Athena names legacy tag columns (CostCenter -> cost_center).
+    std::string out;
+    out.reserve(raw.size() + 4);
+    for (size_t i = 0; i < raw.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(raw[i]);
+        if (std::isalnum(c)) {
+            if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(raw[i - 1])) &&
+                !out.empty() && out.back() != '_')
+                out += '_';
+            out += static_cast<char>(std::tolower(c));
+        } else if (!out.empty() && out.back() != '_') {
+            out += '_';
+        }
+    }
+    while (!out.empty() && out.back() == '_') out.pop_back();
+    if (out.rfind("user_", 0) == 0) out.erase(0, 5);
+    return out;
+}
+
+Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source) {
+    Schema s;
+    size_t bom = 0;
+    if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
+        static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF)
+        bom = 3;
+    std::string_view body = head.substr(bom);
+    if (body.empty()) throw_input(source + ": empty file (no header line)");
+    size_t eol = body.find('\n');
+    std::string_view first_line = body.substr(0, eol == std::string_view::npos ? body.size() : eol);
+
+    s.format.delimiter = ov.delimiter >= 0 ? static_cast<char>(ov.delimiter)
+                                           : detect_delimiter(first_line);
+    // Hive/Athena text (\x01-delimited) has no quoting: a '"' there is a literal character.
+    s.format.quoting = ov.quoting >= 0 ? ov.quoting != 0 : s.format.delimiter != '\x01';
+
+    std::string with_nl(body);
+    if (with_nl.find('\n') == std::string::npos) with_nl += '\n';  // header-only file, no newline
+    size_t used = split_record(with_nl, s.format.delimiter, s.format.quoting, s.columns,
+                               &s.header_lines);
+    if (used == 0) throw_input(source + ": line 1: header record is not terminated");
+    s.header_bytes = bom + std::min(used, body.size());
+    if (s.columns.size() < 2)
+        throw_input(source + ": line 1: header has " + std::to_string(s.columns.size()) +
+                    " column(s) with delimiter '" + printable(s.format.delimiter) +
+                    "'; not a billing export");
+
+    auto has = [&](const char* n) { return find_column(s.columns, n) >= 0; };
+    bool legacy = std::any_of(s.columns.begin(), s.columns.end(),
+                              [](const std::string& c) { return istarts_with(c, "lineItem/"); });
+    if (legacy) {
+        s.dialect = Dialect::legacy;
+    } else if (has("line_item_unblended_cost") || has("line_item_usage_start_date")) {
+        s.dialect = (has("resource_tags") || has("bill_payer_account_name") || has("product"))
+                        ? Dialect::cur2
+                        : Dialect::snake;
+    } else if (has("BilledCost") || has("ChargePeriodStart")) {
+        s.dialect = (has("InvoiceId") || has("SkuMeter")) ? Dialect::focus12 : Dialect::focus10;
+    } else {
+        std::string shown;
+        for (size_t i = 0; i < s.columns.size() && i < 4; ++i)
+            shown += (i ? ", " : "") + s.columns[i];
+        throw_input(source + ": line 1: unknown dialect: the header has none of "
+                    "lineItem/UnblendedCost (legacy CUR), line_item_unblended_cost (CUR 2.0 / "
+                    "Athena) or BilledCost (FOCUS); it starts with: " + shown);
+    }
+    bool focus = s.dialect == Dialect::focus10 || s.dialect == Dialect::focus12;
+    if (ov.has_null_token)
+        s.format.null_token = ov.null_token;
+    else if (s.format.delimiter == '\x01')
+        s.format.null_token = "\\N";
+    else if (focus)
+        s.format.null_token = "NULL";
+
+    s.column_of_slot.assign(kFixedSlots, -1);
+    s.slot_of_column.assign(s.columns.size(), -1);
+    for (const auto& n : kNames) {
+        int col = -1;
+        if (s.dialect == Dialect::legacy) col = find_column(s.columns, n.legacy);
+        else if (focus) col = find_column(s.columns, n.focus);
+        else {
+            col = find_column(s.columns, n.snake);
+            if (col < 0) col = find_column(s.columns, n.alt_snake);
+        }
+        if (focus && col < 0 && n.slot == kUsageType) col = find_column(s.columns, "SkuMeter");
+        if (col >= 0) {
+            s.column_of_slot[n.slot] = col;
+            s.slot_of_column[static_cast<size_t>(col)] = n.slot;
+        }
+    }
+    if (s.dialect == Dialect::legacy && s.column_of_slot[kRegion] < 0) {
+        int col = find_column(s.columns, "product/regionCode");
+        if (col >= 0) {
+            s.column_of_slot[kRegion] = col;
+            s.slot_of_column[static_cast<size_t>(col)] = kRegion;
+        }
+    }
+    // One slot per tag column (legacy resourceTags/..., Athena resource_tags_...).
+    if (!focus) {
+        for (size_t i = 0; i < s.columns.size(); ++i) {
+            const std::string& c = s.columns[i];
+            bool tag = s.dialect == Dialect::legacy ? istarts_with(c, "resourceTags/")
+                                                    : istarts_with(c, "resource_tags_");
+            if (!tag) continue;
+            std::string key = normalize_tag_key(c);
+            if (key.empty()) continue;
+            s.slot_of_column[i] = static_cast<int16_t>(s.column_of_slot.size());
+            s.column_of_slot.push_back(static_cast<int32_t>(i));
+            s.tag_keys.push_back(std::move(key));
+        }
+    }
+    std::string missing;
+    if (s.column_of_slot[kUnblendedCost] < 0)
+        missing += focus ? "BilledCost" : s.dialect == Dialect::legacy ? "lineItem/UnblendedCost"
+                                                                      : "line_item_unblended_cost";
+    if (s.column_of_slot[kUsageStart] < 0)
+        missing += std::string(missing.empty() ? "" : ", ") +
+                   (focus ? "ChargePeriodStart"
+                          : s.dialect == Dialect::legacy ? "lineItem/UsageStartDate"
+                                                         : "line_item_usage_start_date");
+    if (!missing.empty())
+        throw_input(source + ": line 1: " + dialect_name(s.dialect) +
+                    " header lacks required column(s): " + missing);
+    return s;
+}
+
+}  // namespace curcrunch::ingest

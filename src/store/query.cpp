@@ -1,0 +1,196 @@
+#include "curcrunch/store/query.hpp"
+
+#include <algorithm>
+
+namespace curcrunch::store {
+namespace {
+
+const char* bucket_sql(Grain g) {
+    switch (g) {
+        case Grain::total: return "''";
+        case Grain::day: return "day";
+        case Grain::week: return "date(day, '-6 days', 'weekday 1')";  // Monday of the ISO week
+        case Grain::month: return "substr(day, 1, 7)";
+        case Grain::year: return "substr(day, 1, 4)";
+    }
+    return "''";
+}
+
+const char* key_sql(Dimension d) {
+    switch (d) {
+        case Dimension::none: return "''";
+        case Dimension::service: return "product_code";
+        case Dimension::account: return "usage_account";
+        case Dimension::payer: return "payer_account";
+        case Dimension::region: return "region";
+        case Dimension::usage_type: return "usage_type";
+        case Dimension::line_item_type: return "line_item_type";
+        case Dimension::operation: return "operation";
+    }
+    return "''";
+}
+
+std::string placeholders(size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+    return s;
+}
+
+void add_in(std::string& sql, const char* expr, size_t n) {
+    sql += std::string(" AND ") + expr + " IN (" + placeholders(n) + ")";
+}
+
+}  // namespace
+
+Amount ResultRow::measure(Measure m) const {
+    switch (m) {
+        case Measure::unblended: return unblended;
+        case Measure::net_unblended: return net_unblended;
+        case Measure::amortized: return amortized;
+        case Measure::blended: return blended;
+        case Measure::public_on_demand: return public_on_demand;
+    }
+    return unblended;
+}
+
+const std::vector<std::string>& preset_names() {
+    static const std::vector<std::string> names = {"last-7-days", "last-30-days", "month-to-date",
+                                                   "last-12-months", "year"};
+    return names;
+}
+
+std::optional<DateRange> resolve_preset(const std::string& name, Day today) {
+    if (name == "last-7-days") return DateRange{today - 6, today};
+    if (name == "last-30-days") return DateRange{today - 29, today};
+    if (name == "month-to-date") return DateRange{first_day(period_of(today)), today};
+    if (name == "last-12-months")
+        return DateRange{first_day(add_months(period_of(today), -11)), today};
+    if (name == "year") return DateRange{days_from_civil(civil_from_days(today).year, 1, 1), today};
+    return std::nullopt;
+}
+
+std::vector<ResultRow> run_query(Database& db, const Query& q) {
+    // Every user value is bound as a parameter; only fixed SQL fragments are concatenated.
+    std::string sql = "SELECT ";
+    sql += bucket_sql(q.grain);
+    sql += " AS bucket, ";
+    sql += key_sql(q.by);
+    sql += " AS k, max(product_name), money_sum(unblended), money_sum(net_unblended), "
+           "money_sum(amortized), money_sum(blended), money_sum(public_on_demand), "
+           "money_sum(usage_amount), sum(row_count) FROM cost_daily WHERE 1=1";
+    if (q.from) sql += " AND day >= ?";
+    if (q.to) sql += " AND day <= ?";
+    if (!q.accounts.empty()) add_in(sql, "usage_account", q.accounts.size());
+    if (!q.services.empty()) {
+        const std::string ph = placeholders(q.services.size());
+        sql += " AND (product_code IN (" + ph + ") OR product_name IN (" + ph + "))";
+    }
+    if (!q.regions.empty()) add_in(sql, "region", q.regions.size());
+    sql += " GROUP BY bucket, k";
+
+    auto st = db.prepare(sql);
+    int i = 1;
+    if (q.from) st.bind(i++, format_day(*q.from));
+    if (q.to) st.bind(i++, format_day(*q.to));
+    for (const auto& a : q.accounts) st.bind(i++, a);
+    for (const auto& s : q.services) st.bind(i++, s);
+    for (const auto& s : q.services) st.bind(i++, s);
+    for (const auto& r : q.regions) st.bind(i++, r);
+
+    std::vector<ResultRow> rows;
+    while (st.step()) {
+        ResultRow r;
+        r.bucket = st.column_text(0);
+        r.key = st.column_text(1);
+        r.label = q.by == Dimension::service ? st.column_text(2) : r.key;
+        if (r.label.empty()) r.label = r.key;
+        r.unblended = st.column_amount(3);
+        r.net_unblended = st.column_amount(4);
+        r.amortized = st.column_amount(5);
+        r.blended = st.column_amount(6);
+        r.public_on_demand = st.column_amount(7);
+        r.usage = st.column_amount(8);
+        r.rows = st.column_int(9);
+        if (q.min_cost && r.measure(q.measure) < *q.min_cost) continue;
+        rows.push_back(std::move(r));
+    }
+    const Measure m = q.measure;
+    auto by_cost = [m](const ResultRow& a, const ResultRow& b) {
+        Amount x = a.measure(m), y = b.measure(m);
+        return x != y ? x > y : a.key < b.key;
+    };
+    switch (q.sort) {
+        case SortOrder::time_then_cost:
+            std::sort(rows.begin(), rows.end(), [&](const ResultRow& a, const ResultRow& b) {
+                return a.bucket != b.bucket ? a.bucket < b.bucket : by_cost(a, b);
+            });
+            break;
+        case SortOrder::cost_desc: std::sort(rows.begin(), rows.end(), by_cost); break;
+        case SortOrder::key_asc:
+            std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) {
+                return a.key != b.key ? a.key < b.key : a.bucket < b.bucket;
+            });
+            break;
+    }
+    if (q.limit && rows.size() > q.limit) rows.resize(q.limit);
+    return rows;
+}
+
+const char* grain_name(Grain g) {
+    switch (g) {
+        case Grain::total: return "total";
+        case Grain::day: return "day";
+        case Grain::week: return "week";
+        case Grain::month: return "month";
+        case Grain::year: return "year";
+    }
+    return "?";
+}
+
+const char* dimension_name(Dimension d) {
+    switch (d) {
+        case Dimension::none: return "none";
+        case Dimension::service: return "service";
+        case Dimension::account: return "account";
+        case Dimension::payer: return "payer";
+        case Dimension::region: return "region";
+        case Dimension::usage_type: return "usage-type";
+        case Dimension::line_item_type: return "line-item-type";
+        case Dimension::operation: return "operation";
+    }
+    return "?";
+}
+
+const char* measure_name(Measure m) {
+    switch (m) {
+        case Measure::unblended: return "unblended";
+        case Measure::net_unblended: return "net";
+        case Measure::amortized: return "amortized";
+        case Measure::blended: return "blended";
+        case Measure::public_on_demand: return "on-demand";
+    }
+    return "?";
+}
+
+std::optional<Grain> parse_grain(const std::string& s) {
+    for (Grain g : {Grain::total, Grain::day, Grain::week, Grain::month, Grain::year})
+        if (s == grain_name(g)) return g;
+    return std::nullopt;
+}
+
+std::optional<Dimension> parse_dimension(const std::string& s) {
+    for (Dimension d : {Dimension::none, Dimension::service, Dimension::account, Dimension::payer,
+                        Dimension::region, Dimension::usage_type, Dimension::line_item_type,
+                        Dimension::operation})
+        if (s == dimension_name(d)) return d;
+    return std::nullopt;
+}
+
+std::optional<Measure> parse_measure(const std::string& s) {
+    for (Measure m : {Measure::unblended, Measure::net_unblended, Measure::amortized,
+                      Measure::blended, Measure::public_on_demand})
+        if (s == measure_name(m)) return m;
+    return std::nullopt;
+}
+
+}  // namespace curcrunch::store

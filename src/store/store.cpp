@@ -1,0 +1,202 @@
+#include "curcrunch/store/store.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/store/schema.hpp"
+
+namespace curcrunch::store {
+
+std::string now_utc_iso() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
+    auto db = std::make_unique<Database>(
+        path, read_only ? Database::Mode::read_only : Database::Mode::read_write_create);
+    if (!read_only) {
+        db->exec("PRAGMA journal_mode=WAL");
+        db->exec("PRAGMA synchronous=NORMAL");
+        db->exec("PRAGMA foreign_keys=ON");
+        migrate(*db);
+    } else if (schema_version(*db) == 0) {
+        throw_store(path + ": not a curcrunch store (run `curcrunch ingest` first)");
+    }
+    return std::unique_ptr<Store>(new Store(std::move(db)));
+}
+
+int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string& started_at,
+                               bool skip_mode) {
+    using namespace ingest;
+    const Rollup& ru = r.rollup;
+    // Periods present in this ingest, with their row counts, totals and manifest provenance.
+    std::map<Period, std::pair<int64_t, Amount>> per;
+    for (const auto& e : ru.cost.entries()) {
+        auto& p = per[e.key.period];
+        p.first += e.value.rows;
+        p.second += e.value.unblended;
+    }
+    std::map<Period, std::pair<std::string, std::string>> prov;
+    for (const auto& s : r.sources)
+        if (s.period) prov[s.period] = {s.manifest, s.assembly_id};
+    std::string period_list;
+    for (const auto& [p, _] : per) period_list.append(period_list.empty() ? "" : ",").append(format_period(p));
+
+    Transaction tx(*db_);
+    auto ins = db_->prepare(
+        "INSERT INTO ingest(started_at, finished_at, tool_version, on_error, periods, rows, "
+        "skipped_rows, bytes, seconds) VALUES (?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, started_at).bind(2, now_utc_iso()).bind(3, CURCRUNCH_VERSION);
+    ins.bind(4, skip_mode ? "skip" : "fail").bind(5, period_list);
+    ins.bind(6, static_cast<int64_t>(r.rows)).bind(7, static_cast<int64_t>(r.skipped));
+    ins.bind(8, static_cast<int64_t>(r.bytes));
+    ins.bind_double(9, r.seconds);
+    ins.run();
+    const int64_t id = db_->last_insert_rowid();
+
+    auto src = db_->prepare(
+        "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, compression, "
+        "dialect, manifest, assembly_id, period, rows, skipped_rows) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& s : r.sources) {
+        src.bind(1, id).bind(2, s.path).bind(3, s.member).bind(4, s.sha256);
+        src.bind(5, static_cast<int64_t>(s.file_bytes)).bind(6, static_cast<int64_t>(s.bytes));
+        src.bind(7, s.compression).bind(8, s.dialect).bind(9, s.manifest).bind(10, s.assembly_id);
+        src.bind(11, s.period ? format_period(s.period) : std::string());
+        src.bind(12, static_cast<int64_t>(s.rows)).bind(13, static_cast<int64_t>(s.skipped));
+        src.run();
+        src.reset();
+    }
+    auto prob = db_->prepare(
+        "INSERT INTO ingest_problem(ingest_id, source, line, column_name, message) VALUES (?,?,?,?,?)");
+    for (const auto& p : r.problems) {
+        prob.bind(1, id).bind(2, p.source).bind(3, static_cast<int64_t>(p.line));
+        prob.bind(4, p.column).bind(5, p.message);
+        prob.run();
+        prob.reset();
+    }
+
+    // Replace each period: delete its old rows, then insert the new ones.
+    for (const char* table : {"cost_daily", "line_item_daily", "tag_daily"}) {
+        auto del = db_->prepare(std::string("DELETE FROM ") + table + " WHERE period = ?");
+        for (const auto& [p, _] : per) {
+            del.bind(1, format_period(p));
+            del.run();
+            del.reset();
+        }
+    }
+    auto bp = db_->prepare(
+        "INSERT OR REPLACE INTO billing_period(period, ingest_id, replaced_at, manifest, "
+        "assembly_id, rows, unblended) VALUES (?,?,?,?,?,?,?)");
+    const std::string now = now_utc_iso();
+    for (const auto& [p, info] : per) {
+        auto pv = prov.count(p) ? prov[p] : std::pair<std::string, std::string>{};
+        bp.bind(1, format_period(p)).bind(2, id).bind(3, now).bind(4, pv.first).bind(5, pv.second);
+        bp.bind(6, info.first).bind_amount(7, info.second);
+        bp.run();
+        bp.reset();
+    }
+
+    // Day and period strings are formatted once per distinct value.
+    std::map<int32_t, std::string> day_text, period_text;
+    auto day_str = [&](Day d) -> const std::string& {
+        auto it = day_text.find(d);
+        if (it == day_text.end()) it = day_text.emplace(d, format_day(d)).first;
+        return it->second;
+    };
+    auto per_str = [&](Period p) -> const std::string& {
+        auto it = period_text.find(p);
+        if (it == period_text.end()) it = period_text.emplace(p, format_period(p)).first;
+        return it->second;
+    };
+    const StringPool& sp = ru.pool;
+    auto cost = db_->prepare(
+        "INSERT INTO cost_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& e : ru.cost.entries()) {
+        const auto& k = e.key;
+        const auto& v = e.value;
+        cost.bind(1, per_str(k.period)).bind(2, day_str(k.day));
+        for (int d = 0; d < kCostDims; ++d) cost.bind(3 + d, sp.at(k.dim[d]));
+        cost.bind_amount(13, v.unblended).bind_amount(14, v.blended).bind_amount(15, v.net_unblended);
+        cost.bind_amount(16, v.amortized).bind_amount(17, v.public_on_demand);
+        cost.bind_amount(18, v.usage).bind_amount(19, v.tagged_unblended).bind(20, v.rows);
+        cost.run();
+        cost.reset();
+    }
+    auto line = db_->prepare("INSERT INTO line_item_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& e : ru.lines.entries()) {
+        const auto& k = e.key;
+        const auto& v = e.value;
+        line.bind(1, per_str(k.period)).bind(2, day_str(k.day)).bind(3, sp.at(k.usage_account));
+        line.bind(4, sp.at(k.product_code)).bind(5, sp.at(k.usage_type));
+        line.bind(6, sp.at(k.line_item_type)).bind(7, sp.at(k.description)).bind(8, sp.at(k.unit));
+        line.bind(9, sp.at(k.currency)).bind_amount(10, v.unblended).bind_amount(11, v.amortized);
+        line.bind_amount(12, v.usage).bind(13, v.rows);
+        line.run();
+        line.reset();
+    }
+    auto tag = db_->prepare("INSERT INTO tag_daily VALUES (?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& e : ru.tags.entries()) {
+        const auto& k = e.key;
+        const auto& v = e.value;
+        tag.bind(1, per_str(k.period)).bind(2, day_str(k.day)).bind(3, sp.at(k.usage_account));
+        tag.bind(4, sp.at(k.product_code)).bind(5, sp.at(k.key)).bind(6, sp.at(k.value));
+        tag.bind(7, sp.at(k.currency)).bind_amount(8, v.unblended).bind_amount(9, v.amortized);
+        tag.bind(10, v.rows);
+        tag.run();
+        tag.reset();
+    }
+    tx.commit();
+    return id;
+}
+
+std::vector<PeriodInfo> Store::periods() {
+    std::vector<PeriodInfo> out;
+    auto st = db_->prepare(
+        "SELECT period, ingest_id, replaced_at, manifest, assembly_id, rows, unblended "
+        "FROM billing_period ORDER BY period");
+    while (st.step()) {
+        PeriodInfo p;
+        p.period = st.column_text(0);
+        p.ingest_id = st.column_int(1);
+        p.replaced_at = st.column_text(2);
+        p.manifest = st.column_text(3);
+        p.assembly_id = st.column_text(4);
+        p.rows = st.column_int(5);
+        p.unblended = st.column_amount(6);
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<IngestRecord> Store::ingests() {
+    std::vector<IngestRecord> out;
+    auto st = db_->prepare(
+        "SELECT id, started_at, finished_at, on_error, periods, rows, skipped_rows, bytes, seconds "
+        "FROM ingest ORDER BY id");
+    while (st.step()) {
+        IngestRecord r;
+        r.id = st.column_int(0);
+        r.started_at = st.column_text(1);
+        r.finished_at = st.column_text(2);
+        r.on_error = st.column_text(3);
+        r.periods = st.column_text(4);
+        r.rows = st.column_int(5);
+        r.skipped_rows = st.column_int(6);
+        r.bytes = st.column_int(7);
+        r.seconds = st.column_double(8);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace curcrunch::store
