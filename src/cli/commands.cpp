@@ -1,6 +1,7 @@
 // The CLI: parse options, call the library, format results. No logic of its own beyond that.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -104,7 +105,9 @@ int cmd_ingest(int argc, char** argv) {
         log::warn("no data rows found; the store was not changed");
         return 0;
     }
+    auto w0 = std::chrono::steady_clock::now();
     int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
+    const double write_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     if (!quiet) {
         std::printf("%-60s %-11s %-6s %12s %9s\n", "source", "dialect", "comp", "rows", "skipped");
         for (const auto& s : r.sources) {
@@ -119,11 +122,11 @@ int cmd_ingest(int argc, char** argv) {
         for (const auto& e : r.rollup.cost.entries()) ps.insert(e.key.period);
         for (Period p : ps) periods.append(periods.empty() ? "" : " ").append(format_period(p));
         double mb = static_cast<double>(r.bytes) / 1e6;
-        std::printf("ingest %lld: %llu rows from %zu stream(s), %.1f MB in %.2f s (%.0f MB/s, %.0f rows/s); "
-                    "periods replaced: %s\n",
+        std::printf("ingest %lld: %llu rows from %zu stream(s), %.1f MB read in %.2f s (%.0f MB/s, %.0f rows/s), "
+                    "stored in %.2f s; periods replaced: %s\n",
                     static_cast<long long>(id), static_cast<unsigned long long>(r.rows), r.sources.size(), mb,
                     r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
-                    r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, periods.c_str());
+                    r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, write_s, periods.c_str());
     }
     if (r.skipped > 0) {
         log::warn(std::to_string(r.skipped) + " bad row(s) skipped (--on-error=skip); recorded in ingest " +

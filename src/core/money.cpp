@@ -97,8 +97,8 @@ ParseStatus parse_amount(std::string_view s, Amount& out) noexcept {
     bool inexact = dropped_nonzero;
     Amount v;
     if (shift >= 0) {
-        if (mant != 0 && (shift > 38 || mant > (kPow10.p[38] / kPow10.p[std::min(shift, 38)])))
-            return ParseStatus::overflow;
+        // mant * 10^shift must stay below 10^38 (no division on this hot path).
+        if (mant != 0 && (shift > 38 || mant >= kPow10.p[38 - shift])) return ParseStatus::overflow;
         v = mant * kPow10.p[std::min(shift, 38)];
     } else {
         v = shift_down(mant, -shift, inexact);

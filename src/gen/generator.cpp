@@ -78,6 +78,10 @@ const Service kServices[] = {
     {"AmazonEFS", "Amazon Elastic File System", "TimedStorage-ByteHrs", "", "GB-Mo", "0.3", 0.4, "$%s per GB-Mo for Standard storage", "Storage"},
     {"AmazonSageMaker", "Amazon SageMaker", "Notebk:ml.t3.medium", "RunInstance:Notebook", "Hrs", "0.05", 1, "$%s per On-Demand Notebook ml.t3.medium hour", "ML Instance"},
     {"AmazonGuardDuty", "Amazon GuardDuty", "PaidEventsAnalyzed", "", "Events", "0.000004", 3000, "$%s per event analyzed", "Security"},
+    {"AWSBackup", "AWS Backup", "WarmStorage-ByteHrs-EBS", "Storage", "GB-Mo", "0.05", 3.1, "$%s per GB-Month of EBS backup storage", "Storage"},
+    {"AmazonECR", "Amazon EC2 Container Registry (ECR)", "TimedStorage-ByteHrs", "", "GB-Mo", "0.1", 0.3, "$%s per GB-month of data storage", "Storage"},
+    {"CodeBuild", "AWS CodeBuild", "Build-Min:Linux:g1.small", "Build", "minutes", "0.005", 9, "$%s per build minute for build.general1.small", "Compute"},
+    {"AmazonWorkSpaces", "Amazon WorkSpaces", "AutoStop-Standard-Hourly", "", "Hrs", "0.26", 0.4, "$%s per hour for Standard WorkSpace (AutoStop)", "Virtual Desktop"},
 };
 constexpr int kServiceCount = static_cast<int>(sizeof(kServices) / sizeof(kServices[0]));
 
@@ -635,7 +639,7 @@ public:
             }
             if (a.index == 1) sink(account_line(a, p, "Credit", "AmazonEC2", "AWS Activate Credits",
                                                 -micro_to_amount(micro(50.0))));
-            if (a.index == 2 && month_index % 5 == 3)
+            if (a.index == 2 && month_index % 5 == 1)
                 sink(account_line(a, p, "Refund", "AmazonS3", "Refund for overbilled S3 requests",
                                   -amount_of("12.3456789")));
         }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "curcrunch/core/hash.hpp"
+
 namespace curcrunch::ingest {
 namespace {
 
@@ -54,8 +56,7 @@ RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override
       out_(out),
       period_override_(period_override),
       focus_(schema.dialect == Dialect::focus10 || schema.dialect == Dialect::focus12),
-      scratch_(schema.slot_count()),
-      last_id_(schema.slot_count(), 0) {
+      scratch_(schema.slot_count()) {
     for (const std::string& k : schema.tag_keys) tag_key_ids_.push_back(out_.pool.intern(k));
 }
 
@@ -98,14 +99,6 @@ std::string_view RowDecoder::text(const char* buf, const FieldSpan* spans, int s
     std::string_view v(b, n);
     if (!schema_.format.null_token.empty() && v == schema_.format.null_token) return {};
     return v;
-}
-
-uint32_t RowDecoder::dim(int slot, std::string_view v) {
-    uint32_t& last = last_id_[static_cast<size_t>(slot)];
-    std::string_view prev = out_.pool.at(last);
-    if (prev.size() == v.size() && std::memcmp(prev.data(), v.data(), v.size()) == 0) return last;
-    last = out_.pool.intern(v);
-    return last;
 }
 
 bool RowDecoder::amount(const char* buf, const FieldSpan* spans, int slot, Amount& out,
@@ -215,6 +208,48 @@ bool RowDecoder::product_from_json(std::string_view json, std::string_view& name
     return true;
 }
 
+bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::string_view* dims,
+                               std::string_view tags_json, Period period, Day day, uint64_t hash,
+                               RowKeyIndex::Groups& g, RowError& err, uint64_t line) {
+    row_tags_.clear();
+    for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
+        const int slot = kFixedSlots + static_cast<int>(i);
+        bool ok = true;
+        std::string_view tv = text(buf, sp, slot, ok);
+        if (!tv.empty()) row_tags_.emplace_back(tag_key_ids_[i], out_.pool.intern(tv));
+    }
+    if (!tags_json.empty() && !parse_json_tags(tags_json, err, line, kTagsJson)) return false;
+
+    CostKey ck;
+    ck.period = period;
+    ck.day = day;
+    for (int d = 0; d < kCostDims; ++d) ck.dim[d] = out_.pool.intern(dims[d]);
+    LineKey lk{period,
+               day,
+               ck.dim[kDimUsageAccount],
+               ck.dim[kDimProductCode],
+               ck.dim[kDimUsageType],
+               ck.dim[kDimLineItemType],
+               out_.pool.intern(dims[10]),
+               out_.pool.intern(dims[11]),
+               ck.dim[kDimCurrency]};
+    tag_index_.clear();
+    bool tagged = false;
+    for (const auto& t : row_tags_) {
+        TagKey tk{period, day, ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
+                  t.first,  t.second, ck.dim[kDimCurrency]};
+        tag_index_.push_back(out_.tags.index_of(tk));
+        if (out_.pool.at(t.first).rfind("aws_", 0) != 0) tagged = true;
+    }
+    g.cost = out_.cost.index_of(ck);
+    g.line = out_.lines.index_of(lk);
+    g.tag_begin = out_.row_keys.add_tag_groups(tag_index_.data(), tag_index_.size());
+    g.tag_count = static_cast<uint16_t>(tag_index_.size());
+    g.tagged = tagged;
+    out_.row_keys.insert(composite_, hash, g);
+    return true;
+}
+
 bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta,
                          RowError& err) {
     const uint64_t line = meta.line;
@@ -256,7 +291,11 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
                  "not a timestamp: '" + std::string(v[kBillingPeriodStart].substr(0, 40)) + "'");
             return false;
         }
-        period = period_of(pday);
+        if (pday != period_cache_day_) {
+            period_cache_ = period_of(pday);
+            period_cache_day_ = pday;
+        }
+        period = period_cache_;
     } else {
         period = period_of(day);
     }
@@ -357,8 +396,22 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         }
     }
 
-    // Tags: one slot per tag column, or a JSON map.
-    row_tags_.clear();
+    // The composite of every grouping field (and the raw tag values) finds all group entries
+    // at once; only a composite not seen before interns strings or parses tag JSON.
+    const std::string_view dims[kComposite] = {
+        v[kPayer],    v[kUsageAccount], product_code,     product_name, v[kUsageType],
+        v[kOperation], region,          line_type,        term,         v[kCurrency],
+        v[kDescription], v[kUnit]};
+    composite_.clear();
+    composite_.append(reinterpret_cast<const char*>(&period), sizeof period);
+    composite_.append(reinterpret_cast<const char*>(&day), sizeof day);
+    auto put = [this](std::string_view d) {
+        const uint32_t n = static_cast<uint32_t>(d.size());
+        composite_.append(reinterpret_cast<const char*>(&n), sizeof n);
+        composite_.append(d.data() ? d.data() : "", d.size());
+    };
+    for (const std::string_view& d : dims) put(d);
+    std::string_view tags_json;
     for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
         const int slot = kFixedSlots + static_cast<int>(i);
         bool ok2 = true;
@@ -367,69 +420,43 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
             fail(err, line, slot, "malformed quoted field");
             return false;
         }
-        if (!tv.empty()) row_tags_.emplace_back(tag_key_ids_[i], dim(slot, tv));
+        put(tv);
     }
     if (schema_.has(kTagsJson)) {
         bool ok2 = true;
-        std::string_view tj = text(buf, sp, kTagsJson, ok2);
+        tags_json = text(buf, sp, kTagsJson, ok2);
         if (!ok2) {
             fail(err, line, kTagsJson, "malformed quoted field");
             return false;
         }
-        if (!tj.empty() && tj != "{}" && !parse_json_tags(tj, err, line, kTagsJson)) return false;
+        if (tags_json == "{}") tags_json = {};
+        put(tags_json);
+    }
+    const uint64_t h = hash_bytes(composite_.data(), composite_.size());
+    RowKeyIndex::Groups g;
+    if (const RowKeyIndex::Groups* found = out_.row_keys.find(composite_, h)) {
+        g = *found;
+    } else if (!new_composite(buf, sp, dims, tags_json, period, day, h, g, err, line)) {
+        return false;
     }
 
-    // All checks passed: update the rollups.
-    CostKey ck;
-    ck.period = period;
-    ck.day = day;
-    ck.dim[kDimPayer] = dim(kPayer, v[kPayer]);
-    ck.dim[kDimUsageAccount] = dim(kUsageAccount, v[kUsageAccount]);
-    ck.dim[kDimProductCode] = dim(kProductCode, product_code);
-    ck.dim[kDimProductName] = dim(kProductName, product_name);
-    ck.dim[kDimUsageType] = dim(kUsageType, v[kUsageType]);
-    ck.dim[kDimOperation] = dim(kOperation, v[kOperation]);
-    ck.dim[kDimRegion] = dim(kRegion, region);
-    ck.dim[kDimLineItemType] = dim(kLineItemType, line_type);
-    ck.dim[kDimPricingTerm] = dim(kPricingTerm, term);
-    ck.dim[kDimCurrency] = dim(kCurrency, v[kCurrency]);
-    bool tagged = false;
-    for (const auto& t : row_tags_) {
-        std::string_view k = out_.pool.at(t.first);
-        if (k.rfind("aws_", 0) != 0) {
-            tagged = true;
-            break;
-        }
-    }
-    CostSums& c = out_.cost[ck];
+    CostSums& c = out_.cost.at(g.cost);
     c.unblended += unblended;
     c.blended += blended;
     c.net_unblended += net;
     c.amortized += amortized;
     c.public_on_demand += public_od;
     c.usage += usage;
-    if (tagged) c.tagged_unblended += unblended;
+    if (g.tagged) c.tagged_unblended += unblended;
     c.rows += 1;
-
-    LineKey lk{period,
-               day,
-               ck.dim[kDimUsageAccount],
-               ck.dim[kDimProductCode],
-               ck.dim[kDimUsageType],
-               ck.dim[kDimLineItemType],
-               dim(kDescription, v[kDescription]),
-               dim(kUnit, v[kUnit]),
-               ck.dim[kDimCurrency]};
-    LineSums& l = out_.lines[lk];
+    LineSums& l = out_.lines.at(g.line);
     l.unblended += unblended;
     l.amortized += amortized;
     l.usage += usage;
     l.rows += 1;
-
-    for (const auto& t : row_tags_) {
-        TagKey tk{period, day, ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
-                  t.first,  t.second, ck.dim[kDimCurrency]};
-        TagSums& ts = out_.tags[tk];
+    const uint32_t* tg = out_.row_keys.tag_groups(g.tag_begin);
+    for (uint16_t i = 0; i < g.tag_count; ++i) {
+        TagSums& ts = out_.tags.at(tg[i]);
         ts.unblended += unblended;
         ts.amortized += amortized;
         ts.rows += 1;

@@ -93,6 +93,12 @@ Statement& Statement::bind(int i, std::string_view v) {
         db_->fail("bind");
     return *this;
 }
+Statement& Statement::bind_static(int i, std::string_view v) {
+    const char* p = v.data() ? v.data() : "";
+    if (sqlite3_bind_text(st_, i, p, static_cast<int>(v.size()), SQLITE_STATIC) != SQLITE_OK)
+        db_->fail("bind");
+    return *this;
+}
 Statement& Statement::bind(int i, int64_t v) {
     if (sqlite3_bind_int64(st_, i, v) != SQLITE_OK) db_->fail("bind");
     return *this;

@@ -23,21 +23,24 @@ public:
     };
     GroupMap() : slots_(256, 0), mask_(255) {}
 
-    Value& operator[](const Key& k) {
+    Value& operator[](const Key& k) { return entries_[index_of(k)].value; }
+
+    // Index of k's entry, inserting a zero value when absent. Indices are stable.
+    uint32_t index_of(const Key& k) {
         const uint64_t h = hash_bytes(&k, sizeof(Key));
         size_t i = h & mask_;
         for (;;) {
             uint32_t s = slots_[i];
             if (s == 0) break;
-            Entry& e = entries_[s - 1];
-            if (std::memcmp(&e.key, &k, sizeof(Key)) == 0) return e.value;
+            if (std::memcmp(&entries_[s - 1].key, &k, sizeof(Key)) == 0) return s - 1;
             i = (i + 1) & mask_;
         }
         entries_.push_back(Entry{k, Value{}});
         slots_[i] = static_cast<uint32_t>(entries_.size());
         if (entries_.size() * 2 > slots_.size()) rehash();
-        return entries_.back().value;
+        return static_cast<uint32_t>(entries_.size() - 1);
     }
+    Value& at(uint32_t index) { return entries_[index].value; }
     const std::vector<Entry>& entries() const { return entries_; }
     size_t size() const { return entries_.size(); }
 

@@ -11,6 +11,7 @@
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/money.hpp"
 #include "curcrunch/ingest/group_map.hpp"
+#include "curcrunch/ingest/row_key_index.hpp"
 #include "curcrunch/ingest/string_pool.hpp"
 
 namespace curcrunch::ingest {
@@ -65,6 +66,7 @@ struct Rollup {
     GroupMap<CostKey, CostSums> cost;
     GroupMap<LineKey, LineSums> lines;
     GroupMap<TagKey, TagSums> tags;
+    RowKeyIndex row_keys;  // ingest-time accelerator for cost/lines (see row_key_index.hpp)
 
     // Adds everything in `other` (whose ids refer to other.pool) into this rollup.
     void merge_from(const Rollup& other);

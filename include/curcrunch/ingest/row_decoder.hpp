@@ -1,7 +1,7 @@
 #pragma once
 // Turns scanned rows (field spans in a chunk buffer) into rollup updates. One decoder per worker
-// thread and stream; it keeps per-slot "last value" caches because consecutive CUR rows repeat
-// most dimension values, so most rows intern nothing and hash only the group key.
+// chunk; the rollup it writes to (and that rollup's RowKeyIndex) belongs to the worker thread, so
+// most rows find all their groups with a single hash probe (see row_key_index.hpp).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,13 +31,15 @@ public:
 
 private:
     std::string_view text(const char* buf, const FieldSpan* spans, int slot, bool& ok);
-    uint32_t dim(int slot, std::string_view v);
     bool amount(const char* buf, const FieldSpan* spans, int slot, Amount& out, RowError& err,
                 uint64_t line);
     bool day_of(std::string_view v, Day& out, int slot, Day& cache_day, std::string& cache_text);
     bool parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot);
     bool product_from_json(std::string_view json, std::string_view& name, std::string_view& region,
                            RowError& err, uint64_t line);
+    bool new_composite(const char* buf, const FieldSpan* spans, const std::string_view* dims,
+                       std::string_view tags_json, Period period, Day day, uint64_t hash,
+                       RowKeyIndex::Groups& g, RowError& err, uint64_t line);
     void fail(RowError& err, uint64_t line, int slot, std::string msg) const;
 
     const Schema& schema_;
@@ -45,7 +47,6 @@ private:
     Period period_override_;
     bool focus_;
     std::vector<std::string> scratch_;      // per slot: unescaped text of quoted fields
-    std::vector<uint32_t> last_id_;         // per slot: id of the previous row's value
     Day usage_day_cache_ = 0, period_day_cache_ = 0;
     std::string usage_day_text_, period_day_text_;
     // Tags of the current row as (key id, value id); reused.
@@ -55,6 +56,11 @@ private:
     std::string last_product_json_;
     std::string product_name_, product_region_;
     std::vector<uint32_t> tag_key_ids_;     // per tag slot: interned normalized key
+    static constexpr int kComposite = 12;
+    std::string composite_;
+    std::vector<uint32_t> tag_index_;                 // grouping fields of the current row, length-prefixed
+    Period period_cache_ = 0;               // period of period_cache_day_
+    Day period_cache_day_ = INT32_MIN;
     simdjson::ondemand::parser json_;
     std::string json_buf_;
 };

@@ -43,6 +43,8 @@ public:
 
     Statement& bind(int i, std::string_view v);
     Statement& bind(int i, int64_t v);
+    // The text must outlive the statement's next reset (no copy is made).
+    Statement& bind_static(int i, std::string_view v);
     Statement& bind_null(int i);
     Statement& bind_double(int i, double v);  // durations and ratios only, never money
     // Amounts are stored as integers in 10^-kScale units; values beyond 64 bits as the same

@@ -1,0 +1,81 @@
+#pragma once
+// Maps the raw bytes of a row's grouping fields (day, period and every dimension string, as one
+// composite) straight to its cost and line-item group entries. Most CUR rows repeat a composite
+// seen before (the same resource, hour after hour), so a row costs one hash of ~150 bytes and one
+// probe instead of interning a dozen strings and probing two group maps. It is an accelerator
+// only: the group maps stay the source of truth, and entries are never removed.
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "curcrunch/core/hash.hpp"
+
+namespace curcrunch::ingest {
+
+class RowKeyIndex {
+public:
+    struct Groups {
+        uint32_t cost;
+        uint32_t line;
+        uint32_t tag_begin;  // tag group indices live in tag_groups()[tag_begin, +tag_count)
+        uint16_t tag_count;
+        bool tagged;         // at least one user (non-aws_) tag
+    };
+    RowKeyIndex() : slots_(4096, 0), mask_(4095) {}
+
+    // Returns the entry for `key`, or nullptr. `hash` must be hash_bytes(key).
+    const Groups* find(std::string_view key, uint64_t hash) const {
+        for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+            uint32_t s = slots_[i];
+            if (s == 0) return nullptr;
+            const Entry& e = entries_[s - 1];
+            if (e.hash == hash && e.len == key.size() &&
+                std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0)
+                return &e.groups;
+        }
+    }
+    void insert(std::string_view key, uint64_t hash, Groups g) {
+        Entry e{hash, arena_.size(), static_cast<uint32_t>(key.size()), g};
+        arena_.insert(arena_.end(), key.begin(), key.end());
+        entries_.push_back(e);
+        size_t i = hash & mask_;
+        while (slots_[i] != 0) i = (i + 1) & mask_;
+        slots_[i] = static_cast<uint32_t>(entries_.size());
+        if (entries_.size() * 2 > slots_.size()) rehash();
+    }
+
+    // Appends the tag group indices of a new composite; returns where they start.
+    uint32_t add_tag_groups(const uint32_t* idx, size_t n) {
+        uint32_t at = static_cast<uint32_t>(tag_groups_.size());
+        tag_groups_.insert(tag_groups_.end(), idx, idx + n);
+        return at;
+    }
+    const uint32_t* tag_groups(uint32_t begin) const { return tag_groups_.data() + begin; }
+
+private:
+    struct Entry {
+        uint64_t hash;
+        size_t offset;
+        uint32_t len;
+        Groups groups;
+    };
+    void rehash() {
+        std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+        size_t mask = bigger.size() - 1;
+        for (size_t n = 0; n < entries_.size(); ++n) {
+            size_t i = entries_[n].hash & mask;
+            while (bigger[i] != 0) i = (i + 1) & mask;
+            bigger[i] = static_cast<uint32_t>(n + 1);
+        }
+        slots_.swap(bigger);
+        mask_ = mask;
+    }
+    std::vector<uint32_t> slots_;
+    size_t mask_;
+    std::vector<Entry> entries_;
+    std::vector<char> arena_;
+    std::vector<uint32_t> tag_groups_;
+};
+
+}  // namespace curcrunch::ingest

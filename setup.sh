@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# curcrunch set-up: installs the Debian packages it needs, builds, and runs something.
+#   ./setup.sh demo    build, ingest the bundled samples/ and print summaries
+#   ./setup.sh test    build, run every test, then the ASan+UBSan build of the tests
+#   ./setup.sh bench   build and run the benchmark (bench/run.sh; needs ~15 GB free disk)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-dev
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev)
+TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip)
+BENCH_DEPS=(sqlite3 nodejs npm time)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_deps() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {  # build DIR [cmake options...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)" >/dev/null
+}
+
+case "${1:-}" in
+  demo)
+    install_deps "${RUNTIME_DEPS[@]}"
+    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF
+    rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+    build/curcrunch ingest --db build/demo.db samples/
+    echo
+    build/curcrunch summary --db build/demo.db --granularity month --by none
+    echo
+    build/curcrunch summary --db build/demo.db --granularity total --by service --limit 12
+    ;;
+  test)
+    install_deps "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}"
+    build build -DCMAKE_BUILD_TYPE=Release
+    (cd build && ctest --output-on-failure -j"$(nproc)")
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DCURCRUNCH_SANITIZE=ON
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --output-on-failure -j"$(nproc)")
+    ;;
+  bench)
+    install_deps "${RUNTIME_DEPS[@]}" "${BENCH_DEPS[@]}"
+    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF
+    bench/run.sh "${@:2}"
+    ;;
+  *)
+    echo "usage: $0 demo|test|bench" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,166 @@
+// Bad input through the real binary: a clear message naming file, line and column, exit code 3,
+// and the store exactly as it was (every table, ingest records included).
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+using namespace testsupport;
+
+namespace {
+
+class BadInput : public ::testing::Test {
+protected:
+    void SetUp() override {
+        db_ = dir_ / "store.db";
+        write_file(dir_ / "good.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5") +
+                                          legacy_row("2", "2024-02-03", "2.5"));
+        RunResult r = run_cli({"ingest", "--db", db_, "--no-progress", dir_ / "good.csv"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        before_ = dump_store(db_);
+        ASSERT_NE(before_.find("## ingest (1)"), std::string::npos);
+    }
+    // Ingests `files` (with the good file first, so a partial write would show) and checks the
+    // failure contract.
+    void expect_rejected(const std::vector<std::string>& files, const std::string& message) {
+        std::vector<std::string> args = {"ingest", "--db", db_, "--no-progress", dir_ / "good.csv"};
+        args.insert(args.end(), files.begin(), files.end());
+        RunResult r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 3) << r.err;
+        EXPECT_NE(r.err.find(message), std::string::npos) << "stderr was: " << r.err;
+        EXPECT_NE(r.err.find("nothing was written to the store"), std::string::npos) << r.err;
+        EXPECT_EQ(dump_store(db_), before_);
+    }
+    std::string bad(const std::string& name, const std::string& content) {
+        write_file(dir_ / name, content);
+        return dir_ / name;
+    }
+    TempDir dir_;
+    std::string db_, before_;
+};
+
+}  // namespace
+
+TEST_F(BadInput, UnterminatedQuote) {
+    std::string f = bad("q.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                     "2,000011112222,2024-02-01T00:00:00Z,0123,Usage,2024-02-05T00:00:00Z,AmazonEC2,x,y,1,1,1,\"never closed\n");
+    expect_rejected({f}, f + ":3: unterminated quoted field");
+}
+
+TEST_F(BadInput, WrongFieldCount) {
+    std::string f = bad("n.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") + "2,x,y\n");
+    expect_rejected({f}, f + ":3: expected 18 fields (as in the header), found 3");
+}
+
+TEST_F(BadInput, NonNumericCost) {
+    std::string f = bad("c.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                     legacy_row("2", "2024-02-05", "12,50"));
+    // "12,50" splits into two fields, so make the non-number unambiguous too:
+    std::string g = bad("c2.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                      legacy_row("2", "2024-02-06", "USD12"));
+    expect_rejected({g}, g + ":3: column 'lineItem/UnblendedCost': not a number: 'USD12'");
+    expect_rejected({f}, f + ":3: expected 18 fields");
+}
+
+TEST_F(BadInput, BadTimestamp) {
+    std::string f = bad("t.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-13-05", "1"));
+    expect_rejected({f}, f + ":2: column 'lineItem/UsageStartDate': not a timestamp: '2024-13-05T05:00:00Z'");
+}
+
+TEST_F(BadInput, InvalidUtf8) {
+    std::string f = bad("u.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                     legacy_row("2", "2024-02-05", "1", "caf\xC3(broken"));
+    expect_rejected({f}, f + ":3: invalid UTF-8 (byte 0xC3)");
+}
+
+TEST_F(BadInput, TruncatedGzip) {
+    std::string gz = gzip_bytes(std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                legacy_row("2", "2024-02-06", "2"));
+    std::string f = bad("t.csv.gz", gz.substr(0, gz.size() - 12));
+    expect_rejected({f}, f + ": truncated gzip stream");
+}
+
+TEST_F(BadInput, CorruptGzipChecksum) {
+    std::string gz = gzip_bytes(std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1"));
+    gz[gz.size() - 6] ^= 0x55;  // CRC32 in the trailer
+    std::string f = bad("crc.gz", gz);
+    expect_rejected({f}, f + ": gzip: CRC or length check failed");
+}
+
+TEST_F(BadInput, TruncatedZip) {
+    std::string z = zip_bytes({{"a.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                             std::string(5000, ' ')}});
+    std::string f = bad("t.csv.zip", z.substr(0, 200));
+    expect_rejected({f}, f + ": zip: ");
+}
+
+TEST_F(BadInput, UnknownDialect) {
+    std::string f = bad("d.csv", "date,amount,what\n2024-01-01,5,coffee\n");
+    expect_rejected({f}, f + ": line 1: unknown dialect");
+}
+
+TEST_F(BadInput, EmptyFile) {
+    std::string f = bad("e.csv", "");
+    expect_rejected({f}, f + ": empty file");
+    std::string g = bad("e.csv.gz", gzip_bytes(""));
+    expect_rejected({g}, g + ": empty file");
+}
+
+TEST_F(BadInput, MissingPathAndManifestFile) {
+    expect_rejected({dir_ / "nope.csv"}, dir_ / "nope.csv" + ": no such file or directory");
+}
+
+TEST_F(BadInput, SkipModeRecordsAndReports) {
+    std::string f = bad("s.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") + "2,x,y\n" +
+                                     legacy_row("3", "2024-02-06", "oops"));
+    RunResult r = run_cli({"ingest", "--db", db_, "--no-progress", "--on-error=skip", f});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("2 bad row(s) skipped (--on-error=skip); recorded in ingest 2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(f + ":3: expected 18 fields"), std::string::npos) << r.err;
+    EXPECT_EQ(query_one(db_, "SELECT skipped_rows FROM ingest WHERE id=2"), "2");
+    EXPECT_EQ(query_one(db_, "SELECT count(*) FROM ingest_problem WHERE ingest_id=2"), "2");
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+    TempDir t;
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"frobnicate"},
+             {"ingest"},
+             {"ingest", "--on-error=maybe", "x"},
+             {"summary", "--db", t / "x.db", "--preset", "fortnight"},
+             {"summary", "--db", t / "x.db", "--from", "2024-02-30"},
+             {"summary", "--db", t / "x.db", "--from", "2024-03-01", "--to", "2024-02-01"},
+             {"summary", "--db", t / "x.db", "--min-cost", "-5"},
+             {"summary", "--db", t / "x.db", "--by", "color"},
+             {"summary", "--bogus"}}) {
+        RunResult r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 2) << args[0] << " " << r.err;
+        EXPECT_NE(r.err.find("curcrunch: error: "), std::string::npos);
+    }
+    RunResult r = run_cli({"summary", "--db", t / "missing.db"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+}
+
+TEST(Cli, SummaryFormats) {
+    TempDir t;
+    const std::string db = t / "s.db";
+    write_file(t / "a.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1234.5") +
+                                legacy_row("2", "2024-01-04", "0.0000000001") + legacy_row("3", "2024-02-01", "10"));
+    ASSERT_EQ(run_cli({"ingest", "--db", db, "--quiet", t / "a.csv"}).exit_code, 0);
+    RunResult j = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "month", "--format", "json"});
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    EXPECT_NE(j.out.find("\"bucket\":\"2024-01\",\"key\":\"\",\"label\":\"\",\"unblended\":\"1234.5000000001\""),
+              std::string::npos) << j.out;
+    EXPECT_NE(j.out.find("\"total\":\"1244.5000000001\""), std::string::npos) << j.out;
+    RunResult c = run_cli({"summary", "--db", db, "--by", "service", "--granularity", "total", "--format", "csv"});
+    EXPECT_EQ(c.out,
+              "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,row_count\n"
+              ",AmazonEC2,Amazon Elastic Compute Cloud,1244.5000000001,1244.5000000001,1244.5000000001,"
+              "1244.5000000001,0,3,3\n");
+    RunResult tb = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "month"});
+    EXPECT_NE(tb.out.find("2024-01"), std::string::npos);
+    EXPECT_NE(tb.out.find("1,234.50"), std::string::npos) << tb.out;
+    EXPECT_NE(tb.out.find("1,244.50"), std::string::npos) << tb.out;
+    RunResult p = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "total", "--preset", "month-to-date",
+                           "--as-of", "2024-01-20", "--format", "csv"});
+    EXPECT_NE(p.out.find(",1234.5000000001,"), std::string::npos) << p.out;
+}

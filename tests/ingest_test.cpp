@@ -1,0 +1,247 @@
+#include <gtest/gtest.h>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/store/query.hpp"
+#include "curcrunch/store/store.hpp"
+#include "test_support.hpp"
+
+using namespace curcrunch;
+using namespace testsupport;
+
+namespace {
+
+std::string sample_csv() {
+    std::string s = kLegacyHeader;
+    s += legacy_row("1", "2024-01-03", "1.5", "\"Linux, on demand\"", "web");
+    s += legacy_row("2", "2024-01-03", "2.25", "\"multi\nline \"\"quoted\"\" text\"", "");
+    s += legacy_row("3", "2024-01-04", "1.4724E-6", "plain", "data");
+    s += legacy_row("4", "2024-02-01", "-0.75", "credit", "web");
+    return s;
+}
+
+Amount total(const ingest::IngestResult& r) {
+    Amount t = 0;
+    for (const auto& e : r.rollup.cost.entries()) t += e.value.unblended;
+    return t;
+}
+
+ingest::IngestResult run(const std::vector<std::string>& paths, ingest::IngestOptions o = {}) {
+    return ingest::run_ingest(ingest::plan_inputs(paths), o);
+}
+
+}  // namespace
+
+TEST(Ingest, EveryCompressionGivesTheSameRollups) {
+    TempDir t;
+    const std::string csv = sample_csv();
+    write_file(t / "plain.csv", csv);
+    write_file(t / "a.csv.gz", gzip_bytes(csv));
+    size_t cut = csv.find("\n3,") + 1;  // two gzip members back to back
+    write_file(t / "multi.csv.gz", gzip_bytes(csv.substr(0, cut)) + gzip_bytes(csv.substr(cut), 1));
+    write_file(t / "noext.gz", gzip_bytes(csv));
+    write_file(t / "misnamed.csv", gzip_bytes(csv));  // content decides, not the name
+    write_file(t / "one.csv.zip", zip_bytes({{"one.csv", csv}}));
+    for (const char* f : {"plain.csv", "a.csv.gz", "multi.csv.gz", "noext.gz", "misnamed.csv", "one.csv.zip"}) {
+        auto r = run({t / f});
+        EXPECT_EQ(to_plain_string(total(r)), "3.0000014724") << f;
+        EXPECT_EQ(r.rows, 4u) << f;
+    }
+    ingest::IngestOptions z;
+    z.prefer_zlib = true;
+    EXPECT_EQ(to_plain_string(total(run({t / "multi.csv.gz"}, z))), "3.0000014724");
+    // A zip holding two CSVs: each member is its own stream with its own header.
+    size_t split = csv.find("\n3,") + 1;
+    write_file(t / "two/two.zip", zip_bytes({{"part-1.csv", csv.substr(0, split)},
+                                              {"part-2.csv", std::string(kLegacyHeader) + csv.substr(split)}}));
+    auto r = run({t / "two/two.zip"});
+    EXPECT_EQ(to_plain_string(total(r)), "3.0000014724");
+    ASSERT_EQ(r.sources.size(), 2u);
+    EXPECT_EQ(r.sources[0].member, "part-1.csv");
+    EXPECT_EQ(r.sources[1].rows, 2u);
+}
+
+TEST(Ingest, ChunkBoundariesNeverChangeResults) {
+    TempDir t;
+    std::string csv = kLegacyHeader;
+    for (int i = 0; i < 400; ++i) {
+        std::string day = "2024-01-" + std::string(i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1);
+        std::string desc = i % 3 == 0 ? "\"q, \"\"x\"\"\nline " + std::to_string(i) + "\"" : "d" + std::to_string(i % 5);
+        csv += legacy_row(std::to_string(i), day, std::to_string(i) + ".0000000001", desc, i % 2 ? "t" : "");
+    }
+    write_file(t / "c.csv", csv);
+    std::string reference;
+    for (size_t block : {size_t(512), size_t(777), size_t(4096), size_t(1) << 20}) {
+        ingest::IngestOptions o;
+        o.block_size = block;
+        auto r = run({t / "c.csv"}, o);
+        EXPECT_EQ(r.rows, 400u) << block;
+        EXPECT_EQ(to_plain_string(total(r)), "79800.00000004") << block;
+        auto s = store::Store::open(t / ("b" + std::to_string(block) + ".db"));
+        s->replace_periods(r, "x", false);
+        std::string dump = dump_rollups(t / ("b" + std::to_string(block) + ".db"));
+        if (reference.empty()) reference = dump;
+        EXPECT_EQ(dump, reference) << block;
+    }
+    EXPECT_NE(reference.find("q, \"x\"\nline 3"), std::string::npos);  // unescaped, newline kept
+}
+
+TEST(Store, ReplacesOnlyThePeriodsPresentAtomically) {
+    TempDir t;
+    const std::string db = t / "s.db";
+    write_file(t / "jan_feb.csv", sample_csv());
+    auto s = store::Store::open(db);
+    s->replace_periods(run({t / "jan_feb.csv"}), store::now_utc_iso(), false);
+    const std::string first = dump_rollups(db);
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily WHERE period='2024-02'"), "-7500000000");
+
+    // Same input again: same rollups (the delivery is a cumulative snapshot).
+    s->replace_periods(run({t / "jan_feb.csv"}), store::now_utc_iso(), false);
+    EXPECT_EQ(dump_rollups(db), first);
+
+    // A new delivery of February only: January is untouched, February is replaced.
+    write_file(t / "feb.csv", std::string(kLegacyHeader) + legacy_row("9", "2024-02-10", "100"));
+    s->replace_periods(run({t / "feb.csv"}), store::now_utc_iso(), false);
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily WHERE period='2024-02'"), "1000000000000");
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily WHERE period='2024-01'"), "37500014724");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM cost_daily WHERE period='2024-02' AND day='2024-02-01'"), "0");
+    EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period='2024-02'"), "3");
+    EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period='2024-01'"), "2");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM ingest"), "3");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM tag_daily WHERE period='2024-02'"), "0");
+}
+
+TEST(Store, AmountsBeyond64BitsStayExact) {
+    TempDir t;
+    // 3 rows of 900,000,000 dollars: 2.7e9 dollars = 2.7e19 units of 1e-10, beyond int64.
+    std::string csv = std::string(kLegacyHeader) + legacy_row("1", "2024-03-01", "900000000") +
+                      legacy_row("2", "2024-03-01", "900000000") + legacy_row("3", "2024-03-01", "900000000.0000000001");
+    write_file(t / "big.csv", csv);
+    auto s = store::Store::open(t / "s.db");
+    s->replace_periods(run({t / "big.csv"}), "x", false);
+    store::Query q;
+    q.grain = store::Grain::total;
+    q.by = store::Dimension::none;
+    auto rows = store::run_query(s->db(), q);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(to_plain_string(rows[0].unblended), "2700000000.0000000001");
+    EXPECT_EQ(format_money(rows[0].unblended), "2,700,000,000.00");
+}
+
+TEST(Store, QueryFiltersGroupsSortsAndLimits) {
+    TempDir t;
+    std::string csv = kLegacyHeader;
+    csv += legacy_row("1", "2024-01-01", "10", "a", "", "111111111111");
+    csv += legacy_row("2", "2024-01-08", "20", "a", "", "222222222222");
+    csv += legacy_row("3", "2024-02-15", "5", "a", "", "111111111111");
+    csv += "4,000011112222,2024-02-01T00:00:00Z,222222222222,Usage,2024-02-16T00:00:00Z,AmazonS3,TimedStorage-ByteHrs,"
+           "PutObject,3,7,7,s3,Amazon Simple Storage Service,eu-west-1,OnDemand,GB-Mo,\n";
+    write_file(t / "q.csv", csv);
+    auto s = store::Store::open(t / "q.db");
+    s->replace_periods(run({t / "q.csv"}), "x", false);
+
+    store::Query q;
+    q.grain = store::Grain::month;
+    q.by = store::Dimension::service;
+    auto rows = store::run_query(s->db(), q);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].bucket, "2024-01");
+    EXPECT_EQ(rows[0].key, "AmazonEC2");
+    EXPECT_EQ(rows[0].label, "Amazon Elastic Compute Cloud");
+    EXPECT_EQ(to_plain_string(rows[0].unblended), "30");
+    EXPECT_EQ(rows[1].key, "AmazonS3");  // February: S3 (7) sorts before EC2 (5) by cost
+    EXPECT_EQ(rows[2].key, "AmazonEC2");
+
+    q.accounts = {"111111111111"};
+    q.grain = store::Grain::total;
+    EXPECT_EQ(to_plain_string(store::run_query(s->db(), q)[0].unblended), "15");
+    q.accounts.clear();
+    q.services = {"Amazon Simple Storage Service"};  // by name as well as by code
+    EXPECT_EQ(to_plain_string(store::run_query(s->db(), q)[0].unblended), "7");
+    q.services.clear();
+    q.from = days_from_civil(2024, 1, 2);
+    q.to = days_from_civil(2024, 2, 15);
+    q.by = store::Dimension::account;
+    rows = store::run_query(s->db(), q);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].key, "222222222222");
+    EXPECT_EQ(to_plain_string(rows[0].unblended), "20");
+    q.min_cost = Amount(6) * kUnit;
+    EXPECT_EQ(store::run_query(s->db(), q).size(), 1u);
+    q.min_cost.reset();
+    q.from.reset();
+    q.to.reset();
+    q.grain = store::Grain::week;
+    q.by = store::Dimension::none;
+    rows = store::run_query(s->db(), q);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].bucket, "2024-01-01");  // Monday
+    EXPECT_EQ(rows[1].bucket, "2024-01-08");
+    EXPECT_EQ(rows[2].bucket, "2024-02-12");
+    q.sort = store::SortOrder::cost_desc;
+    q.limit = 1;
+    rows = store::run_query(s->db(), q);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(to_plain_string(rows[0].unblended), "20");
+}
+
+TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
+    TempDir t;
+    const std::string root = t / "exports/my-export";
+    const std::string hdr = "bill_payer_account_id,line_item_usage_account_id,line_item_usage_start_date,"
+                            "line_item_product_code,line_item_unblended_cost,resource_tags,product\n";
+    auto row = [](const char* cost, const char* tags) {
+        return std::string("012345678901,012345678901,2025-08-01T00:00:00.000Z,AmazonEC2,") + cost + "," + tags +
+               ",\"{\"\"product_name\"\":\"\"Amazon Elastic Compute Cloud\"\",\"\"region\"\":\"\"us-east-1\"\"}\"\n";
+    };
+    write_file(root + "/data/BILLING_PERIOD=2025-08/run-1/my-export-00001.csv.gz",
+               gzip_bytes(hdr + row("1.00", "{}")));
+    write_file(root + "/data/BILLING_PERIOD=2025-08/run-2/my-export-00001.csv.gz",
+               gzip_bytes(hdr + row("2.00", "\"{\"\"user_team\"\":\"\"web\"\"}\"")));
+    write_file(root + "/data/BILLING_PERIOD=2025-08/run-2/my-export-00002.csv.gz",
+               gzip_bytes(hdr + row("3.00", "{}")));
+    write_file(root + "/metadata/BILLING_PERIOD=2025-08/my-export-Manifest.json",
+               "{\"executionId\":\"run-2\",\"dataFiles\":["
+               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/my-export-00001.csv.gz\","
+               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/my-export-00002.csv.gz\"]}");
+    auto r = run({t / "exports"});
+    EXPECT_EQ(to_plain_string(total(r)), "5");
+    ASSERT_EQ(r.sources.size(), 2u);
+    EXPECT_EQ(r.sources[0].dialect, "cur2");
+    EXPECT_EQ(r.sources[0].assembly_id, "run-2");
+    EXPECT_EQ(r.sources[0].period, 202508);
+    bool found_tag = false, found_name = false;
+    for (const auto& e : r.rollup.tags.entries())
+        found_tag |= r.rollup.pool.at(e.key.key) == "team" && r.rollup.pool.at(e.key.value) == "web";
+    for (const auto& e : r.rollup.cost.entries())
+        found_name |= r.rollup.pool.at(e.key.dim[ingest::kDimProductName]) == "Amazon Elastic Compute Cloud" &&
+                      r.rollup.pool.at(e.key.dim[ingest::kDimRegion]) == "us-east-1";
+    EXPECT_TRUE(found_tag);
+    EXPECT_TRUE(found_name);
+}
+
+TEST(Ingest, SkipModeCountsAndRecordsBadRows) {
+    TempDir t;
+    std::string csv = sample_csv();
+    csv += legacy_row("5", "2024-01-05", "abc");
+    csv += "6,short,row\n";
+    csv += legacy_row("7", "not-a-date", "1");
+    csv += legacy_row("8", "2024-01-06", "4");
+    write_file(t / "bad.csv", csv);
+    ingest::IngestOptions o;
+    o.skip_bad_rows = true;
+    auto r = run({t / "bad.csv"}, o);
+    EXPECT_EQ(r.rows, 5u);
+    EXPECT_EQ(r.skipped, 3u);
+    ASSERT_EQ(r.problems.size(), 3u);
+    EXPECT_EQ(r.problems[0].line, 7u);
+    EXPECT_EQ(r.problems[0].column, "lineItem/UnblendedCost");
+    EXPECT_EQ(r.problems[0].message, "not a number: 'abc'");
+    EXPECT_EQ(r.problems[1].message, "expected 18 fields (as in the header), found 3");
+    EXPECT_EQ(r.problems[2].column, "lineItem/UsageStartDate");
+    EXPECT_EQ(to_plain_string(total(r)), "7.0000014724");
+    auto s = store::Store::open(t / "s.db");
+    s->replace_periods(r, "x", true);
+    EXPECT_EQ(query_one(t / "s.db", "SELECT skipped_rows || ' ' || on_error FROM ingest"), "3 skip");
+    EXPECT_EQ(query_one(t / "s.db", "SELECT count(*) FROM ingest_problem"), "3");
+}

@@ -1,0 +1,156 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "curcrunch/ingest/chunk_scanner.hpp"
+
+using namespace curcrunch::ingest;
+
+namespace {
+
+struct Row {
+    uint64_t line;
+    uint32_t fields;
+    std::vector<std::string> values;  // raw spans of the requested columns
+};
+
+struct Scan {
+    std::vector<Row> rows;
+    bool unterminated = false;
+    uint64_t unterminated_line = 0;
+};
+
+// Scans `text` (padded as the engine pads) asking for columns `wanted`, with a small batch so
+// the batch-full resume path runs too.
+Scan scan(const std::string& text, uint32_t columns, std::vector<int> wanted, char delim = ',',
+          bool quoting = true, size_t batch_rows = 2) {
+    std::vector<int16_t> slot_of(columns, -1);
+    for (size_t i = 0; i < wanted.size(); ++i) slot_of[static_cast<size_t>(wanted[i])] = static_cast<int16_t>(i);
+    std::string buf = text + std::string(kScanPadding, 'x');  // garbage padding must not matter
+    ScanConfig cfg{slot_of.data(), columns, delim, quoting};
+    ScanBatch batch(wanted.size(), batch_rows);
+    ScanCursor cur{0, 1};
+    Scan out;
+    bool more = true;
+    while (more) {
+        more = scan_chunk(cfg, buf.data(), text.size(), cur, batch);
+        for (size_t r = 0; r < batch.rows; ++r) {
+            Row row{batch.meta[r].line, batch.meta[r].fields, {}};
+            for (size_t s = 0; s < wanted.size(); ++s) {
+                const FieldSpan& f = batch.row(r)[s];
+                row.values.push_back(row.fields > static_cast<uint32_t>(wanted[s])
+                                         ? buf.substr(f.begin, f.end - f.begin)
+                                         : "<missing>");
+            }
+            out.rows.push_back(row);
+        }
+        if (batch.unterminated_quote) {
+            out.unterminated = true;
+            out.unterminated_line = batch.unterminated_line;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(Scanner, SplitsSimpleRows) {
+    Scan s = scan("a,b,c\nd,e,f\n", 3, {0, 2});
+    ASSERT_EQ(s.rows.size(), 2u);
+    EXPECT_EQ(s.rows[0].values, (std::vector<std::string>{"a", "c"}));
+    EXPECT_EQ(s.rows[1].values, (std::vector<std::string>{"d", "f"}));
+    EXPECT_EQ(s.rows[1].line, 2u);
+    EXPECT_EQ(s.rows[1].fields, 3u);
+}
+
+TEST(Scanner, QuotedDelimitersNewlinesAndDoubledQuotes) {
+    std::string t =
+        "1,\"USD 0.0 per Linux/UNIX (Amazon VPC), c5.large\",x\n"
+        "2,\"multi\nline\nvalue\",y\n"
+        "3,\"say \"\"hi\"\"\",z\n"
+        "4,\"{\"\"team\"\":\"\"web\"\"}\",w\n";
+    Scan s = scan(t, 3, {0, 1, 2});
+    ASSERT_EQ(s.rows.size(), 4u);
+    EXPECT_EQ(s.rows[0].values[1], "\"USD 0.0 per Linux/UNIX (Amazon VPC), c5.large\"");
+    EXPECT_EQ(s.rows[1].values[1], "\"multi\nline\nvalue\"");
+    EXPECT_EQ(s.rows[1].values[2], "y");
+    EXPECT_EQ(s.rows[2].values[1], "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(s.rows[3].values[1], "\"{\"\"team\"\":\"\"web\"\"}\"");
+    // Physical lines: the quoted newlines push later rows down.
+    EXPECT_EQ(s.rows[0].line, 1u);
+    EXPECT_EQ(s.rows[1].line, 2u);
+    EXPECT_EQ(s.rows[2].line, 5u);
+    EXPECT_EQ(s.rows[3].line, 6u);
+}
+
+TEST(Scanner, CrlfEmptyFieldsAndMissingFinalNewline) {
+    Scan s = scan("a,,c\r\n,,\r\nx,y,z", 3, {0, 1, 2});
+    ASSERT_EQ(s.rows.size(), 3u);
+    EXPECT_EQ(s.rows[0].values, (std::vector<std::string>{"a", "", "c"}));
+    EXPECT_EQ(s.rows[1].values, (std::vector<std::string>{"", "", ""}));
+    EXPECT_EQ(s.rows[2].values, (std::vector<std::string>{"x", "y", "z"}));
+    EXPECT_EQ(s.rows[2].line, 3u);
+}
+
+TEST(Scanner, SkipsBlankLinesButCountsThem) {
+    Scan s = scan("a,b\n\n\r\nc,d\n", 2, {1});
+    ASSERT_EQ(s.rows.size(), 2u);
+    EXPECT_EQ(s.rows[1].values[0], "d");
+    EXPECT_EQ(s.rows[1].line, 4u);
+}
+
+TEST(Scanner, ReportsFieldCounts) {
+    Scan s = scan("a,b,c\na,b\na,b,c,d\n", 3, {0, 2});
+    ASSERT_EQ(s.rows.size(), 3u);
+    EXPECT_EQ(s.rows[0].fields, 3u);
+    EXPECT_EQ(s.rows[1].fields, 2u);
+    EXPECT_EQ(s.rows[2].fields, 4u);
+}
+
+TEST(Scanner, UnterminatedQuoteAtEnd) {
+    Scan s = scan("a,b\nc,\"never closed\nmore\n", 2, {0, 1});
+    ASSERT_EQ(s.rows.size(), 1u);
+    EXPECT_TRUE(s.unterminated);
+    EXPECT_EQ(s.unterminated_line, 2u);
+}
+
+TEST(Scanner, WideRowsCrossManyWindows) {
+    // 300 columns of varying width so fields straddle 64-byte windows in every position.
+    std::string row, expect_last;
+    for (int c = 0; c < 300; ++c) {
+        std::string v(static_cast<size_t>(c % 7), static_cast<char>('a' + c % 26));
+        if (c % 11 == 0) v = "\"q," + v + "\"";
+        row += (c ? "," : "") + v;
+        if (c == 299) expect_last = v;
+    }
+    std::string text;
+    for (int r = 0; r < 50; ++r) text += row + "\n";
+    Scan s = scan(text, 300, {0, 150, 299}, ',', true, 7);
+    ASSERT_EQ(s.rows.size(), 50u);
+    for (const Row& r : s.rows) {
+        EXPECT_EQ(r.fields, 300u);
+        EXPECT_EQ(r.values[0], "\"q,\"");
+        EXPECT_EQ(r.values[2], expect_last);
+    }
+    EXPECT_EQ(s.rows[49].line, 50u);
+}
+
+TEST(Scanner, HiveTextHasNoQuoting) {
+    std::string t = "a\x01\"b\x01" "c\nd\x01" "e\x01" "f\n";
+    Scan s = scan(t, 3, {1}, '\x01', false);
+    ASSERT_EQ(s.rows.size(), 2u);
+    EXPECT_EQ(s.rows[0].values[0], "\"b");
+    EXPECT_EQ(s.rows[1].values[0], "e");
+}
+
+TEST(Scanner, RecordBoundaryRespectsQuotes) {
+    std::string t = "a,\"x\ny\",b\nc,\"p\nq";  // the last record is incomplete, inside quotes
+    std::string buf = t + std::string(kScanPadding, '\0');
+    uint64_t quotes = 0, newlines = 0;
+    count_quotes_newlines(buf.data(), t.size(), quotes, newlines);
+    EXPECT_EQ(quotes, 3u);
+    EXPECT_EQ(newlines, 3u);
+    EXPECT_EQ(find_record_boundary(buf.data(), t.size(), true, quotes), t.find(",b\n") + 3);
+    EXPECT_EQ(find_record_boundary(buf.data(), 5, true, 1), 0u);  // "a,\"x\n": newline inside quotes
+}

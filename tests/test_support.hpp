@@ -1,0 +1,205 @@
+#pragma once
+// Helpers shared by the tests: temporary directories, file writers (plain, gzip, zip), running
+// the real curcrunch binary, and a full dump of a store's contents for exact comparisons.
+#include <archive.h>
+#include <archive_entry.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "curcrunch/store/database.hpp"
+
+namespace testsupport {
+namespace fs = std::filesystem;
+
+inline std::string shared_dir() { return CURCRUNCH_SHARED_DIR; }
+inline std::string real_samples() { return shared_dir() + "/samples/real"; }
+
+class TempDir {
+public:
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "curcrunch-test-XXXXXX").string();
+        if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
+        path_ = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+inline void write_file(const std::string& path, const std::string& data) {
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream f(path, std::ios::binary);
+    f.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+inline std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// One gzip member.
+inline std::string gzip_bytes(const std::string& data, int level = 6) {
+    z_stream z{};
+    deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&z, data.size()) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+// A zip archive holding the given (name, content) members.
+inline std::string zip_bytes(const std::vector<std::pair<std::string, std::string>>& members) {
+    archive* a = archive_write_new();
+    archive_write_set_format_zip(a);
+    std::vector<char> buf(1 << 24);
+    size_t used = 0;
+    archive_write_open_memory(a, buf.data(), buf.size(), &used);
+    for (const auto& [name, content] : members) {
+        archive_entry* e = archive_entry_new();
+        archive_entry_set_pathname(e, name.c_str());
+        archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_write_header(a, e);
+        archive_write_data(a, content.data(), content.size());
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    return std::string(buf.data(), used);
+}
+
+struct RunResult {
+    int exit_code;
+    std::string out, err;
+};
+
+// Runs the curcrunch binary with `args` (no shell), capturing stdout and stderr.
+inline RunResult run_cli(const std::vector<std::string>& args) {
+    TempDir io;
+    std::string out_path = io / "out", err_path = io / "err";
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::freopen(out_path.c_str(), "w", stdout);
+        std::freopen(err_path.c_str(), "w", stderr);
+        std::vector<char*> argv;
+        std::string bin = CURCRUNCH_BINARY;
+        argv.push_back(bin.data());
+        std::vector<std::string> copy = args;
+        for (auto& s : copy) argv.push_back(s.data());
+        argv.push_back(nullptr);
+        execv(bin.c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return RunResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                     read_file(out_path), read_file(err_path)};
+}
+
+// Every row of every table, sorted, as text: two stores with equal dumps hold the same data.
+inline std::string dump_store(const std::string& db_path, bool include_volatile = true) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return "<no database>";
+    }
+    std::vector<std::string> tables;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name", -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    std::string out;
+    for (const auto& t : tables) {
+        std::vector<std::string> rows;
+        sqlite3_prepare_v2(db, ("SELECT * FROM " + t).c_str(), -1, &st, nullptr);
+        const int n = sqlite3_column_count(st);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            std::string r;
+            for (int i = 0; i < n; ++i) {
+                std::string col = sqlite3_column_name(st, i);
+                if (!include_volatile && (col == "started_at" || col == "finished_at" ||
+                                          col == "replaced_at" || col == "seconds"))
+                    continue;
+                const unsigned char* v = sqlite3_column_text(st, i);
+                r += (v ? reinterpret_cast<const char*>(v) : "NULL");
+                r += '|';
+            }
+            rows.push_back(r);
+        }
+        sqlite3_finalize(st);
+        std::sort(rows.begin(), rows.end());
+        out += "## " + t + " (" + std::to_string(rows.size()) + ")\n";
+        for (const auto& r : rows) out += r + "\n";
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+// Dump of the rollup tables only (what two ingests of the same data must agree on).
+inline std::string dump_rollups(const std::string& db_path) {
+    std::string all = dump_store(db_path);
+    std::string out;
+    bool keep = false;
+    std::istringstream in(all);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0)
+            keep = line.rfind("## cost_daily", 0) == 0 || line.rfind("## line_item_daily", 0) == 0 ||
+                   line.rfind("## tag_daily", 0) == 0;
+        if (keep) out += line + "\n";
+    }
+    return out;
+}
+
+// First column of the first row, as text; through the store's own connection so money_sum()
+// is available.
+inline std::string query_one(const std::string& db_path, const std::string& sql) {
+    curcrunch::store::Database db(db_path, curcrunch::store::Database::Mode::read_only);
+    auto st = db.prepare(sql);
+    if (!st.step()) return "";
+    return st.column_is_null(0) ? "NULL" : st.column_text(0);
+}
+
+// A small legacy CUR with the given data rows appended to a fixed header.
+inline const char* kLegacyHeader =
+    "identity/LineItemId,bill/PayerAccountId,bill/BillingPeriodStartDate,lineItem/UsageAccountId,"
+    "lineItem/LineItemType,lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UsageType,"
+    "lineItem/Operation,lineItem/UsageAmount,lineItem/UnblendedCost,lineItem/BlendedCost,"
+    "lineItem/LineItemDescription,product/ProductName,product/region,pricing/term,pricing/unit,"
+    "resourceTags/user:Team\n";
+
+inline std::string legacy_row(const std::string& id, const std::string& day, const std::string& cost,
+                              const std::string& desc = "Usage", const std::string& team = "",
+                              const std::string& account = "012345678901") {
+    std::string period = day.substr(0, 7) + "-01T00:00:00Z";
+    return id + ",000011112222," + period + "," + account + ",Usage," + day + "T05:00:00Z,AmazonEC2,BoxUsage:m5.large,RunInstances,1.0," +
+           cost + "," + cost + "," + desc + ",Amazon Elastic Compute Cloud,us-east-1,OnDemand,Hrs," + team + "\n";
+}
+
+}  // namespace testsupport
