@@ -49,20 +49,25 @@ TEST(Dialects, LegacyCur2AndFocusGiveIdenticalRollups) {
     // The generator covers every line item type the issue names.
     for (const char* type : {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "RIFee", "SavingsPlanRecurringFee",
                              "Tax", "Credit", "Refund"})
-        EXPECT_NE(query_one(t / "a.db", std::string("SELECT count(*) FROM cost_daily WHERE line_item_type='") + type + "'"), "0")
+        EXPECT_NE(query_one(t / "a.db", std::string("SELECT count(*) FROM cost_daily_named WHERE line_item_type='") + type + "'"), "0")
             << type;
-    EXPECT_GE(std::stoi(query_one(t / "a.db", "SELECT count(DISTINCT product_code) FROM cost_daily")), 30);
+    EXPECT_GE(std::stoi(query_one(t / "a.db", "SELECT count(DISTINCT product_code) FROM cost_daily_named")), 30);
     // Amortized differs from unblended where commitments apply.
-    EXPECT_NE(query_one(t / "a.db", "SELECT money_sum(amortized) FROM cost_daily"),
-              query_one(t / "a.db", "SELECT money_sum(unblended) FROM cost_daily"));
+    EXPECT_NE(query_one(t / "a.db", "SELECT money_sum(amortized) FROM cost_daily_named"),
+              query_one(t / "a.db", "SELECT money_sum(unblended) FROM cost_daily_named"));
 }
 
 TEST(Dialects, GeneratorIsDeterministic) {
     TempDir t;
-    gen::generate(small(gen::OutDialect::legacy, t / "x.csv"));
-    gen::generate(small(gen::OutDialect::legacy, t / "y.csv"));
+    auto daily = [&](const std::string& out) {
+        auto o = small(gen::OutDialect::legacy, out);
+        o.hourly = false;
+        return o;
+    };
+    gen::generate(daily(t / "x.csv"));
+    gen::generate(daily(t / "y.csv"));
     EXPECT_EQ(read_file(t / "x.csv"), read_file(t / "y.csv"));
-    auto o = small(gen::OutDialect::legacy, t / "z.csv");
+    auto o = daily(t / "z.csv");
     o.seed = 43;
     gen::generate(o);
     EXPECT_NE(read_file(t / "x.csv"), read_file(t / "z.csv"));

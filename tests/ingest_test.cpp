@@ -93,7 +93,7 @@ TEST(Store, ReplacesOnlyThePeriodsPresentAtomically) {
     auto s = store::Store::open(db);
     s->replace_periods(run({t / "jan_feb.csv"}), store::now_utc_iso(), false);
     const std::string first = dump_rollups(db);
-    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily WHERE period='2024-02'"), "-7500000000");
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202402"), "-7500000000");
 
     // Same input again: same rollups (the delivery is a cumulative snapshot).
     s->replace_periods(run({t / "jan_feb.csv"}), store::now_utc_iso(), false);
@@ -102,13 +102,13 @@ TEST(Store, ReplacesOnlyThePeriodsPresentAtomically) {
     // A new delivery of February only: January is untouched, February is replaced.
     write_file(t / "feb.csv", std::string(kLegacyHeader) + legacy_row("9", "2024-02-10", "100"));
     s->replace_periods(run({t / "feb.csv"}), store::now_utc_iso(), false);
-    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily WHERE period='2024-02'"), "1000000000000");
-    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily WHERE period='2024-01'"), "37500014724");
-    EXPECT_EQ(query_one(db, "SELECT count(*) FROM cost_daily WHERE period='2024-02' AND day='2024-02-01'"), "0");
-    EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period='2024-02'"), "3");
-    EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period='2024-01'"), "2");
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202402"), "1000000000000");
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202401"), "37500014724");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM cost_daily_named WHERE period = 202402 AND day = 20240201"), "0");
+    EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period = 202402"), "3");
+    EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period = 202401"), "2");
     EXPECT_EQ(query_one(db, "SELECT count(*) FROM ingest"), "3");
-    EXPECT_EQ(query_one(db, "SELECT count(*) FROM tag_daily WHERE period='2024-02'"), "0");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM tag_daily_named WHERE period = 202402"), "0");
 }
 
 TEST(Store, AmountsBeyond64BitsStayExact) {

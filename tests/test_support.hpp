@@ -162,18 +162,32 @@ inline std::string dump_store(const std::string& db_path, bool include_volatile 
     return out;
 }
 
-// Dump of the rollup tables only (what two ingests of the same data must agree on).
+// The rollups with names instead of dim ids (the *_named views), sorted: what two ingests of
+// the same data must agree on, whatever ids their dim tables handed out.
 inline std::string dump_rollups(const std::string& db_path) {
-    std::string all = dump_store(db_path);
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     std::string out;
-    bool keep = false;
-    std::istringstream in(all);
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("## ", 0) == 0)
-            keep = line.rfind("## cost_daily", 0) == 0 || line.rfind("## line_item_daily", 0) == 0 ||
-                   line.rfind("## tag_daily", 0) == 0;
-        if (keep) out += line + "\n";
+    for (const char* view : {"cost_daily_named", "line_item_daily_named", "tag_daily_named"}) {
+        std::vector<std::string> rows;
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, (std::string("SELECT * FROM ") + view).c_str(), -1, &st, nullptr);
+        const int n = sqlite3_column_count(st);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            std::string r;
+            for (int i = 0; i < n; ++i) {
+                const unsigned char* v = sqlite3_column_text(st, i);
+                r += (v ? reinterpret_cast<const char*>(v) : "NULL");
+                r += '|';
+            }
+            rows.push_back(r);
+        }
+        sqlite3_finalize(st);
+        std::sort(rows.begin(), rows.end());
+        out += std::string("## ") + view + " (" + std::to_string(rows.size()) + ")\n";
+        for (const auto& r : rows) out += r + "\n";
     }
+    sqlite3_close(db);
     return out;
 }
 

@@ -50,7 +50,8 @@ uint32_t StringPool::intern(std::string_view s) {
         if (e.id == kEmpty) break;
         if (e.hash == h) {
             std::string_view v = views_[e.id];
-            if (v.size() == s.size() && std::memcmp(v.data(), s.data(), s.size()) == 0) return e.id;
+            if (v.size() == s.size() && (s.empty() || std::memcmp(v.data(), s.data(), s.size()) == 0))
+                return e.id;
         }
         i = (i + 1) & mask_;
     }

@@ -1,5 +1,7 @@
 #include "curcrunch/store/database.hpp"
 
+#include <cstring>
+
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch::store {
@@ -7,9 +9,20 @@ namespace {
 
 // money_sum(x): exact sum of amount columns (integer or integer-as-text), 128-bit accumulator.
 // Returns an integer when the sum fits 64 bits, else its decimal text; NULL for no rows.
+// sqlite3_aggregate_context() memory is only 8-byte aligned, too little for __int128, so the
+// accumulator is kept as bytes and copied in and out.
 struct SumState {
-    Amount total;
+    unsigned char total[sizeof(Amount)];
     int64_t count;
+    Amount get() const {
+        Amount a;
+        std::memcpy(&a, total, sizeof a);
+        return a;
+    }
+    void add(Amount v) {
+        Amount a = get() + v;
+        std::memcpy(total, &a, sizeof a);
+    }
 };
 
 void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -17,7 +30,7 @@ void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
     if (!s) return;
     sqlite3_value* v = argv[0];
     switch (sqlite3_value_type(v)) {
-        case SQLITE_INTEGER: s->total += sqlite3_value_int64(v); break;
+        case SQLITE_INTEGER: s->add(sqlite3_value_int64(v)); break;
         case SQLITE_TEXT: {
             Amount a = 0;
             const char* t = reinterpret_cast<const char*>(sqlite3_value_text(v));
@@ -25,7 +38,7 @@ void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
                 sqlite3_result_error(ctx, "money_sum: not a scaled integer", -1);
                 return;
             }
-            s->total += a;
+            s->add(a);
             break;
         }
         case SQLITE_NULL: return;
@@ -38,10 +51,10 @@ void money_sum_final(sqlite3_context* ctx) {
     auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count == 0) {
         sqlite3_result_null(ctx);
-    } else if (fits_int64(s->total)) {
-        sqlite3_result_int64(ctx, static_cast<int64_t>(s->total));
+    } else if (fits_int64(s->get())) {
+        sqlite3_result_int64(ctx, static_cast<int64_t>(s->get()));
     } else {
-        std::string t = scaled_integer_string(s->total);
+        std::string t = scaled_integer_string(s->get());
         sqlite3_result_text(ctx, t.c_str(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
     }
 }

@@ -1,24 +1,46 @@
 #include "curcrunch/store/query.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 
 namespace curcrunch::store {
 namespace {
 
+// SQL for the time bucket of a yyyymmdd day. Weeks are folded in C++ from days.
 const char* bucket_sql(Grain g) {
     switch (g) {
-        case Grain::total: return "''";
+        case Grain::total: return "0";
         case Grain::day: return "day";
-        case Grain::week: return "date(day, '-6 days', 'weekday 1')";  // Monday of the ISO week
-        case Grain::month: return "substr(day, 1, 7)";
-        case Grain::year: return "substr(day, 1, 4)";
+        case Grain::week: return "day";
+        case Grain::month: return "day / 100";
+        case Grain::year: return "day / 10000";
     }
-    return "''";
+    return "0";
+}
+
+std::string bucket_text(Grain g, int64_t v) {
+    char buf[16];
+    switch (g) {
+        case Grain::total: return "";
+        case Grain::day:
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(v / 10000),
+                          static_cast<int>(v / 100 % 100), static_cast<int>(v % 100));
+            return buf;
+        case Grain::week: {
+            Day d = from_yyyymmdd(static_cast<int32_t>(v));
+            int weekday = ((d % 7) + 10) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
+            return format_day(d - weekday);
+        }
+        case Grain::month: return format_period(static_cast<Period>(v));
+        case Grain::year: return std::to_string(v);
+    }
+    return "";
 }
 
 const char* key_sql(Dimension d) {
     switch (d) {
-        case Dimension::none: return "''";
+        case Dimension::none: return "0";
         case Dimension::service: return "product_code";
         case Dimension::account: return "usage_account";
         case Dimension::payer: return "payer_account";
@@ -27,7 +49,7 @@ const char* key_sql(Dimension d) {
         case Dimension::line_item_type: return "line_item_type";
         case Dimension::operation: return "operation";
     }
-    return "''";
+    return "0";
 }
 
 std::string placeholders(size_t n) {
@@ -36,9 +58,27 @@ std::string placeholders(size_t n) {
     return s;
 }
 
-void add_in(std::string& sql, const char* expr, size_t n) {
-    sql += std::string(" AND ") + expr + " IN (" + placeholders(n) + ")";
+// "col IN (ids of these strings)"; every value is bound, never spliced into the SQL.
+std::string dim_in(const char* col, size_t n) {
+    return std::string(col) + " IN (SELECT id FROM dim WHERE value IN (" + placeholders(n) + "))";
 }
+
+class DimNames {
+public:
+    explicit DimNames(Database& db) : st_(db.prepare("SELECT value FROM dim WHERE id = ?")) {}
+    const std::string& operator()(int64_t id) {
+        auto it = cache_.find(id);
+        if (it != cache_.end()) return it->second;
+        st_.bind(1, id);
+        std::string v = st_.step() ? st_.column_text(0) : std::string();
+        st_.reset();
+        return cache_.emplace(id, std::move(v)).first->second;
+    }
+
+private:
+    Statement st_;
+    std::map<int64_t, std::string> cache_;
+};
 
 }  // namespace
 
@@ -71,46 +111,55 @@ std::optional<DateRange> resolve_preset(const std::string& name, Day today) {
 
 std::vector<ResultRow> run_query(Database& db, const Query& q) {
     // Every user value is bound as a parameter; only fixed SQL fragments are concatenated.
-    std::string sql = "SELECT ";
-    sql += bucket_sql(q.grain);
-    sql += " AS bucket, ";
-    sql += key_sql(q.by);
-    sql += " AS k, max(product_name), money_sum(unblended), money_sum(net_unblended), "
-           "money_sum(amortized), money_sum(blended), money_sum(public_on_demand), "
-           "money_sum(usage_amount), sum(row_count) FROM cost_daily WHERE 1=1";
+    std::string sql = std::string("SELECT ") + bucket_sql(q.grain) + " AS b, " + key_sql(q.by) +
+                      " AS k, max(product_name), money_sum(unblended), money_sum(net_unblended), "
+                      "money_sum(amortized), money_sum(blended), money_sum(public_on_demand), "
+                      "money_sum(usage_amount), sum(row_count) FROM cost_daily WHERE 1=1";
     if (q.from) sql += " AND day >= ?";
     if (q.to) sql += " AND day <= ?";
-    if (!q.accounts.empty()) add_in(sql, "usage_account", q.accounts.size());
-    if (!q.services.empty()) {
-        const std::string ph = placeholders(q.services.size());
-        sql += " AND (product_code IN (" + ph + ") OR product_name IN (" + ph + "))";
-    }
-    if (!q.regions.empty()) add_in(sql, "region", q.regions.size());
-    sql += " GROUP BY bucket, k";
+    if (!q.accounts.empty()) sql += " AND " + dim_in("usage_account", q.accounts.size());
+    if (!q.services.empty())
+        sql += " AND (" + dim_in("product_code", q.services.size()) + " OR " +
+               dim_in("product_name", q.services.size()) + ")";
+    if (!q.regions.empty()) sql += " AND " + dim_in("region", q.regions.size());
+    sql += " GROUP BY b, k";
 
     auto st = db.prepare(sql);
     int i = 1;
-    if (q.from) st.bind(i++, format_day(*q.from));
-    if (q.to) st.bind(i++, format_day(*q.to));
+    if (q.from) st.bind(i++, static_cast<int64_t>(to_yyyymmdd(*q.from)));
+    if (q.to) st.bind(i++, static_cast<int64_t>(to_yyyymmdd(*q.to)));
     for (const auto& a : q.accounts) st.bind(i++, a);
     for (const auto& s : q.services) st.bind(i++, s);
     for (const auto& s : q.services) st.bind(i++, s);
     for (const auto& r : q.regions) st.bind(i++, r);
 
-    std::vector<ResultRow> rows;
+    // Fold SQL groups into result rows (weeks span several SQL day groups).
+    DimNames names(db);
+    std::map<std::pair<std::string, int64_t>, ResultRow> folded;
+    std::map<std::pair<std::string, int64_t>, int64_t> label_id;
     while (st.step()) {
-        ResultRow r;
-        r.bucket = st.column_text(0);
-        r.key = st.column_text(1);
-        r.label = q.by == Dimension::service ? st.column_text(2) : r.key;
-        if (r.label.empty()) r.label = r.key;
-        r.unblended = st.column_amount(3);
-        r.net_unblended = st.column_amount(4);
-        r.amortized = st.column_amount(5);
-        r.blended = st.column_amount(6);
-        r.public_on_demand = st.column_amount(7);
-        r.usage = st.column_amount(8);
-        r.rows = st.column_int(9);
+        const std::string bucket = bucket_text(q.grain, st.column_int(0));
+        const int64_t key = q.by == Dimension::none ? 0 : st.column_int(1);
+        ResultRow& r = folded[{bucket, key}];
+        r.bucket = bucket;
+        r.unblended += st.column_amount(3);
+        r.net_unblended += st.column_amount(4);
+        r.amortized += st.column_amount(5);
+        r.blended += st.column_amount(6);
+        r.public_on_demand += st.column_amount(7);
+        r.usage += st.column_amount(8);
+        r.rows += st.column_int(9);
+        int64_t& lid = label_id[{bucket, key}];
+        lid = std::max(lid, st.column_int(2));
+    }
+    std::vector<ResultRow> rows;
+    rows.reserve(folded.size());
+    for (auto& [k, r] : folded) {
+        if (q.by != Dimension::none) {
+            r.key = names(k.second);
+            r.label = q.by == Dimension::service ? names(label_id[k]) : r.key;
+            if (r.label.empty()) r.label = r.key;
+        }
         if (q.min_cost && r.measure(q.measure) < *q.min_cost) continue;
         rows.push_back(std::move(r));
     }

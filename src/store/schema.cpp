@@ -1,17 +1,21 @@
 // The store's schema, in one place. Version history:
-//   1  rollups cost_daily / line_item_daily / tag_daily, billing_period, ingest records.
+//   1  dim dictionary; rollups cost_daily / line_item_daily / tag_daily; billing_period; ingest
+//      records; *_named views.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
 //   (core/money.hpp, kScale). A value that does not fit 64 bits is stored as the text of the
 //   same integer; such columns are declared without a type so SQLite's affinity never turns
 //   that text into a REAL. Sum them with money_sum(), never SUM()/TOTAL().
-// - Days are 'YYYY-MM-DD' UTC; periods are 'YYYY-MM'.
-// - Account ids are text (leading zeros are significant).
+// - Days are INTEGER yyyymmdd (UTC), periods INTEGER yyyymm.
+// - Every dimension string (account ids, product codes, descriptions, tag keys and values) is
+//   stored once in dim and referenced by id, so rollup rows stay small. Account ids are text
+//   there (leading zeros are significant). dim rows are never deleted or changed.
 // - Invariant: every row of the three rollup tables belongs to a period listed in
-//   billing_period, and a period's rows all come from that period's latest ingest
-//   (billing_period.ingest_id). Store::replace_periods keeps this by deleting and inserting a
-//   period's rows in the same transaction that updates billing_period.
+//   billing_period, its day lies within that row's [min_day, max_day], and a period's rows all
+//   come from that period's latest ingest (billing_period.ingest_id). Store::replace_periods
+//   keeps this by deleting and inserting a period's rows in the same transaction that updates
+//   billing_period.
 #include "curcrunch/store/schema.hpp"
 
 #include "curcrunch/core/error.hpp"
@@ -65,28 +69,35 @@ CREATE TABLE ingest_problem (
 );
 
 CREATE TABLE billing_period (
-  period        TEXT PRIMARY KEY,
+  period        INTEGER PRIMARY KEY,    -- yyyymm
   ingest_id     INTEGER NOT NULL REFERENCES ingest(id),
   replaced_at   TEXT NOT NULL,
   manifest      TEXT NOT NULL,
   assembly_id   TEXT NOT NULL,
   rows          INTEGER NOT NULL,
+  min_day       INTEGER NOT NULL,       -- yyyymmdd bounds of the period's rollup rows
+  max_day       INTEGER NOT NULL,
   unblended                             -- amount
-) WITHOUT ROWID;
+);
+
+CREATE TABLE dim (
+  id     INTEGER PRIMARY KEY,
+  value  TEXT NOT NULL UNIQUE
+);
 
 CREATE TABLE cost_daily (
-  period            TEXT NOT NULL,
-  day               TEXT NOT NULL,
-  payer_account     TEXT NOT NULL,
-  usage_account     TEXT NOT NULL,
-  product_code      TEXT NOT NULL,
-  product_name      TEXT NOT NULL,
-  usage_type        TEXT NOT NULL,
-  operation         TEXT NOT NULL,
-  region            TEXT NOT NULL,
-  line_item_type    TEXT NOT NULL,
-  pricing_term      TEXT NOT NULL,
-  currency          TEXT NOT NULL,
+  period            INTEGER NOT NULL,
+  day               INTEGER NOT NULL,
+  payer_account     INTEGER NOT NULL,   -- dim ids from here to currency
+  usage_account     INTEGER NOT NULL,
+  product_code      INTEGER NOT NULL,
+  product_name      INTEGER NOT NULL,
+  usage_type        INTEGER NOT NULL,
+  operation         INTEGER NOT NULL,
+  region            INTEGER NOT NULL,
+  line_item_type    INTEGER NOT NULL,
+  pricing_term      INTEGER NOT NULL,
+  currency          INTEGER NOT NULL,
   unblended         NOT NULL,
   blended           NOT NULL,
   net_unblended     NOT NULL,
@@ -96,41 +107,71 @@ CREATE TABLE cost_daily (
   tagged_unblended  NOT NULL,           -- unblended cost of rows with at least one user tag
   row_count         INTEGER NOT NULL
 );
-CREATE INDEX cost_daily_period ON cost_daily(period);
 CREATE INDEX cost_daily_day ON cost_daily(day);
 
 CREATE TABLE line_item_daily (
-  period          TEXT NOT NULL,
-  day             TEXT NOT NULL,
-  usage_account   TEXT NOT NULL,
-  product_code    TEXT NOT NULL,
-  usage_type      TEXT NOT NULL,
-  line_item_type  TEXT NOT NULL,
-  description     TEXT NOT NULL,
-  unit            TEXT NOT NULL,
-  currency        TEXT NOT NULL,
+  period          INTEGER NOT NULL,
+  day             INTEGER NOT NULL,
+  usage_account   INTEGER NOT NULL,     -- dim ids from here to currency
+  product_code    INTEGER NOT NULL,
+  usage_type      INTEGER NOT NULL,
+  line_item_type  INTEGER NOT NULL,
+  description     INTEGER NOT NULL,
+  unit            INTEGER NOT NULL,
+  currency        INTEGER NOT NULL,
   unblended       NOT NULL,
   amortized       NOT NULL,
   usage_amount    NOT NULL,
   row_count       INTEGER NOT NULL
 );
-CREATE INDEX line_item_daily_period ON line_item_daily(period);
 CREATE INDEX line_item_daily_day ON line_item_daily(day);
 
 CREATE TABLE tag_daily (
-  period          TEXT NOT NULL,
-  day             TEXT NOT NULL,
-  usage_account   TEXT NOT NULL,
-  product_code    TEXT NOT NULL,
-  tag_key         TEXT NOT NULL,        -- normalized (ingest/schema.hpp normalize_tag_key)
-  tag_value       TEXT NOT NULL,
-  currency        TEXT NOT NULL,
+  period          INTEGER NOT NULL,
+  day             INTEGER NOT NULL,
+  usage_account   INTEGER NOT NULL,     -- dim ids from here to currency
+  product_code    INTEGER NOT NULL,
+  tag_key         INTEGER NOT NULL,     -- normalized (ingest/schema.hpp normalize_tag_key)
+  tag_value       INTEGER NOT NULL,
+  currency        INTEGER NOT NULL,
   unblended       NOT NULL,
   amortized       NOT NULL,
   row_count       INTEGER NOT NULL
 );
-CREATE INDEX tag_daily_period ON tag_daily(period);
 CREATE INDEX tag_daily_day ON tag_daily(day);
+
+-- The same rollups with names instead of dim ids, for people querying with sqlite3.
+CREATE VIEW cost_daily_named AS
+SELECT c.period, c.day, d1.value AS payer_account, d2.value AS usage_account,
+       d3.value AS product_code, d4.value AS product_name, d5.value AS usage_type,
+       d6.value AS operation, d7.value AS region, d8.value AS line_item_type,
+       d9.value AS pricing_term, d10.value AS currency, c.unblended, c.blended, c.net_unblended,
+       c.amortized, c.public_on_demand, c.usage_amount, c.tagged_unblended, c.row_count
+FROM cost_daily c
+JOIN dim d1 ON d1.id = c.payer_account JOIN dim d2 ON d2.id = c.usage_account
+JOIN dim d3 ON d3.id = c.product_code JOIN dim d4 ON d4.id = c.product_name
+JOIN dim d5 ON d5.id = c.usage_type JOIN dim d6 ON d6.id = c.operation
+JOIN dim d7 ON d7.id = c.region JOIN dim d8 ON d8.id = c.line_item_type
+JOIN dim d9 ON d9.id = c.pricing_term JOIN dim d10 ON d10.id = c.currency;
+
+CREATE VIEW line_item_daily_named AS
+SELECT l.period, l.day, d1.value AS usage_account, d2.value AS product_code,
+       d3.value AS usage_type, d4.value AS line_item_type, d5.value AS description,
+       d6.value AS unit, d7.value AS currency, l.unblended, l.amortized, l.usage_amount, l.row_count
+FROM line_item_daily l
+JOIN dim d1 ON d1.id = l.usage_account JOIN dim d2 ON d2.id = l.product_code
+JOIN dim d3 ON d3.id = l.usage_type JOIN dim d4 ON d4.id = l.line_item_type
+JOIN dim d5 ON d5.id = l.description JOIN dim d6 ON d6.id = l.unit
+JOIN dim d7 ON d7.id = l.currency;
+
+CREATE VIEW tag_daily_named AS
+SELECT t.period, t.day, d1.value AS usage_account, d2.value AS product_code,
+       d3.value AS tag_key, d4.value AS tag_value, d5.value AS currency, t.unblended,
+       t.amortized, t.row_count
+FROM tag_daily t
+JOIN dim d1 ON d1.id = t.usage_account JOIN dim d2 ON d2.id = t.product_code
+JOIN dim d3 ON d3.id = t.tag_key JOIN dim d4 ON d4.id = t.tag_value
+JOIN dim d5 ON d5.id = t.currency;
 )SQL";
 
 }  // namespace

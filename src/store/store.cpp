@@ -89,42 +89,81 @@ int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string&
         prob.reset();
     }
 
-    // Replace each period: delete its old rows, then insert the new ones.
+    // Replace each period: delete its old rows (bounded by the day range recorded for it, so the
+    // day index finds them), then insert the new ones.
     for (const char* table : {"cost_daily", "line_item_daily", "tag_daily"}) {
-        auto del = db_->prepare(std::string("DELETE FROM ") + table + " WHERE period = ?");
+        auto del = db_->prepare(std::string("DELETE FROM ") + table +
+                                " WHERE day BETWEEN ? AND ? AND period = ?");
+        auto old = db_->prepare("SELECT min_day, max_day FROM billing_period WHERE period = ?");
         for (const auto& [p, _] : per) {
-            del.bind(1, format_period(p));
-            del.run();
-            del.reset();
+            old.bind(1, static_cast<int64_t>(p));
+            if (old.step()) {
+                del.bind(1, old.column_int(0)).bind(2, old.column_int(1)).bind(3, static_cast<int64_t>(p));
+                del.run();
+                del.reset();
+            }
+            old.reset();
+        }
+    }
+    std::map<Period, std::pair<Day, Day>> day_range;
+    for (const auto& e : ru.cost.entries()) {
+        auto [it, fresh] = day_range.emplace(e.key.period, std::make_pair(e.key.day, e.key.day));
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, e.key.day);
+            it->second.second = std::max(it->second.second, e.key.day);
         }
     }
     auto bp = db_->prepare(
         "INSERT OR REPLACE INTO billing_period(period, ingest_id, replaced_at, manifest, "
-        "assembly_id, rows, unblended) VALUES (?,?,?,?,?,?,?)");
+        "assembly_id, rows, min_day, max_day, unblended) VALUES (?,?,?,?,?,?,?,?,?)");
     const std::string now = now_utc_iso();
     for (const auto& [p, info] : per) {
         auto pv = prov.count(p) ? prov[p] : std::pair<std::string, std::string>{};
-        bp.bind(1, format_period(p)).bind(2, id).bind(3, now).bind(4, pv.first).bind(5, pv.second);
-        bp.bind(6, info.first).bind_amount(7, info.second);
+        bp.bind(1, static_cast<int64_t>(p)).bind(2, id).bind(3, now).bind(4, pv.first).bind(5, pv.second);
+        bp.bind(6, info.first).bind(7, static_cast<int64_t>(to_yyyymmdd(day_range[p].first)));
+        bp.bind(8, static_cast<int64_t>(to_yyyymmdd(day_range[p].second))).bind_amount(9, info.second);
         bp.run();
         bp.reset();
     }
 
-    // Day and period strings are formatted once per distinct value.
-    std::map<int32_t, std::string> day_text, period_text;
-    auto day_str = [&](Day d) -> const std::string& {
-        auto it = day_text.find(d);
-        if (it == day_text.end()) it = day_text.emplace(d, format_day(d)).first;
-        return it->second;
-    };
-    auto per_str = [&](Period p) -> const std::string& {
-        auto it = period_text.find(p);
-        if (it == period_text.end()) it = period_text.emplace(p, format_period(p)).first;
-        return it->second;
-    };
+    // Dimension strings: one dim row per distinct string, ids reused across ingests. Only the
+    // strings this ingest's rollups use are looked up.
     const StringPool& sp = ru.pool;
-    // Rows go in (period, day) order: the period/day index inserts then append at the right
-    // edge of their B-trees instead of splitting pages all over them.
+    std::vector<int64_t> dim_id(sp.size(), -1);
+    {
+        auto ins_dim = db_->prepare("INSERT OR IGNORE INTO dim(value) VALUES (?)");
+        auto get_dim = db_->prepare("SELECT id FROM dim WHERE value = ?");
+        auto resolve = [&](uint32_t pool_id) {
+            int64_t& d = dim_id[pool_id];
+            if (d >= 0) return;
+            ins_dim.bind_static(1, sp.at(pool_id));
+            ins_dim.run();
+            ins_dim.reset();
+            get_dim.bind_static(1, sp.at(pool_id));
+            get_dim.step();
+            d = get_dim.column_int(0);
+            get_dim.reset();
+        };
+        for (const auto& e : ru.cost.entries())
+            for (uint32_t v : e.key.dim) resolve(v);
+        for (const auto& e : ru.lines.entries()) {
+            resolve(e.key.description);
+            resolve(e.key.unit);
+        }
+        for (const auto& e : ru.tags.entries()) {
+            resolve(e.key.key);
+            resolve(e.key.value);
+        }
+    }
+    // Days are converted once per distinct value.
+    std::map<Day, int64_t> day_num;
+    auto ymd = [&](Day d) {
+        auto it = day_num.find(d);
+        if (it == day_num.end()) it = day_num.emplace(d, to_yyyymmdd(d)).first;
+        return it->second;
+    };
+    // Rows go in (period, day) order: the day index inserts then append at the right edge of its
+    // B-tree instead of splitting pages all over it.
     auto by_day = [](const auto& entries) {
         std::vector<uint32_t> order(entries.size());
         for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -141,8 +180,8 @@ int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string&
         const auto& e = ru.cost.entries()[i];
         const auto& k = e.key;
         const auto& v = e.value;
-        cost.bind_static(1, per_str(k.period)).bind_static(2, day_str(k.day));
-        for (int d = 0; d < kCostDims; ++d) cost.bind_static(3 + d, sp.at(k.dim[d]));
+        cost.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day));
+        for (int d = 0; d < kCostDims; ++d) cost.bind(3 + d, dim_id[k.dim[d]]);
         cost.bind_amount(13, v.unblended).bind_amount(14, v.blended).bind_amount(15, v.net_unblended);
         cost.bind_amount(16, v.amortized).bind_amount(17, v.public_on_demand);
         cost.bind_amount(18, v.usage).bind_amount(19, v.tagged_unblended).bind(20, v.rows);
@@ -154,10 +193,10 @@ int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string&
         const auto& e = ru.lines.entries()[i];
         const auto& k = e.key;
         const auto& v = e.value;
-        line.bind_static(1, per_str(k.period)).bind_static(2, day_str(k.day)).bind_static(3, sp.at(k.usage_account));
-        line.bind_static(4, sp.at(k.product_code)).bind_static(5, sp.at(k.usage_type));
-        line.bind_static(6, sp.at(k.line_item_type)).bind_static(7, sp.at(k.description)).bind_static(8, sp.at(k.unit));
-        line.bind_static(9, sp.at(k.currency)).bind_amount(10, v.unblended).bind_amount(11, v.amortized);
+        line.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day)).bind(3, dim_id[k.usage_account]);
+        line.bind(4, dim_id[k.product_code]).bind(5, dim_id[k.usage_type]);
+        line.bind(6, dim_id[k.line_item_type]).bind(7, dim_id[k.description]).bind(8, dim_id[k.unit]);
+        line.bind(9, dim_id[k.currency]).bind_amount(10, v.unblended).bind_amount(11, v.amortized);
         line.bind_amount(12, v.usage).bind(13, v.rows);
         line.run();
         line.reset();
@@ -167,9 +206,9 @@ int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string&
         const auto& e = ru.tags.entries()[i];
         const auto& k = e.key;
         const auto& v = e.value;
-        tag.bind_static(1, per_str(k.period)).bind_static(2, day_str(k.day)).bind_static(3, sp.at(k.usage_account));
-        tag.bind_static(4, sp.at(k.product_code)).bind_static(5, sp.at(k.key)).bind_static(6, sp.at(k.value));
-        tag.bind_static(7, sp.at(k.currency)).bind_amount(8, v.unblended).bind_amount(9, v.amortized);
+        tag.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day)).bind(3, dim_id[k.usage_account]);
+        tag.bind(4, dim_id[k.product_code]).bind(5, dim_id[k.key]).bind(6, dim_id[k.value]);
+        tag.bind(7, dim_id[k.currency]).bind_amount(8, v.unblended).bind_amount(9, v.amortized);
         tag.bind(10, v.rows);
         tag.run();
         tag.reset();
@@ -185,7 +224,7 @@ std::vector<PeriodInfo> Store::periods() {
         "FROM billing_period ORDER BY period");
     while (st.step()) {
         PeriodInfo p;
-        p.period = st.column_text(0);
+        p.period = format_period(static_cast<Period>(st.column_int(0)));
         p.ingest_id = st.column_int(1);
         p.replaced_at = st.column_text(2);
         p.manifest = st.column_text(3);

@@ -37,5 +37,13 @@ inline Day first_day(Period p) noexcept { return days_from_civil(p / 100, p % 10
 Day last_day(Period p) noexcept;
 Period add_months(Period p, int n) noexcept;
 Day today_utc() noexcept;
+// The store's integer day form: 20181105.
+inline int32_t to_yyyymmdd(Day d) noexcept {
+    CivilDate c = civil_from_days(d);
+    return c.year * 10000 + static_cast<int32_t>(c.month * 100 + c.day);
+}
+inline Day from_yyyymmdd(int32_t v) noexcept {
+    return days_from_civil(v / 10000, static_cast<unsigned>(v / 100 % 100), static_cast<unsigned>(v % 100));
+}
 
 }  // namespace curcrunch
