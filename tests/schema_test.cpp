@@ -52,6 +52,21 @@ TEST(Schema, TagKeysNormalizeAcrossDialects) {
     EXPECT_EQ(normalize_tag_key("aws:createdBy"), "aws_created_by");
 }
 
+TEST(Schema, CostCategoriesJoinTheTagRollup) {
+    Schema a = resolve_schema("lineItem/UnblendedCost,lineItem/UsageStartDate,costCategory/Business Unit\n", {}, "a");
+    EXPECT_EQ(a.tag_keys, std::vector<std::string>{"cost_category/business_unit"});
+    Schema b = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,cost_category_business_unit\n", {}, "b");
+    EXPECT_EQ(b.tag_keys, std::vector<std::string>{"cost_category/business_unit"});
+    Schema c = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,cost_category\n", {}, "c");
+    EXPECT_TRUE(c.has(kCostCategoryJson));
+    Schema d = resolve_schema("BilledCost,ChargePeriodStart,x_CostCategories\n", {}, "d");
+    EXPECT_TRUE(d.has(kCostCategoryJson));
+    EXPECT_EQ(normalize_cost_category_key("Business Unit"), "cost_category/business_unit");
+    EXPECT_FALSE(is_user_tag_key("cost_category/business_unit"));
+    EXPECT_FALSE(is_user_tag_key("aws_created_by"));
+    EXPECT_TRUE(is_user_tag_key("team"));
+}
+
 TEST(Schema, RejectsUnknownDialectAndMissingColumns) {
     try {
         resolve_schema("foo,bar,baz\n1,2,3\n", {}, "x.csv");

@@ -135,18 +135,12 @@ bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day, std::
 }
 
 bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot) {
-    if (json.size() == last_tags_json_.size() &&
-        std::memcmp(json.data(), last_tags_json_.data(), json.size()) == 0) {
-        row_tags_.insert(row_tags_.end(), last_json_tags_.begin(), last_json_tags_.end());
-        return true;
-    }
+    const bool cost_categories = slot == kCostCategoryJson;
     json_buf_.assign(json.data(), json.size());
     json_buf_.append(simdjson::SIMDJSON_PADDING, ' ');
     simdjson::padded_string_view psv(json_buf_.data(), json.size(), json_buf_.size());
-    last_json_tags_.clear();
     auto bad = [&](const char* what) {
-        last_tags_json_.clear();
-        fail(err, line, slot, std::string("invalid JSON tag map: ") + what);
+        fail(err, line, slot, std::string("invalid JSON map: ") + what);
         return false;
     };
     simdjson::ondemand::document doc;
@@ -156,7 +150,8 @@ bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t 
     for (auto field : obj) {
         std::string_view key;
         if (field.unescaped_key().get(key)) return bad("bad key");
-        std::string nk = normalize_tag_key(key);
+        std::string nk = cost_categories ? normalize_cost_category_key(key) : normalize_tag_key(key);
+        if (nk.empty()) continue;
         uint32_t kid = out_.pool.intern(nk);
         simdjson::ondemand::value val;
         if (field.value().get(val)) return bad("bad value");
@@ -172,10 +167,8 @@ bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t 
             while (!sv.empty() && (sv.back() == ' ' || sv.back() == '\n')) sv.remove_suffix(1);
         }
         if (sv.empty()) continue;
-        last_json_tags_.emplace_back(kid, out_.pool.intern(sv));
+        row_tags_.emplace_back(kid, out_.pool.intern(sv));
     }
-    last_tags_json_.assign(json.data(), json.size());
-    row_tags_.insert(row_tags_.end(), last_json_tags_.begin(), last_json_tags_.end());
     return true;
 }
 
@@ -209,8 +202,9 @@ bool RowDecoder::product_from_json(std::string_view json, std::string_view& name
 }
 
 bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::string_view* dims,
-                               std::string_view tags_json, Period period, Day day, uint64_t hash,
-                               RowKeyIndex::Groups& g, RowError& err, uint64_t line) {
+                               std::string_view tags_json, std::string_view categories_json,
+                               Period period, Day day, uint64_t hash, RowKeyIndex::Groups& g,
+                               RowError& err, uint64_t line) {
     row_tags_.clear();
     for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
         const int slot = kFixedSlots + static_cast<int>(i);
@@ -219,6 +213,8 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
         if (!tv.empty()) row_tags_.emplace_back(tag_key_ids_[i], out_.pool.intern(tv));
     }
     if (!tags_json.empty() && !parse_json_tags(tags_json, err, line, kTagsJson)) return false;
+    if (!categories_json.empty() && !parse_json_tags(categories_json, err, line, kCostCategoryJson))
+        return false;
 
     CostKey ck;
     ck.period = period;
@@ -239,7 +235,7 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
         TagKey tk{period, day, ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
                   t.first,  t.second, ck.dim[kDimCurrency]};
         tag_index_.push_back(out_.tags.index_of(tk));
-        if (out_.pool.at(t.first).rfind("aws_", 0) != 0) tagged = true;
+        if (is_user_tag_key(out_.pool.at(t.first))) tagged = true;
     }
     g.cost = out_.cost.index_of(ck);
     g.line = out_.lines.index_of(lk);
@@ -432,11 +428,22 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         if (tags_json == "{}") tags_json = {};
         put(tags_json);
     }
+    std::string_view categories_json;
+    if (schema_.has(kCostCategoryJson)) {
+        bool ok2 = true;
+        categories_json = text(buf, sp, kCostCategoryJson, ok2);
+        if (!ok2) {
+            fail(err, line, kCostCategoryJson, "malformed quoted field");
+            return false;
+        }
+        if (categories_json == "{}") categories_json = {};
+        put(categories_json);
+    }
     const uint64_t h = hash_bytes(composite_.data(), composite_.size());
     RowKeyIndex::Groups g;
     if (const RowKeyIndex::Groups* found = out_.row_keys.find(composite_, h)) {
         g = *found;
-    } else if (!new_composite(buf, sp, dims, tags_json, period, day, h, g, err, line)) {
+    } else if (!new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, g, err, line)) {
         return false;
     }
 

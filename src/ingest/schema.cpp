@@ -60,6 +60,7 @@ const SlotNames kNames[] = {
     {kPricingCategory, nullptr, nullptr, "PricingCategory"},
     {kTagsJson, nullptr, "resource_tags", "Tags"},
     {kProductJson, nullptr, "product", nullptr},
+    {kCostCategoryJson, nullptr, "cost_category", "x_CostCategories"},
 };
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -186,6 +187,13 @@ std::string normalize_tag_key(std::string_view raw) {
     return out;
 }
 
+std::string normalize_cost_category_key(std::string_view raw) {
+    if (istarts_with(raw, "costCategory/")) raw.remove_prefix(13);
+    else if (istarts_with(raw, "cost_category_")) raw.remove_prefix(14);
+    std::string k = normalize_tag_key(raw);
+    return k.empty() ? k : kCostCategoryPrefix + k;
+}
+
 Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source) {
     Schema s;
     size_t bom = 0;
@@ -263,14 +271,19 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
             s.slot_of_column[static_cast<size_t>(col)] = kRegion;
         }
     }
-    // One slot per tag column (legacy resourceTags/..., Athena resource_tags_...).
+    // One slot per tag or cost category column (legacy resourceTags/..., costCategory/...;
+    // Athena resource_tags_..., cost_category_...).
     if (!focus) {
+        const bool legacy_names = s.dialect == Dialect::legacy;
         for (size_t i = 0; i < s.columns.size(); ++i) {
             const std::string& c = s.columns[i];
-            bool tag = s.dialect == Dialect::legacy ? istarts_with(c, "resourceTags/")
-                                                    : istarts_with(c, "resource_tags_");
-            if (!tag) continue;
-            std::string key = normalize_tag_key(c);
+            std::string key;
+            if (istarts_with(c, legacy_names ? "resourceTags/" : "resource_tags_"))
+                key = normalize_tag_key(c);
+            else if (istarts_with(c, legacy_names ? "costCategory/" : "cost_category_"))
+                key = normalize_cost_category_key(c);
+            else
+                continue;
             if (key.empty()) continue;
             s.slot_of_column[i] = static_cast<int16_t>(s.column_of_slot.size());
             s.column_of_slot.push_back(static_cast<int32_t>(i));

@@ -38,8 +38,9 @@ private:
     bool product_from_json(std::string_view json, std::string_view& name, std::string_view& region,
                            RowError& err, uint64_t line);
     bool new_composite(const char* buf, const FieldSpan* spans, const std::string_view* dims,
-                       std::string_view tags_json, Period period, Day day, uint64_t hash,
-                       RowKeyIndex::Groups& g, RowError& err, uint64_t line);
+                       std::string_view tags_json, std::string_view categories_json,
+                       Period period, Day day, uint64_t hash, RowKeyIndex::Groups& g,
+                       RowError& err, uint64_t line);
     void fail(RowError& err, uint64_t line, int slot, std::string msg) const;
 
     const Schema& schema_;
@@ -49,10 +50,8 @@ private:
     std::vector<std::string> scratch_;      // per slot: unescaped text of quoted fields
     Day usage_day_cache_ = 0, period_day_cache_ = 0;
     std::string usage_day_text_, period_day_text_;
-    // Tags of the current row as (key id, value id); reused.
+    // Tags (and cost categories) of a new composite as (key id, value id); reused.
     std::vector<std::pair<uint32_t, uint32_t>> row_tags_;
-    std::string last_tags_json_;
-    std::vector<std::pair<uint32_t, uint32_t>> last_json_tags_;
     std::string last_product_json_;
     std::string product_name_, product_region_;
     std::vector<uint32_t> tag_key_ids_;     // per tag slot: interned normalized key

@@ -50,6 +50,7 @@ enum Slot : int16_t {
     kPricingCategory,
     kTagsJson,     // CUR 2.0 resource_tags / FOCUS Tags: a JSON object in one field
     kProductJson,  // CUR 2.0 product map (product_name, region when not promoted)
+    kCostCategoryJson,  // CUR 2.0 cost_category / FOCUS 1.0 x_CostCategories map
     kFixedSlots,   // tag columns follow: slot kFixedSlots + i is tag_keys[i]
 };
 const char* slot_name(Slot s);
@@ -84,5 +85,14 @@ size_t split_record(std::string_view text, char delimiter, bool quoting,
 // "resourceTags/user:CostCenter", "resource_tags_user_cost_center" and the CUR 2.0 map key
 // "user_cost_center" all become "cost_center"; AWS-generated tags keep an "aws_" prefix.
 std::string normalize_tag_key(std::string_view raw);
+
+// Cost categories share the tag rollup under this key prefix: legacy "costCategory/Team Unit",
+// Athena "cost_category_team_unit" and the CUR 2.0 / FOCUS map key "Team Unit" all become
+// "cost_category/team_unit". They are not user tags (see RowKeyIndex::Groups::tagged).
+inline constexpr const char* kCostCategoryPrefix = "cost_category/";
+std::string normalize_cost_category_key(std::string_view raw);
+inline bool is_user_tag_key(std::string_view k) {
+    return k.rfind("aws_", 0) != 0 && k.rfind(kCostCategoryPrefix, 0) != 0;
+}
 
 }  // namespace curcrunch::ingest

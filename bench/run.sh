@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# curcrunch benchmark. Generates a large realistic legacy CUR (>= 2 GB uncompressed, and a gzip
+# copy), then runs in this one invocation: curcrunch ingest, DuckDB (read_csv + the same GROUP
+# BY) and sqlite3 (.import + the same GROUP BY) on the same files, and prints throughput, peak
+# RSS and ratios. Then it checks that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB.
+#
+#   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
+# Needs: a Release build in build/ (./setup.sh bench does it), node + npm, sqlite3, GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=2.2G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) SIZE=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --skip-sqlite) SKIP_SQLITE=1; shift ;;
+    --skip-flat) SKIP_FLAT=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+BIN=build/curcrunch
+WORK=bench/work
+mkdir -p "$WORK"
+[ -x "$BIN" ] || { echo "bench: build/curcrunch missing; run ./setup.sh bench" >&2; exit 1; }
+[ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
+
+gen() {  # gen FILE SIZE [--gzip]
+  local f=$1 size=$2; shift 2
+  [ -s "$f" ] || "$BIN" gen --out "$f" --dialect legacy --start 2025-01 --months 12 --seed 2026 \
+                 --payers 2 --accounts 4 --target-size "$size" "$@" >&2
+}
+echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
+gen "$WORK/cur-main.csv" "$SIZE"
+gen "$WORK/cur-main.csv.gz" "$SIZE" --gzip
+BYTES=$(stat -c %s "$WORK/cur-main.csv")
+ROWS=$(( $(wc -l < "$WORK/cur-main.csv") - 1 ))
+
+# measure NAME CMD...: runs CMD $RUNS times, keeps the fastest wall time; prints "secs rss_kb".
+measure() {
+  local best="" rss=0
+  for _ in $(seq "$RUNS"); do
+    rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || {
+      echo "bench: command failed: $*" >&2; cat "$WORK/err.txt" >&2; exit 1; }
+    read -r secs kb < "$WORK/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  echo "$best $rss"
+}
+
+declare -A T R
+for input in csv csv.gz; do
+  f="$WORK/cur-main.$input"
+  echo "== $f" >&2
+  read -r T[curcrunch.$input] R[curcrunch.$input] < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
+  read -r T[duckdb.$input] R[duckdb.$input] < <(measure node bench/duckdb_groupby.mjs "$(realpath "$f")" "$THREADS")
+  if [ "$SKIP_SQLITE" = 0 ]; then
+    src=$f; [ "$input" = csv.gz ] && src="|gzip -dc $f"
+    sed "s#__INPUT__#'$src'#" bench/sqlite_groupby.sql > "$WORK/sqlite.sql"
+    old_runs=$RUNS; RUNS=1
+    read -r T[sqlite3.$input] R[sqlite3.$input] < <(measure sqlite3 -batch -init "$WORK/sqlite.sql" :memory: .quit)
+    RUNS=$old_runs
+  fi
+done
+
+GZ_BYTES=$(stat -c %s "$WORK/cur-main.csv.gz")
+{
+  echo
+  awk -v f="$WORK/cur-main.csv" -v r="$ROWS" -v b="$BYTES" -v g="$GZ_BYTES" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
+    printf "input: %s, %d rows, %.2f GB uncompressed (gzip copy %.2f GB); %s threads; best of %s runs\n", f, r, b/1e9, g/1e9, t, n }'
+  printf "%-10s %-7s %9s %10s %12s %10s %12s\n" tool input seconds "MB/s" "rows/s" "peak RSS" "vs DuckDB"
+  for input in csv csv.gz; do
+    for tool in curcrunch duckdb sqlite3; do
+      k=$tool.$input
+      [ -n "${T[$k]:-}" ] || continue
+      # MB/s counts uncompressed bytes for both inputs.
+      awk -v t="${T[$k]}" -v b="$BYTES" -v r="$ROWS" -v m="${R[$k]}" -v d="${T[duckdb.$input]}" \
+          -v tool="$tool" -v kind="$input" 'BEGIN {
+        printf "%-10s %-7s %9.2f %10.0f %12.0f %6.0f MiB %11.2fx\n", tool, kind, t, b/1e6/t, r/t, m/1024, d/t }'
+    done
+  done
+} | tee "$WORK/results.txt"
+
+if [ "$SKIP_FLAT" = 0 ]; then
+  echo
+  echo "== peak RSS as input grows (curcrunch, plain CSV)" >&2
+  gen "$WORK/cur-0.5g.csv" 0.5G
+  gen "$WORK/cur-4g.csv" 4.4G
+  printf "%-24s %10s %9s %10s\n" input GB seconds "peak RSS" | tee -a "$WORK/results.txt"
+  for f in "$WORK/cur-0.5g.csv" "$WORK/cur-main.csv" "$WORK/cur-4g.csv"; do
+    RUNS=1
+    read -r s kb < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
+    awk -v f="$(basename "$f")" -v g="$(stat -c %s "$f")" -v s="$s" -v m="$kb" \
+      'BEGIN { printf "%-24s %10.2f %9.2f %6.0f MiB\n", f, g/1e9, s, m/1024 }' | tee -a "$WORK/results.txt"
+  done
+fi
