@@ -8,7 +8,7 @@
 # Needs: a Release build in build/ (./setup.sh bench does it), node + npm, sqlite3, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=2.2G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0
+SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -28,7 +28,7 @@ mkdir -p "$WORK"
 gen() {  # gen FILE SIZE [--gzip]
   local f=$1 size=$2; shift 2
   [ -s "$f" ] || "$BIN" gen --out "$f" --dialect legacy --start 2025-01 --months 12 --seed 2026 \
-                 --payers 2 --accounts 4 --target-size "$size" "$@" >&2
+                 --payers 2 --accounts 4 --resources 40 --target-size "$size" "$@" >&2
 }
 echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
 gen "$WORK/cur-main.csv" "$SIZE"
@@ -87,7 +87,7 @@ if [ "$SKIP_FLAT" = 0 ]; then
   echo
   echo "== peak RSS as input grows (curcrunch, plain CSV)" >&2
   gen "$WORK/cur-0.5g.csv" 0.5G
-  gen "$WORK/cur-4g.csv" 4.4G
+  gen "$WORK/cur-4g.csv" 4.8G
   printf "%-24s %10s %9s %10s\n" input GB seconds "peak RSS" | tee -a "$WORK/results.txt"
   for f in "$WORK/cur-0.5g.csv" "$WORK/cur-main.csv" "$WORK/cur-4g.csv"; do
     RUNS=1

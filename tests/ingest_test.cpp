@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -46,6 +47,16 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
         auto r = run({t / f});
         EXPECT_EQ(to_plain_string(total(r)), "3.0000014724") << f;
         EXPECT_EQ(r.rows, 4u) << f;
+    }
+    // Every source records the sha256 of the file on disk: uncompressed files are hashed on a
+    // background thread (deferred), compressed ones while they are read.
+    {
+        auto all = run({t / "plain.csv", t / "a.csv.gz", t / "one.csv.zip"});
+        all.wait_for_hashes();
+        ASSERT_EQ(all.sources.size(), 3u);
+        for (const auto& src : all.sources)
+            EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
+        EXPECT_EQ(all.sources[2].sha256.size(), 64u);
     }
     ingest::IngestOptions z;
     z.prefer_zlib = true;

@@ -306,6 +306,7 @@ int cmd_gen(int argc, char** argv) {
     if (auto v = a.get("payers")) o.payers = parse_int("payers", *v, 1, 50);
     if (auto v = a.get("accounts")) o.accounts_per_payer = parse_int("accounts", *v, 1, 500);
     if (auto v = a.get("resources")) o.resources_per_account = parse_int("resources", *v, 1, 100000);
+    if (auto v = a.get("fleet")) o.fleet = parse_int("fleet", *v, 1, 100000);
     if (auto v = a.get("target-size")) o.target_bytes = parse_size("target-size", *v);
     if (auto v = a.get("gzip-level")) o.gzip_level = parse_int("gzip-level", *v, 1, 9);
     if (auto v = a.get("report-name")) o.report_name = *v;

@@ -2,8 +2,13 @@
 
 #include <openssl/evp.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
-#include <vector>
 
 #include "curcrunch/core/error.hpp"
 
@@ -42,14 +47,31 @@ std::string Sha256::of(std::string_view s) {
     return h.hex_digest();
 }
 
+// Hashes through a sliding read-only mapping: no copy into a buffer, and only one window of
+// the file is mapped at a time, so the process's resident size does not grow with the file.
 std::string Sha256::of_file(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw_input(path + ": cannot open for hashing");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_input(path + ": cannot open for hashing");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        throw_input(path + ": cannot stat for hashing");
+    }
+    constexpr size_t kWindow = size_t(16) << 20;  // a multiple of the page size
+    const size_t size = static_cast<size_t>(st.st_size);
     Sha256 h;
-    std::vector<char> buf(1 << 20);
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) h.update(buf.data(), n);
-    std::fclose(f);
+    for (size_t off = 0; off < size; off += kWindow) {
+        const size_t n = std::min(kWindow, size - off);
+        void* p = ::mmap(nullptr, n, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(off));
+        if (p == MAP_FAILED) {
+            ::close(fd);
+            throw_input(path + ": cannot map for hashing");
+        }
+        ::madvise(p, n, MADV_SEQUENTIAL | MADV_WILLNEED);
+        h.update(p, n);
+        ::munmap(p, n);
+    }
+    ::close(fd);
     return h.hex_digest();
 }
 

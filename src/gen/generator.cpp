@@ -137,7 +137,14 @@ struct Line {
     Amount ri_effective, sp_effective, ri_unused_recurring, sp_total, sp_used;
     std::string reservation_arn, sp_arn;
     uint64_t id;
+    uint32_t instance;  // member of the resource's fleet (distinct resource ids, same groups)
 };
+
+std::string resource_id_of(const Line& l) {
+    if (!l.res) return {};
+    if (l.instance == 0) return l.res->resource_id;
+    return l.res->resource_id + "-" + std::to_string(l.instance);
+}
 
 Amount amount_of(const char* dec) {
     Amount a = 0;
@@ -318,7 +325,7 @@ public:
         b.append(",").append(l.svc ? l.svc->code : "").append(",").append(l.usage_type);
         b.append(",").append(l.operation).append(",");
         if (r && r->region) b.append(r->region->code).append("a");
-        b.append(",").append(r ? r->resource_id : "").append(",").append(money_text(l.usage));
+        b.append(",").append(resource_id_of(l)).append(",").append(money_text(l.usage));
         b.append(",,,USD,").append(money_text(l.rate)).append(",").append(money_text(l.unblended));
         b.append(",").append(money_text(l.rate)).append(",").append(money_text(l.unblended));
         b.append(",");
@@ -409,7 +416,7 @@ public:
         put_csv(b, l.description);
         b.append(",").append(l.type).append(",").append(amt(l.unblended)).append(",");
         b.append(l.operation).append(",").append(l.svc ? l.svc->code : "").append(",");
-        b.append(r ? r->resource_id : "").append(",").append(amt(l.unblended)).append(",");
+        b.append(resource_id_of(l)).append(",").append(amt(l.unblended)).append(",");
         b.append(money_text(l.rate)).append(",").append(l.acct->id).append(",acct-");
         b.append(l.acct->id.substr(8)).append(",").append(money_text(l.usage)).append(",");
         b.append(t.end).append(",").append(t.start).append(",").append(l.usage_type).append(",");
@@ -506,7 +513,7 @@ public:
         b.append(",");
         s(l.region ? l.region->location : "");
         b.append(",");
-        s(r ? r->resource_id : "");
+        s(resource_id_of(l));
         b.append(",NULL,NULL,");
         s(l.svc ? l.svc->family : "");
         b.append(",");
@@ -564,11 +571,13 @@ public:
             const int hours = o_.hourly ? 24 : 1;
             for (int h = 0; h < hours; ++h) {
                 for (const Resource& r : resources_) {
+                  for (int inst = 0; inst < o_.fleet; ++inst) {
                     double q = r.qty * season * (o_.hourly ? 1.0 : 24.0) * spike(r, d);
                     if (r.svc->unit == std::string_view("Hrs") || r.svc->unit == std::string_view("Hours"))
                         q = std::max(1.0, std::round(q));  // instance-hours come in whole hours
                     Amount qm = micro(q);
                     Line l = base(r, p, d, o_.hourly ? h : -1);
+                    l.instance = static_cast<uint32_t>(inst);
                     l.usage = micro_to_amount(qm);
                     l.public_od = mul(qm, r.od_rate);
                     if (r.cover == Cover::ri) {
@@ -596,6 +605,7 @@ public:
                     }
                     usage_by_acct[r.acct] += l.unblended;
                     sink(l);
+                  }
                 }
             }
         }
@@ -838,10 +848,11 @@ GenStats generate(const GenOptions& in) {
             Period p = add_months(o.start, m);
             hours += (last_day(p) - first_day(p) + 1) * (o.hourly ? 24.0 : 1.0);
         }
-        double accounts = o.payers * o.accounts_per_payer;
-        o.resources_per_account = std::max(
-            1, static_cast<int>(std::ceil(static_cast<double>(o.target_bytes) /
-                                          (hours * accounts * bytes_per_row(o.dialect)))));
+        // The organisation stays as given; bigger files come from bigger fleets (more line
+        // items per series and hour), which is how real bills grow.
+        double series = o.payers * o.accounts_per_payer * o.resources_per_account;
+        o.fleet = std::max(1, static_cast<int>(std::llround(static_cast<double>(o.target_bytes) /
+                                                            (hours * series * bytes_per_row(o.dialect)))));
     }
     Model model(o);
     GenStats st;

@@ -22,7 +22,7 @@ constexpr size_t kRawBlock = 1 << 20;
 // RAII file descriptor that hashes everything read through it.
 class RawFile {
 public:
-    explicit RawFile(const std::string& path) : path_(path) {
+    RawFile(const std::string& path, bool hash) : path_(path), hashing_(hash) {
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) throw_input(path + ": cannot open: " + std::strerror(errno));
         struct stat st {};
@@ -39,7 +39,7 @@ public:
         for (;;) {
             ssize_t n = ::read(fd_, dst, cap);
             if (n >= 0) {
-                hash_.update(dst, static_cast<size_t>(n));
+                if (hashing_) hash_.update(dst, static_cast<size_t>(n));
                 done_ += static_cast<uint64_t>(n);
                 return static_cast<size_t>(n);
             }
@@ -62,6 +62,7 @@ public:
 
 private:
     std::string path_;
+    bool hashing_;
     int fd_ = -1;
     uint64_t size_ = 0;
     uint64_t done_ = 0;
@@ -226,10 +227,13 @@ public:
     ByteSource& source() override { return *src_; }
     std::string sha256() override { return f_->finish_hash(); }
     uint64_t file_size() const override { return f_->size(); }
+    bool hash_deferred() const override { return deferred_; }
+    void set_deferred(bool d) { deferred_ = d; }
 
 private:
     std::unique_ptr<RawFile> f_;
     Compression c_;
+    bool deferred_ = false;
     std::unique_ptr<ByteSource> src_;
     bool used_ = false;
 };
@@ -324,9 +328,21 @@ std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_
         n = r > 0 ? static_cast<size_t>(r) : 0;
     }
     Compression c = detect_compression(head, n);
-    auto raw = std::make_unique<RawFile>(path);
+    // Defer hashing an uncompressed file when it is under half of RAM: it will still be in the
+    // page cache when it is hashed again. Larger files are hashed as they are read, so a file
+    // too big for the cache is never read from disk twice.
+    bool defer = false;
+    if (c == Compression::none) {
+        struct stat st {};
+        const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+        defer = ::stat(path.c_str(), &st) == 0 && pages > 0 && page > 0 &&
+                static_cast<double>(st.st_size) < 0.5 * static_cast<double>(pages) * static_cast<double>(page);
+    }
+    auto raw = std::make_unique<RawFile>(path, !defer);
     if (c == Compression::zip) return std::make_unique<ZipFile>(std::move(raw));
-    return std::make_unique<SingleStreamFile>(std::move(raw), c, prefer_zlib);
+    auto f = std::make_unique<SingleStreamFile>(std::move(raw), c, prefer_zlib);
+    f->set_deferred(defer);
+    return f;
 }
 
 }  // namespace curcrunch::ingest

@@ -14,9 +14,17 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <condition_variable>
+#include <deque>
+#include <map>
 #include <mutex>
+#include <thread>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/byte_source.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/progress.hpp"
@@ -24,6 +32,66 @@
 #include "curcrunch/ingest/schema.hpp"
 
 namespace curcrunch::ingest {
+
+// Hashes uncompressed inputs on its own thread. While files are being scanned it runs under
+// SCHED_IDLE, so it only takes CPU the scan leaves idle; once the scan is done it is raised to
+// normal priority and overlaps the merge and the store write.
+struct IngestResult::Hasher {
+    Hasher() : thread([this] { run(); }) {}
+    ~Hasher() {
+        close();
+        if (thread.joinable()) thread.join();
+    }
+    void push(const std::string& path) {
+        {
+            std::lock_guard<std::mutex> l(m);
+            queue.push_back(path);
+        }
+        cv.notify_one();
+    }
+    void close() {
+        {
+            std::lock_guard<std::mutex> l(m);
+            closed = true;
+        }
+        cv.notify_one();
+    }
+    void normal_priority() {
+        sched_param p{};
+        pthread_setschedparam(thread.native_handle(), SCHED_OTHER, &p);
+    }
+    void run() {
+        sched_param p{};
+        pthread_setschedparam(pthread_self(), SCHED_IDLE, &p);
+        for (;;) {
+            std::string path;
+            {
+                std::unique_lock<std::mutex> l(m);
+                cv.wait(l, [this] { return closed || !queue.empty(); });
+                if (queue.empty()) return;
+                path = std::move(queue.front());
+                queue.pop_front();
+            }
+            try {
+                std::string d = Sha256::of_file(path);
+                std::lock_guard<std::mutex> l(m);
+                digests[path] = std::move(d);
+            } catch (...) {
+                std::lock_guard<std::mutex> l(m);
+                if (!error) error = std::current_exception();
+            }
+        }
+    }
+
+    std::mutex m;
+    std::condition_variable cv;
+    std::deque<std::string> queue;
+    bool closed = false;
+    std::map<std::string, std::string> digests;
+    std::exception_ptr error;
+    std::thread thread;  // last: starts after the members above exist
+};
+
 namespace {
 
 // A record longer than this is treated as damage (an unterminated quote swallowing the file),
@@ -70,6 +138,10 @@ private:
     std::vector<Chunk*> free_;
 };
 
+// A worker's rollup is flushed into the shared one when it holds this many groups, which
+// bounds per-thread memory whatever the input's cardinality.
+constexpr size_t kFlushGroups = size_t(1) << 16;
+
 struct Worker {
     Rollup rollup;
     ScanBatch batch;
@@ -104,12 +176,17 @@ private:
     void record_problem(const std::string& source, const RowError& e);
     [[noreturn]] void fail_row(const std::string& source, const RowError& e);
 
+    void flush(Worker& w);
+
     const std::vector<InputUnit>& units_;
     const IngestOptions& opts_;
     tbb::enumerable_thread_specific<Worker> workers_;
+    std::mutex rollup_mutex_;
+    Rollup rollup_;  // the only complete copy; workers flush into it
     std::unique_ptr<Progress> progress_;
     std::mutex m_;
     std::vector<SourceReport> reports_;
+    std::unique_ptr<IngestResult::Hasher> hasher_;
     std::vector<RowProblem> problems_;
     std::atomic<uint64_t> skipped_{0};
 };
@@ -118,6 +195,15 @@ std::string row_problem_text(const std::string& source, const RowError& e) {
     std::string s = source + ":" + std::to_string(e.line) + ": ";
     if (!e.column.empty()) s += "column '" + e.column + "': ";
     return s + e.message;
+}
+
+void Engine::flush(Worker& w) {
+    if (w.rollup.groups() == 0) return;
+    {
+        std::lock_guard<std::mutex> l(rollup_mutex_);
+        rollup_.merge_from(w.rollup);
+    }
+    w.rollup.clear();
 }
 
 void Engine::record_problem(const std::string& source, const RowError& e) {
@@ -268,6 +354,7 @@ void Engine::process_stream(ByteSource& src, const InputStreamInfo& info, const 
         skipped.fetch_add(n_skipped, std::memory_order_relaxed);
         if (progress_) progress_->add_rows(n_rows);
         pool.put(c);
+        if (w.rollup.groups() >= kFlushGroups || w.rollup.row_keys.size() >= kFlushGroups) flush(w);
     };
 
     const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
@@ -296,8 +383,12 @@ void Engine::process_unit(const InputUnit& u) {
         process_stream(file->source(), info, u, rep);
         local.push_back(std::move(rep));
     }
-    std::string sha = file->sha256();
+    // An uncompressed file was not hashed while it was read (see byte_source.hpp); its hash is
+    // computed after the scan, overlapping the merge and the store write.
+    const bool defer = file->hash_deferred();
+    std::string sha = defer ? std::string() : file->sha256();
     for (auto& r : local) r.sha256 = sha;
+    if (defer) hasher_->push(u.path);
     std::lock_guard<std::mutex> l(m_);
     for (auto& r : local) reports_.push_back(std::move(r));
 }
@@ -311,6 +402,7 @@ IngestResult Engine::run() {
         if (!ec) total_raw += sz;
     }
     progress_ = std::make_unique<Progress>(total_raw, opts_.progress);
+    hasher_ = std::make_unique<IngestResult::Hasher>();
 
     // Lanes: each processes whole files one after another; lanes run in parallel and share the
     // arena's threads for their parse stages.
@@ -327,7 +419,12 @@ IngestResult Engine::run() {
     progress_->finish();
 
     IngestResult res;
-    for (Worker& w : workers_) res.rollup.merge_from(w.rollup);
+    hasher_->close();            // every deferred file is queued by now
+    hasher_->normal_priority();  // from here on it competes only with merge and store write
+    res.hasher_ = std::move(hasher_);
+    for (Worker& w : workers_) flush(w);
+    workers_.clear();
+    res.rollup = std::move(rollup_);
     std::sort(reports_.begin(), reports_.end(), [](const SourceReport& a, const SourceReport& b) {
         return std::tie(a.path, a.member) < std::tie(b.path, b.member);
     });
@@ -347,6 +444,23 @@ IngestResult Engine::run() {
 }
 
 }  // namespace
+
+IngestResult::IngestResult() = default;
+IngestResult::~IngestResult() = default;
+IngestResult::IngestResult(IngestResult&&) noexcept = default;
+IngestResult& IngestResult::operator=(IngestResult&&) noexcept = default;
+
+void IngestResult::wait_for_hashes() {
+    if (!hasher_) return;
+    hasher_->close();
+    hasher_->thread.join();
+    if (hasher_->error) std::rethrow_exception(hasher_->error);
+    for (SourceReport& r : sources) {
+        auto it = hasher_->digests.find(r.path);
+        if (r.sha256.empty() && it != hasher_->digests.end()) r.sha256 = it->second;
+    }
+    hasher_.reset();
+}
 
 std::string RowProblem::text() const {
     return row_problem_text(source, RowError{line, column, message});

@@ -1,5 +1,6 @@
 #include "curcrunch/ingest/string_pool.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "curcrunch/core/hash.hpp"
@@ -27,6 +28,15 @@ std::string_view StringPool::store(std::string_view s) {
     cur_ += s.size();
     left_ -= s.size();
     return v;
+}
+
+void StringPool::clear() {
+    std::fill(table_.begin(), table_.end(), Entry{0, kEmpty});
+    views_.clear();
+    blocks_.clear();
+    cur_ = nullptr;
+    left_ = 0;
+    intern({});
 }
 
 void StringPool::grow() {

@@ -38,7 +38,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     return std::unique_ptr<Store>(new Store(std::move(db)));
 }
 
-int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string& started_at,
+int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& started_at,
                                bool skip_mode) {
     using namespace ingest;
     const Rollup& ru = r.rollup;
@@ -67,19 +67,6 @@ int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string&
     ins.run();
     const int64_t id = db_->last_insert_rowid();
 
-    auto src = db_->prepare(
-        "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, compression, "
-        "dialect, manifest, assembly_id, period, rows, skipped_rows) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    for (const auto& s : r.sources) {
-        src.bind(1, id).bind(2, s.path).bind(3, s.member).bind(4, s.sha256);
-        src.bind(5, static_cast<int64_t>(s.file_bytes)).bind(6, static_cast<int64_t>(s.bytes));
-        src.bind(7, s.compression).bind(8, s.dialect).bind(9, s.manifest).bind(10, s.assembly_id);
-        src.bind(11, s.period ? format_period(s.period) : std::string());
-        src.bind(12, static_cast<int64_t>(s.rows)).bind(13, static_cast<int64_t>(s.skipped));
-        src.run();
-        src.reset();
-    }
     auto prob = db_->prepare(
         "INSERT INTO ingest_problem(ingest_id, source, line, column_name, message) VALUES (?,?,?,?,?)");
     for (const auto& p : r.problems) {
@@ -212,6 +199,22 @@ int64_t Store::replace_periods(const ingest::IngestResult& r, const std::string&
         tag.bind(10, v.rows);
         tag.run();
         tag.reset();
+    }
+    // Source records last: the background hashes of uncompressed inputs had the whole write
+    // above to finish.
+    r.wait_for_hashes();
+    auto src = db_->prepare(
+        "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, compression, "
+        "dialect, manifest, assembly_id, period, rows, skipped_rows) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& s : r.sources) {
+        src.bind(1, id).bind(2, s.path).bind(3, s.member).bind(4, s.sha256);
+        src.bind(5, static_cast<int64_t>(s.file_bytes)).bind(6, static_cast<int64_t>(s.bytes));
+        src.bind(7, s.compression).bind(8, s.dialect).bind(9, s.manifest).bind(10, s.assembly_id);
+        src.bind(11, s.period ? format_period(s.period) : std::string());
+        src.bind(12, static_cast<int64_t>(s.rows)).bind(13, static_cast<int64_t>(s.skipped));
+        src.run();
+        src.reset();
     }
     tx.commit();
     return id;

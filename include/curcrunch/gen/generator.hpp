@@ -21,8 +21,9 @@ struct GenOptions {
     int payers = 2;
     int accounts_per_payer = 3;
     int resources_per_account = 12;  // hourly series per account
+    int fleet = 1;                   // line items per series and hour (instances of a fleet)
     bool hourly = true;
-    uint64_t target_bytes = 0;       // > 0: choose resources_per_account to reach about this size
+    uint64_t target_bytes = 0;       // > 0: choose the fleet size to reach about this size
     bool gzip = false;
     int gzip_level = 6;
     // Output: a single file, or (layout = true) a directory in the S3 layout with a manifest

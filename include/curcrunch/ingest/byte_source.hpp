@@ -43,6 +43,11 @@ public:
     virtual ByteSource& source() = 0;
     virtual std::string sha256() = 0;
     virtual uint64_t file_size() const = 0;
+    // True for an uncompressed file that fits comfortably in the page cache: it is not hashed
+    // while read (the hash would compete with parsing for CPU); the caller hashes it later,
+    // re-reading it from the cache, overlapped with single-threaded work. sha256() must not be
+    // called then.
+    virtual bool hash_deferred() const { return false; }
 };
 
 Compression detect_compression(const unsigned char* head, size_t n);

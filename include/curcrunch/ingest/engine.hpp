@@ -6,6 +6,7 @@
 // the rollups, independent of input size. Nothing here touches the store: an ingest either
 // produces a complete result or throws, so a failure can never leave a period half written.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,24 @@ struct RowProblem {
 };
 
 struct IngestResult {
+    IngestResult();
+    ~IngestResult();
+    IngestResult(IngestResult&&) noexcept;
+    IngestResult& operator=(IngestResult&&) noexcept;
+
+    // The sha256 of uncompressed inputs is computed on a background thread while the result is
+    // merged and written; call this before reading SourceReport::sha256. Throws Error(input) if a
+    // file could not be re-read.
+    void wait_for_hashes();
+
     Rollup rollup;
     std::vector<SourceReport> sources;
     std::vector<RowProblem> problems;  // first max_error_samples skipped rows
     uint64_t rows = 0, skipped = 0, bytes = 0, raw_bytes = 0;
     double seconds = 0;
+
+    struct Hasher;  // engine-internal (engine.cpp)
+    std::unique_ptr<Hasher> hasher_;
 };
 
 IngestResult run_ingest(const std::vector<InputUnit>& units, const IngestOptions& opts);

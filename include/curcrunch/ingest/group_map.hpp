@@ -3,6 +3,7 @@
 // without padding (hashed and compared bytewise); entries live in insertion order in a vector,
 // so iteration is cache friendly and deterministic for one insertion sequence.
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -42,6 +43,11 @@ public:
     }
     Value& at(uint32_t index) { return entries_[index].value; }
     const std::vector<Entry>& entries() const { return entries_; }
+    // Empties the map but keeps its memory, so refilling touches no fresh pages.
+    void clear() {
+        entries_.clear();
+        std::fill(slots_.begin(), slots_.end(), 0u);
+    }
     size_t size() const { return entries_.size(); }
 
 private:

@@ -70,6 +70,14 @@ struct Rollup {
 
     // Adds everything in `other` (whose ids refer to other.pool) into this rollup.
     void merge_from(const Rollup& other);
+    size_t groups() const { return cost.size() + lines.size() + tags.size(); }
+    void clear() {
+        pool.clear();
+        cost.clear();
+        lines.clear();
+        tags.clear();
+        row_keys.clear();
+    }
 };
 
 }  // namespace curcrunch::ingest

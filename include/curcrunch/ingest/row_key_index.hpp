@@ -5,6 +5,7 @@
 // probe instead of interning a dozen strings and probing two group maps. It is an accelerator
 // only: the group maps stay the source of truth, and entries are never removed.
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,14 @@ public:
         while (slots_[i] != 0) i = (i + 1) & mask_;
         slots_[i] = static_cast<uint32_t>(entries_.size());
         if (entries_.size() * 2 > slots_.size()) rehash();
+    }
+
+    size_t size() const { return entries_.size(); }
+    void clear() {
+        std::fill(slots_.begin(), slots_.end(), 0u);
+        entries_.clear();
+        arena_.clear();
+        tag_groups_.clear();
     }
 
     // Appends the tag group indices of a new composite; returns where they start.

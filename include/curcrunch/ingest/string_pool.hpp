@@ -14,6 +14,7 @@ public:
     uint32_t intern(std::string_view s);
     std::string_view at(uint32_t id) const { return views_[id]; }
     size_t size() const { return views_.size(); }
+    void clear();  // forgets every string but "" (id 0); keeps the table's memory
 
 private:
     void grow();

@@ -33,8 +33,12 @@ public:
     // Replaces every billing period present in `result` with its new rollups and records the
     // ingest, all in one transaction: on any failure the database is left exactly as it was.
     // Returns the new ingest id.
-    int64_t replace_periods(const ingest::IngestResult& result, const std::string& started_at,
+    int64_t replace_periods(ingest::IngestResult& result, const std::string& started_at,
                             bool skip_mode);
+    int64_t replace_periods(ingest::IngestResult&& result, const std::string& started_at,
+                            bool skip_mode) {
+        return replace_periods(result, started_at, skip_mode);
+    }
 
     std::vector<PeriodInfo> periods();
     std::vector<IngestRecord> ingests();
