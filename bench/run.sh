@@ -28,7 +28,7 @@ mkdir -p "$WORK"
 gen() {  # gen FILE SIZE [--gzip]
   local f=$1 size=$2; shift 2
   [ -s "$f" ] || "$BIN" gen --out "$f" --dialect legacy --start 2025-01 --months 12 --seed 2026 \
-                 --payers 2 --accounts 4 --resources 40 --target-size "$size" "$@" >&2
+                 --payers 2 --accounts 4 --resources 10 --target-size "$size" "$@" >&2
 }
 echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
 gen "$WORK/cur-main.csv" "$SIZE"

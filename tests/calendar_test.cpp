@@ -34,8 +34,9 @@ TEST(Calendar, ParsesEveryTimestampFormAwsWrites) {
 }
 
 TEST(Calendar, RejectsBadTimestamps) {
-    for (const char* s : {"", "2018-13-01T00:00:00Z", "2018-02-30", "2018-11-01X00:00:00Z", "yesterday",
-                          "2018-11-01T25:00:00Z", "2018-11-01T00:00:00ZZ", "2018/11/01"})
+    for (const char* s :
+         {"", "2018-13-01T00:00:00Z", "2018-02-30", "2018-11-01X00:00:00Z", "yesterday",
+          "2018-11-01T25:00:00Z", "2018-11-01T00:00:00ZZ", "2018/11/01"})
         EXPECT_EQ(day_of(s), "invalid") << s;
 }
 

@@ -47,14 +47,24 @@ TEST(Dialects, LegacyCur2AndFocusGiveIdenticalRollups) {
     EXPECT_EQ(a, b);
     EXPECT_EQ(a, c);
     // The generator covers every line item type the issue names.
-    for (const char* type : {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "RIFee", "SavingsPlanRecurringFee",
-                             "Tax", "Credit", "Refund"})
-        EXPECT_NE(query_one(t / "a.db", std::string("SELECT count(*) FROM cost_daily_named WHERE line_item_type='") + type + "'"), "0")
+    for (const char* type : {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "RIFee",
+                             "SavingsPlanRecurringFee", "Tax", "Credit", "Refund"})
+        EXPECT_NE(
+            query_one(t / "a.db",
+                      std::string("SELECT count(*) FROM cost_daily_named WHERE line_item_type='") +
+                          type + "'"),
+            "0")
             << type;
-    EXPECT_GE(std::stoi(query_one(t / "a.db", "SELECT count(DISTINCT product_code) FROM cost_daily_named")), 30);
+    EXPECT_GE(std::stoi(query_one(t / "a.db",
+                                  "SELECT count(DISTINCT product_code) FROM cost_daily_named")),
+              30);
     // Tags and the cost category reach the tag rollup under their normalized keys.
-    for (const char* key : {"team", "cost_center", "environment", "aws_created_by", "cost_category/business_unit"})
-        EXPECT_NE(query_one(t / "a.db", std::string("SELECT count(*) FROM tag_daily_named WHERE tag_key='") + key + "'"), "0")
+    for (const char* key :
+         {"team", "cost_center", "environment", "aws_created_by", "cost_category/business_unit"})
+        EXPECT_NE(query_one(t / "a.db",
+                            std::string("SELECT count(*) FROM tag_daily_named WHERE tag_key='") +
+                                key + "'"),
+                  "0")
             << key;
     // Amortized differs from unblended where commitments apply.
     EXPECT_NE(query_one(t / "a.db", "SELECT money_sum(amortized) FROM cost_daily_named"),

@@ -9,10 +9,11 @@ using namespace testsupport;
 namespace {
 
 class BadInput : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         db_ = dir_ / "store.db";
-        write_file(dir_ / "good.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5") +
+        write_file(dir_ / "good.csv", std::string(kLegacyHeader) +
+                                          legacy_row("1", "2024-01-03", "1.5") +
                                           legacy_row("2", "2024-02-03", "2.5"));
         RunResult r = run_cli({"ingest", "--db", db_, "--no-progress", dir_ / "good.csv"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -42,12 +43,14 @@ protected:
 
 TEST_F(BadInput, UnterminatedQuote) {
     std::string f = bad("q.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
-                                     "2,000011112222,2024-02-01T00:00:00Z,0123,Usage,2024-02-05T00:00:00Z,AmazonEC2,x,y,1,1,1,\"never closed\n");
+                                     "2,000011112222,2024-02-01T00:00:00Z,0123,Usage,2024-02-05T00:"
+                                     "00:00Z,AmazonEC2,x,y,1,1,1,\"never closed\n");
     expect_rejected({f}, f + ":3: unterminated quoted field");
 }
 
 TEST_F(BadInput, WrongFieldCount) {
-    std::string f = bad("n.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") + "2,x,y\n");
+    std::string f =
+        bad("n.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") + "2,x,y\n");
     expect_rejected({f}, f + ":3: expected 18 fields (as in the header), found 3");
 }
 
@@ -63,7 +66,8 @@ TEST_F(BadInput, NonNumericCost) {
 
 TEST_F(BadInput, BadTimestamp) {
     std::string f = bad("t.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-13-05", "1"));
-    expect_rejected({f}, f + ":2: column 'lineItem/UsageStartDate': not a timestamp: '2024-13-05T05:00:00Z'");
+    expect_rejected(
+        {f}, f + ":2: column 'lineItem/UsageStartDate': not a timestamp: '2024-13-05T05:00:00Z'");
 }
 
 TEST_F(BadInput, InvalidUtf8) {
@@ -87,8 +91,9 @@ TEST_F(BadInput, CorruptGzipChecksum) {
 }
 
 TEST_F(BadInput, TruncatedZip) {
-    std::string z = zip_bytes({{"a.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
-                                             std::string(5000, ' ')}});
+    std::string z =
+        zip_bytes({{"a.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                 std::string(5000, ' ')}});
     std::string f = bad("t.csv.zip", z.substr(0, 200));
     expect_rejected({f}, f + ": zip: ");
 }
@@ -110,11 +115,13 @@ TEST_F(BadInput, MissingPathAndManifestFile) {
 }
 
 TEST_F(BadInput, SkipModeRecordsAndReports) {
-    std::string f = bad("s.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") + "2,x,y\n" +
-                                     legacy_row("3", "2024-02-06", "oops"));
+    std::string f = bad("s.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                     "2,x,y\n" + legacy_row("3", "2024-02-06", "oops"));
     RunResult r = run_cli({"ingest", "--db", db_, "--no-progress", "--on-error=skip", f});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("2 bad row(s) skipped (--on-error=skip); recorded in ingest 2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("2 bad row(s) skipped (--on-error=skip); recorded in ingest 2"),
+              std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find(f + ":3: expected 18 fields"), std::string::npos) << r.err;
     EXPECT_EQ(query_one(db_, "SELECT skipped_rows FROM ingest WHERE id=2"), "2");
     EXPECT_EQ(query_one(db_, "SELECT count(*) FROM ingest_problem WHERE ingest_id=2"), "2");
@@ -144,23 +151,32 @@ TEST(Cli, SummaryFormats) {
     TempDir t;
     const std::string db = t / "s.db";
     write_file(t / "a.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1234.5") +
-                                legacy_row("2", "2024-01-04", "0.0000000001") + legacy_row("3", "2024-02-01", "10"));
+                                legacy_row("2", "2024-01-04", "0.0000000001") +
+                                legacy_row("3", "2024-02-01", "10"));
     ASSERT_EQ(run_cli({"ingest", "--db", db, "--quiet", t / "a.csv"}).exit_code, 0);
-    RunResult j = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "month", "--format", "json"});
+    RunResult j = run_cli(
+        {"summary", "--db", db, "--by", "none", "--granularity", "month", "--format", "json"});
     ASSERT_EQ(j.exit_code, 0) << j.err;
-    EXPECT_NE(j.out.find("\"bucket\":\"2024-01\",\"key\":\"\",\"label\":\"\",\"unblended\":\"1234.5000000001\""),
-              std::string::npos) << j.out;
+    EXPECT_NE(
+        j.out.find(
+            "\"bucket\":\"2024-01\",\"key\":\"\",\"label\":\"\",\"unblended\":\"1234.5000000001\""),
+        std::string::npos)
+        << j.out;
     EXPECT_NE(j.out.find("\"total\":\"1244.5000000001\""), std::string::npos) << j.out;
-    RunResult c = run_cli({"summary", "--db", db, "--by", "service", "--granularity", "total", "--format", "csv"});
-    EXPECT_EQ(c.out,
-              "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,row_count\n"
-              ",AmazonEC2,Amazon Elastic Compute Cloud,1244.5000000001,1244.5000000001,1244.5000000001,"
-              "1244.5000000001,0,3,3\n");
+    RunResult c = run_cli(
+        {"summary", "--db", db, "--by", "service", "--granularity", "total", "--format", "csv"});
+    EXPECT_EQ(
+        c.out,
+        "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,row_"
+        "count\n"
+        ",AmazonEC2,Amazon Elastic Compute Cloud,1244.5000000001,1244.5000000001,1244.5000000001,"
+        "1244.5000000001,0,3,3\n");
     RunResult tb = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "month"});
     EXPECT_NE(tb.out.find("2024-01"), std::string::npos);
     EXPECT_NE(tb.out.find("1,234.50"), std::string::npos) << tb.out;
     EXPECT_NE(tb.out.find("1,244.50"), std::string::npos) << tb.out;
-    RunResult p = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "total", "--preset", "month-to-date",
-                           "--as-of", "2024-01-20", "--format", "csv"});
+    RunResult p =
+        run_cli({"summary", "--db", db, "--by", "none", "--granularity", "total", "--preset",
+                 "month-to-date", "--as-of", "2024-01-20", "--format", "csv"});
     EXPECT_NE(p.out.find(",1234.5000000001,"), std::string::npos) << p.out;
 }

@@ -15,10 +15,12 @@ using namespace testsupport;
 
 namespace {
 
-std::string total_by(const std::string& db, const std::string& sql) { return query_one(db, sql); }
+std::string total_by(const std::string& db, const std::string& sql) {
+    return query_one(db, sql);
+}
 
 class Golden : public ::testing::Test {
-protected:
+  protected:
     void ingest(const std::vector<std::string>& paths, ingest::IngestOptions o = {}) {
         store_ = store::Store::open(dir_ / "golden.db");
         auto r = ingest::run_ingest(ingest::plan_inputs(paths), o);
@@ -28,7 +30,8 @@ protected:
     }
     std::string money(const std::string& where, const char* col = "unblended") {
         store::Database db(dir_ / "golden.db", store::Database::Mode::read_only);
-        auto st = db.prepare(std::string("SELECT money_sum(") + col + ") FROM cost_daily_named WHERE " + where);
+        auto st = db.prepare(std::string("SELECT money_sum(") + col +
+                             ") FROM cost_daily_named WHERE " + where);
         st.step();
         return to_plain_string(st.column_amount(0));
     }
@@ -51,16 +54,31 @@ TEST_F(Golden, WellArchitectedLabsThreeMonthsExact) {
     EXPECT_EQ(money("period = 201811 AND line_item_type = 'DiscountedUsage'"), "0");
     EXPECT_EQ(money("period = 201811 AND line_item_type = 'RIFee'"), "147.384");
     const std::string db = dir_ / "golden.db";
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 AND line_item_type='Usage'"), "117129");
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 AND line_item_type='DiscountedUsage'"), "7202");
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 AND line_item_type='RIFee'"), "9");
+    EXPECT_EQ(total_by(db,
+                       "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 AND "
+                       "line_item_type='Usage'"),
+              "117129");
+    EXPECT_EQ(total_by(db,
+                       "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 AND "
+                       "line_item_type='DiscountedUsage'"),
+              "7202");
+    EXPECT_EQ(total_by(db,
+                       "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 AND "
+                       "line_item_type='RIFee'"),
+              "9");
     // The payer account id keeps its digits as text; the ingest records each file's sha256.
-    EXPECT_EQ(total_by(db, "SELECT group_concat(DISTINCT payer_account) FROM cost_daily_named"), "836060457634");
+    EXPECT_EQ(total_by(db, "SELECT group_concat(DISTINCT payer_account) FROM cost_daily_named"),
+              "836060457634");
     ASSERT_EQ(sources_.size(), 3u);
-    EXPECT_EQ(sources_[1].sha256, Sha256::of_file(real_samples() + "/derived/cur-snake-csv_wal-workshop_2018-11.csv.gz"));
+    EXPECT_EQ(
+        sources_[1].sha256,
+        Sha256::of_file(real_samples() + "/derived/cur-snake-csv_wal-workshop_2018-11.csv.gz"));
     EXPECT_EQ(sources_[1].dialect, "cur-athena");
     // The line-item and tag rollups hold the same money as the cost rollup.
-    EXPECT_EQ(total_by(db, "SELECT money_sum(unblended) FROM line_item_daily_named WHERE period = 201810"), "40644831315379");
+    EXPECT_EQ(
+        total_by(db,
+                 "SELECT money_sum(unblended) FROM line_item_daily_named WHERE period = 201810"),
+        "40644831315379");
 }
 
 TEST_F(Golden, SameTotalsWithEveryBlockSizeAndThreadCount) {
@@ -69,9 +87,13 @@ TEST_F(Golden, SameTotalsWithEveryBlockSizeAndThreadCount) {
             ingest::IngestOptions o;
             o.block_size = block;
             o.threads = threads;
-            auto r = ingest::run_ingest(ingest::plan_inputs({real_samples() + "/derived/cur-snake-csv_wal-workshop_2018-12.csv.gz"}), o);
+            auto r = ingest::run_ingest(
+                ingest::plan_inputs(
+                    {real_samples() + "/derived/cur-snake-csv_wal-workshop_2018-12.csv.gz"}),
+                o);
             Amount sum = 0;
-            for (const auto& e : r.rollup.cost.entries()) sum += e.value.unblended;
+            for (const auto& e : r.rollup.cost.entries())
+                sum += e.value.unblended;
             EXPECT_EQ(to_plain_string(sum), "408.3759924354") << block << " " << threads;
             EXPECT_EQ(r.rows, 91264u);
         }
@@ -93,15 +115,32 @@ TEST_F(Golden, FocusSampleByBillingAccount) {
     EXPECT_EQ(money("payer_account LIKE '/providers/Microsoft%'"), "1.9765141858");
     const std::string db = dir_ / "golden.db";
     // ChargeCategory Usage: 997 rows, 4 of them covered by a Savings Plan (status Used).
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='Usage'"), "993");
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='SavingsPlanCoveredUsage'"), "4");
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='Credit'"), "1");
-    EXPECT_EQ(total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='Adjustment'"), "2");
+    EXPECT_EQ(
+        total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='Usage'"),
+        "993");
+    EXPECT_EQ(total_by(db,
+                       "SELECT sum(row_count) FROM cost_daily_named WHERE "
+                       "line_item_type='SavingsPlanCoveredUsage'"),
+              "4");
+    EXPECT_EQ(
+        total_by(db, "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='Credit'"),
+        "1");
+    EXPECT_EQ(
+        total_by(db,
+                 "SELECT sum(row_count) FROM cost_daily_named WHERE line_item_type='Adjustment'"),
+        "2");
     // Tags JSON ("{""application"": ...}") lands in the tag rollup.
-    EXPECT_NE(total_by(db, "SELECT count(*) FROM tag_daily_named WHERE tag_key='application'"), "0");
-    EXPECT_EQ(total_by(db, "SELECT count(*) FROM tag_daily_named WHERE tag_value='BrightLensMatrix'") != "0", true);
+    EXPECT_NE(total_by(db, "SELECT count(*) FROM tag_daily_named WHERE tag_key='application'"),
+              "0");
+    EXPECT_EQ(
+        total_by(db, "SELECT count(*) FROM tag_daily_named WHERE tag_value='BrightLensMatrix'") !=
+            "0",
+        true);
     // The string "NULL" never becomes a value.
-    EXPECT_EQ(total_by(db, "SELECT count(*) FROM cost_daily_named WHERE region='NULL' OR usage_type='NULL'"), "0");
+    EXPECT_EQ(
+        total_by(db,
+                 "SELECT count(*) FROM cost_daily_named WHERE region='NULL' OR usage_type='NULL'"),
+        "0");
 }
 
 TEST_F(Golden, AthenaTextExportWithCtrlADelimiter) {
@@ -110,7 +149,11 @@ TEST_F(Golden, AthenaTextExportWithCtrlADelimiter) {
     EXPECT_EQ(money("period = 201911"), "89.170632878");
     EXPECT_EQ(sources_[0].compression, "gzip");
     const std::string db = dir_ / "golden.db";
-    EXPECT_EQ(total_by(db, "SELECT count(*) FROM cost_daily_named WHERE usage_account = '\\N' OR region = '\\N'"), "0");
+    EXPECT_EQ(
+        total_by(
+            db,
+            "SELECT count(*) FROM cost_daily_named WHERE usage_account = '\\N' OR region = '\\N'"),
+        "0");
 }
 
 TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
@@ -120,10 +163,12 @@ TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
     TempDir t;
     const std::string period_dir = t / "test-quicksight/20180501-20180601";
     write_file(period_dir + "/test-quicksight-Manifest.json",
-               read_file(real_samples() + "/cur1-manifest_qezz-xproject-reports_test-quicksight-Manifest.json"));
+               read_file(real_samples() +
+                         "/cur1-manifest_qezz-xproject-reports_test-quicksight-Manifest.json"));
     std::string csv = std::string(kLegacyHeader) + legacy_row("a", "2018-06-02", "10.25") +
                       legacy_row("b", "2018-06-03", "0.0000000001");
-    write_file(period_dir + "/afe8b092-dc87-405a-a0b7-fc743e14adff/test-quicksight-1.csv.gz", gzip_bytes(csv));
+    write_file(period_dir + "/afe8b092-dc87-405a-a0b7-fc743e14adff/test-quicksight-1.csv.gz",
+               gzip_bytes(csv));
     write_file(period_dir + "/00000000-old0-0000-0000-000000000000/test-quicksight-1.csv.gz",
                gzip_bytes(std::string(kLegacyHeader) + legacy_row("z", "2018-05-02", "999")));
     auto units = ingest::plan_inputs({t.path().string()});
@@ -133,7 +178,8 @@ TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
     ingest({t.path().string()});
     EXPECT_EQ(money("period = 201805"), "10.2500000001");
     EXPECT_EQ(money("1=1"), "10.2500000001");
-    EXPECT_EQ(query_one(dir_ / "golden.db", "SELECT assembly_id FROM billing_period WHERE period = 201805"),
+    EXPECT_EQ(query_one(dir_ / "golden.db",
+                        "SELECT assembly_id FROM billing_period WHERE period = 201805"),
               "afe8b092-dc87-405a-a0b7-fc743e14adff");
 
     // Without the data file the manifest names, the ingest fails and says which key is missing.
@@ -142,8 +188,11 @@ TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
         ingest::plan_inputs({t.path().string()});
         FAIL() << "expected an error";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("lists 'quicksight/test-quicksight/20180501-20180601/afe8b092"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find(
+                      "lists 'quicksight/test-quicksight/20180501-20180601/afe8b092"),
+                  std::string::npos)
             << e.what();
-        EXPECT_NE(std::string(e.what()).find("which is not on disk"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("which is not on disk"), std::string::npos)
+            << e.what();
     }
 }

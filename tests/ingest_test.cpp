@@ -23,7 +23,8 @@ std::string sample_csv() {
 
 Amount total(const ingest::IngestResult& r) {
     Amount t = 0;
-    for (const auto& e : r.rollup.cost.entries()) t += e.value.unblended;
+    for (const auto& e : r.rollup.cost.entries())
+        t += e.value.unblended;
     return t;
 }
 
@@ -43,7 +44,8 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
     write_file(t / "noext.gz", gzip_bytes(csv));
     write_file(t / "misnamed.csv", gzip_bytes(csv));  // content decides, not the name
     write_file(t / "one.csv.zip", zip_bytes({{"one.csv", csv}}));
-    for (const char* f : {"plain.csv", "a.csv.gz", "multi.csv.gz", "noext.gz", "misnamed.csv", "one.csv.zip"}) {
+    for (const char* f :
+         {"plain.csv", "a.csv.gz", "multi.csv.gz", "noext.gz", "misnamed.csv", "one.csv.zip"}) {
         auto r = run({t / f});
         EXPECT_EQ(to_plain_string(total(r)), "3.0000014724") << f;
         EXPECT_EQ(r.rows, 4u) << f;
@@ -63,8 +65,9 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
     EXPECT_EQ(to_plain_string(total(run({t / "multi.csv.gz"}, z))), "3.0000014724");
     // A zip holding two CSVs: each member is its own stream with its own header.
     size_t split = csv.find("\n3,") + 1;
-    write_file(t / "two/two.zip", zip_bytes({{"part-1.csv", csv.substr(0, split)},
-                                              {"part-2.csv", std::string(kLegacyHeader) + csv.substr(split)}}));
+    write_file(t / "two/two.zip",
+               zip_bytes({{"part-1.csv", csv.substr(0, split)},
+                          {"part-2.csv", std::string(kLegacyHeader) + csv.substr(split)}}));
     auto r = run({t / "two/two.zip"});
     EXPECT_EQ(to_plain_string(total(r)), "3.0000014724");
     ASSERT_EQ(r.sources.size(), 2u);
@@ -76,9 +79,12 @@ TEST(Ingest, ChunkBoundariesNeverChangeResults) {
     TempDir t;
     std::string csv = kLegacyHeader;
     for (int i = 0; i < 400; ++i) {
-        std::string day = "2024-01-" + std::string(i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1);
-        std::string desc = i % 3 == 0 ? "\"q, \"\"x\"\"\nline " + std::to_string(i) + "\"" : "d" + std::to_string(i % 5);
-        csv += legacy_row(std::to_string(i), day, std::to_string(i) + ".0000000001", desc, i % 2 ? "t" : "");
+        std::string day =
+            "2024-01-" + std::string(i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1);
+        std::string desc = i % 3 == 0 ? "\"q, \"\"x\"\"\nline " + std::to_string(i) + "\""
+                                      : "d" + std::to_string(i % 5);
+        csv += legacy_row(std::to_string(i), day, std::to_string(i) + ".0000000001", desc,
+                          i % 2 ? "t" : "");
     }
     write_file(t / "c.csv", csv);
     std::string reference;
@@ -104,7 +110,9 @@ TEST(Store, ReplacesOnlyThePeriodsPresentAtomically) {
     auto s = store::Store::open(db);
     s->replace_periods(run({t / "jan_feb.csv"}), store::now_utc_iso(), false);
     const std::string first = dump_rollups(db);
-    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202402"), "-7500000000");
+    EXPECT_EQ(
+        query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202402"),
+        "-7500000000");
 
     // Same input again: same rollups (the delivery is a cumulative snapshot).
     s->replace_periods(run({t / "jan_feb.csv"}), store::now_utc_iso(), false);
@@ -113,9 +121,16 @@ TEST(Store, ReplacesOnlyThePeriodsPresentAtomically) {
     // A new delivery of February only: January is untouched, February is replaced.
     write_file(t / "feb.csv", std::string(kLegacyHeader) + legacy_row("9", "2024-02-10", "100"));
     s->replace_periods(run({t / "feb.csv"}), store::now_utc_iso(), false);
-    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202402"), "1000000000000");
-    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202401"), "37500014724");
-    EXPECT_EQ(query_one(db, "SELECT count(*) FROM cost_daily_named WHERE period = 202402 AND day = 20240201"), "0");
+    EXPECT_EQ(
+        query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202402"),
+        "1000000000000");
+    EXPECT_EQ(
+        query_one(db, "SELECT money_sum(unblended) FROM cost_daily_named WHERE period = 202401"),
+        "37500014724");
+    EXPECT_EQ(
+        query_one(db,
+                  "SELECT count(*) FROM cost_daily_named WHERE period = 202402 AND day = 20240201"),
+        "0");
     EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period = 202402"), "3");
     EXPECT_EQ(query_one(db, "SELECT ingest_id FROM billing_period WHERE period = 202401"), "2");
     EXPECT_EQ(query_one(db, "SELECT count(*) FROM ingest"), "3");
@@ -126,7 +141,8 @@ TEST(Store, AmountsBeyond64BitsStayExact) {
     TempDir t;
     // 3 rows of 900,000,000 dollars: 2.7e9 dollars = 2.7e19 units of 1e-10, beyond int64.
     std::string csv = std::string(kLegacyHeader) + legacy_row("1", "2024-03-01", "900000000") +
-                      legacy_row("2", "2024-03-01", "900000000") + legacy_row("3", "2024-03-01", "900000000.0000000001");
+                      legacy_row("2", "2024-03-01", "900000000") +
+                      legacy_row("3", "2024-03-01", "900000000.0000000001");
     write_file(t / "big.csv", csv);
     auto s = store::Store::open(t / "s.db");
     s->replace_periods(run({t / "big.csv"}), "x", false);
@@ -145,8 +161,10 @@ TEST(Store, QueryFiltersGroupsSortsAndLimits) {
     csv += legacy_row("1", "2024-01-01", "10", "a", "", "111111111111");
     csv += legacy_row("2", "2024-01-08", "20", "a", "", "222222222222");
     csv += legacy_row("3", "2024-02-15", "5", "a", "", "111111111111");
-    csv += "4,000011112222,2024-02-01T00:00:00Z,222222222222,Usage,2024-02-16T00:00:00Z,AmazonS3,TimedStorage-ByteHrs,"
-           "PutObject,3,7,7,s3,Amazon Simple Storage Service,eu-west-1,OnDemand,GB-Mo,\n";
+    csv +=
+        "4,000011112222,2024-02-01T00:00:00Z,222222222222,Usage,2024-02-16T00:00:00Z,AmazonS3,"
+        "TimedStorage-ByteHrs,"
+        "PutObject,3,7,7,s3,Amazon Simple Storage Service,eu-west-1,OnDemand,GB-Mo,\n";
     write_file(t / "q.csv", csv);
     auto s = store::Store::open(t / "q.db");
     s->replace_periods(run({t / "q.csv"}), "x", false);
@@ -199,11 +217,14 @@ TEST(Store, QueryFiltersGroupsSortsAndLimits) {
 TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
     TempDir t;
     const std::string root = t / "exports/my-export";
-    const std::string hdr = "bill_payer_account_id,line_item_usage_account_id,line_item_usage_start_date,"
-                            "line_item_product_code,line_item_unblended_cost,resource_tags,product\n";
+    const std::string hdr =
+        "bill_payer_account_id,line_item_usage_account_id,line_item_usage_start_date,"
+        "line_item_product_code,line_item_unblended_cost,resource_tags,product\n";
     auto row = [](const char* cost, const char* tags) {
-        return std::string("012345678901,012345678901,2025-08-01T00:00:00.000Z,AmazonEC2,") + cost + "," + tags +
-               ",\"{\"\"product_name\"\":\"\"Amazon Elastic Compute Cloud\"\",\"\"region\"\":\"\"us-east-1\"\"}\"\n";
+        return std::string("012345678901,012345678901,2025-08-01T00:00:00.000Z,AmazonEC2,") + cost +
+               "," + tags +
+               ",\"{\"\"product_name\"\":\"\"Amazon Elastic Compute "
+               "Cloud\"\",\"\"region\"\":\"\"us-east-1\"\"}\"\n";
     };
     write_file(root + "/data/BILLING_PERIOD=2025-08/run-1/my-export-00001.csv.gz",
                gzip_bytes(hdr + row("1.00", "{}")));
@@ -213,8 +234,10 @@ TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
                gzip_bytes(hdr + row("3.00", "{}")));
     write_file(root + "/metadata/BILLING_PERIOD=2025-08/my-export-Manifest.json",
                "{\"executionId\":\"run-2\",\"dataFiles\":["
-               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/my-export-00001.csv.gz\","
-               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/my-export-00002.csv.gz\"]}");
+               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/"
+               "my-export-00001.csv.gz\","
+               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/"
+               "my-export-00002.csv.gz\"]}");
     auto r = run({t / "exports"});
     EXPECT_EQ(to_plain_string(total(r)), "5");
     ASSERT_EQ(r.sources.size(), 2u);
@@ -223,9 +246,11 @@ TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
     EXPECT_EQ(r.sources[0].period, 202508);
     bool found_tag = false, found_name = false;
     for (const auto& e : r.rollup.tags.entries())
-        found_tag |= r.rollup.pool.at(e.key.key) == "team" && r.rollup.pool.at(e.key.value) == "web";
+        found_tag |=
+            r.rollup.pool.at(e.key.key) == "team" && r.rollup.pool.at(e.key.value) == "web";
     for (const auto& e : r.rollup.cost.entries())
-        found_name |= r.rollup.pool.at(e.key.dim[ingest::kDimProductName]) == "Amazon Elastic Compute Cloud" &&
+        found_name |= r.rollup.pool.at(e.key.dim[ingest::kDimProductName]) ==
+                          "Amazon Elastic Compute Cloud" &&
                       r.rollup.pool.at(e.key.dim[ingest::kDimRegion]) == "us-east-1";
     EXPECT_TRUE(found_tag);
     EXPECT_TRUE(found_name);
@@ -253,6 +278,7 @@ TEST(Ingest, SkipModeCountsAndRecordsBadRows) {
     EXPECT_EQ(to_plain_string(total(r)), "7.0000014724");
     auto s = store::Store::open(t / "s.db");
     s->replace_periods(r, "x", true);
-    EXPECT_EQ(query_one(t / "s.db", "SELECT skipped_rows || ' ' || on_error FROM ingest"), "3 skip");
+    EXPECT_EQ(query_one(t / "s.db", "SELECT skipped_rows || ' ' || on_error FROM ingest"),
+              "3 skip");
     EXPECT_EQ(query_one(t / "s.db", "SELECT count(*) FROM ingest_problem"), "3");
 }

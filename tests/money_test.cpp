@@ -44,7 +44,8 @@ TEST(Money, RoundsBeyondTenDigitsHalfToEven) {
 }
 
 TEST(Money, RejectsNonNumbers) {
-    for (const char* s : {"", "-", ".", "abc", "1,5", "1.2.3", "1e", "1e+", "--1", "1 ", " 1", "NaN", "0x10", "1e5x"})
+    for (const char* s : {"", "-", ".", "abc", "1,5", "1.2.3", "1e", "1e+", "--1", "1 ", " 1",
+                          "NaN", "0x10", "1e5x"})
         EXPECT_EQ(exact(s), "invalid") << s;
     EXPECT_EQ(exact("1e40"), "overflow");
     EXPECT_EQ(exact("99999999999999999999999999999999"), "overflow");

@@ -26,7 +26,8 @@ struct Scan {
 Scan scan(const std::string& text, uint32_t columns, std::vector<int> wanted, char delim = ',',
           bool quoting = true, size_t batch_rows = 2) {
     std::vector<int16_t> slot_of(columns, -1);
-    for (size_t i = 0; i < wanted.size(); ++i) slot_of[static_cast<size_t>(wanted[i])] = static_cast<int16_t>(i);
+    for (size_t i = 0; i < wanted.size(); ++i)
+        slot_of[static_cast<size_t>(wanted[i])] = static_cast<int16_t>(i);
     std::string buf = text + std::string(kScanPadding, 'x');  // garbage padding must not matter
     ScanConfig cfg{slot_of.data(), columns, delim, quoting};
     ScanBatch batch(wanted.size(), batch_rows);
@@ -125,7 +126,8 @@ TEST(Scanner, WideRowsCrossManyWindows) {
         if (c == 299) expect_last = v;
     }
     std::string text;
-    for (int r = 0; r < 50; ++r) text += row + "\n";
+    for (int r = 0; r < 50; ++r)
+        text += row + "\n";
     Scan s = scan(text, 300, {0, 150, 299}, ',', true, 7);
     ASSERT_EQ(s.rows.size(), 50u);
     for (const Row& r : s.rows) {
@@ -137,7 +139,11 @@ TEST(Scanner, WideRowsCrossManyWindows) {
 }
 
 TEST(Scanner, HiveTextHasNoQuoting) {
-    std::string t = "a\x01\"b\x01" "c\nd\x01" "e\x01" "f\n";
+    std::string t =
+        "a\x01\"b\x01"
+        "c\nd\x01"
+        "e\x01"
+        "f\n";
     Scan s = scan(t, 3, {1}, '\x01', false);
     ASSERT_EQ(s.rows.size(), 2u);
     EXPECT_EQ(s.rows[0].values[0], "\"b");
@@ -152,5 +158,6 @@ TEST(Scanner, RecordBoundaryRespectsQuotes) {
     EXPECT_EQ(quotes, 3u);
     EXPECT_EQ(newlines, 3u);
     EXPECT_EQ(find_record_boundary(buf.data(), t.size(), true, quotes), t.find(",b\n") + 3);
-    EXPECT_EQ(find_record_boundary(buf.data(), 5, true, 1), 0u);  // "a,\"x\n": newline inside quotes
+    EXPECT_EQ(find_record_boundary(buf.data(), 5, true, 1),
+              0u);  // "a,\"x\n": newline inside quotes
 }

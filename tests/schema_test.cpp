@@ -7,8 +7,9 @@ using namespace curcrunch;
 using namespace curcrunch::ingest;
 
 TEST(Schema, DetectsLegacyWithBomAndTags) {
-    std::string h = "\xEF\xBB\xBFidentity/LineItemId,lineItem/UnblendedCost,lineItem/UsageStartDate,"
-                    "resourceTags/user:CostCenter,resourceTags/aws:createdBy\nrest";
+    std::string h =
+        "\xEF\xBB\xBFidentity/LineItemId,lineItem/UnblendedCost,lineItem/UsageStartDate,"
+        "resourceTags/user:CostCenter,resourceTags/aws:createdBy\nrest";
     Schema s = resolve_schema(h, {}, "f.csv");
     EXPECT_EQ(s.dialect, Dialect::legacy);
     EXPECT_EQ(s.header_bytes, h.find('\n') + 1);
@@ -21,10 +22,12 @@ TEST(Schema, DetectsLegacyWithBomAndTags) {
 }
 
 TEST(Schema, DetectsSnakeCur2AndFocus) {
-    Schema a = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,resource_tags_user_team\n", {}, "a");
+    Schema a = resolve_schema(
+        "line_item_unblended_cost,line_item_usage_start_date,resource_tags_user_team\n", {}, "a");
     EXPECT_EQ(a.dialect, Dialect::snake);
     EXPECT_EQ(a.tag_keys, std::vector<std::string>{"team"});
-    Schema b = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,resource_tags,product\n", {}, "b");
+    Schema b = resolve_schema(
+        "line_item_unblended_cost,line_item_usage_start_date,resource_tags,product\n", {}, "b");
     EXPECT_EQ(b.dialect, Dialect::cur2);
     EXPECT_TRUE(b.has(kTagsJson));
     EXPECT_TRUE(b.has(kProductJson));
@@ -37,7 +40,8 @@ TEST(Schema, DetectsSnakeCur2AndFocus) {
 }
 
 TEST(Schema, DetectsHiveTextDelimiter) {
-    Schema s = resolve_schema("line_item_unblended_cost\x01line_item_usage_start_date\x01year\n", {}, "h");
+    Schema s =
+        resolve_schema("line_item_unblended_cost\x01line_item_usage_start_date\x01year\n", {}, "h");
     EXPECT_EQ(s.format.delimiter, '\x01');
     EXPECT_FALSE(s.format.quoting);
     EXPECT_EQ(s.format.null_token, "\\N");
@@ -53,11 +57,15 @@ TEST(Schema, TagKeysNormalizeAcrossDialects) {
 }
 
 TEST(Schema, CostCategoriesJoinTheTagRollup) {
-    Schema a = resolve_schema("lineItem/UnblendedCost,lineItem/UsageStartDate,costCategory/Business Unit\n", {}, "a");
+    Schema a = resolve_schema(
+        "lineItem/UnblendedCost,lineItem/UsageStartDate,costCategory/Business Unit\n", {}, "a");
     EXPECT_EQ(a.tag_keys, std::vector<std::string>{"cost_category/business_unit"});
-    Schema b = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,cost_category_business_unit\n", {}, "b");
+    Schema b = resolve_schema(
+        "line_item_unblended_cost,line_item_usage_start_date,cost_category_business_unit\n", {},
+        "b");
     EXPECT_EQ(b.tag_keys, std::vector<std::string>{"cost_category/business_unit"});
-    Schema c = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,cost_category\n", {}, "c");
+    Schema c = resolve_schema("line_item_unblended_cost,line_item_usage_start_date,cost_category\n",
+                              {}, "c");
     EXPECT_TRUE(c.has(kCostCategoryJson));
     Schema d = resolve_schema("BilledCost,ChargePeriodStart,x_CostCategories\n", {}, "d");
     EXPECT_TRUE(d.has(kCostCategoryJson));
@@ -79,7 +87,8 @@ TEST(Schema, RejectsUnknownDialectAndMissingColumns) {
         resolve_schema("lineItem/UnblendedCost,lineItem/ProductCode\n", {}, "y.csv");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("lacks required column(s): lineItem/UsageStartDate"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("lacks required column(s): lineItem/UsageStartDate"),
+                  std::string::npos);
     }
     EXPECT_THROW(resolve_schema("", {}, "z"), Error);
 }

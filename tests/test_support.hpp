@@ -23,11 +23,15 @@
 namespace testsupport {
 namespace fs = std::filesystem;
 
-inline std::string shared_dir() { return CURCRUNCH_SHARED_DIR; }
-inline std::string real_samples() { return shared_dir() + "/samples/real"; }
+inline std::string shared_dir() {
+    return CURCRUNCH_SHARED_DIR;
+}
+inline std::string real_samples() {
+    return shared_dir() + "/samples/real";
+}
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string tmpl = (fs::temp_directory_path() / "curcrunch-test-XXXXXX").string();
         if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
@@ -40,7 +44,7 @@ public:
     std::string operator/(const std::string& name) const { return (path_ / name).string(); }
     const fs::path& path() const { return path_; }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -111,7 +115,8 @@ inline RunResult run_cli(const std::vector<std::string>& args) {
         std::string bin = CURCRUNCH_BINARY;
         argv.push_back(bin.data());
         std::vector<std::string> copy = args;
-        for (auto& s : copy) argv.push_back(s.data());
+        for (auto& s : copy)
+            argv.push_back(s.data());
         argv.push_back(nullptr);
         execv(bin.c_str(), argv.data());
         _exit(127);
@@ -131,7 +136,8 @@ inline std::string dump_store(const std::string& db_path, bool include_volatile 
     }
     std::vector<std::string> tables;
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name", -1, &st, nullptr);
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name", -1,
+                       &st, nullptr);
     while (sqlite3_step(st) == SQLITE_ROW)
         tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
@@ -156,7 +162,8 @@ inline std::string dump_store(const std::string& db_path, bool include_volatile 
         sqlite3_finalize(st);
         std::sort(rows.begin(), rows.end());
         out += "## " + t + " (" + std::to_string(rows.size()) + ")\n";
-        for (const auto& r : rows) out += r + "\n";
+        for (const auto& r : rows)
+            out += r + "\n";
     }
     sqlite3_close(db);
     return out;
@@ -185,7 +192,8 @@ inline std::string dump_rollups(const std::string& db_path) {
         sqlite3_finalize(st);
         std::sort(rows.begin(), rows.end());
         out += std::string("## ") + view + " (" + std::to_string(rows.size()) + ")\n";
-        for (const auto& r : rows) out += r + "\n";
+        for (const auto& r : rows)
+            out += r + "\n";
     }
     sqlite3_close(db);
     return out;
@@ -208,12 +216,14 @@ inline const char* kLegacyHeader =
     "lineItem/LineItemDescription,product/ProductName,product/region,pricing/term,pricing/unit,"
     "resourceTags/user:Team\n";
 
-inline std::string legacy_row(const std::string& id, const std::string& day, const std::string& cost,
-                              const std::string& desc = "Usage", const std::string& team = "",
+inline std::string legacy_row(const std::string& id, const std::string& day,
+                              const std::string& cost, const std::string& desc = "Usage",
+                              const std::string& team = "",
                               const std::string& account = "012345678901") {
     std::string period = day.substr(0, 7) + "-01T00:00:00Z";
-    return id + ",000011112222," + period + "," + account + ",Usage," + day + "T05:00:00Z,AmazonEC2,BoxUsage:m5.large,RunInstances,1.0," +
-           cost + "," + cost + "," + desc + ",Amazon Elastic Compute Cloud,us-east-1,OnDemand,Hrs," + team + "\n";
+    return id + ",000011112222," + period + "," + account + ",Usage," + day +
+           "T05:00:00Z,AmazonEC2,BoxUsage:m5.large,RunInstances,1.0," + cost + "," + cost + "," +
+           desc + ",Amazon Elastic Compute Cloud,us-east-1,OnDemand,Hrs," + team + "\n";
 }
 
 }  // namespace testsupport

@@ -55,7 +55,8 @@ std::vector<std::string> Args::all(const std::string& name) const {
         size_t start = 0;
         while (start <= v.size()) {
             size_t comma = v.find(',', start);
-            std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            std::string part =
+                v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
             if (!part.empty()) out.push_back(part);
             if (comma == std::string::npos) break;
             start = comma + 1;

@@ -11,8 +11,8 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/gen/generator.hpp"
-#include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -52,11 +52,13 @@ uint64_t parse_size(const std::string& opt, const std::string& v) {
     char* end = nullptr;
     double x = std::strtod(v.c_str(), &end);
     std::string suffix = end ? end : "";
-    double mult = suffix.empty() || suffix == "B" ? 1
+    double mult = suffix.empty() || suffix == "B"   ? 1
                   : suffix == "K" || suffix == "KB" ? 1e3
                   : suffix == "M" || suffix == "MB" ? 1e6
-                  : suffix == "G" || suffix == "GB" ? 1e9 : -1;
-    if (v.empty() || mult < 0 || x < 0) throw_usage("--" + opt + ": expected a size like 500M or 2G, got '" + v + "'");
+                  : suffix == "G" || suffix == "GB" ? 1e9
+                                                    : -1;
+    if (v.empty() || mult < 0 || x < 0)
+        throw_usage("--" + opt + ": expected a size like 500M or 2G, got '" + v + "'");
     return static_cast<uint64_t>(x * mult);
 }
 
@@ -69,7 +71,8 @@ int parse_char(const std::string& opt, const std::string& v) {
 
 Day parse_day_opt(const std::string& opt, const std::string& v) {
     Day d;
-    if (v.size() != 10 || !parse_utc_day(v, d)) throw_usage("--" + opt + ": expected YYYY-MM-DD, got '" + v + "'");
+    if (v.size() != 10 || !parse_utc_day(v, d))
+        throw_usage("--" + opt + ": expected YYYY-MM-DD, got '" + v + "'");
     return d;
 }
 
@@ -80,7 +83,8 @@ int cmd_ingest(int argc, char** argv) {
     if (a.positional().empty()) throw_usage("ingest: give at least one file or directory");
     ingest::IngestOptions o;
     std::string on_error = a.get("on-error").value_or("fail");
-    if (on_error != "fail" && on_error != "skip") throw_usage("--on-error: expected fail or skip, got '" + on_error + "'");
+    if (on_error != "fail" && on_error != "skip")
+        throw_usage("--on-error: expected fail or skip, got '" + on_error + "'");
     o.skip_bad_rows = on_error == "skip";
     if (auto v = a.get("delimiter")) o.csv.delimiter = parse_char("delimiter", *v);
     if (auto v = a.get("null")) {
@@ -107,7 +111,8 @@ int cmd_ingest(int argc, char** argv) {
     }
     auto w0 = std::chrono::steady_clock::now();
     int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
-    const double write_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+    const double write_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     if (!quiet) {
         std::printf("%-60s %-11s %-6s %12s %9s\n", "source", "dialect", "comp", "rows", "skipped");
         for (const auto& s : r.sources) {
@@ -119,19 +124,26 @@ int cmd_ingest(int argc, char** argv) {
         }
         std::string periods;
         std::set<Period> ps;
-        for (const auto& e : r.rollup.cost.entries()) ps.insert(e.key.period);
-        for (Period p : ps) periods.append(periods.empty() ? "" : " ").append(format_period(p));
+        for (const auto& e : r.rollup.cost.entries())
+            ps.insert(e.key.period);
+        for (Period p : ps)
+            periods.append(periods.empty() ? "" : " ").append(format_period(p));
         double mb = static_cast<double>(r.bytes) / 1e6;
-        std::printf("ingest %lld: %llu rows from %zu stream(s), %.1f MB read in %.2f s (%.0f MB/s, %.0f rows/s), "
-                    "stored in %.2f s; periods replaced: %s\n",
-                    static_cast<long long>(id), static_cast<unsigned long long>(r.rows), r.sources.size(), mb,
-                    r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
-                    r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, write_s, periods.c_str());
+        std::printf(
+            "ingest %lld: %llu rows from %zu stream(s), %.1f MB read in %.2f s (%.0f MB/s, %.0f "
+            "rows/s), "
+            "stored in %.2f s; periods replaced: %s\n",
+            static_cast<long long>(id), static_cast<unsigned long long>(r.rows), r.sources.size(),
+            mb, r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
+            r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, write_s,
+            periods.c_str());
     }
     if (r.skipped > 0) {
-        log::warn(std::to_string(r.skipped) + " bad row(s) skipped (--on-error=skip); recorded in ingest " +
+        log::warn(std::to_string(r.skipped) +
+                  " bad row(s) skipped (--on-error=skip); recorded in ingest " +
                   std::to_string(id) + ". First:");
-        for (size_t i = 0; i < r.problems.size() && i < 5; ++i) log::warn("  " + r.problems[i].text());
+        for (size_t i = 0; i < r.problems.size() && i < 5; ++i)
+            log::warn("  " + r.problems[i].text());
     }
     return 0;
 }
@@ -140,12 +152,14 @@ int cmd_ingest(int argc, char** argv) {
 std::string json_str(const std::string& s) {
     std::string o = "\"";
     for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\', o += c;
+        if (c == '"' || c == '\\')
+            o += '\\', o += c;
         else if (static_cast<unsigned char>(c) < 0x20) {
             char b[8];
             std::snprintf(b, sizeof b, "\\u%04x", c);
             o += b;
-        } else o += c;
+        } else
+            o += c;
     }
     return o + "\"";
 }
@@ -167,9 +181,12 @@ int cmd_summary(int argc, char** argv) {
     store::Query q;
     Day today = a.get("as-of") ? parse_day_opt("as-of", *a.get("as-of")) : today_utc();
     if (auto p = a.get("preset")) {
-        if (a.get("from") || a.get("to")) throw_usage("--preset cannot be combined with --from/--to");
+        if (a.get("from") || a.get("to"))
+            throw_usage("--preset cannot be combined with --from/--to");
         auto r = store::resolve_preset(*p, today);
-        if (!r) throw_usage("--preset: unknown preset '" + *p + "' (last-7-days, last-30-days, month-to-date, last-12-months, year)");
+        if (!r)
+            throw_usage("--preset: unknown preset '" + *p +
+                        "' (last-7-days, last-30-days, month-to-date, last-12-months, year)");
         q.from = r->from;
         q.to = r->to;
     }
@@ -178,17 +195,26 @@ int cmd_summary(int argc, char** argv) {
     if (q.from && q.to && *q.from > *q.to) throw_usage("--from is after --to");
     if (auto v = a.get("by")) {
         auto d = store::parse_dimension(*v);
-        if (!d) throw_usage("--by: expected service, account, payer, region, usage-type, line-item-type, operation or none; got '" + *v + "'");
+        if (!d)
+            throw_usage(
+                "--by: expected service, account, payer, region, usage-type, line-item-type, "
+                "operation or none; got '" +
+                *v + "'");
         q.by = *d;
     }
     if (auto v = a.get("granularity")) {
         auto g = store::parse_grain(*v);
-        if (!g) throw_usage("--granularity: expected day, week, month, year or total; got '" + *v + "'");
+        if (!g)
+            throw_usage("--granularity: expected day, week, month, year or total; got '" + *v +
+                        "'");
         q.grain = *g;
     }
     if (auto v = a.get("measure")) {
         auto m = store::parse_measure(*v);
-        if (!m) throw_usage("--measure: expected unblended, net, amortized, blended or on-demand; got '" + *v + "'");
+        if (!m)
+            throw_usage(
+                "--measure: expected unblended, net, amortized, blended or on-demand; got '" + *v +
+                "'");
         q.measure = *m;
     }
     q.accounts = a.all("account");
@@ -202,14 +228,20 @@ int cmd_summary(int argc, char** argv) {
         q.min_cost = m;
     }
     if (auto v = a.get("sort")) {
-        if (*v == "cost") q.sort = store::SortOrder::cost_desc;
-        else if (*v == "key") q.sort = store::SortOrder::key_asc;
-        else if (*v == "time") q.sort = store::SortOrder::time_then_cost;
-        else throw_usage("--sort: expected time, cost or key; got '" + *v + "'");
+        if (*v == "cost")
+            q.sort = store::SortOrder::cost_desc;
+        else if (*v == "key")
+            q.sort = store::SortOrder::key_asc;
+        else if (*v == "time")
+            q.sort = store::SortOrder::time_then_cost;
+        else
+            throw_usage("--sort: expected time, cost or key; got '" + *v + "'");
     }
-    if (auto v = a.get("limit")) q.limit = static_cast<size_t>(parse_int("limit", *v, 1, 100000000));
+    if (auto v = a.get("limit"))
+        q.limit = static_cast<size_t>(parse_int("limit", *v, 1, 100000000));
     std::string format = a.get("format").value_or("table");
-    if (format != "table" && format != "csv" && format != "json") throw_usage("--format: expected table, csv or json");
+    if (format != "table" && format != "csv" && format != "json")
+        throw_usage("--format: expected table, csv or json");
 
     auto store = store::Store::open(db_path(a), true);
     auto rows = store::run_query(store->db(), q);
@@ -221,28 +253,36 @@ int cmd_summary(int argc, char** argv) {
         total_amort += r.amortized;
     }
     if (format == "json") {
-        std::printf("{\"granularity\":\"%s\",\"by\":\"%s\",\"measure\":\"%s\",\"rows\":[", store::grain_name(q.grain),
-                    store::dimension_name(q.by), store::measure_name(q.measure));
+        std::printf("{\"granularity\":\"%s\",\"by\":\"%s\",\"measure\":\"%s\",\"rows\":[",
+                    store::grain_name(q.grain), store::dimension_name(q.by),
+                    store::measure_name(q.measure));
         for (size_t i = 0; i < rows.size(); ++i) {
             const auto& r = rows[i];
-            std::printf("%s{\"bucket\":%s,\"key\":%s,\"label\":%s,\"unblended\":\"%s\",\"net_unblended\":\"%s\","
-                        "\"amortized\":\"%s\",\"blended\":\"%s\",\"public_on_demand\":\"%s\",\"usage\":\"%s\",\"row_count\":%lld}",
-                        i ? "," : "", json_str(r.bucket).c_str(), json_str(r.key).c_str(), json_str(r.label).c_str(),
-                        to_plain_string(r.unblended).c_str(), to_plain_string(r.net_unblended).c_str(),
-                        to_plain_string(r.amortized).c_str(), to_plain_string(r.blended).c_str(),
-                        to_plain_string(r.public_on_demand).c_str(), to_plain_string(r.usage).c_str(),
-                        static_cast<long long>(r.rows));
+            std::printf(
+                "%s{\"bucket\":%s,\"key\":%s,\"label\":%s,\"unblended\":\"%s\",\"net_unblended\":"
+                "\"%s\","
+                "\"amortized\":\"%s\",\"blended\":\"%s\",\"public_on_demand\":\"%s\",\"usage\":\"%"
+                "s\",\"row_count\":%lld}",
+                i ? "," : "", json_str(r.bucket).c_str(), json_str(r.key).c_str(),
+                json_str(r.label).c_str(), to_plain_string(r.unblended).c_str(),
+                to_plain_string(r.net_unblended).c_str(), to_plain_string(r.amortized).c_str(),
+                to_plain_string(r.blended).c_str(), to_plain_string(r.public_on_demand).c_str(),
+                to_plain_string(r.usage).c_str(), static_cast<long long>(r.rows));
         }
         std::printf("],\"total\":\"%s\"}\n", to_plain_string(total).c_str());
         return 0;
     }
     if (format == "csv") {
-        std::printf("bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,row_count\n");
+        std::printf(
+            "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,row_"
+            "count\n");
         for (const auto& r : rows)
-            std::printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%lld\n", csv_str(r.bucket).c_str(), csv_str(r.key).c_str(),
-                        csv_str(r.label).c_str(), to_plain_string(r.unblended).c_str(),
-                        to_plain_string(r.net_unblended).c_str(), to_plain_string(r.amortized).c_str(),
-                        to_plain_string(r.blended).c_str(), to_plain_string(r.public_on_demand).c_str(),
+            std::printf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%lld\n", csv_str(r.bucket).c_str(),
+                        csv_str(r.key).c_str(), csv_str(r.label).c_str(),
+                        to_plain_string(r.unblended).c_str(),
+                        to_plain_string(r.net_unblended).c_str(),
+                        to_plain_string(r.amortized).c_str(), to_plain_string(r.blended).c_str(),
+                        to_plain_string(r.public_on_demand).c_str(),
                         to_plain_string(r.usage).c_str(), static_cast<long long>(r.rows));
         return 0;
     }
@@ -251,7 +291,10 @@ int cmd_summary(int argc, char** argv) {
     std::ostringstream out;
     char line[512];
     if (has_bucket) out << (std::snprintf(line, sizeof line, "%-10s ", "period"), line);
-    if (has_key) out << (std::snprintf(line, sizeof line, "%-24s %-40s ", store::dimension_name(q.by), "name"), line);
+    if (has_key)
+        out << (std::snprintf(line, sizeof line, "%-24s %-40s ", store::dimension_name(q.by),
+                              "name"),
+                line);
     std::snprintf(line, sizeof line, "%16s %16s %11s\n", mname, "amortized", "rows");
     out << line;
     for (const auto& r : rows) {
@@ -261,10 +304,12 @@ int cmd_summary(int argc, char** argv) {
             if (label.size() > 40) label = label.substr(0, 37) + "...";
             std::string key = r.key.empty() ? "(none)" : r.key;
             if (key.size() > 24) key = key.substr(0, 21) + "...";
-            out << (std::snprintf(line, sizeof line, "%-24s %-40s ", key.c_str(), label.c_str()), line);
+            out << (std::snprintf(line, sizeof line, "%-24s %-40s ", key.c_str(), label.c_str()),
+                    line);
         }
-        std::snprintf(line, sizeof line, "%16s %16s %11lld\n", format_money(r.measure(q.measure)).c_str(),
-                      format_money(r.amortized).c_str(), static_cast<long long>(r.rows));
+        std::snprintf(line, sizeof line, "%16s %16s %11lld\n",
+                      format_money(r.measure(q.measure)).c_str(), format_money(r.amortized).c_str(),
+                      static_cast<long long>(r.rows));
         out << line;
     }
     int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
@@ -279,10 +324,12 @@ int cmd_summary(int argc, char** argv) {
 int cmd_periods(int argc, char** argv) {
     Args a(argc, argv, 2, {}, {"db"});
     auto store = store::Store::open(db_path(a), true);
-    std::printf("%-8s %7s %12s %16s  %-20s  %s\n", "period", "ingest", "rows", "unblended", "replaced", "assembly");
+    std::printf("%-8s %7s %12s %16s  %-20s  %s\n", "period", "ingest", "rows", "unblended",
+                "replaced", "assembly");
     for (const auto& p : store->periods())
-        std::printf("%-8s %7lld %12lld %16s  %-20s  %s\n", p.period.c_str(), static_cast<long long>(p.ingest_id),
-                    static_cast<long long>(p.rows), format_money(p.unblended).c_str(), p.replaced_at.c_str(),
+        std::printf("%-8s %7lld %12lld %16s  %-20s  %s\n", p.period.c_str(),
+                    static_cast<long long>(p.ingest_id), static_cast<long long>(p.rows),
+                    format_money(p.unblended).c_str(), p.replaced_at.c_str(),
                     p.assembly_id.c_str());
     return 0;
 }
@@ -302,10 +349,12 @@ int cmd_gen(int argc, char** argv) {
         o.start = *p;
     }
     if (auto v = a.get("months")) o.months = parse_int("months", *v, 1, 120);
-    if (auto v = a.get("seed")) o.seed = static_cast<uint64_t>(parse_int("seed", *v, 0, 2000000000));
+    if (auto v = a.get("seed"))
+        o.seed = static_cast<uint64_t>(parse_int("seed", *v, 0, 2000000000));
     if (auto v = a.get("payers")) o.payers = parse_int("payers", *v, 1, 50);
     if (auto v = a.get("accounts")) o.accounts_per_payer = parse_int("accounts", *v, 1, 500);
-    if (auto v = a.get("resources")) o.resources_per_account = parse_int("resources", *v, 1, 100000);
+    if (auto v = a.get("resources"))
+        o.resources_per_account = parse_int("resources", *v, 1, 100000);
     if (auto v = a.get("fleet")) o.fleet = parse_int("fleet", *v, 1, 100000);
     if (auto v = a.get("target-size")) o.target_bytes = parse_size("target-size", *v);
     if (auto v = a.get("gzip-level")) o.gzip_level = parse_int("gzip-level", *v, 1, 9);
@@ -315,8 +364,8 @@ int cmd_gen(int argc, char** argv) {
     o.layout = a.flag("layout");
     auto st = gen::generate(o);
     std::printf("wrote %llu rows, %.1f MB uncompressed, in %d file(s) under %s\n",
-                static_cast<unsigned long long>(st.rows), static_cast<double>(st.bytes) / 1e6, st.files,
-                o.out.c_str());
+                static_cast<unsigned long long>(st.rows), static_cast<double>(st.bytes) / 1e6,
+                st.files, o.out.c_str());
     return 0;
 }
 
@@ -334,7 +383,8 @@ int run(int argc, char** argv) {
         if (cmd == "periods") return cmd_periods(argc, argv);
         if (cmd == "gen") return cmd_gen(argc, argv);
         if (cmd == "version" || cmd == "--version") {
-            std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION, ingest::scan_kernel_name());
+            std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION,
+                        ingest::scan_kernel_name());
             return 0;
         }
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {

@@ -1,3 +1,5 @@
 #include "curcrunch/cli/args.hpp"
 
-int main(int argc, char** argv) { return curcrunch::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+    return curcrunch::cli::run(argc, argv);
+}

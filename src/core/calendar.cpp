@@ -6,7 +6,9 @@
 namespace curcrunch {
 namespace {
 
-inline int digit(char c) { return static_cast<unsigned char>(c - '0') < 10 ? c - '0' : -1; }
+inline int digit(char c) {
+    return static_cast<unsigned char>(c - '0') < 10 ? c - '0' : -1;
+}
 
 // Reads `n` digits at s[pos]; -1 when any is not a digit.
 int read_num(std::string_view s, size_t pos, size_t n) {
@@ -98,7 +100,8 @@ bool parse_utc_day(std::string_view s, Day& out) noexcept {
     if (pos < s.size() && s[pos] == '.') {
         ++pos;
         size_t start = pos;
-        while (pos < s.size() && digit(s[pos]) >= 0) ++pos;
+        while (pos < s.size() && digit(s[pos]) >= 0)
+            ++pos;
         if (pos == start) return false;
     }
     int offset_min = 0;
@@ -161,6 +164,8 @@ Period add_months(Period p, int n) noexcept {
     return y * 100 + (idx - y * 12) + 1;
 }
 
-Day today_utc() noexcept { return static_cast<Day>(std::time(nullptr) / 86400); }
+Day today_utc() noexcept {
+    return static_cast<Day>(std::time(nullptr) / 86400);
+}
 
 }  // namespace curcrunch

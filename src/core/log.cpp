@@ -16,11 +16,23 @@ void emit(Level lv, const char* tag, const std::string& msg) {
 }
 }  // namespace
 
-void set_level(Level level) { g_level.store(level); }
-Level level() { return g_level.load(); }
-void debug(const std::string& msg) { emit(Level::debug, "debug: ", msg); }
-void info(const std::string& msg) { emit(Level::info, "", msg); }
-void warn(const std::string& msg) { emit(Level::warn, "warning: ", msg); }
-void error(const std::string& msg) { emit(Level::error, "error: ", msg); }
+void set_level(Level level) {
+    g_level.store(level);
+}
+Level level() {
+    return g_level.load();
+}
+void debug(const std::string& msg) {
+    emit(Level::debug, "debug: ", msg);
+}
+void info(const std::string& msg) {
+    emit(Level::info, "", msg);
+}
+void warn(const std::string& msg) {
+    emit(Level::warn, "warning: ", msg);
+}
+void error(const std::string& msg) {
+    emit(Level::error, "error: ", msg);
+}
 
 }  // namespace curcrunch::log

@@ -10,14 +10,17 @@ struct Pow10Table {
     Amount p[39];
     constexpr Pow10Table() : p() {
         p[0] = 1;
-        for (int i = 1; i < 39; ++i) p[i] = p[i - 1] * 10;
+        for (int i = 1; i < 39; ++i)
+            p[i] = p[i - 1] * 10;
     }
 };
 constexpr Pow10Table kPow10;
 // Largest mantissa we accumulate before refusing: keeps every later multiply in range.
 constexpr Amount kMantissaLimit = kPow10.p[36];
 
-inline bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+inline bool is_digit(char c) {
+    return static_cast<unsigned char>(c - '0') < 10;
+}
 
 // Divides by 10^k rounding half to even; sets `inexact` when any discarded digit was non-zero.
 Amount shift_down(Amount v, int k, bool& inexact) {
@@ -46,7 +49,8 @@ std::string digits_of(Amount v) {
         v /= 10;
     }
     std::string s(n, '0');
-    for (int i = 0; i < n; ++i) s[i] = buf[n - 1 - i];
+    for (int i = 0; i < n; ++i)
+        s[i] = buf[n - 1 - i];
     return s;
 }
 
@@ -126,7 +130,8 @@ std::string to_exact_string(Amount v) {
 
 std::string to_plain_string(Amount v) {
     std::string s = to_exact_string(v);
-    while (s.back() == '0') s.pop_back();
+    while (s.back() == '0')
+        s.pop_back();
     if (s.back() == '.') s.pop_back();
     if (s == "-0") s = "0";
     return s;

@@ -14,7 +14,9 @@
 
 namespace curcrunch {
 
-void Sha256::Free::operator()(evp_md_ctx_st* c) const noexcept { EVP_MD_CTX_free(c); }
+void Sha256::Free::operator()(evp_md_ctx_st* c) const noexcept {
+    EVP_MD_CTX_free(c);
+}
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
     if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)

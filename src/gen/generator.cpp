@@ -37,51 +37,97 @@ struct Service {
     const char* usage_type;  // without region prefix
     const char* operation;
     const char* unit;
-    const char* rate;        // on-demand rate per unit (USD)
-    double base_qty;         // per hour per resource
-    const char* description; // "%s" = rate
+    const char* rate;         // on-demand rate per unit (USD)
+    double base_qty;          // per hour per resource
+    const char* description;  // "%s" = rate
     const char* family;
 };
 
 const Service kServices[] = {
-    {"AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:m5.large", "RunInstances", "Hrs", "0.096", 1, "$%s per On Demand Linux m5.large Instance Hour", "Compute Instance"},
-    {"AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:c5.xlarge", "RunInstances", "Hrs", "0.17", 1, "$%s per On Demand Linux c5.xlarge Instance Hour", "Compute Instance"},
-    {"AmazonEC2", "Amazon Elastic Compute Cloud", "EBS:VolumeUsage.gp3", "CreateVolume-Gp3", "GB-Mo", "0.08", 0.68, "$%s per GB-month of General Purpose (gp3) provisioned storage", "Storage"},
-    {"AmazonEC2", "Amazon Elastic Compute Cloud", "DataTransfer-Out-Bytes", "RunInstances", "GB", "0.09", 2.5, "$%s per GB - first 10 TB / month data transfer out beyond the global free tier", "Data Transfer"},
-    {"AmazonEC2", "Amazon Elastic Compute Cloud", "NatGateway-Hours", "NatGateway", "Hrs", "0.045", 1, "$%s per NAT Gateway Hour", "NAT Gateway"},
-    {"AmazonRDS", "Amazon Relational Database Service", "InstanceUsage:db.r5.large", "CreateDBInstance:0002", "Hrs", "0.25", 1, "$%s per RDS db.r5.large instance hour (or partial hour) running MySQL", "Database Instance"},
-    {"AmazonRDS", "Amazon Relational Database Service", "RDS:GP2-Storage", "CreateDBInstance:0002", "GB-Mo", "0.115", 0.27, "$%s per GB-month of provisioned GP2 storage running MySQL", "Database Storage"},
-    {"AmazonS3", "Amazon Simple Storage Service", "TimedStorage-ByteHrs", "StandardStorage", "GB-Mo", "0.023", 6.8, "$%s per GB - first 50 TB / month of storage used", "Storage"},
-    {"AmazonS3", "Amazon Simple Storage Service", "Requests-Tier1", "PutObject", "Requests", "0.000005", 4200, "$%s per 1,000 PUT, COPY, POST, or LIST requests", "API Request"},
-    {"AWSLambda", "AWS Lambda", "Lambda-GB-Second", "Invoke", "Lambda-GB-Second", "0.0000166667", 5400, "AWS Lambda - Total Compute - US East (N. Virginia)", "Serverless"},
-    {"AWSLambda", "AWS Lambda", "Request", "Invoke", "Requests", "0.0000002", 36000, "AWS Lambda - Total Requests - US East (N. Virginia)", "Serverless"},
-    {"AmazonDynamoDB", "Amazon DynamoDB", "ReadRequestUnits", "GetItem", "ReadRequestUnits", "0.00000025", 90000, "$%s per read request unit", "Amazon DynamoDB PayPerRequest Throughput"},
-    {"AmazonCloudWatch", "AmazonCloudWatch", "CW:MetricMonitorUsage", "MetricStorage", "Metrics", "0.3", 0.07, "$%s per metric-month - first 10,000 metrics", "Metric"},
-    {"AmazonVPC", "Amazon Virtual Private Cloud", "VpcEndpoint-Hours", "VpcEndpoint", "Hrs", "0.01", 2, "$%s per VPC Endpoint Hour", "VpcEndpoint"},
-    {"AWSELB", "Elastic Load Balancing", "LoadBalancerUsage", "LoadBalancing:Application", "Hrs", "0.0225", 1, "$%s per Application LoadBalancer-hour (or partial hour)", "Load Balancer-Application"},
-    {"AmazonEKS", "Amazon Elastic Container Service for Kubernetes", "AmazonEKS-Hours:perCluster", "CreateOperation", "Hours", "0.1", 1, "Amazon EKS cluster usage", "Compute"},
-    {"AmazonECS", "Amazon Elastic Container Service", "Fargate-vCPU-Hours:perCPU", "FargateTask", "hours", "0.04048", 4, "AWS Fargate - vCPU - US East (N. Virginia)", "Compute"},
-    {"AmazonCloudFront", "Amazon CloudFront", "DataTransfer-Out-Bytes", "GET", "GB", "0.085", 3.2, "$%s per GB - first 10 TB / month data transfer out", "Data Transfer"},
-    {"AmazonRoute53", "Amazon Route 53", "DNS-Queries", "Query", "Queries", "0.0000004", 25000, "$%s per query - first 1 Billion queries / month", "DNS Query"},
-    {"AmazonSNS", "Amazon Simple Notification Service", "Requests-Tier1", "Publish", "Requests", "0.0000005", 3000, "$%s per 1 million Amazon SNS requests", "API Request"},
-    {"AWSQueueService", "Amazon Simple Queue Service", "Requests-RBP", "SendMessage", "Requests", "0.0000004", 15000, "$%s per 1,000,000 Requests", "API Request"},
-    {"awskms", "AWS Key Management Service", "KMS-Requests", "Decrypt", "Requests", "0.000003", 2000, "$%s per 10,000 requests", "Encryption Key"},
-    {"AmazonElastiCache", "Amazon ElastiCache", "NodeUsage:cache.r6g.large", "CreateCacheCluster:0002", "Hrs", "0.206", 1, "$%s per Redis cache.r6g.large node-hour (or partial hour)", "Cache Instance"},
-    {"AmazonES", "Amazon OpenSearch Service", "ESInstance:r6g.large", "ESDomain", "Hrs", "0.167", 1, "$%s per r6g.large.search instance hour (or partial hour)", "Amazon OpenSearch Service Instance"},
-    {"AmazonRedshift", "Amazon Redshift", "Node:dc2.large", "RunComputeNode:0001", "Hrs", "0.25", 1, "$%s per DC2.Large Compute Node-hour (or partial hour)", "Compute Instance"},
-    {"AWSGlue", "AWS Glue", "ETL-DPU-Hour", "Jobrun", "DPU-Hour", "0.44", 0.4, "$%s per DPU-Hour for each Apache Spark or Spark Streaming job", "AWS Glue"},
-    {"AmazonAthena", "Amazon Athena", "DataScannedInTB", "RunQuery", "Terabytes", "5", 0.002, "$%s per TB scanned", "Serverless"},
-    {"AmazonKinesis", "Amazon Kinesis", "Storage-ShardHour", "shardHourStorage", "ShardHour", "0.015", 4, "$%s per shard hour", "Kinesis Streams"},
-    {"AWSSecretsManager", "AWS Secrets Manager", "AWSSecretsManager-Secrets", "", "Secrets", "0.4", 0.014, "$%s per secret per month", "Secret"},
-    {"AWSConfig", "AWS Config", "ConfigurationItemRecorded", "", "ConfigurationItemRecorded", "0.003", 12, "$%s per Configuration Item recorded", "Management Tools - AWS Config"},
-    {"AWSCloudTrail", "AWS CloudTrail", "PaidEventsRecorded", "None", "Events", "0.00001", 900, "0.00001 per paid event recorded in US East (N. Virginia) region", "Management Tools - AWS CloudTrail Paid Events Recorded"},
-    {"AmazonEFS", "Amazon Elastic File System", "TimedStorage-ByteHrs", "", "GB-Mo", "0.3", 0.4, "$%s per GB-Mo for Standard storage", "Storage"},
-    {"AmazonSageMaker", "Amazon SageMaker", "Notebk:ml.t3.medium", "RunInstance:Notebook", "Hrs", "0.05", 1, "$%s per On-Demand Notebook ml.t3.medium hour", "ML Instance"},
-    {"AmazonGuardDuty", "Amazon GuardDuty", "PaidEventsAnalyzed", "", "Events", "0.000004", 3000, "$%s per event analyzed", "Security"},
-    {"AWSBackup", "AWS Backup", "WarmStorage-ByteHrs-EBS", "Storage", "GB-Mo", "0.05", 3.1, "$%s per GB-Month of EBS backup storage", "Storage"},
-    {"AmazonECR", "Amazon EC2 Container Registry (ECR)", "TimedStorage-ByteHrs", "", "GB-Mo", "0.1", 0.3, "$%s per GB-month of data storage", "Storage"},
-    {"CodeBuild", "AWS CodeBuild", "Build-Min:Linux:g1.small", "Build", "minutes", "0.005", 9, "$%s per build minute for build.general1.small", "Compute"},
-    {"AmazonWorkSpaces", "Amazon WorkSpaces", "AutoStop-Standard-Hourly", "", "Hrs", "0.26", 0.4, "$%s per hour for Standard WorkSpace (AutoStop)", "Virtual Desktop"},
+    {"AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:m5.large", "RunInstances", "Hrs",
+     "0.096", 1, "$%s per On Demand Linux m5.large Instance Hour", "Compute Instance"},
+    {"AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:c5.xlarge", "RunInstances", "Hrs",
+     "0.17", 1, "$%s per On Demand Linux c5.xlarge Instance Hour", "Compute Instance"},
+    {"AmazonEC2", "Amazon Elastic Compute Cloud", "EBS:VolumeUsage.gp3", "CreateVolume-Gp3",
+     "GB-Mo", "0.08", 0.68, "$%s per GB-month of General Purpose (gp3) provisioned storage",
+     "Storage"},
+    {"AmazonEC2", "Amazon Elastic Compute Cloud", "DataTransfer-Out-Bytes", "RunInstances", "GB",
+     "0.09", 2.5, "$%s per GB - first 10 TB / month data transfer out beyond the global free tier",
+     "Data Transfer"},
+    {"AmazonEC2", "Amazon Elastic Compute Cloud", "NatGateway-Hours", "NatGateway", "Hrs", "0.045",
+     1, "$%s per NAT Gateway Hour", "NAT Gateway"},
+    {"AmazonRDS", "Amazon Relational Database Service", "InstanceUsage:db.r5.large",
+     "CreateDBInstance:0002", "Hrs", "0.25", 1,
+     "$%s per RDS db.r5.large instance hour (or partial hour) running MySQL", "Database Instance"},
+    {"AmazonRDS", "Amazon Relational Database Service", "RDS:GP2-Storage", "CreateDBInstance:0002",
+     "GB-Mo", "0.115", 0.27, "$%s per GB-month of provisioned GP2 storage running MySQL",
+     "Database Storage"},
+    {"AmazonS3", "Amazon Simple Storage Service", "TimedStorage-ByteHrs", "StandardStorage",
+     "GB-Mo", "0.023", 6.8, "$%s per GB - first 50 TB / month of storage used", "Storage"},
+    {"AmazonS3", "Amazon Simple Storage Service", "Requests-Tier1", "PutObject", "Requests",
+     "0.000005", 4200, "$%s per 1,000 PUT, COPY, POST, or LIST requests", "API Request"},
+    {"AWSLambda", "AWS Lambda", "Lambda-GB-Second", "Invoke", "Lambda-GB-Second", "0.0000166667",
+     5400, "AWS Lambda - Total Compute - US East (N. Virginia)", "Serverless"},
+    {"AWSLambda", "AWS Lambda", "Request", "Invoke", "Requests", "0.0000002", 36000,
+     "AWS Lambda - Total Requests - US East (N. Virginia)", "Serverless"},
+    {"AmazonDynamoDB", "Amazon DynamoDB", "ReadRequestUnits", "GetItem", "ReadRequestUnits",
+     "0.00000025", 90000, "$%s per read request unit", "Amazon DynamoDB PayPerRequest Throughput"},
+    {"AmazonCloudWatch", "AmazonCloudWatch", "CW:MetricMonitorUsage", "MetricStorage", "Metrics",
+     "0.3", 0.07, "$%s per metric-month - first 10,000 metrics", "Metric"},
+    {"AmazonVPC", "Amazon Virtual Private Cloud", "VpcEndpoint-Hours", "VpcEndpoint", "Hrs", "0.01",
+     2, "$%s per VPC Endpoint Hour", "VpcEndpoint"},
+    {"AWSELB", "Elastic Load Balancing", "LoadBalancerUsage", "LoadBalancing:Application", "Hrs",
+     "0.0225", 1, "$%s per Application LoadBalancer-hour (or partial hour)",
+     "Load Balancer-Application"},
+    {"AmazonEKS", "Amazon Elastic Container Service for Kubernetes", "AmazonEKS-Hours:perCluster",
+     "CreateOperation", "Hours", "0.1", 1, "Amazon EKS cluster usage", "Compute"},
+    {"AmazonECS", "Amazon Elastic Container Service", "Fargate-vCPU-Hours:perCPU", "FargateTask",
+     "hours", "0.04048", 4, "AWS Fargate - vCPU - US East (N. Virginia)", "Compute"},
+    {"AmazonCloudFront", "Amazon CloudFront", "DataTransfer-Out-Bytes", "GET", "GB", "0.085", 3.2,
+     "$%s per GB - first 10 TB / month data transfer out", "Data Transfer"},
+    {"AmazonRoute53", "Amazon Route 53", "DNS-Queries", "Query", "Queries", "0.0000004", 25000,
+     "$%s per query - first 1 Billion queries / month", "DNS Query"},
+    {"AmazonSNS", "Amazon Simple Notification Service", "Requests-Tier1", "Publish", "Requests",
+     "0.0000005", 3000, "$%s per 1 million Amazon SNS requests", "API Request"},
+    {"AWSQueueService", "Amazon Simple Queue Service", "Requests-RBP", "SendMessage", "Requests",
+     "0.0000004", 15000, "$%s per 1,000,000 Requests", "API Request"},
+    {"awskms", "AWS Key Management Service", "KMS-Requests", "Decrypt", "Requests", "0.000003",
+     2000, "$%s per 10,000 requests", "Encryption Key"},
+    {"AmazonElastiCache", "Amazon ElastiCache", "NodeUsage:cache.r6g.large",
+     "CreateCacheCluster:0002", "Hrs", "0.206", 1,
+     "$%s per Redis cache.r6g.large node-hour (or partial hour)", "Cache Instance"},
+    {"AmazonES", "Amazon OpenSearch Service", "ESInstance:r6g.large", "ESDomain", "Hrs", "0.167", 1,
+     "$%s per r6g.large.search instance hour (or partial hour)",
+     "Amazon OpenSearch Service Instance"},
+    {"AmazonRedshift", "Amazon Redshift", "Node:dc2.large", "RunComputeNode:0001", "Hrs", "0.25", 1,
+     "$%s per DC2.Large Compute Node-hour (or partial hour)", "Compute Instance"},
+    {"AWSGlue", "AWS Glue", "ETL-DPU-Hour", "Jobrun", "DPU-Hour", "0.44", 0.4,
+     "$%s per DPU-Hour for each Apache Spark or Spark Streaming job", "AWS Glue"},
+    {"AmazonAthena", "Amazon Athena", "DataScannedInTB", "RunQuery", "Terabytes", "5", 0.002,
+     "$%s per TB scanned", "Serverless"},
+    {"AmazonKinesis", "Amazon Kinesis", "Storage-ShardHour", "shardHourStorage", "ShardHour",
+     "0.015", 4, "$%s per shard hour", "Kinesis Streams"},
+    {"AWSSecretsManager", "AWS Secrets Manager", "AWSSecretsManager-Secrets", "", "Secrets", "0.4",
+     0.014, "$%s per secret per month", "Secret"},
+    {"AWSConfig", "AWS Config", "ConfigurationItemRecorded", "", "ConfigurationItemRecorded",
+     "0.003", 12, "$%s per Configuration Item recorded", "Management Tools - AWS Config"},
+    {"AWSCloudTrail", "AWS CloudTrail", "PaidEventsRecorded", "None", "Events", "0.00001", 900,
+     "0.00001 per paid event recorded in US East (N. Virginia) region",
+     "Management Tools - AWS CloudTrail Paid Events Recorded"},
+    {"AmazonEFS", "Amazon Elastic File System", "TimedStorage-ByteHrs", "", "GB-Mo", "0.3", 0.4,
+     "$%s per GB-Mo for Standard storage", "Storage"},
+    {"AmazonSageMaker", "Amazon SageMaker", "Notebk:ml.t3.medium", "RunInstance:Notebook", "Hrs",
+     "0.05", 1, "$%s per On-Demand Notebook ml.t3.medium hour", "ML Instance"},
+    {"AmazonGuardDuty", "Amazon GuardDuty", "PaidEventsAnalyzed", "", "Events", "0.000004", 3000,
+     "$%s per event analyzed", "Security"},
+    {"AWSBackup", "AWS Backup", "WarmStorage-ByteHrs-EBS", "Storage", "GB-Mo", "0.05", 3.1,
+     "$%s per GB-Month of EBS backup storage", "Storage"},
+    {"AmazonECR", "Amazon EC2 Container Registry (ECR)", "TimedStorage-ByteHrs", "", "GB-Mo", "0.1",
+     0.3, "$%s per GB-month of data storage", "Storage"},
+    {"CodeBuild", "AWS CodeBuild", "Build-Min:Linux:g1.small", "Build", "minutes", "0.005", 9,
+     "$%s per build minute for build.general1.small", "Compute"},
+    {"AmazonWorkSpaces", "Amazon WorkSpaces", "AutoStop-Standard-Hourly", "", "Hrs", "0.26", 0.4,
+     "$%s per hour for Standard WorkSpace (AutoStop)", "Virtual Desktop"},
 };
 constexpr int kServiceCount = static_cast<int>(sizeof(kServices) / sizeof(kServices[0]));
 
@@ -123,10 +169,10 @@ struct Line {
     const Account* acct;
     Period period;
     Day day;
-    int hour;    // -1: spans the whole period (monthly rows) or the whole day (daily export)
+    int hour;  // -1: spans the whole period (monthly rows) or the whole day (daily export)
     bool whole_period;
     const char* type;
-    const Resource* res;      // nullptr for account-level rows (tax, credit, refund)
+    const Resource* res;  // nullptr for account-level rows (tax, credit, refund)
     const Service* svc;
     const Region* region;
     std::string usage_type, description;
@@ -158,10 +204,16 @@ Amount mul(Amount qty_micro, Amount rate) {
     if (r * 2 >= 1000000) ++q;
     return q;
 }
-Amount micro(double x) { return static_cast<Amount>(std::llround(x * 1e6)); }
-Amount micro_to_amount(Amount m) { return m * 10000; }
+Amount micro(double x) {
+    return static_cast<Amount>(std::llround(x * 1e6));
+}
+Amount micro_to_amount(Amount m) {
+    return m * 10000;
+}
 
-std::string money_text(Amount v) { return to_plain_string(v); }
+std::string money_text(Amount v) {
+    return to_plain_string(v);
+}
 
 std::string ts(Day d, int hour, bool millis, bool space) {
     std::string s = format_day(d);
@@ -173,7 +225,7 @@ std::string ts(Day d, int hour, bool millis, bool space) {
 
 // ---------------------------------------------------------------- output
 class Output {
-public:
+  public:
     Output(const std::string& path, bool gzip, int level) : gzip_(gzip) {
         f_ = std::fopen(path.c_str(), "wb");
         if (!f_) throw_usage(path + ": cannot create");
@@ -196,7 +248,7 @@ public:
     }
     uint64_t bytes() const { return bytes_ + buf_.size(); }
 
-private:
+  private:
     static constexpr size_t kFlush = 1 << 20;
     void flush(bool final) {
         bytes_ += buf_.size();
@@ -238,7 +290,7 @@ void put_csv(std::string& b, std::string_view v) {
 
 // ---------------------------------------------------------------- dialect writers
 class Writer {
-public:
+  public:
     virtual ~Writer() = default;
     virtual void header(std::string& b) = 0;
     virtual void row(std::string& b, const Line& l) = 0;
@@ -252,8 +304,10 @@ struct LineTimes {
     std::string start, end;
 };
 LineTimes times(const Line& l, bool millis, bool space, bool hourly) {
-    if (l.whole_period) return {ts(first_day(l.period), 0, millis, space), period_end_ts(l.period, millis, space)};
-    if (l.hour < 0 || !hourly) return {ts(l.day, 0, millis, space), ts(l.day + 1, 0, millis, space)};
+    if (l.whole_period)
+        return {ts(first_day(l.period), 0, millis, space), period_end_ts(l.period, millis, space)};
+    if (l.hour < 0 || !hourly)
+        return {ts(l.day, 0, millis, space), ts(l.day + 1, 0, millis, space)};
     if (l.hour == 23) return {ts(l.day, 23, millis, space), ts(l.day + 1, 0, millis, space)};
     return {ts(l.day, l.hour, millis, space), ts(l.day, l.hour + 1, millis, space)};
 }
@@ -270,18 +324,47 @@ std::string line_id(uint64_t id) {
     return s;
 }
 
-const char* kProductAttrs[] = {
-    "availability", "capacitystatus", "clockSpeed", "currentGeneration", "databaseEngine",
-    "dedicatedEbsThroughput", "deploymentOption", "durability", "ecu", "enhancedNetworkingSupported",
-    "fromLocation", "fromLocationType", "group", "groupDescription", "instanceFamily",
-    "instanceType", "licenseModel", "locationType", "maxIopsvolume", "maxVolumeSize", "memory",
-    "networkPerformance", "normalizationSizeFactor", "operatingSystem", "physicalProcessor",
-    "preInstalledSw", "processorArchitecture", "processorFeatures", "storage", "storageClass",
-    "storageMedia", "tenancy", "toLocation", "toLocationType", "transferType", "vcpu",
-    "volumeApiName", "volumeType"};
+const char* kProductAttrs[] = {"availability",
+                               "capacitystatus",
+                               "clockSpeed",
+                               "currentGeneration",
+                               "databaseEngine",
+                               "dedicatedEbsThroughput",
+                               "deploymentOption",
+                               "durability",
+                               "ecu",
+                               "enhancedNetworkingSupported",
+                               "fromLocation",
+                               "fromLocationType",
+                               "group",
+                               "groupDescription",
+                               "instanceFamily",
+                               "instanceType",
+                               "licenseModel",
+                               "locationType",
+                               "maxIopsvolume",
+                               "maxVolumeSize",
+                               "memory",
+                               "networkPerformance",
+                               "normalizationSizeFactor",
+                               "operatingSystem",
+                               "physicalProcessor",
+                               "preInstalledSw",
+                               "processorArchitecture",
+                               "processorFeatures",
+                               "storage",
+                               "storageClass",
+                               "storageMedia",
+                               "tenancy",
+                               "toLocation",
+                               "toLocationType",
+                               "transferType",
+                               "vcpu",
+                               "volumeApiName",
+                               "volumeType"};
 
 class LegacyWriter : public Writer {
-public:
+  public:
     explicit LegacyWriter(bool hourly) : hourly_(hourly) {}
     void header(std::string& b) override {
         b += "identity/LineItemId,identity/TimeInterval,bill/InvoiceId,bill/InvoicingEntity,"
@@ -293,7 +376,8 @@ public:
              "lineItem/CurrencyCode,lineItem/UnblendedRate,lineItem/UnblendedCost,"
              "lineItem/BlendedRate,lineItem/BlendedCost,lineItem/LineItemDescription,"
              "lineItem/TaxType,lineItem/LegalEntity,product/ProductName";
-        for (const char* a : kProductAttrs) b.append(",product/").append(a);
+        for (const char* a : kProductAttrs)
+            b.append(",product/").append(a);
         b += ",product/location,product/productFamily,product/region,product/servicecode,"
              "product/sku,product/usagetype,pricing/RateCode,pricing/RateId,pricing/currency,"
              "pricing/publicOnDemandCost,pricing/publicOnDemandRate,pricing/term,pricing/unit,"
@@ -333,7 +417,8 @@ public:
         b.append(l.type == std::string_view("Tax") ? ",VAT" : ",");
         b.append(",\"Amazon Web Services, Inc.\",");
         put_csv(b, l.svc ? l.svc->name : "");
-        for (size_t i = 0; i < sizeof(kProductAttrs) / sizeof(kProductAttrs[0]); ++i) b += ',';
+        for (size_t i = 0; i < sizeof(kProductAttrs) / sizeof(kProductAttrs[0]); ++i)
+            b += ',';
         b.append(",").append(l.region ? l.region->location : "");
         b.append(",").append(l.svc ? l.svc->family : "");
         b.append(",").append(l.region ? l.region->code : "");
@@ -346,7 +431,10 @@ public:
         b.append(l.type == std::string_view("RIFee") ? "0" : "").append(",,");
         b.append(l.type == std::string_view("RIFee") ? money_text(l.ri_unused_recurring) : "");
         b.append(",,");
-        b.append(l.sp_total ? money_text(l.sp_total) : "").append(",").append(l.sp_arn).append(",,");
+        b.append(l.sp_total ? money_text(l.sp_total) : "")
+            .append(",")
+            .append(l.sp_arn)
+            .append(",,");
         b.append(l.sp_used ? money_text(l.sp_used) : "").append(",");
         b.append(l.sp_effective ? money_text(l.sp_effective) : "").append(",,,");
         if (r) {
@@ -359,7 +447,7 @@ public:
         b += '\n';
     }
 
-private:
+  private:
     bool hourly_;
 };
 
@@ -373,7 +461,7 @@ std::string json_escape(std::string_view s) {
 }
 
 class Cur2Writer : public Writer {
-public:
+  public:
     explicit Cur2Writer(bool hourly) : hourly_(hourly) {}
     void header(std::string& b) override {
         b += "bill_bill_type,bill_billing_entity,bill_billing_period_end_date,"
@@ -388,7 +476,8 @@ public:
              "line_item_usage_end_date,line_item_usage_start_date,line_item_usage_type,"
              "pricing_public_on_demand_cost,pricing_public_on_demand_rate,pricing_term,"
              "pricing_unit,product,product_region_code,reservation_effective_cost,"
-             "reservation_reservation_a_r_n,reservation_unused_amortized_upfront_fee_for_billing_period,"
+             "reservation_reservation_a_r_n,reservation_unused_amortized_upfront_fee_for_billing_"
+             "period,"
              "reservation_unused_recurring_fee,resource_tags,savings_plan_savings_plan_a_r_n,"
              "savings_plan_savings_plan_effective_cost,savings_plan_total_commitment_to_date,"
              "savings_plan_used_commitment\n";
@@ -405,7 +494,8 @@ public:
             return money_text(a);
         };
         b.append("Anniversary,AWS,").append(period_end_ts(l.period, true, false)).append(",");
-        b.append(ts(first_day(l.period), 0, true, false)).append(",,\"Amazon Web Services, Inc.\",");
+        b.append(ts(first_day(l.period), 0, true, false))
+            .append(",,\"Amazon Web Services, Inc.\",");
         b.append(l.acct->payer).append(",payer-").append(l.acct->payer.substr(8)).append(",");
         put_csv(b, r ? "{\"Business Unit\":\"" + r->business_unit + "\"}" : std::string("{}"));
         b.append(",");
@@ -452,12 +542,12 @@ public:
         b.append(l.sp_used ? money_text(l.sp_used) : "").append("\n");
     }
 
-private:
+  private:
     bool hourly_;
 };
 
 class FocusWriter : public Writer {
-public:
+  public:
     explicit FocusWriter(bool hourly) : hourly_(hourly) {}
     void header(std::string& b) override {
         b += "AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,"
@@ -475,28 +565,55 @@ public:
         LineTimes t = times(l, false, true, hourly_);
         const Resource* r = l.res;
         std::string_view type = l.type;
-        const char *cat = "Usage", *cls = "NULL", *ctype = "NULL", *status = "NULL", *freq = "Usage-Based";
-        if (type == "DiscountedUsage") { ctype = "Reserved"; status = "Used"; }
-        else if (type == "SavingsPlanCoveredUsage") { ctype = "Savings Plan"; status = "Used"; }
-        else if (type == "RIFee") { cat = "Purchase"; ctype = "Reserved"; freq = "Recurring"; }
-        else if (type == "SavingsPlanRecurringFee") { cat = "Purchase"; ctype = "Savings Plan"; freq = "Recurring"; }
-        else if (type == "Tax") { cat = "Tax"; freq = "Recurring"; }
-        else if (type == "Credit") { cat = "Credit"; freq = "One-Time"; }
-        else if (type == "Refund") { cat = "Credit"; cls = "Correction"; freq = "One-Time"; }
+        const char *cat = "Usage", *cls = "NULL", *ctype = "NULL", *status = "NULL",
+                   *freq = "Usage-Based";
+        if (type == "DiscountedUsage") {
+            ctype = "Reserved";
+            status = "Used";
+        } else if (type == "SavingsPlanCoveredUsage") {
+            ctype = "Savings Plan";
+            status = "Used";
+        } else if (type == "RIFee") {
+            cat = "Purchase";
+            ctype = "Reserved";
+            freq = "Recurring";
+        } else if (type == "SavingsPlanRecurringFee") {
+            cat = "Purchase";
+            ctype = "Savings Plan";
+            freq = "Recurring";
+        } else if (type == "Tax") {
+            cat = "Tax";
+            freq = "Recurring";
+        } else if (type == "Credit") {
+            cat = "Credit";
+            freq = "One-Time";
+        } else if (type == "Refund") {
+            cat = "Credit";
+            cls = "Correction";
+            freq = "One-Time";
+        }
         std::string_view term = l.term;
-        const char* pcat = term == "OnDemand" ? "Standard" : term == "Reserved" ? "Committed" : "NULL";
+        const char* pcat = term == "OnDemand"   ? "Standard"
+                           : term == "Reserved" ? "Committed"
+                                                : "NULL";
         auto s = [&](std::string_view v) {
-            if (v.empty()) b.append("NULL");
-            else put_csv(b, v);
+            if (v.empty())
+                b.append("NULL");
+            else
+                put_csv(b, v);
         };
-        if (r && r->region) b.append(r->region->code).append("a"); else b.append("NULL");
+        if (r && r->region)
+            b.append(r->region->code).append("a");
+        else
+            b.append("NULL");
         b.append(",").append(money_text(l.unblended)).append(",").append(l.acct->payer);
         b.append(",payer-").append(l.acct->payer.substr(8)).append(",USD,");
         b.append(period_end_ts(l.period, false, true)).append(",");
         b.append(ts(first_day(l.period), 0, false, true)).append(",").append(cat).append(",");
         b.append(cls).append(",");
         s(l.description);
-        b.append(",").append(freq).append(",").append(t.end).append(",").append(t.start).append(",");
+        b.append(",").append(freq).append(",").append(t.end).append(",").append(t.start).append(
+            ",");
         b.append(std::string_view(ctype) == "NULL" ? "NULL" : "Spend").append(",");
         s(l.reservation_arn.empty() ? l.sp_arn : l.reservation_arn);
         b.append(",NULL,").append(status).append(",").append(ctype).append(",");
@@ -546,13 +663,13 @@ public:
         b.append("\n");
     }
 
-private:
+  private:
     bool hourly_;
 };
 
 // ---------------------------------------------------------------- the model
 class Model {
-public:
+  public:
     explicit Model(const GenOptions& o) : o_(o), rng_{o.seed * 0x2545F4914F6CDD1Dull + 7} {
         build_accounts();
         build_resources();
@@ -571,41 +688,42 @@ public:
             const int hours = o_.hourly ? 24 : 1;
             for (int h = 0; h < hours; ++h) {
                 for (const Resource& r : resources_) {
-                  for (int inst = 0; inst < o_.fleet; ++inst) {
-                    double q = r.qty * season * (o_.hourly ? 1.0 : 24.0) * spike(r, d);
-                    if (r.svc->unit == std::string_view("Hrs") || r.svc->unit == std::string_view("Hours"))
-                        q = std::max(1.0, std::round(q));  // instance-hours come in whole hours
-                    Amount qm = micro(q);
-                    Line l = base(r, p, d, o_.hourly ? h : -1);
-                    l.instance = static_cast<uint32_t>(inst);
-                    l.usage = micro_to_amount(qm);
-                    l.public_od = mul(qm, r.od_rate);
-                    if (r.cover == Cover::ri) {
-                        l.type = "DiscountedUsage";
-                        l.term = "Reserved";
-                        l.rate = 0;
-                        l.unblended = 0;
-                        l.ri_effective = mul(qm, r.cover_rate);
-                        l.amortized = l.ri_effective;
-                        l.reservation_arn = r.arn;
-                        ri_hours[&r] += l.usage;
-                    } else if (r.cover == Cover::sp) {
-                        l.type = "SavingsPlanCoveredUsage";
-                        l.rate = r.od_rate;
-                        l.unblended = l.public_od;
-                        l.sp_effective = mul(qm, r.cover_rate);
-                        l.amortized = l.sp_effective;
-                        l.sp_arn = r.arn;
-                        sp_effective_total += l.sp_effective;
-                        sp_owner = &r;
-                    } else {
-                        l.rate = r.od_rate;
-                        l.unblended = l.public_od;
-                        l.amortized = l.unblended;
+                    for (int inst = 0; inst < o_.fleet; ++inst) {
+                        double q = r.qty * season * (o_.hourly ? 1.0 : 24.0) * spike(r, d);
+                        if (r.svc->unit == std::string_view("Hrs") ||
+                            r.svc->unit == std::string_view("Hours"))
+                            q = std::max(1.0, std::round(q));  // instance-hours come in whole hours
+                        Amount qm = micro(q);
+                        Line l = base(r, p, d, o_.hourly ? h : -1);
+                        l.instance = static_cast<uint32_t>(inst);
+                        l.usage = micro_to_amount(qm);
+                        l.public_od = mul(qm, r.od_rate);
+                        if (r.cover == Cover::ri) {
+                            l.type = "DiscountedUsage";
+                            l.term = "Reserved";
+                            l.rate = 0;
+                            l.unblended = 0;
+                            l.ri_effective = mul(qm, r.cover_rate);
+                            l.amortized = l.ri_effective;
+                            l.reservation_arn = r.arn;
+                            ri_hours[&r] += l.usage;
+                        } else if (r.cover == Cover::sp) {
+                            l.type = "SavingsPlanCoveredUsage";
+                            l.rate = r.od_rate;
+                            l.unblended = l.public_od;
+                            l.sp_effective = mul(qm, r.cover_rate);
+                            l.amortized = l.sp_effective;
+                            l.sp_arn = r.arn;
+                            sp_effective_total += l.sp_effective;
+                            sp_owner = &r;
+                        } else {
+                            l.rate = r.od_rate;
+                            l.unblended = l.public_od;
+                            l.amortized = l.unblended;
+                        }
+                        usage_by_acct[r.acct] += l.unblended;
+                        sink(l);
                     }
-                    usage_by_acct[r.acct] += l.unblended;
-                    sink(l);
-                  }
                 }
             }
         }
@@ -617,7 +735,8 @@ public:
             l.term = "Reserved";
             l.usage_type = std::string(r->region->prefix) + "HeavyUsage:" +
                            std::string(r->usage_type.substr(r->usage_type.find(':') + 1));
-            l.description = "USD " + to_plain_string(r->cover_rate) + " hourly fee per Linux/UNIX (Amazon VPC), reserved instance";
+            l.description = "USD " + to_plain_string(r->cover_rate) +
+                            " hourly fee per Linux/UNIX (Amazon VPC), reserved instance";
             Amount reserved = hrs + hrs / 20;  // 5% of the reservation goes unused
             l.usage = reserved;
             l.rate = r->cover_rate;
@@ -653,8 +772,9 @@ public:
                 sink(account_line(a, p, "Tax", "AmazonEC2", "Tax for product code AmazonEC2",
                                   used * 7 / 100 - (used * 7 / 100) % 100));
             }
-            if (a.index == 1) sink(account_line(a, p, "Credit", "AmazonEC2", "AWS Activate Credits",
-                                                -micro_to_amount(micro(50.0))));
+            if (a.index == 1)
+                sink(account_line(a, p, "Credit", "AmazonEC2", "AWS Activate Credits",
+                                  -micro_to_amount(micro(50.0))));
             if (a.index == 2 && month_index % 5 == 1)
                 sink(account_line(a, p, "Refund", "AmazonS3", "Refund for overbilled S3 requests",
                                   -amount_of("12.3456789")));
@@ -663,15 +783,18 @@ public:
 
     size_t resource_count() const { return resources_.size(); }
 
-private:
+  private:
     void build_accounts() {
         for (int p = 0; p < o_.payers; ++p) {
             char payer[16];
-            std::snprintf(payer, sizeof payer, "%012llu",
-                          static_cast<unsigned long long>(10000000000ull + 111111111111ull * static_cast<unsigned>(p) % 900000000000ull));
+            std::snprintf(
+                payer, sizeof payer, "%012llu",
+                static_cast<unsigned long long>(
+                    10000000000ull + 111111111111ull * static_cast<unsigned>(p) % 900000000000ull));
             for (int a = 0; a < o_.accounts_per_payer; ++a) {
                 char id[16];
-                std::snprintf(id, sizeof id, "%012llu", static_cast<unsigned long long>(rng_.next() % 999999999999ull));
+                std::snprintf(id, sizeof id, "%012llu",
+                              static_cast<unsigned long long>(rng_.next() % 999999999999ull));
                 accounts_.push_back(Account{payer, a == 0 ? std::string(payer) : std::string(id),
                                             static_cast<int>(accounts_.size())});
             }
@@ -683,8 +806,9 @@ private:
         for (const Account& a : accounts_) {
             for (int k = 0; k < o_.resources_per_account; ++k, ++n) {
                 // Every service appears somewhere; EC2 and S3 dominate as they do in real bills.
-                int si = k < kServiceCount ? (k + a.index * 7) % kServiceCount
-                                           : (rng_.uniform() < 0.4 ? rng_.below(5) : rng_.below(kServiceCount));
+                int si = k < kServiceCount
+                             ? (k + a.index * 7) % kServiceCount
+                             : (rng_.uniform() < 0.4 ? rng_.below(5) : rng_.below(kServiceCount));
                 const Service* s = &kServices[si];
                 Resource r;
                 r.acct = &a;
@@ -692,7 +816,8 @@ private:
                 r.region = &kRegions[rng_.below(10) < 6 ? 0 : 1 + rng_.below(4)];
                 r.usage_type = std::string(r.region->prefix) + s->usage_type;
                 char rid[64];
-                std::snprintf(rid, sizeof rid, "%s-%08llx", s->code, static_cast<unsigned long long>(rng_.next() & 0xffffffffull));
+                std::snprintf(rid, sizeof rid, "%s-%08llx", s->code,
+                              static_cast<unsigned long long>(rng_.next() & 0xffffffffull));
                 r.resource_id = rid;
                 r.od_rate = amount_of(s->rate);
                 char desc[256];
@@ -704,7 +829,8 @@ private:
                 if (compute && n % 3 == 0) {
                     r.cover = Cover::ri;
                     r.cover_rate = r.od_rate * 62 / 100;
-                    r.arn = "arn:aws:ec2:" + std::string(r.region->code) + ":" + a.payer + ":reserved-instances/" + rid;
+                    r.arn = "arn:aws:ec2:" + std::string(r.region->code) + ":" + a.payer +
+                            ":reserved-instances/" + rid;
                 } else if (compute && n % 3 == 1) {
                     r.cover = Cover::sp;
                     r.cover_rate = r.od_rate * 72 / 100;
@@ -716,10 +842,12 @@ private:
                     r.cost_center = "cc-" + std::to_string(1000 + rng_.below(8));
                 }
                 // A cost category rule keyed on the team tag, as billing teams set them up.
-                r.business_unit = r.team.empty() ? "Unallocated"
-                                  : r.team == "web" ? "Product"
-                                  : r.team == "finance" ? "Corporate" : "Engineering";
-                r.spiky = std::string_view(s->usage_type).find("DataTransfer") != std::string_view::npos;
+                r.business_unit = r.team.empty()        ? "Unallocated"
+                                  : r.team == "web"     ? "Product"
+                                  : r.team == "finance" ? "Corporate"
+                                                        : "Engineering";
+                r.spiky =
+                    std::string_view(s->usage_type).find("DataTransfer") != std::string_view::npos;
                 resources_.push_back(std::move(r));
             }
         }
@@ -730,13 +858,14 @@ private:
         double doy = static_cast<double>(d - days_from_civil(c.year, 1, 1));
         double f = 1.0 + 0.2 * std::sin(2 * M_PI * (doy - 80) / 365.0);
         f *= 1.0 + 0.03 * month_index;  // steady growth
-        int wd = ((d % 7) + 11) % 7;     // 0 = Monday
+        int wd = ((d % 7) + 11) % 7;    // 0 = Monday
         if (wd >= 5) f *= 0.85;
         return f;
     }
     double spike(const Resource& r, Day d) const {
         if (!r.spiky) return 1.0;
-        uint64_t h = static_cast<uint64_t>(d) * 0x9e3779b97f4a7c15ull ^ o_.seed ^ static_cast<uint64_t>(r.acct->index);
+        uint64_t h = static_cast<uint64_t>(d) * 0x9e3779b97f4a7c15ull ^ o_.seed ^
+                     static_cast<uint64_t>(r.acct->index);
         h ^= h >> 29;
         h *= 0xbf58476d1ce4e5b9ull;
         return (h >> 58) == 0 ? 6.0 : 1.0;  // about one day in 64
@@ -794,9 +923,12 @@ private:
 
 std::unique_ptr<Writer> make_writer(OutDialect d, bool hourly) {
     switch (d) {
-        case OutDialect::cur2: return std::make_unique<Cur2Writer>(hourly);
-        case OutDialect::focus: return std::make_unique<FocusWriter>(hourly);
-        default: return std::make_unique<LegacyWriter>(hourly);
+        case OutDialect::cur2:
+            return std::make_unique<Cur2Writer>(hourly);
+        case OutDialect::focus:
+            return std::make_unique<FocusWriter>(hourly);
+        default:
+            return std::make_unique<LegacyWriter>(hourly);
     }
 }
 
@@ -805,8 +937,10 @@ std::string uuid_for(uint64_t seed, Period p) {
     char buf[40];
     uint64_t a = r.next(), b = r.next();
     std::snprintf(buf, sizeof buf, "%08llx-%04llx-4%03llx-a%03llx-%012llx",
-                  static_cast<unsigned long long>(a >> 32), static_cast<unsigned long long>((a >> 16) & 0xffff),
-                  static_cast<unsigned long long>(a & 0xfff), static_cast<unsigned long long>(b >> 52),
+                  static_cast<unsigned long long>(a >> 32),
+                  static_cast<unsigned long long>((a >> 16) & 0xffff),
+                  static_cast<unsigned long long>(a & 0xfff),
+                  static_cast<unsigned long long>(b >> 52),
                   static_cast<unsigned long long>(b & 0xffffffffffffull));
     return buf;
 }
@@ -822,19 +956,26 @@ void write_text(const fs::path& p, const std::string& s) {
 // Bytes per row measured on generated output, used to size --target-size runs.
 double bytes_per_row(OutDialect d) {
     switch (d) {
-        case OutDialect::cur2: return 755;
-        case OutDialect::focus: return 673;
-        default: return 699;
+        case OutDialect::cur2:
+            return 755;
+        case OutDialect::focus:
+            return 673;
+        default:
+            return 699;
     }
 }
 
 }  // namespace
 
 bool parse_out_dialect(const std::string& s, OutDialect& out) {
-    if (s == "legacy" || s == "cur-legacy") out = OutDialect::legacy;
-    else if (s == "cur2") out = OutDialect::cur2;
-    else if (s == "focus") out = OutDialect::focus;
-    else return false;
+    if (s == "legacy" || s == "cur-legacy")
+        out = OutDialect::legacy;
+    else if (s == "cur2")
+        out = OutDialect::cur2;
+    else if (s == "focus")
+        out = OutDialect::focus;
+    else
+        return false;
     return true;
 }
 
@@ -851,14 +992,16 @@ GenStats generate(const GenOptions& in) {
         // The organisation stays as given; bigger files come from bigger fleets (more line
         // items per series and hour), which is how real bills grow.
         double series = o.payers * o.accounts_per_payer * o.resources_per_account;
-        o.fleet = std::max(1, static_cast<int>(std::llround(static_cast<double>(o.target_bytes) /
-                                                            (hours * series * bytes_per_row(o.dialect)))));
+        o.fleet = std::max(
+            1, static_cast<int>(std::llround(static_cast<double>(o.target_bytes) /
+                                             (hours * series * bytes_per_row(o.dialect)))));
     }
     Model model(o);
     GenStats st;
     const char* ext = o.gzip ? ".csv.gz" : ".csv";
     if (!o.layout) {
-        if (fs::path(o.out).has_parent_path()) fs::create_directories(fs::path(o.out).parent_path());
+        if (fs::path(o.out).has_parent_path())
+            fs::create_directories(fs::path(o.out).parent_path());
         Output out(o.out, o.gzip, o.gzip_level);
         auto w = make_writer(o.dialect, o.hourly);
         w->header(out.buf());
@@ -884,29 +1027,38 @@ GenStats generate(const GenOptions& in) {
         std::string manifest;
         if (o.dialect == OutDialect::legacy) {
             char range[32];
-            CivilDate a = civil_from_days(first_day(p)), b = civil_from_days(first_day(add_months(p, 1)));
-            std::snprintf(range, sizeof range, "%04d%02u%02u-%04d%02u%02u", a.year, a.month, a.day, b.year, b.month, b.day);
+            CivilDate a = civil_from_days(first_day(p)),
+                      b = civil_from_days(first_day(add_months(p, 1)));
+            std::snprintf(range, sizeof range, "%04d%02u%02u-%04d%02u%02u", a.year, a.month, a.day,
+                          b.year, b.month, b.day);
             fs::path period_dir = fs::path(o.out) / rn / range;
             data = period_dir / assembly / (rn + "-00001" + ext);
             manifest_dir = period_dir;
             std::string key = key_prefix + range + "/" + assembly + "/" + rn + "-00001" + ext;
             char bp[96];
-            std::snprintf(bp, sizeof bp, "{\"start\":\"%04d%02u%02uT000000.000Z\",\"end\":\"%04d%02u%02uT000000.000Z\"}",
-                          a.year, a.month, a.day, b.year, b.month, b.day);
-            manifest = "{\n  \"assemblyId\":\"" + assembly + "\",\n  \"account\":\"012345678901\",\n"
-                       "  \"charset\":\"UTF-8\",\n  \"compression\":\"" + std::string(o.gzip ? "GZIP" : "NONE") +
+            std::snprintf(
+                bp, sizeof bp,
+                "{\"start\":\"%04d%02u%02uT000000.000Z\",\"end\":\"%04d%02u%02uT000000.000Z\"}",
+                a.year, a.month, a.day, b.year, b.month, b.day);
+            manifest = "{\n  \"assemblyId\":\"" + assembly +
+                       "\",\n  \"account\":\"012345678901\",\n"
+                       "  \"charset\":\"UTF-8\",\n  \"compression\":\"" +
+                       std::string(o.gzip ? "GZIP" : "NONE") +
                        "\",\n  \"contentType\":\"text/csv\",\n  \"reportName\":\"" + rn +
-                       "\",\n  \"billingPeriod\":" + bp + ",\n  \"bucket\":\"example-billing\",\n"
-                       "  \"reportKeys\":[\"" + key + "\"],\n  \"additionalArtifactKeys\":[]\n}\n";
+                       "\",\n  \"billingPeriod\":" + bp +
+                       ",\n  \"bucket\":\"example-billing\",\n"
+                       "  \"reportKeys\":[\"" +
+                       key + "\"],\n  \"additionalArtifactKeys\":[]\n}\n";
             write_text(period_dir / assembly / (rn + "-Manifest.json"), manifest);
         } else {
             std::string part = "BILLING_PERIOD=" + format_period(p);
             fs::path root = fs::path(o.out) / rn;
             data = root / "data" / part / (rn + "-00001" + ext);
             manifest_dir = root / "metadata" / part;
-            manifest = "{\n  \"executionId\":\"" + assembly + "\",\n  \"billingPeriod\":{\"start\":\"" +
-                       format_day(first_day(p)) + "T00:00:00.000Z\"},\n  \"dataFiles\":[\"s3://example-billing/" +
-                       key_prefix + "data/" + part + "/" + rn + "-00001" + ext + "\"]\n}\n";
+            manifest = "{\n  \"executionId\":\"" + assembly +
+                       "\",\n  \"billingPeriod\":{\"start\":\"" + format_day(first_day(p)) +
+                       "T00:00:00.000Z\"},\n  \"dataFiles\":[\"s3://example-billing/" + key_prefix +
+                       "data/" + part + "/" + rn + "-00001" + ext + "\"]\n}\n";
         }
         fs::create_directories(data.parent_path());
         Output out(data.string(), o.gzip, o.gzip_level);

@@ -21,7 +21,7 @@ constexpr size_t kRawBlock = 1 << 20;
 
 // RAII file descriptor that hashes everything read through it.
 class RawFile {
-public:
+  public:
     RawFile(const std::string& path, bool hash) : path_(path), hashing_(hash) {
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) throw_input(path + ": cannot open: " + std::strerror(errno));
@@ -60,7 +60,7 @@ public:
     int fd() const { return fd_; }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
     bool hashing_;
     int fd_ = -1;
@@ -72,12 +72,12 @@ private:
 
 // Uncompressed file: the stream is the file.
 class PlainSource final : public ByteSource {
-public:
+  public:
     explicit PlainSource(RawFile& f) : f_(f) {}
     size_t read(char* dst, size_t cap) override { return f_.read(dst, cap); }
     uint64_t raw_bytes_read() const override { return f_.done(); }
 
-private:
+  private:
     RawFile& f_;
 };
 
@@ -85,7 +85,7 @@ private:
 // allows it; `cat a.gz b.gz` makes one): when a member finishes and input remains, the state is
 // reset and decoding continues. ISA-L verifies each member's CRC32 and length.
 class IsalGzipSource final : public ByteSource {
-public:
+  public:
     explicit IsalGzipSource(RawFile& f) : f_(f), in_(kRawBlock) {
         isal_inflate_init(&st_);
         st_.crc_flag = ISAL_GZIP;
@@ -112,7 +112,7 @@ public:
     }
     uint64_t raw_bytes_read() const override { return f_.done(); }
 
-private:
+  private:
     void refill() {
         size_t n = f_.read(in_.data(), in_.size());
         if (n == 0) eof_ = true;
@@ -141,8 +141,8 @@ private:
         return true;
     }
     [[noreturn]] void fail(int rc) {
-        const char* what = rc == ISAL_INCORRECT_CHECKSUM ? "CRC or length check failed"
-                           : rc == ISAL_INVALID_WRAPPER  ? "not a valid gzip header"
+        const char* what = rc == ISAL_INCORRECT_CHECKSUM   ? "CRC or length check failed"
+                           : rc == ISAL_INVALID_WRAPPER    ? "not a valid gzip header"
                            : rc == ISAL_UNSUPPORTED_METHOD ? "unsupported compression method"
                                                            : "corrupt deflate data";
         throw_input(f_.path() + ": gzip: " + what + " (near byte " + std::to_string(f_.done()) +
@@ -157,7 +157,7 @@ private:
 
 // zlib fallback for machines or builds where ISA-L is not wanted (--zlib): same contract.
 class ZlibGzipSource final : public ByteSource {
-public:
+  public:
     explicit ZlibGzipSource(RawFile& f) : f_(f), in_(kRawBlock) {
         if (inflateInit2(&z_, 15 + 16) != Z_OK) throw Error(ErrorKind::internal, "zlib init");
     }
@@ -199,7 +199,7 @@ public:
     }
     uint64_t raw_bytes_read() const override { return f_.done(); }
 
-private:
+  private:
     RawFile& f_;
     std::vector<unsigned char> in_;
     z_stream z_{};
@@ -207,7 +207,7 @@ private:
 };
 
 class SingleStreamFile final : public InputFile {
-public:
+  public:
     SingleStreamFile(std::unique_ptr<RawFile> f, Compression c, bool prefer_zlib)
         : f_(std::move(f)), c_(c) {
         if (c == Compression::gzip && !prefer_zlib)
@@ -230,7 +230,7 @@ public:
     bool hash_deferred() const override { return deferred_; }
     void set_deferred(bool d) { deferred_ = d; }
 
-private:
+  private:
     std::unique_ptr<RawFile> f_;
     Compression c_;
     bool deferred_ = false;
@@ -242,7 +242,7 @@ private:
 // names end in .csv (any case; also .csv.gz is not expected inside zips) are streams; directories
 // and other members are skipped.
 class ZipFile final : public InputFile, public ByteSource {
-public:
+  public:
     explicit ZipFile(std::unique_ptr<RawFile> f) : f_(std::move(f)), buf_(kRawBlock) {
         a_ = archive_read_new();
         archive_read_support_format_zip(a_);
@@ -278,7 +278,7 @@ public:
     }
     uint64_t raw_bytes_read() const override { return f_->done(); }
 
-private:
+  private:
     static la_ssize_t read_cb(struct archive*, void* self, const void** out) {
         auto* z = static_cast<ZipFile*>(self);
         try {
@@ -291,7 +291,8 @@ private:
     }
     [[noreturn]] void fail(const char* what) {
         const char* detail = archive_error_string(a_);
-        throw_input(f_->path() + ": zip: " + what + (detail ? std::string(" (") + detail + ")" : ""));
+        throw_input(f_->path() + ": zip: " + what +
+                    (detail ? std::string(" (") + detail + ")" : ""));
     }
 
     std::unique_ptr<RawFile> f_;
@@ -304,15 +305,19 @@ private:
 
 const char* compression_name(Compression c) {
     switch (c) {
-        case Compression::gzip: return "gzip";
-        case Compression::zip: return "zip";
-        default: return "none";
+        case Compression::gzip:
+            return "gzip";
+        case Compression::zip:
+            return "zip";
+        default:
+            return "none";
     }
 }
 
 Compression detect_compression(const unsigned char* h, size_t n) {
     if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) return Compression::gzip;
-    if (n >= 4 && h[0] == 'P' && h[1] == 'K' && (h[2] == 3 || h[2] == 5) && (h[3] == 4 || h[3] == 6))
+    if (n >= 4 && h[0] == 'P' && h[1] == 'K' && (h[2] == 3 || h[2] == 5) &&
+        (h[3] == 4 || h[3] == 6))
         return Compression::zip;
     return Compression::none;
 }
@@ -336,7 +341,8 @@ std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_
         struct stat st {};
         const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
         defer = ::stat(path.c_str(), &st) == 0 && pages > 0 && page > 0 &&
-                static_cast<double>(st.st_size) < 0.5 * static_cast<double>(pages) * static_cast<double>(page);
+                static_cast<double>(st.st_size) <
+                    0.5 * static_cast<double>(pages) * static_cast<double>(page);
     }
     auto raw = std::make_unique<RawFile>(path, !defer);
     if (c == Compression::zip) return std::make_unique<ZipFile>(std::move(raw));

@@ -48,6 +48,8 @@ size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t 
     return 0;
 }
 
-const char* scan_kernel_name() { return kUseAvx2 ? "avx2" : "sse2"; }
+const char* scan_kernel_name() {
+    return kUseAvx2 ? "avx2" : "sse2";
+}
 
 }  // namespace curcrunch::ingest

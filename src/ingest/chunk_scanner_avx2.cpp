@@ -37,8 +37,7 @@ bool scan_chunk_avx2(const ScanConfig& cfg, const char* buf, size_t len, ScanCur
     return scan_chunk_impl<Avx2Masks>(cfg, buf, len, cur, batch);
 }
 
-void count_quotes_newlines_avx2(const char* buf, size_t len, uint64_t& quotes,
-                                 uint64_t& newlines) {
+void count_quotes_newlines_avx2(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
     count_quotes_newlines_impl<Avx2Masks>(buf, len, quotes, newlines);
 }
 

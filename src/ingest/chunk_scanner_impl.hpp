@@ -9,8 +9,8 @@
 namespace curcrunch::ingest::detail {
 
 template <class Masks>
-inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len,
-                            ScanCursor& cur, ScanBatch& batch) {
+inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cur,
+                            ScanBatch& batch) {
     batch.rows = 0;
     batch.unterminated_quote = false;
     const size_t nslots = batch.nslots;
@@ -60,12 +60,13 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len,
                 const size_t rlen = at - row_start;
                 const bool blank = rlen == 0 || (rlen == 1 && buf[row_start] == '\r');
                 if (!blank) {
-                    batch.meta[batch.rows] = RowMeta{row_line, col, static_cast<uint32_t>(row_start),
-                                                     static_cast<uint32_t>(at)};
+                    batch.meta[batch.rows] = RowMeta{
+                        row_line, col, static_cast<uint32_t>(row_start), static_cast<uint32_t>(at)};
                     ++batch.rows;
                 }
                 uint64_t qn = quoted_nl_before;
-                if (qnl) qn += static_cast<uint64_t>(__builtin_popcountll(qnl & ((2ull << bit) - 1)));
+                if (qnl)
+                    qn += static_cast<uint64_t>(__builtin_popcountll(qnl & ((2ull << bit) - 1)));
                 row_line = cur.line + rows_ended + qn;
                 col = 0;
                 row_start = at + 1;

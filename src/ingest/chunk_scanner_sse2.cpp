@@ -14,9 +14,15 @@ struct Sse2Masks {
         for (int i = 0; i < 4; ++i) {
             __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
             const int sh = 16 * i;
-            q |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)))) << sh;
-            d |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)))) << sh;
-            n |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)))) << sh;
+            q |= static_cast<uint64_t>(
+                     static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq))))
+                 << sh;
+            d |= static_cast<uint64_t>(
+                     static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd))))
+                 << sh;
+            n |= static_cast<uint64_t>(
+                     static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn))))
+                 << sh;
         }
     }
     static uint64_t prefix_xor(uint64_t x) {
@@ -38,8 +44,7 @@ bool scan_chunk_sse2(const ScanConfig& cfg, const char* buf, size_t len, ScanCur
     return scan_chunk_impl<Sse2Masks>(cfg, buf, len, cur, batch);
 }
 
-void count_quotes_newlines_sse2(const char* buf, size_t len, uint64_t& quotes,
-                                 uint64_t& newlines) {
+void count_quotes_newlines_sse2(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
     count_quotes_newlines_impl<Sse2Masks>(buf, len, quotes, newlines);
 }
 

@@ -11,12 +11,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <memory>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -113,7 +113,7 @@ struct Chunk {
 // Owns every chunk buffer of one stream. Buffers are recycled through the free list; the pool
 // also owns chunks that were in flight when a pipeline was cancelled by an error.
 class ChunkPool {
-public:
+  public:
     explicit ChunkPool(size_t block) : block_(block) {}
     Chunk* get() {
         std::lock_guard<std::mutex> l(m_);
@@ -131,7 +131,7 @@ public:
         free_.push_back(c);
     }
 
-private:
+  private:
     size_t block_;
     std::mutex m_;
     std::vector<std::unique_ptr<Chunk>> all_;
@@ -156,20 +156,21 @@ size_t first_invalid_utf8(const unsigned char* p, size_t n) {
         if (len == 0 || i + len > n) return i;
         for (size_t k = 1; k < len; ++k)
             if ((p[i + k] & 0xC0) != 0x80) return i;
-        if (len > 1 && !simdjson::validate_utf8(reinterpret_cast<const char*>(p + i), len)) return i;
+        if (len > 1 && !simdjson::validate_utf8(reinterpret_cast<const char*>(p + i), len))
+            return i;
         i += len;
     }
     return n;
 }
 
 class Engine {
-public:
+  public:
     Engine(const std::vector<InputUnit>& units, const IngestOptions& opts)
         : units_(units), opts_(opts) {}
 
     IngestResult run();
 
-private:
+  private:
     void process_unit(const InputUnit& u);
     void process_stream(ByteSource& src, const InputStreamInfo& info, const InputUnit& u,
                         SourceReport& rep);
@@ -236,10 +237,11 @@ void Engine::process_stream(ByteSource& src, const InputStreamInfo& info, const 
     raw_seen = src.raw_bytes_read();
     rep.bytes = cur_len;
     if (cur_len == 0) throw_input(name + ": empty file (no header line)");
-    Schema schema = resolve_schema(std::string_view(cur->data.get(), std::min(cur_len, kHeaderProbe)),
-                                   opts_.csv, name);
+    Schema schema = resolve_schema(
+        std::string_view(cur->data.get(), std::min(cur_len, kHeaderProbe)), opts_.csv, name);
     rep.dialect = dialect_name(schema.dialect);
-    std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes, cur_len - schema.header_bytes);
+    std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes,
+                 cur_len - schema.header_bytes);
     cur_len -= schema.header_bytes;
     uint64_t line = 1 + schema.header_lines;
 
@@ -343,7 +345,8 @@ void Engine::process_stream(ByteSource& src, const InputStreamInfo& info, const 
                 }
             }
             if (w.batch.unterminated_quote) {
-                RowError e{w.batch.unterminated_line, {},
+                RowError e{w.batch.unterminated_line,
+                           {},
                            "unterminated quoted field (the file ends inside quotes)"};
                 if (!skip) fail_row(name, e);
                 ++n_skipped;
@@ -359,9 +362,8 @@ void Engine::process_stream(ByteSource& src, const InputStreamInfo& info, const 
 
     const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
     tbb::parallel_pipeline(
-        threads * 2 + 1,
-        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, reader) &
-            tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, parser));
+        threads * 2 + 1, tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, reader) &
+                             tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, parser));
     rep.rows = rows.load();
     rep.skipped = skipped.load();
     rep.bytes = bytes.load();
@@ -387,10 +389,12 @@ void Engine::process_unit(const InputUnit& u) {
     // computed after the scan, overlapping the merge and the store write.
     const bool defer = file->hash_deferred();
     std::string sha = defer ? std::string() : file->sha256();
-    for (auto& r : local) r.sha256 = sha;
+    for (auto& r : local)
+        r.sha256 = sha;
     if (defer) hasher_->push(u.path);
     std::lock_guard<std::mutex> l(m_);
-    for (auto& r : local) reports_.push_back(std::move(r));
+    for (auto& r : local)
+        reports_.push_back(std::move(r));
 }
 
 IngestResult Engine::run() {
@@ -406,13 +410,14 @@ IngestResult Engine::run() {
 
     // Lanes: each processes whole files one after another; lanes run in parallel and share the
     // arena's threads for their parse stages.
-    const size_t lanes = std::min<size_t>(units_.size(),
-                                          static_cast<size_t>(tbb::this_task_arena::max_concurrency()));
+    const size_t lanes = std::min<size_t>(
+        units_.size(), static_cast<size_t>(tbb::this_task_arena::max_concurrency()));
     std::atomic<size_t> next{0};
     tbb::task_group tg;
     for (size_t k = 0; k < lanes; ++k) {
         tg.run([&] {
-            for (size_t i; (i = next.fetch_add(1)) < units_.size();) process_unit(units_[i]);
+            for (size_t i; (i = next.fetch_add(1)) < units_.size();)
+                process_unit(units_[i]);
         });
     }
     tg.wait();
@@ -422,7 +427,8 @@ IngestResult Engine::run() {
     hasher_->close();            // every deferred file is queued by now
     hasher_->normal_priority();  // from here on it competes only with merge and store write
     res.hasher_ = std::move(hasher_);
-    for (Worker& w : workers_) flush(w);
+    for (Worker& w : workers_)
+        flush(w);
     workers_.clear();
     res.rollup = std::move(rollup_);
     std::sort(reports_.begin(), reports_.end(), [](const SourceReport& a, const SourceReport& b) {

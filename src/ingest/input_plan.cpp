@@ -14,10 +14,13 @@ namespace fs = std::filesystem;
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool is_manifest_name(const std::string& name) { return ends_with(name, "-Manifest.json"); }
+bool is_manifest_name(const std::string& name) {
+    return ends_with(name, "-Manifest.json");
+}
 
 // Files in a walked directory that may hold billing rows. Content decides the compression later;
 // this only keeps out what is certainly not a CSV stream (metadata, SQL, Parquet, hidden files).
@@ -102,20 +105,24 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
     std::vector<InputUnit> units;
     std::string assembly;
     std::string_view sv;
-    if (!root["assemblyId"].get_string().get(sv)) assembly = std::string(sv);
-    else if (!root["executionId"].get_string().get(sv)) assembly = std::string(sv);
+    if (!root["assemblyId"].get_string().get(sv))
+        assembly = std::string(sv);
+    else if (!root["executionId"].get_string().get(sv))
+        assembly = std::string(sv);
 
     Period period = mf.period;
     std::string_view start;
     if (!root["billingPeriod"]["start"].get_string().get(start)) {
         Day d;
         if (!parse_utc_day(start, d))
-            throw_input(manifest_path + ": billingPeriod.start is not a date: '" + std::string(start) + "'");
+            throw_input(manifest_path + ": billingPeriod.start is not a date: '" +
+                        std::string(start) + "'");
         period = period_of(d);
     }
     if (period == 0)
-        throw_input(manifest_path + ": cannot tell the billing period (no billingPeriod.start, "
-                                    "and not under <yyyymmdd-yyyymmdd>/ or BILLING_PERIOD=YYYY-MM/)");
+        throw_input(manifest_path +
+                    ": cannot tell the billing period (no billingPeriod.start, "
+                    "and not under <yyyymmdd-yyyymmdd>/ or BILLING_PERIOD=YYYY-MM/)");
 
     std::vector<std::string> keys;
     simdjson::dom::array arr;
@@ -124,8 +131,10 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
             if (!k.get_string().get(sv)) keys.emplace_back(sv);
     } else if (!root["dataFiles"].get_array().get(arr)) {
         for (auto k : arr) {
-            if (!k.get_string().get(sv)) keys.emplace_back(sv);
-            else if (!k["key"].get_string().get(sv)) keys.emplace_back(sv);
+            if (!k.get_string().get(sv))
+                keys.emplace_back(sv);
+            else if (!k["key"].get_string().get(sv))
+                keys.emplace_back(sv);
         }
     } else {
         throw_input(manifest_path + ": manifest has neither reportKeys nor dataFiles");
@@ -171,12 +180,15 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
         if (!fs::is_directory(st)) throw_input(p + ": not a regular file or directory");
         std::vector<fs::path> data;
         std::vector<ManifestFile> manifests;
-        for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied);
+        for (auto it =
+                 fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied);
              it != fs::recursive_directory_iterator(); ++it) {
             if (!it->is_regular_file()) continue;
             std::string name = it->path().filename().string();
-            if (is_manifest_name(name)) manifests.push_back(classify(it->path()));
-            else if (looks_like_data_name(name)) data.push_back(it->path());
+            if (is_manifest_name(name))
+                manifests.push_back(classify(it->path()));
+            else if (looks_like_data_name(name))
+                data.push_back(it->path());
         }
         // Newest manifest per (report, period): the top-level copy when present, else the
         // most recently written assembly copy.
@@ -198,7 +210,8 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
         for (const fs::path& f : data) {
             std::string fstr = f.string();
             bool under_report = std::any_of(roots.begin(), roots.end(), [&](const std::string& r) {
-                return fstr.size() > r.size() && fstr.compare(0, r.size(), r) == 0 && fstr[r.size()] == '/';
+                return fstr.size() > r.size() && fstr.compare(0, r.size(), r) == 0 &&
+                       fstr[r.size()] == '/';
             });
             if (!under_report) out.push_back(InputUnit{fstr, 0, {}, {}});
         }

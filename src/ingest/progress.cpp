@@ -7,11 +7,15 @@
 namespace curcrunch::ingest {
 
 Progress::Progress(uint64_t total, bool enabled)
-    : total_(total), enabled_(enabled && ::isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {
+    : total_(total),
+      enabled_(enabled && ::isatty(STDERR_FILENO)),
+      start_(std::chrono::steady_clock::now()) {
     if (enabled_) t_ = std::thread([this] { run(); });
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+    finish();
+}
 
 void Progress::finish() {
     if (!t_.joinable()) return;
@@ -26,7 +30,8 @@ void Progress::finish() {
 
 void Progress::run() {
     std::unique_lock<std::mutex> l(m_);
-    while (!cv_.wait_for(l, std::chrono::milliseconds(250), [this] { return stop_; })) draw(false);
+    while (!cv_.wait_for(l, std::chrono::milliseconds(250), [this] { return stop_; }))
+        draw(false);
 }
 
 void Progress::draw(bool final) {
@@ -37,7 +42,8 @@ void Progress::draw(bool final) {
     if (frac > 1) frac = 1;
     int width = 30, filled = static_cast<int>(frac * width);
     char bar[64];
-    for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
+    for (int i = 0; i < width; ++i)
+        bar[i] = i < filled ? '#' : '.';
     bar[width] = 0;
     double eta = (mbs > 0 && total_ > done) ? static_cast<double>(total_ - done) / 1e6 / mbs : 0;
     std::fprintf(stderr, "\r[%s] %5.1f%%  %8.1f MB  %11llu rows  %7.1f MB/s  ETA %4.0fs%s", bar,

@@ -28,7 +28,8 @@ void Rollup::merge_from(const Rollup& other) {
     };
     for (const auto& e : other.cost.entries()) {
         CostKey k = e.key;
-        for (uint32_t& d : k.dim) d = tr(d);
+        for (uint32_t& d : k.dim)
+            d = tr(d);
         add(cost[k], e.value);
     }
     for (const auto& e : other.lines.entries()) {

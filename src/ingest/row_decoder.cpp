@@ -7,7 +7,9 @@
 namespace curcrunch::ingest {
 namespace {
 
-inline bool eq(std::string_view a, const char* b) { return a == std::string_view(b); }
+inline bool eq(std::string_view a, const char* b) {
+    return a == std::string_view(b);
+}
 
 // Amortized (effective) cost of a CUR line item, as AWS's own CUR queries compute it: commitment
 // usage is charged at its effective cost, the fees that pay for it are spread over that usage,
@@ -57,7 +59,8 @@ RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override
       period_override_(period_override),
       focus_(schema.dialect == Dialect::focus10 || schema.dialect == Dialect::focus12),
       scratch_(schema.slot_count()) {
-    for (const std::string& k : schema.tag_keys) tag_key_ids_.push_back(out_.pool.intern(k));
+    for (const std::string& k : schema.tag_keys)
+        tag_key_ids_.push_back(out_.pool.intern(k));
 }
 
 void RowDecoder::fail(RowError& err, uint64_t line, int slot, std::string msg) const {
@@ -122,7 +125,8 @@ bool RowDecoder::amount(const char* buf, const FieldSpan* spans, int slot, Amoun
     return false;
 }
 
-bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day, std::string& cache_text) {
+bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day,
+                        std::string& cache_text) {
     if (v.size() == cache_text.size() && std::memcmp(v.data(), cache_text.data(), v.size()) == 0 &&
         !v.empty()) {
         out = cache_day;
@@ -150,7 +154,8 @@ bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t 
     for (auto field : obj) {
         std::string_view key;
         if (field.unescaped_key().get(key)) return bad("bad key");
-        std::string nk = cost_categories ? normalize_cost_category_key(key) : normalize_tag_key(key);
+        std::string nk =
+            cost_categories ? normalize_cost_category_key(key) : normalize_tag_key(key);
         if (nk.empty()) continue;
         uint32_t kid = out_.pool.intern(nk);
         simdjson::ondemand::value val;
@@ -164,7 +169,8 @@ bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t 
             continue;
         } else {
             sv = val.raw_json_token();
-            while (!sv.empty() && (sv.back() == ' ' || sv.back() == '\n')) sv.remove_suffix(1);
+            while (!sv.empty() && (sv.back() == ' ' || sv.back() == '\n'))
+                sv.remove_suffix(1);
         }
         if (sv.empty()) continue;
         row_tags_.emplace_back(kid, out_.pool.intern(sv));
@@ -191,8 +197,10 @@ bool RowDecoder::product_from_json(std::string_view json, std::string_view& name
             if (field.unescaped_key().get(key)) break;
             if (key != "product_name" && key != "region" && key != "region_code") continue;
             if (field.value().get_string().get(v)) continue;
-            if (key == "product_name") product_name_.assign(v);
-            else if (product_region_.empty() || key == "region_code") product_region_.assign(v);
+            if (key == "product_name")
+                product_name_.assign(v);
+            else if (product_region_.empty() || key == "region_code")
+                product_region_.assign(v);
         }
         last_product_json_.assign(json);
     }
@@ -219,7 +227,8 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
     CostKey ck;
     ck.period = period;
     ck.day = day;
-    for (int d = 0; d < kCostDims; ++d) ck.dim[d] = out_.pool.intern(dims[d]);
+    for (int d = 0; d < kCostDims; ++d)
+        ck.dim[d] = out_.pool.intern(dims[d]);
     LineKey lk{period,
                day,
                ck.dim[kDimUsageAccount],
@@ -232,8 +241,8 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
     tag_index_.clear();
     bool tagged = false;
     for (const auto& t : row_tags_) {
-        TagKey tk{period, day, ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
-                  t.first,  t.second, ck.dim[kDimCurrency]};
+        TagKey tk{period,  day,      ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
+                  t.first, t.second, ck.dim[kDimCurrency]};
         tag_index_.push_back(out_.tags.index_of(tk));
         if (is_user_tag_key(out_.pool.at(t.first))) tagged = true;
     }
@@ -246,8 +255,7 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
     return true;
 }
 
-bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta,
-                         RowError& err) {
+bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta, RowError& err) {
     const uint64_t line = meta.line;
     if (meta.fields != schema_.columns.size()) {
         fail(err, line, -1,
@@ -273,7 +281,8 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         return false;
     }
     if (!day_of(v[kUsageStart], day, kUsageStart, usage_day_cache_, usage_day_text_)) {
-        fail(err, line, kUsageStart, "not a timestamp: '" + std::string(v[kUsageStart].substr(0, 40)) + "'");
+        fail(err, line, kUsageStart,
+             "not a timestamp: '" + std::string(v[kUsageStart].substr(0, 40)) + "'");
         return false;
     }
     Period period;
@@ -348,8 +357,12 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
             return amount(buf, sp, slot, out, err, line);
         };
         switch (amortized_rule(line_type, has_arn)) {
-            case AmortizedRule::unblended: amortized = unblended; break;
-            case AmortizedRule::zero: amortized = 0; break;
+            case AmortizedRule::unblended:
+                amortized = unblended;
+                break;
+            case AmortizedRule::zero:
+                amortized = 0;
+                break;
             case AmortizedRule::ri_effective:
                 if (!cost_or_unblended(kRiEffectiveCost, amortized)) return false;
                 break;
@@ -395,9 +408,8 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
     // The composite of every grouping field (and the raw tag values) finds all group entries
     // at once; only a composite not seen before interns strings or parses tag JSON.
     const std::string_view dims[kComposite] = {
-        v[kPayer],    v[kUsageAccount], product_code,     product_name, v[kUsageType],
-        v[kOperation], region,          line_type,        term,         v[kCurrency],
-        v[kDescription], v[kUnit]};
+        v[kPayer], v[kUsageAccount], product_code, product_name, v[kUsageType],   v[kOperation],
+        region,    line_type,        term,         v[kCurrency], v[kDescription], v[kUnit]};
     composite_.clear();
     composite_.append(reinterpret_cast<const char*>(&period), sizeof period);
     composite_.append(reinterpret_cast<const char*>(&day), sizeof day);
@@ -406,7 +418,8 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         composite_.append(reinterpret_cast<const char*>(&n), sizeof n);
         composite_.append(d.data() ? d.data() : "", d.size());
     };
-    for (const std::string_view& d : dims) put(d);
+    for (const std::string_view& d : dims)
+        put(d);
     std::string_view tags_json;
     for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
         const int slot = kFixedSlots + static_cast<int>(i);
@@ -443,7 +456,8 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
     RowKeyIndex::Groups g;
     if (const RowKeyIndex::Groups* found = out_.row_keys.find(composite_, h)) {
         g = *found;
-    } else if (!new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, g, err, line)) {
+    } else if (!new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, g, err,
+                              line)) {
         return false;
     }
 

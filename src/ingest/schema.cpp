@@ -107,11 +107,16 @@ std::string printable(char c) {
 
 const char* dialect_name(Dialect d) {
     switch (d) {
-        case Dialect::legacy: return "cur-legacy";
-        case Dialect::snake: return "cur-athena";
-        case Dialect::cur2: return "cur2";
-        case Dialect::focus10: return "focus-1.0";
-        case Dialect::focus12: return "focus-1.2";
+        case Dialect::legacy:
+            return "cur-legacy";
+        case Dialect::snake:
+            return "cur-athena";
+        case Dialect::cur2:
+            return "cur2";
+        case Dialect::focus10:
+            return "focus-1.0";
+        case Dialect::focus12:
+            return "focus-1.2";
     }
     return "?";
 }
@@ -124,7 +129,8 @@ const char* slot_name(Slot s) {
 
 std::string Schema::column_name(int slot) const {
     int c = column_of_slot[static_cast<size_t>(slot)];
-    return c >= 0 ? columns[static_cast<size_t>(c)] : std::string(slot_name(static_cast<Slot>(slot)));
+    return c >= 0 ? columns[static_cast<size_t>(c)]
+                  : std::string(slot_name(static_cast<Slot>(slot)));
 }
 
 size_t split_record(std::string_view t, char delim, bool quoting, std::vector<std::string>& out,
@@ -166,8 +172,10 @@ size_t split_record(std::string_view t, char delim, bool quoting, std::vector<st
 }
 
 std::string normalize_tag_key(std::string_view raw) {
-    if (istarts_with(raw, "resourceTags/")) raw.remove_prefix(13);
-    else if (istarts_with(raw, "resource_tags_")) raw.remove_prefix(14);
+    if (istarts_with(raw, "resourceTags/"))
+        raw.remove_prefix(13);
+    else if (istarts_with(raw, "resource_tags_"))
+        raw.remove_prefix(14);
     // Split camelCase the way Athena names legacy tag columns (CostCenter -> cost_center).
     std::string out;
     out.reserve(raw.size() + 4);
@@ -182,14 +190,17 @@ std::string normalize_tag_key(std::string_view raw) {
             out += '_';
         }
     }
-    while (!out.empty() && out.back() == '_') out.pop_back();
+    while (!out.empty() && out.back() == '_')
+        out.pop_back();
     if (out.rfind("user_", 0) == 0) out.erase(0, 5);
     return out;
 }
 
 std::string normalize_cost_category_key(std::string_view raw) {
-    if (istarts_with(raw, "costCategory/")) raw.remove_prefix(13);
-    else if (istarts_with(raw, "cost_category_")) raw.remove_prefix(14);
+    if (istarts_with(raw, "costCategory/"))
+        raw.remove_prefix(13);
+    else if (istarts_with(raw, "cost_category_"))
+        raw.remove_prefix(14);
     std::string k = normalize_tag_key(raw);
     return k.empty() ? k : kCostCategoryPrefix + k;
 }
@@ -205,15 +216,15 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
     size_t eol = body.find('\n');
     std::string_view first_line = body.substr(0, eol == std::string_view::npos ? body.size() : eol);
 
-    s.format.delimiter = ov.delimiter >= 0 ? static_cast<char>(ov.delimiter)
-                                           : detect_delimiter(first_line);
+    s.format.delimiter =
+        ov.delimiter >= 0 ? static_cast<char>(ov.delimiter) : detect_delimiter(first_line);
     // Hive/Athena text (\x01-delimited) has no quoting: a '"' there is a literal character.
     s.format.quoting = ov.quoting >= 0 ? ov.quoting != 0 : s.format.delimiter != '\x01';
 
     std::string with_nl(body);
     if (with_nl.find('\n') == std::string::npos) with_nl += '\n';  // header-only file, no newline
-    size_t used = split_record(with_nl, s.format.delimiter, s.format.quoting, s.columns,
-                               &s.header_lines);
+    size_t used =
+        split_record(with_nl, s.format.delimiter, s.format.quoting, s.columns, &s.header_lines);
     if (used == 0) throw_input(source + ": line 1: header record is not terminated");
     s.header_bytes = bom + std::min(used, body.size());
     if (s.columns.size() < 2)
@@ -236,9 +247,11 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
         std::string shown;
         for (size_t i = 0; i < s.columns.size() && i < 4; ++i)
             shown += (i ? ", " : "") + s.columns[i];
-        throw_input(source + ": line 1: unknown dialect: the header has none of "
+        throw_input(source +
+                    ": line 1: unknown dialect: the header has none of "
                     "lineItem/UnblendedCost (legacy CUR), line_item_unblended_cost (CUR 2.0 / "
-                    "Athena) or BilledCost (FOCUS); it starts with: " + shown);
+                    "Athena) or BilledCost (FOCUS); it starts with: " +
+                    shown);
     }
     bool focus = s.dialect == Dialect::focus10 || s.dialect == Dialect::focus12;
     if (ov.has_null_token)
@@ -252,8 +265,10 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
     s.slot_of_column.assign(s.columns.size(), -1);
     for (const auto& n : kNames) {
         int col = -1;
-        if (s.dialect == Dialect::legacy) col = find_column(s.columns, n.legacy);
-        else if (focus) col = find_column(s.columns, n.focus);
+        if (s.dialect == Dialect::legacy)
+            col = find_column(s.columns, n.legacy);
+        else if (focus)
+            col = find_column(s.columns, n.focus);
         else {
             col = find_column(s.columns, n.snake);
             if (col < 0) col = find_column(s.columns, n.alt_snake);
@@ -292,13 +307,14 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
     }
     std::string missing;
     if (s.column_of_slot[kUnblendedCost] < 0)
-        missing += focus ? "BilledCost" : s.dialect == Dialect::legacy ? "lineItem/UnblendedCost"
-                                                                      : "line_item_unblended_cost";
+        missing += focus                          ? "BilledCost"
+                   : s.dialect == Dialect::legacy ? "lineItem/UnblendedCost"
+                                                  : "line_item_unblended_cost";
     if (s.column_of_slot[kUsageStart] < 0)
-        missing += std::string(missing.empty() ? "" : ", ") +
-                   (focus ? "ChargePeriodStart"
-                          : s.dialect == Dialect::legacy ? "lineItem/UsageStartDate"
-                                                         : "line_item_usage_start_date");
+        missing += std::string(missing.empty() ? "" : ", ") + (focus ? "ChargePeriodStart"
+                                                               : s.dialect == Dialect::legacy
+                                                                   ? "lineItem/UsageStartDate"
+                                                                   : "line_item_usage_start_date");
     if (!missing.empty())
         throw_input(source + ": line 1: " + dialect_name(s.dialect) +
                     " header lacks required column(s): " + missing);

@@ -7,7 +7,9 @@
 
 namespace curcrunch::ingest {
 
-StringPool::StringPool() : table_(1024, Entry{0, kEmpty}), mask_(1023) { intern({}); }
+StringPool::StringPool() : table_(1024, Entry{0, kEmpty}), mask_(1023) {
+    intern({});
+}
 
 std::string_view StringPool::store(std::string_view s) {
     if (s.empty()) return {};
@@ -45,7 +47,8 @@ void StringPool::grow() {
     for (const Entry& e : table_) {
         if (e.id == kEmpty) continue;
         size_t i = e.hash & mask;
-        while (bigger[i].id != kEmpty) i = (i + 1) & mask;
+        while (bigger[i].id != kEmpty)
+            i = (i + 1) & mask;
         bigger[i] = e;
     }
     table_.swap(bigger);
@@ -60,7 +63,8 @@ uint32_t StringPool::intern(std::string_view s) {
         if (e.id == kEmpty) break;
         if (e.hash == h) {
             std::string_view v = views_[e.id];
-            if (v.size() == s.size() && (s.empty() || std::memcmp(v.data(), s.data(), s.size()) == 0))
+            if (v.size() == s.size() &&
+                (s.empty() || std::memcmp(v.data(), s.data(), s.size()) == 0))
                 return e.id;
         }
         i = (i + 1) & mask_;

@@ -30,7 +30,9 @@ void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
     if (!s) return;
     sqlite3_value* v = argv[0];
     switch (sqlite3_value_type(v)) {
-        case SQLITE_INTEGER: s->add(sqlite3_value_int64(v)); break;
+        case SQLITE_INTEGER:
+            s->add(sqlite3_value_int64(v));
+            break;
         case SQLITE_TEXT: {
             Amount a = 0;
             const char* t = reinterpret_cast<const char*>(sqlite3_value_text(v));
@@ -41,8 +43,11 @@ void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
             s->add(a);
             break;
         }
-        case SQLITE_NULL: return;
-        default: sqlite3_result_error(ctx, "money_sum: unexpected value type", -1); return;
+        case SQLITE_NULL:
+            return;
+        default:
+            sqlite3_result_error(ctx, "money_sum: unexpected value type", -1);
+            return;
     }
     s->count++;
 }
@@ -62,8 +67,8 @@ void money_sum_final(sqlite3_context* ctx) {
 }  // namespace
 
 Database::Database(const std::string& path, Mode mode) : path_(path) {
-    int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
-                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags =
+        mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -77,7 +82,9 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
                             nullptr, money_sum_step, money_sum_final);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+    sqlite3_close_v2(db_);
+}
 
 void Database::fail(const std::string& what) const {
     throw_store(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
@@ -94,7 +101,8 @@ void Database::exec(const std::string& sql) {
 
 Statement Database::prepare(std::string_view sql) {
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) !=
+        SQLITE_OK)
         fail("cannot prepare statement");
     return Statement(*this, st);
 }
@@ -150,17 +158,22 @@ std::string Statement::column_text(int i) const {
 
 Amount Statement::column_amount(int i) const {
     switch (sqlite3_column_type(st_, i)) {
-        case SQLITE_INTEGER: return sqlite3_column_int64(st_, i);
-        case SQLITE_NULL: return 0;
+        case SQLITE_INTEGER:
+            return sqlite3_column_int64(st_, i);
+        case SQLITE_NULL:
+            return 0;
         default: {
             Amount a = 0;
-            if (!parse_scaled_integer(column_text(i), a)) db_->fail("amount column holds non-integer text");
+            if (!parse_scaled_integer(column_text(i), a))
+                db_->fail("amount column holds non-integer text");
             return a;
         }
     }
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+    db_.exec("BEGIN IMMEDIATE");
+}
 Transaction::~Transaction() {
     if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }

@@ -10,11 +10,16 @@ namespace {
 // SQL for the time bucket of a yyyymmdd day. Weeks are folded in C++ from days.
 const char* bucket_sql(Grain g) {
     switch (g) {
-        case Grain::total: return "0";
-        case Grain::day: return "day";
-        case Grain::week: return "day";
-        case Grain::month: return "day / 100";
-        case Grain::year: return "day / 10000";
+        case Grain::total:
+            return "0";
+        case Grain::day:
+            return "day";
+        case Grain::week:
+            return "day";
+        case Grain::month:
+            return "day / 100";
+        case Grain::year:
+            return "day / 10000";
     }
     return "0";
 }
@@ -22,7 +27,8 @@ const char* bucket_sql(Grain g) {
 std::string bucket_text(Grain g, int64_t v) {
     char buf[16];
     switch (g) {
-        case Grain::total: return "";
+        case Grain::total:
+            return "";
         case Grain::day:
             std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(v / 10000),
                           static_cast<int>(v / 100 % 100), static_cast<int>(v % 100));
@@ -32,29 +38,40 @@ std::string bucket_text(Grain g, int64_t v) {
             int weekday = ((d % 7) + 10) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
             return format_day(d - weekday);
         }
-        case Grain::month: return format_period(static_cast<Period>(v));
-        case Grain::year: return std::to_string(v);
+        case Grain::month:
+            return format_period(static_cast<Period>(v));
+        case Grain::year:
+            return std::to_string(v);
     }
     return "";
 }
 
 const char* key_sql(Dimension d) {
     switch (d) {
-        case Dimension::none: return "0";
-        case Dimension::service: return "product_code";
-        case Dimension::account: return "usage_account";
-        case Dimension::payer: return "payer_account";
-        case Dimension::region: return "region";
-        case Dimension::usage_type: return "usage_type";
-        case Dimension::line_item_type: return "line_item_type";
-        case Dimension::operation: return "operation";
+        case Dimension::none:
+            return "0";
+        case Dimension::service:
+            return "product_code";
+        case Dimension::account:
+            return "usage_account";
+        case Dimension::payer:
+            return "payer_account";
+        case Dimension::region:
+            return "region";
+        case Dimension::usage_type:
+            return "usage_type";
+        case Dimension::line_item_type:
+            return "line_item_type";
+        case Dimension::operation:
+            return "operation";
     }
     return "0";
 }
 
 std::string placeholders(size_t n) {
     std::string s;
-    for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+    for (size_t i = 0; i < n; ++i)
+        s += i ? ",?" : "?";
     return s;
 }
 
@@ -64,7 +81,7 @@ std::string dim_in(const char* col, size_t n) {
 }
 
 class DimNames {
-public:
+  public:
     explicit DimNames(Database& db) : st_(db.prepare("SELECT value FROM dim WHERE id = ?")) {}
     const std::string& operator()(int64_t id) {
         auto it = cache_.find(id);
@@ -75,7 +92,7 @@ public:
         return cache_.emplace(id, std::move(v)).first->second;
     }
 
-private:
+  private:
     Statement st_;
     std::map<int64_t, std::string> cache_;
 };
@@ -84,11 +101,16 @@ private:
 
 Amount ResultRow::measure(Measure m) const {
     switch (m) {
-        case Measure::unblended: return unblended;
-        case Measure::net_unblended: return net_unblended;
-        case Measure::amortized: return amortized;
-        case Measure::blended: return blended;
-        case Measure::public_on_demand: return public_on_demand;
+        case Measure::unblended:
+            return unblended;
+        case Measure::net_unblended:
+            return net_unblended;
+        case Measure::amortized:
+            return amortized;
+        case Measure::blended:
+            return blended;
+        case Measure::public_on_demand:
+            return public_on_demand;
     }
     return unblended;
 }
@@ -128,10 +150,14 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     int i = 1;
     if (q.from) st.bind(i++, static_cast<int64_t>(to_yyyymmdd(*q.from)));
     if (q.to) st.bind(i++, static_cast<int64_t>(to_yyyymmdd(*q.to)));
-    for (const auto& a : q.accounts) st.bind(i++, a);
-    for (const auto& s : q.services) st.bind(i++, s);
-    for (const auto& s : q.services) st.bind(i++, s);
-    for (const auto& r : q.regions) st.bind(i++, r);
+    for (const auto& a : q.accounts)
+        st.bind(i++, a);
+    for (const auto& s : q.services)
+        st.bind(i++, s);
+    for (const auto& s : q.services)
+        st.bind(i++, s);
+    for (const auto& r : q.regions)
+        st.bind(i++, r);
 
     // Fold SQL groups into result rows (weeks span several SQL day groups).
     DimNames names(db);
@@ -174,7 +200,9 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
                 return a.bucket != b.bucket ? a.bucket < b.bucket : by_cost(a, b);
             });
             break;
-        case SortOrder::cost_desc: std::sort(rows.begin(), rows.end(), by_cost); break;
+        case SortOrder::cost_desc:
+            std::sort(rows.begin(), rows.end(), by_cost);
+            break;
         case SortOrder::key_asc:
             std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) {
                 return a.key != b.key ? a.key < b.key : a.bucket < b.bucket;
@@ -187,36 +215,54 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
 
 const char* grain_name(Grain g) {
     switch (g) {
-        case Grain::total: return "total";
-        case Grain::day: return "day";
-        case Grain::week: return "week";
-        case Grain::month: return "month";
-        case Grain::year: return "year";
+        case Grain::total:
+            return "total";
+        case Grain::day:
+            return "day";
+        case Grain::week:
+            return "week";
+        case Grain::month:
+            return "month";
+        case Grain::year:
+            return "year";
     }
     return "?";
 }
 
 const char* dimension_name(Dimension d) {
     switch (d) {
-        case Dimension::none: return "none";
-        case Dimension::service: return "service";
-        case Dimension::account: return "account";
-        case Dimension::payer: return "payer";
-        case Dimension::region: return "region";
-        case Dimension::usage_type: return "usage-type";
-        case Dimension::line_item_type: return "line-item-type";
-        case Dimension::operation: return "operation";
+        case Dimension::none:
+            return "none";
+        case Dimension::service:
+            return "service";
+        case Dimension::account:
+            return "account";
+        case Dimension::payer:
+            return "payer";
+        case Dimension::region:
+            return "region";
+        case Dimension::usage_type:
+            return "usage-type";
+        case Dimension::line_item_type:
+            return "line-item-type";
+        case Dimension::operation:
+            return "operation";
     }
     return "?";
 }
 
 const char* measure_name(Measure m) {
     switch (m) {
-        case Measure::unblended: return "unblended";
-        case Measure::net_unblended: return "net";
-        case Measure::amortized: return "amortized";
-        case Measure::blended: return "blended";
-        case Measure::public_on_demand: return "on-demand";
+        case Measure::unblended:
+            return "unblended";
+        case Measure::net_unblended:
+            return "net";
+        case Measure::amortized:
+            return "amortized";
+        case Measure::blended:
+            return "blended";
+        case Measure::public_on_demand:
+            return "on-demand";
     }
     return "?";
 }

@@ -53,7 +53,8 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     for (const auto& s : r.sources)
         if (s.period) prov[s.period] = {s.manifest, s.assembly_id};
     std::string period_list;
-    for (const auto& [p, _] : per) period_list.append(period_list.empty() ? "" : ",").append(format_period(p));
+    for (const auto& [p, _] : per)
+        period_list.append(period_list.empty() ? "" : ",").append(format_period(p));
 
     Transaction tx(*db_);
     auto ins = db_->prepare(
@@ -68,7 +69,8 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     const int64_t id = db_->last_insert_rowid();
 
     auto prob = db_->prepare(
-        "INSERT INTO ingest_problem(ingest_id, source, line, column_name, message) VALUES (?,?,?,?,?)");
+        "INSERT INTO ingest_problem(ingest_id, source, line, column_name, message) VALUES "
+        "(?,?,?,?,?)");
     for (const auto& p : r.problems) {
         prob.bind(1, id).bind(2, p.source).bind(3, static_cast<int64_t>(p.line));
         prob.bind(4, p.column).bind(5, p.message);
@@ -85,7 +87,9 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         for (const auto& [p, _] : per) {
             old.bind(1, static_cast<int64_t>(p));
             if (old.step()) {
-                del.bind(1, old.column_int(0)).bind(2, old.column_int(1)).bind(3, static_cast<int64_t>(p));
+                del.bind(1, old.column_int(0))
+                    .bind(2, old.column_int(1))
+                    .bind(3, static_cast<int64_t>(p));
                 del.run();
                 del.reset();
             }
@@ -106,9 +110,14 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     const std::string now = now_utc_iso();
     for (const auto& [p, info] : per) {
         auto pv = prov.count(p) ? prov[p] : std::pair<std::string, std::string>{};
-        bp.bind(1, static_cast<int64_t>(p)).bind(2, id).bind(3, now).bind(4, pv.first).bind(5, pv.second);
+        bp.bind(1, static_cast<int64_t>(p))
+            .bind(2, id)
+            .bind(3, now)
+            .bind(4, pv.first)
+            .bind(5, pv.second);
         bp.bind(6, info.first).bind(7, static_cast<int64_t>(to_yyyymmdd(day_range[p].first)));
-        bp.bind(8, static_cast<int64_t>(to_yyyymmdd(day_range[p].second))).bind_amount(9, info.second);
+        bp.bind(8, static_cast<int64_t>(to_yyyymmdd(day_range[p].second)))
+            .bind_amount(9, info.second);
         bp.run();
         bp.reset();
     }
@@ -132,7 +141,8 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
             get_dim.reset();
         };
         for (const auto& e : ru.cost.entries())
-            for (uint32_t v : e.key.dim) resolve(v);
+            for (uint32_t v : e.key.dim)
+                resolve(v);
         for (const auto& e : ru.lines.entries()) {
             resolve(e.key.description);
             resolve(e.key.unit);
@@ -153,7 +163,8 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     // B-tree instead of splitting pages all over it.
     auto by_day = [](const auto& entries) {
         std::vector<uint32_t> order(entries.size());
-        for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+        for (uint32_t i = 0; i < order.size(); ++i)
+            order[i] = i;
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
             const auto& x = entries[a].key;
             const auto& y = entries[b].key;
@@ -161,15 +172,18 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         });
         return order;
     };
-    auto cost = db_->prepare(
-        "INSERT INTO cost_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto cost =
+        db_->prepare("INSERT INTO cost_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (uint32_t i : by_day(ru.cost.entries())) {
         const auto& e = ru.cost.entries()[i];
         const auto& k = e.key;
         const auto& v = e.value;
         cost.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day));
-        for (int d = 0; d < kCostDims; ++d) cost.bind(3 + d, dim_id[k.dim[d]]);
-        cost.bind_amount(13, v.unblended).bind_amount(14, v.blended).bind_amount(15, v.net_unblended);
+        for (int d = 0; d < kCostDims; ++d)
+            cost.bind(3 + d, dim_id[k.dim[d]]);
+        cost.bind_amount(13, v.unblended)
+            .bind_amount(14, v.blended)
+            .bind_amount(15, v.net_unblended);
         cost.bind_amount(16, v.amortized).bind_amount(17, v.public_on_demand);
         cost.bind_amount(18, v.usage).bind_amount(19, v.tagged_unblended).bind(20, v.rows);
         cost.run();
@@ -180,9 +194,13 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         const auto& e = ru.lines.entries()[i];
         const auto& k = e.key;
         const auto& v = e.value;
-        line.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day)).bind(3, dim_id[k.usage_account]);
+        line.bind(1, static_cast<int64_t>(k.period))
+            .bind(2, ymd(k.day))
+            .bind(3, dim_id[k.usage_account]);
         line.bind(4, dim_id[k.product_code]).bind(5, dim_id[k.usage_type]);
-        line.bind(6, dim_id[k.line_item_type]).bind(7, dim_id[k.description]).bind(8, dim_id[k.unit]);
+        line.bind(6, dim_id[k.line_item_type])
+            .bind(7, dim_id[k.description])
+            .bind(8, dim_id[k.unit]);
         line.bind(9, dim_id[k.currency]).bind_amount(10, v.unblended).bind_amount(11, v.amortized);
         line.bind_amount(12, v.usage).bind(13, v.rows);
         line.run();
@@ -193,7 +211,9 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         const auto& e = ru.tags.entries()[i];
         const auto& k = e.key;
         const auto& v = e.value;
-        tag.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day)).bind(3, dim_id[k.usage_account]);
+        tag.bind(1, static_cast<int64_t>(k.period))
+            .bind(2, ymd(k.day))
+            .bind(3, dim_id[k.usage_account]);
         tag.bind(4, dim_id[k.product_code]).bind(5, dim_id[k.key]).bind(6, dim_id[k.value]);
         tag.bind(7, dim_id[k.currency]).bind_amount(8, v.unblended).bind_amount(9, v.amortized);
         tag.bind(10, v.rows);
@@ -204,7 +224,8 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     // above to finish.
     r.wait_for_hashes();
     auto src = db_->prepare(
-        "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, compression, "
+        "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, "
+        "compression, "
         "dialect, manifest, assembly_id, period, rows, skipped_rows) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& s : r.sources) {

@@ -10,7 +10,7 @@
 namespace curcrunch::cli {
 
 class Args {
-public:
+  public:
     // `flags` take no value; `options` take one (repeatable ones keep every value).
     Args(int argc, char** argv, int first, const std::set<std::string>& flags,
          const std::set<std::string>& options);
@@ -19,7 +19,7 @@ public:
     std::vector<std::string> all(const std::string& name) const;  // repeated and comma-separated
     const std::vector<std::string>& positional() const { return positional_; }
 
-private:
+  private:
     std::set<std::string> flags_;
     std::multimap<std::string, std::string> values_;
     std::vector<std::string> positional_;

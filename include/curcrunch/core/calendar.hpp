@@ -26,14 +26,16 @@ unsigned days_in_month(int y, unsigned m) noexcept;
 // day the instant falls on. Never allocates.
 bool parse_utc_day(std::string_view text, Day& out) noexcept;
 
-std::string format_day(Day d);                 // "2018-11-05"
-std::string format_period(Period p);           // "2018-11"
+std::string format_day(Day d);                                       // "2018-11-05"
+std::string format_period(Period p);                                 // "2018-11"
 std::optional<Period> parse_period(std::string_view text) noexcept;  // "2018-11" or "201811"
 inline Period period_of(Day d) noexcept {
     CivilDate c = civil_from_days(d);
     return c.year * 100 + static_cast<int>(c.month);
 }
-inline Day first_day(Period p) noexcept { return days_from_civil(p / 100, p % 100, 1); }
+inline Day first_day(Period p) noexcept {
+    return days_from_civil(p / 100, p % 100, 1);
+}
 Day last_day(Period p) noexcept;
 Period add_months(Period p, int n) noexcept;
 Day today_utc() noexcept;
@@ -43,7 +45,8 @@ inline int32_t to_yyyymmdd(Day d) noexcept {
     return c.year * 10000 + static_cast<int32_t>(c.month * 100 + c.day);
 }
 inline Day from_yyyymmdd(int32_t v) noexcept {
-    return days_from_civil(v / 10000, static_cast<unsigned>(v / 100 % 100), static_cast<unsigned>(v % 100));
+    return days_from_civil(v / 10000, static_cast<unsigned>(v / 100 % 100),
+                           static_cast<unsigned>(v % 100));
 }
 
 }  // namespace curcrunch

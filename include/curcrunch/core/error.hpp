@@ -16,17 +16,23 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     ErrorKind kind() const noexcept { return kind_; }
     int exit_code() const noexcept { return static_cast<int>(kind_); }
 
-private:
+  private:
     ErrorKind kind_;
 };
 
-[[noreturn]] inline void throw_input(const std::string& msg) { throw Error(ErrorKind::input, msg); }
-[[noreturn]] inline void throw_usage(const std::string& msg) { throw Error(ErrorKind::usage, msg); }
-[[noreturn]] inline void throw_store(const std::string& msg) { throw Error(ErrorKind::store, msg); }
+[[noreturn]] inline void throw_input(const std::string& msg) {
+    throw Error(ErrorKind::input, msg);
+}
+[[noreturn]] inline void throw_usage(const std::string& msg) {
+    throw Error(ErrorKind::usage, msg);
+}
+[[noreturn]] inline void throw_store(const std::string& msg) {
+    throw Error(ErrorKind::store, msg);
+}
 
 }  // namespace curcrunch

@@ -13,10 +13,10 @@ inline constexpr int kScale = 10;
 inline constexpr Amount kUnit = 10000000000;  // 10^kScale
 
 enum class ParseStatus : uint8_t {
-    ok,       // exact
-    rounded,  // more than kScale fraction digits; rounded half to even
-    invalid,  // not a number
-    overflow, // magnitude does not fit
+    ok,        // exact
+    rounded,   // more than kScale fraction digits; rounded half to even
+    invalid,   // not a number
+    overflow,  // magnitude does not fit
 };
 
 // Parses [sign] digits [. digits] [e|E [sign] digits]. An empty view is not a number; callers

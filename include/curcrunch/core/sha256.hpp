@@ -9,7 +9,7 @@ struct evp_md_ctx_st;
 namespace curcrunch {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     ~Sha256();
     Sha256(Sha256&&) noexcept;
@@ -21,7 +21,7 @@ public:
     static std::string of(std::string_view s);
     static std::string of_file(const std::string& path);
 
-private:
+  private:
     struct Free {
         void operator()(evp_md_ctx_st* c) const noexcept;
     };

@@ -23,7 +23,7 @@ struct GenOptions {
     int resources_per_account = 12;  // hourly series per account
     int fleet = 1;                   // line items per series and hour (instances of a fleet)
     bool hourly = true;
-    uint64_t target_bytes = 0;       // > 0: choose the fleet size to reach about this size
+    uint64_t target_bytes = 0;  // > 0: choose the fleet size to reach about this size
     bool gzip = false;
     int gzip_level = 6;
     // Output: a single file, or (layout = true) a directory in the S3 layout with a manifest

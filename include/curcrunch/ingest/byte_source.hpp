@@ -14,7 +14,7 @@ enum class Compression { none, gzip, zip };
 const char* compression_name(Compression c);
 
 class ByteSource {
-public:
+  public:
     virtual ~ByteSource() = default;
     // Fills up to `cap` bytes; returns 0 only at the end of the stream. Throws Error(input) on
     // corrupt or truncated data, naming the file.
@@ -25,8 +25,8 @@ public:
 
 // A logical CSV stream inside one file: the file itself, or one member of a zip archive.
 struct InputStreamInfo {
-    std::string path;         // file on disk
-    std::string member;       // zip member name, empty otherwise
+    std::string path;    // file on disk
+    std::string member;  // zip member name, empty otherwise
     std::string display_name() const { return member.empty() ? path : path + ":" + member; }
 };
 
@@ -34,7 +34,7 @@ struct InputStreamInfo {
 // members; plain and gzip files have exactly one stream. sha256() is the hash of the whole file
 // on disk and is complete once every stream was read to its end.
 class InputFile {
-public:
+  public:
     static std::unique_ptr<InputFile> open(const std::string& path, bool prefer_zlib = false);
     virtual ~InputFile() = default;
     virtual Compression compression() const = 0;

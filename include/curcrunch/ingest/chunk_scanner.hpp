@@ -18,9 +18,9 @@ struct FieldSpan {
 };
 
 struct RowMeta {
-    uint64_t line;      // physical line where the record starts (1-based)
-    uint32_t fields;    // number of fields the record had
-    uint32_t begin;     // record bytes [begin, end) in the chunk, newline excluded
+    uint64_t line;    // physical line where the record starts (1-based)
+    uint32_t fields;  // number of fields the record had
+    uint32_t begin;   // record bytes [begin, end) in the chunk, newline excluded
     uint32_t end;
 };
 

@@ -21,7 +21,7 @@ struct IngestOptions {
     CsvOverrides csv;
     bool skip_bad_rows = false;  // --on-error=skip
     size_t max_error_samples = 100;
-    int threads = 0;             // 0: all cores
+    int threads = 0;  // 0: all cores
     size_t block_size = 4u << 20;
     bool prefer_zlib = false;
     bool progress = false;
@@ -29,15 +29,15 @@ struct IngestOptions {
 
 struct SourceReport {
     std::string path;
-    std::string member;        // zip member, if any
-    std::string sha256;        // of the file on disk
+    std::string member;  // zip member, if any
+    std::string sha256;  // of the file on disk
     std::string dialect;
     std::string compression;
     std::string manifest;
     std::string assembly_id;
-    Period period = 0;         // manifest period (0: from rows)
+    Period period = 0;  // manifest period (0: from rows)
     uint64_t file_bytes = 0;
-    uint64_t bytes = 0;        // decompressed bytes
+    uint64_t bytes = 0;  // decompressed bytes
     uint64_t rows = 0;
     uint64_t skipped = 0;
 };

@@ -2,8 +2,8 @@
 // Open-addressing hash map for aggregation. Keys are trivially copyable structs of integer ids
 // without padding (hashed and compared bytewise); entries live in insertion order in a vector,
 // so iteration is cache friendly and deterministic for one insertion sequence.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -17,7 +17,7 @@ class GroupMap {
     static_assert(std::is_trivially_copyable_v<Key>);
     static_assert(std::has_unique_object_representations_v<Key>, "key must have no padding");
 
-public:
+  public:
     struct Entry {
         Key key;
         Value value;
@@ -50,13 +50,14 @@ public:
     }
     size_t size() const { return entries_.size(); }
 
-private:
+  private:
     void rehash() {
         std::vector<uint32_t> bigger(slots_.size() * 2, 0);
         size_t mask = bigger.size() - 1;
         for (size_t n = 0; n < entries_.size(); ++n) {
             size_t i = hash_bytes(&entries_[n].key, sizeof(Key)) & mask;
-            while (bigger[i] != 0) i = (i + 1) & mask;
+            while (bigger[i] != 0)
+                i = (i + 1) & mask;
             bigger[i] = static_cast<uint32_t>(n + 1);
         }
         slots_.swap(bigger);

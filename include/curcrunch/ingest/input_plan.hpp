@@ -13,10 +13,10 @@
 namespace curcrunch::ingest {
 
 struct InputUnit {
-    std::string path;          // data file
-    Period period = 0;         // > 0: from a manifest, overrides the rows' billing period
-    std::string manifest;      // manifest path when read through one
-    std::string assembly_id;   // legacy assemblyId or CUR 2.0 executionId
+    std::string path;         // data file
+    Period period = 0;        // > 0: from a manifest, overrides the rows' billing period
+    std::string manifest;     // manifest path when read through one
+    std::string assembly_id;  // legacy assemblyId or CUR 2.0 executionId
 };
 
 std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths);

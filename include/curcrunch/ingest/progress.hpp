@@ -11,14 +11,14 @@
 namespace curcrunch::ingest {
 
 class Progress {
-public:
+  public:
     Progress(uint64_t total_raw_bytes, bool enabled);
     ~Progress();
     void add_raw(uint64_t n) { raw_.fetch_add(n, std::memory_order_relaxed); }
     void add_rows(uint64_t n) { rows_.fetch_add(n, std::memory_order_relaxed); }
     void finish();
 
-private:
+  private:
     void run();
     void draw(bool final);
     uint64_t total_;

@@ -22,14 +22,14 @@ struct RowError {
 };
 
 class RowDecoder {
-public:
+  public:
     // `period_override` > 0 forces every row into that billing period (manifest ingest).
     RowDecoder(const Schema& schema, Rollup& out, Period period_override);
 
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
     bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err);
 
-private:
+  private:
     std::string_view text(const char* buf, const FieldSpan* spans, int slot, bool& ok);
     bool amount(const char* buf, const FieldSpan* spans, int slot, Amount& out, RowError& err,
                 uint64_t line);
@@ -38,27 +38,27 @@ private:
     bool product_from_json(std::string_view json, std::string_view& name, std::string_view& region,
                            RowError& err, uint64_t line);
     bool new_composite(const char* buf, const FieldSpan* spans, const std::string_view* dims,
-                       std::string_view tags_json, std::string_view categories_json,
-                       Period period, Day day, uint64_t hash, RowKeyIndex::Groups& g,
-                       RowError& err, uint64_t line);
+                       std::string_view tags_json, std::string_view categories_json, Period period,
+                       Day day, uint64_t hash, RowKeyIndex::Groups& g, RowError& err,
+                       uint64_t line);
     void fail(RowError& err, uint64_t line, int slot, std::string msg) const;
 
     const Schema& schema_;
     Rollup& out_;
     Period period_override_;
     bool focus_;
-    std::vector<std::string> scratch_;      // per slot: unescaped text of quoted fields
+    std::vector<std::string> scratch_;  // per slot: unescaped text of quoted fields
     Day usage_day_cache_ = 0, period_day_cache_ = 0;
     std::string usage_day_text_, period_day_text_;
     // Tags (and cost categories) of a new composite as (key id, value id); reused.
     std::vector<std::pair<uint32_t, uint32_t>> row_tags_;
     std::string last_product_json_;
     std::string product_name_, product_region_;
-    std::vector<uint32_t> tag_key_ids_;     // per tag slot: interned normalized key
+    std::vector<uint32_t> tag_key_ids_;  // per tag slot: interned normalized key
     static constexpr int kComposite = 12;
     std::string composite_;
-    std::vector<uint32_t> tag_index_;                 // grouping fields of the current row, length-prefixed
-    Period period_cache_ = 0;               // period of period_cache_day_
+    std::vector<uint32_t> tag_index_;  // grouping fields of the current row, length-prefixed
+    Period period_cache_ = 0;          // period of period_cache_day_
     Day period_cache_day_ = INT32_MIN;
     simdjson::ondemand::parser json_;
     std::string json_buf_;

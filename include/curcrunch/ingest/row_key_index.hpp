@@ -4,8 +4,8 @@
 // seen before (the same resource, hour after hour), so a row costs one hash of ~150 bytes and one
 // probe instead of interning a dozen strings and probing two group maps. It is an accelerator
 // only: the group maps stay the source of truth, and entries are never removed.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -15,13 +15,13 @@
 namespace curcrunch::ingest {
 
 class RowKeyIndex {
-public:
+  public:
     struct Groups {
         uint32_t cost;
         uint32_t line;
         uint32_t tag_begin;  // tag group indices live in tag_groups()[tag_begin, +tag_count)
         uint16_t tag_count;
-        bool tagged;         // at least one user (non-aws_) tag
+        bool tagged;  // at least one user (non-aws_) tag
     };
     RowKeyIndex() : slots_(4096, 0), mask_(4095) {}
 
@@ -41,7 +41,8 @@ public:
         arena_.insert(arena_.end(), key.begin(), key.end());
         entries_.push_back(e);
         size_t i = hash & mask_;
-        while (slots_[i] != 0) i = (i + 1) & mask_;
+        while (slots_[i] != 0)
+            i = (i + 1) & mask_;
         slots_[i] = static_cast<uint32_t>(entries_.size());
         if (entries_.size() * 2 > slots_.size()) rehash();
     }
@@ -62,7 +63,7 @@ public:
     }
     const uint32_t* tag_groups(uint32_t begin) const { return tag_groups_.data() + begin; }
 
-private:
+  private:
     struct Entry {
         uint64_t hash;
         size_t offset;
@@ -74,7 +75,8 @@ private:
         size_t mask = bigger.size() - 1;
         for (size_t n = 0; n < entries_.size(); ++n) {
             size_t i = entries_[n].hash & mask;
-            while (bigger[i] != 0) i = (i + 1) & mask;
+            while (bigger[i] != 0)
+                i = (i + 1) & mask;
             bigger[i] = static_cast<uint32_t>(n + 1);
         }
         slots_.swap(bigger);

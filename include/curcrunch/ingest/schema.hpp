@@ -48,10 +48,10 @@ enum Slot : int16_t {
     kCommitmentType,
     kCommitmentStatus,
     kPricingCategory,
-    kTagsJson,     // CUR 2.0 resource_tags / FOCUS Tags: a JSON object in one field
-    kProductJson,  // CUR 2.0 product map (product_name, region when not promoted)
+    kTagsJson,          // CUR 2.0 resource_tags / FOCUS Tags: a JSON object in one field
+    kProductJson,       // CUR 2.0 product map (product_name, region when not promoted)
     kCostCategoryJson,  // CUR 2.0 cost_category / FOCUS 1.0 x_CostCategories map
-    kFixedSlots,   // tag columns follow: slot kFixedSlots + i is tag_keys[i]
+    kFixedSlots,        // tag columns follow: slot kFixedSlots + i is tag_keys[i]
 };
 const char* slot_name(Slot s);
 
@@ -59,12 +59,12 @@ const char* slot_name(Slot s);
 struct Schema {
     Dialect dialect = Dialect::legacy;
     CsvFormat format;
-    std::vector<std::string> columns;      // header names as written
-    std::vector<int16_t> slot_of_column;   // per column: slot or -1
-    std::vector<int32_t> column_of_slot;   // per slot: column index or -1
-    std::vector<std::string> tag_keys;     // normalized key of tag slot kFixedSlots + i
-    size_t header_bytes = 0;               // bytes of BOM + header record incl. its newline
-    uint64_t header_lines = 1;             // physical lines the header record spans
+    std::vector<std::string> columns;     // header names as written
+    std::vector<int16_t> slot_of_column;  // per column: slot or -1
+    std::vector<int32_t> column_of_slot;  // per slot: column index or -1
+    std::vector<std::string> tag_keys;    // normalized key of tag slot kFixedSlots + i
+    size_t header_bytes = 0;              // bytes of BOM + header record incl. its newline
+    uint64_t header_lines = 1;            // physical lines the header record spans
 
     size_t slot_count() const { return column_of_slot.size(); }
     bool has(int slot) const { return column_of_slot[static_cast<size_t>(slot)] >= 0; }

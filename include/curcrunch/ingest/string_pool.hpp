@@ -9,14 +9,14 @@
 namespace curcrunch::ingest {
 
 class StringPool {
-public:
+  public:
     StringPool();
     uint32_t intern(std::string_view s);
     std::string_view at(uint32_t id) const { return views_[id]; }
     size_t size() const { return views_.size(); }
     void clear();  // forgets every string but "" (id 0); keeps the table's memory
 
-private:
+  private:
     void grow();
     std::string_view store(std::string_view s);
 

@@ -14,7 +14,7 @@ namespace curcrunch::store {
 class Statement;
 
 class Database {
-public:
+  public:
     enum class Mode { read_write_create, read_only };
     Database(const std::string& path, Mode mode);
     ~Database();
@@ -28,13 +28,13 @@ public:
     int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
     [[noreturn]] void fail(const std::string& what) const;
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     std::string path_;
 };
 
 class Statement {
-public:
+  public:
     Statement(Database& db, sqlite3_stmt* st) : db_(&db), st_(st) {}
     ~Statement() { sqlite3_finalize(st_); }
     Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
@@ -63,19 +63,19 @@ public:
     Amount column_amount(int i) const;
     bool column_is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
 
-private:
+  private:
     Database* db_;
     sqlite3_stmt* st_;
 };
 
 // One transaction; rolls back unless commit() was called.
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();
     void commit();
 
-private:
+  private:
     Database& db_;
     bool done_ = false;
 };

@@ -13,7 +13,16 @@
 namespace curcrunch::store {
 
 enum class Grain { total, day, week, month, year };
-enum class Dimension { none, service, account, payer, region, usage_type, line_item_type, operation };
+enum class Dimension {
+    none,
+    service,
+    account,
+    payer,
+    region,
+    usage_type,
+    line_item_type,
+    operation
+};
 enum class Measure { unblended, net_unblended, amortized, blended, public_on_demand };
 enum class SortOrder { time_then_cost, cost_desc, key_asc };
 
@@ -32,12 +41,12 @@ struct Query {
     std::vector<std::string> accounts;  // usage account ids
     std::vector<std::string> services;  // product code or product name
     std::vector<std::string> regions;
-    std::optional<Amount> min_cost;     // drop result rows whose measure is below this
+    std::optional<Amount> min_cost;  // drop result rows whose measure is below this
     Grain grain = Grain::month;
     Dimension by = Dimension::service;
     Measure measure = Measure::unblended;
     SortOrder sort = SortOrder::time_then_cost;
-    size_t limit = 0;                   // 0: no limit
+    size_t limit = 0;  // 0: no limit
 };
 
 struct ResultRow {

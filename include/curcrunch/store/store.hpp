@@ -26,7 +26,7 @@ struct IngestRecord {
 };
 
 class Store {
-public:
+  public:
     // Opens (creating and migrating when writable) the store at `path`.
     static std::unique_ptr<Store> open(const std::string& path, bool read_only = false);
 
@@ -44,7 +44,7 @@ public:
     std::vector<IngestRecord> ingests();
     Database& db() { return *db_; }
 
-private:
+  private:
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
     std::unique_ptr<Database> db_;
 };
