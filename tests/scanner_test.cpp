@@ -29,7 +29,8 @@ Scan scan(const std::string& text, uint32_t columns, std::vector<int> wanted, ch
     for (size_t i = 0; i < wanted.size(); ++i)
         slot_of[static_cast<size_t>(wanted[i])] = static_cast<int16_t>(i);
     std::string buf = text + std::string(kScanPadding, 'x');  // garbage padding must not matter
-    ScanConfig cfg{slot_of.data(), columns, delim, quoting};
+    std::vector<uint32_t> next = next_needed_columns(slot_of.data(), columns);
+    ScanConfig cfg{slot_of.data(), next.data(), columns, delim, quoting};
     ScanBatch batch(wanted.size(), batch_rows);
     ScanCursor cur{0, 1};
     Scan out;

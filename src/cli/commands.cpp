@@ -78,7 +78,7 @@ Day parse_day_opt(const std::string& opt, const std::string& v) {
 
 // ------------------------------------------------------------------------------ ingest
 int cmd_ingest(int argc, char** argv) {
-    Args a(argc, argv, 2, {"no-progress", "quiet", "zlib"},
+    Args a(argc, argv, 2, {"no-progress", "quiet", "zlib", "verbose"},
            {"db", "on-error", "delimiter", "null", "quote", "threads"});
     if (a.positional().empty()) throw_usage("ingest: give at least one file or directory");
     ingest::IngestOptions o;
@@ -99,6 +99,7 @@ int cmd_ingest(int argc, char** argv) {
     o.prefer_zlib = a.flag("zlib");
     o.progress = !a.flag("no-progress") && !a.flag("quiet");
     const bool quiet = a.flag("quiet");
+    if (a.flag("verbose")) log::set_level(log::Level::debug);
 
     // Open (and migrate) the store first: a store problem should stop us before the work.
     auto store = store::Store::open(db_path(a));
@@ -111,6 +112,10 @@ int cmd_ingest(int argc, char** argv) {
     }
     auto w0 = std::chrono::steady_clock::now();
     int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
+    log::debug("store write done after " +
+               std::to_string(
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count()) +
+               " s");
     const double write_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     if (!quiet) {

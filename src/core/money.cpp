@@ -56,7 +56,35 @@ std::string digits_of(Amount v) {
 
 }  // namespace
 
+// The common case, [-]digits[.digits] with at most 18 digits and 10 fraction digits, in 64-bit
+// arithmetic; anything else (exponents, long mantissas, rounding) goes to the general parser.
+inline bool parse_amount_fast(std::string_view s, Amount& out) noexcept {
+    size_t i = 0;
+    const size_t n = s.size();
+    bool neg = false;
+    if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; i < n; ++i) {
+        const unsigned d = static_cast<unsigned char>(s[i] - '0');
+        if (d < 10) {
+            m = m * 10 + d;
+            ++digits;
+            if (frac >= 0) ++frac;
+        } else if (s[i] == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || digits > 18 || frac > kScale) return false;
+    const Amount v = static_cast<Amount>(m) * kPow10.p[kScale - (frac < 0 ? 0 : frac)];
+    out = neg ? -v : v;
+    return true;
+}
+
 ParseStatus parse_amount(std::string_view s, Amount& out) noexcept {
+    if (parse_amount_fast(s, out)) return ParseStatus::ok;
     size_t i = 0, n = s.size();
     bool neg = false;
     if (i < n && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';

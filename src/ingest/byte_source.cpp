@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <isa-l/igzip_lib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -229,11 +230,25 @@ class SingleStreamFile final : public InputFile {
     uint64_t file_size() const override { return f_->size(); }
     bool hash_deferred() const override { return deferred_; }
     void set_deferred(bool d) { deferred_ = d; }
+    std::string_view mapped() override {
+        if (!deferred_ || c_ != Compression::none || f_->size() == 0) return {};
+        if (!map_) {
+            void* p = ::mmap(nullptr, f_->size(), PROT_READ, MAP_PRIVATE, f_->fd(), 0);
+            if (p == MAP_FAILED) return {};
+            ::madvise(p, f_->size(), MADV_SEQUENTIAL);
+            map_ = p;
+        }
+        return {static_cast<const char*>(map_), f_->size()};
+    }
+    ~SingleStreamFile() override {
+        if (map_) ::munmap(map_, f_->size());
+    }
 
   private:
     std::unique_ptr<RawFile> f_;
     Compression c_;
     bool deferred_ = false;
+    void* map_ = nullptr;
     std::unique_ptr<ByteSource> src_;
     bool used_ = false;
 };

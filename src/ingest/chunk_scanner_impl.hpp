@@ -16,6 +16,7 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
     const size_t nslots = batch.nslots;
     const uint32_t ncols = cfg.columns;
     const int16_t* slot_of = cfg.slot_of_column;
+    const uint32_t* next_needed = cfg.next_needed;
     const Masks masks(cfg.delimiter);
 
     size_t p = cur.pos;
@@ -40,6 +41,26 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
         uint64_t structural = (d | n) & ~inq & valid;
         const uint64_t qnl = n & inq & valid;
         while (structural) {
+            // Fast-forward over delimiters that only end unneeded fields: fields col..need-1
+            // are skipped by counting bits, never visiting them one by one. A record end stops
+            // the skip (it is handled below).
+            const uint32_t need = col < ncols ? next_needed[col] : UINT32_MAX;
+            if (need > col) {
+                const uint64_t row_ends = structural & n;
+                const uint64_t skippable =
+                    row_ends ? structural & ((row_ends & (0 - row_ends)) - 1) : structural;
+                const uint32_t cnt = static_cast<uint32_t>(__builtin_popcountll(skippable));
+                const uint32_t k = cnt < need - col ? cnt : need - col;
+                if (k > 0) {
+                    uint64_t m = skippable;
+                    for (uint32_t i = 1; i < k; ++i) m &= m - 1;
+                    const int last = __builtin_ctzll(m);  // k-th skipped delimiter
+                    col += k;
+                    fstart = p + static_cast<size_t>(last) + 1;
+                    structural = last == 63 ? 0 : structural & (~0ull << (last + 1));
+                    continue;
+                }
+            }
             const int bit = __builtin_ctzll(structural);
             const size_t at = p + static_cast<size_t>(bit);
             const bool eol = (n >> bit) & 1;

@@ -7,6 +7,7 @@
 
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
 #include "curcrunch/store/schema.hpp"
 
 namespace curcrunch::store {
@@ -222,7 +223,9 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     }
     // Source records last: the background hashes of uncompressed inputs had the whole write
     // above to finish.
+    log::debug("rollups inserted; waiting for deferred hashes");
     r.wait_for_hashes();
+    log::debug("hashes ready");
     auto src = db_->prepare(
         "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, "
         "compression, "

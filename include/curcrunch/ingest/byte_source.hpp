@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace curcrunch::ingest {
@@ -48,6 +49,9 @@ class InputFile {
     // re-reading it from the cache, overlapped with single-threaded work. sha256() must not be
     // called then.
     virtual bool hash_deferred() const { return false; }
+    // The whole uncompressed file as a read-only mapping, when it is read that way (files whose
+    // hash is deferred); empty otherwise. Bytes past the end of the file must not be read.
+    virtual std::string_view mapped() { return {}; }
 };
 
 Compression detect_compression(const unsigned char* head, size_t n);

@@ -50,10 +50,14 @@ struct ScanBatch {
 
 struct ScanConfig {
     const int16_t* slot_of_column;  // column index -> slot, -1 when not needed
+    const uint32_t* next_needed;    // column index -> first needed column >= it (see below)
     uint32_t columns;               // expected field count (header width)
     char delimiter;
     bool quoting;
 };
+
+// For ScanConfig::next_needed: entry c is the smallest needed column >= c, or UINT32_MAX.
+std::vector<uint32_t> next_needed_columns(const int16_t* slot_of_column, uint32_t columns);
 
 // Scans records starting at cursor.pos until the batch is full or the chunk ends; advances the
 // cursor. Empty lines are skipped (they still count as lines). Returns true while records remain.
