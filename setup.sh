@@ -32,7 +32,7 @@ build() {  # build DIR [cmake options...]
 case "${1:-}" in
   demo)
     install_deps "${RUNTIME_DEPS[@]}"
-    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF
+    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF -DCURCRUNCH_SANITIZE=OFF
     rm -f build/demo.db build/demo.db-wal build/demo.db-shm
     build/curcrunch ingest --db build/demo.db samples/
     echo
@@ -42,15 +42,16 @@ case "${1:-}" in
     ;;
   test)
     install_deps "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}"
-    build build -DCMAKE_BUILD_TYPE=Release
-    (cd build && ctest --output-on-failure -j"$(nproc)")
-    build build-asan -DCMAKE_BUILD_TYPE=Debug -DCURCRUNCH_SANITIZE=ON
+    # Options are always given explicitly: a build dir configured by `demo` caches TESTS=OFF.
+    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=OFF
+    (cd build && ctest --output-on-failure --no-tests=error -j"$(nproc)")
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=ON
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      ctest --output-on-failure -j"$(nproc)")
+      ctest --output-on-failure --no-tests=error -j"$(nproc)")
     ;;
   bench)
     install_deps "${RUNTIME_DEPS[@]}" "${BENCH_DEPS[@]}"
-    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF
+    build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF -DCURCRUNCH_SANITIZE=OFF
     bench/run.sh "${@:2}"
     ;;
   *)

@@ -249,6 +249,9 @@ int cmd_summary(int argc, char** argv) {
         throw_usage("--format: expected table, csv or json");
 
     auto store = store::Store::open(db_path(a), true);
+    // The total covers every matching row, not only the ones --limit lets through.
+    const size_t limit = q.limit;
+    q.limit = 0;
     auto rows = store::run_query(store->db(), q);
     const bool has_bucket = q.grain != store::Grain::total;
     const bool has_key = q.by != store::Dimension::none;
@@ -257,6 +260,8 @@ int cmd_summary(int argc, char** argv) {
         total += r.measure(q.measure);
         total_amort += r.amortized;
     }
+    const size_t matching = rows.size();
+    if (limit && rows.size() > limit) rows.resize(limit);
     if (format == "json") {
         std::printf("{\"granularity\":\"%s\",\"by\":\"%s\",\"measure\":\"%s\",\"rows\":[",
                     store::grain_name(q.grain), store::dimension_name(q.by),
@@ -274,7 +279,8 @@ int cmd_summary(int argc, char** argv) {
                 to_plain_string(r.blended).c_str(), to_plain_string(r.public_on_demand).c_str(),
                 to_plain_string(r.usage).c_str(), static_cast<long long>(r.rows));
         }
-        std::printf("],\"total\":\"%s\"}\n", to_plain_string(total).c_str());
+        std::printf("],\"matching_rows\":%zu,\"total\":\"%s\"}\n", matching,
+                    to_plain_string(total).c_str());
         return 0;
     }
     if (format == "csv") {
@@ -318,7 +324,9 @@ int cmd_summary(int argc, char** argv) {
         out << line;
     }
     int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
-    std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, "total", format_money(total).c_str(),
+    const std::string label = rows.size() < matching ? "total of all " + std::to_string(matching) + " rows"
+                                                     : std::string("total");
+    std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, label.c_str(), format_money(total).c_str(),
                   format_money(total_amort).c_str());
     out << line;
     std::fputs(out.str().c_str(), stdout);
