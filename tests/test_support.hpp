@@ -127,8 +127,31 @@ inline RunResult run_cli(const std::vector<std::string>& args) {
                      read_file(out_path), read_file(err_path)};
 }
 
+// "## name (count)" and then every row of `table` (a table or view) as "v1|v2|...|", sorted.
+inline std::string dump_relation(sqlite3* db, const std::string& table) {
+    std::vector<std::string> rows;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT * FROM " + table).c_str(), -1, &st, nullptr);
+    const int n = sqlite3_column_count(st);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        std::string r;
+        for (int i = 0; i < n; ++i) {
+            const unsigned char* v = sqlite3_column_text(st, i);
+            r += (v ? reinterpret_cast<const char*>(v) : "NULL");
+            r += '|';
+        }
+        rows.push_back(r);
+    }
+    sqlite3_finalize(st);
+    std::sort(rows.begin(), rows.end());
+    std::string out = "## " + table + " (" + std::to_string(rows.size()) + ")\n";
+    for (const auto& r : rows)
+        out += r + "\n";
+    return out;
+}
+
 // Every row of every table, sorted, as text: two stores with equal dumps hold the same data.
-inline std::string dump_store(const std::string& db_path, bool include_volatile = true) {
+inline std::string dump_store(const std::string& db_path) {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
         sqlite3_close(db);
@@ -142,29 +165,8 @@ inline std::string dump_store(const std::string& db_path, bool include_volatile 
         tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
     std::string out;
-    for (const auto& t : tables) {
-        std::vector<std::string> rows;
-        sqlite3_prepare_v2(db, ("SELECT * FROM " + t).c_str(), -1, &st, nullptr);
-        const int n = sqlite3_column_count(st);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            std::string r;
-            for (int i = 0; i < n; ++i) {
-                std::string col = sqlite3_column_name(st, i);
-                if (!include_volatile && (col == "started_at" || col == "finished_at" ||
-                                          col == "replaced_at" || col == "seconds"))
-                    continue;
-                const unsigned char* v = sqlite3_column_text(st, i);
-                r += (v ? reinterpret_cast<const char*>(v) : "NULL");
-                r += '|';
-            }
-            rows.push_back(r);
-        }
-        sqlite3_finalize(st);
-        std::sort(rows.begin(), rows.end());
-        out += "## " + t + " (" + std::to_string(rows.size()) + ")\n";
-        for (const auto& r : rows)
-            out += r + "\n";
-    }
+    for (const auto& t : tables)
+        out += dump_relation(db, t);
     sqlite3_close(db);
     return out;
 }
@@ -175,26 +177,8 @@ inline std::string dump_rollups(const std::string& db_path) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     std::string out;
-    for (const char* view : {"cost_daily_named", "line_item_daily_named", "tag_daily_named"}) {
-        std::vector<std::string> rows;
-        sqlite3_stmt* st = nullptr;
-        sqlite3_prepare_v2(db, (std::string("SELECT * FROM ") + view).c_str(), -1, &st, nullptr);
-        const int n = sqlite3_column_count(st);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            std::string r;
-            for (int i = 0; i < n; ++i) {
-                const unsigned char* v = sqlite3_column_text(st, i);
-                r += (v ? reinterpret_cast<const char*>(v) : "NULL");
-                r += '|';
-            }
-            rows.push_back(r);
-        }
-        sqlite3_finalize(st);
-        std::sort(rows.begin(), rows.end());
-        out += std::string("## ") + view + " (" + std::to_string(rows.size()) + ")\n";
-        for (const auto& r : rows)
-            out += r + "\n";
-    }
+    for (const char* view : {"cost_daily_named", "line_item_daily_named", "tag_daily_named"})
+        out += dump_relation(db, view);
     sqlite3_close(db);
     return out;
 }
