@@ -13,6 +13,7 @@ enum class ErrorKind {
     usage = 2,     // bad command line or option value
     input = 3,     // bad input data (CSV, gzip, zip, manifest)
     store = 4,     // the SQLite store could not be read or written
+    remote = 5,    // a remote service (AWS, Vault) failed after retries, or its circuit is open
 };
 
 class Error : public std::runtime_error {

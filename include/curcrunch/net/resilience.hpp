@@ -1,0 +1,130 @@
+#pragma once
+// Retries, rate limiting and circuit breaking around HttpClient, used by every AWS and Vault
+// call. Classification follows botocore's "standard" retry mode for AWS (throttling and
+// transient error codes, 500/502/503/504, connection errors) and Vault's documented retryable
+// statuses (412, 429, 5xx including 503 sealed). Backoff is capped exponential with full
+// jitter; a Retry-After header sets a floor for the next wait.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "curcrunch/net/http_client.hpp"
+
+namespace curcrunch::net {
+
+enum class ServiceKind { aws, vault, plain };
+enum class Verdict { success, retry, fail };
+
+// status 0 means "no response" (see transport).
+Verdict classify(ServiceKind kind, TransportError transport, long status,
+                 const std::string& error_code);
+bool is_throttling_code(const std::string& code);
+
+struct RetryPolicy {
+    int max_attempts = 5;
+    std::chrono::milliseconds base{200};
+    std::chrono::milliseconds cap{20000};
+};
+
+// Full jitter: uniform in [0, min(cap, base * 2^(retry-1))]. `retry` counts from 1.
+std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& p, std::mt19937_64& rng);
+// "120" (seconds) or an HTTP-date; nullopt when absent or unreadable. Capped at one hour.
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value);
+
+// Token bucket: `rate` requests per second on average, at most `burst` at once. Thread-safe.
+class RateLimiter {
+  public:
+    RateLimiter(double rate_per_second, double burst);
+    void acquire();  // blocks until a token is available
+
+  private:
+    std::mutex m_;
+    double rate_, burst_, tokens_;
+    std::chrono::steady_clock::time_point last_;
+};
+
+// Opens after `threshold` consecutive failures; while open every call fails at once; after
+// `cooldown` one probe is let through (half-open): success closes it, failure reopens it.
+class CircuitBreaker {
+  public:
+    CircuitBreaker(int threshold, std::chrono::milliseconds cooldown);
+    bool allow();
+    void record_success();
+    void record_failure();
+    bool open() const;
+    std::chrono::milliseconds retry_in() const;
+
+  private:
+    mutable std::mutex m_;
+    int threshold_, failures_ = 0;
+    std::chrono::milliseconds cooldown_;
+    bool open_ = false, probing_ = false;
+    std::chrono::steady_clock::time_point opened_at_;
+};
+
+// JSON lines: time, service, operation, status, request_id, attempt, code, message. Callers
+// pass names and codes only; request and response bodies and headers are never logged.
+class ErrorLog {
+  public:
+    explicit ErrorLog(std::string path);  // empty: disabled
+    void write(const std::string& service, const std::string& operation, long status,
+               const std::string& request_id, int attempt, const std::string& code,
+               const std::string& message);
+
+  private:
+    std::mutex m_;
+    std::string path_;
+};
+
+struct CallOptions {
+    std::string service;    // "s3", "sts", "vault", ...: names the endpoint in messages
+    std::string operation;  // "ListObjectsV2", "auth/approle/login", ...
+    ServiceKind kind = ServiceKind::aws;
+};
+
+struct CallStats {
+    int attempts = 0;
+    int retries = 0;
+};
+
+class ResilientClient {
+  public:
+    ResilientClient(HttpClient& http, RetryPolicy policy, ErrorLog* log = nullptr,
+                    uint64_t seed = std::random_device{}());
+    // Rate limit and circuit breaker per service name; breakers open after `threshold`
+    // consecutive failed calls.
+    void set_rate_limit(const std::string& service, double per_second, double burst);
+    void set_breaker(int threshold, std::chrono::milliseconds cooldown);
+
+    // Calls `make(attempt)` for every attempt (AWS requests are re-signed each time) and returns
+    // the first response the classification accepts, or throws Error(remote) with a message
+    // naming the service, operation, status/code and attempts. `error_code` extracts a
+    // service error code from a response (AWS JSON __type, XML <Code>), may be null.
+    Response call(const CallOptions& o, const std::function<Request(int attempt)>& make,
+                  const std::function<std::string(const Response&)>& error_code = nullptr);
+
+    const CallStats& stats() const { return stats_; }
+    // Time spent sleeping between attempts (backoff and Retry-After), all calls.
+    std::chrono::milliseconds total_wait() const { return waited_; }
+
+  private:
+    CircuitBreaker& breaker(const std::string& service);
+    HttpClient& http_;
+    RetryPolicy policy_;
+    ErrorLog* log_;
+    std::mt19937_64 rng_;
+    std::map<std::string, std::unique_ptr<RateLimiter>> limits_;
+    std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers_;
+    int breaker_threshold_ = 5;
+    std::chrono::milliseconds breaker_cooldown_{30000};
+    CallStats stats_;
+    std::chrono::milliseconds waited_{0};
+};
+
+}  // namespace curcrunch::net

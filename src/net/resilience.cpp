@@ -1,0 +1,250 @@
+#include "curcrunch/net/resilience.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <set>
+#include <thread>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
+
+namespace curcrunch::net {
+
+bool is_throttling_code(const std::string& code) {
+    // botocore standard mode's throttling codes.
+    static const std::set<std::string> k = {"Throttling",
+                                            "ThrottlingException",
+                                            "ThrottledException",
+                                            "RequestThrottledException",
+                                            "TooManyRequestsException",
+                                            "ProvisionedThroughputExceededException",
+                                            "TransactionInProgressException",
+                                            "RequestLimitExceeded",
+                                            "BandwidthLimitExceeded",
+                                            "LimitExceededException",
+                                            "RequestThrottled",
+                                            "SlowDown",
+                                            "PriorRequestNotComplete",
+                                            "EC2ThrottledException"};
+    return k.count(code) > 0;
+}
+
+Verdict classify(ServiceKind kind, TransportError transport, long status, const std::string& code) {
+    switch (transport) {
+        case TransportError::none:
+            break;
+        case TransportError::tls:
+            return Verdict::fail;  // retrying cannot fix a certificate
+        default:
+            return Verdict::retry;  // connect, timeout, reset, truncated
+    }
+    if (status >= 200 && status < 300) return Verdict::success;
+    if (kind == ServiceKind::vault)
+        return (status == 412 || status == 429 || status >= 500) ? Verdict::retry : Verdict::fail;
+    static const std::set<std::string> transient = {"RequestTimeout", "RequestTimeoutException",
+                                                    "PriorRequestNotComplete", "InternalError",
+                                                    "ServiceUnavailable"};
+    if (is_throttling_code(code) || transient.count(code)) return Verdict::retry;
+    if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504)
+        return Verdict::retry;
+    return Verdict::fail;
+}
+
+std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& p, std::mt19937_64& rng) {
+    const int shift = std::min(retry - 1, 20);
+    const long long ceiling = std::min<long long>(p.cap.count(), p.base.count() * (1LL << shift));
+    std::uniform_int_distribution<long long> d(0, std::max(0LL, ceiling));
+    return std::chrono::milliseconds(d(rng));
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& v) {
+    if (v.empty()) return std::nullopt;
+    constexpr long long kMaxMs = 3600 * 1000;
+    if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        v.size() < 10)
+        return std::chrono::milliseconds(std::min(std::stoll(v) * 1000, kMaxMs));
+    std::tm tm{};  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    if (!strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
+    const long long diff =
+        static_cast<long long>(timegm(&tm)) - static_cast<long long>(std::time(nullptr));
+    return std::chrono::milliseconds(std::clamp(diff * 1000, 0LL, kMaxMs));
+}
+
+RateLimiter::RateLimiter(double rate, double burst)
+    : rate_(rate),
+      burst_(std::max(1.0, burst)),
+      tokens_(std::max(1.0, burst)),
+      last_(std::chrono::steady_clock::now()) {}
+
+void RateLimiter::acquire() {
+    std::unique_lock<std::mutex> l(m_);
+    for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        tokens_ =
+            std::min(burst_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
+        last_ = now;
+        if (tokens_ >= 1.0) {
+            tokens_ -= 1.0;
+            return;
+        }
+        const double wait_s = (1.0 - tokens_) / rate_;
+        l.unlock();
+        std::this_thread::sleep_for(std::chrono::duration<double>(wait_s));
+        l.lock();
+    }
+}
+
+CircuitBreaker::CircuitBreaker(int threshold, std::chrono::milliseconds cooldown)
+    : threshold_(threshold), cooldown_(cooldown) {}
+
+bool CircuitBreaker::allow() {
+    std::lock_guard<std::mutex> l(m_);
+    if (!open_) return true;
+    if (!probing_ && std::chrono::steady_clock::now() - opened_at_ >= cooldown_) {
+        probing_ = true;  // half-open: exactly one probe
+        return true;
+    }
+    return false;
+}
+
+void CircuitBreaker::record_success() {
+    std::lock_guard<std::mutex> l(m_);
+    failures_ = 0;
+    open_ = probing_ = false;
+}
+
+void CircuitBreaker::record_failure() {
+    std::lock_guard<std::mutex> l(m_);
+    ++failures_;
+    if (probing_ || failures_ >= threshold_) {
+        open_ = true;
+        probing_ = false;
+        opened_at_ = std::chrono::steady_clock::now();
+    }
+}
+
+bool CircuitBreaker::open() const {
+    std::lock_guard<std::mutex> l(m_);
+    return open_;
+}
+
+std::chrono::milliseconds CircuitBreaker::retry_in() const {
+    std::lock_guard<std::mutex> l(m_);
+    auto left = cooldown_ - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - opened_at_);
+    return std::max(left, std::chrono::milliseconds(0));
+}
+
+ErrorLog::ErrorLog(std::string path) : path_(std::move(path)) {}
+
+namespace {
+std::string json_escape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            o += '\\';
+            o += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            o += b;
+        } else {
+            o += c;
+        }
+    }
+    return o;
+}
+}  // namespace
+
+void ErrorLog::write(const std::string& service, const std::string& operation, long status,
+                     const std::string& request_id, int attempt, const std::string& code,
+                     const std::string& message) {
+    if (path_.empty()) return;
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char ts[32];
+    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::string line = std::string("{\"time\":\"") + ts + "\",\"service\":\"" +
+                       json_escape(service) + "\",\"operation\":\"" + json_escape(operation) +
+                       "\",\"status\":" + std::to_string(status) + ",\"request_id\":\"" +
+                       json_escape(request_id) + "\",\"attempt\":" + std::to_string(attempt) +
+                       ",\"code\":\"" + json_escape(code) + "\",\"message\":\"" +
+                       json_escape(message) + "\"}\n";
+    std::lock_guard<std::mutex> l(m_);
+    if (std::FILE* f = std::fopen(path_.c_str(), "a")) {
+        std::fputs(line.c_str(), f);
+        std::fclose(f);
+    }
+}
+
+ResilientClient::ResilientClient(HttpClient& http, RetryPolicy policy, ErrorLog* log, uint64_t seed)
+    : http_(http), policy_(policy), log_(log), rng_(seed) {}
+
+void ResilientClient::set_rate_limit(const std::string& service, double per_second, double burst) {
+    limits_[service] = std::make_unique<RateLimiter>(per_second, burst);
+}
+
+void ResilientClient::set_breaker(int threshold, std::chrono::milliseconds cooldown) {
+    breaker_threshold_ = threshold;
+    breaker_cooldown_ = cooldown;
+    breakers_.clear();
+}
+
+CircuitBreaker& ResilientClient::breaker(const std::string& service) {
+    auto& b = breakers_[service];
+    if (!b) b = std::make_unique<CircuitBreaker>(breaker_threshold_, breaker_cooldown_);
+    return *b;
+}
+
+Response ResilientClient::call(const CallOptions& o, const std::function<Request(int)>& make,
+                               const std::function<std::string(const Response&)>& error_code) {
+    CircuitBreaker& br = breaker(o.service);
+    std::string last;
+    int made = 0;
+    for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
+        if (!br.allow())
+            throw Error(
+                ErrorKind::remote,
+                o.service + " " + o.operation + ": endpoint unavailable (circuit open after " +
+                    std::to_string(breaker_threshold_) + " consecutive failures; next try in " +
+                    std::to_string(br.retry_in().count() / 1000 + 1) + " s)" +
+                    (last.empty() ? "" : "; last error: " + last));
+        if (auto it = limits_.find(o.service); it != limits_.end()) it->second->acquire();
+        ++stats_.attempts;
+        ++made;
+        Result r = http_.perform(make(attempt));
+        const std::string code = r.ok() && error_code ? error_code(r.response) : std::string();
+        const Verdict v = classify(o.kind, r.error, r.ok() ? r.response.status : 0, code);
+        if (v == Verdict::success) {
+            br.record_success();
+            return std::move(r.response);
+        }
+        br.record_failure();
+        std::string request_id;
+        for (const char* h : {"x-amzn-requestid", "x-amz-request-id", "x-request-id"})
+            if (const std::string* id = r.response.header(h)) request_id = *id;
+        last = r.ok()
+                   ? "HTTP " + std::to_string(r.response.status) + (code.empty() ? "" : " " + code)
+                   : std::string(transport_error_name(r.error)) + " (" + r.error_text + ")";
+        if (log_)
+            log_->write(o.service, o.operation, r.ok() ? r.response.status : 0, request_id, attempt,
+                        code, r.ok() ? code : r.error_text);
+        if (v == Verdict::fail) break;
+        if (attempt == policy_.max_attempts) break;
+        auto wait = backoff_delay(attempt, policy_, rng_);
+        if (const std::string* ra = r.response.header("retry-after"))
+            if (auto floor = parse_retry_after(*ra)) wait = std::max(wait, *floor);
+        log::warn(o.service + " " + o.operation + ": " + last + "; retrying in " +
+                  std::to_string(wait.count()) + " ms (attempt " + std::to_string(attempt + 1) +
+                  " of " + std::to_string(policy_.max_attempts) + ")");
+        ++stats_.retries;
+        waited_ += wait;
+        std::this_thread::sleep_for(wait);
+    }
+    throw Error(ErrorKind::remote, o.service + " " + o.operation + " failed: " + last + " (after " +
+                                       std::to_string(made) + " attempt(s))");
+}
+
+}  // namespace curcrunch::net

@@ -1,0 +1,173 @@
+#pragma once
+// A scripted HTTP/1.1 server on 127.0.0.1 (ephemeral port) for tests: each request is answered
+// by the next queued action — a response, a connection reset, a stall, a truncated body, or a
+// close without answer — and recorded with its arrival time. Connections are served one at a
+// time, with keep-alive. Real sockets, real HTTP: the client under test cannot tell it apart
+// from a server.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace testsupport {
+
+struct Action {
+    enum Kind { respond, reset, stall, truncate, close } kind = respond;
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body = "ok";
+    int stall_ms = 0;
+};
+
+inline Action respond(int status, std::string body = "ok",
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Action a;
+    a.status = status;
+    a.body = std::move(body);
+    a.headers = std::move(headers);
+    return a;
+}
+
+struct SeenRequest {
+    std::string method, target, head, body;
+    std::chrono::steady_clock::time_point at;
+};
+
+class LoopbackServer {
+  public:
+    LoopbackServer() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // 127.0.0.1 only
+        a.sin_port = 0;
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::listen(fd_, 16);
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~LoopbackServer() {
+        stop_ = true;
+        thread_.join();
+        ::close(fd_);
+    }
+    int port() const { return port_; }
+    std::string url(const std::string& path = "/") const {
+        return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
+    void push(Action a) {
+        std::lock_guard<std::mutex> l(m_);
+        actions_.push_back(std::move(a));
+    }
+    std::vector<SeenRequest> seen() {
+        std::lock_guard<std::mutex> l(m_);
+        return seen_;
+    }
+
+  private:
+    void run() {
+        while (!stop_) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            int c = ::accept(fd_, nullptr, nullptr);
+            if (c >= 0) serve(c);
+        }
+    }
+    bool read_request(int c, std::string& buf, SeenRequest& r) {
+        size_t end;
+        while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
+            if (!fill(c, buf)) return false;
+        }
+        r.head = buf.substr(0, end);
+        size_t sp1 = r.head.find(' '), sp2 = r.head.find(' ', sp1 + 1);
+        r.method = r.head.substr(0, sp1);
+        r.target = r.head.substr(sp1 + 1, sp2 - sp1 - 1);
+        size_t len = 0;
+        std::string lower = r.head;
+        for (char& ch : lower)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (size_t cl = lower.find("\r\ncontent-length:"); cl != std::string::npos)
+            len = std::stoul(lower.substr(cl + 17));
+        while (buf.size() < end + 4 + len)
+            if (!fill(c, buf)) return false;
+        r.body = buf.substr(end + 4, len);
+        buf.erase(0, end + 4 + len);
+        r.at = std::chrono::steady_clock::now();
+        return true;
+    }
+    bool fill(int c, std::string& buf) {
+        pollfd p{c, POLLIN, 0};
+        while (!stop_) {
+            if (::poll(&p, 1, 50) > 0) {
+                char tmp[65536];
+                ssize_t n = ::read(c, tmp, sizeof tmp);
+                if (n <= 0) return false;
+                buf.append(tmp, static_cast<size_t>(n));
+                return true;
+            }
+        }
+        return false;
+    }
+    void serve(int c) {
+        std::string buf;
+        for (;;) {
+            SeenRequest r;
+            if (!read_request(c, buf, r)) break;
+            Action a;
+            {
+                std::lock_guard<std::mutex> l(m_);
+                seen_.push_back(r);
+                if (!actions_.empty()) {
+                    a = actions_.front();
+                    actions_.pop_front();
+                }
+            }
+            if (a.kind == Action::reset) {
+                linger lg{1, 0};  // close with RST
+                ::setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+                break;
+            }
+            if (a.kind == Action::close) break;
+            if (a.kind == Action::stall) {  // until the client gives up, or stall_ms
+                bool gone = false;
+                for (int waited = 0; waited < a.stall_ms && !stop_ && !gone; waited += 10) {
+                    pollfd p{c, POLLIN, 0};
+                    char ch;
+                    gone = ::poll(&p, 1, 10) > 0 && ::recv(c, &ch, 1, MSG_PEEK) <= 0;
+                }
+                if (gone) break;
+            }
+            std::string out = "HTTP/1.1 " + std::to_string(a.status) + " X\r\n";
+            for (const auto& [k, v] : a.headers)
+                out += k + ": " + v + "\r\n";
+            out += "Content-Length: " + std::to_string(a.body.size()) + "\r\n\r\n";
+            out += a.kind == Action::truncate ? a.body.substr(0, a.body.size() / 2) : a.body;
+            ::send(c, out.data(), out.size(), MSG_NOSIGNAL);
+            if (a.kind == Action::truncate) break;
+        }
+        ::close(c);
+    }
+
+    int fd_ = -1, port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::mutex m_;
+    std::deque<Action> actions_;
+    std::vector<SeenRequest> seen_;
+    std::thread thread_;
+};
+
+}  // namespace testsupport

@@ -1,0 +1,224 @@
+// The HTTP layer against a scripted server on 127.0.0.1: retries with backoff and Retry-After,
+// failure classification, timeouts on stalled transfers, resets, truncation, the circuit
+// breaker on a dead endpoint, the rate limit (request timestamps), and the error log.
+#include <gtest/gtest.h>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/net/resilience.hpp"
+#include "loopback_server.hpp"
+#include "test_support.hpp"
+
+using namespace curcrunch;
+using namespace curcrunch::net;
+using namespace testsupport;
+using namespace std::chrono_literals;
+
+namespace {
+
+ClientOptions fast_timeouts() {
+    ClientOptions o;
+    o.connect_timeout = 2000ms;
+    o.total_timeout = 800ms;
+    o.low_speed_time = std::chrono::seconds(1);
+    return o;
+}
+
+RetryPolicy quick(int attempts) {
+    RetryPolicy p;
+    p.max_attempts = attempts;
+    p.base = 1ms;
+    p.cap = 5ms;
+    return p;
+}
+
+std::function<Request(int)> get(const std::string& url) {
+    return [url](int) {
+        Request r;
+        r.url = url;
+        r.headers.emplace_back("Authorization", "secret-never-logged");
+        return r;
+    };
+}
+
+CallOptions op(const char* service = "s3") {
+    return CallOptions{service, "GetObject", ServiceKind::aws};
+}
+
+std::string remote_error(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::remote);
+        return e.what();
+    }
+    return "<no error>";
+}
+
+}  // namespace
+
+TEST(Net, ClassifiesLikeBotocoreAndVault) {
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 200, ""), Verdict::success);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 400, "ThrottlingException"),
+              Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 503, "SlowDown"), Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 504, ""), Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 400, "ExpiredToken"), Verdict::fail);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 403, "SignatureDoesNotMatch"),
+              Verdict::fail);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::none, 501, ""), Verdict::fail);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::reset, 0, ""), Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::aws, TransportError::tls, 0, ""), Verdict::fail);
+    EXPECT_EQ(classify(ServiceKind::vault, TransportError::none, 412, ""), Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::vault, TransportError::none, 503, ""), Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::vault, TransportError::none, 429, ""), Verdict::retry);
+    EXPECT_EQ(classify(ServiceKind::vault, TransportError::none, 403, ""), Verdict::fail);
+}
+
+TEST(Net, BackoffIsCappedFullJitterAndRetryAfterParses) {
+    std::mt19937_64 rng(7);
+    RetryPolicy p;
+    p.base = 100ms;
+    p.cap = 1000ms;
+    for (int retry = 1; retry <= 12; ++retry)
+        for (int i = 0; i < 50; ++i) {
+            auto d = backoff_delay(retry, p, rng);
+            EXPECT_GE(d.count(), 0);
+            EXPECT_LE(d.count(), std::min<long long>(1000, 100LL << (retry - 1)));
+        }
+    EXPECT_EQ(parse_retry_after("2")->count(), 2000);
+    EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT")->count(), 0);  // in the past
+    EXPECT_FALSE(parse_retry_after("soon").has_value());
+    EXPECT_EQ(parse_retry_after("999999")->count(), 3600 * 1000);  // capped
+}
+
+TEST(Net, RetriesTransientFailuresThenSucceeds) {
+    LoopbackServer s;
+    // The reset comes first, on a fresh connection: on a reused keep-alive connection curl
+    // itself re-sends a request that got no answer at all, which would hide one attempt.
+    Action reset;
+    reset.kind = Action::reset;
+    s.push(reset);
+    s.push(respond(503, "<Error><Code>SlowDown</Code></Error>"));
+    Action trunc = respond(200, std::string(1000, 'x'));
+    trunc.kind = Action::truncate;
+    s.push(trunc);
+    s.push(respond(200, "payload"));
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(5));
+    Response r = rc.call(op(), get(s.url("/bucket/key")));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "payload");
+    EXPECT_EQ(rc.stats().retries, 3);
+    EXPECT_EQ(s.seen().size(), 4u);
+    EXPECT_EQ(s.seen()[0].target, "/bucket/key");
+}
+
+TEST(Net, HonoursRetryAfter) {
+    LoopbackServer s;
+    s.push(respond(429, "{\"__type\":\"TooManyRequestsException\"}", {{"Retry-After", "1"}}));
+    s.push(respond(200));
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(3));
+    rc.call(op(), get(s.url()));
+    auto seen = s.seen();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_GE(seen[1].at - seen[0].at, 950ms);
+}
+
+TEST(Net, StalledTransferTimesOutAndIsRetried) {
+    LoopbackServer s;
+    Action stall;
+    stall.kind = Action::stall;
+    stall.stall_ms = 5000;
+    s.push(stall);
+    s.push(respond(200, "late but fine"));
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(3));
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(rc.call(op(), get(s.url())).body, "late but fine");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 4000ms);
+    EXPECT_EQ(rc.stats().retries, 1);
+}
+
+TEST(Net, ClientErrorsFailAtOnceWithAClearMessage) {
+    LoopbackServer s;
+    s.push(respond(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>"));
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(5));
+    auto code = [](const Response& r) {
+        size_t a = r.body.find("<Code>"), b = r.body.find("</Code>");
+        return a == std::string::npos ? std::string() : r.body.substr(a + 6, b - a - 6);
+    };
+    std::string msg = remote_error([&] { rc.call(op(), get(s.url()), code); });
+    EXPECT_EQ(msg, "s3 GetObject failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s))");
+    EXPECT_EQ(s.seen().size(), 1u);
+}
+
+TEST(Net, GivesUpAfterMaxAttempts) {
+    LoopbackServer s;
+    for (int i = 0; i < 3; ++i)
+        s.push(respond(500));
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(3));
+    EXPECT_EQ(remote_error([&] { rc.call(op(), get(s.url())); }),
+              "s3 GetObject failed: HTTP 500 (after 3 attempt(s))");
+    EXPECT_EQ(s.seen().size(), 3u);
+}
+
+TEST(Net, CircuitOpensOnADeadEndpointAndProbesAfterCooldown) {
+    int dead_port;
+    {
+        LoopbackServer gone;  // take a free port, then close it: connections are refused
+        dead_port = gone.port();
+    }
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(2));
+    rc.set_breaker(2, 300ms);
+    const std::string url = "http://127.0.0.1:" + std::to_string(dead_port) + "/";
+    std::string first = remote_error([&] { rc.call(op("sts"), get(url)); });
+    EXPECT_NE(first.find("sts GetObject failed: connection failed"), std::string::npos) << first;
+    const int attempts = rc.stats().attempts;
+    auto t0 = std::chrono::steady_clock::now();
+    std::string fast = remote_error([&] { rc.call(op("sts"), get(url)); });
+    EXPECT_NE(fast.find("endpoint unavailable (circuit open after 2 consecutive failures"),
+              std::string::npos)
+        << fast;
+    EXPECT_EQ(rc.stats().attempts, attempts);  // no request was made
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 50ms);
+    // Other services are not affected; after the cool-down one probe goes through.
+    std::this_thread::sleep_for(350ms);
+    remote_error([&] { rc.call(op("sts"), get(url)); });
+    EXPECT_EQ(rc.stats().attempts, attempts + 1);
+}
+
+TEST(Net, RateLimitSpacesRequests) {
+    LoopbackServer s;
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(1));
+    rc.set_rate_limit("ce", 5.0, 1.0);  // 5 per second, no burst
+    for (int i = 0; i < 4; ++i)
+        rc.call(op("ce"), get(s.url()));
+    auto seen = s.seen();
+    ASSERT_EQ(seen.size(), 4u);
+    for (size_t i = 1; i < seen.size(); ++i)
+        EXPECT_GE(seen[i].at - seen[i - 1].at, 180ms) << i;
+}
+
+TEST(Net, ErrorLogIsJsonLinesWithoutSecrets) {
+    TempDir t;
+    LoopbackServer s;
+    s.push(respond(503, "busy", {{"x-amzn-RequestId", "req-123"}}));
+    s.push(respond(200));
+    HttpClient http(fast_timeouts());
+    ErrorLog log(t / "errors.jsonl");
+    ResilientClient rc(http, quick(3), &log);
+    rc.call(op(), get(s.url()));
+    std::string text = read_file(t / "errors.jsonl");
+    EXPECT_NE(text.find("\"service\":\"s3\",\"operation\":\"GetObject\",\"status\":503,\"request_"
+                        "id\":\"req-123\","
+                        "\"attempt\":1"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("secret-never-logged"), std::string::npos);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+}
