@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -41,6 +42,21 @@ inline Action respond(int status, std::string body = "ok",
 struct SeenRequest {
     std::string method, target, head, body;
     std::chrono::steady_clock::time_point at;
+    // Header value by case-insensitive name, "" when absent.
+    std::string header(const std::string& name) const {
+        std::string lower_head = head, lower_name = name;
+        for (char& ch : lower_head)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : lower_name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        size_t at_ = lower_head.find("\r\n" + lower_name + ":");
+        if (at_ == std::string::npos) return "";
+        size_t v = at_ + 3 + lower_name.size(), e = head.find("\r\n", v);
+        std::string out = head.substr(v, e == std::string::npos ? std::string::npos : e - v);
+        while (!out.empty() && out.front() == ' ')
+            out.erase(0, 1);
+        return out;
+    }
 };
 
 class LoopbackServer {
@@ -68,6 +84,11 @@ class LoopbackServer {
     int port() const { return port_; }
     std::string url(const std::string& path = "/") const {
         return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
+    // Answers requests when no scripted action is queued (stateful test servers).
+    void set_handler(std::function<Action(const SeenRequest&)> h) {
+        std::lock_guard<std::mutex> l(m_);
+        handler_ = std::move(h);
     }
     void push(Action a) {
         std::lock_guard<std::mutex> l(m_);
@@ -128,14 +149,18 @@ class LoopbackServer {
             SeenRequest r;
             if (!read_request(c, buf, r)) break;
             Action a;
+            std::function<Action(const SeenRequest&)> handler;
             {
                 std::lock_guard<std::mutex> l(m_);
                 seen_.push_back(r);
                 if (!actions_.empty()) {
                     a = actions_.front();
                     actions_.pop_front();
+                } else {
+                    handler = handler_;
                 }
             }
+            if (handler) a = handler(r);
             if (a.kind == Action::reset) {
                 linger lg{1, 0};  // close with RST
                 ::setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -166,6 +191,7 @@ class LoopbackServer {
     std::atomic<bool> stop_{false};
     std::mutex m_;
     std::deque<Action> actions_;
+    std::function<Action(const SeenRequest&)> handler_;
     std::vector<SeenRequest> seen_;
     std::thread thread_;
 };

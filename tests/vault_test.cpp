@@ -1,0 +1,149 @@
+// The Vault client against the Vault test server over loopback HTTP.
+#include <gtest/gtest.h>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/vault/vault_client.hpp"
+#include "test_support.hpp"
+#include "vault_test_server.hpp"
+
+using namespace curcrunch;
+using namespace testsupport;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kRole = "59d6d1ca-47bb-4e7e-a40b-8be3bc5a0ba8";
+const char* kSecretId = "84896a0c-1347-aa90-a4f6-aca8b7558780";
+
+struct Fixture {
+    Fixture() : http(net::ClientOptions{}), rc(http, quick()) { vault.add_role(kRole, kSecretId); }
+    static net::RetryPolicy quick() {
+        net::RetryPolicy p;
+        p.max_attempts = 4;
+        p.base = 1ms;
+        p.cap = 5ms;
+        return p;
+    }
+    vault::VaultClient client(const std::string& ns = "") {
+        return vault::VaultClient(vault::VaultConfig{vault.address(), ns}, rc);
+    }
+    VaultTestServer vault;
+    net::HttpClient http;
+    net::ResilientClient rc;
+};
+
+std::string remote_error(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "<no error>";
+}
+
+}  // namespace
+
+TEST(Vault, AppRoleLoginReadsKvV2AndRevokes) {
+    Fixture f;
+    f.vault.put_kv2("curcrunch/billing",
+                    "{\"aws_region_name\":\"us-east-1\",\"aws_oab_access_key_id\":\"AKIAOAB\","
+                    "\"aws_oab_secret_access_key\":\"oab-secret\"}");
+    auto v = f.client();
+    v.login_approle(Secret(kRole), Secret(kSecretId));
+    EXPECT_TRUE(v.logged_in());
+    EXPECT_EQ(v.lease(), 1200s);
+    auto kv = v.read_kv("secret", "curcrunch/billing", 2);
+    ASSERT_EQ(kv.size(), 3u);
+    EXPECT_EQ(kv["aws_oab_access_key_id"].reveal(), "AKIAOAB");
+    EXPECT_EQ(kv["aws_oab_secret_access_key"].reveal(), "oab-secret");
+    EXPECT_EQ(f.vault.live_tokens(), 1u);
+    v.revoke_self();
+    EXPECT_FALSE(v.logged_in());
+    EXPECT_EQ(f.vault.live_tokens(), 0u);
+    // The login body carried the ids; every later request carried the token, never the ids.
+    auto seen = f.vault.raw().seen();
+    EXPECT_NE(seen[0].body.find(kSecretId), std::string::npos);
+    for (size_t i = 1; i < seen.size(); ++i)
+        EXPECT_EQ(seen[i].body.find(kSecretId), std::string::npos);
+    EXPECT_EQ(seen[1].header("X-Vault-Token").rfind("hvs.token-", 0), 0u);
+}
+
+TEST(Vault, KvV1AndAwsSecretsEngine) {
+    Fixture f;
+    f.vault.put_kv1("billing/team", "{\"foo\":\"bar\",\"ttl\":\"1h\"}");
+    f.vault.put_aws_role(
+        "billing-reader",
+        "{\"access_key\":\"AKIAVAULT\",\"secret_key\":\"vault-secret\","
+        "\"security_token\":\"FwoGZXIvYXdzE\",\"arn\":\"arn:aws:sts::1:assumed-role/r/s\"}");
+    auto v = f.client();
+    v.login_approle(Secret(kRole), Secret(kSecretId));
+    EXPECT_EQ(v.read_kv("kv", "billing/team", 1).at("foo").reveal(), "bar");
+    auto c = v.aws_creds("aws", "billing-reader");
+    EXPECT_EQ(c.access_key_id, "AKIAVAULT");
+    EXPECT_EQ(c.secret_access_key.reveal(), "vault-secret");
+    EXPECT_EQ(c.session_token.reveal(), "FwoGZXIvYXdzE");
+    EXPECT_EQ(c.lease_id, "aws/creds/billing-reader/l1");
+    EXPECT_EQ(c.lease, 3600s);
+}
+
+TEST(Vault, WrappedSecretIdIsUnwrappedOnce) {
+    Fixture f;
+    std::string wrap = f.vault.wrap_secret_id(kSecretId);
+    auto v = f.client();
+    v.login_approle(Secret(kRole), Secret(wrap), true);
+    EXPECT_TRUE(v.logged_in());
+    auto again = f.client();
+    std::string msg = remote_error([&] { again.login_approle(Secret(kRole), Secret(wrap), true); });
+    EXPECT_NE(msg.find("HTTP 400"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("wrapping token is not valid or does not exist"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find(wrap), std::string::npos);  // the wrapping token is a secret too
+}
+
+TEST(Vault, BadCredentialsFailAtOnceWithVaultsMessageAndNoSecret) {
+    Fixture f;
+    auto v = f.client();
+    std::string msg =
+        remote_error([&] { v.login_approle(Secret(kRole), Secret("wrong-secret-id")); });
+    EXPECT_EQ(msg,
+              "vault auth/approle/login failed: HTTP 400 (after 1 attempt(s)): invalid role or "
+              "secret ID");
+    EXPECT_EQ(msg.find("wrong-secret-id"), std::string::npos);
+    EXPECT_EQ(f.vault.raw().seen().size(), 1u);  // 400 is not retried
+    std::string denied = remote_error([&] { v.read_kv("secret", "x", 2); });
+    EXPECT_NE(denied.find("read before login"), std::string::npos);
+}
+
+TEST(Vault, SealedAndRateLimitedAreRetried) {
+    Fixture f;
+    f.vault.raw().push(respond(503, "{\"errors\":[\"Vault is sealed\"]}"));
+    f.vault.raw().push(respond(
+        429,
+        "{\"errors\":[\"request path \\\"auth/approle/login\\\": rate limit quota exceeded\"]}"));
+    f.vault.raw().push(respond(412, "{\"errors\":[]}"));
+    auto v = f.client();
+    v.login_approle(Secret(kRole), Secret(kSecretId));
+    EXPECT_TRUE(v.logged_in());
+    EXPECT_EQ(f.rc.stats().retries, 3);
+    // A server that stays sealed fails the run with Vault's message.
+    f.vault.set_sealed(true);
+    auto w = f.client();
+    std::string msg = remote_error([&] { w.login_approle(Secret(kRole), Secret(kSecretId)); });
+    EXPECT_EQ(msg,
+              "vault auth/approle/login failed: HTTP 503 (after 4 attempt(s)): Vault is sealed");
+}
+
+TEST(Vault, NamespaceHeaderAndRenewal) {
+    Fixture f;
+    f.vault.require_namespace("billing/team-a/");
+    f.vault.put_kv2("p", "{\"k\":\"v\"}");
+    auto wrong = f.client();
+    std::string msg = remote_error([&] { wrong.login_approle(Secret(kRole), Secret(kSecretId)); });
+    EXPECT_NE(msg.find("HTTP 404"), std::string::npos) << msg;
+    auto v = f.client("billing/team-a/");
+    v.login_approle(Secret(kRole), Secret(kSecretId));
+    v.renew_if_due();  // fresh token: not due
+    EXPECT_EQ(f.vault.renewals(), 0);
+    v.renew_if_due(true);
+    EXPECT_EQ(f.vault.renewals(), 1);
+    EXPECT_EQ(v.read_kv("secret", "p", 2).at("k").reveal(), "v");
+}
