@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-dev
-  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev)
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev libpugixml-dev)
 TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip)
 BENCH_DEPS=(sqlite3 nodejs npm time)
 

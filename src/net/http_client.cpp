@@ -16,8 +16,20 @@ void global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+struct BodyTarget {
+    CURL* curl;
+    std::string* body;
+    const std::function<bool(const char*, size_t)>* sink;
+};
+
 size_t on_body(char* p, size_t size, size_t n, void* user) {
-    static_cast<std::string*>(user)->append(p, size * n);
+    auto* t = static_cast<BodyTarget*>(user);
+    if (t->sink && *t->sink) {
+        long status = 0;
+        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status < 300) return (*t->sink)(p, size * n) ? size * n : 0;
+    }
+    t->body->append(p, size * n);
     return size * n;
 }
 
@@ -129,7 +141,8 @@ Result HttpClient::perform(const Request& r) {
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.response.body);
+    BodyTarget target{c, &out.response.body, &r.sink};
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &target);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.response.headers);
     if (r.method == "GET") {

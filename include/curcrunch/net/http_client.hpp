@@ -5,6 +5,7 @@
 // handle. Transport failures come back as a typed result, not an exception, so the retry
 // policy above can classify them.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,6 +18,9 @@ struct Request {
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // Set: a 2xx response body is streamed here (large downloads) instead of into
+    // Response::body; error bodies still arrive in Response::body. Return false to abort.
+    std::function<bool(const char*, size_t)> sink;
 };
 
 struct Response {

@@ -1,0 +1,154 @@
+#include "curcrunch/aws/s3_client.hpp"
+
+#include <pugixml.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::aws {
+namespace fs = std::filesystem;
+
+S3Client::S3Client(net::ResilientClient& http, const Credentials& creds, std::string region,
+                   std::string endpoint)
+    : http_(http), creds_(creds), region_(std::move(region)), endpoint_(std::move(endpoint)) {
+    while (!endpoint_.empty() && endpoint_.back() == '/')
+        endpoint_.pop_back();
+    size_t scheme = endpoint_.find("://");
+    host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
+}
+
+std::string S3Client::error_code(const net::Response& r) {
+    pugi::xml_document doc;
+    if (r.body.empty() || !doc.load_buffer(r.body.data(), r.body.size())) return {};
+    return doc.child("Error").child("Code").text().as_string();
+}
+
+net::Request S3Client::signed_request(const std::string& method, const std::string& bucket,
+                                      const std::string& key,
+                                      std::vector<std::pair<std::string, std::string>> query,
+                                      std::vector<std::pair<std::string, std::string>> headers) {
+    HttpRequest h;
+    h.method = method;
+    h.path = "/" + bucket + (key.empty() ? "" : "/" + key);
+    h.query = std::move(query);
+    h.headers = std::move(headers);
+    h.headers.insert(h.headers.begin(), {"Host", host_});
+    SigningParams p;
+    p.region = region_;
+    p.service = "s3";
+    p.amz_date = amz_date_now();
+    p.normalize_path = false;
+    p.add_content_sha256 = true;
+    sign(h, creds_, p);
+    net::Request r;
+    r.method = method;
+    r.url = endpoint_ + h.target();
+    for (auto& [k, v] : h.headers)
+        if (k != "Host") r.headers.emplace_back(std::move(k), std::move(v));
+    return r;
+}
+
+std::vector<S3Object> S3Client::list(const std::string& bucket, const std::string& prefix,
+                                     int page_size) {
+    std::vector<S3Object> out;
+    std::string token;
+    for (int page = 1;; ++page) {
+        auto make = [&](int) {
+            std::vector<std::pair<std::string, std::string>> q = {
+                {"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(page_size)}};
+            if (!token.empty()) q.emplace_back("continuation-token", token);
+            return signed_request("GET", bucket, "", std::move(q), {});
+        };
+        net::Response r = http_.call(net::CallOptions{"s3", "ListObjectsV2", net::ServiceKind::aws},
+                                     make, error_code);
+        pugi::xml_document doc;
+        if (!doc.load_buffer(r.body.data(), r.body.size()))
+            throw Error(ErrorKind::remote, "s3 ListObjectsV2 s3://" + bucket + "/" + prefix +
+                                               " page " + std::to_string(page) + ": malformed XML");
+        pugi::xml_node res = doc.child("ListBucketResult");
+        if (!res)
+            throw Error(ErrorKind::remote, "s3 ListObjectsV2: no ListBucketResult in the response");
+        for (pugi::xml_node c : res.children("Contents")) {
+            S3Object o;
+            o.key = c.child("Key").text().as_string();
+            o.size = c.child("Size").text().as_ullong();
+            o.etag = c.child("ETag").text().as_string();
+            o.last_modified = c.child("LastModified").text().as_string();
+            out.push_back(std::move(o));
+        }
+        if (!res.child("IsTruncated").text().as_bool()) break;
+        token = res.child("NextContinuationToken").text().as_string();
+        if (token.empty())
+            throw Error(ErrorKind::remote,
+                        "s3 ListObjectsV2: truncated page without NextContinuationToken");
+    }
+    return out;
+}
+
+std::string S3Client::get(const std::string& bucket, const std::string& key) {
+    auto make = [&](int) { return signed_request("GET", bucket, key, {}, {}); };
+    return http_.call(net::CallOptions{"s3", "GetObject", net::ServiceKind::aws}, make, error_code)
+        .body;
+}
+
+DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& obj,
+                                   const std::string& path) {
+    const std::string part = path + ".part", etag_file = path + ".etag";
+    auto read_text = [](const std::string& p) {
+        std::ifstream f(p);
+        std::string s;
+        std::getline(f, s);
+        return s;
+    };
+    std::error_code ec;
+    if (fs::exists(path) && fs::file_size(path, ec) == obj.size && read_text(etag_file) == obj.etag)
+        return DownloadOutcome::unchanged;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    // A partial file of the same object version can be continued; anything else restarts.
+    const bool resumable = fs::exists(part) && read_text(part + ".etag") == obj.etag;
+    if (!resumable) {
+        std::FILE* f = std::fopen(part.c_str(), "wb");
+        if (!f) throw Error(ErrorKind::input, part + ": cannot create");
+        std::fclose(f);
+        std::ofstream(part + ".etag") << obj.etag << "\n";
+    }
+    bool resumed = false;
+    auto make = [&](int) {
+        const uint64_t have = fs::file_size(part, ec);
+        std::vector<std::pair<std::string, std::string>> h;
+        if (have > 0) {
+            h.emplace_back("Range", "bytes=" + std::to_string(have) + "-");
+            resumed = true;
+        }
+        h.emplace_back("If-Match", obj.etag);
+        net::Request r = signed_request("GET", bucket, obj.key, {}, std::move(h));
+        // Appends to the partial file; closed when the request (and this sink) is destroyed.
+        std::shared_ptr<std::FILE> file(std::fopen(part.c_str(), "ab"), [](std::FILE* f) {
+            if (f) std::fclose(f);
+        });
+        r.sink = [file](const char* p, size_t n) {
+            return file && std::fwrite(p, 1, n, file.get()) == n;
+        };
+        return r;
+    };
+    // On failure the .part stays, so the next run resumes it (or restarts if the object changed).
+    http_.call(net::CallOptions{"s3", "GetObject", net::ServiceKind::aws}, make, error_code);
+    const uint64_t got = fs::file_size(part, ec);
+    if (got != obj.size) {
+        fs::remove(part, ec);
+        fs::remove(part + ".etag", ec);
+        throw Error(ErrorKind::remote, "s3 GetObject s3://" + bucket + "/" + obj.key + ": got " +
+                                           std::to_string(got) + " bytes, the listing says " +
+                                           std::to_string(obj.size));
+    }
+    fs::rename(part, path);
+    fs::remove(part + ".etag", ec);
+    std::ofstream(etag_file) << obj.etag << "\n";
+    return resumed ? DownloadOutcome::resumed : DownloadOutcome::downloaded;
+}
+
+}  // namespace curcrunch::aws

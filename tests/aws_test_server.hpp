@@ -1,0 +1,180 @@
+#pragma once
+// An AWS test server on 127.0.0.1 that verifies the SigV4 signature of every request, from the
+// raw request it received (403 SignatureDoesNotMatch / InvalidAccessKeyId otherwise, in S3's
+// XML error shape), and serves S3 ListObjectsV2 (paged) and GetObject (Range, If-Match).
+// Faults are injected through raw().push(...), which answers before any verification.
+#include <map>
+#include <string>
+
+#include "curcrunch/aws/sigv4.hpp"
+#include "curcrunch/core/sha256.hpp"
+#include "loopback_server.hpp"
+
+namespace testsupport {
+
+class AwsTestServer {
+  public:
+    AwsTestServer(std::string access_key, std::string secret)
+        : ak_(std::move(access_key)), sk_(std::move(secret)) {
+        server_.set_handler([this](const SeenRequest& r) { return handle(r); });
+    }
+    std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+    LoopbackServer& raw() { return server_; }
+    void put_object(const std::string& bucket, const std::string& key, const std::string& body) {
+        std::lock_guard<std::mutex> l(m_);
+        objects_[bucket][key] = body;
+    }
+    static std::string etag_of(const std::string& body) {
+        return "\"" + curcrunch::Sha256::of(body).substr(0, 32) + "\"";
+    }
+    int rejected() const { return rejected_; }
+
+  private:
+    static Action s3_error(int status, const std::string& code, const std::string& msg) {
+        return respond(status,
+                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
+                           "</Code><Message>" + msg +
+                           "</Message><RequestId>TESTREQ0001</RequestId></Error>",
+                       {{"Content-Type", "application/xml"}, {"x-amz-request-id", "TESTREQ0001"}});
+    }
+    static std::string decode(const std::string& s) {
+        std::string o;
+        for (size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == '%' && i + 2 < s.size()) {
+                o += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+                i += 2;
+            } else {
+                o += s[i];
+            }
+        }
+        return o;
+    }
+    // Recomputes the signature from what arrived; "" when it verifies, else an error code.
+    std::string verify(const SeenRequest& r, curcrunch::aws::HttpRequest& h) {
+        const std::string auth = r.header("Authorization");
+        const std::string cred_tag = "Credential=", sh_tag = "SignedHeaders=",
+                          sig_tag = "Signature=";
+        size_t c = auth.find(cred_tag), s = auth.find(sh_tag), g = auth.find(sig_tag);
+        if (auth.rfind("AWS4-HMAC-SHA256 ", 0) != 0 || c == std::string::npos ||
+            s == std::string::npos || g == std::string::npos)
+            return "AccessDenied";
+        std::string cred =
+            auth.substr(c + cred_tag.size(), auth.find(',', c) - c - cred_tag.size());
+        std::string signed_headers =
+            auth.substr(s + sh_tag.size(), auth.find(',', s) - s - sh_tag.size());
+        std::string signature = auth.substr(g + sig_tag.size());
+        std::vector<std::string> scope;
+        for (size_t i = 0, j; i <= cred.size(); i = j + 1) {
+            j = cred.find('/', i);
+            if (j == std::string::npos) j = cred.size();
+            scope.push_back(cred.substr(i, j - i));
+        }
+        if (scope.size() != 5 || scope[0] != ak_) return "InvalidAccessKeyId";
+        std::string target = r.target, qs;
+        if (size_t q = target.find('?'); q != std::string::npos) {
+            qs = target.substr(q + 1);
+            target = target.substr(0, q);
+        }
+        h.method = r.method;
+        h.path = decode(target);
+        for (size_t i = 0, j; !qs.empty() && i <= qs.size(); i = j + 1) {
+            j = qs.find('&', i);
+            if (j == std::string::npos) j = qs.size();
+            std::string part = qs.substr(i, j - i);
+            size_t eq = part.find('=');
+            h.query.emplace_back(decode(part.substr(0, eq)),
+                                 eq == std::string::npos ? "" : decode(part.substr(eq + 1)));
+        }
+        for (size_t i = 0, j; i <= signed_headers.size(); i = j + 1) {
+            j = signed_headers.find(';', i);
+            if (j == std::string::npos) j = signed_headers.size();
+            std::string name = signed_headers.substr(i, j - i);
+            h.headers.emplace_back(name, r.header(name));
+        }
+        h.body = r.body;
+        curcrunch::aws::SigningParams p;
+        p.region = scope[2];
+        p.service = scope[3];
+        p.amz_date = r.header("X-Amz-Date");
+        p.normalize_path = p.service != "s3";
+        if (std::string ph = r.header("x-amz-content-sha256"); !ph.empty()) p.payload_hash = ph;
+        curcrunch::aws::Credentials creds{ak_, curcrunch::Secret(sk_), curcrunch::Secret()};
+        auto expect = curcrunch::aws::sign(h, creds, p);
+        return expect.signature == signature ? "" : "SignatureDoesNotMatch";
+    }
+    Action handle(const SeenRequest& r) {
+        curcrunch::aws::HttpRequest h;
+        if (std::string err = verify(r, h); !err.empty()) {
+            ++rejected_;
+            return s3_error(
+                403, err,
+                "The request signature we calculated does not match the signature you provided.");
+        }
+        std::lock_guard<std::mutex> l(m_);
+        std::string path = h.path.substr(1);
+        size_t slash = path.find('/');
+        std::string bucket = path.substr(0, slash),
+                    key = slash == std::string::npos ? "" : path.substr(slash + 1);
+        if (!objects_.count(bucket))
+            return s3_error(404, "NoSuchBucket", "The specified bucket does not exist");
+        auto& objs = objects_[bucket];
+        if (key.empty()) {  // ListObjectsV2
+            std::map<std::string, std::string> q(h.query.begin(), h.query.end());
+            size_t max = q.count("max-keys") ? std::stoul(q["max-keys"]) : 1000;
+            std::string xml =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult "
+                "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>" +
+                bucket + "</Name><Prefix>" + q["prefix"] + "</Prefix><MaxKeys>" +
+                std::to_string(max) + "</MaxKeys>";
+            size_t n = 0;
+            std::string last;
+            bool more = false;
+            for (const auto& [k, body] : objs) {
+                if (k.rfind(q["prefix"], 0) != 0 ||
+                    (q.count("continuation-token") && k <= q["continuation-token"]))
+                    continue;
+                if (n == max) {
+                    more = true;
+                    break;
+                }
+                xml += "<Contents><Key>" + k +
+                       "</Key><LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>" +
+                       etag_of(body) + "</ETag><Size>" + std::to_string(body.size()) +
+                       "</Size><StorageClass>STANDARD</StorageClass></Contents>";
+                last = k;
+                ++n;
+            }
+            xml += "<KeyCount>" + std::to_string(n) + "</KeyCount><IsTruncated>" +
+                   (more ? "true" : "false") + "</IsTruncated>" +
+                   (more ? "<NextContinuationToken>" + last + "</NextContinuationToken>" : "") +
+                   "</ListBucketResult>";
+            return respond(200, xml, {{"Content-Type", "application/xml"}});
+        }
+        auto it = objs.find(key);
+        if (it == objs.end())
+            return s3_error(404, "NoSuchKey", "The specified key does not exist.");
+        const std::string& body = it->second;
+        if (std::string m = r.header("If-Match"); !m.empty() && m != etag_of(body))
+            return s3_error(412, "PreconditionFailed",
+                            "At least one of the pre-conditions you specified did not hold");
+        if (std::string range = r.header("Range"); range.rfind("bytes=", 0) == 0) {
+            size_t from = std::stoul(range.substr(6));
+            if (from >= body.size())
+                return s3_error(416, "InvalidRange", "The requested range is not satisfiable");
+            return respond(206, body.substr(from),
+                           {{"ETag", etag_of(body)},
+                            {"Content-Range", "bytes " + std::to_string(from) + "-" +
+                                                  std::to_string(body.size() - 1) + "/" +
+                                                  std::to_string(body.size())}});
+        }
+        return respond(200, body, {{"ETag", etag_of(body)}});
+    }
+
+    LoopbackServer server_;
+    std::string ak_, sk_;
+    std::mutex m_;
+    std::map<std::string, std::map<std::string, std::string>> objects_;
+    int rejected_ = 0;
+};
+
+}  // namespace testsupport

@@ -1,0 +1,141 @@
+// The S3 client against the AWS test server, which verifies every SigV4 signature.
+#include <gtest/gtest.h>
+
+#include "aws_test_server.hpp"
+#include "curcrunch/aws/s3_client.hpp"
+#include "curcrunch/core/error.hpp"
+#include "test_support.hpp"
+
+using namespace curcrunch;
+using namespace curcrunch::aws;
+using namespace testsupport;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kAk = "AKIATESTKEY";
+const char* kSk = "test/secret+key";
+
+struct Fixture {
+    Fixture()
+        : aws(kAk, kSk), http(options()), rc(http, quick()), creds{kAk, Secret(kSk), Secret()} {}
+    static net::ClientOptions options() {
+        net::ClientOptions o;
+        o.total_timeout = 2000ms;
+        return o;
+    }
+    static net::RetryPolicy quick() {
+        net::RetryPolicy p;
+        p.max_attempts = 4;
+        p.base = 1ms;
+        p.cap = 5ms;
+        return p;
+    }
+    S3Client s3() { return S3Client(rc, creds, "us-east-1", aws.endpoint()); }
+    AwsTestServer aws;
+    net::HttpClient http;
+    net::ResilientClient rc;
+    Credentials creds;
+};
+
+std::string blob(size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+        s += static_cast<char>('a' + (i * 7 + i / 13) % 26);
+    return s;
+}
+
+}  // namespace
+
+TEST(S3, ListsEveryPage) {
+    Fixture f;
+    for (int i = 1; i <= 5; ++i)
+        f.aws.put_object("billing",
+                         "cur/report/20261101-20261201/report-0000" + std::to_string(i) + ".csv.gz",
+                         blob(10 * i));
+    f.aws.put_object("billing", "other/x", "x");
+    auto objs = f.s3().list("billing", "cur/report/", 2);
+    ASSERT_EQ(objs.size(), 5u);
+    EXPECT_EQ(objs[4].key, "cur/report/20261101-20261201/report-00005.csv.gz");
+    EXPECT_EQ(objs[4].size, 50u);
+    EXPECT_EQ(objs[4].etag, AwsTestServer::etag_of(blob(50)));
+    EXPECT_EQ(f.aws.raw().seen().size(), 3u);  // 2 + 2 + 1
+    EXPECT_EQ(f.aws.rejected(), 0);
+}
+
+TEST(S3, WrongKeyIsRejectedBySignatureCheck) {
+    Fixture f;
+    f.aws.put_object("billing", "k", "v");
+    Credentials bad{kAk, Secret("not-the-secret"), Secret()};
+    S3Client s3(f.rc, bad, "us-east-1", f.aws.endpoint());
+    try {
+        s3.list("billing", "");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_STREQ(
+            e.what(),
+            "s3 ListObjectsV2 failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s))");
+    }
+    EXPECT_EQ(f.aws.rejected(), 1);
+}
+
+TEST(S3, DownloadsSkipsUnchangedAndResumes) {
+    Fixture f;
+    TempDir t;
+    const std::string data = blob(200000);
+    f.aws.put_object("billing", "cur/a b/file.csv.gz", data);  // a key that needs encoding
+    auto s3 = f.s3();
+    auto objs = s3.list("billing", "cur/");
+    ASSERT_EQ(objs.size(), 1u);
+    const std::string dest = t / "cache/file.csv.gz";
+    EXPECT_EQ(s3.download("billing", objs[0], dest), DownloadOutcome::downloaded);
+    EXPECT_EQ(read_file(dest), data);
+    const size_t requests = f.aws.raw().seen().size();
+    EXPECT_EQ(s3.download("billing", objs[0], dest), DownloadOutcome::unchanged);
+    EXPECT_EQ(f.aws.raw().seen().size(), requests);  // nothing fetched
+
+    // A partial file of the same version is continued with Range + If-Match.
+    std::filesystem::remove(dest);
+    write_file(dest + ".part", data.substr(0, 1234));
+    write_file(dest + ".part.etag", objs[0].etag + "\n");
+    EXPECT_EQ(s3.download("billing", objs[0], dest), DownloadOutcome::resumed);
+    EXPECT_EQ(read_file(dest), data);
+    const SeenRequest last = f.aws.raw().seen().back();
+    EXPECT_EQ(last.header("Range"), "bytes=1234-");
+    EXPECT_EQ(last.header("If-Match"), objs[0].etag);
+    EXPECT_EQ(f.aws.rejected(), 0);
+}
+
+TEST(S3, TruncatedTransferIsResumedOnRetry) {
+    Fixture f;
+    TempDir t;
+    const std::string data = blob(100000);
+    f.aws.put_object("billing", "k.csv.gz", data);
+    auto s3 = f.s3();
+    auto objs = s3.list("billing", "");
+    Action cut = respond(200, data, {{"ETag", AwsTestServer::etag_of(data)}});
+    cut.kind = Action::truncate;  // half the body, then the connection closes
+    f.aws.raw().push(cut);
+    EXPECT_EQ(s3.download("billing", objs[0], t / "k.csv.gz"), DownloadOutcome::resumed);
+    EXPECT_EQ(read_file(t / "k.csv.gz"), data);
+    EXPECT_EQ(f.aws.raw().seen().back().header("Range"),
+              "bytes=" + std::to_string(data.size() / 2) + "-");
+}
+
+TEST(S3, ReplacedObjectIsNeverSpliced) {
+    Fixture f;
+    TempDir t;
+    f.aws.put_object("billing", "k", blob(5000));
+    auto s3 = f.s3();
+    auto objs = s3.list("billing", "");
+    f.aws.put_object("billing", "k", blob(6000));  // replaced after the listing
+    try {
+        s3.download("billing", objs[0], t / "k");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(),
+                     "s3 GetObject failed: HTTP 412 PreconditionFailed (after 1 attempt(s))");
+    }
+    EXPECT_FALSE(std::filesystem::exists(t / "k"));
+    EXPECT_EQ(s3.get("billing", "k"), blob(6000));
+}
