@@ -3,7 +3,9 @@
 // raw request it received (403 SignatureDoesNotMatch / InvalidAccessKeyId otherwise, in S3's
 // XML error shape), and serves S3 ListObjectsV2 (paged) and GetObject (Range, If-Match).
 // Faults are injected through raw().push(...), which answers before any verification.
+#include <ctime>
 #include <map>
+#include <set>
 #include <string>
 
 #include "curcrunch/aws/sigv4.hpp"
@@ -14,10 +16,22 @@ namespace testsupport {
 
 class AwsTestServer {
   public:
-    AwsTestServer(std::string access_key, std::string secret)
-        : ak_(std::move(access_key)), sk_(std::move(secret)) {
+    AwsTestServer(std::string access_key, std::string secret) {
+        keys_[access_key] = Key{std::move(secret), "", false};
         server_.set_handler([this](const SeenRequest& r) { return handle(r); });
     }
+    // STS: `role_arn` may be assumed by anyone holding a valid key; each AssumeRole issues a
+    // new temporary key (ASIA...) with a session token, valid for DurationSeconds.
+    void add_role(const std::string& role_arn) {
+        std::lock_guard<std::mutex> l(m_);
+        roles_.insert(role_arn);
+    }
+    void expire_sessions() {  // every temporary key now answers 400 ExpiredToken
+        std::lock_guard<std::mutex> l(m_);
+        for (auto& [k, v] : keys_)
+            if (!v.token.empty()) v.expired = true;
+    }
+    int assumed() const { return assumed_; }
     std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
     LoopbackServer& raw() { return server_; }
     void put_object(const std::string& bucket, const std::string& key, const std::string& body) {
@@ -69,7 +83,14 @@ class AwsTestServer {
             if (j == std::string::npos) j = cred.size();
             scope.push_back(cred.substr(i, j - i));
         }
-        if (scope.size() != 5 || scope[0] != ak_) return "InvalidAccessKeyId";
+        if (scope.size() != 5 || !keys_.count(scope[0])) return "InvalidAccessKeyId";
+        const Key& key = keys_[scope[0]];
+        if (!key.token.empty()) {
+            if (key.expired) return "ExpiredToken";
+            if (r.header("X-Amz-Security-Token") != key.token ||
+                signed_headers.find("x-amz-security-token") == std::string::npos)
+                return "InvalidToken";
+        }
         std::string target = r.target, qs;
         if (size_t q = target.find('?'); q != std::string::npos) {
             qs = target.substr(q + 1);
@@ -98,19 +119,82 @@ class AwsTestServer {
         p.amz_date = r.header("X-Amz-Date");
         p.normalize_path = p.service != "s3";
         if (std::string ph = r.header("x-amz-content-sha256"); !ph.empty()) p.payload_hash = ph;
-        curcrunch::aws::Credentials creds{ak_, curcrunch::Secret(sk_), curcrunch::Secret()};
+        curcrunch::aws::Credentials creds{scope[0], curcrunch::Secret(key.secret),
+                                          curcrunch::Secret()};
         auto expect = curcrunch::aws::sign(h, creds, p);
         return expect.signature == signature ? "" : "SignatureDoesNotMatch";
     }
+    static Action sts_error(int status, const std::string& code, const std::string& msg) {
+        return respond(
+            status,
+            "<ErrorResponse "
+            "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>"
+            "<Code>" +
+                code + "</Code><Message>" + msg +
+                "</Message></Error><RequestId>sts-req-1</RequestId>"
+                "</ErrorResponse>",
+            {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", "sts-req-1"}});
+    }
+    Action assume_role(const curcrunch::aws::HttpRequest& h) {
+        std::map<std::string, std::string> form;
+        for (size_t i = 0, j; i <= h.body.size(); i = j + 1) {
+            j = h.body.find('&', i);
+            if (j == std::string::npos) j = h.body.size();
+            std::string part = h.body.substr(i, j - i);
+            size_t eq = part.find('=');
+            form[decode(part.substr(0, eq))] =
+                eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+        }
+        if (form["Action"] != "AssumeRole" || form["Version"] != "2011-06-15")
+            return sts_error(400, "InvalidAction", "Could not find operation " + form["Action"]);
+        if (!roles_.count(form["RoleArn"]))
+            return sts_error(403, "AccessDenied",
+                             "User is not authorized to perform: sts:AssumeRole on resource: " +
+                                 form["RoleArn"]);
+        const int duration =
+            form.count("DurationSeconds") ? std::stoi(form["DurationSeconds"]) : 3600;
+        ++assumed_;
+        std::string ak = "ASIATEMP" + std::to_string(assumed_),
+                    sk = "tempsecret/" + std::to_string(assumed_),
+                    token = "FwoGZXIvYXdzEXAMPLETOKEN" + std::to_string(assumed_);
+        keys_[ak] = Key{sk, token, false};
+        std::time_t exp = std::time(nullptr) + duration;
+        std::tm tm{};
+        gmtime_r(&exp, &tm);
+        char iso[32];
+        std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+        return respond(200,
+                       "<AssumeRoleResponse "
+                       "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>"
+                       "<AssumedRoleUser><Arn>" +
+                           form["RoleArn"] + "/" + form["RoleSessionName"] +
+                           "</Arn><AssumedRoleId>AROTEST:" + form["RoleSessionName"] +
+                           "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" + ak +
+                           "</AccessKeyId><SecretAccessKey>" + sk +
+                           "</SecretAccessKey><SessionToken>" + token +
+                           "</SessionToken><Expiration>" + iso +
+                           "</Expiration></Credentials><PackedPolicySize>8</PackedPolicySize></"
+                           "AssumeRoleResult>"
+                           "<ResponseMetadata><RequestId>sts-req-1</RequestId></ResponseMetadata></"
+                           "AssumeRoleResponse>",
+                       {{"Content-Type", "text/xml"}});
+    }
     Action handle(const SeenRequest& r) {
+        std::lock_guard<std::mutex> l(m_);
         curcrunch::aws::HttpRequest h;
         if (std::string err = verify(r, h); !err.empty()) {
             ++rejected_;
-            return s3_error(
-                403, err,
-                "The request signature we calculated does not match the signature you provided.");
+            const bool sts = r.method == "POST" && r.target == "/";
+            if (err == "ExpiredToken")
+                return sts ? sts_error(400, err,
+                                       "The security token included in the request is expired")
+                           : s3_error(400, err, "The provided token has expired.");
+            return sts ? sts_error(403, err, "The request signature we calculated does not match")
+                       : s3_error(403, err,
+                                  "The request signature we calculated does not match the "
+                                  "signature you provided.");
         }
-        std::lock_guard<std::mutex> l(m_);
+        if (r.method == "POST" && h.path == "/") return assume_role(h);
         std::string path = h.path.substr(1);
         size_t slash = path.find('/');
         std::string bucket = path.substr(0, slash),
@@ -170,9 +254,15 @@ class AwsTestServer {
         return respond(200, body, {{"ETag", etag_of(body)}});
     }
 
+    struct Key {
+        std::string secret, token;  // token set: a temporary key from AssumeRole
+        bool expired;
+    };
     LoopbackServer server_;
-    std::string ak_, sk_;
     std::mutex m_;
+    std::map<std::string, Key> keys_;
+    std::set<std::string> roles_;
+    int assumed_ = 0;
     std::map<std::string, std::map<std::string, std::string>> objects_;
     int rejected_ = 0;
 };

@@ -1,0 +1,54 @@
+#pragma once
+// STS AssumeRole over the query protocol (form-encoded POST, XML response; reference:
+// aws-vault-wire.md §2.3), and a provider that keeps assumed-role credentials fresh by
+// assuming the role again before they expire.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "curcrunch/aws/sigv4.hpp"
+#include "curcrunch/net/resilience.hpp"
+
+namespace curcrunch::aws {
+
+struct AssumedRole {
+    Credentials credentials;
+    std::chrono::system_clock::time_point expires;
+    std::string arn;  // of the assumed-role user
+};
+
+class StsClient {
+  public:
+    StsClient(net::ResilientClient& http, const Credentials& base, std::string region,
+              std::string endpoint);
+    AssumedRole assume_role(const std::string& role_arn, const std::string& session_name,
+                            int duration_seconds = 3600,
+                            const std::optional<std::string>& external_id = std::nullopt);
+    // Code of an awsQuery (<ErrorResponse><Error><Code>) or S3 (<Error><Code>) error body.
+    static std::string error_code(const net::Response& r);
+
+  private:
+    net::ResilientClient& http_;
+    const Credentials& base_;
+    std::string region_, endpoint_, host_;
+};
+
+// Credentials of an assumed role, re-assumed when less than `margin` of their life is left.
+class AssumeRoleProvider {
+  public:
+    AssumeRoleProvider(StsClient& sts, std::string role_arn, std::string session_name,
+                       int duration_seconds = 3600,
+                       std::chrono::seconds margin = std::chrono::seconds(300));
+    const Credentials& get();
+    int assumptions() const { return assumptions_; }
+
+  private:
+    StsClient& sts_;
+    std::string role_arn_, session_name_;
+    int duration_;
+    std::chrono::seconds margin_;
+    std::optional<AssumedRole> current_;
+    int assumptions_ = 0;
+};
+
+}  // namespace curcrunch::aws
