@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Fixture {
-    Fixture() : aws("AKIACUR", "cur/secret"), http(net::ClientOptions{}), rc(http, quick()) {
+    Fixture()
+        : aws("AKIACUR", "cur/secret"), http(net::ClientOptions{}), rc(http, quick_retries(2)) {
         creds.access_key_id = "AKIACUR";
         creds.secret_access_key = Secret("cur/secret");
         gen::GenOptions o;
@@ -30,13 +31,6 @@ struct Fixture {
         o.months = 2;
         o.report_name = "nightly";
         gen::generate(o);
-    }
-    static net::RetryPolicy quick() {
-        net::RetryPolicy p;
-        p.max_attempts = 2;
-        p.base = 1ms;
-        p.cap = 2ms;
-        return p;
     }
     // Uploads the generated layout as the generator's manifests name it: billing/<report>/...
     void upload(const std::string& skip_suffix = "") {

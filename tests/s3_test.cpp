@@ -18,18 +18,14 @@ const char* kSk = "test/secret+key";
 
 struct Fixture {
     Fixture()
-        : aws(kAk, kSk), http(options()), rc(http, quick()), creds{kAk, Secret(kSk), Secret()} {}
+        : aws(kAk, kSk),
+          http(options()),
+          rc(http, quick_retries(4)),
+          creds{kAk, Secret(kSk), Secret()} {}
     static net::ClientOptions options() {
         net::ClientOptions o;
         o.total_timeout = 2000ms;
         return o;
-    }
-    static net::RetryPolicy quick() {
-        net::RetryPolicy p;
-        p.max_attempts = 4;
-        p.base = 1ms;
-        p.cap = 5ms;
-        return p;
     }
     S3Client s3() { return S3Client(rc, creds, "us-east-1", aws.endpoint()); }
     AwsTestServer aws;

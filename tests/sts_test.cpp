@@ -6,6 +6,7 @@
 #include "curcrunch/aws/s3_client.hpp"
 #include "curcrunch/aws/sts_client.hpp"
 #include "curcrunch/core/error.hpp"
+#include "test_support.hpp"
 
 using namespace curcrunch;
 using namespace curcrunch::aws;
@@ -17,33 +18,20 @@ namespace {
 const char* kRoleArn = "arn:aws:iam::123456789012:role/curcrunch-billing-reader";
 
 struct Fixture {
-    Fixture() : aws("AKIABASEKEY", "base/secret"), http(net::ClientOptions{}), rc(http, quick()) {
+    Fixture()
+        : aws("AKIABASEKEY", "base/secret"),
+          http(net::ClientOptions{}),
+          rc(http, quick_retries(3)) {
         base.access_key_id = "AKIABASEKEY";
         base.secret_access_key = Secret("base/secret");
         aws.add_role(kRoleArn);
         aws.put_object("cur-bucket", "report/a.csv.gz", "abc");
-    }
-    static net::RetryPolicy quick() {
-        net::RetryPolicy p;
-        p.max_attempts = 3;
-        p.base = 1ms;
-        p.cap = 5ms;
-        return p;
     }
     AwsTestServer aws;
     net::HttpClient http;
     net::ResilientClient rc;
     Credentials base;
 };
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
 
 }  // namespace
 
@@ -71,13 +59,13 @@ TEST(Sts, AssumedRoleCredentialsSignS3Requests) {
 TEST(Sts, AccessDeniedAndExpiredTokensFailClearly) {
     Fixture f;
     StsClient sts(f.rc, f.base, "us-east-1", f.aws.endpoint());
-    EXPECT_EQ(error_of([&] { sts.assume_role("arn:aws:iam::123456789012:role/nope", "s"); }),
+    EXPECT_EQ(error_text([&] { sts.assume_role("arn:aws:iam::123456789012:role/nope", "s"); }),
               "sts AssumeRole arn:aws:iam::123456789012:role/nope failed: HTTP 403 AccessDenied "
               "(after 1 attempt(s))");
     AssumedRole role = sts.assume_role(kRoleArn, "s");
     f.aws.expire_sessions();
     S3Client s3(f.rc, role.credentials, "us-east-1", f.aws.endpoint());
-    EXPECT_EQ(error_of([&] { s3.get("cur-bucket", "report/a.csv.gz"); }),
+    EXPECT_EQ(error_text([&] { s3.get("cur-bucket", "report/a.csv.gz"); }),
               "s3 GetObject failed: HTTP 400 ExpiredToken (after 1 attempt(s))");
 }
 

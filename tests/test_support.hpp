@@ -12,12 +12,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/net/resilience.hpp"
 #include "curcrunch/store/database.hpp"
 
 namespace testsupport {
@@ -181,6 +184,25 @@ inline std::string dump_rollups(const std::string& db_path) {
         out += dump_relation(db, view);
     sqlite3_close(db);
     return out;
+}
+
+// The message of the curcrunch::Error `f` throws, or "<no error>".
+inline std::string error_text(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const curcrunch::Error& e) {
+        return e.what();
+    }
+    return "<no error>";
+}
+
+// A retry policy with millisecond backoff, so tests of retries stay fast.
+inline curcrunch::net::RetryPolicy quick_retries(int attempts) {
+    curcrunch::net::RetryPolicy p;
+    p.max_attempts = attempts;
+    p.base = std::chrono::milliseconds(1);
+    p.cap = std::chrono::milliseconds(5);
+    return p;
 }
 
 // First column of the first row, as text; through the store's own connection so money_sum()

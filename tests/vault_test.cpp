@@ -16,13 +16,8 @@ const char* kRole = "59d6d1ca-47bb-4e7e-a40b-8be3bc5a0ba8";
 const char* kSecretId = "84896a0c-1347-aa90-a4f6-aca8b7558780";
 
 struct Fixture {
-    Fixture() : http(net::ClientOptions{}), rc(http, quick()) { vault.add_role(kRole, kSecretId); }
-    static net::RetryPolicy quick() {
-        net::RetryPolicy p;
-        p.max_attempts = 4;
-        p.base = 1ms;
-        p.cap = 5ms;
-        return p;
+    Fixture() : http(net::ClientOptions{}), rc(http, quick_retries(4)) {
+        vault.add_role(kRole, kSecretId);
     }
     vault::VaultClient client(const std::string& ns = "") {
         return vault::VaultClient(vault::VaultConfig{vault.address(), ns}, rc);
@@ -31,15 +26,6 @@ struct Fixture {
     net::HttpClient http;
     net::ResilientClient rc;
 };
-
-std::string remote_error(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
 
 }  // namespace
 
@@ -93,7 +79,7 @@ TEST(Vault, WrappedSecretIdIsUnwrappedOnce) {
     v.login_approle(Secret(kRole), Secret(wrap), true);
     EXPECT_TRUE(v.logged_in());
     auto again = f.client();
-    std::string msg = remote_error([&] { again.login_approle(Secret(kRole), Secret(wrap), true); });
+    std::string msg = error_text([&] { again.login_approle(Secret(kRole), Secret(wrap), true); });
     EXPECT_NE(msg.find("HTTP 400"), std::string::npos) << msg;
     EXPECT_NE(msg.find("wrapping token is not valid or does not exist"), std::string::npos) << msg;
     EXPECT_EQ(msg.find(wrap), std::string::npos);  // the wrapping token is a secret too
@@ -103,13 +89,13 @@ TEST(Vault, BadCredentialsFailAtOnceWithVaultsMessageAndNoSecret) {
     Fixture f;
     auto v = f.client();
     std::string msg =
-        remote_error([&] { v.login_approle(Secret(kRole), Secret("wrong-secret-id")); });
+        error_text([&] { v.login_approle(Secret(kRole), Secret("wrong-secret-id")); });
     EXPECT_EQ(msg,
               "vault auth/approle/login failed: HTTP 400 (after 1 attempt(s)): invalid role or "
               "secret ID");
     EXPECT_EQ(msg.find("wrong-secret-id"), std::string::npos);
     EXPECT_EQ(f.vault.raw().seen().size(), 1u);  // 400 is not retried
-    std::string denied = remote_error([&] { v.read_kv("secret", "x", 2); });
+    std::string denied = error_text([&] { v.read_kv("secret", "x", 2); });
     EXPECT_NE(denied.find("read before login"), std::string::npos);
 }
 
@@ -127,7 +113,7 @@ TEST(Vault, SealedAndRateLimitedAreRetried) {
     // A server that stays sealed fails the run with Vault's message.
     f.vault.set_sealed(true);
     auto w = f.client();
-    std::string msg = remote_error([&] { w.login_approle(Secret(kRole), Secret(kSecretId)); });
+    std::string msg = error_text([&] { w.login_approle(Secret(kRole), Secret(kSecretId)); });
     EXPECT_EQ(msg,
               "vault auth/approle/login failed: HTTP 503 (after 4 attempt(s)): Vault is sealed");
 }
@@ -137,7 +123,7 @@ TEST(Vault, NamespaceHeaderAndRenewal) {
     f.vault.require_namespace("billing/team-a/");
     f.vault.put_kv2("p", "{\"k\":\"v\"}");
     auto wrong = f.client();
-    std::string msg = remote_error([&] { wrong.login_approle(Secret(kRole), Secret(kSecretId)); });
+    std::string msg = error_text([&] { wrong.login_approle(Secret(kRole), Secret(kSecretId)); });
     EXPECT_NE(msg.find("HTTP 404"), std::string::npos) << msg;
     auto v = f.client("billing/team-a/");
     v.login_approle(Secret(kRole), Secret(kSecretId));

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
 
@@ -135,12 +136,7 @@ std::string canonical_query(const std::vector<std::pair<std::string, std::string
 }
 
 std::string amz_date_now() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[20];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
+    return utc_now("%Y%m%dT%H%M%SZ");
 }
 
 Signature sign(HttpRequest& req, const Credentials& creds, const SigningParams& p) {

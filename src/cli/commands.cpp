@@ -324,10 +324,11 @@ int cmd_summary(int argc, char** argv) {
         out << line;
     }
     int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
-    const std::string label = rows.size() < matching ? "total of all " + std::to_string(matching) + " rows"
-                                                     : std::string("total");
-    std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, label.c_str(), format_money(total).c_str(),
-                  format_money(total_amort).c_str());
+    const std::string label = rows.size() < matching
+                                  ? "total of all " + std::to_string(matching) + " rows"
+                                  : std::string("total");
+    std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, label.c_str(),
+                  format_money(total).c_str(), format_money(total_amort).c_str());
     out << line;
     std::fputs(out.str().c_str(), stdout);
     return 0;

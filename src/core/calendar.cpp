@@ -168,4 +168,13 @@ Day today_utc() noexcept {
     return static_cast<Day>(std::time(nullptr) / 86400);
 }
 
+std::string utc_now(const char* format) {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, format, &tm);
+    return buf;
+}
+
 }  // namespace curcrunch

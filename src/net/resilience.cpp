@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
 
@@ -161,12 +162,7 @@ void ErrorLog::write(const std::string& service, const std::string& operation, l
                      const std::string& request_id, int attempt, const std::string& code,
                      const std::string& message) {
     if (path_.empty()) return;
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char ts[32];
-    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    std::string line = std::string("{\"time\":\"") + ts + "\",\"service\":\"" +
+    std::string line = "{\"time\":\"" + utc_now("%Y-%m-%dT%H:%M:%SZ") + "\",\"service\":\"" +
                        json_escape(service) + "\",\"operation\":\"" + json_escape(operation) +
                        "\",\"status\":" + std::to_string(status) + ",\"request_id\":\"" +
                        json_escape(request_id) + "\",\"attempt\":" + std::to_string(attempt) +

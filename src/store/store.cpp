@@ -13,12 +13,7 @@
 namespace curcrunch::store {
 
 std::string now_utc_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return utc_now("%Y-%m-%dT%H:%M:%SZ");
 }
 
 std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {

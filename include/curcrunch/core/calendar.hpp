@@ -39,6 +39,8 @@ inline Day first_day(Period p) noexcept {
 Day last_day(Period p) noexcept;
 Period add_months(Period p, int n) noexcept;
 Day today_utc() noexcept;
+// The current UTC time in strftime `format` ("%Y-%m-%dT%H:%M:%SZ", "%Y%m%dT%H%M%SZ", ...).
+std::string utc_now(const char* format);
 // The store's integer day form: 20181105.
 inline int32_t to_yyyymmdd(Day d) noexcept {
     CivilDate c = civil_from_days(d);
