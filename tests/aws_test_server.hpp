@@ -1,9 +1,13 @@
 #pragma once
 // An AWS test server on 127.0.0.1 that verifies the SigV4 signature of every request, from the
-// raw request it received (403 SignatureDoesNotMatch / InvalidAccessKeyId otherwise, in S3's
-// XML error shape), and serves S3 ListObjectsV2 (paged) and GetObject (Range, If-Match).
+// raw request it received (403 SignatureDoesNotMatch / InvalidAccessKeyId otherwise, in the
+// error shape of the protocol asked for: S3 XML, STS awsQuery XML, awsJson), and serves S3
+// ListObjectsV2 (paged) and GetObject (Range, If-Match), STS AssumeRole, awsJson services
+// through set_json_handler (billing_test_services.hpp), and pre-signed document URLs under
+// /_presigned/, whose query signature is verified too.
 // Faults are injected through raw().push(...), which answers before any verification.
 #include <ctime>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -20,6 +24,37 @@ class AwsTestServer {
         keys_[access_key] = Key{std::move(secret), "", false};
         server_.set_handler([this](const SeenRequest& r) { return handle(r); });
     }
+    void add_key(const std::string& access_key, const std::string& secret) {
+        std::lock_guard<std::mutex> l(m_);
+        keys_[access_key] = Key{secret, "", false};
+    }
+    // awsJson requests (X-Amz-Target set) that passed verification: (target, body, service).
+    using JsonHandler =
+        std::function<Action(const std::string&, const std::string&, const std::string&)>;
+    void set_json_handler(JsonHandler h) {
+        std::lock_guard<std::mutex> l(m_);
+        json_ = std::move(h);
+    }
+    // A pre-signed GET URL for `path` (under /_presigned/) serving `body`, as S3 issues them.
+    std::string presign_document(const std::string& path, const std::string& body,
+                                 int expires = 3600) {
+        // Called from JSON handlers while handle() holds m_: documents have their own lock.
+        std::lock_guard<std::mutex> l(docs_m_);
+        documents_[path] = body;
+        curcrunch::aws::HttpRequest h;
+        h.path = path;
+        h.headers = {{"host", "127.0.0.1:" + std::to_string(server_.port())}};
+        curcrunch::aws::SigningParams p;
+        p.region = "us-east-1";
+        p.service = "s3";
+        p.amz_date = curcrunch::aws::amz_date_now();
+        p.normalize_path = false;
+        p.payload_hash = "UNSIGNED-PAYLOAD";
+        p.presign_expires = expires;
+        curcrunch::aws::sign(h, doc_creds(), p);
+        return endpoint() + h.target();
+    }
+    int document_gets() const { return document_gets_; }
     // STS: `role_arn` may be assumed by anyone holding a valid key; each AssumeRole issues a
     // new temporary key (ASIA...) with a session token, valid for DurationSeconds.
     void add_role(const std::string& role_arn) {
@@ -30,6 +65,15 @@ class AwsTestServer {
         std::lock_guard<std::mutex> l(m_);
         for (auto& [k, v] : keys_)
             if (!v.token.empty()) v.expired = true;
+    }
+    // After `n` more verified requests, every temporary key expires (a session cut short).
+    void expire_sessions_after(int n) {
+        std::lock_guard<std::mutex> l(m_);
+        expire_countdown_ = n;
+    }
+    void remove_object(const std::string& bucket, const std::string& key) {
+        std::lock_guard<std::mutex> l(m_);
+        objects_[bucket].erase(key);
     }
     int assumed() const { return assumed_; }
     std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
@@ -124,6 +168,54 @@ class AwsTestServer {
         auto expect = curcrunch::aws::sign(h, creds, p);
         return expect.signature == signature ? "" : "SignatureDoesNotMatch";
     }
+    static curcrunch::aws::Credentials doc_creds() {
+        return {"AKIADOCUMENTS", curcrunch::Secret("documents/secret"), curcrunch::Secret()};
+    }
+    static Action json_error(int status, const std::string& code, const std::string& msg) {
+        return respond(
+            status, "{\"__type\":\"" + code + "\",\"message\":\"" + msg + "\"}",
+            {{"Content-Type", "application/x-amz-json-1.1"}, {"x-amzn-RequestId", "json-req-1"}});
+    }
+    // GET /_presigned/...?X-Amz-...: the query signature must verify, no Authorization header.
+    Action presigned(const SeenRequest& r) {
+        std::string path = r.target, qs;
+        if (size_t q = path.find('?'); q != std::string::npos) {
+            qs = path.substr(q + 1);
+            path = path.substr(0, q);
+        }
+        if (!r.header("Authorization").empty())
+            return s3_error(400, "InvalidArgument", "Only one auth mechanism allowed");
+        std::map<std::string, std::string> q;
+        for (size_t i = 0, j; !qs.empty() && i <= qs.size(); i = j + 1) {
+            j = qs.find('&', i);
+            if (j == std::string::npos) j = qs.size();
+            std::string part = qs.substr(i, j - i);
+            size_t eq = part.find('=');
+            q[decode(part.substr(0, eq))] =
+                eq == std::string::npos ? "" : decode(part.substr(eq + 1));
+        }
+        curcrunch::aws::HttpRequest h;
+        h.path = decode(path);
+        h.headers = {{"host", r.header("Host")}};
+        curcrunch::aws::SigningParams p;
+        p.region = "us-east-1";
+        p.service = "s3";
+        p.amz_date = q["X-Amz-Date"];
+        p.normalize_path = false;
+        p.payload_hash = "UNSIGNED-PAYLOAD";
+        p.presign_expires = q.count("X-Amz-Expires") ? std::stoi(q["X-Amz-Expires"]) : 0;
+        auto expect = curcrunch::aws::sign(h, doc_creds(), p);
+        if (expect.signature != q["X-Amz-Signature"])
+            return s3_error(403, "SignatureDoesNotMatch",
+                            "The request signature we calculated does not match the signature "
+                            "you provided.");
+        std::lock_guard<std::mutex> l(docs_m_);
+        auto it = documents_.find(h.path);
+        if (it == documents_.end())
+            return s3_error(404, "NoSuchKey", "The specified key does not exist.");
+        ++document_gets_;
+        return respond(200, it->second, {{"Content-Type", "application/pdf"}});
+    }
     static Action sts_error(int status, const std::string& code, const std::string& msg) {
         return respond(
             status,
@@ -181,9 +273,22 @@ class AwsTestServer {
     }
     Action handle(const SeenRequest& r) {
         std::lock_guard<std::mutex> l(m_);
+        if (r.method == "GET" && r.target.rfind("/_presigned/", 0) == 0) return presigned(r);
         curcrunch::aws::HttpRequest h;
+        const bool json = !r.header("X-Amz-Target").empty();
         if (std::string err = verify(r, h); !err.empty()) {
             ++rejected_;
+            if (json) {
+                if (err == "ExpiredToken")
+                    return json_error(400, "ExpiredTokenException",
+                                      "The security token included in the request is expired");
+                if (err == "InvalidAccessKeyId")
+                    return json_error(403, "UnrecognizedClientException",
+                                      "The security token included in the request is invalid.");
+                return json_error(403, "InvalidSignatureException",
+                                  "The request signature we calculated does not match the "
+                                  "signature you provided.");
+            }
             const bool sts = r.method == "POST" && r.target == "/";
             if (err == "ExpiredToken")
                 return sts ? sts_error(400, err,
@@ -193,6 +298,22 @@ class AwsTestServer {
                        : s3_error(403, err,
                                   "The request signature we calculated does not match the "
                                   "signature you provided.");
+        }
+        if (expire_countdown_ > 0 && --expire_countdown_ == 0)
+            for (auto& [k, v] : keys_)
+                if (!v.token.empty()) v.expired = true;
+        if (json) {
+            if (!json_) return json_error(400, "UnknownOperationException", "no such service");
+            std::string auth = r.header("Authorization");
+            size_t c = auth.find("Credential=");
+            std::string scope = auth.substr(c + 11, auth.find(',', c) - c - 11);
+            std::vector<std::string> parts;
+            for (size_t i = 0, j; i <= scope.size(); i = j + 1) {
+                j = scope.find('/', i);
+                if (j == std::string::npos) j = scope.size();
+                parts.push_back(scope.substr(i, j - i));
+            }
+            return json_(r.header("X-Amz-Target"), r.body, parts.size() > 3 ? parts[3] : "");
         }
         if (r.method == "POST" && h.path == "/") return assume_role(h);
         std::string path = h.path.substr(1);
@@ -265,6 +386,11 @@ class AwsTestServer {
     int assumed_ = 0;
     std::map<std::string, std::map<std::string, std::string>> objects_;
     int rejected_ = 0;
+    int expire_countdown_ = 0;
+    JsonHandler json_;
+    std::mutex docs_m_;
+    std::map<std::string, std::string> documents_;
+    int document_gets_ = 0;
 };
 
 }  // namespace testsupport

@@ -1,9 +1,9 @@
 #pragma once
 // A scripted HTTP/1.1 server on 127.0.0.1 (ephemeral port) for tests: each request is answered
 // by the next queued action — a response, a connection reset, a stall, a truncated body, or a
-// close without answer — and recorded with its arrival time. Connections are served one at a
-// time, with keep-alive. Real sockets, real HTTP: the client under test cannot tell it apart
-// from a server.
+// close without answer — and recorded with its arrival time. Each connection is served on its
+// own thread, with keep-alive, so clients with several connections (parallel downloads) work. Real
+// sockets, real HTTP: the client under test cannot tell it apart from a server.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -79,6 +79,8 @@ class LoopbackServer {
     ~LoopbackServer() {
         stop_ = true;
         thread_.join();
+        for (auto& t : connections_)
+            t.join();
         ::close(fd_);
     }
     int port() const { return port_; }
@@ -105,7 +107,7 @@ class LoopbackServer {
             pollfd p{fd_, POLLIN, 0};
             if (::poll(&p, 1, 50) <= 0) continue;
             int c = ::accept(fd_, nullptr, nullptr);
-            if (c >= 0) serve(c);
+            if (c >= 0) connections_.emplace_back([this, c] { serve(c); });
         }
     }
     bool read_request(int c, std::string& buf, SeenRequest& r) {
@@ -194,6 +196,7 @@ class LoopbackServer {
     std::function<Action(const SeenRequest&)> handler_;
     std::vector<SeenRequest> seen_;
     std::thread thread_;
+    std::vector<std::thread> connections_;  // touched by the accept thread only, then joined
 };
 
 }  // namespace testsupport

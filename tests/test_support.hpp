@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <atomic>
 
 #include <array>
 #include <cstdio>
@@ -106,24 +107,42 @@ struct RunResult {
     std::string out, err;
 };
 
-// Runs the curcrunch binary with `args` (no shell), capturing stdout and stderr.
-inline RunResult run_cli(const std::vector<std::string>& args) {
+// Runs the curcrunch binary with `args` (no shell), capturing stdout and stderr. `env` entries
+// ("NAME=value") are added to (or replace) the inherited environment; `pid_out` receives the
+// child's pid while it runs.
+inline RunResult run_cli(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {},
+                         std::atomic<int>* pid_out = nullptr) {
     TempDir io;
     std::string out_path = io / "out", err_path = io / "err";
+    // Everything the child needs is built before fork (the test servers run threads).
+    std::vector<std::string> env_strings = env;
+    for (char** e = environ; *e; ++e) {
+        std::string entry = *e, name = entry.substr(0, entry.find('='));
+        bool replaced = false;
+        for (const auto& o : env)
+            replaced = replaced || o.compare(0, name.size() + 1, name + "=") == 0;
+        if (!replaced) env_strings.push_back(entry);
+    }
+    std::vector<char*> envp;
+    for (auto& s : env_strings)
+        envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::vector<char*> argv;
+    std::string bin = CURCRUNCH_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& s : copy)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
     pid_t pid = fork();
     if (pid == 0) {
         std::freopen(out_path.c_str(), "w", stdout);
         std::freopen(err_path.c_str(), "w", stderr);
-        std::vector<char*> argv;
-        std::string bin = CURCRUNCH_BINARY;
-        argv.push_back(bin.data());
-        std::vector<std::string> copy = args;
-        for (auto& s : copy)
-            argv.push_back(s.data());
-        argv.push_back(nullptr);
-        execv(bin.c_str(), argv.data());
+        execve(bin.c_str(), argv.data(), envp.data());
         _exit(127);
     }
+    if (pid_out) *pid_out = pid;
     int status = 0;
     waitpid(pid, &status, 0);
     return RunResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),

@@ -5,6 +5,7 @@
 // the AWS secrets engine, namespaces, and a sealed state.
 #include <simdjson.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -41,6 +42,11 @@ class VaultTestServer {
     void put_kv2(const std::string& path, const std::string& data_json) { kv2_[path] = data_json; }
     void put_aws_role(const std::string& role, const std::string& data_json) {
         aws_[role] = data_json;
+    }
+    // Called (under the server's lock) on every successful AppRole login.
+    void on_login(std::function<void()> f) {
+        std::lock_guard<std::mutex> l(m_);
+        on_login_ = std::move(f);
     }
     void require_namespace(const std::string& ns) { namespace_ = ns; }
     void set_sealed(bool s) { sealed_ = s; }
@@ -93,6 +99,7 @@ class VaultTestServer {
                 return error(400, "invalid role or secret ID");
             std::string token = "hvs.token-" + std::to_string(++serial_);
             tokens_[token] = it->second.second;
+            if (on_login_) on_login_();
             return ok(auth_envelope(token, it->second.second));
         }
         if (path == "/v1/sys/wrapping/unwrap") {
@@ -146,6 +153,7 @@ class VaultTestServer {
     std::string namespace_;
     bool sealed_ = false;
     int serial_ = 0, renewals_ = 0;
+    std::function<void()> on_login_;
 };
 
 }  // namespace testsupport

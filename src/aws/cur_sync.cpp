@@ -2,9 +2,13 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
@@ -50,9 +54,8 @@ std::string strip_s3_uri(const std::string& uri, const std::string& bucket) {
 
 }  // namespace
 
-std::vector<SyncedPeriod> sync_cur(S3Client& s3, const std::string& bucket,
-                                   const std::string& root_in, const std::string& cache_dir,
-                                   Period from, Period to) {
+std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
+                                        const std::string& root_in, Period from, Period to) {
     std::string root = root_in;
     while (!root.empty() && root.back() == '/')
         root.pop_back();
@@ -76,17 +79,18 @@ std::vector<SyncedPeriod> sync_cur(S3Client& s3, const std::string& bucket,
         }
     }
 
-    std::vector<SyncedPeriod> out;
+    std::vector<CurPeriodPlan> out;
     for (const auto& [period, manifest] : chosen) {
-        SyncedPeriod sp;
-        sp.period = period;
-        sp.manifest_key = manifest->key;
+        CurPeriodPlan plan;
+        plan.period = period;
+        plan.manifest_key = manifest->key;
         try {
             // Manifests are small and overwritten in place: always fetched fresh.
-            const std::string text = s3.get(bucket, manifest->key);
+            plan.manifest_text = s3.get(bucket, manifest->key);
             simdjson::dom::parser parser;
             simdjson::dom::element m;
-            if (parser.parse(text).get(m)) throw Error(ErrorKind::remote, "manifest is not JSON");
+            if (parser.parse(plan.manifest_text).get(m))
+                throw Error(ErrorKind::remote, "manifest is not JSON");
             std::vector<std::string> keys;
             simdjson::dom::array arr;
             std::string_view sv;
@@ -104,25 +108,87 @@ std::vector<SyncedPeriod> sync_cur(S3Client& s3, const std::string& bucket,
                 if (it == by_key.end())
                     throw Error(ErrorKind::remote,
                                 "listed file s3://" + bucket + "/" + key + " is missing");
-                ++sp.files;
-                if (s3.download(bucket, *it->second, (fs::path(cache_dir) / key).string()) ==
-                    DownloadOutcome::unchanged)
-                    ++sp.unchanged;
-                else
-                    ++sp.downloaded;
+                plan.files.push_back(*it->second);
             }
-            // The manifest is written last: a cache with a manifest has all of its files.
-            sp.local_manifest = (fs::path(cache_dir) / manifest->key).string();
-            fs::create_directories(fs::path(sp.local_manifest).parent_path());
-            std::ofstream(sp.local_manifest, std::ios::binary) << text;
-            sp.ok = true;
         } catch (const Error& e) {
-            sp.error = e.what();
-            log::warn("period " + format_period(period) +
-                      " not synced (it will not be ingested): " + sp.error);
+            plan.error = e.what();
         }
-        out.push_back(std::move(sp));
+        out.push_back(std::move(plan));
     }
+    return out;
+}
+
+SyncedPeriod download_period(const std::vector<S3Client*>& clients, const std::string& bucket,
+                             const CurPeriodPlan& plan, const std::string& cache_dir) {
+    SyncedPeriod sp;
+    sp.period = plan.period;
+    sp.manifest_key = plan.manifest_key;
+    sp.files = static_cast<int>(plan.files.size());
+    sp.error = plan.error;
+    if (sp.error.empty()) {
+        std::atomic<size_t> next{0};
+        std::atomic<int> unchanged{0}, downloaded{0};
+        std::mutex m;
+        std::string first_error;
+        auto work = [&](S3Client* s3) {
+            for (size_t i; (i = next++) < plan.files.size();) {
+                {
+                    std::lock_guard<std::mutex> l(m);
+                    if (!first_error.empty()) return;  // the period fails anyway
+                }
+                const S3Object& o = plan.files[i];
+                try {
+                    if (s3->download(bucket, o, (fs::path(cache_dir) / o.key).string()) ==
+                        DownloadOutcome::unchanged)
+                        ++unchanged;
+                    else
+                        ++downloaded;
+                } catch (const std::exception& e) {
+                    std::lock_guard<std::mutex> l(m);
+                    if (first_error.empty()) first_error = e.what();
+                }
+            }
+        };
+        const size_t n = std::min(clients.size(), plan.files.size());
+        std::vector<std::thread> threads;
+        for (size_t t = 1; t < n; ++t)
+            threads.emplace_back(work, clients[t]);
+        if (n > 0) work(clients[0]);
+        for (auto& t : threads)
+            t.join();
+        sp.unchanged = unchanged;
+        sp.downloaded = downloaded;
+        sp.error = first_error;
+    }
+    if (sp.error.empty()) {
+        try {
+            sp.local_manifest = (fs::path(cache_dir) / plan.manifest_key).string();
+            fs::create_directories(fs::path(sp.local_manifest).parent_path());
+            {
+                std::ifstream old(sp.local_manifest, std::ios::binary);
+                std::string before((std::istreambuf_iterator<char>(old)),
+                                   std::istreambuf_iterator<char>());
+                sp.manifest_changed = !old || before != plan.manifest_text;
+            }
+            std::ofstream f(sp.local_manifest, std::ios::binary);
+            f << plan.manifest_text;
+            if (!f.flush()) throw Error(ErrorKind::internal, "cannot write " + sp.local_manifest);
+            sp.ok = true;
+        } catch (const std::exception& e) {
+            sp.error = e.what();
+        }
+    }
+    if (!sp.ok)
+        log::warn("period " + format_period(plan.period) +
+                  " not synced (it will not be ingested): " + sp.error);
+    return sp;
+}
+
+std::vector<SyncedPeriod> sync_cur(S3Client& s3, const std::string& bucket, const std::string& root,
+                                   const std::string& cache_dir, Period from, Period to) {
+    std::vector<SyncedPeriod> out;
+    for (const CurPeriodPlan& plan : discover_cur(s3, bucket, root, from, to))
+        out.push_back(download_period({&s3}, bucket, plan, cache_dir));
     return out;
 }
 

@@ -101,4 +101,10 @@ const Credentials& AssumeRoleProvider::get() {
     return current_->credentials;
 }
 
+const Credentials& AssumeRoleProvider::refresh() {
+    current_ = sts_.assume_role(role_arn_, session_name_, duration_);
+    ++assumptions_;
+    return current_->credentials;
+}
+
 }  // namespace curcrunch::aws

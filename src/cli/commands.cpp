@@ -9,10 +9,13 @@
 
 #include "curcrunch/cli/args.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/fetch/fetch_job.hpp"
 #include "curcrunch/gen/generator.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -27,11 +30,14 @@ const char* kUsage =
     "  summary            print cost rollups from the store\n"
     "  periods            list the billing periods in the store and their ingests\n"
     "  gen                write synthetic CUR data\n"
+    "  fetch              download CUR exports, accounts, invoices (and Cost Explorer) from AWS\n"
+    "  accounts           list the Organizations accounts fetch stored\n"
+    "  invoices           list the invoices fetch stored, with their archived documents\n"
     "  version            print the version\n"
     "  help               this text (see also man curcrunch)\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input (store unchanged),\n"
-    "            4 store error\n";
+    "            4 store error, 5 fetch failed (remote service), 6 fetch partly failed\n";
 
 std::string db_path(const Args& a) {
     if (auto v = a.get("db")) return *v;
@@ -155,18 +161,7 @@ int cmd_ingest(int argc, char** argv) {
 
 // ------------------------------------------------------------------------------ summary
 std::string json_str(const std::string& s) {
-    std::string o = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\')
-            o += '\\', o += c;
-        else if (static_cast<unsigned char>(c) < 0x20) {
-            char b[8];
-            std::snprintf(b, sizeof b, "\\u%04x", c);
-            o += b;
-        } else
-            o += c;
-    }
-    return o + "\"";
+    return json_quote(s);
 }
 
 std::string csv_str(const std::string& s) {
@@ -383,6 +378,201 @@ int cmd_gen(int argc, char** argv) {
     return 0;
 }
 
+// ------------------------------------------------------------------------------ fetch
+Period parse_month_opt(const std::string& opt, const std::string& v) {
+    auto p = parse_period(v);
+    if (!p || v.size() != 7) throw_usage("--" + opt + ": expected YYYY-MM, got '" + v + "'");
+    return *p;
+}
+
+int cmd_fetch(int argc, char** argv) {
+    Args a(argc, argv, 2, {"cost-explorer", "no-invoices", "secret-id-wrapped", "quiet", "verbose"},
+           {"db",
+            "config",
+            "profile",
+            "from",
+            "to",
+            "cache-dir",
+            "archive-dir",
+            "endpoint-url",
+            "ca-file",
+            "error-log",
+            "alert-webhook",
+            "max-attempts",
+            "concurrency",
+            "connect-timeout",
+            "timeout",
+            "stall-timeout",
+            "retry-base-ms",
+            "retry-cap-ms",
+            "rate-limit",
+            "breaker-threshold",
+            "breaker-cooldown",
+            "role-id-file",
+            "secret-id-file",
+            "on-error",
+            "threads"});
+    if (!a.positional().empty())
+        throw_usage(
+            "fetch takes no positional arguments (secrets come from the environment or "
+            "files, never the command line)");
+    fetch::FetchOptions o;
+    o.config_path = a.get("config").value_or("");
+    if (o.config_path.empty()) {
+        const char* e = std::getenv("CURCRUNCH_FETCH_CONFIG");
+        o.config_path = e && *e ? e : "curcrunch-fetch.json";
+    }
+    o.profiles = a.all("profile");
+    const Period now = period_of(today_utc());
+    o.to = a.get("to") ? parse_month_opt("to", *a.get("to")) : now;
+    o.from = a.get("from") ? parse_month_opt("from", *a.get("from")) : add_months(o.to, -11);
+    if (o.from > o.to) throw_usage("--from is after --to");
+    if (auto v = a.get("cache-dir")) o.cache_dir = *v;
+    if (auto v = a.get("archive-dir")) o.archive_dir = *v;
+    o.cost_explorer = a.flag("cost-explorer");
+    o.invoices = !a.flag("no-invoices");
+    if (auto v = a.get("endpoint-url")) o.endpoint_url = *v;
+    if (auto v = a.get("ca-file")) o.ca_file = *v;
+    if (auto v = a.get("error-log")) o.error_log = *v;
+    if (auto v = a.get("alert-webhook")) o.alert_webhook = *v;
+    if (auto v = a.get("max-attempts")) o.max_attempts = parse_int("max-attempts", *v, 1, 20);
+    if (auto v = a.get("concurrency")) o.concurrency = parse_int("concurrency", *v, 1, 64);
+    if (auto v = a.get("connect-timeout"))
+        o.connect_timeout = std::chrono::seconds(parse_int("connect-timeout", *v, 1, 600));
+    if (auto v = a.get("timeout"))
+        o.total_timeout = std::chrono::seconds(parse_int("timeout", *v, 1, 86400));
+    if (auto v = a.get("stall-timeout"))
+        o.stall_timeout = std::chrono::seconds(parse_int("stall-timeout", *v, 1, 3600));
+    if (auto v = a.get("retry-base-ms"))
+        o.backoff_base = std::chrono::milliseconds(parse_int("retry-base-ms", *v, 0, 60000));
+    if (auto v = a.get("retry-cap-ms"))
+        o.backoff_cap = std::chrono::milliseconds(parse_int("retry-cap-ms", *v, 0, 600000));
+    if (auto v = a.get("rate-limit")) o.rate_limit = parse_int("rate-limit", *v, 1, 10000);
+    if (auto v = a.get("breaker-threshold"))
+        o.breaker_threshold = parse_int("breaker-threshold", *v, 1, 1000);
+    if (auto v = a.get("breaker-cooldown"))
+        o.breaker_cooldown = std::chrono::seconds(parse_int("breaker-cooldown", *v, 1, 3600));
+    if (auto v = a.get("role-id-file")) o.vault.role_id_file = *v;
+    if (auto v = a.get("secret-id-file")) o.vault.secret_id_file = *v;
+    o.vault.secret_id_wrapped = a.flag("secret-id-wrapped");
+    std::string on_error = a.get("on-error").value_or("fail");
+    if (on_error != "fail" && on_error != "skip")
+        throw_usage("--on-error: expected fail or skip, got '" + on_error + "'");
+    o.ingest.skip_bad_rows = on_error == "skip";
+    if (auto v = a.get("threads")) o.ingest.threads = parse_int("threads", *v, 1, 1024);
+    if (a.flag("verbose")) log::set_level(log::Level::debug);
+    if (a.flag("quiet")) log::set_level(log::Level::warn);
+
+    auto store = store::Store::open(db_path(a));
+    fetch::FetchReport r = fetch::run_fetch(o, *store);
+    std::printf("fetch run %lld: %s\n", static_cast<long long>(r.run_id),
+                fetch::outcome_name(r.outcome));
+    std::printf("  months %s..%s\n", format_period(o.from).c_str(), format_period(o.to).c_str());
+    std::printf("  CUR periods: %d ingested, %d unchanged, %d failed (left as they were)\n",
+                r.periods_ingested, r.periods_unchanged, r.periods_failed);
+    std::printf("  accounts: %d\n", r.accounts);
+    if (o.invoices)
+        std::printf("  invoices: %d; documents: %d downloaded, %d already archived\n", r.invoices,
+                    r.documents_downloaded, r.documents_kept);
+    if (o.cost_explorer)
+        std::printf("  cost explorer: %d paid request(s) sent ($%.2f at $0.01 each)\n",
+                    r.ce_requests, r.ce_requests * 0.01);
+    std::printf("  retries: %d\n", r.retries);
+    for (const auto& n : r.notes)
+        std::printf("  note: %s\n", n.c_str());
+    for (const auto& p : r.problems)
+        std::printf("  problem: %s\n", p.c_str());
+    return r.outcome == fetch::FetchOutcome::ok       ? 0
+           : r.outcome == fetch::FetchOutcome::failed ? 5
+                                                      : 6;
+}
+
+// ------------------------------------------------------------------------------ accounts
+std::string output_format(const Args& a) {
+    std::string format = a.get("format").value_or("table");
+    if (format != "table" && format != "csv" && format != "json")
+        throw_usage("--format: expected table, csv or json");
+    return format;
+}
+
+// Prints rows of text cells as a table, CSV or a JSON array of objects.
+void print_rows(const std::string& format, const std::vector<std::string>& head,
+                const std::vector<std::vector<std::string>>& rows) {
+    if (format == "json") {
+        std::string o = "[";
+        for (size_t r = 0; r < rows.size(); ++r) {
+            o.append(r ? ",{" : "{");
+            for (size_t c = 0; c < head.size(); ++c)
+                o.append(c ? "," : "")
+                    .append(json_quote(head[c]))
+                    .append(":")
+                    .append(json_quote(rows[r][c]));
+            o.append("}");
+        }
+        std::printf("%s]\n", o.c_str());
+        return;
+    }
+    if (format == "csv") {
+        for (size_t c = 0; c < head.size(); ++c)
+            std::printf("%s%s", c ? "," : "", head[c].c_str());
+        std::printf("\n");
+        for (const auto& row : rows) {
+            for (size_t c = 0; c < row.size(); ++c)
+                std::printf("%s%s", c ? "," : "", csv_str(row[c]).c_str());
+            std::printf("\n");
+        }
+        return;
+    }
+    std::vector<size_t> w(head.size());
+    for (size_t c = 0; c < head.size(); ++c) {
+        w[c] = head[c].size();
+        for (const auto& row : rows)
+            w[c] = std::max(w[c], row[c].size());
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string o;
+        for (size_t c = 0; c < cells.size(); ++c) {
+            o.append(c ? "  " : "").append(cells[c]);
+            if (c + 1 < cells.size()) o.append(w[c] - cells[c].size(), ' ');
+        }
+        std::printf("%s\n", o.c_str());
+    };
+    line(head);
+    for (const auto& row : rows)
+        line(row);
+}
+
+int cmd_accounts(int argc, char** argv) {
+    Args a(argc, argv, 2, {}, {"db", "format"});
+    const std::string format = output_format(a);
+    auto store = store::Store::open(db_path(a), true);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : store::list_accounts(store->db()))
+        rows.push_back(
+            {r.id, r.name, r.email, r.state, r.joined_at, r.payer_profile, r.updated_at});
+    print_rows(format, {"id", "name", "email", "state", "joined", "profile", "updated"}, rows);
+    return 0;
+}
+
+int cmd_invoices(int argc, char** argv) {
+    Args a(argc, argv, 2, {}, {"db", "format"});
+    const std::string format = output_format(a);
+    auto store = store::Store::open(db_path(a), true);
+    std::vector<std::vector<std::string>> rows;
+    const bool table = format == "table";
+    auto money = [&](Amount v) { return table ? format_money(v) : to_plain_string(v); };
+    for (const auto& r : store::list_invoices(store->db()))
+        rows.push_back({r.period, r.invoice_id, r.invoice_type, r.payer_profile, r.account_id,
+                        r.issued_at, r.base_currency, money(r.base_total), money(r.base_taxes),
+                        money(r.base_discounts), r.payment_currency, money(r.payment_total),
+                        r.payment_method, std::to_string(r.documents)});
+    print_rows(format,
+               {"period", "invoice", "type", "profile", "account", "issued", "currency", "total",
+                "tax", "discounts", "pay_currency", "pay_total", "pay_method", "documents"},
+               rows);
+    return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -396,6 +586,9 @@ int run(int argc, char** argv) {
         if (cmd == "summary") return cmd_summary(argc, argv);
         if (cmd == "periods") return cmd_periods(argc, argv);
         if (cmd == "gen") return cmd_gen(argc, argv);
+        if (cmd == "fetch") return cmd_fetch(argc, argv);
+        if (cmd == "accounts") return cmd_accounts(argc, argv);
+        if (cmd == "invoices") return cmd_invoices(argc, argv);
         if (cmd == "version" || cmd == "--version") {
             std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION,
                         ingest::scan_kernel_name());

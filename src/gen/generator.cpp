@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/money.hpp"
 
 namespace curcrunch::gen {
@@ -453,10 +454,7 @@ class LegacyWriter : public Writer {
 
 std::string json_escape(std::string_view s) {
     std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\';
-        o += c;
-    }
+    append_json_escaped(o, s);
     return o;
 }
 

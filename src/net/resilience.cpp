@@ -1,5 +1,7 @@
 #include "curcrunch/net/resilience.hpp"
 
+#include "curcrunch/core/json_text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -139,35 +141,18 @@ std::chrono::milliseconds CircuitBreaker::retry_in() const {
 
 ErrorLog::ErrorLog(std::string path) : path_(std::move(path)) {}
 
-namespace {
-std::string json_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            o += '\\';
-            o += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char b[8];
-            std::snprintf(b, sizeof b, "\\u%04x", c);
-            o += b;
-        } else {
-            o += c;
-        }
-    }
-    return o;
-}
-}  // namespace
-
 void ErrorLog::write(const std::string& service, const std::string& operation, long status,
                      const std::string& request_id, int attempt, const std::string& code,
                      const std::string& message) {
     if (path_.empty()) return;
-    std::string line = "{\"time\":\"" + utc_now("%Y-%m-%dT%H:%M:%SZ") + "\",\"service\":\"" +
-                       json_escape(service) + "\",\"operation\":\"" + json_escape(operation) +
-                       "\",\"status\":" + std::to_string(status) + ",\"request_id\":\"" +
-                       json_escape(request_id) + "\",\"attempt\":" + std::to_string(attempt) +
-                       ",\"code\":\"" + json_escape(code) + "\",\"message\":\"" +
-                       json_escape(message) + "\"}\n";
+    std::string line = "{\"time\":" + json_quote(utc_now("%Y-%m-%dT%H:%M:%SZ"));
+    line.append(",\"service\":").append(json_quote(service));
+    line.append(",\"operation\":").append(json_quote(operation));
+    line.append(",\"status\":").append(std::to_string(status));
+    line.append(",\"request_id\":").append(json_quote(request_id));
+    line.append(",\"attempt\":").append(std::to_string(attempt));
+    line.append(",\"code\":").append(json_quote(code));
+    line.append(",\"message\":").append(json_quote(message)).append("}\n");
     std::lock_guard<std::mutex> l(m_);
     if (std::FILE* f = std::fopen(path_.c_str(), "a")) {
         std::fputs(line.c_str(), f);
@@ -175,39 +160,63 @@ void ErrorLog::write(const std::string& service, const std::string& operation, l
     }
 }
 
-ResilientClient::ResilientClient(HttpClient& http, RetryPolicy policy, ErrorLog* log, uint64_t seed)
-    : http_(http), policy_(policy), log_(log), rng_(seed) {}
-
-void ResilientClient::set_rate_limit(const std::string& service, double per_second, double burst) {
+void EndpointGuards::set_rate_limit(const std::string& service, double per_second, double burst) {
+    std::lock_guard<std::mutex> l(m_);
     limits_[service] = std::make_unique<RateLimiter>(per_second, burst);
 }
 
-void ResilientClient::set_breaker(int threshold, std::chrono::milliseconds cooldown) {
-    breaker_threshold_ = threshold;
-    breaker_cooldown_ = cooldown;
+void EndpointGuards::set_breaker(int threshold, std::chrono::milliseconds cooldown) {
+    std::lock_guard<std::mutex> l(m_);
+    threshold_ = threshold;
+    cooldown_ = cooldown;
     breakers_.clear();
 }
 
-CircuitBreaker& ResilientClient::breaker(const std::string& service) {
+RateLimiter* EndpointGuards::limiter(const std::string& service) {
+    std::lock_guard<std::mutex> l(m_);
+    auto it = limits_.find(service);
+    return it == limits_.end() ? nullptr : it->second.get();
+}
+
+CircuitBreaker& EndpointGuards::breaker(const std::string& service) {
+    std::lock_guard<std::mutex> l(m_);
     auto& b = breakers_[service];
-    if (!b) b = std::make_unique<CircuitBreaker>(breaker_threshold_, breaker_cooldown_);
+    if (!b) b = std::make_unique<CircuitBreaker>(threshold_, cooldown_);
     return *b;
+}
+
+ResilientClient::ResilientClient(HttpClient& http, RetryPolicy policy, ErrorLog* log, uint64_t seed,
+                                 std::shared_ptr<EndpointGuards> guards)
+    : http_(http),
+      policy_(policy),
+      log_(log),
+      rng_(seed),
+      guards_(guards ? std::move(guards) : std::make_shared<EndpointGuards>()) {}
+
+void ResilientClient::set_rate_limit(const std::string& service, double per_second, double burst) {
+    guards_->set_rate_limit(service, per_second, burst);
+}
+
+void ResilientClient::set_breaker(int threshold, std::chrono::milliseconds cooldown) {
+    guards_->set_breaker(threshold, cooldown);
 }
 
 Response ResilientClient::call(const CallOptions& o, const std::function<Request(int)>& make,
                                const std::function<std::string(const Response&)>& error_code) {
-    CircuitBreaker& br = breaker(o.service);
+    CircuitBreaker& br = guards_->breaker(o.service);
     std::string last;
+    last_code_.clear();
     int made = 0;
     for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
         if (!br.allow())
-            throw Error(
-                ErrorKind::remote,
-                o.service + " " + o.operation + ": endpoint unavailable (circuit open after " +
-                    std::to_string(breaker_threshold_) + " consecutive failures; next try in " +
-                    std::to_string(br.retry_in().count() / 1000 + 1) + " s)" +
-                    (last.empty() ? "" : "; last error: " + last));
-        if (auto it = limits_.find(o.service); it != limits_.end()) it->second->acquire();
+            throw Error(ErrorKind::remote, o.service + " " + o.operation +
+                                               ": endpoint unavailable (circuit open after " +
+                                               std::to_string(guards_->breaker_threshold()) +
+                                               " consecutive failures; next try in " +
+                                               std::to_string(br.retry_in().count() / 1000 + 1) +
+                                               " s)" +
+                                               (last.empty() ? "" : "; last error: " + last));
+        if (RateLimiter* lim = guards_->limiter(o.service)) lim->acquire();
         ++stats_.attempts;
         ++made;
         Result r = http_.perform(make(attempt));
@@ -218,6 +227,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
             return std::move(r.response);
         }
         br.record_failure();
+        last_code_ = code;
         std::string request_id;
         for (const char* h : {"x-amzn-requestid", "x-amz-request-id", "x-request-id"})
             if (const std::string* id = r.response.header(h)) request_id = *id;

@@ -97,6 +97,26 @@ class DimNames {
     std::map<int64_t, std::string> cache_;
 };
 
+// Account names from Organizations (schema v2), when fetch has stored them.
+class AccountNames {
+  public:
+    explicit AccountNames(Database& db) {
+        auto t = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'account'");
+        if (t.step() && t.column_int(0) > 0) {
+            auto st = db.prepare("SELECT id, name FROM account WHERE name <> ''");
+            while (st.step())
+                names_.emplace(st.column_text(0), st.column_text(1));
+        }
+    }
+    const std::string* find(const std::string& id) const {
+        auto it = names_.find(id);
+        return it == names_.end() ? nullptr : &it->second;
+    }
+
+  private:
+    std::map<std::string, std::string> names_;
+};
+
 }  // namespace
 
 Amount ResultRow::measure(Measure m) const {
@@ -180,10 +200,13 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     }
     std::vector<ResultRow> rows;
     rows.reserve(folded.size());
+    const AccountNames accounts(db);
     for (auto& [k, r] : folded) {
         if (q.by != Dimension::none) {
             r.key = names(k.second);
             r.label = q.by == Dimension::service ? names(label_id[k]) : r.key;
+            if (q.by == Dimension::account || q.by == Dimension::payer)
+                if (const std::string* n = accounts.find(r.key)) r.label = *n;
             if (r.label.empty()) r.label = r.key;
         }
         if (q.min_cost && r.measure(q.measure) < *q.min_cost) continue;

@@ -1,6 +1,8 @@
 // The store's schema, in one place. Version history:
 //   1  dim dictionary; rollups cost_daily / line_item_daily / tag_daily; billing_period; ingest
 //      records; *_named views.
+//   2  what `fetch` brings besides CUR files: Organizations accounts, invoices and their
+//      documents, Cost Explorer costs, payment instruments, and a record of every fetch run.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -174,6 +176,105 @@ JOIN dim d3 ON d3.id = t.tag_key JOIN dim d4 ON d4.id = t.tag_value
 JOIN dim d5 ON d5.id = t.currency;
 )SQL";
 
+// Invariants of version 2:
+// - account rows are replaced by each successful ListAccounts of their payer profile; an
+//   account that left the organisation keeps its last row (names of old costs stay known).
+// - invoice rows are keyed by AWS's invoice id and overwritten when fetched again (AWS may
+//   restate them); invoice_document rows point at files under the archive folder whose sha256
+//   was checked when they were written.
+// - ce_cost holds, per payer profile and granularity, exactly the result of the last fetch
+//   that covered a day: a fetch deletes its [from, to] range and inserts what CE returned in
+//   one transaction.
+// - Email and account names are data, not secrets; no credential is ever stored.
+const char* kV2 = R"SQL(
+CREATE TABLE account (
+  id             TEXT PRIMARY KEY,     -- 12 digits, text (leading zeros)
+  name           TEXT NOT NULL,
+  email          TEXT NOT NULL,
+  state          TEXT NOT NULL,        -- ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, ...
+  joined_method  TEXT NOT NULL,
+  joined_at      TEXT NOT NULL,        -- ISO 8601 UTC, '' when unknown
+  arn            TEXT NOT NULL,
+  payer_profile  TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE invoice (
+  invoice_id             TEXT PRIMARY KEY,
+  payer_profile          TEXT NOT NULL,
+  account_id             TEXT NOT NULL,
+  period                 INTEGER NOT NULL,   -- yyyymm billed
+  invoice_type           TEXT NOT NULL,      -- INVOICE, CREDIT_MEMO, PAYMENT_RECEIPT
+  bill_type              TEXT NOT NULL,
+  frequency              TEXT NOT NULL,
+  billing_entity         TEXT NOT NULL,
+  invoicing_entity       TEXT NOT NULL,
+  commercial_invoice_id  TEXT NOT NULL,
+  original_invoice_id    TEXT NOT NULL,
+  purchase_order         TEXT NOT NULL,
+  issued_at              TEXT NOT NULL,
+  due_at                 TEXT NOT NULL,
+  base_currency          TEXT NOT NULL,
+  base_total, base_before_tax, base_subtotal, base_discounts, base_taxes, base_fees,
+  tax_currency           TEXT NOT NULL,
+  tax_total, tax_taxes,
+  tax_exchange_rate      TEXT NOT NULL,
+  payment_currency       TEXT NOT NULL,
+  payment_total, payment_before_tax, payment_taxes,
+  payment_exchange_rate  TEXT NOT NULL,
+  payment_method         TEXT NOT NULL,      -- from ListPaymentInstruments, '' when unknown
+  fetched_at             TEXT NOT NULL
+);
+CREATE INDEX invoice_period ON invoice(period);
+
+CREATE TABLE invoice_document (
+  invoice_id   TEXT NOT NULL,
+  document_id  TEXT NOT NULL,
+  kind         TEXT NOT NULL,        -- INVOICE or the supplemental DocumentType
+  path         TEXT NOT NULL,        -- under the archive folder
+  sha256       TEXT NOT NULL,
+  bytes        INTEGER NOT NULL,
+  fetched_at   TEXT NOT NULL,
+  PRIMARY KEY (invoice_id, document_id)
+) WITHOUT ROWID;
+
+CREATE TABLE ce_cost (
+  payer_profile  TEXT NOT NULL,
+  granularity    TEXT NOT NULL,      -- MONTHLY or DAILY
+  start_day      INTEGER NOT NULL,   -- yyyymmdd
+  account        TEXT NOT NULL,
+  service        TEXT NOT NULL,
+  unit           TEXT NOT NULL,
+  amount         NOT NULL,
+  estimated      INTEGER NOT NULL,
+  fetched_at     TEXT NOT NULL,
+  PRIMARY KEY (payer_profile, granularity, start_day, account, service)
+) WITHOUT ROWID;
+
+CREATE TABLE payment_instrument (
+  payer_profile  TEXT NOT NULL,
+  id             TEXT NOT NULL,
+  arn            TEXT NOT NULL,
+  method         TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  fetched_at     TEXT NOT NULL,
+  PRIMARY KEY (payer_profile, id)
+) WITHOUT ROWID;
+
+CREATE TABLE fetch_run (
+  id                INTEGER PRIMARY KEY,
+  started_at        TEXT NOT NULL,
+  finished_at       TEXT NOT NULL,
+  outcome           TEXT NOT NULL,     -- ok, partial, failed
+  profiles          TEXT NOT NULL,
+  periods_ingested  INTEGER NOT NULL,
+  periods_failed    INTEGER NOT NULL,
+  ce_requests       INTEGER NOT NULL,
+  retries           INTEGER NOT NULL,
+  problems          TEXT NOT NULL      -- one line per failed part; never a secret
+);
+)SQL";
+
 }  // namespace
 
 int schema_version(Database& db) {
@@ -192,7 +293,8 @@ void migrate(Database& db) {
     if (v == kSchemaVersion) return;
     Transaction tx(db);
     if (v < 1) db.exec(kV1);
-    // Later versions: `if (v < 2) db.exec(kV2);` and so on, each an in-place upgrade.
+    if (v < 2) db.exec(kV2);
+    // Later versions: `if (v < 3) db.exec(kV3);` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

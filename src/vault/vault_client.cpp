@@ -1,5 +1,7 @@
 #include "curcrunch/vault/vault_client.hpp"
 
+#include "curcrunch/core/json_text.hpp"
+
 #include <openssl/crypto.h>
 #include <simdjson.h>
 
@@ -7,15 +9,6 @@
 
 namespace curcrunch::vault {
 namespace {
-
-std::string json_string(std::string_view s) {
-    std::string o = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') o += '\\';
-        o += c;
-    }
-    return o + "\"";
-}
 
 // Wipes a response body that held a secret once it has been parsed.
 struct Wipe {
@@ -105,8 +98,8 @@ void VaultClient::login_approle(const Secret& role_id, const Secret& secret_id, 
                         "vault sys/wrapping/unwrap: the wrapped response holds no secret_id");
         sid = Secret(std::string(v));
     }
-    std::string payload = "{\"role_id\":" + json_string(role_id.reveal()) +
-                          ",\"secret_id\":" + json_string(sid.reveal()) + "}";
+    std::string payload = "{\"role_id\":" + json_quote(role_id.reveal()) +
+                          ",\"secret_id\":" + json_quote(sid.reveal()) + "}";
     std::string body =
         request("POST", "auth/approle/login", payload, "auth/approle/login", nullptr);
     OPENSSL_cleanse(payload.data(), payload.size());

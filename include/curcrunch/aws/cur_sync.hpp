@@ -19,10 +19,28 @@ struct SyncedPeriod {
     std::string local_manifest;  // path in the cache, for ingest::plan_inputs
     int files = 0, downloaded = 0, unchanged = 0;
     bool ok = false;
-    std::string error;  // why the period is incomplete
+    bool manifest_changed = true;  // false: the cached manifest already had this text
+    std::string error;             // why the period is incomplete
 };
 
-// Periods in [from, to] (yyyymm, inclusive) found under s3://bucket/root/.
+// A period's newest manifest and the objects it lists, found by discover_cur.
+struct CurPeriodPlan {
+    Period period = 0;
+    std::string manifest_key, manifest_text;
+    std::vector<S3Object> files;
+    std::string error;  // set: the manifest could not be read or names a missing file
+};
+
+// Periods in [from, to] (yyyymm, inclusive) found under s3://bucket/root/, oldest first.
+std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
+                                        const std::string& root, Period from, Period to);
+// Downloads a period's files, one worker thread per client (each client has its own
+// connection; they share the run's rate limits and breakers), then writes the local manifest
+// — last, so a cache with a manifest has all of its files.
+SyncedPeriod download_period(const std::vector<S3Client*>& clients, const std::string& bucket,
+                             const CurPeriodPlan& plan, const std::string& cache_dir);
+
+// discover_cur + download_period with one client.
 std::vector<SyncedPeriod> sync_cur(S3Client& s3, const std::string& bucket, const std::string& root,
                                    const std::string& cache_dir, Period from, Period to);
 

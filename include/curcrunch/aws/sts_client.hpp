@@ -40,6 +40,9 @@ class AssumeRoleProvider {
                        int duration_seconds = 3600,
                        std::chrono::seconds margin = std::chrono::seconds(300));
     const Credentials& get();
+    // Assumes the role again now (the service said the session expired early). The object
+    // get() returned stays the same; its contents are replaced.
+    const Credentials& refresh();
     int assumptions() const { return assumptions_; }
 
   private:

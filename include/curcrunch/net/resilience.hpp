@@ -88,6 +88,25 @@ struct CallOptions {
     ServiceKind kind = ServiceKind::aws;
 };
 
+// Rate limits and circuit breakers by service name, shared by every client of one run (worker
+// threads each have their own HttpClient/ResilientClient but must respect one limit and see one
+// breaker per endpoint). Thread-safe.
+class EndpointGuards {
+  public:
+    void set_rate_limit(const std::string& service, double per_second, double burst);
+    void set_breaker(int threshold, std::chrono::milliseconds cooldown);
+    RateLimiter* limiter(const std::string& service);  // null: unlimited
+    CircuitBreaker& breaker(const std::string& service);
+    int breaker_threshold() const { return threshold_; }
+
+  private:
+    std::mutex m_;
+    std::map<std::string, std::unique_ptr<RateLimiter>> limits_;
+    std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers_;
+    int threshold_ = 5;
+    std::chrono::milliseconds cooldown_{30000};
+};
+
 struct CallStats {
     int attempts = 0;
     int retries = 0;
@@ -96,7 +115,8 @@ struct CallStats {
 class ResilientClient {
   public:
     ResilientClient(HttpClient& http, RetryPolicy policy, ErrorLog* log = nullptr,
-                    uint64_t seed = std::random_device{}());
+                    uint64_t seed = std::random_device{}(),
+                    std::shared_ptr<EndpointGuards> guards = nullptr);
     // Rate limit and circuit breaker per service name; breakers open after `threshold`
     // consecutive failed calls.
     void set_rate_limit(const std::string& service, double per_second, double burst);
@@ -110,20 +130,20 @@ class ResilientClient {
                   const std::function<std::string(const Response&)>& error_code = nullptr);
 
     const CallStats& stats() const { return stats_; }
+    // The service error code of the last failed call ("ExpiredToken", ...), "" if none.
+    const std::string& last_error_code() const { return last_code_; }
+    const std::shared_ptr<EndpointGuards>& guards() const { return guards_; }
     // Time spent sleeping between attempts (backoff and Retry-After), all calls.
     std::chrono::milliseconds total_wait() const { return waited_; }
 
   private:
-    CircuitBreaker& breaker(const std::string& service);
     HttpClient& http_;
     RetryPolicy policy_;
     ErrorLog* log_;
     std::mt19937_64 rng_;
-    std::map<std::string, std::unique_ptr<RateLimiter>> limits_;
-    std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers_;
-    int breaker_threshold_ = 5;
-    std::chrono::milliseconds breaker_cooldown_{30000};
+    std::shared_ptr<EndpointGuards> guards_;
     CallStats stats_;
+    std::string last_code_;
     std::chrono::milliseconds waited_{0};
 };
 

@@ -1,0 +1,72 @@
+#pragma once
+// `curcrunch fetch`: the batch job's first half. For every selected payer profile: credentials
+// (Vault or environment), STS AssumeRole, Organizations accounts, CUR discovery and parallel
+// downloads into a cache, ingest of each billing period (overlapping the next downloads), and
+// optionally Cost Explorer, invoices with their documents, and payment instruments.
+//
+// Invariant kept here: a billing period is replaced in the store only when every profile that
+// has CUR exports delivered its files for that period completely — in this run for the
+// selected profiles, from the cache of an earlier run for the others. The store keeps periods
+// by month, so replacing a period with only some payers' rows would lose the others'. A period
+// that cannot be completed is left exactly as it was and reported.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/fetch/credential_source.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::fetch {
+
+struct FetchOptions {
+    std::string config_path;
+    std::vector<std::string> profiles;  // empty: every configured profile
+    Period from = 0, to = 0;            // inclusive billing months
+    std::string cache_dir = "curcrunch-cache";
+    std::string archive_dir = "curcrunch-invoices";
+    bool cost_explorer = false;  // opt-in: $0.01 per request
+    bool invoices = true;
+    std::string endpoint_url;   // --endpoint-url: every AWS service
+    std::string ca_file;        // --ca-file; else AWS_CA_BUNDLE / VAULT_CACERT
+    std::string error_log;      // JSON lines; empty: <cache_dir>/errors.jsonl
+    std::string alert_webhook;  // POSTed a JSON summary when the run fails or partly fails
+    int max_attempts = 5;
+    int concurrency = 4;  // parallel downloads per profile
+    std::chrono::milliseconds connect_timeout{10000};
+    std::chrono::milliseconds total_timeout{3600000};
+    std::chrono::seconds stall_timeout{30};
+    std::chrono::milliseconds backoff_base{200}, backoff_cap{20000};
+    double rate_limit = 0;  // requests per second per service; 0: the defaults
+    int breaker_threshold = 5;
+    std::chrono::milliseconds breaker_cooldown{30000};
+    VaultLogin vault;
+    ingest::IngestOptions ingest;
+};
+
+enum class FetchOutcome { ok, partial, failed };
+
+struct FetchReport {
+    FetchOutcome outcome = FetchOutcome::ok;
+    std::vector<std::string> problems;  // one line per failed part
+    std::vector<std::string> notes;     // what was done, for the summary
+    int periods_ingested = 0, periods_unchanged = 0, periods_failed = 0;
+    int accounts = 0, invoices = 0, documents_downloaded = 0, documents_kept = 0;
+    int ce_requests = 0;  // paid Cost Explorer requests sent (retries included)
+    int retries = 0;
+    int64_t run_id = 0;
+};
+
+const char* outcome_name(FetchOutcome o);
+
+// Runs the whole job. Configuration and login failures throw (nothing is fetched); failures of
+// single parts are collected in the report and decide its outcome.
+FetchReport run_fetch(const FetchOptions& options, store::Store& store);
+
+// AWS CLI conventions: --endpoint-url for every service, else AWS_ENDPOINT_URL_<SERVICE>, else
+// the config file's endpoints.<service>, else AWS_ENDPOINT_URL, else AWS's own endpoint.
+std::string resolve_endpoint(const std::string& service, const std::string& cli_url,
+                             const FetchConfig& config, const std::string& aws_default);
+
+}  // namespace curcrunch::fetch

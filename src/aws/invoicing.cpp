@@ -1,0 +1,143 @@
+#include "curcrunch/aws/invoicing.hpp"
+
+#include <simdjson.h>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
+
+namespace curcrunch::aws {
+namespace {
+
+using simdjson::dom::element;
+
+std::string text_of(element e, const char* key) {
+    std::string_view v;
+    return e[key].get_string().get(v) ? std::string() : std::string(v);
+}
+
+Amount money_of(element e, const char* key, const std::string& what) {
+    std::string_view v;
+    if (e[key].get_string().get(v)) return 0;  // every member is optional in the model
+    Amount a = 0;
+    ParseStatus st = parse_amount(v, a);
+    if (st != ParseStatus::ok && st != ParseStatus::rounded)
+        throw Error(ErrorKind::remote,
+                    what + ": unreadable amount " + key + " '" + std::string(v) + "'");
+    return a;
+}
+
+InvoiceAmount amount_of(element inv, const char* key, const std::string& what) {
+    InvoiceAmount a;
+    element e;
+    if (inv[key].get(e)) return a;
+    a.present = true;
+    a.currency = text_of(e, "CurrencyCode");
+    a.total = money_of(e, "TotalAmount", what);
+    a.before_tax = money_of(e, "TotalAmountBeforeTax", what);
+    element b;
+    if (!e["AmountBreakdown"].get(b)) {
+        a.subtotal = money_of(b, "SubTotalAmount", what);
+        element part;
+        if (!b["Discounts"].get(part)) a.discounts = money_of(part, "TotalAmount", what);
+        if (!b["Taxes"].get(part)) a.taxes = money_of(part, "TotalAmount", what);
+        if (!b["Fees"].get(part)) a.fees = money_of(part, "TotalAmount", what);
+    }
+    element x;
+    if (!e["CurrencyExchangeDetails"].get(x)) a.exchange_rate = text_of(x, "Rate");
+    return a;
+}
+
+int64_t epoch_of(element e, const char* key) {
+    double v = 0;
+    return e[key].get_double().get(v) ? 0 : static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+std::vector<InvoiceSummary> list_invoice_summaries(JsonServiceClient& inv,
+                                                   const std::string& account_id, Period period) {
+    const std::string what = "invoicing ListInvoiceSummaries " + format_period(period);
+    const std::string base =
+        "{\"Selector\":{\"ResourceType\":\"ACCOUNT_ID\",\"Value\":" + json_quote(account_id) +
+        "},\"Filter\":{\"BillingPeriod\":{\"Month\":" + std::to_string(period % 100) +
+        ",\"Year\":" + std::to_string(period / 100) + "}},\"MaxResults\":100";
+    std::vector<InvoiceSummary> out;
+    std::string token;
+    simdjson::dom::parser parser;
+    for (;;) {
+        std::string body = base;
+        if (!token.empty()) body.append(",\"NextToken\":").append(json_quote(token));
+        body.append("}");
+        const std::string resp = inv.call("ListInvoiceSummaries", body);
+        element doc;
+        simdjson::dom::array list;
+        if (parser.parse(resp).get(doc) || doc["InvoiceSummaries"].get_array().get(list))
+            throw Error(ErrorKind::remote, what + ": malformed response (no InvoiceSummaries)");
+        for (element e : list) {
+            InvoiceSummary s;
+            s.invoice_id = text_of(e, "InvoiceId");
+            if (s.invoice_id.empty())
+                throw Error(ErrorKind::remote, what + ": an invoice summary has no InvoiceId");
+            const std::string w = what + " invoice " + s.invoice_id;
+            s.account_id = text_of(e, "AccountId");
+            s.invoice_type = text_of(e, "InvoiceType");
+            s.bill_type = text_of(e, "BillType");
+            s.frequency = text_of(e, "InvoiceFrequency");
+            s.commercial_invoice_id = text_of(e, "CommercialInvoiceId");
+            s.original_invoice_id = text_of(e, "OriginalInvoiceId");
+            s.purchase_order = text_of(e, "PurchaseOrderNumber");
+            element ent;
+            if (!e["Entity"].get(ent)) {
+                s.billing_entity = text_of(ent, "BillingEntity");
+                s.invoicing_entity = text_of(ent, "InvoicingEntity");
+            }
+            s.issued = epoch_of(e, "IssuedDate");
+            s.due = epoch_of(e, "DueDate");
+            int64_t m = 0, y = 0;
+            element bp;
+            if (!e["BillingPeriod"].get(bp) && !bp["Month"].get_int64().get(m) &&
+                !bp["Year"].get_int64().get(y))
+                s.period = static_cast<Period>(y * 100 + m);
+            else
+                s.period = period;
+            s.base = amount_of(e, "BaseCurrencyAmount", w);
+            s.tax = amount_of(e, "TaxCurrencyAmount", w);
+            s.payment = amount_of(e, "PaymentCurrencyAmount", w);
+            out.push_back(std::move(s));
+        }
+        std::string_view next;
+        if (doc["NextToken"].get_string().get(next) || next.empty()) break;
+        token = std::string(next);
+    }
+    return out;
+}
+
+std::vector<InvoiceDocumentLink> get_invoice_pdf(JsonServiceClient& inv,
+                                                 const std::string& invoice_id) {
+    const std::string resp =
+        inv.call("GetInvoicePDF", "{\"InvoiceId\":" + json_quote(invoice_id) + "}");
+    simdjson::dom::parser parser;
+    element doc, pdf;
+    if (parser.parse(resp).get(doc) || doc["InvoicePDF"].get(pdf))
+        throw Error(ErrorKind::remote, "invoicing GetInvoicePDF " + invoice_id +
+                                           ": malformed response (no InvoicePDF)");
+    std::vector<InvoiceDocumentLink> out;
+    if (std::string url = text_of(pdf, "DocumentUrl"); !url.empty())
+        out.push_back({"INVOICE", invoice_id, url});
+    simdjson::dom::array supp;
+    if (!pdf["SupplementalDocuments"].get_array().get(supp)) {
+        int n = 0;
+        for (element d : supp) {
+            ++n;
+            InvoiceDocumentLink l{text_of(d, "DocumentType"), text_of(d, "DocumentId"),
+                                  text_of(d, "DocumentUrl")};
+            if (l.url.empty()) continue;
+            if (l.kind.empty()) l.kind = "SUPPLEMENT";
+            if (l.document_id.empty()) l.document_id = "supplement-" + std::to_string(n);
+            out.push_back(std::move(l));
+        }
+    }
+    return out;
+}
+
+}  // namespace curcrunch::aws

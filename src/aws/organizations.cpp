@@ -1,0 +1,54 @@
+#include "curcrunch/aws/organizations.hpp"
+
+#include <simdjson.h>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
+
+namespace curcrunch::aws {
+namespace {
+
+std::string text_of(simdjson::dom::element e, const char* key) {
+    std::string_view v;
+    return e[key].get_string().get(v) ? std::string() : std::string(v);
+}
+
+}  // namespace
+
+std::vector<OrgAccount> list_accounts(JsonServiceClient& orgs) {
+    std::vector<OrgAccount> out;
+    std::string token;
+    simdjson::dom::parser parser;
+    for (int page = 1;; ++page) {
+        std::string body = "{\"MaxResults\":20";
+        if (!token.empty()) body.append(",\"NextToken\":").append(json_quote(token));
+        body.append("}");
+        const std::string resp = orgs.call("ListAccounts", body);
+        simdjson::dom::element doc;
+        simdjson::dom::array accounts;
+        if (parser.parse(resp).get(doc) || doc["Accounts"].get_array().get(accounts))
+            throw Error(ErrorKind::remote, "organizations ListAccounts page " +
+                                               std::to_string(page) +
+                                               ": malformed response (no Accounts array)");
+        for (simdjson::dom::element a : accounts) {
+            OrgAccount acc;
+            acc.id = text_of(a, "Id");
+            if (acc.id.empty()) continue;
+            acc.arn = text_of(a, "Arn");
+            acc.email = text_of(a, "Email");
+            acc.name = text_of(a, "Name");
+            acc.state = text_of(a, "State");
+            if (acc.state.empty()) acc.state = text_of(a, "Status");
+            acc.joined_method = text_of(a, "JoinedMethod");
+            double joined = 0;
+            if (!a["JoinedTimestamp"].get_double().get(joined))
+                acc.joined = static_cast<int64_t>(joined);
+            out.push_back(std::move(acc));
+        }
+        token = text_of(doc, "NextToken");
+        if (token.empty()) break;
+    }
+    return out;
+}
+
+}  // namespace curcrunch::aws

@@ -1,0 +1,144 @@
+#include "curcrunch/fetch/credential_source.hpp"
+
+#include <openssl/crypto.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
+
+namespace curcrunch::fetch {
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+Secret secret_from(const std::string& file, const char* env_name, const char* what) {
+    if (!file.empty()) return read_secret_file(file, what);
+    if (const char* v = std::getenv(env_name); v && *v) return Secret(v);
+    throw_usage(std::string("Vault AppRole login needs a ") + what + ": set " + env_name +
+                " or give its file with --" +
+                (std::string(what) == "role_id" ? "role-id-file" : "secret-id-file"));
+}
+
+}  // namespace
+
+Secret read_secret_file(const std::string& path, const char* what) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw_usage(std::string("cannot read the ") + what + " file " + path);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    std::string s = ss.str();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+        s.pop_back();
+    if (s.empty()) throw_usage(std::string("the ") + what + " file " + path + " is empty");
+    Secret out(s);
+    OPENSSL_cleanse(s.data(), s.size());
+    std::string buf = ss.str();
+    OPENSSL_cleanse(buf.data(), buf.size());
+    return out;
+}
+
+CredentialSource::CredentialSource(const FetchConfig& config, const VaultLogin& login,
+                                   net::ResilientClient& http)
+    : config_(config) {
+    const std::string addr = env("VAULT_ADDR");
+    if (addr.empty()) return;
+    if (config.vault.kv_path.empty() && config.vault.aws_engine_role.empty())
+        throw_usage(config.path +
+                    ": VAULT_ADDR is set but vault.kv_path and vault.aws_engine_role are both "
+                    "empty: say where the AWS keys are");
+    vault_ = std::make_unique<vault::VaultClient>(vault::VaultConfig{addr, env("VAULT_NAMESPACE")},
+                                                  http);
+    Secret role_id = secret_from(login.role_id_file, "VAULT_ROLE_ID", "role_id");
+    Secret secret_id = secret_from(login.secret_id_file, "VAULT_SECRET_ID", "secret_id");
+    vault_->login_approle(role_id, secret_id, login.secret_id_wrapped);
+    log::info("vault: logged in with AppRole at " + addr);
+}
+
+CredentialSource::~CredentialSource() {
+    finish();
+}
+
+std::map<std::string, ProfileCredentials> CredentialSource::resolve(
+    const std::vector<std::string>& names) {
+    std::map<std::string, ProfileCredentials> out;
+    std::map<std::string, Secret> kv;
+    std::string default_region = config_.region;
+    const VaultSecretConfig& vc = config_.vault;
+    std::optional<vault::AwsCredentials> engine;
+    if (vault_ && !vc.kv_path.empty()) {
+        kv = vault_->read_kv(vc.kv_mount, vc.kv_path, vc.kv_version);
+        if (auto it = kv.find(vc.region_field); it != kv.end() && !it->second.empty())
+            default_region = std::string(it->second.reveal());  // a region is not secret
+    } else if (vault_) {
+        engine = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
+    }
+    if (default_region.empty()) default_region = env("AWS_REGION");
+    if (default_region.empty()) default_region = env("AWS_DEFAULT_REGION");
+    if (default_region.empty()) default_region = "us-east-1";
+    const std::string where = vault_ && !vc.kv_path.empty()
+                                  ? "vault secret " + vc.kv_mount + "/" + vc.kv_path
+                                  : std::string();
+    for (const std::string& name : names) {
+        const ProfileConfig* pc = nullptr;
+        for (const auto& p : config_.profiles)
+            if (p.name == name) pc = &p;
+        if (!pc) throw_usage("no profile named '" + name + "' in " + config_.path);
+        ProfileCredentials c;
+        c.region = default_region;
+        c.role_arn = pc->role_arn;
+        c.session_name = pc->session_name;
+        if (!kv.empty() || (vault_ && !vc.kv_path.empty())) {
+            auto field = [&](const std::string& f) -> const Secret* {
+                auto it = kv.find(f);
+                return it == kv.end() || it->second.empty() ? nullptr : &it->second;
+            };
+            const Secret* ak = field(pc->access_key_field);
+            const Secret* sk = field(pc->secret_key_field);
+            if (!ak || !sk)
+                throw Error(ErrorKind::remote,
+                            "profile " + name + ": " + where + " has no " +
+                                (ak ? pc->secret_key_field : pc->access_key_field) + " field");
+            c.base.access_key_id = std::string(ak->reveal());
+            c.base.secret_access_key = *sk;
+            if (const Secret* r = field(pc->role_arn_field)) c.role_arn = std::string(r->reveal());
+            if (const Secret* s = field(pc->session_name_field))
+                c.session_name = std::string(s->reveal());
+            c.source = where;
+        } else if (engine) {
+            c.base.access_key_id = engine->access_key_id;
+            c.base.secret_access_key = engine->secret_access_key;
+            c.base.session_token = engine->session_token;
+            c.source = "vault " + vc.aws_engine_mount + "/creds/" + vc.aws_engine_role;
+        } else {
+            c.base.access_key_id = env("AWS_ACCESS_KEY_ID");
+            c.base.secret_access_key = Secret(env("AWS_SECRET_ACCESS_KEY"));
+            c.base.session_token = Secret(env("AWS_SESSION_TOKEN"));
+            if (c.base.access_key_id.empty() || c.base.secret_access_key.empty())
+                throw_usage(
+                    "no AWS credentials: set VAULT_ADDR (with an AppRole) or "
+                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+            c.source = "environment";
+        }
+        out.emplace(name, std::move(c));
+    }
+    return out;
+}
+
+void CredentialSource::keep_alive() {
+    if (vault_) vault_->renew_if_due();
+}
+
+void CredentialSource::finish() {
+    if (vault_) {
+        vault_->revoke_self();
+        vault_.reset();
+    }
+}
+
+}  // namespace curcrunch::fetch
