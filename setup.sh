@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-dev
   libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev libpugixml-dev)
-TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip)
+TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl nodejs npm)
 BENCH_DEPS=(sqlite3 nodejs npm time)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -43,6 +43,8 @@ case "${1:-}" in
   test)
     install_deps "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}"
     # Options are always given explicitly: a build dir configured by `demo` caches TESTS=OFF.
+    # s3rver, the third-party S3 the interop test talks to (pinned by its package-lock.json).
+    (cd tests/s3rver && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=OFF
     (cd build && ctest --output-on-failure --no-tests=error -j"$(nproc)")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=ON

@@ -467,3 +467,29 @@ TEST(Fetch, BadConfigurationAndMissingCredentialsAreUsageErrors) {
     EXPECT_EQ(wrong.err.find("wrong-secret-value"), std::string::npos);
     EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM billing_period"), "0");
 }
+
+TEST(Fetch, CostExplorerAddsTheCurrentMonthByDay) {
+    World w;
+    const Day today = today_utc();
+    const Period now = period_of(today);
+    const std::string first = format_day(first_day(now));
+    w.billing.add_ce({first, w.account_ids[0], "AWS Lambda", "0.0000002"});
+    std::vector<std::string> a = w.args({"--cost-explorer", "--no-invoices"});
+    for (size_t i = 0; i + 1 < a.size(); ++i) {
+        if (a[i] == "--from") a[i + 1] = format_period(add_months(now, -1));
+        if (a[i] == "--to") a[i + 1] = format_period(now);
+    }
+    auto r = run_cli(a, w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::string daily =
+        query_one(w.db,
+                  "SELECT count(*) || '/' || coalesce(money_sum(amount), 0) FROM ce_cost WHERE "
+                  "granularity='DAILY' AND payer_profile='oab' AND start_day=" +
+                      std::to_string(to_yyyymmdd(first_day(now))));
+    // On the first of a month there is no finished day yet to ask for.
+    EXPECT_EQ(daily, today > first_day(now) ? "1/2000" : "0/0");
+    EXPECT_EQ(query_one(w.db,
+                        "SELECT count(*) FROM ce_cost WHERE granularity='MONTHLY' AND "
+                        "payer_profile='oab' AND service='AWS Lambda'"),
+              "1");
+}
