@@ -8,8 +8,8 @@ cd "$(dirname "$0")"
 
 RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-dev
   libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev libpugixml-dev)
-TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl nodejs npm)
-BENCH_DEPS=(sqlite3 nodejs npm time)
+TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl)
+BENCH_DEPS=(sqlite3 time)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -21,6 +21,13 @@ install_deps() {
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+}
+
+# node and npm: Debian's packages unless a node with its own npm (e.g. NodeSource's, which
+# conflicts with Debian's npm package) is already installed.
+install_node() {
+  command -v node >/dev/null || install_deps nodejs
+  command -v npm >/dev/null || install_deps npm
 }
 
 build() {  # build DIR [cmake options...]
@@ -42,6 +49,7 @@ case "${1:-}" in
     ;;
   test)
     install_deps "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}"
+    install_node
     # Options are always given explicitly: a build dir configured by `demo` caches TESTS=OFF.
     # s3rver, the third-party S3 the interop test talks to (pinned by its package-lock.json).
     (cd tests/s3rver && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
@@ -53,6 +61,7 @@ case "${1:-}" in
     ;;
   bench)
     install_deps "${RUNTIME_DEPS[@]}" "${BENCH_DEPS[@]}"
+    install_node
     build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=OFF -DCURCRUNCH_SANITIZE=OFF
     bench/run.sh "${@:2}"
     ;;
