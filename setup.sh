@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-dev
-  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev libpugixml-dev)
-TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl)
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev libpugixml-dev
+  libqpdf-dev fonts-dejavu-core)
+TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl qpdf poppler-utils)
 BENCH_DEPS=(sqlite3 time)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "curcrunch/gen/generator.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -33,6 +35,7 @@ const char* kUsage =
     "  fetch              download CUR exports, accounts, invoices (and Cost Explorer) from AWS\n"
     "  accounts           list the Organizations accounts fetch stored\n"
     "  invoices           list the invoices fetch stored, with their archived documents\n"
+    "  report             write a PDF cost report from the store\n"
     "  version            print the version\n"
     "  help               this text (see also man curcrunch)\n"
     "\n"
@@ -573,6 +576,71 @@ int cmd_invoices(int argc, char** argv) {
     return 0;
 }
 
+// ------------------------------------------------------------------------------ report
+// The period and filters shared by `report` (and the checks `summary` makes).
+report::ReportParams report_params(const Args& a) {
+    report::ReportParams p;
+    p.as_of = a.get("as-of") ? parse_day_opt("as-of", *a.get("as-of")) : today_utc();
+    if (a.get("preset") && (a.get("from") || a.get("to")))
+        throw_usage("--preset cannot be combined with --from/--to");
+    std::string preset =
+        a.get("preset").value_or(a.get("from") || a.get("to") ? "" : "last-12-months");
+    if (!preset.empty()) {
+        auto r = store::resolve_preset(preset, p.as_of);
+        if (!r)
+            throw_usage("--preset: unknown preset '" + preset +
+                        "' (last-7-days, last-30-days, month-to-date, last-12-months, year)");
+        p.from = r->from;
+        p.to = r->to;
+        p.preset = preset;
+    } else {
+        p.to = a.get("to") ? parse_day_opt("to", *a.get("to")) : p.as_of;
+        p.from = a.get("from") ? parse_day_opt("from", *a.get("from"))
+                               : first_day(add_months(period_of(p.to), -11));
+    }
+    if (p.from > p.to) throw_usage("--from is after --to");
+    if (p.to - p.from > 366 * 5) throw_usage("the period is longer than five years");
+    p.accounts = a.all("account");
+    p.services = a.all("service");
+    if (auto v = a.get("min-cost")) {
+        Amount m;
+        auto st = parse_amount(*v, m);
+        if ((st != ParseStatus::ok && st != ParseStatus::rounded) || m < 0)
+            throw_usage("--min-cost: expected a non-negative amount, got '" + *v + "'");
+        p.min_cost = m;
+    }
+    if (auto v = a.get("granularity")) {
+        auto g = store::parse_grain(*v);
+        if (!g || *g == store::Grain::total || *g == store::Grain::year)
+            throw_usage("--granularity: expected day, week or month; got '" + *v + "'");
+        p.granularity = *g;
+    }
+    if (auto v = a.get("top")) p.top = parse_int("top", *v, 1, 50);
+    return p;
+}
+
+int cmd_report(int argc, char** argv) {
+    Args a(argc, argv, 2, {"quiet"},
+           {"db", "from", "to", "preset", "account", "service", "min-cost", "granularity", "top",
+            "out", "password-file", "as-of"});
+    report::ReportParams p = report_params(a);
+    const std::string out = a.get("out").value_or("curcrunch-report.pdf");
+    if (const auto dir = std::filesystem::path(out).parent_path();
+        !dir.empty() && !std::filesystem::is_directory(dir))
+        throw_usage("--out: the folder " + dir.string() + " does not exist");
+    std::optional<report::PdfPasswords> pw;
+    if (auto f = a.get("password-file")) pw = report::read_password_file(*f);
+    auto store = store::Store::open(db_path(a), true);
+    report::ReportData d = report::gather_report(store->db(), p);
+    auto w = report::write_report(d, out, pw);
+    if (!a.flag("quiet"))
+        std::printf("report %s: %s, %s to %s, total %s%s\nsha256 %s\n", w.report_id.c_str(),
+                    w.path.c_str(), format_day(p.from).c_str(), format_day(p.to).c_str(),
+                    report::money_text(d.totals.total, d.currency).c_str(),
+                    pw ? " (encrypted, AES-256)" : "", w.sha256.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -589,6 +657,7 @@ int run(int argc, char** argv) {
         if (cmd == "fetch") return cmd_fetch(argc, argv);
         if (cmd == "accounts") return cmd_accounts(argc, argv);
         if (cmd == "invoices") return cmd_invoices(argc, argv);
+        if (cmd == "report") return cmd_report(argc, argv);
         if (cmd == "version" || cmd == "--version") {
             std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION,
                         ingest::scan_kernel_name());

@@ -1,0 +1,36 @@
+#pragma once
+// `curcrunch report`: the pages of a cost report laid out from ReportData — summary, trends
+// with anomalies, cost by service, period comparison, accounts, line items, invoices and
+// reconciliation, recommendations, sources — then finished by qpdf (metadata, the embedded
+// JSON, optional AES-256).
+#include <optional>
+#include <string>
+
+#include "curcrunch/chart/charts.hpp"
+#include "curcrunch/report/pdf_finish.hpp"
+#include "curcrunch/report/report_data.hpp"
+
+namespace curcrunch::report {
+
+struct WrittenReport {
+    std::string path, report_id, sha256;
+};
+
+// The charts of a report, shared with the dashboard (which renders them as SVG).
+chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
+                                 const std::string& href_prefix = "");
+chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+chart::Scene service_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width,
+                               const std::string& href_prefix = "");
+chart::Scene service_pie_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+chart::Scene service_change_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+chart::Scene account_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+
+// Money as the report prints it: "$1,234.57" for USD, "1,234.57 EUR" otherwise.
+std::string money_text(Amount a, const std::string& currency);
+
+// Fills d.report_id and d.generated_at, writes the PDF to `path`.
+WrittenReport write_report(ReportData& d, const std::string& path,
+                           const std::optional<PdfPasswords>& passwords);
+
+}  // namespace curcrunch::report

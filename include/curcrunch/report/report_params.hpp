@@ -1,0 +1,40 @@
+#pragma once
+// What a report covers, and the totals it states — the part of a report an auditor can check:
+// `curcrunch audit` recomputes ReportTotals from today's store with the same parameters and
+// compares them cell by cell.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/money.hpp"
+#include "curcrunch/store/database.hpp"
+#include "curcrunch/store/query.hpp"
+
+namespace curcrunch::report {
+
+struct ReportParams {
+    Day from = 0, to = 0;  // inclusive
+    std::string preset;    // how from/to were chosen ("" for explicit dates)
+    std::vector<std::string> accounts, services;
+    std::optional<Amount> min_cost;  // hides breakdown rows below it; totals are unaffected
+    store::Grain granularity = store::Grain::day;  // of the second trend chart
+    int top = 10;
+    Day as_of = 0;  // "today" for presets, forecasts and freshness
+};
+
+// Unblended cost: total, and by month ("2026-10"), by service (product code) and by usage
+// account, all within [from, to] and the account/service filters.
+struct ReportTotals {
+    Amount total = 0;
+    std::map<std::string, Amount> by_month, by_service, by_account;
+};
+
+ReportTotals compute_totals(store::Database& db, const ReportParams& p);
+
+// sha256 over the daily rows behind the totals (day, account, service, cost), in a fixed
+// order: equal fingerprints mean the report was made from the same data.
+std::string data_fingerprint(store::Database& db, const ReportParams& p);
+
+}  // namespace curcrunch::report

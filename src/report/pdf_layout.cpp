@@ -1,0 +1,199 @@
+#include "curcrunch/report/pdf_layout.hpp"
+
+#include <algorithm>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::report {
+namespace {
+
+void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
+    *static_cast<std::string*>(user) =
+        "libharu error " + std::to_string(error) + " (detail " + std::to_string(detail) + ")";
+}
+
+constexpr double kRowH = 13;
+
+}  // namespace
+
+PdfLayout::PdfLayout(const chart::TextMetrics& metrics, std::string header_line)
+    : m_(metrics), header_line_(std::move(header_line)) {
+    doc_ = HPDF_New(on_error, &error_);
+    if (!doc_) throw Error(ErrorKind::internal, "libharu: cannot create a document");
+    HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(doc_);
+    const char* r = HPDF_LoadTTFontFromFile(doc_, chart::kFontRegular, HPDF_TRUE);
+    const char* b = HPDF_LoadTTFontFromFile(doc_, chart::kFontBold, HPDF_TRUE);
+    fonts_.regular = r ? HPDF_GetFont(doc_, r, "UTF-8") : nullptr;
+    fonts_.bold = b ? HPDF_GetFont(doc_, b, "UTF-8") : nullptr;
+    if (!fonts_.regular || !fonts_.bold) {
+        HPDF_Free(doc_);
+        throw Error(ErrorKind::internal, "libharu: cannot embed the DejaVu fonts: " + error_);
+    }
+}
+
+PdfLayout::~PdfLayout() {
+    if (doc_) HPDF_Free(doc_);
+}
+
+void PdfLayout::text(double x, double y, const std::string& s, double size, bool bold,
+                     chart::Color color, bool right) {
+    chart::Scene sc;
+    sc.items.push_back(chart::Text{x, y, s, size, color,
+                                   right ? chart::Anchor::end : chart::Anchor::start, bold, 0});
+    chart::draw_pdf(page_, sc, 0, 0, fonts_);
+}
+
+void PdfLayout::rule(double y, chart::Color color) {
+    chart::Scene sc;
+    sc.items.push_back(chart::Line{kMargin, y, kPageW - kMargin, y, color, 0.5, false});
+    chart::draw_pdf(page_, sc, 0, 0, fonts_);
+}
+
+void PdfLayout::new_page(const std::string& title) {
+    title_ = title;
+    page_ = HPDF_AddPage(doc_);
+    HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+    pages_.push_back(page_);
+    text(kMargin, kMargin + 4, title, 15, true, {20, 40, 80});
+    text(kMargin, kMargin + 18, m_.fit(header_line_, content_width(), 7.5), 7.5, false,
+         {90, 90, 90});
+    rule(kMargin + 23);
+    y_ = kMargin + 38;
+}
+
+void PdfLayout::need(double h) {
+    if (y_ + h > kPageH - kMargin - 20) {
+        const std::string t = title_;
+        new_page(t.find("(continued)") == std::string::npos ? t + " (continued)" : t);
+        title_ = t;
+    }
+}
+
+void PdfLayout::heading(const std::string& s) {
+    need(30);
+    y_ += 6;
+    text(kMargin, y_ + 10, s, 11, true, {20, 40, 80});
+    y_ += 18;
+}
+
+void PdfLayout::paragraph(const std::string& s, double size, bool bold, chart::Color color) {
+    // Greedy word wrap with the measured widths of the embedded font.
+    std::vector<std::string> lines;
+    std::string line;
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t j = s.find(' ', i);
+        if (j == std::string::npos) j = s.size();
+        const std::string word = s.substr(i, j - i);
+        const std::string candidate = line.empty() ? word : line + " " + word;
+        if (!line.empty() && m_.width(candidate, size, bold) > content_width()) {
+            lines.push_back(line);
+            line = word;
+        } else {
+            line = candidate;
+        }
+        i = j + 1;
+    }
+    if (!line.empty()) lines.push_back(line);
+    for (const auto& l : lines) {
+        need(size * 1.4);
+        text(kMargin, y_ + size, m_.fit(l, content_width(), size, bold), size, bold, color);
+        y_ += size * 1.4;
+    }
+    y_ += 3;
+}
+
+void PdfLayout::kpis(const std::vector<Kpi>& items) {
+    const size_t per_row = 3;
+    const double gap = 8, w = (content_width() - gap * (per_row - 1)) / per_row, h = 54;
+    for (size_t i = 0; i < items.size(); i += per_row) {
+        need(h + gap);
+        for (size_t k = 0; k < per_row && i + k < items.size(); ++k) {
+            const Kpi& kpi = items[i + k];
+            const double x = kMargin + static_cast<double>(k) * (w + gap);
+            chart::Scene sc;
+            sc.items.push_back(chart::Rect{x, y_, w, h, {240, 243, 248}, "", ""});
+            chart::draw_pdf(page_, sc, 0, 0, fonts_);
+            text(x + 8, y_ + 13, m_.fit(kpi.label, w - 16, 7.5), 7.5, false, {70, 70, 70});
+            text(x + 8, y_ + 31, m_.fit(kpi.value, w - 16, 13, true), 13, true, {20, 40, 80});
+            text(x + 8, y_ + 45, m_.fit(kpi.note, w - 16, 6.5), 6.5, false, {110, 110, 110});
+        }
+        y_ += h + gap;
+    }
+}
+
+void PdfLayout::chart(const chart::Scene& scene) {
+    need(scene.height + 8);
+    chart::draw_pdf(page_, scene, kMargin, y_, fonts_);
+    y_ += scene.height + 8;
+}
+
+void PdfLayout::table_header(const std::vector<Column>& cols) {
+    chart::Scene sc;
+    sc.items.push_back(
+        chart::Rect{kMargin, y_, content_width(), kRowH + 2, {225, 231, 240}, "", ""});
+    chart::draw_pdf(page_, sc, 0, 0, fonts_);
+    double x = kMargin + 3;
+    for (const auto& c : cols) {
+        const std::string t = m_.fit(c.title, c.width - 6, 7.5, true);
+        text(c.right ? x + c.width - 6 : x, y_ + 10, t, 7.5, true, {20, 40, 80}, c.right);
+        x += c.width;
+    }
+    y_ += kRowH + 2;
+}
+
+void PdfLayout::table(const std::vector<Column>& cols,
+                      const std::vector<std::vector<std::string>>& rows,
+                      const std::vector<bool>& emphasis) {
+    need(2 * kRowH + 4);
+    table_header(cols);
+    for (size_t r = 0; r < rows.size(); ++r) {
+        if (y_ + kRowH > kPageH - kMargin - 20) {
+            need(kPageH);  // forces the next page
+            table_header(cols);
+        }
+        if (r % 2 == 1) {
+            chart::Scene sc;
+            sc.items.push_back(
+                chart::Rect{kMargin, y_, content_width(), kRowH, {247, 247, 247}, "", ""});
+            chart::draw_pdf(page_, sc, 0, 0, fonts_);
+        }
+        const bool bold = r < emphasis.size() && emphasis[r];
+        double x = kMargin + 3;
+        for (size_t c = 0; c < cols.size() && c < rows[r].size(); ++c) {
+            const std::string t = m_.fit(rows[r][c], cols[c].width - 6, 7.5, bold);
+            text(cols[c].right ? x + cols[c].width - 6 : x, y_ + 9.5, t, 7.5, bold, {40, 40, 40},
+                 cols[c].right);
+            x += cols[c].width;
+        }
+        y_ += kRowH;
+    }
+    y_ += 8;
+}
+
+std::string PdfLayout::finish(const std::string& footer_left) {
+    const std::string total = std::to_string(pages_.size());
+    for (size_t i = 0; i < pages_.size(); ++i) {
+        page_ = pages_[i];
+        rule(kPageH - kMargin + 2);
+        text(kMargin, kPageH - kMargin + 14, m_.fit(footer_left, content_width() - 80, 7), 7, false,
+             {110, 110, 110});
+        text(kPageW - kMargin, kPageH - kMargin + 14,
+             "page " + std::to_string(i + 1) + " of " + total, 7, false, {110, 110, 110}, true);
+    }
+    if (HPDF_SaveToStream(doc_) != HPDF_OK)
+        throw Error(ErrorKind::internal, "libharu: cannot write the PDF: " + error_);
+    HPDF_ResetStream(doc_);
+    std::string out;
+    for (;;) {
+        HPDF_BYTE buf[65536];
+        HPDF_UINT32 n = sizeof buf;
+        HPDF_STATUS st = HPDF_ReadFromStream(doc_, buf, &n);
+        out.append(reinterpret_cast<const char*>(buf), n);
+        if (st == HPDF_STREAM_EOF || n == 0) break;
+    }
+    return out;
+}
+
+}  // namespace curcrunch::report
