@@ -16,6 +16,8 @@
 #include "curcrunch/gen/generator.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/report/audit.hpp"
+#include "curcrunch/report/pdf_import.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/query.hpp"
@@ -36,11 +38,15 @@ const char* kUsage =
     "  accounts           list the Organizations accounts fetch stored\n"
     "  invoices           list the invoices fetch stored, with their archived documents\n"
     "  report             write a PDF cost report from the store\n"
+    "  import-pdf PATH... record archived PDFs (reports and invoices) in the store\n"
+    "  audit              check imported reports against today's data\n"
+    "  reports            list the PDF archive\n"
     "  version            print the version\n"
     "  help               this text (see also man curcrunch)\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input (store unchanged),\n"
-    "            4 store error, 5 fetch failed (remote service), 6 fetch partly failed\n";
+    "            4 store error, 5 fetch failed (remote service), 6 fetch partly failed,\n"
+    "            7 audit found differences above the tolerance\n";
 
 std::string db_path(const Args& a) {
     if (auto v = a.get("db")) return *v;
@@ -641,6 +647,86 @@ int cmd_report(int argc, char** argv) {
     return 0;
 }
 
+// ------------------------------------------------------------------------------ import-pdf
+int cmd_import_pdf(int argc, char** argv) {
+    Args a(argc, argv, 2, {"quiet"}, {"db", "password-file"});
+    if (a.positional().empty()) throw_usage("import-pdf: give at least one PDF or folder");
+    std::optional<Secret> password;
+    if (auto f = a.get("password-file")) password = report::read_password_file(*f).user;
+    auto store = store::Store::open(db_path(a));
+    auto outcomes = report::import_pdfs(store->db(), a.positional(), password);
+    int failed = 0, imported = 0, duplicates = 0;
+    for (const auto& o : outcomes) {
+        using S = report::ImportOutcome::Status;
+        if (o.status == S::failed) {
+            ++failed;
+            log::error(o.path + ": not imported: " + o.error);
+            continue;
+        }
+        (o.status == S::imported ? imported : duplicates)++;
+        if (a.flag("quiet")) continue;
+        std::string what = o.kind;
+        if (!o.report_id.empty()) what += " " + o.report_id;
+        if (!o.invoice_id.empty()) what += " of invoice " + o.invoice_id;
+        std::printf("%s %s: %s, %d page(s)\n",
+                    o.status == S::imported ? "imported" : "already imported", o.path.c_str(),
+                    what.c_str(), o.pages);
+    }
+    std::printf("%d imported, %d already in the archive, %d failed\n", imported, duplicates,
+                failed);
+    if (outcomes.empty()) log::warn("no PDF found");
+    return failed ? 3 : 0;
+}
+
+// ------------------------------------------------------------------------------ audit
+int cmd_audit(int argc, char** argv) {
+    Args a(argc, argv, 2, {"all"}, {"db", "report-id", "tolerance", "format"});
+    const std::string format = output_format(a);
+    if (a.get("report-id") && a.flag("all")) throw_usage("give --report-id or --all, not both");
+    Amount tolerance = kUnit / 100;  // one cent
+    if (auto v = a.get("tolerance")) {
+        auto st = parse_amount(*v, tolerance);
+        if ((st != ParseStatus::ok && st != ParseStatus::rounded) || tolerance < 0)
+            throw_usage("--tolerance: expected a non-negative amount, got '" + *v + "'");
+    }
+    auto store = store::Store::open(db_path(a), true);
+    auto results = report::audit_reports(store->db(), a.get("report-id").value_or(""), tolerance);
+    std::vector<std::vector<std::string>> rows;
+    size_t differing = 0;
+    for (const auto& r : results) {
+        if (!r.differences.empty()) ++differing;
+        for (const auto& c : r.differences)
+            rows.push_back(
+                {r.report_id, r.from + ".." + r.to, c.kind, c.key,
+                 format == "table" ? format_money(c.reported) : to_plain_string(c.reported),
+                 format == "table" ? format_money(c.current) : to_plain_string(c.current),
+                 format == "table" ? format_money(c.current - c.reported)
+                                   : to_plain_string(c.current - c.reported)});
+    }
+    print_rows(format, {"report", "period", "kind", "key", "reported", "current", "difference"},
+               rows);
+    if (format == "table")
+        std::printf("%zu report(s) audited, %zu with differences above %s\n", results.size(),
+                    differing, format_money(tolerance, 2).c_str());
+    return differing ? 7 : 0;
+}
+
+// ------------------------------------------------------------------------------ reports
+int cmd_reports(int argc, char** argv) {
+    Args a(argc, argv, 2, {}, {"db", "format"});
+    const std::string format = output_format(a);
+    auto store = store::Store::open(db_path(a), true);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : report::list_archive(store->db()))
+        rows.push_back({r.imported_at, r.kind, r.report_id.empty() ? r.invoice_id : r.report_id,
+                        std::to_string(r.pages), std::to_string(r.bytes),
+                        r.encrypted ? "yes" : "no", r.title, r.path, r.sha256});
+    print_rows(format,
+               {"imported", "kind", "id", "pages", "bytes", "encrypted", "title", "path", "sha256"},
+               rows);
+    return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -658,6 +744,9 @@ int run(int argc, char** argv) {
         if (cmd == "accounts") return cmd_accounts(argc, argv);
         if (cmd == "invoices") return cmd_invoices(argc, argv);
         if (cmd == "report") return cmd_report(argc, argv);
+        if (cmd == "import-pdf") return cmd_import_pdf(argc, argv);
+        if (cmd == "audit") return cmd_audit(argc, argv);
+        if (cmd == "reports") return cmd_reports(argc, argv);
         if (cmd == "version" || cmd == "--version") {
             std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION,
                         ingest::scan_kernel_name());

@@ -3,6 +3,8 @@
 //      records; *_named views.
 //   2  what `fetch` brings besides CUR files: Organizations accounts, invoices and their
 //      documents, Cost Explorer costs, payment instruments, and a record of every fetch run.
+//   3  the PDF archive: every imported PDF (reports and invoices), and for curcrunch reports
+//      their metadata and stated totals, which audit checks against the rollups.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -275,6 +277,51 @@ CREATE TABLE fetch_run (
 );
 )SQL";
 
+// Invariants of version 3:
+// - archive_document is keyed by the file's sha256: importing the same bytes again changes
+//   nothing. A file is recorded with everything derived from it in one transaction.
+// - report rows exist only for archive documents of kind 'report' whose embedded JSON passed
+//   validation; report_total holds exactly the totals that JSON states (amounts as in v1).
+const char* kV3 = R"SQL(
+CREATE TABLE archive_document (
+  sha256        TEXT PRIMARY KEY,
+  path          TEXT NOT NULL,        -- where it was imported from
+  bytes         INTEGER NOT NULL,
+  pages         INTEGER NOT NULL,
+  kind          TEXT NOT NULL,        -- report, invoice, pdf
+  title         TEXT NOT NULL,
+  info          TEXT NOT NULL,        -- the Info dictionary as a JSON object
+  attachments   TEXT NOT NULL,        -- JSON array of {name, size, mime}
+  encrypted     INTEGER NOT NULL,
+  report_id     TEXT NOT NULL,        -- '' unless kind = report
+  invoice_id    TEXT NOT NULL,        -- '' unless linked to an invoice
+  imported_at   TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE report (
+  report_id     TEXT PRIMARY KEY,
+  sha256        TEXT NOT NULL REFERENCES archive_document(sha256),
+  generated_at  TEXT NOT NULL,
+  tool_version  TEXT NOT NULL,
+  from_day      INTEGER NOT NULL,     -- yyyymmdd
+  to_day        INTEGER NOT NULL,
+  accounts      TEXT NOT NULL,        -- JSON arrays of the filters
+  services      TEXT NOT NULL,
+  currency      TEXT NOT NULL,
+  total         NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  metadata      TEXT NOT NULL         -- the embedded JSON as found
+) WITHOUT ROWID;
+
+CREATE TABLE report_total (
+  report_id  TEXT NOT NULL REFERENCES report(report_id),
+  kind       TEXT NOT NULL,           -- month, service, account
+  key        TEXT NOT NULL,
+  amount     NOT NULL,
+  PRIMARY KEY (report_id, kind, key)
+) WITHOUT ROWID;
+)SQL";
+
 }  // namespace
 
 int schema_version(Database& db) {
@@ -294,7 +341,8 @@ void migrate(Database& db) {
     Transaction tx(db);
     if (v < 1) db.exec(kV1);
     if (v < 2) db.exec(kV2);
-    // Later versions: `if (v < 3) db.exec(kV3);` and so on, each an in-place upgrade.
+    if (v < 3) db.exec(kV3);
+    // Later versions: `if (v < 4) db.exec(kV4);` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();
