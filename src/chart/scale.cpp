@@ -1,5 +1,6 @@
 #include "curcrunch/chart/scale.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -37,8 +38,12 @@ LinearScale nice_scale(double min, double max, double out0, double out1, int tar
     s.step = nice(nice(max - min, false) / std::max(1, target - 1), true);
     s.lo = std::floor(min / s.step + 1e-9) * s.step;
     s.hi = std::ceil(max / s.step - 1e-9) * s.step;
-    for (double t = s.lo; t <= s.hi + s.step / 2; t += s.step)
-        s.ticks.push_back(std::abs(t) < s.step / 1e6 ? 0 : t);
+    // Ticks as integer multiples of the step, rounded to the step's decimals, so 3 x 0.1 is
+    // the 0.3 a reader expects and not 0.30000000000000004.
+    const double scale = std::pow(10, std::max(0.0, 2 - std::floor(std::log10(s.step))));
+    const long long k0 = std::llround(s.lo / s.step), k1 = std::llround(s.hi / s.step);
+    for (long long k = k0; k <= k1; ++k)
+        s.ticks.push_back(std::round(static_cast<double>(k) * s.step * scale) / scale + 0.0);
     s.out0 = out0;
     s.out1 = out1;
     return s;

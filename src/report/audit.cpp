@@ -6,6 +6,7 @@
 #include <set>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/report/cost_scan.hpp"
 #include "curcrunch/report/report_params.hpp"
 
 namespace curcrunch::report {
@@ -56,6 +57,7 @@ std::vector<AuditResult> audit_reports(store::Database& db, const std::string& r
     auto st = db.prepare(sql);
     if (!report_id.empty()) st.bind(1, report_id);
     std::vector<AuditResult> out;
+    DimText dims(db);
     while (st.step()) {
         AuditResult r;
         r.report_id = st.column_text(0);
@@ -79,8 +81,11 @@ std::vector<AuditResult> audit_reports(store::Database& db, const std::string& r
                                           : then.by_account;
             m[t.column_text(1)] = t.column_amount(2);
         }
-        const ReportTotals now = compute_totals(db, p);
-        r.fingerprint_now = data_fingerprint(db, p);
+        TotalsBuilder b;
+        scan_costs(db, p.from, p.to, p.accounts, p.services,
+                   [&](const CostRow& row) { b.add(row); });
+        const ReportTotals now = b.totals(dims);
+        r.fingerprint_now = b.fingerprint(dims);
         compare(r, "total", {{"total", then.total}}, {{"total", now.total}}, tolerance);
         compare(r, "month", then.by_month, now.by_month, tolerance);
         compare(r, "service", then.by_service, now.by_service, tolerance);

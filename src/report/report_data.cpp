@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <set>
 
+#include "curcrunch/report/cost_scan.hpp"
+
 namespace curcrunch::report {
 namespace {
 
@@ -15,58 +17,103 @@ bool table_exists(Database& db, const char* name) {
     return st.step() && st.column_int(0) > 0;
 }
 
-store::Query query(const ReportParams& p, Day from, Day to, store::Grain g, store::Dimension d) {
-    store::Query q;
-    q.from = from;
-    q.to = to;
-    q.accounts = p.accounts;
-    q.services = p.services;
-    q.grain = g;
-    q.by = d;
-    return q;
+std::string money(Amount a, const std::string& currency) {
+    return (currency == "USD" ? "$" : "") + format_money(a) +
+           (currency == "USD" ? "" : " " + currency);
 }
 
-std::vector<KeyAmount> by_dimension(Database& db, const ReportParams& p, Day from, Day to,
-                                    store::Dimension d) {
+std::string in_list(size_t n) {
+    std::string s = "(";
+    for (size_t i = 0; i < n; ++i)
+        s += i ? ",?" : "?";
+    return s + ")";
+}
+
+// Everything the report needs from cost_daily, accumulated in one scan of
+// [scan_from, to] (which covers the period, the previous period, the same dates a year earlier
+// and the 12-month trend).
+struct Aggregates {
+    TotalsBuilder current;
+    std::map<Day, Amount> daily, daily_usage;
+    std::map<Period, Amount> months;
+    Amount prev_total = 0, year_ago_total = 0;
+    int64_t year_ago_rows = 0;
+    std::map<int64_t, Amount> prev_services, prev_accounts;
+    std::map<int64_t, int64_t> service_name;  // product code id -> product name id
+    std::map<Period, std::map<int64_t, Amount>> service_months;
+    std::map<Period, Amount> ondemand_compute;  // EC2 BoxUsage at on-demand rates
+    Amount data_transfer = 0, tagged = 0, untagged_base = 0;
+};
+
+Aggregates scan(Database& db, DimText& dims, const ReportData& d, Day year_from, Day year_to,
+                Day scan_from) {
+    const ReportParams& p = d.params;
+    const std::set<int64_t> usage_types =
+        dims.ids_where("value IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')");
+    const std::set<int64_t> ec2 = dims.ids_where("value = 'AmazonEC2'");
+    const std::set<int64_t> ondemand = dims.ids_where("value = 'OnDemand'");
+    const std::set<int64_t> box = dims.ids_where("value LIKE '%BoxUsage%'");
+    const std::set<int64_t> transfer =
+        dims.ids_where("value LIKE '%DataTransfer%' OR value LIKE '%-Bytes%'");
+    const Period first_month = add_months(period_of(p.to), -11);
+    Aggregates a;
+    scan_costs(db, scan_from, p.to, p.accounts, p.services, [&](const CostRow& r) {
+        const Period m = period_of(r.day);
+        if (m >= first_month) a.months[m] += r.unblended;
+        if (r.day >= year_from && r.day <= year_to) {
+            a.year_ago_total += r.unblended;
+            a.year_ago_rows += r.rows;
+        }
+        if (r.day >= d.prev_from && r.day <= d.prev_to) {
+            a.prev_total += r.unblended;
+            a.prev_services[r.product_code] += r.unblended;
+            a.prev_accounts[r.account] += r.unblended;
+        }
+        if (r.day < p.from) return;
+        a.current.add(r);
+        a.daily[r.day] += r.unblended;
+        if (usage_types.count(r.line_item_type)) a.daily_usage[r.day] += r.unblended;
+        int64_t& name = a.service_name[r.product_code];
+        name = std::max(name, r.product_name);
+        a.service_months[m][r.product_code] += r.unblended;
+        if (ec2.count(r.product_code) && ondemand.count(r.pricing_term) && box.count(r.usage_type))
+            a.ondemand_compute[m] += r.unblended;
+        if (transfer.count(r.usage_type)) a.data_transfer += r.unblended;
+        a.tagged += r.tagged;
+        a.untagged_base += r.unblended;
+    });
+    return a;
+}
+
+std::vector<KeyAmount> sorted(const std::map<int64_t, Amount>& m, DimText& dims,
+                              const std::map<int64_t, int64_t>* names) {
     std::vector<KeyAmount> out;
-    for (const auto& r : store::run_query(db, query(p, from, to, store::Grain::total, d)))
-        out.push_back({r.key, r.label, r.unblended});
+    for (const auto& [id, v] : m) {
+        std::string label;
+        if (names)
+            if (auto it = names->find(id); it != names->end()) label = dims(it->second);
+        const std::string& key = dims(id);
+        out.push_back({key, label.empty() ? key : label, v});
+    }
     std::sort(out.begin(), out.end(), [](const KeyAmount& a, const KeyAmount& b) {
         return a.amount != b.amount ? a.amount > b.amount : a.key < b.key;
     });
     return out;
 }
 
-Amount total_of(Database& db, const ReportParams& p, Day from, Day to, int64_t* rows = nullptr) {
-    Amount t = 0;
-    int64_t n = 0;
-    for (const auto& r :
-         store::run_query(db, query(p, from, to, store::Grain::total, store::Dimension::none))) {
-        t += r.unblended;
-        n += r.rows;
-    }
-    if (rows) *rows = n;
-    return t;
-}
-
-// " AND <col> IN (SELECT id FROM dim WHERE value IN (?,?))" for a non-empty filter.
-std::string dim_filter(const char* col, size_t n) {
-    if (n == 0) return "";
-    std::string s = std::string(" AND ") + col + " IN (SELECT id FROM dim WHERE value IN (";
-    for (size_t i = 0; i < n; ++i)
-        s += i ? ",?" : "?";
-    return s + "))";
-}
-
-std::vector<LineItem> top_line_items(Database& db, const ReportParams& p, size_t limit) {
-    const std::string sql =
-        "SELECT dp.value, du.value, dd.value, dn.value, money_sum(l.unblended), "
-        "money_sum(l.usage_amount) FROM line_item_daily l JOIN dim dp ON dp.id = l.product_code "
-        "JOIN dim du ON du.id = l.usage_type JOIN dim dd ON dd.id = l.description "
-        "JOIN dim dn ON dn.id = l.unit WHERE l.day BETWEEN ? AND ?" +
-        dim_filter("l.usage_account", p.accounts.size()) +
-        dim_filter("l.product_code", p.services.size()) +
-        " GROUP BY l.product_code, l.usage_type, l.description, l.unit";
+std::vector<LineItem> top_line_items(Database& db, DimText& dims, const ReportParams& p,
+                                     size_t limit) {
+    // Grouped by dimension ids only; names are looked up for the rows that make the cut.
+    std::string sql =
+        "SELECT product_code, usage_type, description, unit, money_sum(unblended), "
+        "money_sum(usage_amount) FROM line_item_daily WHERE day BETWEEN ? AND ?";
+    if (!p.accounts.empty())
+        sql += " AND usage_account IN (SELECT id FROM dim WHERE value IN " +
+               in_list(p.accounts.size()) + ")";
+    if (!p.services.empty())
+        sql += " AND product_code IN (SELECT id FROM dim WHERE value IN " +
+               in_list(p.services.size()) + ")";
+    sql += " GROUP BY product_code, usage_type, description, unit";
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));
@@ -75,124 +122,73 @@ std::vector<LineItem> top_line_items(Database& db, const ReportParams& p, size_t
         st.bind(i++, a);
     for (const auto& s : p.services)
         st.bind(i++, s);
+    struct Raw {
+        int64_t ids[4];
+        Amount cost, quantity;
+    };
+    std::vector<Raw> raw;
+    while (st.step())
+        raw.push_back({{st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3)},
+                       st.column_amount(4),
+                       st.column_amount(5)});
+    const size_t n = std::min(limit, raw.size());
+    std::partial_sort(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(n), raw.end(),
+                      [](const Raw& a, const Raw& b) { return a.cost > b.cost; });
     std::vector<LineItem> out;
-    while (st.step()) {
-        LineItem li{st.column_text(0),   st.column_text(1),   st.column_text(2), st.column_text(3),
-                    st.column_amount(5), st.column_amount(4), std::nullopt};
+    for (size_t k = 0; k < n; ++k) {
+        const Raw& r = raw[k];
+        LineItem li{dims(r.ids[0]), dims(r.ids[1]), dims(r.ids[2]), dims(r.ids[3]),
+                    r.quantity,     r.cost,         std::nullopt};
         if (li.quantity != 0) li.rate = li.cost * kUnit / li.quantity;
         out.push_back(std::move(li));
     }
-    std::sort(out.begin(), out.end(), [](const LineItem& a, const LineItem& b) {
-        return a.cost != b.cost ? a.cost > b.cost : a.description < b.description;
-    });
-    if (out.size() > limit) out.resize(limit);
     return out;
 }
 
-// Unblended cost per billing month of rows matching a usage-type / pricing-term condition.
-std::map<std::string, Amount> monthly_where(Database& db, const ReportParams& p,
-                                            const std::string& condition) {
-    const std::string sql =
-        "SELECT c.period, money_sum(c.unblended) FROM cost_daily c JOIN dim u ON u.id = "
-        "c.usage_type JOIN dim t ON t.id = c.pricing_term JOIN dim s ON s.id = c.product_code "
-        "WHERE c.day BETWEEN ? AND ? AND (" +
-        condition + ")" + dim_filter("c.usage_account", p.accounts.size()) + " GROUP BY c.period";
-    auto st = db.prepare(sql);
-    int i = 1;
-    st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));
-    st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.to)));
-    for (const auto& a : p.accounts)
-        st.bind(i++, a);
-    std::map<std::string, Amount> out;
-    while (st.step())
-        out[format_period(static_cast<Period>(st.column_int(0)))] = st.column_amount(1);
-    return out;
-}
-
-// Daily usage cost over [from, to] (every day present, zero when none).
-std::vector<Amount> daily_usage(Database& db, const ReportParams& p) {
-    const std::string sql =
-        "SELECT c.day, money_sum(c.unblended) FROM cost_daily c JOIN dim t ON t.id = "
-        "c.line_item_type WHERE c.day BETWEEN ? AND ? AND t.value IN ('Usage', "
-        "'DiscountedUsage', 'SavingsPlanCoveredUsage')" +
-        dim_filter("c.usage_account", p.accounts.size()) +
-        (p.services.empty()
-             ? std::string()
-             : " AND (" + dim_filter("c.product_code", p.services.size()).substr(5) + " OR " +
-                   dim_filter("c.product_name", p.services.size()).substr(5) + ")") +
-        " GROUP BY c.day";
-    auto st = db.prepare(sql);
-    int i = 1;
-    st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));
-    st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.to)));
-    for (const auto& a : p.accounts)
-        st.bind(i++, a);
-    for (int k = 0; k < 2; ++k)
-        for (const auto& s : p.services)
-            st.bind(i++, s);
-    std::map<int64_t, Amount> by_day;
-    while (st.step())
-        by_day[st.column_int(0)] = st.column_amount(1);
-    std::vector<Amount> out;
-    for (Day x = p.from; x <= p.to; ++x)
-        out.push_back(by_day.count(to_yyyymmdd(x)) ? by_day[to_yyyymmdd(x)] : 0);
-    return out;
-}
-
-std::string money(Amount a, const std::string& currency) {
-    return (currency == "USD" ? "$" : "") + format_money(a) +
-           (currency == "USD" ? "" : " " + currency);
-}
-
-void recommend(ReportData& d, Database& db) {
-    const ReportParams& p = d.params;
+void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
     const std::string& cur = d.currency;
     // Steady on-demand compute: the lowest month is a floor a Savings Plan would be used for.
-    auto ondemand = monthly_where(
-        db, p, "s.value = 'AmazonEC2' AND t.value = 'OnDemand' AND u.value LIKE '%BoxUsage%'");
-    if (ondemand.size() >= 3) {
-        Amount lo = ondemand.begin()->second, hi = lo;
-        for (const auto& [m, a] : ondemand) {
-            lo = std::min(lo, a);
-            hi = std::max(hi, a);
+    if (a.ondemand_compute.size() >= 3) {
+        Amount lo = a.ondemand_compute.begin()->second, hi = lo;
+        for (const auto& [m, v] : a.ondemand_compute) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
         }
         if (lo > 100 * kUnit)
             d.recommendations.push_back(
                 {"Cover steady on-demand EC2 compute with a Compute Savings Plan",
                  "On-demand EC2 instance usage cost between " + money(lo, cur) + " and " +
-                     money(hi, cur) + " a month over " + std::to_string(ondemand.size()) +
+                     money(hi, cur) + " a month over " + std::to_string(a.ondemand_compute.size()) +
                      " months. A commitment sized to the lowest month (" + money(lo, cur) +
                      "/month, about " + money(lo * 12 / 8760, cur) +
                      "/hour) would be fully used; at a typical 1-year discount of 20% it saves "
                      "about " +
                      money(lo / 5, cur) + " a month (estimate)."});
     }
-    // Fastest-growing services, last month of the period against the one before.
-    if (d.months.size() >= 2) {
-        const Period last = period_of(p.to), before = add_months(last, -1);
-        ReportParams q = p;
-        auto month_services = [&](Period m) {
-            std::map<std::string, KeyAmount> out;
-            for (const auto& r : store::run_query(
-                     db, query(q, std::max(p.from, first_day(m)), std::min(p.to, last_day(m)),
-                               store::Grain::total, store::Dimension::service)))
-                out[r.key] = {r.key, r.label, r.unblended};
-            return out;
-        };
-        auto now = month_services(last), prev = month_services(before);
-        std::vector<std::pair<Amount, KeyAmount>> growth;
-        for (const auto& [k, v] : now) {
-            const Amount b = prev.count(k) ? prev[k].amount : 0;
-            if (v.amount - b > 10 * kUnit) growth.push_back({v.amount - b, v});
+    // Fastest-growing services, the period's last month against the one before.
+    const Period last = period_of(d.params.to), before = add_months(last, -1);
+    auto now_it = a.service_months.find(last), prev_it = a.service_months.find(before);
+    if (now_it != a.service_months.end() && prev_it != a.service_months.end()) {
+        std::vector<std::pair<Amount, int64_t>> growth;
+        for (const auto& [id, v] : now_it->second) {
+            auto b = prev_it->second.find(id);
+            const Amount base = b == prev_it->second.end() ? 0 : b->second;
+            if (v - base > 10 * kUnit) growth.push_back({v - base, id});
         }
-        std::sort(growth.begin(), growth.end(),
-                  [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::sort(growth.begin(), growth.end(), [](const auto& x, const auto& y) {
+            return x.first != y.first ? x.first > y.first : x.second < y.second;
+        });
         std::string detail;
         for (size_t i = 0; i < growth.size() && i < 3; ++i) {
-            const KeyAmount& s = growth[i].second;
-            const Amount b = prev.count(s.key) ? prev[s.key].amount : 0;
-            detail += (i ? "; " : "") + s.label + " " + money(b, cur) + " \u2192 " +
-                      money(s.amount, cur) + " (" + percent_change(s.amount, b) + ")";
+            const int64_t id = growth[i].second;
+            auto b = prev_it->second.find(id);
+            const Amount base = b == prev_it->second.end() ? 0 : b->second;
+            const Amount v = now_it->second.at(id);
+            auto name = a.service_name.find(id);
+            detail += (i ? "; " : "") +
+                      (name == a.service_name.end() ? dims(id) : dims(name->second)) + " " +
+                      money(base, cur) + " \u2192 " + money(v, cur) + " (" +
+                      percent_change(v, base) + ")";
         }
         if (!detail.empty())
             d.recommendations.push_back({"Review the fastest-growing services",
@@ -200,47 +196,26 @@ void recommend(ReportData& d, Database& db) {
                                              format_period(last) + ": " + detail + "."});
     }
     // Untagged share.
-    {
-        const std::string sql =
-            "SELECT money_sum(unblended), money_sum(tagged_unblended) FROM "
-            "cost_daily WHERE day BETWEEN ? AND ?" +
-            dim_filter("usage_account", p.accounts.size());
-        auto st = db.prepare(sql);
-        int i = 1;
-        st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));
-        st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.to)));
-        for (const auto& a : p.accounts)
-            st.bind(i++, a);
-        if (st.step() && !st.column_is_null(0)) {
-            const Amount all = st.column_amount(0), tagged = st.column_amount(1);
-            const Amount untagged = all - tagged;
-            if (all > 0 && untagged * 10 > all)
-                d.recommendations.push_back(
-                    {"Tag the untagged spend",
-                     money(untagged, cur) + " of " + money(all, cur) + " (" +
-                         percent_change(untagged + all, all).substr(1) +
-                         ") carries no cost-allocation tag, so it cannot be charged back."});
-        }
-    }
+    const Amount untagged = a.untagged_base - a.tagged;
+    if (a.untagged_base > 0 && untagged * 10 > a.untagged_base)
+        d.recommendations.push_back(
+            {"Tag the untagged spend",
+             money(untagged, cur) + " of " + money(a.untagged_base, cur) + " (" +
+                 percent_change(untagged + a.untagged_base, a.untagged_base).substr(1) +
+                 ") carries no cost-allocation tag, so it cannot be charged back."});
     // Data transfer share.
-    {
-        auto dt = monthly_where(db, p, "u.value LIKE '%DataTransfer%' OR u.value LIKE '%-Bytes%'");
-        Amount sum = 0;
-        for (const auto& [m, a] : dt)
-            sum += a;
-        if (d.totals.total > 0 && sum * 20 > d.totals.total)
-            d.recommendations.push_back(
-                {"Look at data transfer",
-                 "Data transfer cost " + money(sum, cur) + ", " +
-                     percent_change(sum + d.totals.total, d.totals.total).substr(1) +
-                     " of the period's total: check cross-AZ traffic, NAT gateways and "
-                     "egress that a CDN or VPC endpoints would avoid."});
-    }
+    if (d.totals.total > 0 && a.data_transfer * 20 > d.totals.total)
+        d.recommendations.push_back(
+            {"Look at data transfer",
+             "Data transfer cost " + money(a.data_transfer, cur) + ", " +
+                 percent_change(a.data_transfer + d.totals.total, d.totals.total).substr(1) +
+                 " of the period's total: check cross-AZ traffic, NAT gateways and egress that "
+                 "a CDN or VPC endpoints would avoid."});
     // Anomalies.
     if (!d.anomalies.empty()) {
         const Anomaly* worst = &d.anomalies[0];
-        for (const auto& a : d.anomalies)
-            if (a.value - a.median > worst->value - worst->median) worst = &a;
+        for (const auto& x : d.anomalies)
+            if (x.value - x.median > worst->value - worst->median) worst = &x;
         d.recommendations.push_back(
             {"Explain the anomalous days",
              std::to_string(d.anomalies.size()) +
@@ -251,44 +226,50 @@ void recommend(ReportData& d, Database& db) {
     }
 }
 
+Amount unfiltered_month(Database& db, Period m) {
+    Amount t = 0;
+    scan_costs(db, first_day(m), last_day(m), {}, {}, [&](const CostRow& r) { t += r.unblended; });
+    return t;
+}
+
 void reconcile(ReportData& d, Database& db) {
     if (!table_exists(db, "invoice")) return;
     const Period first = period_of(d.params.from), last = period_of(d.params.to);
-    ReportParams unfiltered;
-    for (Period m = first; m <= last; m = add_months(m, 1)) {
-        auto st = db.prepare(
-            "SELECT count(*), max(base_currency), max(payment_currency), "
-            "money_sum(CASE WHEN invoice_type = 'CREDIT_MEMO' THEN 0 ELSE base_total END), "
-            "money_sum(base_taxes), "
-            "money_sum(CASE WHEN invoice_type = 'CREDIT_MEMO' THEN base_total ELSE 0 END), "
-            "money_sum(payment_total) FROM invoice WHERE period = ?");
-        st.bind(1, static_cast<int64_t>(m));
-        if (!st.step() || st.column_int(0) == 0) continue;
+    auto st = db.prepare(
+        "SELECT period, count(*), max(base_currency), max(payment_currency), "
+        "money_sum(CASE WHEN invoice_type = 'CREDIT_MEMO' THEN 0 ELSE base_total END), "
+        "money_sum(base_taxes), "
+        "money_sum(CASE WHEN invoice_type = 'CREDIT_MEMO' THEN base_total ELSE 0 END), "
+        "money_sum(payment_total) FROM invoice WHERE period BETWEEN ? AND ? GROUP BY period "
+        "ORDER BY period");
+    st.bind(1, static_cast<int64_t>(first));
+    st.bind(2, static_cast<int64_t>(last));
+    while (st.step()) {
+        const Period m = static_cast<Period>(st.column_int(0));
         InvoiceMonth im;
         im.month = format_period(m);
-        im.invoices = static_cast<int>(st.column_int(0));
-        im.currency = st.column_text(1);
-        im.payment_currency = st.column_text(2);
-        im.invoice_total = st.column_amount(3);
-        im.invoice_tax = st.column_amount(4);
-        im.credits = st.column_amount(5);
-        im.payment_total = st.column_amount(6);
-        unfiltered.from = first_day(m);
-        unfiltered.to = last_day(m);
-        im.cur_total = total_of(db, unfiltered, unfiltered.from, unfiltered.to);
+        im.invoices = static_cast<int>(st.column_int(1));
+        im.currency = st.column_text(2);
+        im.payment_currency = st.column_text(3);
+        im.invoice_total = st.column_amount(4);
+        im.invoice_tax = st.column_amount(5);
+        im.credits = st.column_amount(6);
+        im.payment_total = st.column_amount(7);
+        im.cur_total = unfiltered_month(db, m);  // invoices cover the whole bill
         im.difference = im.invoice_total + im.credits - im.cur_total;
         im.flagged = im.difference > kUnit / 100 || im.difference < -kUnit / 100;
-        if (table_exists(db, "ce_cost")) {
-            auto ce = db.prepare(
-                "SELECT count(*), money_sum(amount) FROM ce_cost WHERE granularity = 'MONTHLY' "
-                "AND start_day = ?");
-            ce.bind(1, static_cast<int64_t>(to_yyyymmdd(first_day(m))));
-            if (ce.step() && ce.column_int(0) > 0) {
-                im.ce_total = ce.column_amount(1);
-                d.has_ce = true;
-            }
-        }
         d.invoice_months.push_back(std::move(im));
+    }
+    if (d.invoice_months.empty() || !table_exists(db, "ce_cost")) return;
+    for (auto& im : d.invoice_months) {
+        auto ce = db.prepare(
+            "SELECT count(*), money_sum(amount) FROM ce_cost WHERE granularity = 'MONTHLY' AND "
+            "start_day = ?");
+        ce.bind(1, static_cast<int64_t>(to_yyyymmdd(first_day(*parse_period(im.month)))));
+        if (ce.step() && ce.column_int(0) > 0) {
+            im.ce_total = ce.column_amount(1);
+            d.has_ce = true;
+        }
     }
 }
 
@@ -315,52 +296,65 @@ std::string percent_change(Amount now, Amount before) {
 ReportData gather_report(Database& db, const ReportParams& p) {
     ReportData d;
     d.params = p;
-    d.totals = compute_totals(db, p);
     const int len = p.to - p.from + 1;
     d.prev_to = p.from - 1;
     d.prev_from = p.from - len;
-    d.prev_total = total_of(db, p, d.prev_from, d.prev_to);
-    {
-        CivilDate f = civil_from_days(p.from), t = civil_from_days(p.to);
-        const Day yf = days_from_civil(f.year - 1, f.month,
-                                       std::min(f.day, days_in_month(f.year - 1, f.month)));
-        const Day yt = days_from_civil(t.year - 1, t.month,
-                                       std::min(t.day, days_in_month(t.year - 1, t.month)));
-        int64_t rows = 0;
-        const Amount y = total_of(db, p, yf, yt, &rows);
-        if (rows > 0) d.year_ago_total = y;
-    }
-    // The 12-month trend ends with the period's last month.
-    {
-        const Period last = period_of(p.to), first = add_months(last, -11);
-        std::map<std::string, Amount> m;
-        for (const auto& r : store::run_query(
-                 db, query(p, first_day(first), p.to, store::Grain::month, store::Dimension::none)))
-            m[r.bucket] += r.unblended;
-        for (Period x = first; x <= last; x = add_months(x, 1))
-            d.months.push_back({format_period(x), format_period(x), m[format_period(x)]});
-    }
+    const CivilDate f = civil_from_days(p.from), t = civil_from_days(p.to);
+    const Day year_from =
+        days_from_civil(f.year - 1, f.month, std::min(f.day, days_in_month(f.year - 1, f.month)));
+    const Day year_to =
+        days_from_civil(t.year - 1, t.month, std::min(t.day, days_in_month(t.year - 1, t.month)));
+    const Day scan_from =
+        std::min({d.prev_from, year_from, first_day(add_months(period_of(p.to), -11))});
+
+    DimText dims(db);
+    Aggregates a = scan(db, dims, d, year_from, year_to, scan_from);
+    d.totals = a.current.totals(dims);
+    d.fingerprint = a.current.fingerprint(dims);
+    d.prev_total = a.prev_total;
+    if (a.year_ago_rows > 0) d.year_ago_total = a.year_ago_total;
+    for (Period x = add_months(period_of(p.to), -11); x <= period_of(p.to); x = add_months(x, 1))
+        d.months.push_back({format_period(x), format_period(x), a.months[x]});
     // The second trend, every bucket present (zero when there is no cost).
-    {
-        std::map<std::string, Amount> m;
-        for (const auto& r :
-             store::run_query(db, query(p, p.from, p.to, p.granularity, store::Dimension::none)))
-            m[r.bucket] += r.unblended;
-        if (p.granularity == store::Grain::day) {
-            for (Day x = p.from; x <= p.to; ++x)
-                d.trend.push_back({format_day(x), format_day(x), m[format_day(x)]});
-            d.anomalies = detect_anomalies(daily_usage(db, p));
-        } else {
-            for (const auto& [k, v] : m)
-                d.trend.push_back({k, k, v});
+    if (p.granularity == store::Grain::day) {
+        std::vector<Amount> usage;
+        for (Day x = p.from; x <= p.to; ++x) {
+            d.trend.push_back({format_day(x), format_day(x), a.daily[x]});
+            usage.push_back(a.daily_usage[x]);
         }
+        d.anomalies = detect_anomalies(usage);
+    } else {
+        std::map<std::string, Amount> buckets;
+        for (const auto& [day, v] : a.daily) {
+            std::string key;
+            if (p.granularity == store::Grain::month) {
+                key = format_period(period_of(day));
+            } else {
+                const int weekday = ((day % 7) + 10) % 7;  // 0 = Monday
+                key = format_day(day - weekday);
+            }
+            buckets[key] += v;
+        }
+        for (const auto& [k, v] : buckets)
+            d.trend.push_back({k, k, v});
     }
-    d.services = by_dimension(db, p, p.from, p.to, store::Dimension::service);
-    d.accounts = by_dimension(db, p, p.from, p.to, store::Dimension::account);
-    for (const auto& k : by_dimension(db, p, d.prev_from, d.prev_to, store::Dimension::service))
-        d.prev_services[k.key] = k.amount;
-    for (const auto& k : by_dimension(db, p, d.prev_from, d.prev_to, store::Dimension::account))
-        d.prev_accounts[k.key] = k.amount;
+    std::map<int64_t, Amount> services, accounts;
+    for (const auto& [m, by] : a.service_months)
+        for (const auto& [id, v] : by)
+            services[id] += v;
+    d.services = sorted(services, dims, &a.service_name);
+    {
+        // Accounts from the totals (already by id string).
+        for (const auto& [k, v] : d.totals.by_account)
+            d.accounts.push_back({k, k, v});
+        std::sort(d.accounts.begin(), d.accounts.end(), [](const KeyAmount& x, const KeyAmount& y) {
+            return x.amount != y.amount ? x.amount > y.amount : x.key < y.key;
+        });
+    }
+    for (const auto& [id, v] : a.prev_services)
+        d.prev_services[dims(id)] += v;
+    for (const auto& [id, v] : a.prev_accounts)
+        d.prev_accounts[dims(id)] += v;
     if (table_exists(db, "account")) {
         auto st = db.prepare("SELECT id, name FROM account WHERE name <> ''");
         while (st.step())
@@ -381,19 +375,22 @@ ReportData gather_report(Database& db, const ReportParams& p) {
     // Forecast: linear from month to date, when the current month is in the period.
     const Period current = period_of(p.as_of);
     if (period_of(p.from) <= current && current <= period_of(p.to) && d.data_through > 0) {
-        const Day start = first_day(current);
+        const Day start = std::max(first_day(current), p.from);
         const Day seen_to = std::min({p.as_of, d.data_through, p.to});
-        if (seen_to >= start) {
-            d.month_to_date = total_of(db, p, start, seen_to);
+        if (seen_to >= start && start == first_day(current)) {
+            Amount mtd = 0;
+            for (Day x = start; x <= seen_to; ++x)
+                mtd += a.daily[x];
+            d.month_to_date = mtd;
             d.forecast_days_seen = seen_to - start + 1;
             d.forecast_days_in_month =
                 static_cast<int>(days_in_month(current / 100, current % 100));
-            d.forecast = *d.month_to_date * d.forecast_days_in_month / d.forecast_days_seen;
+            d.forecast = mtd * d.forecast_days_in_month / d.forecast_days_seen;
         }
     }
-    d.line_items = top_line_items(db, p, static_cast<size_t>(std::max(p.top, 1)) * 5);
+    d.line_items = top_line_items(db, dims, p, static_cast<size_t>(std::max(p.top, 1)) * 5);
     reconcile(d, db);
-    recommend(d, db);
+    recommend(d, a, dims);
     // Sources: the ingests behind the periods the report touches.
     {
         auto st = db.prepare(
@@ -409,7 +406,6 @@ ReportData gather_report(Database& db, const ReportParams& p) {
             if (seen.insert(s.path + s.sha256).second) d.sources.push_back(std::move(s));
         }
     }
-    d.fingerprint = data_fingerprint(db, p);
     return d;
 }
 

@@ -1,51 +1,65 @@
 #include "curcrunch/report/report_params.hpp"
 
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/report/cost_scan.hpp"
 
 namespace curcrunch::report {
-namespace {
 
-store::Query base_query(const ReportParams& p, store::Grain g, store::Dimension d) {
-    store::Query q;
-    q.from = p.from;
-    q.to = p.to;
-    q.accounts = p.accounts;
-    q.services = p.services;
-    q.grain = g;
-    q.by = d;
-    return q;
+void TotalsBuilder::add(const CostRow& r) {
+    total_ += r.unblended;
+    months_[period_of(r.day)] += r.unblended;
+    services_[r.product_code] += r.unblended;
+    accounts_[r.account] += r.unblended;
+    Sums& s = service_days_[{r.product_code, r.day}];
+    s.unblended += r.unblended;
+    s.amortized += r.amortized;
+    s.rows += r.rows;
 }
 
-}  // namespace
-
-ReportTotals compute_totals(store::Database& db, const ReportParams& p) {
+ReportTotals TotalsBuilder::totals(DimText& dims) const {
     ReportTotals t;
-    for (const auto& r :
-         store::run_query(db, base_query(p, store::Grain::month, store::Dimension::none))) {
-        t.by_month[r.bucket] += r.unblended;
-        t.total += r.unblended;
-    }
-    for (const auto& r :
-         store::run_query(db, base_query(p, store::Grain::total, store::Dimension::service)))
-        t.by_service[r.key] += r.unblended;
-    for (const auto& r :
-         store::run_query(db, base_query(p, store::Grain::total, store::Dimension::account)))
-        t.by_account[r.key] += r.unblended;
+    t.total = total_;
+    for (const auto& [m, v] : months_)
+        t.by_month[format_period(m)] += v;
+    for (const auto& [id, v] : services_)
+        t.by_service[dims(id)] += v;
+    for (const auto& [id, v] : accounts_)
+        t.by_account[dims(id)] += v;
     return t;
 }
 
-std::string data_fingerprint(store::Database& db, const ReportParams& p) {
+std::string TotalsBuilder::fingerprint(DimText& dims) const {
+    // Lines "day|service|unblended|amortized|rows" ordered by service code, then day.
+    std::map<std::pair<std::string, Day>, Sums> ordered;
+    for (const auto& [key, s] : service_days_) {
+        Sums& o = ordered[{dims(key.first), key.second}];
+        o.unblended += s.unblended;
+        o.amortized += s.amortized;
+        o.rows += s.rows;
+    }
     Sha256 h;
-    for (const auto& r : store::run_query(db, [&] {
-             store::Query q = base_query(p, store::Grain::day, store::Dimension::service);
-             q.sort = store::SortOrder::key_asc;
-             return q;
-         }())) {
-        const std::string line = r.bucket + "|" + r.key + "|" + to_plain_string(r.unblended) + "|" +
-                                 to_plain_string(r.amortized) + "|" + std::to_string(r.rows) + "\n";
+    for (const auto& [key, s] : ordered) {
+        std::string line = format_day(key.second);
+        line.append("|").append(key.first).append("|").append(to_plain_string(s.unblended));
+        line.append("|").append(to_plain_string(s.amortized)).append("|");
+        line.append(std::to_string(s.rows)).append("\n");
         h.update(line);
     }
     return h.hex_digest();
+}
+
+ReportTotals compute_totals(store::Database& db, const ReportParams& p) {
+    TotalsBuilder b;
+    scan_costs(db, p.from, p.to, p.accounts, p.services, [&](const CostRow& r) { b.add(r); });
+    DimText dims(db);
+    return b.totals(dims);
+}
+
+std::string data_fingerprint(store::Database& db, const ReportParams& p) {
+    TotalsBuilder b;
+    scan_costs(db, p.from, p.to, p.accounts, p.services, [&](const CostRow& r) { b.add(r); });
+    DimText dims(db);
+    return b.fingerprint(dims);
 }
 
 }  // namespace curcrunch::report

@@ -33,6 +33,27 @@ struct ReportTotals {
 
 ReportTotals compute_totals(store::Database& db, const ReportParams& p);
 
+struct CostRow;
+class DimText;
+// Accumulates ReportTotals and the fingerprint from scanned rows (the report, audit and
+// compute_totals all go through it, so they can never disagree).
+class TotalsBuilder {
+  public:
+    void add(const CostRow& r);
+    ReportTotals totals(DimText& dims) const;
+    std::string fingerprint(DimText& dims) const;
+
+  private:
+    struct Sums {
+        Amount unblended = 0, amortized = 0;
+        int64_t rows = 0;
+    };
+    Amount total_ = 0;
+    std::map<Period, Amount> months_;
+    std::map<int64_t, Amount> services_, accounts_;  // by dim id
+    std::map<std::pair<int64_t, Day>, Sums> service_days_;
+};
+
 // sha256 over the daily rows behind the totals (day, account, service, cost), in a fixed
 // order: equal fingerprints mean the report was made from the same data.
 std::string data_fingerprint(store::Database& db, const ReportParams& p);

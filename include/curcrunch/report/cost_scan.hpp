@@ -1,0 +1,46 @@
+#pragma once
+// One pass over the daily cost rollup for a date range and the report filters, row by row with
+// dimension ids, no SQL GROUP BY: the report derives all of its aggregates (periods, months,
+// days, services, accounts, usage types) from a single scan, which is what keeps a 12-month
+// report of a large organisation under a second.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/money.hpp"
+#include "curcrunch/store/database.hpp"
+
+namespace curcrunch::report {
+
+struct CostRow {
+    Day day;
+    int64_t account, product_code, product_name, usage_type, pricing_term, line_item_type;
+    Amount unblended, amortized, tagged;
+    int64_t rows;
+};
+
+// Rows of cost_daily with day in [from, to], usage account in `accounts` and product code or
+// name in `services` (empty: all).
+void scan_costs(store::Database& db, Day from, Day to, const std::vector<std::string>& accounts,
+                const std::vector<std::string>& services,
+                const std::function<void(const CostRow&)>& on_row);
+
+// Dimension strings by id, cached.
+class DimText {
+  public:
+    explicit DimText(store::Database& db);
+    const std::string& operator()(int64_t id);
+    // Ids of dim values satisfying a SQL condition on `value` (a fixed fragment, no input).
+    std::set<int64_t> ids_where(const char* condition);
+
+  private:
+    store::Database& db_;
+    store::Statement st_;
+    std::map<int64_t, std::string> cache_;
+};
+
+}  // namespace curcrunch::report

@@ -1,0 +1,85 @@
+#include "curcrunch/report/cost_scan.hpp"
+
+namespace curcrunch::report {
+namespace {
+
+std::string in_list(size_t n) {
+    std::string s = "(";
+    for (size_t i = 0; i < n; ++i)
+        s += i ? ",?" : "?";
+    return s + ")";
+}
+
+}  // namespace
+
+void scan_costs(store::Database& db, Day from, Day to, const std::vector<std::string>& accounts,
+                const std::vector<std::string>& services,
+                const std::function<void(const CostRow&)>& on_row) {
+    std::string sql =
+        "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
+        "line_item_type, unblended, amortized, tagged_unblended, row_count FROM cost_daily "
+        "WHERE day BETWEEN ? AND ?";
+    if (!accounts.empty())
+        sql += " AND usage_account IN (SELECT id FROM dim WHERE value IN " +
+               in_list(accounts.size()) + ")";
+    if (!services.empty())
+        sql += " AND (product_code IN (SELECT id FROM dim WHERE value IN " +
+               in_list(services.size()) +
+               ") OR product_name IN (SELECT id FROM dim WHERE value IN " +
+               in_list(services.size()) + "))";
+    auto st = db.prepare(sql);
+    int i = 1;
+    st.bind(i++, static_cast<int64_t>(to_yyyymmdd(from)));
+    st.bind(i++, static_cast<int64_t>(to_yyyymmdd(to)));
+    for (const auto& a : accounts)
+        st.bind(i++, a);
+    for (int k = 0; k < 2; ++k)
+        for (const auto& s : services)
+            st.bind(i++, s);
+    // Days arrive as yyyymmdd; converted once per distinct value.
+    std::map<int64_t, Day> days;
+    CostRow r{};
+    while (st.step()) {
+        const int64_t ymd = st.column_int(0);
+        auto it = days.find(ymd);
+        if (it == days.end())
+            it = days.emplace(ymd, days_from_civil(static_cast<int>(ymd / 10000),
+                                                   static_cast<unsigned>(ymd / 100 % 100),
+                                                   static_cast<unsigned>(ymd % 100)))
+                     .first;
+        r.day = it->second;
+        r.account = st.column_int(1);
+        r.product_code = st.column_int(2);
+        r.product_name = st.column_int(3);
+        r.usage_type = st.column_int(4);
+        r.pricing_term = st.column_int(5);
+        r.line_item_type = st.column_int(6);
+        r.unblended = st.column_amount(7);
+        r.amortized = st.column_amount(8);
+        r.tagged = st.column_amount(9);
+        r.rows = st.column_int(10);
+        on_row(r);
+    }
+}
+
+DimText::DimText(store::Database& db)
+    : db_(db), st_(db.prepare("SELECT value FROM dim WHERE id = ?")) {}
+
+const std::string& DimText::operator()(int64_t id) {
+    auto it = cache_.find(id);
+    if (it != cache_.end()) return it->second;
+    st_.bind(1, id);
+    std::string v = st_.step() ? st_.column_text(0) : std::string();
+    st_.reset();
+    return cache_.emplace(id, std::move(v)).first->second;
+}
+
+std::set<int64_t> DimText::ids_where(const char* condition) {
+    auto st = db_.prepare(std::string("SELECT id FROM dim WHERE ") + condition);
+    std::set<int64_t> out;
+    while (st.step())
+        out.insert(st.column_int(0));
+    return out;
+}
+
+}  // namespace curcrunch::report
