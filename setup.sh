@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # curcrunch set-up: installs the Debian packages it needs, builds, and runs something.
-#   ./setup.sh demo    build, ingest the bundled samples/ and print summaries
+#   ./setup.sh demo    build, ingest the bundled samples/, print summaries, write a PDF report
 #   ./setup.sh test    build, run every test, then the ASan+UBSan build of the tests
 #   ./setup.sh bench   build and run the benchmark (bench/run.sh; needs ~15 GB free disk)
 set -euo pipefail
@@ -47,6 +47,9 @@ case "${1:-}" in
     build/curcrunch summary --db build/demo.db --granularity month --by none
     echo
     build/curcrunch summary --db build/demo.db --granularity total --by service --limit 12
+    echo
+    build/curcrunch report --db build/demo.db --from 2025-11-01 --to 2026-10-31 \
+      --out build/demo-report.pdf
     ;;
   test)
     install_deps "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}"

@@ -2,13 +2,16 @@
 # curcrunch benchmark. Generates a large realistic legacy CUR (>= 2 GB uncompressed, and a gzip
 # copy), then runs in this one invocation: curcrunch ingest, DuckDB (read_csv + the same GROUP
 # BY) and sqlite3 (.import + the same GROUP BY) on the same files, and prints throughput, peak
-# RSS and ratios. Then it checks that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB.
+# RSS and ratios. Then it checks that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB, and
+# times a 12-month PDF report over a year of rollups of a large generated organisation (200
+# accounts) against one `summary` query over the same store as the baseline.
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
+#                [--only-report]
 # Needs: a Release build in build/ (./setup.sh bench does it), node + npm, sqlite3, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0
+SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -16,6 +19,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --skip-sqlite) SKIP_SQLITE=1; shift ;;
     --skip-flat) SKIP_FLAT=1; shift ;;
+    --only-report) ONLY_REPORT=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -23,6 +27,33 @@ BIN=build/curcrunch
 WORK=bench/work
 mkdir -p "$WORK"
 [ -x "$BIN" ] || { echo "bench: build/curcrunch missing; run ./setup.sh bench" >&2; exit 1; }
+
+# report_bench: a year of daily rollups for 4 payers x 50 accounts, then the report.
+report_bench() {
+  local org=$WORK/org-12m.csv.gz db=$WORK/org.db
+  [ -s "$org" ] || "$BIN" gen --out "$org" --gzip --daily --dialect legacy --start 2025-11 \
+    --months 12 --seed 11 --payers 4 --accounts 50 --resources 4 >&2
+  [ -s "$db" ] || "$BIN" ingest --quiet --db "$db" "$org"
+  local rows; rows=$(sqlite3 "$db" "SELECT count(*) FROM cost_daily")
+  local best_r="" best_s=""
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" report --quiet --db "$db" \
+      --preset last-12-months --as-of 2026-10-31 --out "$WORK/org-report.pdf"
+    s=$(cat "$WORK/time.txt"); if [ -z "$best_r" ] || awk "BEGIN{exit !($s < $best_r)}"; then best_r=$s; fi
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" summary --db "$db" --from 2025-11-01 \
+      --to 2026-10-31 --granularity month --by service --format csv > /dev/null
+    s=$(cat "$WORK/time.txt"); if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
+  done
+  echo
+  echo "== 12-month report over $rows daily rollup rows (200 accounts), best of $RUNS" | tee -a "$WORK/results.txt"
+  printf "%-44s %8s %10s\n" command seconds "vs summary" | tee -a "$WORK/results.txt"
+  awk -v r="$best_r" -v s="$best_s" 'BEGIN {
+    printf "%-44s %8.2f %9.2fx\n", "curcrunch report (13-page PDF, qpdf)", r, r / s
+    printf "%-44s %8.2f %9.2fx\n", "curcrunch summary (one month x service query)", s, 1
+    printf "target: report under 1 s: %s\n", (r < 1.0 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
+}
+if [ "$ONLY_REPORT" = 1 ]; then report_bench; exit 0; fi
+
 [ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
 
 gen() {  # gen FILE SIZE [--gzip]
@@ -96,3 +127,5 @@ if [ "$SKIP_FLAT" = 0 ]; then
       'BEGIN { printf "%-24s %10.2f %9.2f %6.0f MiB\n", f, g/1e9, s, m/1024 }' | tee -a "$WORK/results.txt"
   done
 fi
+
+report_bench
