@@ -328,3 +328,28 @@ TEST(Report, InvoicePdfsAreLinkedToTheirInvoice) {
     EXPECT_EQ(query_one(w.db, "SELECT kind || ':' || invoice_id FROM archive_document"),
               "invoice:EUINGB26-0901");
 }
+
+TEST(Report, InvoicesAreReconciledAgainstTheCurAndDifferencesFlagged) {
+    ReportWorld w;
+    {
+        store::Database db(w.db, store::Database::Mode::read_write_create);
+        // September invoiced exactly as the CUR says; October 8.80 short of it.
+        db.exec(
+            "INSERT INTO invoice VALUES ('INV-09','oab','111111111111',202609,'INVOICE',"
+            "'ANNIVERSARY','RECURRING','AWS','AWS EMEA','','','','2026-10-02T00:00:00Z','',"
+            "'USD',3528000000000,0,0,0,0,0,'USD',0,0,'','EUR',3200000000000,0,0,'0.91','CARD',"
+            "'now'),"
+            "('INV-10','oab','111111111111',202610,'INVOICE','ANNIVERSARY','RECURRING','AWS',"
+            "'AWS EMEA','','','','2026-11-02T00:00:00Z','','USD',4000000000000,0,0,0,0,0,'USD',"
+            "0,0,'','EUR',3640000000000,0,0,'0.91','CARD','now')");
+    }
+    const std::string pdf = w.tmp / "r.pdf";
+    ASSERT_EQ(w.report(pdf).exit_code, 0);
+    const std::string text = sh("pdftotext -layout " + pdf + " -").out;
+    EXPECT_NE(text.find("Invoices and reconciliation"), std::string::npos);
+    EXPECT_NE(text.find("2026-09"), std::string::npos);
+    // The flagged row: CUR 408.80 against 400.00 invoiced (3,640 EUR paid).
+    EXPECT_NE(text.find("FLAG -$8.80"), std::string::npos) << text;
+    EXPECT_NE(text.find("3,640.00 EUR"), std::string::npos) << text;
+    EXPECT_EQ(text.find("FLAG $0.00"), std::string::npos);
+}

@@ -82,7 +82,7 @@ std::vector<AuditResult> audit_reports(store::Database& db, const std::string& r
             m[t.column_text(1)] = t.column_amount(2);
         }
         TotalsBuilder b;
-        scan_costs(db, p.from, p.to, p.accounts, p.services,
+        scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, {}},
                    [&](const CostRow& row) { b.add(row); });
         const ReportTotals now = b.totals(dims);
         r.fingerprint_now = b.fingerprint(dims);

@@ -12,9 +12,11 @@ std::string in_list(size_t n) {
 
 }  // namespace
 
-void scan_costs(store::Database& db, Day from, Day to, const std::vector<std::string>& accounts,
-                const std::vector<std::string>& services,
+void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
                 const std::function<void(const CostRow&)>& on_row) {
+    const auto& accounts = filter.accounts;
+    const auto& services = filter.services;
+    const auto& regions = filter.regions;
     std::string sql =
         "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
         "line_item_type, unblended, amortized, tagged_unblended, row_count FROM cost_daily "
@@ -27,6 +29,8 @@ void scan_costs(store::Database& db, Day from, Day to, const std::vector<std::st
                in_list(services.size()) +
                ") OR product_name IN (SELECT id FROM dim WHERE value IN " +
                in_list(services.size()) + "))";
+    if (!regions.empty())
+        sql += " AND region IN (SELECT id FROM dim WHERE value IN " + in_list(regions.size()) + ")";
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(from)));
@@ -36,6 +40,8 @@ void scan_costs(store::Database& db, Day from, Day to, const std::vector<std::st
     for (int k = 0; k < 2; ++k)
         for (const auto& s : services)
             st.bind(i++, s);
+    for (const auto& r : regions)
+        st.bind(i++, r);
     // Days arrive as yyyymmdd; converted once per distinct value.
     std::map<int64_t, Day> days;
     CostRow r{};

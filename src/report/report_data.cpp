@@ -1,10 +1,12 @@
 #include "curcrunch/report/report_data.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <set>
 #include <unordered_map>
 
+#include "curcrunch/report/cost_cube.hpp"
 #include "curcrunch/report/cost_scan.hpp"
 
 namespace curcrunch::report {
@@ -30,6 +32,25 @@ std::string in_list(size_t n) {
     return s + ")";
 }
 
+// Where rows come from: the store (SQL) or a dashboard's in-memory cube.
+struct Source {
+    Database& db;
+    const CostCube* cube;
+    ScanFilter filter;
+    CostCube::IdFilter ids;
+    Source(Database& d, const CostCube* c, const ReportParams& p)
+        : db(d), cube(c), filter{p.accounts, p.services, p.regions} {
+        if (cube) ids = cube->resolve(db, p.accounts, p.services, p.regions);
+    }
+    void scan(Day from, Day to, bool filtered,
+              const std::function<void(const CostRow&)>& fn) const {
+        if (cube)
+            cube->scan(from, to, filtered ? ids : CostCube::IdFilter{}, fn);
+        else
+            scan_costs(db, from, to, filtered ? filter : ScanFilter{}, fn);
+    }
+};
+
 // Everything the report needs from cost_daily, accumulated in one scan of
 // [scan_from, to] (which covers the period, the previous period, the same dates a year earlier
 // and the 12-month trend).
@@ -46,7 +67,7 @@ struct Aggregates {
     Amount data_transfer = 0, tagged = 0, untagged_base = 0;
 };
 
-Aggregates scan(Database& db, DimText& dims, const ReportData& d, Day year_from, Day year_to,
+Aggregates scan(const Source& src, DimText& dims, const ReportData& d, Day year_from, Day year_to,
                 Day scan_from) {
     const ReportParams& p = d.params;
     const std::set<int64_t> usage_types =
@@ -58,7 +79,7 @@ Aggregates scan(Database& db, DimText& dims, const ReportData& d, Day year_from,
         dims.ids_where("value LIKE '%DataTransfer%' OR value LIKE '%-Bytes%'");
     const Period first_month = add_months(period_of(p.to), -11);
     Aggregates a;
-    scan_costs(db, scan_from, p.to, p.accounts, p.services, [&](const CostRow& r) {
+    src.scan(scan_from, p.to, true, [&](const CostRow& r) {
         const Period m = period_of(r.day);
         if (m >= first_month) a.months[m] += r.unblended;
         if (r.day >= year_from && r.day <= year_to) {
@@ -102,8 +123,8 @@ std::vector<KeyAmount> sorted(const std::map<int64_t, Amount>& m, DimText& dims,
     return out;
 }
 
-std::vector<LineItem> top_line_items(Database& db, DimText& dims, const ReportParams& p,
-                                     size_t limit) {
+std::vector<LineItem> top_line_items_sql(Database& db, DimText& dims, const ReportParams& p,
+                                         size_t limit) {
     // Aggregated here by dimension ids (a hash map beats SQLite's sorter for GROUP BY on four
     // columns); names are looked up only for the rows that make the cut.
     std::string sql =
@@ -139,8 +160,8 @@ std::vector<LineItem> top_line_items(Database& db, DimText& dims, const ReportPa
     };
     std::unordered_map<Key, std::pair<Amount, Amount>, KeyHash> groups;
     while (st.step()) {
-        auto& g = groups[Key{{st.column_int(0), st.column_int(1), st.column_int(2),
-                              st.column_int(3)}}];
+        auto& g =
+            groups[Key{{st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3)}}];
         g.first += st.column_amount(4);
         g.second += st.column_amount(5);
     }
@@ -158,7 +179,7 @@ std::vector<LineItem> top_line_items(Database& db, DimText& dims, const ReportPa
     for (size_t k = 0; k < n; ++k) {
         const auto& [key, sums] = raw[k];
         LineItem li{dims(key.ids[0]), dims(key.ids[1]), dims(key.ids[2]), dims(key.ids[3]),
-                    sums.second, sums.first, std::nullopt};
+                    sums.second,      sums.first,       std::nullopt};
         if (li.quantity != 0) li.rate = li.cost * kUnit / li.quantity;
         out.push_back(std::move(li));
     }
@@ -246,13 +267,13 @@ void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
     }
 }
 
-Amount unfiltered_month(Database& db, Period m) {
+Amount unfiltered_month(const Source& src, Period m) {
     Amount t = 0;
-    scan_costs(db, first_day(m), last_day(m), {}, {}, [&](const CostRow& r) { t += r.unblended; });
+    src.scan(first_day(m), last_day(m), false, [&](const CostRow& r) { t += r.unblended; });
     return t;
 }
 
-void reconcile(ReportData& d, Database& db) {
+void reconcile(ReportData& d, Database& db, const Source& src) {
     if (!table_exists(db, "invoice")) return;
     const Period first = period_of(d.params.from), last = period_of(d.params.to);
     auto st = db.prepare(
@@ -275,7 +296,7 @@ void reconcile(ReportData& d, Database& db) {
         im.invoice_tax = st.column_amount(5);
         im.credits = st.column_amount(6);
         im.payment_total = st.column_amount(7);
-        im.cur_total = unfiltered_month(db, m);  // invoices cover the whole bill
+        im.cur_total = unfiltered_month(src, m);  // invoices cover the whole bill
         im.difference = im.invoice_total + im.credits - im.cur_total;
         im.flagged = im.difference > kUnit / 100 || im.difference < -kUnit / 100;
         d.invoice_months.push_back(std::move(im));
@@ -295,6 +316,31 @@ void reconcile(ReportData& d, Database& db) {
 
 }  // namespace
 
+std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, const CostCube* cube,
+                                 size_t limit) {
+    DimText dims(db);
+    if (!cube) return top_line_items_sql(db, dims, p, limit);
+    const CostCube::IdFilter ids = cube->resolve(db, p.accounts, p.services, {});
+    std::map<std::array<int64_t, 4>, std::pair<Amount, Amount>> groups;
+    cube->scan_lines(p.from, p.to, ids, [&](const LineRow& r) {
+        auto& g = groups[{r.product_code, r.usage_type, r.description, r.unit}];
+        g.first += r.unblended;
+        g.second += r.usage;
+    });
+    std::vector<LineItem> out;
+    for (const auto& [k, g] : groups) {
+        LineItem li{dims(k[0]), dims(k[1]), dims(k[2]),  dims(k[3]),
+                    g.second,   g.first,    std::nullopt};
+        if (li.quantity != 0) li.rate = li.cost * kUnit / li.quantity;
+        out.push_back(std::move(li));
+    }
+    std::sort(out.begin(), out.end(), [](const LineItem& a, const LineItem& b) {
+        return a.cost != b.cost ? a.cost > b.cost : a.description < b.description;
+    });
+    if (limit && out.size() > limit) out.resize(limit);
+    return out;
+}
+
 std::string ReportData::account_label(const std::string& id) const {
     auto it = account_names.find(id);
     return it == account_names.end() ? id : it->second + " (" + id + ")";
@@ -313,7 +359,7 @@ std::string percent_change(Amount now, Amount before) {
     return b;
 }
 
-ReportData gather_report(Database& db, const ReportParams& p) {
+ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cube) {
     ReportData d;
     d.params = p;
     const int len = p.to - p.from + 1;
@@ -328,7 +374,8 @@ ReportData gather_report(Database& db, const ReportParams& p) {
         std::min({d.prev_from, year_from, first_day(add_months(period_of(p.to), -11))});
 
     DimText dims(db);
-    Aggregates a = scan(db, dims, d, year_from, year_to, scan_from);
+    const Source src(db, cube, p);
+    Aggregates a = scan(src, dims, d, year_from, year_to, scan_from);
     d.totals = a.current.totals(dims);
     d.fingerprint = a.current.fingerprint(dims);
     d.prev_total = a.prev_total;
@@ -408,8 +455,8 @@ ReportData gather_report(Database& db, const ReportParams& p) {
             d.forecast = mtd * d.forecast_days_in_month / d.forecast_days_seen;
         }
     }
-    d.line_items = top_line_items(db, dims, p, static_cast<size_t>(std::max(p.top, 1)) * 5);
-    reconcile(d, db);
+    d.line_items = line_items(db, p, cube, static_cast<size_t>(std::max(p.top, 1)) * 5);
+    reconcile(d, db, src);
     recommend(d, a, dims);
     // Sources: the ingests behind the periods the report touches.
     {

@@ -50,14 +50,16 @@ std::string TotalsBuilder::fingerprint(DimText& dims) const {
 
 ReportTotals compute_totals(store::Database& db, const ReportParams& p) {
     TotalsBuilder b;
-    scan_costs(db, p.from, p.to, p.accounts, p.services, [&](const CostRow& r) { b.add(r); });
+    scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, p.regions},
+               [&](const CostRow& r) { b.add(r); });
     DimText dims(db);
     return b.totals(dims);
 }
 
 std::string data_fingerprint(store::Database& db, const ReportParams& p) {
     TotalsBuilder b;
-    scan_costs(db, p.from, p.to, p.accounts, p.services, [&](const CostRow& r) { b.add(r); });
+    scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, p.regions},
+               [&](const CostRow& r) { b.add(r); });
     DimText dims(db);
     return b.fingerprint(dims);
 }

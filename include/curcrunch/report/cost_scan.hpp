@@ -23,10 +23,14 @@ struct CostRow {
     int64_t rows;
 };
 
-// Rows of cost_daily with day in [from, to], usage account in `accounts` and product code or
-// name in `services` (empty: all).
-void scan_costs(store::Database& db, Day from, Day to, const std::vector<std::string>& accounts,
-                const std::vector<std::string>& services,
+// What a scan keeps: usage accounts, services (product code or name) and regions; an empty
+// list keeps everything.
+struct ScanFilter {
+    std::vector<std::string> accounts, services, regions;
+};
+
+// Rows of cost_daily with day in [from, to] that pass the filter.
+void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
                 const std::function<void(const CostRow&)>& on_row);
 
 // Dimension strings by id, cached.

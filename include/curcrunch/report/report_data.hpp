@@ -72,8 +72,14 @@ struct ReportData {
     std::string account_label(const std::string& id) const;
 };
 
+class CostCube;
 // `report_id` and `generated_at` are left for the caller (they do not come from the data).
-ReportData gather_report(store::Database& db, const ReportParams& p);
+// With `cube`, rows come from memory instead of the store (the dashboard).
+ReportData gather_report(store::Database& db, const ReportParams& p,
+                         const CostCube* cube = nullptr);
+// The top line items of the period by cost (`limit` 0: all of them).
+std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, const CostCube* cube,
+                                 size_t limit);
 
 // "+12.3%" / "-4.0%" / "n/a" (no base), from exact amounts.
 std::string percent_change(Amount now, Amount before);

@@ -17,7 +17,7 @@ namespace curcrunch::report {
 struct ReportParams {
     Day from = 0, to = 0;  // inclusive
     std::string preset;    // how from/to were chosen ("" for explicit dates)
-    std::vector<std::string> accounts, services;
+    std::vector<std::string> accounts, services, regions;
     std::optional<Amount> min_cost;  // hides breakdown rows below it; totals are unaffected
     store::Grain granularity = store::Grain::day;  // of the second trend chart
     int top = 10;

@@ -1,0 +1,56 @@
+#pragma once
+// The daily cost and line-item rollups held in memory, for a long-running reader (the
+// dashboard): loaded once from the store and again whenever an ingest has replaced periods.
+// A scan of a year of a large organisation is then a loop over a few hundred thousand small
+// structs (milliseconds) instead of an SQLite query (a few hundred milliseconds).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "curcrunch/report/cost_scan.hpp"
+
+namespace curcrunch::report {
+
+struct LineRow {
+    Day day;
+    int64_t account, product_code, usage_type, description, unit;
+    Amount unblended, usage;
+};
+
+class CostCube {
+  public:
+    // Reads both rollups; `version` is the store's last ingest id at that moment.
+    static std::unique_ptr<CostCube> load(store::Database& db);
+    int64_t version() const { return version_; }
+
+    // The filters of a scan as dimension ids; empty sets mean "all".
+    struct IdFilter {
+        std::set<int64_t> accounts, services, regions;
+    };
+    IdFilter resolve(store::Database& db, const std::vector<std::string>& accounts,
+                     const std::vector<std::string>& services,
+                     const std::vector<std::string>& regions) const;
+
+    void scan(Day from, Day to, const IdFilter& f,
+              const std::function<void(const CostRow&)>& on_row) const;
+    void scan_lines(Day from, Day to, const IdFilter& f,
+                    const std::function<void(const LineRow&)>& on_row) const;
+    size_t rows() const { return costs_.size(); }
+
+  private:
+    struct Cost {
+        CostRow row;
+        int64_t region;
+    };
+    std::vector<Cost> costs_;     // ordered by day
+    std::vector<LineRow> lines_;  // ordered by day
+    int64_t version_ = 0;
+};
+
+// The store's change marker: the id of the last ingest (0 for none).
+int64_t store_version(store::Database& db);
+
+}  // namespace curcrunch::report

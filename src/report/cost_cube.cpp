@@ -1,0 +1,107 @@
+#include "curcrunch/report/cost_cube.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace curcrunch::report {
+namespace {
+
+Day day_of(int64_t ymd) {
+    return days_from_civil(static_cast<int>(ymd / 10000), static_cast<unsigned>(ymd / 100 % 100),
+                           static_cast<unsigned>(ymd % 100));
+}
+
+std::set<int64_t> ids_of(store::Database& db, const std::vector<std::string>& values) {
+    std::set<int64_t> out;
+    auto st = db.prepare("SELECT id FROM dim WHERE value = ?");
+    for (const auto& v : values) {
+        st.bind(1, v);
+        if (st.step())
+            out.insert(st.column_int(0));
+        else
+            out.insert(-1);  // a value the store does not know matches nothing
+        st.reset();
+    }
+    return out;
+}
+
+}  // namespace
+
+int64_t store_version(store::Database& db) {
+    auto st = db.prepare("SELECT coalesce(max(id), 0) FROM ingest");
+    return st.step() ? st.column_int(0) : 0;
+}
+
+std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
+    auto cube = std::make_unique<CostCube>();
+    // One read transaction, so both rollups and the version are from the same moment.
+    db.exec("BEGIN");
+    try {
+        cube->version_ = store_version(db);
+        auto st = db.prepare(
+            "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
+            "line_item_type, unblended, amortized, tagged_unblended, row_count, region FROM "
+            "cost_daily ORDER BY day");
+        std::map<int64_t, Day> days;
+        while (st.step()) {
+            const int64_t ymd = st.column_int(0);
+            auto it = days.find(ymd);
+            if (it == days.end()) it = days.emplace(ymd, day_of(ymd)).first;
+            cube->costs_.push_back(
+                {CostRow{it->second, st.column_int(1), st.column_int(2), st.column_int(3),
+                         st.column_int(4), st.column_int(5), st.column_int(6), st.column_amount(7),
+                         st.column_amount(8), st.column_amount(9), st.column_int(10)},
+                 st.column_int(11)});
+        }
+        auto li = db.prepare(
+            "SELECT day, usage_account, product_code, usage_type, description, unit, unblended, "
+            "usage_amount FROM line_item_daily ORDER BY day");
+        while (li.step()) {
+            const int64_t ymd = li.column_int(0);
+            auto it = days.find(ymd);
+            if (it == days.end()) it = days.emplace(ymd, day_of(ymd)).first;
+            cube->lines_.push_back({it->second, li.column_int(1), li.column_int(2),
+                                    li.column_int(3), li.column_int(4), li.column_int(5),
+                                    li.column_amount(6), li.column_amount(7)});
+        }
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
+    db.exec("COMMIT");
+    return cube;
+}
+
+CostCube::IdFilter CostCube::resolve(store::Database& db, const std::vector<std::string>& accounts,
+                                     const std::vector<std::string>& services,
+                                     const std::vector<std::string>& regions) const {
+    return {ids_of(db, accounts), ids_of(db, services), ids_of(db, regions)};
+}
+
+void CostCube::scan(Day from, Day to, const IdFilter& f,
+                    const std::function<void(const CostRow&)>& on_row) const {
+    auto first = std::lower_bound(costs_.begin(), costs_.end(), from,
+                                  [](const Cost& c, Day d) { return c.row.day < d; });
+    for (auto it = first; it != costs_.end() && it->row.day <= to; ++it) {
+        const CostRow& r = it->row;
+        if (!f.accounts.empty() && !f.accounts.count(r.account)) continue;
+        if (!f.services.empty() && !f.services.count(r.product_code) &&
+            !f.services.count(r.product_name))
+            continue;
+        if (!f.regions.empty() && !f.regions.count(it->region)) continue;
+        on_row(r);
+    }
+}
+
+void CostCube::scan_lines(Day from, Day to, const IdFilter& f,
+                          const std::function<void(const LineRow&)>& on_row) const {
+    auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
+                                  [](const LineRow& c, Day d) { return c.day < d; });
+    for (auto it = first; it != lines_.end() && it->day <= to; ++it) {
+        if (!f.accounts.empty() && !f.accounts.count(it->account)) continue;
+        if (!f.services.empty() && !f.services.count(it->product_code)) continue;
+        on_row(*it);
+    }
+}
+
+}  // namespace curcrunch::report
