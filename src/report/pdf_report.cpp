@@ -276,7 +276,7 @@ void invoice_page(PdfLayout& L, const ReportData& d) {
              {"Invoiced", 65, true},
              {"Tax", 55, true},
              {"Credits", 55, true},
-             {"Payment currency", 70, true},
+             {"Paid", 70, true},
              {"Cost Explorer", 65, true},
              {"Difference", 70, true}},
             rows, flagged);
