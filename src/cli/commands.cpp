@@ -1,4 +1,6 @@
 // The CLI: parse options, call the library, format results. No logic of its own beyond that.
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -7,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "curcrunch/cli/args.hpp"
 #include "curcrunch/core/error.hpp"
@@ -19,6 +22,7 @@
 #include "curcrunch/report/audit.hpp"
 #include "curcrunch/report/pdf_import.hpp"
 #include "curcrunch/report/pdf_report.hpp"
+#include "curcrunch/serve/dashboard.hpp"
 #include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -41,6 +45,7 @@ const char* kUsage =
     "  import-pdf PATH... record archived PDFs (reports and invoices) in the store\n"
     "  audit              check imported reports against today's data\n"
     "  reports            list the PDF archive\n"
+    "  serve              the local dashboard (http://127.0.0.1:8080/)\n"
     "  version            print the version\n"
     "  help               this text (see also man curcrunch)\n"
     "\n"
@@ -727,6 +732,48 @@ int cmd_reports(int argc, char** argv) {
     return 0;
 }
 
+// ------------------------------------------------------------------------------ serve
+int cmd_serve(int argc, char** argv) {
+    Args a(argc, argv, 2, {}, {"db", "listen", "token-file", "max-upload", "threads"});
+    serve::ServeOptions o;
+    o.db_path = db_path(a);
+    const std::string listen = a.get("listen").value_or("127.0.0.1:8080");
+    const size_t colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        throw_usage("--listen: expected HOST:PORT, got '" + listen + "'");
+    o.host = listen.substr(0, colon);
+    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
+        o.host = o.host.substr(1, o.host.size() - 2);
+    o.port = parse_int("listen", listen.substr(colon + 1), 0, 65535);
+    if (auto v = a.get("token-file")) o.token_file = *v;
+    if (auto v = a.get("max-upload")) o.max_upload_bytes = parse_size("max-upload", *v);
+    // SIGINT / SIGTERM end the server cleanly: a thread waits for them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    serve::Dashboard dash(o);
+    const int port = dash.bind();
+    const std::string shown = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+    std::printf("curcrunch dashboard: http://%s:%d/  (store %s; Ctrl-C stops it)\n", shown.c_str(),
+                port, o.db_path.c_str());
+    if (dash.token_required())
+        std::printf("access token (needed because %s is not a loopback address): %s\n",
+                    o.host.c_str(),
+                    o.token_file.empty() ? dash.token().c_str() : "(from --token-file)");
+    std::fflush(stdout);
+    std::thread waiter([&] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        dash.stop();
+    });
+    dash.run();
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -747,6 +794,7 @@ int run(int argc, char** argv) {
         if (cmd == "import-pdf") return cmd_import_pdf(argc, argv);
         if (cmd == "audit") return cmd_audit(argc, argv);
         if (cmd == "reports") return cmd_reports(argc, argv);
+        if (cmd == "serve") return cmd_serve(argc, argv);
         if (cmd == "version" || cmd == "--version") {
             std::printf("curcrunch %s (scan kernel %s)\n", CURCRUNCH_VERSION,
                         ingest::scan_kernel_name());

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/report/cost_cube.hpp"
 #include "curcrunch/report/cost_scan.hpp"
 #include "curcrunch/report/report_params.hpp"
 
@@ -48,7 +49,7 @@ void compare(AuditResult& r, const char* kind, const std::map<std::string, Amoun
 }  // namespace
 
 std::vector<AuditResult> audit_reports(store::Database& db, const std::string& report_id,
-                                       Amount tolerance) {
+                                       Amount tolerance, const CostCube* cube) {
     std::string sql =
         "SELECT report_id, generated_at, from_day, to_day, accounts, services, total, "
         "fingerprint FROM report";
@@ -82,8 +83,12 @@ std::vector<AuditResult> audit_reports(store::Database& db, const std::string& r
             m[t.column_text(1)] = t.column_amount(2);
         }
         TotalsBuilder b;
-        scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, {}},
-                   [&](const CostRow& row) { b.add(row); });
+        if (cube)
+            cube->scan(p.from, p.to, cube->resolve(db, p.accounts, p.services, {}),
+                       [&](const CostRow& row) { b.add(row); });
+        else
+            scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, {}},
+                       [&](const CostRow& row) { b.add(row); });
         const ReportTotals now = b.totals(dims);
         r.fingerprint_now = b.fingerprint(dims);
         compare(r, "total", {{"total", then.total}}, {{"total", now.total}}, tolerance);

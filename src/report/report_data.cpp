@@ -55,6 +55,7 @@ struct Source {
 // [scan_from, to] (which covers the period, the previous period, the same dates a year earlier
 // and the 12-month trend).
 struct Aggregates {
+    explicit Aggregates(bool fingerprint) : current(fingerprint) {}
     TotalsBuilder current;
     std::map<Day, Amount> daily, daily_usage;
     std::map<Period, Amount> months;
@@ -68,7 +69,7 @@ struct Aggregates {
 };
 
 Aggregates scan(const Source& src, DimText& dims, const ReportData& d, Day year_from, Day year_to,
-                Day scan_from) {
+                Day scan_from, bool fingerprint) {
     const ReportParams& p = d.params;
     const std::set<int64_t> usage_types =
         dims.ids_where("value IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')");
@@ -78,7 +79,7 @@ Aggregates scan(const Source& src, DimText& dims, const ReportData& d, Day year_
     const std::set<int64_t> transfer =
         dims.ids_where("value LIKE '%DataTransfer%' OR value LIKE '%-Bytes%'");
     const Period first_month = add_months(period_of(p.to), -11);
-    Aggregates a;
+    Aggregates a(fingerprint);
     src.scan(scan_from, p.to, true, [&](const CostRow& r) {
         const Period m = period_of(r.day);
         if (m >= first_month) a.months[m] += r.unblended;
@@ -359,7 +360,8 @@ std::string percent_change(Amount now, Amount before) {
     return b;
 }
 
-ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cube) {
+ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cube,
+                         const Sections& sections) {
     ReportData d;
     d.params = p;
     const int len = p.to - p.from + 1;
@@ -375,9 +377,9 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
 
     DimText dims(db);
     const Source src(db, cube, p);
-    Aggregates a = scan(src, dims, d, year_from, year_to, scan_from);
+    Aggregates a = scan(src, dims, d, year_from, year_to, scan_from, sections.fingerprint);
     d.totals = a.current.totals(dims);
-    d.fingerprint = a.current.fingerprint(dims);
+    if (sections.fingerprint) d.fingerprint = a.current.fingerprint(dims);
     d.prev_total = a.prev_total;
     if (a.year_ago_rows > 0) d.year_ago_total = a.year_ago_total;
     for (Period x = add_months(period_of(p.to), -11); x <= period_of(p.to); x = add_months(x, 1))
@@ -396,6 +398,8 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
             std::string key;
             if (p.granularity == store::Grain::month) {
                 key = format_period(period_of(day));
+            } else if (p.granularity == store::Grain::year) {
+                key = std::to_string(civil_from_days(day).year);
             } else {
                 const int weekday = ((day % 7) + 10) % 7;  // 0 = Monday
                 key = format_day(day - weekday);
@@ -455,11 +459,12 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
             d.forecast = mtd * d.forecast_days_in_month / d.forecast_days_seen;
         }
     }
-    d.line_items = line_items(db, p, cube, static_cast<size_t>(std::max(p.top, 1)) * 5);
-    reconcile(d, db, src);
-    recommend(d, a, dims);
+    if (sections.line_items)
+        d.line_items = line_items(db, p, cube, static_cast<size_t>(std::max(p.top, 1)) * 5);
+    if (sections.reconciliation) reconcile(d, db, src);
+    if (sections.recommendations) recommend(d, a, dims);
     // Sources: the ingests behind the periods the report touches.
-    {
+    if (sections.sources) {
         auto st = db.prepare(
             "SELECT b.period, s.path, s.sha256, s.manifest, s.assembly_id FROM billing_period b "
             "JOIN ingest_source s ON s.ingest_id = b.ingest_id WHERE b.period BETWEEN ? AND ? "

@@ -10,6 +10,7 @@ void TotalsBuilder::add(const CostRow& r) {
     months_[period_of(r.day)] += r.unblended;
     services_[r.product_code] += r.unblended;
     accounts_[r.account] += r.unblended;
+    if (!fingerprinting_) return;
     Sums& s = service_days_[{r.product_code, r.day}];
     s.unblended += r.unblended;
     s.amortized += r.amortized;

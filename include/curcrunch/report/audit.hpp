@@ -22,7 +22,8 @@ struct AuditResult {
 };
 
 // `report_id` empty: every imported report. Throws Error(usage) for an unknown id.
+class CostCube;
 std::vector<AuditResult> audit_reports(store::Database& db, const std::string& report_id,
-                                       Amount tolerance);
+                                       Amount tolerance, const CostCube* cube = nullptr);
 
 }  // namespace curcrunch::report

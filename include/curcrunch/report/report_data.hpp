@@ -73,10 +73,17 @@ struct ReportData {
 };
 
 class CostCube;
+
+// What to gather beyond the figures every view needs (a dashboard page asks for less).
+struct Sections {
+    bool line_items = true, reconciliation = true, recommendations = true, sources = true,
+         fingerprint = true;
+};
+
 // `report_id` and `generated_at` are left for the caller (they do not come from the data).
 // With `cube`, rows come from memory instead of the store (the dashboard).
-ReportData gather_report(store::Database& db, const ReportParams& p,
-                         const CostCube* cube = nullptr);
+ReportData gather_report(store::Database& db, const ReportParams& p, const CostCube* cube = nullptr,
+                         const Sections& sections = {});
 // The top line items of the period by cost (`limit` 0: all of them).
 std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, const CostCube* cube,
                                  size_t limit);

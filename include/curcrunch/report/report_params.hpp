@@ -39,6 +39,7 @@ class DimText;
 // compute_totals all go through it, so they can never disagree).
 class TotalsBuilder {
   public:
+    explicit TotalsBuilder(bool with_fingerprint = true) : fingerprinting_(with_fingerprint) {}
     void add(const CostRow& r);
     ReportTotals totals(DimText& dims) const;
     std::string fingerprint(DimText& dims) const;
@@ -48,6 +49,7 @@ class TotalsBuilder {
         Amount unblended = 0, amortized = 0;
         int64_t rows = 0;
     };
+    bool fingerprinting_;
     Amount total_ = 0;
     std::map<Period, Amount> months_;
     std::map<int64_t, Amount> services_, accounts_;  // by dim id

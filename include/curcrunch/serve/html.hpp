@@ -1,0 +1,38 @@
+#pragma once
+// Small HTML building blocks for the dashboard's server-rendered pages: escaping, sortable
+// tables (real <table>s with <th scope> and aria-sort), and the page frame (navigation, the
+// filter form, breadcrumbs). No template engine: pages are short and escaping is in one place.
+#include <string>
+#include <vector>
+
+#include "curcrunch/serve/view_params.hpp"
+
+namespace curcrunch::serve {
+
+std::string esc(const std::string& s);  // text and attribute values
+
+struct TableColumn {
+    std::string key, title;
+    bool numeric = false;
+};
+
+// A table whose headers link to the same page sorted by that column (toggling the direction).
+std::string sortable_table(const std::string& caption, const std::string& path, const ViewParams& v,
+                           const std::vector<TableColumn>& cols,
+                           const std::vector<std::vector<std::string>>& rows,
+                           const std::string& sorted_by, bool descending);
+
+struct Crumb {
+    std::string label, href;  // last crumb: href empty
+};
+
+struct PageFrame {
+    std::string title, path;  // path: the page's own path, for nav highlighting and the form
+    const ViewParams* view = nullptr;
+    std::vector<Crumb> crumbs;
+    std::string error;  // shown above the content (400s)
+};
+
+std::string page(const PageFrame& f, const std::string& body);
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,34 @@
+#pragma once
+// The dashboard's filters, read from a URL's query string and written back into links, so every
+// view can be bookmarked and shared. Every value is checked against what it may be (dates,
+// preset names, account ids, amounts, column names); anything else is a 400 with a message
+// naming the parameter — nothing unchecked goes anywhere, and SQL only ever sees bound values.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "curcrunch/report/report_params.hpp"
+
+namespace curcrunch::serve {
+
+struct ViewParams {
+    report::ReportParams report;
+    std::string sort;  // column key of the page's table ("" : the page's default)
+    bool descending = true;
+    int page = 1;  // 1-based, tables of 50 rows
+    bool explicit_dates = false;
+};
+
+using QueryParams = std::multimap<std::string, std::string>;
+
+// Throws Error(usage) with a message for the user ("from: expected YYYY-MM-DD, got ...").
+ViewParams parse_view_params(const QueryParams& q, Day today);
+
+// The query string for `v` ("?from=...&to=..."), with `set` entries replacing or adding
+// parameters and `drop` removing them.
+std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set = {},
+                         const std::vector<std::string>& drop = {});
+
+std::string url_encode(const std::string& s);
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,150 @@
+#include "curcrunch/serve/html.hpp"
+
+#include "curcrunch/store/query.hpp"
+
+namespace curcrunch::serve {
+
+std::string esc(const std::string& s) {
+    std::string o;
+    o.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&':
+                o += "&amp;";
+                break;
+            case '<':
+                o += "&lt;";
+                break;
+            case '>':
+                o += "&gt;";
+                break;
+            case '"':
+                o += "&quot;";
+                break;
+            case '\'':
+                o += "&#39;";
+                break;
+            default:
+                o += c;
+        }
+    }
+    return o;
+}
+
+std::string sortable_table(const std::string& caption, const std::string& path, const ViewParams& v,
+                           const std::vector<TableColumn>& cols,
+                           const std::vector<std::vector<std::string>>& rows,
+                           const std::string& sorted_by, bool descending) {
+    std::string o = "<table>\n<caption>" + esc(caption) + "</caption>\n<thead><tr>";
+    for (const auto& c : cols) {
+        const bool active = c.key == sorted_by;
+        const std::string dir = active && descending ? "asc" : "desc";
+        o += "<th scope=\"col\"" + std::string(c.numeric ? " class=\"num\"" : "") +
+             (active
+                  ? std::string(" aria-sort=\"") + (descending ? "descending" : "ascending") + "\""
+                  : "") +
+             "><a href=\"" +
+             esc(path + query_string(v, {{"sort", c.key}, {"dir", dir}}, {"page"})) + "\">" +
+             esc(c.title) + (active ? (descending ? " \u25BC" : " \u25B2") : "") + "</a></th>";
+    }
+    o += "</tr></thead>\n<tbody>\n";
+    for (const auto& r : rows) {
+        o += "<tr>";
+        for (size_t i = 0; i < cols.size() && i < r.size(); ++i)
+            o += std::string(cols[i].numeric ? "<td class=\"num\">" : "<td>") + r[i] + "</td>";
+        o += "</tr>\n";
+    }
+    if (rows.empty())
+        o += "<tr><td colspan=\"" + std::to_string(cols.size()) + "\">No rows.</td></tr>\n";
+    return o + "</tbody>\n</table>\n";
+}
+
+namespace {
+
+std::string option(const std::string& value, const std::string& label, bool selected) {
+    return "<option value=\"" + esc(value) + "\"" + (selected ? " selected" : "") + ">" +
+           esc(label) + "</option>";
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string o;
+    for (const auto& s : v)
+        o += (o.empty() ? "" : ",") + s;
+    return o;
+}
+
+std::string filter_form(const PageFrame& f) {
+    const ViewParams& v = *f.view;
+    const report::ReportParams& p = v.report;
+    std::string o = "<form class=\"filters\" method=\"get\" action=\"" + esc(f.path) + "\">\n";
+    o += "<fieldset><legend>Period</legend><label class=\"inline\"><input type=\"radio\" "
+         "name=\"range\" value=\"preset\"" +
+         std::string(v.explicit_dates ? "" : " checked") +
+         "> Preset</label> <select name=\"preset\" "
+         "aria-label=\"Preset\">";
+    for (const auto& [k, l] :
+         std::vector<std::pair<std::string, std::string>>{{"last-7-days", "Last 7 days"},
+                                                          {"last-30-days", "Last 30 days"},
+                                                          {"month-to-date", "Month to date"},
+                                                          {"last-12-months", "Last 12 months"},
+                                                          {"year", "This year"}})
+        o += option(k, l, v.explicit_dates ? k == "last-12-months" : p.preset == k);
+    o += "</select> <label class=\"inline\"><input type=\"radio\" name=\"range\" "
+         "value=\"dates\"" +
+         std::string(v.explicit_dates ? " checked" : "") +
+         "> Dates</label> <input type=\"date\" name=\"from\" aria-label=\"From\" value=\"" +
+         format_day(p.from) + "\"> to <input type=\"date\" name=\"to\" aria-label=\"To\" value=\"" +
+         format_day(p.to) + "\"></fieldset>\n";
+    o += "<label>Granularity <select name=\"granularity\">";
+    for (const char* g : {"day", "week", "month", "year"})
+        o += option(g, g, store::grain_name(p.granularity) == std::string(g));
+    o += "</select></label>\n";
+    o += "<label>Accounts <input name=\"account\" value=\"" + esc(join(p.accounts)) +
+         "\" placeholder=\"all\" size=\"14\"></label>\n";
+    o += "<label>Services <input name=\"service\" value=\"" + esc(join(p.services)) +
+         "\" placeholder=\"all\" size=\"14\"></label>\n";
+    o += "<label>Regions <input name=\"region\" value=\"" + esc(join(p.regions)) +
+         "\" placeholder=\"all\" size=\"10\"></label>\n";
+    o += "<label>Hide under <input name=\"min_cost\" inputmode=\"decimal\" size=\"6\" value=\"" +
+         (p.min_cost ? esc(to_plain_string(*p.min_cost)) : std::string()) + "\"></label>\n";
+    if (p.as_of != today_utc())
+        o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(p.as_of) + "\">\n";
+    return o + "<button type=\"submit\">Apply</button>\n</form>\n";
+}
+
+}  // namespace
+
+std::string page(const PageFrame& f, const std::string& body) {
+    static const std::vector<std::pair<std::string, std::string>> nav = {
+        {"/", "Overview"},       {"/trends", "Trends"},     {"/services", "Services"},
+        {"/compare", "Compare"}, {"/accounts", "Accounts"}, {"/line-items", "Line items"},
+        {"/archive", "Archive"}};
+    std::string o =
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+        esc(f.title) +
+        " · curcrunch</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+        "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header>\n"
+        "<a class=\"brand\" href=\"/\">curcrunch</a>\n<nav aria-label=\"Views\">";
+    const std::string q = f.view ? query_string(*f.view, {}, {"sort", "dir", "page"}) : "";
+    for (const auto& [href, label] : nav)
+        o += "<a href=\"" + esc(href + q) + "\"" +
+             (href == f.path ? " aria-current=\"page\"" : "") + ">" + esc(label) + "</a>";
+    o += "</nav>\n</header>\n<main>\n";
+    if (f.view) o += filter_form(f);
+    if (!f.crumbs.empty()) {
+        o += "<nav class=\"crumbs\" aria-label=\"Breadcrumbs\">";
+        for (size_t i = 0; i < f.crumbs.size(); ++i) {
+            if (i) o += " \u203A ";
+            o += f.crumbs[i].href.empty() ? "<span>" + esc(f.crumbs[i].label) + "</span>"
+                                          : "<a href=\"" + esc(f.crumbs[i].href) + "\">" +
+                                                esc(f.crumbs[i].label) + "</a>";
+        }
+        o += "</nav>\n";
+    }
+    o += "<h1>" + esc(f.title) + "</h1>\n";
+    if (!f.error.empty()) o += "<p class=\"error\" role=\"alert\">" + esc(f.error) + "</p>\n";
+    return o + body + "</main>\n</body>\n</html>\n";
+}
+
+}  // namespace curcrunch::serve

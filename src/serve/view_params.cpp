@@ -1,0 +1,206 @@
+#include "curcrunch/serve/view_params.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/store/query.hpp"
+
+namespace curcrunch::serve {
+namespace {
+
+const std::set<std::string> kKnown = {"from",    "to",     "preset",   "granularity", "account",
+                                      "service", "region", "min_cost", "top",         "sort",
+                                      "dir",     "page",   "as_of",    "range"};
+
+[[noreturn]] void bad(const std::string& name, const std::string& why, const std::string& value) {
+    std::string shown = value.size() > 60 ? value.substr(0, 60) + "..." : value;
+    for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    throw_usage(name + ": " + why + ", got '" + shown + "'");
+}
+
+Day parse_day_param(const std::string& name, const std::string& v) {
+    Day d = 0;
+    if (v.size() != 10 || v[4] != '-' || v[7] != '-' || !parse_utc_day(v, d))
+        bad(name, "expected a date YYYY-MM-DD", v);
+    return d;
+}
+
+bool all_of(const std::string& v, const char* allowed_extra, bool alnum = true) {
+    return std::all_of(v.begin(), v.end(), [&](char c) {
+        return (alnum && std::isalnum(static_cast<unsigned char>(c))) ||
+               std::string(allowed_extra).find(c) != std::string::npos;
+    });
+}
+
+// Values of a multi-valued parameter: repeated and/or comma-separated, empty ones dropped.
+std::vector<std::string> values(const QueryParams& q, const std::string& name) {
+    std::vector<std::string> out;
+    auto [a, b] = q.equal_range(name);
+    for (auto it = a; it != b; ++it) {
+        const std::string& v = it->second;
+        for (size_t i = 0, j; i <= v.size(); i = j + 1) {
+            j = v.find(',', i);
+            if (j == std::string::npos) j = v.size();
+            if (j > i) out.push_back(v.substr(i, j - i));
+        }
+    }
+    return out;
+}
+
+std::string single(const QueryParams& q, const std::string& name) {
+    if (q.count(name) > 1) bad(name, "given more than once", "");
+    auto it = q.find(name);
+    return it == q.end() ? "" : it->second;
+}
+
+}  // namespace
+
+std::string url_encode(const std::string& s) {
+    std::string o;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            o.push_back(static_cast<char>(c));
+        } else {
+            char b[4];
+            std::snprintf(b, sizeof b, "%%%02X", c);
+            o += b;
+        }
+    }
+    return o;
+}
+
+ViewParams parse_view_params(const QueryParams& q, Day today) {
+    for (const auto& [k, v] : q)
+        if (!kKnown.count(k)) bad(k, "unknown parameter", v);
+    ViewParams vp;
+    report::ReportParams& p = vp.report;
+    p.as_of = today;
+    if (const std::string v = single(q, "as_of"); !v.empty()) p.as_of = parse_day_param("as_of", v);
+    // The filter form sends both a preset and dates, and says which one is meant in `range`.
+    const std::string range = single(q, "range");
+    if (!range.empty() && range != "preset" && range != "dates")
+        bad("range", "expected preset or dates", range);
+    std::string preset = single(q, "preset"), from = single(q, "from"), to = single(q, "to");
+    if (range == "dates") preset.clear();
+    if (range == "preset") from.clear(), to.clear();
+    if (!preset.empty() && (!from.empty() || !to.empty()))
+        bad("preset", "cannot be combined with from/to", preset);
+    if (!from.empty() || !to.empty()) {
+        vp.explicit_dates = true;
+        p.to = to.empty() ? p.as_of : parse_day_param("to", to);
+        p.from = from.empty() ? first_day(add_months(period_of(p.to), -11))
+                              : parse_day_param("from", from);
+        if (p.from > p.to) bad("from", "is after to (" + to + ")", from);
+        if (p.to - p.from > 366 * 5) bad("from", "the range is longer than five years", from);
+    } else {
+        const std::string name = preset.empty() ? "last-12-months" : preset;
+        auto r = store::resolve_preset(name, p.as_of);
+        if (!r)
+            bad("preset",
+                "expected last-7-days, last-30-days, month-to-date, last-12-months or year", name);
+        p.from = r->from;
+        p.to = r->to;
+        p.preset = name;
+    }
+    if (const std::string g = single(q, "granularity"); !g.empty()) {
+        auto grain = store::parse_grain(g);
+        if (!grain || *grain == store::Grain::total)
+            bad("granularity", "expected day, week, month or year", g);
+        p.granularity = *grain;
+    }
+    for (const auto& a : values(q, "account")) {
+        if (a.size() > 64 || !all_of(a, "-_")) bad("account", "expected an account id", a);
+        p.accounts.push_back(a);
+    }
+    for (const auto& s : values(q, "service")) {
+        // Service codes and names: letters, digits, spaces and the punctuation AWS uses.
+        if (s.size() > 128 || !all_of(s, " -_.()/&:+"))
+            bad("service", "expected a service name", s);
+        p.services.push_back(s);
+    }
+    for (const auto& r : values(q, "region")) {
+        if (r.size() > 32 || !all_of(r, "-")) bad("region", "expected a region like us-east-1", r);
+        p.regions.push_back(r);
+    }
+    if (const std::string v = single(q, "min_cost"); !v.empty()) {
+        Amount m = 0;
+        auto st = parse_amount(v, m);
+        if ((st != ParseStatus::ok && st != ParseStatus::rounded) || m < 0)
+            bad("min_cost", "expected a non-negative amount", v);
+        p.min_cost = m;
+    }
+    if (const std::string v = single(q, "top"); !v.empty()) {
+        if (v.size() > 2 || !all_of(v, "", true) ||
+            !std::isdigit(static_cast<unsigned char>(v[0])) || std::stoi(v) < 1 ||
+            std::stoi(v) > 50)
+            bad("top", "expected a number from 1 to 50", v);
+        p.top = std::stoi(v);
+    }
+    if (const std::string v = single(q, "sort"); !v.empty()) {
+        if (v.size() > 20 || !all_of(v, "_")) bad("sort", "expected a column name", v);
+        vp.sort = v;
+    }
+    if (const std::string v = single(q, "dir"); !v.empty()) {
+        if (v != "asc" && v != "desc") bad("dir", "expected asc or desc", v);
+        vp.descending = v == "desc";
+    }
+    if (const std::string v = single(q, "page"); !v.empty()) {
+        if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(v) < 1)
+            bad("page", "expected a page number", v);
+        vp.page = std::stoi(v);
+    }
+    return vp;
+}
+
+std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set,
+                         const std::vector<std::string>& drop) {
+    std::vector<std::pair<std::string, std::string>> kv;
+    const report::ReportParams& p = v.report;
+    if (v.explicit_dates) {
+        kv.push_back({"from", format_day(p.from)});
+        kv.push_back({"to", format_day(p.to)});
+    } else {
+        kv.push_back({"preset", p.preset});
+    }
+    if (p.granularity != store::Grain::day)
+        kv.push_back({"granularity", store::grain_name(p.granularity)});
+    for (const auto& a : p.accounts)
+        kv.push_back({"account", a});
+    for (const auto& s : p.services)
+        kv.push_back({"service", s});
+    for (const auto& r : p.regions)
+        kv.push_back({"region", r});
+    if (p.min_cost) kv.push_back({"min_cost", to_plain_string(*p.min_cost)});
+    if (p.top != 10) kv.push_back({"top", std::to_string(p.top)});
+    if (!v.sort.empty()) {
+        kv.push_back({"sort", v.sort});
+        kv.push_back({"dir", v.descending ? "desc" : "asc"});
+    }
+    if (v.page > 1) kv.push_back({"page", std::to_string(v.page)});
+    if (p.as_of != today_utc()) kv.push_back({"as_of", format_day(p.as_of)});
+    // Overrides: a date override replaces the preset and vice versa.
+    std::vector<std::string> removed = drop;
+    for (const auto& [k, val] : set) {
+        removed.push_back(k);
+        if (k == "from" || k == "to") removed.push_back("preset");
+        if (k == "preset") {
+            removed.push_back("from");
+            removed.push_back("to");
+        }
+    }
+    std::string out;
+    auto add = [&](const std::string& k, const std::string& val) {
+        out += (out.empty() ? "?" : "&") + k + "=" + url_encode(val);
+    };
+    for (const auto& [k, val] : kv)
+        if (std::find(removed.begin(), removed.end(), k) == removed.end()) add(k, val);
+    for (const auto& [k, val] : set)
+        if (!val.empty()) add(k, val);
+    return out;
+}
+
+}  // namespace curcrunch::serve
