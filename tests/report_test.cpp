@@ -39,33 +39,10 @@ Shell sh(const std::string& cmd) {
     return r;
 }
 
-std::string row(const std::string& id, const std::string& day, const std::string& account,
-                const std::string& product, const std::string& name, const std::string& cost) {
-    return id + ",000011112222," + day.substr(0, 7) + "-01T00:00:00Z," + account + ",Usage," + day +
-           "T05:00:00Z," + product + ",Usage:" + product + ",Run,1.0," + cost + "," + cost +
-           ",Usage of " + name + "," + name + ",us-east-1,OnDemand,Hrs,\n";
-}
-
-// Two months of small, known data: September and October 2026.
-std::string month_csv(const std::string& month, const std::string& ec2_cost) {
-    std::string s = kLegacyHeader;
-    for (int d = 1; d <= 28; ++d) {
-        char day[16];
-        std::snprintf(day, sizeof day, "%s-%02d", month.c_str(), d);
-        s += row("e" + std::to_string(d), day, "111111111111", "AmazonEC2",
-                 "Amazon Elastic Compute Cloud", ec2_cost);
-        s += row("s" + std::to_string(d), day, "222222222222", "AmazonS3",
-                 "Amazon Simple Storage Service", "2.50");
-        s += row("k" + std::to_string(d), day, "222222222222", "AmazonKMS",
-                 "AWS Key Management Service 鍵管理", "0.10");
-    }
-    return s;
-}
-
 struct ReportWorld {
     ReportWorld() {
-        write_file(tmp / "sep.csv", month_csv("2026-09", "10.00"));
-        write_file(tmp / "oct.csv", month_csv("2026-10", "12.00"));
+        write_file(tmp / "sep.csv", known_month_csv("2026-09", "10.00"));
+        write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
         auto r = run_cli({"ingest", "--quiet", "--db", db, tmp / "sep.csv", tmp / "oct.csv"});
         EXPECT_EQ(r.exit_code, 0) << r.err;
     }
@@ -160,7 +137,7 @@ TEST(Report, RoundTripThroughImportAndAuditAfterARestatement) {
     EXPECT_NE(clean.out.find("1 report(s) audited, 0 with differences"), std::string::npos);
 
     // AWS restates October: EC2 for account 111111111111 goes from 12.00 to 12.50 a day.
-    write_file(w.tmp / "oct.csv", month_csv("2026-10", "12.50"));
+    write_file(w.tmp / "oct.csv", known_month_csv("2026-10", "12.50"));
     ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", w.db, w.tmp / "oct.csv"}).exit_code, 0);
     auto moved = run_cli({"audit", "--db", w.db, "--all", "--format", "csv"});
     EXPECT_EQ(moved.exit_code, 7);

@@ -251,4 +251,28 @@ inline std::string legacy_row(const std::string& id, const std::string& day,
            desc + ",Amazon Elastic Compute Cloud,us-east-1,OnDemand,Hrs," + team + "\n";
 }
 
+inline std::string known_row(const std::string& id, const std::string& day, const std::string& account,
+                const std::string& product, const std::string& name, const std::string& cost) {
+    return id + ",000011112222," + day.substr(0, 7) + "-01T00:00:00Z," + account + ",Usage," + day +
+           "T05:00:00Z," + product + ",Usage:" + product + ",Run,1.0," + cost + "," + cost +
+           ",Usage of " + name + "," + name + ",us-east-1,OnDemand,Hrs,\n";
+}
+
+// A month of small, known data (28 days; EC2 for account 111111111111 at `ec2_cost` a day, S3
+// 2.50 and KMS 0.10 for 222222222222): the report and dashboard tests know every total.
+inline std::string known_month_csv(const std::string& month, const std::string& ec2_cost) {
+    std::string s = kLegacyHeader;
+    for (int d = 1; d <= 28; ++d) {
+        char day[16];
+        std::snprintf(day, sizeof day, "%s-%02d", month.c_str(), d);
+        s += known_row("e" + std::to_string(d), day, "111111111111", "AmazonEC2",
+                 "Amazon Elastic Compute Cloud", ec2_cost);
+        s += known_row("s" + std::to_string(d), day, "222222222222", "AmazonS3",
+                 "Amazon Simple Storage Service", "2.50");
+        s += known_row("k" + std::to_string(d), day, "222222222222", "AmazonKMS",
+                 "AWS Key Management Service 鍵管理", "0.10");
+    }
+    return s;
+}
+
 }  // namespace testsupport

@@ -61,7 +61,16 @@ document.addEventListener('DOMContentLoaded', function () {
     d.addEventListener('change', function () { pick('dates'); });
   });
   form.querySelector('select[name=granularity]').addEventListener('change', function () {
-    form.submit();
+    form.requestSubmit();
+  });
+  // Keep the URL short: only the fields that say something are sent.
+  form.addEventListener('submit', function () {
+    var dates = form.querySelector('input[name=range][value=dates]').checked;
+    form.querySelectorAll('input, select').forEach(function (el) {
+      if (el.value === '' || (dates && el.name === 'preset') ||
+          (!dates && (el.name === 'from' || el.name === 'to')) ||
+          (el.name === 'granularity' && el.value === 'day')) el.disabled = true;
+    });
   });
 });
 )JS";

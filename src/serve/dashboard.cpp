@@ -146,7 +146,7 @@ struct Dashboard::Impl {
         // Schema upgrades happen here, once, before the read-only views start.
         store::Store::open(o.db_path);
         csrf_secret = random_hex(32);
-        if (!is_loopback(o.host)) {
+        if (!is_loopback(o.host) || !o.token_file.empty()) {
             if (!o.token_file.empty()) {
                 std::ifstream f(o.token_file);
                 std::getline(f, token);
@@ -400,7 +400,7 @@ struct Dashboard::Impl {
                        PageFrame& f) {
         f.crumbs = crumbs("/trends", v);
         report::ReportData d = data(db, c, v);
-        std::string o = "<div class=\"charts\">" + figure(monthly(d, v)) +
+        std::string o = kpis(d) + "<div class=\"charts\">" + figure(monthly(d, v)) +
                         figure(report::trend_chart(d, metrics, 560)) + "</div>\n";
         std::vector<Row> rows;
         for (const auto& k : d.trend)
@@ -866,6 +866,7 @@ struct Dashboard::Impl {
 
     void routes() {
         svr.set_payload_max_length(o.max_upload_bytes * 4 + (1u << 20));
+        svr.set_keep_alive_timeout(2);  // idle browser connections do not hold up a shutdown
         svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             if (req.path == "/login" || req.path.rfind("/static/", 0) == 0 || authorised(req))
                 return httplib::Server::HandlerResponse::Unhandled;
@@ -882,7 +883,9 @@ struct Dashboard::Impl {
                            "base-uri 'none'");
             res.set_header("X-Content-Type-Options", "nosniff");
             res.set_header("X-Frame-Options", "DENY");
-            res.set_header("Referrer-Policy", "no-referrer");
+            // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on
+            // form posts, and the upload checks the origin.
+            res.set_header("Referrer-Policy", "same-origin");
             res.set_header("Cache-Control", "no-store");
         });
         svr.set_exception_handler(
@@ -908,6 +911,10 @@ struct Dashboard::Impl {
         });
         svr.Get("/static/app.js", [](const httplib::Request&, httplib::Response& res) {
             res.set_content(kAppJs, "application/javascript");
+        });
+        // Browsers ask for an icon on every visit; there is none.
+        svr.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
+            res.status = 204;
         });
         svr.Get("/login", [this](const httplib::Request&, httplib::Response& res) {
             if (token.empty()) {

@@ -143,6 +143,10 @@ std::string page(const PageFrame& f, const std::string& body) {
         o += "</nav>\n";
     }
     o += "<h1>" + esc(f.title) + "</h1>\n";
+    if (f.view && f.path != "/archive")
+        o += "<p class=\"actions\"><a class=\"download\" href=\"" +
+             esc("/report.pdf" + query_string(*f.view, {}, {"sort", "dir", "page"})) +
+             "\" download>Download PDF report of this view</a></p>\n";
     if (!f.error.empty()) o += "<p class=\"error\" role=\"alert\">" + esc(f.error) + "</p>\n";
     return o + body + "</main>\n</body>\n</html>\n";
 }

@@ -14,7 +14,9 @@ struct ServeOptions {
     std::string db_path = "curcrunch.db";
     std::string host = "127.0.0.1";
     int port = 8080;         // 0: any free port
-    std::string token_file;  // access token for non-loopback addresses ("" : generated)
+    // The access token: required off loopback (generated and printed when no file is given),
+    // and on loopback too when a token file is given.
+    std::string token_file;
     size_t max_upload_bytes = 64u << 20;
     int threads = 8;
 };

@@ -1,0 +1,324 @@
+// The dashboard over real HTTP (libcurl) on 127.0.0.1: every page and JSON endpoint, the
+// filters, bad input, the token check, uploads with CSRF, the PDF export — and a browser test
+// that drives Debian's chromium through it and keeps screenshots.
+#include <gtest/gtest.h>
+
+#include <simdjson.h>
+
+#include <regex>
+#include <thread>
+
+#include "curcrunch/net/http_client.hpp"
+#include "curcrunch/serve/dashboard.hpp"
+#include "test_support.hpp"
+
+using namespace curcrunch;
+using namespace testsupport;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Served {
+    explicit Served(const std::string& token_file = "") {
+        write_file(tmp / "sep.csv", known_month_csv("2026-09", "10.00"));
+        write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
+        auto r = run_cli({"ingest", "--quiet", "--db", db, tmp / "sep.csv", tmp / "oct.csv"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        serve::ServeOptions o;
+        o.db_path = db;
+        o.port = 0;
+        o.token_file = token_file;
+        o.max_upload_bytes = 1u << 20;
+        dash = std::make_unique<serve::Dashboard>(o);
+        port = dash->bind();
+        thread = std::thread([this] { dash->run(); });
+    }
+    ~Served() {
+        http.reset();  // its keep-alive connection would hold a server thread
+        dash->stop();
+        thread.join();
+    }
+    std::string url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port) + path;
+    }
+    net::Response get(const std::string& path,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+        net::Request r;
+        r.url = url(path);
+        r.headers = std::move(headers);
+        auto res = http->perform(r);
+        EXPECT_TRUE(res.ok()) << res.error_text;
+        return res.response;
+    }
+    net::Response post(const std::string& path, const std::string& body,
+                       const std::string& content_type,
+                       std::vector<std::pair<std::string, std::string>> headers = {}) {
+        net::Request r;
+        r.method = "POST";
+        r.url = url(path);
+        r.body = body;
+        r.headers = std::move(headers);
+        r.headers.emplace_back("Content-Type", content_type);
+        auto res = http->perform(r);
+        EXPECT_TRUE(res.ok()) << res.error_text;
+        return res.response;
+    }
+    TempDir tmp;
+    std::string db = tmp / "store.db";
+    std::unique_ptr<serve::Dashboard> dash;
+    int port = 0;
+    std::thread thread;
+    std::unique_ptr<net::HttpClient> http = std::make_unique<net::HttpClient>(net::ClientOptions{});
+};
+
+const std::string kTwoMonths = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
+
+std::string multipart(const std::vector<std::tuple<std::string, std::string, std::string>>& parts,
+                      const std::string& boundary) {
+    std::string b;
+    for (const auto& [name, filename, content] : parts) {
+        b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+        if (!filename.empty()) b += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
+        b += "\r\n\r\n" + content + "\r\n";
+    }
+    return b + "--" + boundary + "--\r\n";
+}
+
+std::string csrf_of(const std::string& html) {
+    std::smatch m;
+    std::regex re("name=\"csrf\" value=\"([0-9a-f]+)\"");
+    return std::regex_search(html, m, re) ? m[1].str() : "";
+}
+
+}  // namespace
+
+TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {
+    Served s;
+    for (const char* path : {"/", "/trends", "/services", "/compare", "/accounts", "/line-items",
+                             "/archive"}) {
+        auto r = s.get(std::string(path) + "?" + kTwoMonths);
+        EXPECT_EQ(r.status, 200) << path;
+        EXPECT_NE(r.body.find("<!doctype html>"), std::string::npos) << path;
+        EXPECT_NE(r.body.find("aria-current=\"page\""), std::string::npos) << path;
+        EXPECT_NE(*r.header("content-security-policy"), "") << path;
+        EXPECT_EQ(*r.header("x-content-type-options"), "nosniff");
+        EXPECT_EQ(*r.header("x-frame-options"), "DENY");
+    }
+    auto overview = s.get("/?" + kTwoMonths);
+    EXPECT_NE(overview.body.find("$761.60"), std::string::npos);
+    // Charts are inline SVG with titles and exact tooltips; a month links to its days.
+    EXPECT_NE(overview.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+    EXPECT_NE(overview.body.find("<title>2026-10: $408.80</title>"), std::string::npos);
+    EXPECT_NE(overview.body.find("<a href=\"/trends?as_of=2026-10-31&amp;from=2026-09-01&amp;"
+                                 "to=2026-09-30\"><circle"),
+              std::string::npos)
+        << overview.body;
+    // Bars link to their service.
+    EXPECT_NE(overview.body.find("href=\"/services?from=2026-09-01&amp;to=2026-10-31&amp;as_of="
+                                 "2026-10-31&amp;service=AmazonEC2\""),
+              std::string::npos);
+
+    auto api = s.get("/api/overview?" + kTwoMonths);
+    EXPECT_EQ(api.status, 200);
+    EXPECT_EQ(*api.header("content-type"), "application/json");
+    simdjson::dom::parser p;
+    simdjson::dom::element j;
+    ASSERT_FALSE(p.parse(api.body).get(j)) << api.body;
+    EXPECT_EQ(std::string_view(j["total"]), "761.6");
+    EXPECT_EQ(std::string_view(j["top_services"].at(0)["service"]), "AmazonEC2");
+    EXPECT_EQ(std::string_view(j["top_services"].at(0)["cost"]), "616");
+    for (const char* path : {"/api/trends", "/api/services", "/api/compare", "/api/accounts",
+                             "/api/line-items", "/api/archive"}) {
+        auto r = s.get(std::string(path) + "?" + kTwoMonths);
+        EXPECT_EQ(r.status, 200) << path;
+        simdjson::dom::element e;
+        EXPECT_FALSE(p.parse(r.body).get(e)) << path << ": " << r.body;
+    }
+    EXPECT_NE(s.get("/api/trends?" + kTwoMonths + "&granularity=month")
+                  .body.find("{\"bucket\":\"2026-09\",\"label\":\"2026-09\",\"cost\":\"352.8\"}"),
+              std::string::npos);
+}
+
+TEST(Serve, FiltersSortingAndPagingAreInTheUrl) {
+    Served s;
+    auto total = [&](const std::string& q) {
+        simdjson::dom::parser p;
+        simdjson::dom::element j;
+        auto r = s.get("/api/overview?" + q);
+        EXPECT_FALSE(p.parse(r.body).get(j)) << r.body;
+        return std::string(std::string_view(j["total"]));
+    };
+    EXPECT_EQ(total(kTwoMonths + "&account=111111111111"), "616");
+    EXPECT_EQ(total(kTwoMonths + "&service=AmazonS3,AmazonKMS"), "145.6");
+    EXPECT_EQ(total(kTwoMonths + "&service=Amazon%20Simple%20Storage%20Service"), "140");
+    EXPECT_EQ(total(kTwoMonths + "&region=eu-west-1"), "0");
+    EXPECT_EQ(total("from=2026-10-01&to=2026-10-31&as_of=2026-10-31"), "408.8");
+    EXPECT_EQ(total("preset=month-to-date&as_of=2026-10-15"), "219");  // 15 days x 14.60
+    // A threshold hides rows, not money.
+    auto hidden = s.get("/api/services?" + kTwoMonths + "&min_cost=100");
+    EXPECT_EQ(hidden.body.find("AmazonKMS"), std::string::npos);
+    EXPECT_NE(hidden.body.find("\"total\":\"761.6\""), std::string::npos);
+    // Line items: sorted by any column, 50 to a page.
+    auto asc = s.get("/line-items?" + kTwoMonths + "&sort=cost&dir=asc");
+    EXPECT_NE(asc.body.find("aria-sort=\"ascending\""), std::string::npos);
+    EXPECT_LT(asc.body.find("Usage of AWS Key Management Service"),
+              asc.body.find("Usage of Amazon Elastic Compute Cloud"));
+    auto desc = s.get("/line-items?" + kTwoMonths + "&sort=cost&dir=desc");
+    EXPECT_GT(desc.body.find("Usage of AWS Key Management Service"),
+              desc.body.find("Usage of Amazon Elastic Compute Cloud"));
+    auto page2 = s.get("/api/line-items?" + kTwoMonths + "&page=2");
+    EXPECT_NE(page2.body.find("\"rows\":3,\"page\":2,\"line_items\":[]"), std::string::npos)
+        << page2.body;
+    // Breadcrumbs lead back out of a zoom.
+    auto zoomed = s.get("/services?from=2026-09-01&to=2026-09-30&as_of=2026-10-31&service=AmazonEC2");
+    EXPECT_NE(zoomed.body.find("<span>service AmazonEC2</span>"), std::string::npos);
+    EXPECT_NE(zoomed.body.find(">2026-09</a>"), std::string::npos) << zoomed.body;
+}
+
+TEST(Serve, BadFiltersAre400WithAMessageAndNeverReachSql) {
+    Served s;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"from=2026-13-01", "from: expected a date YYYY-MM-DD, got '2026-13-01'"},
+        {"from=2026-10-05&to=2026-10-01", "from: is after to (2026-10-01)"},
+        {"preset=forever", "preset: expected last-7-days, last-30-days, month-to-date, "
+                           "last-12-months or year, got 'forever'"},
+        {"min_cost=-5", "min_cost: expected a non-negative amount, got '-5'"},
+        {"account=1%27%20OR%201%3D1", "account: expected an account id, got '1' OR 1=1'"},
+        {"service=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "service: expected a service name"},
+        {"sort=cost%3BDROP%20TABLE%20dim", "sort: expected a column name"},
+        {"page=0", "page: expected a page number"},
+        {"granularity=hour", "granularity: expected day, week, month or year, got 'hour'"},
+        {"colour=red", "colour: unknown parameter"}};
+    for (const auto& [q, msg] : cases) {
+        auto api = s.get("/api/overview?" + q);
+        EXPECT_EQ(api.status, 400) << q;
+        EXPECT_NE(api.body.find(msg), std::string::npos) << q << " -> " << api.body;
+        auto html = s.get("/services?" + q);
+        EXPECT_EQ(html.status, 400) << q;
+        EXPECT_NE(html.body.find("class=\"error\" role=\"alert\""), std::string::npos);
+        EXPECT_EQ(html.body.find("<script>alert"), std::string::npos);  // escaped, never raw
+    }
+    EXPECT_EQ(query_one(s.db, "SELECT count(*) FROM dim WHERE value = 'AmazonEC2'"), "1");
+}
+
+TEST(Serve, UploadsNeedTheFormTokenAndEachFileGetsItsVerdict) {
+    Served s;
+    // A report PDF of the same store, to upload.
+    ASSERT_EQ(run_cli({"report", "--db", s.db, "--from", "2026-09-01", "--to", "2026-10-31",
+                       "--as-of", "2026-10-31", "--out", s.tmp / "r.pdf"})
+                  .exit_code,
+              0);
+    const std::string pdf = read_file(s.tmp / "r.pdf");
+    const std::string csrf = csrf_of(s.get("/archive").body);
+    ASSERT_EQ(csrf.size(), 64u);
+    const std::string boundary = "curcrunch-test-boundary";
+    const std::string type = "multipart/form-data; boundary=" + boundary;
+    // Without the token: 403, nothing stored.
+    auto forged = s.post("/archive/upload", multipart({{"pdf", "r.pdf", pdf}}, boundary), type);
+    EXPECT_EQ(forged.status, 403);
+    EXPECT_EQ(query_one(s.db, "SELECT count(*) FROM archive_document"), "0");
+    // From another origin: 403.
+    auto cross = s.post("/archive/upload",
+                        multipart({{"csrf", "", csrf}, {"pdf", "r.pdf", pdf}}, boundary), type,
+                        {{"Origin", "http://evil.example"}});
+    EXPECT_EQ(cross.status, 403);
+    // Three files: a report (with a hostile name), a non-PDF and an oversized one.
+    auto ok = s.post("/archive/upload",
+                     multipart({{"csrf", "", csrf},
+                                {"pdf", "../../etc/passwd.pdf", pdf},
+                                {"pdf", "notes.pdf", "just text"},
+                                {"pdf", "big.pdf", "%PDF-1.4\n" + std::string(2u << 20, 'x')}},
+                               boundary),
+                     type);
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    EXPECT_NE(ok.body.find("passwd.pdf: imported as report"), std::string::npos) << ok.body;
+    EXPECT_NE(ok.body.find("notes.pdf: not imported: not a PDF (no %PDF- header)"),
+              std::string::npos);
+    EXPECT_NE(ok.body.find("big.pdf: larger than the upload limit"), std::string::npos);
+    EXPECT_EQ(query_one(s.db, "SELECT path FROM archive_document"), "upload/passwd.pdf");
+    // The archive shows the audit of the imported report.
+    EXPECT_NE(s.get("/archive").body.find("matches today's data"), std::string::npos);
+    EXPECT_NE(s.get("/api/archive").body.find("\"audit_differences\":0"), std::string::npos);
+}
+
+TEST(Serve, ThePdfExportIsTheReportOfTheView) {
+    Served s;
+    auto r = s.get("/report.pdf?" + kTwoMonths + "&service=AmazonEC2");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(*r.header("content-type"), "application/pdf");
+    EXPECT_NE(r.header("content-disposition")->find("curcrunch-report-2026-09-01-2026-10-31.pdf"),
+              std::string::npos);
+    write_file(s.tmp / "view.pdf", r.body);
+    EXPECT_EQ(std::system(("qpdf --check " + (s.tmp / "view.pdf") + " >/dev/null").c_str()), 0);
+    const std::string json =
+        run_cli({"import-pdf", "--db", s.db, s.tmp / "view.pdf"}).out;  // valid metadata
+    EXPECT_NE(json.find("imported"), std::string::npos) << json;
+    EXPECT_EQ(query_one(s.db, "SELECT total FROM report"), "6160000000000");  // EC2 only
+}
+
+TEST(Serve, ATokenGuardsEveryRequestAndALoginSetsTheCookie) {
+    TempDir t;
+    write_file(t / "token", "s3cret-token-for-the-dashboard\n");
+    Served s(t / "token");
+    EXPECT_TRUE(s.dash->token_required());
+    EXPECT_EQ(s.get("/").status, 401);
+    EXPECT_NE(s.get("/").body.find("Access token"), std::string::npos);
+    EXPECT_EQ(s.get("/api/overview").status, 401);
+    EXPECT_EQ(s.get("/report.pdf").status, 401);
+    EXPECT_EQ(s.post("/archive/upload", "x", "text/plain").status, 401);
+    EXPECT_EQ(s.post("/login", "token=wrong", "application/x-www-form-urlencoded").status, 401);
+    auto in = s.post("/login", "token=s3cret-token-for-the-dashboard",
+                     "application/x-www-form-urlencoded");
+    EXPECT_EQ(in.status, 303);
+    const std::string cookie = *in.header("set-cookie");
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+    const std::string value = cookie.substr(0, cookie.find(';'));
+    EXPECT_EQ(s.get("/api/overview?" + kTwoMonths, {{"Cookie", value}}).status, 200);
+    EXPECT_EQ(s.get("/", {{"Cookie", "curcrunch_session=guess"}}).status, 401);
+}
+
+TEST(Serve, ABrowserCanUseTheDashboard) {
+    Served s;
+    ASSERT_EQ(run_cli({"report", "--db", s.db, "--from", "2026-09-01", "--to", "2026-10-31",
+                       "--as-of", "2026-10-31", "--out", s.tmp / "upload.pdf"})
+                  .exit_code,
+              0);
+    const std::string script = std::string(CURCRUNCH_SOURCE_DIR) + "/tests/browser/dashboard.mjs";
+    const fs::path shots = fs::path(CURCRUNCH_BINARY).parent_path() / "screenshots";
+    fs::create_directories(shots);
+    const std::string cmd = "node " + script + " " + s.url("") + " " + shots.string() + " " +
+                            (s.tmp / "upload.pdf") + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    ASSERT_EQ(::pclose(p), 0) << out;
+    EXPECT_NE(out.find("{\"step\":\"overview\",\"title\":\"Overview · curcrunch\",\"total\":\"$761.60\"}"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("\"step\":\"range\",\"url\":\"" + s.url("/") +
+                       "?range=dates&from=2026-10-01&to=2026-10-31&as_of=2026-10-31\""),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("\"total\":\"$408.80\"}"), std::string::npos) << out;
+    EXPECT_NE(out.find("\"crumbs\":\"All costs › 2026-09\",\"total\":\"$352.80\""),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("\"first_before\":\"$616.00\",\"first_after\":\"$5.60\","
+                       "\"aria\":\"ascending\""),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("{\"step\":\"upload\",\"notice\":true}"), std::string::npos) << out;
+    EXPECT_NE(out.find("{\"step\":\"narrow\",\"overflow\":false}"), std::string::npos) << out;
+    EXPECT_NE(out.find("{\"step\":\"errors\",\"errors\":[]}"), std::string::npos) << out;
+    EXPECT_EQ(std::system(("qpdf --check " + (shots / "report.pdf").string() + " >/dev/null")
+                              .c_str()),
+              0);
+    for (const char* png : {"overview.png", "zoom-september.png", "line-items.png",
+                            "archive.png", "narrow-services.png"})
+        EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
+}
