@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # curcrunch set-up: installs the Debian packages it needs, builds, and runs something.
-#   ./setup.sh demo    build, ingest the bundled samples/, print summaries, write a PDF report
+#   ./setup.sh demo    build, ingest the bundled samples/, print summaries, write a PDF report,
+#                      and print how to start the dashboard
 #   ./setup.sh test    build, run every test, then the ASan+UBSan build of the tests
 #   ./setup.sh bench   build and run the benchmark (bench/run.sh; needs ~15 GB free disk)
 set -euo pipefail
@@ -9,8 +10,8 @@ cd "$(dirname "$0")"
 RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-dev
   libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libhpdf-dev libisal-dev libpugixml-dev
   libqpdf-dev fonts-dejavu-core libcpp-httplib-dev)
-TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl qpdf poppler-utils)
-BENCH_DEPS=(sqlite3 time)
+TEST_DEPS=(libgtest-dev googletest sqlite3 gzip zip openssl qpdf poppler-utils chromium)
+BENCH_DEPS=(sqlite3 time wrk curl)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -50,6 +51,8 @@ case "${1:-}" in
     echo
     build/curcrunch report --db build/demo.db --from 2025-11-01 --to 2026-10-31 \
       --out build/demo-report.pdf
+    echo
+    echo "dashboard: build/curcrunch serve --db build/demo.db   (then open http://127.0.0.1:8080/)"
     ;;
   test)
     install_deps "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}"
@@ -57,6 +60,8 @@ case "${1:-}" in
     # Options are always given explicitly: a build dir configured by `demo` caches TESTS=OFF.
     # s3rver, the third-party S3 the interop test talks to (pinned by its package-lock.json).
     (cd tests/s3rver && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    # playwright-core drives Debian's chromium in the dashboard's browser test (no browser download).
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=OFF
     (cd build && ctest --output-on-failure --no-tests=error -j"$(nproc)")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=ON

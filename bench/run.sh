@@ -7,11 +7,14 @@
 # accounts) against one `summary` query over the same store as the baseline.
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
-#                [--only-report]
+#                [--only-report] [--only-serve]
+# The dashboard part starts `curcrunch serve` on that store and loads every page and API with
+# wrk (2 threads, 4 connections, 5 s each), printing requests/s and p50/p95/p99 latency against
+# the 100 ms p95 target and against a static file from the same server as the baseline.
 # Needs: a Release build in build/ (./setup.sh bench does it), node + npm, sqlite3, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0
+SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -20,6 +23,7 @@ while [ $# -gt 0 ]; do
     --skip-sqlite) SKIP_SQLITE=1; shift ;;
     --skip-flat) SKIP_FLAT=1; shift ;;
     --only-report) ONLY_REPORT=1; shift ;;
+    --only-serve) ONLY_SERVE=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +56,36 @@ report_bench() {
     printf "%-44s %8.2f %9.2fx\n", "curcrunch summary (one month x service query)", s, 1
     printf "target: report under 1 s: %s\n", (r < 1.0 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
 }
+
+# serve_bench: the dashboard under load, on the store report_bench built.
+serve_bench() {
+  local db=$WORK/org.db port=18080
+  [ -s "$db" ] || report_bench
+  "$BIN" serve --db "$db" --listen 127.0.0.1:$port > "$WORK/serve.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/static/style.css" && break; sleep 0.2; done
+  local q="from=2025-11-01&to=2026-10-31&as_of=2026-10-31"
+  curl -s -o /dev/null "http://127.0.0.1:$port/?$q"  # loads the in-memory cube once
+  echo
+  echo "== dashboard: wrk -t2 -c4 -d5s per endpoint, 12 months of $(sqlite3 "$db" "SELECT count(*) FROM cost_daily") rollup rows" | tee -a "$WORK/results.txt"
+  printf "%-44s %9s %8s %8s %8s %7s\n" endpoint "req/s" "p50 ms" "p95 ms" "p99 ms" "errors" | tee -a "$WORK/results.txt"
+  local worst=0
+  for path in "/static/style.css" "/?$q" "/trends?$q" "/services?$q" "/compare?$q" "/accounts?$q" \
+              "/line-items?$q" "/line-items?$q&sort=description&dir=asc&page=3" "/archive" \
+              "/api/overview?$q" "/api/trends?$q&granularity=week" "/api/services?$q" \
+              "/api/compare?$q" "/api/accounts?$q&account=121111111111" "/api/line-items?$q" \
+              "/?$q&service=AmazonEC2&min_cost=100" "/api/overview?from=2026-13-01"; do
+    wrk -t2 -c4 -d5s -s bench/p95.lua "http://127.0.0.1:$port$path" > "$WORK/wrk.txt" 2>&1 || true
+    read -r _ rps p50 p95 p99 errs < <(grep '^RESULT' "$WORK/wrk.txt")
+    printf "%-44s %9s %8s %8s %8s %7s\n" "${path:0:44}" "$rps" "$p50" "$p95" "$p99" "$errs" | tee -a "$WORK/results.txt"
+    [ "$path" = "/static/style.css" ] && base=$p95
+    awk "BEGIN{exit !($p95 > $worst)}" && worst=$p95
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  awk -v w="$worst" -v b="$base" 'BEGIN { printf "worst p95 %.2f ms (%.0fx the static-file baseline of %.2f ms); target under 100 ms: %s\n", w, w / b, b, (w < 100 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
+}
 if [ "$ONLY_REPORT" = 1 ]; then report_bench; exit 0; fi
+if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
 
 [ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
 
@@ -129,3 +162,4 @@ if [ "$SKIP_FLAT" = 0 ]; then
 fi
 
 report_bench
+serve_bench

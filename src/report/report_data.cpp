@@ -57,13 +57,14 @@ struct Source {
 struct Aggregates {
     explicit Aggregates(bool fingerprint) : current(fingerprint) {}
     TotalsBuilder current;
-    std::map<Day, Amount> daily, daily_usage;
+    // Hash maps: these are touched once per scanned row.
+    std::unordered_map<Day, Amount> daily, daily_usage;
     std::map<Period, Amount> months;
     Amount prev_total = 0, year_ago_total = 0;
     int64_t year_ago_rows = 0;
-    std::map<int64_t, Amount> prev_services, prev_accounts;
-    std::map<int64_t, int64_t> service_name;  // product code id -> product name id
-    std::map<Period, std::map<int64_t, Amount>> service_months;
+    std::unordered_map<int64_t, Amount> prev_services, prev_accounts;
+    std::unordered_map<int64_t, int64_t> service_name;  // product code id -> product name id
+    std::map<Period, std::unordered_map<int64_t, Amount>> service_months;
     std::map<Period, Amount> ondemand_compute;  // EC2 BoxUsage at on-demand rates
     Amount data_transfer = 0, tagged = 0, untagged_base = 0;
 };
@@ -108,8 +109,8 @@ Aggregates scan(const Source& src, DimText& dims, const ReportData& d, Day year_
     return a;
 }
 
-std::vector<KeyAmount> sorted(const std::map<int64_t, Amount>& m, DimText& dims,
-                              const std::map<int64_t, int64_t>* names) {
+std::vector<KeyAmount> sorted(const std::unordered_map<int64_t, Amount>& m, DimText& dims,
+                              const std::unordered_map<int64_t, int64_t>* names) {
     std::vector<KeyAmount> out;
     for (const auto& [id, v] : m) {
         std::string label;
@@ -409,7 +410,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
         for (const auto& [k, v] : buckets)
             d.trend.push_back({k, k, v});
     }
-    std::map<int64_t, Amount> services, accounts;
+    std::unordered_map<int64_t, Amount> services;
     for (const auto& [m, by] : a.service_months)
         for (const auto& [id, v] : by)
             services[id] += v;

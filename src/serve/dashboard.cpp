@@ -319,14 +319,36 @@ struct Dashboard::Impl {
         return s;
     }
 
-    report::ReportData data(store::Database& db, const report::CostCube& c, const ViewParams& v,
-                            bool lines = false) {
+    // The figures of a view, cached per filters and store version: pages, their API twins and
+    // sorting or paging through a table all reuse one computation.
+    std::mutex cache_m;
+    std::map<std::string, std::shared_ptr<const report::ReportData>> cache;
+    int64_t cache_version = -1;
+
+    const report::ReportData& data(store::Database& db, const report::CostCube& c,
+                                   const ViewParams& v) {
+        thread_local std::shared_ptr<const report::ReportData> held;  // keeps the entry alive
+        const std::string key = query_string(v, {}, {"sort", "dir", "page"}) + "|" +
+                                format_day(v.report.as_of);
+        {
+            std::lock_guard<std::mutex> l(cache_m);
+            if (cache_version != c.version()) {
+                cache.clear();
+                cache_version = c.version();
+            }
+            if (auto it = cache.find(key); it != cache.end()) return *(held = it->second);
+        }
         report::Sections s;
-        s.line_items = lines;
+        s.line_items = false;
         s.recommendations = false;
         s.sources = false;
         s.fingerprint = false;
-        return report::gather_report(db, v.report, &c, s);
+        auto d = std::make_shared<const report::ReportData>(
+            report::gather_report(db, v.report, &c, s));
+        std::lock_guard<std::mutex> l(cache_m);
+        if (cache.size() >= 256) cache.clear();  // a simple bound; entries are cheap to redo
+        cache[key] = d;
+        return *(held = d);
     }
 
     std::string kpis(const report::ReportData& d) {
@@ -357,7 +379,7 @@ struct Dashboard::Impl {
     std::string overview(const ViewParams& v, store::Database& db, const report::CostCube& c,
                          PageFrame& f) {
         f.crumbs = crumbs("/", v);
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         std::string o = kpis(d);
         o += "<div class=\"charts\">" + figure(monthly(d, v)) + figure(services_bar(d, v)) +
              "</div>\n";
@@ -399,7 +421,7 @@ struct Dashboard::Impl {
     std::string trends(const ViewParams& v, store::Database& db, const report::CostCube& c,
                        PageFrame& f) {
         f.crumbs = crumbs("/trends", v);
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         std::string o = kpis(d) + "<div class=\"charts\">" + figure(monthly(d, v)) +
                         figure(report::trend_chart(d, metrics, 560)) + "</div>\n";
         std::vector<Row> rows;
@@ -442,7 +464,7 @@ struct Dashboard::Impl {
     std::string services_page(const ViewParams& v, store::Database& db, const report::CostCube& c,
                               PageFrame& f) {
         f.crumbs = crumbs("/services", v);
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         std::string o = "<div class=\"charts\">" + figure(services_bar(d, v)) +
                         figure(report::service_pie_chart(d, metrics, 560)) + "</div>\n";
         std::vector<Row> rows;
@@ -470,7 +492,7 @@ struct Dashboard::Impl {
     std::string compare_page(const ViewParams& v, store::Database& db, const report::CostCube& c,
                              PageFrame& f) {
         f.crumbs = crumbs("/compare", v);
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         std::string o =
             "<p>This period " + esc(format_day(d.params.from)) + " to " +
             esc(format_day(d.params.to)) + " (" + esc(money(d.totals.total, d.currency)) +
@@ -521,7 +543,7 @@ struct Dashboard::Impl {
     std::string accounts_page(const ViewParams& v, store::Database& db, const report::CostCube& c,
                               PageFrame& f) {
         f.crumbs = crumbs("/accounts", v);
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         std::string o = figure(report::account_bar_chart(d, metrics, 1000));
         std::vector<Row> rows;
         for (const auto& k : visible(d.accounts, v.report)) {
@@ -631,7 +653,7 @@ struct Dashboard::Impl {
 
     // --- JSON ------------------------------------------------------------------------------
     std::string api_overview(const ViewParams& v, store::Database& db, const report::CostCube& c) {
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         std::string o = "{\"parameters\":" + jparams(v) + ",\"currency\":" + json_quote(d.currency);
         o.append(",\"total\":").append(jmoney(d.totals.total));
         o.append(",\"previous\":{\"from\":").append(json_quote(format_day(d.prev_from)));
@@ -653,17 +675,17 @@ struct Dashboard::Impl {
         return o + "]}";
     }
     std::string api_trends(const ViewParams& v, store::Database& db, const report::CostCube& c) {
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         return "{\"parameters\":" + jparams(v) + ",\"months\":" + jlist(d.months, "month") +
                ",\"trend\":" + jlist(d.trend, "bucket") + "}";
     }
     std::string api_services(const ViewParams& v, store::Database& db, const report::CostCube& c) {
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         return "{\"parameters\":" + jparams(v) + ",\"total\":" + jmoney(d.totals.total) +
                ",\"services\":" + jlist(visible(d.services, v.report), "service") + "}";
     }
     std::string api_accounts(const ViewParams& v, store::Database& db, const report::CostCube& c) {
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         auto list = visible(d.accounts, v.report);
         for (auto& k : list)
             if (auto it = d.account_names.find(k.key); it != d.account_names.end())
@@ -672,7 +694,7 @@ struct Dashboard::Impl {
                ",\"accounts\":" + jlist(list, "account") + "}";
     }
     std::string api_compare(const ViewParams& v, store::Database& db, const report::CostCube& c) {
-        report::ReportData d = data(db, c, v);
+        const report::ReportData& d = data(db, c, v);
         auto changes = [](const std::vector<report::KeyAmount>& now,
                           const std::map<std::string, Amount>& prev, const char* key) {
             std::map<std::string, std::pair<Amount, Amount>> all;
@@ -867,6 +889,8 @@ struct Dashboard::Impl {
     void routes() {
         svr.set_payload_max_length(o.max_upload_bytes * 4 + (1u << 20));
         svr.set_keep_alive_timeout(2);  // idle browser connections do not hold up a shutdown
+        // Without TCP_NODELAY small responses wait ~40 ms for a delayed ACK (Nagle).
+        svr.set_tcp_nodelay(true);
         svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             if (req.path == "/login" || req.path.rfind("/static/", 0) == 0 || authorised(req))
                 return httplib::Server::HandlerResponse::Unhandled;

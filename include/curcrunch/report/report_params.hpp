@@ -3,6 +3,7 @@
 // `curcrunch audit` recomputes ReportTotals from today's store with the same parameters and
 // compares them cell by cell.
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +53,7 @@ class TotalsBuilder {
     bool fingerprinting_;
     Amount total_ = 0;
     std::map<Period, Amount> months_;
-    std::map<int64_t, Amount> services_, accounts_;  // by dim id
+    std::unordered_map<int64_t, Amount> services_, accounts_;  // by dim id
     std::map<std::pair<int64_t, Day>, Sums> service_days_;
 };
 
