@@ -78,7 +78,8 @@ std::string multipart(const std::vector<std::tuple<std::string, std::string, std
     std::string b;
     for (const auto& [name, filename, content] : parts) {
         b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-        if (!filename.empty()) b += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
+        if (!filename.empty())
+            b += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
         b += "\r\n\r\n" + content + "\r\n";
     }
     return b + "--" + boundary + "--\r\n";
@@ -94,8 +95,8 @@ std::string csrf_of(const std::string& html) {
 
 TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {
     Served s;
-    for (const char* path : {"/", "/trends", "/services", "/compare", "/accounts", "/line-items",
-                             "/archive"}) {
+    for (const char* path :
+         {"/", "/trends", "/services", "/compare", "/accounts", "/line-items", "/archive"}) {
         auto r = s.get(std::string(path) + "?" + kTwoMonths);
         EXPECT_EQ(r.status, 200) << path;
         EXPECT_NE(r.body.find("<!doctype html>"), std::string::npos) << path;
@@ -169,8 +170,30 @@ TEST(Serve, FiltersSortingAndPagingAreInTheUrl) {
     auto page2 = s.get("/api/line-items?" + kTwoMonths + "&page=2");
     EXPECT_NE(page2.body.find("\"rows\":3,\"page\":2,\"line_items\":[]"), std::string::npos)
         << page2.body;
+    // Any two periods compare; tables on every page sort by their headers.
+    auto cmp = s.get(
+        "/api/compare?from=2026-10-01&to=2026-10-31&vs_from=2026-09-01&vs_to=2026-09-30"
+        "&as_of=2026-10-31");
+    EXPECT_NE(cmp.body.find("\"current\":\"408.8\",\"previous\":{\"from\":\"2026-09-01\",\"to\":"
+                            "\"2026-09-30\",\"total\":\"352.8\"}"),
+              std::string::npos)
+        << cmp.body;
+    EXPECT_NE(cmp.body.find("{\"service\":\"AmazonEC2\",\"current\":\"336\",\"previous\":\"280\","
+                            "\"change\":\"56\"}"),
+              std::string::npos);
+    EXPECT_EQ(s.get("/api/compare?vs_from=2026-09-01").status, 400);
+    auto in_table = [](const std::string& body, const std::string& what) {
+        return body.find(what, body.find("<caption>Top services"));
+    };
+    auto up = s.get("/?" + kTwoMonths + "&sort=cost&dir=asc");
+    EXPECT_LT(in_table(up.body, ">AWS Key Management Service"),
+              in_table(up.body, ">Amazon Elastic Compute"));
+    auto down = s.get("/?" + kTwoMonths);
+    EXPECT_GT(in_table(down.body, ">AWS Key Management Service"),
+              in_table(down.body, ">Amazon Elastic Compute"));
     // Breadcrumbs lead back out of a zoom.
-    auto zoomed = s.get("/services?from=2026-09-01&to=2026-09-30&as_of=2026-10-31&service=AmazonEC2");
+    auto zoomed =
+        s.get("/services?from=2026-09-01&to=2026-09-30&as_of=2026-10-31&service=AmazonEC2");
     EXPECT_NE(zoomed.body.find("<span>service AmazonEC2</span>"), std::string::npos);
     EXPECT_NE(zoomed.body.find(">2026-09</a>"), std::string::npos) << zoomed.body;
 }
@@ -180,8 +203,9 @@ TEST(Serve, BadFiltersAre400WithAMessageAndNeverReachSql) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"from=2026-13-01", "from: expected a date YYYY-MM-DD, got '2026-13-01'"},
         {"from=2026-10-05&to=2026-10-01", "from: is after to (2026-10-01)"},
-        {"preset=forever", "preset: expected last-7-days, last-30-days, month-to-date, "
-                           "last-12-months or year, got 'forever'"},
+        {"preset=forever",
+         "preset: expected last-7-days, last-30-days, month-to-date, "
+         "last-12-months or year, got 'forever'"},
         {"min_cost=-5", "min_cost: expected a non-negative amount, got '-5'"},
         {"account=1%27%20OR%201%3D1", "account: expected an account id, got '1' OR 1=1'"},
         {"service=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "service: expected a service name"},
@@ -218,9 +242,9 @@ TEST(Serve, UploadsNeedTheFormTokenAndEachFileGetsItsVerdict) {
     EXPECT_EQ(forged.status, 403);
     EXPECT_EQ(query_one(s.db, "SELECT count(*) FROM archive_document"), "0");
     // From another origin: 403.
-    auto cross = s.post("/archive/upload",
-                        multipart({{"csrf", "", csrf}, {"pdf", "r.pdf", pdf}}, boundary), type,
-                        {{"Origin", "http://evil.example"}});
+    auto cross =
+        s.post("/archive/upload", multipart({{"csrf", "", csrf}, {"pdf", "r.pdf", pdf}}, boundary),
+               type, {{"Origin", "http://evil.example"}});
     EXPECT_EQ(cross.status, 403);
     // Three files: a report (with a hostile name), a non-PDF and an oversized one.
     auto ok = s.post("/archive/upload",
@@ -297,8 +321,10 @@ TEST(Serve, ABrowserCanUseTheDashboard) {
     while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
         out.append(buf, n);
     ASSERT_EQ(::pclose(p), 0) << out;
-    EXPECT_NE(out.find("{\"step\":\"overview\",\"title\":\"Overview · curcrunch\",\"total\":\"$761.60\"}"),
-              std::string::npos)
+    EXPECT_NE(
+        out.find(
+            "{\"step\":\"overview\",\"title\":\"Overview · curcrunch\",\"total\":\"$761.60\"}"),
+        std::string::npos)
         << out;
     EXPECT_NE(out.find("\"step\":\"range\",\"url\":\"" + s.url("/") +
                        "?range=dates&from=2026-10-01&to=2026-10-31&as_of=2026-10-31\""),
@@ -315,10 +341,10 @@ TEST(Serve, ABrowserCanUseTheDashboard) {
     EXPECT_NE(out.find("{\"step\":\"upload\",\"notice\":true}"), std::string::npos) << out;
     EXPECT_NE(out.find("{\"step\":\"narrow\",\"overflow\":false}"), std::string::npos) << out;
     EXPECT_NE(out.find("{\"step\":\"errors\",\"errors\":[]}"), std::string::npos) << out;
-    EXPECT_EQ(std::system(("qpdf --check " + (shots / "report.pdf").string() + " >/dev/null")
-                              .c_str()),
-              0);
-    for (const char* png : {"overview.png", "zoom-september.png", "line-items.png",
-                            "archive.png", "narrow-services.png"})
+    EXPECT_EQ(
+        std::system(("qpdf --check " + (shots / "report.pdf").string() + " >/dev/null").c_str()),
+        0);
+    for (const char* png : {"overview.png", "zoom-september.png", "line-items.png", "archive.png",
+                            "narrow-services.png"})
         EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
 }

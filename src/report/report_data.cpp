@@ -366,8 +366,8 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     ReportData d;
     d.params = p;
     const int len = p.to - p.from + 1;
-    d.prev_to = p.from - 1;
-    d.prev_from = p.from - len;
+    d.prev_to = p.compare_to ? p.compare_to : p.from - 1;
+    d.prev_from = p.compare_from ? p.compare_from : p.from - len;
     const CivilDate f = civil_from_days(p.from), t = civil_from_days(p.to);
     const Day year_from =
         days_from_civil(f.year - 1, f.month, std::min(f.day, days_in_month(f.year - 1, f.month)));

@@ -328,8 +328,8 @@ struct Dashboard::Impl {
     const report::ReportData& data(store::Database& db, const report::CostCube& c,
                                    const ViewParams& v) {
         thread_local std::shared_ptr<const report::ReportData> held;  // keeps the entry alive
-        const std::string key = query_string(v, {}, {"sort", "dir", "page"}) + "|" +
-                                format_day(v.report.as_of);
+        const std::string key =
+            query_string(v, {}, {"sort", "dir", "page"}) + "|" + format_day(v.report.as_of);
         {
             std::lock_guard<std::mutex> l(cache_m);
             if (cache_version != c.version()) {
@@ -343,8 +343,8 @@ struct Dashboard::Impl {
         s.recommendations = false;
         s.sources = false;
         s.fingerprint = false;
-        auto d = std::make_shared<const report::ReportData>(
-            report::gather_report(db, v.report, &c, s));
+        auto d =
+            std::make_shared<const report::ReportData>(report::gather_report(db, v.report, &c, s));
         std::lock_guard<std::mutex> l(cache_m);
         if (cache.size() >= 256) cache.clear();  // a simple bound; entries are cheap to redo
         cache[key] = d;
@@ -383,39 +383,49 @@ struct Dashboard::Impl {
         std::string o = kpis(d);
         o += "<div class=\"charts\">" + figure(monthly(d, v)) + figure(services_bar(d, v)) +
              "</div>\n";
-        std::vector<std::vector<std::string>> srows, arows, anom;
-        auto services = visible(d.services, v.report);
-        for (size_t i = 0; i < services.size() && i < 10; ++i)
-            srows.push_back({"<a href=\"" +
-                                 esc("/services" + query_string(v, {{"service", services[i].key}},
-                                                                {"sort", "dir", "page"})) +
-                                 "\">" + esc(services[i].label) + "</a>",
-                             esc(money(services[i].amount, d.currency)),
-                             esc(share(services[i].amount, d.totals.total))});
-        auto accounts = visible(d.accounts, v.report);
-        for (size_t i = 0; i < accounts.size() && i < 10; ++i)
-            arows.push_back({"<a href=\"" +
-                                 esc("/accounts" + query_string(v, {{"account", accounts[i].key}},
-                                                                {"sort", "dir", "page"})) +
-                                 "\">" + esc(d.account_label(accounts[i].key)) + "</a>",
-                             esc(money(accounts[i].amount, d.currency)),
-                             esc(share(accounts[i].amount, d.totals.total))});
+        // The top ten by cost, then sorted as the headers ask.
+        const std::string sort = v.sort.empty() ? "cost" : v.sort;
+        const bool desc = v.sort.empty() || v.descending;
+        auto top_table = [&](const std::vector<report::KeyAmount>& all, bool accounts) {
+            const std::string name_key = accounts ? "account" : "service";
+            const std::vector<TableColumn> cols = {{name_key, accounts ? "Account" : "Service"},
+                                                   {"cost", "Cost", true},
+                                                   {"share", "Share", true}};
+            std::vector<std::pair<std::string, Row>> rows;  // label (text sort key), row
+            auto shown = visible(all, v.report);
+            for (size_t i = 0; i < shown.size() && i < 10; ++i) {
+                const auto& k = shown[i];
+                const std::string label = accounts ? d.account_label(k.key) : k.label;
+                rows.push_back(
+                    {label,
+                     {{"<a href=\"" +
+                           esc((accounts ? "/accounts" : "/services") +
+                               query_string(v, {{name_key, k.key}}, {"sort", "dir", "page"})) +
+                           "\">" + esc(label) + "</a>",
+                       esc(money(k.amount, d.currency)), esc(share(k.amount, d.totals.total))},
+                      {0, k.amount, k.amount}}});
+            }
+            std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
+                if (sort == name_key) return desc ? x.first > y.first : x.first < y.first;
+                return desc ? x.second.numbers[1] > y.second.numbers[1]
+                            : x.second.numbers[1] < y.second.numbers[1];
+            });
+            std::vector<std::vector<std::string>> cells;
+            for (auto& r : rows)
+                cells.push_back(r.second.cells);
+            return sortable_table(accounts ? "Top accounts" : "Top services", "/", v, cols, cells,
+                                  sort, desc);
+        };
+        o += top_table(d.services, false) + top_table(d.accounts, true);
+        o += "<table>\n<caption>Anomalous days (usage cost)</caption>\n<thead><tr><th "
+             "scope=\"col\">Day</th><th scope=\"col\" class=\"num\">Usage cost</th><th "
+             "scope=\"col\" class=\"num\">28-day median</th></tr></thead>\n<tbody>\n";
         for (const auto& a : d.anomalies)
-            anom.push_back({esc(d.trend[a.index].key), esc(money(a.value, d.currency)),
-                            esc(money(a.median, d.currency))});
-        o += sortable_table(
-            "Top services", "/", v,
-            {{"service", "Service"}, {"cost", "Cost", true}, {"share", "Share", true}}, srows,
-            "cost", true);
-        o += sortable_table(
-            "Top accounts", "/", v,
-            {{"account", "Account"}, {"cost", "Cost", true}, {"share", "Share", true}}, arows,
-            "cost", true);
-        o += sortable_table(
-            "Anomalous days (usage cost)", "/", v,
-            {{"day", "Day"}, {"cost", "Usage cost", true}, {"median", "28-day median", true}}, anom,
-            "", true);
-        return o;
+            o += "<tr><td>" + esc(d.trend[a.index].key) + "</td><td class=\"num\">" +
+                 esc(money(a.value, d.currency)) + "</td><td class=\"num\">" +
+                 esc(money(a.median, d.currency)) + "</td></tr>\n";
+        if (d.anomalies.empty()) o += "<tr><td colspan=\"3\">None in this period.</td></tr>\n";
+        return o + "</tbody>\n</table>\n";
     }
 
     std::string trends(const ViewParams& v, store::Database& db, const report::CostCube& c,
@@ -499,6 +509,22 @@ struct Dashboard::Impl {
             ") against " + esc(format_day(d.prev_from)) + " to " + esc(format_day(d.prev_to)) +
             " (" + esc(money(d.prev_total, d.currency)) +
             "): " + esc(report::percent_change(d.totals.total, d.prev_total)) + ".</p>\n";
+        o += "<form class=\"filters\" method=\"get\" action=\"/compare\">";
+        for (const auto& [k, val] : std::vector<std::pair<std::string, std::string>>{
+                 {"from", format_day(v.report.from)}, {"to", format_day(v.report.to)}})
+            o += "<input type=\"hidden\" name=\"" + k + "\" value=\"" + val + "\">";
+        for (const auto& a : v.report.accounts)
+            o += "<input type=\"hidden\" name=\"account\" value=\"" + esc(a) + "\">";
+        for (const auto& sv : v.report.services)
+            o += "<input type=\"hidden\" name=\"service\" value=\"" + esc(sv) + "\">";
+        if (v.report.as_of != today_utc())
+            o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(v.report.as_of) +
+                 "\">";
+        o += "<label>Compare with <input type=\"date\" name=\"vs_from\" value=\"" +
+             format_day(d.prev_from) +
+             "\"></label><label>to <input type=\"date\" "
+             "name=\"vs_to\" value=\"" +
+             format_day(d.prev_to) + "\"></label><button type=\"submit\">Compare</button></form>\n";
         o += figure(report::service_change_chart(d, metrics, 1000));
         auto table = [&](const std::vector<report::KeyAmount>& now,
                          const std::map<std::string, Amount>& prev, bool accounts) {
@@ -937,9 +963,8 @@ struct Dashboard::Impl {
             res.set_content(kAppJs, "application/javascript");
         });
         // Browsers ask for an icon on every visit; there is none.
-        svr.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
-            res.status = 204;
-        });
+        svr.Get("/favicon.ico",
+                [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
         svr.Get("/login", [this](const httplib::Request&, httplib::Response& res) {
             if (token.empty()) {
                 res.set_redirect("/");

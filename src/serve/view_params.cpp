@@ -10,9 +10,9 @@
 namespace curcrunch::serve {
 namespace {
 
-const std::set<std::string> kKnown = {"from",    "to",     "preset",   "granularity", "account",
-                                      "service", "region", "min_cost", "top",         "sort",
-                                      "dir",     "page",   "as_of",    "range"};
+const std::set<std::string> kKnown = {
+    "from", "to",   "preset", "granularity", "account", "service", "region",  "min_cost",
+    "top",  "sort", "dir",    "page",        "as_of",   "range",   "vs_from", "vs_to"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& why, const std::string& value) {
     std::string shown = value.size() > 60 ? value.substr(0, 60) + "..." : value;
@@ -105,6 +105,19 @@ ViewParams parse_view_params(const QueryParams& q, Day today) {
         p.to = r->to;
         p.preset = name;
     }
+    // The comparison period (the compare view); both or neither.
+    const std::string vs_from = single(q, "vs_from"), vs_to = single(q, "vs_to");
+    if (vs_from.empty() != vs_to.empty())
+        bad(vs_from.empty() ? "vs_from" : "vs_to", "give vs_from and vs_to together",
+            vs_from + vs_to);
+    if (!vs_from.empty()) {
+        p.compare_from = parse_day_param("vs_from", vs_from);
+        p.compare_to = parse_day_param("vs_to", vs_to);
+        if (p.compare_from > p.compare_to)
+            bad("vs_from", "is after vs_to (" + vs_to + ")", vs_from);
+        if (p.compare_to - p.compare_from > 366 * 5)
+            bad("vs_from", "the range is longer than five years", vs_from);
+    }
     if (const std::string g = single(q, "granularity"); !g.empty()) {
         auto grain = store::parse_grain(g);
         if (!grain || *grain == store::Grain::total)
@@ -182,6 +195,10 @@ std::string query_string(const ViewParams& v, const std::map<std::string, std::s
     }
     if (v.page > 1) kv.push_back({"page", std::to_string(v.page)});
     if (p.as_of != today_utc()) kv.push_back({"as_of", format_day(p.as_of)});
+    if (p.compare_from) {
+        kv.push_back({"vs_from", format_day(p.compare_from)});
+        kv.push_back({"vs_to", format_day(p.compare_to)});
+    }
     // Overrides: a date override replaces the preset and vice versa.
     std::vector<std::string> removed = drop;
     for (const auto& [k, val] : set) {

@@ -3,9 +3,9 @@
 // `curcrunch audit` recomputes ReportTotals from today's store with the same parameters and
 // compares them cell by cell.
 #include <map>
-#include <unordered_map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "curcrunch/core/calendar.hpp"
@@ -23,6 +23,8 @@ struct ReportParams {
     store::Grain granularity = store::Grain::day;  // of the second trend chart
     int top = 10;
     Day as_of = 0;  // "today" for presets, forecasts and freshness
+    // The period compared against; 0: the one of the same length just before `from`.
+    Day compare_from = 0, compare_to = 0;
 };
 
 // Unblended cost: total, and by month ("2026-10"), by service (product code) and by usage

@@ -13,7 +13,7 @@ namespace curcrunch::serve {
 struct ServeOptions {
     std::string db_path = "curcrunch.db";
     std::string host = "127.0.0.1";
-    int port = 8080;         // 0: any free port
+    int port = 8080;  // 0: any free port
     // The access token: required off loopback (generated and printed when no file is given),
     // and on loopback too when a token file is given.
     std::string token_file;
