@@ -4,31 +4,13 @@
 #include <cstdio>
 
 #include "curcrunch/chart/text_metrics.hpp"
+#include "curcrunch/core/markup_text.hpp"
 
 namespace curcrunch::chart {
 namespace {
 
 std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                o += "&amp;";
-                break;
-            case '<':
-                o += "&lt;";
-                break;
-            case '>':
-                o += "&gt;";
-                break;
-            case '"':
-                o += "&quot;";
-                break;
-            default:
-                o += c;
-        }
-    }
-    return o;
+    return markup_escape(s);
 }
 
 std::string num(double v) {

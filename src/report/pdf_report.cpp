@@ -164,33 +164,14 @@ void comparison_page(PdfLayout& L, const ReportData& d, const chart::TextMetrics
                     "): " + percent_change(d.totals.total, d.prev_total) + ".",
                 9);
     L.chart(service_change_chart(d, m, L.content_width()));
-    auto table = [&](const std::vector<KeyAmount>& now, const std::map<std::string, Amount>& prev,
-                     bool accounts) {
-        std::map<std::string, std::pair<std::string, std::pair<Amount, Amount>>> all;
-        for (const auto& k : now)
-            all[k.key] = {accounts ? d.account_label(k.key) : k.label, {k.amount, 0}};
-        for (const auto& [key, v] : prev) {
-            auto& e = all[key];
-            if (e.first.empty()) e.first = accounts ? d.account_label(key) : key;
-            e.second.second = v;
-        }
-        std::vector<std::pair<Amount, std::vector<std::string>>> rows;
-        for (const auto& [key, e] : all) {
-            const Amount diff = e.second.first - e.second.second;
-            if (d.params.min_cost && e.second.first < *d.params.min_cost &&
-                e.second.second < *d.params.min_cost)
-                continue;
-            rows.push_back(
-                {diff < 0 ? -diff : diff,
-                 {e.first, money_text(e.second.second, c), money_text(e.second.first, c),
-                  money_text(diff, c), percent_change(e.second.first, e.second.second)}});
-        }
-        std::sort(rows.begin(), rows.end(),
-                  [](const auto& a, const auto& b) { return a.first > b.first; });
+    auto table = [&](ChangeOf what) {
         std::vector<std::vector<std::string>> cells;
-        for (size_t i = 0; i < rows.size() && i < 25; ++i)
-            cells.push_back(rows[i].second);
-        L.table({{accounts ? "Account" : "Service", 185},
+        for (const Change& ch : period_changes(d, what)) {
+            if (cells.size() == 25) break;
+            cells.push_back({ch.label, money_text(ch.previous, c), money_text(ch.current, c),
+                             money_text(ch.delta(), c), percent_change(ch.current, ch.previous)});
+        }
+        L.table({{what == ChangeOf::accounts ? "Account" : "Service", 185},
                  {"Previous", 85, true},
                  {"This period", 85, true},
                  {"Change", 85, true},
@@ -198,9 +179,9 @@ void comparison_page(PdfLayout& L, const ReportData& d, const chart::TextMetrics
                 cells);
     };
     L.heading("By service (largest changes first)");
-    table(d.services, d.prev_services, false);
+    table(ChangeOf::services);
     L.heading("By account (largest changes first)");
-    table(d.accounts, d.prev_accounts, true);
+    table(ChangeOf::accounts);
 }
 
 void account_page(PdfLayout& L, const ReportData& d, const chart::TextMetrics& m) {

@@ -343,6 +343,31 @@ std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, con
     return out;
 }
 
+std::vector<Change> period_changes(const ReportData& d, ChangeOf what) {
+    const bool accounts = what == ChangeOf::accounts;
+    const auto& now = accounts ? d.accounts : d.services;
+    const auto& prev = accounts ? d.prev_accounts : d.prev_services;
+    std::map<std::string, Change> all;
+    for (const auto& k : now)
+        all[k.key] = {k.key, accounts ? d.account_label(k.key) : k.label, 0, k.amount};
+    for (const auto& [key, v] : prev) {
+        Change& c = all[key];
+        if (c.key.empty()) c = {key, accounts ? d.account_label(key) : key, 0, 0};
+        c.previous = v;
+    }
+    std::vector<Change> out;
+    for (auto& [key, c] : all) {
+        if (d.params.min_cost && c.current < *d.params.min_cost && c.previous < *d.params.min_cost)
+            continue;
+        out.push_back(std::move(c));
+    }
+    auto magnitude = [](Amount a) { return a < 0 ? -a : a; };
+    std::stable_sort(out.begin(), out.end(), [&](const Change& a, const Change& b) {
+        return magnitude(a.delta()) > magnitude(b.delta());
+    });
+    return out;
+}
+
 std::string ReportData::account_label(const std::string& id) const {
     auto it = account_names.find(id);
     return it == account_names.end() ? id : it->second + " (" + id + ")";

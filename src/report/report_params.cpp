@@ -17,7 +17,7 @@ void TotalsBuilder::add(const CostRow& r) {
     s.rows += r.rows;
 }
 
-ReportTotals TotalsBuilder::totals(DimText& dims) const {
+ReportTotals TotalsBuilder::totals(store::DimNames& dims) const {
     ReportTotals t;
     t.total = total_;
     for (const auto& [m, v] : months_)
@@ -29,7 +29,7 @@ ReportTotals TotalsBuilder::totals(DimText& dims) const {
     return t;
 }
 
-std::string TotalsBuilder::fingerprint(DimText& dims) const {
+std::string TotalsBuilder::fingerprint(store::DimNames& dims) const {
     // Lines "day|service|unblended|amortized|rows" ordered by service code, then day.
     std::map<std::pair<std::string, Day>, Sums> ordered;
     for (const auto& [key, s] : service_days_) {

@@ -526,44 +526,30 @@ struct Dashboard::Impl {
              "name=\"vs_to\" value=\"" +
              format_day(d.prev_to) + "\"></label><button type=\"submit\">Compare</button></form>\n";
         o += figure(report::service_change_chart(d, metrics, 1000));
-        auto table = [&](const std::vector<report::KeyAmount>& now,
-                         const std::map<std::string, Amount>& prev, bool accounts) {
-            std::map<std::string, std::pair<std::string, std::pair<Amount, Amount>>> all;
-            for (const auto& k : now)
-                all[k.key] = {accounts ? d.account_label(k.key) : k.label, {k.amount, 0}};
-            for (const auto& [key, val] : prev) {
-                auto& e = all[key];
-                if (e.first.empty()) e.first = accounts ? d.account_label(key) : key;
-                e.second.second = val;
-            }
+        auto table = [&](report::ChangeOf what) {
+            const bool accounts = what == report::ChangeOf::accounts;
             std::vector<Row> rows;
-            for (const auto& [key, e] : all) {
-                const Amount diff = e.second.first - e.second.second;
-                if (v.report.min_cost && e.second.first < *v.report.min_cost &&
-                    e.second.second < *v.report.min_cost)
-                    continue;
-                rows.push_back(
-                    {{esc(e.first), esc(money(e.second.second, d.currency)),
-                      esc(money(e.second.first, d.currency)), esc(money(diff, d.currency)),
-                      esc(report::percent_change(e.second.first, e.second.second))},
-                     {0, e.second.second, e.second.first, diff < 0 ? -diff : diff, diff}});
+            for (const report::Change& ch : report::period_changes(d, what)) {
+                const Amount diff = ch.delta();
+                rows.push_back({{esc(ch.label), esc(money(ch.previous, d.currency)),
+                                 esc(money(ch.current, d.currency)), esc(money(diff, d.currency)),
+                                 esc(report::percent_change(ch.current, ch.previous))},
+                                {0, ch.previous, ch.current, diff < 0 ? -diff : diff, diff}});
             }
             const std::vector<TableColumn> cols = {{"name", accounts ? "Account" : "Service"},
                                                    {"previous", "Previous", true},
                                                    {"current", "This period", true},
                                                    {"change", "Change", true},
                                                    {"pct", "Change %", true}};
-            sort_rows(rows, cols, v.sort.empty() ? "change" : v.sort,
-                      v.sort.empty() || v.descending);
+            const std::string sort = v.sort.empty() ? "change" : v.sort;
+            sort_rows(rows, cols, sort, v.sort.empty() || v.descending);
             std::vector<std::vector<std::string>> cells;
             for (const auto& r : rows)
                 cells.push_back(r.cells);
             return sortable_table(accounts ? "By account" : "By service", "/compare", v, cols,
-                                  cells, v.sort.empty() ? "change" : v.sort,
-                                  v.sort.empty() || v.descending);
+                                  cells, sort, v.sort.empty() || v.descending);
         };
-        return o + table(d.services, d.prev_services, false) +
-               table(d.accounts, d.prev_accounts, true);
+        return o + table(report::ChangeOf::services) + table(report::ChangeOf::accounts);
     }
 
     std::string accounts_page(const ViewParams& v, store::Database& db, const report::CostCube& c,
@@ -721,26 +707,20 @@ struct Dashboard::Impl {
     }
     std::string api_compare(const ViewParams& v, store::Database& db, const report::CostCube& c) {
         const report::ReportData& d = data(db, c, v);
-        auto changes = [](const std::vector<report::KeyAmount>& now,
-                          const std::map<std::string, Amount>& prev, const char* key) {
-            std::map<std::string, std::pair<Amount, Amount>> all;
-            for (const auto& k : now)
-                all[k.key].first = k.amount;
-            for (const auto& [k, val] : prev)
-                all[k].second = val;
+        auto changes = [&](report::ChangeOf what, const char* key) {
             std::string o = "[";
-            for (const auto& [k, e] : all)
+            for (const report::Change& ch : report::period_changes(d, what))
                 o.append(o.size() > 1 ? "," : "")
                     .append("{\"")
                     .append(key)
                     .append("\":")
-                    .append(json_quote(k))
+                    .append(json_quote(ch.key))
                     .append(",\"current\":")
-                    .append(jmoney(e.first))
+                    .append(jmoney(ch.current))
                     .append(",\"previous\":")
-                    .append(jmoney(e.second))
+                    .append(jmoney(ch.previous))
                     .append(",\"change\":")
-                    .append(jmoney(e.first - e.second))
+                    .append(jmoney(ch.delta()))
                     .append("}");
             return o + "]";
         };
@@ -748,8 +728,8 @@ struct Dashboard::Impl {
                ",\"previous\":{\"from\":" + json_quote(format_day(d.prev_from)) +
                ",\"to\":" + json_quote(format_day(d.prev_to)) +
                ",\"total\":" + jmoney(d.prev_total) +
-               "},\"services\":" + changes(d.services, d.prev_services, "service") +
-               ",\"accounts\":" + changes(d.accounts, d.prev_accounts, "account") + "}";
+               "},\"services\":" + changes(report::ChangeOf::services, "service") +
+               ",\"accounts\":" + changes(report::ChangeOf::accounts, "account") + "}";
     }
     std::string api_line_items(const ViewParams& v, store::Database& db,
                                const report::CostCube& c) {

@@ -1,34 +1,12 @@
 #include "curcrunch/serve/html.hpp"
 
+#include "curcrunch/core/markup_text.hpp"
 #include "curcrunch/store/query.hpp"
 
 namespace curcrunch::serve {
 
 std::string esc(const std::string& s) {
-    std::string o;
-    o.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                o += "&amp;";
-                break;
-            case '<':
-                o += "&lt;";
-                break;
-            case '>':
-                o += "&gt;";
-                break;
-            case '"':
-                o += "&quot;";
-                break;
-            case '\'':
-                o += "&#39;";
-                break;
-            default:
-                o += c;
-        }
-    }
-    return o;
+    return markup_escape(s);
 }
 
 std::string sortable_table(const std::string& caption, const std::string& path, const ViewParams& v,

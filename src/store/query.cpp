@@ -1,5 +1,7 @@
 #include "curcrunch/store/query.hpp"
 
+#include "curcrunch/store/dim_names.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -79,23 +81,6 @@ std::string placeholders(size_t n) {
 std::string dim_in(const char* col, size_t n) {
     return std::string(col) + " IN (SELECT id FROM dim WHERE value IN (" + placeholders(n) + "))";
 }
-
-class DimNames {
-  public:
-    explicit DimNames(Database& db) : st_(db.prepare("SELECT value FROM dim WHERE id = ?")) {}
-    const std::string& operator()(int64_t id) {
-        auto it = cache_.find(id);
-        if (it != cache_.end()) return it->second;
-        st_.bind(1, id);
-        std::string v = st_.step() ? st_.column_text(0) : std::string();
-        st_.reset();
-        return cache_.emplace(id, std::move(v)).first->second;
-    }
-
-  private:
-    Statement st_;
-    std::map<int64_t, std::string> cache_;
-};
 
 // Account names from Organizations (schema v2), when fetch has stored them.
 class AccountNames {

@@ -13,6 +13,7 @@
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/money.hpp"
 #include "curcrunch/store/database.hpp"
+#include "curcrunch/store/dim_names.hpp"
 
 namespace curcrunch::report {
 
@@ -33,18 +34,6 @@ struct ScanFilter {
 void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
                 const std::function<void(const CostRow&)>& on_row);
 
-// Dimension strings by id, cached.
-class DimText {
-  public:
-    explicit DimText(store::Database& db);
-    const std::string& operator()(int64_t id);
-    // Ids of dim values satisfying a SQL condition on `value` (a fixed fragment, no input).
-    std::set<int64_t> ids_where(const char* condition);
-
-  private:
-    store::Database& db_;
-    store::Statement st_;
-    std::map<int64_t, std::string> cache_;
-};
+using DimText = store::DimNames;  // dimension strings by id, cached
 
 }  // namespace curcrunch::report

@@ -88,6 +88,17 @@ ReportData gather_report(store::Database& db, const ReportParams& p, const CostC
 std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, const CostCube* cube,
                                  size_t limit);
 
+// One key (service or account) in both periods, for comparison tables.
+struct Change {
+    std::string key, label;
+    Amount previous = 0, current = 0;
+    Amount delta() const { return current - previous; }
+};
+enum class ChangeOf { services, accounts };
+// Every key of either period, largest absolute change first; rows under params.min_cost in both
+// periods are left out.
+std::vector<Change> period_changes(const ReportData& d, ChangeOf what);
+
 // "+12.3%" / "-4.0%" / "n/a" (no base), from exact amounts.
 std::string percent_change(Amount now, Amount before);
 

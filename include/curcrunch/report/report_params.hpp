@@ -11,6 +11,7 @@
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/money.hpp"
 #include "curcrunch/store/database.hpp"
+#include "curcrunch/store/dim_names.hpp"
 #include "curcrunch/store/query.hpp"
 
 namespace curcrunch::report {
@@ -37,15 +38,14 @@ struct ReportTotals {
 ReportTotals compute_totals(store::Database& db, const ReportParams& p);
 
 struct CostRow;
-class DimText;
 // Accumulates ReportTotals and the fingerprint from scanned rows (the report, audit and
 // compute_totals all go through it, so they can never disagree).
 class TotalsBuilder {
   public:
     explicit TotalsBuilder(bool with_fingerprint = true) : fingerprinting_(with_fingerprint) {}
     void add(const CostRow& r);
-    ReportTotals totals(DimText& dims) const;
-    std::string fingerprint(DimText& dims) const;
+    ReportTotals totals(store::DimNames& dims) const;
+    std::string fingerprint(store::DimNames& dims) const;
 
   private:
     struct Sums {
