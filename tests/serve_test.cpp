@@ -263,6 +263,11 @@ TEST(Serve, UploadsNeedTheFormTokenAndEachFileGetsItsVerdict) {
     // The archive shows the audit of the imported report.
     EXPECT_NE(s.get("/archive").body.find("matches today's data"), std::string::npos);
     EXPECT_NE(s.get("/api/archive").body.find("\"audit_differences\":0"), std::string::npos);
+    EXPECT_NE(s.get("/archive?sort=pages&dir=asc")
+                  .body.find("aria-sort=\"ascending\"><a "
+                             "href=\"/archive?preset=last-12-months"
+                             "&amp;dir=desc&amp;sort=pages\">Pages"),
+              std::string::npos);
 }
 
 TEST(Serve, ThePdfExportIsTheReportOfTheView) {

@@ -618,7 +618,6 @@ struct Dashboard::Impl {
 
     std::string archive_page(const ViewParams& v, store::Database& db, const report::CostCube& c,
                              PageFrame& f, const std::string& notice = "") {
-        (void)v;
         std::string o = notice;
         o += "<form class=\"upload\" method=\"post\" action=\"/archive/upload\" "
              "enctype=\"multipart/form-data\">\n<input type=\"hidden\" name=\"csrf\" value=\"" +
@@ -629,7 +628,7 @@ struct Dashboard::Impl {
         std::map<std::string, report::AuditResult> audits;
         for (auto& a : report::audit_reports(db, "", kUnit / 100, &c))
             audits[a.report_id] = std::move(a);
-        std::vector<std::vector<std::string>> rows;
+        std::vector<Row> rows;
         for (const auto& r : report::list_archive(db)) {
             std::string audit;
             if (r.kind == "report") {
@@ -646,21 +645,24 @@ struct Dashboard::Impl {
                             "<br>" + esc(d.kind + " " + d.key + ": " + format_money(d.reported) +
                                          " \u2192 " + format_money(d.current));
             }
-            rows.push_back({esc(r.imported_at), esc(r.kind),
-                            esc(r.report_id.empty() ? r.invoice_id : r.report_id),
-                            esc(fs::path(r.path).filename().string()), esc(r.title),
-                            std::to_string(r.pages), audit});
+            rows.push_back({{esc(r.imported_at), esc(r.kind),
+                             esc(r.report_id.empty() ? r.invoice_id : r.report_id),
+                             esc(fs::path(r.path).filename().string()), esc(r.title),
+                             std::to_string(r.pages), audit},
+                            {0, 0, 0, 0, 0, r.pages * kUnit, 0}});
         }
         f.crumbs.clear();
-        return o + sortable_table("Archive", "/archive", *f.view,
-                                  {{"imported", "Imported"},
-                                   {"kind", "Kind"},
-                                   {"id", "Report / invoice"},
-                                   {"file", "File"},
-                                   {"title", "Title"},
-                                   {"pages", "Pages", true},
-                                   {"audit", "Audit"}},
-                                  rows, "", true);
+        const std::vector<TableColumn> cols = {{"imported", "Imported"},   {"kind", "Kind"},
+                                               {"id", "Report / invoice"}, {"file", "File"},
+                                               {"title", "Title"},         {"pages", "Pages", true},
+                                               {"audit", "Audit"}};
+        const std::string sort = v.sort.empty() ? "imported" : v.sort;
+        sort_rows(rows, cols, sort, v.sort.empty() || v.descending);
+        std::vector<std::vector<std::string>> cells;
+        for (const auto& r : rows)
+            cells.push_back(r.cells);
+        return o + sortable_table("Archive", "/archive", *f.view, cols, cells, sort,
+                                  v.sort.empty() || v.descending);
     }
 
     // --- JSON ------------------------------------------------------------------------------
