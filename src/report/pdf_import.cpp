@@ -296,21 +296,21 @@ std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<st
         }
     }
     std::vector<ImportOutcome> out;
+    auto failed = [&](const std::string& f, const char* why) {
+        ImportOutcome o;
+        o.path = f;
+        o.error = why;
+        out.push_back(std::move(o));
+    };
     for (const auto& f : files) {
         std::ifstream in(f, std::ios::binary);
+        std::error_code ec;
         if (!in) {
-            ImportOutcome o;
-            o.path = f;
-            o.error = "cannot read the file";
-            out.push_back(o);
+            failed(f, "cannot read the file");
             continue;
         }
-        std::error_code ec;
         if (fs::file_size(f, ec) > limits.max_file_bytes) {
-            ImportOutcome o;
-            o.path = f;
-            o.error = "larger than the import limit";
-            out.push_back(o);
+            failed(f, "larger than the import limit");
             continue;
         }
         std::ostringstream ss;

@@ -20,7 +20,7 @@ double as_double(Amount a) {  // chart geometry only
 // The first `top` entries, and everything else summed as "Other".
 std::vector<chart::BarItem> top_with_other(const std::vector<KeyAmount>& rows, int top,
                                            const std::string& currency,
-                                           const std::string& href_prefix = "") {
+                                           const ChartLink& link = nullptr) {
     std::vector<chart::BarItem> out;
     Amount other = 0;
     size_t n_other = 0;
@@ -28,7 +28,7 @@ std::vector<chart::BarItem> top_with_other(const std::vector<KeyAmount>& rows, i
         if (static_cast<int>(i) < top) {
             out.push_back({rows[i].label.empty() ? rows[i].key : rows[i].label,
                            as_double(rows[i].amount), money_text(rows[i].amount, currency),
-                           href_prefix.empty() ? "" : href_prefix + rows[i].key, false});
+                           link ? link(rows[i].key) : "", false});
         } else {
             other += rows[i].amount;
             ++n_other;
@@ -305,58 +305,58 @@ std::string money_text(Amount a, const std::string& currency) {
     return format_money(a) + " " + currency;
 }
 
-chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
-                                 const std::string& href_prefix) {
-    chart::LineChartSpec s;
-    s.title = "Monthly cost, " + d.months.front().key + " to " + d.months.back().key;
-    s.width = width;
-    s.height = 210;
-    s.currency = d.currency;
-    chart::LineSeries ser;
-    ser.name = "cost";
-    for (const auto& k : d.months) {
-        s.x_labels.push_back(k.key);
-        if (!href_prefix.empty()) s.x_hrefs.push_back(href_prefix + k.key);
-        ser.values.push_back(as_double(k.amount));
-        ser.value_labels.push_back(money_text(k.amount, d.currency));
-    }
-    s.series.push_back(std::move(ser));
-    return chart::line_chart(s, m);
-}
+namespace {
 
-chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, double width) {
+// A one-series cost line over `points` (key = x label), with `marked` points (anomalies).
+chart::Scene cost_line(const std::string& title, const std::vector<KeyAmount>& points,
+                       const std::string& currency, const chart::TextMetrics& m, double width,
+                       const ChartLink& link, const std::vector<Anomaly>& marked = {}) {
     chart::LineChartSpec s;
-    const char* g = store::grain_name(d.params.granularity);
-    s.title = std::string(d.params.granularity == store::Grain::day     ? "Daily"
-                          : d.params.granularity == store::Grain::week  ? "Weekly"
-                          : d.params.granularity == store::Grain::month ? "Monthly"
-                                                                        : "Yearly") +
-              " cost, " + format_day(d.params.from) + " to " + format_day(d.params.to);
-    (void)g;
+    s.title = title;
     s.width = width;
     s.height = 210;
-    s.currency = d.currency;
+    s.currency = currency;
     chart::LineSeries ser;
     ser.name = "cost";
-    for (const auto& k : d.trend) {
+    for (const auto& k : points) {
         s.x_labels.push_back(k.key);
+        if (link) s.x_hrefs.push_back(link(k.key));
         ser.values.push_back(as_double(k.amount));
-        ser.value_labels.push_back(money_text(k.amount, d.currency));
+        ser.value_labels.push_back(money_text(k.amount, currency));
     }
     s.series.push_back(std::move(ser));
-    for (const auto& a : d.anomalies)
+    for (const auto& a : marked)
         s.marked.push_back(a.index);
     s.marked_label = "anomalous day";
     return chart::line_chart(s, m);
 }
 
+}  // namespace
+
+chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
+                                 const ChartLink& link) {
+    return cost_line("Monthly cost, " + d.months.front().key + " to " + d.months.back().key,
+                     d.months, d.currency, m, width, link);
+}
+
+chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, double width) {
+    const store::Grain g = d.params.granularity;
+    const std::string title = std::string(g == store::Grain::day     ? "Daily"
+                                          : g == store::Grain::week  ? "Weekly"
+                                          : g == store::Grain::month ? "Monthly"
+                                                                     : "Yearly") +
+                              " cost, " + format_day(d.params.from) + " to " +
+                              format_day(d.params.to);
+    return cost_line(title, d.trend, d.currency, m, width, nullptr, d.anomalies);
+}
+
 chart::Scene service_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width,
-                               const std::string& href_prefix) {
+                               const ChartLink& link) {
     chart::BarChartSpec s;
     s.title = "Cost by service (top " + std::to_string(d.params.top) + ")";
     s.width = width;
     s.currency = d.currency;
-    s.items = top_with_other(visible(d.services, d.params), d.params.top, d.currency, href_prefix);
+    s.items = top_with_other(visible(d.services, d.params), d.params.top, d.currency, link);
     s.height = 40 + 16 * static_cast<double>(s.items.size());
     return chart::bar_chart(s, m);
 }

@@ -285,38 +285,23 @@ struct Dashboard::Impl {
         return "<figure>" + chart::to_svg(s) + "</figure>\n";
     }
 
-    std::string month_zoom_prefix(const ViewParams&) { return ""; }
-
     // Links that zoom: a month of the monthly trend opens its days.
     chart::Scene monthly(const report::ReportData& d, const ViewParams& v) {
-        chart::Scene s = report::monthly_trend_chart(d, metrics, 560);
-        // Point links: each month to its daily view.
-        for (auto& it : s.items)
-            if (auto* c = std::get_if<chart::Circle>(&it); c && !c->title.empty()) {
-                const std::string month = c->title.substr(0, 7);
-                if (auto p = parse_period(month)) {
-                    c->href = "/trends" + query_string(v,
-                                                       {{"from", format_day(first_day(*p))},
-                                                        {"to", format_day(last_day(*p))},
-                                                        {"granularity", ""}},
-                                                       {"sort", "dir", "page"});
-                    c->r = std::max(c->r, 4.0);
-                }
-            }
-        return s;
+        return report::monthly_trend_chart(d, metrics, 560, [&](const std::string& month) {
+            const Period p = *parse_period(month);
+            return "/trends" + query_string(v,
+                                            {{"from", format_day(first_day(p))},
+                                             {"to", format_day(last_day(p))},
+                                             {"granularity", ""}},
+                                            {"sort", "dir", "page"});
+        });
     }
 
+    // ... and a service bar filters to that service.
     chart::Scene services_bar(const report::ReportData& d, const ViewParams& v) {
-        chart::Scene s = report::service_bar_chart(d, metrics, 560);
-        for (auto& it : s.items)
-            if (auto* r = std::get_if<chart::Rect>(&it); r && !r->title.empty()) {
-                const std::string label = r->title.substr(0, r->title.rfind(": "));
-                for (const auto& k : d.services)
-                    if (k.label == label)
-                        r->href = "/services" +
-                                  query_string(v, {{"service", k.key}}, {"sort", "dir", "page"});
-            }
-        return s;
+        return report::service_bar_chart(d, metrics, 560, [&](const std::string& code) {
+            return "/services" + query_string(v, {{"service", code}}, {"sort", "dir", "page"});
+        });
     }
 
     // The figures of a view, cached per filters and store version: pages, their API twins and
@@ -962,7 +947,6 @@ struct Dashboard::Impl {
                                              "; HttpOnly; SameSite=Strict; Path=/");
             res.set_redirect("/", 303);
         });
-        using namespace std::placeholders;
         view("/", "Overview",
              [this](auto& v, auto& db, auto& c, auto& f) { return overview(v, db, c, f); });
         view("/trends", "Cost trends",

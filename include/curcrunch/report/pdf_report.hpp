@@ -3,6 +3,7 @@
 // with anomalies, cost by service, period comparison, accounts, line items, invoices and
 // reconciliation, recommendations, sources — then finished by qpdf (metadata, the embedded
 // JSON, optional AES-256).
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,12 +17,15 @@ struct WrittenReport {
     std::string path, report_id, sha256;
 };
 
+// The link of a chart element (a month, a service code): the dashboard's zoom; none in a PDF.
+using ChartLink = std::function<std::string(const std::string& key)>;
+
 // The charts of a report, shared with the dashboard (which renders them as SVG).
 chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
-                                 const std::string& href_prefix = "");
+                                 const ChartLink& link = nullptr);
 chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, double width);
 chart::Scene service_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width,
-                               const std::string& href_prefix = "");
+                               const ChartLink& link = nullptr);
 chart::Scene service_pie_chart(const ReportData& d, const chart::TextMetrics& m, double width);
 chart::Scene service_change_chart(const ReportData& d, const chart::TextMetrics& m, double width);
 chart::Scene account_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width);
