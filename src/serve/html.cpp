@@ -2,6 +2,7 @@
 
 #include "curcrunch/core/markup_text.hpp"
 #include "curcrunch/store/query.hpp"
+#include "pages.hpp"
 
 namespace curcrunch::serve {
 
@@ -93,10 +94,6 @@ std::string filter_form(const PageFrame& f) {
 }  // namespace
 
 std::string page(const PageFrame& f, const std::string& body) {
-    static const std::vector<std::pair<std::string, std::string>> nav = {
-        {"/", "Overview"},       {"/trends", "Trends"},     {"/services", "Services"},
-        {"/compare", "Compare"}, {"/accounts", "Accounts"}, {"/line-items", "Line items"},
-        {"/archive", "Archive"}};
     std::string o =
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
@@ -105,9 +102,9 @@ std::string page(const PageFrame& f, const std::string& body) {
         "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header>\n"
         "<a class=\"brand\" href=\"/\">curcrunch</a>\n<nav aria-label=\"Views\">";
     const std::string q = f.view ? query_string(*f.view, {}, {"sort", "dir", "page"}) : "";
-    for (const auto& [href, label] : nav)
-        o += "<a href=\"" + esc(href + q) + "\"" +
-             (href == f.path ? " aria-current=\"page\"" : "") + ">" + esc(label) + "</a>";
+    for (const PageSpec& p : dashboard_pages())
+        o += "<a href=\"" + esc(p.path + q) + "\"" +
+             (p.path == f.path ? " aria-current=\"page\"" : "") + ">" + esc(p.nav_label) + "</a>";
     o += "</nav>\n</header>\n<main>\n";
     if (f.view) o += filter_form(f);
     if (!f.crumbs.empty()) {

@@ -1,0 +1,68 @@
+// The archive: imported PDF reports and invoices, each report with its audit against today's
+// data, and the upload form (uploads.cpp takes the files).
+#include <filesystem>
+
+#include "curcrunch/report/audit.hpp"
+#include "curcrunch/report/pdf_import.hpp"
+#include "page_parts.hpp"
+#include "pages.hpp"
+
+namespace curcrunch::serve {
+
+namespace {
+
+std::string upload_form(const std::string& form_token) {
+    return "<form class=\"upload\" method=\"post\" action=\"/archive/upload\" "
+           "enctype=\"multipart/form-data\">\n<input type=\"hidden\" name=\"csrf\" value=\"" +
+           esc(form_token) +
+           "\">\n<label>Import PDF reports or invoices <input type=\"file\" name=\"pdf\" "
+           "accept=\"application/pdf\" multiple required></label>\n<button "
+           "type=\"submit\">Import</button>\n</form>\n";
+}
+
+std::string audit_cell(const report::AuditResult* audit) {
+    if (!audit) return "";
+    if (audit->differences.empty()) return "matches today's data";
+    std::string o = "<span class=\"flag\">" + std::to_string(audit->differences.size()) +
+                    " difference(s)</span>";
+    for (const auto& d : audit->differences)
+        o += "<br>" + esc(d.kind + " " + d.key + ": " + format_money(d.reported) + " \u2192 " +
+                          format_money(d.current));
+    return o;
+}
+
+}  // namespace
+
+std::string archive_body(const ViewContext& c, const std::string& notice) {
+    const ViewParams& v = c.view;
+    std::string o = notice + upload_form(c.form_token);
+    std::map<std::string, report::AuditResult> audits;
+    for (auto& a : report::audit_reports(c.db, "", kUnit / 100, &c.cube))
+        audits[a.report_id] = std::move(a);
+    std::vector<Row> rows;
+    for (const auto& r : report::list_archive(c.db)) {
+        const report::AuditResult* audit = nullptr;
+        if (r.kind == "report")
+            if (auto it = audits.find(r.report_id); it != audits.end()) audit = &it->second;
+        rows.push_back({{esc(r.imported_at), esc(r.kind),
+                         esc(r.report_id.empty() ? r.invoice_id : r.report_id),
+                         esc(std::filesystem::path(r.path).filename().string()), esc(r.title),
+                         std::to_string(r.pages), audit_cell(audit)},
+                        {0, 0, 0, 0, 0, r.pages * kUnit, 0}});
+    }
+    const std::vector<TableColumn> cols = {{"imported", "Imported"},   {"kind", "Kind"},
+                                           {"id", "Report / invoice"}, {"file", "File"},
+                                           {"title", "Title"},         {"pages", "Pages", true},
+                                           {"audit", "Audit"}};
+    const std::string sort = v.sort.empty() ? "imported" : v.sort;
+    sort_rows(rows, cols, sort, v.sort.empty() || v.descending);
+    return o + sortable_table("Archive", "/archive", v, cols, cells_of(rows), sort,
+                              v.sort.empty() || v.descending);
+}
+
+std::string archive_page(const ViewContext& c, PageFrame& f) {
+    f.crumbs.clear();
+    return archive_body(c, "");
+}
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,51 @@
+#pragma once
+// Pieces the dashboard's pages share: money and share cells, rows that sort by exact amounts,
+// paged tables, breadcrumbs, key figures and the charts whose marks link to a narrower view.
+// The page frame itself (navigation, filter form) is in curcrunch/serve/html.hpp.
+#include <string>
+#include <vector>
+
+#include "curcrunch/chart/scene.hpp"
+#include "curcrunch/core/money.hpp"
+#include "curcrunch/report/report_data.hpp"
+#include "curcrunch/serve/html.hpp"
+#include "site.hpp"
+
+namespace curcrunch::serve {
+
+constexpr size_t kPageRows = 50;  // rows per table page, in HTML and JSON alike
+
+std::string money(Amount a, const std::string& currency);
+std::string share(Amount part, Amount total);  // "12.5%", "" when the total is zero
+
+// The rows at or above the view's min_cost (by magnitude): a threshold hides rows, not money.
+std::vector<report::KeyAmount> visible(const std::vector<report::KeyAmount>& rows,
+                                       const report::ReportParams& p);
+
+// A table row: escaped HTML cells, and per column the exact amount numeric columns sort by.
+struct Row {
+    std::vector<std::string> cells;
+    std::vector<Amount> numbers;
+};
+
+// Sorts by the column `key` (no-op for an unknown key): numeric columns by their amounts.
+void sort_rows(std::vector<Row>& rows, const std::vector<TableColumn>& cols, const std::string& key,
+               bool descending);
+
+std::vector<std::vector<std::string>> cells_of(const std::vector<Row>& rows);
+
+// The view's page of `rows` as a sortable table, with a pager when there is more than one page.
+std::string paged_table(const std::string& caption, const std::string& path, const ViewParams& v,
+                        const std::vector<TableColumn>& cols, const std::vector<Row>& rows);
+
+// "All costs › <period> › service X": each crumb but the last widens the view again.
+std::vector<Crumb> crumbs(const std::string& path, const ViewParams& v);
+
+std::string figure(const chart::Scene& s);
+std::string kpis(const report::ReportData& d);
+
+// The monthly trend, each month linking to its days; the service bars, each filtering to it.
+chart::Scene monthly_chart(const ViewContext& c);
+chart::Scene services_chart(const ViewContext& c);
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,38 @@
+#include "report_download.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/report/pdf_report.hpp"
+#include "curcrunch/serve/html.hpp"
+#include "http_reply.hpp"
+#include "tokens.hpp"
+
+namespace curcrunch::serve {
+namespace fs = std::filesystem;
+
+void handle_report_download(Site& site, const httplib::Request& req, httplib::Response& res) {
+    ViewParams v;
+    try {
+        v = parse_view_params(params_of(req), today_utc());
+    } catch (const Error& e) {
+        return send_html(res, 400, "<!doctype html><p>" + esc(e.what()) + "</p>");
+    }
+    auto db = site.open_read_only();
+    report::ReportData d = report::gather_report(*db, v.report);
+    const std::string tmp =
+        (fs::temp_directory_path() / ("curcrunch-" + random_hex(8) + ".pdf")).string();
+    auto w = report::write_report(d, tmp, std::nullopt);
+    std::ifstream in(tmp, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    fs::remove(tmp);
+    res.set_header("Content-Disposition", "attachment; filename=\"curcrunch-report-" +
+                                              format_day(v.report.from) + "-" +
+                                              format_day(v.report.to) + ".pdf\"");
+    res.set_content(ss.str(), "application/pdf");
+}
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,131 @@
+#include "routes.hpp"
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
+#include "curcrunch/core/log.hpp"
+#include "curcrunch/serve/assets.hpp"
+#include "curcrunch/serve/html.hpp"
+#include "http_reply.hpp"
+#include "pages.hpp"
+#include "report_download.hpp"
+#include "uploads.hpp"
+
+namespace curcrunch::serve {
+
+namespace {
+
+// A view's page: parse the filters (400 with the form and the message on a bad one), render.
+void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec& spec) {
+    svr.Get(spec.path, [&site, &auth, &spec](const httplib::Request& req, httplib::Response& res) {
+        PageFrame f;
+        f.title = spec.title;
+        f.path = spec.path;
+        ViewParams v;
+        try {
+            v = parse_view_params(params_of(req), today_utc());
+        } catch (const Error& e) {
+            v = parse_view_params({}, today_utc());
+            f.view = &v;
+            f.error = e.what();
+            return send_html(res, 400, page(f, ""));
+        }
+        f.view = &v;
+        auto db = site.open_read_only();
+        auto cube = site.current_cube(*db);
+        const ViewContext c(site, v, *db, *cube, auth.form_token(req));
+        const std::string body = spec.html(c, f);
+        send_html(res, 200, page(f, body));
+    });
+}
+
+// Its JSON twin: the same filters, 400 with {"error": ...} on a bad one.
+void add_api(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec& spec) {
+    svr.Get(spec.api_path,
+            [&site, &auth, &spec](const httplib::Request& req, httplib::Response& res) {
+                ViewParams v;
+                try {
+                    v = parse_view_params(params_of(req), today_utc());
+                } catch (const Error& e) {
+                    return send_json(res, 400, "{\"error\":" + json_quote(e.what()) + "}");
+                }
+                auto db = site.open_read_only();
+                auto cube = site.current_cube(*db);
+                const ViewContext c(site, v, *db, *cube, auth.form_token(req));
+                send_json(res, 200, spec.json(c));
+            });
+}
+
+void add_security_headers(httplib::Response& res) {
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; style-src 'self'; script-src 'self'; img-src "
+                   "'self' data:; form-action 'self'; frame-ancestors 'none'; "
+                   "base-uri 'none'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form
+    // posts, and the upload checks the origin.
+    res.set_header("Referrer-Policy", "same-origin");
+    res.set_header("Cache-Control", "no-store");
+}
+
+void answer_exception(const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string msg = "internal error";
+    int status = 500;
+    try {
+        std::rethrow_exception(ep);
+    } catch (const Error& e) {
+        msg = e.what();
+        status = e.kind() == ErrorKind::usage ? 400 : 500;
+    } catch (const std::exception& e) {
+        msg = e.what();
+    }
+    log::error("serve " + req.path + ": " + msg);
+    if (is_api_path(req.path))
+        send_json(res, status, "{\"error\":" + json_quote(msg) + "}");
+    else
+        send_html(res, status, "<!doctype html><title>Error</title><p>" + esc(msg) + "</p>");
+}
+
+void add_static_files(httplib::Server& svr) {
+    svr.Get("/static/style.css", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(kStyleCss, "text/css");
+    });
+    svr.Get("/static/app.js", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(kAppJs, "application/javascript");
+    });
+    // Browsers ask for an icon on every visit; there is none.
+    svr.Get("/favicon.ico",
+            [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+}
+
+}  // namespace
+
+void add_routes(httplib::Server& svr, Site& site, Auth& auth) {
+    svr.set_pre_routing_handler([&auth](const httplib::Request& req, httplib::Response& res) {
+        if (req.path == "/login" || req.path.rfind("/static/", 0) == 0 || auth.authorised(req))
+            return httplib::Server::HandlerResponse::Unhandled;
+        if (is_api_path(req.path))
+            send_json(res, 401, "{\"error\":\"sign in first: POST /login with the access token\"}");
+        else
+            auth.login_page(res, 401, "");
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    svr.set_post_routing_handler(
+        [](const httplib::Request&, httplib::Response& res) { add_security_headers(res); });
+    svr.set_exception_handler(answer_exception);
+    add_static_files(svr);
+    auth.add_routes(svr);
+    for (const PageSpec& spec : dashboard_pages()) {
+        add_page(svr, site, auth, spec);
+        if (spec.json) add_api(svr, site, auth, spec);
+    }
+    svr.Post("/archive/upload",
+             [&site, &auth](const httplib::Request& req, httplib::Response& res) {
+                 handle_upload(site, auth, req, res);
+             });
+    svr.Get("/report.pdf", [&site](const httplib::Request& req, httplib::Response& res) {
+        handle_report_download(site, req, res);
+    });
+}
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,60 @@
+#include "site.hpp"
+
+#include <filesystem>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::serve {
+
+Site::Site(ServeOptions options) : options_(std::move(options)) {
+    if (!std::filesystem::exists(options_.db_path))
+        throw_usage("serve: no store at " + options_.db_path + " (run curcrunch ingest first)");
+    // Schema upgrades happen here, once, before the read-only views start.
+    store::Store::open(options_.db_path);
+}
+
+std::unique_ptr<store::Database> Site::open_read_only() const {
+    return std::make_unique<store::Database>(options_.db_path, store::Database::Mode::read_only);
+}
+
+std::shared_ptr<const report::CostCube> Site::current_cube(store::Database& db) {
+    const int64_t v = report::store_version(db);
+    std::lock_guard<std::mutex> l(cube_m_);
+    if (!cube_ || cube_->version() != v) cube_ = report::CostCube::load(db);
+    return cube_;
+}
+
+std::shared_ptr<const report::ReportData> Site::figures(store::Database& db,
+                                                        const report::CostCube& cube,
+                                                        const ViewParams& v) {
+    const std::string key =
+        query_string(v, {}, {"sort", "dir", "page"}) + "|" + format_day(v.report.as_of);
+    {
+        std::lock_guard<std::mutex> l(figures_m_);
+        if (figures_version_ != cube.version()) {
+            figures_.clear();
+            figures_version_ = cube.version();
+        }
+        if (auto it = figures_.find(key); it != figures_.end()) return it->second;
+    }
+    report::Sections s;
+    s.line_items = false;
+    s.recommendations = false;
+    s.sources = false;
+    s.fingerprint = false;
+    auto d =
+        std::make_shared<const report::ReportData>(report::gather_report(db, v.report, &cube, s));
+    std::lock_guard<std::mutex> l(figures_m_);
+    if (figures_version_ != cube.version()) return d;  // a newer store landed meanwhile
+    if (figures_.size() >= 256) figures_.clear();      // a simple bound; entries are cheap to redo
+    figures_[key] = d;
+    return d;
+}
+
+const report::ReportData& ViewContext::figures() const {
+    if (!figures_) figures_ = site.figures(db, cube, view);
+    return *figures_;
+}
+
+}  // namespace curcrunch::serve

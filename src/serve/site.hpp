@@ -1,0 +1,76 @@
+#pragma once
+// The dashboard's shared state, one per server: the store (read-only connections for views, one
+// writer at a time for uploads), the in-memory cube, the figures of recent views and the text
+// metrics the charts are laid out with. Handlers on any worker thread reach the store only
+// through a Site; everything here is safe to call concurrently.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "curcrunch/chart/text_metrics.hpp"
+#include "curcrunch/report/cost_cube.hpp"
+#include "curcrunch/report/report_data.hpp"
+#include "curcrunch/serve/dashboard.hpp"
+#include "curcrunch/serve/view_params.hpp"
+#include "curcrunch/store/database.hpp"
+
+namespace curcrunch::serve {
+
+class Site {
+  public:
+    explicit Site(ServeOptions options);  // throws Error(usage) when there is no store
+    Site(const Site&) = delete;
+    Site& operator=(const Site&) = delete;
+
+    const ServeOptions& options() const { return options_; }
+    const chart::TextMetrics& metrics() const { return metrics_; }
+
+    std::unique_ptr<store::Database> open_read_only() const;
+    // Imports take this lock: SQLite allows one writer, and a verdict per file needs the
+    // file's import to be finished before the next starts.
+    std::mutex& write_lock() { return write_m_; }
+
+    // The cube, reloaded when an ingest has landed since it was built.
+    std::shared_ptr<const report::CostCube> current_cube(store::Database& db);
+
+    // The figures of a view, cached per filters and store version: a page, its API twin and
+    // sorting or paging through a table all reuse one computation.
+    std::shared_ptr<const report::ReportData> figures(store::Database& db,
+                                                      const report::CostCube& cube,
+                                                      const ViewParams& v);
+
+  private:
+    ServeOptions options_;
+    chart::TextMetrics metrics_;
+    std::mutex write_m_;
+    std::mutex cube_m_;
+    std::shared_ptr<const report::CostCube> cube_;
+    std::mutex figures_m_;
+    std::map<std::string, std::shared_ptr<const report::ReportData>> figures_;
+    int64_t figures_version_ = -1;  // the cube version every entry of figures_ belongs to
+};
+
+// What a view's renderer works from: the parsed filters, an open read-only connection, the cube
+// of the same store version, the form token of the request (for forms that post) and, computed
+// on first use, the view's figures.
+class ViewContext {
+  public:
+    ViewContext(Site& site, const ViewParams& view, store::Database& db,
+                const report::CostCube& cube, std::string form_token)
+        : site(site), view(view), db(db), cube(cube), form_token(std::move(form_token)) {}
+
+    Site& site;
+    const ViewParams& view;
+    store::Database& db;
+    const report::CostCube& cube;
+    const std::string form_token;
+
+    const report::ReportData& figures() const;
+
+  private:
+    // Holds the cache entry for as long as the render uses it, even if the cache drops it.
+    mutable std::shared_ptr<const report::ReportData> figures_;
+};
+
+}  // namespace curcrunch::serve
