@@ -8,68 +8,13 @@
 #include <regex>
 #include <thread>
 
-#include "curcrunch/net/http_client.hpp"
-#include "curcrunch/serve/dashboard.hpp"
-#include "test_support.hpp"
+#include "served_dashboard.hpp"
 
 using namespace curcrunch;
 using namespace testsupport;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Served {
-    explicit Served(const std::string& token_file = "") {
-        write_file(tmp / "sep.csv", known_month_csv("2026-09", "10.00"));
-        write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
-        auto r = run_cli({"ingest", "--quiet", "--db", db, tmp / "sep.csv", tmp / "oct.csv"});
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        serve::ServeOptions o;
-        o.db_path = db;
-        o.port = 0;
-        o.token_file = token_file;
-        o.max_upload_bytes = 1u << 20;
-        dash = std::make_unique<serve::Dashboard>(o);
-        port = dash->bind();
-        thread = std::thread([this] { dash->run(); });
-    }
-    ~Served() {
-        http.reset();  // its keep-alive connection would hold a server thread
-        dash->stop();
-        thread.join();
-    }
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(port) + path;
-    }
-    net::Response get(const std::string& path,
-                      std::vector<std::pair<std::string, std::string>> headers = {}) {
-        net::Request r;
-        r.url = url(path);
-        r.headers = std::move(headers);
-        auto res = http->perform(r);
-        EXPECT_TRUE(res.ok()) << res.error_text;
-        return res.response;
-    }
-    net::Response post(const std::string& path, const std::string& body,
-                       const std::string& content_type,
-                       std::vector<std::pair<std::string, std::string>> headers = {}) {
-        net::Request r;
-        r.method = "POST";
-        r.url = url(path);
-        r.body = body;
-        r.headers = std::move(headers);
-        r.headers.emplace_back("Content-Type", content_type);
-        auto res = http->perform(r);
-        EXPECT_TRUE(res.ok()) << res.error_text;
-        return res.response;
-    }
-    TempDir tmp;
-    std::string db = tmp / "store.db";
-    std::unique_ptr<serve::Dashboard> dash;
-    int port = 0;
-    std::thread thread;
-    std::unique_ptr<net::HttpClient> http = std::make_unique<net::HttpClient>(net::ClientOptions{});
-};
 
 const std::string kTwoMonths = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
 

@@ -734,7 +734,8 @@ int cmd_reports(int argc, char** argv) {
 
 // ------------------------------------------------------------------------------ serve
 int cmd_serve(int argc, char** argv) {
-    Args a(argc, argv, 2, {}, {"db", "listen", "token-file", "max-upload", "threads"});
+    Args a(argc, argv, 2, {},
+           {"db", "listen", "token-file", "max-upload", "threads", "allow-host"});
     serve::ServeOptions o;
     o.db_path = db_path(a);
     const std::string listen = a.get("listen").value_or("127.0.0.1:8080");
@@ -747,6 +748,8 @@ int cmd_serve(int argc, char** argv) {
     o.port = parse_int("listen", listen.substr(colon + 1), 0, 65535);
     if (auto v = a.get("token-file")) o.token_file = *v;
     if (auto v = a.get("max-upload")) o.max_upload_bytes = parse_size("max-upload", *v);
+    if (auto v = a.get("threads")) o.threads = parse_int("threads", *v, 1, 256);
+    o.allowed_hosts = a.all("allow-host");
     // SIGINT / SIGTERM end the server cleanly: a thread waits for them.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
@@ -758,10 +761,14 @@ int cmd_serve(int argc, char** argv) {
     const std::string shown = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
     std::printf("curcrunch dashboard: http://%s:%d/  (store %s; Ctrl-C stops it)\n", shown.c_str(),
                 port, o.db_path.c_str());
-    if (dash.token_required())
+    if (dash.token_required() && serve::is_loopback(o.host))
+        std::printf(
+            "access token: the one in --token-file (asked on loopback too because a token file "
+            "was given)\n");
+    else if (dash.token_required())
         std::printf("access token (needed because %s is not a loopback address): %s\n",
                     o.host.c_str(),
-                    o.token_file.empty() ? dash.token().c_str() : "(from --token-file)");
+                    o.token_file.empty() ? dash.token().c_str() : "the one in --token-file");
     std::fflush(stdout);
     std::thread waiter([&] {
         int sig = 0;

@@ -105,7 +105,12 @@ std::string page(const PageFrame& f, const std::string& body) {
     for (const PageSpec& p : dashboard_pages())
         o += "<a href=\"" + esc(p.path + q) + "\"" +
              (p.path == f.path ? " aria-current=\"page\"" : "") + ">" + esc(p.nav_label) + "</a>";
-    o += "</nav>\n</header>\n<main>\n";
+    o += "</nav>\n";
+    if (!f.signout_token.empty())
+        o += "<form class=\"signout\" method=\"post\" action=\"/logout\"><input "
+             "type=\"hidden\" name=\"csrf\" value=\"" +
+             esc(f.signout_token) + "\"><button type=\"submit\">Sign out</button></form>\n";
+    o += "</header>\n<main>\n";
     if (f.view) o += filter_form(f);
     if (!f.crumbs.empty()) {
         o += "<nav class=\"crumbs\" aria-label=\"Breadcrumbs\">";

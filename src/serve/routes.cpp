@@ -6,8 +6,10 @@
 #include "curcrunch/serve/assets.hpp"
 #include "curcrunch/serve/html.hpp"
 #include "http_reply.hpp"
+#include "not_found_page.hpp"
 #include "pages.hpp"
 #include "report_download.hpp"
+#include "request_guard.hpp"
 #include "uploads.hpp"
 
 namespace curcrunch::serve {
@@ -20,6 +22,7 @@ void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec
         PageFrame f;
         f.title = spec.title;
         f.path = spec.path;
+        f.signout_token = auth.signout_token(req);
         ViewParams v;
         try {
             v = parse_view_params(params_of(req), today_utc());
@@ -100,16 +103,9 @@ void add_static_files(httplib::Server& svr) {
 
 }  // namespace
 
-void add_routes(httplib::Server& svr, Site& site, Auth& auth) {
-    svr.set_pre_routing_handler([&auth](const httplib::Request& req, httplib::Response& res) {
-        if (req.path == "/login" || req.path.rfind("/static/", 0) == 0 || auth.authorised(req))
-            return httplib::Server::HandlerResponse::Unhandled;
-        if (is_api_path(req.path))
-            send_json(res, 401, "{\"error\":\"sign in first: POST /login with the access token\"}");
-        else
-            auth.login_page(res, 401, "");
-        return httplib::Server::HandlerResponse::Handled;
-    });
+void add_routes(httplib::Server& svr, Site& site, Auth& auth, const HostCheck& hosts) {
+    add_request_guard(svr, hosts, auth);
+    add_not_found_answer(svr, auth);
     svr.set_post_routing_handler(
         [](const httplib::Request&, httplib::Response& res) { add_security_headers(res); });
     svr.set_exception_handler(answer_exception);

@@ -4,10 +4,11 @@
 #include <httplib.h>
 
 #include "auth.hpp"
+#include "host_check.hpp"
 #include "site.hpp"
 
 namespace curcrunch::serve {
 
-void add_routes(httplib::Server& svr, Site& site, Auth& auth);
+void add_routes(httplib::Server& svr, Site& site, Auth& auth, const HostCheck& hosts);
 
 }  // namespace curcrunch::serve

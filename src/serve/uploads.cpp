@@ -60,6 +60,7 @@ void handle_upload(Site& site, const Auth& auth, const httplib::Request& req,
     f.title = "Archive";
     f.path = "/archive";
     f.view = &v;
+    f.signout_token = auth.signout_token(req);
     // The archive page again, with the verdicts or the refusal on top.
     auto answer = [&](int status, const std::string& error, const std::string& notice) {
         f.error = error;

@@ -30,7 +30,8 @@ struct PageFrame {
     std::string title, path;  // path: the page's own path, for nav highlighting and the form
     const ViewParams* view = nullptr;
     std::vector<Crumb> crumbs;
-    std::string error;  // shown above the content (400s)
+    std::string error;          // shown above the content (400s)
+    std::string signout_token;  // not empty: a sign-out button, posting this form token
 };
 
 std::string page(const PageFrame& f, const std::string& body);

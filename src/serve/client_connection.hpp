@@ -1,0 +1,69 @@
+#pragma once
+// One accepted TCP connection of the dashboard, as it moves between the head gate (waiting for
+// a complete request head) and a worker (answering it), and back for the next request.
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace curcrunch::serve {
+
+using Clock = std::chrono::steady_clock;
+
+// A socket descriptor we own: shut down and closed exactly once.
+class SocketHandle {
+  public:
+    SocketHandle() = default;
+    explicit SocketHandle(int fd) : fd_(fd) {}
+    SocketHandle(SocketHandle&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    SocketHandle& operator=(SocketHandle&& o) noexcept;
+    SocketHandle(const SocketHandle&) = delete;
+    SocketHandle& operator=(const SocketHandle&) = delete;
+    ~SocketHandle() { reset(); }
+
+    int fd() const { return fd_; }
+    void reset() noexcept;
+
+  private:
+    int fd_ = -1;
+};
+
+// Counts open connections: each ClientConnection holds one unit from its accept to its close.
+class ConnectionCount {
+  public:
+    size_t open() const { return open_.load(); }
+
+  private:
+    friend class ClientConnection;
+    std::atomic<size_t> open_{0};
+};
+
+class ClientConnection {
+  public:
+    ClientConnection(SocketHandle socket, ConnectionCount& count, size_t requests);
+    ~ClientConnection();
+    ClientConnection(const ClientConnection&) = delete;
+    ClientConnection& operator=(const ClientConnection&) = delete;
+
+    int fd() const { return socket_.fd(); }
+
+    // Bytes received and not yet consumed by a request: a head (and small body) read by the gate,
+    // or the start of a pipelined next request left over by a worker.
+    std::string pending;
+    // When the current wait for a complete head began, and when it must end.
+    Clock::time_point waiting_since, head_deadline;
+    size_t head_scanned = 0;  // bytes of `pending` the gate has searched for the head's end
+    size_t head_length = 0;   // of the request in `pending`, once its end has been found
+    // Its Content-Length (0 without one); kUnknownLength when chunked or malformed, and then
+    // the connection is closed after the answer.
+    static constexpr size_t kUnknownLength = static_cast<size_t>(-1);
+    size_t body_length = 0;
+    size_t requests_left;  // keep-alive: the last one is answered with "Connection: close"
+    std::string remote_ip, local_ip;
+    int remote_port = -1, local_port = -1;
+
+  private:
+    SocketHandle socket_;
+    ConnectionCount& count_;
+};
+
+}  // namespace curcrunch::serve

@@ -1,0 +1,72 @@
+#include "request_guard.hpp"
+
+#include "curcrunch/core/json_text.hpp"
+#include "curcrunch/serve/html.hpp"
+#include "http_reply.hpp"
+
+namespace curcrunch::serve {
+
+namespace {
+
+using Outcome = httplib::Server::HandlerResponse;
+
+// A refusal in plain text (it names a host the request chose, and plain text cannot run), or
+// JSON for the API.
+Outcome refuse(const httplib::Request& req, httplib::Response& res, int status,
+               const std::string& message) {
+    if (is_api_path(req.path)) {
+        send_json(res, status, "{\"error\":" + json_quote(message) + "}");
+    } else {
+        res.status = status;
+        res.set_content(message + "\n", "text/plain; charset=utf-8");
+    }
+    return Outcome::Handled;
+}
+
+Outcome check_host(const HostCheck& hosts, const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_header("Host")) return refuse(req, res, 400, "A Host header is required.");
+    const std::string host = req.get_header_value("Host");
+    switch (hosts.check(host)) {
+        case HostCheck::Verdict::accepted:
+            return Outcome::Unhandled;
+        case HostCheck::Verdict::malformed:
+            return refuse(req, res, 400, "The Host header is not a host name.");
+        case HostCheck::Verdict::foreign:
+            break;
+    }
+    // name_of() only lets letters, digits, '-', '.', '_' and IPv6 addresses through.
+    const std::string name = *HostCheck::name_of(host);
+    return refuse(req, res, 421,
+                  "This dashboard does not answer to the name " + name +
+                      ". Open it at the address it was started with, or start it with "
+                      "--allow-host " +
+                      name + " if that name is yours.");
+}
+
+// Browsers send Origin with every POST; a form posted from another site carries that site's.
+bool cross_site_post(const httplib::Request& req) {
+    if (req.method != "POST" || !req.has_header("Origin")) return false;
+    return req.get_header_value("Origin") != "http://" + req.get_header_value("Host");
+}
+
+bool needs_no_login(const std::string& path) {
+    return path == "/login" || path == "/favicon.ico" || path.rfind("/static/", 0) == 0;
+}
+
+}  // namespace
+
+void add_request_guard(httplib::Server& svr, const HostCheck& hosts, Auth& auth) {
+    svr.set_pre_routing_handler(
+        [&hosts, &auth](const httplib::Request& req, httplib::Response& res) {
+            if (check_host(hosts, req, res) == Outcome::Handled) return Outcome::Handled;
+            if (cross_site_post(req))
+                return refuse(req, res, 403,
+                              "This form was posted from another site (" +
+                                  req.get_header_value("Origin") + ") and is refused.");
+            if (needs_no_login(req.path) || auth.admits(req)) return Outcome::Unhandled;
+            auth.ask_for_login(req, res);
+            return Outcome::Handled;
+        });
+}
+
+}  // namespace curcrunch::serve
