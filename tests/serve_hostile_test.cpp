@@ -117,6 +117,27 @@ TEST(ServeHostile, ARequestHeadHasATotalDeadlineAndASizeLimit) {
     EXPECT_EQ(s.get("/api/archive").status, 200);
 }
 
+TEST(ServeHostile, OverTheConnectionLimitTheSlowestHeadsGoFirst) {
+    Served s("", [](serve::ServeOptions& o) { o.limits.max_connections = 20; });
+    std::vector<int> slow;
+    for (int i = 0; i < 40; ++i) {
+        slow.push_back(connect_loopback(s.port));
+        ASSERT_GE(slow.back(), 0);
+        send_text(slow.back(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        std::this_thread::sleep_for(5ms);  // one after the other, as the gate sees them
+    }
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(status_of(raw_exchange(s.port, head_of(s.port, "/api/archive"))), 200);
+    // The twenty that waited longest were closed, without an answer; the newest still wait.
+    for (int i = 0; i < 40; ++i) {
+        char byte;
+        const bool closed =
+            ::recv(slow[static_cast<size_t>(i)], &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+        EXPECT_EQ(closed, i < 21) << i;
+        ::close(slow[static_cast<size_t>(i)]);
+    }
+}
+
 TEST(ServeHostile, TheQueueOfRequestsIsBounded) {
     Served s("", [](serve::ServeOptions& o) {
         o.threads = 1;
@@ -143,6 +164,28 @@ TEST(ServeHostile, TheQueueOfRequestsIsBounded) {
     const std::string later = read_until_closed(waiting, 5s);
     ::close(waiting);
     EXPECT_EQ(status_of(later), 200) << later.substr(0, 200);
+}
+
+TEST(ServeHostile, OnlyTheUploadTakesALargeBody) {
+    Served s;
+    // Anywhere else a large body is refused before a byte of it is read: no worker waits for it.
+    for (const char* path : {"/login", "/static/style.css", "/logout"}) {
+        const auto start = Clock::now();
+        const std::string answer =
+            raw_exchange(s.port,
+                         std::string("POST ") + path +
+                             " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                             "application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\n",
+                         5s);
+        EXPECT_EQ(status_of(answer), 413) << path << ": " << answer;
+        EXPECT_LT(seconds_since(start), 1.0) << path;
+    }
+    EXPECT_EQ(
+        status_of(raw_exchange(s.port,
+                               "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: "
+                               "chunked\r\n\r\n",
+                               5s)),
+        413);
 }
 
 // --- Host names ------------------------------------------------------------------------------

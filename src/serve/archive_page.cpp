@@ -6,14 +6,16 @@
 #include "curcrunch/report/pdf_import.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
+#include "uploads.hpp"
 
 namespace curcrunch::serve {
 
 namespace {
 
 std::string upload_form(const std::string& form_token) {
-    return "<form class=\"upload\" method=\"post\" action=\"/archive/upload\" "
-           "enctype=\"multipart/form-data\">\n<input type=\"hidden\" name=\"csrf\" value=\"" +
+    return "<form class=\"upload\" method=\"post\" action=\"" + std::string(kUploadPath) +
+           "\" enctype=\"multipart/form-data\">\n<input type=\"hidden\" name=\"csrf\" "
+           "value=\"" +
            esc(form_token) +
            "\">\n<label>Import PDF reports or invoices <input type=\"file\" name=\"pdf\" "
            "accept=\"application/pdf\" multiple required></label>\n<button "

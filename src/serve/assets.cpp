@@ -45,6 +45,11 @@ tbody tr:nth-child(even) { background:#fafbfc; }
 .pager { display:flex; gap:1rem; align-items:center; }
 .flag { color:#a11; font-weight:bold; }
 .table-wrap { overflow-x:auto; }
+header form.signout { margin:0 0 0 auto; }
+header form.signout button { background:transparent; border:1px solid rgba(255,255,255,.6); padding:.3rem .7rem; }
+form.login { display:flex; flex-wrap:wrap; gap:.6rem 1rem; align-items:flex-end; max-width:34rem; background:var(--bg); border:1px solid var(--line); padding:.9rem; border-radius:6px; }
+form.login label { display:flex; flex-direction:column; flex:1 1 14rem; font-size:.8rem; color:var(--muted); gap:.2rem; }
+.note { color:var(--muted); font-size:.85rem; }
 @media (max-width: 700px) { main { padding:.6rem; } .kpi .value { font-size:1.2rem; } }
 )CSS";
 

@@ -3,6 +3,7 @@
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/serve/html.hpp"
 #include "http_reply.hpp"
+#include "uploads.hpp"
 
 namespace curcrunch::serve {
 
@@ -49,20 +50,34 @@ bool cross_site_post(const httplib::Request& req) {
     return req.get_header_value("Origin") != "http://" + req.get_header_value("Host");
 }
 
+// A body bigger than `limit`, or of unknown size (chunked), on a route that takes no upload.
+bool oversized_body(const httplib::Request& req, size_t limit) {
+    if (req.path == kUploadPath) return false;
+    if (req.has_header("Transfer-Encoding")) return true;
+    const std::string length = req.get_header_value("Content-Length");
+    if (length.empty()) return false;
+    if (length.size() > 18 || length.find_first_not_of("0123456789") != std::string::npos)
+        return true;
+    return std::stoull(length) > limit;
+}
+
 bool needs_no_login(const std::string& path) {
     return path == "/login" || path == "/favicon.ico" || path.rfind("/static/", 0) == 0;
 }
 
 }  // namespace
 
-void add_request_guard(httplib::Server& svr, const HostCheck& hosts, Auth& auth) {
+void add_request_guard(httplib::Server& svr, const HostCheck& hosts, Auth& auth,
+                       size_t small_body) {
     svr.set_pre_routing_handler(
-        [&hosts, &auth](const httplib::Request& req, httplib::Response& res) {
+        [&hosts, &auth, small_body](const httplib::Request& req, httplib::Response& res) {
             if (check_host(hosts, req, res) == Outcome::Handled) return Outcome::Handled;
             if (cross_site_post(req))
                 return refuse(req, res, 403,
                               "This form was posted from another site (" +
                                   req.get_header_value("Origin") + ") and is refused.");
+            if (oversized_body(req, small_body))
+                return refuse(req, res, 413, "This request's body is too large.");
             if (needs_no_login(req.path) || auth.admits(req)) return Outcome::Unhandled;
             auth.ask_for_login(req, res);
             return Outcome::Handled;

@@ -104,7 +104,7 @@ void add_static_files(httplib::Server& svr) {
 }  // namespace
 
 void add_routes(httplib::Server& svr, Site& site, Auth& auth, const HostCheck& hosts) {
-    add_request_guard(svr, hosts, auth);
+    add_request_guard(svr, hosts, auth, site.options().limits.prefetch_body_bytes);
     add_not_found_answer(svr, auth);
     svr.set_post_routing_handler(
         [](const httplib::Request&, httplib::Response& res) { add_security_headers(res); });
@@ -115,10 +115,9 @@ void add_routes(httplib::Server& svr, Site& site, Auth& auth, const HostCheck& h
         add_page(svr, site, auth, spec);
         if (spec.json) add_api(svr, site, auth, spec);
     }
-    svr.Post("/archive/upload",
-             [&site, &auth](const httplib::Request& req, httplib::Response& res) {
-                 handle_upload(site, auth, req, res);
-             });
+    svr.Post(kUploadPath, [&site, &auth](const httplib::Request& req, httplib::Response& res) {
+        handle_upload(site, auth, req, res);
+    });
     svr.Get("/report.pdf", [&site](const httplib::Request& req, httplib::Response& res) {
         handle_report_download(site, req, res);
     });

@@ -8,6 +8,10 @@
 
 namespace curcrunch::serve {
 
+// The one route that takes a large request body; every other body is kept small (the request
+// guard refuses a larger one before it is read).
+inline constexpr const char* kUploadPath = "/archive/upload";
+
 void handle_upload(Site& site, const Auth& auth, const httplib::Request& req,
                    httplib::Response& res);
 
