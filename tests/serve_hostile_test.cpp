@@ -351,6 +351,14 @@ TEST(ServeHostile, AfterLoginThePageAskedForOpensAndOnlyOnThisSite) {
     // The login page reached by a link keeps its target too.
     EXPECT_NE(s.get("/login?next=%2Ftrends").body.find("name=\"next\" value=\"/trends\""),
               std::string::npos);
+    // A login posted from another site's page is refused; the same name over https (a TLS
+    // proxy in front) is this site.
+    const std::string self = "127.0.0.1:" + std::to_string(s.port);
+    EXPECT_EQ(s.post("/login", "token=" + kToken, kForm, {{"Origin", "http://evil.test"}}).status,
+              403);
+    EXPECT_EQ(s.post("/login", "token=" + kToken, kForm, {{"Origin", "null"}}).status, 403);
+    EXPECT_EQ(s.post("/login", "token=" + kToken, kForm, {{"Origin", "https://" + self}}).status,
+              303);
     // Never to another site, nor back to the login.
     for (const std::string next :
          {"//evil.test/x", "https://evil.test/", "/\\evil.test", "\\\\evil.test", "/%5Cevil.test",

@@ -42,7 +42,8 @@ std::string duration_text(std::chrono::milliseconds d) {
         return std::to_string(d / hours(1)) + (d == hours(1) ? " hour" : " hours");
     if (d >= minutes(1) && d % minutes(1) == milliseconds(0))
         return std::to_string(d / minutes(1)) + (d == minutes(1) ? " minute" : " minutes");
-    return std::to_string(duration_cast<seconds>(d).count()) + " seconds";
+    const auto s = duration_cast<seconds>(d).count();
+    return std::to_string(s) + (s == 1 ? " second" : " seconds");
 }
 
 bool is_url_char(char c) {

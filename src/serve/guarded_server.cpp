@@ -70,8 +70,15 @@ void GuardedServer::request_stop() {
 }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
-    gate_.admit(SocketHandle(sock));
-    return true;
+    SocketHandle socket(sock);
+    // This runs on the library's accept loop, which must not see an exception (out of memory):
+    // the connection is dropped instead.
+    try {
+        gate_.admit(std::move(socket));
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 void GuardedServer::answer(std::unique_ptr<ClientConnection> c) {

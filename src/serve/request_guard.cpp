@@ -45,9 +45,20 @@ Outcome check_host(const HostCheck& hosts, const httplib::Request& req, httplib:
 }
 
 // Browsers send Origin with every POST; a form posted from another site carries that site's.
+// The scheme is not compared: behind a TLS proxy the page is https while this server is not.
 bool cross_site_post(const httplib::Request& req) {
     if (req.method != "POST" || !req.has_header("Origin")) return false;
-    return req.get_header_value("Origin") != "http://" + req.get_header_value("Host");
+    std::string origin = req.get_header_value("Origin");
+    for (const char* scheme : {"http://", "https://"})
+        if (origin.rfind(scheme, 0) == 0) {
+            origin.erase(0, std::string(scheme).size());
+            std::string host = req.get_header_value("Host");
+            for (std::string* s : {&origin, &host})
+                for (char& c : *s)
+                    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            return origin != host;
+        }
+    return true;  // "null" (a sandboxed or file: page) or anything else
 }
 
 // A body bigger than `limit`, or of unknown size (chunked), on a route that takes no upload.
