@@ -1,4 +1,4 @@
-#include "curcrunch/cli/args.hpp"
+#include "curcrunch/cli/command.hpp"
 
 int main(int argc, char** argv) {
     return curcrunch::cli::run(argc, argv);

@@ -1,0 +1,55 @@
+#pragma once
+// Option text to values, and the option groups several commands share. Every bad value is a
+// usage error (exit 2) naming the option and what it expects.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "curcrunch/cli/options.hpp"
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/money.hpp"
+#include "curcrunch/store/query.hpp"
+
+namespace curcrunch::cli {
+
+// `name` is the option as typed in messages, e.g. "--threads".
+int parse_int(const std::string& name, const std::string& v, int lo, int hi);
+uint64_t parse_size(const std::string& name, const std::string& v);  // 500M, 2G, 64K, 1024
+int parse_char(const std::string& name, const std::string& v);       // x, \t or tab, \x01 or ^A
+Day parse_day(const std::string& name, const std::string& v);        // YYYY-MM-DD
+Period parse_month(const std::string& name, const std::string& v);   // YYYY-MM
+Amount parse_non_negative_amount(const std::string& name, const std::string& v);
+// A named period (store::resolve_preset) ending on or before `today`.
+store::DateRange parse_preset(const std::string& name, const std::string& v, Day today);
+// One of `choices` ("fail|skip"), else a usage error listing them.
+const std::string& expect_choice(const std::string& name, const std::string& v,
+                                 const std::string& choices);
+
+// --db: the store. --db, else $CURCRUNCH_DB, else ./curcrunch.db.
+struct StoreOption {
+    std::optional<std::string> db;
+    void declare(OptionSet& o);
+    std::string path() const;
+};
+
+// --from/--to or --preset, and --as-of: the days summary and cost-explorer read.
+struct PeriodOptions {
+    std::optional<std::string> from, to, preset, as_of;
+    void declare(OptionSet& o, const std::string& default_text);
+    Day today() const;  // --as-of, else today (UTC)
+    struct Range {
+        std::optional<Day> from, to;  // inclusive; unset: unbounded
+    };
+    // Checks the combination (--preset excludes --from/--to, from <= to).
+    Range resolve() const;
+};
+
+// --format table|csv|json.
+enum class OutputFormat { table, csv, json };
+struct FormatOption {
+    std::string format = "table";
+    void declare(OptionSet& o);
+    OutputFormat get() const;
+};
+
+}  // namespace curcrunch::cli

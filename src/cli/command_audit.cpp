@@ -1,0 +1,69 @@
+// curcrunch audit: recompute imported reports from today's data and list what differs.
+#include <cstdio>
+
+#include "curcrunch/cli/command.hpp"
+#include "curcrunch/cli/option_values.hpp"
+#include "curcrunch/cli/options.hpp"
+#include "curcrunch/cli/output.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/report/audit.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::cli {
+namespace {
+
+class AuditCommand final : public Command {
+  public:
+    CommandInfo info() const override {
+        return {"audit",
+                "check imported reports against today's data",
+                "curcrunch audit --db billing.db --all",
+                {}};
+    }
+
+    void declare(OptionSet& o) override {
+        store_.declare(o);
+        o.value("--report-id", report_id_, "ID", "audit this report only", "all reports");
+        o.flag("--all", all_, "audit every imported report (the default)");
+        o.value("--tolerance", tolerance_, "AMOUNT", "differences up to this are not reported");
+        format_.declare(o);
+    }
+
+    int run() override {
+        const OutputFormat f = format_.get();
+        if (report_id_ && all_) throw_usage("give --report-id or --all, not both");
+        const Amount tolerance = parse_non_negative_amount("--tolerance", tolerance_);
+        auto store = store::Store::open(store_.path(), true);
+        const auto results = report::audit_reports(store->db(), report_id_.value_or(""), tolerance);
+        std::vector<std::vector<std::string>> rows;
+        size_t differing = 0;
+        for (const auto& r : results) {
+            if (!r.differences.empty()) ++differing;
+            for (const auto& c : r.differences)
+                rows.push_back({r.report_id, r.from + ".." + r.to, c.kind, c.key,
+                                money_cell(f, c.reported), money_cell(f, c.current),
+                                money_cell(f, c.current - c.reported)});
+        }
+        print_rows(f, {"report", "period", "kind", "key", "reported", "current", "difference"},
+                   rows);
+        if (f == OutputFormat::table)
+            std::printf("%zu report(s) audited, %zu with differences above %s\n", results.size(),
+                        differing, format_money(tolerance, 2).c_str());
+        return differing ? 7 : 0;
+    }
+
+  private:
+    StoreOption store_;
+    std::optional<std::string> report_id_;
+    bool all_ = false;
+    std::string tolerance_ = "0.01";
+    FormatOption format_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_audit_command() {
+    return std::make_unique<AuditCommand>();
+}
+
+}  // namespace curcrunch::cli

@@ -1,0 +1,122 @@
+// curcrunch ingest PATH...: read exports into the store, replacing the periods they hold.
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "curcrunch/cli/command.hpp"
+#include "curcrunch/cli/option_values.hpp"
+#include "curcrunch/cli/options.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::cli {
+namespace {
+
+class IngestCommand final : public Command {
+  public:
+    CommandInfo info() const override {
+        return {"ingest",
+                "read CUR, CUR 2.0 and FOCUS exports into the store",
+                "curcrunch ingest --db billing.db /data/cur/my-report/",
+                {}};
+    }
+
+    void declare(OptionSet& o) override {
+        store_.declare(o);
+        o.positionals("PATH", paths_, "files and folders (read recursively)");
+        o.value("--on-error", on_error_, "fail|skip",
+                "a bad row stops the ingest (exit 3, store unchanged) or is skipped and counted");
+        o.value("--delimiter", delimiter_, "C", "field delimiter: one character, \\t or \\x01",
+                "detected from the header");
+        o.value("--null", null_, "TOKEN", "an unquoted field equal to TOKEN is null",
+                "NULL for FOCUS, \\N for \\x01 text, none otherwise");
+        o.value("--quote", quote_, "on|off", "whether \" quotes fields", "on, off for \\x01 text");
+        o.value("--threads", threads_, "N", "worker threads", "all cores");
+        o.flag("--zlib", zlib_, "decompress gzip with zlib instead of ISA-L");
+        o.flag("--no-progress", no_progress_, "no progress bar");
+        o.flag("--quiet", quiet_, "no per-file table and no progress bar");
+        o.flag("--verbose", verbose_, "also print the timing of each phase on stderr");
+    }
+
+    int run() override {
+        if (paths_.empty()) throw_usage("ingest: give at least one file or directory");
+        ingest::IngestOptions o;
+        o.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
+        if (delimiter_) o.csv.delimiter = parse_char("--delimiter", *delimiter_);
+        if (null_) {
+            o.csv.has_null_token = true;
+            o.csv.null_token = *null_;
+        }
+        if (quote_) o.csv.quoting = expect_choice("--quote", *quote_, "on|off") == "on";
+        if (threads_) o.threads = parse_int("--threads", *threads_, 1, 1024);
+        o.prefer_zlib = zlib_;
+        o.progress = !no_progress_ && !quiet_;
+        if (verbose_) log::set_level(log::Level::debug);
+
+        // Open (and migrate) the store first: a store problem should stop us before the work.
+        auto store = store::Store::open(store_.path());
+        const std::string started = store::now_utc_iso();
+        auto units = ingest::plan_inputs(paths_);
+        ingest::IngestResult r = ingest::run_ingest(units, o);
+        if (r.rows == 0 && r.skipped == 0) {
+            log::warn("no data rows found; the store was not changed");
+            return 0;
+        }
+        const auto w0 = std::chrono::steady_clock::now();
+        const int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
+        const double write_s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+        log::debug("store write done after " + std::to_string(write_s) + " s");
+        if (!quiet_) print_sources(r, id, write_s);
+        if (r.skipped > 0) {
+            log::warn(std::to_string(r.skipped) +
+                      " bad row(s) skipped (--on-error=skip); recorded in ingest " +
+                      std::to_string(id) + ". First:");
+            for (size_t i = 0; i < r.problems.size() && i < 5; ++i)
+                log::warn("  " + r.problems[i].text());
+        }
+        return 0;
+    }
+
+  private:
+    static void print_sources(const ingest::IngestResult& r, int64_t id, double write_s) {
+        std::printf("%-60s %-11s %-6s %12s %9s\n", "source", "dialect", "comp", "rows", "skipped");
+        for (const auto& s : r.sources) {
+            std::string name = s.member.empty() ? s.path : s.path + ":" + s.member;
+            if (name.size() > 60) name = std::string("...").append(name, name.size() - 57, 57);
+            std::printf("%-60s %-11s %-6s %12llu %9llu\n", name.c_str(), s.dialect.c_str(),
+                        s.compression.c_str(), static_cast<unsigned long long>(s.rows),
+                        static_cast<unsigned long long>(s.skipped));
+        }
+        std::string periods;
+        std::set<Period> ps;
+        for (const auto& e : r.rollup.cost.entries())
+            ps.insert(e.key.period);
+        for (Period p : ps)
+            periods.append(periods.empty() ? "" : " ").append(format_period(p));
+        const double mb = static_cast<double>(r.bytes) / 1e6;
+        std::printf(
+            "ingest %lld: %llu rows from %zu stream(s), %.1f MB read in %.2f s (%.0f MB/s, %.0f "
+            "rows/s), stored in %.2f s; periods replaced: %s\n",
+            static_cast<long long>(id), static_cast<unsigned long long>(r.rows), r.sources.size(),
+            mb, r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
+            r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, write_s,
+            periods.c_str());
+    }
+
+    StoreOption store_;
+    std::vector<std::string> paths_;
+    std::string on_error_ = "fail";
+    std::optional<std::string> delimiter_, null_, quote_, threads_;
+    bool zlib_ = false, no_progress_ = false, quiet_ = false, verbose_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_ingest_command() {
+    return std::make_unique<IngestCommand>();
+}
+
+}  // namespace curcrunch::cli

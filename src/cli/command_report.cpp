@@ -1,0 +1,108 @@
+// curcrunch report: a PDF cost report from the store (report/pdf_report.hpp).
+#include <cstdio>
+#include <filesystem>
+
+#include "curcrunch/cli/command.hpp"
+#include "curcrunch/cli/option_values.hpp"
+#include "curcrunch/cli/options.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/report/pdf_finish.hpp"
+#include "curcrunch/report/pdf_report.hpp"
+#include "curcrunch/store/query.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::cli {
+namespace {
+
+class ReportCommand final : public Command {
+  public:
+    CommandInfo info() const override {
+        return {"report",
+                "write a PDF cost report from the store",
+                "curcrunch report --db billing.db --preset last-12-months --out costs.pdf",
+                {}};
+    }
+
+    void declare(OptionSet& o) override {
+        store_.declare(o);
+        period_.declare(o, "--preset last-12-months");
+        o.list("--account", accounts_, "ID", "only these usage accounts");
+        o.list("--service", services_, "NAME", "only these services (product code or name)");
+        o.value("--min-cost", min_cost_, "AMOUNT",
+                "hide breakdown rows and chart entries under AMOUNT (totals keep them)");
+        o.value("--granularity", granularity_, "G", "of the second trend chart: day, week, month",
+                "day");
+        o.value("--top", top_, "N", "services and accounts shown before \"Other\"", "10");
+        o.value("--out", out_, "FILE", "the PDF to write");
+        o.value("--password-file", password_file_, "FILE",
+                "encrypt (AES-256): user password on line 1, optional owner password on line 2");
+        o.flag("--quiet", quiet_, "print nothing on success");
+    }
+
+    int run() override {
+        const report::ReportParams p = params();
+        if (const auto dir = std::filesystem::path(out_).parent_path();
+            !dir.empty() && !std::filesystem::is_directory(dir))
+            throw_usage("--out: the folder " + dir.string() + " does not exist");
+        std::optional<report::PdfPasswords> pw;
+        if (password_file_) pw = report::read_password_file(*password_file_);
+        auto store = store::Store::open(store_.path(), true);
+        report::ReportData d = report::gather_report(store->db(), p);
+        const auto w = report::write_report(d, out_, pw);
+        if (!quiet_)
+            std::printf("report %s: %s, %s to %s, total %s%s\nsha256 %s\n", w.report_id.c_str(),
+                        w.path.c_str(), format_day(p.from).c_str(), format_day(p.to).c_str(),
+                        report::money_text(d.totals.total, d.currency).c_str(),
+                        pw ? " (encrypted, AES-256)" : "", w.sha256.c_str());
+        return 0;
+    }
+
+  private:
+    // The period defaults to the last 12 months; --from alone runs to --as-of, --to alone
+    // starts 11 months before its month.
+    report::ReportParams params() const {
+        report::ReportParams p;
+        p.as_of = period_.today();
+        if (period_.preset && (period_.from || period_.to))
+            throw_usage("--preset cannot be combined with --from/--to");
+        if (period_.from || period_.to) {
+            p.to = period_.to ? parse_day("--to", *period_.to) : p.as_of;
+            p.from = period_.from ? parse_day("--from", *period_.from)
+                                  : first_day(add_months(period_of(p.to), -11));
+        } else {
+            p.preset = period_.preset.value_or("last-12-months");
+            const store::DateRange r = parse_preset("--preset", p.preset, p.as_of);
+            p.from = r.from;
+            p.to = r.to;
+        }
+        if (p.from > p.to) throw_usage("--from is after --to");
+        if (p.to - p.from > 366 * 5) throw_usage("the period is longer than five years");
+        p.accounts = accounts_;
+        p.services = services_;
+        if (min_cost_) p.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
+        if (granularity_) {
+            const auto g = store::parse_grain(*granularity_);
+            if (!g || *g == store::Grain::total || *g == store::Grain::year)
+                throw_usage("--granularity: expected day, week or month; got '" + *granularity_ +
+                            "'");
+            p.granularity = *g;
+        }
+        if (top_) p.top = parse_int("--top", *top_, 1, 50);
+        return p;
+    }
+
+    StoreOption store_;
+    PeriodOptions period_;
+    std::vector<std::string> accounts_, services_;
+    std::optional<std::string> min_cost_, granularity_, top_, password_file_;
+    std::string out_ = "curcrunch-report.pdf";
+    bool quiet_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_report_command() {
+    return std::make_unique<ReportCommand>();
+}
+
+}  // namespace curcrunch::cli

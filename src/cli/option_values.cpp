@@ -1,0 +1,149 @@
+#include "curcrunch/cli/option_values.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/store/query.hpp"
+
+namespace curcrunch::cli {
+
+int parse_int(const std::string& name, const std::string& v, int lo, int hi) {
+    char* end = nullptr;
+    errno = 0;
+    const long x = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || errno == ERANGE || x < lo || x > hi)
+        throw_usage(name + ": expected an integer in " + std::to_string(lo) + ".." +
+                    std::to_string(hi) + ", got '" + v + "'");
+    return static_cast<int>(x);
+}
+
+uint64_t parse_size(const std::string& name, const std::string& v) {
+    // Digits, then an optional decimal fraction and unit: exact integers, no floating point,
+    // and a value past 2^63 bytes is refused rather than wrapped.
+    size_t i = 0;
+    unsigned __int128 whole = 0, frac = 0, frac_scale = 1;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9' && whole < (unsigned __int128)1 << 80)
+        whole = whole * 10 + static_cast<unsigned>(v[i++] - '0');
+    const size_t digits = i;
+    if (i < v.size() && v[i] == '.')
+        for (++i; i < v.size() && v[i] >= '0' && v[i] <= '9' && frac_scale < 1000000000000; ++i) {
+            frac = frac * 10 + static_cast<unsigned>(v[i] - '0');
+            frac_scale *= 10;
+        }
+    const std::string unit = v.substr(i);
+    const uint64_t mult = unit.empty() || unit == "B"   ? 1
+                          : unit == "K" || unit == "KB" ? 1000
+                          : unit == "M" || unit == "MB" ? 1000000
+                          : unit == "G" || unit == "GB" ? 1000000000
+                                                        : 0;
+    const unsigned __int128 bytes = whole * mult + frac * mult / frac_scale;
+    if (digits == 0 || mult == 0 || bytes > static_cast<unsigned __int128>(INT64_MAX))
+        throw_usage(name + ": expected a size like 500M or 2G, got '" + v + "'");
+    return static_cast<uint64_t>(bytes);
+}
+
+int parse_char(const std::string& name, const std::string& v) {
+    if (v.size() == 1) return static_cast<unsigned char>(v[0]);
+    if (v == "\\t" || v == "tab") return '\t';
+    if (v == "\\x01" || v == "^A") return 1;
+    throw_usage(name + ": expected one character, \\t or \\x01, got '" + v + "'");
+}
+
+Day parse_day(const std::string& name, const std::string& v) {
+    Day d;
+    if (v.size() != 10 || !parse_utc_day(v, d))
+        throw_usage(name + ": expected YYYY-MM-DD, got '" + v + "'");
+    return d;
+}
+
+Period parse_month(const std::string& name, const std::string& v) {
+    auto p = parse_period(v);
+    if (!p || v.size() != 7) throw_usage(name + ": expected YYYY-MM, got '" + v + "'");
+    return *p;
+}
+
+Amount parse_non_negative_amount(const std::string& name, const std::string& v) {
+    Amount m;
+    const auto st = parse_amount(v, m);
+    if ((st != ParseStatus::ok && st != ParseStatus::rounded) || m < 0)
+        throw_usage(name + ": expected a non-negative amount, got '" + v + "'");
+    return m;
+}
+
+store::DateRange parse_preset(const std::string& name, const std::string& v, Day today) {
+    if (auto r = store::resolve_preset(v, today)) return *r;
+    std::string names;
+    for (const auto& n : store::preset_names())
+        names.append(names.empty() ? "" : ", ").append(n);
+    throw_usage(name + ": unknown preset '" + v + "' (" + names + ")");
+}
+
+const std::string& expect_choice(const std::string& name, const std::string& v,
+                                 const std::string& choices) {
+    size_t start = 0;
+    while (start <= choices.size()) {
+        size_t bar = choices.find('|', start);
+        if (bar == std::string::npos) bar = choices.size();
+        if (choices.compare(start, bar - start, v) == 0 && v.size() == bar - start) return v;
+        start = bar + 1;
+    }
+    std::string list = choices;
+    for (char& c : list)
+        if (c == '|') c = ',';
+    throw_usage(name + ": expected one of " + list + "; got '" + v + "'");
+}
+
+void StoreOption::declare(OptionSet& o) {
+    o.value("--db", db, "FILE", "the store (a SQLite file)", "$CURCRUNCH_DB, else ./curcrunch.db");
+}
+
+std::string StoreOption::path() const {
+    if (db) return *db;
+    if (const char* e = std::getenv("CURCRUNCH_DB"); e && *e) return e;
+    return "curcrunch.db";
+}
+
+void PeriodOptions::declare(OptionSet& o, const std::string& default_text) {
+    o.value("--from", from, "YYYY-MM-DD", "first day, inclusive (UTC)", default_text);
+    o.value("--to", to, "YYYY-MM-DD", "last day, inclusive (UTC)");
+    std::string names;
+    for (const auto& n : store::preset_names())
+        names.append(names.empty() ? "" : ", ").append(n);
+    o.value("--preset", preset, "NAME", "a named period instead of --from/--to: " + names);
+    o.value("--as-of", as_of, "YYYY-MM-DD", "the day presets count back from", "today (UTC)");
+}
+
+Day PeriodOptions::today() const {
+    return as_of ? parse_day("--as-of", *as_of) : today_utc();
+}
+
+PeriodOptions::Range PeriodOptions::resolve() const {
+    Range r;
+    const Day t = today();  // a bad --as-of is an error even when no preset uses it
+    if (preset) {
+        if (from || to) throw_usage("--preset cannot be combined with --from/--to");
+        const store::DateRange p = parse_preset("--preset", *preset, t);
+        r.from = p.from;
+        r.to = p.to;
+    }
+    if (from) r.from = parse_day("--from", *from);
+    if (to) r.to = parse_day("--to", *to);
+    if (r.from && r.to && *r.from > *r.to) throw_usage("--from is after --to");
+    return r;
+}
+
+void FormatOption::declare(OptionSet& o) {
+    o.value("--format", format, "FORMAT",
+            "table (money rounded to cents), csv or json (both with exact amounts)");
+}
+
+OutputFormat FormatOption::get() const {
+    if (format == "csv") return OutputFormat::csv;
+    if (format == "json") return OutputFormat::json;
+    if (format != "table")
+        throw_usage("--format: expected table, csv or json; got '" + format + "'");
+    return OutputFormat::table;
+}
+
+}  // namespace curcrunch::cli
