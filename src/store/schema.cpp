@@ -329,7 +329,18 @@ int schema_version(Database& db) {
     st.step();
     if (st.column_int(0) == 0) return 0;
     auto v = db.prepare("SELECT value FROM meta WHERE key='schema_version'");
-    return v.step() ? std::stoi(v.column_text(0)) : 0;
+    if (!v.step()) return 0;
+    // Small positive integers only; anything else is not a store this code wrote.
+    const std::string text = v.column_text(0);
+    int version = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9' || version > 100000)
+            throw_store(db.path() +
+                        " is not a curcrunch store (its schema_version is not a number)");
+        version = version * 10 + (c - '0');
+    }
+    if (text.empty()) throw_store(db.path() + " is not a curcrunch store (empty schema_version)");
+    return version;
 }
 
 void migrate(Database& db) {

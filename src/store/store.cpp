@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -16,9 +17,57 @@ std::string now_utc_iso() {
     return utc_now("%Y-%m-%dT%H:%M:%SZ");
 }
 
+namespace {
+
+// The schema version, with SQLite's "file is not a database" said in curcrunch's words.
+int checked_schema_version(Database& db) {
+    try {
+        return schema_version(db);
+    } catch (const Error&) {
+        if ((sqlite3_errcode(db.handle()) & 0xff) == SQLITE_NOTADB)
+            throw_store(db.path() + " is not a curcrunch store (not an SQLite database)");
+        throw;
+    }
+}
+
+bool has_tables(Database& db) {
+    auto st = db.prepare("SELECT count(*) FROM sqlite_master");
+    return st.step() && st.column_int(0) > 0;
+}
+
+}  // namespace
+
 std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
+    // Checked before SQLite sees the path: a read must never create a file, and SQLite's
+    // "unable to open database file" does not tell a user what to do.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status)) throw_store(path + " is a folder, not a store");
+    if (read_only && !std::filesystem::exists(status))
+        throw_store("no store at " + path +
+                    ": run `curcrunch ingest` or `curcrunch fetch` first, or give the store "
+                    "with --db");
+    if (!read_only && !std::filesystem::exists(status)) {
+        const auto dir = std::filesystem::path(path).parent_path();
+        if (!dir.empty() && !std::filesystem::is_directory(dir))
+            throw_store("cannot create the store " + path + ": the folder " + dir.string() +
+                        " does not exist");
+    }
     auto db = std::make_unique<Database>(
         path, read_only ? Database::Mode::read_only : Database::Mode::read_write_create);
+    const int version = checked_schema_version(*db);
+    if (version > kSchemaVersion)
+        throw_store(path + " was written by a newer curcrunch (store schema " +
+                    std::to_string(version) + "; this curcrunch reads up to " +
+                    std::to_string(kSchemaVersion) + "): upgrade curcrunch");
+    // Only an empty database becomes a store: curcrunch never adds its tables to another
+    // program's database.
+    if (version == 0 && has_tables(*db))
+        throw_store(path + " is not a curcrunch store (an SQLite database of something else)");
+    if (version == 0 && read_only)
+        throw_store(path +
+                    " is an empty database, not a curcrunch store: run `curcrunch ingest` "
+                    "or `curcrunch fetch` first");
     if (!read_only) {
         // Big pages: rollup inserts write many pages and each write is a syscall here. Only takes
         // effect on a new database (before the switch to WAL).
@@ -28,8 +77,6 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
         db->exec("PRAGMA foreign_keys=ON");
         db->exec("PRAGMA cache_size=-65536");  // 64 MiB: keeps index pages of a big ingest hot
         migrate(*db);
-    } else if (schema_version(*db) == 0) {
-        throw_store(path + ": not a curcrunch store (run `curcrunch ingest` first)");
     }
     return std::unique_ptr<Store>(new Store(std::move(db)));
 }
