@@ -11,10 +11,11 @@ namespace curcrunch::cli {
 
 const std::vector<CommandFactory>& command_factories() {
     static const std::vector<CommandFactory> factories = {
-        make_ingest_command,     make_summary_command,  make_periods_command,  make_gen_command,
-        make_fetch_command,      make_accounts_command, make_invoices_command, make_report_command,
-        make_import_pdf_command, make_audit_command,    make_reports_command,  make_serve_command,
-        make_version_command,    make_help_command,
+        make_ingest_command,     make_summary_command,       make_periods_command,
+        make_gen_command,        make_fetch_command,         make_accounts_command,
+        make_invoices_command,   make_cost_explorer_command, make_report_command,
+        make_import_pdf_command, make_audit_command,         make_reports_command,
+        make_serve_command,      make_version_command,       make_help_command,
     };
     return factories;
 }
@@ -51,7 +52,11 @@ std::string overview_help() {
         const CommandInfo info = make()->info();
         char line[64];
         std::snprintf(line, sizeof line, "  %-14s ", info.name.c_str());
-        out += line + info.summary + "\n";
+        out += line + info.summary;
+        for (size_t i = 0; i < info.aliases.size(); ++i)
+            out += (i ? ", " : " (also: ") + info.aliases[i] +
+                   (i + 1 == info.aliases.size() ? ")" : "");
+        out += "\n";
     }
     out +=
         "\nRun `curcrunch COMMAND --help` or `curcrunch help COMMAND` for a command's options\n"

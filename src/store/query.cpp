@@ -7,8 +7,6 @@
 #include <map>
 
 namespace curcrunch::store {
-namespace {
-
 // SQL for the time bucket of a yyyymmdd day. Weeks are folded in C++ from days.
 const char* bucket_sql(Grain g) {
     switch (g) {
@@ -47,6 +45,8 @@ std::string bucket_text(Grain g, int64_t v) {
     }
     return "";
 }
+
+namespace {
 
 const char* key_sql(Dimension d) {
     switch (d) {

@@ -61,6 +61,11 @@ struct ResultRow {
 
 std::vector<ResultRow> run_query(Database& db, const Query& q);
 
+// The SQL expression of a time bucket over a yyyymmdd column named `day` (weeks group by day
+// and are folded by bucket_text), and the label of one of its values.
+const char* bucket_sql(Grain g);
+std::string bucket_text(Grain g, int64_t v);
+
 const char* grain_name(Grain g);
 const char* dimension_name(Dimension d);
 const char* measure_name(Measure m);
