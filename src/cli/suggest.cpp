@@ -29,11 +29,13 @@ std::string nearest(std::string_view typed, const std::vector<std::string>& cand
     size_t best_distance = limit + 1;
     for (const auto& c : candidates) {
         size_t d = edit_distance(typed, c);
-        // A typed prefix of a longer name is a plausible slip however many characters are
-        // missing; rank it just inside the limit so a real near-miss still wins.
-        if (d > limit && typed.size() >= 3 && c.size() > typed.size() &&
-            c.compare(0, typed.size(), typed) == 0)
-            d = limit;
+        // One name the start of the other is a plausible slip however many characters differ
+        // ("--secret-id" for "--secret-id-file", "--output" for "--out"); rank it just inside
+        // the limit so a real near-miss still wins.
+        const bool prefix =
+            typed.size() >= 3 && c.size() >= 3 &&
+            (c.compare(0, typed.size(), typed) == 0 || typed.compare(0, c.size(), c) == 0);
+        if (d > limit && prefix) d = limit;
         if (d < best_distance) {
             best_distance = d;
             best = c;
