@@ -265,6 +265,9 @@ TEST_F(CliOptions, EqualsFormsLastValueWinsAndDoubleDashEndsOptions) {
     const RunResult missing = run_cli({"summary", "--db"});
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_TRUE(contains(missing.err, "summary: option --db needs a value (FILE)")) << missing.err;
+    const RunResult empty = run_cli({"ingest", "--db=", tmp / "oct.csv"});
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_TRUE(contains(empty.err, "--db: give the store's file name")) << empty.err;
     const RunResult stray = run_cli({"summary", "--db", db, "services"});
     EXPECT_EQ(stray.exit_code, 2);
     EXPECT_TRUE(contains(stray.err, "summary: takes no arguments, got 'services'")) << stray.err;

@@ -99,6 +99,8 @@ void StoreOption::declare(OptionSet& o) {
 }
 
 std::string StoreOption::path() const {
+    // SQLite would take "" for a private temporary database: an ingest into nowhere.
+    if (db && db->empty()) throw_usage("--db: give the store's file name");
     if (db) return *db;
     if (const char* e = std::getenv("CURCRUNCH_DB"); e && *e) return e;
     return "curcrunch.db";

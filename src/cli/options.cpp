@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "curcrunch/cli/suggest.hpp"
 #include "curcrunch/core/error.hpp"
@@ -77,11 +78,14 @@ std::string without_dashes(const std::string& name) {
 
 struct OptionSet::Impl {
     std::string name, path;  // "ingest", "curcrunch ingest"
-    CLI::App app;
+    // What --help shows as an option's default; declared before `app`, whose formatter keeps a
+    // reference to it.
     std::map<const CLI::Option*, std::string> defaults;
+    CLI::App app;
     // Copies an option's parsed results into the member it is bound to.
     std::vector<std::function<void()>> assign;
     std::vector<std::string> long_names;  // for suggestions, without dashes
+    std::set<std::string> valued;         // "--db": options that take a value
     bool has_positionals = false;
     std::string stray_message;
 
@@ -112,7 +116,30 @@ struct OptionSet::Impl {
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
             ->allow_extra_args(false);
         remember(opt);
+        for (const auto& n : opt->get_lnames())
+            valued.insert("--" + n);
         return opt;
+    }
+
+    // CLI11 reads `--db=` (an empty value) as `--db` and takes the next argument instead; so
+    // `--name=value` of a value option is handed over as `--name` `value`, which keeps an
+    // empty value empty. Flags and unknown options keep their `=` (a flag's value is refused,
+    // an unknown option's is never shown).
+    std::vector<std::string> split_values(const std::vector<std::string>& args) const {
+        std::vector<std::string> out;
+        bool options_ended = false;
+        for (const auto& arg : args) {
+            const size_t eq = arg.find('=');
+            if (options_ended || arg.rfind("--", 0) != 0 || eq == std::string::npos ||
+                !valued.count(arg.substr(0, eq))) {
+                options_ended = options_ended || arg == "--";
+                out.push_back(arg);
+                continue;
+            }
+            out.push_back(arg.substr(0, eq));
+            out.push_back(arg.substr(eq + 1));
+        }
+        return out;
     }
     void remember(const CLI::Option* opt) {
         for (const auto& n : opt->get_lnames())
@@ -232,7 +259,8 @@ void OptionSet::stray_arguments_message(const std::string& message) {
 }
 
 OptionSet::Parsed OptionSet::parse(const std::vector<std::string>& args) {
-    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    const std::vector<std::string> split = impl_->split_values(args);
+    std::vector<std::string> reversed(split.rbegin(), split.rend());  // CLI11 pops from the back
     try {
         impl_->app.parse(reversed);
     } catch (const CLI::CallForHelp&) {
