@@ -1,0 +1,202 @@
+#include "curcrunch/ingest/parquet/leaf_values.hpp"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+#include "curcrunch/ingest/parquet/bit_util.hpp"
+#include "curcrunch/ingest/parquet/value_convert.hpp"
+
+namespace curcrunch::ingest::parquet {
+namespace {
+
+int32_t load_i32(const uint8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+int64_t load_i64(const uint8_t* p) {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
+
+// A short, printable description of a text value for an error message: never raw binary.
+std::string shown(std::string_view v) {
+    std::string s;
+    for (char c : v.substr(0, 40))
+        s += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
+    return s;
+}
+
+void append_hex(std::string_view v, std::string& out) {
+    static const char* const digits = "0123456789abcdef";
+    for (unsigned char c : v) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+}
+
+}  // namespace
+
+LeafValues::LeafValues(const LeafColumn& leaf, bool day_only)
+    : e_(leaf.element), day_only_(day_only), width_(fixed_width(e_.type, e_.type_length)) {}
+
+bool LeafValues::numeric() const {
+    if (e_.logical == Logical::decimal || e_.logical == Logical::integer) return true;
+    if (e_.logical != Logical::none) return false;
+    return e_.type == PhysicalType::int32 || e_.type == PhysicalType::int64 ||
+           e_.type == PhysicalType::float32 || e_.type == PhysicalType::float64;
+}
+
+bool LeafValues::can_hold_amounts(std::string& why) const {
+    switch (e_.type) {
+        case PhysicalType::int32:
+        case PhysicalType::int64:
+        case PhysicalType::float32:
+        case PhysicalType::float64:
+            if (e_.logical == Logical::none || e_.logical == Logical::decimal ||
+                e_.logical == Logical::integer)
+                return true;
+            break;
+        case PhysicalType::fixed_len_byte_array:
+            if (e_.logical == Logical::decimal) return true;
+            break;
+        case PhysicalType::byte_array:
+            return true;  // a decimal, or text that must parse as a number row by row
+        default:
+            break;
+    }
+    why = std::string("a ") + physical_type_name(e_.type) + " column cannot hold an amount";
+    return false;
+}
+
+bool LeafValues::text(const ValueRun& run, size_t i, std::string& out, std::string& why) const {
+    switch (e_.type) {
+        case PhysicalType::byte_array:
+        case PhysicalType::fixed_len_byte_array: {
+            const std::string_view v = run.bytes[i];
+            if (e_.logical == Logical::decimal) {
+                __int128 u;
+                if (!big_endian_to_int128(reinterpret_cast<const uint8_t*>(v.data()), v.size(),
+                                          u)) {
+                    why = "DECIMAL value wider than 128 bits";
+                    return false;
+                }
+                append_decimal_text(u, e_.scale, out);
+                return true;
+            }
+            if (e_.type == PhysicalType::fixed_len_byte_array && e_.logical != Logical::string) {
+                append_hex(v, out);  // UUIDs and other binary identifiers
+                return true;
+            }
+            if (!simdjson::validate_utf8(v.data(), v.size())) {
+                why = "invalid UTF-8 in a text value";
+                return false;
+            }
+            out.append(v);
+            return true;
+        }
+        case PhysicalType::boolean:
+            out += run.fixed[i] ? "true" : "false";
+            return true;
+        case PhysicalType::int96:
+            append_day_text(day_of_int96(run.fixed + i * 12), out);
+            return true;
+        case PhysicalType::float32: {
+            float f;
+            std::memcpy(&f, run.fixed + i * 4, 4);
+            append_double_text(f, out);  // a float widens exactly; its shortest form may be longer
+            return true;
+        }
+        case PhysicalType::float64: {
+            double d;
+            std::memcpy(&d, run.fixed + i * 8, 8);
+            append_double_text(d, out);
+            return true;
+        }
+        case PhysicalType::int32:
+        case PhysicalType::int64: {
+            const int64_t v = e_.type == PhysicalType::int32 ? load_i32(run.fixed + i * 4)
+                                                             : load_i64(run.fixed + i * 8);
+            if (e_.logical == Logical::decimal) {
+                append_decimal_text(v, e_.scale, out);
+            } else if (e_.logical == Logical::date) {
+                append_day_text(static_cast<Day>(v), out);
+            } else if (e_.logical == Logical::timestamp) {
+                const Day d = day_of_timestamp(v, e_.unit);
+                append_day_text(d, out);
+                if (!day_only_) {
+                    // Time of day, for a timestamp in a column that is not a day slot.
+                    const int64_t per_sec = e_.unit == TimeUnit::millis   ? 1000
+                                            : e_.unit == TimeUnit::micros ? 1000000
+                                                                          : 1000000000;
+                    int64_t secs = v / per_sec - static_cast<int64_t>(d) * 86400;
+                    if (v % per_sec < 0) --secs;
+                    char buf[16];
+                    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", static_cast<int>(secs / 3600),
+                                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+                    out += buf;
+                }
+            } else {
+                append_int_text(v, out);
+            }
+            return true;
+        }
+        case PhysicalType::none:
+            break;
+    }
+    why = "value of an unknown type";
+    return false;
+}
+
+bool LeafValues::amount(const ValueRun& run, size_t i, Amount& out, std::string& why) const {
+    bool ok = false;
+    switch (e_.type) {
+        case PhysicalType::float64: {
+            double d;
+            std::memcpy(&d, run.fixed + i * 8, 8);
+            ok = double_to_amount(d, out);
+            break;
+        }
+        case PhysicalType::float32: {
+            float f;
+            std::memcpy(&f, run.fixed + i * 4, 4);
+            ok = float_to_amount(f, out);
+            break;
+        }
+        case PhysicalType::int32:
+        case PhysicalType::int64: {
+            const int64_t v = e_.type == PhysicalType::int32 ? load_i32(run.fixed + i * 4)
+                                                             : load_i64(run.fixed + i * 8);
+            ok = decimal_to_amount(v, e_.logical == Logical::decimal ? e_.scale : 0, out);
+            break;
+        }
+        case PhysicalType::byte_array:
+        case PhysicalType::fixed_len_byte_array: {
+            const std::string_view v = run.bytes[i];
+            if (e_.logical == Logical::decimal) {
+                __int128 u;
+                ok = big_endian_to_int128(reinterpret_cast<const uint8_t*>(v.data()), v.size(),
+                                          u) &&
+                     decimal_to_amount(u, e_.scale, out);
+                break;
+            }
+            if (v.empty()) {  // an empty text amount is null, as an empty CSV field
+                out = 0;
+                return true;
+            }
+            const ParseStatus st = parse_amount(v, out);
+            if (st == ParseStatus::ok || st == ParseStatus::rounded) return true;
+            why = (st == ParseStatus::overflow ? "number out of range: '" : "not a number: '") +
+                  shown(v) + "'";
+            return false;
+        }
+        default:
+            break;
+    }
+    if (!ok) why = "number out of range or not finite";
+    return ok;
+}
+
+}  // namespace curcrunch::ingest::parquet
