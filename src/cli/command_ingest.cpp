@@ -70,6 +70,10 @@ class IngestCommand final : public Command {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
         log::debug("store write done after " + std::to_string(write_s) + " s");
         if (!quiet_) print_sources(r, id, write_s);
+        if (r.skipped_row_groups > 0)
+            log::warn(std::to_string(r.skipped_row_groups) +
+                      " damaged Parquet row group(s) skipped whole (--on-error=skip); their rows "
+                      "are counted below");
         if (r.skipped > 0) {
             log::warn(std::to_string(r.skipped) +
                       " bad row(s) skipped (--on-error=skip); recorded in ingest " +

@@ -26,6 +26,8 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/byte_source.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/ingest/parquet/parquet_file.hpp"
+#include "curcrunch/ingest/parquet/parquet_ingest.hpp"
 #include "curcrunch/ingest/progress.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/ingest/schema.hpp"
@@ -183,7 +185,9 @@ class Engine {
     IngestResult run();
 
   private:
+    friend class EngineParquetSink;
     void process_unit(const InputUnit& u);
+    void process_parquet(const InputUnit& u);
     void process_stream(ByteSource& src, std::string_view mapped, const InputStreamInfo& info,
                         const InputUnit& u, SourceReport& rep);
     void record_problem(const std::string& source, const RowError& e);
@@ -205,7 +209,7 @@ class Engine {
 };
 
 std::string row_problem_text(const std::string& source, const RowError& e) {
-    std::string s = source + ":" + std::to_string(e.line) + ": ";
+    std::string s = source + (e.line ? ":" + std::to_string(e.line) : std::string()) + ": ";
     if (!e.column.empty()) s += "column '" + e.column + "': ";
     return s + e.message;
 }
@@ -446,7 +450,48 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
     rep.bytes = bytes.load();
 }
 
+// What a Parquet file's row groups (parallel, on this engine's threads) write into.
+class EngineParquetSink final : public ParquetSink {
+  public:
+    explicit EngineParquetSink(Engine& e) : e_(e) {}
+    Rollup& local_rollup() override { return e_.workers_.local().rollup; }
+    void row_group_done() override {
+        Worker& w = e_.workers_.local();
+        if (w.rollup.groups() >= kFlushGroups || w.rollup.row_keys.size() >= kFlushGroups)
+            e_.flush(w);
+    }
+    void problem(RowProblem p) override {
+        e_.skipped_.fetch_add(1, std::memory_order_relaxed);
+        std::lock_guard<std::mutex> l(e_.m_);
+        if (e_.problems_.size() < e_.opts_.max_error_samples) e_.problems_.push_back(std::move(p));
+    }
+    void progress(uint64_t raw, uint64_t rows) override {
+        if (!e_.progress_) return;
+        if (raw) e_.progress_->add_raw(raw);
+        if (rows) e_.progress_->add_rows(rows);
+    }
+
+  private:
+    Engine& e_;
+};
+
+void Engine::process_parquet(const InputUnit& u) {
+    // Parquet is hashed like an uncompressed file: by the hasher thread, alongside the scan.
+    hasher_->push(u.path);
+    SourceReport rep;
+    rep.path = u.path;
+    rep.manifest = u.manifest;
+    rep.assembly_id = u.assembly_id;
+    rep.period = u.period;
+    EngineParquetSink sink(*this);
+    ingest_parquet_file(u, opts_, sink, rep);
+    std::lock_guard<std::mutex> l(m_);
+    reports_.push_back(std::move(rep));
+}
+
 void Engine::process_unit(const InputUnit& u) {
+    // Content decides: a file that starts with Parquet's magic is Parquet, whatever its name.
+    if (parquet::has_parquet_magic(u.path)) return process_parquet(u);
     auto file = InputFile::open(u.path, opts_.prefer_zlib);
     // Start hashing a deferred file right away, so the hash overlaps this file's own scan.
     const bool defer = file->hash_deferred();
@@ -524,6 +569,7 @@ IngestResult Engine::run() {
         res.skipped += r.skipped;
         res.bytes += r.bytes;
         res.raw_bytes += r.file_bytes;
+        res.skipped_row_groups += r.skipped_row_groups;
     }
     res.sources = std::move(reports_);
     std::sort(problems_.begin(), problems_.end(), [](const RowProblem& a, const RowProblem& b) {

@@ -22,14 +22,49 @@ bool is_manifest_name(const std::string& name) {
     return ends_with(name, "-Manifest.json");
 }
 
-// Files in a walked directory that may hold billing rows. Content decides the compression later;
-// this only keeps out what is certainly not a CSV stream (metadata, SQL, Parquet, hidden files).
+// Files in a walked directory that may hold billing rows. Content decides the format later
+// (CSV, gzip, zip or Parquet); this only keeps out what is certainly not data: metadata, the
+// Athena integration's SQL and crawler template, AWS's write-test object, hidden files.
 bool looks_like_data_name(const std::string& name) {
     if (name.empty() || name[0] == '.') return false;
-    for (const char* skip : {".json", ".sql", ".yml", ".yaml", ".parquet", ".md", ".txt.sha256"})
+    for (const char* skip : {".json", ".sql", ".yml", ".yaml", ".md", ".txt.sha256"})
         if (ends_with(name, skip)) return false;
-    if (name == "cost_and_usage_data_status") return false;
+    if (name == "cost_and_usage_data_status" || name == "aws-programmatic-access-test-object")
+        return false;
     return true;
+}
+
+// The Athena integration's status table (cost_and_usage_data_status/*.parquet says whether
+// the report is being updated) sits beside the data and is not billing rows.
+bool under_status_folder(const fs::path& p) {
+    for (const fs::path& part : p)
+        if (part == "cost_and_usage_data_status") return true;
+    return false;
+}
+
+// The billing period a data file's partition path names: CUR 2.0
+// .../BILLING_PERIOD=YYYY-MM/..., legacy Athena .../year=YYYY/month=M/...; 0 when none.
+Period period_from_partition_path(const fs::path& file) {
+    for (fs::path dir = file.parent_path(); !dir.empty() && dir != dir.parent_path();
+         dir = dir.parent_path()) {
+        const std::string name = dir.filename().string();
+        const std::string tag = "BILLING_PERIOD=";
+        if (name.rfind(tag, 0) == 0) {
+            auto p = parse_period(name.substr(tag.size()));
+            if (p) return *p;
+        }
+        if (name.rfind("month=", 0) == 0) {
+            const std::string year = dir.parent_path().filename().string();
+            const std::string m = name.substr(6);
+            if (year.rfind("year=", 0) != 0 || year.size() != 9 || m.empty() || m.size() > 2 ||
+                m.find_first_not_of("0123456789") != std::string::npos ||
+                year.find_first_not_of("0123456789", 5) != std::string::npos)
+                continue;
+            const int month = std::stoi(m);
+            if (month >= 1 && month <= 12) return std::stoi(year.substr(5)) * 100 + month;
+        }
+    }
+    return 0;
 }
 
 // "20180501-20180601" -> 201805
@@ -153,6 +188,12 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
             tail = key_tail_after(key, range_dir.filename().string());
             local = tail.empty() ? dir / fs::path(key).filename() : range_dir / tail;
         }
+        if (!fs::exists(local)) {
+            // Parquet reports (Athena integration) keep their data under
+            // <report>/<report>/year=.../month=.../, outside the period folder.
+            const std::string t = key_tail_after(key, mf.report_root.filename().string());
+            if (!t.empty() && fs::exists(mf.report_root / t)) local = mf.report_root / t;
+        }
         if (!fs::exists(local))
             throw_input(manifest_path + ": lists '" + key + "', which is not on disk (looked for " +
                         local.string() + ")");
@@ -173,7 +214,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
                 auto u = read_manifest(p);
                 out.insert(out.end(), u.begin(), u.end());
             } else {
-                out.push_back(InputUnit{p, 0, {}, {}});
+                out.push_back(InputUnit{p, period_from_partition_path(p), {}, {}});
             }
             continue;
         }
@@ -185,6 +226,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
              it != fs::recursive_directory_iterator(); ++it) {
             if (!it->is_regular_file()) continue;
             std::string name = it->path().filename().string();
+            if (under_status_folder(it->path())) continue;
             if (is_manifest_name(name))
                 manifests.push_back(classify(it->path()));
             else if (looks_like_data_name(name))
@@ -213,7 +255,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
                 return fstr.size() > r.size() && fstr.compare(0, r.size(), r) == 0 &&
                        fstr[r.size()] == '/';
             });
-            if (!under_report) out.push_back(InputUnit{fstr, 0, {}, {}});
+            if (!under_report) out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}});
         }
     }
     if (out.empty()) throw_input("no input files found in the given paths");

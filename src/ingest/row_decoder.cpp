@@ -106,6 +106,10 @@ std::string_view RowDecoder::text(const char* buf, const FieldSpan* spans, int s
 
 bool RowDecoder::amount(const char* buf, const FieldSpan* spans, int slot, Amount& out,
                         RowError& err, uint64_t line) {
+    if (typed_ && slot < 64 && ((typed_->amount_slots >> slot) & 1)) {
+        out = typed_->amounts[slot];
+        return true;
+    }
     bool ok = true;
     std::string_view v = text(buf, spans, slot, ok);
     if (!ok) {
@@ -255,7 +259,69 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
     return true;
 }
 
-bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta, RowError& err) {
+bool RowDecoder::resolve_groups(const char* buf, const FieldSpan* sp, const std::string_view* dims,
+                                Period period, Day day, RowKeyIndex::Groups& g, RowError& err,
+                                uint64_t line) {
+    // The composite of every grouping field (and the raw tag values) finds all group entries
+    // at once; only a composite not seen before interns strings or parses tag JSON.
+    composite_.clear();
+    composite_.append(reinterpret_cast<const char*>(&period), sizeof period);
+    composite_.append(reinterpret_cast<const char*>(&day), sizeof day);
+    auto put = [this](std::string_view d) {
+        const uint32_t n = static_cast<uint32_t>(d.size());
+        composite_.append(reinterpret_cast<const char*>(&n), sizeof n);
+        composite_.append(d.data() ? d.data() : "", d.size());
+    };
+    for (int i = 0; i < kComposite; ++i)
+        put(dims[i]);
+    std::string_view tags_json;
+    for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
+        const int slot = kFixedSlots + static_cast<int>(i);
+        bool ok2 = true;
+        std::string_view tv = text(buf, sp, slot, ok2);
+        if (!ok2) {
+            fail(err, line, slot, "malformed quoted field");
+            return false;
+        }
+        put(tv);
+    }
+    if (schema_.has(kTagsJson)) {
+        bool ok2 = true;
+        tags_json = text(buf, sp, kTagsJson, ok2);
+        if (!ok2) {
+            fail(err, line, kTagsJson, "malformed quoted field");
+            return false;
+        }
+        if (tags_json == "{}") tags_json = {};
+        put(tags_json);
+    }
+    std::string_view categories_json;
+    if (schema_.has(kCostCategoryJson)) {
+        bool ok2 = true;
+        categories_json = text(buf, sp, kCostCategoryJson, ok2);
+        if (!ok2) {
+            fail(err, line, kCostCategoryJson, "malformed quoted field");
+            return false;
+        }
+        if (categories_json == "{}") categories_json = {};
+        put(categories_json);
+    }
+    const uint64_t h = hash_bytes(composite_.data(), composite_.size());
+    if (const RowKeyIndex::Groups* found = out_.row_keys.find(composite_, h)) {
+        g = *found;
+    } else if (!new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, g, err,
+                              line)) {
+        return false;
+    }
+    return true;
+}
+
+bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta, RowError& err,
+                         const TypedRow* typed) {
+    typed_ = typed;
+    const RowKeyIndex::Groups* code_hit =
+        typed && typed->code_index ? typed->code_index->find(typed->codes, typed->codes_hash)
+                                   : nullptr;
     const uint64_t line = meta.line;
     if (meta.fields != schema_.columns.size()) {
         fail(err, line, -1,
@@ -396,7 +462,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
                 break;
             }
         }
-        if (schema_.has(kProductJson) && (product_name.empty() || region.empty())) {
+        if (!code_hit && schema_.has(kProductJson) && (product_name.empty() || region.empty())) {
             bool ok2 = true;
             std::string_view pj = text(buf, sp, kProductJson, ok2);
             if (!pj.empty() && pj != "{}" &&
@@ -405,60 +471,17 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         }
     }
 
-    // The composite of every grouping field (and the raw tag values) finds all group entries
-    // at once; only a composite not seen before interns strings or parses tag JSON.
+    // A typed reader's row whose codes were seen in this row group already has its groups.
     const std::string_view dims[kComposite] = {
         v[kPayer], v[kUsageAccount], product_code, product_name, v[kUsageType],   v[kOperation],
         region,    line_type,        term,         v[kCurrency], v[kDescription], v[kUnit]};
-    composite_.clear();
-    composite_.append(reinterpret_cast<const char*>(&period), sizeof period);
-    composite_.append(reinterpret_cast<const char*>(&day), sizeof day);
-    auto put = [this](std::string_view d) {
-        const uint32_t n = static_cast<uint32_t>(d.size());
-        composite_.append(reinterpret_cast<const char*>(&n), sizeof n);
-        composite_.append(d.data() ? d.data() : "", d.size());
-    };
-    for (const std::string_view& d : dims)
-        put(d);
-    std::string_view tags_json;
-    for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
-        const int slot = kFixedSlots + static_cast<int>(i);
-        bool ok2 = true;
-        std::string_view tv = text(buf, sp, slot, ok2);
-        if (!ok2) {
-            fail(err, line, slot, "malformed quoted field");
-            return false;
-        }
-        put(tv);
-    }
-    if (schema_.has(kTagsJson)) {
-        bool ok2 = true;
-        tags_json = text(buf, sp, kTagsJson, ok2);
-        if (!ok2) {
-            fail(err, line, kTagsJson, "malformed quoted field");
-            return false;
-        }
-        if (tags_json == "{}") tags_json = {};
-        put(tags_json);
-    }
-    std::string_view categories_json;
-    if (schema_.has(kCostCategoryJson)) {
-        bool ok2 = true;
-        categories_json = text(buf, sp, kCostCategoryJson, ok2);
-        if (!ok2) {
-            fail(err, line, kCostCategoryJson, "malformed quoted field");
-            return false;
-        }
-        if (categories_json == "{}") categories_json = {};
-        put(categories_json);
-    }
-    const uint64_t h = hash_bytes(composite_.data(), composite_.size());
     RowKeyIndex::Groups g;
-    if (const RowKeyIndex::Groups* found = out_.row_keys.find(composite_, h)) {
-        g = *found;
-    } else if (!new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, g, err,
-                              line)) {
-        return false;
+    if (code_hit) {
+        g = *code_hit;
+    } else {
+        if (!resolve_groups(buf, sp, dims, period, day, g, err, line)) return false;
+        if (typed && typed->code_index)
+            typed->code_index->insert(typed->codes, typed->codes_hash, g);
     }
 
     CostSums& c = out_.cost.at(g.cost);

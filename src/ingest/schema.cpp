@@ -205,33 +205,7 @@ std::string normalize_cost_category_key(std::string_view raw) {
     return k.empty() ? k : kCostCategoryPrefix + k;
 }
 
-Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source) {
-    Schema s;
-    size_t bom = 0;
-    if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
-        static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF)
-        bom = 3;
-    std::string_view body = head.substr(bom);
-    if (body.empty()) throw_input(source + ": empty file (no header line)");
-    size_t eol = body.find('\n');
-    std::string_view first_line = body.substr(0, eol == std::string_view::npos ? body.size() : eol);
-
-    s.format.delimiter =
-        ov.delimiter >= 0 ? static_cast<char>(ov.delimiter) : detect_delimiter(first_line);
-    // Hive/Athena text (\x01-delimited) has no quoting: a '"' there is a literal character.
-    s.format.quoting = ov.quoting >= 0 ? ov.quoting != 0 : s.format.delimiter != '\x01';
-
-    std::string with_nl(body);
-    if (with_nl.find('\n') == std::string::npos) with_nl += '\n';  // header-only file, no newline
-    size_t used =
-        split_record(with_nl, s.format.delimiter, s.format.quoting, s.columns, &s.header_lines);
-    if (used == 0) throw_input(source + ": line 1: header record is not terminated");
-    s.header_bytes = bom + std::min(used, body.size());
-    if (s.columns.size() < 2)
-        throw_input(source + ": line 1: header has " + std::to_string(s.columns.size()) +
-                    " column(s) with delimiter '" + printable(s.format.delimiter) +
-                    "'; not a billing export");
-
+void resolve_columns(Schema& s, const std::string& where) {
     auto has = [&](const char* n) { return find_column(s.columns, n) >= 0; };
     bool legacy = std::any_of(s.columns.begin(), s.columns.end(),
                               [](const std::string& c) { return istarts_with(c, "lineItem/"); });
@@ -247,20 +221,13 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
         std::string shown;
         for (size_t i = 0; i < s.columns.size() && i < 4; ++i)
             shown += (i ? ", " : "") + s.columns[i];
-        throw_input(source +
-                    ": line 1: unknown dialect: the header has none of "
+        throw_input(where +
+                    ": unknown dialect: the header has none of "
                     "lineItem/UnblendedCost (legacy CUR), line_item_unblended_cost (CUR 2.0 / "
                     "Athena) or BilledCost (FOCUS); it starts with: " +
                     shown);
     }
-    bool focus = s.dialect == Dialect::focus10 || s.dialect == Dialect::focus12;
-    if (ov.has_null_token)
-        s.format.null_token = ov.null_token;
-    else if (s.format.delimiter == '\x01')
-        s.format.null_token = "\\N";
-    else if (focus)
-        s.format.null_token = "NULL";
-
+    const bool focus = s.dialect == Dialect::focus10 || s.dialect == Dialect::focus12;
     s.column_of_slot.assign(kFixedSlots, -1);
     s.slot_of_column.assign(s.columns.size(), -1);
     for (const auto& n : kNames) {
@@ -316,8 +283,46 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
                                                                    ? "lineItem/UsageStartDate"
                                                                    : "line_item_usage_start_date");
     if (!missing.empty())
-        throw_input(source + ": line 1: " + dialect_name(s.dialect) +
+        throw_input(where + ": " + dialect_name(s.dialect) +
                     " header lacks required column(s): " + missing);
+}
+
+Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source) {
+    Schema s;
+    size_t bom = 0;
+    if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
+        static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF)
+        bom = 3;
+    std::string_view body = head.substr(bom);
+    if (body.empty()) throw_input(source + ": empty file (no header line)");
+    size_t eol = body.find('\n');
+    std::string_view first_line = body.substr(0, eol == std::string_view::npos ? body.size() : eol);
+
+    s.format.delimiter =
+        ov.delimiter >= 0 ? static_cast<char>(ov.delimiter) : detect_delimiter(first_line);
+    // Hive/Athena text (\x01-delimited) has no quoting: a '"' there is a literal character.
+    s.format.quoting = ov.quoting >= 0 ? ov.quoting != 0 : s.format.delimiter != '\x01';
+
+    std::string with_nl(body);
+    if (with_nl.find('\n') == std::string::npos) with_nl += '\n';  // header-only file, no newline
+    size_t used =
+        split_record(with_nl, s.format.delimiter, s.format.quoting, s.columns, &s.header_lines);
+    if (used == 0) throw_input(source + ": line 1: header record is not terminated");
+    s.header_bytes = bom + std::min(used, body.size());
+    if (s.columns.size() < 2)
+        throw_input(source + ": line 1: header has " + std::to_string(s.columns.size()) +
+                    " column(s) with delimiter '" + printable(s.format.delimiter) +
+                    "'; not a billing export");
+
+    resolve_columns(s, source + ": line 1");
+    const bool focus = s.dialect == Dialect::focus10 || s.dialect == Dialect::focus12;
+    if (ov.has_null_token)
+        s.format.null_token = ov.null_token;
+    else if (s.format.delimiter == '\x01')
+        s.format.null_token = "\\N";
+    else if (focus)
+        s.format.null_token = "NULL";
+
     return s;
 }
 

@@ -40,6 +40,8 @@ struct SourceReport {
     uint64_t bytes = 0;  // decompressed bytes
     uint64_t rows = 0;
     uint64_t skipped = 0;
+    uint64_t skipped_row_groups = 0;  // Parquet: damaged row groups skipped whole (their rows
+                                      // are counted in `skipped`)
 };
 
 struct RowProblem {
@@ -47,7 +49,7 @@ struct RowProblem {
     uint64_t line = 0;
     std::string column;
     std::string message;
-    std::string text() const;  // "file:line: column 'x': message"
+    std::string text() const;  // "file:line: column 'x': message" ("file: message" if line 0)
 };
 
 struct IngestResult {
@@ -65,6 +67,7 @@ struct IngestResult {
     std::vector<SourceReport> sources;
     std::vector<RowProblem> problems;  // first max_error_samples skipped rows
     uint64_t rows = 0, skipped = 0, bytes = 0, raw_bytes = 0;
+    uint64_t skipped_row_groups = 0;
     double seconds = 0;
 
     struct Hasher;  // engine-internal (engine.cpp)

@@ -5,6 +5,9 @@
 //   CUR 2.0: <export>/metadata/BILLING_PERIOD=YYYY-MM/<export>-Manifest.json  (dataFiles)
 // Data files under such a report folder that the chosen manifest does not list (older
 // assemblies) are not read; the period is taken from the manifest, not from the rows.
+// Other data files take their period from a partition folder on their path when there is one
+// (CUR 2.0 BILLING_PERIOD=YYYY-MM, the legacy Athena layout's year=YYYY/month=M), else from
+// their rows. Files under cost_and_usage_data_status/ (Athena's status table) are not data.
 #include <string>
 #include <vector>
 

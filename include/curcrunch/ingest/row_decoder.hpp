@@ -21,13 +21,26 @@ struct RowError {
     std::string message;
 };
 
+// What a typed reader (Parquet) already knows about a row, so the decoder neither parses its
+// amounts from text nor hashes its grouping strings: amounts come as exact values, and `codes`
+// (the row's grouping fields as dictionary codes, meaningful within one row group) finds the
+// row's groups in `code_index` once the first row with those codes was resolved from its text.
+struct TypedRow {
+    const Amount* amounts = nullptr;  // per slot; read where bit `slot` of amount_slots is set
+    uint64_t amount_slots = 0;
+    std::string_view codes;
+    uint64_t codes_hash = 0;
+    RowKeyIndex* code_index = nullptr;  // cleared by its owner whenever `out`'s groups move
+};
+
 class RowDecoder {
   public:
     // `period_override` > 0 forces every row into that billing period (manifest ingest).
     RowDecoder(const Schema& schema, Rollup& out, Period period_override);
 
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
-    bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err);
+    bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
+                 const TypedRow* typed = nullptr);
 
   private:
     std::string_view text(const char* buf, const FieldSpan* spans, int slot, bool& ok);
@@ -37,6 +50,9 @@ class RowDecoder {
     bool parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot);
     bool product_from_json(std::string_view json, std::string_view& name, std::string_view& region,
                            RowError& err, uint64_t line);
+    bool resolve_groups(const char* buf, const FieldSpan* spans, const std::string_view* dims,
+                        Period period, Day day, RowKeyIndex::Groups& g, RowError& err,
+                        uint64_t line);
     bool new_composite(const char* buf, const FieldSpan* spans, const std::string_view* dims,
                        std::string_view tags_json, std::string_view categories_json, Period period,
                        Day day, uint64_t hash, RowKeyIndex::Groups& g, RowError& err,
@@ -45,6 +61,7 @@ class RowDecoder {
 
     const Schema& schema_;
     Rollup& out_;
+    const TypedRow* typed_ = nullptr;  // the current row's, when it comes from a typed reader
     Period period_override_;
     bool focus_;
     std::vector<std::string> scratch_;  // per slot: unescaped text of quoted fields

@@ -77,6 +77,11 @@ struct Schema {
 Schema resolve_schema(std::string_view head, const CsvOverrides& overrides,
                       const std::string& source);
 
+// Resolves the dialect and the slots of s.columns (the names are known, as in a Parquet
+// schema); s.format is left alone. Errors are Error(input) prefixed with `where`
+// ("file: line 1", "file: schema").
+void resolve_columns(Schema& s, const std::string& where);
+
 // Splits one CSV record (the header) honouring quotes; returns bytes consumed incl. newline,
 // or 0 when the record is not complete within `text`.
 size_t split_record(std::string_view text, char delimiter, bool quoting,

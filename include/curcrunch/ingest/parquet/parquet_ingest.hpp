@@ -1,0 +1,30 @@
+#pragma once
+// A Parquet file's part in an ingest: the engine hands over a file whose content starts with
+// "PAR1"; its row groups are read in parallel on the engine's TBB threads, each into the
+// calling thread's rollup (ParquetSink), and the file's report is filled in.
+//
+// Errors: Error(input) naming the file and where (row group, column, page, row). With
+// --on-error=skip a bad row is skipped as in CSV, and a row group with structural damage
+// (a corrupt page, an index out of range) is skipped whole and counted; its rows never reach
+// the rollup, because a row group is then decoded into a scratch rollup first.
+#include <cstdint>
+
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/input_plan.hpp"
+#include "curcrunch/ingest/rollup.hpp"
+
+namespace curcrunch::ingest {
+
+class ParquetSink {
+  public:
+    virtual ~ParquetSink() = default;
+    virtual Rollup& local_rollup() = 0;  // the calling thread's rollup
+    virtual void row_group_done() = 0;   // called on the same thread after each row group
+    virtual void problem(RowProblem p) = 0;
+    virtual void progress(uint64_t raw_bytes, uint64_t rows) = 0;
+};
+
+void ingest_parquet_file(const InputUnit& unit, const IngestOptions& opts, ParquetSink& sink,
+                         SourceReport& report);
+
+}  // namespace curcrunch::ingest

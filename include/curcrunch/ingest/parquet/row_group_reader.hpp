@@ -1,0 +1,72 @@
+#pragma once
+// Row group -> rollup. A row group's wanted columns are read in lockstep batches (SlotColumn);
+// each row becomes field spans into the row group's TextTable plus exact amounts, and goes
+// through the same RowDecoder as a CSV row, so a Parquet file and its CSV twin land in the
+// same rollup rows by construction. What makes it fast: a row's grouping fields are a handful
+// of 32-bit codes (dictionary entries rendered once per chunk), so the row key that finds its
+// groups is hashed from codes, not strings (RowDecoder's TypedRow), and amounts arrive exact,
+// never as text.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/parquet/codec.hpp"
+#include "curcrunch/ingest/parquet/parquet_file.hpp"
+#include "curcrunch/ingest/parquet/text_table.hpp"
+#include "curcrunch/ingest/row_key_index.hpp"
+#include "curcrunch/ingest/schema.hpp"
+
+namespace curcrunch::ingest::parquet {
+
+enum class SourceKind : uint8_t { text, day, amount, json_map, json_list };
+
+struct SlotSource {
+    int slot;
+    uint32_t field;  // SchemaTree::fields index
+    SourceKind kind;
+    bool in_key;  // part of the row key (every text slot but the reservation ARN)
+};
+
+// What a file's rows need: the ingest schema resolved from its top-level field names, and for
+// every slot with a column where its values come from.
+struct ParquetPlan {
+    Schema schema;
+    std::vector<SlotSource> sources;
+    std::vector<char> wanted;              // per leaf column
+    std::vector<uint64_t> first_row;       // per row group: rows before it in the file
+    uint64_t amount_slots = 0;             // bit per amount slot with a column
+};
+
+// Resolves the plan; throws Error(input) naming the file for an unknown dialect, missing
+// required columns, or a needed column of a type it cannot be read as.
+ParquetPlan plan_parquet(const ParquetFile& file);
+
+struct RowGroupResult {
+    uint64_t rows = 0, skipped = 0, bytes = 0;
+};
+
+class RowGroupReader {
+  public:
+    // Reads row group `index` into `out`. A bad row is reported through `bad_row` when
+    // skipping (and the row is left out), else it throws Error(input). Structural damage throws
+    // FormatError with the column and page; the caller adds the file and row group.
+    RowGroupResult read(const ParquetFile& file, const ParquetPlan& plan, size_t index,
+                        Rollup& out, Period period_override, bool skip,
+                        const std::function<void(RowProblem)>& bad_row);
+
+  private:
+    Decompressor codec_;
+    TextTable texts_;
+    RowKeyIndex code_index_;
+    std::vector<FieldSpan> spans_;
+    std::vector<Amount> amounts_;
+    std::vector<uint32_t> key_;
+};
+
+// "row group 2, column 'x', page 3, row 1234" style context for messages.
+std::string row_group_context(size_t group, const std::string& column, uint32_t page,
+                              uint64_t row);
+
+}  // namespace curcrunch::ingest::parquet

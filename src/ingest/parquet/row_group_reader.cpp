@@ -1,0 +1,239 @@
+#include "curcrunch/ingest/parquet/row_group_reader.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/hash.hpp"
+#include "curcrunch/ingest/parquet/slot_columns.hpp"
+#include "curcrunch/ingest/row_decoder.hpp"
+
+namespace curcrunch::ingest::parquet {
+namespace {
+
+constexpr size_t kBatchRows = kRunEntries;
+
+bool is_amount_slot(int s) {
+    switch (s) {
+        case kUnblendedCost:
+        case kBlendedCost:
+        case kNetUnblendedCost:
+        case kUsageAmount:
+        case kPublicOnDemandCost:
+        case kRiEffectiveCost:
+        case kSpEffectiveCost:
+        case kRiUnusedAmortizedFee:
+        case kRiUnusedRecurringFee:
+        case kSpTotalCommitment:
+        case kSpUsedCommitment:
+        case kFocusEffectiveCost:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+std::string row_group_context(size_t group, const std::string& column, uint32_t page,
+                              uint64_t row) {
+    std::string s = "row group " + std::to_string(group);
+    if (!column.empty()) s += ", column '" + column + "'";
+    if (page > 0) s += ", page " + std::to_string(page);
+    if (row > 0) s += ", row " + std::to_string(row);
+    return s;
+}
+
+ParquetPlan plan_parquet(const ParquetFile& file) {
+    ParquetPlan plan;
+    const SchemaTree& tree = file.tree();
+    for (const TopField& f : tree.fields)
+        plan.schema.columns.push_back(f.name);
+    plan.schema.format.quoting = false;  // spans are exact texts: no quotes, no null token
+    resolve_columns(plan.schema, file.path() + ": schema");
+    plan.wanted.assign(tree.leaves.size(), 0);
+    for (size_t s = 0; s < plan.schema.slot_count(); ++s) {
+        const int32_t col = plan.schema.column_of_slot[s];
+        if (col < 0) continue;
+        const TopField& f = tree.fields[static_cast<size_t>(col)];
+        const int slot = static_cast<int>(s);
+        SlotSource src{slot, static_cast<uint32_t>(col), SourceKind::text, true};
+        const LeafColumn& first = tree.leaves[f.leaves.at(0)];
+        const auto refuse = [&](const std::string& why) {
+            throw_input(file.path() + ": schema: column '" + f.name + "' " + why);
+        };
+        if (first.max_rep > 0) {
+            if (is_amount_slot(slot)) refuse("is a repeated (MAP/LIST) field; expected a number");
+            if (f.leaves.size() == 2 && f.logical != Logical::list) {
+                src.kind = SourceKind::json_map;
+            } else if (f.leaves.size() == 1) {
+                src.kind = SourceKind::json_list;
+            } else {
+                refuse("is a nested structure of " + std::to_string(f.leaves.size()) +
+                       " columns; not supported");
+            }
+        } else if (f.leaves.size() != 1) {
+            refuse("is a struct of " + std::to_string(f.leaves.size()) +
+                   " columns; expected a single value");
+        } else if (is_amount_slot(slot)) {
+            std::string why;
+            if (!LeafValues(first, false).can_hold_amounts(why)) refuse(why);
+            src.kind = SourceKind::amount;
+            src.in_key = false;
+            plan.amount_slots |= uint64_t(1) << slot;
+        } else if (slot == kUsageStart || slot == kBillingPeriodStart) {
+            src.kind = SourceKind::day;
+        }
+        if (slot == kReservationArn) src.in_key = false;  // affects measures, not groups
+        for (uint32_t leaf : f.leaves)
+            plan.wanted[leaf] = 1;
+        plan.sources.push_back(src);
+    }
+    uint64_t rows = 0;
+    for (int64_t r : file.meta().row_group_rows) {
+        plan.first_row.push_back(rows);
+        rows += static_cast<uint64_t>(r);
+    }
+    return plan;
+}
+
+RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& plan,
+                                    size_t index, Rollup& out, Period period_override, bool skip,
+                                    const std::function<void(RowProblem)>& bad_row) {
+    RowGroupResult res;
+    const RowGroupMeta rg = file.row_group(index, plan.wanted);
+    const SchemaTree& tree = file.tree();
+    const Schema& schema = plan.schema;
+
+    // One reader per wanted leaf, grouped into the slot columns.
+    std::vector<std::unique_ptr<SlotColumn>> cols;
+    std::vector<SlotColumn*> text_cols, amount_cols;
+    for (const SlotSource& src : plan.sources) {
+        const TopField& f = tree.fields[src.field];
+        std::vector<LeafCursor> cursors;
+        std::vector<const LeafColumn*> metas;
+        for (uint32_t leaf : f.leaves) {
+            const LeafColumn& lc = tree.leaves[leaf];
+            try {
+                cursors.emplace_back(std::make_unique<ColumnChunkReader>(
+                    file.data(), file.data_end(), rg.columns[leaf], lc, codec_));
+            } catch (const FormatError& e) {
+                fail_format("column '" + lc.path + "': " + e.what());
+            }
+            metas.push_back(&lc);
+        }
+        std::unique_ptr<SlotColumn> c;
+        switch (src.kind) {
+            case SourceKind::text:
+            case SourceKind::day:
+                c = make_text_column(src.slot, f.name, std::move(cursors[0]), *metas[0],
+                                     src.kind == SourceKind::day);
+                break;
+            case SourceKind::amount:
+                c = make_amount_column(src.slot, f.name, std::move(cursors[0]), *metas[0]);
+                break;
+            case SourceKind::json_map:
+            case SourceKind::json_list:
+                c = make_json_column(src.slot, f.name, std::move(cursors), std::move(metas),
+                                     src.kind == SourceKind::json_map);
+                break;
+        }
+        (src.kind == SourceKind::amount ? amount_cols : text_cols).push_back(c.get());
+        cols.push_back(std::move(c));
+    }
+    // Key columns first among the text columns, so the key is a prefix copy.
+    std::stable_partition(text_cols.begin(), text_cols.end(), [&](SlotColumn* c) {
+        return c->slot() != kReservationArn;
+    });
+    const size_t key_len = static_cast<size_t>(std::count_if(
+        text_cols.begin(), text_cols.end(), [](SlotColumn* c) { return c->slot() != kReservationArn; }));
+
+    texts_.clear();
+    code_index_.clear();
+    spans_.assign(schema.slot_count(), FieldSpan{0, 0});
+    amounts_.assign(kFixedSlots, 0);
+    key_.resize(key_len);
+    RowDecoder dec(schema, out, period_override);
+    TypedRow typed;
+    typed.amounts = amounts_.data();
+    typed.amount_slots = plan.amount_slots;
+    typed.code_index = &code_index_;
+    RowMeta meta{0, static_cast<uint32_t>(schema.columns.size()), 0, 0};
+    std::vector<BadValue> bad;
+    RowError err;
+
+    const uint64_t total = static_cast<uint64_t>(rg.num_rows);
+    const uint64_t base_row = plan.first_row[index];
+    for (uint64_t done = 0; done < total;) {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(kBatchRows, total - done));
+        bad.clear();
+        for (auto& c : cols) {
+            try {
+                c->read(n, texts_, bad);
+            } catch (const FormatError& e) {
+                fail_format("column '" + c->name() + "', page " + std::to_string(c->page()) +
+                            ": " + e.what());
+            }
+        }
+        std::sort(bad.begin(), bad.end(),
+                  [](const BadValue& a, const BadValue& b) { return a.row < b.row; });
+        const FieldSpan* table = texts_.spans();
+        const char* buf = texts_.data();
+        size_t next_bad = 0;
+        for (size_t r = 0; r < n; ++r) {
+            const uint64_t row = base_row + done + r + 1;  // 1-based within the file
+            if (next_bad < bad.size() && bad[next_bad].row == r) {
+                const BadValue& b = bad[next_bad];
+                const std::string column = schema.column_name(b.slot);
+                while (next_bad < bad.size() && bad[next_bad].row == r)
+                    ++next_bad;
+                if (!skip)
+                    throw_input(file.path() + ": " +
+                                row_group_context(index, column, b.page, row) + ": " + b.message);
+                ++res.skipped;
+                RowProblem p;
+                p.source = file.path();
+                p.line = row;
+                p.column = column;
+                p.message = row_group_context(index, "", b.page, 0) + ": " + b.message;
+                bad_row(std::move(p));
+                continue;
+            }
+            for (size_t t = 0; t < text_cols.size(); ++t) {
+                const uint32_t code = text_cols[t]->codes[r];
+                spans_[static_cast<size_t>(text_cols[t]->slot())] = table[code];
+                if (t < key_len) key_[t] = code;
+            }
+            for (SlotColumn* c : amount_cols)
+                amounts_[static_cast<size_t>(c->slot())] = c->amounts[r];
+            typed.codes = std::string_view(reinterpret_cast<const char*>(key_.data()),
+                                           key_len * sizeof(uint32_t));
+            typed.codes_hash = hash_bytes(typed.codes.data(), typed.codes.size());
+            meta.line = row;
+            if (dec.add_row(buf, spans_.data(), meta, err, &typed)) {
+                ++res.rows;
+                continue;
+            }
+            uint32_t page = 0;
+            for (auto& c : cols)
+                if (c->name() == err.column) page = c->page_of(r);
+            if (!skip)
+                throw_input(file.path() + ": " + row_group_context(index, err.column, page, row) +
+                            ": " + err.message);
+            ++res.skipped;
+            RowProblem p;
+            p.source = file.path();
+            p.line = row;
+            p.column = err.column;
+            p.message = row_group_context(index, "", page, 0) + ": " + err.message;
+            bad_row(std::move(p));
+        }
+        done += n;
+    }
+    // Every column must end with the row group.
+    for (auto& c : cols)
+        res.bytes += c->bytes_decompressed();
+    return res;
+}
+
+}  // namespace curcrunch::ingest::parquet
