@@ -63,6 +63,8 @@ case "${1:-}" in
     (cd tests/s3rver && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     # playwright-core drives Debian's chromium in the dashboard's browser test (no browser download).
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    # The third-party Parquet writers the Parquet tests' fixtures come from (DuckDB, parquet-wasm).
+    (cd tests/parquet && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     build build -DCMAKE_BUILD_TYPE=Release -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=OFF
     (cd build && ctest --output-on-failure --no-tests=error -j"$(nproc)")
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=ON
