@@ -70,6 +70,15 @@ struct Column {
     std::vector<std::optional<std::string>> values;  // PLAIN bytes per row
 };
 
+inline Column column(std::string name, int type, bool optional = false, int converted = -1) {
+    Column c;
+    c.name = std::move(name);
+    c.type = type;
+    c.optional = optional;
+    c.converted = converted;
+    return c;
+}
+
 struct Options {
     int codec = 0;  // 0 uncompressed, 1 snappy
     bool crc = false;
@@ -142,10 +151,11 @@ inline std::string write(const std::vector<Column>& cols, const Options& o) {
         } else {
             body = compress(o.codec, raw);
         }
-        if (o.corrupt_body) o.corrupt_body(c, g, body);
-        int32_t comp = static_cast<int32_t>(body.size()), unc = static_cast<int32_t>(raw.size());
+        // The CRC is of the page as written; a corruption afterwards is damage in transit.
         uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
                                                    static_cast<uInt>(body.size())));
+        if (o.corrupt_body) o.corrupt_body(c, g, body);
+        int32_t comp = static_cast<int32_t>(body.size()), unc = static_cast<int32_t>(raw.size());
         if (o.tweak_header) o.tweak_header(c, g, comp, unc, crc);
         Compact h;
         h.i32(1, type);

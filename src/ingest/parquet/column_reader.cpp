@@ -38,10 +38,6 @@ ColumnChunkReader::ColumnChunkReader(const uint8_t* file, uint64_t data_end,
         fail_format("FIXED_LEN_BYTE_ARRAY column without a positive type_length");
 }
 
-void ColumnChunkReader::fail_in_page(const std::string& what) const {
-    fail_format(what);
-}
-
 void ColumnChunkReader::load_dictionary(const Page& p) {
     const PageHeader& h = p.header;
     if (h.encoding != kPlain && h.encoding != kPlainDictionary)
@@ -292,7 +288,7 @@ ValueRun ColumnChunkReader::decode_values(size_t n) {
 }
 
 bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
-    try {
+    {
         if (page_left_ == 0 && !load_page()) {
             if (entries_read_ != chunk_values_)
                 fail_format("column chunk ends after " + std::to_string(entries_read_) + " of " +
@@ -333,8 +329,6 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
         page_left_ -= n;
         entries_read_ += n;
         return true;
-    } catch (const FormatError& e) {
-        fail_format("page " + std::to_string(pages_.pages_read()) + ": " + e.what());
     }
 }
 

@@ -5,8 +5,7 @@
 // (checked against the dictionary's size) instead of values; the dictionary itself is decoded
 // once per chunk and stays valid while the reader lives.
 //
-// Errors (FormatError) name the page they were found in; the caller adds the file, row group
-// and column.
+// Errors are FormatErrors; the caller adds the file, row group, column and page (page_index()).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -54,7 +53,6 @@ class ColumnChunkReader {
     void start_values(const uint8_t* data, size_t size);
     void decode_levels(size_t n);
     ValueRun decode_values(size_t n);
-    [[noreturn]] void fail_in_page(const std::string& what) const;
 
     const LeafColumn& leaf_;
     PhysicalType type_;
