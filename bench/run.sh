@@ -7,14 +7,18 @@
 # accounts) against one `summary` query over the same store as the baseline.
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
-#                [--only-report] [--only-serve]
+#                [--only-report] [--only-serve] [--only-parquet]
+# The Parquet part writes the same organisation as CUR 2.0 Parquet (snappy and zstd, by DuckDB,
+# as AWS Data Exports lay it out: DOUBLE costs, TIMESTAMP dates, MAP tag/product columns) and
+# runs curcrunch ingest against DuckDB's read_parquet + the same GROUP BY, then checks that
+# curcrunch's peak RSS stays flat on Parquet from 0.5 GB to 5 GB (as CSV).
 # The dashboard part starts `curcrunch serve` on that store and loads every page and API with
 # wrk (2 threads, 4 connections, 5 s each), printing requests/s and p50/p95/p99 latency against
 # the 100 ms p95 target and against a static file from the same server as the baseline.
 # Needs: a Release build in build/ (./setup.sh bench does it), node + npm, sqlite3, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0
+SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0 ONLY_PARQUET=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -24,6 +28,7 @@ while [ $# -gt 0 ]; do
     --skip-flat) SKIP_FLAT=1; shift ;;
     --only-report) ONLY_REPORT=1; shift ;;
     --only-serve) ONLY_SERVE=1; shift ;;
+    --only-parquet) ONLY_PARQUET=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -84,21 +89,11 @@ serve_bench() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v w="$worst" -v b="$base" 'BEGIN { printf "worst p95 %.2f ms (%.0fx the static-file baseline of %.2f ms); target under 100 ms: %s\n", w, w / b, b, (w < 100 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
 }
-if [ "$ONLY_REPORT" = 1 ]; then report_bench; exit 0; fi
-if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
-
-[ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
-
-gen() {  # gen FILE SIZE [--gzip]
+gen() {  # gen FILE SIZE [--gzip] [--dialect cur2]
   local f=$1 size=$2; shift 2
   [ -s "$f" ] || "$BIN" gen --out "$f" --dialect legacy --start 2025-01 --months 12 --seed 2026 \
                  --payers 2 --accounts 4 --resources 10 --target-size "$size" "$@" >&2
 }
-echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
-gen "$WORK/cur-main.csv" "$SIZE"
-gen "$WORK/cur-main.csv.gz" "$SIZE" --gzip
-BYTES=$(stat -c %s "$WORK/cur-main.csv")
-ROWS=$(( $(wc -l < "$WORK/cur-main.csv") - 1 ))
 
 # measure NAME CMD...: runs CMD $RUNS times, keeps the fastest wall time; prints "secs rss_kb".
 measure() {
@@ -113,6 +108,73 @@ measure() {
   done
   echo "$best $rss"
 }
+
+# parquet_bench: the same organisation as CUR 2.0 Parquet, curcrunch vs DuckDB read_parquet.
+parquet_bench() {
+  local csv=$WORK/cur2-main.csv
+  gen "$csv" "$SIZE" --dialect cur2
+  for codec in snappy zstd; do
+    [ -s "$WORK/cur2-main.$codec.parquet" ] ||
+      node bench/cur2_to_parquet.mjs "$csv" "$WORK/cur2-main.$codec.parquet" "$codec" "$THREADS"
+  done
+  local rows; rows=$(( $(wc -l < "$csv") - 1 ))
+  local csv_bytes; csv_bytes=$(stat -c %s "$csv")
+  declare -A PT PR PD
+  for codec in snappy zstd; do
+    local f=$WORK/cur2-main.$codec.parquet
+    echo "== $f" >&2
+    read -r PT[curcrunch.$codec] PR[curcrunch.$codec] < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
+    # Decoded bytes: what curcrunch's reader decompressed (the columns the GROUP BY needs).
+    rm -f "$WORK/bench.db"*
+    PD[$codec]=$("$BIN" ingest --no-progress --threads "$THREADS" --db "$WORK/bench.db" "$f" |
+      sed -n 's/.* stream(s), \([0-9.]*\) MB read.*/\1/p')
+    read -r PT[duckdb.$codec] PR[duckdb.$codec] < <(measure node bench/duckdb_parquet_groupby.mjs "$(realpath "$f")" "$THREADS")
+  done
+  {
+    echo
+    awk -v r="$rows" -v c="$csv_bytes" -v s="$(stat -c %s "$WORK/cur2-main.snappy.parquet")" \
+        -v z="$(stat -c %s "$WORK/cur2-main.zstd.parquet")" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
+      printf "parquet: CUR 2.0, %d rows (%.2f GB as CSV; snappy %.2f GB, zstd %.2f GB); %s threads; best of %s runs\n", r, c/1e9, s/1e9, z/1e9, t, n }'
+    printf "%-10s %-15s %9s %12s %14s %10s %10s\n" tool input seconds "rows/s" "decoded MB/s" "peak RSS" "vs DuckDB"
+    for codec in snappy zstd; do
+      for tool in curcrunch duckdb; do
+        k=$tool.$codec
+        awk -v t="${PT[$k]}" -v r="$rows" -v d="${PD[$codec]}" -v m="${PR[$k]}" -v b="${PT[duckdb.$codec]}" \
+            -v tool="$tool" -v kind="parquet.$codec" 'BEGIN {
+          printf "%-10s %-15s %9.2f %12.0f %14.0f %6.0f MiB %9.2fx\n", tool, kind, t, r/t, d/t, m/1024, b/t }'
+      done
+    done
+  } | tee -a "$WORK/results.txt"
+  if [ "$SKIP_FLAT" = 0 ]; then
+    echo "== peak RSS as input grows (curcrunch, CUR 2.0 Parquet zstd)" >&2
+    gen "$WORK/cur2-0.5g.csv" 0.5G --dialect cur2
+    gen "$WORK/cur2-5g.csv" 4.8G --dialect cur2
+    for s in 0.5g 5g; do
+      [ -s "$WORK/cur2-$s.zstd.parquet" ] ||
+        node bench/cur2_to_parquet.mjs "$WORK/cur2-$s.csv" "$WORK/cur2-$s.zstd.parquet" zstd "$THREADS"
+    done
+    printf "%-26s %12s %9s %10s\n" input "GB as CSV" seconds "peak RSS" | tee -a "$WORK/results.txt"
+    local RUNS=1
+    for s in 0.5g main 5g; do
+      local f=$WORK/cur2-$s.zstd.parquet
+      read -r secs kb < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
+      awk -v f="$(basename "$f")" -v g="$(stat -c %s "$WORK/cur2-$s.csv")" -v s="$secs" -v m="$kb" \
+        'BEGIN { printf "%-26s %12.2f %9.2f %6.0f MiB\n", f, g/1e9, s, m/1024 }' | tee -a "$WORK/results.txt"
+    done
+  fi
+}
+
+if [ "$ONLY_REPORT" = 1 ]; then report_bench; exit 0; fi
+if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
+
+[ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
+if [ "$ONLY_PARQUET" = 1 ]; then parquet_bench; exit 0; fi
+echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
+gen "$WORK/cur-main.csv" "$SIZE"
+gen "$WORK/cur-main.csv.gz" "$SIZE" --gzip
+BYTES=$(stat -c %s "$WORK/cur-main.csv")
+ROWS=$(( $(wc -l < "$WORK/cur-main.csv") - 1 ))
+
 
 declare -A T R
 for input in csv csv.gz; do
@@ -161,5 +223,6 @@ if [ "$SKIP_FLAT" = 0 ]; then
   done
 fi
 
+parquet_bench
 report_bench
 serve_bench
