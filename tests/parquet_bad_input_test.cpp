@@ -19,10 +19,12 @@ std::vector<pqw::Column> cur2_columns(size_t rows) {
     pqw::Column account = pqw::column("line_item_usage_account_id", 6, true, 0);
     pqw::Column type = pqw::column("line_item_line_item_type", 6, false, 0);
     for (size_t i = 0; i < rows; ++i) {
-        start.values.push_back(pqw::plain_bytes("2024-03-0" + std::to_string(1 + i % 5) + "T00:00:00Z"));
+        start.values.push_back(
+            pqw::plain_bytes("2024-03-0" + std::to_string(1 + i % 5) + "T00:00:00Z"));
         cost.values.push_back(pqw::plain_double(0.25 * static_cast<double>(i % 7)));
-        account.values.push_back(i % 4 == 3 ? std::nullopt
-                                            : std::optional(pqw::plain_bytes("11112222333" + std::to_string(i % 2))));
+        account.values.push_back(
+            i % 4 == 3 ? std::nullopt
+                       : std::optional(pqw::plain_bytes("11112222333" + std::to_string(i % 2))));
         type.values.push_back(pqw::plain_bytes("Usage"));
     }
     return {start, cost, account, type};
@@ -32,7 +34,8 @@ class ParquetBadInput : public ::testing::Test {
   protected:
     void SetUp() override {
         db_ = dir_ / "store.db";
-        write_file(dir_ / "good.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5"));
+        write_file(dir_ / "good.csv",
+                   std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5"));
         RunResult r = run_cli({"ingest", "--db", db_, "--no-progress", dir_ / "good.csv"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         before_ = dump_store(db_);
@@ -65,8 +68,9 @@ TEST_F(ParquetBadInput, TheTestWritersFilesAreGood) {
     const std::string f = file("ok.parquet", pqw::write(cur2_columns(100), o));
     RunResult r = run_cli({"ingest", "--db", dir_ / "ok.db", "--no-progress", f});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(query_one(dir_ / "ok.db", "SELECT money_sum(unblended) || ' ' || sum(row_count) FROM "
-                                        "cost_daily_named"),
+    EXPECT_EQ(query_one(dir_ / "ok.db",
+                        "SELECT money_sum(unblended) || ' ' || sum(row_count) FROM "
+                        "cost_daily_named"),
               "737500000000 100");
     o.page_version = 2;
     o.dictionary = false;
@@ -79,21 +83,24 @@ TEST_F(ParquetBadInput, TheTestWritersFilesAreGood) {
 TEST_F(ParquetBadInput, BadMagic) {
     std::string bytes = read_file(fixture("cur2_snappy.parquet"));
     bytes[3] = 'X';
-    expect_rejected(file("magic.parquet", bytes), "magic.parquet: not a Parquet file (no PAR1 magic");
+    expect_rejected(file("magic.parquet", bytes),
+                    "magic.parquet: not a Parquet file (no PAR1 magic");
 }
 
 TEST_F(ParquetBadInput, TruncatedFile) {
     const std::string bytes = read_file(fixture("cur2_snappy.parquet"));
     expect_rejected(file("cut.parquet", bytes.substr(0, bytes.size() / 2)),
                     "cut.parquet: truncated Parquet file (no PAR1 magic at the end)");
-    expect_rejected(file("tiny.parquet", "PAR1PAR1"), "tiny.parquet: truncated Parquet file (8 bytes");
+    expect_rejected(file("tiny.parquet", "PAR1PAR1"),
+                    "tiny.parquet: truncated Parquet file (8 bytes");
 }
 
 TEST_F(ParquetBadInput, FooterLengthPastTheFile) {
     std::string bytes = read_file(fixture("cur2_snappy.parquet"));
     const uint32_t huge = 0x7fffffff;
     std::memcpy(bytes.data() + bytes.size() - 8, &huge, 4);
-    expect_rejected(file("footer.parquet", bytes), "footer.parquet: damaged Parquet footer (length 2147483647");
+    expect_rejected(file("footer.parquet", bytes),
+                    "footer.parquet: damaged Parquet footer (length 2147483647");
 }
 
 TEST_F(ParquetBadInput, TruncatedFooter) {
@@ -102,8 +109,10 @@ TEST_F(ParquetBadInput, TruncatedFooter) {
     uint32_t len;
     std::memcpy(&len, bytes.data() + bytes.size() - 8, 4);
     const std::string cut = bytes.substr(0, bytes.size() - 8 - len) +
-                            bytes.substr(bytes.size() - 8 - len, len / 2) + pqw::le32(len / 2) + "PAR1";
-    expect_rejected(file("footer2.parquet", cut), "footer2.parquet: damaged Parquet footer: metadata ends early");
+                            bytes.substr(bytes.size() - 8 - len, len / 2) + pqw::le32(len / 2) +
+                            "PAR1";
+    expect_rejected(file("footer2.parquet", cut),
+                    "footer2.parquet: damaged Parquet footer: metadata ends early");
 }
 
 TEST_F(ParquetBadInput, PageSizePastItsChunk) {
@@ -111,8 +120,9 @@ TEST_F(ParquetBadInput, PageSizePastItsChunk) {
     o.tweak_header = [](size_t c, size_t, int32_t& comp, int32_t&, uint32_t&) {
         if (c == 1) comp += 100000;
     };
-    expect_rejected(file("page.parquet", pqw::write(cur2_columns(20), o)),
-                    "page.parquet: row group 0, column 'line_item_unblended_cost', page 1: page of");
+    expect_rejected(
+        file("page.parquet", pqw::write(cur2_columns(20), o)),
+        "page.parquet: row group 0, column 'line_item_unblended_cost', page 1: page of");
 }
 
 TEST_F(ParquetBadInput, CrcMismatch) {
@@ -148,9 +158,10 @@ TEST_F(ParquetBadInput, DictionaryIndexOutOfRange) {
 }
 
 TEST_F(ParquetBadInput, CostColumnHoldingText) {
-    expect_rejected(fixture("bad_cost_text.parquet"),
-                    "bad_cost_text.parquet: row group 0, column 'line_item_unblended_cost', page 2, "
-                    "row 100: not a number: 'abc'");
+    expect_rejected(
+        fixture("bad_cost_text.parquet"),
+        "bad_cost_text.parquet: row group 0, column 'line_item_unblended_cost', page 2, "
+        "row 100: not a number: 'abc'");
 }
 
 TEST_F(ParquetBadInput, UnsupportedEncodingAndCodec) {
@@ -180,9 +191,11 @@ TEST_F(ParquetBadInput, SkipDropsADamagedRowGroupWholeAndSaysSo) {
         if (c == 1 && g == 1) body[2] ^= 0x01;
     };
     const std::string f = file("skip.parquet", pqw::write(cur2_columns(100), o));
-    RunResult r = run_cli({"ingest", "--db", dir_ / "skip.db", "--no-progress", "--on-error=skip", f});
+    RunResult r =
+        run_cli({"ingest", "--db", dir_ / "skip.db", "--no-progress", "--on-error=skip", f});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("1 damaged Parquet row group(s) skipped whole"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("1 damaged Parquet row group(s) skipped whole"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("40 bad row(s) skipped"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("skip.parquet: row group 1 (40 rows) skipped: column "
                          "'line_item_unblended_cost', page 1: page CRC mismatch"),
@@ -198,7 +211,8 @@ TEST_F(ParquetBadInput, SkipDropsOnlyTheBadRow) {
                            fixture("bad_cost_text.parquet")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("1 bad row(s) skipped"), std::string::npos) << r.err;
-    EXPECT_EQ(query_one(dir_ / "row.db", "SELECT line || ' ' || column_name || ' ' || message FROM "
-                                         "ingest_problem"),
+    EXPECT_EQ(query_one(dir_ / "row.db",
+                        "SELECT line || ' ' || column_name || ' ' || message FROM "
+                        "ingest_problem"),
               "100 line_item_unblended_cost row group 0, page 2: not a number: 'abc'");
 }

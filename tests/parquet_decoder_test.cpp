@@ -42,9 +42,11 @@ Bytes encode_rle(const std::vector<uint32_t>& v, unsigned width, std::mt19937_64
     while (i < v.size()) {
         if (rng() % 2) {  // an RLE run of equal values
             size_t j = i;
-            while (j < v.size() && v[j] == v[i] && j - i < 1000) ++j;
+            while (j < v.size() && v[j] == v[i] && j - i < 1000)
+                ++j;
             put_uleb(out, (j - i) << 1);
-            for (unsigned b = 0; b < (width + 7) / 8; ++b) out += static_cast<char>(v[i] >> (8 * b));
+            for (unsigned b = 0; b < (width + 7) / 8; ++b)
+                out += static_cast<char>(v[i] >> (8 * b));
             i = j;
         } else {  // a bit-packed run of 1..4 groups (the last one padded)
             const size_t groups = 1 + rng() % 4;
@@ -84,7 +86,8 @@ std::vector<uint32_t> reference_rle(const Bytes& in, unsigned width, size_t n) {
             p += (h >> 1) * width;
         } else {
             uint32_t v = 0;
-            for (unsigned b = 0; b < (width + 7) / 8; ++b) v |= static_cast<uint32_t>(static_cast<uint8_t>(in.at(p++))) << (8 * b);
+            for (unsigned b = 0; b < (width + 7) / 8; ++b)
+                v |= static_cast<uint32_t>(static_cast<uint8_t>(in.at(p++))) << (8 * b);
             out.insert(out.end(), h >> 1, v);
         }
     }
@@ -97,7 +100,10 @@ Bytes encode_dbp(const std::vector<int64_t>& v, std::mt19937_64& rng) {
     const uint64_t block = 128 * (1 + rng() % 3);
     uint64_t minis = 1;
     for (uint64_t m : {4u, 2u, 1u})
-        if ((block / m) % 32 == 0 && rng() % 2) { minis = m; break; }
+        if ((block / m) % 32 == 0 && rng() % 2) {
+            minis = m;
+            break;
+        }
     const uint64_t per = block / minis;
     Bytes out;
     put_uleb(out, block);
@@ -109,21 +115,25 @@ Bytes encode_dbp(const std::vector<int64_t>& v, std::mt19937_64& rng) {
         for (size_t k = i; k < std::min<size_t>(i + block, v.size()); ++k)
             d.push_back(static_cast<uint64_t>(v[k]) - static_cast<uint64_t>(v[k - 1]));
         int64_t mn = static_cast<int64_t>(d[0]);
-        for (uint64_t x : d) mn = std::min(mn, static_cast<int64_t>(x));
+        for (uint64_t x : d)
+            mn = std::min(mn, static_cast<int64_t>(x));
         put_uleb(out, pqw::Compact::zz(mn));
         const size_t used = (d.size() + per - 1) / per;
         std::vector<unsigned> widths(minis, 0);
         for (size_t m = 0; m < used; ++m)
             for (size_t k = m * per; k < std::min<size_t>((m + 1) * per, d.size()); ++k) {
                 const uint64_t r = d[k] - static_cast<uint64_t>(mn);
-                while (widths[m] < 64 && (r >> widths[m]) != 0) ++widths[m];
+                while (widths[m] < 64 && (r >> widths[m]) != 0)
+                    ++widths[m];
             }
-        for (size_t m = 0; m < minis; ++m) out += static_cast<char>(m < used ? widths[m] : rng() % 64);
+        for (size_t m = 0; m < minis; ++m)
+            out += static_cast<char>(m < used ? widths[m] : rng() % 64);
         for (size_t m = 0; m < used; ++m) {
             Bytes packed;
             uint64_t bit = 0;
             for (size_t k = m * per; k < (m + 1) * per; ++k)
-                put_bits(packed, bit, k < d.size() ? d[k] - static_cast<uint64_t>(mn) : 0, widths[m]);
+                put_bits(packed, bit, k < d.size() ? d[k] - static_cast<uint64_t>(mn) : 0,
+                         widths[m]);
             packed.resize(per * widths[m] / 8, '\0');
             out += packed;
         }
@@ -150,16 +160,20 @@ std::vector<int64_t> reference_dbp(const Bytes& in) {
     while (out.size() < total) {
         const int64_t mn = unzz(uleb());
         std::vector<unsigned> w(minis);
-        for (auto& x : w) x = static_cast<uint8_t>(in.at(p++));
+        for (auto& x : w)
+            x = static_cast<uint8_t>(in.at(p++));
         for (uint64_t m = 0; m < minis && out.size() < total; ++m) {
             for (uint64_t k = 0; k < per; ++k) {
                 uint64_t r = 0;
                 for (unsigned b = 0; b < w[m]; ++b) {
                     const uint64_t bit = k * w[m] + b;
-                    r |= static_cast<uint64_t>((static_cast<uint8_t>(in.at(p + bit / 8)) >> (bit % 8)) & 1) << b;
+                    r |= static_cast<uint64_t>(
+                             (static_cast<uint8_t>(in.at(p + bit / 8)) >> (bit % 8)) & 1)
+                         << b;
                 }
                 if (out.size() < total)
-                    out.push_back(static_cast<int64_t>(static_cast<uint64_t>(out.back()) + static_cast<uint64_t>(mn) + r));
+                    out.push_back(static_cast<int64_t>(static_cast<uint64_t>(out.back()) +
+                                                       static_cast<uint64_t>(mn) + r));
             }
             p += per * w[m] / 8;
         }
@@ -173,10 +187,19 @@ std::vector<int64_t> random_ints(std::mt19937_64& rng, size_t n) {
     int64_t x = static_cast<int64_t>(rng());
     for (auto& e : v) {
         switch (shape) {
-            case 0: e = static_cast<int64_t>(rng()); break;                      // full range
-            case 1: x += static_cast<int64_t>(rng() % 3600000); e = x; break;     // timestamps
-            case 2: e = static_cast<int64_t>(rng() % 16) - 8; break;              // small
-            default: e = rng() % 2 ? INT64_MIN : INT64_MAX; break;                // extremes
+            case 0:
+                e = static_cast<int64_t>(rng());
+                break;  // full range
+            case 1:
+                x += static_cast<int64_t>(rng() % 3600000);
+                e = x;
+                break;  // timestamps
+            case 2:
+                e = static_cast<int64_t>(rng() % 16) - 8;
+                break;  // small
+            default:
+                e = rng() % 2 ? INT64_MIN : INT64_MAX;
+                break;  // extremes
         }
     }
     return v;
@@ -199,7 +222,8 @@ TEST(ParquetDecoders, RleHybridMatchesTheReference) {
         const size_t n = rng() % 3000;
         std::vector<uint32_t> v(n);
         const uint64_t mask = width == 32 ? 0xffffffffull : (1ull << width) - 1;
-        for (auto& x : v) x = static_cast<uint32_t>((rng() % 3 ? rng() % 4 : rng()) & mask);
+        for (auto& x : v)
+            x = static_cast<uint32_t>((rng() % 3 ? rng() % 4 : rng()) & mask);
         const Bytes enc = encode_rle(v, width, rng);
         const std::vector<uint32_t> ref = reference_rle(enc, width, n);
         ASSERT_EQ(ref, v) << "reference " << width;
@@ -262,26 +286,30 @@ TEST(ParquetDecoders, DeltaByteArraysMatchTheReference) {
         std::vector<std::string> v;
         for (size_t i = 0; i < n; ++i) {
             std::string s = i && rng() % 2 ? v.back().substr(0, rng() % (v.back().size() + 1)) : "";
-            for (size_t k = rng() % 12; k > 0; --k) s += static_cast<char>('a' + rng() % 26);
+            for (size_t k = rng() % 12; k > 0; --k)
+                s += static_cast<char>('a' + rng() % 26);
             v.push_back(s);
         }
         // DELTA_LENGTH_BYTE_ARRAY: lengths, then the bytes.
         std::vector<int64_t> lens;
         std::string all;
-        for (const auto& s : v) lens.push_back(static_cast<int64_t>(s.size())), all += s;
+        for (const auto& s : v)
+            lens.push_back(static_cast<int64_t>(s.size())), all += s;
         const Bytes dlba = encode_dbp(lens, rng) + all;
         DeltaLengthByteArrayDecoder dl;
         dl.reset(u8(dlba), dlba.size());
         std::vector<std::string_view> got(n);
         ASSERT_EQ(dl.decode(got.data(), n), n);
-        for (size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], v[i]);
+        for (size_t i = 0; i < n; ++i)
+            ASSERT_EQ(got[i], v[i]);
         // DELTA_BYTE_ARRAY: prefix lengths, then the suffixes as DELTA_LENGTH_BYTE_ARRAY.
         std::vector<int64_t> pre, suf_len;
         std::string suf;
         for (size_t i = 0; i < n; ++i) {
             size_t p = 0;
             if (i)
-                while (p < v[i].size() && p < v[i - 1].size() && v[i][p] == v[i - 1][p]) ++p;
+                while (p < v[i].size() && p < v[i - 1].size() && v[i][p] == v[i - 1][p])
+                    ++p;
             pre.push_back(static_cast<int64_t>(p));
             suf_len.push_back(static_cast<int64_t>(v[i].size() - p));
             suf += v[i].substr(p);
@@ -293,7 +321,8 @@ TEST(ParquetDecoders, DeltaByteArraysMatchTheReference) {
         while (done < n) {
             const size_t k = std::min<size_t>(n - done, 1 + rng() % 64);
             ASSERT_EQ(db.decode(got.data(), k), k);
-            for (size_t i = 0; i < k; ++i) ASSERT_EQ(got[i], v[done + i]);
+            for (size_t i = 0; i < k; ++i)
+                ASSERT_EQ(got[i], v[done + i]);
             done += k;
         }
         Bytes bad = dba.substr(0, rng() % (dba.size() + 1));
@@ -314,10 +343,12 @@ TEST(ParquetDecoders, ByteStreamSplitAndPlainMatchTheReference) {
         const uint32_t width = static_cast<uint32_t>(std::vector<int>{4, 8, 2, 16}[rng() % 4]);
         const size_t n = rng() % 700;
         Bytes values(n * width, '\0');
-        for (auto& c : values) c = static_cast<char>(rng());
+        for (auto& c : values)
+            c = static_cast<char>(rng());
         Bytes split(n * width, '\0');
         for (size_t i = 0; i < n; ++i)
-            for (uint32_t k = 0; k < width; ++k) split[k * n + i] = values[i * width + k];
+            for (uint32_t k = 0; k < width; ++k)
+                split[k * n + i] = values[i * width + k];
         ByteStreamSplitDecoder d;
         d.reset(width, u8(split), split.size(), n);
         size_t done = 0;
@@ -327,8 +358,9 @@ TEST(ParquetDecoders, ByteStreamSplitAndPlainMatchTheReference) {
             ASSERT_EQ(r.count, k);
             for (size_t i = 0; i < k; ++i) {
                 const Bytes want = values.substr((done + i) * width, width);
-                const Bytes have = width == 16 ? Bytes(r.bytes[i])
-                                               : Bytes(reinterpret_cast<const char*>(r.fixed + i * width), width);
+                const Bytes have =
+                    width == 16 ? Bytes(r.bytes[i])
+                                : Bytes(reinterpret_cast<const char*>(r.fixed + i * width), width);
                 ASSERT_EQ(have, want);
             }
             done += k;
@@ -344,7 +376,8 @@ TEST(ParquetDecoders, ByteStreamSplitAndPlainMatchTheReference) {
         p.reset(PhysicalType::byte_array, 0, u8(plain), plain.size());
         const ValueRun r = p.decode(strs.size());
         ASSERT_EQ(r.count, strs.size());
-        for (size_t i = 0; i < strs.size(); ++i) ASSERT_EQ(r.bytes[i], strs[i]);
+        for (size_t i = 0; i < strs.size(); ++i)
+            ASSERT_EQ(r.bytes[i], strs[i]);
         if (!plain.empty()) {
             Bytes bad = plain;
             bad[3] = static_cast<char>(0x7f);  // a length of about 2 GiB

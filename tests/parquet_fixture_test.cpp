@@ -124,9 +124,9 @@ TEST(ParquetFixtures, TogetherTheyCoverTheFormatAsWritersUseIt) {
         EXPECT_TRUE(seen.page_types.count(p)) << p;
     for (const char* t : {"INT32", "INT64", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"})
         EXPECT_TRUE(seen.physical.count(t)) << t;
-    for (const char* l : {"DECIMAL/INT32", "DECIMAL/INT64", "DECIMAL/FIXED_LEN_BYTE_ARRAY",
-                          "TIMESTAMP/millis/local", "TIMESTAMP/micros/local", "TIMESTAMP/micros/utc",
-                          "TIMESTAMP/nanos/local", "DATE", "STRING", "repeated", "optional",
-                          "required"})
+    for (const char* l :
+         {"DECIMAL/INT32", "DECIMAL/INT64", "DECIMAL/FIXED_LEN_BYTE_ARRAY",
+          "TIMESTAMP/millis/local", "TIMESTAMP/micros/local", "TIMESTAMP/micros/utc",
+          "TIMESTAMP/nanos/local", "DATE", "STRING", "repeated", "optional", "required"})
         EXPECT_TRUE(seen.logical.count(l)) << l;
 }

@@ -50,20 +50,24 @@ TEST(ParquetReal, GoldenTotals) {
     EXPECT_EQ(money("period = 201811 AND line_item_type = 'Usage'"), "33579429681268");
     EXPECT_EQ(money("period = 201811 AND line_item_type = 'DiscountedUsage'"), "0");
     EXPECT_EQ(money("period = 201811 AND line_item_type = 'RIFee'"), "1473840000000");
-    EXPECT_EQ(query_one(db, "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 "
-                            "AND line_item_type = 'Usage'"),
+    EXPECT_EQ(query_one(db,
+                        "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 "
+                        "AND line_item_type = 'Usage'"),
               "117129");
-    EXPECT_EQ(query_one(db, "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 "
-                            "AND line_item_type = 'DiscountedUsage'"),
+    EXPECT_EQ(query_one(db,
+                        "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 "
+                        "AND line_item_type = 'DiscountedUsage'"),
               "7202");
-    EXPECT_EQ(query_one(db, "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 "
-                            "AND line_item_type = 'RIFee'"),
+    EXPECT_EQ(query_one(db,
+                        "SELECT sum(row_count) FROM cost_daily_named WHERE period = 201811 "
+                        "AND line_item_type = 'RIFee'"),
               "9");
     EXPECT_EQ(query_one(db, "SELECT group_concat(DISTINCT payer_account) FROM cost_daily_named"),
               "836060457634");
     // Every file is recorded with its sha256 and dialect.
-    EXPECT_EQ(query_one(db, "SELECT count(*) FROM ingest_source WHERE compression = 'parquet' "
-                            "AND dialect = 'cur-athena' AND length(sha256) = 64"),
+    EXPECT_EQ(query_one(db,
+                        "SELECT count(*) FROM ingest_source WHERE compression = 'parquet' "
+                        "AND dialect = 'cur-athena' AND length(sha256) = 64"),
               "3");
 }
 
@@ -79,19 +83,22 @@ TEST(ParquetReal, LegacyAthenaLayoutFolder) {
         fs::copy_file(parquet_of(m), d / "workshop-00001.snappy.parquet");
     }
     fs::create_directories(root / "workshop" / "cost_and_usage_data_status");
-    fs::copy_file(fixture("cost_and_usage_data_status.parquet"),
-                  root / "workshop" / "cost_and_usage_data_status" / "cost_and_usage_data_status.parquet");
+    fs::copy_file(
+        fixture("cost_and_usage_data_status.parquet"),
+        root / "workshop" / "cost_and_usage_data_status" / "cost_and_usage_data_status.parquet");
     write_file((root / "workshop" / "crawler-cfn.yml").string(), "AWSTemplateFormatVersion: x\n");
-    write_file((root / "workshop" / "workshop-create-table.sql").string(), "CREATE TABLE x (a int);\n");
+    write_file((root / "workshop" / "workshop-create-table.sql").string(),
+               "CREATE TABLE x (a int);\n");
     write_file((dir.path() / "cur" / "aws-programmatic-access-test-object").string(), "test\n");
 
     const std::string folder = rollups_of(dir, "f.db", {(dir.path() / "cur").string()});
-    const std::string files =
-        rollups_of(dir, "p.db", {parquet_of("2018-10"), parquet_of("2018-11"), parquet_of("2018-12")});
+    const std::string files = rollups_of(
+        dir, "p.db", {parquet_of("2018-10"), parquet_of("2018-11"), parquet_of("2018-12")});
     EXPECT_EQ(folder, files);
     // The period came from the partition path (year=2018/month=11), as a manifest's would.
-    EXPECT_EQ(query_one(dir / "f.db", "SELECT group_concat(period, ',') FROM (SELECT period FROM "
-                                      "ingest_source ORDER BY period)"),
+    EXPECT_EQ(query_one(dir / "f.db",
+                        "SELECT group_concat(period, ',') FROM (SELECT period FROM "
+                        "ingest_source ORDER BY period)"),
               "2018-10,2018-11,2018-12");
 }
 
@@ -110,16 +117,20 @@ TEST(ParquetReal, Cur2ManifestListingParquet) {
     const fs::path data = exp / "data" / "BILLING_PERIOD=2025-01";
     fs::create_directories(data / "20250105T000000Z-old");
     fs::create_directories(data / "20250106T000000Z-new");
-    fs::copy_file(fixture("cur2_zstd.parquet"), data / "20250106T000000Z-new" / "cur2-daily-00001.snappy.parquet");
-    fs::copy_file(fixture("focus_decimals.parquet"), data / "20250105T000000Z-old" / "cur2-daily-00001.snappy.parquet");
+    fs::copy_file(fixture("cur2_zstd.parquet"),
+                  data / "20250106T000000Z-new" / "cur2-daily-00001.snappy.parquet");
+    fs::copy_file(fixture("focus_decimals.parquet"),
+                  data / "20250105T000000Z-old" / "cur2-daily-00001.snappy.parquet");
     fs::create_directories(exp / "metadata" / "BILLING_PERIOD=2025-01");
     write_file((exp / "metadata" / "BILLING_PERIOD=2025-01" / "cur2-daily-Manifest.json").string(),
                R"({"executionId":"new","billingPeriod":{"start":"2025-01-01T00:00:00.000Z"},
                    "dataFiles":["s3://bucket/exports/cur2-daily/data/BILLING_PERIOD=2025-01/20250106T000000Z-new/cur2-daily-00001.snappy.parquet"]})");
-    auto r = run_cli({"ingest", "--db", dir / "m.db", "--no-progress", (dir.path() / "exports").string()});
+    auto r = run_cli(
+        {"ingest", "--db", dir / "m.db", "--no-progress", (dir.path() / "exports").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(query_one(dir / "m.db", "SELECT count(*) || ' ' || group_concat(assembly_id) || ' ' || "
-                                      "group_concat(period) FROM ingest_source"),
+    EXPECT_EQ(query_one(dir / "m.db",
+                        "SELECT count(*) || ' ' || group_concat(assembly_id) || ' ' || "
+                        "group_concat(period) FROM ingest_source"),
               "1 new 2025-01");
     // Every row lands in the manifest's period, whatever month its usage fell in.
     EXPECT_EQ(query_one(dir / "m.db", "SELECT group_concat(DISTINCT period) FROM cost_daily_named"),

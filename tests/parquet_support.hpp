@@ -33,7 +33,8 @@ inline std::string fixtures() {
         } unlock{lock};
         if (testsupport::read_file(out + "/stamp") == stamp_text) return out;
         for (const auto& [dialect, file] :
-             {std::pair<const char*, const char*>{"cur2", "gen-cur2.csv"}, {"focus", "gen-focus.csv"}}) {
+             {std::pair<const char*, const char*>{"cur2", "gen-cur2.csv"},
+              {"focus", "gen-focus.csv"}}) {
             auto r = testsupport::run_cli({"gen", "--out", out + "/" + file, "--dialect", dialect,
                                            "--months", "2", "--start", "2025-01", "--accounts", "2",
                                            "--resources", "2", "--seed", "3"});

@@ -28,7 +28,9 @@ class Compact {
         }
         out += static_cast<char>(v);
     }
-    static uint64_t zz(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+    static uint64_t zz(int64_t v) {
+        return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+    }
     void field(int16_t id, uint8_t type) {
         const int16_t delta = id - last_.back();
         if (delta > 0 && delta <= 15) {
@@ -44,7 +46,7 @@ class Compact {
     void boolean(int16_t id, bool v) { field(id, v ? 1 : 2); }
     void binary(int16_t id, const std::string& s) { field(id, 8), varint(s.size()), out += s; }
     void begin(int16_t id) { field(id, 12), last_.push_back(0); }  // a struct field
-    void begin_element() { last_.push_back(0); }                    // a struct in a list
+    void begin_element() { last_.push_back(0); }                   // a struct in a list
     void end() { out += '\0', last_.pop_back(); }
     void list(int16_t id, uint8_t elem, size_t n) {
         field(id, 9);
@@ -63,7 +65,7 @@ class Compact {
 
 struct Column {
     std::string name;
-    int type = 6;        // physical type (6 BYTE_ARRAY)
+    int type = 6;  // physical type (6 BYTE_ARRAY)
     bool optional = false;
     int converted = -1;  // converted type (0 UTF8, 5 DECIMAL, ...)
     int scale = 0, precision = 0, type_length = 0;
@@ -122,7 +124,8 @@ inline std::string bit_packed_run(const std::vector<uint32_t>& v, unsigned width
     std::string bits(groups * width, '\0');
     for (size_t i = 0; i < v.size(); ++i)
         for (unsigned b = 0; b < width; ++b)
-            if ((v[i] >> b) & 1) bits[(i * width + b) / 8] |= static_cast<char>(1 << ((i * width + b) % 8));
+            if ((v[i] >> b) & 1)
+                bits[(i * width + b) / 8] |= static_cast<char>(1 << ((i * width + b) % 8));
     return c.out + bits;
 }
 
@@ -152,8 +155,8 @@ inline std::string write(const std::vector<Column>& cols, const Options& o) {
             body = compress(o.codec, raw);
         }
         // The CRC is of the page as written; a corruption afterwards is damage in transit.
-        uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
-                                                   static_cast<uInt>(body.size())));
+        uint32_t crc = static_cast<uint32_t>(
+            crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
         if (o.corrupt_body) o.corrupt_body(c, g, body);
         int32_t comp = static_cast<int32_t>(body.size()), unc = static_cast<int32_t>(raw.size());
         if (o.tweak_header) o.tweak_header(c, g, comp, unc, crc);
@@ -194,20 +197,25 @@ inline std::string write(const std::vector<Column>& cols, const Options& o) {
                 std::vector<uint32_t> idx;
                 for (const auto& v : present) {
                     auto it = ids.find(v);
-                    if (it == ids.end()) it = ids.emplace(v, static_cast<uint32_t>(dict.size())).first, dict.push_back(v);
+                    if (it == ids.end())
+                        it = ids.emplace(v, static_cast<uint32_t>(dict.size())).first,
+                        dict.push_back(v);
                     idx.push_back(it->second + o.dictionary_index_offset);
                 }
                 std::string d;
-                for (const auto& v : dict) d += v;
+                for (const auto& v : dict)
+                    d += v;
                 ci.dict_offset = static_cast<int64_t>(file.size());
                 ci.compressed += page(c, first / per, 2, d, static_cast<int>(dict.size()), 0, 0, 0);
                 ci.uncompressed += static_cast<int64_t>(d.size());
                 unsigned w = 1;
-                while ((1u << w) <= dict.size() + o.dictionary_index_offset) ++w;
+                while ((1u << w) <= dict.size() + o.dictionary_index_offset)
+                    ++w;
                 values = std::string(1, static_cast<char>(w)) + bit_packed_run(idx, w);
                 encoding = 8;
             } else {
-                for (const auto& v : present) values += v;
+                for (const auto& v : present)
+                    values += v;
             }
             if (o.encoding >= 0) encoding = o.encoding;
             std::string levels;
@@ -215,7 +223,8 @@ inline std::string write(const std::vector<Column>& cols, const Options& o) {
             const int nulls = static_cast<int>(n - present.size());
             std::string raw;
             const int type = o.page_version == 2 ? 3 : 0;
-            if (type == 0 && col.optional) raw = le32(static_cast<uint32_t>(levels.size())) + levels;
+            if (type == 0 && col.optional)
+                raw = le32(static_cast<uint32_t>(levels.size())) + levels;
             if (type == 3) raw = levels;
             raw += values;
             const int64_t data_offset = static_cast<int64_t>(file.size());

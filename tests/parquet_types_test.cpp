@@ -23,7 +23,8 @@ namespace {
 
 std::string big_endian(__int128 v, size_t n) {
     std::string s(n, '\0');
-    for (size_t i = 0; i < n; ++i) s[n - 1 - i] = static_cast<char>(static_cast<uint64_t>(v >> (8 * i)) & 0xff);
+    for (size_t i = 0; i < n; ++i)
+        s[n - 1 - i] = static_cast<char>(static_cast<uint64_t>(v >> (8 * i)) & 0xff);
     return s;
 }
 
@@ -48,7 +49,7 @@ TEST(ParquetTypes, DoubleRuleOnLongBinaryExpansions) {
     EXPECT_EQ(amount_text(0.0808333333), "0.0808333333");  // AWS's own 10-digit rates
     EXPECT_EQ(amount_text(1.4724e-6), "0.0000014724");
     EXPECT_EQ(amount_text(12345.678901234567), "12345.6789012346");
-    EXPECT_EQ(amount_text(0.00000000005), "0");             // a tie below the last digit: even
+    EXPECT_EQ(amount_text(0.00000000005), "0");  // a tie below the last digit: even
     EXPECT_EQ(amount_text(0.00000000015), "0.0000000002");
     EXPECT_EQ(amount_text(-21.6), "-21.6");
     EXPECT_EQ(amount_text(1e20), "100000000000000000000");
@@ -84,7 +85,7 @@ TEST(ParquetTypes, DecimalsConvertByIntegerArithmetic) {
 
 TEST(ParquetTypes, Int96TimestampsAndDecimalsOfEveryPhysicalType) {
     const Day mar5 = days_from_civil(2024, 3, 5);
-    pqw::Column start = pqw::column("line_item_usage_start_date", 3);  // INT96
+    pqw::Column start = pqw::column("line_item_usage_start_date", 3);        // INT96
     pqw::Column cost = pqw::column("line_item_unblended_cost", 6, true, 5);  // BYTE_ARRAY DECIMAL
     cost.scale = 12;
     cost.precision = 30;
@@ -101,7 +102,8 @@ TEST(ParquetTypes, Int96TimestampsAndDecimalsOfEveryPhysicalType) {
     for (int i = 0; i < 4; ++i) {
         // 23:59:59.5 on the 5th is still the 5th; nanos past a day would roll over.
         start.values.push_back(int96(mar5, 86399500000000LL));
-        cost.values.push_back(i == 2 ? std::nullopt : std::optional(pqw::plain_bytes(big_endian(costs[i], 8))));
+        cost.values.push_back(i == 2 ? std::nullopt
+                                     : std::optional(pqw::plain_bytes(big_endian(costs[i], 8))));
         blended.values.push_back(big_endian(-12345 - i, 16));
         od.values.push_back(pqw::le32(static_cast<uint32_t>(-1500 * (i + 1))));
         usage.values.push_back(pqw::le64(static_cast<uint64_t>(i + 1)));
@@ -115,11 +117,12 @@ TEST(ParquetTypes, Int96TimestampsAndDecimalsOfEveryPhysicalType) {
     RunResult r = run_cli({"ingest", "--db", dir / "t.db", "--no-progress", dir / "types.parquet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto sums = [&](const std::string& type) {
-        return query_one(dir / "t.db",
-                         "SELECT day || '|' || money_sum(unblended) || '|' || money_sum(blended) || "
-                         "'|' || money_sum(public_on_demand) || '|' || money_sum(usage_amount) || '|' "
-                         "|| sum(row_count) FROM cost_daily_named WHERE line_item_type = '" +
-                             type + "' GROUP BY day");
+        return query_one(
+            dir / "t.db",
+            "SELECT day || '|' || money_sum(unblended) || '|' || money_sum(blended) || "
+            "'|' || money_sum(public_on_demand) || '|' || money_sum(usage_amount) || '|' "
+            "|| sum(row_count) FROM cost_daily_named WHERE line_item_type = '" +
+                type + "' GROUP BY day");
     };
     // Costs: 1234.567890123456 rounds to 1234.5678901235, -0.000000000005 to 0 (a tie, even),
     // a null to 0; blended -123.45-123.46-123.47; on-demand -1.5-3-4.5; usage 1+2+3.
@@ -151,7 +154,8 @@ TEST(ParquetTypes, HostileFootersFailFastWithoutAllocating) {
     fails(s.out + "abc", "metadata string of 4294967295 bytes runs past the end");
     // Structs nested 10000 deep.
     std::string deep;
-    for (int i = 0; i < 10000; ++i) deep += static_cast<char>(0xfc);  // unknown field 15, a struct
+    for (int i = 0; i < 10000; ++i)
+        deep += static_cast<char>(0xfc);  // unknown field 15, a struct
     fails(deep, "metadata nests deeper than 32 levels");
     // Millions of columns: more schema elements than the cap, with the bytes to back them.
     pqw::Compact m;
@@ -160,7 +164,8 @@ TEST(ParquetTypes, HostileFootersFailFastWithoutAllocating) {
     // Row groups past the cap.
     pqw::Compact g;
     g.list(4, 12, 2000000);
-    fails(g.out + std::string(2000000, '\0'), "file claims 2000000 row groups; more than the 1000000");
+    fails(g.out + std::string(2000000, '\0'),
+          "file claims 2000000 row groups; more than the 1000000");
     // A varint that never ends.
     fails(std::string("\x15") + std::string(20, '\xff'), "overlong varint");
 }

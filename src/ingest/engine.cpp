@@ -493,7 +493,8 @@ void Engine::process_unit(const InputUnit& u) {
     // Content decides: a file that starts with Parquet's magic is Parquet, whatever its name.
     if (parquet::has_parquet_magic(u.path)) return process_parquet(u);
     const std::string_view ext = ".parquet";
-    if (u.path.size() > ext.size() && u.path.compare(u.path.size() - ext.size(), ext.size(), ext) == 0)
+    if (u.path.size() > ext.size() &&
+        u.path.compare(u.path.size() - ext.size(), ext.size(), ext) == 0)
         throw_input(u.path + ": not a Parquet file (no PAR1 magic at the start)");
     auto file = InputFile::open(u.path, opts_.prefer_zlib);
     // Start hashing a deferred file right away, so the hash overlaps this file's own scan.

@@ -255,7 +255,8 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
                 return fstr.size() > r.size() && fstr.compare(0, r.size(), r) == 0 &&
                        fstr[r.size()] == '/';
             });
-            if (!under_report) out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}});
+            if (!under_report)
+                out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}});
         }
     }
     if (out.empty()) throw_input("no input files found in the given paths");

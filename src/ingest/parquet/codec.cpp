@@ -60,8 +60,10 @@ bool lz4_hadoop(const uint8_t* src, size_t n, uint8_t* dst, size_t cap) {
     size_t out = 0;
     while (n > 0) {
         if (n < 8) return false;
-        const uint32_t raw = static_cast<uint32_t>(src[0]) << 24 | src[1] << 16 | src[2] << 8 | src[3];
-        const uint32_t comp = static_cast<uint32_t>(src[4]) << 24 | src[5] << 16 | src[6] << 8 | src[7];
+        const uint32_t raw =
+            static_cast<uint32_t>(src[0]) << 24 | src[1] << 16 | src[2] << 8 | src[3];
+        const uint32_t comp =
+            static_cast<uint32_t>(src[4]) << 24 | src[5] << 16 | src[6] << 8 | src[7];
         src += 8;
         n -= 8;
         if (comp > n || raw > cap - out || comp > INT32_MAX || raw > INT32_MAX) return false;

@@ -23,9 +23,8 @@ bool is_dictionary_encoding(int32_t e) {
 
 }  // namespace
 
-ColumnChunkReader::ColumnChunkReader(const uint8_t* file, uint64_t data_end,
-                                     const ColumnMeta& meta, const LeafColumn& leaf,
-                                     Decompressor& codec)
+ColumnChunkReader::ColumnChunkReader(const uint8_t* file, uint64_t data_end, const ColumnMeta& meta,
+                                     const LeafColumn& leaf, Decompressor& codec)
     : leaf_(leaf),
       type_(leaf.element.type),
       width_(fixed_width(leaf.element.type, leaf.element.type_length)),
@@ -266,8 +265,9 @@ ValueRun ColumnChunkReader::decode_values(size_t n) {
         case kDeltaLengthByteArray:
         case kDeltaByteArray: {
             if (views_.size() < n) views_.resize(n);
-            const size_t got = encoding_ == kDeltaByteArray ? delta_bytes_.decode(views_.data(), n)
-                                                            : delta_length_.decode(views_.data(), n);
+            const size_t got = encoding_ == kDeltaByteArray
+                                   ? delta_bytes_.decode(views_.data(), n)
+                                   : delta_length_.decode(views_.data(), n);
             if (got != n) short_page(got);
             if (type_ == PhysicalType::fixed_len_byte_array)
                 for (size_t i = 0; i < n; ++i)
@@ -318,8 +318,8 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
                     top = std::max(top, indices_[i]);
                 if (top >= dict_.count)
                     fail_format("dictionary index " + std::to_string(top) +
-                                " out of range (the dictionary has " +
-                                std::to_string(dict_.count) + " entries)");
+                                " out of range (the dictionary has " + std::to_string(dict_.count) +
+                                " entries)");
                 run.dictionary = true;
                 run.indices = indices_.data();
             } else {

@@ -15,8 +15,7 @@ void DeltaBinaryPackedDecoder::reset(const uint8_t* data, size_t size) {
     total_ = read_uleb(p_, end_, "DELTA_BINARY_PACKED header");
     last_ = static_cast<uint64_t>(zigzag(read_uleb(p_, end_, "DELTA_BINARY_PACKED header")));
     if (block_size_ == 0 || block_size_ % 128 != 0 || block_size_ > kMaxBlockSize ||
-        miniblocks_ == 0 || block_size_ % miniblocks_ != 0 ||
-        (block_size_ / miniblocks_) % 32 != 0)
+        miniblocks_ == 0 || block_size_ % miniblocks_ != 0 || (block_size_ / miniblocks_) % 32 != 0)
         fail_format("DELTA_BINARY_PACKED header has an invalid block size " +
                     std::to_string(block_size_) + " / " + std::to_string(miniblocks_) +
                     " miniblocks");

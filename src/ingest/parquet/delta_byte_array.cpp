@@ -38,8 +38,8 @@ void DeltaByteArrayDecoder::reset(const uint8_t* data, size_t size) {
     const uint8_t* suffix_start = prefixes_.end_of_values();
     suffixes_.reset(suffix_start, static_cast<size_t>(data + size - suffix_start));
     if (suffixes_.total() != prefixes_.total())
-        fail_format("DELTA_BYTE_ARRAY has " + std::to_string(prefixes_.total()) +
-                    " prefixes but " + std::to_string(suffixes_.total()) + " suffixes");
+        fail_format("DELTA_BYTE_ARRAY has " + std::to_string(prefixes_.total()) + " prefixes but " +
+                    std::to_string(suffixes_.total()) + " suffixes");
     last_.clear();
     expanded_ = 0;
 }

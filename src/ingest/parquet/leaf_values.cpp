@@ -25,7 +25,8 @@ int64_t load_i64(const uint8_t* p) {
 std::string shown(std::string_view v) {
     std::string s;
     for (char c : v.substr(0, 40))
-        s += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
+        s += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c
+                                                                                             : '?';
     return s;
 }
 
@@ -134,8 +135,9 @@ bool LeafValues::text(const ValueRun& run, size_t i, std::string& out, std::stri
                     int64_t secs = v / per_sec - static_cast<int64_t>(d) * 86400;
                     if (v % per_sec < 0) --secs;
                     char buf[16];
-                    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ", static_cast<int>(secs / 3600),
-                                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+                    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02dZ",
+                                  static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                                  static_cast<int>(secs % 60));
                     out += buf;
                 }
             } else {
@@ -177,9 +179,9 @@ bool LeafValues::amount(const ValueRun& run, size_t i, Amount& out, std::string&
             const std::string_view v = run.bytes[i];
             if (e_.logical == Logical::decimal) {
                 __int128 u;
-                ok = big_endian_to_int128(reinterpret_cast<const uint8_t*>(v.data()), v.size(),
-                                          u) &&
-                     decimal_to_amount(u, e_.scale, out);
+                ok =
+                    big_endian_to_int128(reinterpret_cast<const uint8_t*>(v.data()), v.size(), u) &&
+                    decimal_to_amount(u, e_.scale, out);
                 break;
             }
             if (v.empty()) {  // an empty text amount is null, as an empty CSV field

@@ -73,7 +73,7 @@ void read_logical_type(CompactReader& r, SchemaElement& e) {
                 e.logical = Logical::date;
                 r.skip(f.type);
                 break;
-            case 7:  // TIME {1: isAdjustedToUTC, 2: unit}
+            case 7:    // TIME {1: isAdjustedToUTC, 2: unit}
             case 8: {  // TIMESTAMP, same fields
                 e.logical = f.id == 7 ? Logical::time : Logical::timestamp;
                 r.begin_struct();
@@ -151,8 +151,8 @@ SchemaElement read_schema_element(CompactReader& r) {
         switch (f.id) {
             case 1: {
                 const int32_t t = read_enum(r, f, "SchemaElement.type");
-                if (t < 0 || t > 7) fail_format("schema names unknown physical type " +
-                                                std::to_string(t));
+                if (t < 0 || t > 7)
+                    fail_format("schema names unknown physical type " + std::to_string(t));
                 e.type = static_cast<PhysicalType>(t);
                 break;
             }
@@ -162,8 +162,8 @@ SchemaElement read_schema_element(CompactReader& r) {
                 break;
             case 3: {
                 const int32_t rep = read_enum(r, f, "SchemaElement.repetition_type");
-                if (rep < 0 || rep > 2) fail_format("schema names unknown repetition " +
-                                                    std::to_string(rep));
+                if (rep < 0 || rep > 2)
+                    fail_format("schema names unknown repetition " + std::to_string(rep));
                 e.repetition = static_cast<Repetition>(rep);
                 e.has_repetition = true;
                 break;
@@ -284,8 +284,7 @@ void read_column_meta(CompactReader& r, ColumnMeta& c, const std::string& leaf_p
     c.present = true;
 }
 
-void read_column_chunk(CompactReader& r, ColumnMeta& c, const std::string& leaf_path,
-                       bool wanted) {
+void read_column_chunk(CompactReader& r, ColumnMeta& c, const std::string& leaf_path, bool wanted) {
     bool has_meta = false;
     r.begin_struct();
     FieldHeader f;
@@ -340,16 +339,10 @@ const char* codec_name(int32_t c) {
 }
 
 const char* encoding_name(int32_t e) {
-    static const char* const names[] = {"PLAIN",
-                                        "GROUP_VAR_INT",
-                                        "PLAIN_DICTIONARY",
-                                        "RLE",
-                                        "BIT_PACKED",
-                                        "DELTA_BINARY_PACKED",
-                                        "DELTA_LENGTH_BYTE_ARRAY",
-                                        "DELTA_BYTE_ARRAY",
-                                        "RLE_DICTIONARY",
-                                        "BYTE_STREAM_SPLIT"};
+    static const char* const names[] = {
+        "PLAIN",          "GROUP_VAR_INT",       "PLAIN_DICTIONARY",        "RLE",
+        "BIT_PACKED",     "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
+        "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
     return e >= 0 && e < 10 ? names[e] : "unknown";
 }
 
@@ -421,8 +414,8 @@ FileMeta parse_file_meta(const uint8_t* data, size_t size) {
     return m;
 }
 
-RowGroupMeta parse_row_group(const uint8_t* data, size_t size, const FileMeta& meta,
-                             size_t index, const std::vector<std::string>& leaf_paths,
+RowGroupMeta parse_row_group(const uint8_t* data, size_t size, const FileMeta& meta, size_t index,
+                             const std::vector<std::string>& leaf_paths,
                              const std::vector<char>& wanted) {
     RowGroupMeta g;
     g.columns.resize(leaf_paths.size());
@@ -436,8 +429,8 @@ RowGroupMeta parse_row_group(const uint8_t* data, size_t size, const FileMeta& m
             ListHeader h = r.read_list();
             if (h.elem != TType::structure || h.size != leaf_paths.size())
                 fail_format("row group has " + std::to_string(h.size) +
-                            " column chunks; the schema has " +
-                            std::to_string(leaf_paths.size()) + " leaf columns");
+                            " column chunks; the schema has " + std::to_string(leaf_paths.size()) +
+                            " leaf columns");
             for (uint32_t i = 0; i < h.size; ++i)
                 read_column_chunk(r, g.columns[i], leaf_paths[i], wanted[i] != 0);
             r.end_list();
@@ -538,8 +531,8 @@ PageHeader parse_page_header(const uint8_t* data, size_t size) {
     }
     r.end_struct();
     if (!has_type || !has_sizes) fail_format("page header lacks its type or sizes");
-    if (h.uncompressed_size < 0 || h.compressed_size < 0 || h.num_values < 0 ||
-        h.def_bytes < 0 || h.rep_bytes < 0 || h.num_nulls < 0 || h.num_rows < 0)
+    if (h.uncompressed_size < 0 || h.compressed_size < 0 || h.num_values < 0 || h.def_bytes < 0 ||
+        h.rep_bytes < 0 || h.num_nulls < 0 || h.num_rows < 0)
         fail_format("page header holds a negative size or count");
     h.header_bytes = r.position();
     return h;

@@ -51,8 +51,8 @@ bool PageReader::read_one(Page& page) {
     const PageHeader& h = page.header;
     const size_t body = static_cast<size_t>(h.compressed_size);
     if (body > left - h.header_bytes)
-        fail_format("page of " + std::to_string(body) + " bytes at offset " +
-                    std::to_string(pos_) + " runs past the end of its column chunk (" +
+        fail_format("page of " + std::to_string(body) + " bytes at offset " + std::to_string(pos_) +
+                    " runs past the end of its column chunk (" +
                     std::to_string(left - h.header_bytes) + " bytes left)");
     if (static_cast<uint64_t>(h.uncompressed_size) > kMaxPageBytes)
         fail_format("page claims " + std::to_string(h.uncompressed_size) +
@@ -62,8 +62,7 @@ bool PageReader::read_one(Page& page) {
     pos_ += h.header_bytes + body;
     if (h.has_crc) {
         // The CRC covers the page's bytes as stored (compressed), header excluded.
-        const uint32_t crc =
-            static_cast<uint32_t>(crc32_z(crc32_z(0, nullptr, 0), src, body));
+        const uint32_t crc = static_cast<uint32_t>(crc32_z(crc32_z(0, nullptr, 0), src, body));
         if (crc != h.crc)
             fail_format("page CRC mismatch (stored " + std::to_string(h.crc) + ", computed " +
                         std::to_string(crc) + ")");
@@ -102,8 +101,8 @@ bool PageReader::read_one(Page& page) {
     std::vector<uint8_t>& dst = type == PageType::dictionary ? dict_buf_ : buf_;
     if (plain) {
         if (body != raw)
-            fail_format("uncompressed page sizes disagree (" + std::to_string(body) +
-                        " stored, " + std::to_string(raw) + " in the header)");
+            fail_format("uncompressed page sizes disagree (" + std::to_string(body) + " stored, " +
+                        std::to_string(raw) + " in the header)");
         if (type == PageType::dictionary) {
             dst.assign(src, src + body);  // kept for the chunk, beyond the mapping's release
             page.values = dst.data();

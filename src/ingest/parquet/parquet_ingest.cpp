@@ -28,41 +28,42 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     const bool skip = opts.skip_bad_rows;
     const auto bad_row = [&](RowProblem p) { sink.problem(std::move(p)); };
 
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, file.row_groups(), 1),
-                      [&](const tbb::blocked_range<size_t>& range) {
-        for (size_t g = range.begin(); g != range.end(); ++g) {
-            RowGroupReader& reader = readers.local();
-            Rollup& out = sink.local_rollup();
-            RowGroupResult r;
-            try {
-                if (skip) {
-                    // Decoded aside: a row group found damaged halfway leaves nothing behind.
-                    Rollup scratch;
-                    r = reader.read(file, plan, g, scratch, u.period, true, bad_row);
-                    out.merge_from(scratch);
-                } else {
-                    r = reader.read(file, plan, g, out, u.period, false, bad_row);
+    tbb::parallel_for(
+        tbb::blocked_range<size_t>(0, file.row_groups(), 1),
+        [&](const tbb::blocked_range<size_t>& range) {
+            for (size_t g = range.begin(); g != range.end(); ++g) {
+                RowGroupReader& reader = readers.local();
+                Rollup& out = sink.local_rollup();
+                RowGroupResult r;
+                try {
+                    if (skip) {
+                        // Decoded aside: a row group found damaged halfway leaves nothing behind.
+                        Rollup scratch;
+                        r = reader.read(file, plan, g, scratch, u.period, true, bad_row);
+                        out.merge_from(scratch);
+                    } else {
+                        r = reader.read(file, plan, g, out, u.period, false, bad_row);
+                    }
+                } catch (const FormatError& e) {
+                    const std::string where = u.path + ": row group " + std::to_string(g);
+                    if (!skip) throw_input(where + ", " + e.what());
+                    const uint64_t n = static_cast<uint64_t>(file.meta().row_group_rows[g]);
+                    RowProblem p;
+                    p.source = u.path;
+                    p.message = "row group " + std::to_string(g) + " (" + std::to_string(n) +
+                                " rows) skipped: " + e.what();
+                    sink.problem(std::move(p));
+                    r = RowGroupResult{};
+                    r.skipped = n;
+                    bad_groups.fetch_add(1, std::memory_order_relaxed);
                 }
-            } catch (const FormatError& e) {
-                const std::string where = u.path + ": row group " + std::to_string(g);
-                if (!skip) throw_input(where + ", " + e.what());
-                const uint64_t n = static_cast<uint64_t>(file.meta().row_group_rows[g]);
-                RowProblem p;
-                p.source = u.path;
-                p.message = "row group " + std::to_string(g) + " (" + std::to_string(n) +
-                            " rows) skipped: " + e.what();
-                sink.problem(std::move(p));
-                r = RowGroupResult{};
-                r.skipped = n;
-                bad_groups.fetch_add(1, std::memory_order_relaxed);
+                rows.fetch_add(r.rows, std::memory_order_relaxed);
+                skipped.fetch_add(r.skipped, std::memory_order_relaxed);
+                bytes.fetch_add(r.bytes, std::memory_order_relaxed);
+                sink.progress(0, r.rows);
+                sink.row_group_done();
             }
-            rows.fetch_add(r.rows, std::memory_order_relaxed);
-            skipped.fetch_add(r.skipped, std::memory_order_relaxed);
-            bytes.fetch_add(r.bytes, std::memory_order_relaxed);
-            sink.progress(0, r.rows);
-            sink.row_group_done();
-        }
-    });
+        });
     sink.progress(file.size(), 0);
     rep.rows = rows.load();
     rep.skipped = skipped.load();

@@ -81,12 +81,10 @@ ValueRun PlainDecoder::decode(size_t n) {
     return r;
 }
 
-void ByteStreamSplitDecoder::reset(uint32_t width, const uint8_t* data, size_t size,
-                                   size_t count) {
+void ByteStreamSplitDecoder::reset(uint32_t width, const uint8_t* data, size_t size, size_t count) {
     if (width == 0 || count > size / width || size != count * width)
-        fail_format("BYTE_STREAM_SPLIT data of " + std::to_string(size) +
-                    " bytes does not hold " + std::to_string(count) + " values of " +
-                    std::to_string(width) + " bytes");
+        fail_format("BYTE_STREAM_SPLIT data of " + std::to_string(size) + " bytes does not hold " +
+                    std::to_string(count) + " values of " + std::to_string(width) + " bytes");
     width_ = width;
     data_ = data;
     count_ = count;
@@ -109,8 +107,8 @@ ValueRun ByteStreamSplitDecoder::decode(size_t n, bool as_views) {
     if (as_views) {
         if (views_.size() < n) views_.resize(n);
         for (size_t i = 0; i < n; ++i)
-            views_[i] = std::string_view(reinterpret_cast<const char*>(out_.data() + i * width_),
-                                         width_);
+            views_[i] =
+                std::string_view(reinterpret_cast<const char*>(out_.data() + i * width_), width_);
         r.bytes = views_.data();
     } else {
         r.fixed = out_.data();

@@ -97,8 +97,8 @@ ParquetPlan plan_parquet(const ParquetFile& file) {
     return plan;
 }
 
-RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& plan,
-                                    size_t index, Rollup& out, Period period_override, bool skip,
+RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& plan, size_t index,
+                                    Rollup& out, Period period_override, bool skip,
                                     const std::function<void(RowProblem)>& bad_row) {
     RowGroupResult res;
     const RowGroupMeta rg = file.row_group(index, plan.wanted);
@@ -142,11 +142,12 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
         cols.push_back(std::move(c));
     }
     // Key columns first among the text columns, so the key is a prefix copy.
-    std::stable_partition(text_cols.begin(), text_cols.end(), [&](SlotColumn* c) {
-        return c->slot() != kReservationArn;
-    });
-    const size_t key_len = static_cast<size_t>(std::count_if(
-        text_cols.begin(), text_cols.end(), [](SlotColumn* c) { return c->slot() != kReservationArn; }));
+    std::stable_partition(text_cols.begin(), text_cols.end(),
+                          [&](SlotColumn* c) { return c->slot() != kReservationArn; });
+    const size_t key_len =
+        static_cast<size_t>(std::count_if(text_cols.begin(), text_cols.end(), [](SlotColumn* c) {
+            return c->slot() != kReservationArn;
+        }));
 
     texts_.clear();
     code_index_.clear();
@@ -171,8 +172,8 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             try {
                 c->read(n, texts_, bad);
             } catch (const FormatError& e) {
-                fail_format("column '" + c->name() + "', page " + std::to_string(c->page()) +
-                            ": " + e.what());
+                fail_format("column '" + c->name() + "', page " + std::to_string(c->page()) + ": " +
+                            e.what());
             }
         }
         std::sort(bad.begin(), bad.end(),
@@ -188,8 +189,8 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
                 while (next_bad < bad.size() && bad[next_bad].row == r)
                     ++next_bad;
                 if (!skip)
-                    throw_input(file.path() + ": " +
-                                row_group_context(index, column, b.page, row) + ": " + b.message);
+                    throw_input(file.path() + ": " + row_group_context(index, column, b.page, row) +
+                                ": " + b.message);
                 ++res.skipped;
                 RowProblem p;
                 p.source = file.path();

@@ -43,7 +43,9 @@ class LeafTextCoder {
             scratch_.clear();
             std::string why;
             if (values_.text(d, i, scratch_, why)) {
-                dict_codes_[i] = t.add(scratch_);
+                // Interned, not just added: distinct entries can render alike (the hourly
+                // timestamps of one day), and equal texts must share a code for the row key.
+                dict_codes_[i] = t.intern(scratch_);
             } else {
                 dict_codes_[i] = kBadCode;
                 dict_why_ = why;
@@ -101,7 +103,8 @@ class TextColumn final : public SlotColumn {
                     }
                     out[j] = coder_.code(r(), run, c_.vpos_++, t, why_);
                     if (out[j] == kBadCode) {
-                        bad.push_back(BadValue{static_cast<uint32_t>(done + j), slot_, page(), why_});
+                        bad.push_back(
+                            BadValue{static_cast<uint32_t>(done + j), slot_, page(), why_});
                         out[j] = 0;
                     }
                 }
@@ -183,8 +186,8 @@ class AmountColumn final : public SlotColumn {
                     const uint32_t i = run.indices[v];
                     out[j] = dict_[i];
                     if (!dict_ok_[i]) {
-                        bad.push_back(BadValue{static_cast<uint32_t>(done + j), slot_, page(),
-                                               dict_why_});
+                        bad.push_back(
+                            BadValue{static_cast<uint32_t>(done + j), slot_, page(), dict_why_});
                         out[j] = 0;
                     }
                 } else if (!values_.amount(run.plain, v, out[j], why_)) {
@@ -251,7 +254,9 @@ class JsonColumn final : public SlotColumn {
   public:
     JsonColumn(int slot, std::string name, std::vector<LeafCursor> leaves,
                std::vector<const LeafColumn*> metas, bool is_map)
-        : SlotColumn(slot, std::move(name)), c_(std::move(leaves)), meta_(std::move(metas)),
+        : SlotColumn(slot, std::move(name)),
+          c_(std::move(leaves)),
+          meta_(std::move(metas)),
           is_map_(is_map) {
         for (const LeafColumn* m : meta_)
             coders_.emplace_back(*m, false);
@@ -274,9 +279,7 @@ class JsonColumn final : public SlotColumn {
             open_ = false;
         }
     }
-    uint32_t page() const override {
-        return const_cast<LeafCursor&>(c_[0]).reader().page_index();
-    }
+    uint32_t page() const override { return const_cast<LeafCursor&>(c_[0]).reader().page_index(); }
     uint64_t bytes_decompressed() const override {
         uint64_t b = 0;
         for (const LeafCursor& c : c_)
@@ -331,8 +334,8 @@ class JsonColumn final : public SlotColumn {
 
     uint32_t finish_row(TextTable& t) {
         if (entries_.empty()) return 0;
-        const uint32_t seq = seq_table_.intern(std::string_view(
-            reinterpret_cast<const char*>(entries_.data()), entries_.size() * 4));
+        const uint32_t seq = seq_table_.intern(
+            std::string_view(reinterpret_cast<const char*>(entries_.data()), entries_.size() * 4));
         if (seq < json_of_seq_.size() && json_of_seq_[seq] != kBadCode) return json_of_seq_[seq];
         json_.clear();
         const size_t step = is_map_ ? 2 : 1;
@@ -386,8 +389,8 @@ std::unique_ptr<SlotColumn> make_amount_column(int slot, std::string name, LeafC
 std::unique_ptr<SlotColumn> make_json_column(int slot, std::string name,
                                              std::vector<LeafCursor> leaves,
                                              std::vector<const LeafColumn*> metas, bool is_map) {
-    return std::make_unique<JsonColumn>(slot, std::move(name), std::move(leaves),
-                                        std::move(metas), is_map);
+    return std::make_unique<JsonColumn>(slot, std::move(name), std::move(leaves), std::move(metas),
+                                        is_map);
 }
 
 }  // namespace curcrunch::ingest::parquet

@@ -35,7 +35,8 @@ bool double_to_amount(double v, Amount& out) {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round trip
     if (r.ec != std::errc()) return false;
-    const ParseStatus st = parse_amount(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), out);
+    const ParseStatus st =
+        parse_amount(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), out);
     return st == ParseStatus::ok || st == ParseStatus::rounded;
 }
 
@@ -44,7 +45,8 @@ bool float_to_amount(float v, Amount& out) {
     char buf[48];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round trip of the float
     if (r.ec != std::errc()) return false;
-    const ParseStatus st = parse_amount(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), out);
+    const ParseStatus st =
+        parse_amount(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), out);
     return st == ParseStatus::ok || st == ParseStatus::rounded;
 }
 
@@ -128,8 +130,8 @@ void append_double_text(double v, std::string& out) {
 
 void append_decimal_text(__int128 unscaled, int32_t scale, std::string& out) {
     const bool neg = unscaled < 0;
-    unsigned __int128 a = neg ? -static_cast<unsigned __int128>(unscaled)
-                              : static_cast<unsigned __int128>(unscaled);
+    unsigned __int128 a =
+        neg ? -static_cast<unsigned __int128>(unscaled) : static_cast<unsigned __int128>(unscaled);
     char digits[48];
     int n = 0;
     do {

@@ -56,8 +56,8 @@ inline uint64_t unpack_one(const uint8_t* p, const uint8_t* end, uint64_t i, uns
 // loop reads 8 bytes at a time while they lie inside [p, end); the tail goes through
 // unpack_one.
 template <class T>
-inline void unpack32(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n,
-                     unsigned width, T* out) {
+inline void unpack32(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n, unsigned width,
+                     T* out) {
     if (width == 0) {
         for (size_t k = 0; k < n; ++k)
             out[k] = 0;

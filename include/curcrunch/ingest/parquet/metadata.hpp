@@ -142,8 +142,8 @@ FileMeta parse_file_meta(const uint8_t* footer, size_t size);
 // Decodes row group `index`; leaf column i is filled when wanted[i] is non-zero. `leaf_paths`
 // are the schema's leaf paths ("a.b.c"): each column chunk must name its leaf. Throws
 // FormatError.
-RowGroupMeta parse_row_group(const uint8_t* footer, size_t size, const FileMeta& meta,
-                             size_t index, const std::vector<std::string>& leaf_paths,
+RowGroupMeta parse_row_group(const uint8_t* footer, size_t size, const FileMeta& meta, size_t index,
+                             const std::vector<std::string>& leaf_paths,
                              const std::vector<char>& wanted);
 
 enum class PageType : int32_t { data = 0, index = 1, dictionary = 2, data_v2 = 3 };

@@ -34,9 +34,9 @@ struct SlotSource {
 struct ParquetPlan {
     Schema schema;
     std::vector<SlotSource> sources;
-    std::vector<char> wanted;              // per leaf column
-    std::vector<uint64_t> first_row;       // per row group: rows before it in the file
-    uint64_t amount_slots = 0;             // bit per amount slot with a column
+    std::vector<char> wanted;         // per leaf column
+    std::vector<uint64_t> first_row;  // per row group: rows before it in the file
+    uint64_t amount_slots = 0;        // bit per amount slot with a column
 };
 
 // Resolves the plan; throws Error(input) naming the file for an unknown dialect, missing
@@ -52,8 +52,8 @@ class RowGroupReader {
     // Reads row group `index` into `out`. A bad row is reported through `bad_row` when
     // skipping (and the row is left out), else it throws Error(input). Structural damage throws
     // FormatError with the column and page; the caller adds the file and row group.
-    RowGroupResult read(const ParquetFile& file, const ParquetPlan& plan, size_t index,
-                        Rollup& out, Period period_override, bool skip,
+    RowGroupResult read(const ParquetFile& file, const ParquetPlan& plan, size_t index, Rollup& out,
+                        Period period_override, bool skip,
                         const std::function<void(RowProblem)>& bad_row);
 
   private:
@@ -66,7 +66,6 @@ class RowGroupReader {
 };
 
 // "row group 2, column 'x', page 3, row 1234" style context for messages.
-std::string row_group_context(size_t group, const std::string& column, uint32_t page,
-                              uint64_t row);
+std::string row_group_context(size_t group, const std::string& column, uint32_t page, uint64_t row);
 
 }  // namespace curcrunch::ingest::parquet

@@ -22,8 +22,10 @@ class TextTable {
         arena_.clear();
         spans_.assign(1, FieldSpan{0, 0});
         hashes_.assign(1, 0);
-        if (slots_.size() != 1024) slots_.assign(1024, 0);
-        else std::fill(slots_.begin(), slots_.end(), 0u);
+        if (slots_.size() != 1024)
+            slots_.assign(1024, 0);
+        else
+            std::fill(slots_.begin(), slots_.end(), 0u);
         interned_ = 0;
     }
     // A new code for s (no lookup: dictionary entries are distinct already).
