@@ -118,7 +118,7 @@ bool PageReader::read_one(Page& page) {
     return true;
 }
 
-void PageReader::release_consumed() {
+void PageReader::release_consumed() noexcept {
     const uint64_t page = 4096;
     const uint64_t a = (released_ + page - 1) & ~(page - 1);
     const uint64_t b = pos_ & ~(page - 1);

@@ -60,7 +60,6 @@ class ColumnChunkReader {
     uint64_t chunk_values_;
     PageReader pages_;
     Page page_;
-    bool page_open_ = false;
     uint64_t page_left_ = 0;  // level entries left in the current page
     uint64_t entries_read_ = 0;
     int32_t encoding_ = 0;

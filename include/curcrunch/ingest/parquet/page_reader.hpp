@@ -35,6 +35,9 @@ class PageReader {
     // `file` is the whole file mapping; the chunk must lie inside it (checked here).
     PageReader(const uint8_t* file, uint64_t file_size, const ColumnMeta& meta,
                Decompressor& codec);
+    ~PageReader() { release_consumed(); }
+    PageReader(const PageReader&) = delete;
+    PageReader& operator=(const PageReader&) = delete;
     // The next page; false at the end of the chunk. The page's bytes stay valid until the next
     // call for data pages; dictionary pages are decompressed into their own buffer, valid for
     // the reader's lifetime.
@@ -43,7 +46,7 @@ class PageReader {
     uint64_t bytes_decompressed() const { return decompressed_; }
     // Drops the chunk's pages read so far from this process's memory (see engine.cpp's
     // release_pages): they are in the page cache, not needed again.
-    void release_consumed();
+    void release_consumed() noexcept;
 
   private:
     bool read_one(Page& page);
