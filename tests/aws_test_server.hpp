@@ -71,6 +71,25 @@ class AwsTestServer {
         std::lock_guard<std::mutex> l(m_);
         expire_countdown_ = n;
     }
+    // The next GetObject of a data file (not a manifest) whose key contains `key_part` finds
+    // every temporary key expired (a session cut short in the middle of the downloads).
+    void expire_sessions_at_get(const std::string& key_part) {
+        std::lock_guard<std::mutex> l(m_);
+        expire_at_get_ = key_part;
+    }
+    // The key is deleted (as Vault deletes an iam_user key when its lease ends).
+    void remove_key(const std::string& access_key) {
+        std::lock_guard<std::mutex> l(m_);
+        keys_.erase(access_key);
+    }
+    // Slow links: the bodies of ListObjectsV2 answers, of GetObject answers for data files (not
+    // manifests) and of pre-signed document GETs trickle out over this many ms each.
+    void pace(int listing_ms, int objects_ms, int documents_ms = 0) {
+        std::lock_guard<std::mutex> l(m_);
+        list_pace_ = listing_ms;
+        object_pace_ = objects_ms;
+        document_pace_ = documents_ms;
+    }
     void remove_object(const std::string& bucket, const std::string& key) {
         std::lock_guard<std::mutex> l(m_);
         objects_[bucket].erase(key);
@@ -214,7 +233,9 @@ class AwsTestServer {
         if (it == documents_.end())
             return s3_error(404, "NoSuchKey", "The specified key does not exist.");
         ++document_gets_;
-        return respond(200, it->second, {{"Content-Type", "application/pdf"}});
+        Action a = respond(200, it->second, {{"Content-Type", "application/pdf"}});
+        a.pace_ms = document_pace_;
+        return a;
     }
     static Action sts_error(int status, const std::string& code, const std::string& msg) {
         return respond(
@@ -274,6 +295,13 @@ class AwsTestServer {
     Action handle(const SeenRequest& r) {
         std::lock_guard<std::mutex> l(m_);
         if (r.method == "GET" && r.target.rfind("/_presigned/", 0) == 0) return presigned(r);
+        if (!expire_at_get_.empty() && r.method == "GET" &&
+            r.target.find(expire_at_get_) != std::string::npos &&
+            r.target.find("-Manifest.json") == std::string::npos) {
+            expire_at_get_.clear();
+            for (auto& [k, v] : keys_)
+                if (!v.token.empty()) v.expired = true;
+        }
         curcrunch::aws::HttpRequest h;
         const bool json = !r.header("X-Amz-Target").empty();
         if (std::string err = verify(r, h); !err.empty()) {
@@ -353,7 +381,9 @@ class AwsTestServer {
                    (more ? "true" : "false") + "</IsTruncated>" +
                    (more ? "<NextContinuationToken>" + last + "</NextContinuationToken>" : "") +
                    "</ListBucketResult>";
-            return respond(200, xml, {{"Content-Type", "application/xml"}});
+            Action a = respond(200, xml, {{"Content-Type", "application/xml"}});
+            a.pace_ms = list_pace_;
+            return a;
         }
         auto it = objs.find(key);
         if (it == objs.end())
@@ -362,17 +392,20 @@ class AwsTestServer {
         if (std::string m = r.header("If-Match"); !m.empty() && m != etag_of(body))
             return s3_error(412, "PreconditionFailed",
                             "At least one of the pre-conditions you specified did not hold");
+        const bool manifest = key.size() >= 14 && key.rfind("-Manifest.json") == key.size() - 14;
+        Action a = respond(200, body, {{"ETag", etag_of(body)}});
         if (std::string range = r.header("Range"); range.rfind("bytes=", 0) == 0) {
             size_t from = std::stoul(range.substr(6));
             if (from >= body.size())
                 return s3_error(416, "InvalidRange", "The requested range is not satisfiable");
-            return respond(206, body.substr(from),
-                           {{"ETag", etag_of(body)},
-                            {"Content-Range", "bytes " + std::to_string(from) + "-" +
-                                                  std::to_string(body.size() - 1) + "/" +
-                                                  std::to_string(body.size())}});
+            a = respond(206, body.substr(from),
+                        {{"ETag", etag_of(body)},
+                         {"Content-Range", "bytes " + std::to_string(from) + "-" +
+                                               std::to_string(body.size() - 1) + "/" +
+                                               std::to_string(body.size())}});
         }
-        return respond(200, body, {{"ETag", etag_of(body)}});
+        a.pace_ms = manifest ? 0 : object_pace_;
+        return a;
     }
 
     struct Key {
@@ -387,6 +420,8 @@ class AwsTestServer {
     std::map<std::string, std::map<std::string, std::string>> objects_;
     int rejected_ = 0;
     int expire_countdown_ = 0;
+    std::string expire_at_get_;
+    int list_pace_ = 0, object_pace_ = 0, document_pace_ = 0;
     JsonHandler json_;
     std::mutex docs_m_;
     std::map<std::string, std::string> documents_;

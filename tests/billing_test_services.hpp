@@ -37,6 +37,11 @@ class BillingServices {
     void add_account(const std::string& id, const std::string& name) {
         accounts_.push_back({id, name});
     }
+    void rename_account(const std::string& id, const std::string& name) {
+        std::lock_guard<std::mutex> l(m_);
+        for (auto& a : accounts_)
+            if (a.first == id) a.second = name;
+    }
     void add_ce(const CeCell& c) { ce_.push_back(c); }
     void add_invoice(const Invoice& i) { invoices_.push_back(i); }
     void add_instrument(const std::string& id, const std::string& method) {

@@ -28,6 +28,7 @@ struct Action {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body = "ok";
     int stall_ms = 0;
+    int pace_ms = 0;  // respond: the body trickles out in small pieces over this many ms
 };
 
 inline Action respond(int status, std::string body = "ok",
@@ -145,6 +146,17 @@ class LoopbackServer {
         }
         return false;
     }
+    // Headers at once, then the body in 20 pieces spread over `pace_ms` (a slow link).
+    bool send_paced(int c, const std::string& head, const std::string& body, int pace_ms) {
+        if (::send(c, head.data(), head.size(), MSG_NOSIGNAL) < 0) return false;
+        const size_t pieces = 20, step = (body.size() + pieces - 1) / pieces;
+        for (size_t at = 0; at < body.size() && !stop_; at += step) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(pace_ms / pieces));
+            const size_t n = std::min(step, body.size() - at);
+            if (::send(c, body.data() + at, n, MSG_NOSIGNAL) < 0) return false;
+        }
+        return !stop_;
+    }
     void serve(int c) {
         std::string buf;
         for (;;) {
@@ -182,8 +194,14 @@ class LoopbackServer {
             for (const auto& [k, v] : a.headers)
                 out += k + ": " + v + "\r\n";
             out += "Content-Length: " + std::to_string(a.body.size()) + "\r\n\r\n";
-            out += a.kind == Action::truncate ? a.body.substr(0, a.body.size() / 2) : a.body;
-            ::send(c, out.data(), out.size(), MSG_NOSIGNAL);
+            const std::string body =
+                a.kind == Action::truncate ? a.body.substr(0, a.body.size() / 2) : a.body;
+            if (a.pace_ms > 0) {
+                if (!send_paced(c, out, body, a.pace_ms)) break;
+            } else {
+                out += body;
+                ::send(c, out.data(), out.size(), MSG_NOSIGNAL);
+            }
             if (a.kind == Action::truncate) break;
         }
         ::close(c);

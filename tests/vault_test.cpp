@@ -1,7 +1,10 @@
-// The Vault client against the Vault test server over loopback HTTP.
+// The Vault client and the token keeper against the Vault test server over loopback HTTP.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/vault/token_keeper.hpp"
 #include "curcrunch/vault/vault_client.hpp"
 #include "test_support.hpp"
 #include "vault_test_server.hpp"
@@ -35,9 +38,10 @@ TEST(Vault, AppRoleLoginReadsKvV2AndRevokes) {
                     "{\"aws_region_name\":\"us-east-1\",\"aws_oab_access_key_id\":\"AKIAOAB\","
                     "\"aws_oab_secret_access_key\":\"oab-secret\"}");
     auto v = f.client();
-    v.login_approle(Secret(kRole), Secret(kSecretId));
+    const vault::TokenLease lease = v.login_approle(Secret(kRole), Secret(kSecretId));
     EXPECT_TRUE(v.logged_in());
-    EXPECT_EQ(v.lease(), 1200s);
+    EXPECT_EQ(lease.ttl, 1200s);
+    EXPECT_TRUE(lease.renewable);
     auto kv = v.read_kv("secret", "curcrunch/billing", 2);
     ASSERT_EQ(kv.size(), 3u);
     EXPECT_EQ(kv["aws_oab_access_key_id"].reveal(), "AKIAOAB");
@@ -127,9 +131,119 @@ TEST(Vault, NamespaceHeaderAndRenewal) {
     EXPECT_NE(msg.find("HTTP 404"), std::string::npos) << msg;
     auto v = f.client("billing/team-a/");
     v.login_approle(Secret(kRole), Secret(kSecretId));
-    v.renew_if_due();  // fresh token: not due
-    EXPECT_EQ(f.vault.renewals(), 0);
-    v.renew_if_due(true);
+    EXPECT_EQ(v.renew_self(600s).ttl, 600s);
     EXPECT_EQ(f.vault.renewals(), 1);
+    EXPECT_EQ(f.vault.raw().seen().back().body, "{\"increment\":\"600s\"}");
     EXPECT_EQ(v.read_kv("secret", "p", 2).at("k").reveal(), "v");
+}
+
+TEST(Vault, RenewalIsCappedAtTheMaxTtlAndAnExpiredTokenIsRefused) {
+    Fixture f;
+    f.vault.add_role(kRole, VaultTestServer::Role{kSecretId, 3, 4, 0});
+    f.vault.put_kv2("p", "{\"k\":\"v\"}");
+    auto v = f.client();
+    EXPECT_EQ(v.login_approle(Secret(kRole), Secret(kSecretId)).ttl, 3s);
+    std::this_thread::sleep_for(1500ms);
+    const vault::TokenLease capped = v.renew_self(3s);  // 2.5 s left before the max TTL
+    EXPECT_EQ(capped.ttl, 2s);
+    EXPECT_TRUE(capped.renewable);
+    EXPECT_EQ(f.vault.capped_renewals(), 1);
+    EXPECT_NE(f.vault.raw().seen().size(), 0u);
+    std::this_thread::sleep_for(2600ms);  // past the max TTL
+    try {
+        v.read_kv("secret", "p", 2);
+        ADD_FAILURE() << "an expired token was accepted";
+    } catch (const vault::VaultError& e) {
+        EXPECT_EQ(e.status(), 403);
+        EXPECT_NE(std::string(e.what()).find("permission denied"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(f.vault.live_tokens(), 0u);
+}
+
+TEST(TokenKeeper, RenewsAtTwoThirdsOfTheLeaseInTheBackground) {
+    Fixture f;
+    f.vault.add_role(kRole, VaultTestServer::Role{kSecretId, 3, 0, 0});
+    vault::VaultClient v(vault::VaultConfig{f.vault.address(), ""}, f.rc);
+    const auto start = std::chrono::steady_clock::now();
+    vault::TokenKeeper keeper(v, vault::AppRoleLogin{Secret(kRole), Secret(kSecretId), false});
+    std::this_thread::sleep_for(2500ms);
+    EXPECT_EQ(keeper.renewals(), 1);
+    EXPECT_EQ(f.vault.renewals(), 1);
+    auto seen = f.vault.raw().seen();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[1].target, "/v1/auth/token/renew-self");
+    EXPECT_EQ(seen[1].body, "{\"increment\":\"3s\"}");
+    EXPECT_GE(seen[1].at - start, 1900ms);  // two thirds of 3 s
+    EXPECT_LE(seen[1].at - start, 2400ms);
+    EXPECT_EQ(keeper.finish(), "");
+    EXPECT_EQ(f.vault.live_tokens(), 0u);
+    EXPECT_EQ(keeper.lost(), "");
+}
+
+TEST(TokenKeeper, LogsInAgainWhenTheMaxTtlCapsTheRenewal) {
+    Fixture f;
+    f.vault.add_role(kRole, VaultTestServer::Role{kSecretId, 2, 3, 0});
+    f.vault.put_kv2("p", "{\"k\":\"v\"}");
+    vault::VaultClient v(vault::VaultConfig{f.vault.address(), ""}, f.rc);
+    int new_logins = 0;
+    vault::KeeperOptions options;
+    options.on_new_login = [&] { ++new_logins; };
+    vault::TokenKeeper keeper(v, vault::AppRoleLogin{Secret(kRole), Secret(kSecretId), false},
+                              options);
+    // Reads keep working from this thread while the keeper replaces the token underneath.
+    const auto until = std::chrono::steady_clock::now() + 4500ms;
+    int reads = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        EXPECT_EQ(v.read_kv("secret", "p", 2).at("k").reveal(), "v");
+        ++reads;
+        std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_GT(reads, 50);
+    EXPECT_GE(f.vault.capped_renewals(), 2);
+    EXPECT_GE(keeper.logins(), 3);
+    EXPECT_EQ(new_logins, keeper.logins() - 1);
+    EXPECT_EQ(f.vault.denied(), 0);
+    EXPECT_EQ(f.vault.live_tokens(), 1u);  // each replaced token was revoked at once
+    EXPECT_EQ(keeper.finish(), "");
+    EXPECT_EQ(f.vault.live_tokens(), 0u);
+}
+
+TEST(TokenKeeper, ASecretIdThatCannotLogInAgainIsReportedNotThrown) {
+    Fixture f;
+    f.vault.add_role(kRole, VaultTestServer::Role{kSecretId, 2, 3, 1});
+    vault::VaultClient v(vault::VaultConfig{f.vault.address(), ""}, f.rc);
+    const std::string wrap = f.vault.wrap_secret_id(kSecretId);
+    vault::TokenKeeper keeper(v, vault::AppRoleLogin{Secret(kRole), Secret(wrap), true});
+    std::this_thread::sleep_for(1600ms);
+    EXPECT_EQ(keeper.lost(),
+              "vault: the token reaches its max TTL and a new AppRole login failed: vault "
+              "auth/approle/login failed: HTTP 400 (after 1 attempt(s)): invalid role or secret ID "
+              "(a secret_id limited to one use, as response-wrapped ones usually are, cannot log "
+              "in again: raise the role's token_max_ttl above the length of a run, or allow the "
+              "secret_id more uses)");
+    EXPECT_EQ(f.vault.logins(), 1);
+    EXPECT_EQ(keeper.finish(), "");  // the token still lives until its max TTL: revoked
+    EXPECT_EQ(f.vault.live_tokens(), 0u);
+}
+
+TEST(TokenKeeper, AFailedRevokeIsAWarningAndTheDestructorStaysQuiet) {
+    Fixture f;
+    f.vault.fail_revoke(403, "permission denied");
+    vault::VaultClient v(vault::VaultConfig{f.vault.address(), ""}, f.rc);
+    {
+        vault::TokenKeeper keeper(v, vault::AppRoleLogin{Secret(kRole), Secret(kSecretId), false});
+        const std::string warning = keeper.finish();
+        EXPECT_EQ(warning.rfind("the Vault token was not revoked (vault auth/token/revoke-self "
+                                "failed: HTTP 403 (after 1 attempt(s)): permission denied); it "
+                                "expires on its own within 11",
+                                0),
+                  0u)
+            << warning;
+        EXPECT_EQ(keeper.finish(), "");  // once
+    }
+    // Never finished: the destructor revokes, fails, logs, and does not throw.
+    auto keeper = std::make_unique<vault::TokenKeeper>(
+        v, vault::AppRoleLogin{Secret(kRole), Secret(kSecretId), false});
+    EXPECT_NO_THROW(keeper.reset());
+    EXPECT_EQ(f.vault.live_tokens(), 2u);
 }

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "curcrunch/core/error.hpp"
-#include "curcrunch/core/log.hpp"
 
 namespace curcrunch::aws {
 namespace fs = std::filesystem;
@@ -178,9 +177,7 @@ SyncedPeriod download_period(const std::vector<S3Client*>& clients, const std::s
             sp.error = e.what();
         }
     }
-    if (!sp.ok)
-        log::warn("period " + format_period(plan.period) +
-                  " not synced (it will not be ingested): " + sp.error);
+    // What an incomplete period means (a retry, a failed period) is the caller's to say.
     return sp;
 }
 

@@ -54,36 +54,69 @@ CredentialSource::CredentialSource(const FetchConfig& config, const VaultLogin& 
                     "empty: say where the AWS keys are");
     vault_ = std::make_unique<vault::VaultClient>(vault::VaultConfig{addr, env("VAULT_NAMESPACE")},
                                                   http);
-    Secret role_id = secret_from(login.role_id_file, "VAULT_ROLE_ID", "role_id");
-    Secret secret_id = secret_from(login.secret_id_file, "VAULT_SECRET_ID", "secret_id");
-    vault_->login_approle(role_id, secret_id, login.secret_id_wrapped);
+    vault::AppRoleLogin approle;
+    approle.role_id = secret_from(login.role_id_file, "VAULT_ROLE_ID", "role_id");
+    approle.secret_id = secret_from(login.secret_id_file, "VAULT_SECRET_ID", "secret_id");
+    approle.secret_id_wrapped = login.secret_id_wrapped;
+    vault::KeeperOptions keep;
+    if (config.vault.kv_path.empty()) {
+        // AWS engine credentials are leases of the token that read them: a new token reads
+        // them again, and the old one must live on until the run has switched over.
+        keep.keep_replaced_tokens = true;
+        keep.on_new_login = [this] {
+            std::lock_guard<std::mutex> l(m_);
+            if (!engine_) return;  // not read yet: resolve() reads them with the new token
+            read_aws_engine();
+            ++generation_;
+            log::info("vault: AWS credentials read again with the new token");
+        };
+    }
+    keeper_ = std::make_unique<vault::TokenKeeper>(*vault_, std::move(approle), std::move(keep));
     log::info("vault: logged in with AppRole at " + addr);
 }
 
 CredentialSource::~CredentialSource() {
-    finish();
+    keeper_.reset();  // stops the background work; its destructor revokes quietly
+}
+
+std::string CredentialSource::lost() const {
+    return keeper_ ? keeper_->lost() : std::string();
+}
+
+std::string CredentialSource::finish() noexcept {
+    return keeper_ ? keeper_->finish() : std::string();
+}
+
+void CredentialSource::read_aws_engine() {
+    const VaultSecretConfig& vc = config_.vault;
+    try {
+        engine_ = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
+    } catch (const Error& e) {
+        throw Error(ErrorKind::remote,
+                    std::string("the AWS credentials could not be read again: ") + e.what());
+    }
 }
 
 std::map<std::string, ProfileCredentials> CredentialSource::resolve(
     const std::vector<std::string>& names) {
-    std::map<std::string, ProfileCredentials> out;
-    std::map<std::string, Secret> kv;
-    std::string default_region = config_.region;
+    std::lock_guard<std::mutex> l(m_);
     const VaultSecretConfig& vc = config_.vault;
-    std::optional<vault::AwsCredentials> engine;
-    if (vault_ && !vc.kv_path.empty()) {
-        kv = vault_->read_kv(vc.kv_mount, vc.kv_path, vc.kv_version);
-        if (auto it = kv.find(vc.region_field); it != kv.end() && !it->second.empty())
-            default_region = std::string(it->second.reveal());  // a region is not secret
-    } else if (vault_) {
-        engine = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
+    if (vault_ && !read_) {
+        if (!vc.kv_path.empty())
+            kv_ = vault_->read_kv(vc.kv_mount, vc.kv_path, vc.kv_version);
+        else
+            engine_ = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
+        read_ = true;
     }
+    std::string default_region = config_.region;
+    if (auto it = kv_.find(vc.region_field); it != kv_.end() && !it->second.empty())
+        default_region = std::string(it->second.reveal());  // a region is not secret
     if (default_region.empty()) default_region = env("AWS_REGION");
     if (default_region.empty()) default_region = env("AWS_DEFAULT_REGION");
     if (default_region.empty()) default_region = "us-east-1";
-    const std::string where = vault_ && !vc.kv_path.empty()
-                                  ? "vault secret " + vc.kv_mount + "/" + vc.kv_path
-                                  : std::string();
+    const bool from_kv = vault_ && !vc.kv_path.empty();
+    const std::string where = from_kv ? "vault secret " + vc.kv_mount + "/" + vc.kv_path : "";
+    std::map<std::string, ProfileCredentials> out;
     for (const std::string& name : names) {
         const ProfileConfig* pc = nullptr;
         for (const auto& p : config_.profiles)
@@ -93,27 +126,29 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
         c.region = default_region;
         c.role_arn = pc->role_arn;
         c.session_name = pc->session_name;
-        if (!kv.empty() || (vault_ && !vc.kv_path.empty())) {
+        if (from_kv) {
             auto field = [&](const std::string& f) -> const Secret* {
-                auto it = kv.find(f);
-                return it == kv.end() || it->second.empty() ? nullptr : &it->second;
+                auto it = kv_.find(f);
+                return it == kv_.end() || it->second.empty() ? nullptr : &it->second;
             };
             const Secret* ak = field(pc->access_key_field);
             const Secret* sk = field(pc->secret_key_field);
-            if (!ak || !sk)
-                throw Error(ErrorKind::remote,
-                            "profile " + name + ": " + where + " has no " +
-                                (ak ? pc->secret_key_field : pc->access_key_field) + " field");
+            c.source = where;
+            if (!ak || !sk) {  // this profile cannot work; the others can
+                c.unusable = where + " has no " +
+                             (ak ? pc->secret_key_field : pc->access_key_field) + " field";
+                out.emplace(name, std::move(c));
+                continue;
+            }
             c.base.access_key_id = std::string(ak->reveal());
             c.base.secret_access_key = *sk;
             if (const Secret* r = field(pc->role_arn_field)) c.role_arn = std::string(r->reveal());
             if (const Secret* s = field(pc->session_name_field))
                 c.session_name = std::string(s->reveal());
-            c.source = where;
-        } else if (engine) {
-            c.base.access_key_id = engine->access_key_id;
-            c.base.secret_access_key = engine->secret_access_key;
-            c.base.session_token = engine->session_token;
+        } else if (engine_) {
+            c.base.access_key_id = engine_->access_key_id;
+            c.base.secret_access_key = engine_->secret_access_key;
+            c.base.session_token = engine_->session_token;
             c.source = "vault " + vc.aws_engine_mount + "/creds/" + vc.aws_engine_role;
         } else {
             c.base.access_key_id = env("AWS_ACCESS_KEY_ID");
@@ -128,17 +163,6 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
         out.emplace(name, std::move(c));
     }
     return out;
-}
-
-void CredentialSource::keep_alive() {
-    if (vault_) vault_->renew_if_due();
-}
-
-void CredentialSource::finish() {
-    if (vault_) {
-        vault_->revoke_self();
-        vault_.reset();
-    }
 }
 
 }  // namespace curcrunch::fetch

@@ -8,6 +8,9 @@
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch::net {
+
+const char* const kUserAgent = "curcrunch/" CURCRUNCH_VERSION;
+
 namespace {
 
 // curl_global_init is not thread-safe; do it once, before the first handle.
@@ -140,6 +143,7 @@ Result HttpClient::perform(const Request& r) {
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.low_speed_time.count()));
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     BodyTarget target{c, &out.response.body, &r.sink};
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &target);

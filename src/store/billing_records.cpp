@@ -24,9 +24,18 @@ std::string iso_of_epoch(int64_t t) {
 void put_accounts(Database& db, const std::string& profile,
                   const std::vector<aws::OrgAccount>& accounts) {
     Transaction tx(db);
+    // updated_at says when something about the account last changed: an account listed again
+    // exactly as stored keeps its row untouched.
     auto st = db.prepare(
-        "INSERT OR REPLACE INTO account(id, name, email, state, joined_method, joined_at, arn, "
-        "payer_profile, updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO account(id, name, email, state, joined_method, joined_at, arn, "
+        "payer_profile, updated_at) VALUES (?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, "
+        "state = excluded.state, joined_method = excluded.joined_method, "
+        "joined_at = excluded.joined_at, arn = excluded.arn, "
+        "payer_profile = excluded.payer_profile, updated_at = excluded.updated_at "
+        "WHERE (name, email, state, joined_method, joined_at, arn, payer_profile) IS NOT "
+        "(excluded.name, excluded.email, excluded.state, excluded.joined_method, "
+        "excluded.joined_at, excluded.arn, excluded.payer_profile)");
     const std::string now = now_utc_iso();
     for (const auto& a : accounts) {
         st.bind(1, a.id).bind(2, a.name).bind(3, a.email).bind(4, a.state);

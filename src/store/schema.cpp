@@ -5,6 +5,9 @@
 //      documents, Cost Explorer costs, payment instruments, and a record of every fetch run.
 //   3  the PDF archive: every imported PDF (reports and invoices), and for curcrunch reports
 //      their metadata and stated totals, which audit checks against the rollups.
+//   4  fetched_file: which S3 object (path in the fetch cache, ETag, size) each CUR file an
+//      ingest by `fetch` read was, so a re-run recognises unchanged periods wherever the store
+//      and the cache have moved to.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -322,6 +325,22 @@ CREATE TABLE report_total (
 ) WITHOUT ROWID;
 )SQL";
 
+// Invariants of version 4:
+// - fetched_file rows belong to an ingest made by `fetch` and describe exactly the CUR data
+//   files that ingest read: `path` is relative to the fetch cache root
+//   (<profile>/<bucket>/<object key>), never absolute, so moving the store together with its
+//   cache keeps the rows true. A period whose files have the same (path, etag, bytes) set as
+//   the rows of its current ingest (billing_period.ingest_id) is unchanged.
+const char* kV4 = R"SQL(
+CREATE TABLE fetched_file (
+  ingest_id  INTEGER NOT NULL REFERENCES ingest(id),
+  path       TEXT NOT NULL,           -- relative to the fetch cache root
+  etag       TEXT NOT NULL,           -- S3 ETag, with its quotes, as listed
+  bytes      INTEGER NOT NULL,
+  PRIMARY KEY (ingest_id, path)
+) WITHOUT ROWID;
+)SQL";
+
 }  // namespace
 
 int schema_version(Database& db) {
@@ -353,7 +372,8 @@ void migrate(Database& db) {
     if (v < 1) db.exec(kV1);
     if (v < 2) db.exec(kV2);
     if (v < 3) db.exec(kV3);
-    // Later versions: `if (v < 4) db.exec(kV4);` and so on, each an in-place upgrade.
+    if (v < 4) db.exec(kV4);
+    // Later versions: `if (v < 5) db.exec(kV5);` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

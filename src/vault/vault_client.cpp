@@ -1,11 +1,10 @@
 #include "curcrunch/vault/vault_client.hpp"
 
-#include "curcrunch/core/json_text.hpp"
-
 #include <openssl/crypto.h>
 #include <simdjson.h>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
 
 namespace curcrunch::vault {
 namespace {
@@ -26,6 +25,17 @@ simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body,
     return e;
 }
 
+// auth.lease_duration and auth.renewable (absent: 0 and false).
+TokenLease lease_of(simdjson::dom::element auth) {
+    TokenLease out;
+    int64_t ttl = 0;
+    if (!auth["lease_duration"].get_int64().get(ttl) && ttl > 0)
+        out.ttl = std::chrono::seconds(ttl);
+    bool renewable = false;
+    if (!auth["renewable"].get_bool().get(renewable)) out.renewable = renewable;
+    return out;
+}
+
 std::string vault_errors(const net::Response& r) {
     simdjson::dom::parser p;
     simdjson::dom::element e;
@@ -37,7 +47,15 @@ std::string vault_errors(const net::Response& r) {
             if (!m.get_string().get(sv)) out += (out.empty() ? "" : "; ") + std::string(sv);
         }
     }
-    return out;
+    // Vault's multi-errors read "1 error occurred:\n\t* permission denied\n\n": one line.
+    std::string line;
+    for (char c : out) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+        if (c != ' ' || (!line.empty() && line.back() != ' ')) line += c;
+    }
+    while (!line.empty() && line.back() == ' ')
+        line.pop_back();
+    return line;
 }
 
 }  // namespace
@@ -54,7 +72,9 @@ std::string VaultClient::request(const char* method, const std::string& path,
                                  const std::string& body, const std::string& operation,
                                  const Secret* token) {
     const std::string url = config_.address + "/v1/" + path;
+    long status = 0;
     auto make = [&](int) {
+        status = 0;
         net::Request r;
         r.method = method;
         r.url = url;
@@ -75,34 +95,48 @@ std::string VaultClient::request(const char* method, const std::string& path,
     try {
         resp = http_.call(net::CallOptions{"vault", operation, net::ServiceKind::vault}, make,
                           [&](const net::Response& r) {
+                              status = r.status;
                               detail = r.status >= 400 ? vault_errors(r) : std::string();
                               return std::string();
                           });
     } catch (const Error& e) {
-        throw Error(ErrorKind::remote,
-                    std::string(e.what()) + (detail.empty() ? "" : ": " + detail));
+        throw VaultError(status, std::string(e.what()) + (detail.empty() ? "" : ": " + detail));
     }
     return std::move(resp.body);
 }
 
-void VaultClient::login_approle(const Secret& role_id, const Secret& secret_id, bool wrapped) {
-    Secret sid = secret_id;
-    if (wrapped) {
-        std::string body =
-            request("POST", "sys/wrapping/unwrap", "", "sys/wrapping/unwrap", &secret_id);
-        Wipe w{body};
-        simdjson::dom::parser p;
-        std::string_view v;
-        if (parse(p, body, "unwrap")["data"]["secret_id"].get_string().get(v))
-            throw Error(ErrorKind::remote,
-                        "vault sys/wrapping/unwrap: the wrapped response holds no secret_id");
-        sid = Secret(std::string(v));
-    }
+bool VaultClient::logged_in() const {
+    std::lock_guard<std::mutex> l(m_);
+    return !token_.empty();
+}
+
+Secret VaultClient::unwrap_secret_id(const Secret& wrapping_token) {
+    std::lock_guard<std::mutex> l(m_);
+    std::string body =
+        request("POST", "sys/wrapping/unwrap", "", "sys/wrapping/unwrap", &wrapping_token);
+    Wipe w{body};
+    simdjson::dom::parser p;
+    std::string_view v;
+    if (parse(p, body, "unwrap")["data"]["secret_id"].get_string().get(v))
+        throw Error(ErrorKind::remote,
+                    "vault sys/wrapping/unwrap: the wrapped response holds no secret_id");
+    return Secret(std::string(v));
+}
+
+TokenLease VaultClient::login_approle(const Secret& role_id, const Secret& secret_id,
+                                      bool wrapped) {
+    if (!wrapped) return login_approle(role_id, secret_id);
+    return login_approle(role_id, unwrap_secret_id(secret_id));
+}
+
+TokenLease VaultClient::login_approle(const Secret& role_id, const Secret& secret_id,
+                                      Secret* replaced) {
     std::string payload = "{\"role_id\":" + json_quote(role_id.reveal()) +
-                          ",\"secret_id\":" + json_quote(sid.reveal()) + "}";
+                          ",\"secret_id\":" + json_quote(secret_id.reveal()) + "}";
+    Wipe wp{payload};
+    std::lock_guard<std::mutex> l(m_);
     std::string body =
         request("POST", "auth/approle/login", payload, "auth/approle/login", nullptr);
-    OPENSSL_cleanse(payload.data(), payload.size());
     Wipe w{body};
     simdjson::dom::parser p;
     simdjson::dom::element auth = parse(p, body, "auth/approle/login")["auth"];
@@ -110,19 +144,16 @@ void VaultClient::login_approle(const Secret& role_id, const Secret& secret_id, 
     if (auth.is_null() || auth["client_token"].get_string().get(tok))
         throw Error(ErrorKind::remote,
                     "vault auth/approle/login: response has no auth.client_token");
-    token_ = Secret(std::string(tok));
-    int64_t lease = 0;
-    if (auth["lease_duration"].get_int64().get(lease)) lease = 0;
-    lease_ = std::chrono::seconds(lease);
-    bool renewable = false;
-    if (auth["renewable"].get_bool().get(renewable)) renewable = false;
-    renewable_ = renewable;
-    obtained_ = std::chrono::steady_clock::now();
+    Secret fresh{std::string(tok)};
+    if (replaced) *replaced = std::move(token_);
+    token_ = std::move(fresh);
+    return lease_of(auth);
 }
 
 std::map<std::string, Secret> VaultClient::read_kv(const std::string& mount,
                                                    const std::string& path, int version) {
-    if (!logged_in()) throw Error(ErrorKind::usage, "vault: read before login");
+    std::lock_guard<std::mutex> l(m_);
+    if (token_.empty()) throw Error(ErrorKind::usage, "vault: read before login");
     const std::string full = version == 2 ? mount + "/data/" + path : mount + "/" + path;
     std::string body = request("GET", full, "", "read " + full, &token_);
     Wipe w{body};
@@ -144,7 +175,8 @@ std::map<std::string, Secret> VaultClient::read_kv(const std::string& mount,
 }
 
 AwsCredentials VaultClient::aws_creds(const std::string& mount, const std::string& role) {
-    if (!logged_in()) throw Error(ErrorKind::usage, "vault: read before login");
+    std::lock_guard<std::mutex> l(m_);
+    if (token_.empty()) throw Error(ErrorKind::usage, "vault: read before login");
     const std::string path = mount + "/creds/" + role;
     std::string body = request("GET", path, "", "read " + path, &token_);
     Wipe w{body};
@@ -166,31 +198,33 @@ AwsCredentials VaultClient::aws_creds(const std::string& mount, const std::strin
     return c;
 }
 
-void VaultClient::renew_if_due(bool force) {
-    if (!logged_in() || !renewable_) return;
-    const auto age = std::chrono::steady_clock::now() - obtained_;
-    if (!force && age < lease_ * 2 / 3) return;
+TokenLease VaultClient::renew_self(std::chrono::seconds increment) {
+    std::lock_guard<std::mutex> l(m_);
+    if (token_.empty()) throw Error(ErrorKind::usage, "vault: renewal before login");
+    const std::string ask = increment.count() > 0
+                                ? "{\"increment\":\"" + std::to_string(increment.count()) + "s\"}"
+                                : std::string("{}");
     std::string body =
-        request("POST", "auth/token/renew-self", "{}", "auth/token/renew-self", &token_);
+        request("POST", "auth/token/renew-self", ask, "auth/token/renew-self", &token_);
     Wipe w{body};
     simdjson::dom::parser p;
     simdjson::dom::element auth = parse(p, body, "auth/token/renew-self")["auth"];
-    int64_t lease = 0;
-    if (!auth["lease_duration"].get_int64().get(lease)) lease_ = std::chrono::seconds(lease);
-    bool renewable = false;
-    if (!auth["renewable"].get_bool().get(renewable)) renewable_ = renewable;
-    obtained_ = std::chrono::steady_clock::now();
+    if (auth.is_null())
+        throw Error(ErrorKind::remote, "vault auth/token/renew-self: response has no auth");
+    return lease_of(auth);
 }
 
 void VaultClient::revoke_self() {
-    if (!logged_in()) return;
-    try {
-        request("POST", "auth/token/revoke-self", "", "auth/token/revoke-self", &token_);
-    } catch (const Error&) {
-        token_ = Secret();  // forget it anyway; it expires on its own
-        throw;
-    }
-    token_ = Secret();
+    std::lock_guard<std::mutex> l(m_);
+    if (token_.empty()) return;
+    Secret token = std::move(token_);  // forgotten either way; it expires on its own
+    request("POST", "auth/token/revoke-self", "", "auth/token/revoke-self", &token);
+}
+
+void VaultClient::revoke(const Secret& token) {
+    if (token.empty()) return;
+    std::lock_guard<std::mutex> l(m_);
+    request("POST", "auth/token/revoke-self", "", "auth/token/revoke-self", &token);
 }
 
 }  // namespace curcrunch::vault

@@ -5,14 +5,22 @@
 //      response-wrapped secret_id is unwrapped), then either the KV secret that holds every
 //      profile's keys (fields aws_<profile>_access_key_id, ...) or the AWS secrets engine.
 //   2. Otherwise AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
-// The Vault token stays with the source (renewed on long runs, revoked by finish()); every
-// secret is a Secret, wiped when dropped.
+// The Vault token stays with the source: a vault::TokenKeeper renews it in the background and
+// logs in again when it reaches its max TTL, and finish() revokes it. The secret is read once:
+// KV keys do not expire with the token, so a new login does not read them again; AWS engine
+// credentials do (Vault revokes a token's leases with it), so they are read again after every
+// new login and generation() tells the run to pick them up. Every secret is a Secret, wiped when
+// dropped.
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "curcrunch/aws/sigv4.hpp"
 #include "curcrunch/fetch/fetch_config.hpp"
+#include "curcrunch/vault/token_keeper.hpp"
 #include "curcrunch/vault/vault_client.hpp"
 
 namespace curcrunch::fetch {
@@ -26,23 +34,41 @@ struct ProfileCredentials {
     aws::Credentials base;
     std::string role_arn, session_name, region;
     std::string source;  // "vault kv", "vault aws engine", "environment": for messages
+    std::string unusable;  // set: why this profile has no credentials (names a field, no value)
 };
 
 class CredentialSource {
   public:
+    // With VAULT_ADDR set, logs in (throws Error(remote) when that fails) and starts keeping
+    // the token alive in the background.
     CredentialSource(const FetchConfig& config, const VaultLogin& login,
                      net::ResilientClient& http);
-    ~CredentialSource();
+    ~CredentialSource();  // stops the keeper and revokes quietly; never throws
     bool uses_vault() const { return vault_ != nullptr; }
-    // Reads what every profile in `names` needs; throws Error(remote/usage) naming the profile
-    // and the missing field, never a value.
+    // What every profile in `names` needs. The secret is read from Vault on the first call
+    // only (a failed read throws Error(remote)). A profile whose keys are missing from the
+    // secret comes back `unusable`, naming the field, never a value.
     std::map<std::string, ProfileCredentials> resolve(const std::vector<std::string>& names);
-    void keep_alive();  // renews the Vault token when due
-    void finish();      // revokes the Vault token (best effort)
+    // Changes whenever the credentials resolve() gives changed (AWS engine credentials read
+    // again after a new Vault login). Thread-safe.
+    uint64_t generation() const { return generation_; }
+    // Why the Vault token could not be kept, "" while all is well (or without Vault).
+    std::string lost() const;
+    // Stops the keeper and revokes the Vault token. Never throws: "" when done, else a warning
+    // for the log and the summary (the token then expires on its own).
+    std::string finish() noexcept;
 
   private:
+    void read_aws_engine();  // into engine_, under m_
+
     const FetchConfig& config_;
     std::unique_ptr<vault::VaultClient> vault_;
+    std::mutex m_;  // guards what was read from Vault: kv_, engine_
+    bool read_ = false;
+    std::map<std::string, Secret> kv_;
+    std::optional<vault::AwsCredentials> engine_;
+    std::atomic<uint64_t> generation_{0};
+    std::unique_ptr<vault::TokenKeeper> keeper_;  // last: stopped before the rest goes
 };
 
 // Reads a secret from a file (trailing newline removed); the buffer is wiped.

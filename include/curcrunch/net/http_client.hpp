@@ -2,8 +2,9 @@
 // One HTTP client for everything that talks to AWS, Vault or a pre-signed URL: libcurl with TLS
 // peer and host verification always on (a custom CA bundle may be given, never a way to turn
 // verification off), connect / total / stalled-transfer timeouts, keep-alive reuse of one
-// handle. Transport failures come back as a typed result, not an exception, so the retry
-// policy above can classify them.
+// handle, and `User-Agent: curcrunch/<version>` on every request (as every AWS SDK names itself;
+// services and proxies log it). Transport failures come back as a typed result, not an exception,
+// so the retry policy above can classify them.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace curcrunch::net {
+
+extern const char* const kUserAgent;  // "curcrunch/<version>"
 
 struct Request {
     std::string method = "GET";

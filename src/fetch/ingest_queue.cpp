@@ -1,0 +1,80 @@
+#include "ingest_queue.hpp"
+
+#include "curcrunch/core/log.hpp"
+#include "fetch_run.hpp"
+
+namespace curcrunch::fetch::detail {
+
+IngestQueue::IngestQueue(store::Store& store, const FetchOptions& o, const std::string& started,
+                         Tally& tally)
+    : store_(store), o_(o), started_(started), tally_(tally) {
+    thread_ = std::thread([this] { run(); });
+}
+
+IngestQueue::~IngestQueue() {
+    finish();
+}
+
+void IngestQueue::push(Period p, std::vector<ingest::InputUnit> units,
+                       std::vector<store::FetchedFile> files) {
+    std::lock_guard<std::mutex> l(m_);
+    jobs_.push_back({p, std::move(units), std::move(files)});
+    cv_.notify_one();
+}
+
+void IngestQueue::finish() {
+    {
+        std::lock_guard<std::mutex> l(m_);
+        done_ = true;
+        cv_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+}
+
+void IngestQueue::run() {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock<std::mutex> l(m_);
+            cv_.wait(l, [&] { return done_ || !jobs_.empty(); });
+            if (jobs_.empty()) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        ingest(job);
+    }
+}
+
+void IngestQueue::ingest(Job& job) {
+    const std::string name = format_period(job.period);
+    int64_t id = 0;
+    try {
+        ingest::IngestResult r = ingest::run_ingest(job.units, o_.ingest);
+        if (r.rows == 0 && r.skipped == 0) {
+            tally_.bad("period " + name + ": the CUR files hold no rows; not replaced");
+            ++failed_;
+            return;
+        }
+        id = store_.replace_periods(r, started_, o_.ingest.skip_bad_rows);
+        log::info("period " + name + ": " + std::to_string(r.rows) + " rows ingested (ingest " +
+                  std::to_string(id) + ")");
+        tally_.good();
+        ++ingested_;
+    } catch (const std::exception& e) {
+        tally_.bad("period " + name + ": not replaced: " + e.what());
+        ++failed_;
+        return;
+    }
+    // Separate from the period's transaction, which the store owns. Losing these rows costs
+    // only a re-ingest of the same files by the next run.
+    try {
+        store::record_fetched_files(store_.db(), id, job.files);
+    } catch (const std::exception& e) {
+        log::warn("period " + name +
+                  ": ingested, but which cached files it came from was not "
+                  "recorded (the next run ingests it again): " +
+                  e.what());
+    }
+}
+
+}  // namespace curcrunch::fetch::detail

@@ -1,0 +1,57 @@
+#pragma once
+// The ingest side of a fetch run (private to src/fetch): periods are handed over as their
+// downloads complete and ingested one at a time, each in its own transaction, on one thread
+// while the next period downloads.
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "curcrunch/fetch/fetch_job.hpp"
+#include "curcrunch/store/fetched_files.hpp"
+
+namespace curcrunch::fetch::detail {
+
+struct Tally;
+
+class IngestQueue {
+  public:
+    IngestQueue(store::Store& store, const FetchOptions& o, const std::string& started,
+                Tally& tally);
+    ~IngestQueue();  // finish()
+    IngestQueue(const IngestQueue&) = delete;
+    IngestQueue& operator=(const IngestQueue&) = delete;
+
+    // `files`: what the units are in the fetch cache, recorded with the ingest.
+    void push(Period p, std::vector<ingest::InputUnit> units,
+              std::vector<store::FetchedFile> files);
+    // Ingests what is queued and joins the thread. Idempotent.
+    void finish();
+    // Read after finish().
+    int ingested() const { return ingested_; }
+    int failed() const { return failed_; }
+
+  private:
+    struct Job {
+        Period period = 0;
+        std::vector<ingest::InputUnit> units;
+        std::vector<store::FetchedFile> files;
+    };
+    void run();
+    void ingest(Job& job);
+
+    store::Store& store_;
+    const FetchOptions& o_;
+    const std::string& started_;
+    Tally& tally_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::deque<Job> jobs_;
+    bool done_ = false;
+    int ingested_ = 0, failed_ = 0;  // written by the ingest thread only
+    std::thread thread_;             // last: started when everything above is ready
+};
+
+}  // namespace curcrunch::fetch::detail
