@@ -247,3 +247,19 @@ TEST(TokenKeeper, AFailedRevokeIsAWarningAndTheDestructorStaysQuiet) {
     EXPECT_NO_THROW(keeper.reset());
     EXPECT_EQ(f.vault.live_tokens(), 2u);
 }
+
+TEST(TokenKeeper, BatchTokensAreReplacedBeforeTheyExpireAndNeverRevoked) {
+    Fixture f;
+    f.vault.add_role(kRole, VaultTestServer::Role{kSecretId, 3, 0, 0, true});
+    vault::VaultClient v(vault::VaultConfig{f.vault.address(), ""}, f.rc);
+    vault::TokenKeeper keeper(v, vault::AppRoleLogin{Secret(kRole), Secret(kSecretId), false});
+    std::this_thread::sleep_for(2300ms);  // a new login at two thirds of 3 s
+    EXPECT_EQ(keeper.logins(), 2);
+    EXPECT_EQ(keeper.renewals(), 0);
+    EXPECT_EQ(keeper.finish(), "");
+    for (const auto& s : f.vault.raw().seen()) {
+        EXPECT_NE(s.target, "/v1/auth/token/renew-self");
+        EXPECT_NE(s.target, "/v1/auth/token/revoke-self");
+    }
+    EXPECT_EQ(f.vault.denied(), 0);
+}

@@ -11,7 +11,8 @@
 // - revoke-self answers 204; the token and the leases it created (AWS engine credentials) are
 //   revoked with it, as when it expires;
 // - a role's secret_id may be limited to a number of logins (secret_id_num_uses); a used-up
-//   secret_id is deleted, so a further login gets 400 "invalid role or secret ID".
+//   secret_id is deleted, so a further login gets 400 "invalid role or secret ID";
+// - a role may issue batch tokens (hvb.), which are neither renewable nor revocable.
 #include <simdjson.h>
 
 #include <chrono>
@@ -31,6 +32,7 @@ class VaultTestServer {
         int token_ttl = 1200;    // seconds
         int token_max_ttl = 0;   // seconds; 0: Vault's system default of 32 days
         int secret_id_uses = 0;  // logins the secret_id allows; 0: unlimited
+        bool batch = false;      // batch tokens (hvb.): neither renewable nor revocable
     };
 
     VaultTestServer() {
@@ -134,7 +136,8 @@ class VaultTestServer {
         return static_cast<int>(
             std::chrono::duration_cast<std::chrono::seconds>(until - now).count());
     }
-    std::string auth_envelope(const std::string& token, int ttl, const std::string& warning) {
+    std::string auth_envelope(const std::string& token, int ttl, const std::string& warning,
+                              bool batch = false) {
         return "{\"request_id\":\"req-" + std::to_string(serial_) +
                "\",\"lease_id\":\"\",\"renewable\":false,"
                "\"lease_duration\":0,\"data\":null,\"wrap_info\":null,\"warnings\":" +
@@ -146,10 +149,9 @@ class VaultTestServer {
                "\"curcrunch-billing\"],\"token_policies\":[\"default\",\"curcrunch-billing\"],"
                "\"metadata\":"
                "{\"role_name\":\"curcrunch\"},\"lease_duration\":" +
-               std::to_string(ttl) +
-               ",\"renewable\":true,"
-               "\"entity_id\":\"e\",\"token_type\":\"service\",\"orphan\":true,\"mfa_requirement\":"
-               "null,"
+               std::to_string(ttl) + ",\"renewable\":" + (batch ? "false" : "true") +
+               ",\"entity_id\":\"e\",\"token_type\":\"" + (batch ? "batch" : "service") +
+               "\",\"orphan\":true,\"mfa_requirement\":null,"
                "\"num_uses\":0},\"mount_type\":\"\"}";
     }
     // Vault revokes a token when its lease ends, and with it every lease it created.
@@ -192,14 +194,14 @@ class VaultTestServer {
         Role& role = it->second;
         if (role.secret_id_uses > 0 && --role.secret_id_uses == 0)
             role.secret_id.clear();  // used up: Vault deletes it
-        std::string token = "hvs.token-" + std::to_string(++serial_);
+        std::string token = (role.batch ? "hvb.token-" : "hvs.token-") + std::to_string(++serial_);
         const int max_ttl = role.token_max_ttl > 0 ? role.token_max_ttl : 32 * 24 * 3600;
         const int ttl = std::min(role.token_ttl, max_ttl);
         tokens_[token] = Token{
             it->first, now + std::chrono::seconds(ttl), now + std::chrono::seconds(max_ttl), {}};
         ++logins_;
         if (on_login_) on_login_();
-        return ok(auth_envelope(token, ttl, ""));
+        return ok(auth_envelope(token, ttl, "", role.batch));
     }
     Action renew_self(Token& t, const std::string& token, const std::string& body,
                       Clock::time_point now) {
@@ -254,10 +256,13 @@ class VaultTestServer {
             ++denied_;
             return error(403, "permission denied");
         }
+        const bool batch = token.rfind("hvb.", 0) == 0;
         if (path == "/v1/auth/token/renew-self" && (r.method == "POST" || r.method == "PUT"))
-            return renew_self(tok->second, token, r.body, now);
+            return batch ? error(400, "batch tokens cannot be renewed")
+                         : renew_self(tok->second, token, r.body, now);
         if (path == "/v1/auth/token/revoke-self" && (r.method == "POST" || r.method == "PUT")) {
             if (revoke_failure_.first) return error(revoke_failure_.first, revoke_failure_.second);
+            if (batch) return error(400, "batch tokens cannot be revoked");
             ++revocations_;
             revoke(tok);
             return respond(204, "");

@@ -146,8 +146,8 @@ bool FetchRun::download_period(Period p, std::vector<ingest::InputUnit>& units, 
                 pr->role->get();  // assumed again here when close to expiry
             } catch (const Error& e) {
                 pr->dead = true;
-                tally_.bad("profile " + pr->cfg->name +
-                           ": the role could not be assumed again: " + e.what());
+                tally_.bad("profile " + pr->cfg->name + ": the role could not be assumed again: " +
+                           e.what() + "; nothing more is fetched for this profile");
             }
         }
         if (pr->dead || pr->cur_failed) {

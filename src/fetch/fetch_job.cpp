@@ -103,7 +103,8 @@ void FetchRun::start_profiles() {
         pr->active = &pr->creds.base;
         if (!pr->creds.unusable.empty()) {
             pr->dead = true;
-            tally_.bad("profile " + name + ": " + pr->creds.unusable);
+            tally_.bad("profile " + name + ": " + pr->creds.unusable +
+                       "; nothing is fetched for this profile");
         } else if (!pr->creds.role_arn.empty()) {
             pr->sts = std::make_unique<aws::StsClient>(*aws_.client, pr->creds.base, region,
                                                        pr->sts_endpoint);
@@ -115,7 +116,8 @@ void FetchRun::start_profiles() {
                           " (credentials from " + pr->creds.source + ")");
             } catch (const Error& e) {
                 pr->dead = true;
-                tally_.bad("profile " + name + ": " + e.what());
+                tally_.bad("profile " + name + ": " + e.what() +
+                           "; nothing is fetched for this profile");
             }
         }
         runs_.push_back(std::move(pr));

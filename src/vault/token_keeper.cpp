@@ -75,6 +75,7 @@ std::string TokenKeeper::lost() const {
 // (or log in again when it is not renewable). Vault Agent waits the same share.
 TokenKeeper::Clock::time_point TokenKeeper::next_step(Clock::time_point now,
                                                       const TokenLease& lease) {
+    batch_ = lease.batch;
     if (lease.ttl.count() == 0) {  // never expires: nothing to keep
         expires_ = Clock::time_point::max();
         must_log_in_ = false;
@@ -138,6 +139,7 @@ TokenKeeper::Clock::time_point TokenKeeper::log_in_again(Clock::time_point now,
     }
     ++logins_;
     asked_ = got.ttl;
+    const bool replaced_batch = batch_;
     log::info("vault: " + reason + "; logged in again with the AppRole");
     const Clock::time_point due = next_step(now, got);
     if (options_.on_new_login) {
@@ -149,6 +151,7 @@ TokenKeeper::Clock::time_point TokenKeeper::log_in_again(Clock::time_point now,
             return Clock::time_point::max();
         }
     }
+    if (replaced_batch) return due;  // it cannot be revoked, only expire
     if (options_.keep_replaced_tokens) {
         replaced_.push_back(std::move(replaced));
     } else {
@@ -188,7 +191,7 @@ std::string TokenKeeper::finish() noexcept {
         }
         replaced_.clear();
         const Clock::time_point now = Clock::now();
-        if (!client_.logged_in() || now >= expires_) return {};  // nothing left to revoke
+        if (!client_.logged_in() || now >= expires_ || batch_) return {};  // nothing to revoke
         try {
             client_.revoke_self();
         } catch (const std::exception& e) {

@@ -25,7 +25,7 @@ simdjson::dom::element parse(simdjson::dom::parser& p, const std::string& body,
     return e;
 }
 
-// auth.lease_duration and auth.renewable (absent: 0 and false).
+// auth.lease_duration, auth.renewable and auth.token_type (absent: 0, false, service).
 TokenLease lease_of(simdjson::dom::element auth) {
     TokenLease out;
     int64_t ttl = 0;
@@ -33,6 +33,9 @@ TokenLease lease_of(simdjson::dom::element auth) {
         out.ttl = std::chrono::seconds(ttl);
     bool renewable = false;
     if (!auth["renewable"].get_bool().get(renewable)) out.renewable = renewable;
+    std::string_view type;
+    out.batch = !auth["token_type"].get_string().get(type) && type == "batch";
+    if (out.batch) out.renewable = false;
     return out;
 }
 

@@ -72,6 +72,7 @@ class TokenKeeper {
     // Kept by the keeper thread only (and by finish() after it was joined):
     std::chrono::seconds asked_{0};  // the lease the login granted: what renewals ask for
     Clock::time_point expires_;      // when the current token's lease ends
+    bool batch_ = false;             // batch tokens cannot be revoked: they only expire
     bool must_log_in_ = false;       // the next step is a login, not a renewal
     std::string pending_reason_;     // why that login is needed, for the messages
     std::vector<Secret> replaced_;   // tokens left to expire (keep_replaced_tokens)

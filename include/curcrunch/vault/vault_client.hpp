@@ -35,6 +35,7 @@ struct AwsCredentials {
 struct TokenLease {
     std::chrono::seconds ttl{0};  // 0: the token does not expire
     bool renewable = false;
+    bool batch = false;  // auth.token_type "batch": cannot be renewed or revoked, only expire
 };
 
 // A Vault request that failed after its retries: Error(remote) with the HTTP status of the last
