@@ -33,7 +33,7 @@ struct VaultLogin {
 struct ProfileCredentials {
     aws::Credentials base;
     std::string role_arn, session_name, region;
-    std::string source;  // "vault kv", "vault aws engine", "environment": for messages
+    std::string source;    // "vault kv", "vault aws engine", "environment": for messages
     std::string unusable;  // set: why this profile has no credentials (names a field, no value)
 };
 
