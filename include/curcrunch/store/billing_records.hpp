@@ -14,6 +14,7 @@
 namespace curcrunch::store {
 
 // Each of these writes in one transaction.
+// An account's updated_at moves only when one of its fields changed.
 void put_accounts(Database& db, const std::string& profile,
                   const std::vector<aws::OrgAccount>& accounts);
 void put_invoices(Database& db, const std::string& profile,
