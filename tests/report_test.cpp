@@ -20,25 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Shell {
-    int code;
-    std::string out;
-};
-
-// Runs a shell command line (tools under test: qpdf, pdftotext, pdftoppm), stdout and stderr
-// together.
-Shell sh(const std::string& cmd) {
-    Shell r{0, ""};
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-        r.out.append(buf, n);
-    const int st = ::pclose(p);
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
 struct ReportWorld {
     ReportWorld() {
         write_file(tmp / "sep.csv", known_month_csv("2026-09", "10.00"));
@@ -98,7 +79,7 @@ TEST(Report, PdfIsValidRendersAndStatesTheTotals) {
     EXPECT_NE(info.find("CurcrunchReportId:"), std::string::npos) << info;
     EXPECT_NE(info.find("CurcrunchTotal:  761.6 USD"), std::string::npos) << info;
     const std::string json = sh("qpdf --show-attachment=curcrunch-report.json " + pdf).out;
-    EXPECT_NE(json.find("\"schema\":\"curcrunch-report\",\"schema_version\":1"), std::string::npos);
+    EXPECT_NE(json.find("\"schema\":\"curcrunch-report\",\"schema_version\":2"), std::string::npos);
     EXPECT_NE(json.find("\"by_month\":{\"2026-09\":\"352.8\",\"2026-10\":\"408.8\"}"),
               std::string::npos)
         << json;
@@ -142,11 +123,27 @@ TEST(Report, RoundTripThroughImportAndAuditAfterARestatement) {
     auto moved = run_cli({"audit", "--db", w.db, "--all", "--format", "csv"});
     EXPECT_EQ(moved.exit_code, 7);
     const std::string id = query_one(w.db, "SELECT report_id FROM report");
-    EXPECT_EQ(moved.out, "report,period,kind,key,reported,current,difference\n" + id +
-                             ",2026-09-01..2026-10-31,total,total,761.6,775.6,14\n" + id +
-                             ",2026-09-01..2026-10-31,month,2026-10,408.8,422.8,14\n" + id +
-                             ",2026-09-01..2026-10-31,service,AmazonEC2,616,630,14\n" + id +
-                             ",2026-09-01..2026-10-31,account,111111111111,616,630,14\n");
+    EXPECT_EQ(
+        moved.out.rfind("report,period,table,row,column,reported,current,difference,status\n", 0),
+        0u);
+    const std::string p = id + ",2026-09-01..2026-10-31,";
+    // The totals, and every printed figure the restatement moved, table by table.
+    for (const std::string& line :
+         {p + "total,total,,761.6,775.6,14,changed", p + "month,2026-10,,408.8,422.8,14,changed",
+          p + "service,AmazonEC2,,616,630,14,changed",
+          p + "account,111111111111,,616,630,14,changed",
+          p + "summary_figures,total_cost,amount,761.6,775.6,14,changed",
+          p + "summary_figures,month_over_month,change,+15.9%,+19.8%,,changed",
+          p + "summary_figures,forecast,amount,452.6,468.1,15.5,changed",
+          p + "top_services,AmazonEC2,share,80.9%,81.2%,,changed",
+          p + "changes,111111111111,current,616,630,14,changed",
+          p + "accounts,111111111111,cost,616,630,14,changed",
+          p + "line_items,AmazonEC2|Usage:AmazonEC2|Usage of Amazon Elastic Compute Cloud|Hrs,"
+              "cost,616,630,14,changed",
+          p + "recommendations,growth.AmazonEC2.after,amount,336,350,14,changed"})
+        EXPECT_NE(moved.out.find(line + "\n"), std::string::npos) << line << "\n" << moved.out;
+    // S3 and KMS did not move.
+    EXPECT_EQ(moved.out.find("AmazonS3,cost"), std::string::npos);
     // Above the tolerance only.
     EXPECT_EQ(run_cli({"audit", "--db", w.db, "--report-id", id, "--tolerance", "20"}).exit_code,
               0);
@@ -234,7 +231,7 @@ TEST(Report, EveryBadPdfGetsItsOwnErrorAndTheRestIsImported) {
     rewrite_attachment(good, in("06-invalid-json.pdf"), "curcrunch-report.json",
                        json.substr(0, json.size() / 2));
     std::string v99 = json;
-    v99.replace(v99.find("\"schema_version\":1"), 18, "\"schema_version\":99");
+    v99.replace(v99.find("\"schema_version\":2"), 18, "\"schema_version\":99");
     rewrite_attachment(good, in("07-unknown-version.pdf"), "curcrunch-report.json", v99);
     rewrite_attachment(good, in("08-traversal.pdf"), "../../.bashrc", "echo owned\n");
     rewrite_attachment(good, in("09-huge.pdf"), "curcrunch-report.json",
@@ -265,7 +262,7 @@ TEST(Report, EveryBadPdfGetsItsOwnErrorAndTheRestIsImported) {
         {"06-invalid-json.pdf", "embedded curcrunch-report.json: report metadata: not valid JSON"},
         {"07-unknown-version.pdf",
          "embedded curcrunch-report.json: report metadata: schema_version 99 is not supported "
-         "(this curcrunch reads version 1)"},
+         "(this curcrunch reads versions 1 to 2)"},
         {"08-traversal.pdf",
          "attachment name '../../.bashrc' is not a plain file name (path traversal refused)"},
         {"09-huge.pdf", "attachment 'curcrunch-report.json' is larger than 16 MiB"},

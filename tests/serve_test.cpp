@@ -191,20 +191,37 @@ TEST(Serve, UploadsNeedTheFormTokenAndEachFileGetsItsVerdict) {
         s.post("/archive/upload", multipart({{"csrf", "", csrf}, {"pdf", "r.pdf", pdf}}, boundary),
                type, {{"Origin", "http://evil.example"}});
     EXPECT_EQ(cross.status, 403);
-    // Three files: a report (with a hostile name), a non-PDF and an oversized one.
+    // A 0-page PDF and a PDF that is not a curcrunch report: the same verdicts as import-pdf.
+    ASSERT_EQ(sh("qpdf --empty " + (s.tmp / "empty.pdf")).code, 0);
+    ASSERT_EQ(
+        sh("qpdf --empty --pages " + (s.tmp / "r.pdf") + " 1 -- " + (s.tmp / "page.pdf")).code, 0);
+    // Five files: a report (with a hostile name), a non-PDF, an oversized one, those two.
     auto ok = s.post("/archive/upload",
                      multipart({{"csrf", "", csrf},
                                 {"pdf", "../../etc/passwd.pdf", pdf},
                                 {"pdf", "notes.pdf", "just text"},
-                                {"pdf", "big.pdf", "%PDF-1.4\n" + std::string(2u << 20, 'x')}},
+                                {"pdf", "big.pdf", "%PDF-1.4\n" + std::string(2u << 20, 'x')},
+                                {"pdf", "empty.pdf", read_file(s.tmp / "empty.pdf")},
+                                {"pdf", "page.pdf", read_file(s.tmp / "page.pdf")}},
                                boundary),
                      type);
+    EXPECT_NE(ok.body.find("empty.pdf: not imported: the PDF has no pages (a 0-page file is not a "
+                           "document)"),
+              std::string::npos)
+        << ok.body;
+    EXPECT_NE(ok.body.find("page.pdf: imported as pdf, signature unsigned; not a curcrunch report: "
+                           "stored as a document"),
+              std::string::npos)
+        << ok.body;
     EXPECT_EQ(ok.status, 200) << ok.body;
     EXPECT_NE(ok.body.find("passwd.pdf: imported as report"), std::string::npos) << ok.body;
     EXPECT_NE(ok.body.find("notes.pdf: not imported: not a PDF (no %PDF- header)"),
               std::string::npos);
     EXPECT_NE(ok.body.find("big.pdf: larger than the upload limit"), std::string::npos);
-    EXPECT_EQ(query_one(s.db, "SELECT path FROM archive_document"), "upload/passwd.pdf");
+    EXPECT_EQ(query_one(s.db,
+                        "SELECT group_concat(path, ' ') FROM (SELECT path FROM "
+                        "archive_document ORDER BY path)"),
+              "upload/page.pdf upload/passwd.pdf");
     // The archive shows the audit of the imported report.
     EXPECT_NE(s.get("/archive").body.find("matches today's data"), std::string::npos);
     EXPECT_NE(s.get("/api/archive").body.find("\"audit_differences\":0"), std::string::npos);

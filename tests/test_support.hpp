@@ -275,4 +275,23 @@ inline std::string known_month_csv(const std::string& month, const std::string& 
     return s;
 }
 
+struct Shell {
+    int code;
+    std::string out;
+};
+
+// Runs a shell command line (tools under test: qpdf, pdftotext, pdftoppm, pdfsig, openssl),
+// stdout and stderr together.
+inline Shell sh(const std::string& cmd) {
+    Shell r{0, ""};
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        r.out.append(buf, n);
+    const int st = ::pclose(p);
+    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
 }  // namespace testsupport

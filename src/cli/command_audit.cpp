@@ -37,18 +37,35 @@ class AuditCommand final : public Command {
         const auto results = report::audit_reports(store->db(), report_id_.value_or(""), tolerance);
         std::vector<std::vector<std::string>> rows;
         size_t differing = 0;
+        auto cell = [&](const std::string& text, bool money) {
+            Amount v = 0;
+            if (text.empty() || !money || parse_amount(text, v) != ParseStatus::ok) return text;
+            return money_cell(f, v);
+        };
         for (const auto& r : results) {
             if (!r.differences.empty()) ++differing;
             for (const auto& c : r.differences)
-                rows.push_back({r.report_id, r.from + ".." + r.to, c.kind, c.key,
-                                money_cell(f, c.reported), money_cell(f, c.current),
-                                money_cell(f, c.current - c.reported)});
+                rows.push_back({r.report_id, r.from + ".." + r.to, c.kind, c.key, c.column,
+                                cell(c.reported, c.money), cell(c.current, c.money),
+                                c.money ? money_cell(f, c.difference()) : "",
+                                report::audit_status_name(c.status)});
         }
-        print_rows(f, {"report", "period", "kind", "key", "reported", "current", "difference"},
+        print_rows(f,
+                   {"report", "period", "table", "row", "column", "reported", "current",
+                    "difference", "status"},
                    rows);
-        if (f == OutputFormat::table)
+        if (f == OutputFormat::table) {
+            for (const auto& r : results)
+                if (!r.missing_periods.empty()) {
+                    std::string periods;
+                    for (Period m : r.missing_periods)
+                        periods += (periods.empty() ? "" : ", ") + format_period(m);
+                    std::printf("report %s: %s: %s no longer in the store\n", r.report_id.c_str(),
+                                r.no_data ? "no data any more" : "partial data", periods.c_str());
+                }
             std::printf("%zu report(s) audited, %zu with differences above %s\n", results.size(),
                         differing, format_money(tolerance, 2).c_str());
+        }
         return differing ? 7 : 0;
     }
 

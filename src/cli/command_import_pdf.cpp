@@ -8,6 +8,7 @@
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
 #include "curcrunch/report/pdf_import.hpp"
+#include "curcrunch/report/pdf_signature.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::cli {
@@ -27,15 +28,25 @@ class ImportPdfCommand final : public Command {
         o.positionals("PATH", paths_, "PDF files and folders (walked for *.pdf)");
         o.value("--password-file", password_file_, "FILE",
                 "the password of encrypted PDFs (first line)");
+        o.value("--trust-file", trust_file_, "PEM",
+                "certificates a signature must chain to to be valid");
+        o.flag("--require-signature", require_signature_,
+               "refuse curcrunch reports without a valid signature (needs --trust-file)");
         o.flag("--quiet", quiet_, "only the final count and errors");
     }
 
     int run() override {
         if (paths_.empty()) throw_usage("import-pdf: give at least one PDF or folder");
-        std::optional<Secret> password;
-        if (password_file_) password = report::read_password_file(*password_file_).user;
+        report::ImportOptions options;
+        if (password_file_) options.password = report::read_password_file(*password_file_).user;
+        std::optional<report::TrustStore> trust;
+        if (trust_file_) trust = report::TrustStore::load(*trust_file_);
+        if (require_signature_ && !trust)
+            throw_usage("--require-signature needs --trust-file (the certificates to trust)");
+        options.trust = trust ? &*trust : nullptr;
+        options.require_signature = require_signature_;
         auto store = store::Store::open(store_.path());
-        const auto outcomes = report::import_pdfs(store->db(), paths_, password);
+        const auto outcomes = report::import_pdfs(store->db(), paths_, options);
         int failed = 0, imported = 0, duplicates = 0;
         for (const auto& o : outcomes) {
             using S = report::ImportOutcome::Status;
@@ -45,13 +56,21 @@ class ImportPdfCommand final : public Command {
                 continue;
             }
             (o.status == S::imported ? imported : duplicates)++;
+            if (o.status == S::imported && o.signature == "untrusted")
+                log::warn(o.path +
+                          ": imported, but its signature is untrusted: " + o.signature_detail);
             if (quiet_) continue;
             std::string what = o.kind;
             if (!o.report_id.empty()) what += " " + o.report_id;
             if (!o.invoice_id.empty()) what += " of invoice " + o.invoice_id;
-            std::printf("%s %s: %s, %d page(s)\n",
+            std::string sig = "signature " + o.signature;
+            if (!o.signer.empty() || !o.signature_detail.empty())
+                sig += " (" + o.signer +
+                       (o.signature_detail.empty() ? "" : ": " + o.signature_detail) + ")";
+            std::printf("%s %s: %s, %d page(s), %s%s\n",
                         o.status == S::imported ? "imported" : "already imported", o.path.c_str(),
-                        what.c_str(), o.pages);
+                        what.c_str(), o.pages, sig.c_str(),
+                        o.note.empty() ? "" : ("; " + o.note).c_str());
         }
         std::printf("%d imported, %d already in the archive, %d failed\n", imported, duplicates,
                     failed);
@@ -62,7 +81,8 @@ class ImportPdfCommand final : public Command {
   private:
     StoreOption store_;
     std::vector<std::string> paths_;
-    std::optional<std::string> password_file_;
+    std::optional<std::string> password_file_, trust_file_;
+    bool require_signature_ = false;
     bool quiet_ = false;
 };
 

@@ -8,6 +8,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
 #include "curcrunch/report/pdf_report.hpp"
+#include "curcrunch/report/pdf_sign.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -36,6 +37,11 @@ class ReportCommand final : public Command {
         o.value("--out", out_, "FILE", "the PDF to write");
         o.value("--password-file", password_file_, "FILE",
                 "encrypt (AES-256): user password on line 1, optional owner password on line 2");
+        o.value("--sign-cert", sign_cert_, "PEM",
+                "sign (PAdES B-B) with this certificate (then any intermediates)");
+        o.value("--sign-key", sign_key_, "PEM", "the signing certificate's private key");
+        o.value("--sign-key-pass-file", sign_key_pass_file_, "FILE",
+                "the passphrase of an encrypted --sign-key (first line)");
         o.flag("--quiet", quiet_, "print nothing on success");
     }
 
@@ -44,20 +50,41 @@ class ReportCommand final : public Command {
         if (const auto dir = std::filesystem::path(out_).parent_path();
             !dir.empty() && !std::filesystem::is_directory(dir))
             throw_usage("--out: the folder " + dir.string() + " does not exist");
-        std::optional<report::PdfPasswords> pw;
-        if (password_file_) pw = report::read_password_file(*password_file_);
-        auto store = store::Store::open(store_.path(), true);
+        report::ReportOutput o;
+        if (password_file_) o.passwords = report::read_password_file(*password_file_);
+        const std::optional<report::SigningKey> key = signing_key();
+        if (key) o.signer = &*key;
+        // Read-write, as the store records every report it writes; but a report never creates
+        // a store (the read-only open says why there is none).
+        if (!std::filesystem::exists(store_.path())) store::Store::open(store_.path(), true);
+        auto store = store::Store::open(store_.path());
+        store->db().advise_random_reads();
+        o.record_in = &store->db();
         report::ReportData d = report::gather_report(store->db(), p);
-        const auto w = report::write_report(d, out_, pw);
+        const auto w = report::write_report(d, out_, o);
         if (!quiet_)
-            std::printf("report %s: %s, %s to %s, total %s%s\nsha256 %s\n", w.report_id.c_str(),
+            std::printf("report %s: %s, %s to %s, total %s%s%s\nsha256 %s\n", w.report_id.c_str(),
                         w.path.c_str(), format_day(p.from).c_str(), format_day(p.to).c_str(),
                         report::money_text(d.totals.total, d.currency).c_str(),
-                        pw ? " (encrypted, AES-256)" : "", w.sha256.c_str());
+                        o.passwords ? " (encrypted, AES-256)" : "",
+                        key ? (", signed by " + key->subject()).c_str() : "", w.sha256.c_str());
         return 0;
     }
 
   private:
+    // Checked before anything is read or written.
+    std::optional<report::SigningKey> signing_key() const {
+        if (!sign_cert_ && !sign_key_) {
+            if (sign_key_pass_file_)
+                throw_usage("--sign-key-pass-file needs --sign-cert and --sign-key");
+            return std::nullopt;
+        }
+        if (!sign_cert_ || !sign_key_) throw_usage("--sign-cert and --sign-key go together");
+        std::optional<Secret> pass;
+        if (sign_key_pass_file_) pass = report::read_passphrase_file(*sign_key_pass_file_);
+        return report::SigningKey::load(*sign_cert_, *sign_key_, pass);
+    }
+
     // The period defaults to the last 12 months; --from alone runs to --as-of, --to alone
     // starts 11 months before its month.
     report::ReportParams params() const {
@@ -95,6 +122,7 @@ class ReportCommand final : public Command {
     PeriodOptions period_;
     std::vector<std::string> accounts_, services_;
     std::optional<std::string> min_cost_, granularity_, top_, password_file_;
+    std::optional<std::string> sign_cert_, sign_key_, sign_key_pass_file_;
     std::string out_ = "curcrunch-report.pdf";
     bool quiet_ = false;
 };

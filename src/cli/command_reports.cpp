@@ -30,11 +30,12 @@ class ReportsCommand final : public Command {
         for (const auto& r : report::list_archive(store->db()))
             rows.push_back({r.imported_at, r.kind, r.report_id.empty() ? r.invoice_id : r.report_id,
                             std::to_string(r.pages), std::to_string(r.bytes),
-                            r.encrypted ? "yes" : "no", r.title, r.path, r.sha256});
-        print_rows(
-            format,
-            {"imported", "kind", "id", "pages", "bytes", "encrypted", "title", "path", "sha256"},
-            rows);
+                            r.encrypted ? "yes" : "no", r.signature, r.signer, r.title, r.path,
+                            r.sha256, r.note});
+        print_rows(format,
+                   {"imported", "kind", "id", "pages", "bytes", "encrypted", "signature", "signer",
+                    "title", "path", "sha256", "note"},
+                   rows);
         return 0;
     }
 

@@ -1,101 +1,211 @@
 #include "curcrunch/report/audit.hpp"
 
-#include <simdjson.h>
-
 #include <map>
 #include <set>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/report/cost_cube.hpp"
-#include "curcrunch/report/cost_scan.hpp"
-#include "curcrunch/report/report_params.hpp"
+#include "curcrunch/report/report_data.hpp"
+#include "curcrunch/report/report_json.hpp"
 
 namespace curcrunch::report {
 namespace {
 
-std::vector<std::string> json_strings(const std::string& json) {
-    simdjson::dom::parser p;
-    simdjson::dom::array arr;
-    std::vector<std::string> out;
-    if (p.parse(json).get_array().get(arr)) return out;
-    for (auto v : arr) {
-        std::string_view s;
-        if (!v.get_string().get(s)) out.emplace_back(s);
+using Status = AuditCell::Status;
+
+// Decides the status of a differing cell from the periods behind it: of the months in its
+// scope that had data when the report was made, how many have none now.
+struct DataLoss {
+    std::set<Period> had, missing;
+    Status status_of(const std::vector<DayRange>& scope) const {
+        if (missing.empty() || scope.empty()) return Status::changed;
+        size_t months = 0, gone = 0;
+        for (const auto& r : scope)
+            for (Period m = period_of(r.from); m <= period_of(r.to); m = add_months(m, 1)) {
+                if (!had.count(m)) continue;
+                ++months;
+                gone += missing.count(m);
+            }
+        if (gone == 0) return Status::changed;
+        return gone == months ? Status::no_data : Status::partial_data;
     }
+};
+
+// Percentages and rates are computed from the amounts around them; alone they only repeat a
+// move of those amounts within the tolerance.
+bool is_derived(CellKind k) {
+    return k == CellKind::percent || k == CellKind::rate;
+}
+
+bool is_amount(CellKind k) {
+    return k == CellKind::money;
+}
+
+Amount amount_or_zero(const std::string& s) {
+    Amount a = 0;
+    if (!s.empty()) parse_amount(s, a);
+    return a;
+}
+
+// One cell of both versions; appended to `out` when it differs.
+void compare_cell(AuditResult& out, const std::string& kind, const std::string& key,
+                  const TableColumn& col, const std::string& then, const std::string& now,
+                  Amount tolerance, Status status) {
+    AuditCell c{kind, key, col.key, then, now, is_amount(col.kind), 0, 0, status};
+    for (auto& ch : c.key)
+        if (ch == '\x1f') ch = '|';  // the parts of a line item's key, for people
+    if (c.money) {
+        // A missing amount (a row no longer in the table, no forecast) counts as zero.
+        c.reported_amount = amount_or_zero(then);
+        c.current_amount = amount_or_zero(now);
+        const Amount d = c.difference();
+        if (d <= tolerance && -d <= tolerance) return;
+    } else if (then == now) {
+        return;
+    }
+    out.differences.push_back(std::move(c));
+}
+
+const TableRow* find_row(const ReportTable& t, const std::string& key) {
+    for (const auto& r : t.rows)
+        if (r.key == key) return &r;
+    return nullptr;
+}
+
+void compare_table(AuditResult& audit, const ReportTable& then, const ReportData& now_data,
+                   const DataLoss& loss, Amount tolerance) {
+    const ReportTable now = build_table(now_data, then.kind, then.params);
+    AuditResult out;  // this table's differences
+    std::vector<std::string> keys;
+    std::set<std::string> seen;
+    for (const auto& r : then.rows)
+        if (seen.insert(r.key).second) keys.push_back(r.key);
+    for (const auto& r : now.rows)
+        if (seen.insert(r.key).second) keys.push_back(r.key);
+    for (const auto& key : keys) {
+        const TableRow* a = find_row(then, key);
+        const TableRow* b = find_row(now, key);
+        for (size_t c = 0; c < now.columns.size(); ++c) {
+            const TableColumn& col = now.columns[c];
+            // A row on one side only: its figures differ, its labels say nothing new.
+            if ((!a || !b) && col.kind == CellKind::text) continue;
+            const std::string& x = a && c < a->cells.size() ? a->cells[c] : std::string();
+            const std::string& y = b && c < b->cells.size() ? b->cells[c] : std::string();
+            const Scope scope = b && b->has_scope ? b->scope : col.scope;
+            compare_cell(out, then.kind, key, col, x, y, tolerance,
+                         loss.status_of(scope_days(now_data, scope, key)));
+        }
+    }
+    bool substantive = false;
+    for (const auto& c : out.differences)
+        substantive = substantive || !is_derived(now.column(c.column)->kind);
+    if (substantive)
+        for (auto& c : out.differences)
+            audit.differences.push_back(std::move(c));
+}
+
+// The totals every report version states.
+void compare_totals(AuditResult& out, const ReportMeta& then, const ReportData& now,
+                    const DataLoss& loss, Amount tolerance) {
+    const TableColumn money_col{"", "", CellKind::money, 0, Scope::period};
+    auto compare = [&](const char* kind, const std::map<std::string, Amount>& a,
+                       const std::map<std::string, Amount>& b, Scope scope) {
+        std::set<std::string> keys;
+        for (const auto& [k, v] : a)
+            keys.insert(k);
+        for (const auto& [k, v] : b)
+            keys.insert(k);
+        for (const auto& k : keys) {
+            auto x = a.find(k);
+            auto y = b.find(k);
+            // An absent key is a zero here (version 1 compared them so).
+            compare_cell(out, kind, k, money_col, to_plain_string(x == a.end() ? 0 : x->second),
+                         to_plain_string(y == b.end() ? 0 : y->second), tolerance,
+                         loss.status_of(scope_days(now, scope, k)));
+        }
+    };
+    compare("total", {{"total", then.totals.total}}, {{"total", now.totals.total}}, Scope::period);
+    compare("month", then.totals.by_month, now.totals.by_month, Scope::row_month);
+    compare("service", then.totals.by_service, now.totals.by_service, Scope::period);
+    compare("account", then.totals.by_account, now.totals.by_account, Scope::period);
+}
+
+std::set<Period> periods_in_store(store::Database& db) {
+    std::set<Period> out;
+    auto st = db.prepare("SELECT period FROM billing_period");
+    while (st.step())
+        out.insert(static_cast<Period>(st.column_int(0)));
     return out;
 }
 
-Day day_of(int64_t ymd) {
-    return days_from_civil(static_cast<int>(ymd / 10000), static_cast<unsigned>(ymd / 100 % 100),
-                           static_cast<unsigned>(ymd % 100));
-}
-
-void compare(AuditResult& r, const char* kind, const std::map<std::string, Amount>& then,
-             const std::map<std::string, Amount>& now, Amount tolerance) {
-    std::set<std::string> keys;
-    for (const auto& [k, v] : then)
-        keys.insert(k);
-    for (const auto& [k, v] : now)
-        keys.insert(k);
-    for (const auto& k : keys) {
-        auto a = then.find(k);
-        auto b = now.find(k);
-        const Amount x = a == then.end() ? 0 : a->second, y = b == now.end() ? 0 : b->second;
-        const Amount d = y - x;
-        if (d > tolerance || -d > tolerance) r.differences.push_back({kind, k, x, y});
-    }
+AuditResult audit_one(store::Database& db, const std::string& metadata, Amount tolerance,
+                      const CostCube* cube, const std::set<Period>& present) {
+    const ReportMeta then = parse_report_json(metadata);
+    AuditResult r;
+    r.report_id = then.report_id;
+    r.generated_at = then.generated_at;
+    r.from = format_day(then.params.from);
+    r.to = format_day(then.params.to);
+    r.fingerprint_reported = then.fingerprint;
+    // The periods the report had data for: stated by version 2, the months of its totals in
+    // version 1.
+    std::vector<Period> had = then.data_periods;
+    if (then.schema_version < 2)
+        for (const auto& [m, v] : then.totals.by_month)
+            if (auto p = parse_period(m)) had.push_back(*p);
+    DataLoss loss;
+    loss.had.insert(had.begin(), had.end());
+    for (Period p : had)
+        if (!present.count(p)) {
+            loss.missing.insert(p);
+            r.missing_periods.push_back(p);
+        }
+    r.no_data = !had.empty() && r.missing_periods.size() == had.size();
+    const ReportData now = gather_report(db, then.params, cube);
+    r.fingerprint_now = now.fingerprint;
+    compare_totals(r, then, now, loss, tolerance);
+    for (const auto& t : then.tables)
+        compare_table(r, t, now, loss, tolerance);
+    r.tables = static_cast<int>(then.tables.size());
+    return r;
 }
 
 }  // namespace
 
+const char* audit_status_name(AuditCell::Status s) {
+    switch (s) {
+        case Status::changed:
+            return "changed";
+        case Status::no_data:
+            return "no data";
+        case Status::partial_data:
+            return "partial data";
+    }
+    return "changed";
+}
+
 std::vector<AuditResult> audit_reports(store::Database& db, const std::string& report_id,
                                        Amount tolerance, const CostCube* cube) {
-    std::string sql =
-        "SELECT report_id, generated_at, from_day, to_day, accounts, services, total, "
-        "fingerprint FROM report";
+    std::string sql = "SELECT report_id, metadata FROM report";
     if (!report_id.empty()) sql += " WHERE report_id = ?";
     sql += " ORDER BY generated_at, report_id";
     auto st = db.prepare(sql);
     if (!report_id.empty()) st.bind(1, report_id);
+    const std::set<Period> present = periods_in_store(db);
     std::vector<AuditResult> out;
-    DimText dims(db);
     while (st.step()) {
-        AuditResult r;
-        r.report_id = st.column_text(0);
-        r.generated_at = st.column_text(1);
-        ReportParams p;
-        p.from = day_of(st.column_int(2));
-        p.to = day_of(st.column_int(3));
-        r.from = format_day(p.from);
-        r.to = format_day(p.to);
-        p.accounts = json_strings(st.column_text(4));
-        p.services = json_strings(st.column_text(5));
-        ReportTotals then;
-        then.total = st.column_amount(6);
-        r.fingerprint_reported = st.column_text(7);
-        auto t = db.prepare("SELECT kind, key, amount FROM report_total WHERE report_id = ?");
-        t.bind(1, r.report_id);
-        while (t.step()) {
-            const std::string kind = t.column_text(0);
-            auto& m = kind == "month"     ? then.by_month
-                      : kind == "service" ? then.by_service
-                                          : then.by_account;
-            m[t.column_text(1)] = t.column_amount(2);
+        const std::string id = st.column_text(0);
+        try {
+            out.push_back(audit_one(db, st.column_text(1), tolerance, cube, present));
+        } catch (const Error& e) {
+            // Imported by an older curcrunch that was less strict: say so, do not stop.
+            if (e.kind() != ErrorKind::input) throw;
+            AuditResult r;
+            r.report_id = id;
+            r.differences.push_back(
+                {"metadata", "", "", e.what(), "", false, 0, 0, Status::changed});
+            out.push_back(std::move(r));
         }
-        TotalsBuilder b;
-        if (cube)
-            cube->scan(p.from, p.to, cube->resolve(db, p.accounts, p.services, {}),
-                       [&](const CostRow& row) { b.add(row); });
-        else
-            scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, {}},
-                       [&](const CostRow& row) { b.add(row); });
-        const ReportTotals now = b.totals(dims);
-        r.fingerprint_now = b.fingerprint(dims);
-        compare(r, "total", {{"total", then.total}}, {{"total", now.total}}, tolerance);
-        compare(r, "month", then.by_month, now.by_month, tolerance);
-        compare(r, "service", then.by_service, now.by_service, tolerance);
-        compare(r, "account", then.by_account, now.by_account, tolerance);
-        out.push_back(std::move(r));
     }
     if (!report_id.empty() && out.empty())
         throw_usage("audit: no imported report has the id '" + report_id +

@@ -1,10 +1,13 @@
 #include "curcrunch/report/pdf_finish.hpp"
 
 #include <openssl/rand.h>
+#include <qpdf/Buffer.hh>
+#include <qpdf/Pipeline.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFEFStreamObjectHelper.hh>
 #include <qpdf/QPDFEmbeddedFileDocumentHelper.hh>
 #include <qpdf/QPDFFileSpecObjectHelper.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 
 #include <algorithm>
@@ -15,6 +18,8 @@
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
+#include "curcrunch/report/pdf_sign.hpp"
 
 namespace curcrunch::report {
 
@@ -91,15 +96,61 @@ PdfPasswords read_password_file(const std::string& path) {
     return p;
 }
 
-void finish_pdf(const std::string& bytes, const PdfInfo& info, const std::string& attachment_name,
-                const std::string& attachment, const std::optional<PdfPasswords>& passwords,
-                const std::string& out_path) {
-    const std::string tmp = out_path + ".tmp";
+namespace {
+
+// Feeds a pipeline's bytes into a SHA-256.
+class HashSink : public Pipeline {
+  public:
+    explicit HashSink(Sha256& h) : Pipeline("pages digest", nullptr), h_(h) {}
+    void write(unsigned char const* data, size_t len) override { h_.update(data, len); }
+    void finish() override {}
+
+  private:
+    Sha256& h_;
+};
+
+}  // namespace
+
+std::string pages_digest(QPDF& q) {
+    Sha256 h;
+    HashSink sink(h);
+    size_t n = 0;
+    for (auto& page : QPDFPageDocumentHelper(q).getAllPages()) {
+        const std::string head = "page " + std::to_string(++n) + "\n";
+        h.update(head);
+        page.pipeContents(&sink);
+    }
+    return h.hex_digest();
+}
+
+struct PdfFinisher::State {
+    std::string drawn;  // qpdf reads from this buffer for as long as the document lives
+    QPDF q;
+};
+
+PdfFinisher::PdfFinisher(const std::string& bytes) : s_(std::make_unique<State>()) {
+    s_->drawn = bytes;
     try {
-        QPDF q;
-        q.setSuppressWarnings(true);
-        q.processMemoryFile("report", bytes.data(), bytes.size());
-        repair_to_unicode(q);
+        s_->q.setSuppressWarnings(true);
+        s_->q.processMemoryFile("report", s_->drawn.data(), s_->drawn.size());
+        repair_to_unicode(s_->q);
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::internal, std::string("cannot read the drawn PDF: ") + e.what());
+    }
+}
+
+PdfFinisher::~PdfFinisher() = default;
+
+std::string PdfFinisher::pages_sha256() const {
+    return pages_digest(s_->q);
+}
+
+std::string PdfFinisher::finish(const PdfInfo& info, const std::string& attachment_name,
+                                const std::string& attachment,
+                                const std::optional<PdfPasswords>& passwords,
+                                const SigningKey* signer) {
+    QPDF& q = s_->q;
+    try {
         QPDFObjectHandle trailer = q.getTrailer();
         QPDFObjectHandle dict = trailer.getKey("/Info");
         if (!dict.isDictionary()) {
@@ -130,22 +181,39 @@ void finish_pdf(const std::string& bytes, const PdfInfo& info, const std::string
         QPDFEmbeddedFileDocumentHelper(q).replaceEmbeddedFile(attachment_name, fs);
         // PDF 2.0-style associated file on the catalog, for tools that look there.
         q.getRoot().replaceKey("/AF", QPDFObjectHandle::newArray({fs.getObjectHandle()}));
+        if (signer) {
+            add_signature_field(q, *signer, info.title, info.creation_date);
+            // ETSI.CAdES.detached is a PDF 2.0 SubFilter; in a 1.7 file the ESIC extension
+            // (ISO 32000-1 extension level 2) announces it.
+            QPDFObjectHandle ext =
+                QPDFObjectHandle::parse("<< /ESIC << /BaseVersion /1.7 /ExtensionLevel 2 >> >>");
+            q.getRoot().replaceKey("/Extensions", ext);
+        }
 
-        QPDFWriter w(q, tmp.c_str());
+        QPDFWriter w(q);
+        w.setOutputMemory();
         w.setStaticID(false);
         w.setObjectStreamMode(qpdf_o_generate);
+        // libharu's streams are already compressed: pass them through instead of inflating
+        // and deflating them again.
+        w.setDecodeLevel(qpdf_dl_none);
+        w.setRecompressFlate(false);
+        if (signer) w.setMinimumPDFVersion("1.7");
         if (passwords) {
             const std::string user(passwords->user.reveal()), owner(passwords->owner.reveal());
             w.setR6EncryptionParameters(user.c_str(), owner.c_str(), true, true, true, true, true,
                                         true, qpdf_r3p_full, true);
         }
         w.write();
+        std::shared_ptr<Buffer> buf(w.getBufferSharedPointer());
+        std::string out(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+        if (signer) fill_signature(out, *signer);
+        return out;
+    } catch (const Error&) {
+        throw;
     } catch (const std::exception& e) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
-        throw Error(ErrorKind::internal, out_path + ": cannot write the PDF: " + e.what());
+        throw Error(ErrorKind::internal, std::string("cannot write the PDF: ") + e.what());
     }
-    std::filesystem::rename(tmp, out_path);
 }
 
 }  // namespace curcrunch::report

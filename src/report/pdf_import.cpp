@@ -1,13 +1,5 @@
 #include "curcrunch/report/pdf_import.hpp"
 
-#include <qpdf/Pipeline.hh>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFEFStreamObjectHelper.hh>
-#include <qpdf/QPDFEmbeddedFileDocumentHelper.hh>
-#include <qpdf/QPDFExc.hh>
-#include <qpdf/QPDFFileSpecObjectHelper.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +8,8 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/report/pdf_inspect.hpp"
+#include "curcrunch/report/report_archive.hpp"
 #include "curcrunch/report/report_json.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -23,132 +17,8 @@ namespace curcrunch::report {
 namespace fs = std::filesystem;
 namespace {
 
-struct FileProblem {
-    std::string why;
-};
-
 [[noreturn]] void problem(const std::string& why) {
-    throw FileProblem{why};
-}
-
-// An attachment name must be a plain file name: no directory parts, no "..", no control
-// characters — it may be extracted by someone's tool later.
-bool safe_attachment_name(const std::string& n) {
-    if (n.empty() || n == "." || n == ".." || n.size() > 255) return false;
-    for (unsigned char c : n)
-        if (c < 0x20 || c == '/' || c == '\\' || c == ':') return false;
-    return n.find("..") == std::string::npos;
-}
-
-std::string text_of(QPDFObjectHandle o) {
-    if (o.isString()) return o.getUTF8Value();
-    if (o.isName()) return o.getName();
-    if (o.isInteger()) return std::to_string(o.getIntValue());
-    return o.unparse();
-}
-
-// Collects decoded stream data and gives up past a limit, so a small compressed stream cannot
-// expand into gigabytes (a "huge object").
-class BoundedSink : public Pipeline {
-  public:
-    explicit BoundedSink(size_t limit) : Pipeline("bounded sink", nullptr), limit_(limit) {}
-    void write(unsigned char const* data, size_t len) override {
-        if (data_.size() + len > limit_) throw std::length_error("over the limit");
-        data_.append(reinterpret_cast<const char*>(data), len);
-    }
-    void finish() override {}
-    std::string& data() { return data_; }
-
-  private:
-    size_t limit_;
-    std::string data_;
-};
-
-struct Parsed {
-    int pages = 0;
-    bool encrypted = false;
-    std::string title, info_json = "{}", attachments_json = "[]", keywords;
-    std::optional<std::string> report_json;
-};
-
-Parsed parse_pdf(const std::string& name, const std::string& bytes,
-                 const std::optional<Secret>& password, const ImportLimits& limits) {
-    if (bytes.size() > limits.max_file_bytes) problem("larger than the import limit");
-    if (bytes.find("%PDF-") > 1024) problem("not a PDF (no %PDF- header)");
-    Parsed out;
-    QPDF q;
-    q.setSuppressWarnings(true);
-    q.setAttemptRecovery(false);  // a damaged file is reported, not silently rebuilt
-    const std::string pw = password ? std::string(password->reveal()) : std::string();
-    try {
-        q.processMemoryFile(name.c_str(), bytes.data(), bytes.size(),
-                            password ? pw.c_str() : nullptr);
-    } catch (const QPDFExc& e) {
-        if (e.getErrorCode() == qpdf_e_password)
-            problem(password ? "encrypted, and the password given does not open it"
-                             : "encrypted: give its password with --password-file");
-        problem("damaged PDF: " + e.getMessageDetail());
-    }
-    out.encrypted = q.isEncrypted();
-    try {
-        if (q.getObjectCount() > limits.max_objects) problem("too many objects");
-        out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
-        QPDFObjectHandle info = q.getTrailer().getKey("/Info");
-        if (info.isDictionary()) {
-            std::string j = "{";
-            for (const auto& key : info.getKeys()) {
-                const std::string v = text_of(info.getKey(key));
-                j.append(j.size() > 1 ? "," : "").append(json_quote(key.substr(1))).append(":");
-                j.append(json_quote(v));
-                if (key == "/Title") out.title = v;
-                if (key == "/Keywords") out.keywords = v;
-            }
-            out.info_json = j + "}";
-        }
-        QPDFEmbeddedFileDocumentHelper efdh(q);
-        std::string att = "[";
-        for (const auto& [key, spec] : efdh.getEmbeddedFiles()) {
-            const std::string fname = spec->getFilename();
-            if (!safe_attachment_name(fname) || !safe_attachment_name(key))
-                problem("attachment name '" + fname +
-                        "' is not a plain file name (path "
-                        "traversal refused)");
-            QPDFObjectHandle ef_stream = spec->getEmbeddedFileStream();
-            if (!ef_stream.isStream()) problem("attachment '" + fname + "' has no data stream");
-            QPDFEFStreamObjectHelper ef(ef_stream);
-            const std::string mime = ef.getSubtype();
-            // The declared size is checked before anything is decoded.
-            const size_t declared = ef.getSize();
-            if (declared > limits.max_attachment_bytes)
-                problem("attachment '" + fname + "' is larger than " +
-                        std::to_string(limits.max_attachment_bytes >> 20) + " MiB");
-            BoundedSink sink(limits.max_attachment_bytes);
-            try {
-                bool filtered = false;
-                if (!ef_stream.pipeStreamData(&sink, &filtered, 0, qpdf_dl_generalized))
-                    problem("attachment '" + fname + "' cannot be decoded");
-            } catch (const std::length_error&) {
-                problem("attachment '" + fname + "' is larger than " +
-                        std::to_string(limits.max_attachment_bytes >> 20) + " MiB");
-            }
-            att.append(att.size() > 1 ? "," : "")
-                .append("{\"name\":")
-                .append(json_quote(fname))
-                .append(",\"size\":")
-                .append(std::to_string(sink.data().size()))
-                .append(",\"mime\":")
-                .append(json_quote(mime))
-                .append("}");
-            if (fname == kAttachmentName) out.report_json = std::move(sink.data());
-        }
-        out.attachments_json = att + "]";
-    } catch (const FileProblem&) {
-        throw;
-    } catch (const std::exception& e) {
-        problem(std::string("damaged PDF: ") + e.what());
-    }
-    if (q.anyWarnings()) problem("damaged PDF: qpdf reported problems reading it");
-    return out;
+    throw_input(why);
 }
 
 bool table_has(store::Database& db, const std::string& sql, const std::string& v) {
@@ -159,7 +29,7 @@ bool table_has(store::Database& db, const std::string& sql, const std::string& v
 
 // An invoice id this PDF belongs to: its file name, its folder (the fetch archive layout
 // <invoice>/<document>.pdf) or a word of its Keywords, when the invoice table knows it.
-std::string linked_invoice(store::Database& db, const std::string& name, const Parsed& p) {
+std::string linked_invoice(store::Database& db, const std::string& name, const InspectedPdf& p) {
     std::vector<std::string> candidates;
     fs::path path(name);
     candidates.push_back(path.stem().string());
@@ -179,23 +49,94 @@ std::string json_list(const std::vector<std::string>& v) {
     return o + "]";
 }
 
-void store_file(store::Database& db, const ImportOutcome& o, const std::string& name,
-                const std::string& bytes_size, const Parsed& p, const ReportMeta* meta) {
+std::string info_value(const InspectedPdf& p, const std::string& key) {
+    auto it = p.info.find(key);
+    return it == p.info.end() ? "" : it->second;
+}
+
+// The Info keys a report carries repeat its JSON; a disagreement means one was edited.
+void check_info_agrees(const InspectedPdf& p, const ReportMeta& m, const std::string& json) {
+    const std::string id = info_value(p, "CurcrunchReportId");
+    if (!id.empty() && id != m.report_id)
+        problem("the embedded " + std::string(kAttachmentName) + " is report " + m.report_id +
+                "'s, but this file is report " + id +
+                " (Info CurcrunchReportId): the attachment was swapped");
+    std::vector<std::pair<std::string, std::string>> expected = {
+        {"CurcrunchReportId", m.report_id},
+        {"CurcrunchFingerprint", m.fingerprint},
+        {"CurcrunchSchema",
+         std::string(kReportSchemaName) + "/" + std::to_string(m.schema_version)},
+        {"CurcrunchTotal", to_plain_string(m.totals.total) + " " + m.currency}};
+    if (m.schema_version >= 2) expected.push_back({"CurcrunchJsonSha256", Sha256::of(json)});
+    for (const auto& [key, want] : expected) {
+        auto it = p.info.find(key);
+        if (it == p.info.end()) {
+            if (m.schema_version >= 2)
+                problem("Info " + key + " is missing: the file's metadata was edited");
+            continue;
+        }
+        if (it->second != want)
+            problem("Info " + key + " says '" + it->second + "' but the embedded " +
+                    kAttachmentName + " says '" + want + "': the file was edited");
+    }
+}
+
+// A PDF that says it is a curcrunch report but carries no report attachment.
+void check_not_stripped(const InspectedPdf& p) {
+    const std::string id = info_value(p, "CurcrunchReportId");
+    const std::string schema = info_value(p, "CurcrunchSchema");
+    if (!id.empty() || !schema.empty())
+        problem("claims to be curcrunch report " + (id.empty() ? schema : id) +
+                " (Info dictionary) but has no " + kAttachmentName +
+                " attachment: it was stripped");
+}
+
+void check_report(store::Database& db, const ImportOutcome& o, const InspectedPdf& p,
+                  const ReportMeta& m) {
+    if (!p.report_json_has_checksum)
+        problem(std::string("the embedded ") + kAttachmentName +
+                " has no checksum (/Params /CheckSum): it was not written by curcrunch");
+    check_info_agrees(p, m, *p.report_json);
+    try {
+        check_report_figures(m);
+    } catch (const Error& e) {
+        problem(std::string("embedded ") + kAttachmentName + ": " + e.what());
+    }
+    if (m.schema_version >= 2 && m.pages_sha256 != p.pages_sha256)
+        problem("the pages differ from those report " + m.report_id + " recorded (pages sha256 " +
+                p.pages_sha256.substr(0, 16) + "…, recorded " + m.pages_sha256.substr(0, 16) +
+                "…): page content was edited");
+    if (auto w = written_report(db, m.report_id); w && w->sha256 != o.sha256)
+        problem("altered: this store wrote report " + m.report_id + " on " + w->when +
+                " with sha256 " + w->sha256 + "; this file's sha256 is " + o.sha256);
+    if (auto i = imported_report(db, m.report_id); i && i->sha256 != o.sha256)
+        problem("altered: report " + m.report_id + " is already in the archive (" + i->where +
+                ", sha256 " + i->sha256 + "); this file has the same id and other bytes");
+}
+
+void store_file(store::Database& db, const ImportOutcome& o, const std::string& name, size_t bytes,
+                const InspectedPdf& p, const ReportMeta* meta) {
     store::Transaction tx(db);
     auto st = db.prepare(
         "INSERT INTO archive_document(sha256, path, bytes, pages, kind, title, info, "
-        "attachments, encrypted, report_id, invoice_id, imported_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    st.bind(1, o.sha256).bind(2, name).bind(3, static_cast<int64_t>(std::stoll(bytes_size)));
+        "attachments, encrypted, report_id, invoice_id, imported_at, signature, signer, note) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.bind(1, o.sha256).bind(2, name).bind(3, static_cast<int64_t>(bytes));
     st.bind(4, static_cast<int64_t>(p.pages)).bind(5, o.kind).bind(6, p.title);
     st.bind(7, p.info_json).bind(8, p.attachments_json);
     st.bind(9, static_cast<int64_t>(p.encrypted ? 1 : 0)).bind(10, o.report_id);
     st.bind(11, o.invoice_id).bind(12, store::now_utc_iso());
+    std::string note = o.note;
+    if (!o.signature_detail.empty())
+        note += (note.empty() ? "" : "; ") + ("signature untrusted: " + o.signature_detail);
+    st.bind(13, o.signature).bind(14, o.signer).bind(15, note);
     st.run();
     if (meta) {
+        // A plain INSERT: a known report id never gets a second row (check_report refused it
+        // before; the primary key refuses it here if two imports race).
         auto r = db.prepare(
-            "INSERT OR REPLACE INTO report(report_id, sha256, generated_at, tool_version, "
-            "from_day, to_day, accounts, services, currency, total, fingerprint, metadata) "
+            "INSERT INTO report(report_id, sha256, generated_at, tool_version, from_day, to_day, "
+            "accounts, services, currency, total, fingerprint, metadata) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
         r.bind(1, meta->report_id).bind(2, o.sha256).bind(3, meta->generated_at);
         r.bind(4, meta->tool_version);
@@ -205,9 +146,6 @@ void store_file(store::Database& db, const ImportOutcome& o, const std::string& 
         r.bind(9, meta->currency).bind_amount(10, meta->totals.total);
         r.bind(11, meta->fingerprint).bind(12, *p.report_json);
         r.run();
-        auto del = db.prepare("DELETE FROM report_total WHERE report_id = ?");
-        del.bind(1, meta->report_id);
-        del.run();
         auto t =
             db.prepare("INSERT INTO report_total(report_id, kind, key, amount) VALUES (?,?,?,?)");
         auto put = [&](const char* kind, const std::map<std::string, Amount>& m) {
@@ -231,56 +169,88 @@ bool is_pdf_name(const fs::path& p) {
     return ext == ".pdf";
 }
 
+void duplicate_of(store::Database& db, ImportOutcome& o) {
+    o.status = ImportOutcome::Status::duplicate;
+    auto st = db.prepare(
+        "SELECT kind, report_id, invoice_id, pages, signature, signer, note FROM "
+        "archive_document WHERE sha256 = ?");
+    st.bind(1, o.sha256);
+    if (st.step()) {
+        o.kind = st.column_text(0);
+        o.report_id = st.column_text(1);
+        o.invoice_id = st.column_text(2);
+        o.pages = static_cast<int>(st.column_int(3));
+        o.signature = st.column_text(4);
+        o.signer = st.column_text(5);
+        o.note = st.column_text(6);
+    }
+}
+
 }  // namespace
 
 ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
-                               const std::string& bytes, const std::optional<Secret>& password,
-                               const ImportLimits& limits) {
+                               const std::string& bytes, const ImportOptions& options) {
     ImportOutcome o;
     o.path = name;
     o.sha256 = Sha256::of(bytes);
     if (table_has(db, "SELECT 1 FROM archive_document WHERE sha256 = ?", o.sha256)) {
-        o.status = ImportOutcome::Status::duplicate;
-        auto st = db.prepare(
-            "SELECT kind, report_id, invoice_id, pages FROM archive_document "
-            "WHERE sha256 = ?");
-        st.bind(1, o.sha256);
-        if (st.step()) {
-            o.kind = st.column_text(0);
-            o.report_id = st.column_text(1);
-            o.invoice_id = st.column_text(2);
-            o.pages = static_cast<int>(st.column_int(3));
-        }
+        duplicate_of(db, o);
         return o;
     }
     try {
-        Parsed p = parse_pdf(name, bytes, password, limits);
+        InspectedPdf p = inspect_pdf(name, bytes, options.password, options.limits, options.trust);
         o.pages = p.pages;
+        if (p.pages == 0) problem("the PDF has no pages (a 0-page file is not a document)");
+        o.signature = signature_state_name(p.signature.state);
+        o.signer = p.signature.signer;
+        if (p.signature.state == SignatureState::broken)
+            problem("signature broken: " + p.signature.detail);
         std::optional<ReportMeta> meta;
         if (p.report_json) {
             try {
-                meta = parse_report_json(*p.report_json);
+                meta = parse_report_json(*p.report_json, false);
             } catch (const Error& e) {
                 problem(std::string("embedded ") + kAttachmentName + ": " + e.what());
             }
+            check_report(db, o, p, *meta);
             o.kind = "report";
             o.report_id = meta->report_id;
+            if (auto w = written_report(db, meta->report_id))
+                o.note = "the report this store wrote on " + w->when;
         } else {
+            check_not_stripped(p);
             o.invoice_id = linked_invoice(db, name, p);
             o.kind = o.invoice_id.empty() ? "pdf" : "invoice";
+            o.note = "not a curcrunch report: stored as a document";
         }
-        store_file(db, o, name, std::to_string(bytes.size()), p, meta ? &*meta : nullptr);
+        if (options.require_signature && o.kind == "report" &&
+            p.signature.state != SignatureState::valid)
+            problem(p.signature.state == SignatureState::none
+                        ? "unsigned, and --require-signature asks for a valid signature"
+                        : "signature untrusted (" + p.signature.detail +
+                              "), and --require-signature asks for a valid one");
+        if (p.signature.state == SignatureState::untrusted) o.signature_detail = p.signature.detail;
+        store_file(db, o, name, bytes.size(), p, meta ? &*meta : nullptr);
         o.status = ImportOutcome::Status::imported;
-    } catch (const FileProblem& e) {
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::input) throw;
         o.status = ImportOutcome::Status::failed;
-        o.error = e.why;
+        o.error = e.what();
     }
     return o;
 }
 
+ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
+                               const std::string& bytes, const std::optional<Secret>& password,
+                               const ImportLimits& limits) {
+    ImportOptions options;
+    options.password = password;
+    options.limits = limits;
+    return import_pdf_bytes(db, name, bytes, options);
+}
+
 std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<std::string>& paths,
-                                       const std::optional<Secret>& password,
-                                       const ImportLimits& limits) {
+                                       const ImportOptions& options) {
     std::vector<std::string> files;
     for (const auto& p : paths) {
         std::error_code ec;
@@ -309,26 +279,36 @@ std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<st
             failed(f, "cannot read the file");
             continue;
         }
-        if (fs::file_size(f, ec) > limits.max_file_bytes) {
+        if (fs::file_size(f, ec) > options.limits.max_file_bytes) {
             failed(f, "larger than the import limit");
             continue;
         }
         std::ostringstream ss;
         ss << in.rdbuf();
-        out.push_back(import_pdf_bytes(db, f, ss.str(), password, limits));
+        out.push_back(import_pdf_bytes(db, f, ss.str(), options));
     }
     return out;
+}
+
+std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<std::string>& paths,
+                                       const std::optional<Secret>& password,
+                                       const ImportLimits& limits) {
+    ImportOptions options;
+    options.password = password;
+    options.limits = limits;
+    return import_pdfs(db, paths, options);
 }
 
 std::vector<ArchiveRow> list_archive(store::Database& db) {
     auto st = db.prepare(
         "SELECT sha256, path, kind, title, report_id, invoice_id, imported_at, bytes, pages, "
-        "encrypted FROM archive_document ORDER BY imported_at, path");
+        "encrypted, signature, signer, note FROM archive_document ORDER BY imported_at, path");
     std::vector<ArchiveRow> out;
     while (st.step())
         out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3),
                        st.column_text(4), st.column_text(5), st.column_text(6), st.column_int(7),
-                       st.column_int(8), st.column_int(9) != 0});
+                       st.column_int(8), st.column_int(9) != 0, st.column_text(10),
+                       st.column_text(11), st.column_text(12)});
     return out;
 }
 

@@ -25,6 +25,10 @@ std::string money(Amount a, const std::string& currency) {
            (currency == "USD" ? "" : " " + currency);
 }
 
+RecommendationFigure figure(std::string name, Amount v) {
+    return {std::move(name), CellKind::money, to_plain_string(v)};
+}
+
 std::string in_list(size_t n) {
     std::string s = "(";
     for (size_t i = 0; i < n; ++i)
@@ -131,7 +135,9 @@ std::vector<LineItem> top_line_items_sql(Database& db, DimText& dims, const Repo
     // columns); names are looked up only for the rows that make the cut.
     std::string sql =
         "SELECT product_code, usage_type, description, unit, unblended, usage_amount FROM "
-        "line_item_daily WHERE day BETWEEN ? AND ?";
+        "line_item_daily " +
+        std::string(range_holds_most_rows(db, p.from, p.to) ? "NOT INDEXED " : "") +
+        "WHERE day BETWEEN ? AND ?";
     if (!p.accounts.empty())
         sql += " AND usage_account IN (SELECT id FROM dim WHERE value IN " +
                in_list(p.accounts.size()) + ")";
@@ -199,14 +205,20 @@ void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
         }
         if (lo > 100 * kUnit)
             d.recommendations.push_back(
-                {"Cover steady on-demand EC2 compute with a Compute Savings Plan",
+                {"savings_plan",
+                 "Cover steady on-demand EC2 compute with a Compute Savings Plan",
                  "On-demand EC2 instance usage cost between " + money(lo, cur) + " and " +
                      money(hi, cur) + " a month over " + std::to_string(a.ondemand_compute.size()) +
                      " months. A commitment sized to the lowest month (" + money(lo, cur) +
                      "/month, about " + money(lo * 12 / 8760, cur) +
                      "/hour) would be fully used; at a typical 1-year discount of 20% it saves "
                      "about " +
-                     money(lo / 5, cur) + " a month (estimate)."});
+                     money(lo / 5, cur) + " a month (estimate).",
+                 {figure("lowest_month", lo),
+                  figure("highest_month", hi),
+                  {"months", CellKind::text, std::to_string(a.ondemand_compute.size())},
+                  figure("hourly_commitment", lo * 12 / 8760),
+                  figure("monthly_saving", lo / 5)}});
     }
     // Fastest-growing services, the period's last month against the one before.
     const Period last = period_of(d.params.to), before = add_months(last, -1);
@@ -222,6 +234,7 @@ void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
             return x.first != y.first ? x.first > y.first : x.second < y.second;
         });
         std::string detail;
+        std::vector<RecommendationFigure> figures;
         for (size_t i = 0; i < growth.size() && i < 3; ++i) {
             const int64_t id = growth[i].second;
             auto b = prev_it->second.find(id);
@@ -232,40 +245,58 @@ void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
                       (name == a.service_name.end() ? dims(id) : dims(name->second)) + " " +
                       money(base, cur) + " \u2192 " + money(v, cur) + " (" +
                       percent_change(v, base) + ")";
+            figures.push_back(figure(dims(id) + ".before", base));
+            figures.push_back(figure(dims(id) + ".after", v));
+            figures.push_back({dims(id) + ".change", CellKind::percent, percent_change(v, base)});
         }
         if (!detail.empty())
-            d.recommendations.push_back({"Review the fastest-growing services",
+            d.recommendations.push_back({"growth", "Review the fastest-growing services",
                                          "From " + format_period(before) + " to " +
-                                             format_period(last) + ": " + detail + "."});
+                                             format_period(last) + ": " + detail + ".",
+                                         std::move(figures)});
     }
     // Untagged share.
     const Amount untagged = a.untagged_base - a.tagged;
     if (a.untagged_base > 0 && untagged * 10 > a.untagged_base)
         d.recommendations.push_back(
-            {"Tag the untagged spend",
+            {"untagged",
+             "Tag the untagged spend",
              money(untagged, cur) + " of " + money(a.untagged_base, cur) + " (" +
                  percent_change(untagged + a.untagged_base, a.untagged_base).substr(1) +
-                 ") carries no cost-allocation tag, so it cannot be charged back."});
+                 ") carries no cost-allocation tag, so it cannot be charged back.",
+             {figure("untagged", untagged),
+              figure("base", a.untagged_base),
+              {"share", CellKind::percent,
+               percent_change(untagged + a.untagged_base, a.untagged_base).substr(1)}}});
     // Data transfer share.
     if (d.totals.total > 0 && a.data_transfer * 20 > d.totals.total)
         d.recommendations.push_back(
-            {"Look at data transfer",
+            {"data_transfer",
+             "Look at data transfer",
              "Data transfer cost " + money(a.data_transfer, cur) + ", " +
                  percent_change(a.data_transfer + d.totals.total, d.totals.total).substr(1) +
                  " of the period's total: check cross-AZ traffic, NAT gateways and egress that "
-                 "a CDN or VPC endpoints would avoid."});
+                 "a CDN or VPC endpoints would avoid.",
+             {figure("data_transfer", a.data_transfer),
+              {"share", CellKind::percent,
+               percent_change(a.data_transfer + d.totals.total, d.totals.total).substr(1)}}});
     // Anomalies.
     if (!d.anomalies.empty()) {
         const Anomaly* worst = &d.anomalies[0];
         for (const auto& x : d.anomalies)
             if (x.value - x.median > worst->value - worst->median) worst = &x;
         d.recommendations.push_back(
-            {"Explain the anomalous days",
+            {"anomalies",
+             "Explain the anomalous days",
              std::to_string(d.anomalies.size()) +
                  " day(s) of usage cost deviate from their trailing 28-day median by more than "
                  "3.5 robust z-scores and $25; the largest, " +
                  d.trend[worst->index].key + ", had " + money(worst->value, cur) +
-                 " of usage against a median of " + money(worst->median, cur) + "."});
+                 " of usage against a median of " + money(worst->median, cur) + ".",
+             {{"days", CellKind::text, std::to_string(d.anomalies.size())},
+              {"largest_day", CellKind::text, d.trend[worst->index].key},
+              figure("largest_usage", worst->value),
+              figure("largest_median", worst->median)}});
     }
 }
 
@@ -456,6 +487,15 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
         auto st = db.prepare("SELECT id, name FROM account WHERE name <> ''");
         while (st.step())
             d.account_names[st.column_text(0)] = st.column_text(1);
+    }
+    // The periods behind every figure (audit's "no data" needs them).
+    {
+        auto st = db.prepare(
+            "SELECT period FROM billing_period WHERE period BETWEEN ? AND ? ORDER BY period");
+        st.bind(1, static_cast<int64_t>(period_of(scan_from)));
+        st.bind(2, static_cast<int64_t>(period_of(p.to)));
+        while (st.step())
+            d.data_periods.push_back(static_cast<Period>(st.column_int(0)));
     }
     // Freshness.
     {

@@ -28,8 +28,17 @@ std::string audit_cell(const report::AuditResult* audit) {
     std::string o = "<span class=\"flag\">" + std::to_string(audit->differences.size()) +
                     " difference(s)</span>";
     for (const auto& d : audit->differences)
-        o += "<br>" + esc(d.kind + " " + d.key + ": " + format_money(d.reported) + " \u2192 " +
-                          format_money(d.current));
+        o += "<br>" + esc(d.kind + " " + d.key + " " + d.column + ": " + d.reported + " \u2192 " +
+                          d.current + " (" + report::audit_status_name(d.status) + ")");
+    return o;
+}
+
+// The signature status and the import's note (e.g. "not a curcrunch report").
+std::string signature_and_note(const report::ArchiveRow& r) {
+    std::string o;
+    if (r.signature != "unsigned")
+        o += esc("signature " + r.signature + (r.signer.empty() ? "" : " (" + r.signer + ")"));
+    if (!r.note.empty()) o += (o.empty() ? "" : "<br>") + esc(r.note);
     return o;
 }
 
@@ -49,7 +58,8 @@ std::string archive_body(const ViewContext& c, const std::string& notice) {
         rows.push_back({{esc(r.imported_at), esc(r.kind),
                          esc(r.report_id.empty() ? r.invoice_id : r.report_id),
                          esc(std::filesystem::path(r.path).filename().string()), esc(r.title),
-                         std::to_string(r.pages), audit_cell(audit)},
+                         std::to_string(r.pages),
+                         audit_cell(audit) + (audit ? "<br>" : "") + signature_and_note(r)},
                         {0, 0, 0, 0, 0, r.pages * kUnit, 0}});
     }
     const std::vector<TableColumn> cols = {{"imported", "Imported"},   {"kind", "Kind"},

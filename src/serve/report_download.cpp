@@ -7,6 +7,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/serve/html.hpp"
+#include "curcrunch/store/store.hpp"
 #include "http_reply.hpp"
 #include "tokens.hpp"
 
@@ -20,11 +21,16 @@ void handle_report_download(Site& site, const httplib::Request& req, httplib::Re
     } catch (const Error& e) {
         return send_html(res, 400, "<!doctype html><p>" + esc(e.what()) + "</p>");
     }
-    auto db = site.open_read_only();
-    report::ReportData d = report::gather_report(*db, v.report);
+    // The store records every report it writes, downloads too.
+    std::lock_guard<std::mutex> l(site.write_lock());
+    auto store = store::Store::open(site.options().db_path);
+    report::ReportData d = report::gather_report(store->db(), v.report);
     const std::string tmp =
         (fs::temp_directory_path() / ("curcrunch-" + random_hex(8) + ".pdf")).string();
-    auto w = report::write_report(d, tmp, std::nullopt);
+    report::ReportOutput out;
+    out.record_in = &store->db();
+    out.recorded_as = "dashboard download";
+    auto w = report::write_report(d, tmp, out);
     std::ifstream in(tmp, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();

@@ -44,9 +44,12 @@ std::string import_files(Site& site, const httplib::Request& req, size_t& files)
             notice +=
                 "<p class=\"error\">" + esc(name) + ": not imported: " + esc(out.error) + "</p>";
         else
-            notice += "<p class=\"ok\">" + esc(name) + ": " +
-                      (out.status == S::imported ? "imported as " : "already in the archive as ") +
-                      esc(out.kind + (out.report_id.empty() ? "" : " " + out.report_id)) + "</p>";
+            notice +=
+                "<p class=\"ok\">" + esc(name) + ": " +
+                (out.status == S::imported ? "imported as " : "already in the archive as ") +
+                esc(out.kind + (out.report_id.empty() ? "" : " " + out.report_id) + ", signature " +
+                    out.signature + (out.note.empty() ? "" : "; " + out.note)) +
+                "</p>";
     }
     return notice;
 }

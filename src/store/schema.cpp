@@ -8,6 +8,8 @@
 //   4  fetched_file: which S3 object (path in the fetch cache, ETag, size) each CUR file an
 //      ingest by `fetch` read was, so a re-run recognises unchanged periods wherever the store
 //      and the cache have moved to.
+//   5  the tamper-evident archive: every report this store wrote (id, file sha256, data
+//      fingerprint, every printed figure), and each archived document's signature status.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -341,6 +343,42 @@ CREATE TABLE fetched_file (
 ) WITHOUT ROWID;
 )SQL";
 
+// Invariants of version 5:
+// - report_written has one row per report this store wrote (the `report` command, the
+//   dashboard's PDF download), inserted before the file appears under its name; rows are never
+//   updated or deleted. import-pdf refuses a file whose report id is here with another sha256
+//   ("altered").
+// - report rows are never replaced: a second file with a known report id is either the same
+//   bytes (already imported) or refused as altered.
+// - archive_document.signature is the outcome of verifying the file's PDF signature at import:
+//   'unsigned', 'valid' (intact and chained to the trust file given), or 'untrusted' (intact,
+//   but its certificate was not verified against a trust file). Files with a broken signature
+//   are never stored.
+const char* kV5 = R"SQL(
+CREATE TABLE report_written (
+  report_id     TEXT PRIMARY KEY,
+  sha256        TEXT NOT NULL,        -- of the finished file, after encryption and signing
+  bytes         INTEGER NOT NULL,
+  path          TEXT NOT NULL,        -- where it was written ('' for a download)
+  generated_at  TEXT NOT NULL,
+  from_day      INTEGER NOT NULL,     -- yyyymmdd
+  to_day        INTEGER NOT NULL,
+  accounts      TEXT NOT NULL,        -- JSON arrays of the filters
+  services      TEXT NOT NULL,
+  currency      TEXT NOT NULL,
+  total         NOT NULL,             -- amount
+  fingerprint   TEXT NOT NULL,
+  signer        TEXT NOT NULL,        -- subject of the signing certificate, '' when unsigned
+  metadata      TEXT NOT NULL         -- the embedded JSON: every table and figure printed
+) WITHOUT ROWID;
+
+ALTER TABLE archive_document ADD COLUMN signature TEXT NOT NULL DEFAULT 'unsigned';
+ALTER TABLE archive_document ADD COLUMN signer TEXT NOT NULL DEFAULT '';
+-- Why a document is what it is, e.g. that a PDF is not a curcrunch report, or why its
+-- signature is untrusted.
+ALTER TABLE archive_document ADD COLUMN note TEXT NOT NULL DEFAULT '';
+)SQL";
+
 }  // namespace
 
 int schema_version(Database& db) {
@@ -373,7 +411,8 @@ void migrate(Database& db) {
     if (v < 2) db.exec(kV2);
     if (v < 3) db.exec(kV3);
     if (v < 4) db.exec(kV4);
-    // Later versions: `if (v < 5) db.exec(kV5);` and so on, each an in-place upgrade.
+    if (v < 5) db.exec(kV5);
+    // Later versions: `if (v < 6) db.exec(kV6);` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

@@ -1,23 +1,42 @@
 #pragma once
-// `curcrunch audit`: for each imported report, recompute its totals from today's store with
-// the same period and filters, and list every cell (total, month, service, account) that
-// moved by more than the tolerance — restatements, late credits, refunds.
+// `curcrunch audit`: for each imported report, gather the report again from today's store with
+// the same parameters, rebuild every table its JSON holds with the same builder (kind and
+// parameters, report_table.hpp), and compare cell by cell; the totals (by month, service and
+// account) are compared too, which is all a version-1 report holds. Amounts may move by the
+// tolerance; texts, percentages, quantities and rates must match exactly.
+//
+// A difference is "no data" when every billing period behind the cell (its scope) has left the
+// store since the report was made, "partial data" when some have, and "changed" otherwise —
+// restatements, late credits, refunds.
 #include <string>
 #include <vector>
 
+#include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/money.hpp"
 #include "curcrunch/store/database.hpp"
 
 namespace curcrunch::report {
 
 struct AuditCell {
-    std::string kind, key;  // total/month/service/account
-    Amount reported = 0, current = 0;
+    enum class Status { changed, no_data, partial_data };
+    std::string kind;    // the table ("summary_figures", "line_items", ...) or total/month/...
+    std::string key;     // the row (a line item's as service|usage type|description|unit)
+    std::string column;  // the column ("" for the totals)
+    std::string reported, current;  // the cells as the JSON writes them ("" when absent)
+    bool money = false;             // amounts: difference() is meaningful
+    Amount reported_amount = 0, current_amount = 0;
+    Status status = Status::changed;
+    Amount difference() const { return current_amount - reported_amount; }
 };
+const char* audit_status_name(AuditCell::Status s);  // "changed", "no data", "partial data"
 
 struct AuditResult {
     std::string report_id, generated_at, from, to;
     std::string fingerprint_reported, fingerprint_now;
+    // Billing periods that were in the store when the report was made and are not now.
+    std::vector<Period> missing_periods;
+    bool no_data = false;  // none of the report's periods is in the store any more
+    int tables = 0;        // tables recomputed (0 for a version-1 report)
     std::vector<AuditCell> differences;
 };
 

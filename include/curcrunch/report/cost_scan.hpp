@@ -30,6 +30,13 @@ struct ScanFilter {
     std::vector<std::string> accounts, services, regions;
 };
 
+// Whether the days [from, to] hold at least half of the store's rows. Then a scan reads the
+// rollup table in storage order instead of following the day index row by row: a third less
+// CPU, and sequential reads instead of random ones when the store is not in the page cache
+// (the index order jumps across a period's pages, and read-ahead then drags in the pages of
+// other tables in between).
+bool range_holds_most_rows(store::Database& db, Day from, Day to);
+
 // Rows of cost_daily with day in [from, to] that pass the filter.
 void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
                 const std::function<void(const CostRow&)>& on_row);

@@ -3,13 +3,16 @@
 // and writes a malformed attachment file specification, so qpdf sets the Info dictionary
 // (standard and custom keys), embeds the JSON as a proper file specification (/F and /UF,
 // /EF stream with /Subtype application/json, /Params with size, MD5 checksum and dates),
-// optionally encrypts with AES-256 (R6: user and owner passwords), and writes the file via a
-// temporary file renamed into place.
+// optionally encrypts with AES-256 (R6: user and owner passwords) and optionally signs
+// (pdf_sign.hpp), and returns the finished file's bytes.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "curcrunch/core/secret.hpp"
+
+class QPDF;
 
 namespace curcrunch::report {
 
@@ -26,8 +29,31 @@ struct PdfPasswords {
 // second (a random one otherwise). Throws Error(usage) naming the file.
 PdfPasswords read_password_file(const std::string& path);
 
-void finish_pdf(const std::string& pdf_bytes, const PdfInfo& info,
-                const std::string& attachment_name, const std::string& attachment,
-                const std::optional<PdfPasswords>& passwords, const std::string& out_path);
+class SigningKey;
+
+// One report's qpdf pass. The pages digest is known before the attachment is written, so the
+// JSON can state it.
+class PdfFinisher {
+  public:
+    explicit PdfFinisher(const std::string& libharu_bytes);
+    ~PdfFinisher();
+    PdfFinisher(const PdfFinisher&) = delete;
+    PdfFinisher& operator=(const PdfFinisher&) = delete;
+
+    // pages_digest() of the document as it will be written.
+    std::string pages_sha256() const;
+    std::string finish(const PdfInfo& info, const std::string& attachment_name,
+                       const std::string& attachment, const std::optional<PdfPasswords>& passwords,
+                       const SigningKey* signer);
+
+  private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
+
+// sha256 over every page's content streams, decoded, in page order (each page's streams
+// preceded by "page N\n"): what the pages show, independent of compression, encryption and
+// object numbering. The report JSON records it; import recomputes it.
+std::string pages_digest(QPDF& q);
 
 }  // namespace curcrunch::report

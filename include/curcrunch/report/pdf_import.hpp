@@ -1,9 +1,12 @@
 #pragma once
-// `curcrunch import-pdf`: records archived PDFs in the store (schema v3). Every file gets its
-// sha256, size, page count, Info dictionary and attachments (read with qpdf, recovery off: a
-// damaged file is an error, not a guess). A curcrunch report's embedded JSON is validated and
-// its parameters and totals stored for audit; other PDFs (AWS invoices) are archive documents,
-// linked to an invoice when its id is known from the file or folder name or the metadata.
+// `curcrunch import-pdf`: records archived PDFs in the store. Every file gets its sha256,
+// size, page count, Info dictionary, attachments and signature status (pdf_inspect.hpp). A
+// curcrunch report is accepted only when nothing shows it was edited: its embedded JSON is
+// valid and adds up, its checksum and Info keys agree with it, its pages are the pages it
+// recorded, its signature (if any) is intact, and its report id is unknown to the store or
+// known with exactly these bytes ("altered" otherwise; the genuine record is never replaced).
+// Other PDFs (AWS invoices) are archive documents, linked to an invoice when its id is known
+// from the file or folder name or the metadata, and noted as not being curcrunch reports.
 // Each file is imported in its own transaction or not at all; one bad file never stops the
 // others. Importing the same bytes twice changes nothing.
 #include <optional>
@@ -15,10 +18,20 @@
 
 namespace curcrunch::report {
 
+class TrustStore;
+
 struct ImportLimits {
     uint64_t max_file_bytes = 1ull << 30;       // 1 GiB
     uint64_t max_attachment_bytes = 16u << 20;  // 16 MiB of JSON is already absurd
     size_t max_objects = 2000000;
+};
+
+struct ImportOptions {
+    std::optional<Secret> password;
+    const TrustStore* trust = nullptr;  // certificates signatures must chain to
+    // Refuse curcrunch reports that are not signed by a certificate chaining to `trust`.
+    bool require_signature = false;
+    ImportLimits limits;
 };
 
 struct ImportOutcome {
@@ -27,16 +40,24 @@ struct ImportOutcome {
     std::string kind;  // report, invoice, pdf
     std::string report_id, invoice_id, sha256;
     int pages = 0;
-    std::string error;  // for failed: what is wrong with the file
+    std::string signature = "unsigned";  // unsigned, valid, untrusted (broken is refused)
+    std::string signer;
+    std::string signature_detail;  // why it is untrusted
+    std::string note;              // e.g. "not a curcrunch report"
+    std::string error;             // for failed: what is wrong with the file
 };
 
 // Directories are walked for *.pdf (case-insensitive); files given by name are read whatever
 // their extension.
 std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<std::string>& paths,
+                                       const ImportOptions& options);
+std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<std::string>& paths,
                                        const std::optional<Secret>& password,
                                        const ImportLimits& limits = {});
 
 // One file's bytes (also the dashboard's upload path); `name` is what messages call it.
+ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
+                               const std::string& bytes, const ImportOptions& options);
 ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
                                const std::string& bytes, const std::optional<Secret>& password,
                                const ImportLimits& limits = {});
@@ -45,6 +66,7 @@ struct ArchiveRow {
     std::string sha256, path, kind, title, report_id, invoice_id, imported_at;
     int64_t bytes = 0, pages = 0;
     bool encrypted = false;
+    std::string signature, signer, note;
 };
 std::vector<ArchiveRow> list_archive(store::Database& db);
 

@@ -2,7 +2,8 @@
 // `curcrunch report`: the pages of a cost report laid out from ReportData — summary, trends
 // with anomalies, cost by service, period comparison, accounts, line items, invoices and
 // reconciliation, recommendations, sources — then finished by qpdf (metadata, the embedded
-// JSON, optional AES-256).
+// JSON with every printed table, optional AES-256, optional PAdES signature) and recorded in
+// the store.
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,7 +34,18 @@ chart::Scene account_bar_chart(const ReportData& d, const chart::TextMetrics& m,
 // Money as the report prints it: "$1,234.57" for USD, "1,234.57 EUR" otherwise.
 std::string money_text(Amount a, const std::string& currency);
 
-// Fills d.report_id and d.generated_at, writes the PDF to `path`.
+class SigningKey;
+
+struct ReportOutput {
+    std::optional<PdfPasswords> passwords;
+    const SigningKey* signer = nullptr;    // signs the file (PAdES B-B) when set
+    store::Database* record_in = nullptr;  // the store that records the report it wrote
+    std::string recorded_as;               // where the store says it went ("" = the path)
+};
+
+// Fills d.report_id and d.generated_at, writes the PDF to `path` (through a temporary file
+// renamed into place once the store has recorded it).
+WrittenReport write_report(ReportData& d, const std::string& path, const ReportOutput& out);
 WrittenReport write_report(ReportData& d, const std::string& path,
                            const std::optional<PdfPasswords>& passwords);
 

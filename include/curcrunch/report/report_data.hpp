@@ -8,6 +8,7 @@
 
 #include "curcrunch/report/anomaly.hpp"
 #include "curcrunch/report/report_params.hpp"
+#include "curcrunch/report/report_table.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::report {
@@ -35,8 +36,16 @@ struct InvoiceMonth {
     bool flagged = false;   // |difference| above one cent
 };
 
+// A number a recommendation's text states, kept apart so audit can recompute it.
+struct RecommendationFigure {
+    std::string name;
+    CellKind kind = CellKind::money;
+    std::string value;  // exact decimal for money, the printed text otherwise
+};
+
 struct Recommendation {
-    std::string title, detail;  // detail states the numbers behind it
+    std::string id, title, detail;              // detail states the numbers behind it...
+    std::vector<RecommendationFigure> figures;  // ...and these are those numbers
 };
 
 struct SourceRef {
@@ -68,6 +77,10 @@ struct ReportData {
     std::vector<SourceRef> sources;
     std::string fingerprint;
     std::map<std::string, std::string> account_names;
+    // The billing periods the store held over everything the report read (the period, the
+    // comparison period, a year earlier, the 12-month trend): audit calls a figure "no data"
+    // when the periods behind it have left the store since.
+    std::vector<Period> data_periods;
 
     std::string account_label(const std::string& id) const;
 };

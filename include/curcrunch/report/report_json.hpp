@@ -1,32 +1,51 @@
 #pragma once
-// The JSON document embedded in every report PDF (schema "curcrunch-report", version 1): the
-// report id, parameters and filters, totals by month/service/account, the data fingerprint,
-// the sources and the tool version. import-pdf validates it strictly; audit recomputes its
-// totals from today's store.
+// The JSON document embedded in every report PDF (schema "curcrunch-report"). Version 2 holds
+// the report id, parameters and filters, totals by month/service/account, the data
+// fingerprint, the billing periods behind the figures, the sha256 of the pages, every table the
+// pages print (report_table.hpp), the sources and the tool version. Version 1 (totals only) is
+// still read. import-pdf validates it strictly — including that its figures add up — and
+// audit recomputes every table from today's store.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "curcrunch/report/report_data.hpp"
+#include "curcrunch/report/report_table.hpp"
 
 namespace curcrunch::report {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kOldestReportSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "curcrunch-report";
 inline constexpr const char* kAttachmentName = "curcrunch-report.json";
 
-std::string report_json(const ReportData& d);
+std::string report_json(const ReportData& d, const std::vector<ReportTable>& tables,
+                        const std::string& pages_sha256);
+
+// The custom Info dictionary keys of a report (without the leading slash). They repeat what
+// the JSON says, for tools that only read Info; import refuses a file where they disagree.
+std::map<std::string, std::string> report_info_keys(const ReportData& d, const std::string& json);
 
 struct ReportMeta {
     std::string report_id, generated_at, tool_version, currency, fingerprint;
     int schema_version = 0;
     ReportParams params;
     ReportTotals totals;
+    // Version 2 only (empty for version 1).
+    std::string pages_sha256;
+    std::vector<Period> data_periods;
+    std::vector<ReportTable> tables;
 };
 
 // Throws Error(input) saying what is wrong: not JSON, too deep, another schema, an unknown
-// version, a missing or malformed field, totals that do not add up.
-ReportMeta parse_report_json(std::string_view json);
+// version, a missing or malformed field, an unknown table kind, figures that do not add up
+// (months, services and accounts to the total; every table to its total row) or tables that
+// disagree with the totals.
+// `check_figures` false leaves the arithmetic to check_report_figures(), so import can first
+// compare the JSON with the file's Info keys and say which edit it sees.
+ReportMeta parse_report_json(std::string_view json, bool check_figures = true);
+void check_report_figures(const ReportMeta& m);
 
 std::string new_report_id();  // a random (version 4) UUID
 

@@ -27,6 +27,10 @@ class Database {
     const std::string& path() const { return path_; }
     int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
     [[noreturn]] void fail(const std::string& what) const;
+    // Tells the kernel this file is read at random (no read-ahead): a reader that visits rows
+    // through an index (a report) then reads the pages it needs from disk, not megabytes of the
+    // other tables' pages in between. Only an optimisation; failures are ignored.
+    void advise_random_reads();
 
   private:
     sqlite3* db_ = nullptr;

@@ -1,0 +1,33 @@
+#pragma once
+// Reading one PDF for the archive, with qpdf and recovery off (a damaged file is an error, not
+// a guess): page count, Info dictionary, attachments (names checked, sizes bounded, each
+// attachment's /Params /Size and /CheckSum MD5 verified against its decoded bytes), the
+// curcrunch report attachment, the pages digest (pdf_finish.hpp) and the digital signatures
+// (pdf_signature.hpp). Nothing here touches the store.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "curcrunch/core/secret.hpp"
+#include "curcrunch/report/pdf_import.hpp"
+#include "curcrunch/report/pdf_signature.hpp"
+
+namespace curcrunch::report {
+
+struct InspectedPdf {
+    int pages = 0;
+    bool encrypted = false;
+    std::string title, keywords, info_json = "{}", attachments_json = "[]";
+    std::map<std::string, std::string> info;  // Info keys (without the slash) as text
+    std::optional<std::string> report_json;   // the curcrunch-report.json attachment
+    bool report_json_has_checksum = false;    // it carries /Params /CheckSum (and it matched)
+    std::string pages_sha256;
+    SignatureCheck signature;
+};
+
+// Throws Error(input) saying what is wrong with the file.
+InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
+                         const std::optional<Secret>& password, const ImportLimits& limits,
+                         const TrustStore* trust);
+
+}  // namespace curcrunch::report

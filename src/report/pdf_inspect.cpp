@@ -1,0 +1,173 @@
+#include "curcrunch/report/pdf_inspect.hpp"
+
+#include <openssl/evp.h>
+#include <qpdf/Pipeline.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFEFStreamObjectHelper.hh>
+#include <qpdf/QPDFEmbeddedFileDocumentHelper.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFFileSpecObjectHelper.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/json_text.hpp"
+#include "curcrunch/report/pdf_finish.hpp"
+#include "curcrunch/report/report_json.hpp"
+
+namespace curcrunch::report {
+namespace {
+
+[[noreturn]] void problem(const std::string& why) {
+    throw_input(why);
+}
+
+// An attachment name must be a plain file name: no directory parts, no "..", no control
+// characters — it may be extracted by someone's tool later.
+bool safe_attachment_name(const std::string& n) {
+    if (n.empty() || n == "." || n == ".." || n.size() > 255) return false;
+    for (unsigned char c : n)
+        if (c < 0x20 || c == '/' || c == '\\' || c == ':') return false;
+    return n.find("..") == std::string::npos;
+}
+
+std::string text_of(QPDFObjectHandle o) {
+    if (o.isString()) return o.getUTF8Value();
+    if (o.isName()) return o.getName();
+    if (o.isInteger()) return std::to_string(o.getIntValue());
+    return o.unparse();
+}
+
+// Collects decoded stream data and gives up past a limit, so a small compressed stream cannot
+// expand into gigabytes (a "huge object").
+class BoundedSink : public Pipeline {
+  public:
+    explicit BoundedSink(size_t limit) : Pipeline("bounded sink", nullptr), limit_(limit) {}
+    void write(unsigned char const* data, size_t len) override {
+        if (data_.size() + len > limit_) throw std::length_error("over the limit");
+        data_.append(reinterpret_cast<const char*>(data), len);
+    }
+    void finish() override {}
+    std::string& data() { return data_; }
+
+  private:
+    size_t limit_;
+    std::string data_;
+};
+
+std::string md5_of(const std::string& data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &n, EVP_md5(), nullptr) != 1)
+        throw Error(ErrorKind::internal, "MD5 is not available");
+    return std::string(reinterpret_cast<const char*>(md), n);
+}
+
+void read_info(QPDF& q, InspectedPdf& out) {
+    QPDFObjectHandle info = q.getTrailer().getKey("/Info");
+    if (!info.isDictionary()) return;
+    std::string j = "{";
+    for (const auto& key : info.getKeys()) {
+        const std::string v = text_of(info.getKey(key));
+        j.append(j.size() > 1 ? "," : "").append(json_quote(key.substr(1))).append(":");
+        j.append(json_quote(v));
+        out.info[key.substr(1)] = v;
+        if (key == "/Title") out.title = v;
+        if (key == "/Keywords") out.keywords = v;
+    }
+    out.info_json = j + "}";
+}
+
+void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
+    QPDFEmbeddedFileDocumentHelper efdh(q);
+    std::string att = "[";
+    for (const auto& [key, spec] : efdh.getEmbeddedFiles()) {
+        const std::string fname = spec->getFilename();
+        if (!safe_attachment_name(fname) || !safe_attachment_name(key))
+            problem("attachment name '" + fname +
+                    "' is not a plain file name (path traversal refused)");
+        QPDFObjectHandle ef_stream = spec->getEmbeddedFileStream();
+        if (!ef_stream.isStream()) problem("attachment '" + fname + "' has no data stream");
+        QPDFEFStreamObjectHelper ef(ef_stream);
+        const std::string mime = ef.getSubtype();
+        // The declared size is checked before anything is decoded.
+        const size_t declared = ef.getSize();
+        const std::string too_large = "attachment '" + fname + "' is larger than " +
+                                      std::to_string(limits.max_attachment_bytes >> 20) + " MiB";
+        if (declared > limits.max_attachment_bytes) problem(too_large);
+        BoundedSink sink(limits.max_attachment_bytes);
+        try {
+            bool filtered = false;
+            if (!ef_stream.pipeStreamData(&sink, &filtered, 0, qpdf_dl_generalized))
+                problem("attachment '" + fname + "' cannot be decoded");
+        } catch (const std::length_error&) {
+            problem(too_large);
+        }
+        const std::string& data = sink.data();
+        // /Params /Size and /CheckSum (ISO 32000-2 7.11.4.2) describe the decoded bytes; a
+        // file whose attachment changed without them was edited by hand.
+        QPDFObjectHandle params = ef_stream.getDict().getKey("/Params");
+        if (params.isDictionary() && params.getKey("/Size").isInteger() &&
+            params.getKey("/Size").getIntValue() != static_cast<long long>(data.size()))
+            problem("attachment '" + fname + "' is " + std::to_string(data.size()) +
+                    " bytes, but its /Params /Size says " +
+                    std::to_string(params.getKey("/Size").getIntValue()) + ": it was edited");
+        const std::string checksum = ef.getChecksum();
+        if (!checksum.empty() && checksum != md5_of(data))
+            problem("attachment '" + fname +
+                    "': its MD5 checksum (/Params /CheckSum) does not match its contents: it was "
+                    "edited");
+        att.append(att.size() > 1 ? "," : "")
+            .append("{\"name\":")
+            .append(json_quote(fname))
+            .append(",\"size\":")
+            .append(std::to_string(data.size()))
+            .append(",\"mime\":")
+            .append(json_quote(mime))
+            .append("}");
+        if (fname == kAttachmentName) {
+            out.report_json_has_checksum = !checksum.empty();
+            out.report_json = std::move(sink.data());
+        }
+    }
+    out.attachments_json = att + "]";
+}
+
+}  // namespace
+
+InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
+                         const std::optional<Secret>& password, const ImportLimits& limits,
+                         const TrustStore* trust) {
+    if (bytes.size() > limits.max_file_bytes) problem("larger than the import limit");
+    if (bytes.find("%PDF-") > 1024) problem("not a PDF (no %PDF- header)");
+    InspectedPdf out;
+    QPDF q;
+    q.setSuppressWarnings(true);
+    q.setAttemptRecovery(false);  // a damaged file is reported, not silently rebuilt
+    const std::string pw = password ? std::string(password->reveal()) : std::string();
+    try {
+        q.processMemoryFile(name.c_str(), bytes.data(), bytes.size(),
+                            password ? pw.c_str() : nullptr);
+    } catch (const QPDFExc& e) {
+        if (e.getErrorCode() == qpdf_e_password)
+            problem(password ? "encrypted, and the password given does not open it"
+                             : "encrypted: give its password with --password-file");
+        problem("damaged PDF: " + e.getMessageDetail());
+    }
+    out.encrypted = q.isEncrypted();
+    try {
+        if (q.getObjectCount() > limits.max_objects) problem("too many objects");
+        out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
+        read_info(q, out);
+        read_attachments(q, limits, out);
+        if (out.report_json) out.pages_sha256 = pages_digest(q);
+        out.signature = check_signatures(q, bytes, trust);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        problem(std::string("damaged PDF: ") + e.what());
+    }
+    if (q.anyWarnings()) problem("damaged PDF: qpdf reported problems reading it");
+    return out;
+}
+
+}  // namespace curcrunch::report
