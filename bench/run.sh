@@ -74,12 +74,12 @@ report_org() {  # report_org NAME PAYERS ACCOUNTS RESOURCES SEED
   echo "== 12-month report, $2 x $3 = $(($2 * $3)) accounts, $rows daily rollup rows ($(du -m "$db" | cut -f1) MB store), best of $RUNS; load average $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$WORK/results.txt"
   printf "%-52s %8s %8s %10s\n" command "wall s" "CPU s" "vs summary" | tee -a "$WORK/results.txt"
   awk -v r="$r" -v rs="$rs" -v c="$cold" -v s="$s" -v p="$(pdfinfo "$WORK/$name-report.pdf" | awk '/^Pages/ {print $2}')" 'BEGIN {
-    split(r, R, " "); split(rs, RS, " "); split(c, C, " "); split(s, S, " ")
+    split(r, R, " "); split(rs, G, " "); split(c, C, " "); split(s, S, " ")
     printf "%-52s %8.2f %8.2f %9.2fx\n", "curcrunch report (" p "-page PDF)", R[1], R[2], R[1] / S[1]
-    printf "%-52s %8.2f %8.2f %9.2fx\n", "curcrunch report, signed (PAdES B-B)", RS[1], RS[2], RS[1] / S[1]
+    printf "%-52s %8.2f %8.2f %9.2fx\n", "curcrunch report, signed (PAdES B-B)", G[1], G[2], G[1] / S[1]
     printf "%-52s %8.2f %8.2f %9.2fx\n", "curcrunch report, signed, store not in page cache", C[1], C[2], C[1] / S[1]
     printf "%-52s %8.2f %8.2f %9.2fx\n", "curcrunch summary (one month x service query)", S[1], S[2], 1
-    printf "target: report under 1 s wall, signing included: %s\n", (RS[1] < 1.0 && C[1] < 1.0 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
+    printf "target: report under 1 s wall, signing included: %s\n", (G[1] < 1.0 && C[1] < 1.0 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
 }
 report_bench() {
   [ -s "$WORK/sign.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/sign.key" \
