@@ -443,3 +443,41 @@ TEST(Archive, ZeroPageAndForeignPdfs) {
     EXPECT_NE(list.out.find(",not a curcrunch report: stored as a document"), std::string::npos)
         << list.out;
 }
+
+TEST(Archive, VersionOneReportsStillImportAndAuditTheirTotals) {
+    World w;
+    const std::string genuine = w.tmp / "genuine.pdf", v1 = w.tmp / "v1.pdf";
+    ASSERT_EQ(w.report(genuine).exit_code, 0);
+    // What an earlier curcrunch wrote: schema version 1, totals only, no JsonSha256 Info key.
+    std::string json = attachment_of(genuine);
+    const size_t cut = json.find(",\"data_through\":"), sources = json.find(",\"sources\":");
+    ASSERT_LT(cut, sources);
+    json.erase(cut, sources - cut);
+    replace_once(json, "\"schema_version\":2", "\"schema_version\":1");
+    {
+        QPDF q;
+        q.processFile(genuine.c_str());
+        auto spec = QPDFEmbeddedFileDocumentHelper(q).getEmbeddedFile("curcrunch-report.json");
+        QPDFObjectHandle stream = spec->getEmbeddedFileStream();
+        stream.replaceStreamData(json, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+        QPDFObjectHandle params = stream.getDict().getKey("/Params");
+        params.replaceKey("/Size",
+                          QPDFObjectHandle::newInteger(static_cast<long long>(json.size())));
+        params.replaceKey("/CheckSum", QPDFObjectHandle::newString(md5(json)));
+        QPDFObjectHandle info = q.getTrailer().getKey("/Info");
+        info.replaceKey("/CurcrunchSchema",
+                        QPDFObjectHandle::newUnicodeString("curcrunch-report/1"));
+        info.removeKey("/CurcrunchJsonSha256");
+        QPDFWriter wr(q, v1.c_str());
+        wr.write();
+    }
+    auto imp = run_cli({"import-pdf", "--db", w.auditor, v1});
+    ASSERT_EQ(imp.exit_code, 0) << imp.err;
+    EXPECT_EQ(run_cli({"audit", "--db", w.auditor, "--all"}).exit_code, 0);
+    // A restatement shows in its totals.
+    write_file(w.tmp / "oct.csv", known_month_csv("2026-10", "12.50"));
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", w.auditor, w.tmp / "oct.csv"}).exit_code, 0);
+    auto a = run_cli({"audit", "--db", w.auditor, "--all", "--format", "csv"});
+    EXPECT_EQ(a.exit_code, 7);
+    EXPECT_NE(a.out.find(",total,total,,761.6,775.6,14,changed\n"), std::string::npos) << a.out;
+}

@@ -29,7 +29,7 @@ class ImportPdfCommand final : public Command {
         o.value("--password-file", password_file_, "FILE",
                 "the password of encrypted PDFs (first line)");
         o.value("--trust-file", trust_file_, "PEM",
-                "certificates a signature must chain to to be valid");
+                "the certificates (PEM) a valid signature must chain to");
         o.flag("--require-signature", require_signature_,
                "refuse curcrunch reports without a valid signature (needs --trust-file)");
         o.flag("--quiet", quiet_, "only the final count and errors");
