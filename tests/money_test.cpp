@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "curcrunch/core/money.hpp"
 
 using namespace curcrunch;
@@ -22,7 +24,53 @@ TEST(Money, ParsesPlainDecimals) {
     EXPECT_EQ(exact(".5"), "0.5000000000");
     EXPECT_EQ(exact("5."), "5.0000000000");
     EXPECT_EQ(exact("24.0000000000"), "24.0000000000");
-    EXPECT_EQ(exact("123456789012345678.5"), "123456789012345678.5000000000");
+    EXPECT_EQ(exact("12345678901234.5"), "12345678901234.5000000000");
+}
+
+// Every amount read from text is within kMaxAmount (10^14), so sums provably fit 128 bits
+// (see core/money.hpp); beyond it is overflow, on the fast path and the general one alike.
+TEST(Money, RefusesAmountsBeyondTheBound) {
+    EXPECT_EQ(exact("100000000000000"), "100000000000000.0000000000");
+    EXPECT_EQ(exact("-100000000000000"), "-100000000000000.0000000000");
+    EXPECT_EQ(exact("100000000000000.0000000001"), "overflow");
+    EXPECT_EQ(exact("100000000000001"), "overflow");
+    EXPECT_EQ(exact("123456789012345678.5"), "overflow");
+    EXPECT_EQ(exact("9000000000000000000000000000"), "overflow");
+    EXPECT_EQ(exact("9999999999999999999999999999"), "overflow");
+    EXPECT_EQ(exact("1E14"), "100000000000000.0000000000");
+    EXPECT_EQ(exact("1.0000000001E14"), "overflow");
+    EXPECT_EQ(exact("-1e15"), "overflow");
+}
+
+TEST(Money, AddWithinAndChecked) {
+    Amount acc = kMaxAmount - 1;
+    EXPECT_TRUE(add_within(acc, 1, kMaxAmount));
+    EXPECT_FALSE(add_within(acc, 1, kMaxAmount));
+    EXPECT_TRUE(within_amount_bound(-kMaxAmount));
+    EXPECT_FALSE(within_amount_bound(-kMaxAmount - 1));
+    Amount out = 0;
+    const Amount top = std::numeric_limits<Amount>::max();
+    EXPECT_FALSE(add_checked(top, 1, out));
+    EXPECT_TRUE(add_checked(top, -1, out));
+    EXPECT_TRUE(out == top - 1);
+}
+
+// mul_div is exact through a 256-bit product: the ratios of large sums that reports compute.
+TEST(Money, MulDivIsExactBeyond128Bits) {
+    Amount out = 0;
+    ASSERT_TRUE(mul_div(7, 3, 2, out));
+    EXPECT_TRUE(out == 10);
+    ASSERT_TRUE(mul_div(-7, 3, 2, out));
+    EXPECT_TRUE(out == -10);  // truncates toward zero, as '/' does
+    const Amount big = static_cast<Amount>(70) * kMaxAmount * 1000000000000ll;  // 7e37
+    ASSERT_TRUE(mul_div(big, kUnit, kUnit * 3, out));  // big * 10^10 needs 160 bits
+    EXPECT_TRUE(out == big / 3);
+    ASSERT_TRUE(mul_div(big, -2000, 4000, out));
+    EXPECT_TRUE(out == -(big / 2));
+    ASSERT_TRUE(mul_div(-big, 31, -62, out));
+    EXPECT_TRUE(out == big / 2);
+    EXPECT_FALSE(mul_div(big, 3, 1, out));  // the quotient does not fit
+    EXPECT_FALSE(mul_div(1, 1, 0, out));
 }
 
 TEST(Money, ParsesExponents) {

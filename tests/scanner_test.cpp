@@ -26,9 +26,9 @@ struct Scan {
 // the batch-full resume path runs too.
 Scan scan(const std::string& text, uint32_t columns, std::vector<int> wanted, char delim = ',',
           bool quoting = true, size_t batch_rows = 2) {
-    std::vector<int16_t> slot_of(columns, -1);
+    std::vector<int32_t> slot_of(columns, -1);
     for (size_t i = 0; i < wanted.size(); ++i)
-        slot_of[static_cast<size_t>(wanted[i])] = static_cast<int16_t>(i);
+        slot_of[static_cast<size_t>(wanted[i])] = static_cast<int32_t>(i);
     std::string buf = text + std::string(kScanPadding, 'x');  // garbage padding must not matter
     std::vector<uint32_t> next = next_needed_columns(slot_of.data(), columns);
     ScanConfig cfg{slot_of.data(), next.data(), columns, delim, quoting};

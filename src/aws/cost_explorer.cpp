@@ -4,6 +4,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::aws {
 
@@ -59,7 +60,7 @@ CeResult get_cost_and_usage(JsonServiceClient& ce, Day from, Day to_exclusive, C
                 ParseStatus st = parse_amount(amount, row.amount);
                 if (st != ParseStatus::ok && st != ParseStatus::rounded)
                     throw Error(ErrorKind::remote,
-                                what + ": unreadable amount '" + std::string(amount) + "'");
+                                what + ": unreadable amount '" + shown_text(amount) + "'");
                 out.rows.push_back(std::move(row));
             }
         }

@@ -4,6 +4,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::aws {
 namespace {
@@ -22,7 +23,7 @@ Amount money_of(element e, const char* key, const std::string& what) {
     ParseStatus st = parse_amount(v, a);
     if (st != ParseStatus::ok && st != ParseStatus::rounded)
         throw Error(ErrorKind::remote,
-                    what + ": unreadable amount " + key + " '" + std::string(v) + "'");
+                    what + ": unreadable amount " + key + " '" + shown_text(v) + "'");
     return a;
 }
 

@@ -7,7 +7,9 @@
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -55,6 +57,8 @@ class IngestCommand final : public Command {
         o.progress = !no_progress_ && !quiet_;
         if (verbose_) log::set_level(log::Level::debug);
 
+        // SIGINT/SIGTERM stop the work at a safe point and leave the store as it was.
+        InterruptScope interrupts;
         // Open (and migrate) the store first: a store problem should stop us before the work.
         auto store = store::Store::open(store_.path());
         const std::string started = store::now_utc_iso();
@@ -66,6 +70,9 @@ class IngestCommand final : public Command {
         }
         const auto w0 = std::chrono::steady_clock::now();
         const int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
+        if (interrupt_signal() != 0)
+            log::warn("interrupted after the store was written: ingest " + std::to_string(id) +
+                      " is complete");
         const double write_s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
         log::debug("store write done after " + std::to_string(write_s) + " s");
@@ -88,7 +95,7 @@ class IngestCommand final : public Command {
     static void print_sources(const ingest::IngestResult& r, int64_t id, double write_s) {
         std::printf("%-60s %-11s %-6s %12s %9s\n", "source", "dialect", "comp", "rows", "skipped");
         for (const auto& s : r.sources) {
-            std::string name = s.member.empty() ? s.path : s.path + ":" + s.member;
+            std::string name = s.member.empty() ? s.path : s.path + ":" + shown_text(s.member);
             if (name.size() > 60) name = std::string("...").append(name, name.size() - 57, 57);
             std::printf("%-60s %-11s %-6s %12llu %9llu\n", name.c_str(), s.dialect.c_str(),
                         s.compression.c_str(), static_cast<unsigned long long>(s.rows),

@@ -97,6 +97,10 @@ int run(int argc, char** argv) {
         }
         return run_command(*cmd, std::vector<std::string>(argv + 2, argv + argc));
     } catch (const Error& e) {
+        if (e.kind() == ErrorKind::interrupted) {  // not an error: the user stopped the work
+            log::info(e.what());
+            return e.exit_code();
+        }
         log::error(e.what());
         if (e.kind() == ErrorKind::input) log::error("nothing was written to the store");
         return e.exit_code();

@@ -1,6 +1,7 @@
 #include "curcrunch/core/money.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace curcrunch {
 namespace {
@@ -79,6 +80,7 @@ inline bool parse_amount_fast(std::string_view s, Amount& out) noexcept {
     }
     if (digits == 0 || digits > 18 || frac > kScale) return false;
     const Amount v = static_cast<Amount>(m) * kPow10.p[kScale - (frac < 0 ? 0 : frac)];
+    if (v > kMaxAmount) return false;  // the general parser says overflow
     out = neg ? -v : v;
     return true;
 }
@@ -135,8 +137,61 @@ ParseStatus parse_amount(std::string_view s, Amount& out) noexcept {
     } else {
         v = shift_down(mant, -shift, inexact);
     }
+    if (v > kMaxAmount) return ParseStatus::overflow;
     out = neg ? -v : v;
     return inexact ? ParseStatus::rounded : ParseStatus::ok;
+}
+
+namespace {
+
+using U128 = unsigned __int128;
+
+// |v| as an unsigned value (exact for the most negative Amount too).
+U128 magnitude(Amount v) {
+    return v < 0 ? U128(0) - static_cast<U128>(v) : static_cast<U128>(v);
+}
+
+// The 256-bit product of two unsigned 128-bit values, as {high, low}.
+void mul_256(U128 a, U128 b, U128& hi, U128& lo) {
+    const U128 m64 = ~uint64_t(0);
+    const U128 a0 = a & m64, a1 = a >> 64, b0 = b & m64, b1 = b >> 64;
+    const U128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const U128 mid = (p00 >> 64) + (p01 & m64) + (p10 & m64);  // < 3 * 2^64: no overflow
+    lo = (p00 & m64) | (mid << 64);
+    hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+}
+
+}  // namespace
+
+bool mul_div(Amount a, Amount b, Amount d, Amount& out) noexcept {
+    if (d == 0) return false;
+    Amount p;
+    if (!__builtin_mul_overflow(a, b, &p)) {
+        if (p == std::numeric_limits<Amount>::min() && d == -1) return false;
+        out = p / d;
+        return true;
+    }
+    // Long division of the 256-bit product by |d|, one bit at a time: the remainder stays below
+    // |d| <= 2^127, so shifting it left by one still fits 128 bits.
+    U128 hi, lo;
+    mul_256(magnitude(a), magnitude(b), hi, lo);
+    const U128 div = magnitude(d);
+    U128 rem = 0, q_hi = 0, q_lo = 0;
+    for (int i = 255; i >= 0; --i) {
+        const U128 bit = i >= 128 ? (hi >> (i - 128)) & 1 : (lo >> i) & 1;
+        rem = (rem << 1) | bit;
+        q_hi = (q_hi << 1) | (q_lo >> 127);
+        q_lo <<= 1;
+        if (rem >= div) {
+            rem -= div;
+            q_lo |= 1;
+        }
+    }
+    const bool negative = ((a < 0) != (b < 0)) != (d < 0);
+    const U128 limit = negative ? U128(1) << 127 : (U128(1) << 127) - 1;
+    if (q_hi != 0 || q_lo > limit) return false;
+    out = negative ? static_cast<Amount>(U128(0) - q_lo) : static_cast<Amount>(q_lo);
+    return true;
 }
 
 Amount round_to(Amount v, int places) noexcept {

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 
 namespace curcrunch {
 
@@ -63,6 +64,10 @@ std::string Sha256::of_file(const std::string& path) {
     const size_t size = static_cast<size_t>(st.st_size);
     Sha256 h;
     for (size_t off = 0; off < size; off += kWindow) {
+        if (interrupt_signal() != 0) {  // an ingest is being stopped: its hashes are not needed
+            ::close(fd);
+            throw_if_interrupted();
+        }
         const size_t n = std::min(kWindow, size - off);
         void* p = ::mmap(nullptr, n, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(off));
         if (p == MAP_FAILED) {

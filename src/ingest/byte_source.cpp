@@ -9,11 +9,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -253,9 +256,23 @@ class SingleStreamFile final : public InputFile {
     bool used_ = false;
 };
 
-// ZIP through libarchive, reading the raw file through our hashing descriptor. Members whose
-// names end in .csv (any case; also .csv.gz is not expected inside zips) are streams; directories
-// and other members are skipped.
+// A zip member that holds billing rows: a file named *.csv (any case), not hidden and not
+// macOS's __MACOSX/ resource forks (which are named ._<file>.csv but hold binary data).
+// Anything else (a README, a manifest, a nested archive) is skipped with a warning.
+bool is_csv_member(std::string_view name) {
+    const size_t slash = name.find_last_of('/');
+    const std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+    if (base.empty() || base[0] == '.') return false;
+    if (name.rfind("__MACOSX/", 0) == 0) return false;
+    if (base.size() < 5) return false;
+    std::string ext(base.substr(base.size() - 4));
+    for (char& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".csv";
+}
+
+// ZIP through libarchive, reading the raw file through our hashing descriptor. Members that
+// pass is_csv_member are streams; directories and other members are skipped.
 class ZipFile final : public InputFile, public ByteSource {
   public:
     explicit ZipFile(std::unique_ptr<RawFile> f) : f_(std::move(f)), buf_(kRawBlock) {
@@ -275,11 +292,16 @@ class ZipFile final : public InputFile, public ByteSource {
             if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) fail("damaged zip directory");
             if (archive_entry_filetype(e) != AE_IFREG) continue;
             std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+            if (!is_csv_member(name)) {
+                log::warn(f_->path() + ": zip member '" + shown_text(name) +
+                          "' skipped (not a .csv file)");
+                continue;
+            }
             ++members_;
             info = InputStreamInfo{f_->path(), name};
             return true;
         }
-        if (members_ == 0) throw_input(f_->path() + ": zip archive holds no files");
+        if (members_ == 0) throw_input(f_->path() + ": zip archive holds no .csv file");
         return false;
     }
     ByteSource& source() override { return *this; }
@@ -307,7 +329,7 @@ class ZipFile final : public InputFile, public ByteSource {
     [[noreturn]] void fail(const char* what) {
         const char* detail = archive_error_string(a_);
         throw_input(f_->path() + ": zip: " + what +
-                    (detail ? std::string(" (") + detail + ")" : ""));
+                    (detail ? " (" + shown_text(detail, 200) + ")" : ""));
     }
 
     std::unique_ptr<RawFile> f_;
@@ -317,6 +339,10 @@ class ZipFile final : public InputFile, public ByteSource {
 };
 
 }  // namespace
+
+std::string InputStreamInfo::display_name() const {
+    return member.empty() ? path : path + ":" + shown_text(member, 255);
+}
 
 const char* compression_name(Compression c) {
     switch (c) {

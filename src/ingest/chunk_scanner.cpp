@@ -48,7 +48,7 @@ size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t 
     return 0;
 }
 
-std::vector<uint32_t> next_needed_columns(const int16_t* slot_of, uint32_t columns) {
+std::vector<uint32_t> next_needed_columns(const int32_t* slot_of, uint32_t columns) {
     std::vector<uint32_t> next(columns + 1u, UINT32_MAX);
     for (uint32_t c = columns; c-- > 0;)
         next[c] = slot_of[c] >= 0 ? c : next[c + 1];

@@ -15,7 +15,7 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
     batch.unterminated_quote = false;
     const size_t nslots = batch.nslots;
     const uint32_t ncols = cfg.columns;
-    const int16_t* slot_of = cfg.slot_of_column;
+    const int32_t* slot_of = cfg.slot_of_column;
     const uint32_t* next_needed = cfg.next_needed;
     const Masks masks(cfg.delimiter);
 
@@ -53,7 +53,8 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
                 const uint32_t k = cnt < need - col ? cnt : need - col;
                 if (k > 0) {
                     uint64_t m = skippable;
-                    for (uint32_t i = 1; i < k; ++i) m &= m - 1;
+                    for (uint32_t i = 1; i < k; ++i)
+                        m &= m - 1;
                     const int last = __builtin_ctzll(m);  // k-th skipped delimiter
                     col += k;
                     fstart = p + static_cast<size_t>(last) + 1;
@@ -65,7 +66,7 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
             const size_t at = p + static_cast<size_t>(bit);
             const bool eol = (n >> bit) & 1;
             if (col < ncols) {
-                const int16_t s = slot_of[col];
+                const int32_t s = slot_of[col];
                 if (s >= 0) {
                     size_t end = at;
                     if (eol && end > fstart && buf[end - 1] == '\r') --end;
@@ -119,7 +120,7 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
             const bool blank = rlen == 1 && buf[row_start] == '\r';
             if (!blank) {
                 if (col < ncols) {
-                    const int16_t s = slot_of[col];
+                    const int32_t s = slot_of[col];
                     if (s >= 0) {
                         size_t end = len;
                         if (end > fstart && buf[end - 1] == '\r') --end;

@@ -22,8 +22,10 @@
 #include <thread>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/byte_source.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
@@ -90,9 +92,9 @@ struct IngestResult::Hasher {
 namespace {
 
 // A record longer than this is treated as damage (an unterminated quote swallowing the file),
-// not as data: it bounds the memory one stream can take.
+// not as data: it bounds the memory one stream can take. Chunks therefore stay below 2^27
+// bytes (see kRowsPerFlush in core/money.hpp and row_key_index.hpp).
 constexpr size_t kMaxRecordBytes = 64u << 20;
-constexpr size_t kHeaderProbe = 1u << 20;
 
 struct Chunk {
     std::unique_ptr<char[]> data;
@@ -142,9 +144,21 @@ class ChunkPool {
     std::vector<Chunk*> free_;
 };
 
-// A worker's rollup is flushed into the shared one when it holds this many groups, which
-// bounds per-thread memory whatever the input's cardinality.
+// A worker's rollup is flushed into the shared one when it holds this many groups, or its row
+// key index this many bytes (wide rows with many tags make long keys), which bounds per-thread
+// memory whatever the input's cardinality and width; and after kRowsPerFlush rows, which bounds
+// its sums (core/money.hpp).
 constexpr size_t kFlushGroups = size_t(1) << 16;
+constexpr size_t kFlushKeyBytes = size_t(16) << 20;
+
+// Gives `c` a buffer of `cap` bytes holding its first `len` bytes.
+void grow(Chunk& c, size_t len, size_t cap) {
+    Chunk bigger;
+    bigger.allocate(cap);
+    std::memcpy(bigger.data.get(), c.data.get(), len);
+    c.data = std::move(bigger.data);
+    c.cap = bigger.cap;
+}
 
 // Drops a parsed range of a file mapping from this process's page tables so resident memory
 // does not grow with the file (the pages stay in the page cache; a private read-only mapping
@@ -159,6 +173,12 @@ void release_pages(const char* p, size_t n) {
 struct Worker {
     Rollup rollup;
     ScanBatch batch;
+    uint64_t rows_since_flush = 0;
+    std::vector<std::string> sources;  // streams with rows in `rollup`, for messages
+    bool due() const {
+        return rollup.groups() >= kFlushGroups || rollup.row_keys.size() >= kFlushGroups ||
+               rollup.row_keys.bytes() >= kFlushKeyBytes || rows_since_flush >= kRowsPerFlush;
+    }
 };
 
 // Offset of the first byte that breaks UTF-8 in [p, p+n), or n.
@@ -210,17 +230,29 @@ class Engine {
 
 std::string row_problem_text(const std::string& source, const RowError& e) {
     std::string s = source + (e.line ? ":" + std::to_string(e.line) : std::string()) + ": ";
-    if (!e.column.empty()) s += "column '" + e.column + "': ";
+    if (!e.column.empty()) s += "column '" + shown_text(e.column) + "': ";
     return s + e.message;
 }
 
+// Merging checks every running sum (core/money.hpp); one out of range is bad input, named by
+// its group and the files whose rows this worker had summed.
 void Engine::flush(Worker& w) {
-    if (w.rollup.groups() == 0) return;
-    {
+    if (w.rollup.groups() > 0) {
         std::lock_guard<std::mutex> l(rollup_mutex_);
-        rollup_.merge_from(w.rollup);
+        try {
+            rollup_.merge_from(w.rollup);
+        } catch (const Error& e) {
+            std::string files;
+            for (size_t i = 0; i < w.sources.size() && i < 3; ++i)
+                files += (i ? ", " : "") + w.sources[i];
+            if (w.sources.size() > 3)
+                files += " and " + std::to_string(w.sources.size() - 3) + " more";
+            throw_input(files + ": " + e.what() + " (summed over rows)");
+        }
     }
     w.rollup.clear();
+    w.rows_since_flush = 0;
+    w.sources.clear();
 }
 
 void Engine::record_problem(const std::string& source, const RowError& e) {
@@ -239,36 +271,42 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
     const std::string name = info.display_name();
     ChunkPool pool(opts_.block_size);
 
-    // Header: read the first block and resolve the dialect from its first record.
+    // Header: read until its record is complete (growing the buffer up to kMaxHeaderBytes) and
+    // resolve the dialect from it. A mapped file's header is read from the mapping.
     Chunk* cur = pool.get();
     size_t cur_len = 0;
     bool eof = false;
     uint64_t raw_seen = src.raw_bytes_read();  // cumulative across the members of a zip
-    if (!mapped.empty()) {                     // the header comes from the mapping; nothing is read
-        cur_len = std::min(mapped.size(), cur->cap);
-        std::memcpy(cur->data.get(), mapped.data(), cur_len);
-        eof = true;
-    }
-    while (!eof && cur_len < cur->cap) {
-        size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
-        if (n == 0) eof = true;
-        cur_len += n;
-    }
-    if (progress_) progress_->add_raw(src.raw_bytes_read() - raw_seen);
-    raw_seen = src.raw_bytes_read();
-    rep.bytes = cur_len;
-    if (cur_len == 0) throw_input(name + ": empty file (no header line)");
-    Schema schema = resolve_schema(
-        std::string_view(cur->data.get(), std::min(cur_len, kHeaderProbe)), opts_.csv, name);
-    rep.dialect = dialect_name(schema.dialect);
-    std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes,
-                 cur_len - schema.header_bytes);
-    cur_len -= schema.header_bytes;
-    uint64_t line = 1 + schema.header_lines;
-    if (!mapped.empty()) {
+    Schema schema;
+    if (!mapped.empty()) {  // nothing is read: the mapping is the whole file
+        if (progress_) progress_->add_raw(src.raw_bytes_read() - raw_seen);
+        const size_t probe = std::min(mapped.size(), kMaxHeaderBytes + 1);
+        schema = resolve_schema(mapped.substr(0, probe), opts_.csv, name, probe == mapped.size());
         rep.bytes = mapped.size();
+        eof = true;
         if (progress_) progress_->add_raw(schema.header_bytes);
+    } else {
+        for (;;) {
+            while (!eof && cur_len < cur->cap) {
+                size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
+                if (n == 0) eof = true;
+                cur_len += n;
+            }
+            const std::string_view head(cur->data.get(), cur_len);
+            if (eof || cur_len > kMaxHeaderBytes || header_record_bytes(head, opts_.csv) > 0) break;
+            grow(*cur, cur_len, cur->cap * 2);
+        }
+        if (progress_) progress_->add_raw(src.raw_bytes_read() - raw_seen);
+        raw_seen = src.raw_bytes_read();
+        rep.bytes = cur_len;
+        if (cur_len == 0) throw_input(name + ": empty file (no header line)");
+        schema = resolve_schema(std::string_view(cur->data.get(), cur_len), opts_.csv, name, eof);
+        std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes,
+                     cur_len - schema.header_bytes);
+        cur_len -= schema.header_bytes;
     }
+    rep.dialect = dialect_name(schema.dialect);
+    uint64_t line = 1 + schema.header_lines;
 
     const uint32_t ncols = static_cast<uint32_t>(schema.columns.size());
     const std::vector<uint32_t> next_needed =
@@ -281,6 +319,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
 
     // Serial stage: hand out chunks that end on a record boundary; carry the partial record.
     auto reader = [&](tbb::flow_control& fc) -> Chunk* {
+        throw_if_interrupted();
         for (;;) {
             while (!eof && cur_len < cur->cap) {
                 size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
@@ -313,11 +352,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
                 if (cur->cap >= kMaxRecordBytes)
                     throw_input(name + ":" + std::to_string(line) +
                                 ": record longer than 64 MiB (an unterminated quoted field?)");
-                Chunk bigger;
-                bigger.allocate(cur->cap * 2);
-                std::memcpy(bigger.data.get(), cur->data.get(), cur_len);
-                cur->data = std::move(bigger.data);
-                cur->cap = bigger.cap;
+                grow(*cur, cur_len, cur->cap * 2);
                 continue;
             }
             Chunk* out = cur;
@@ -336,7 +371,9 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
 
     // Parallel stage: validate, scan, decode and aggregate into the thread's rollup.
     auto parser = [&](Chunk* c) {
+        throw_if_interrupted();
         Worker& w = workers_.local();
+        if (w.sources.empty() || w.sources.back() != name) w.sources.push_back(name);
         w.batch.configure(schema.slot_count());
         const char* buf = c->ptr();
         const bool utf8_ok = simdjson::validate_utf8(buf, c->len);
@@ -386,7 +423,8 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         if (progress_) progress_->add_rows(n_rows);
         if (c->view) release_pages(c->view, c->len);
         pool.put(c);
-        if (w.rollup.groups() >= kFlushGroups || w.rollup.row_keys.size() >= kFlushGroups) flush(w);
+        w.rows_since_flush += n_rows + n_skipped;
+        if (w.due()) flush(w);
     };
 
     // Serial stage for a mapped file: chunks are views into the mapping, split at record
@@ -394,6 +432,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
     // of the file cannot give.
     size_t map_pos = schema.header_bytes;
     auto mapped_reader = [&](tbb::flow_control& fc) -> Chunk* {
+        throw_if_interrupted();
         const size_t size = mapped.size();
         if (map_pos >= size) {
             fc.stop();
@@ -455,10 +494,11 @@ class EngineParquetSink final : public ParquetSink {
   public:
     explicit EngineParquetSink(Engine& e) : e_(e) {}
     Rollup& local_rollup() override { return e_.workers_.local().rollup; }
-    void row_group_done() override {
+    void row_group_done(uint64_t rows) override {
+        throw_if_interrupted();
         Worker& w = e_.workers_.local();
-        if (w.rollup.groups() >= kFlushGroups || w.rollup.row_keys.size() >= kFlushGroups)
-            e_.flush(w);
+        w.rows_since_flush += rows;
+        if (w.due()) e_.flush(w);
     }
     void problem(RowProblem p) override {
         e_.skipped_.fetch_add(1, std::memory_order_relaxed);
@@ -490,6 +530,11 @@ void Engine::process_parquet(const InputUnit& u) {
 }
 
 void Engine::process_unit(const InputUnit& u) {
+    // A period from a manifest or a partition folder applies to every row: it keeps the range
+    // the row decoder keeps for dates (row_decoder.cpp).
+    if (u.period != 0 && (u.period < 200001 || u.period > 209912))
+        throw_input(u.path + ": billing period " + format_period(u.period) +
+                    " (from its manifest or folder) is outside 2000-01..2099-12");
     // Content decides: a file that starts with Parquet's magic is Parquet, whatever its name.
     if (parquet::has_parquet_magic(u.path)) return process_parquet(u);
     const std::string_view ext = ".parquet";

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
 namespace fs = std::filesystem;
@@ -94,6 +95,35 @@ std::string strip_s3_uri(const std::string& uri) {
     return slash == std::string::npos ? std::string() : uri.substr(slash + 1);
 }
 
+// A manifest names S3 objects; they are looked for under the report's folder on disk, and may
+// never lead out of it. A key is refused when it is absolute, or has an empty, "." or ".." part,
+// a backslash or a control character: S3 keys that AWS writes have none, and any of them
+// could point the ingest at a file outside the report (../../etc/passwd).
+bool plain_object_key(std::string_view key) {
+    if (key.empty() || key.front() == '/') return false;
+    for (unsigned char c : key)
+        if (c < 0x20 || c == 0x7F || c == '\\') return false;
+    size_t start = 0;
+    for (;;) {
+        const size_t slash = key.find('/', start);
+        const std::string_view part = key.substr(start, slash - start);
+        if (part.empty() || part == "." || part == "..") return false;
+        if (slash == std::string_view::npos) return true;
+        start = slash + 1;
+    }
+}
+
+// Whether `p` lies under `root`, comparing normalized paths part by part.
+bool lies_under(const fs::path& p, const fs::path& root) {
+    const fs::path a = p.lexically_normal(), r = root.lexically_normal();
+    auto ai = a.begin();
+    for (auto ri = r.begin(); ri != r.end(); ++ri, ++ai) {
+        if (ri->empty() && std::next(ri) == r.end()) break;  // trailing separator of root
+        if (ai == a.end() || *ai != *ri) return false;
+    }
+    return ai != a.end();
+}
+
 struct ManifestFile {
     fs::path path;
     fs::path report_root;  // files under here belong to this report
@@ -151,9 +181,12 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
         Day d;
         if (!parse_utc_day(start, d))
             throw_input(manifest_path + ": billingPeriod.start is not a date: '" +
-                        std::string(start) + "'");
+                        shown_text(start) + "'");
         period = period_of(d);
     }
+    if (period != 0 && (period < 200001 || period > 209912))
+        throw_input(manifest_path + ": billing period " + format_period(period) +
+                    " is outside 2000-01..2099-12");
     if (period == 0)
         throw_input(manifest_path +
                     ": cannot tell the billing period (no billingPeriod.start, "
@@ -177,6 +210,10 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
     const fs::path dir = fs::path(manifest_path).parent_path();
     for (const std::string& raw : keys) {
         std::string key = strip_s3_uri(raw);
+        if (!plain_object_key(key))
+            throw_input(manifest_path + ": lists '" + shown_text(raw) +
+                        "', which is not a plain object key under the report (absolute, or "
+                        "with an empty, '.' or '..' part): refused");
         // Map the S3 key onto the local copy of the layout.
         fs::path local;
         std::string tail;
@@ -194,9 +231,14 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
             const std::string t = key_tail_after(key, mf.report_root.filename().string());
             if (!t.empty() && fs::exists(mf.report_root / t)) local = mf.report_root / t;
         }
+        if (!lies_under(local, mf.report_root))
+            throw_input(manifest_path + ": lists '" + shown_text(raw) +
+                        "', which resolves outside the report folder " +
+                        shown_text(mf.report_root.string(), 255) + ": refused");
         if (!fs::exists(local))
-            throw_input(manifest_path + ": lists '" + key + "', which is not on disk (looked for " +
-                        local.string() + ")");
+            throw_input(manifest_path + ": lists '" + shown_text(key) +
+                        "', which is not on disk (looked for " + shown_text(local.string(), 255) +
+                        ")");
         units.push_back(InputUnit{local.string(), period, manifest_path, assembly});
     }
     if (units.empty()) throw_input(manifest_path + ": manifest lists no data files");

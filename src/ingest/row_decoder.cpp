@@ -1,8 +1,10 @@
 #include "curcrunch/ingest/row_decoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "curcrunch/core/hash.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -49,6 +51,19 @@ std::string_view focus_pricing_term(std::string_view category) {
     if (eq(category, "Committed")) return "Reserved";
     if (eq(category, "Dynamic")) return "Spot";
     return category;
+}
+
+// Days a row may fall on: AWS billing began in 2006; anything outside this range is a damaged
+// or made-up timestamp (year 9999), not a billing period to keep.
+const Day kFirstDay = days_from_civil(2000, 1, 1);
+const Day kLastDay = days_from_civil(2099, 12, 31);
+
+std::string bad_day_text(std::string_view v) {
+    Day d;
+    if (parse_utc_day(v, d))
+        return "date out of range: '" + shown_text(v, 40) +
+               "' (billing data lies between 2000-01-01 and 2099-12-31)";
+    return "not a timestamp: '" + shown_text(v, 40) + "'";
 }
 
 }  // namespace
@@ -122,10 +137,11 @@ bool RowDecoder::amount(const char* buf, const FieldSpan* spans, int slot, Amoun
     }
     ParseStatus st = parse_amount(v, out);
     if (st == ParseStatus::ok || st == ParseStatus::rounded) return true;
-    std::string shown(v.substr(0, 40));
+    const std::string shown = shown_text(v, 40);
     fail(err, line, slot,
-         st == ParseStatus::overflow ? "number out of range: '" + shown + "'"
-                                     : "not a number: '" + shown + "'");
+         st == ParseStatus::overflow
+             ? "number out of range: '" + shown + "' (at most " + kMaxAmountText + " in magnitude)"
+             : "not a number: '" + shown + "'");
     return false;
 }
 
@@ -136,7 +152,7 @@ bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day,
         out = cache_day;
         return true;
     }
-    if (!parse_utc_day(v, out)) return false;
+    if (!parse_utc_day(v, out) || out < kFirstDay || out > kLastDay) return false;
     cache_text.assign(v.data(), v.size());
     cache_day = out;
     return true;
@@ -213,6 +229,55 @@ bool RowDecoder::product_from_json(std::string_view json, std::string_view& name
     return true;
 }
 
+// A row has one value per tag key. Two tag columns can normalize to the same key
+// ("user:Cost-Center" and "user:Cost_Center"), and a JSON map can repeat a key: the first
+// non-empty value (in header order, then map order) counts, so no row is counted twice under
+// one key.
+void RowDecoder::drop_repeated_tag_keys() {
+    if (row_tags_.size() < 2) return;
+    if (++tag_stamp_ == 0) {  // wrapped: forget every old stamp
+        std::fill(key_stamp_.begin(), key_stamp_.end(), 0u);
+        tag_stamp_ = 1;
+    }
+    size_t kept = 0;
+    for (const auto& t : row_tags_) {
+        if (t.first >= key_stamp_.size()) key_stamp_.resize(t.first + 1, 0);
+        if (key_stamp_[t.first] == tag_stamp_) continue;
+        key_stamp_[t.first] = tag_stamp_;
+        row_tags_[kept++] = t;
+    }
+    row_tags_.resize(kept);
+}
+
+// A byte order mark belongs at the start of a file only; inside a field it is what is left of a
+// concatenated file, and would become part of an account id or a tag value. Only the fields
+// of a new composite are looked at (a composite seen before passed this check).
+bool RowDecoder::check_no_bom(const std::string_view* dims, std::string_view tags_json,
+                              std::string_view categories_json, const char* buf,
+                              const FieldSpan* sp, RowError& err, uint64_t line) {
+    static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (composite_.find(kBom) == std::string::npos) return true;  // the common case
+    static constexpr int kDimSlots[kComposite] = {
+        kPayer,  kUsageAccount, kProductCode, kProductName, kUsageType,   kOperation,
+        kRegion, kLineItemType, kPricingTerm, kCurrency,    kDescription, kUnit};
+    int slot = -1;
+    for (int d = 0; d < kComposite && slot < 0; ++d)
+        if (dims[d].find(kBom) != std::string_view::npos) slot = kDimSlots[d];
+    for (size_t i = 0; i < tag_key_ids_.size() && slot < 0; ++i) {
+        bool ok = true;
+        if (text(buf, sp, kFixedSlots + static_cast<int>(i), ok).find(kBom) !=
+            std::string_view::npos)
+            slot = kFixedSlots + static_cast<int>(i);
+    }
+    if (slot < 0) slot = tags_json.find(kBom) != std::string_view::npos ? kTagsJson : -1;
+    if (slot < 0 && categories_json.find(kBom) != std::string_view::npos) slot = kCostCategoryJson;
+    if (slot < 0) return true;  // the bytes were in the composite's binary length prefixes
+    fail(err, line, slot,
+         "byte order mark (U+FEFF) inside a field (files joined together?); it would become "
+         "part of the value");
+    return false;
+}
+
 bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::string_view* dims,
                                std::string_view tags_json, std::string_view categories_json,
                                Period period, Day day, uint64_t hash, RowKeyIndex::Groups& g,
@@ -227,6 +292,8 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
     if (!tags_json.empty() && !parse_json_tags(tags_json, err, line, kTagsJson)) return false;
     if (!categories_json.empty() && !parse_json_tags(categories_json, err, line, kCostCategoryJson))
         return false;
+    drop_repeated_tag_keys();
+    if (!check_no_bom(dims, tags_json, categories_json, buf, sp, err, line)) return false;
 
     CostKey ck;
     ck.period = period;
@@ -253,7 +320,7 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
     g.cost = out_.cost.index_of(ck);
     g.line = out_.lines.index_of(lk);
     g.tag_begin = out_.row_keys.add_tag_groups(tag_index_.data(), tag_index_.size());
-    g.tag_count = static_cast<uint16_t>(tag_index_.size());
+    g.tag_count = static_cast<uint32_t>(tag_index_.size());
     g.tagged = tagged;
     out_.row_keys.insert(composite_, hash, g);
     return true;
@@ -347,8 +414,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         return false;
     }
     if (!day_of(v[kUsageStart], day, kUsageStart, usage_day_cache_, usage_day_text_)) {
-        fail(err, line, kUsageStart,
-             "not a timestamp: '" + std::string(v[kUsageStart].substr(0, 40)) + "'");
+        fail(err, line, kUsageStart, bad_day_text(v[kUsageStart]));
         return false;
     }
     Period period;
@@ -358,8 +424,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         Day pday;
         if (!day_of(v[kBillingPeriodStart], pday, kBillingPeriodStart, period_day_cache_,
                     period_day_text_)) {
-            fail(err, line, kBillingPeriodStart,
-                 "not a timestamp: '" + std::string(v[kBillingPeriodStart].substr(0, 40)) + "'");
+            fail(err, line, kBillingPeriodStart, bad_day_text(v[kBillingPeriodStart]));
             return false;
         }
         if (pday != period_cache_day_) {
@@ -499,7 +564,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
     l.usage += usage;
     l.rows += 1;
     const uint32_t* tg = out_.row_keys.tag_groups(g.tag_begin);
-    for (uint16_t i = 0; i < g.tag_count; ++i) {
+    for (uint32_t i = 0; i < g.tag_count; ++i) {
         TagSums& ts = out_.tags.at(tg[i]);
         ts.unblended += unblended;
         ts.amortized += amortized;

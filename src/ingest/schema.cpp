@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -83,6 +85,35 @@ int find_column(const std::vector<std::string>& cols, const char* name) {
     return -1;
 }
 
+// find_column for a column the rollups read: names match case-insensitively, so two columns
+// that both match (lineItem/UnblendedCost, LINEITEM/UNBLENDEDCOST) leave it unclear which holds
+// the data, and the file is refused.
+int find_unique_column(const std::vector<std::string>& cols, const char* name,
+                       const std::string& where) {
+    const int col = find_column(cols, name);
+    if (col < 0) return col;
+    for (size_t i = static_cast<size_t>(col) + 1; i < cols.size(); ++i)
+        if (iequals(cols[i], name))
+            throw_input(where + ": column '" + shown_text(cols[i]) + "' appears twice (columns " +
+                        std::to_string(col + 1) + " and " + std::to_string(i + 1) +
+                        "); which one holds the data is ambiguous");
+    return col;
+}
+
+// The first header name written twice, as the indices of its two columns.
+bool find_duplicate(const std::vector<std::string>& cols, size_t& first, size_t& second) {
+    std::map<std::string_view, size_t> seen;
+    for (size_t i = 0; i < cols.size(); ++i) {
+        auto [it, fresh] = seen.emplace(cols[i], i);
+        if (!fresh) {
+            first = it->second;
+            second = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 char detect_delimiter(std::string_view first_line) {
     const char candidates[] = {',', '\x01', '\t', ';', '|'};
     char best = ',';
@@ -101,6 +132,49 @@ std::string printable(char c) {
     if (c == '\x01') return "\\x01";
     if (c == '\t') return "\\t";
     return std::string(1, c);
+}
+
+size_t bom_bytes(std::string_view head) {
+    return head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
+                   static_cast<unsigned char>(head[1]) == 0xBB &&
+                   static_cast<unsigned char>(head[2]) == 0xBF
+               ? 3
+               : 0;
+}
+
+// The header's delimiter and quoting: forced by the options, else detected from its first line.
+void header_format(std::string_view body, const CsvOverrides& ov, CsvFormat& f) {
+    const std::string_view first_line = body.substr(0, body.find('\n'));
+    f.delimiter =
+        ov.delimiter >= 0 ? static_cast<char>(ov.delimiter) : detect_delimiter(first_line);
+    // Hive/Athena text (\x01-delimited) has no quoting: a '"' there is a literal character.
+    f.quoting = ov.quoting >= 0 ? ov.quoting != 0 : f.delimiter != '\x01';
+}
+
+// Offset just past the newline ending the first record, or 0; quotes are read exactly as
+// split_record reads them (a quote opens a quoted field only at the field's start).
+size_t record_end(std::string_view t, const CsvFormat& f) {
+    bool in_q = false, was_quoted = false, field_empty = true;
+    for (size_t i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (in_q) {
+            if (c == '"' && i + 1 < t.size() && t[i + 1] == '"')
+                ++i;
+            else if (c == '"')
+                in_q = false;
+            field_empty = false;
+        } else if (c == '"' && f.quoting && field_empty && !was_quoted) {
+            in_q = was_quoted = true;
+        } else if (c == f.delimiter) {
+            field_empty = true;
+            was_quoted = false;
+        } else if (c == '\n') {
+            return i + 1;
+        } else {
+            field_empty = false;
+        }
+    }
+    return 0;
 }
 
 }  // namespace
@@ -206,6 +280,14 @@ std::string normalize_cost_category_key(std::string_view raw) {
 }
 
 void resolve_columns(Schema& s, const std::string& where) {
+    if (s.columns.size() > kMaxColumns)
+        throw_input(where + ": header has " + std::to_string(s.columns.size()) +
+                    " columns; at most " + std::to_string(kMaxColumns) + " are read");
+    size_t dup_a = 0, dup_b = 0;
+    if (find_duplicate(s.columns, dup_a, dup_b))
+        throw_input(where + ": column '" + shown_text(s.columns[dup_b]) +
+                    "' appears twice (columns " + std::to_string(dup_a + 1) + " and " +
+                    std::to_string(dup_b + 1) + "); which one holds the data is ambiguous");
     auto has = [&](const char* n) { return find_column(s.columns, n) >= 0; };
     bool legacy = std::any_of(s.columns.begin(), s.columns.end(),
                               [](const std::string& c) { return istarts_with(c, "lineItem/"); });
@@ -220,7 +302,7 @@ void resolve_columns(Schema& s, const std::string& where) {
     } else {
         std::string shown;
         for (size_t i = 0; i < s.columns.size() && i < 4; ++i)
-            shown += (i ? ", " : "") + s.columns[i];
+            shown += (i ? ", " : "") + shown_text(s.columns[i], 60);
         throw_input(where +
                     ": unknown dialect: the header has none of "
                     "lineItem/UnblendedCost (legacy CUR), line_item_unblended_cost (CUR 2.0 / "
@@ -233,21 +315,22 @@ void resolve_columns(Schema& s, const std::string& where) {
     for (const auto& n : kNames) {
         int col = -1;
         if (s.dialect == Dialect::legacy)
-            col = find_column(s.columns, n.legacy);
+            col = find_unique_column(s.columns, n.legacy, where);
         else if (focus)
-            col = find_column(s.columns, n.focus);
+            col = find_unique_column(s.columns, n.focus, where);
         else {
-            col = find_column(s.columns, n.snake);
-            if (col < 0) col = find_column(s.columns, n.alt_snake);
+            col = find_unique_column(s.columns, n.snake, where);
+            if (col < 0) col = find_unique_column(s.columns, n.alt_snake, where);
         }
-        if (focus && col < 0 && n.slot == kUsageType) col = find_column(s.columns, "SkuMeter");
+        if (focus && col < 0 && n.slot == kUsageType)
+            col = find_unique_column(s.columns, "SkuMeter", where);
         if (col >= 0) {
             s.column_of_slot[n.slot] = col;
             s.slot_of_column[static_cast<size_t>(col)] = n.slot;
         }
     }
     if (s.dialect == Dialect::legacy && s.column_of_slot[kRegion] < 0) {
-        int col = find_column(s.columns, "product/regionCode");
+        int col = find_unique_column(s.columns, "product/regionCode", where);
         if (col >= 0) {
             s.column_of_slot[kRegion] = col;
             s.slot_of_column[static_cast<size_t>(col)] = kRegion;
@@ -267,7 +350,7 @@ void resolve_columns(Schema& s, const std::string& where) {
             else
                 continue;
             if (key.empty()) continue;
-            s.slot_of_column[i] = static_cast<int16_t>(s.column_of_slot.size());
+            s.slot_of_column[i] = static_cast<int32_t>(s.column_of_slot.size());
             s.column_of_slot.push_back(static_cast<int32_t>(i));
             s.tag_keys.push_back(std::move(key));
         }
@@ -287,28 +370,34 @@ void resolve_columns(Schema& s, const std::string& where) {
                     " header lacks required column(s): " + missing);
 }
 
-Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source) {
+size_t header_record_bytes(std::string_view head, const CsvOverrides& ov) {
+    const size_t bom = bom_bytes(head);
+    const std::string_view body = head.substr(bom);
+    CsvFormat f;
+    header_format(body, ov, f);
+    const size_t end = record_end(body, f);
+    return end ? bom + end : 0;
+}
+
+Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source,
+                      bool at_end) {
     Schema s;
-    size_t bom = 0;
-    if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
-        static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF)
-        bom = 3;
+    const size_t bom = bom_bytes(head);
     std::string_view body = head.substr(bom);
     if (body.empty()) throw_input(source + ": empty file (no header line)");
-    size_t eol = body.find('\n');
-    std::string_view first_line = body.substr(0, eol == std::string_view::npos ? body.size() : eol);
-
-    s.format.delimiter =
-        ov.delimiter >= 0 ? static_cast<char>(ov.delimiter) : detect_delimiter(first_line);
-    // Hive/Athena text (\x01-delimited) has no quoting: a '"' there is a literal character.
-    s.format.quoting = ov.quoting >= 0 ? ov.quoting != 0 : s.format.delimiter != '\x01';
-
-    std::string with_nl(body);
-    if (with_nl.find('\n') == std::string::npos) with_nl += '\n';  // header-only file, no newline
+    header_format(body, ov, s.format);
+    size_t end = record_end(body, s.format);
+    if (end > kMaxHeaderBytes || (end == 0 && (!at_end || body.size() > kMaxHeaderBytes)))
+        throw_input(source + ": line 1: header record longer than " +
+                    std::to_string(kMaxHeaderBytes >> 20) +
+                    " MiB (an unterminated quote, or not a billing export)");
+    // Only the header record is copied; a header-only file may lack its final newline.
+    std::string record(body.substr(0, end ? end : body.size()));
+    if (end == 0) record += '\n';
     size_t used =
-        split_record(with_nl, s.format.delimiter, s.format.quoting, s.columns, &s.header_lines);
+        split_record(record, s.format.delimiter, s.format.quoting, s.columns, &s.header_lines);
     if (used == 0) throw_input(source + ": line 1: header record is not terminated");
-    s.header_bytes = bom + std::min(used, body.size());
+    s.header_bytes = bom + (end ? end : body.size());
     if (s.columns.size() < 2)
         throw_input(source + ": line 1: header has " + std::to_string(s.columns.size()) +
                     " column(s) with delimiter '" + printable(s.format.delimiter) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/core/hash.hpp"
 
 namespace curcrunch::ingest {
@@ -69,6 +70,10 @@ uint32_t StringPool::intern(std::string_view s) {
         }
         i = (i + 1) & mask_;
     }
+    // Ids are uint32 and kEmpty marks a free table entry; 2^32 distinct strings would need
+    // over 100 GB, so this is a guard, not a limit anyone meets.
+    if (views_.size() >= kEmpty)
+        throw Error(ErrorKind::input, "more than 2^32 - 1 distinct strings in one ingest");
     const uint32_t id = static_cast<uint32_t>(views_.size());
     views_.push_back(store(s));
     table_[i] = Entry{h, id};

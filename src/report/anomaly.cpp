@@ -31,7 +31,11 @@ std::vector<Anomaly> detect_anomalies(const std::vector<Amount>& daily, const An
         dev.reserve(window.size());
         for (Amount v : window)
             dev.push_back(abs_amount(v - med));
-        const Amount mad = std::max(median(dev), abs_amount(med) * rule.min_spread_percent / 100);
+        // med is a sum over stored rows: times a percentage it may pass 128 bits (mul_div).
+        Amount spread = 0;
+        if (!mul_div(abs_amount(med), rule.min_spread_percent, 100, spread))
+            spread = abs_amount(med);
+        const Amount mad = std::max(median(dev), spread);
         const Amount diff = daily[i] - med;
         if (abs_amount(diff) < rule.floor) continue;
         // The ratio of two exact amounts; a statistic, not money.

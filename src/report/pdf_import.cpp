@@ -8,6 +8,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/report/pdf_inspect.hpp"
 #include "curcrunch/report/report_archive.hpp"
 #include "curcrunch/report/report_json.hpp"
@@ -20,6 +21,10 @@ namespace {
 [[noreturn]] void problem(const std::string& why) {
     throw_input(why);
 }
+
+// A failed file's reason as stored in its outcome: the parts quoted from the file are escaped
+// where they are quoted; this escapes anything else once more and bounds the length.
+constexpr size_t kShownError = 2000;
 
 bool table_has(store::Database& db, const std::string& sql, const std::string& v) {
     auto st = db.prepare(sql);
@@ -59,7 +64,7 @@ void check_info_agrees(const InspectedPdf& p, const ReportMeta& m, const std::st
     const std::string id = info_value(p, "CurcrunchReportId");
     if (!id.empty() && id != m.report_id)
         problem("the embedded " + std::string(kAttachmentName) + " is report " + m.report_id +
-                "'s, but this file is report " + id +
+                "'s, but this file is report " + shown_text(id) +
                 " (Info CurcrunchReportId): the attachment was swapped");
     std::vector<std::pair<std::string, std::string>> expected = {
         {"CurcrunchReportId", m.report_id},
@@ -76,7 +81,7 @@ void check_info_agrees(const InspectedPdf& p, const ReportMeta& m, const std::st
             continue;
         }
         if (it->second != want)
-            problem("Info " + key + " says '" + it->second + "' but the embedded " +
+            problem("Info " + key + " says '" + shown_text(it->second) + "' but the embedded " +
                     kAttachmentName + " says '" + want + "': the file was edited");
     }
 }
@@ -86,7 +91,7 @@ void check_not_stripped(const InspectedPdf& p) {
     const std::string id = info_value(p, "CurcrunchReportId");
     const std::string schema = info_value(p, "CurcrunchSchema");
     if (!id.empty() || !schema.empty())
-        problem("claims to be curcrunch report " + (id.empty() ? schema : id) +
+        problem("claims to be curcrunch report " + shown_text(id.empty() ? schema : id) +
                 " (Info dictionary) but has no " + kAttachmentName +
                 " attachment: it was stripped");
 }
@@ -233,9 +238,18 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
         store_file(db, o, name, bytes.size(), p, meta ? &*meta : nullptr);
         o.status = ImportOutcome::Status::imported;
     } catch (const Error& e) {
-        if (e.kind() != ErrorKind::input) throw;
+        // The store could not be read or written: not this file's fault, and the next file
+        // would meet the same problem, so the batch ends here (exit 4). Any other Error is
+        // this file's problem alone.
+        if (e.kind() == ErrorKind::store) throw;
         o.status = ImportOutcome::Status::failed;
-        o.error = e.what();
+        o.error = shown_text(e.what(), kShownError);
+    } catch (const std::bad_alloc&) {
+        o.status = ImportOutcome::Status::failed;
+        o.error = "too large to read (out of memory)";
+    } catch (const std::exception& e) {  // whatever qpdf or OpenSSL throws on a hostile file
+        o.status = ImportOutcome::Status::failed;
+        o.error = "damaged PDF: " + shown_text(e.what(), 200);
     }
     return o;
 }
@@ -266,7 +280,7 @@ std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<st
         }
     }
     std::vector<ImportOutcome> out;
-    auto failed = [&](const std::string& f, const char* why) {
+    auto failed = [&](const std::string& f, const std::string& why) {
         ImportOutcome o;
         o.path = f;
         o.error = why;
@@ -280,12 +294,16 @@ std::vector<ImportOutcome> import_pdfs(store::Database& db, const std::vector<st
             continue;
         }
         if (fs::file_size(f, ec) > options.limits.max_file_bytes) {
-            failed(f, "larger than the import limit");
+            failed(f, "larger than the import limit (" +
+                          std::to_string(options.limits.max_file_bytes >> 20) + " MiB)");
             continue;
         }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        out.push_back(import_pdf_bytes(db, f, ss.str(), options));
+        std::string bytes(static_cast<size_t>(fs::file_size(f, ec)), '\0');
+        if (ec || !in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+            failed(f, "cannot read the file");
+            continue;
+        }
+        out.push_back(import_pdf_bytes(db, f, bytes, options));
     }
     return out;
 }

@@ -9,9 +9,14 @@
 #include <qpdf/QPDFFileSpecObjectHelper.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 
+#include <set>
+
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/report/bounded_sink.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
+#include "curcrunch/report/pdf_limits.hpp"
 #include "curcrunch/report/report_json.hpp"
 
 namespace curcrunch::report {
@@ -37,23 +42,6 @@ std::string text_of(QPDFObjectHandle o) {
     return o.unparse();
 }
 
-// Collects decoded stream data and gives up past a limit, so a small compressed stream cannot
-// expand into gigabytes (a "huge object").
-class BoundedSink : public Pipeline {
-  public:
-    explicit BoundedSink(size_t limit) : Pipeline("bounded sink", nullptr), limit_(limit) {}
-    void write(unsigned char const* data, size_t len) override {
-        if (data_.size() + len > limit_) throw std::length_error("over the limit");
-        data_.append(reinterpret_cast<const char*>(data), len);
-    }
-    void finish() override {}
-    std::string& data() { return data_; }
-
-  private:
-    size_t limit_;
-    std::string data_;
-};
-
 std::string md5_of(const std::string& data) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -62,14 +50,23 @@ std::string md5_of(const std::string& data) {
     return std::string(reinterpret_cast<const char*>(md), n);
 }
 
-void read_info(QPDF& q, InspectedPdf& out) {
+// The Info dictionary is what the store keeps of an invoice: its entries and its size are
+// capped (ImportLimits), so a file cannot make the store grow by what it declares there.
+void read_info(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
     QPDFObjectHandle info = q.getTrailer().getKey("/Info");
     if (!info.isDictionary()) return;
+    const std::set<std::string> keys = info.getKeys();
+    if (keys.size() > limits.max_info_keys)
+        problem("the Info dictionary has " + std::to_string(keys.size()) + " entries; at most " +
+                std::to_string(limits.max_info_keys) + " are read");
     std::string j = "{";
-    for (const auto& key : info.getKeys()) {
+    for (const auto& key : keys) {
         const std::string v = text_of(info.getKey(key));
         j.append(j.size() > 1 ? "," : "").append(json_quote(key.substr(1))).append(":");
         j.append(json_quote(v));
+        if (j.size() > limits.max_info_bytes)
+            problem("the Info dictionary is larger than " +
+                    std::to_string(limits.max_info_bytes >> 10) + " KiB");
         out.info[key.substr(1)] = v;
         if (key == "/Title") out.title = v;
         if (key == "/Keywords") out.keywords = v;
@@ -82,23 +79,25 @@ void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
     std::string att = "[";
     for (const auto& [key, spec] : efdh.getEmbeddedFiles()) {
         const std::string fname = spec->getFilename();
+        // Messages quote the name as the file gives it, escaped (core/shown_text.hpp).
+        const std::string shown = shown_text(fname);
         if (!safe_attachment_name(fname) || !safe_attachment_name(key))
-            problem("attachment name '" + fname +
+            problem("attachment name '" + shown +
                     "' is not a plain file name (path traversal refused)");
         QPDFObjectHandle ef_stream = spec->getEmbeddedFileStream();
-        if (!ef_stream.isStream()) problem("attachment '" + fname + "' has no data stream");
+        if (!ef_stream.isStream()) problem("attachment '" + shown + "' has no data stream");
         QPDFEFStreamObjectHelper ef(ef_stream);
         const std::string mime = ef.getSubtype();
         // The declared size is checked before anything is decoded.
         const size_t declared = ef.getSize();
-        const std::string too_large = "attachment '" + fname + "' is larger than " +
+        const std::string too_large = "attachment '" + shown + "' is larger than " +
                                       std::to_string(limits.max_attachment_bytes >> 20) + " MiB";
         if (declared > limits.max_attachment_bytes) problem(too_large);
         BoundedSink sink(limits.max_attachment_bytes);
         try {
             bool filtered = false;
             if (!ef_stream.pipeStreamData(&sink, &filtered, 0, qpdf_dl_generalized))
-                problem("attachment '" + fname + "' cannot be decoded");
+                problem("attachment '" + shown + "' cannot be decoded");
         } catch (const std::length_error&) {
             problem(too_large);
         }
@@ -108,12 +107,12 @@ void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
         QPDFObjectHandle params = ef_stream.getDict().getKey("/Params");
         if (params.isDictionary() && params.getKey("/Size").isInteger() &&
             params.getKey("/Size").getIntValue() != static_cast<long long>(data.size()))
-            problem("attachment '" + fname + "' is " + std::to_string(data.size()) +
+            problem("attachment '" + shown + "' is " + std::to_string(data.size()) +
                     " bytes, but its /Params /Size says " +
                     std::to_string(params.getKey("/Size").getIntValue()) + ": it was edited");
         const std::string checksum = ef.getChecksum();
         if (!checksum.empty() && checksum != md5_of(data))
-            problem("attachment '" + fname +
+            problem("attachment '" + shown +
                     "': its MD5 checksum (/Params /CheckSum) does not match its contents: it was "
                     "edited");
         att.append(att.size() > 1 ? "," : "")
@@ -137,8 +136,14 @@ void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
 InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
                          const std::optional<Secret>& password, const ImportLimits& limits,
                          const TrustStore* trust) {
-    if (bytes.size() > limits.max_file_bytes) problem("larger than the import limit");
+    if (bytes.size() > limits.max_file_bytes)
+        problem("larger than the import limit (" + std::to_string(limits.max_file_bytes >> 20) +
+                " MiB)");
     if (bytes.find("%PDF-") > 1024) problem("not a PDF (no %PDF- header)");
+    // qpdf builds its table of every declared object when it opens the file: count them first.
+    if (auto n = declared_pdf_objects(bytes); n && *n > limits.objects.max_objects)
+        problem("too large to read: " + std::to_string(*n) + " objects; at most " +
+                std::to_string(limits.objects.max_objects) + " are read");
     InspectedPdf out;
     QPDF q;
     q.setSuppressWarnings(true);
@@ -151,20 +156,28 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
         if (e.getErrorCode() == qpdf_e_password)
             problem(password ? "encrypted, and the password given does not open it"
                              : "encrypted: give its password with --password-file");
-        problem("damaged PDF: " + e.getMessageDetail());
+        problem("damaged PDF: " + shown_text(e.getMessageDetail(), 200));
+    } catch (const std::exception& e) {  // qpdf also throws std::range_error and the like
+        problem("damaged PDF: " + shown_text(e.what(), 200));
     }
     out.encrypted = q.isEncrypted();
     try {
-        if (q.getObjectCount() > limits.max_objects) problem("too many objects");
+        // Before any object is used: measure them all (pdf_limits.hpp).
+        if (auto why = pdf_objects_over_limits(q, bytes, limits.objects))
+            problem("too large to read: " + *why);
         out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
-        read_info(q, out);
+        read_info(q, limits, out);
         read_attachments(q, limits, out);
         if (out.report_json) out.pages_sha256 = pages_digest(q);
         out.signature = check_signatures(q, bytes, trust);
+        // The signer's name and the reason a signature is not valid quote the file (its
+        // certificate, its /SubFilter): they are printed, stored and shown on the dashboard.
+        out.signature.signer = shown_text(out.signature.signer, 256);
+        out.signature.detail = shown_text(out.signature.detail, 512);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        problem(std::string("damaged PDF: ") + e.what());
+        problem("damaged PDF: " + shown_text(e.what(), 200));
     }
     if (q.anyWarnings()) problem("damaged PDF: qpdf reported problems reading it");
     return out;

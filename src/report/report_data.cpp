@@ -12,6 +12,28 @@
 namespace curcrunch::report {
 namespace {
 
+// part * n > whole, exactly, for any two sums of stored amounts (part * n may pass 2^127).
+bool more_than_share(Amount part, Amount whole, int n) {
+    Amount p;
+    if (__builtin_mul_overflow(part, static_cast<Amount>(n), &p)) return part > 0;
+    return p > whole;
+}
+
+// "+12.3%": diff / base in tenths of a percent, rounded half away from zero, in integers.
+// diff and base are sums of stored amounts or differences of two, so diff * 2000 may need
+// more than 128 bits: mul_div keeps it exact.
+std::string tenths_of_percent(Amount diff, Amount base) {
+    Amount twice = 0;
+    if (!mul_div(diff, 2000, base, twice)) return diff > 0 ? "+>9999999%" : "->9999999%";
+    Amount tenths = (twice + (diff >= 0 ? 1 : -1)) / 2;
+    if (tenths > 99999999 || tenths < -99999999) return diff > 0 ? "+>9999999%" : "->9999999%";
+    char b[48];
+    const long long t = static_cast<long long>(tenths);
+    std::snprintf(b, sizeof b, "%s%lld.%lld%%", t >= 0 ? "+" : "-", (t < 0 ? -t : t) / 10,
+                  (t < 0 ? -t : t) % 10);
+    return b;
+}
+
 using store::Database;
 
 bool table_exists(Database& db, const char* name) {
@@ -188,7 +210,8 @@ std::vector<LineItem> top_line_items_sql(Database& db, DimText& dims, const Repo
         const auto& [key, sums] = raw[k];
         LineItem li{dims(key.ids[0]), dims(key.ids[1]), dims(key.ids[2]), dims(key.ids[3]),
                     sums.second,      sums.first,       std::nullopt};
-        if (li.quantity != 0) li.rate = li.cost * kUnit / li.quantity;
+        if (Amount rate; li.quantity != 0 && mul_div(li.cost, kUnit, li.quantity, rate))
+            li.rate = rate;
         out.push_back(std::move(li));
     }
     return out;
@@ -203,21 +226,22 @@ void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }
-        if (lo > 100 * kUnit)
+        Amount hourly = 0;
+        if (lo > 100 * kUnit && mul_div(lo, 12, 8760, hourly))
             d.recommendations.push_back(
                 {"savings_plan",
                  "Cover steady on-demand EC2 compute with a Compute Savings Plan",
                  "On-demand EC2 instance usage cost between " + money(lo, cur) + " and " +
                      money(hi, cur) + " a month over " + std::to_string(a.ondemand_compute.size()) +
                      " months. A commitment sized to the lowest month (" + money(lo, cur) +
-                     "/month, about " + money(lo * 12 / 8760, cur) +
+                     "/month, about " + money(hourly, cur) +
                      "/hour) would be fully used; at a typical 1-year discount of 20% it saves "
                      "about " +
                      money(lo / 5, cur) + " a month (estimate).",
                  {figure("lowest_month", lo),
                   figure("highest_month", hi),
                   {"months", CellKind::text, std::to_string(a.ondemand_compute.size())},
-                  figure("hourly_commitment", lo * 12 / 8760),
+                  figure("hourly_commitment", hourly),
                   figure("monthly_saving", lo / 5)}});
     }
     // Fastest-growing services, the period's last month against the one before.
@@ -257,29 +281,27 @@ void recommend(ReportData& d, const Aggregates& a, DimText& dims) {
     }
     // Untagged share.
     const Amount untagged = a.untagged_base - a.tagged;
-    if (a.untagged_base > 0 && untagged * 10 > a.untagged_base)
+    if (a.untagged_base > 0 && more_than_share(untagged, a.untagged_base, 10))
         d.recommendations.push_back(
             {"untagged",
              "Tag the untagged spend",
              money(untagged, cur) + " of " + money(a.untagged_base, cur) + " (" +
-                 percent_change(untagged + a.untagged_base, a.untagged_base).substr(1) +
+                 share_text(untagged, a.untagged_base) +
                  ") carries no cost-allocation tag, so it cannot be charged back.",
              {figure("untagged", untagged),
               figure("base", a.untagged_base),
-              {"share", CellKind::percent,
-               percent_change(untagged + a.untagged_base, a.untagged_base).substr(1)}}});
+              {"share", CellKind::percent, share_text(untagged, a.untagged_base)}}});
     // Data transfer share.
-    if (d.totals.total > 0 && a.data_transfer * 20 > d.totals.total)
+    if (d.totals.total > 0 && more_than_share(a.data_transfer, d.totals.total, 20))
         d.recommendations.push_back(
             {"data_transfer",
              "Look at data transfer",
              "Data transfer cost " + money(a.data_transfer, cur) + ", " +
-                 percent_change(a.data_transfer + d.totals.total, d.totals.total).substr(1) +
+                 share_text(a.data_transfer, d.totals.total) +
                  " of the period's total: check cross-AZ traffic, NAT gateways and egress that "
                  "a CDN or VPC endpoints would avoid.",
              {figure("data_transfer", a.data_transfer),
-              {"share", CellKind::percent,
-               percent_change(a.data_transfer + d.totals.total, d.totals.total).substr(1)}}});
+              {"share", CellKind::percent, share_text(a.data_transfer, d.totals.total)}}});
     // Anomalies.
     if (!d.anomalies.empty()) {
         const Anomaly* worst = &d.anomalies[0];
@@ -364,7 +386,8 @@ std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, con
     for (const auto& [k, g] : groups) {
         LineItem li{dims(k[0]), dims(k[1]), dims(k[2]),  dims(k[3]),
                     g.second,   g.first,    std::nullopt};
-        if (li.quantity != 0) li.rate = li.cost * kUnit / li.quantity;
+        if (Amount rate; li.quantity != 0 && mul_div(li.cost, kUnit, li.quantity, rate))
+            li.rate = rate;
         out.push_back(std::move(li));
     }
     std::sort(out.begin(), out.end(), [](const LineItem& a, const LineItem& b) {
@@ -406,15 +429,12 @@ std::string ReportData::account_label(const std::string& id) const {
 
 std::string percent_change(Amount now, Amount before) {
     if (before == 0) return "n/a";
-    // Tenths of a percent, rounded half away from zero, in integers.
-    Amount diff = now - before;
-    Amount base = before < 0 ? -before : before;
-    Amount tenths = (diff * 2000 / base + (diff >= 0 ? 1 : -1)) / 2;
-    char b[48];
-    const long long t = static_cast<long long>(tenths);
-    std::snprintf(b, sizeof b, "%s%lld.%lld%%", t >= 0 ? "+" : "-", (t < 0 ? -t : t) / 10,
-                  (t < 0 ? -t : t) % 10);
-    return b;
+    return tenths_of_percent(now - before, before < 0 ? -before : before);
+}
+
+std::string share_text(Amount part, Amount whole) {
+    if (whole == 0) return "";
+    return tenths_of_percent(part, whole < 0 ? -whole : whole).substr(1);
 }
 
 ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cube,
@@ -522,7 +542,9 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
             d.forecast_days_seen = seen_to - start + 1;
             d.forecast_days_in_month =
                 static_cast<int>(days_in_month(current / 100, current % 100));
-            d.forecast = mtd * d.forecast_days_in_month / d.forecast_days_seen;
+            Amount forecast = 0;
+            if (mul_div(mtd, d.forecast_days_in_month, d.forecast_days_seen, forecast))
+                d.forecast = forecast;
         }
     }
     if (sections.line_items)

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/report/report_json.hpp"
 
 namespace curcrunch::report {
@@ -22,12 +23,21 @@ std::string get_string(simdjson::dom::element e, const char* key, const std::str
     return std::string(v);
 }
 
+// An amount in the document's text. Every one is within kMaxAmount (core/money.hpp) or the
+// document is refused, which is what keeps the sums below from overflowing.
+Amount parse_exact(std::string_view v, const std::string& what) {
+    Amount a = 0;
+    const ParseStatus st = parse_amount(v, a);
+    if (st == ParseStatus::overflow)
+        bad(what + ": out of range (at most " + kMaxAmountText + " in magnitude)");
+    if (st != ParseStatus::ok) bad(what + ": not an exact decimal amount");
+    return a;
+}
+
 Amount get_amount(simdjson::dom::element e, const std::string& what) {
     std::string_view v;
-    Amount a = 0;
-    if (e.get_string().get(v) || parse_amount(v, a) != ParseStatus::ok)
-        bad(what + ": not an exact decimal amount");
-    return a;
+    if (e.get_string().get(v)) bad(what + ": not an exact decimal amount");
+    return parse_exact(v, what);
 }
 
 std::map<std::string, Amount> get_amounts(simdjson::dom::element e, const char* key) {
@@ -36,7 +46,7 @@ std::map<std::string, Amount> get_amounts(simdjson::dom::element e, const char* 
         bad(std::string("totals.") + key + ": missing or not an object");
     std::map<std::string, Amount> out;
     for (auto [k, v] : o)
-        out[std::string(k)] = get_amount(v, std::string("totals.") + key + "." + std::string(k));
+        out[std::string(k)] = get_amount(v, std::string("totals.") + key + "." + shown_text(k));
     return out;
 }
 
@@ -129,7 +139,8 @@ ReportTable read_table(simdjson::dom::element e, size_t index) {
     const std::string where = "tables[" + std::to_string(index) + "]";
     ReportTable t;
     t.kind = get_string(e, "kind", where + ".");
-    if (!known_table_kind(t.kind)) bad(where + ": table kind '" + t.kind + "' is not known");
+    if (!known_table_kind(t.kind))
+        bad(where + ": table kind '" + shown_text(t.kind) + "' is not known");
     simdjson::dom::object params;
     if (e["params"].get_object().get(params)) bad(where + ".params: not an object");
     for (auto [k, v] : params) {
@@ -142,7 +153,7 @@ ReportTable read_table(simdjson::dom::element e, size_t index) {
     try {
         shape = build_table(ReportData{}, t.kind, t.params);
     } catch (const Error& err) {
-        bad(where + ": " + err.what());
+        bad(where + ": " + shown_text(err.what(), 300));
     }
     t.columns = shape.columns;
     simdjson::dom::array cols, rows;
@@ -168,20 +179,21 @@ ReportTable read_table(simdjson::dom::element e, size_t index) {
             row.cells.emplace_back(s);
         }
         if (row.cells.size() != t.columns.size())
-            bad(where + ": row '" + row.key + "' has " + std::to_string(row.cells.size()) +
-                " cells for " + std::to_string(t.columns.size()) + " columns");
-        for (size_t i = 0; i < row.cells.size(); ++i) {
-            Amount a = 0;
-            if (is_exact(t.columns[i].kind) && !row.cells[i].empty() &&
-                parse_amount(row.cells[i], a) != ParseStatus::ok)
-                bad(where + ": row '" + row.key + "' column " + t.columns[i].key +
-                    ": not an exact decimal amount");
-        }
+            bad(where + ": row '" + shown_text(row.key) + "' has " +
+                std::to_string(row.cells.size()) + " cells for " +
+                std::to_string(t.columns.size()) + " columns");
+        for (size_t i = 0; i < row.cells.size(); ++i)
+            if (is_exact(t.columns[i].kind) && !row.cells[i].empty())
+                parse_exact(row.cells[i], where + ": row '" + shown_text(row.key) + "' column " +
+                                              t.columns[i].key);
         t.rows.push_back(std::move(row));
     }
     return t;
 }
 
+// Each amount is within kMaxAmount (parse_exact) and a document of at most 64 MB lists fewer
+// than 2^26 of them, so this sum (and every table's, check_table_adds_up) stays below 2^106:
+// no overflow, however hostile the document.
 void must_add_up(const std::map<std::string, Amount>& parts, Amount total, const char* what) {
     Amount sum = 0;
     for (const auto& [k, v] : parts)
@@ -202,7 +214,7 @@ void check_tables_agree(const ReportMeta& m) {
         Amount a = 0;
         parse_amount(cell, a);
         if (it == totals.end() ? a != 0 : it->second != a)
-            bad("table " + t.kind + " states " + cell + " for " + what + " " + r.key +
+            bad("table " + t.kind + " states " + cell + " for " + what + " " + shown_text(r.key) +
                 ", totals.by_" + what + " " +
                 (it == totals.end() ? std::string("has none") : to_plain_string(it->second)));
     };

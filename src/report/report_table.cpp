@@ -2,6 +2,7 @@
 
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/money.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/report/report_data.hpp"
 
 namespace curcrunch::report {
@@ -86,8 +87,8 @@ std::string check_table_adds_up(const ReportTable& t) {
             if (&r == total || c >= r.cells.size() || r.cells[c].empty()) continue;
             Amount v = 0;
             if (parse_amount(r.cells[c], v) != ParseStatus::ok)
-                return "table " + t.kind + ": row " + r.key + " column " + t.columns[c].key +
-                       " is not an amount";
+                return "table " + t.kind + ": row " + shown_text(r.key) + " column " +
+                       t.columns[c].key + " is not an amount";
             sum += v;
         }
         if (sum != stated)

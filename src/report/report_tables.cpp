@@ -23,7 +23,7 @@ std::string money(Amount a) {
 // Share of `total`, as printed ("12.3%"); "n/a" without a total.
 std::string share(Amount part, Amount total) {
     if (total == 0) return "n/a";
-    return percent_change(part + total, total).substr(1);
+    return share_text(part, total);
 }
 
 size_t limit_param(const TableParams& p, size_t fallback) {

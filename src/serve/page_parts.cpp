@@ -12,7 +12,7 @@ std::string money(Amount a, const std::string& currency) {
 }
 
 std::string share(Amount part, Amount total) {
-    return total == 0 ? "" : report::percent_change(part + total, total).substr(1);
+    return report::share_text(part, total);
 }
 
 std::vector<report::KeyAmount> visible(const std::vector<report::KeyAmount>& rows,

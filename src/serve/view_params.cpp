@@ -5,6 +5,7 @@
 #include <set>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/query.hpp"
 
 namespace curcrunch::serve {
@@ -15,10 +16,7 @@ const std::set<std::string> kKnown = {
     "top",  "sort", "dir",    "page",        "as_of",   "range",   "vs_from", "vs_to"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& why, const std::string& value) {
-    std::string shown = value.size() > 60 ? value.substr(0, 60) + "..." : value;
-    for (char& c : shown)
-        if (static_cast<unsigned char>(c) < 0x20) c = '?';
-    throw_usage(name + ": " + why + ", got '" + shown + "'");
+    throw_usage(name + ": " + why + ", got '" + shown_text(value, 60) + "'");
 }
 
 Day parse_day_param(const std::string& name, const std::string& v) {

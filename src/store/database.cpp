@@ -13,7 +13,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // money_sum(x): exact sum of amount columns (integer or integer-as-text), 128-bit accumulator.
-// Returns an integer when the sum fits 64 bits, else its decimal text; NULL for no rows.
+// Returns an integer when the sum fits 64 bits, else its decimal text; NULL for no rows. A
+// store curcrunch wrote cannot make it overflow (core/money.hpp); the adds are checked anyway,
+// so a store written by something else gets an error, never a wrong or unreadable sum.
 // sqlite3_aggregate_context() memory is only 8-byte aligned, too little for __int128, so the
 // accumulator is kept as bytes and copied in and out.
 struct SumState {
@@ -24,9 +26,11 @@ struct SumState {
         std::memcpy(&a, total, sizeof a);
         return a;
     }
-    void add(Amount v) {
-        Amount a = get() + v;
+    bool add(Amount v) {
+        Amount a;
+        if (!add_checked(get(), v, a)) return false;
         std::memcpy(total, &a, sizeof a);
+        return true;
     }
 };
 
@@ -34,18 +38,17 @@ void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
     auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, sizeof(SumState)));
     if (!s) return;
     sqlite3_value* v = argv[0];
+    Amount a = 0;
     switch (sqlite3_value_type(v)) {
         case SQLITE_INTEGER:
-            s->add(sqlite3_value_int64(v));
+            a = sqlite3_value_int64(v);
             break;
         case SQLITE_TEXT: {
-            Amount a = 0;
             const char* t = reinterpret_cast<const char*>(sqlite3_value_text(v));
             if (!parse_scaled_integer(t ? t : "", a)) {
                 sqlite3_result_error(ctx, "money_sum: not a scaled integer", -1);
                 return;
             }
-            s->add(a);
             break;
         }
         case SQLITE_NULL:
@@ -53,6 +56,10 @@ void money_sum_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
         default:
             sqlite3_result_error(ctx, "money_sum: unexpected value type", -1);
             return;
+    }
+    if (!s->add(a)) {
+        sqlite3_result_error(ctx, "money_sum: sum out of range", -1);
+        return;
     }
     s->count++;
 }

@@ -8,7 +8,9 @@
 
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/schema.hpp"
 
 namespace curcrunch::store {
@@ -86,12 +88,27 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     using namespace ingest;
     const Rollup& ru = r.rollup;
     // Periods present in this ingest, with their row counts, totals and manifest provenance.
+    // Every amount the store keeps is within kMaxAmount (core/money.hpp): each group's sums,
+    // then each period's total, checked before anything is written.
+    auto refuse = [&](const std::string& why) {
+        std::string files;
+        for (size_t i = 0; i < r.sources.size() && i < 3; ++i)
+            files += (i ? ", " : "") + r.sources[i].path +
+                     (r.sources[i].member.empty() ? "" : ":" + shown_text(r.sources[i].member));
+        if (r.sources.size() > 3) files += " and " + std::to_string(r.sources.size() - 3) + " more";
+        throw_input(files + ": " + why + " (summed over rows)");
+    };
+    if (std::string why = ru.first_out_of_bound(); !why.empty()) refuse(why);
     std::map<Period, std::pair<int64_t, Amount>> per;
     for (const auto& e : ru.cost.entries()) {
         auto& p = per[e.key.period];
         p.first += e.value.rows;
-        p.second += e.value.unblended;
+        p.second += e.value.unblended;  // fewer than 2^32 groups of <= 1e24: no overflow
     }
+    for (const auto& [p, info] : per)
+        if (!within_amount_bound(info.second))
+            refuse("billing period " + format_period(p) + ": the total unblended cost exceeds " +
+                   kMaxAmountText + " in magnitude");
     std::map<Period, std::pair<std::string, std::string>> prov;
     for (const auto& s : r.sources)
         if (s.period) prov[s.period] = {s.manifest, s.assembly_id};
@@ -231,6 +248,7 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         cost.bind_amount(18, v.usage).bind_amount(19, v.tagged_unblended).bind(20, v.rows);
         cost.run();
         cost.reset();
+        throw_if_interrupted();
     }
     auto line = db_->prepare("INSERT INTO line_item_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (uint32_t i : by_day(ru.lines.entries())) {
@@ -248,6 +266,7 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         line.bind_amount(12, v.usage).bind(13, v.rows);
         line.run();
         line.reset();
+        throw_if_interrupted();
     }
     auto tag = db_->prepare("INSERT INTO tag_daily VALUES (?,?,?,?,?,?,?,?,?,?)");
     for (uint32_t i : by_day(ru.tags.entries())) {
@@ -262,6 +281,7 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         tag.bind(10, v.rows);
         tag.run();
         tag.reset();
+        throw_if_interrupted();
     }
     // Source records last: the background hashes of uncompressed inputs had the whole write
     // above to finish.
@@ -282,6 +302,7 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         src.run();
         src.reset();
     }
+    throw_if_interrupted();  // the last moment at which nothing is written yet
     tx.commit();
     return id;
 }

@@ -4,11 +4,7 @@
 // decoder, the page reader, every codec and decoder and the row-group adapter all see it.
 // A FormatError or Error(input) is the correct answer to damage; anything else (a crash, a
 // sanitizer report, a leak, an unbounded allocation) is a finding.
-//
-//   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCURCRUNCH_FUZZ=ON \
-//         -DCURCRUNCH_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
-//   cmake --build build-fuzz --target parquet_fuzz -j2
-//   build-fuzz/parquet_fuzz -max_total_time=300 -rss_limit_mb=1024 corpus/ seeds/
+// Run it with tests/fuzz/run.sh SECONDS parquet (see tests/fuzz/README.md).
 #include <sys/mman.h>
 #include <unistd.h>
 

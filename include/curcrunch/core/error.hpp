@@ -14,16 +14,22 @@ enum class ErrorKind {
     input = 3,     // bad input data (CSV, gzip, zip, manifest)
     store = 4,     // the SQLite store could not be read or written
     remote = 5,    // a remote service (AWS, Vault) failed after retries, or its circuit is open
+    interrupted = 130,  // SIGINT or SIGTERM stopped the work (exit 128 + the signal's number)
 };
 
 class Error : public std::runtime_error {
   public:
-    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    Error(ErrorKind kind, const std::string& message)
+        : std::runtime_error(message), kind_(kind), exit_code_(static_cast<int>(kind)) {}
+    // An exit code other than the kind's (interrupted: 128 + signal).
+    Error(ErrorKind kind, const std::string& message, int exit_code)
+        : std::runtime_error(message), kind_(kind), exit_code_(exit_code) {}
     ErrorKind kind() const noexcept { return kind_; }
-    int exit_code() const noexcept { return static_cast<int>(kind_); }
+    int exit_code() const noexcept { return exit_code_; }
 
   private:
     ErrorKind kind_;
+    int exit_code_;
 };
 
 [[noreturn]] inline void throw_input(const std::string& msg) {

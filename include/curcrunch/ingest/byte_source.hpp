@@ -28,7 +28,8 @@ class ByteSource {
 struct InputStreamInfo {
     std::string path;    // file on disk
     std::string member;  // zip member name, empty otherwise
-    std::string display_name() const { return member.empty() ? path : path + ":" + member; }
+    // The member name comes from the archive's bytes: it is shown escaped (core/shown_text).
+    std::string display_name() const;
 };
 
 // One input file opened for reading. For zip archives next_stream() steps through the CSV

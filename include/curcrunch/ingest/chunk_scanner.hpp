@@ -31,25 +31,37 @@ struct ScanCursor {
 };
 
 struct ScanBatch {
-    explicit ScanBatch(size_t slots = 0, size_t capacity = 1024)
-        : nslots(slots), capacity(capacity), spans(slots * capacity), meta(capacity) {}
-    // Re-targets the batch at a schema with `slots` slots, keeping storage where possible.
+    // The spans of a batch take at most about this much memory whatever the header's width:
+    // at 1024 rows a batch of a 30,000-column file would need 245 MB per worker thread.
+    static constexpr size_t kSpanBytes = size_t(1) << 20;
+    static constexpr size_t kMaxRows = 1024;
+    explicit ScanBatch(size_t slots = 0, size_t max_rows = kMaxRows) : max_rows_(max_rows) {
+        configure(slots);
+    }
+    // Re-targets the batch at a schema with `slots` slots: as many rows as fit kSpanBytes (at
+    // least one, at most max_rows), keeping storage where possible.
     void configure(size_t slots) {
         nslots = slots;
+        const size_t fit = slots ? kSpanBytes / (slots * sizeof(FieldSpan)) : max_rows_;
+        capacity = fit < 1 ? 1 : fit > max_rows_ ? max_rows_ : fit;
         if (spans.size() < slots * capacity) spans.resize(slots * capacity);
+        if (meta.size() < capacity) meta.resize(capacity);
     }
-    size_t nslots;
-    size_t capacity;
+    size_t nslots = 0;
+    size_t capacity = 0;
     size_t rows = 0;
     std::vector<FieldSpan> spans;  // rows x nslots, row-major
     std::vector<RowMeta> meta;
     bool unterminated_quote = false;  // the chunk ended inside a quoted field
     uint64_t unterminated_line = 0;
     const FieldSpan* row(size_t r) const { return spans.data() + r * nslots; }
+
+  private:
+    size_t max_rows_;
 };
 
 struct ScanConfig {
-    const int16_t* slot_of_column;  // column index -> slot, -1 when not needed
+    const int32_t* slot_of_column;  // column index -> slot, -1 when not needed
     const uint32_t* next_needed;    // column index -> first needed column >= it (see below)
     uint32_t columns;               // expected field count (header width)
     char delimiter;
@@ -57,7 +69,7 @@ struct ScanConfig {
 };
 
 // For ScanConfig::next_needed: entry c is the smallest needed column >= c, or UINT32_MAX.
-std::vector<uint32_t> next_needed_columns(const int16_t* slot_of_column, uint32_t columns);
+std::vector<uint32_t> next_needed_columns(const int32_t* slot_of_column, uint32_t columns);
 
 // Scans records starting at cursor.pos until the batch is full or the chunk ends; advances the
 // cursor. Empty lines are skipped (they still count as lines). Returns true while records remain.

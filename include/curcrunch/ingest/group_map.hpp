@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/core/hash.hpp"
 
 namespace curcrunch::ingest {
@@ -36,6 +37,10 @@ class GroupMap {
             if (std::memcmp(&entries_[s - 1].key, &k, sizeof(Key)) == 0) return s - 1;
             i = (i + 1) & mask_;
         }
+        // Indices are uint32 (kept in slots_ and in row-key entries); 2^32 groups would need
+        // hundreds of GB, so this is a guard, not a limit anyone meets.
+        if (entries_.size() >= UINT32_MAX - 1)
+            throw Error(ErrorKind::input, "more than 2^32 - 2 rollup groups in one ingest");
         entries_.push_back(Entry{k, Value{}});
         slots_[i] = static_cast<uint32_t>(entries_.size());
         if (entries_.size() * 2 > slots_.size()) rehash();

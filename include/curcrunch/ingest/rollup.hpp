@@ -7,6 +7,7 @@
 //         description x unit x currency (for "top line items" in reports)
 //   tag:  period x day x usage account x product code x tag key x tag value x currency
 #include <cstdint>
+#include <string>
 
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/money.hpp"
@@ -68,8 +69,12 @@ struct Rollup {
     GroupMap<TagKey, TagSums> tags;
     RowKeyIndex row_keys;  // ingest-time accelerator for cost/lines (see row_key_index.hpp)
 
-    // Adds everything in `other` (whose ids refer to other.pool) into this rollup.
+    // Adds everything in `other` (whose ids refer to other.pool) into this rollup. Throws
+    // Error(input) when a running sum passes kMaxRunning (core/money.hpp).
     void merge_from(const Rollup& other);
+    // The first sum beyond kMaxAmount, the bound on what the store keeps, as a message naming
+    // its measure and group; "" when every sum is within it.
+    std::string first_out_of_bound() const;
     size_t groups() const { return cost.size() + lines.size() + tags.size(); }
     void clear() {
         pool.clear();

@@ -58,6 +58,10 @@ class RowDecoder {
                        Day day, uint64_t hash, RowKeyIndex::Groups& g, RowError& err,
                        uint64_t line);
     void fail(RowError& err, uint64_t line, int slot, std::string msg) const;
+    void drop_repeated_tag_keys();
+    bool check_no_bom(const std::string_view* dims, std::string_view tags_json,
+                      std::string_view categories_json, const char* buf, const FieldSpan* sp,
+                      RowError& err, uint64_t line);
 
     const Schema& schema_;
     Rollup& out_;
@@ -69,6 +73,8 @@ class RowDecoder {
     std::string usage_day_text_, period_day_text_;
     // Tags (and cost categories) of a new composite as (key id, value id); reused.
     std::vector<std::pair<uint32_t, uint32_t>> row_tags_;
+    std::vector<uint32_t> key_stamp_;  // per pool id: tag_stamp_ when the key was seen in a row
+    uint32_t tag_stamp_ = 0;
     std::string last_product_json_;
     std::string product_name_, product_region_;
     std::vector<uint32_t> tag_key_ids_;  // per tag slot: interned normalized key

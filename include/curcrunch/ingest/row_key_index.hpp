@@ -10,17 +10,23 @@
 #include <string_view>
 #include <vector>
 
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/core/hash.hpp"
 
 namespace curcrunch::ingest {
 
+// Sizes: the engine clears a worker's index (flushing its rollup) once it holds kFlushGroups
+// entries or kFlushKeyBytes of keys and tag lists, checked after each chunk; a chunk is < 2^28
+// bytes and each new entry, and each tag in its list, takes at least one byte of it. So entries
+// stay below 2^16 + 2^28 and tag list offsets below 2^24 + 2^28: uint32 is enough for both
+// (add_tag_groups checks anyway), and a row may carry any number of tags.
 class RowKeyIndex {
   public:
     struct Groups {
         uint32_t cost;
         uint32_t line;
         uint32_t tag_begin;  // tag group indices live in tag_groups()[tag_begin, +tag_count)
-        uint16_t tag_count;
+        uint32_t tag_count;
         bool tagged;  // at least one user (non-aws_) tag
     };
     RowKeyIndex() : slots_(4096, 0), mask_(4095) {}
@@ -48,6 +54,11 @@ class RowKeyIndex {
     }
 
     size_t size() const { return entries_.size(); }
+    // Memory held by keys, entries and tag lists (what a hostile input can grow).
+    size_t bytes() const {
+        return arena_.size() + entries_.size() * sizeof(Entry) +
+               tag_groups_.size() * sizeof(uint32_t);
+    }
     void clear() {
         std::fill(slots_.begin(), slots_.end(), 0u);
         entries_.clear();
@@ -57,6 +68,8 @@ class RowKeyIndex {
 
     // Appends the tag group indices of a new composite; returns where they start.
     uint32_t add_tag_groups(const uint32_t* idx, size_t n) {
+        if (tag_groups_.size() + n >= UINT32_MAX)
+            throw Error(ErrorKind::internal, "row key index: tag lists over 2^32 entries");
         uint32_t at = static_cast<uint32_t>(tag_groups_.size());
         tag_groups_.insert(tag_groups_.end(), idx, idx + n);
         return at;

@@ -15,7 +15,9 @@ namespace curcrunch::ingest {
 enum class Dialect : uint8_t { legacy, snake, cur2, focus10, focus12 };
 const char* dialect_name(Dialect d);
 
-enum Slot : int16_t {
+// Slots and column indices are int32: a header may have up to kMaxColumns columns, each tag
+// column its own slot (int16 would wrap past 32,767 and let a tag column overwrite the cost).
+enum Slot : int32_t {
     kPayer,
     kUsageAccount,
     kBillingPeriodStart,
@@ -55,12 +57,18 @@ enum Slot : int16_t {
 };
 const char* slot_name(Slot s);
 
+// Limits on a header, so a hostile header cannot take unbounded memory per worker thread (each
+// column costs a few words in the schema, the scanner's tables and every row decoder). AWS
+// writes a few hundred columns; these are far beyond any real export.
+inline constexpr size_t kMaxColumns = 100000;
+inline constexpr size_t kMaxHeaderBytes = 16u << 20;  // 16 MiB
+
 // The parsed header of one file and what each column means.
 struct Schema {
     Dialect dialect = Dialect::legacy;
     CsvFormat format;
     std::vector<std::string> columns;     // header names as written
-    std::vector<int16_t> slot_of_column;  // per column: slot or -1
+    std::vector<int32_t> slot_of_column;  // per column: slot or -1
     std::vector<int32_t> column_of_slot;  // per slot: column index or -1
     std::vector<std::string> tag_keys;    // normalized key of tag slot kFixedSlots + i
     size_t header_bytes = 0;              // bytes of BOM + header record incl. its newline
@@ -71,11 +79,17 @@ struct Schema {
     std::string column_name(int slot) const;
 };
 
-// Parses the first record of `head` (which must contain it whole) and resolves the dialect.
-// Throws Error(input) naming `source` for unknown dialects, missing required columns, a
+// Parses the first record of `head` and resolves the dialect. `head` holds the start of the
+// stream: its whole first record, or kMaxHeaderBytes or more of it, or (`at_end`) the whole
+// stream. Throws Error(input) naming `source` for unknown dialects, missing required columns,
+// duplicate column names, a header longer than kMaxHeaderBytes or wider than kMaxColumns, a
 // malformed header, or an empty stream.
 Schema resolve_schema(std::string_view head, const CsvOverrides& overrides,
-                      const std::string& source);
+                      const std::string& source, bool at_end = true);
+
+// Bytes of BOM + header record + its newline at the start of `head`, or 0 while the record is
+// not complete in `head` (it is then longer, or the stream ends without a newline).
+size_t header_record_bytes(std::string_view head, const CsvOverrides& overrides);
 
 // Resolves the dialect and the slots of s.columns (the names are known, as in a Parquet
 // schema); s.format is left alone. Errors are Error(input) prefixed with `where`

@@ -8,22 +8,29 @@
 // Other PDFs (AWS invoices) are archive documents, linked to an invoice when its id is known
 // from the file or folder name or the metadata, and noted as not being curcrunch reports.
 // Each file is imported in its own transaction or not at all; one bad file never stops the
-// others. Importing the same bytes twice changes nothing.
+// others (whatever a file makes qpdf throw is that file's failure; only a store error, which
+// no other file would escape, ends the batch). Importing the same bytes twice changes nothing.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "curcrunch/core/secret.hpp"
+#include "curcrunch/report/pdf_limits.hpp"
 #include "curcrunch/store/database.hpp"
 
 namespace curcrunch::report {
 
 class TrustStore;
 
+// What one file may make import-pdf read and store. A report or an invoice is well under a
+// MiB; these bound memory and the store against hostile files (a 100 MB /Title, a million
+// Info keys or objects), each refused with a message naming the limit.
 struct ImportLimits {
-    uint64_t max_file_bytes = 1ull << 30;       // 1 GiB
+    uint64_t max_file_bytes = 64u << 20;        // as the dashboard's upload limit
     uint64_t max_attachment_bytes = 16u << 20;  // 16 MiB of JSON is already absurd
-    size_t max_objects = 2000000;
+    size_t max_info_keys = 256;                 // Info dictionary entries
+    size_t max_info_bytes = 256u << 10;         // the Info dictionary as stored (JSON)
+    PdfObjectLimits objects;                    // what qpdf may parse (pdf_limits.hpp)
 };
 
 struct ImportOptions {

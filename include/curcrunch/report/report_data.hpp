@@ -114,5 +114,7 @@ std::vector<Change> period_changes(const ReportData& d, ChangeOf what);
 
 // "+12.3%" / "-4.0%" / "n/a" (no base), from exact amounts.
 std::string percent_change(Amount now, Amount before);
+// part as a share of whole, "12.3%" ("" when whole is 0), from exact amounts.
+std::string share_text(Amount part, Amount whole);
 
 }  // namespace curcrunch::report

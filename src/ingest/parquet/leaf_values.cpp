@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/parquet/bit_util.hpp"
 #include "curcrunch/ingest/parquet/value_convert.hpp"
 
@@ -19,15 +20,6 @@ int64_t load_i64(const uint8_t* p) {
     int64_t v;
     std::memcpy(&v, p, 8);
     return v;
-}
-
-// A short, printable description of a text value for an error message: never raw binary.
-std::string shown(std::string_view v) {
-    std::string s;
-    for (char c : v.substr(0, 40))
-        s += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c
-                                                                                             : '?';
-    return s;
 }
 
 void append_hex(std::string_view v, std::string& out) {
@@ -191,7 +183,7 @@ bool LeafValues::amount(const ValueRun& run, size_t i, Amount& out, std::string&
             const ParseStatus st = parse_amount(v, out);
             if (st == ParseStatus::ok || st == ParseStatus::rounded) return true;
             why = (st == ParseStatus::overflow ? "number out of range: '" : "not a number: '") +
-                  shown(v) + "'";
+                  shown_text(v, 40) + "'";
             return false;
         }
         default:

@@ -1,5 +1,6 @@
 #include "curcrunch/ingest/parquet/metadata.hpp"
 
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/parquet/format_error.hpp"
 #include "curcrunch/ingest/parquet/thrift_compact.hpp"
 
@@ -278,9 +279,9 @@ void read_column_meta(CompactReader& r, ColumnMeta& c, const std::string& leaf_p
     }
     r.end_struct();
     if (too_long || path != leaf_path)
-        fail_format("column chunk path does not match the schema's leaf '" + leaf_path + "'");
+        fail_format("column chunk path does not match the schema's leaf '" + shown_text(leaf_path) + "'");
     if (c.data_page_offset < 0 || c.total_compressed_size < 0 || c.num_values < 0)
-        fail_format("column chunk for '" + leaf_path + "' lacks its offsets or sizes");
+        fail_format("column chunk for '" + shown_text(leaf_path) + "' lacks its offsets or sizes");
     c.present = true;
 }
 
@@ -291,19 +292,19 @@ void read_column_chunk(CompactReader& r, ColumnMeta& c, const std::string& leaf_
     while (r.next_field(f)) {
         if (f.id == 1 && f.type == TType::binary && wanted) {
             r.read_binary();
-            fail_format("column '" + leaf_path +
+            fail_format("column '" + shown_text(leaf_path) +
                         "' keeps its data in another file (ColumnChunk.file_path); not supported");
         } else if (f.id == 3 && f.type == TType::structure && wanted) {
             read_column_meta(r, c, leaf_path);
             has_meta = true;
         } else if (f.id == 8 && wanted) {
-            fail_format("column '" + leaf_path + "' is encrypted; not supported");
+            fail_format("column '" + shown_text(leaf_path) + "' is encrypted; not supported");
         } else {
             r.skip(f.type);
         }
     }
     r.end_struct();
-    if (wanted && !has_meta) fail_format("column chunk for '" + leaf_path + "' has no metadata");
+    if (wanted && !has_meta) fail_format("column chunk for '" + shown_text(leaf_path) + "' has no metadata");
 }
 
 }  // namespace

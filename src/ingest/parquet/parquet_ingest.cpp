@@ -61,7 +61,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 skipped.fetch_add(r.skipped, std::memory_order_relaxed);
                 bytes.fetch_add(r.bytes, std::memory_order_relaxed);
                 sink.progress(0, r.rows);
-                sink.row_group_done();
+                sink.row_group_done(r.rows + r.skipped);
             }
         });
     sink.progress(file.size(), 0);

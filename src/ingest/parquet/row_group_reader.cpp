@@ -5,6 +5,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/hash.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/parquet/slot_columns.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
 
@@ -12,6 +13,7 @@ namespace curcrunch::ingest::parquet {
 namespace {
 
 constexpr size_t kBatchRows = kRunEntries;
+constexpr uint64_t kMaxRowGroupRows = uint64_t(1) << 32;
 
 bool is_amount_slot(int s) {
     switch (s) {
@@ -38,7 +40,7 @@ bool is_amount_slot(int s) {
 std::string row_group_context(size_t group, const std::string& column, uint32_t page,
                               uint64_t row) {
     std::string s = "row group " + std::to_string(group);
-    if (!column.empty()) s += ", column '" + column + "'";
+    if (!column.empty()) s += ", column '" + shown_text(column) + "'";
     if (page > 0) s += ", page " + std::to_string(page);
     if (row > 0) s += ", row " + std::to_string(row);
     return s;
@@ -164,6 +166,11 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     RowError err;
 
     const uint64_t total = static_cast<uint64_t>(rg.num_rows);
+    // A row group is read into a worker's rollup whole, between the engine's checks of its
+    // sums; its size bounds them (core/money.hpp). Writers make row groups of about a million
+    // rows; RLE could claim far more in a few bytes.
+    if (total > kMaxRowGroupRows)
+        fail_format("row group of " + std::to_string(total) + " rows; at most 2^32 are read");
     const uint64_t base_row = plan.first_row[index];
     for (uint64_t done = 0; done < total;) {
         const size_t n = static_cast<size_t>(std::min<uint64_t>(kBatchRows, total - done));
@@ -172,7 +179,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             try {
                 c->read(n, texts_, bad);
             } catch (const FormatError& e) {
-                fail_format("column '" + c->name() + "', page " + std::to_string(c->page()) + ": " +
+                fail_format("column '" + shown_text(c->name()) + "', page " + std::to_string(c->page()) + ": " +
                             e.what());
             }
         }

@@ -14,8 +14,6 @@ constexpr Amount pow10(int n) {
     return v;
 }
 
-// |Amount| stays below 10^38 everywhere in curcrunch (parse_amount's bound).
-constexpr Amount kAmountLimit = pow10(38);
 
 }  // namespace
 
@@ -53,8 +51,10 @@ bool float_to_amount(float v, Amount& out) {
 bool decimal_to_amount(__int128 unscaled, int32_t scale, Amount& out) {
     if (scale < 0 || scale > 76) return false;
     if (scale <= kScale) {
+        // Amounts keep the bound of every amount read from text (core/money.hpp);
+        // kMaxAmount is a multiple of f, so this is exact.
         const Amount f = pow10(kScale - scale);
-        if (unscaled >= kAmountLimit / f || unscaled <= -kAmountLimit / f) return false;
+        if (unscaled > kMaxAmount / f || unscaled < -kMaxAmount / f) return false;
         out = unscaled * f;
         return true;
     }
@@ -70,7 +70,7 @@ bool decimal_to_amount(__int128 unscaled, int32_t scale, Amount& out) {
         const Amount twice = (r < 0 ? -r : r) * 2;
         if (twice > d || (twice == d && (q % 2) != 0)) q += unscaled < 0 ? -1 : 1;
     }
-    if (q >= kAmountLimit || q <= -kAmountLimit) return false;
+    if (!within_amount_bound(q)) return false;
     out = q;
     return true;
 }

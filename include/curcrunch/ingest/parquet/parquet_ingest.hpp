@@ -19,7 +19,8 @@ class ParquetSink {
   public:
     virtual ~ParquetSink() = default;
     virtual Rollup& local_rollup() = 0;  // the calling thread's rollup
-    virtual void row_group_done() = 0;   // called on the same thread after each row group
+    // Called on the same thread after each row group, with the rows it read and skipped.
+    virtual void row_group_done(uint64_t rows) = 0;
     virtual void problem(RowProblem p) = 0;
     virtual void progress(uint64_t raw_bytes, uint64_t rows) = 0;
 };

@@ -18,7 +18,7 @@
 
 namespace curcrunch::ingest::parquet {
 
-// False for NaN, infinities and magnitudes an Amount cannot hold.
+// False for NaN, infinities and magnitudes beyond kMaxAmount (core/money.hpp).
 bool double_to_amount(double v, Amount& out);
 bool float_to_amount(float v, Amount& out);
 // unscaled x 10^-scale; false on overflow. scale must be 0..76.
