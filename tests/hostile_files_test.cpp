@@ -176,6 +176,12 @@ TEST(HostileFiles, DatesOutsideTwoThousandToTwentyNinetyNineAreRefused) {
     write_file(dir + "/a/rep-1.csv", std::string(kLegacyHeader));
     s.expect_refused({dir + "/rep-Manifest.json"},
                      "billing period 9999-12 is outside 2000-01..2099-12");
+    // And a partition folder's.
+    const std::string part = t / "x/BILLING_PERIOD=9999-12/data.csv";
+    write_file(part, std::string(kLegacyHeader) + legacy_row("1", "2024-12-05", "1"));
+    s.expect_refused({t / "x"}, part +
+                                    ": billing period 9999-12 (from its manifest or folder) is "
+                                    "outside 2000-01..2099-12");
 }
 
 TEST(HostileFiles, ErrorMessagesNeverEchoRawBytes) {

@@ -5,6 +5,7 @@
 
 #include "curcrunch/store/database.hpp"
 #include "hostile_support.hpp"
+#include "parquet_test_writer.hpp"
 
 using namespace testsupport;
 
@@ -52,6 +53,20 @@ TEST(Limits, ASumBeyondTheBoundIsRefusedNamingTheGroupAndTheFile) {
     s.expect_refused({g},
                      "billing period 2024-02: the total unblended cost exceeds 10^14 in "
                      "magnitude");
+}
+
+TEST(Limits, ParquetAmountsKeepTheBoundToo) {
+    GuardedStore s;
+    // A DOUBLE cost of 9e27, as CSV's text would be: refused, not summed past 2^127.
+    pqw::Column start = pqw::column("line_item_usage_start_date", 6, false, 0);
+    pqw::Column cost = pqw::column("line_item_unblended_cost", 5);
+    for (int i = 0; i < 2; ++i) {
+        start.values.push_back(pqw::plain_bytes("2024-03-01T00:00:00Z"));
+        cost.values.push_back(pqw::plain_double(9e27));
+    }
+    std::string f = s.file("huge.parquet", pqw::write({start, cost}, pqw::Options{}));
+    s.expect_refused({f}, f + ": row group 0, column 'line_item_unblended_cost', page 1, row 1: "
+                              "number out of range or not finite");
 }
 
 TEST(Limits, ASumMayPassTheBoundOnItsWayIfWhatIsStoredIsWithinIt) {

@@ -279,7 +279,8 @@ void read_column_meta(CompactReader& r, ColumnMeta& c, const std::string& leaf_p
     }
     r.end_struct();
     if (too_long || path != leaf_path)
-        fail_format("column chunk path does not match the schema's leaf '" + shown_text(leaf_path) + "'");
+        fail_format("column chunk path does not match the schema's leaf '" + shown_text(leaf_path) +
+                    "'");
     if (c.data_page_offset < 0 || c.total_compressed_size < 0 || c.num_values < 0)
         fail_format("column chunk for '" + shown_text(leaf_path) + "' lacks its offsets or sizes");
     c.present = true;
@@ -304,7 +305,8 @@ void read_column_chunk(CompactReader& r, ColumnMeta& c, const std::string& leaf_
         }
     }
     r.end_struct();
-    if (wanted && !has_meta) fail_format("column chunk for '" + shown_text(leaf_path) + "' has no metadata");
+    if (wanted && !has_meta)
+        fail_format("column chunk for '" + shown_text(leaf_path) + "' has no metadata");
 }
 
 }  // namespace

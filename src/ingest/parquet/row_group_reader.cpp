@@ -179,8 +179,8 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             try {
                 c->read(n, texts_, bad);
             } catch (const FormatError& e) {
-                fail_format("column '" + shown_text(c->name()) + "', page " + std::to_string(c->page()) + ": " +
-                            e.what());
+                fail_format("column '" + shown_text(c->name()) + "', page " +
+                            std::to_string(c->page()) + ": " + e.what());
             }
         }
         std::sort(bad.begin(), bad.end(),

@@ -14,7 +14,6 @@ constexpr Amount pow10(int n) {
     return v;
 }
 
-
 }  // namespace
 
 bool double_to_amount(double v, Amount& out) {
