@@ -171,6 +171,10 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
     expect({"accounts", "--db", db, "--format", "xml"}, 2);
     expect({"cost-explorer", "--db", db, "--by", "region"}, 2);
     expect({"ce", "--db", db, "--format", "csv"}, 0);
+    // vacuum
+    expect({"vacuum", "--db", db}, 0);
+    expect({"vacuum", "--db", db, "extra"}, 2);
+    expect({"vacuum", "--db", missing}, 4);
     // gen
     expect({"gen", "--out", tmp / "gen.csv", "--months", "1", "--payers", "1", "--accounts", "1",
             "--resources", "1", "--daily"},
@@ -278,7 +282,7 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
             EXPECT_TRUE(allowed[code].count(cmd))
                 << "`" << cmd << "` exited " << code << ", which the README does not list for it";
     }
-    EXPECT_EQ(with_db.size(), 12u);  // every command but gen, help and version
+    EXPECT_EQ(with_db.size(), 13u);  // every command but gen, help and version
     std::set<int> readme_codes;
     for (const auto& row : table)
         readme_codes.insert(row.code);

@@ -19,6 +19,25 @@ std::string ingest_dump(const std::string& path, const std::string& db) {
     return dump_rollups(db);
 }
 
+// FOCUS has no billing entity column (AWS's FOCUS tables drop bill/BillingEntity): the dump of
+// a legacy or CUR 2.0 store with cost_daily's billing_entity (13th field) blanked.
+std::string without_billing_entity(const std::string& dump) {
+    std::istringstream in(dump);
+    std::string out, line;
+    bool cost = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("## ", 0) == 0) cost = line.rfind("## cost_daily_named", 0) == 0;
+        if (cost && line.rfind("## ", 0) != 0) {
+            size_t at = 0;
+            for (int f = 0; f < 12; ++f)
+                at = line.find('|', at) + 1;
+            line.erase(at, line.find('|', at) - at);
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
 gen::GenOptions small(gen::OutDialect d, const std::string& out) {
     gen::GenOptions o;
     o.dialect = d;
@@ -44,8 +63,9 @@ TEST(Dialects, LegacyCur2AndFocusGiveIdenticalRollups) {
     const std::string b = ingest_dump(t / "cur2.csv.gz", t / "b.db");
     const std::string c = ingest_dump(t / "focus.csv.gz", t / "c.db");
     ASSERT_GT(a.size(), 10000u);
-    EXPECT_EQ(a, b);
-    EXPECT_EQ(a, c);
+    EXPECT_EQ(first_difference(a, b), "");
+    EXPECT_EQ(first_difference(without_billing_entity(a), c), "");
+    EXPECT_NE(a.find("|AWS Marketplace|"), std::string::npos);
     // The generator covers every line item type the issue names.
     for (const char* type : {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage", "RIFee",
                              "SavingsPlanRecurringFee", "Tax", "Credit", "Refund"})

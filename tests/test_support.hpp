@@ -294,4 +294,39 @@ inline Shell sh(const std::string& cmd) {
     return r;
 }
 
+// The bytes a gzip stream decompresses to ("" when it is damaged).
+inline std::string gunzip_bytes(const std::string& gz) {
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 32) != Z_OK) return {};
+    std::string out;
+    char buf[1 << 16];
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+    z.avail_in = static_cast<uInt>(gz.size());
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - z.avail_out);
+    }
+    inflateEnd(&z);
+    return rc == Z_STREAM_END ? out : std::string();
+}
+
+// "" when the two texts are equal, else their first differing line (GoogleTest's own diff of
+// two large dumps needs memory quadratic in their length).
+inline std::string first_difference(const std::string& a, const std::string& b) {
+    if (a == b) return {};
+    std::istringstream x(a), y(b);
+    std::string la, lb;
+    for (int n = 1;; ++n) {
+        const bool ga = static_cast<bool>(std::getline(x, la)),
+                   gb = static_cast<bool>(std::getline(y, lb));
+        if (!ga && !gb) return "texts differ only in their last newline";
+        if (!ga || !gb || la != lb)
+            return "line " + std::to_string(n) + ":\n  " + (ga ? la : "<end>") + "\n  " +
+                   (gb ? lb : "<end>");
+    }
+}
+
 }  // namespace testsupport

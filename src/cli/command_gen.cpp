@@ -43,6 +43,8 @@ class GenCommand final : public Command {
         o.flag("--layout", layout_, "write the S3 layout with a manifest per month");
         o.value("--report-name", report_name_, "NAME", "report or export name in the layout",
                 d.report_name);
+        o.value("--as-of", as_of_, "YYYY-MM-DD",
+                "the day that decides which months are final (have invoice ids)", "today");
     }
 
     int run() override {
@@ -60,6 +62,7 @@ class GenCommand final : public Command {
         if (target_size_) o.target_bytes = parse_size("--target-size", *target_size_);
         if (gzip_level_) o.gzip_level = parse_int("--gzip-level", *gzip_level_, 1, 9);
         if (report_name_) o.report_name = *report_name_;
+        if (as_of_) o.today = parse_day("--as-of", *as_of_);
         o.gzip = gzip_;
         o.hourly = !daily_;
         o.layout = layout_;
@@ -72,7 +75,7 @@ class GenCommand final : public Command {
 
   private:
     std::optional<std::string> out_, dialect_, start_, months_, seed_, payers_, accounts_,
-        resources_, fleet_, target_size_, gzip_level_, report_name_;
+        resources_, fleet_, target_size_, gzip_level_, report_name_, as_of_;
     bool daily_ = false, gzip_ = false, layout_ = false;
 };
 

@@ -101,16 +101,20 @@ class IngestCommand final : public Command {
                         s.compression.c_str(), static_cast<unsigned long long>(s.rows),
                         static_cast<unsigned long long>(s.skipped));
         }
+        // The (payer, period) units replaced, as period/payer.
         std::string periods;
-        std::set<Period> ps;
-        for (const auto& e : r.rollup.cost.entries())
-            ps.insert(e.key.period);
-        for (Period p : ps)
-            periods.append(periods.empty() ? "" : " ").append(format_period(p));
+        std::set<std::pair<Period, std::string>> units;
+        for (const auto& s : r.sources)
+            for (const auto& u : s.units)
+                units.emplace(u.period, u.payer);
+        for (const auto& [p, payer] : units)
+            periods.append(periods.empty() ? "" : " ")
+                .append(format_period(p))
+                .append(payer.empty() ? "" : "/" + payer);
         const double mb = static_cast<double>(r.bytes) / 1e6;
         std::printf(
             "ingest %lld: %llu rows from %zu stream(s), %.1f MB read in %.2f s (%.0f MB/s, %.0f "
-            "rows/s), stored in %.2f s; periods replaced: %s\n",
+            "rows/s), stored in %.2f s; periods replaced (period/payer): %s\n",
             static_cast<long long>(id), static_cast<unsigned long long>(r.rows), r.sources.size(),
             mb, r.seconds, r.seconds > 0 ? mb / r.seconds : 0.0,
             r.seconds > 0 ? static_cast<double>(r.rows) / r.seconds : 0.0, write_s,

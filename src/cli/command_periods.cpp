@@ -1,9 +1,9 @@
-// curcrunch periods: the billing periods in the store and the ingests that last replaced them.
-#include <cstdio>
-
+// curcrunch periods: the (payer, billing period) units in the store, with their coverage.
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
+#include "curcrunch/cli/output.hpp"
+#include "curcrunch/store/coverage.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::cli {
@@ -13,27 +13,41 @@ class PeriodsCommand final : public Command {
   public:
     CommandInfo info() const override {
         return {"periods",
-                "list the billing periods in the store and their ingests",
-                "curcrunch periods --db billing.db",
+                "list payer x billing period units: rows, totals, data-through day, status",
+                "curcrunch periods --db billing.db\ncurcrunch periods --db billing.db --payer "
+                "123456789012 --format csv",
                 {}};
     }
 
-    void declare(OptionSet& o) override { store_.declare(o); }
+    void declare(OptionSet& o) override {
+        store_.declare(o);
+        o.list("--payer", payers_, "ID", "only these payer accounts");
+        format_.declare(o);
+    }
 
     int run() override {
+        const OutputFormat format = format_.get();
+        const bool table = format == OutputFormat::table;
         auto store = store::Store::open(store_.path(), true);
-        std::printf("%-8s %7s %12s %16s  %-20s  %s\n", "period", "ingest", "rows", "unblended",
-                    "replaced", "assembly");
-        for (const auto& p : store->periods())
-            std::printf("%-8s %7lld %12lld %16s  %-20s  %s\n", p.period.c_str(),
-                        static_cast<long long>(p.ingest_id), static_cast<long long>(p.rows),
-                        format_money(p.unblended).c_str(), p.replaced_at.c_str(),
-                        p.assembly_id.c_str());
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& u : store::unit_coverage(store->db(), payers_))
+            rows.push_back({u.payer.empty() && table ? "(none)" : u.payer, format_period(u.period),
+                            std::to_string(u.rows),
+                            table ? format_money(u.unblended) : to_plain_string(u.unblended),
+                            format_day(u.data_through), store::period_status_name(u.status),
+                            u.status_basis, u.invoice_ids, std::to_string(u.ingest_id),
+                            u.replaced_at, u.assembly_id});
+        print_rows(format,
+                   {"payer", "period", "rows", "unblended", "data_through", "status", "basis",
+                    "invoices", "ingest", "replaced", "assembly"},
+                   rows);
         return 0;
     }
 
   private:
     StoreOption store_;
+    FormatOption format_;
+    std::vector<std::string> payers_;
 };
 
 }  // namespace

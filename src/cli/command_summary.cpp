@@ -34,9 +34,10 @@ class SummaryCommand final : public Command {
         o.list("--account", accounts_, "ID", "only these usage accounts");
         o.list("--service", services_, "NAME", "only these services (product code or name)");
         o.list("--region", regions_, "CODE", "only these regions");
+        o.list("--payer", payers_, "ID", "only these payer accounts");
         o.value("--measure", measure_, "M",
-                "the cost to sort, filter and show: unblended, net, amortized, blended or "
-                "on-demand");
+                "the cost to sort, filter and show: unblended, net, amortized, net-amortized, "
+                "blended, on-demand or usage");
         o.value("--min-cost", min_cost_, "AMOUNT", "hide rows whose cost is below AMOUNT");
         o.value("--sort", sort_, "ORDER", "time (by bucket, then cost), cost (descending) or key");
         o.value("--limit", limit_, "N", "at most N rows (the total still covers all)", "all");
@@ -88,12 +89,14 @@ class SummaryCommand final : public Command {
         const auto measure = store::parse_measure(measure_);
         if (!measure)
             throw_usage(
-                "--measure: expected unblended, net, amortized, blended or on-demand; got '" +
+                "--measure: expected unblended, net, amortized, net-amortized, blended, "
+                "on-demand or usage; got '" +
                 measure_ + "'");
         q.measure = *measure;
         q.accounts = accounts_;
         q.services = services_;
         q.regions = regions_;
+        q.payers = payers_;
         if (min_cost_) q.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
         const std::string& sort = expect_choice("--sort", sort_, "time|cost|key");
         q.sort = sort == "cost"  ? store::SortOrder::cost_desc
@@ -185,7 +188,7 @@ class SummaryCommand final : public Command {
     PeriodOptions period_;
     std::string granularity_ = "month", by_ = "service", measure_ = "unblended", sort_ = "time";
     std::optional<std::string> min_cost_, limit_;
-    std::vector<std::string> accounts_, services_, regions_;
+    std::vector<std::string> accounts_, services_, regions_, payers_;
     FormatOption format_;
 };
 

@@ -90,9 +90,8 @@ std::set<Period> FetchRun::discover_periods(
     // failed rather than passed over.
     for (auto& pr : runs_) {
         if (pr->cfg->cur.empty() || !(pr->dead || pr->cur_failed)) continue;
-        for (const auto& info : store_.periods())
-            if (auto q = parse_period(info.period); q && *q >= o_.from && *q <= o_.to)
-                periods.insert(*q);
+        for (const auto& u : store_.periods())
+            if (u.period >= o_.from && u.period <= o_.to) periods.insert(u.period);
         for (const CurSource& src : pr->cfg->cur)
             for (Period q : cached_periods(
                      fs::absolute(o_.cache_dir) / pr->cfg->name / src.bucket / src.prefix, o_.from,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/hash.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/money.hpp"
 
@@ -132,6 +133,19 @@ const Service kServices[] = {
 };
 constexpr int kServiceCount = static_cast<int>(sizeof(kServices) / sizeof(kServices[0]));
 
+// A SaaS subscription bought through AWS Marketplace: billed by AWS (bill/BillingEntity "AWS
+// Marketplace", its own invoice), sold by its publisher (lineItem/LegalEntity).
+const Service kMarketplaceProduct = {"b7y3mq2lz5k8x1c4v9n0p6r2t",
+                                     "Acme Observability Pro",
+                                     "SaaS-Hosts",
+                                     "",
+                                     "Hosts",
+                                     "15",
+                                     1,
+                                     "Acme Observability Pro, per monitored host",
+                                     "SaaS"};
+const char* kMarketplaceSeller = "Acme Observability, Inc.";
+
 struct Region {
     const char* code;
     const char* prefix;
@@ -183,6 +197,8 @@ struct Line {
     Amount usage, rate, unblended, public_od, amortized;
     Amount ri_effective, sp_effective, ri_unused_recurring, sp_total, sp_used;
     std::string reservation_arn, sp_arn;
+    const std::string* invoice_id;  // nullptr until AWS finalizes the month
+    bool marketplace;               // billed by AWS Marketplace, sold by kMarketplaceSeller
     uint64_t id;
     uint32_t instance;  // member of the resource's fleet (distinct resource ids, same groups)
 };
@@ -287,6 +303,13 @@ void put_csv(std::string& b, std::string_view v) {
         b += c;
     }
     b += '"';
+}
+
+const char* billing_entity(const Line& l) {
+    return l.marketplace ? "AWS Marketplace" : "AWS";
+}
+const char* legal_entity(const Line& l) {
+    return l.marketplace ? kMarketplaceSeller : "Amazon Web Services, Inc.";
 }
 
 // ---------------------------------------------------------------- dialect writers
@@ -404,7 +427,9 @@ class LegacyWriter : public Writer {
         std::string pe = period_end_ts(l.period, false, false);
         const Resource* r = l.res;
         b.append(line_id(l.id)).append(",").append(t.start).append("/").append(t.end);
-        b.append(",,\"Amazon Web Services, Inc.\",AWS,Anniversary,").append(l.acct->payer);
+        b.append(",").append(l.invoice_id ? *l.invoice_id : "");
+        b.append(",\"Amazon Web Services, Inc.\",").append(billing_entity(l));
+        b.append(",Anniversary,").append(l.acct->payer);
         b.append(",").append(ps).append(",").append(pe).append(",").append(l.acct->id);
         b.append(",").append(l.type).append(",").append(t.start).append(",").append(t.end);
         b.append(",").append(l.svc ? l.svc->code : "").append(",").append(l.usage_type);
@@ -416,7 +441,9 @@ class LegacyWriter : public Writer {
         b.append(",");
         put_csv(b, l.description);
         b.append(l.type == std::string_view("Tax") ? ",VAT" : ",");
-        b.append(",\"Amazon Web Services, Inc.\",");
+        b.append(",");
+        put_csv(b, legal_entity(l));
+        b.append(",");
         put_csv(b, l.svc ? l.svc->name : "");
         for (size_t i = 0; i < sizeof(kProductAttrs) / sizeof(kProductAttrs[0]); ++i)
             b += ',';
@@ -491,16 +518,19 @@ class Cur2Writer : public Writer {
             }
             return money_text(a);
         };
-        b.append("Anniversary,AWS,").append(period_end_ts(l.period, true, false)).append(",");
-        b.append(ts(first_day(l.period), 0, true, false))
-            .append(",,\"Amazon Web Services, Inc.\",");
+        b.append("Anniversary,").append(billing_entity(l)).append(",");
+        b.append(period_end_ts(l.period, true, false)).append(",");
+        b.append(ts(first_day(l.period), 0, true, false)).append(",");
+        b.append(l.invoice_id ? *l.invoice_id : "").append(",\"Amazon Web Services, Inc.\",");
         b.append(l.acct->payer).append(",payer-").append(l.acct->payer.substr(8)).append(",");
         put_csv(b, r ? "{\"Business Unit\":\"" + r->business_unit + "\"}" : std::string("{}"));
         b.append(",");
         b.append(line_id(l.id)).append(",").append(t.start).append("/").append(t.end).append(",");
         if (r && r->region) b.append(r->region->code).append("a");
         b.append(",").append(amt(l.unblended)).append(",").append(money_text(l.rate));
-        b.append(",USD,\"Amazon Web Services, Inc.\",");
+        b.append(",USD,");
+        put_csv(b, legal_entity(l));
+        b.append(",");
         put_csv(b, l.description);
         b.append(",").append(l.type).append(",").append(amt(l.unblended)).append(",");
         b.append(l.operation).append(",").append(l.svc ? l.svc->code : "").append(",");
@@ -623,7 +653,9 @@ class FocusWriter : public Writer {
         b.append(r ? money_text(r->od_rate) : "NULL").append(",").append(pcat).append(",");
         b.append(l.usage ? money_text(l.usage) : "NULL").append(",");
         s(l.unit);
-        b.append(",AWS,\"Amazon Web Services, Inc.\",");
+        b.append(",AWS,");
+        put_csv(b, legal_entity(l));
+        b.append(",");
         s(l.region ? l.region->code : "");
         b.append(",");
         s(l.region ? l.region->location : "");
@@ -677,6 +709,7 @@ class Model {
     template <class Sink>
     void month(Period p, int month_index, Sink&& sink) {
         const Day d0 = first_day(p), d1 = last_day(p);
+        set_invoices(p);
         std::map<const Account*, Amount> usage_by_acct;
         std::map<const Resource*, Amount> ri_hours;
         Amount sp_effective_total = 0;
@@ -776,12 +809,45 @@ class Model {
             if (a.index == 2 && month_index % 5 == 1)
                 sink(account_line(a, p, "Refund", "AmazonS3", "Refund for overbilled S3 requests",
                                   -amount_of("12.3456789")));
+            if (a.index % 4 == 3) sink(marketplace_line(a, p));
         }
     }
 
     size_t resource_count() const { return resources_.size(); }
 
   private:
+    // AWS leaves bill/InvoiceId blank until the month's bill is final, a few days into the next
+    // month; then each payer has one invoice per billing entity.
+    void set_invoices(Period p) {
+        const Day today = o_.today ? o_.today : today_utc();
+        const bool closed = today > last_day(p) + 3;
+        invoices_.assign(accounts_.size() * 2, std::string());
+        for (const Account& a : accounts_)
+            for (int mp = 0; mp < 2; ++mp) {
+                if (!closed) continue;
+                Rng r{hash_bytes(a.payer.data(), a.payer.size()) ^
+                      static_cast<uint64_t>(p * 2 + mp)};
+                invoices_[static_cast<size_t>(a.index * 2 + mp)] =
+                    std::to_string(2000000000ull + r.next() % 999999999ull);
+            }
+    }
+    const std::string* invoice_of(const Account& a, bool marketplace) const {
+        const std::string& id = invoices_[static_cast<size_t>(a.index * 2 + (marketplace ? 1 : 0))];
+        return id.empty() ? nullptr : &id;
+    }
+    Line marketplace_line(const Account& a, Period p) {
+        Line l = account_line(a, p, "Usage", "", kMarketplaceProduct.description,
+                              micro_to_amount(micro(15.0 * (4 + a.index % 3))));
+        l.svc = &kMarketplaceProduct;
+        l.usage_type = kMarketplaceProduct.usage_type;
+        l.unit = kMarketplaceProduct.unit;
+        l.usage = micro_to_amount(micro(4 + a.index % 3));
+        l.rate = amount_of(kMarketplaceProduct.rate);
+        l.marketplace = true;
+        l.invoice_id = invoice_of(a, true);
+        return l;
+    }
+
     void build_accounts() {
         for (int p = 0; p < o_.payers; ++p) {
             char payer[16];
@@ -885,6 +951,7 @@ class Model {
         l.operation = r.svc->operation;
         l.unit = r.svc->unit;
         l.term = "OnDemand";
+        l.invoice_id = invoice_of(*r.acct, false);
         l.id = ++id_;
         return l;
     }
@@ -908,6 +975,7 @@ class Model {
         l.term = "";
         l.unblended = cost;
         l.amortized = cost;
+        l.invoice_id = invoice_of(a, false);
         l.id = ++id_;
         return l;
     }
@@ -916,6 +984,7 @@ class Model {
     Rng rng_;
     std::vector<Account> accounts_;
     std::vector<Resource> resources_;
+    std::vector<std::string> invoices_;  // per account index: AWS, then Marketplace invoice id
     uint64_t id_ = 0;
 };
 

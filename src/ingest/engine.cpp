@@ -211,6 +211,7 @@ class Engine {
     void process_stream(ByteSource& src, std::string_view mapped, const InputStreamInfo& info,
                         const InputUnit& u, SourceReport& rep);
     void record_problem(const std::string& source, const RowError& e);
+    void add_unit_rows(SourceReport& rep, const std::vector<UnitRows>& rows);
     [[noreturn]] void fail_row(const std::string& source, const RowError& e);
 
     void flush(Worker& w);
@@ -237,6 +238,7 @@ std::string row_problem_text(const std::string& source, const RowError& e) {
 // Merging checks every running sum (core/money.hpp); one out of range is bad input, named by
 // its group and the files whose rows this worker had summed.
 void Engine::flush(Worker& w) {
+    w.rollup.settle();
     if (w.rollup.groups() > 0) {
         std::lock_guard<std::mutex> l(rollup_mutex_);
         try {
@@ -253,6 +255,12 @@ void Engine::flush(Worker& w) {
     w.rollup.clear();
     w.rows_since_flush = 0;
     w.sources.clear();
+}
+
+void Engine::add_unit_rows(SourceReport& rep, const std::vector<UnitRows>& rows) {
+    if (rows.empty()) return;
+    std::lock_guard<std::mutex> l(m_);
+    merge_unit_rows(rep.units, rows);
 }
 
 void Engine::record_problem(const std::string& source, const RowError& e) {
@@ -306,6 +314,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         cur_len -= schema.header_bytes;
     }
     rep.dialect = dialect_name(schema.dialect);
+    rep.invoice_column = schema.has(kInvoiceId);
     uint64_t line = 1 + schema.header_lines;
 
     const uint32_t ncols = static_cast<uint32_t>(schema.columns.size());
@@ -384,7 +393,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
             std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(buf[off]));
             throw_input(name + ":" + std::to_string(l) + ": invalid UTF-8 (byte " + hex + ")");
         }
-        RowDecoder dec(schema, w.rollup, u.period);
+        RowDecoder dec(schema, w.rollup, u.period, u.account);
         ScanCursor sc{0, c->first_line};
         RowError err;
         uint64_t n_rows = 0, n_skipped = 0;
@@ -420,6 +429,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         }
         rows.fetch_add(n_rows, std::memory_order_relaxed);
         skipped.fetch_add(n_skipped, std::memory_order_relaxed);
+        add_unit_rows(rep, dec.unit_rows());
         if (progress_) progress_->add_rows(n_rows);
         if (c->view) release_pages(c->view, c->len);
         pool.put(c);
@@ -522,9 +532,11 @@ void Engine::process_parquet(const InputUnit& u) {
     rep.path = u.path;
     rep.manifest = u.manifest;
     rep.assembly_id = u.assembly_id;
+    rep.account = u.account;
     rep.period = u.period;
     EngineParquetSink sink(*this);
     ingest_parquet_file(u, opts_, sink, rep);
+    sort_unit_rows(rep.units);
     std::lock_guard<std::mutex> l(m_);
     reports_.push_back(std::move(rep));
 }
@@ -554,9 +566,11 @@ void Engine::process_unit(const InputUnit& u) {
         rep.compression = compression_name(file->compression());
         rep.manifest = u.manifest;
         rep.assembly_id = u.assembly_id;
+        rep.account = u.account;
         rep.period = u.period;
         rep.file_bytes = file->file_size();
         process_stream(file->source(), file->mapped(), info, u, rep);
+        sort_unit_rows(rep.units);
         local.push_back(std::move(rep));
     }
     // An uncompressed file was not hashed while it was read (see byte_source.hpp); its hash is

@@ -175,6 +175,11 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
     else if (!root["executionId"].get_string().get(sv))
         assembly = std::string(sv);
 
+    // The account that owns the report: the payer for a management account's report, a member
+    // account for its own. Rows name their payer; this only fills in for rows that do not.
+    std::string account;
+    if (!root["account"].get_string().get(sv)) account = std::string(sv);
+
     Period period = mf.period;
     std::string_view start;
     if (!root["billingPeriod"]["start"].get_string().get(start)) {
@@ -239,7 +244,7 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
             throw_input(manifest_path + ": lists '" + shown_text(key) +
                         "', which is not on disk (looked for " + shown_text(local.string(), 255) +
                         ")");
-        units.push_back(InputUnit{local.string(), period, manifest_path, assembly});
+        units.push_back(InputUnit{local.string(), period, manifest_path, assembly, account});
     }
     if (units.empty()) throw_input(manifest_path + ": manifest lists no data files");
     return units;
@@ -256,7 +261,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
                 auto u = read_manifest(p);
                 out.insert(out.end(), u.begin(), u.end());
             } else {
-                out.push_back(InputUnit{p, period_from_partition_path(p), {}, {}});
+                out.push_back(InputUnit{p, period_from_partition_path(p), {}, {}, {}});
             }
             continue;
         }
@@ -298,7 +303,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
                        fstr[r.size()] == '/';
             });
             if (!under_report)
-                out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}});
+                out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}, {}});
         }
     }
     if (out.empty()) throw_input("no input files found in the given paths");

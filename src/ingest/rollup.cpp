@@ -20,6 +20,23 @@ std::string too_large(const char* measure, const std::string& group, const char*
            " in magnitude";
 }
 
+constexpr int kMeasureCount = 7;
+const char* const kMeasureNames[kMeasureCount] = {
+    "unblended cost",     "blended cost",          "net unblended cost", "amortized cost",
+    "net amortized cost", "public on-demand cost", "usage amount"};
+
+// The fields of a Measures, in kMeasureNames' order.
+template <class M, class A>
+void measure_fields(M& m, A* (&out)[kMeasureCount]) {
+    out[0] = &m.unblended;
+    out[1] = &m.blended;
+    out[2] = &m.net_unblended;
+    out[3] = &m.amortized;
+    out[4] = &m.net_amortized;
+    out[5] = &m.public_on_demand;
+    out[6] = &m.usage;
+}
+
 // Adds b's measures into a's, checking each running sum against kMaxRunning (see
 // core/money.hpp for why the per-row adds that built b need no check and these cannot
 // overflow; the stored bound is checked once all is merged, by first_out_of_bound).
@@ -30,18 +47,51 @@ struct Merger {
         if (!add_within(acc, v, kMaxRunning))
             throw_input(too_large(measure, group_text(pool, day, account, product), "2^120"));
     }
+    void add(Measures& a, const Measures& b, Day day, uint32_t account, uint32_t product) const {
+        Amount* to[kMeasureCount];
+        const Amount* from[kMeasureCount];
+        measure_fields(a, to);
+        measure_fields(b, from);
+        for (int i = 0; i < kMeasureCount; ++i)
+            add(*to[i], *from[i], kMeasureNames[i], day, account, product);
+    }
 };
 
-// The first of `n` measures of a group beyond kMaxAmount, as a message, or "".
-std::string first_beyond(const StringPool& pool, const Amount* const* v, const char* const* names,
-                         int n, Day day, uint32_t account, uint32_t product) {
-    for (int i = 0; i < n; ++i)
+// The first measure of a group beyond kMaxAmount, as a message, or "".
+std::string first_beyond(const StringPool& pool, const Measures& m, Day day, uint32_t account,
+                         uint32_t product) {
+    const Amount* v[kMeasureCount];
+    measure_fields(m, v);
+    for (int i = 0; i < kMeasureCount; ++i)
         if (!within_amount_bound(*v[i]))
-            return too_large(names[i], group_text(pool, day, account, product), kMaxAmountText);
+            return too_large(kMeasureNames[i], group_text(pool, day, account, product),
+                             kMaxAmountText);
     return {};
 }
 
 }  // namespace
+
+// The per-row adds (into pending sums, here into the groups) are unchecked: a worker's rollup
+// settles and merges after at most kRowsPerFlush rows plus one unit of work, so each sum stays
+// far below 2^127 (core/money.hpp, 3.). Each row reaches its cost and line group once, and each
+// of its tag groups once (one value per tag key, row_decoder.cpp drop_repeated_tag_keys).
+void Rollup::settle() {
+    row_keys.drain([this](const RowKeyIndex::Groups& g, const RowKeyIndex::Pending& p) {
+        CostSums& c = cost.at(g.cost);
+        c.add(p);
+        c.rows += p.rows;
+        if (g.tagged) c.tagged_unblended += p.unblended;
+        LineSums& l = lines.at(g.line);
+        l.add(p);
+        l.rows += p.rows;
+        const uint32_t* tg = row_keys.tag_groups(g.tag_begin);
+        for (uint32_t i = 0; i < g.tag_count; ++i) {
+            TagSums& t = tags.at(tg[i]);
+            t.add(p);
+            t.rows += p.rows;
+        }
+    });
+}
 
 void Rollup::merge_from(const Rollup& other) {
     // Translate the other pool's ids once each.
@@ -56,73 +106,48 @@ void Rollup::merge_from(const Rollup& other) {
         CostKey k = e.key;
         for (uint32_t& d : k.dim)
             d = tr(d);
-        CostSums& a = cost[k];
-        const CostSums& b = e.value;
+        CostSums& s = cost[k];
         const uint32_t acc = k.dim[kDimUsageAccount], prod = k.dim[kDimProductCode];
-        mg.add(a.unblended, b.unblended, "unblended cost", k.day, acc, prod);
-        mg.add(a.blended, b.blended, "blended cost", k.day, acc, prod);
-        mg.add(a.net_unblended, b.net_unblended, "net unblended cost", k.day, acc, prod);
-        mg.add(a.amortized, b.amortized, "amortized cost", k.day, acc, prod);
-        mg.add(a.public_on_demand, b.public_on_demand, "public on-demand cost", k.day, acc, prod);
-        mg.add(a.usage, b.usage, "usage amount", k.day, acc, prod);
-        mg.add(a.tagged_unblended, b.tagged_unblended, "tagged cost", k.day, acc, prod);
-        a.rows += b.rows;
+        mg.add(s, e.value, k.day, acc, prod);
+        mg.add(s.tagged_unblended, e.value.tagged_unblended, "tagged cost", k.day, acc, prod);
+        s.rows += e.value.rows;
     }
     for (const auto& e : other.lines.entries()) {
         LineKey k = e.key;
-        k.usage_account = tr(k.usage_account);
-        k.product_code = tr(k.product_code);
-        k.usage_type = tr(k.usage_type);
-        k.line_item_type = tr(k.line_item_type);
-        k.description = tr(k.description);
-        k.unit = tr(k.unit);
-        k.currency = tr(k.currency);
+        for (uint32_t* id : {&k.payer, &k.usage_account, &k.product_code, &k.usage_type,
+                             &k.line_item_type, &k.description, &k.unit, &k.currency})
+            *id = tr(*id);
         LineSums& s = lines[k];
-        const uint32_t acc = k.usage_account, prod = k.product_code;
-        mg.add(s.unblended, e.value.unblended, "unblended cost", k.day, acc, prod);
-        mg.add(s.amortized, e.value.amortized, "amortized cost", k.day, acc, prod);
-        mg.add(s.usage, e.value.usage, "usage amount", k.day, acc, prod);
+        mg.add(s, e.value, k.day, k.usage_account, k.product_code);
         s.rows += e.value.rows;
     }
     for (const auto& e : other.tags.entries()) {
         TagKey k = e.key;
-        k.usage_account = tr(k.usage_account);
-        k.product_code = tr(k.product_code);
-        k.key = tr(k.key);
-        k.value = tr(k.value);
-        k.currency = tr(k.currency);
+        for (uint32_t* id :
+             {&k.payer, &k.usage_account, &k.product_code, &k.key, &k.value, &k.currency})
+            *id = tr(*id);
         TagSums& s = tags[k];
-        const uint32_t acc = k.usage_account, prod = k.product_code;
-        mg.add(s.unblended, e.value.unblended, "tagged unblended cost", k.day, acc, prod);
-        mg.add(s.amortized, e.value.amortized, "tagged amortized cost", k.day, acc, prod);
+        mg.add(s, e.value, k.day, k.usage_account, k.product_code);
         s.rows += e.value.rows;
     }
 }
 
 std::string Rollup::first_out_of_bound() const {
     for (const auto& e : cost.entries()) {
-        const CostSums& c = e.value;
-        const Amount* v[] = {&c.unblended,        &c.blended, &c.net_unblended,   &c.amortized,
-                             &c.public_on_demand, &c.usage,   &c.tagged_unblended};
-        const char* names[] = {"unblended cost", "blended cost",          "net unblended cost",
-                               "amortized cost", "public on-demand cost", "usage amount",
-                               "tagged cost"};
-        std::string why = first_beyond(pool, v, names, 7, e.key.day, e.key.dim[kDimUsageAccount],
-                                       e.key.dim[kDimProductCode]);
+        const uint32_t acc = e.key.dim[kDimUsageAccount], prod = e.key.dim[kDimProductCode];
+        std::string why = first_beyond(pool, e.value, e.key.day, acc, prod);
+        if (why.empty() && !within_amount_bound(e.value.tagged_unblended))
+            why = too_large("tagged cost", group_text(pool, e.key.day, acc, prod), kMaxAmountText);
         if (!why.empty()) return why;
     }
     for (const auto& e : lines.entries()) {
-        const Amount* v[] = {&e.value.unblended, &e.value.amortized, &e.value.usage};
-        const char* names[] = {"unblended cost", "amortized cost", "usage amount"};
         std::string why =
-            first_beyond(pool, v, names, 3, e.key.day, e.key.usage_account, e.key.product_code);
+            first_beyond(pool, e.value, e.key.day, e.key.usage_account, e.key.product_code);
         if (!why.empty()) return why;
     }
     for (const auto& e : tags.entries()) {
-        const Amount* v[] = {&e.value.unblended, &e.value.amortized};
-        const char* names[] = {"tagged unblended cost", "tagged amortized cost"};
         std::string why =
-            first_beyond(pool, v, names, 2, e.key.day, e.key.usage_account, e.key.product_code);
+            first_beyond(pool, e.value, e.key.day, e.key.usage_account, e.key.product_code);
         if (!why.empty()) return why;
     }
     return {};

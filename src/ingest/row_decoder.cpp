@@ -5,29 +5,13 @@
 
 #include "curcrunch/core/hash.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/ingest/commitment_cost.hpp"
 
 namespace curcrunch::ingest {
 namespace {
 
 inline bool eq(std::string_view a, const char* b) {
     return a == std::string_view(b);
-}
-
-// Amortized (effective) cost of a CUR line item, as AWS's own CUR queries compute it: commitment
-// usage is charged at its effective cost, the fees that pay for it are spread over that usage,
-// and only the unused part of a commitment's fee stays a cost of its own.
-enum class AmortizedRule { unblended, ri_effective, sp_effective, zero, sp_recurring, ri_fee };
-
-AmortizedRule amortized_rule(std::string_view type, bool has_reservation_arn) {
-    if (type.empty() || type.size() < 3) return AmortizedRule::unblended;
-    if (eq(type, "SavingsPlanCoveredUsage")) return AmortizedRule::sp_effective;
-    if (eq(type, "DiscountedUsage")) return AmortizedRule::ri_effective;
-    if (eq(type, "SavingsPlanNegation") || eq(type, "SavingsPlanUpfrontFee"))
-        return AmortizedRule::zero;
-    if (eq(type, "SavingsPlanRecurringFee")) return AmortizedRule::sp_recurring;
-    if (eq(type, "RIFee")) return AmortizedRule::ri_fee;
-    if (eq(type, "Fee") && has_reservation_arn) return AmortizedRule::zero;
-    return AmortizedRule::unblended;
 }
 
 // FOCUS has no LineItemType; rebuild the CUR one from the charge columns so that the same data
@@ -68,10 +52,12 @@ std::string bad_day_text(std::string_view v) {
 
 }  // namespace
 
-RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override)
+RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override,
+                       std::string_view fallback_payer)
     : schema_(schema),
       out_(out),
       period_override_(period_override),
+      fallback_payer_(fallback_payer),
       focus_(schema.dialect == Dialect::focus10 || schema.dialect == Dialect::focus12),
       scratch_(schema.slot_count()) {
     for (const std::string& k : schema.tag_keys)
@@ -143,6 +129,110 @@ bool RowDecoder::amount(const char* buf, const FieldSpan* spans, int slot, Amoun
              ? "number out of range: '" + shown + "' (at most " + kMaxAmountText + " in magnitude)"
              : "not a number: '" + shown + "'");
     return false;
+}
+
+bool RowDecoder::optional_amount(const char* buf, const FieldSpan* spans, int slot, Amount& out,
+                                 bool& present, RowError& err, uint64_t line) {
+    present = false;
+    out = 0;
+    if (!schema_.has(slot)) return true;
+    bool ok = true;
+    if (text(buf, spans, slot, ok).empty() && ok) return true;
+    present = true;
+    return amount(buf, spans, slot, out, err, line);
+}
+
+// Net amortized cost: the amortized rule (amortized_rule) with each commitment column replaced by
+// its net counterpart. AWS writes the net columns only when a discount applied that month, so an
+// absent column or empty field means net equals gross.
+bool RowDecoder::net_amortized_of(const char* buf, const FieldSpan* sp, AmortizedRule rule,
+                                  Amount amortized, Amount net, Amount& out, RowError& err,
+                                  uint64_t line) {
+    out = amortized;
+    bool a_set = false, b_set = false;
+    Amount a = 0, b = 0;
+    switch (rule) {
+        case AmortizedRule::unblended:
+            out = net;
+            return true;
+        case AmortizedRule::zero:
+            out = 0;
+            return true;
+        case AmortizedRule::ri_effective:
+            if (!optional_amount(buf, sp, kNetRiEffectiveCost, a, a_set, err, line)) return false;
+            if (a_set) out = a;
+            return true;
+        case AmortizedRule::sp_effective:
+            if (!optional_amount(buf, sp, kNetSpEffectiveCost, a, a_set, err, line)) return false;
+            if (a_set) out = a;
+            return true;
+        case AmortizedRule::ri_fee:
+            if (!optional_amount(buf, sp, kNetRiUnusedAmortizedFee, a, a_set, err, line) ||
+                !optional_amount(buf, sp, kNetRiUnusedRecurringFee, b, b_set, err, line))
+                return false;
+            if (a_set || b_set) out = a + b;
+            return true;
+        case AmortizedRule::sp_recurring: {
+            // The unused commitment, scaled by the net / gross ratio of this hour's commitment.
+            if (!optional_amount(buf, sp, kNetSpAmortizedUpfront, a, a_set, err, line) ||
+                !optional_amount(buf, sp, kNetSpRecurring, b, b_set, err, line))
+                return false;
+            if (!(a_set || b_set)) return true;
+            Amount total = 0;
+            if (!amount(buf, sp, kSpTotalCommitment, total, err, line)) return false;
+            if (total == 0) return true;
+            // Within kMaxAmount like every value a row adds (core/money.hpp, 2.): the ratio
+            // of a tiny commitment could otherwise scale a row's amount up to 2^124.
+            if (!scale_rounded(amortized, a + b, total, out) || !within_amount_bound(out)) {
+                fail(err, line, kNetSpRecurring,
+                     std::string("net Savings Plan commitment out of range (the unused "
+                                 "commitment scaled by net / total exceeds ") +
+                         kMaxAmountText + ")");
+                return false;
+            }
+            return true;
+        }
+    }
+    return true;
+}
+
+void merge_unit_rows(std::vector<UnitRows>& into, const std::vector<UnitRows>& from) {
+    for (const UnitRows& r : from) {
+        auto it = std::find_if(into.begin(), into.end(), [&](const UnitRows& x) {
+            return x.period == r.period && x.payer == r.payer;
+        });
+        if (it == into.end()) {
+            into.push_back(r);
+            continue;
+        }
+        it->rows += r.rows;
+        for (const std::string& id : r.invoice_ids)
+            if (std::find(it->invoice_ids.begin(), it->invoice_ids.end(), id) ==
+                it->invoice_ids.end())
+                it->invoice_ids.push_back(id);
+    }
+}
+
+void sort_unit_rows(std::vector<UnitRows>& units) {
+    std::sort(units.begin(), units.end(), [](const UnitRows& a, const UnitRows& b) {
+        return a.payer != b.payer ? a.payer < b.payer : a.period < b.period;
+    });
+}
+
+void RowDecoder::count_unit_row_slow(std::string_view payer, Period period,
+                                     std::string_view invoice_id) {
+    size_t i = 0;
+    while (i < unit_rows_.size() &&
+           !(unit_rows_[i].period == period && unit_rows_[i].payer == payer))
+        ++i;
+    if (i == unit_rows_.size()) unit_rows_.push_back(UnitRows{std::string(payer), period, 0, {}});
+    last_unit_ = i;
+    UnitRows& u = unit_rows_[i];
+    ++u.rows;
+    last_invoice_.assign(invoice_id.data() ? invoice_id.data() : "", invoice_id.size());
+    if (!invoice_id.empty() &&
+        std::find(u.invoice_ids.begin(), u.invoice_ids.end(), invoice_id) == u.invoice_ids.end())
+        u.invoice_ids.emplace_back(invoice_id);
 }
 
 bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day,
@@ -256,10 +346,12 @@ bool RowDecoder::check_no_bom(const std::string_view* dims, std::string_view tag
                               std::string_view categories_json, const char* buf,
                               const FieldSpan* sp, RowError& err, uint64_t line) {
     static constexpr std::string_view kBom = "\xEF\xBB\xBF";
-    if (composite_.find(kBom) == std::string::npos) return true;  // the common case
+    if (composite().find(kBom) == std::string_view::npos) return true;  // the common case
+    // The slot each of new_composite's dims comes from (add_row lists them in this order).
     static constexpr int kDimSlots[kComposite] = {
-        kPayer,  kUsageAccount, kProductCode, kProductName, kUsageType,   kOperation,
-        kRegion, kLineItemType, kPricingTerm, kCurrency,    kDescription, kUnit};
+        kPayer,         kUsageAccount,  kProductCode,  kProductName, kUsageType,
+        kOperation,     kRegion,        kLineItemType, kPricingTerm, kCurrency,
+        kBillingEntity, kCommitmentArn, kDescription,  kUnit};
     int slot = -1;
     for (int d = 0; d < kComposite && slot < 0; ++d)
         if (dims[d].find(kBom) != std::string_view::npos) slot = kDimSlots[d];
@@ -278,10 +370,10 @@ bool RowDecoder::check_no_bom(const std::string_view* dims, std::string_view tag
     return false;
 }
 
-bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::string_view* dims,
-                               std::string_view tags_json, std::string_view categories_json,
-                               Period period, Day day, uint64_t hash, RowKeyIndex::Groups& g,
-                               RowError& err, uint64_t line) {
+RowKeyIndex::Ref RowDecoder::new_composite(const char* buf, const FieldSpan* sp,
+                                           const std::string_view* dims, std::string_view tags_json,
+                                           std::string_view categories_json, Period period, Day day,
+                                           uint64_t hash, RowError& err, uint64_t line) {
     row_tags_.clear();
     for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
         const int slot = kFixedSlots + static_cast<int>(i);
@@ -289,11 +381,11 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
         std::string_view tv = text(buf, sp, slot, ok);
         if (!tv.empty()) row_tags_.emplace_back(tag_key_ids_[i], out_.pool.intern(tv));
     }
-    if (!tags_json.empty() && !parse_json_tags(tags_json, err, line, kTagsJson)) return false;
+    if (!tags_json.empty() && !parse_json_tags(tags_json, err, line, kTagsJson)) return 0;
     if (!categories_json.empty() && !parse_json_tags(categories_json, err, line, kCostCategoryJson))
-        return false;
+        return 0;
     drop_repeated_tag_keys();
-    if (!check_no_bom(dims, tags_json, categories_json, buf, sp, err, line)) return false;
+    if (!check_no_bom(dims, tags_json, categories_json, buf, sp, err, line)) return 0;
 
     CostKey ck;
     ck.period = period;
@@ -302,42 +394,55 @@ bool RowDecoder::new_composite(const char* buf, const FieldSpan* sp, const std::
         ck.dim[d] = out_.pool.intern(dims[d]);
     LineKey lk{period,
                day,
+               ck.dim[kDimPayer],
                ck.dim[kDimUsageAccount],
                ck.dim[kDimProductCode],
                ck.dim[kDimUsageType],
                ck.dim[kDimLineItemType],
-               out_.pool.intern(dims[10]),
-               out_.pool.intern(dims[11]),
+               out_.pool.intern(dims[kCostDims]),
+               out_.pool.intern(dims[kCostDims + 1]),
                ck.dim[kDimCurrency]};
     tag_index_.clear();
     bool tagged = false;
     for (const auto& t : row_tags_) {
-        TagKey tk{period,  day,      ck.dim[kDimUsageAccount], ck.dim[kDimProductCode],
-                  t.first, t.second, ck.dim[kDimCurrency]};
+        TagKey tk{period,
+                  day,
+                  ck.dim[kDimPayer],
+                  ck.dim[kDimUsageAccount],
+                  ck.dim[kDimProductCode],
+                  t.first,
+                  t.second,
+                  ck.dim[kDimCurrency]};
         tag_index_.push_back(out_.tags.index_of(tk));
         if (is_user_tag_key(out_.pool.at(t.first))) tagged = true;
     }
+    RowKeyIndex::Groups g;
     g.cost = out_.cost.index_of(ck);
     g.line = out_.lines.index_of(lk);
     g.tag_begin = out_.row_keys.add_tag_groups(tag_index_.data(), tag_index_.size());
     g.tag_count = static_cast<uint32_t>(tag_index_.size());
     g.tagged = tagged;
-    out_.row_keys.insert(composite_, hash, g);
-    return true;
+    return out_.row_keys.insert(composite(), hash, g);
 }
 
-bool RowDecoder::resolve_groups(const char* buf, const FieldSpan* sp, const std::string_view* dims,
-                                Period period, Day day, RowKeyIndex::Groups& g, RowError& err,
-                                uint64_t line) {
-    // The composite of every grouping field (and the raw tag values) finds all group entries
-    // at once; only a composite not seen before interns strings or parses tag JSON.
-    composite_.clear();
-    composite_.append(reinterpret_cast<const char*>(&period), sizeof period);
-    composite_.append(reinterpret_cast<const char*>(&day), sizeof day);
-    auto put = [this](std::string_view d) {
+// The composite of every grouping field (and the raw tag values) finds all group entries at
+// once; only a composite not seen before interns strings or parses tag JSON.
+RowKeyIndex::Ref RowDecoder::resolve_composite(const char* buf, const FieldSpan* sp,
+                                               const std::string_view* dims, Period period, Day day,
+                                               RowError& err, uint64_t line) {
+    // Written straight into a buffer kept across rows (no per-append bookkeeping).
+    composite_len_ = 0;
+    auto put_raw = [this](const void* p, size_t n) {
+        if (composite_len_ + n > composite_.size()) composite_.resize(2 * (composite_len_ + n));
+        if (n) std::memcpy(composite_.data() + composite_len_, p, n);
+        composite_len_ += n;
+    };
+    put_raw(&period, sizeof period);
+    put_raw(&day, sizeof day);
+    auto put = [&](std::string_view d) {
         const uint32_t n = static_cast<uint32_t>(d.size());
-        composite_.append(reinterpret_cast<const char*>(&n), sizeof n);
-        composite_.append(d.data() ? d.data() : "", d.size());
+        put_raw(&n, sizeof n);
+        put_raw(d.data(), d.size());
     };
     for (int i = 0; i < kComposite; ++i)
         put(dims[i]);
@@ -348,7 +453,7 @@ bool RowDecoder::resolve_groups(const char* buf, const FieldSpan* sp, const std:
         std::string_view tv = text(buf, sp, slot, ok2);
         if (!ok2) {
             fail(err, line, slot, "malformed quoted field");
-            return false;
+            return 0;
         }
         put(tv);
     }
@@ -357,7 +462,7 @@ bool RowDecoder::resolve_groups(const char* buf, const FieldSpan* sp, const std:
         tags_json = text(buf, sp, kTagsJson, ok2);
         if (!ok2) {
             fail(err, line, kTagsJson, "malformed quoted field");
-            return false;
+            return 0;
         }
         if (tags_json == "{}") tags_json = {};
         put(tags_json);
@@ -368,27 +473,24 @@ bool RowDecoder::resolve_groups(const char* buf, const FieldSpan* sp, const std:
         categories_json = text(buf, sp, kCostCategoryJson, ok2);
         if (!ok2) {
             fail(err, line, kCostCategoryJson, "malformed quoted field");
-            return false;
+            return 0;
         }
         if (categories_json == "{}") categories_json = {};
         put(categories_json);
     }
-    const uint64_t h = hash_bytes(composite_.data(), composite_.size());
-    if (const RowKeyIndex::Groups* found = out_.row_keys.find(composite_, h)) {
-        g = *found;
-    } else if (!new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, g, err,
-                              line)) {
-        return false;
-    }
-    return true;
+    const uint64_t h = hash_bytes(composite_.data(), composite_len_);
+    if (RowKeyIndex::Ref found = out_.row_keys.find(composite(), h)) return found;
+    return new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, err, line);
 }
 
 bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& meta, RowError& err,
                          const TypedRow* typed) {
     typed_ = typed;
-    const RowKeyIndex::Groups* code_hit =
-        typed && typed->code_index ? typed->code_index->find(typed->codes, typed->codes_hash)
-                                   : nullptr;
+    RowKeyIndex::Ref ref = 0;  // the row's composite in out_.row_keys, once known
+    if (typed && typed->code_index)
+        if (RowKeyIndex::Ref c = typed->code_index->find(typed->codes, typed->codes_hash))
+            ref = typed->code_index->groups(c).composite;
+    const bool code_hit = ref != 0;
     const uint64_t line = meta.line;
     if (meta.fields != schema_.columns.size()) {
         fail(err, line, -1,
@@ -397,10 +499,14 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         return false;
     }
     bool ok = true;
-    std::string_view v[kFixedSlots];
+    // The text of the slots read for every row, indexed by slot (those after kCommitmentArn are
+    // read where needed: the array is zeroed for each row, so it stays short).
+    static_assert(kCommitmentArn > kUnit && kCommitmentArn > kBillingEntity &&
+                  kCommitmentArn > kInvoiceId);
+    std::string_view v[kCommitmentArn + 1];
     for (int s : {kPayer, kUsageAccount, kBillingPeriodStart, kUsageStart, kProductCode,
                   kProductName, kUsageType, kOperation, kRegion, kLineItemType, kPricingTerm,
-                  kCurrency, kDescription, kUnit}) {
+                  kCurrency, kDescription, kUnit, kInvoiceId, kBillingEntity, kCommitmentArn}) {
         v[s] = text(buf, sp, s, ok);
         if (!ok) {
             fail(err, line, s, "malformed quoted field");
@@ -437,7 +543,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
     }
 
     // Amounts.
-    Amount unblended, blended, net, usage, public_od, amortized;
+    Amount unblended, blended, net, usage, public_od, amortized, net_amortized;
     if (!amount(buf, sp, kUnblendedCost, unblended, err, line)) return false;
     if (!amount(buf, sp, kUsageAmount, usage, err, line)) return false;
     if (!amount(buf, sp, kPublicOnDemandCost, public_od, err, line)) return false;
@@ -474,12 +580,19 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         } else {
             amortized = unblended;
         }
+        net_amortized = amortized;  // FOCUS EffectiveCost is already net of discounts
     } else {
-        bool has_arn = false;
+        std::string_view reservation_arn;
         if (schema_.has(kReservationArn)) {
             bool ok2 = true;
-            has_arn = !text(buf, sp, kReservationArn, ok2).empty();
+            reservation_arn = text(buf, sp, kReservationArn, ok2);
+            if (!ok2) {
+                fail(err, line, kReservationArn, "malformed quoted field");
+                return false;
+            }
         }
+        if (v[kCommitmentArn].empty()) v[kCommitmentArn] = reservation_arn;
+        const bool has_arn = !reservation_arn.empty();
         auto cost_or_unblended = [&](int slot, Amount& out) {
             if (!schema_.has(slot)) {
                 out = unblended;
@@ -487,7 +600,8 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
             }
             return amount(buf, sp, slot, out, err, line);
         };
-        switch (amortized_rule(line_type, has_arn)) {
+        const AmortizedRule rule = amortized_rule(line_type, has_arn);
+        switch (rule) {
             case AmortizedRule::unblended:
                 amortized = unblended;
                 break;
@@ -527,6 +641,10 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
                 break;
             }
         }
+        if (rule == AmortizedRule::unblended)
+            net_amortized = net;  // most rows: no commitment
+        else if (!net_amortized_of(buf, sp, rule, amortized, net, net_amortized, err, line))
+            return false;
         if (!code_hit && schema_.has(kProductJson) && (product_name.empty() || region.empty())) {
             bool ok2 = true;
             std::string_view pj = text(buf, sp, kProductJson, ok2);
@@ -536,40 +654,36 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         }
     }
 
-    // A typed reader's row whose codes were seen in this row group already has its groups.
-    const std::string_view dims[kComposite] = {
-        v[kPayer], v[kUsageAccount], product_code, product_name, v[kUsageType],   v[kOperation],
-        region,    line_type,        term,         v[kCurrency], v[kDescription], v[kUnit]};
-    RowKeyIndex::Groups g;
-    if (code_hit) {
-        g = *code_hit;
-    } else {
-        if (!resolve_groups(buf, sp, dims, period, day, g, err, line)) return false;
-        if (typed && typed->code_index)
+    // The grouping fields, in CostDim's order, then description and unit. A typed reader's row
+    // whose codes were seen in this row group already has its composite.
+    const std::string_view payer = v[kPayer].empty() ? fallback_payer_ : v[kPayer];
+    const std::string_view owner =
+        v[kCommitmentArn].empty() ? std::string_view() : arn_account(v[kCommitmentArn]);
+    const std::string_view dims[kComposite] = {payer,           v[kUsageAccount],  product_code,
+                                               product_name,    v[kUsageType],     v[kOperation],
+                                               region,          line_type,         term,
+                                               v[kCurrency],    v[kBillingEntity], owner,
+                                               v[kDescription], v[kUnit]};
+    if (!ref) {
+        ref = resolve_composite(buf, sp, dims, period, day, err, line);
+        if (!ref) return false;
+        if (typed && typed->code_index) {
+            RowKeyIndex::Groups g = out_.row_keys.groups(ref);
+            g.composite = ref;
             typed->code_index->insert(typed->codes, typed->codes_hash, g);
+        }
     }
-
-    CostSums& c = out_.cost.at(g.cost);
-    c.unblended += unblended;
-    c.blended += blended;
-    c.net_unblended += net;
-    c.amortized += amortized;
-    c.public_on_demand += public_od;
-    c.usage += usage;
-    if (g.tagged) c.tagged_unblended += unblended;
-    c.rows += 1;
-    LineSums& l = out_.lines.at(g.line);
-    l.unblended += unblended;
-    l.amortized += amortized;
-    l.usage += usage;
-    l.rows += 1;
-    const uint32_t* tg = out_.row_keys.tag_groups(g.tag_begin);
-    for (uint32_t i = 0; i < g.tag_count; ++i) {
-        TagSums& ts = out_.tags.at(tg[i]);
-        ts.unblended += unblended;
-        ts.amortized += amortized;
-        ts.rows += 1;
-    }
+    RowKeyIndex::Pending* p = &out_.row_keys.pending(ref);
+    // The composite's groups get these sums when the rollup settles (Rollup::settle).
+    p->unblended += unblended;
+    p->blended += blended;
+    p->net_unblended += net;
+    p->amortized += amortized;
+    p->net_amortized += net_amortized;
+    p->public_on_demand += public_od;
+    p->usage += usage;
+    p->rows += 1;
+    count_unit_row(payer, period, v[kInvoiceId]);
     return true;
 }
 

@@ -40,8 +40,8 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
         cube->version_ = store_version(db);
         auto st = db.prepare(
             "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
-            "line_item_type, unblended, amortized, tagged_unblended, row_count, region FROM "
-            "cost_daily ORDER BY day");
+            "line_item_type, unblended, amortized, tagged_unblended, row_count, region, "
+            "payer_account FROM cost_daily ORDER BY day");
         std::map<int64_t, Day> days;
         while (st.step()) {
             const int64_t ymd = st.column_int(0);
@@ -50,19 +50,20 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
             cube->costs_.push_back(
                 {CostRow{it->second, st.column_int(1), st.column_int(2), st.column_int(3),
                          st.column_int(4), st.column_int(5), st.column_int(6), st.column_amount(7),
-                         st.column_amount(8), st.column_amount(9), st.column_int(10)},
+                         st.column_amount(8), st.column_amount(9), st.column_int(10),
+                         st.column_int(12)},
                  st.column_int(11)});
         }
         auto li = db.prepare(
             "SELECT day, usage_account, product_code, usage_type, description, unit, unblended, "
-            "usage_amount FROM line_item_daily ORDER BY day");
+            "usage_amount, payer_account FROM line_item_daily ORDER BY day");
         while (li.step()) {
             const int64_t ymd = li.column_int(0);
             auto it = days.find(ymd);
             if (it == days.end()) it = days.emplace(ymd, day_of(ymd)).first;
             cube->lines_.push_back({it->second, li.column_int(1), li.column_int(2),
                                     li.column_int(3), li.column_int(4), li.column_int(5),
-                                    li.column_amount(6), li.column_amount(7)});
+                                    li.column_amount(6), li.column_amount(7), li.column_int(8)});
         }
     } catch (...) {
         db.exec("ROLLBACK");

@@ -33,7 +33,8 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
     const auto& regions = filter.regions;
     std::string sql =
         "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
-        "line_item_type, unblended, amortized, tagged_unblended, row_count FROM cost_daily " +
+        "line_item_type, unblended, amortized, tagged_unblended, row_count, payer_account FROM "
+        "cost_daily " +
         std::string(range_holds_most_rows(db, from, to) ? "NOT INDEXED " : "") +
         "WHERE day BETWEEN ? AND ?";
     if (!accounts.empty())
@@ -79,6 +80,7 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
         r.amortized = st.column_amount(8);
         r.tagged = st.column_amount(9);
         r.rows = st.column_int(10);
+        r.payer = st.column_int(11);
         on_row(r);
     }
 }

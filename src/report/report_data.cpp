@@ -511,7 +511,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     // The periods behind every figure (audit's "no data" needs them).
     {
         auto st = db.prepare(
-            "SELECT period FROM billing_period WHERE period BETWEEN ? AND ? ORDER BY period");
+            "SELECT DISTINCT period FROM billing_period WHERE period BETWEEN ? AND ? ORDER BY period");
         st.bind(1, static_cast<int64_t>(period_of(scan_from)));
         st.bind(2, static_cast<int64_t>(period_of(p.to)));
         while (st.step())

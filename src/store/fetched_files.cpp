@@ -4,9 +4,12 @@ namespace curcrunch::store {
 
 PeriodSources period_sources(Database& db, Period period) {
     PeriodSources out;
-    auto id = db.prepare("SELECT ingest_id FROM billing_period WHERE period = ?");
+    // One ingest behind every payer's unit of the period, or the store's copy is not one
+    // delivery of this run's shape: 0, as for a period not in the store.
+    auto id =
+        db.prepare("SELECT min(ingest_id), max(ingest_id) FROM billing_period WHERE period = ?");
     id.bind(1, static_cast<int64_t>(period));
-    if (!id.step()) return out;
+    if (!id.step() || id.column_is_null(0) || id.column_int(0) != id.column_int(1)) return out;
     out.ingest_id = id.column_int(0);
     auto files = db.prepare("SELECT path, etag, bytes FROM fetched_file WHERE ingest_id = ?");
     files.bind(1, out.ingest_id);

@@ -112,10 +112,14 @@ Amount ResultRow::measure(Measure m) const {
             return net_unblended;
         case Measure::amortized:
             return amortized;
+        case Measure::net_amortized:
+            return net_amortized;
         case Measure::blended:
             return blended;
         case Measure::public_on_demand:
             return public_on_demand;
+        case Measure::usage:
+            return usage;
     }
     return unblended;
 }
@@ -141,7 +145,8 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     std::string sql = std::string("SELECT ") + bucket_sql(q.grain) + " AS b, " + key_sql(q.by) +
                       " AS k, max(product_name), money_sum(unblended), money_sum(net_unblended), "
                       "money_sum(amortized), money_sum(blended), money_sum(public_on_demand), "
-                      "money_sum(usage_amount), sum(row_count) FROM cost_daily WHERE 1=1";
+                      "money_sum(usage_amount), sum(row_count), money_sum(net_amortized) "
+                      "FROM cost_daily WHERE 1=1";
     if (q.from) sql += " AND day >= ?";
     if (q.to) sql += " AND day <= ?";
     if (!q.accounts.empty()) sql += " AND " + dim_in("usage_account", q.accounts.size());
@@ -149,6 +154,7 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
         sql += " AND (" + dim_in("product_code", q.services.size()) + " OR " +
                dim_in("product_name", q.services.size()) + ")";
     if (!q.regions.empty()) sql += " AND " + dim_in("region", q.regions.size());
+    if (!q.payers.empty()) sql += " AND " + dim_in("payer_account", q.payers.size());
     sql += " GROUP BY b, k";
 
     auto st = db.prepare(sql);
@@ -163,6 +169,8 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
         st.bind(i++, s);
     for (const auto& r : q.regions)
         st.bind(i++, r);
+    for (const auto& p : q.payers)
+        st.bind(i++, p);
 
     // Fold SQL groups into result rows (weeks span several SQL day groups).
     DimNames names(db);
@@ -180,6 +188,7 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
         r.public_on_demand += st.column_amount(7);
         r.usage += st.column_amount(8);
         r.rows += st.column_int(9);
+        r.net_amortized += st.column_amount(10);
         int64_t& lid = label_id[{bucket, key}];
         lid = std::max(lid, st.column_int(2));
     }
@@ -267,10 +276,14 @@ const char* measure_name(Measure m) {
             return "net";
         case Measure::amortized:
             return "amortized";
+        case Measure::net_amortized:
+            return "net-amortized";
         case Measure::blended:
             return "blended";
         case Measure::public_on_demand:
             return "on-demand";
+        case Measure::usage:
+            return "usage";
     }
     return "?";
 }
@@ -290,8 +303,9 @@ std::optional<Dimension> parse_dimension(const std::string& s) {
 }
 
 std::optional<Measure> parse_measure(const std::string& s) {
-    for (Measure m : {Measure::unblended, Measure::net_unblended, Measure::amortized,
-                      Measure::blended, Measure::public_on_demand})
+    for (Measure m :
+         {Measure::unblended, Measure::net_unblended, Measure::amortized, Measure::net_amortized,
+          Measure::blended, Measure::public_on_demand, Measure::usage})
         if (s == measure_name(m)) return m;
     return std::nullopt;
 }

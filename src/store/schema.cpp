@@ -10,6 +10,11 @@
 //      and the cache have moved to.
 //   5  the tamper-evident archive: every report this store wrote (id, file sha256, data
 //      fingerprint, every printed figure), and each archived document's signature status.
+//   6  the unit of replacement is (payer, billing period): billing_period keyed by both, payer
+//      on every rollup grain, per-unit coverage (data-through day, invoice ids), ingest_unit and
+//      ingest_source_unit; cost_daily gains billing_entity, commitment_owner, net_amortized;
+//      line_item_daily and tag_daily gain every measure; dim gains reference counts and never
+//      reuses an id (schema_v6.cpp holds the tables and the upgrade).
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -19,15 +24,12 @@
 // - Days are INTEGER yyyymmdd (UTC), periods INTEGER yyyymm.
 // - Every dimension string (account ids, product codes, descriptions, tag keys and values) is
 //   stored once in dim and referenced by id, so rollup rows stay small. Account ids are text
-//   there (leading zeros are significant). dim rows are never deleted or changed.
-// - Invariant: every row of the three rollup tables belongs to a period listed in
-//   billing_period, its day lies within that row's [min_day, max_day], and a period's rows all
-//   come from that period's latest ingest (billing_period.ingest_id). Store::replace_periods
-//   keeps this by deleting and inserting a period's rows in the same transaction that updates
-//   billing_period.
+//   there (leading zeros are significant). A dim row's value never changes and its id is never
+//   given to another string (AUTOINCREMENT), so a cached id -> string stays right.
 #include "curcrunch/store/schema.hpp"
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/store/schema_v6.hpp"
 
 namespace curcrunch::store {
 namespace {
@@ -379,6 +381,26 @@ ALTER TABLE archive_document ADD COLUMN signer TEXT NOT NULL DEFAULT '';
 ALTER TABLE archive_document ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )SQL";
 
+// Invariants of version 6 (the tables and the upgrade from older stores are in schema_v6.cpp):
+// - dim.refs is exactly the number of rollup cells (row x dim column of cost_daily,
+//   line_item_daily, tag_daily; dim_refs.cpp rollup_tables()) holding the id, and no dim row
+//   has refs = 0 once a transaction commits: the strings of replaced rows are deleted in the
+//   transaction that replaces them (DimRefs), `vacuum` recounts from scratch.
+// - A unit is a (payer, period) pair. Every rollup row belongs to the unit (dim value of its
+//   payer_account, its period) listed in billing_period; its day lies within that unit's
+//   [min_day, max_day]; and a unit's rows all come from the unit's latest ingest
+//   (billing_period.ingest_id). Store::replace_periods keeps this by deleting and inserting a
+//   unit's rows, in all three rollups, in the same transaction that updates its billing_period
+//   row; units not in the ingest are not touched (byte-identical rows). A file whose rows name
+//   several payers replaces each of their units.
+// - billing_period.max_day is the data-through day of the unit's latest delivery; invoice_ids
+//   are the distinct non-empty invoice ids its rows carry (AWS leaves them blank until the bill
+//   is final), invoice_column says whether its files had the column at all; origin is
+//   'upgraded' for units carried over from an older store (coverage.hpp derives the final /
+//   accruing / unknown status from these and the invoice table).
+// - ingest_unit holds every unit each ingest replaced; ingest_source_unit the units (and rows)
+//   each source file fed; both are written with the ingest, never changed.
+
 }  // namespace
 
 int schema_version(Database& db) {
@@ -412,7 +434,8 @@ void migrate(Database& db) {
     if (v < 3) db.exec(kV3);
     if (v < 4) db.exec(kV4);
     if (v < 5) db.exec(kV5);
-    // Later versions: `if (v < 6) db.exec(kV6);` and so on, each an in-place upgrade.
+    if (v < 6) upgrade_to_v6(db);
+    // Later versions: `if (v < 7) ...` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

@@ -42,6 +42,7 @@ std::unique_ptr<Command> find_command(const std::string& name);
 std::unique_ptr<Command> make_ingest_command();
 std::unique_ptr<Command> make_summary_command();
 std::unique_ptr<Command> make_periods_command();
+std::unique_ptr<Command> make_vacuum_command();
 std::unique_ptr<Command> make_gen_command();
 std::unique_ptr<Command> make_fetch_command();
 std::unique_ptr<Command> make_accounts_command();

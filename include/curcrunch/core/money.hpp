@@ -21,17 +21,20 @@ inline constexpr Amount kUnit = 10000000000;  // 10^kScale
 //     responses, options) beyond kMaxAmount is refused (ParseStatus::overflow), so an input
 //     amount is <= 1e24.
 //  2. The row decoder derives at most the sum or difference of two parsed amounts (amortized
-//     cost of a fee row), so a per-row value is <= 2e24.
+//     cost of a fee row), or a net amortized cost scaled by a ratio and then checked against
+//     kMaxAmount (row_decoder.cpp net_amortized_of), so a per-row value is <= 2e24.
 //  3. A worker thread's rollup takes at most kRowsPerFlush (2^32) rows plus one unit of work
 //     before it is merged and cleared: a CSV chunk (< 2^28 rows: a chunk is < 2^28 bytes and a
 //     row takes at least one) or a Parquet row group (at most 2^32 rows, checked). So its
-//     per-row adds are unchecked and reach at most 2^33 * 2e24 ~ 1.7e34 < 2^114.
+//     per-row adds (into its composites' pending sums, then once per composite into its
+//     groups: Rollup::settle) are unchecked and reach at most 2^33 * 2e24 ~ 1.7e34 < 2^114.
 //  4. Merging a worker's rollup into the shared one adds a running sum below 2^120 and a worker
 //     sum below 2^114 (the result cannot overflow) and checks the result against kMaxRunning
 //     (2^120): a running sum may pass kMaxAmount on its way, as rows of both signs arrive in
 //     any order, but never 2^120 unless the input is bad. What the store keeps is checked
-//     against kMaxAmount before anything is written: every group's sums, then each period's
-//     total (the sum of under 2^32 groups, each <= 1e24: below 2^113). A larger one is refused
+//     against kMaxAmount before anything is written: every group's sums, then each (payer,
+//     period) unit's total (the sum of under 2^32 groups, each <= 1e24: below 2^113), in
+//     store/unit_replace.cpp. A larger one is refused
 //     as bad input, so every amount the store holds is <= 1e24.
 //  5. A SQLite file has at most 2^32 pages of at most 2^16 bytes, and a table row takes at
 //     least 4 bytes of them, so a store holds < 2^46 rows. Any sum of one stored column over

@@ -2,8 +2,10 @@
 // Deterministic synthetic CUR data: several payers and linked accounts, ~30 services with
 // realistic usage types, regions and operations, hourly (or daily) rows, Usage, DiscountedUsage,
 // SavingsPlanCoveredUsage, RIFee, SavingsPlanRecurringFee, Tax, Credit and Refund line items,
-// tags, seasonal trends and a few spikes. The same seed gives the same rows in every dialect,
-// so rollups of the three dialects must be identical.
+// an AWS Marketplace subscription, tags, seasonal trends and a few spikes. Months AWS would have
+// finalized by `today` carry invoice ids (one per payer and billing entity), later ones none. The
+// same seed gives the same rows in every dialect, so rollups of the three dialects must be
+// identical.
 #include <cstdint>
 #include <string>
 
@@ -23,6 +25,7 @@ struct GenOptions {
     int resources_per_account = 12;  // hourly series per account
     int fleet = 1;                   // line items per series and hour (instances of a fleet)
     bool hourly = true;
+    Day today = 0;              // 0: today (UTC); decides which months are final (have invoice ids)
     uint64_t target_bytes = 0;  // > 0: choose the fleet size to reach about this size
     bool gzip = false;
     int gzip_level = 6;

@@ -14,6 +14,7 @@
 #include "curcrunch/ingest/csv_format.hpp"
 #include "curcrunch/ingest/input_plan.hpp"
 #include "curcrunch/ingest/rollup.hpp"
+#include "curcrunch/ingest/row_decoder.hpp"
 
 namespace curcrunch::ingest {
 
@@ -35,13 +36,16 @@ struct SourceReport {
     std::string compression;
     std::string manifest;
     std::string assembly_id;
-    Period period = 0;  // manifest period (0: from rows)
+    std::string account;  // the manifest's account ('' without a manifest)
+    Period period = 0;    // manifest period (0: from rows)
     uint64_t file_bytes = 0;
     uint64_t bytes = 0;  // decompressed bytes
     uint64_t rows = 0;
     uint64_t skipped = 0;
     uint64_t skipped_row_groups = 0;  // Parquet: damaged row groups skipped whole (their rows
                                       // are counted in `skipped`)
+    bool invoice_column = false;      // the file has an invoice id column
+    std::vector<UnitRows> units;      // rows per (payer, period) unit fed, by payer then period
 };
 
 struct RowProblem {

@@ -20,6 +20,7 @@ struct InputUnit {
     Period period = 0;        // > 0: from a manifest, overrides the rows' billing period
     std::string manifest;     // manifest path when read through one
     std::string assembly_id;  // legacy assemblyId or CUR 2.0 executionId
+    std::string account;      // the manifest's "account": payer of rows that name none
 };
 
 std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths);

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/ingest/commitment_cost.hpp"
 #include "curcrunch/ingest/rollup.hpp"
 #include "curcrunch/ingest/schema.hpp"
 
@@ -24,7 +25,8 @@ struct RowError {
 // What a typed reader (Parquet) already knows about a row, so the decoder neither parses its
 // amounts from text nor hashes its grouping strings: amounts come as exact values, and `codes`
 // (the row's grouping fields as dictionary codes, meaningful within one row group) finds the
-// row's groups in `code_index` once the first row with those codes was resolved from its text.
+// row's composite in `code_index` once the first row with those codes was resolved from its
+// text (the entry's Groups::composite).
 struct TypedRow {
     const Amount* amounts = nullptr;  // per slot; read where bit `slot` of amount_slots is set
     uint64_t amount_slots = 0;
@@ -33,30 +35,65 @@ struct TypedRow {
     RowKeyIndex* code_index = nullptr;  // cleared by its owner whenever `out`'s groups move
 };
 
+// Rows a decoder added per (payer, period) unit: which units a source fed, and the distinct
+// invoice ids those rows carry (AWS leaves them blank until the bill is final).
+struct UnitRows {
+    std::string payer;
+    Period period = 0;
+    uint64_t rows = 0;
+    std::vector<std::string> invoice_ids;
+};
+
+// Adds `from` into `into` (rows summed, invoice ids united); sorts by payer, then period.
+void merge_unit_rows(std::vector<UnitRows>& into, const std::vector<UnitRows>& from);
+void sort_unit_rows(std::vector<UnitRows>& units);
+
 class RowDecoder {
   public:
-    // `period_override` > 0 forces every row into that billing period (manifest ingest).
-    RowDecoder(const Schema& schema, Rollup& out, Period period_override);
+    // `period_override` > 0 forces every row into that billing period (manifest ingest);
+    // `fallback_payer` is the payer of rows whose payer field is empty (the manifest's account).
+    RowDecoder(const Schema& schema, Rollup& out, Period period_override,
+               std::string_view fallback_payer = {});
 
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
     bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
                  const TypedRow* typed = nullptr);
+    const std::vector<UnitRows>& unit_rows() const { return unit_rows_; }
 
   private:
     std::string_view text(const char* buf, const FieldSpan* spans, int slot, bool& ok);
     bool amount(const char* buf, const FieldSpan* spans, int slot, Amount& out, RowError& err,
                 uint64_t line);
+    // As amount(), but `present` says whether the column exists and the field is not empty.
+    bool optional_amount(const char* buf, const FieldSpan* spans, int slot, Amount& out,
+                         bool& present, RowError& err, uint64_t line);
+    bool net_amortized_of(const char* buf, const FieldSpan* spans, AmortizedRule rule,
+                          Amount amortized, Amount net, Amount& out, RowError& err, uint64_t line);
+    // Counts a row for its unit; consecutive rows nearly always share one and its invoice id.
+    void count_unit_row(std::string_view payer, Period period, std::string_view invoice_id) {
+        if (last_unit_ < unit_rows_.size()) {
+            UnitRows& u = unit_rows_[last_unit_];
+            if (u.period == period && u.payer == payer && last_invoice_ == invoice_id) {
+                ++u.rows;
+                return;
+            }
+        }
+        count_unit_row_slow(payer, period, invoice_id);
+    }
+    void count_unit_row_slow(std::string_view payer, Period period, std::string_view invoice_id);
     bool day_of(std::string_view v, Day& out, int slot, Day& cache_day, std::string& cache_text);
     bool parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot);
     bool product_from_json(std::string_view json, std::string_view& name, std::string_view& region,
                            RowError& err, uint64_t line);
-    bool resolve_groups(const char* buf, const FieldSpan* spans, const std::string_view* dims,
-                        Period period, Day day, RowKeyIndex::Groups& g, RowError& err,
-                        uint64_t line);
-    bool new_composite(const char* buf, const FieldSpan* spans, const std::string_view* dims,
-                       std::string_view tags_json, std::string_view categories_json, Period period,
-                       Day day, uint64_t hash, RowKeyIndex::Groups& g, RowError& err,
-                       uint64_t line);
+    // The row's composite entry in out_.row_keys (found or made); 0 when the row is bad.
+    RowKeyIndex::Ref resolve_composite(const char* buf, const FieldSpan* spans,
+                                       const std::string_view* dims, Period period, Day day,
+                                       RowError& err, uint64_t line);
+    // Interns a composite not seen before and finds its groups; 0 when the row is bad.
+    RowKeyIndex::Ref new_composite(const char* buf, const FieldSpan* spans,
+                                   const std::string_view* dims, std::string_view tags_json,
+                                   std::string_view categories_json, Period period, Day day,
+                                   uint64_t hash, RowError& err, uint64_t line);
     void fail(RowError& err, uint64_t line, int slot, std::string msg) const;
     void drop_repeated_tag_keys();
     bool check_no_bom(const std::string_view* dims, std::string_view tags_json,
@@ -67,6 +104,7 @@ class RowDecoder {
     Rollup& out_;
     const TypedRow* typed_ = nullptr;  // the current row's, when it comes from a typed reader
     Period period_override_;
+    std::string fallback_payer_;
     bool focus_;
     std::vector<std::string> scratch_;  // per slot: unescaped text of quoted fields
     Day usage_day_cache_ = 0, period_day_cache_ = 0;
@@ -77,11 +115,17 @@ class RowDecoder {
     uint32_t tag_stamp_ = 0;
     std::string last_product_json_;
     std::string product_name_, product_region_;
-    std::vector<uint32_t> tag_key_ids_;  // per tag slot: interned normalized key
-    static constexpr int kComposite = 12;
-    std::string composite_;
-    std::vector<uint32_t> tag_index_;  // grouping fields of the current row, length-prefixed
-    Period period_cache_ = 0;          // period of period_cache_day_
+    std::vector<uint32_t> tag_key_ids_;               // per tag slot: interned normalized key
+    static constexpr int kComposite = kCostDims + 2;  // + description, unit
+    // The grouping fields of the current row, length-prefixed: [0, composite_len_) is in use.
+    std::vector<char> composite_ = std::vector<char>(1024);
+    size_t composite_len_ = 0;
+    std::string_view composite() const { return {composite_.data(), composite_len_}; }
+    std::vector<uint32_t> tag_index_;  // tag groups of a new composite
+    std::vector<UnitRows> unit_rows_;
+    size_t last_unit_ = SIZE_MAX;  // index in unit_rows_ of the previous row's unit
+    std::string last_invoice_;     // the previous row's invoice id
+    Period period_cache_ = 0;      // period of period_cache_day_
     Day period_cache_day_ = INT32_MIN;
     simdjson::ondemand::parser json_;
     std::string json_buf_;

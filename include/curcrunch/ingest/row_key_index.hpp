@@ -1,9 +1,10 @@
 #pragma once
 // Maps the raw bytes of a row's grouping fields (day, period and every dimension string, as one
-// composite) straight to its cost and line-item group entries. Most CUR rows repeat a composite
-// seen before (the same resource, hour after hour), so a row costs one hash of ~150 bytes and one
-// probe instead of interning a dozen strings and probing two group maps. It is an accelerator
-// only: the group maps stay the source of truth, and entries are never removed.
+// composite) straight to its cost, line-item and tag group entries. Most CUR rows repeat a
+// composite seen before (the same resource, hour after hour), so a row costs one hash of ~150
+// bytes, one probe and one addition of its measures to the composite's pending sums, instead of
+// interning a dozen strings, probing the group maps and adding to every group (Rollup::settle
+// adds each composite's sums to its groups once). Entries are removed only all at once (clear).
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/hash.hpp"
+#include "curcrunch/ingest/measures.hpp"
 
 namespace curcrunch::ingest {
 
@@ -27,41 +29,65 @@ class RowKeyIndex {
         uint32_t line;
         uint32_t tag_begin;  // tag group indices live in tag_groups()[tag_begin, +tag_count)
         uint32_t tag_count;
-        bool tagged;  // at least one user (non-aws_) tag
+        bool tagged;             // at least one user (non-aws_) tag
+        uint32_t composite = 0;  // in a typed reader's code index: the rollup's composite entry
     };
+    // The measures and row count a composite's rows added since the last settle.
+    struct Pending : Measures {
+        int64_t rows = 0;
+    };
+    // An entry: its index + 1; 0 is no entry. Valid until clear().
+    using Ref = uint32_t;
     RowKeyIndex() : slots_(4096, 0), mask_(4095) {}
 
-    // Returns the entry for `key`, or nullptr. `hash` must be hash_bytes(key).
-    const Groups* find(std::string_view key, uint64_t hash) const {
+    // The entry of `key`, or 0. `hash` must be hash_bytes(key).
+    Ref find(std::string_view key, uint64_t hash) const {
         for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
             uint32_t s = slots_[i];
-            if (s == 0) return nullptr;
+            if (s == 0) return 0;
             const Entry& e = entries_[s - 1];
             if (e.hash == hash && e.len == key.size() &&
                 std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0)
-                return &e.groups;
+                return s;
         }
     }
-    void insert(std::string_view key, uint64_t hash, Groups g) {
+    Ref insert(std::string_view key, uint64_t hash, Groups g) {
         Entry e{hash, arena_.size(), static_cast<uint32_t>(key.size()), g};
         arena_.insert(arena_.end(), key.begin(), key.end());
         entries_.push_back(e);
+        pending_.emplace_back();
         size_t i = hash & mask_;
         while (slots_[i] != 0)
             i = (i + 1) & mask_;
-        slots_[i] = static_cast<uint32_t>(entries_.size());
+        const Ref ref = static_cast<Ref>(entries_.size());
+        slots_[i] = ref;
         if (entries_.size() * 2 > slots_.size()) rehash();
+        return ref;
+    }
+    const Groups& groups(Ref r) const { return entries_[r - 1].groups; }
+    Pending& pending(Ref r) { return pending_[r - 1]; }
+
+    // Calls f(groups, pending) for every entry with pending rows, then clears them.
+    template <class F>
+    void drain(F&& f) {
+        for (size_t n = 0; n < entries_.size(); ++n) {
+            Pending& p = pending_[n];
+            if (p.rows == 0) continue;
+            f(entries_[n].groups, static_cast<const Pending&>(p));
+            p = Pending{};
+        }
     }
 
     size_t size() const { return entries_.size(); }
-    // Memory held by keys, entries and tag lists (what a hostile input can grow).
+    // Memory held by keys, entries, pending sums and tag lists (what a hostile input can grow).
     size_t bytes() const {
-        return arena_.size() + entries_.size() * sizeof(Entry) +
+        return arena_.size() + entries_.size() * (sizeof(Entry) + sizeof(Pending)) +
                tag_groups_.size() * sizeof(uint32_t);
     }
     void clear() {
         std::fill(slots_.begin(), slots_.end(), 0u);
         entries_.clear();
+        pending_.clear();
         arena_.clear();
         tag_groups_.clear();
     }
@@ -98,6 +124,7 @@ class RowKeyIndex {
     std::vector<uint32_t> slots_;
     size_t mask_;
     std::vector<Entry> entries_;
+    std::vector<Pending> pending_;  // per entry (apart, so probes touch only entries_)
     std::vector<char> arena_;
     std::vector<uint32_t> tag_groups_;
 };

@@ -50,6 +50,16 @@ enum Slot : int32_t {
     kCommitmentType,
     kCommitmentStatus,
     kPricingCategory,
+    // Store v6: coverage, billing entity, commitment owner and the net amortized measure.
+    kInvoiceId,      // blank until AWS finalizes the month's bill
+    kBillingEntity,  // "AWS", "AWS Marketplace" (no FOCUS column)
+    kCommitmentArn,  // Savings Plan ARN (legacy, Athena) / FOCUS CommitmentDiscountId
+    kNetSpEffectiveCost,
+    kNetSpAmortizedUpfront,
+    kNetSpRecurring,
+    kNetRiEffectiveCost,
+    kNetRiUnusedAmortizedFee,
+    kNetRiUnusedRecurringFee,
     kTagsJson,          // CUR 2.0 resource_tags / FOCUS Tags: a JSON object in one field
     kProductJson,       // CUR 2.0 product map (product_name, region when not promoted)
     kCostCategoryJson,  // CUR 2.0 cost_category / FOCUS 1.0 x_CostCategories map

@@ -18,6 +18,7 @@ struct LineRow {
     Day day;
     int64_t account, product_code, usage_type, description, unit;
     Amount unblended, usage;
+    int64_t payer;  // dim id of the payer account
 };
 
 class CostCube {

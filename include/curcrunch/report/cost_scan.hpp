@@ -22,6 +22,7 @@ struct CostRow {
     int64_t account, product_code, product_name, usage_type, pricing_term, line_item_type;
     Amount unblended, amortized, tagged;
     int64_t rows;
+    int64_t payer;  // dim id of the payer account
 };
 
 // What a scan keeps: usage accounts, services (product code or name) and regions; an empty

@@ -61,6 +61,7 @@ class Statement {
     }
     void reset();
 
+    int column_count() const { return sqlite3_column_count(st_); }
     int64_t column_int(int i) const { return sqlite3_column_int64(st_, i); }
     double column_double(int i) const { return sqlite3_column_double(st_, i); }
     std::string column_text(int i) const;

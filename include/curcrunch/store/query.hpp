@@ -1,7 +1,8 @@
 #pragma once
 // The query API over the rollups, shared by `summary`, reports and the dashboard: filter by
-// date range, accounts, services and a cost threshold; group by a time grain and a dimension;
-// sort; limit. All sums are exact (money_sum).
+// date range, payers, accounts, services, regions and a cost threshold; group by a time grain
+// and a dimension; sort; limit. All sums are exact (money_sum). What the store covers (the
+// data-through day, final or accruing months) is in store/coverage.hpp.
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +24,15 @@ enum class Dimension {
     line_item_type,
     operation
 };
-enum class Measure { unblended, net_unblended, amortized, blended, public_on_demand };
+enum class Measure {
+    unblended,
+    net_unblended,
+    amortized,
+    net_amortized,
+    blended,
+    public_on_demand,
+    usage  // usage quantity: a sum of mixed units unless the query narrows to one usage type
+};
 enum class SortOrder { time_then_cost, cost_desc, key_asc };
 
 struct DateRange {
@@ -38,6 +47,7 @@ const std::vector<std::string>& preset_names();
 
 struct Query {
     std::optional<Day> from, to;        // inclusive day bounds
+    std::vector<std::string> payers;    // payer account ids
     std::vector<std::string> accounts;  // usage account ids
     std::vector<std::string> services;  // product code or product name
     std::vector<std::string> regions;
@@ -53,8 +63,8 @@ struct ResultRow {
     std::string bucket;  // '2018-11', '2018-11-05', '2018-W45' style start day for weeks, '2018'
     std::string key;     // dimension value ('' for none)
     std::string label;   // human name (product name for services), may equal key
-    Amount unblended = 0, net_unblended = 0, amortized = 0, blended = 0, public_on_demand = 0,
-           usage = 0;
+    Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, blended = 0,
+           public_on_demand = 0, usage = 0;
     int64_t rows = 0;
     Amount measure(Measure m) const;
 };

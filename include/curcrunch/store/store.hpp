@@ -1,22 +1,16 @@
 #pragma once
-// The store: one SQLite file (WAL) holding the rollups and the record of every ingest.
+// The store: one SQLite file (WAL) holding the rollups and the record of every ingest. Its unit
+// of replacement is (payer, billing period); see store/schema.cpp for the invariants and
+// store/coverage.hpp for what is known about each unit.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/store/coverage.hpp"
 #include "curcrunch/store/database.hpp"
 
 namespace curcrunch::store {
-
-struct PeriodInfo {
-    std::string period;
-    int64_t ingest_id = 0;
-    std::string replaced_at;
-    std::string manifest, assembly_id;
-    int64_t rows = 0;
-    Amount unblended = 0;
-};
 
 struct IngestRecord {
     int64_t id = 0;
@@ -25,14 +19,23 @@ struct IngestRecord {
     double seconds = 0;
 };
 
+// A unit an ingest replaced.
+struct ReplacedUnit {
+    std::string payer;
+    Period period = 0;
+    int64_t rows = 0;
+    Amount unblended = 0;
+};
+
 class Store {
   public:
     // Opens (creating and migrating when writable) the store at `path`.
     static std::unique_ptr<Store> open(const std::string& path, bool read_only = false);
 
-    // Replaces every billing period present in `result` with its new rollups and records the
-    // ingest, all in one transaction: on any failure the database is left exactly as it was.
-    // Returns the new ingest id.
+    // Replaces every (payer, billing period) unit present in `result` with its new rollups and
+    // records the ingest, all in one transaction: on any failure the database is left exactly
+    // as it was; units not in `result` are not touched. Strings no row uses any more are
+    // deleted in the same transaction. Returns the new ingest id.
     int64_t replace_periods(ingest::IngestResult& result, const std::string& started_at,
                             bool skip_mode);
     int64_t replace_periods(ingest::IngestResult&& result, const std::string& started_at,
@@ -40,8 +43,11 @@ class Store {
         return replace_periods(result, started_at, skip_mode);
     }
 
-    std::vector<PeriodInfo> periods();
+    // The units in the store with their coverage (payer, then period).
+    std::vector<UnitCoverage> periods() { return unit_coverage(*db_); }
     std::vector<IngestRecord> ingests();
+    // The units ingest `id` replaced.
+    std::vector<ReplacedUnit> replaced_units(int64_t ingest_id);
     Database& db() { return *db_; }
 
   private:

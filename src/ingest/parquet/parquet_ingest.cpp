@@ -20,6 +20,8 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     const ParquetFile file(u.path);
     const ParquetPlan plan = plan_parquet(file);
     rep.dialect = dialect_name(plan.schema.dialect);
+    rep.invoice_column = plan.schema.has(kInvoiceId);
+    std::mutex units_mutex;  // rep.units, from the row groups' threads
     rep.compression = "parquet";
     rep.file_bytes = file.size();
 
@@ -39,10 +41,11 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                     if (skip) {
                         // Decoded aside: a row group found damaged halfway leaves nothing behind.
                         Rollup scratch;
-                        r = reader.read(file, plan, g, scratch, u.period, true, bad_row);
+                        r = reader.read(file, plan, g, scratch, u.period, true, bad_row, u.account);
+                        scratch.settle();
                         out.merge_from(scratch);
                     } else {
-                        r = reader.read(file, plan, g, out, u.period, false, bad_row);
+                        r = reader.read(file, plan, g, out, u.period, false, bad_row, u.account);
                     }
                 } catch (const FormatError& e) {
                     const std::string where = u.path + ": row group " + std::to_string(g);
@@ -56,6 +59,10 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                     r = RowGroupResult{};
                     r.skipped = n;
                     bad_groups.fetch_add(1, std::memory_order_relaxed);
+                }
+                if (!r.units.empty()) {
+                    std::lock_guard<std::mutex> l(units_mutex);
+                    merge_unit_rows(rep.units, r.units);
                 }
                 rows.fetch_add(r.rows, std::memory_order_relaxed);
                 skipped.fetch_add(r.skipped, std::memory_order_relaxed);

@@ -35,6 +35,24 @@ bool is_amount_slot(int s) {
     }
 }
 
+// Whether a text slot is part of the row key. The invoice id (coverage, not a group) and the net
+// commitment amounts (text here, so a null stays distinguishable from 0; measures, not groups)
+// are not; the reservation ARN is, since its account is the commitment owner, a dimension.
+bool keyed_slot(int s) {
+    switch (s) {
+        case kInvoiceId:
+        case kNetSpEffectiveCost:
+        case kNetSpAmortizedUpfront:
+        case kNetSpRecurring:
+        case kNetRiEffectiveCost:
+        case kNetRiUnusedAmortizedFee:
+        case kNetRiUnusedRecurringFee:
+            return false;
+        default:
+            return true;
+    }
+}
+
 }  // namespace
 
 std::string row_group_context(size_t group, const std::string& column, uint32_t page,
@@ -86,7 +104,7 @@ ParquetPlan plan_parquet(const ParquetFile& file) {
         } else if (slot == kUsageStart || slot == kBillingPeriodStart) {
             src.kind = SourceKind::day;
         }
-        if (slot == kReservationArn) src.in_key = false;  // affects measures, not groups
+        if (!keyed_slot(slot)) src.in_key = false;
         for (uint32_t leaf : f.leaves)
             plan.wanted[leaf] = 1;
         plan.sources.push_back(src);
@@ -101,7 +119,8 @@ ParquetPlan plan_parquet(const ParquetFile& file) {
 
 RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& plan, size_t index,
                                     Rollup& out, Period period_override, bool skip,
-                                    const std::function<void(RowProblem)>& bad_row) {
+                                    const std::function<void(RowProblem)>& bad_row,
+                                    std::string_view fallback_payer) {
     RowGroupResult res;
     const RowGroupMeta rg = file.row_group(index, plan.wanted);
     const SchemaTree& tree = file.tree();
@@ -145,18 +164,16 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     }
     // Key columns first among the text columns, so the key is a prefix copy.
     std::stable_partition(text_cols.begin(), text_cols.end(),
-                          [&](SlotColumn* c) { return c->slot() != kReservationArn; });
-    const size_t key_len =
-        static_cast<size_t>(std::count_if(text_cols.begin(), text_cols.end(), [](SlotColumn* c) {
-            return c->slot() != kReservationArn;
-        }));
+                          [&](SlotColumn* c) { return keyed_slot(c->slot()); });
+    const size_t key_len = static_cast<size_t>(std::count_if(
+        text_cols.begin(), text_cols.end(), [](SlotColumn* c) { return keyed_slot(c->slot()); }));
 
     texts_.clear();
     code_index_.clear();
     spans_.assign(schema.slot_count(), FieldSpan{0, 0});
     amounts_.assign(kFixedSlots, 0);
     key_.resize(key_len);
-    RowDecoder dec(schema, out, period_override);
+    RowDecoder dec(schema, out, period_override, fallback_payer);
     TypedRow typed;
     typed.amounts = amounts_.data();
     typed.amount_slots = plan.amount_slots;
@@ -241,6 +258,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     // Every column must end with the row group.
     for (auto& c : cols)
         res.bytes += c->bytes_decompressed();
+    res.units = dec.unit_rows();
     return res;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "curcrunch/ingest/engine.hpp"
@@ -26,7 +27,7 @@ struct SlotSource {
     int slot;
     uint32_t field;  // SchemaTree::fields index
     SourceKind kind;
-    bool in_key;  // part of the row key (every text slot but the reservation ARN)
+    bool in_key;  // part of the row key (every text slot but the invoice id and net amounts)
 };
 
 // What a file's rows need: the ingest schema resolved from its top-level field names, and for
@@ -45,16 +46,19 @@ ParquetPlan plan_parquet(const ParquetFile& file);
 
 struct RowGroupResult {
     uint64_t rows = 0, skipped = 0, bytes = 0;
+    std::vector<UnitRows> units;  // the (payer, period) units its rows fed
 };
 
 class RowGroupReader {
   public:
     // Reads row group `index` into `out`. A bad row is reported through `bad_row` when
     // skipping (and the row is left out), else it throws Error(input). Structural damage throws
-    // FormatError with the column and page; the caller adds the file and row group.
+    // FormatError with the column and page; the caller adds the file and row group. Rows that
+    // name no payer get `fallback_payer` (the manifest's account).
     RowGroupResult read(const ParquetFile& file, const ParquetPlan& plan, size_t index, Rollup& out,
                         Period period_override, bool skip,
-                        const std::function<void(RowProblem)>& bad_row);
+                        const std::function<void(RowProblem)>& bad_row,
+                        std::string_view fallback_payer = {});
 
   private:
     Decompressor codec_;

@@ -1,0 +1,127 @@
+#include "curcrunch/store/dim_refs.hpp"
+
+#include <filesystem>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::store {
+
+const std::vector<RollupTable>& rollup_tables() {
+    static const std::vector<RollupTable> tables = {
+        {"cost_daily",
+         {"payer_account", "usage_account", "product_code", "product_name", "usage_type",
+          "operation", "region", "line_item_type", "pricing_term", "currency", "billing_entity",
+          "commitment_owner"}},
+        {"line_item_daily",
+         {"payer_account", "usage_account", "product_code", "usage_type", "line_item_type",
+          "description", "unit", "currency"}},
+        {"tag_daily",
+         {"payer_account", "usage_account", "product_code", "tag_key", "tag_value", "currency"}},
+    };
+    return tables;
+}
+
+namespace {
+
+std::string column_list(const RollupTable& t) {
+    std::string cols;
+    for (const char* c : t.dim_columns)
+        cols.append(cols.empty() ? "" : ", ").append(c);
+    return cols;
+}
+
+// Adds every dim cell of `table`'s rows matching `where` into `counts`.
+void count_cells(Database& db, const RollupTable& t, const std::string& where,
+                 const std::function<void(Statement&)>& bind,
+                 std::unordered_map<int64_t, int64_t>& counts) {
+    auto st = db.prepare("SELECT " + column_list(t) + " FROM " + t.name + where);
+    if (bind) bind(st);
+    const int n = static_cast<int>(t.dim_columns.size());
+    while (st.step())
+        for (int i = 0; i < n; ++i)
+            ++counts[st.column_int(i)];
+}
+
+}  // namespace
+
+DimRefs::DimRefs(Database& db)
+    : db_(db),
+      upsert_(db.prepare("INSERT INTO dim(value, refs) VALUES (?, ?) ON CONFLICT(value) DO "
+                         "UPDATE SET refs = refs + excluded.refs RETURNING id")) {}
+
+int64_t DimRefs::add(std::string_view value, int64_t count) {
+    upsert_.bind_static(1, value).bind(2, count);
+    if (!upsert_.step()) db_.fail("dim upsert returned no id");
+    const int64_t id = upsert_.column_int(0);
+    upsert_.reset();
+    return id;
+}
+
+void DimRefs::release_rows(const RollupTable& table, const std::string& where,
+                           const std::function<void(Statement&)>& bind) {
+    count_cells(db_, table, " WHERE " + where, bind, released_);
+}
+
+int64_t DimRefs::finish() {
+    auto dec = db_.prepare("UPDATE dim SET refs = refs - ? WHERE id = ? RETURNING refs");
+    auto del = db_.prepare("DELETE FROM dim WHERE id = ?");
+    int64_t removed = 0;
+    for (const auto& [id, n] : released_) {
+        dec.bind(1, n).bind(2, id);
+        const bool found = dec.step();
+        const int64_t left = found ? dec.column_int(0) : -1;
+        dec.reset();
+        // A count below zero means a row was written without its references being counted:
+        // deleting the string could orphan rows, so stop (the transaction rolls back).
+        if (left < 0)
+            throw_store(db_.path() + ": dim reference count of id " + std::to_string(id) +
+                        " is inconsistent; run `curcrunch vacuum` to recount");
+        if (left == 0) {
+            del.bind(1, id);
+            del.run();
+            del.reset();
+            ++removed;
+        }
+    }
+    released_.clear();
+    return removed;
+}
+
+int64_t recount_dim_refs(Database& db) {
+    std::unordered_map<int64_t, int64_t> counts;
+    for (const RollupTable& t : rollup_tables())
+        count_cells(db, t, "", nullptr, counts);
+    db.exec("UPDATE dim SET refs = 0");
+    auto set = db.prepare("UPDATE dim SET refs = ? WHERE id = ?");
+    for (const auto& [id, n] : counts) {
+        set.bind(1, n).bind(2, id);
+        set.run();
+        set.reset();
+    }
+    auto del = db.prepare("DELETE FROM dim WHERE refs = 0");
+    del.run();
+    return sqlite3_changes64(db.handle());
+}
+
+VacuumResult vacuum_store(Database& db) {
+    namespace fs = std::filesystem;
+    VacuumResult r;
+    auto file_bytes = [&] {
+        std::error_code ec;
+        auto n = fs::file_size(db.path(), ec);
+        return ec ? int64_t(0) : static_cast<int64_t>(n);
+    };
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    r.bytes_before = file_bytes();
+    {
+        Transaction tx(db);
+        r.strings_removed = recount_dim_refs(db);
+        tx.commit();
+    }
+    db.exec("VACUUM");
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    r.bytes_after = file_bytes();
+    return r;
+}
+
+}  // namespace curcrunch::store

@@ -1,0 +1,316 @@
+// Store::replace_periods: one ingest's rollups replace the (payer, billing period) units they
+// hold, in one transaction (the invariants are in store/schema.cpp).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
+#include "curcrunch/core/log.hpp"
+#include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/store/dim_refs.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::store {
+namespace {
+
+using UnitId = std::pair<std::string, Period>;  // (payer, period)
+
+struct UnitFacts {
+    int64_t rows = 0;
+    Amount unblended = 0;
+    Day min_day = 0, max_day = 0;
+    std::set<std::string> invoice_ids;
+    bool invoice_column = false;
+};
+
+// What the ingest says about each unit it holds: its rows from the rollup, its invoice ids
+// from the sources that fed it.
+std::map<UnitId, UnitFacts> units_of(const ingest::IngestResult& r) {
+    const ingest::Rollup& ru = r.rollup;
+    std::map<UnitId, UnitFacts> units;
+    for (const auto& e : ru.cost.entries()) {
+        auto [it, fresh] = units.try_emplace(
+            UnitId{std::string(ru.pool.at(e.key.dim[ingest::kDimPayer])), e.key.period});
+        UnitFacts& u = it->second;
+        u.rows += e.value.rows;
+        u.unblended += e.value.unblended;  // fewer than 2^32 groups of <= 1e24: no overflow
+        u.min_day = fresh ? e.key.day : std::min(u.min_day, e.key.day);
+        u.max_day = fresh ? e.key.day : std::max(u.max_day, e.key.day);
+    }
+    for (const auto& s : r.sources)
+        for (const auto& fed : s.units) {
+            auto it = units.find(UnitId{fed.payer, fed.period});
+            if (it == units.end()) continue;
+            if (s.invoice_column) it->second.invoice_column = true;
+            it->second.invoice_ids.insert(fed.invoice_ids.begin(), fed.invoice_ids.end());
+        }
+    return units;
+}
+
+std::string joined(const std::set<std::string>& s) {
+    std::string out;
+    for (const auto& v : s)
+        out.append(out.empty() ? "" : ",").append(v);
+    return out;
+}
+
+// Releases the dim references of a unit's current rows and deletes them. The day range bounds
+// the rows (an index range on (day, payer_account)), the period is checked on each.
+void delete_unit_rows(Database& db, DimRefs& refs, const UnitId& unit) {
+    auto old =
+        db.prepare("SELECT min_day, max_day FROM billing_period WHERE payer = ? AND period = ?");
+    old.bind(1, unit.first).bind(2, static_cast<int64_t>(unit.second));
+    if (!old.step()) return;
+    const int64_t lo = old.column_int(0), hi = old.column_int(1);
+    auto payer = db.prepare("SELECT id FROM dim WHERE value = ?");
+    payer.bind(1, unit.first);
+    if (!payer.step()) return;  // no row can name a payer dim does not hold
+    const int64_t payer_id = payer.column_int(0);
+    const std::string where = "day BETWEEN ? AND ? AND payer_account = ? AND period = ?";
+    auto bind = [&](Statement& st) {
+        st.bind(1, lo).bind(2, hi).bind(3, payer_id).bind(4, static_cast<int64_t>(unit.second));
+    };
+    for (const RollupTable& t : rollup_tables()) {
+        refs.release_rows(t, where, bind);
+        auto del = db.prepare(std::string("DELETE FROM ") + t.name + " WHERE " + where);
+        bind(del);
+        del.run();
+    }
+}
+
+// Dim ids of the pool strings the rollups use, each added with its number of cells.
+std::vector<int64_t> add_dim_refs(const ingest::Rollup& ru, DimRefs& refs) {
+    std::vector<int64_t> cells(ru.pool.size(), 0);
+    for (const auto& e : ru.cost.entries())
+        for (uint32_t v : e.key.dim)
+            ++cells[v];
+    for (const auto& e : ru.lines.entries())
+        for (uint32_t v : {e.key.payer, e.key.usage_account, e.key.product_code, e.key.usage_type,
+                           e.key.line_item_type, e.key.description, e.key.unit, e.key.currency})
+            ++cells[v];
+    for (const auto& e : ru.tags.entries())
+        for (uint32_t v : {e.key.payer, e.key.usage_account, e.key.product_code, e.key.key,
+                           e.key.value, e.key.currency})
+            ++cells[v];
+    std::vector<int64_t> dim_id(ru.pool.size(), -1);
+    for (uint32_t id = 0; id < cells.size(); ++id)
+        if (cells[id] > 0) dim_id[id] = refs.add(ru.pool.at(id), cells[id]);
+    return dim_id;
+}
+
+void bind_measures(Statement& st, int first, const ingest::Measures& m) {
+    st.bind_amount(first, m.unblended)
+        .bind_amount(first + 1, m.blended)
+        .bind_amount(first + 2, m.net_unblended)
+        .bind_amount(first + 3, m.amortized)
+        .bind_amount(first + 4, m.net_amortized)
+        .bind_amount(first + 5, m.public_on_demand)
+        .bind_amount(first + 6, m.usage);
+}
+
+// Inserts the three rollups. Rows go in (period, day, payer) order: the (day, payer) indexes
+// then grow at the right edge of their B-trees instead of splitting pages all over them.
+void insert_rows(Database& db, const ingest::Rollup& ru, const std::vector<int64_t>& dim_id) {
+    using namespace ingest;
+    std::map<Day, int64_t> day_num;  // days converted once per distinct value
+    auto ymd = [&](Day d) {
+        auto it = day_num.find(d);
+        if (it == day_num.end()) it = day_num.emplace(d, to_yyyymmdd(d)).first;
+        return it->second;
+    };
+    auto ordered = [&](const auto& entries, auto payer_of) {
+        std::vector<uint32_t> order(entries.size());
+        for (uint32_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            const auto& x = entries[a].key;
+            const auto& y = entries[b].key;
+            return std::make_tuple(x.period, x.day, dim_id[payer_of(x)], a) <
+                   std::make_tuple(y.period, y.day, dim_id[payer_of(y)], b);
+        });
+        return order;
+    };
+    auto cost =
+        db.prepare("INSERT INTO cost_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const auto& ce = ru.cost.entries();
+    for (uint32_t i : ordered(ce, [](const CostKey& k) { return k.dim[kDimPayer]; })) {
+        const auto& [k, v] = ce[i];
+        cost.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day));
+        for (int d = 0; d < kCostDims; ++d)
+            cost.bind(3 + d, dim_id[k.dim[d]]);
+        bind_measures(cost, 3 + kCostDims, v);
+        cost.bind_amount(10 + kCostDims, v.tagged_unblended).bind(11 + kCostDims, v.rows);
+        cost.run();
+        cost.reset();
+        throw_if_interrupted();
+    }
+    auto line =
+        db.prepare("INSERT INTO line_item_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const auto& le = ru.lines.entries();
+    for (uint32_t i : ordered(le, [](const LineKey& k) { return k.payer; })) {
+        const auto& [k, v] = le[i];
+        line.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day));
+        int c = 3;
+        for (uint32_t d : {k.payer, k.usage_account, k.product_code, k.usage_type, k.line_item_type,
+                           k.description, k.unit, k.currency})
+            line.bind(c++, dim_id[d]);
+        bind_measures(line, c, v);
+        line.bind(c + 7, v.rows);
+        line.run();
+        line.reset();
+        throw_if_interrupted();
+    }
+    auto tag = db.prepare("INSERT INTO tag_daily VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const auto& te = ru.tags.entries();
+    for (uint32_t i : ordered(te, [](const TagKey& k) { return k.payer; })) {
+        const auto& [k, v] = te[i];
+        tag.bind(1, static_cast<int64_t>(k.period)).bind(2, ymd(k.day));
+        int c = 3;
+        for (uint32_t d : {k.payer, k.usage_account, k.product_code, k.key, k.value, k.currency})
+            tag.bind(c++, dim_id[d]);
+        bind_measures(tag, c, v);
+        tag.bind(c + 7, v.rows);
+        tag.run();
+        tag.reset();
+        throw_if_interrupted();
+    }
+}
+
+// The provenance of a unit: the manifest and assembly of a source that fed it.
+std::pair<std::string, std::string> provenance(const ingest::IngestResult& r, const UnitId& u) {
+    for (const auto& s : r.sources)
+        if (!s.manifest.empty())
+            for (const auto& f : s.units)
+                if (f.payer == u.first && f.period == u.second) return {s.manifest, s.assembly_id};
+    return {};
+}
+
+void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_id) {
+    auto src = db.prepare(
+        "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, "
+        "compression, dialect, manifest, assembly_id, account, period, rows, skipped_rows) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto fed = db.prepare(
+        "INSERT INTO ingest_source_unit(source_id, payer, period, rows) VALUES (?,?,?,?)");
+    for (const auto& s : r.sources) {
+        src.bind(1, ingest_id).bind(2, s.path).bind(3, s.member).bind(4, s.sha256);
+        src.bind(5, static_cast<int64_t>(s.file_bytes)).bind(6, static_cast<int64_t>(s.bytes));
+        src.bind(7, s.compression).bind(8, s.dialect).bind(9, s.manifest).bind(10, s.assembly_id);
+        src.bind(11, s.account).bind(12, s.period ? format_period(s.period) : std::string());
+        src.bind(13, static_cast<int64_t>(s.rows)).bind(14, static_cast<int64_t>(s.skipped));
+        src.run();
+        src.reset();
+        const int64_t source_id = db.last_insert_rowid();
+        bool names_account = s.account.empty();
+        for (const auto& u : s.units) {
+            fed.bind(1, source_id).bind(2, u.payer).bind(3, static_cast<int64_t>(u.period));
+            fed.bind(4, static_cast<int64_t>(u.rows));
+            fed.run();
+            fed.reset();
+            names_account = names_account || u.payer == s.account;
+        }
+        // A linked account's own report names that account in its manifest while its rows name
+        // the payer: the rows win, and this says so.
+        if (!names_account && !s.units.empty())
+            log::info(s.path + ": the manifest's account " + shown_text(s.account) +
+                      " is not the payer of its rows (" + shown_text(s.units.front().payer) +
+                      "); the rows' payer is kept");
+    }
+}
+
+}  // namespace
+
+int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& started_at,
+                               bool skip_mode) {
+    const ingest::Rollup& ru = r.rollup;
+    // Every amount the store keeps is within kMaxAmount (core/money.hpp): each group's sums,
+    // then each unit's total, checked before anything is written.
+    auto refuse = [&](const std::string& why) {
+        std::string files;
+        for (size_t i = 0; i < r.sources.size() && i < 3; ++i)
+            files += (i ? ", " : "") + r.sources[i].path +
+                     (r.sources[i].member.empty() ? "" : ":" + shown_text(r.sources[i].member));
+        if (r.sources.size() > 3) files += " and " + std::to_string(r.sources.size() - 3) + " more";
+        throw_input(files + ": " + why + " (summed over rows)");
+    };
+    if (std::string why = ru.first_out_of_bound(); !why.empty()) refuse(why);
+    const std::map<UnitId, UnitFacts> units = units_of(r);
+    for (const auto& [u, f] : units)
+        if (!within_amount_bound(f.unblended))
+            refuse("payer " + shown_text(u.first) + ", billing period " + format_period(u.second) +
+                   ": the total unblended cost exceeds " + kMaxAmountText + " in magnitude");
+    std::set<Period> periods;
+    for (const auto& [u, _] : units)
+        periods.insert(u.second);
+    std::string period_list;
+    for (Period p : periods)
+        period_list.append(period_list.empty() ? "" : ",").append(format_period(p));
+
+    Transaction tx(*db_);
+    auto ins = db_->prepare(
+        "INSERT INTO ingest(started_at, finished_at, tool_version, on_error, periods, rows, "
+        "skipped_rows, bytes, seconds) VALUES (?,?,?,?,?,?,?,?,?)");
+    ins.bind(1, started_at).bind(2, now_utc_iso()).bind(3, CURCRUNCH_VERSION);
+    ins.bind(4, skip_mode ? "skip" : "fail").bind(5, period_list);
+    ins.bind(6, static_cast<int64_t>(r.rows)).bind(7, static_cast<int64_t>(r.skipped));
+    ins.bind(8, static_cast<int64_t>(r.bytes));
+    ins.bind_double(9, r.seconds);
+    ins.run();
+    const int64_t id = db_->last_insert_rowid();
+
+    auto prob = db_->prepare(
+        "INSERT INTO ingest_problem(ingest_id, source, line, column_name, message) VALUES "
+        "(?,?,?,?,?)");
+    for (const auto& p : r.problems) {
+        prob.bind(1, id).bind(2, p.source).bind(3, static_cast<int64_t>(p.line));
+        prob.bind(4, p.column).bind(5, p.message);
+        prob.run();
+        prob.reset();
+    }
+
+    DimRefs refs(*db_);
+    for (const auto& [u, _] : units)
+        delete_unit_rows(*db_, refs, u);
+    const std::vector<int64_t> dim_id = add_dim_refs(ru, refs);
+    insert_rows(*db_, ru, dim_id);
+    const int64_t strings_removed = refs.finish();
+    if (strings_removed > 0)
+        log::debug(std::to_string(strings_removed) + " string(s) of replaced rows removed");
+
+    auto bp = db_->prepare(
+        "INSERT OR REPLACE INTO billing_period(payer, period, ingest_id, replaced_at, manifest, "
+        "assembly_id, rows, min_day, max_day, unblended, invoice_ids, invoice_column, origin) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'ingest')");
+    auto iu = db_->prepare(
+        "INSERT INTO ingest_unit(ingest_id, payer, period, rows, max_day, unblended) VALUES "
+        "(?,?,?,?,?,?)");
+    const std::string now = now_utc_iso();
+    for (const auto& [u, f] : units) {
+        const auto [manifest, assembly] = provenance(r, u);
+        bp.bind(1, u.first).bind(2, static_cast<int64_t>(u.second)).bind(3, id).bind(4, now);
+        bp.bind(5, manifest).bind(6, assembly).bind(7, f.rows);
+        bp.bind(8, static_cast<int64_t>(to_yyyymmdd(f.min_day)));
+        bp.bind(9, static_cast<int64_t>(to_yyyymmdd(f.max_day))).bind_amount(10, f.unblended);
+        bp.bind(11, joined(f.invoice_ids)).bind(12, int64_t(f.invoice_column ? 1 : 0));
+        bp.run();
+        bp.reset();
+        iu.bind(1, id).bind(2, u.first).bind(3, static_cast<int64_t>(u.second)).bind(4, f.rows);
+        iu.bind(5, static_cast<int64_t>(to_yyyymmdd(f.max_day))).bind_amount(6, f.unblended);
+        iu.run();
+        iu.reset();
+    }
+
+    // Source records last: the background hashes of uncompressed inputs had the whole write
+    // above to finish.
+    log::debug("rollups inserted; waiting for deferred hashes");
+    r.wait_for_hashes();
+    log::debug("hashes ready");
+    record_sources(*db_, r, id);
+    throw_if_interrupted();  // the last moment at which nothing is written yet
+    tx.commit();
+    return id;
+}
+
+}  // namespace curcrunch::store
