@@ -18,7 +18,8 @@ TEST(Fetch, VaultStsS3ToStoreEqualsIngestFromDiskWithAccountsCostExplorerAndInvo
     auto r = run_cli(w.args({"--cost-explorer"}), w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("fetch run 1: ok"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("CUR periods: 2 ingested, 0 unchanged, 0 failed"), std::string::npos)
+    // Two months of two profiles: each (profile, month) delivery ingested on its own.
+    EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
         << r.out;
 
     // The same rollups as ingesting both exports from disk; the stale assembly was not read.
@@ -75,7 +76,7 @@ TEST(Fetch, VaultStsS3ToStoreEqualsIngestFromDiskWithAccountsCostExplorerAndInvo
     const int gets = w.aws.document_gets();
     auto again = run_cli(w.args(), w.env());
     ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-    EXPECT_NE(again.out.find("CUR periods: 0 ingested, 2 unchanged, 0 failed"), std::string::npos)
+    EXPECT_NE(again.out.find("CUR periods: 0 ingested, 4 unchanged, 0 failed"), std::string::npos)
         << again.out;
     EXPECT_NE(again.out.find("documents: 0 downloaded, 4 already archived"), std::string::npos)
         << again.out;
@@ -225,19 +226,29 @@ TEST(Fetch, MalformedResponsesFailTheirPartOnly) {
         << r1.out;
     EXPECT_EQ(query_one(w.db, "SELECT group_concat(id || name) FROM account"), accounts);
 
-    // STS answers XML cut short: oab has no credentials, so no period can be completed and
-    // none is touched, although internal's files download fine.
+    // STS answers XML cut short: oab has no credentials, so its periods stay exactly as they
+    // were; internal's files download fine and its periods are replaced all the same (each
+    // payer's period is its own unit).
     w.aws.raw().push(respond(200, "<AssumeRoleResponse><AssumeRoleResult><Credentials>"));
     fs::remove_all(w.tmp / "cache");
+    auto ingests_of = [&](const char* payer) {
+        return query_one(w.db, std::string("SELECT group_concat(ingest_id) FROM billing_period "
+                                           "WHERE payer = '") +
+                                   payer + "'");
+    };
+    const std::string oab_before = ingests_of("010000000000");
+    const std::string internal_before = ingests_of("121111111111");
     auto r2 = run_cli(w.args({"--max-attempts", "1"}), w.env());
-    EXPECT_EQ(r2.exit_code, 5) << r2.out << r2.err;
+    EXPECT_EQ(r2.exit_code, 6) << r2.out << r2.err;
     EXPECT_NE(r2.out.find("problem: profile oab: sts AssumeRole " + std::string(kRoleArn) +
                           ": malformed XML response"),
               std::string::npos)
         << r2.out;
-    EXPECT_NE(r2.out.find("CUR periods: 0 ingested, 0 unchanged, 2 failed"), std::string::npos)
+    EXPECT_NE(r2.out.find("CUR periods: 2 ingested, 0 unchanged, 2 failed"), std::string::npos)
         << r2.out;
-    EXPECT_EQ(dump_rollups(w.db), rollups);
+    EXPECT_EQ(ingests_of("010000000000"), oab_before);
+    EXPECT_NE(ingests_of("121111111111"), internal_before);
+    EXPECT_EQ(dump_rollups(w.db), rollups);  // internal's deliveries had not changed
 }
 
 TEST(Fetch, ADeadEndpointOpensTheBreakerAndTheWebhookHearsOfIt) {

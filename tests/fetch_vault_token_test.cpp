@@ -30,7 +30,7 @@ TEST(FetchVaultToken, IsRenewedInTheBackgroundWhileASlowDownloadOutlastsItsTtl) 
     auto r = run_cli(w.args(), w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("fetch run 1: ok"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("CUR periods: 2 ingested, 0 unchanged, 0 failed"), std::string::npos)
+    EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
         << r.out;
     EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
     EXPECT_GE(w.vault.renewals(), 3);

@@ -99,6 +99,7 @@ struct World {
         o.months = 2;
         o.seed = seed;
         o.payers = 1;
+        o.first_payer = name == "internal" ? 1 : 0;  // two organisations: two payers
         o.accounts_per_payer = 2;
         o.resources_per_account = 3;
         o.report_name = name + "-cur";

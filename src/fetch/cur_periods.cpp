@@ -1,9 +1,9 @@
 // CUR in a fetch run: discovery of each profile's newest manifests, downloads into the cache
 // period by period, and the hand-over of complete periods to the ingest thread.
 //
-// Invariant kept here (see fetch_job.hpp): a period is replaced only when every profile with
-// CUR exports delivered it completely; otherwise it is left exactly as it was and every profile
-// that could not deliver it is named in the problems.
+// Invariant kept here (see fetch_job.hpp): each profile's period is handed over as soon as that
+// profile delivered it completely, and replaces only the payer units its files hold; a profile
+// that could not deliver a period is named in the problems and its units are left as they were.
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -44,8 +44,7 @@ std::set<Period> cached_periods(const fs::path& root, Period from, Period to) {
 
 }  // namespace
 
-std::set<Period> FetchRun::discover_periods(
-    std::map<Period, std::vector<ingest::InputUnit>>& cached) {
+std::set<Period> FetchRun::discover_periods() {
     std::set<Period> periods;
     for (auto& pr : runs_) {
         if (pr->dead || pr->cfg->cur.empty()) continue;
@@ -69,20 +68,6 @@ std::set<Period> FetchRun::discover_periods(
                 tally_.bad("profile " + pr->cfg->name + ": CUR listing of s3://" + src.bucket +
                            "/" + src.prefix + " failed: " + e.what());
             }
-        }
-    }
-    // Profiles not selected this run contribute what an earlier run left in the cache.
-    const std::set<std::string> selected(names_.begin(), names_.end());
-    for (const auto& pc : config_.profiles) {
-        if (selected.count(pc.name)) continue;
-        for (const CurSource& src : pc.cur) {
-            const fs::path root = fs::absolute(o_.cache_dir) / pc.name / src.bucket / src.prefix;
-            if (!fs::is_directory(root)) continue;
-            for (auto& u : ingest::plan_inputs({root.string()}))
-                if (u.period >= o_.from && u.period <= o_.to) {
-                    periods.insert(u.period);
-                    cached[u.period].push_back(std::move(u));
-                }
         }
     }
     // A selected profile that cannot deliver (no credentials, a failed listing) still owes the
@@ -135,58 +120,59 @@ aws::SyncedPeriod FetchRun::download_plan(ProfileRun& pr, const CurSource& src,
     return aws::download_period(clients, src.bucket, plan, pr.cache_root(o_, src));
 }
 
-bool FetchRun::download_period(Period p, std::vector<ingest::InputUnit>& units, bool& changed) {
+bool FetchRun::download_period(ProfileRun& pr, Period p, std::vector<ingest::InputUnit>& units,
+                               bool& changed) {
+    const std::string who = "period " + format_period(p) + ", profile " + pr.cfg->name;
+    if (!pr.dead && !pr.cur_failed && pr.role) {
+        try {
+            pr.role->get();  // assumed again here when close to expiry
+        } catch (const Error& e) {
+            pr.dead = true;
+            tally_.bad("profile " + pr.cfg->name + ": the role could not be assumed again: " +
+                       e.what() + "; nothing more is fetched for this profile");
+        }
+    }
+    if (pr.dead || pr.cur_failed) {
+        tally_.bad(who + ": not fetched (" +
+                   (pr.dead ? "the profile has no usable credentials" : "its CUR listing failed") +
+                   "); period left as it was");
+        return false;
+    }
     bool complete = true;
-    for (auto& pr : runs_) {
-        if (pr->cfg->cur.empty()) continue;
-        const std::string who = "period " + format_period(p) + ", profile " + pr->cfg->name;
-        if (!pr->dead && !pr->cur_failed && pr->role) {
-            try {
-                pr->role->get();  // assumed again here when close to expiry
-            } catch (const Error& e) {
-                pr->dead = true;
-                tally_.bad("profile " + pr->cfg->name + ": the role could not be assumed again: " +
-                           e.what() + "; nothing more is fetched for this profile");
+    for (size_t i = 0; i < pr.cfg->cur.size(); ++i) {
+        const CurSource& src = pr.cfg->cur[i];
+        for (const aws::CurPeriodPlan& plan : pr.plans[i]) {
+            if (plan.period != p) continue;
+            aws::SyncedPeriod sp = download_plan(pr, src, plan);
+            if (!sp.ok) {
+                complete = false;
+                tally_.bad(who + ": download failed, period left as it was: " + sp.error);
+                continue;
             }
-        }
-        if (pr->dead || pr->cur_failed) {
-            complete = false;
-            tally_.bad(
-                who + ": not fetched (" +
-                (pr->dead ? "the profile has no usable credentials" : "its CUR listing failed") +
-                "); period left as it was");
-            continue;
-        }
-        for (size_t i = 0; i < pr->cfg->cur.size(); ++i) {
-            const CurSource& src = pr->cfg->cur[i];
-            for (const aws::CurPeriodPlan& plan : pr->plans[i]) {
-                if (plan.period != p) continue;
-                aws::SyncedPeriod sp = download_plan(*pr, src, plan);
-                if (!sp.ok) {
-                    complete = false;
-                    tally_.bad(who + ": download failed, period left as it was: " + sp.error);
-                    continue;
-                }
-                if (sp.downloaded > 0 || sp.manifest_changed) changed = true;
-                try {
-                    for (auto& u : ingest::read_manifest(sp.local_manifest))
-                        units.push_back(std::move(u));
-                } catch (const Error& e) {
-                    complete = false;
-                    tally_.bad(who +
-                               ": the downloaded manifest cannot be read, period left as "
-                               "it was: " +
-                               e.what());
-                }
+            if (sp.downloaded > 0 || sp.manifest_changed) changed = true;
+            try {
+                for (auto& u : ingest::read_manifest(sp.local_manifest))
+                    units.push_back(std::move(u));
+            } catch (const Error& e) {
+                complete = false;
+                tally_.bad(who +
+                           ": the downloaded manifest cannot be read, period left as "
+                           "it was: " +
+                           e.what());
             }
         }
     }
     return complete;
 }
 
-bool FetchRun::period_unchanged(Period p, const std::vector<ingest::InputUnit>& units,
+bool FetchRun::period_unchanged(const ProfileRun& pr, Period p,
+                                const std::vector<ingest::InputUnit>& units,
                                 const std::vector<store::FetchedFile>& files) {
-    const store::PeriodSources stored = store::period_sources(store_.db(), p);
+    // The profile's files are under <profile>/ in the cache; the other profiles' files behind
+    // the same period's units are theirs to compare.
+    const fs::path root = fs::absolute(o_.cache_dir).lexically_normal();
+    const store::PeriodSources stored = store::period_sources(store_.db(), p, pr.cfg->name + "/",
+                                                              (root / pr.cfg->name).string() + "/");
     if (stored.ingest_id == 0) return false;
     if (!stored.fetched.empty())
         return stored.fetched == std::set<store::FetchedFile>(files.begin(), files.end());
@@ -199,7 +185,7 @@ bool FetchRun::period_unchanged(Period p, const std::vector<ingest::InputUnit>& 
     try {
         store::record_fetched_files(store_.db(), stored.ingest_id, files);
     } catch (const std::exception& e) {
-        log::warn("period " + format_period(p) +
+        log::warn("period " + format_period(p) + ", profile " + pr.cfg->name +
                   ": which cached files it came from was not "
                   "recorded: " +
                   e.what());
@@ -208,39 +194,43 @@ bool FetchRun::period_unchanged(Period p, const std::vector<ingest::InputUnit>& 
 }
 
 void FetchRun::fetch_cur() {
-    std::map<Period, std::vector<ingest::InputUnit>> cached;
-    const std::set<Period> periods = discover_periods(cached);
+    const std::set<Period> periods = discover_periods();
     const fs::path root = fs::absolute(o_.cache_dir).lexically_normal();
     IngestQueue queue(store_, o_, started_, tally_);
     for (auto it = periods.begin(); it != periods.end(); ++it) {
         const Period p = *it;
         if (!can_go_on()) {
-            for (; it != periods.end(); ++it) {
-                ++report_.periods_failed;
-                tally_.bad("period " + format_period(*it) +
-                           ": not fetched (the run stopped); period left as it was");
-            }
+            for (; it != periods.end(); ++it)
+                for (auto& pr : runs_)
+                    if (!pr->cfg->cur.empty()) {
+                        ++report_.periods_failed;
+                        tally_.bad("period " + format_period(*it) + ", profile " + pr->cfg->name +
+                                   ": not fetched (the run stopped); period left as it was");
+                    }
             break;
         }
-        std::vector<ingest::InputUnit> units;
-        bool changed = false;
-        if (!download_period(p, units, changed)) {
-            ++report_.periods_failed;
-            continue;
+        // Each profile's delivery goes to the ingest as soon as it is complete.
+        for (auto& pr : runs_) {
+            if (pr->cfg->cur.empty()) continue;
+            std::vector<ingest::InputUnit> units;
+            bool changed = false;
+            if (!download_period(*pr, p, units, changed)) {
+                ++report_.periods_failed;
+                continue;
+            }
+            if (units.empty()) continue;
+            std::vector<store::FetchedFile> files;
+            for (const auto& u : units)
+                files.push_back(identity_of(u.path, root));
+            if (!changed && period_unchanged(*pr, p, units, files)) {
+                ++report_.periods_unchanged;
+                tally_.good();
+                log::info("period " + format_period(p) + ", profile " + pr->cfg->name +
+                          ": unchanged since the last ingest");
+                continue;
+            }
+            queue.push(p, pr->cfg->name, std::move(units), std::move(files));
         }
-        for (auto& u : cached[p])
-            units.push_back(u);
-        if (units.empty()) continue;
-        std::vector<store::FetchedFile> files;
-        for (const auto& u : units)
-            files.push_back(identity_of(u.path, root));
-        if (!changed && period_unchanged(p, units, files)) {
-            ++report_.periods_unchanged;
-            tally_.good();
-            log::info("period " + format_period(p) + ": unchanged since the last ingest");
-            continue;
-        }
-        queue.push(p, std::move(units), std::move(files));
     }
     queue.finish();
     report_.periods_ingested = queue.ingested();

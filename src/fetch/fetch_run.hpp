@@ -109,15 +109,17 @@ class FetchRun {
 
     // cur_periods.cpp
     void fetch_cur();
-    std::set<Period> discover_periods(std::map<Period, std::vector<ingest::InputUnit>>& cached);
-    // Downloads every selected profile's files of `p`; false when one of them cannot deliver.
-    bool download_period(Period p, std::vector<ingest::InputUnit>& units, bool& changed);
+    std::set<Period> discover_periods();
+    // Downloads one profile's files of `p`; false when it cannot deliver them all.
+    bool download_period(ProfileRun& pr, Period p, std::vector<ingest::InputUnit>& units,
+                         bool& changed);
     // One profile's files of a period; after an expired session or replaced Vault credentials
     // the rest is downloaded once more with fresh credentials.
     aws::SyncedPeriod download_plan(ProfileRun& pr, const CurSource& src,
                                     const aws::CurPeriodPlan& plan);
-    // True when the store's copy of `p` came from exactly these files.
-    bool period_unchanged(Period p, const std::vector<ingest::InputUnit>& units,
+    // True when the store's copy of the profile's period `p` came from exactly these files.
+    bool period_unchanged(const ProfileRun& pr, Period p,
+                          const std::vector<ingest::InputUnit>& units,
                           const std::vector<store::FetchedFile>& files);
 
     // billing_parts.cpp

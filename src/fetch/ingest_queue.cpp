@@ -15,10 +15,10 @@ IngestQueue::~IngestQueue() {
     finish();
 }
 
-void IngestQueue::push(Period p, std::vector<ingest::InputUnit> units,
+void IngestQueue::push(Period p, const std::string& profile, std::vector<ingest::InputUnit> units,
                        std::vector<store::FetchedFile> files) {
     std::lock_guard<std::mutex> l(m_);
-    jobs_.push_back({p, std::move(units), std::move(files)});
+    jobs_.push_back({p, profile, std::move(units), std::move(files)});
     cv_.notify_one();
 }
 
@@ -46,7 +46,7 @@ void IngestQueue::run() {
 }
 
 void IngestQueue::ingest(Job& job) {
-    const std::string name = format_period(job.period);
+    const std::string name = format_period(job.period) + ", profile " + job.profile;
     int64_t id = 0;
     try {
         ingest::IngestResult r = ingest::run_ingest(job.units, o_.ingest);

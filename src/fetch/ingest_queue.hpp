@@ -1,7 +1,7 @@
 #pragma once
-// The ingest side of a fetch run (private to src/fetch): periods are handed over as their
-// downloads complete and ingested one at a time, each in its own transaction, on one thread
-// while the next period downloads.
+// The ingest side of a fetch run (private to src/fetch): each profile's period is handed over as
+// its download completes and ingested one at a time, each in its own transaction (replacing
+// the payer units its files hold), on one thread while the next one downloads.
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -25,7 +25,7 @@ class IngestQueue {
     IngestQueue& operator=(const IngestQueue&) = delete;
 
     // `files`: what the units are in the fetch cache, recorded with the ingest.
-    void push(Period p, std::vector<ingest::InputUnit> units,
+    void push(Period p, const std::string& profile, std::vector<ingest::InputUnit> units,
               std::vector<store::FetchedFile> files);
     // Ingests what is queued and joins the thread. Idempotent.
     void finish();
@@ -36,6 +36,7 @@ class IngestQueue {
   private:
     struct Job {
         Period period = 0;
+        std::string profile;
         std::vector<ingest::InputUnit> units;
         std::vector<store::FetchedFile> files;
     };

@@ -849,7 +849,7 @@ class Model {
     }
 
     void build_accounts() {
-        for (int p = 0; p < o_.payers; ++p) {
+        for (int p = o_.first_payer; p < o_.first_payer + o_.payers; ++p) {
             char payer[16];
             std::snprintf(
                 payer, sizeof payer, "%012llu",

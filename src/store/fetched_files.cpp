@@ -2,24 +2,43 @@
 
 namespace curcrunch::store {
 
-PeriodSources period_sources(Database& db, Period period) {
+PeriodSources period_sources(Database& db, Period period, const std::string& prefix,
+                             const std::string& absolute_prefix) {
     PeriodSources out;
-    // One ingest behind every payer's unit of the period, or the store's copy is not one
-    // delivery of this run's shape: 0, as for a period not in the store.
-    auto id =
-        db.prepare("SELECT min(ingest_id), max(ingest_id) FROM billing_period WHERE period = ?");
-    id.bind(1, static_cast<int64_t>(period));
-    if (!id.step() || id.column_is_null(0) || id.column_int(0) != id.column_int(1)) return out;
-    out.ingest_id = id.column_int(0);
+    auto ids = db.prepare("SELECT DISTINCT ingest_id FROM billing_period WHERE period = ?");
+    ids.bind(1, static_cast<int64_t>(period));
     auto files = db.prepare("SELECT path, etag, bytes FROM fetched_file WHERE ingest_id = ?");
-    files.bind(1, out.ingest_id);
-    while (files.step())
-        out.fetched.insert(
-            FetchedFile{files.column_text(0), files.column_text(1), files.column_int(2)});
     auto paths = db.prepare("SELECT path FROM ingest_source WHERE ingest_id = ?");
-    paths.bind(1, out.ingest_id);
-    while (paths.step())
-        out.ingested_paths.insert(paths.column_text(0));
+    auto under = [](const std::string& path, const std::string& p) {
+        return path.compare(0, p.size(), p) == 0;
+    };
+    int holders = 0;
+    while (ids.step()) {
+        const int64_t id = ids.column_int(0);
+        bool holds = false;
+        files.bind(1, id);
+        while (files.step()) {
+            FetchedFile f{files.column_text(0), files.column_text(1), files.column_int(2)};
+            if (!under(f.path, prefix)) continue;
+            out.fetched.insert(std::move(f));
+            holds = true;
+        }
+        files.reset();
+        paths.bind(1, id);
+        while (paths.step()) {
+            std::string path = paths.column_text(0);
+            if (!under(path, absolute_prefix)) continue;
+            out.ingested_paths.insert(std::move(path));
+            holds = true;
+        }
+        paths.reset();
+        if (holds) {
+            ++holders;
+            out.ingest_id = id;
+        }
+    }
+    // The files of one source spread over several ingests are not one delivery of it.
+    if (holders != 1) out = PeriodSources{};
     return out;
 }
 

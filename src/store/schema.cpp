@@ -333,8 +333,9 @@ CREATE TABLE report_total (
 // - fetched_file rows belong to an ingest made by `fetch` and describe exactly the CUR data
 //   files that ingest read: `path` is relative to the fetch cache root
 //   (<profile>/<bucket>/<object key>), never absolute, so moving the store together with its
-//   cache keeps the rows true. A period whose files have the same (path, etag, bytes) set as
-//   the rows of its current ingest (billing_period.ingest_id) is unchanged.
+//   cache keeps the rows true. A profile's period whose files have the same (path, etag,
+//   bytes) set as the rows under <profile>/ of the one ingest behind the period's units that
+//   read them (billing_period.ingest_id; from v5 one row per payer) is unchanged.
 const char* kV4 = R"SQL(
 CREATE TABLE fetched_file (
   ingest_id  INTEGER NOT NULL REFERENCES ingest(id),

@@ -4,11 +4,11 @@
 // downloads into a cache, ingest of each billing period (overlapping the next downloads), and
 // optionally Cost Explorer, invoices with their documents, and payment instruments.
 //
-// Invariant kept here: a billing period is replaced in the store only when every profile that
-// has CUR exports delivered its files for that period completely — in this run for the
-// selected profiles, from the cache of an earlier run for the others. The store keeps periods
-// by month, so replacing a period with only some payers' rows would lose the others'. A period
-// that cannot be completed is left exactly as it was and reported.
+// Invariant kept here: a profile's billing period is ingested as soon as that profile delivered
+// its files for the period completely, whatever the other profiles did; the ingest replaces the
+// (payer, period) units those files hold and no other (store/schema.cpp). A profile's period
+// that cannot be completed is left exactly as it was and reported; profiles not selected are
+// not touched.
 #include <chrono>
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 #pragma once
 // Which S3 object each CUR data file read by an ingest of `fetch` was (schema v4, table
 // fetched_file; invariants in store/schema.cpp): its path relative to the fetch cache root, its
-// ETag and its size. `fetch` compares a period's files with these to skip a period that did not
-// change — also after the store and its cache were moved together.
+// ETag and its size. `fetch` compares a profile's files of a period with these to skip a
+// period that did not change — also after the store and its cache were moved together.
 #include <compare>
 #include <cstdint>
 #include <set>
@@ -21,14 +21,18 @@ struct FetchedFile {
     auto operator<=>(const FetchedFile&) const = default;
 };
 
-// What the store's copy of a billing period was ingested from.
+// What the store's copy of one source's billing period was ingested from: among the ingests
+// behind the period's (payer, period) units, the one that read files under `prefix` (a
+// profile's part of the fetch cache, "<profile>/") or, for ingests recorded before
+// fetched_file, whose sources lie under `absolute_prefix` (the same folder, absolute).
 struct PeriodSources {
-    int64_t ingest_id = 0;                 // 0: the period is not in the store
-    std::set<FetchedFile> fetched;         // empty: not ingested by fetch (or before schema v4)
-    std::set<std::string> ingested_paths;  // ingest_source.path, as that ingest opened them
+    int64_t ingest_id = 0;  // 0: no such ingest, or several (not one delivery): not the same
+    std::set<FetchedFile> fetched;         // its files under prefix; empty: none recorded
+    std::set<std::string> ingested_paths;  // its ingest_source paths under absolute_prefix
 };
 
-PeriodSources period_sources(Database& db, Period period);
+PeriodSources period_sources(Database& db, Period period, const std::string& prefix,
+                             const std::string& absolute_prefix);
 // Records the files `ingest_id` read, in one transaction.
 void record_fetched_files(Database& db, int64_t ingest_id, const std::vector<FetchedFile>& files);
 
