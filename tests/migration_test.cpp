@@ -1,13 +1,14 @@
-// The upgrade from schema 3 (a store written by the last schema-3 curcrunch, tests/fixtures) to
-// schema 6 keeps every total, gives line items and tags their payer, and says what it could not
-// know.
+// The upgrade to schema 6 from a store written by the last schema-3 curcrunch and from one
+// written by `fetch`, `report` and `import-pdf` of the last schema-5 curcrunch (tests/fixtures)
+// keeps every total and record, gives line items and tags their payer, says what it could not
+// know, and leaves unchanged deliveries idle.
 #include <gtest/gtest.h>
 
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/dim_refs.hpp"
 #include "curcrunch/store/schema.hpp"
 #include "curcrunch/store/store.hpp"
-#include "test_support.hpp"
+#include "fetch_world.hpp"
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -160,7 +161,7 @@ TEST(Migration, SaysWhatItCouldNotAttributeAndReingestRestoresIt) {
     // A reading command upgrades the store once, and warns about the ambiguous day.
     auto r = run_cli({"periods", "--db", db, "--format", "csv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("upgrading the store from schema 3 to 5"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("upgrading the store from schema 3 to 6"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("rows under two payers on the same day (2026-06 account 333300003333)"),
               std::string::npos)
         << r.err;
@@ -192,4 +193,121 @@ TEST(Migration, SaysWhatItCouldNotAttributeAndReingestRestoresIt) {
                         "SELECT group_concat(origin) FROM billing_period WHERE period = "
                         "202606"),
               "ingest,ingest");
+}
+
+namespace {
+
+// Every table the schema-6 upgrade leaves as it was (all but the rollups, dim, billing_period
+// and ingest_source), as text.
+std::string untouched_tables(const std::string& path) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    std::vector<std::string> names;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
+                       "('meta', 'dim', 'cost_daily', 'line_item_daily', 'tag_daily', "
+                       "'billing_period', 'ingest_source', 'ingest_unit', 'ingest_source_unit') "
+                       "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                       -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    std::string out;
+    for (const auto& n : names)
+        out += dump_relation(db, "(SELECT * FROM " + n + ")");
+    sqlite3_close(db);
+    return out;
+}
+
+}  // namespace
+
+TEST(Migration, AFetchedStoreOfSchema5KeepsItsRecordsAndStaysIdle) {
+    // The schema-5 store of two fetch runs (oab and internal, September and October, one ingest
+    // per month for both profiles), a report written and imported, and the fetch cache beside it.
+    World w;
+    const auto unpack =
+        sh("tar -xzf " + fixture("store-v5-fetch.tar.gz") + " -C " + w.tmp.path().string());
+    ASSERT_EQ(unpack.code, 0) << unpack.out;
+    ASSERT_EQ(query_one(w.db, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
+    // The test's S3 serves the objects that run fetched (same keys, bytes and ETags).
+    for (const auto& e : fs::recursive_directory_iterator(w.tmp / "cache")) {
+        if (!e.is_regular_file() || e.path().extension() == ".etag") continue;
+        const fs::path rel = fs::relative(e.path(), w.tmp / "cache");
+        auto part = rel.begin();
+        const std::string bucket = (++part)->string();
+        std::string key;
+        for (++part; part != rel.end(); ++part)
+            key += (key.empty() ? "" : "/") + part->string();
+        w.aws.put_object(bucket, key, read_file(e.path().string()));
+    }
+    const std::string rollups_v5 = dump(w.db, {kCostV3, kLineV3, kTagV3});
+    const std::string records_v5 = untouched_tables(w.db);
+    ASSERT_NE(records_v5.find("## (SELECT * FROM report_written)"), std::string::npos);
+    ASSERT_NE(records_v5.find("## (SELECT * FROM fetched_file)"), std::string::npos);
+    const std::string months_v5 =
+        rows_text(w.db, "SELECT period, rows, unblended FROM billing_period ORDER BY period");
+
+    // The first command upgrades it: every rollup row and every other record as it was; each
+    // month became one unit per payer, each from the month's one ingest.
+    auto p = run_cli({"periods", "--db", w.db, "--format", "csv"});
+    ASSERT_EQ(p.exit_code, 0) << p.err;
+    EXPECT_NE(p.err.find("upgrading the store from schema 5 to 6"), std::string::npos) << p.err;
+    EXPECT_EQ(first_difference(dump(w.db, {kCostV3, kLineV3, kTagV3}), rollups_v5), "");
+    EXPECT_EQ(first_difference(untouched_tables(w.db), records_v5), "");
+    EXPECT_EQ(rows_text(w.db,
+                        "SELECT period, sum(rows), money_sum(unblended) FROM billing_period "
+                        "GROUP BY period ORDER BY period"),
+              months_v5);
+    EXPECT_EQ(query_one(w.db,
+                        "SELECT group_concat(payer || '/' || period || '/' || ingest_id, ' ') "
+                        "FROM (SELECT * FROM billing_period ORDER BY period, payer)"),
+              "010000000000/202609/1 121111111111/202609/1 010000000000/202610/2 "
+              "121111111111/202610/2");
+    // The report the old store wrote and imported still audits clean against the upgraded one.
+    auto a = run_cli({"audit", "--db", w.db, "--all"});
+    EXPECT_EQ(a.exit_code, 0) << a.out << a.err;
+
+    // Nothing changed at AWS: the next fetch ingests nothing, each profile's files matched
+    // against the fetched_file rows of the month's shared ingest.
+    const std::string rollups = dump_rollups(w.db);
+    auto r = run_cli(w.args(), w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 0 ingested, 4 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM ingest"), "2");
+    EXPECT_EQ(dump_rollups(w.db), rollups);
+
+    // internal's October is delivered again (same rows, new bytes): only its unit is replaced;
+    // oab's October stays with the shared ingest, byte for byte.
+    const fs::path bucket_dir = w.tmp.path() / "cache" / "internal" / "billing-internal";
+    std::string key;
+    for (const auto& e : fs::recursive_directory_iterator(bucket_dir))
+        if (e.path().string().find("20261001-20261101/") != std::string::npos &&
+            e.path().extension() == ".gz")
+            key = fs::relative(e.path(), bucket_dir).string();
+    ASSERT_FALSE(key.empty());
+    const std::string oab = "(SELECT * FROM cost_daily_named WHERE payer_account = '010000000000')";
+    const std::string oab_before = dump(w.db, {oab});
+    const std::string csv = gunzip_bytes(read_file((bucket_dir / key).string()));
+    w.aws.put_object("billing-internal", key, gzip_bytes(csv, 1));
+    auto changed = run_cli(w.args(), w.env());
+    ASSERT_EQ(changed.exit_code, 0) << changed.out << changed.err;
+    EXPECT_NE(changed.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)
+        << changed.out;
+    EXPECT_EQ(query_one(w.db,
+                        "SELECT group_concat(payer || '/' || period || '/' || ingest_id, ' ') "
+                        "FROM (SELECT * FROM billing_period ORDER BY period, payer)"),
+              "010000000000/202609/1 121111111111/202609/1 010000000000/202610/2 "
+              "121111111111/202610/3");
+    EXPECT_EQ(dump(w.db, {oab}), oab_before);
+    // The same rows in every column schema 5 kept (the re-ingested month now also has what
+    // schema 6 adds: billing entity, commitment owner, net amortized cost).
+    EXPECT_EQ(first_difference(dump(w.db, {kCostV3, kLineV3, kTagV3}), rollups_v5), "");
+    // And the run after that is idle again: the shared ingest's stale internal files do not
+    // count against oab, nor against internal's own newer ingest.
+    auto idle = run_cli(w.args(), w.env());
+    ASSERT_EQ(idle.exit_code, 0) << idle.out << idle.err;
+    EXPECT_NE(idle.out.find("CUR periods: 0 ingested, 4 unchanged, 0 failed"), std::string::npos)
+        << idle.out;
 }

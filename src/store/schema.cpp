@@ -335,7 +335,7 @@ CREATE TABLE report_total (
 //   (<profile>/<bucket>/<object key>), never absolute, so moving the store together with its
 //   cache keeps the rows true. A profile's period whose files have the same (path, etag,
 //   bytes) set as the rows under <profile>/ of the one ingest behind the period's units that
-//   read them (billing_period.ingest_id; from v5 one row per payer) is unchanged.
+//   read them (billing_period.ingest_id; from v6 one row per payer) is unchanged.
 const char* kV4 = R"SQL(
 CREATE TABLE fetched_file (
   ingest_id  INTEGER NOT NULL REFERENCES ingest(id),

@@ -21,12 +21,15 @@ struct FetchedFile {
     auto operator<=>(const FetchedFile&) const = default;
 };
 
-// What the store's copy of one source's billing period was ingested from: among the ingests
-// behind the period's (payer, period) units, the one that read files under `prefix` (a
+// What the store's copy of one profile's billing period was ingested from: the newest ingest
+// behind one of the period's (payer, period) units that read files under `prefix` (the
 // profile's part of the fetch cache, "<profile>/") or, for ingests recorded before
-// fetched_file, whose sources lie under `absolute_prefix` (the same folder, absolute).
+// fetched_file, whose sources lie under `absolute_prefix` (the same folder, absolute). Older
+// ingests holding the profile's files are superseded by it. Its copy is whole only while every
+// unit its files under the prefix fed (ingest_source_unit) still comes from it; an ingest that
+// predates ingest_source_unit (an upgraded store) counts as whole while it is behind any unit.
 struct PeriodSources {
-    int64_t ingest_id = 0;  // 0: no such ingest, or several (not one delivery): not the same
+    int64_t ingest_id = 0;  // 0: no such ingest, or its copy is no longer whole: not the same
     std::set<FetchedFile> fetched;         // its files under prefix; empty: none recorded
     std::set<std::string> ingested_paths;  // its ingest_source paths under absolute_prefix
 };
