@@ -88,7 +88,9 @@ TEST(CurSync, NewestAssemblyOverS3EqualsTheExportOnDisk) {
     const std::string from_disk =
         f.ingest_dump({(f.tmp.path() / "export").string()}, (f.tmp.path() / "disk.db").string());
     EXPECT_EQ(from_s3, from_disk);
-    EXPECT_EQ(from_s3.find("999999"), std::string::npos);
+    // Nothing of the stale assembly: neither its payer nor its $999999 (in 10^-10 units).
+    EXPECT_EQ(from_s3.find("|000011112222|"), std::string::npos);
+    EXPECT_EQ(from_s3.find("|9999990000000000|"), std::string::npos);
 
     // A second sync downloads nothing: every object is unchanged.
     auto again = sync_cur(s3, "bucket", "billing/nightly", cache, 202601, 202612);
