@@ -272,3 +272,20 @@ TEST(Payers, VacuumRepairsReferenceCounts) {
     EXPECT_EQ(v.strings_removed, 1);
     EXPECT_EQ(first_difference(logical_dump(db), before), "");
 }
+
+TEST(Payers, ABadRowInOnePayersDeliveryLeavesEveryUnitAsItWas) {
+    TwoPayers in;
+    TwoPayers other(99);
+    TempDir t;
+    const std::string db = t / "s.db";
+    ingest_into(db, {in.a, in.b});
+    const std::string before = dump_store(db);
+    // Payer B's new delivery ends in a row cut short; payer A's, given with it, is fine.
+    const std::string broken = t / "b-broken.csv";
+    write_file(broken, read_file(other.b) + "x," + kPayerB + ",2026-09-01T00:00:00Z\n");
+    auto r = run_cli({"ingest", "--db", db, "--no-progress", other.a, broken});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find(broken + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("nothing was written to the store"), std::string::npos) << r.err;
+    EXPECT_EQ(first_difference(dump_store(db), before), "");
+}
