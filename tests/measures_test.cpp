@@ -149,3 +149,39 @@ TEST(Measures, ManifestAccountIsThePayerOfRowsThatNameNone) {
     EXPECT_EQ(query_one(db, "SELECT payer_account FROM line_item_daily_named"), "999999999999");
     EXPECT_EQ(query_one(db, "SELECT account FROM ingest_source"), "999999999999");
 }
+
+TEST(Measures, NetAmortizedKeepsTheAmountBound) {
+    TempDir t;
+    const std::string db = t / "s.db";
+    write_file(t / "ok.csv", std::string(kHeader) + row("Usage", "AWS", "1", "1"));
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", db, t / "ok.csv"}).exit_code, 0);
+    const std::string before = dump_store(db);
+    // A commitment of 10^-10 whose net is 10^8: the unused 10^8 scaled by net / total would be
+    // 10^26, beyond what a row may add (core/money.hpp). Refused with the row and column.
+    const std::string ratio = t / "ratio.csv";
+    write_file(
+        ratio,
+        std::string(kHeader) +
+            row("SavingsPlanRecurringFee", "AWS", "100000000", "100000000",
+                {{}, {kSp1, "", "", "0.0000000001", "-99999999.9999999999", "", "100000000"}}));
+    auto r = run_cli({"ingest", "--db", db, "--no-progress", ratio});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find(ratio + ":2: column 'savingsPlan/NetRecurringCommitmentForBillingPeriod'"
+                                 ": net Savings Plan commitment out of range"),
+              std::string::npos)
+        << r.err;
+    // Net amortized cost summed past 10^14 over rows whose unblended cost stays small: refused
+    // naming the measure and the group.
+    std::string many = kHeader;
+    for (int i = 0; i < 12; ++i)
+        many += row("RIFee", "AWS", "1", "1", {{kRi, "", "", "0", "0", "9000000000000", "0"}, {}});
+    const std::string sum = t / "sum.csv";
+    write_file(sum, many);
+    auto s = run_cli({"ingest", "--db", db, "--no-progress", sum});
+    EXPECT_EQ(s.exit_code, 3) << s.err;
+    EXPECT_NE(s.err.find(sum + ": the sum of net amortized cost for 2026-09-03, account "
+                               "222222222222, service AmazonEC2 exceeds 10^14 in magnitude"),
+              std::string::npos)
+        << s.err;
+    EXPECT_EQ(first_difference(dump_store(db), before), "");
+}
