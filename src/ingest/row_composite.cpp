@@ -1,0 +1,249 @@
+// How a row finds its groups (RowDecoder, continued from row_decoder.cpp): the composite of its
+// grouping fields and raw tag values is looked up in the rollup's row key index; only a
+// composite not seen before interns its strings, parses its tag and cost category JSON, drops
+// repeated tag keys, refuses byte order marks inside fields and finds its cost, line-item and
+// tag groups.
+#include <algorithm>
+#include <cstring>
+
+#include "curcrunch/core/hash.hpp"
+#include "curcrunch/ingest/row_decoder.hpp"
+
+namespace curcrunch::ingest {
+
+bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot) {
+    const bool cost_categories = slot == kCostCategoryJson;
+    json_buf_.assign(json.data(), json.size());
+    json_buf_.append(simdjson::SIMDJSON_PADDING, ' ');
+    simdjson::padded_string_view psv(json_buf_.data(), json.size(), json_buf_.size());
+    auto bad = [&](const char* what) {
+        fail(err, line, slot, std::string("invalid JSON map: ") + what);
+        return false;
+    };
+    simdjson::ondemand::document doc;
+    if (json_.iterate(psv).get(doc)) return bad("cannot parse");
+    simdjson::ondemand::object obj;
+    if (doc.get_object().get(obj)) return bad("not an object");
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return bad("bad key");
+        std::string nk =
+            cost_categories ? normalize_cost_category_key(key) : normalize_tag_key(key);
+        if (nk.empty()) continue;
+        uint32_t kid = out_.pool.intern(nk);
+        simdjson::ondemand::value val;
+        if (field.value().get(val)) return bad("bad value");
+        simdjson::ondemand::json_type t;
+        if (val.type().get(t)) return bad("bad value");
+        std::string_view sv;
+        if (t == simdjson::ondemand::json_type::string) {
+            if (val.get_string().get(sv)) return bad("bad string");
+        } else if (t == simdjson::ondemand::json_type::null) {
+            continue;
+        } else {
+            sv = val.raw_json_token();
+            while (!sv.empty() && (sv.back() == ' ' || sv.back() == '\n'))
+                sv.remove_suffix(1);
+        }
+        if (sv.empty()) continue;
+        row_tags_.emplace_back(kid, out_.pool.intern(sv));
+    }
+    return true;
+}
+
+bool RowDecoder::product_from_json(std::string_view json, std::string_view& name,
+                                   std::string_view& region, RowError& err, uint64_t line) {
+    if (json != last_product_json_) {
+        product_name_.clear();
+        product_region_.clear();
+        json_buf_.assign(json.data(), json.size());
+        json_buf_.append(simdjson::SIMDJSON_PADDING, ' ');
+        simdjson::padded_string_view psv(json_buf_.data(), json.size(), json_buf_.size());
+        simdjson::ondemand::document doc;
+        simdjson::ondemand::object obj;
+        if (json_.iterate(psv).get(doc) || doc.get_object().get(obj)) {
+            fail(err, line, kProductJson, "invalid JSON product map");
+            return false;
+        }
+        for (auto field : obj) {
+            std::string_view key, v;
+            if (field.unescaped_key().get(key)) break;
+            if (key != "product_name" && key != "region" && key != "region_code") continue;
+            if (field.value().get_string().get(v)) continue;
+            if (key == "product_name")
+                product_name_.assign(v);
+            else if (product_region_.empty() || key == "region_code")
+                product_region_.assign(v);
+        }
+        last_product_json_.assign(json);
+    }
+    if (name.empty()) name = product_name_;
+    if (region.empty()) region = product_region_;
+    return true;
+}
+
+// A row has one value per tag key. Two tag columns can normalize to the same key
+// ("user:Cost-Center" and "user:Cost_Center"), and a JSON map can repeat a key: the first
+// non-empty value (in header order, then map order) counts, so no row is counted twice under
+// one key.
+void RowDecoder::drop_repeated_tag_keys() {
+    if (row_tags_.size() < 2) return;
+    if (++tag_stamp_ == 0) {  // wrapped: forget every old stamp
+        std::fill(key_stamp_.begin(), key_stamp_.end(), 0u);
+        tag_stamp_ = 1;
+    }
+    size_t kept = 0;
+    for (const auto& t : row_tags_) {
+        if (t.first >= key_stamp_.size()) key_stamp_.resize(t.first + 1, 0);
+        if (key_stamp_[t.first] == tag_stamp_) continue;
+        key_stamp_[t.first] = tag_stamp_;
+        row_tags_[kept++] = t;
+    }
+    row_tags_.resize(kept);
+}
+
+// A byte order mark belongs at the start of a file only; inside a field it is what is left of a
+// concatenated file, and would become part of an account id or a tag value. Only the fields
+// of a new composite are looked at (a composite seen before passed this check).
+bool RowDecoder::check_no_bom(const std::string_view* dims, std::string_view tags_json,
+                              std::string_view categories_json, const char* buf,
+                              const FieldSpan* sp, RowError& err, uint64_t line) {
+    static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (composite().find(kBom) == std::string_view::npos) return true;  // the common case
+    // The slot each of new_composite's dims comes from (add_row lists them in this order).
+    static constexpr int kDimSlots[kComposite] = {
+        kPayer,         kUsageAccount,  kProductCode,  kProductName, kUsageType,
+        kOperation,     kRegion,        kLineItemType, kPricingTerm, kCurrency,
+        kBillingEntity, kCommitmentArn, kDescription,  kUnit};
+    int slot = -1;
+    for (int d = 0; d < kComposite && slot < 0; ++d)
+        if (dims[d].find(kBom) != std::string_view::npos) slot = kDimSlots[d];
+    for (size_t i = 0; i < tag_key_ids_.size() && slot < 0; ++i) {
+        bool ok = true;
+        if (text(buf, sp, kFixedSlots + static_cast<int>(i), ok).find(kBom) !=
+            std::string_view::npos)
+            slot = kFixedSlots + static_cast<int>(i);
+    }
+    if (slot < 0) slot = tags_json.find(kBom) != std::string_view::npos ? kTagsJson : -1;
+    if (slot < 0 && categories_json.find(kBom) != std::string_view::npos) slot = kCostCategoryJson;
+    if (slot < 0) return true;  // the bytes were in the composite's binary length prefixes
+    fail(err, line, slot,
+         "byte order mark (U+FEFF) inside a field (files joined together?); it would become "
+         "part of the value");
+    return false;
+}
+
+RowKeyIndex::Ref RowDecoder::new_composite(const char* buf, const FieldSpan* sp,
+                                           const std::string_view* dims, std::string_view tags_json,
+                                           std::string_view categories_json, Period period, Day day,
+                                           uint64_t hash, RowError& err, uint64_t line) {
+    row_tags_.clear();
+    for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
+        const int slot = kFixedSlots + static_cast<int>(i);
+        bool ok = true;
+        std::string_view tv = text(buf, sp, slot, ok);
+        if (!tv.empty()) row_tags_.emplace_back(tag_key_ids_[i], out_.pool.intern(tv));
+    }
+    if (!tags_json.empty() && !parse_json_tags(tags_json, err, line, kTagsJson)) return 0;
+    if (!categories_json.empty() && !parse_json_tags(categories_json, err, line, kCostCategoryJson))
+        return 0;
+    drop_repeated_tag_keys();
+    if (!check_no_bom(dims, tags_json, categories_json, buf, sp, err, line)) return 0;
+
+    CostKey ck;
+    ck.period = period;
+    ck.day = day;
+    for (int d = 0; d < kCostDims; ++d)
+        ck.dim[d] = out_.pool.intern(dims[d]);
+    LineKey lk{period,
+               day,
+               ck.dim[kDimPayer],
+               ck.dim[kDimUsageAccount],
+               ck.dim[kDimProductCode],
+               ck.dim[kDimUsageType],
+               ck.dim[kDimLineItemType],
+               out_.pool.intern(dims[kCostDims]),
+               out_.pool.intern(dims[kCostDims + 1]),
+               ck.dim[kDimCurrency]};
+    tag_index_.clear();
+    bool tagged = false;
+    for (const auto& t : row_tags_) {
+        TagKey tk{period,
+                  day,
+                  ck.dim[kDimPayer],
+                  ck.dim[kDimUsageAccount],
+                  ck.dim[kDimProductCode],
+                  t.first,
+                  t.second,
+                  ck.dim[kDimCurrency]};
+        tag_index_.push_back(out_.tags.index_of(tk));
+        if (is_user_tag_key(out_.pool.at(t.first))) tagged = true;
+    }
+    RowKeyIndex::Groups g;
+    g.cost = out_.cost.index_of(ck);
+    g.line = out_.lines.index_of(lk);
+    g.tag_begin = out_.row_keys.add_tag_groups(tag_index_.data(), tag_index_.size());
+    g.tag_count = static_cast<uint32_t>(tag_index_.size());
+    g.tagged = tagged;
+    return out_.row_keys.insert(composite(), hash, g);
+}
+
+// The composite of every grouping field (and the raw tag values) finds all group entries at
+// once; only a composite not seen before interns strings or parses tag JSON.
+RowKeyIndex::Ref RowDecoder::resolve_composite(const char* buf, const FieldSpan* sp,
+                                               const std::string_view* dims, Period period, Day day,
+                                               RowError& err, uint64_t line) {
+    // Written straight into a buffer kept across rows (no per-append bookkeeping).
+    composite_len_ = 0;
+    auto put_raw = [this](const void* p, size_t n) {
+        if (composite_len_ + n > composite_.size()) composite_.resize(2 * (composite_len_ + n));
+        if (n) std::memcpy(composite_.data() + composite_len_, p, n);
+        composite_len_ += n;
+    };
+    put_raw(&period, sizeof period);
+    put_raw(&day, sizeof day);
+    auto put = [&](std::string_view d) {
+        const uint32_t n = static_cast<uint32_t>(d.size());
+        put_raw(&n, sizeof n);
+        put_raw(d.data(), d.size());
+    };
+    for (int i = 0; i < kComposite; ++i)
+        put(dims[i]);
+    std::string_view tags_json;
+    for (size_t i = 0; i < tag_key_ids_.size(); ++i) {
+        const int slot = kFixedSlots + static_cast<int>(i);
+        bool ok2 = true;
+        std::string_view tv = text(buf, sp, slot, ok2);
+        if (!ok2) {
+            fail(err, line, slot, "malformed quoted field");
+            return 0;
+        }
+        put(tv);
+    }
+    if (schema_.has(kTagsJson)) {
+        bool ok2 = true;
+        tags_json = text(buf, sp, kTagsJson, ok2);
+        if (!ok2) {
+            fail(err, line, kTagsJson, "malformed quoted field");
+            return 0;
+        }
+        if (tags_json == "{}") tags_json = {};
+        put(tags_json);
+    }
+    std::string_view categories_json;
+    if (schema_.has(kCostCategoryJson)) {
+        bool ok2 = true;
+        categories_json = text(buf, sp, kCostCategoryJson, ok2);
+        if (!ok2) {
+            fail(err, line, kCostCategoryJson, "malformed quoted field");
+            return 0;
+        }
+        if (categories_json == "{}") categories_json = {};
+        put(categories_json);
+    }
+    const uint64_t h = hash_bytes(composite_.data(), composite_len_);
+    if (RowKeyIndex::Ref found = out_.row_keys.find(composite(), h)) return found;
+    return new_composite(buf, sp, dims, tags_json, categories_json, period, day, h, err, line);
+}
+
+}  // namespace curcrunch::ingest
