@@ -3,6 +3,8 @@
 // a consolidated file replaces every payer it holds; the strings of replaced rows do not pile up.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "curcrunch/gen/generator.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/dim_refs.hpp"
@@ -288,4 +290,32 @@ TEST(Payers, ABadRowInOnePayersDeliveryLeavesEveryUnitAsItWas) {
     EXPECT_NE(r.err.find(broken + ":"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("nothing was written to the store"), std::string::npos) << r.err;
     EXPECT_EQ(first_difference(dump_store(db), before), "");
+}
+
+TEST(Payers, ManyPayersAndInvoiceIdsStayBounded) {
+    // 3000 payers in one file, alternating row by row, and one payer whose month names 150
+    // invoice ids: every payer gets its unit, and the list of invoice ids stops at 100.
+    TempDir t;
+    std::string csv =
+        "bill/PayerAccountId,bill/InvoiceId,lineItem/UsageAccountId,lineItem/UsageStartDate,"
+        "lineItem/ProductCode,lineItem/UnblendedCost,lineItem/LineItemType\n";
+    char payer[16];
+    for (int i = 0; i < 3000; ++i) {
+        std::snprintf(payer, sizeof payer, "%012d", 500000 + i);
+        csv += std::string(payer) + ",,222222222222,2026-09-03T00:00:00Z,AmazonEC2,1,Usage\n";
+    }
+    for (int i = 0; i < 150; ++i)
+        csv += std::string(kPayerA) + ",INV-" + std::to_string(1000 + i) +
+               ",222222222222,2026-09-04T00:00:00Z,AmazonEC2,1,Usage\n";
+    write_file(t / "many.csv", csv);
+    const std::string db = t / "s.db";
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", db, t / "many.csv"}).exit_code, 0);
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM billing_period"), "3001");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM billing_period WHERE rows = 1"), "3000");
+    const std::string ids = query_one(
+        db, std::string("SELECT invoice_ids FROM billing_period WHERE payer = '") + kPayerA + "'");
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), ','), 99) << ids;
+    EXPECT_EQ(ids.substr(0, 18), "INV-1000,INV-1001,");
+    EXPECT_EQ(query_one(db, std::string("SELECT money_sum(unblended) FROM billing_period")),
+              "31500000000000");
 }

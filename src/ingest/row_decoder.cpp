@@ -196,20 +196,37 @@ bool RowDecoder::net_amortized_of(const char* buf, const FieldSpan* sp, Amortize
     return true;
 }
 
+namespace {
+
+// A unit's key in a hash index: the period's bytes, then the payer (any bytes).
+std::string unit_key(Period period, std::string_view payer) {
+    std::string k(reinterpret_cast<const char*>(&period), sizeof period);
+    k.append(payer);
+    return k;
+}
+
+}  // namespace
+
+void UnitRows::add_invoice_id(std::string_view id) {
+    if (id.empty() || invoice_ids.size() >= kMaxInvoiceIds) return;
+    if (std::find(invoice_ids.begin(), invoice_ids.end(), id) == invoice_ids.end())
+        invoice_ids.emplace_back(id);
+}
+
 void merge_unit_rows(std::vector<UnitRows>& into, const std::vector<UnitRows>& from) {
+    std::unordered_map<std::string, size_t> at;
+    for (size_t i = 0; i < into.size(); ++i)
+        at.emplace(unit_key(into[i].period, into[i].payer), i);
     for (const UnitRows& r : from) {
-        auto it = std::find_if(into.begin(), into.end(), [&](const UnitRows& x) {
-            return x.period == r.period && x.payer == r.payer;
-        });
-        if (it == into.end()) {
+        auto [it, fresh] = at.emplace(unit_key(r.period, r.payer), into.size());
+        if (fresh) {
             into.push_back(r);
             continue;
         }
-        it->rows += r.rows;
+        UnitRows& u = into[it->second];
+        u.rows += r.rows;
         for (const std::string& id : r.invoice_ids)
-            if (std::find(it->invoice_ids.begin(), it->invoice_ids.end(), id) ==
-                it->invoice_ids.end())
-                it->invoice_ids.push_back(id);
+            u.add_invoice_id(id);
     }
 }
 
@@ -221,18 +238,13 @@ void sort_unit_rows(std::vector<UnitRows>& units) {
 
 void RowDecoder::count_unit_row_slow(std::string_view payer, Period period,
                                      std::string_view invoice_id) {
-    size_t i = 0;
-    while (i < unit_rows_.size() &&
-           !(unit_rows_[i].period == period && unit_rows_[i].payer == payer))
-        ++i;
-    if (i == unit_rows_.size()) unit_rows_.push_back(UnitRows{std::string(payer), period, 0, {}});
-    last_unit_ = i;
-    UnitRows& u = unit_rows_[i];
+    auto [it, fresh] = unit_index_.emplace(unit_key(period, payer), unit_rows_.size());
+    if (fresh) unit_rows_.push_back(UnitRows{std::string(payer), period, 0, {}});
+    last_unit_ = it->second;
+    UnitRows& u = unit_rows_[last_unit_];
     ++u.rows;
     last_invoice_.assign(invoice_id.data() ? invoice_id.data() : "", invoice_id.size());
-    if (!invoice_id.empty() &&
-        std::find(u.invoice_ids.begin(), u.invoice_ids.end(), invoice_id) == u.invoice_ids.end())
-        u.invoice_ids.emplace_back(invoice_id);
+    u.add_invoice_id(invoice_id);
 }
 
 bool RowDecoder::day_of(std::string_view v, Day& out, int, Day& cache_day,

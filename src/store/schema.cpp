@@ -395,8 +395,8 @@ ALTER TABLE archive_document ADD COLUMN note TEXT NOT NULL DEFAULT '';
 //   row; units not in the ingest are not touched (byte-identical rows). A file whose rows name
 //   several payers replaces each of their units.
 // - billing_period.max_day is the data-through day of the unit's latest delivery; invoice_ids
-//   are the distinct non-empty invoice ids its rows carry (AWS leaves them blank until the bill
-//   is final), invoice_column says whether its files had the column at all; origin is
+//   are the distinct non-empty invoice ids its rows carry, at most ingest::kMaxInvoiceIds (100)
+//   of them (AWS leaves them blank until the bill is final), invoice_column says whether its files had the column at all; origin is
 //   'upgraded' for units carried over from an older store (coverage.hpp derives the final /
 //   accruing / unknown status from these and the invoice table).
 // - ingest_unit holds every unit each ingest replaced; ingest_source_unit the units (and rows)

@@ -44,7 +44,9 @@ std::map<UnitId, UnitFacts> units_of(const ingest::IngestResult& r) {
             auto it = units.find(UnitId{fed.payer, fed.period});
             if (it == units.end()) continue;
             if (s.invoice_column) it->second.invoice_column = true;
-            it->second.invoice_ids.insert(fed.invoice_ids.begin(), fed.invoice_ids.end());
+            for (const std::string& id : fed.invoice_ids)  // at most kMaxInvoiceIds per unit
+                if (it->second.invoice_ids.size() < ingest::kMaxInvoiceIds)
+                    it->second.invoice_ids.insert(id);
         }
     return units;
 }
@@ -178,13 +180,15 @@ void insert_rows(Database& db, const ingest::Rollup& ru, const std::vector<int64
     }
 }
 
-// The provenance of a unit: the manifest and assembly of a source that fed it.
-std::pair<std::string, std::string> provenance(const ingest::IngestResult& r, const UnitId& u) {
+// The provenance of each unit: the manifest and assembly of the first source with a manifest
+// that fed it.
+std::map<UnitId, std::pair<std::string, std::string>> provenance(const ingest::IngestResult& r) {
+    std::map<UnitId, std::pair<std::string, std::string>> out;
     for (const auto& s : r.sources)
         if (!s.manifest.empty())
             for (const auto& f : s.units)
-                if (f.payer == u.first && f.period == u.second) return {s.manifest, s.assembly_id};
-    return {};
+                out.try_emplace(UnitId{f.payer, f.period}, s.manifest, s.assembly_id);
+    return out;
 }
 
 void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_id) {
@@ -287,8 +291,11 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         "INSERT INTO ingest_unit(ingest_id, payer, period, rows, max_day, unblended) VALUES "
         "(?,?,?,?,?,?)");
     const std::string now = now_utc_iso();
+    const auto origins = provenance(r);
     for (const auto& [u, f] : units) {
-        const auto [manifest, assembly] = provenance(r, u);
+        static const std::pair<std::string, std::string> kNone;
+        const auto it = origins.find(u);
+        const auto& [manifest, assembly] = it == origins.end() ? kNone : it->second;
         bp.bind(1, u.first).bind(2, static_cast<int64_t>(u.second)).bind(3, id).bind(4, now);
         bp.bind(5, manifest).bind(6, assembly).bind(7, f.rows);
         bp.bind(8, static_cast<int64_t>(to_yyyymmdd(f.min_day)));

@@ -4,6 +4,7 @@
 // most rows find all their groups with a single hash probe (see row_key_index.hpp).
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <simdjson.h>
@@ -36,15 +37,21 @@ struct TypedRow {
 };
 
 // Rows a decoder added per (payer, period) unit: which units a source fed, and the distinct
-// invoice ids those rows carry (AWS leaves them blank until the bill is final).
+// invoice ids those rows carry (AWS leaves them blank until the bill is final): at most
+// kMaxInvoiceIds of them, in the order first seen. A payer's month has one AWS invoice and a
+// few Marketplace ones; the list only says that the bill is final and which invoices it has,
+// so a file naming more (hostile or damaged) cannot grow it, or the time to search it, further.
+inline constexpr size_t kMaxInvoiceIds = 100;
 struct UnitRows {
     std::string payer;
     Period period = 0;
     uint64_t rows = 0;
     std::vector<std::string> invoice_ids;
+    // Adds `id` unless it is listed already or the list is full.
+    void add_invoice_id(std::string_view id);
 };
 
-// Adds `from` into `into` (rows summed, invoice ids united); sorts by payer, then period.
+// Adds `from` into `into` (rows summed, invoice ids united), in time linear in both sizes.
 void merge_unit_rows(std::vector<UnitRows>& into, const std::vector<UnitRows>& from);
 void sort_unit_rows(std::vector<UnitRows>& units);
 
@@ -123,6 +130,7 @@ class RowDecoder {
     std::string_view composite() const { return {composite_.data(), composite_len_}; }
     std::vector<uint32_t> tag_index_;  // tag groups of a new composite
     std::vector<UnitRows> unit_rows_;
+    std::unordered_map<std::string, size_t> unit_index_;  // unit_key() -> index in unit_rows_
     size_t last_unit_ = SIZE_MAX;  // index in unit_rows_ of the previous row's unit
     std::string last_invoice_;     // the previous row's invoice id
     Period period_cache_ = 0;      // period of period_cache_day_
