@@ -1,10 +1,10 @@
 #pragma once
 // The awsJson billing services behind AwsTestServer (reference: aws-vault-wire.md §0-2):
-// Organizations ListAccounts, Cost Explorer GetCostAndUsage, Invoicing ListInvoiceSummaries and
-// GetInvoicePDF (pre-signed document URLs), Payments ListPaymentInstruments. Pages are small on
-// purpose so every client loop is exercised; requests are validated as the services do
-// (required members, page-size limits, CE's unchanged-request rule) and errors use the
-// documented {"__type", "message"} shapes.
+// Organizations ListAccounts (and the OU tree: org_tree_service.hpp), Cost Explorer
+// GetCostAndUsage, Invoicing ListInvoiceSummaries and GetInvoicePDF (pre-signed document URLs),
+// Payments ListPaymentInstruments. Pages are small on purpose so every client loop is exercised;
+// requests are validated as the services do (required members, page-size limits, CE's
+// unchanged-request rule) and errors use the documented {"__type", "message"} shapes.
 #include <simdjson.h>
 
 #include <map>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "aws_test_server.hpp"
+#include "org_tree_service.hpp"
 
 namespace testsupport {
 
@@ -42,7 +43,13 @@ class BillingServices {
         for (auto& a : accounts_)
             if (a.first == id) a.second = name;
     }
+    void set_state(const std::string& id, const std::string& state) {
+        std::lock_guard<std::mutex> l(m_);
+        states_[id] = state;
+    }
     void add_ce(const CeCell& c) { ce_.push_back(c); }
+    // The tree ListParents / DescribeOrganizationalUnit answer from; change it between runs.
+    OrgTreeService org;
     void add_invoice(const Invoice& i) { invoices_.push_back(i); }
     void add_instrument(const std::string& id, const std::string& method) {
         instruments_.push_back({id, method});
@@ -92,6 +99,9 @@ class BillingServices {
                          false);
         if (target == "AWSOrganizationsV20161128.ListAccounts" && svc == "organizations")
             return list_accounts(req);
+        if (target.rfind("AWSOrganizationsV20161128.", 0) == 0 && svc == "organizations" &&
+            org.handles(op))
+            return org.handle(op, req);
         if (target == "AWSInsightsIndexService.GetCostAndUsage" && svc == "ce")
             return cost_and_usage(req, body);
         if (target == "Invoicing.ListInvoiceSummaries" && svc == "invoicing")
@@ -113,15 +123,20 @@ class BillingServices {
             out += std::string(i > from ? "," : "") + "{\"Id\":\"" + accounts_[i].first +
                    "\",\"Arn\":\"arn:aws:organizations::111111111111:account/o-test/" +
                    accounts_[i].first + "\",\"Email\":\"" + accounts_[i].first +
-                   "@example.com\",\"Name\":\"" + accounts_[i].second +
-                   "\",\"State\":\"ACTIVE\",\"JoinedMethod\":\"CREATED\",\"JoinedTimestamp\":"
-                   "1481835741.0}";
+                   "@example.com\",\"Name\":\"" + accounts_[i].second + "\",\"State\":\"" +
+                   state_of(accounts_[i].first) +
+                   "\",\"JoinedMethod\":\"CREATED\",\"JoinedTimestamp\":1481835741.0}";
         out += "]";
         // As documented: a token can come with an empty page; null means the end.
         out += from + page < accounts_.size() + 1
                    ? ",\"NextToken\":\"" + std::to_string(from + page) + "\"}"
                    : ",\"NextToken\":null}";
         return ok(out, "1.1");
+    }
+
+    std::string state_of(const std::string& id) const {
+        auto it = states_.find(id);
+        return it == states_.end() ? "ACTIVE" : it->second;
     }
 
     Action cost_and_usage(simdjson::dom::element req, const std::string& body) {
@@ -249,6 +264,7 @@ class BillingServices {
     AwsTestServer& aws_;
     std::mutex m_;
     std::vector<std::pair<std::string, std::string>> accounts_;
+    std::map<std::string, std::string> states_;
     std::vector<CeCell> ce_;
     std::vector<Invoice> invoices_;
     std::vector<std::pair<std::string, std::string>> instruments_;

@@ -159,7 +159,7 @@ class FetchCommand final : public Command {
                     format_period(o.to).c_str());
         std::printf("  CUR periods: %d ingested, %d unchanged, %d failed (left as they were)\n",
                     r.periods_ingested, r.periods_unchanged, r.periods_failed);
-        std::printf("  accounts: %d\n", r.accounts);
+        std::printf("  accounts: %d (OU path read for %d)\n", r.accounts, r.accounts_placed);
         if (o.invoices)
             std::printf("  invoices: %d; documents: %d downloaded, %d already archived\n",
                         r.invoices, r.documents_downloaded, r.documents_kept);

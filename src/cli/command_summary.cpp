@@ -147,10 +147,14 @@ class SummaryCommand final : public Command {
                             size_t matching, Amount total, Amount total_amort) {
         const bool has_bucket = q.grain != store::Grain::total;
         const bool has_key = q.by != store::Dimension::none;
+        // Accounts and payers show as one "Name (id)" column as wide as key and name together.
+        const bool labelled = q.by == store::Dimension::account || q.by == store::Dimension::payer;
         std::string out;
         char line[512];
         if (has_bucket) out += (std::snprintf(line, sizeof line, "%-10s ", "period"), line);
-        if (has_key)
+        if (has_key && labelled)
+            out += (std::snprintf(line, sizeof line, "%-65s ", store::dimension_name(q.by)), line);
+        else if (has_key)
             out += (std::snprintf(line, sizeof line, "%-24s %-40s ", store::dimension_name(q.by),
                                   "name"),
                     line);
@@ -160,7 +164,16 @@ class SummaryCommand final : public Command {
         for (const auto& r : rows) {
             if (has_bucket)
                 out += (std::snprintf(line, sizeof line, "%-10s ", r.bucket.c_str()), line);
-            if (has_key) {
+            if (has_key && labelled) {
+                std::string label = r.key.empty() ? "(none)" : r.label;
+                const std::string id = " (" + r.key + ")";  // a long name is cut, never the id
+                if (label.size() > 65 && label.size() > id.size() &&
+                    label.compare(label.size() - id.size(), id.size(), id) == 0 && id.size() < 50)
+                    label = label.substr(0, 62 - id.size()) + "..." + id;
+                else if (label.size() > 65)
+                    label = label.substr(0, 62) + "...";
+                out += (std::snprintf(line, sizeof line, "%-65s ", label.c_str()), line);
+            } else if (has_key) {
                 std::string label = r.label == r.key ? "" : r.label;
                 if (label.size() > 40) label = label.substr(0, 37) + "...";
                 std::string key = r.key.empty() ? "(none)" : r.key;

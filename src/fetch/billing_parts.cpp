@@ -1,12 +1,11 @@
-// The billing parts of a fetch run besides CUR: Organizations accounts, Cost Explorer costs,
-// invoices with their documents, and payment instruments. Each part of each profile succeeds or
-// fails on its own; a message says exactly what was stored and what was not.
+// The billing parts of a fetch run besides CUR and Organizations (org_accounts.cpp): Cost
+// Explorer costs, invoices with their documents, and payment instruments. Each part of each profile
+// succeeds or fails on its own; a message says exactly what was stored and what was not.
 #include <filesystem>
 #include <set>
 
 #include "curcrunch/aws/cost_explorer.hpp"
 #include "curcrunch/aws/invoicing.hpp"
-#include "curcrunch/aws/organizations.hpp"
 #include "curcrunch/aws/payments.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/fetch/document_archive.hpp"
@@ -30,28 +29,6 @@ std::string account_of_arn(const std::string& arn) {
 }
 
 }  // namespace
-
-void FetchRun::fetch_accounts() {
-    for (auto& pr : runs_) {
-        if (pr->dead || !pr->cfg->organizations) continue;
-        aws::JsonServiceClient orgs(*aws_.client, *pr->active,
-                                    service(aws::organizations_service()));
-        try {
-            auto accounts =
-                pr->with_fresh_credentials(*aws_.client, [&] { return aws::list_accounts(orgs); });
-            store::put_accounts(store_.db(), pr->cfg->name, accounts);
-            report_.accounts += static_cast<int>(accounts.size());
-            tally_.good();
-        } catch (const Error& e) {
-            if (aws_.client->last_error_code() == "AWSOrganizationsNotInUseException") {
-                report_.notes.push_back("profile " + pr->cfg->name +
-                                        ": not in an organization; no account list");
-                continue;
-            }
-            tally_.bad("profile " + pr->cfg->name + ": accounts not fetched: " + e.what());
-        }
-    }
-}
 
 void FetchRun::fetch_cost_explorer() {
     if (!o_.cost_explorer) return;

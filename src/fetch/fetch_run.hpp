@@ -2,8 +2,8 @@
 // The inside of one `curcrunch fetch` run (private to src/fetch): the run's connections, each
 // payer profile's session, the tally of what succeeded and failed, and the FetchRun that drives
 // the stages. The stages live in their own files: fetch_job.cpp (set-up, credentials, the
-// outcome), cur_periods.cpp (CUR discovery, downloads and period ingest), billing_parts.cpp
-// (accounts, Cost Explorer, invoices).
+// outcome), cur_periods.cpp (CUR discovery, downloads and period ingest), org_accounts.cpp
+// (Organizations accounts and their OU paths), billing_parts.cpp (Cost Explorer, invoices).
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +13,8 @@
 
 #include "curcrunch/aws/cur_sync.hpp"
 #include "curcrunch/aws/json_service.hpp"
+#include "curcrunch/aws/org_tree.hpp"
+#include "curcrunch/aws/organizations.hpp"
 #include "curcrunch/aws/s3_client.hpp"
 #include "curcrunch/aws/sts_client.hpp"
 #include "curcrunch/core/error.hpp"
@@ -122,8 +124,13 @@ class FetchRun {
                           const std::vector<ingest::InputUnit>& units,
                           const std::vector<store::FetchedFile>& files);
 
-    // billing_parts.cpp
+    // org_accounts.cpp
     void fetch_accounts();
+    // The OU path of each account, until the first failure (what was read is kept).
+    std::map<std::string, aws::OrgPlacement> org_placements(
+        ProfileRun& pr, aws::JsonServiceClient& orgs, const std::vector<aws::OrgAccount>& accounts);
+
+    // billing_parts.cpp
     void fetch_cost_explorer();
     void fetch_invoices();
     void invoices_of(ProfileRun& pr, const std::string& account);

@@ -47,6 +47,29 @@ std::string printed(const TableColumn& c, const std::string& cell, const std::st
     return cell;
 }
 
+// A cell in `room` points of `size` pt text. A cell that names its row's account as
+// "Name (123456789012)" loses characters from the name, never the id; an OU path ("Root / A / B")
+// loses its outer OUs first, as the OUs nearest the account matter most; anything else is cut
+// at the end, as any text.
+std::string fitted(const std::string& cell, const std::string& key, const TableColumn& col,
+                   const chart::TextMetrics& m, double room, double size, bool bold = false) {
+    if (m.width(cell, size, bold) <= room) return cell;
+    const std::string tail = " (" + key + ")";
+    if (!key.empty() && cell.size() > tail.size() &&
+        cell.compare(cell.size() - tail.size(), tail.size(), tail) == 0) {
+        const double left = room - m.width(tail, size, bold);
+        if (left >= room / 3)
+            return m.fit(cell.substr(0, cell.size() - tail.size()), left, size, bold) + tail;
+    }
+    if (col.key == "ou_path")
+        for (size_t cut = cell.find(" / "); cut != std::string::npos;
+             cut = cell.find(" / ", cut + 3)) {
+            const std::string shown = "\u2026 / " + cell.substr(cut + 3);
+            if (m.width(shown, size, bold) <= room) return shown;
+        }
+    return m.fit(cell, room, size, bold);
+}
+
 // Bars (and pie slices) from a two-column table (label, amount); the row keyed "other" is the
 // grey remainder.
 std::vector<chart::BarItem> bar_items(const ReportTable& t, const std::string& currency,
@@ -66,7 +89,8 @@ std::vector<chart::BarItem> bar_items(const ReportTable& t, const std::string& c
 // table (and each chart's figures) exactly as printed.
 class TablePrinter {
   public:
-    TablePrinter(PdfLayout& layout, const ReportData& d) : L_(layout), d_(d) {}
+    TablePrinter(PdfLayout& layout, const ReportData& d, const chart::TextMetrics& m)
+        : L_(layout), d_(d), m_(m) {}
     const ReportTable& make(std::string_view kind, TableParams params = {}) {
         tables_.push_back(build_table(d_, kind, params));
         return tables_.back();
@@ -80,7 +104,9 @@ class TablePrinter {
         for (const auto& r : t.rows) {
             std::vector<std::string> cells;
             for (size_t i = 0; i < t.columns.size() && i < r.cells.size(); ++i)
-                cells.push_back(printed(t.columns[i], r.cells[i], d_.currency));
+                cells.push_back(fitted(printed(t.columns[i], r.cells[i], d_.currency), r.key,
+                                       t.columns[i], m_, t.columns[i].width - 6, 7.5,
+                                       r.emphasis || r.flagged));
             if (r.flagged && !cells.empty()) cells.back() = "FLAG " + cells.back();
             rows.push_back(std::move(cells));
             emphasis.push_back(r.emphasis || r.flagged);
@@ -92,19 +118,23 @@ class TablePrinter {
   private:
     PdfLayout& L_;
     const ReportData& d_;
+    const chart::TextMetrics& m_;
     std::deque<ReportTable> tables_;  // references from make() stay valid
 };
 
-std::string filters_line(const ReportParams& p) {
+std::string filters_line(const ReportData& d) {
+    const ReportParams& p = d.params;
     std::string s = "Period " + format_day(p.from) + " to " + format_day(p.to);
     if (!p.preset.empty()) s += " (" + p.preset + ")";
-    auto list = [](const std::vector<std::string>& v) {
+    auto list = [](const std::vector<std::string>& v, auto&& label) {
         std::string o;
         for (const auto& x : v)
-            o += (o.empty() ? "" : ", ") + x;
+            o += (o.empty() ? "" : ", ") + label(x);
         return o.empty() ? std::string("all") : o;
     };
-    s += " · accounts: " + list(p.accounts) + " · services: " + list(p.services);
+    s += " · accounts: " +
+         list(p.accounts, [&](const std::string& id) { return d.account_label(id); }) +
+         " · services: " + list(p.services, [](const std::string& x) { return x; });
     if (p.min_cost) s += " · rows under " + format_money(*p.min_cost) + " hidden";
     return s + " · unblended cost";
 }
@@ -207,6 +237,10 @@ chart::Scene bar_scene(const std::string& title, const ReportTable& t, const Rep
     s.currency = d.currency;
     s.diverging = diverging;
     s.items = bar_items(t, d.currency, link);
+    // bar_chart gives labels at most 38% of the width, in 7.5 pt: an account's keeps its id.
+    for (size_t i = 0; i < s.items.size(); ++i)
+        s.items[i].label =
+            fitted(s.items[i].label, t.rows[i].key, t.columns.at(0), m, width * 0.38, 7.5);
     if (diverging)
         for (auto& it : s.items)
             if (it.value > 0) it.value_label = "+" + it.value_label;
@@ -265,7 +299,7 @@ void account_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const char
     L.chart(bar_scene(account_bars_title(d),
                       P.make("account_chart", {{"limit", top_param(d.params.top)}}), d, m,
                       L.content_width()));
-    P.print(P.make("accounts"));
+    P.print(P.make("account_breakdown"));
 }
 
 void line_item_page(PdfLayout& L, TablePrinter& P) {
@@ -412,8 +446,8 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     d.report_id = new_report_id();
     d.generated_at = utc_now("%Y-%m-%dT%H:%M:%SZ");
     chart::TextMetrics m;
-    PdfLayout L(m, filters_line(d.params));
-    TablePrinter P(L, d);
+    PdfLayout L(m, filters_line(d));
+    TablePrinter P(L, d, m);
     summary_page(L, P, d);
     trend_page(L, P, d, m);
     service_page(L, P, d, m);
@@ -429,7 +463,7 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     PdfInfo info;
     info.title = "AWS cost report " + format_day(d.params.from) + " to " + format_day(d.params.to);
     info.author = "curcrunch";
-    info.subject = "AWS cost and usage (unblended), " + filters_line(d.params);
+    info.subject = "AWS cost and usage (unblended), " + filters_line(d);
     info.keywords = "AWS, cost, CUR, curcrunch, report " + d.report_id;
     info.creator = std::string("curcrunch ") + CURCRUNCH_VERSION;
     info.creation_date = pdf_date_now();

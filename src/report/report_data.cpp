@@ -8,6 +8,7 @@
 
 #include "curcrunch/report/cost_cube.hpp"
 #include "curcrunch/report/cost_scan.hpp"
+#include "curcrunch/store/account_directory.hpp"
 
 namespace curcrunch::report {
 namespace {
@@ -424,7 +425,7 @@ std::vector<Change> period_changes(const ReportData& d, ChangeOf what) {
 
 std::string ReportData::account_label(const std::string& id) const {
     auto it = account_names.find(id);
-    return it == account_names.end() ? id : it->second + " (" + id + ")";
+    return store::account_label(it == account_names.end() ? "" : it->second, id);
 }
 
 std::string percent_change(Amount now, Amount before) {
@@ -503,10 +504,10 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
         d.prev_services[dims(id)] += v;
     for (const auto& [id, v] : a.prev_accounts)
         d.prev_accounts[dims(id)] += v;
-    if (table_exists(db, "account")) {
-        auto st = db.prepare("SELECT id, name FROM account WHERE name <> ''");
-        while (st.step())
-            d.account_names[st.column_text(0)] = st.column_text(1);
+    const store::AccountDirectory directory = store::AccountDirectory::load(db, false);
+    for (const store::AccountInfo* a : directory.listed()) {
+        if (!a->name.empty()) d.account_names[a->id] = a->name;
+        if (!a->ou_path.empty()) d.account_ou_paths[a->id] = a->ou_path;
     }
     // The periods behind every figure (audit's "no data" needs them).
     {

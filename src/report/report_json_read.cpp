@@ -220,7 +220,8 @@ void check_tables_agree(const ReportMeta& m) {
     };
     for (const auto& t : m.tables) {
         const bool accounts =
-            t.kind == "top_accounts" || t.kind == "accounts" || t.kind == "account_chart" ||
+            t.kind == "top_accounts" || t.kind == "accounts" || t.kind == "account_breakdown" ||
+            t.kind == "account_chart" ||
             (t.kind == "changes" && t.params.count("of") && t.params.at("of") == "accounts");
         const bool services = t.kind == "top_services" || t.kind == "service_chart" ||
                               (t.kind == "changes" && !accounts);

@@ -246,6 +246,29 @@ ReportTable accounts(const ReportData& d, const TableParams&) {
     return t;
 }
 
+// The per-account page since accounts have OU paths: each account as "Name (id)" with the OU
+// it sits in. Reports written before it hold "accounts" (id and name apart), which stays
+// registered so audit rebuilds them exactly as they were printed.
+ReportTable account_breakdown(const ReportData& d, const TableParams&) {
+    ReportTable t;
+    t.columns = {{"account", "Account", CellKind::text, 200, Scope::none},
+                 {"ou_path", "Organizational unit", CellKind::text, 125, Scope::none},
+                 {"cost", "Cost", CellKind::money, 80, Scope::period},
+                 {"share", "Share", CellKind::percent, 50, Scope::period},
+                 {"vs_previous", "vs previous", CellKind::percent, 60, Scope::period_and_previous}};
+    for (const auto& a : d.accounts) {
+        if (!shown(d, a.amount)) continue;
+        auto it = d.prev_accounts.find(a.key);
+        const Amount prev = it == d.prev_accounts.end() ? 0 : it->second;
+        auto ou = d.account_ou_paths.find(a.key);
+        t.rows.push_back(row(
+            a.key,
+            {d.account_label(a.key), ou == d.account_ou_paths.end() ? "" : ou->second,
+             money(a.amount), share(a.amount, d.totals.total), percent_change(a.amount, prev)}));
+    }
+    return t;
+}
+
 ReportTable line_items(const ReportData& d, const TableParams&) {
     ReportTable t;
     t.columns = {{"service", "Service", CellKind::text, 62, Scope::none},
@@ -341,6 +364,7 @@ constexpr Registered kBuilders[] = {
     {"service_change_chart", service_change_chart},
     {"changes", changes},
     {"accounts", accounts},
+    {"account_breakdown", account_breakdown},
     {"line_items", line_items},
     {"invoices", invoices},
     {"recommendations", recommendations},

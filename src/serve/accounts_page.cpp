@@ -1,36 +1,139 @@
-// Accounts: the per-account bars and a table of every account with its change.
+// Accounts: the per-account bars, then either one row per account (named with its id, its OU
+// path, status, joined date, payer, cost, share and change) or, with group=ou, one row per
+// organizational unit (its accounts and their cost), each OU linking to its accounts.
+#include <algorithm>
+#include <set>
+
 #include "curcrunch/report/pdf_report.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
 
 namespace curcrunch::serve {
 
-std::string accounts_page(const ViewContext& c, PageFrame& f) {
-    const ViewParams& v = c.view;
-    f.crumbs = crumbs("/accounts", v);
+namespace {
+
+// An OU's accounts as one account filter; past this many the link would be unwieldy.
+constexpr size_t kMaxOuLinkAccounts = 60;
+
+std::string link(const std::string& href, const std::string& text) {
+    return "<a href=\"" + esc(href) + "\">" + esc(text) + "</a>";
+}
+
+// Rows whose first cell is a link: sorted like sort_rows, but that column by its text.
+struct LabelledRow {
+    std::string label;
+    Row row;
+};
+
+std::vector<Row> sorted(std::vector<LabelledRow> rows, const std::vector<TableColumn>& cols,
+                        const std::string& key, bool descending) {
+    if (key == cols.front().key) {
+        std::stable_sort(rows.begin(), rows.end(), [&](const LabelledRow& a, const LabelledRow& b) {
+            return descending ? a.label > b.label : a.label < b.label;
+        });
+    }
+    std::vector<Row> out;
+    out.reserve(rows.size());
+    for (auto& r : rows)
+        out.push_back(std::move(r.row));
+    if (key != cols.front().key) sort_rows(out, cols, key, descending);
+    return out;
+}
+
+// "Rows: Accounts · Organizational units", plain links keeping every other filter.
+std::string group_switch(const ViewParams& v) {
+    const bool ou = v.group == "ou";
+    auto choice = [&](const char* value, const char* text, bool current) {
+        return current ? "<span aria-current=\"true\">" + std::string(text) + "</span>"
+                       : link("/accounts" +
+                                  query_string(v, {{"group", value}}, {"sort", "dir", "page"}),
+                              text);
+    };
+    return "<p class=\"group-by\">Rows: " + choice("account", "Accounts", !ou) + " \u00B7 " +
+           choice("ou", "Organizational units", ou) + "</p>\n";
+}
+
+// Accounts with cost in the view, and (when nothing narrows the view) the accounts
+// Organizations listed that had none.
+std::vector<report::KeyAmount> account_rows(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    std::string o = figure(report::account_bar_chart(d, c.site.metrics(), 1000));
-    std::vector<Row> rows;
-    for (const auto& k : visible(d.accounts, v.report)) {
+    const report::ReportParams& p = c.view.report;
+    std::vector<report::KeyAmount> rows = visible(d.accounts, p);
+    if (!p.accounts.empty() || !p.services.empty() || !p.regions.empty() || p.min_cost) return rows;
+    std::set<std::string> seen;
+    for (const auto& k : d.accounts)
+        seen.insert(k.key);
+    for (const store::AccountInfo* a : c.accounts().listed())
+        if (!seen.count(a->id)) rows.push_back({a->id, a->id, 0});
+    return rows;
+}
+
+std::string accounts_table(const ViewContext& c) {
+    const ViewParams& v = c.view;
+    const report::ReportData& d = c.figures();
+    const store::AccountDirectory& dir = c.accounts();
+    std::vector<LabelledRow> rows;
+    for (const auto& k : account_rows(c)) {
         auto prev = d.prev_accounts.find(k.key);
         const Amount before = prev == d.prev_accounts.end() ? 0 : prev->second;
-        auto name = d.account_names.find(k.key);
-        rows.push_back({{"<a href=\"" +
-                             esc("/accounts" +
-                                 query_string(v, {{"account", k.key}}, {"sort", "dir", "page"})) +
-                             "\">" + esc(k.key) + "</a>",
-                         esc(name == d.account_names.end() ? "" : name->second),
-                         esc(money(k.amount, d.currency)), esc(share(k.amount, d.totals.total)),
-                         esc(report::percent_change(k.amount, before))},
-                        {0, 0, k.amount, k.amount, k.amount - before}});
+        const store::AccountInfo* a = dir.find(k.key);
+        const std::string joined = a ? a->joined_at.substr(0, 10) : "";
+        rows.push_back(
+            {dir.label(k.key),
+             {{link("/accounts" + query_string(v, {{"account", k.key}}, {"sort", "dir", "page"}),
+                    dir.label(k.key)),
+               esc(a ? a->ou_path : ""), esc(a ? a->state : ""), esc(joined),
+               esc(dir.payer_label(k.key)), esc(money(k.amount, d.currency)),
+               esc(share(k.amount, d.totals.total)), esc(report::percent_change(k.amount, before))},
+              {0, 0, 0, 0, 0, k.amount, k.amount, k.amount - before}}});
     }
-    const std::vector<TableColumn> cols = {{"account", "Account"},
-                                           {"name", "Name"},
+    const std::vector<TableColumn> cols = {
+        {"account", "Account"},   {"ou", "Organizational unit"},
+        {"status", "Status"},     {"joined", "Joined"},
+        {"payer", "Payer"},       {"cost", "Cost", true},
+        {"share", "Share", true}, {"change", "vs previous", true}};
+    return paged_table("Per-account breakdown", "/accounts", v, cols,
+                       sorted(std::move(rows), cols, v.sort.empty() ? "cost" : v.sort,
+                              v.sort.empty() || v.descending));
+}
+
+std::string ous_table(const ViewContext& c) {
+    const ViewParams& v = c.view;
+    const report::ReportData& d = c.figures();
+    std::vector<LabelledRow> rows;
+    for (const store::OuGroup& g : ou_groups(c)) {
+        std::string ids;
+        for (const auto& id : g.account_ids)
+            ids.append(ids.empty() ? "" : ",").append(id);
+        const std::string name =
+            g.account_ids.size() <= kMaxOuLinkAccounts
+                ? link("/accounts" + query_string(v, {{"account", ids}, {"group", "account"}},
+                                                  {"sort", "dir", "page"}),
+                       g.ou_path)
+                : esc(g.ou_path);
+        const Amount n = static_cast<Amount>(g.account_ids.size()) * kUnit;
+        rows.push_back({g.ou_path,
+                        {{name, esc(g.ou_id), std::to_string(g.account_ids.size()),
+                          esc(money(g.cost, d.currency)), esc(share(g.cost, d.totals.total))},
+                         {0, 0, n, g.cost, g.cost}}});
+    }
+    const std::vector<TableColumn> cols = {{"ou", "Organizational unit"},
+                                           {"ou_id", "OU id"},
+                                           {"accounts", "Accounts", true},
                                            {"cost", "Cost", true},
-                                           {"share", "Share", true},
-                                           {"change", "vs previous", true}};
-    sort_rows(rows, cols, v.sort.empty() ? "cost" : v.sort, v.sort.empty() || v.descending);
-    return o + paged_table("Per-account breakdown", "/accounts", v, cols, rows);
+                                           {"share", "Share", true}};
+    // Unsorted, the rows keep the tree's order (every OU right after its parent).
+    return paged_table("By organizational unit", "/accounts", v, cols,
+                       sorted(std::move(rows), cols, v.sort, v.descending));
+}
+
+}  // namespace
+
+std::string accounts_page(const ViewContext& c, PageFrame& f) {
+    f.crumbs = crumbs("/accounts", c);
+    std::string o = figure(report::account_bar_chart(c.figures(), c.site.metrics(), 1000));
+    o += group_switch(c.view);
+    return o + (c.view.group == "ou" ? ous_table(c) : accounts_table(c));
 }
 
 }  // namespace curcrunch::serve

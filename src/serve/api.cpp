@@ -108,12 +108,38 @@ std::string services_json(const ViewContext& c) {
 
 std::string accounts_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    auto list = visible(d.accounts, c.view.report);
-    for (auto& k : list)
-        if (auto it = d.account_names.find(k.key); it != d.account_names.end())
-            k.label = it->second;
-    return "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jmoney(d.totals.total) +
-           ",\"accounts\":" + jlist(list, "account") + "}";
+    const store::AccountDirectory& dir = c.accounts();
+    std::string o = "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jmoney(d.totals.total) +
+                    ",\"accounts\":[";
+    const store::AccountInfo none;
+    bool first = true;
+    for (const auto& k : visible(d.accounts, c.view.report)) {
+        const store::AccountInfo* a = dir.find(k.key);
+        const store::AccountInfo& info = a ? *a : none;
+        o.append(first ? "" : ",")
+            .append("{\"account\":" + json_quote(k.key))
+            .append(",\"label\":" + json_quote(dir.label(k.key)))
+            .append(",\"name\":" + json_quote(info.name))
+            .append(",\"ou_path\":" + json_quote(info.ou_path))
+            .append(",\"ou_ids\":" + json_quote(info.ou_ids))
+            .append(",\"status\":" + json_quote(info.state))
+            .append(",\"joined\":" + json_quote(info.joined_at))
+            .append(",\"payer\":" + json_quote(info.payer))
+            .append(",\"payer_label\":" + json_quote(dir.payer_label(k.key)))
+            .append(",\"cost\":" + jmoney(k.amount) + "}");
+        first = false;
+    }
+    o.append("],\"ous\":[");
+    first = true;
+    for (const store::OuGroup& g : ou_groups(c)) {
+        o.append(first ? "" : ",")
+            .append("{\"ou_path\":" + json_quote(g.ou_path))
+            .append(",\"ou_id\":" + json_quote(g.ou_id))
+            .append(",\"accounts\":" + jstrings(g.account_ids))
+            .append(",\"cost\":" + jmoney(g.cost) + "}");
+        first = false;
+    }
+    return o + "]}";
 }
 
 std::string compare_json(const ViewContext& c) {

@@ -22,14 +22,17 @@ std::string upload_form(const std::string& form_token) {
            "type=\"submit\">Import</button>\n</form>\n";
 }
 
-std::string audit_cell(const report::AuditResult* audit) {
+std::string audit_cell(const report::AuditResult* audit, const store::AccountDirectory& accounts) {
     if (!audit) return "";
     if (audit->differences.empty()) return "matches today's data";
     std::string o = "<span class=\"flag\">" + std::to_string(audit->differences.size()) +
                     " difference(s)</span>";
+    // A row keyed by an account id reads "Name (id)"; other keys (services, months, line
+    // items) are never in the directory and come back unchanged.
     for (const auto& d : audit->differences)
-        o += "<br>" + esc(d.kind + " " + d.key + " " + d.column + ": " + d.reported + " \u2192 " +
-                          d.current + " (" + report::audit_status_name(d.status) + ")");
+        o +=
+            "<br>" + esc(d.kind + " " + accounts.label(d.key) + " " + d.column + ": " + d.reported +
+                         " \u2192 " + d.current + " (" + report::audit_status_name(d.status) + ")");
     return o;
 }
 
@@ -55,12 +58,13 @@ std::string archive_body(const ViewContext& c, const std::string& notice) {
         const report::AuditResult* audit = nullptr;
         if (r.kind == "report")
             if (auto it = audits.find(r.report_id); it != audits.end()) audit = &it->second;
-        rows.push_back({{esc(r.imported_at), esc(r.kind),
-                         esc(r.report_id.empty() ? r.invoice_id : r.report_id),
-                         esc(std::filesystem::path(r.path).filename().string()), esc(r.title),
-                         std::to_string(r.pages),
-                         audit_cell(audit) + (audit ? "<br>" : "") + signature_and_note(r)},
-                        {0, 0, 0, 0, 0, r.pages * kUnit, 0}});
+        rows.push_back(
+            {{esc(r.imported_at), esc(r.kind),
+              esc(r.report_id.empty() ? r.invoice_id : r.report_id),
+              esc(std::filesystem::path(r.path).filename().string()), esc(r.title),
+              std::to_string(r.pages),
+              audit_cell(audit, c.accounts()) + (audit ? "<br>" : "") + signature_and_note(r)},
+             {0, 0, 0, 0, 0, r.pages * kUnit, 0}});
     }
     const std::vector<TableColumn> cols = {{"imported", "Imported"},   {"kind", "Kind"},
                                            {"id", "Report / invoice"}, {"file", "File"},

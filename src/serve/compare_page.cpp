@@ -53,7 +53,7 @@ std::string changes_table(const ViewParams& v, const report::ReportData& d, repo
 
 std::string compare_page(const ViewContext& c, PageFrame& f) {
     const ViewParams& v = c.view;
-    f.crumbs = crumbs("/compare", v);
+    f.crumbs = crumbs("/compare", c);
     const report::ReportData& d = c.figures();
     std::string o = "<p>This period " + esc(format_day(d.params.from)) + " to " +
                     esc(format_day(d.params.to)) + " (" + esc(money(d.totals.total, d.currency)) +

@@ -35,7 +35,7 @@ const std::vector<TableColumn>& line_columns() {
 
 std::string line_items_page(const ViewContext& c, PageFrame& f) {
     const ViewParams& v = c.view;
-    f.crumbs = crumbs("/line-items", v);
+    f.crumbs = crumbs("/line-items", c);
     auto rows = line_rows(c, "USD");
     sort_rows(rows, line_columns(), v.sort.empty() ? "cost" : v.sort,
               v.sort.empty() || v.descending);

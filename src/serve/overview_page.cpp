@@ -59,7 +59,7 @@ std::string anomalies_table(const report::ReportData& d) {
 }  // namespace
 
 std::string overview_page(const ViewContext& c, PageFrame& f) {
-    f.crumbs = crumbs("/", c.view);
+    f.crumbs = crumbs("/", c);
     const report::ReportData& d = c.figures();
     return kpis(d) + "<div class=\"charts\">" + figure(monthly_chart(c)) +
            figure(services_chart(c)) + "</div>\n" + top_table(c, d.services, false) +

@@ -1,6 +1,7 @@
 #include "page_parts.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "curcrunch/chart/svg_backend.hpp"
 #include "curcrunch/report/pdf_report.hpp"
@@ -70,7 +71,8 @@ std::string paged_table(const std::string& caption, const std::string& path, con
     return o;
 }
 
-std::vector<Crumb> crumbs(const std::string& path, const ViewParams& v) {
+std::vector<Crumb> crumbs(const std::string& path, const ViewContext& context) {
+    const ViewParams& v = context.view;
     std::vector<Crumb> c = {
         {"All costs", path + query_string(v, {{"preset", "last-12-months"}},
                                           {"account", "service", "region", "granularity"})}};
@@ -86,11 +88,29 @@ std::vector<Crumb> crumbs(const std::string& path, const ViewParams& v) {
     for (const auto& s : p.services)
         c.push_back({"service " + s, ""});
     for (const auto& a : p.accounts)
-        c.push_back({"account " + a, ""});
+        c.push_back({"account " + context.accounts().label(a), ""});
     for (size_t i = 0; i + 1 < c.size(); ++i)
         if (c[i].href.empty()) c[i].href = path + query_string(v, {}, {"service", "account"});
     c.back().href.clear();
     return c;
+}
+
+std::vector<store::OuGroup> ou_groups(const ViewContext& c) {
+    const report::ReportData& d = c.figures();
+    const report::ReportParams& p = c.view.report;
+    std::map<std::string, Amount> costs;
+    for (const auto& k : d.accounts)
+        costs[k.key] += k.amount;
+    const std::set<std::string> only(p.accounts.begin(), p.accounts.end());
+    std::vector<store::OuGroup> out;
+    for (store::OuGroup& g : c.accounts().by_ou(costs)) {
+        if (!only.empty())
+            std::erase_if(g.account_ids, [&](const std::string& id) { return !only.count(id); });
+        if (g.account_ids.empty()) continue;
+        if (p.min_cost && g.cost < *p.min_cost && -g.cost < *p.min_cost) continue;
+        out.push_back(std::move(g));
+    }
+    return out;
 }
 
 std::string figure(const chart::Scene& s) {

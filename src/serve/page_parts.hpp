@@ -38,8 +38,13 @@ std::vector<std::vector<std::string>> cells_of(const std::vector<Row>& rows);
 std::string paged_table(const std::string& caption, const std::string& path, const ViewParams& v,
                         const std::vector<TableColumn>& cols, const std::vector<Row>& rows);
 
-// "All costs › <period> › service X": each crumb but the last widens the view again.
-std::vector<Crumb> crumbs(const std::string& path, const ViewParams& v);
+// "All costs › <period> › service X › account Prod (1234…)": each crumb but the last widens the
+// view again.
+std::vector<Crumb> crumbs(const std::string& path, const ViewContext& c);
+
+// The view's accounts by organizational unit (store::AccountDirectory::by_ou): the costs of the
+// view, only the filtered accounts when the view names some, groups under min_cost hidden.
+std::vector<store::OuGroup> ou_groups(const ViewContext& c);
 
 std::string figure(const chart::Scene& s);
 std::string kpis(const report::ReportData& d);

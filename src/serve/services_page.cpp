@@ -7,7 +7,7 @@ namespace curcrunch::serve {
 
 std::string services_page(const ViewContext& c, PageFrame& f) {
     const ViewParams& v = c.view;
-    f.crumbs = crumbs("/services", v);
+    f.crumbs = crumbs("/services", c);
     const report::ReportData& d = c.figures();
     std::string o = "<div class=\"charts\">" + figure(services_chart(c)) +
                     figure(report::service_pie_chart(d, c.site.metrics(), 560)) + "</div>\n";

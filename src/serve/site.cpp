@@ -29,7 +29,7 @@ std::shared_ptr<const report::ReportData> Site::figures(store::Database& db,
                                                         const report::CostCube& cube,
                                                         const ViewParams& v) {
     const std::string key =
-        query_string(v, {}, {"sort", "dir", "page"}) + "|" + format_day(v.report.as_of);
+        query_string(v, {}, {"sort", "dir", "page", "group"}) + "|" + format_day(v.report.as_of);
     {
         std::lock_guard<std::mutex> l(figures_m_);
         if (figures_version_ != cube.version()) {
@@ -50,6 +50,24 @@ std::shared_ptr<const report::ReportData> Site::figures(store::Database& db,
     if (figures_.size() >= 256) figures_.clear();      // a simple bound; entries are cheap to redo
     figures_[key] = d;
     return d;
+}
+
+std::shared_ptr<const store::AccountDirectory> Site::accounts(store::Database& db,
+                                                              const report::CostCube& cube) {
+    const std::string key =
+        std::to_string(cube.version()) + "|" + store::AccountDirectory::stamp(db);
+    std::lock_guard<std::mutex> l(accounts_m_);
+    if (!accounts_ || accounts_key_ != key) {
+        accounts_ = std::make_shared<const store::AccountDirectory>(
+            store::AccountDirectory::load(db, true));
+        accounts_key_ = key;
+    }
+    return accounts_;
+}
+
+const store::AccountDirectory& ViewContext::accounts() const {
+    if (!accounts_) accounts_ = site.accounts(db, cube);
+    return *accounts_;
 }
 
 const report::ReportData& ViewContext::figures() const {

@@ -13,6 +13,7 @@
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/serve/dashboard.hpp"
 #include "curcrunch/serve/view_params.hpp"
+#include "curcrunch/store/account_directory.hpp"
 #include "curcrunch/store/database.hpp"
 
 namespace curcrunch::serve {
@@ -40,6 +41,11 @@ class Site {
                                                       const report::CostCube& cube,
                                                       const ViewParams& v);
 
+    // Account names, OU paths and payers, reloaded when an ingest (the CUR payers) or a fetch
+    // of accounts has landed since it was read.
+    std::shared_ptr<const store::AccountDirectory> accounts(store::Database& db,
+                                                            const report::CostCube& cube);
+
   private:
     ServeOptions options_;
     chart::TextMetrics metrics_;
@@ -49,6 +55,9 @@ class Site {
     std::mutex figures_m_;
     std::map<std::string, std::shared_ptr<const report::ReportData>> figures_;
     int64_t figures_version_ = -1;  // the cube version every entry of figures_ belongs to
+    std::mutex accounts_m_;
+    std::shared_ptr<const store::AccountDirectory> accounts_;
+    std::string accounts_key_;  // cube version and account table stamp accounts_ was read at
 };
 
 // What a view's renderer works from: the parsed filters, an open read-only connection, the cube
@@ -67,10 +76,12 @@ class ViewContext {
     const std::string form_token;
 
     const report::ReportData& figures() const;
+    const store::AccountDirectory& accounts() const;
 
   private:
     // Holds the cache entry for as long as the render uses it, even if the cache drops it.
     mutable std::shared_ptr<const report::ReportData> figures_;
+    mutable std::shared_ptr<const store::AccountDirectory> accounts_;
 };
 
 }  // namespace curcrunch::serve

@@ -8,7 +8,7 @@ namespace curcrunch::serve {
 
 std::string trends_page(const ViewContext& c, PageFrame& f) {
     const ViewParams& v = c.view;
-    f.crumbs = crumbs("/trends", v);
+    f.crumbs = crumbs("/trends", c);
     const report::ReportData& d = c.figures();
     std::string o = kpis(d) + "<div class=\"charts\">" + figure(monthly_chart(c)) +
                     figure(report::trend_chart(d, c.site.metrics(), 560)) + "</div>\n";

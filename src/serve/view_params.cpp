@@ -12,8 +12,8 @@ namespace curcrunch::serve {
 namespace {
 
 const std::set<std::string> kKnown = {
-    "from", "to",   "preset", "granularity", "account", "service", "region",  "min_cost",
-    "top",  "sort", "dir",    "page",        "as_of",   "range",   "vs_from", "vs_to"};
+    "from", "to",  "preset", "granularity", "account", "service", "region", "min_cost", "top",
+    "sort", "dir", "page",   "as_of",       "range",   "vs_from", "vs_to",  "group"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& why, const std::string& value) {
     throw_usage(name + ": " + why + ", got '" + shown_text(value, 60) + "'");
@@ -158,6 +158,10 @@ ViewParams parse_view_params(const QueryParams& q, Day today) {
         if (v != "asc" && v != "desc") bad("dir", "expected asc or desc", v);
         vp.descending = v == "desc";
     }
+    if (const std::string v = single(q, "group"); !v.empty()) {
+        if (v != "account" && v != "ou") bad("group", "expected account or ou", v);
+        vp.group = v;
+    }
     if (const std::string v = single(q, "page"); !v.empty()) {
         if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos ||
             std::stoi(v) < 1)
@@ -192,6 +196,7 @@ std::string query_string(const ViewParams& v, const std::map<std::string, std::s
         kv.push_back({"dir", v.descending ? "desc" : "asc"});
     }
     if (v.page > 1) kv.push_back({"page", std::to_string(v.page)});
+    if (!v.group.empty()) kv.push_back({"group", v.group});
     if (p.as_of != today_utc()) kv.push_back({"as_of", format_day(p.as_of)});
     if (p.compare_from) {
         kv.push_back({"vs_from", format_day(p.compare_from)});

@@ -22,25 +22,35 @@ std::string iso_of_epoch(int64_t t) {
 }  // namespace
 
 void put_accounts(Database& db, const std::string& profile,
-                  const std::vector<aws::OrgAccount>& accounts) {
+                  const std::vector<aws::OrgAccount>& accounts,
+                  const std::map<std::string, aws::OrgPlacement>& placements) {
     Transaction tx(db);
     // updated_at says when something about the account last changed: an account listed again
-    // exactly as stored keeps its row untouched.
+    // exactly as stored keeps its row untouched. ?9 and ?10 are NULL when this run did not read
+    // the account's OU path: the stored one stays.
     auto st = db.prepare(
         "INSERT INTO account(id, name, email, state, joined_method, joined_at, arn, "
-        "payer_profile, updated_at) VALUES (?,?,?,?,?,?,?,?,?) "
+        "payer_profile, ou_path, ou_ids, updated_at) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,coalesce(?9,''),coalesce(?10,''),?11) "
         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, "
         "state = excluded.state, joined_method = excluded.joined_method, "
         "joined_at = excluded.joined_at, arn = excluded.arn, "
-        "payer_profile = excluded.payer_profile, updated_at = excluded.updated_at "
-        "WHERE (name, email, state, joined_method, joined_at, arn, payer_profile) IS NOT "
-        "(excluded.name, excluded.email, excluded.state, excluded.joined_method, "
-        "excluded.joined_at, excluded.arn, excluded.payer_profile)");
+        "payer_profile = excluded.payer_profile, ou_path = coalesce(?9, account.ou_path), "
+        "ou_ids = coalesce(?10, account.ou_ids), updated_at = excluded.updated_at "
+        "WHERE (name, email, state, joined_method, joined_at, arn, payer_profile, ou_path, "
+        "ou_ids) IS NOT (excluded.name, excluded.email, excluded.state, excluded.joined_method, "
+        "excluded.joined_at, excluded.arn, excluded.payer_profile, "
+        "coalesce(?9, account.ou_path), coalesce(?10, account.ou_ids))");
     const std::string now = now_utc_iso();
     for (const auto& a : accounts) {
         st.bind(1, a.id).bind(2, a.name).bind(3, a.email).bind(4, a.state);
         st.bind(5, a.joined_method).bind(6, iso_of_epoch(a.joined)).bind(7, a.arn);
-        st.bind(8, profile).bind(9, now);
+        st.bind(8, profile);
+        if (auto it = placements.find(a.id); it != placements.end())
+            st.bind(9, it->second.path_text()).bind(10, it->second.ids_text());
+        else
+            st.bind_null(9).bind_null(10);
+        st.bind(11, now);
         st.run();
         st.reset();
     }
@@ -189,17 +199,6 @@ int64_t record_fetch_run(Database& db, const FetchRunRecord& r) {
     st.bind(9, r.problems);
     st.run();
     return db.last_insert_rowid();
-}
-
-std::vector<AccountRow> list_accounts(Database& db) {
-    std::vector<AccountRow> out;
-    auto st = db.prepare(
-        "SELECT id, name, email, state, joined_at, payer_profile, updated_at FROM account "
-        "ORDER BY payer_profile, id");
-    while (st.step())
-        out.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3),
-                       st.column_text(4), st.column_text(5), st.column_text(6)});
-    return out;
 }
 
 std::vector<InvoiceRow> list_invoices(Database& db) {

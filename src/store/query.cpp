@@ -1,5 +1,6 @@
 #include "curcrunch/store/query.hpp"
 
+#include "curcrunch/store/account_directory.hpp"
 #include "curcrunch/store/dim_names.hpp"
 
 #include <algorithm>
@@ -81,26 +82,6 @@ std::string placeholders(size_t n) {
 std::string dim_in(const char* col, size_t n) {
     return std::string(col) + " IN (SELECT id FROM dim WHERE value IN (" + placeholders(n) + "))";
 }
-
-// Account names from Organizations (schema v2), when fetch has stored them.
-class AccountNames {
-  public:
-    explicit AccountNames(Database& db) {
-        auto t = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'account'");
-        if (t.step() && t.column_int(0) > 0) {
-            auto st = db.prepare("SELECT id, name FROM account WHERE name <> ''");
-            while (st.step())
-                names_.emplace(st.column_text(0), st.column_text(1));
-        }
-    }
-    const std::string* find(const std::string& id) const {
-        auto it = names_.find(id);
-        return it == names_.end() ? nullptr : &it->second;
-    }
-
-  private:
-    std::map<std::string, std::string> names_;
-};
 
 }  // namespace
 
@@ -194,13 +175,15 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     }
     std::vector<ResultRow> rows;
     rows.reserve(folded.size());
-    const AccountNames accounts(db);
+    const bool accounts = q.by == Dimension::account || q.by == Dimension::payer;
+    const AccountDirectory directory =
+        accounts ? AccountDirectory::load(db, false) : AccountDirectory();
     for (auto& [k, r] : folded) {
         if (q.by != Dimension::none) {
             r.key = names(k.second);
             r.label = q.by == Dimension::service ? names(label_id[k]) : r.key;
-            if (q.by == Dimension::account || q.by == Dimension::payer)
-                if (const std::string* n = accounts.find(r.key)) r.label = *n;
+            // "Prod web (123456789012)": an account is named with its id everywhere.
+            if (accounts) r.label = directory.label(r.key);
             if (r.label.empty()) r.label = r.key;
         }
         if (q.min_cost && r.measure(q.measure) < *q.min_cost) continue;

@@ -15,6 +15,7 @@
 //      ingest_source_unit; cost_daily gains billing_entity, commitment_owner, net_amortized;
 //      line_item_daily and tag_daily gain every measure; dim gains reference counts and never
 //      reuses an id (schema_v6.cpp holds the tables and the upgrade).
+//   7  where each Organizations account sits: its OU path (names and ids, from the root).
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -396,11 +397,23 @@ ALTER TABLE archive_document ADD COLUMN note TEXT NOT NULL DEFAULT '';
 //   several payers replaces each of their units.
 // - billing_period.max_day is the data-through day of the unit's latest delivery; invoice_ids
 //   are the distinct non-empty invoice ids its rows carry, at most ingest::kMaxInvoiceIds (100)
-//   of them (AWS leaves them blank until the bill is final), invoice_column says whether its files had the column at all; origin is
-//   'upgraded' for units carried over from an older store (coverage.hpp derives the final /
-//   accruing / unknown status from these and the invoice table).
+//   of them (AWS leaves them blank until the bill is final), invoice_column says whether its files
+//   had the column at all; origin is 'upgraded' for units carried over from an older store
+//   (coverage.hpp derives the final / accruing / unknown status from these and the invoice table).
 // - ingest_unit holds every unit each ingest replaced; ingest_source_unit the units (and rows)
 //   each source file fed; both are written with the ingest, never changed.
+
+// Invariants of version 7:
+// - account.ou_path / ou_ids describe the account's place in its organisation as of the last
+//   fetch that could read it (ListParents / DescribeOrganizationalUnit): ou_ids holds the ids
+//   from the root down joined with '/', ou_path the names joined with " / " ("Root / A / B",
+//   the root being called "Root"). Both are '' until a fetch has read them; a fetch that
+//   cannot read them (AccessDenied, a failure) leaves them as they were.
+// - updated_at still moves only when one of the account's columns changes, these included.
+const char* kV7 = R"SQL(
+ALTER TABLE account ADD COLUMN ou_path TEXT NOT NULL DEFAULT '';
+ALTER TABLE account ADD COLUMN ou_ids TEXT NOT NULL DEFAULT '';
+)SQL";
 
 }  // namespace
 
@@ -436,7 +449,8 @@ void migrate(Database& db) {
     if (v < 4) db.exec(kV4);
     if (v < 5) db.exec(kV5);
     if (v < 6) upgrade_to_v6(db);
-    // Later versions: `if (v < 7) ...` and so on, each an in-place upgrade.
+    if (v < 7) db.exec(kV7);
+    // Later versions: `if (v < 8) ...` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

@@ -53,7 +53,8 @@ struct FetchReport {
     std::vector<std::string> notes;     // what was done, for the summary
     int periods_ingested = 0, periods_unchanged = 0, periods_failed = 0;
     int accounts = 0, invoices = 0, documents_downloaded = 0, documents_kept = 0;
-    int ce_requests = 0;  // paid Cost Explorer requests sent (retries included)
+    int accounts_placed = 0;  // accounts whose OU path this run read
+    int ce_requests = 0;      // paid Cost Explorer requests sent (retries included)
     int retries = 0;
     int64_t run_id = 0;
 };

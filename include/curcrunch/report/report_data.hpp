@@ -76,12 +76,14 @@ struct ReportData {
     std::vector<Recommendation> recommendations;
     std::vector<SourceRef> sources;
     std::string fingerprint;
-    std::map<std::string, std::string> account_names;
+    std::map<std::string, std::string> account_names;     // from Organizations, when fetched
+    std::map<std::string, std::string> account_ou_paths;  // "Root / A / B", when fetched
     // The billing periods the store held over everything the report read (the period, the
     // comparison period, a year earlier, the 12-month trend): audit calls a figure "no data"
     // when the periods behind it have left the store since.
     std::vector<Period> data_periods;
 
+    // "Prod web (123456789012)", or the id when Organizations did not name the account.
     std::string account_label(const std::string& id) const;
 };
 

@@ -17,6 +17,7 @@ struct ViewParams {
     bool descending = true;
     int page = 1;  // 1-based, tables of 50 rows
     bool explicit_dates = false;
+    std::string group;  // the Accounts page's rows: "" or "account" (one per account), "ou"
 };
 
 using QueryParams = std::multimap<std::string, std::string>;

@@ -1,12 +1,15 @@
 #pragma once
 // What `fetch` stores besides CUR rollups (schema v2, see store/schema.cpp for the invariants):
 // Organizations accounts, invoices and their archived documents, Cost Explorer costs, payment
-// instruments and fetch runs; and the listings `accounts` / `invoices` print.
+// instruments and fetch runs; and the invoice listing `invoices` prints (accounts are read
+// through store/account_directory.hpp).
+#include <map>
 #include <string>
 #include <vector>
 
 #include "curcrunch/aws/cost_explorer.hpp"
 #include "curcrunch/aws/invoicing.hpp"
+#include "curcrunch/aws/org_tree.hpp"
 #include "curcrunch/aws/organizations.hpp"
 #include "curcrunch/aws/payments.hpp"
 #include "curcrunch/store/database.hpp"
@@ -14,9 +17,11 @@
 namespace curcrunch::store {
 
 // Each of these writes in one transaction.
-// An account's updated_at moves only when one of its fields changed.
+// An account's updated_at moves only when one of its fields changed. `placements` holds the OU
+// paths this run read, by account id; an account missing from it keeps the stored one.
 void put_accounts(Database& db, const std::string& profile,
-                  const std::vector<aws::OrgAccount>& accounts);
+                  const std::vector<aws::OrgAccount>& accounts,
+                  const std::map<std::string, aws::OrgPlacement>& placements = {});
 void put_invoices(Database& db, const std::string& profile,
                   const std::vector<aws::InvoiceSummary>& invoices,
                   const std::string& payment_method);
@@ -41,11 +46,6 @@ struct FetchRunRecord {
     int periods_ingested = 0, periods_failed = 0, ce_requests = 0, retries = 0;
 };
 int64_t record_fetch_run(Database& db, const FetchRunRecord& r);
-
-struct AccountRow {
-    std::string id, name, email, state, joined_at, payer_profile, updated_at;
-};
-std::vector<AccountRow> list_accounts(Database& db);
 
 struct InvoiceRow {
     std::string invoice_id, payer_profile, account_id, period, invoice_type, issued_at, due_at,

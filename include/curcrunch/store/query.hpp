@@ -62,7 +62,8 @@ struct Query {
 struct ResultRow {
     std::string bucket;  // '2018-11', '2018-11-05', '2018-W45' style start day for weeks, '2018'
     std::string key;     // dimension value ('' for none)
-    std::string label;   // human name (product name for services), may equal key
+    std::string label;   // human name (product name for services, "Name (id)" for accounts
+                         // and payers Organizations named), may equal key
     Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, blended = 0,
            public_on_demand = 0, usage = 0;
     int64_t rows = 0;

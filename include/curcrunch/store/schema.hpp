@@ -3,7 +3,7 @@
 
 namespace curcrunch::store {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Creates or upgrades the schema to kSchemaVersion in one transaction. Refuses a database
 // written by a newer curcrunch (its version is higher than ours).
