@@ -119,6 +119,20 @@ TEST(OrgDashboard, AccountsPageShowsOuPathStatusJoinedAndPayerAndGroupsByOu) {
     auto bad_api = f.get("/api/accounts?group=%3Cx%3E");
     EXPECT_EQ(bad_api.status, 400);
     EXPECT_NE(bad_api.body.find("group: expected account or ou"), std::string::npos);
+
+    // A later fetch that only changes accounts (the CUR files are unchanged, so nothing is
+    // ingested) shows at once, on the Accounts page and in the cached figures of the overview.
+    EXPECT_NE(f.get("/?" + kRange).body.find(f.label(1)), std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // stamps have whole seconds
+    f.w.billing.rename_account(f.w.account_ids[1], "Renamed team");
+    f.w.billing.org.place(f.w.account_ids[1], "ou-ab12-cccccccc");
+    auto again = run_cli(f.w.args(), f.w.env());
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("2 unchanged"), std::string::npos) << again.out;
+    const std::string renamed = "Renamed team (" + f.w.account_ids[1] + ")";
+    EXPECT_NE(f.get("/accounts?" + kRange).body.find(renamed + "</a></td><td>Root / Sandbox</td>"),
+              std::string::npos);
+    EXPECT_NE(f.get("/?" + kRange).body.find(renamed), std::string::npos);
 }
 
 TEST(OrgDashboard, TheJsonTwinAddsUpAndEveryViewNamesAccountsWithTheirIds) {

@@ -32,6 +32,9 @@ class OrgTreeService {
     void set_paging(bool on) { paging_ = on; }
     void throttle_next(const std::string& op, int n) { throttled_[op] = n; }
     void deny(bool on) { denied_ = on; }
+    // Answers AWS never gives: `child` without a parent, or with a parent of this Type.
+    void orphan(const std::string& child) { odd_[child] = ""; }
+    void odd_parent_type(const std::string& child, const std::string& type) { odd_[child] = type; }
     int calls(const std::string& op) const {
         auto it = calls_.find(op);
         return it == calls_.end() ? 0 : it->second;
@@ -114,6 +117,10 @@ class OrgTreeService {
         } else if (auto it = parent_of_.find(child); it != parent_of_.end()) {
             parent = it->second;
         }
+        if (auto odd = odd_.find(child); odd != odd_.end())
+            return ok(odd->second.empty() ? "{\"Parents\":[],\"NextToken\":null}"
+                                          : "{\"Parents\":[{\"Id\":\"" + parent + "\",\"Type\":\"" +
+                                                odd->second + "\"}]}");
         if (!paging_) return ok("{\"Parents\":[" + parent_json(parent) + "]}");
         std::string_view token;
         const std::string t = req["NextToken"].get_string().get(token) ? "" : std::string(token);
@@ -145,7 +152,7 @@ class OrgTreeService {
     }
 
     std::map<std::string, Ou> ous_;
-    std::map<std::string, std::string> parent_of_;
+    std::map<std::string, std::string> parent_of_, odd_;
     std::map<std::string, int> throttled_, calls_, describes_;
     bool paging_ = true, denied_ = false;
 };

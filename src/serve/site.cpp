@@ -28,8 +28,9 @@ std::shared_ptr<const report::CostCube> Site::current_cube(store::Database& db) 
 std::shared_ptr<const report::ReportData> Site::figures(store::Database& db,
                                                         const report::CostCube& cube,
                                                         const ViewParams& v) {
-    const std::string key =
-        query_string(v, {}, {"sort", "dir", "page", "group"}) + "|" + format_day(v.report.as_of);
+    // Figures carry account names and OU paths: a fetch that only changed accounts is a new key.
+    const std::string key = query_string(v, {}, {"sort", "dir", "page", "group"}) + "|" +
+                            format_day(v.report.as_of) + "|" + store::AccountDirectory::stamp(db);
     {
         std::lock_guard<std::mutex> l(figures_m_);
         if (figures_version_ != cube.version()) {
