@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "curcrunch/net/http_client.hpp"
+#include "curcrunch/report/report_table.hpp"
 #include "curcrunch/serve/dashboard.hpp"
 #include "fetch_world.hpp"
 
@@ -126,6 +127,10 @@ TEST(OrgDashboard, AccountsPageShowsOuPathStatusJoinedAndPayerAndGroupsByOu) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // stamps have whole seconds
     f.w.billing.rename_account(f.w.account_ids[1], "Renamed team");
     f.w.billing.org.place(f.w.account_ids[1], "ou-ab12-cccccccc");
+    const std::string long_name = "Shared data platform for the analytics and reporting teams";
+    f.w.billing.rename_account(f.w.account_ids[2], long_name);
+    f.w.billing.org.add_ou("ou-ab12-dddddddd", "Payments platform", "ou-ab12-bbbbbbbb");
+    f.w.billing.org.place(f.w.account_ids[0], "ou-ab12-dddddddd");
     auto again = run_cli(f.w.args(), f.w.env());
     ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
     EXPECT_NE(again.out.find("2 unchanged"), std::string::npos) << again.out;
@@ -133,6 +138,25 @@ TEST(OrgDashboard, AccountsPageShowsOuPathStatusJoinedAndPayerAndGroupsByOu) {
     EXPECT_NE(f.get("/accounts?" + kRange).body.find(renamed + "</a></td><td>Root / Sandbox</td>"),
               std::string::npos);
     EXPECT_NE(f.get("/?" + kRange).body.find(renamed), std::string::npos);
+
+    // In the PDF's narrow columns a long name is shortened and keeps its id; a deep OU path
+    // loses its outer OUs first. The embedded JSON keeps both whole.
+    const std::string pdf = f.w.tmp / "long.pdf";
+    ASSERT_EQ(run_cli({"report", "--db", f.w.db, "--from", "2026-09-01", "--to", "2026-10-31",
+                       "--as-of", "2026-10-31", "--out", pdf})
+                  .exit_code,
+              0);
+    ASSERT_EQ(std::system(("pdftotext -layout " + pdf + " " + pdf + ".txt").c_str()), 0);
+    const std::string text = read_file(pdf + ".txt");
+    EXPECT_NE(text.find("\u2026 (" + f.w.account_ids[2] + ")"), std::string::npos) << text;
+    EXPECT_NE(text.find("\u2026 / Prod / Payments platform"), std::string::npos) << text;
+    const std::string json = f.w.tmp / "long.json";
+    ASSERT_EQ(
+        std::system(("qpdf --show-attachment=curcrunch-report.json " + pdf + " > " + json).c_str()),
+        0);
+    const std::string meta = read_file(json);
+    EXPECT_NE(meta.find(long_name + " (" + f.w.account_ids[2] + ")"), std::string::npos);
+    EXPECT_NE(meta.find("Root / Workloads / Prod / Payments platform"), std::string::npos);
 }
 
 TEST(OrgDashboard, TheJsonTwinAddsUpAndEveryViewNamesAccountsWithTheirIds) {
@@ -180,6 +204,15 @@ TEST(OrgDashboard, TheJsonTwinAddsUpAndEveryViewNamesAccountsWithTheirIds) {
     const std::string text = read_file(pdf + ".txt");
     EXPECT_NE(text.find(f.label(0)), std::string::npos) << text;
     EXPECT_NE(text.find("Root / Workloads / Prod"), std::string::npos) << text;
+    EXPECT_NE(text.find("Organizational unit"), std::string::npos) << text;
+    // That page is the table account_breakdown: imported back, it audits clean against the
+    // store that wrote it. Reports written before it hold "accounts", still known to audit.
+    auto imp = run_cli({"import-pdf", "--db", f.w.db, pdf});
+    ASSERT_EQ(imp.exit_code, 0) << imp.out << imp.err;
+    auto audit = run_cli({"audit", "--db", f.w.db, "--format", "csv"});
+    EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+    EXPECT_EQ(audit.out.find("account_breakdown"), std::string::npos) << audit.out;
+    EXPECT_TRUE(report::known_table_kind("accounts"));
 }
 
 TEST(OrgDashboard, ChromiumRendersTheAccountsPageAtDesktopAndPhoneWidth) {

@@ -137,7 +137,7 @@ TEST(Report, RoundTripThroughImportAndAuditAfterARestatement) {
           p + "summary_figures,forecast,amount,452.6,468.1,15.5,changed",
           p + "top_services,AmazonEC2,share,80.9%,81.2%,,changed",
           p + "changes,111111111111,current,616,630,14,changed",
-          p + "accounts,111111111111,cost,616,630,14,changed",
+          p + "account_breakdown,111111111111,cost,616,630,14,changed",
           p + "line_items,AmazonEC2|Usage:AmazonEC2|Usage of Amazon Elastic Compute Cloud|Hrs,"
               "cost,616,630,14,changed",
           p + "recommendations,growth.AmazonEC2.after,amount,336,350,14,changed"})

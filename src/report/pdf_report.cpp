@@ -61,12 +61,14 @@ std::string fitted(const std::string& cell, const std::string& key, const TableC
         if (left >= room / 3)
             return m.fit(cell.substr(0, cell.size() - tail.size()), left, size, bold) + tail;
     }
-    if (col.key == "ou_path")
-        for (size_t cut = cell.find(" / "); cut != std::string::npos;
-             cut = cell.find(" / ", cut + 3)) {
-            const std::string shown = "\u2026 / " + cell.substr(cut + 3);
-            if (m.width(shown, size, bold) <= room) return shown;
-        }
+    if (col.key == "ou_path") {
+        std::string shown = cell;
+        for (size_t cut = cell.find(" / ");
+             cut != std::string::npos && m.width(shown, size, bold) > room;
+             cut = cell.find(" / ", cut + 3))
+            shown = "\u2026 / " + cell.substr(cut + 3);
+        return m.fit(shown, room, size, bold);
+    }
     return m.fit(cell, room, size, bold);
 }
 
