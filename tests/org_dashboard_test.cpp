@@ -22,11 +22,12 @@ namespace {
 
 const std::string kRange = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
 
-// A World fetched once, with root -> Workloads -> Prod -> accounts 0 and 1, root -> Sandbox ->
-// account 2 (suspended), account 3 (no costs) at the root; then a dashboard over its store.
+// A World fetched once, with root -> Workloads -> Prod -> accounts 0 and 1, root -> Workloads ->
+// account 3, root -> Sandbox -> account 2 (suspended), account 4 (no costs) at the root; then a
+// dashboard over its store.
 struct FetchedDashboard {
     FetchedDashboard() {
-        EXPECT_EQ(w.account_ids.size(), 3u);  // the accounts billed in the World's CUR exports
+        EXPECT_EQ(w.account_ids.size(), 4u);  // billed in the World's CUR exports (two payers)
         w.billing.add_account("222222222222", "Team 2222");  // no costs, at the root
         w.account_ids.push_back("222222222222");
         w.billing.org.add_ou("ou-ab12-aaaaaaaa", "Workloads", OrgTreeService::kRoot);
@@ -35,6 +36,7 @@ struct FetchedDashboard {
         w.billing.org.place(w.account_ids[0], "ou-ab12-bbbbbbbb");
         w.billing.org.place(w.account_ids[1], "ou-ab12-bbbbbbbb");
         w.billing.org.place(w.account_ids[2], "ou-ab12-cccccccc");
+        w.billing.org.place(w.account_ids[3], "ou-ab12-aaaaaaaa");
         w.billing.set_state(w.account_ids[2], "SUSPENDED");
         auto r = run_cli(w.args(), w.env());
         EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -133,7 +135,7 @@ TEST(OrgDashboard, AccountsPageShowsOuPathStatusJoinedAndPayerAndGroupsByOu) {
     f.w.billing.org.place(f.w.account_ids[0], "ou-ab12-dddddddd");
     auto again = run_cli(f.w.args(), f.w.env());
     ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-    EXPECT_NE(again.out.find("2 unchanged"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("0 ingested, 4 unchanged"), std::string::npos) << again.out;
     const std::string renamed = "Renamed team (" + f.w.account_ids[1] + ")";
     EXPECT_NE(f.get("/accounts?" + kRange).body.find(renamed + "</a></td><td>Root / Sandbox</td>"),
               std::string::npos);

@@ -25,10 +25,10 @@ const char* kWorkloads = "ou-ab12-aaaaaaaa";
 const char* kProd = "ou-ab12-bbbbbbbb";
 const char* kSandbox = "ou-ab12-cccccccc";
 
-// root -> Workloads -> Prod -> accounts 0 and 1; root -> Sandbox -> account 2 (suspended); and
-// account 3, which has no costs, at the root.
+// root -> Workloads -> Prod -> accounts 0 and 1; root -> Workloads -> account 3; root -> Sandbox
+// -> account 2 (suspended); and account 4, which has no costs, at the root.
 void nested_tree(World& w) {
-    ASSERT_EQ(w.account_ids.size(), 3u);  // the accounts billed in the World's CUR exports
+    ASSERT_EQ(w.account_ids.size(), 4u);  // billed in the World's CUR exports (two payers)
     w.billing.add_account("222222222222", "Team 2222");
     w.account_ids.push_back("222222222222");
     w.billing.org.add_ou(kWorkloads, "Workloads", OrgTreeService::kRoot);
@@ -37,6 +37,7 @@ void nested_tree(World& w) {
     w.billing.org.place(w.account_ids[0], kProd);
     w.billing.org.place(w.account_ids[1], kProd);
     w.billing.org.place(w.account_ids[2], kSandbox);
+    w.billing.org.place(w.account_ids[3], kWorkloads);
     w.billing.set_state(w.account_ids[2], "SUSPENDED");
 }
 
@@ -83,14 +84,15 @@ TEST(OrgInventory, NestedTreeOverPagedParentsIsStoredWithStateAndJoinedDate) {
     auto r = run_cli(w.args(), w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("fetch run 1: ok"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("accounts: 4 (OU path read for 4)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("accounts: 5 (OU path read for 5)"), std::string::npos) << r.out;
     EXPECT_EQ(w.aws.rejected(), 0);  // every request's SigV4 verified
 
     const std::string& a0 = w.account_ids[0];
     EXPECT_EQ(ou_row(w, a0), "Root / Workloads / Prod|r-ab12/ou-ab12-aaaaaaaa/ou-ab12-bbbbbbbb");
     EXPECT_EQ(ou_row(w, w.account_ids[1]), ou_row(w, a0));
     EXPECT_EQ(ou_row(w, w.account_ids[2]), "Root / Sandbox|r-ab12/ou-ab12-cccccccc");
-    EXPECT_EQ(ou_row(w, w.account_ids[3]), "Root|r-ab12");
+    EXPECT_EQ(ou_row(w, w.account_ids[3]), "Root / Workloads|r-ab12/ou-ab12-aaaaaaaa");
+    EXPECT_EQ(ou_row(w, w.account_ids[4]), "Root|r-ab12");
     EXPECT_EQ(query_one(w.db, "SELECT state || ' ' || joined_at FROM account WHERE id = '" +
                                   w.account_ids[2] + "'"),
               "SUSPENDED 2016-12-15T21:02:21Z");
@@ -98,11 +100,11 @@ TEST(OrgInventory, NestedTreeOverPagedParentsIsStoredWithStateAndJoinedDate) {
               std::to_string(store::kSchemaVersion));
 
     // Each OU described once; every ListParents answer came in three pages (empty, parent,
-    // empty with a null token): 4 accounts + 3 OUs asked once each.
+    // empty with a null token): 5 accounts + 3 OUs asked once each.
     EXPECT_EQ(w.billing.org.calls("DescribeOrganizationalUnit"), 3);
     for (const char* ou : {kWorkloads, kProd, kSandbox})
         EXPECT_EQ(w.billing.org.describes_of(ou), 1) << ou;
-    EXPECT_EQ(w.billing.org.calls("ListParents"), 3 * (4 + 3));
+    EXPECT_EQ(w.billing.org.calls("ListParents"), 3 * (5 + 3));
 
     // `accounts` as CSV: OU path and ids, state, joined date, the payer from the account ARN.
     auto csv = run_cli({"accounts", "--db", w.db, "--format", "csv"});
@@ -125,7 +127,7 @@ TEST(OrgInventory, NestedTreeOverPagedParentsIsStoredWithStateAndJoinedDate) {
     simdjson::dom::parser parser;
     simdjson::dom::array list;
     ASSERT_FALSE(parser.parse(json.out).get(list)) << json.out;
-    ASSERT_EQ(list.size(), 4u);
+    ASSERT_EQ(list.size(), 5u);
     std::map<std::string, std::string> path_of;
     for (simdjson::dom::element e : list) {
         std::string_view id, path, state;
@@ -134,7 +136,7 @@ TEST(OrgInventory, NestedTreeOverPagedParentsIsStoredWithStateAndJoinedDate) {
         ASSERT_FALSE(e["state"].get_string().get(state));
         path_of[std::string(id)] = std::string(path) + "|" + std::string(state);
     }
-    EXPECT_EQ(path_of[w.account_ids[3]], "Root|ACTIVE");
+    EXPECT_EQ(path_of[w.account_ids[4]], "Root|ACTIVE");
     EXPECT_EQ(path_of[w.account_ids[2]], "Root / Sandbox|SUSPENDED");
 
     // The table, for people.
@@ -146,7 +148,7 @@ TEST(OrgInventory, NestedTreeOverPagedParentsIsStoredWithStateAndJoinedDate) {
     // summary --by account names each account with its id.
     auto sum = run_cli({"summary", "--db", w.db, "--by", "account", "--granularity", "total"});
     ASSERT_EQ(sum.exit_code, 0) << sum.err;
-    for (size_t i = 0; i < 3; ++i)  // the accounts with costs
+    for (size_t i = 0; i < 4; ++i)  // the accounts with costs
         EXPECT_NE(sum.out.find(team(w.account_ids[i]) + " (" + w.account_ids[i] + ")"),
                   std::string::npos)
             << sum.out;
@@ -164,7 +166,7 @@ TEST(OrgInventory, ByOuGroupsAccountsWithExactCosts) {
          {std::vector<std::string>{},
           std::vector<std::string>{"--from", "2026-10-01", "--to", "2026-10-31"}}) {
         const auto cost = costs_by_account(w.db, range);
-        ASSERT_EQ(cost.size(), 3u);  // account 3 has no costs
+        ASSERT_EQ(cost.size(), 4u);  // account 4 has no costs
         std::vector<std::string> args = {"accounts", "--db", w.db, "--by", "ou", "--format", "csv"};
         args.insert(args.end(), range.begin(), range.end());
         auto r = run_cli(args);
@@ -173,7 +175,8 @@ TEST(OrgInventory, ByOuGroupsAccountsWithExactCosts) {
         const std::string expected =
             "ou_path,ou_id,accounts,unblended\n"
             "Root,r-ab12,1,0\nRoot / Sandbox,ou-ab12-cccccccc,1," +
-            to_plain_string(cost.at(id[2])) + "\nRoot / Workloads / Prod,ou-ab12-bbbbbbbb,2," +
+            to_plain_string(cost.at(id[2])) + "\nRoot / Workloads,ou-ab12-aaaaaaaa,1," +
+            to_plain_string(cost.at(id[3])) + "\nRoot / Workloads / Prod,ou-ab12-bbbbbbbb,2," +
             to_plain_string(cost.at(id[0]) + cost.at(id[1])) + "\n";
         EXPECT_EQ(r.out, expected);
     }
@@ -202,11 +205,11 @@ TEST(OrgInventory, ThrottledTreeCallsAreRetried) {
     w.billing.org.throttle_next("DescribeOrganizationalUnit", 1);
     auto r = run_cli(w.args(), w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find("accounts: 4 (OU path read for 4)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("accounts: 5 (OU path read for 5)"), std::string::npos) << r.out;
     EXPECT_NE(r.err.find("TooManyRequestsException; retrying"), std::string::npos) << r.err;
     EXPECT_EQ(ou_row(w, w.account_ids[0]),
               "Root / Workloads / Prod|r-ab12/ou-ab12-aaaaaaaa/ou-ab12-bbbbbbbb");
-    EXPECT_EQ(w.billing.org.calls("ListParents"), 3 * 7 + 2);
+    EXPECT_EQ(w.billing.org.calls("ListParents"), 3 * 8 + 2);
     EXPECT_EQ(w.billing.org.calls("DescribeOrganizationalUnit"), 3 + 1);
 }
 
@@ -221,12 +224,12 @@ TEST(OrgInventory, AccessDeniedIsANoteAndKeepsTheStoredPaths) {
     EXPECT_NE(denied.out.find("note: profile oab: OU paths not readable with these credentials"),
               std::string::npos)
         << denied.out;
-    EXPECT_NE(denied.out.find("accounts: 4 (OU path read for 0)"), std::string::npos) << denied.out;
+    EXPECT_NE(denied.out.find("accounts: 5 (OU path read for 0)"), std::string::npos) << denied.out;
     EXPECT_EQ(w.billing.org.calls("ListParents"), 1);  // no hammering after a denial
     EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM account WHERE ou_path = '' AND ou_ids = ''"),
-              "4");
+              "5");
     auto csv = run_cli({"accounts", "--db", w.db, "--by", "ou", "--format", "csv"});
-    EXPECT_NE(csv.out.find("\n(OU not known),,4,"), std::string::npos) << csv.out;
+    EXPECT_NE(csv.out.find("\n(OU not known),,5,"), std::string::npos) << csv.out;
 
     // Allowed: the paths arrive. Denied again: the account list is refreshed, the paths stay.
     w.billing.org.deny(false);
@@ -245,19 +248,19 @@ TEST(OrgInventory, AccessDeniedIsANoteAndKeepsTheStoredPaths) {
 TEST(OrgInventory, AnOuThatCannotBeReadMakesTheRunPartialAndStoresTheAccounts) {
     World w;
     nested_tree(w);
-    w.billing.org.place(w.account_ids[3], "ou-ab12-zzzzzzzz");  // AWS does not know this OU
+    w.billing.org.place(w.account_ids[4], "ou-ab12-zzzzzzzz");  // AWS does not know this OU
     auto r = run_cli(w.args(), w.env());
     EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
     EXPECT_NE(r.out.find("fetch run 1: partial"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("problem: profile oab: OU paths of 1 of 4 accounts not fetched: "
+    EXPECT_NE(r.out.find("problem: profile oab: OU paths of 1 of 5 accounts not fetched: "
                          "organizations DescribeOrganizationalUnit failed: HTTP 400 "
                          "OrganizationalUnitNotFoundException"),
               std::string::npos)
         << r.out;
-    EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM account"), "4");
+    EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM account"), "5");
     EXPECT_EQ(ou_row(w, w.account_ids[0]),
               "Root / Workloads / Prod|r-ab12/ou-ab12-aaaaaaaa/ou-ab12-bbbbbbbb");
-    EXPECT_EQ(ou_row(w, w.account_ids[3]), "|");
+    EXPECT_EQ(ou_row(w, w.account_ids[4]), "|");
 }
 
 TEST(OrgInventory, AnAccountsUpdatedStampMovesOnlyWhenItsOuPathChanges) {
@@ -309,19 +312,19 @@ TEST(OrgInventory, AStoreFromBeforeTheOuColumnsIsReadAndUpgradedInPlace) {
             "'arn:aws:organizations::999999999999:account/o-x/000000000042', 'main', "
             "'2024-01-01T00:00:00Z')");
     }
-    // Reading does not upgrade; the OU columns are simply empty.
+    // The first command upgrades it in place (one transaction, the store's rule for older
+    // versions), keeping the row as it was: the OU columns are empty until a fetch reads them.
     auto read = run_cli({"accounts", "--db", db, "--format", "csv"});
     ASSERT_EQ(read.exit_code, 0) << read.err;
     EXPECT_NE(read.out.find("000000000042,Kept,k@example.com,ACTIVE,2020-01-02T03:04:05Z,,,"
                             "999999999999,main,2024-01-01T00:00:00Z\n"),
               std::string::npos)
         << read.out;
-    EXPECT_EQ(query_one(db, "SELECT value FROM meta WHERE key = 'schema_version'"), before);
-    // A write upgrades in place, keeping the row as it was.
-    write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
-    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", db, tmp / "oct.csv"}).exit_code, 0);
     EXPECT_EQ(query_one(db, "SELECT value FROM meta WHERE key = 'schema_version'"),
               std::to_string(store::kSchemaVersion));
+    // Later writes keep it too.
+    write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", db, tmp / "oct.csv"}).exit_code, 0);
     EXPECT_EQ(query_one(db,
                         "SELECT name || '|' || ou_path || '|' || ou_ids || '|' || updated_at "
                         "FROM account"),
