@@ -6,11 +6,14 @@
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
+#include "curcrunch/cli/shard_option.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/local_shards.hpp"
+#include "curcrunch/store/shard_store.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::cli {
@@ -21,7 +24,8 @@ class IngestCommand final : public Command {
     CommandInfo info() const override {
         return {"ingest",
                 "read CUR, CUR 2.0 and FOCUS exports into the store",
-                "curcrunch ingest --db billing.db /data/cur/my-report/",
+                "curcrunch ingest --db billing.db /data/cur/my-report/\n"
+                "curcrunch ingest --shard 3 --shards-file shards.tsv --db shards/shard-3.db",
                 {}};
     }
 
@@ -40,10 +44,32 @@ class IngestCommand final : public Command {
         o.flag("--no-progress", no_progress_, "no progress bar");
         o.flag("--quiet", quiet_, "no per-file table and no progress bar");
         o.flag("--verbose", verbose_, "also print the timing of each phase on stderr");
+        shard_.declare(o);
     }
 
     int run() override {
+        const ingest::IngestOptions o = options();
+        // SIGINT/SIGTERM stop the work at a safe point and leave the store as it was (a shard
+        // store's partial file is removed).
+        InterruptScope interrupts;
+        if (shard_.given()) return run_shard(o);
         if (paths_.empty()) throw_usage("ingest: give at least one file or directory");
+
+        // Open (and migrate) the store first: a store problem should stop us before the work.
+        auto store = store::Store::open(store_.path());
+        const std::string started = store::now_utc_iso();
+        auto units = ingest::plan_inputs(paths_);
+        ingest::IngestResult r = ingest::run_ingest(units, o);
+        if (r.rows == 0 && r.skipped == 0) {
+            log::warn("no data rows found; the store was not changed");
+            return 0;
+        }
+        store_result(*store, r, started, o);
+        return 0;
+    }
+
+  private:
+    ingest::IngestOptions options() const {
         ingest::IngestOptions o;
         o.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
         if (delimiter_) o.csv.delimiter = parse_char("--delimiter", *delimiter_);
@@ -56,20 +82,33 @@ class IngestCommand final : public Command {
         o.prefer_zlib = zlib_;
         o.progress = !no_progress_ && !quiet_;
         if (verbose_) log::set_level(log::Level::debug);
+        return o;
+    }
 
-        // SIGINT/SIGTERM stop the work at a safe point and leave the store as it was.
-        InterruptScope interrupts;
-        // Open (and migrate) the store first: a store problem should stop us before the work.
-        auto store = store::Store::open(store_.path());
+    // One unit of a shards file into a new shard store (store/shard_store.hpp).
+    int run_shard(const ingest::IngestOptions& o) {
+        if (!paths_.empty())
+            throw_usage("ingest --shard reads the unit the shards file names; give no paths");
+        const ShardOption::Selected unit = shard_.select();
         const std::string started = store::now_utc_iso();
-        auto units = ingest::plan_inputs(paths_);
-        ingest::IngestResult r = ingest::run_ingest(units, o);
-        if (r.rows == 0 && r.skipped == 0) {
-            log::warn("no data rows found; the store was not changed");
-            return 0;
-        }
+        auto inputs = ingest::local_unit_inputs(unit.unit);
+        store::ShardStoreWriter writer(store_.path());
+        ingest::IngestResult r = ingest::run_ingest(inputs, o);
+        if (r.rows > 0 || r.skipped > 0)
+            store_result(writer.store(), r, started, o);
+        else
+            log::warn("unit " + std::to_string(unit.index) + " holds no data rows");
+        writer.finish(unit.record(started));
+        if (!quiet_)
+            std::printf("shard %lld of %zu written to %s\n", unit.index, unit.plan.size(),
+                        store_.path().c_str());
+        return 0;
+    }
+
+    void store_result(store::Store& store, ingest::IngestResult& r, const std::string& started,
+                      const ingest::IngestOptions& o) const {
         const auto w0 = std::chrono::steady_clock::now();
-        const int64_t id = store->replace_periods(r, started, o.skip_bad_rows);
+        const int64_t id = store.replace_periods(r, started, o.skip_bad_rows);
         if (interrupt_signal() != 0)
             log::warn("interrupted after the store was written: ingest " + std::to_string(id) +
                       " is complete");
@@ -88,10 +127,8 @@ class IngestCommand final : public Command {
             for (size_t i = 0; i < r.problems.size() && i < 5; ++i)
                 log::warn("  " + r.problems[i].text());
         }
-        return 0;
     }
 
-  private:
     static void print_sources(const ingest::IngestResult& r, int64_t id, double write_s) {
         std::printf("%-60s %-11s %-6s %12s %9s\n", "source", "dialect", "comp", "rows", "skipped");
         for (const auto& s : r.sources) {
@@ -122,6 +159,7 @@ class IngestCommand final : public Command {
     }
 
     StoreOption store_;
+    ShardOption shard_;
     std::vector<std::string> paths_;
     std::string on_error_ = "fail";
     std::optional<std::string> delimiter_, null_, quote_, threads_;

@@ -16,6 +16,8 @@
 //      line_item_daily and tag_daily gain every measure; dim gains reference counts and never
 //      reuses an id (schema_v6.cpp holds the tables and the upgrade).
 //   7  where each Organizations account sits: its OU path (names and ids, from the root).
+//   8  shard_run: the record of a shard store's unit of work and of every shard merged into a
+//      store (schema_shards.cpp holds the table and its invariants).
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -30,6 +32,7 @@
 #include "curcrunch/store/schema.hpp"
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/store/schema_shards.hpp"
 #include "curcrunch/store/schema_v6.hpp"
 
 namespace curcrunch::store {
@@ -450,7 +453,8 @@ void migrate(Database& db) {
     if (v < 5) db.exec(kV5);
     if (v < 6) upgrade_to_v6(db);
     if (v < 7) db.exec(kV7);
-    // Later versions: `if (v < 8) ...` and so on, each an in-place upgrade.
+    if (v < kShardsSchemaVersion) create_shard_tables(db);
+    // Later versions: `if (v < 9) ...` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

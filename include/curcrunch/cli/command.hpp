@@ -53,6 +53,8 @@ std::unique_ptr<Command> make_import_pdf_command();
 std::unique_ptr<Command> make_audit_command();
 std::unique_ptr<Command> make_reports_command();
 std::unique_ptr<Command> make_serve_command();
+std::unique_ptr<Command> make_shards_command();
+std::unique_ptr<Command> make_merge_command();
 std::unique_ptr<Command> make_version_command();
 std::unique_ptr<Command> make_help_command();
 
