@@ -29,6 +29,10 @@ class GenCommand final : public Command {
         o.value("--months", months_, "N", "number of months", num(d.months));
         o.value("--seed", seed_, "N", "random seed", num(d.seed));
         o.value("--payers", payers_, "N", "payer accounts", num(d.payers));
+        o.value("--first-payer", first_payer_, "N",
+                "number of the first payer (ids follow from it: exports with other numbers hold "
+                "other payers)",
+                num(d.first_payer));
         o.value("--accounts", accounts_, "N", "linked accounts per payer",
                 num(d.accounts_per_payer));
         o.value("--resources", resources_, "N", "usage series per account",
@@ -56,6 +60,7 @@ class GenCommand final : public Command {
         if (months_) o.months = parse_int("--months", *months_, 1, 120);
         if (seed_) o.seed = static_cast<uint64_t>(parse_int("--seed", *seed_, 0, 2000000000));
         if (payers_) o.payers = parse_int("--payers", *payers_, 1, 50);
+        if (first_payer_) o.first_payer = parse_int("--first-payer", *first_payer_, 0, 99);
         if (accounts_) o.accounts_per_payer = parse_int("--accounts", *accounts_, 1, 500);
         if (resources_) o.resources_per_account = parse_int("--resources", *resources_, 1, 100000);
         if (fleet_) o.fleet = parse_int("--fleet", *fleet_, 1, 100000);
@@ -74,8 +79,8 @@ class GenCommand final : public Command {
     }
 
   private:
-    std::optional<std::string> out_, dialect_, start_, months_, seed_, payers_, accounts_,
-        resources_, fleet_, target_size_, gzip_level_, report_name_, as_of_;
+    std::optional<std::string> out_, dialect_, start_, months_, seed_, payers_, first_payer_,
+        accounts_, resources_, fleet_, target_size_, gzip_level_, report_name_, as_of_;
     bool daily_ = false, gzip_ = false, layout_ = false;
 };
 

@@ -91,8 +91,8 @@ class IngestCommand final : public Command {
             throw_usage("ingest --shard reads the unit the shards file names; give no paths");
         const ShardOption::Selected unit = shard_.select();
         const std::string started = store::now_utc_iso();
+        store::ShardStoreWriter writer(store_.path());  // an earlier shard at --db goes now
         auto inputs = ingest::local_unit_inputs(unit.unit);
-        store::ShardStoreWriter writer(store_.path());
         ingest::IngestResult r = ingest::run_ingest(inputs, o);
         if (r.rows > 0 || r.skipped > 0)
             store_result(writer.store(), r, started, o);

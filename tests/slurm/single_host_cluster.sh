@@ -135,6 +135,8 @@ MpiDefault=none
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SchedulerType=sched/backfill
+# The main scheduling loop runs at most every 2 s by default; a test waits on every pass.
+SchedulerParameters=sched_min_interval=100000
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2

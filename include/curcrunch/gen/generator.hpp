@@ -21,8 +21,9 @@ struct GenOptions {
     int months = 12;
     uint64_t seed = 1;
     int payers = 2;
-    int first_payer = 0;  // index of the first payer: exports with different ones bill different
-                          // payer accounts
+    // Payer account ids are a fixed function of the payer's number; exports made with distinct
+    // ranges of numbers (first_payer .. first_payer + payers - 1) hold distinct payers.
+    int first_payer = 0;
     int accounts_per_payer = 3;
     int resources_per_account = 12;  // hourly series per account
     int fleet = 1;                   // line items per series and hour (instances of a fleet)
