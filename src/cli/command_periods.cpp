@@ -4,6 +4,7 @@
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/cli/output.hpp"
 #include "curcrunch/store/coverage.hpp"
+#include "curcrunch/store/shard_record.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::cli {
@@ -13,7 +14,8 @@ class PeriodsCommand final : public Command {
   public:
     CommandInfo info() const override {
         return {"periods",
-                "list payer x billing period units: rows, totals, data-through day, status",
+                "list payer x billing period units: rows, totals, data-through day, status, and "
+                "the ingest or shard each came from",
                 "curcrunch periods --db billing.db\ncurcrunch periods --db billing.db --payer "
                 "123456789012 --format csv",
                 {}};
@@ -36,15 +38,29 @@ class PeriodsCommand final : public Command {
                             table ? format_money(u.unblended) : to_plain_string(u.unblended),
                             format_day(u.data_through), store::period_status_name(u.status),
                             u.status_basis, u.invoice_ids, std::to_string(u.ingest_id),
-                            u.replaced_at, u.assembly_id});
+                            u.replaced_at, u.assembly_id, origin(store->db(), u)});
         print_rows(format,
                    {"payer", "period", "rows", "unblended", "data_through", "status", "basis",
-                    "invoices", "ingest", "replaced", "assembly"},
+                    "invoices", "ingest", "replaced", "assembly", "from"},
                    rows);
         return 0;
     }
 
   private:
+    // "ingest", "upgraded" (carried over by the schema 6 upgrade), or for a unit merged from a
+    // shard: which unit of which plan, computed where and when (the "replaced" column says when
+    // it was merged).
+    static std::string origin(store::Database& db, const store::UnitCoverage& u) {
+        const auto shard = store::shard_of_ingest(db, u.ingest_id);
+        if (!shard) return u.migrated ? "upgraded" : "ingest";
+        std::string s = "shard " + std::to_string(shard->unit_index) + "/" +
+                        std::to_string(shard->plan_units) + " of plan " +
+                        shard->plan_id.substr(0, 12) + ", computed on " + shard->host + " at " +
+                        shard->finished_at;
+        if (!shard->job.empty()) s += " (" + shard->job + ")";
+        return s;
+    }
+
     StoreOption store_;
     FormatOption format_;
     std::vector<std::string> payers_;

@@ -11,12 +11,12 @@ namespace curcrunch::cli {
 
 const std::vector<CommandFactory>& command_factories() {
     static const std::vector<CommandFactory> factories = {
-        make_ingest_command,        make_summary_command,  make_periods_command,
-        make_vacuum_command,        make_gen_command,      make_fetch_command,
-        make_shards_command,        make_accounts_command, make_invoices_command,
-        make_cost_explorer_command, make_report_command,   make_import_pdf_command,
-        make_audit_command,         make_reports_command,  make_serve_command,
-        make_version_command,       make_help_command,
+        make_ingest_command,     make_summary_command,       make_periods_command,
+        make_vacuum_command,     make_gen_command,           make_fetch_command,
+        make_shards_command,     make_merge_command,         make_accounts_command,
+        make_invoices_command,   make_cost_explorer_command, make_report_command,
+        make_import_pdf_command, make_audit_command,         make_reports_command,
+        make_serve_command,      make_version_command,       make_help_command,
     };
     return factories;
 }

@@ -82,23 +82,25 @@ ShardUnit unit_from_fields(const std::vector<std::string>& f, const std::string&
     return u;
 }
 
+ShardUnit unit_from_line(const std::string& line, size_t expected, const std::string& where) {
+    if (!line.empty() && line.back() == '\r') throw_input(where + ": CRLF line ending");
+    auto f = split_tabs(line);
+    if (f.size() != 6)
+        throw_input(where + ": expected 6 tab-separated fields (index, payer, period, " +
+                    "profile, source, version), found " + std::to_string(f.size()));
+    size_t index = 0;
+    if (!parse_index(f[0], index) || index != expected)
+        throw_input(where + ": the index field is not " + std::to_string(expected) +
+                    " (unit N is line N+1)");
+    return unit_from_fields(f, where);
+}
+
 std::vector<ShardUnit> parse_tsv(const std::string& text, const std::string& name) {
     std::vector<ShardUnit> units;
     std::istringstream in(text);
     std::string line;
-    for (size_t n = 1; std::getline(in, line); ++n) {
-        const std::string where = name + ":" + std::to_string(n);
-        if (!line.empty() && line.back() == '\r') throw_input(where + ": CRLF line ending");
-        auto f = split_tabs(line);
-        if (f.size() != 6)
-            throw_input(where + ": expected 6 tab-separated fields (index, payer, period, " +
-                        "profile, source, version), found " + std::to_string(f.size()));
-        size_t index = 0;
-        if (!parse_index(f[0], index) || index != units.size())
-            throw_input(where + ": the index field is not " + std::to_string(units.size()) +
-                        " (unit N is line N+1)");
-        units.push_back(unit_from_fields(f, where));
-    }
+    for (size_t n = 1; std::getline(in, line); ++n)
+        units.push_back(unit_from_line(line, units.size(), name + ":" + std::to_string(n)));
     return units;
 }
 
@@ -202,6 +204,10 @@ ShardPlan ShardPlan::parse(const std::string& text, const std::string& name) {
     if (!stated_id.empty() && stated_id != plan.id_)
         throw_input(name + ": its \"plan\" id does not match its units (edited by hand?)");
     return plan;
+}
+
+ShardUnit ShardPlan::parse_line(const std::string& line, size_t index, const std::string& where) {
+    return unit_from_line(line, index, where);
 }
 
 ShardPlan ShardPlan::load(const std::string& path) {

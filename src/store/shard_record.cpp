@@ -42,7 +42,7 @@ ShardRecord read_record(const Statement& st) {
 
 std::vector<ShardRecord> select_records(Database& db, const std::string& where, int64_t arg = 0,
                                         bool bind_arg = false) {
-    auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM shard_run WHERE " + where);
+    auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM main.shard_run WHERE " + where);
     if (bind_arg) st.bind(1, arg);
     std::vector<ShardRecord> out;
     while (st.step())
@@ -81,8 +81,7 @@ std::string scheduler_job_id() {
 }
 
 void put_shard_record(Database& db, const ShardRecord& r) {
-    Transaction tx(db);
-    auto st = db.prepare(std::string("INSERT INTO shard_run(") + kColumns +
+    auto st = db.prepare(std::string("INSERT INTO main.shard_run(") + kColumns +
                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, r.shard_id)
         .bind(2, r.plan_id)
@@ -101,7 +100,6 @@ void put_shard_record(Database& db, const ShardRecord& r) {
         .bind(15, r.merged_at)
         .bind(16, r.merged_from);
     st.run();
-    tx.commit();
 }
 
 bool is_shard_store(Database& db) {

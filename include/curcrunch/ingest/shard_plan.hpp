@@ -56,6 +56,9 @@ class ShardPlan {
     // Reads a shards file in either form. Throws Error(input) naming the file and line for
     // anything malformed, and for a JSON "plan" that does not match its units.
     static ShardPlan parse(const std::string& text, const std::string& name);
+    // One TSV line (as line() writes it) whose index field must be `index`; Error(input)
+    // prefixed with `where` otherwise.
+    static ShardUnit parse_line(const std::string& line, size_t index, const std::string& where);
     static ShardPlan load(const std::string& path);
 
   private:

@@ -35,7 +35,7 @@ std::string new_shard_id();
 std::string this_host();
 std::string scheduler_job_id();
 
-// Inserts `r` (one transaction).
+// Inserts `r` (one statement; callers decide the transaction).
 void put_shard_record(Database& db, const ShardRecord& r);
 // The shard store's own record (merged_at = ''). Throws Error(input) naming the store when there
 // is none or more than one: it is then not a finished shard store.

@@ -1,0 +1,116 @@
+#include "curcrunch/store/merge.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
+#include "curcrunch/store/shard_check.hpp"
+#include "unit_copy.hpp"
+
+namespace curcrunch::store {
+namespace fs = std::filesystem;
+namespace {
+
+// Files as given; for a folder, the *.db files directly inside it (a shards/ folder).
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const std::string& p : paths) {
+        std::error_code ec;
+        if (!fs::is_directory(p, ec)) {
+            out.push_back(p);
+            continue;
+        }
+        std::vector<std::string> inside;
+        for (const auto& e : fs::directory_iterator(p, ec))
+            if (e.is_regular_file() && e.path().extension() == ".db")
+                inside.push_back(e.path().string());
+        if (ec) throw_input(p + ": cannot list the folder: " + ec.message());
+        std::sort(inside.begin(), inside.end());
+        out.insert(out.end(), inside.begin(), inside.end());
+    }
+    if (out.empty()) throw_usage("merge: no shard stores given (files, or folders holding *.db)");
+    return out;
+}
+
+// The shard attached to the main connection as schema "shard" for one scope.
+class AttachedShard {
+  public:
+    AttachedShard(Database& db, const std::string& path) : db_(db) {
+        auto st = db_.prepare("ATTACH DATABASE ? AS shard");
+        st.bind(1, path);
+        st.run();
+    }
+    ~AttachedShard() {
+        sqlite3_exec(db_.handle(), "DETACH DATABASE shard", nullptr, nullptr, nullptr);
+    }
+    AttachedShard(const AttachedShard&) = delete;
+    AttachedShard& operator=(const AttachedShard&) = delete;
+
+  private:
+    Database& db_;
+};
+
+// Main's record of a shard run already merged (by shard_id), if any.
+std::optional<ShardRecord> merged_run(Database& db, const std::string& shard_id) {
+    for (ShardRecord& r : merged_shards(db))
+        if (r.shard_id == shard_id) return std::move(r);
+    return std::nullopt;
+}
+
+// One shard: its ingest record (once), then each unit in a transaction of its own.
+void merge_one(Database& db, const CheckedShard& s, MergeReport& report) {
+    AttachedShard attached(db, s.path);
+    merge_detail::UnitCopier copier(db);
+    std::optional<ShardRecord> run = merged_run(db, s.record.shard_id);
+    // The first write copies the ingest record and records the run; it is part of the first
+    // unit's transaction (or a transaction of its own for a shard without units).
+    auto record_run = [&] {
+        if (run) return;
+        ShardRecord r = s.record;
+        r.ingest_id =
+            r.shard_ingest_id ? merge_detail::copy_ingest_record(db, r.shard_ingest_id) : 0;
+        r.merged_at = now_utc_iso();
+        r.merged_from = fs::absolute(s.path).lexically_normal().string();
+        put_shard_record(db, r);
+        run = r;
+    };
+    if (s.units.empty()) {
+        Transaction tx(db);
+        record_run();
+        tx.commit();
+    }
+    for (const StoreUnit& u : s.units) {
+        MergedUnit m{u.payer, u.period, 0, s.path, false};
+        if (run && run->ingest_id != 0 && merge_detail::unit_ingest(db, u) == run->ingest_id) {
+            m.unchanged = true;
+            report.units.push_back(m);
+            continue;
+        }
+        Transaction tx(db);
+        record_run();
+        m.rows = copier.replace_unit(u, run->ingest_id, now_utc_iso());
+        tx.commit();
+        report.units.push_back(m);
+    }
+}
+
+}  // namespace
+
+MergeReport merge_shards(Store& target, const std::vector<std::string>& paths,
+                         const MergeOptions& options) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<std::string> files = expand_paths(paths);
+    // Every shard is checked before the first write: a refused one stops the merge untouched.
+    const std::vector<CheckedShard> shards =
+        check_shards(files, options.plan ? &*options.plan : nullptr);
+    MergeReport report;
+    report.shards = shards.size();
+    for (const CheckedShard& s : shards)
+        merge_one(target.db(), s, report);
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+}  // namespace curcrunch::store

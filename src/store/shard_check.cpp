@@ -1,0 +1,148 @@
+#include "curcrunch/store/shard_check.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/store/schema.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::store {
+namespace {
+
+[[noreturn]] void refuse(const std::string& path, const std::string& why) {
+    throw_input("shard " + path + ": " + why);
+}
+
+std::string unit_name(const StoreUnit& u) {
+    return (u.payer.empty() ? "" : "payer " + u.payer + ", ") + "period " + format_period(u.period);
+}
+
+// 1-3: one shard on its own.
+CheckedShard check_one(const std::string& path) {
+    std::unique_ptr<Store> store;
+    try {
+        store = Store::open(path, true);
+    } catch (const Error& e) {
+        refuse(path, e.what());
+    }
+    Database& db = store->db();
+    const int version = schema_version(db);
+    if (version != kSchemaVersion)
+        refuse(path, "written with store schema " + std::to_string(version) +
+                         "; this curcrunch merges schema " + std::to_string(kSchemaVersion) +
+                         " only: run the shard again with this curcrunch");
+    CheckedShard s;
+    s.path = path;
+    try {
+        s.record = own_shard_record(db);
+    } catch (const Error&) {
+        refuse(path,
+               "not a finished shard store (no shard record of its own: was it written "
+               "by `ingest|fetch --shard` and did that finish?)");
+    }
+    const ShardRecord& r = s.record;
+    if (r.tool_version != CURCRUNCH_VERSION)
+        refuse(path, "computed by curcrunch " + r.tool_version + ", this is curcrunch " +
+                         CURCRUNCH_VERSION + ": run the shard again with this curcrunch");
+    if (r.schema_version != kSchemaVersion)
+        refuse(path, "its record says schema " + std::to_string(r.schema_version));
+    if (r.unit_index < 0 || r.unit_index >= r.plan_units)
+        refuse(path, "its record's index " + std::to_string(r.unit_index) +
+                         " is outside its plan of " + std::to_string(r.plan_units) + " units");
+    s.unit = ingest::ShardPlan::parse_line(r.unit, static_cast<size_t>(r.unit_index),
+                                           "shard " + path + ": its unit");
+    if (r.version_seen != s.unit.version)
+        refuse(path, "it read " + s.unit.source + " at version " + r.version_seen +
+                         ", its unit lists " + s.unit.version);
+
+    auto ingests = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM ingest");
+    ingests.step();
+    if (ingests.column_int(0) > 1 || ingests.column_int(1) != r.shard_ingest_id)
+        refuse(path,
+               "holds other ingests than the one its record names (written to after the "
+               "shard run?)");
+    auto foreign = db.prepare("SELECT count(*) FROM billing_period WHERE ingest_id <> ?");
+    foreign.bind(1, r.shard_ingest_id);
+    foreign.step();
+    if (foreign.column_int(0) > 0)
+        refuse(path, "holds billing periods of another ingest than its record's");
+    s.units = store_units(db);
+    for (const StoreUnit& u : s.units)
+        if (s.unit.period != 0 && u.period != s.unit.period)
+            refuse(path, "holds " + unit_name(u) + ", but its unit is the delivery of " +
+                             format_period(s.unit.period));
+    return s;
+}
+
+}  // namespace
+
+std::vector<StoreUnit> store_units(Database& db, const std::string& schema) {
+    auto st = db.prepare("SELECT period FROM " + schema + ".billing_period ORDER BY period");
+    std::vector<StoreUnit> out;
+    while (st.step())
+        out.push_back(StoreUnit{"", static_cast<Period>(st.column_int(0))});
+    return out;
+}
+
+std::vector<CheckedShard> check_shards(const std::vector<std::string>& paths,
+                                       const ingest::ShardPlan* plan) {
+    std::vector<CheckedShard> shards;
+    for (const std::string& p : paths)
+        shards.push_back(check_one(p));
+    std::sort(shards.begin(), shards.end(), [](const CheckedShard& a, const CheckedShard& b) {
+        return a.record.unit_index < b.record.unit_index;
+    });
+
+    // 4: one plan, the given one if any.
+    for (const CheckedShard& s : shards) {
+        const ShardRecord& r = s.record;
+        if (plan) {
+            if (r.plan_id != plan->id())
+                refuse(s.path, "belongs to plan " + r.plan_id.substr(0, 16) +
+                                   ", not to the shards file's plan " + plan->id().substr(0, 16) +
+                                   " (listed again since?)");
+            if (plan->line(static_cast<size_t>(r.unit_index)) != r.unit)
+                refuse(s.path, "its unit is not line " + std::to_string(r.unit_index + 1) +
+                                   " of the shards file");
+        } else if (r.plan_id != shards.front().record.plan_id) {
+            refuse(s.path, "belongs to plan " + r.plan_id.substr(0, 16) + ", " +
+                               shards.front().path + " to plan " +
+                               shards.front().record.plan_id.substr(0, 16) +
+                               ": merge the shards of one plan at a time");
+        }
+    }
+    // 5: no index or unit twice; with a plan, every index.
+    std::map<StoreUnit, const CheckedShard*> holder;
+    for (size_t i = 0; i < shards.size(); ++i) {
+        const CheckedShard& s = shards[i];
+        if (i > 0 && shards[i - 1].record.unit_index == s.record.unit_index)
+            refuse(s.path, "computes index " + std::to_string(s.record.unit_index) + ", as " +
+                               shards[i - 1].path + " does: give one of them");
+        for (const StoreUnit& u : s.units) {
+            auto [it, fresh] = holder.emplace(u, &s);
+            if (!fresh)
+                refuse(s.path, "holds " + unit_name(u) + ", as " + it->second->path +
+                                   " does: the files of one unit of replacement must be listed "
+                                   "as one unit of work");
+        }
+    }
+    if (plan && shards.size() != plan->size()) {
+        std::string missing;
+        size_t count = 0;
+        for (size_t i = 0, j = 0; i < plan->size(); ++i) {
+            if (j < shards.size() && static_cast<size_t>(shards[j].record.unit_index) == i) {
+                ++j;
+                continue;
+            }
+            if (++count <= 10)
+                missing.append(missing.empty() ? "" : ", ").append(std::to_string(i));
+        }
+        throw_input("the shards file lists " + std::to_string(plan->size()) + " units and " +
+                    std::to_string(count) + " have no shard here (index " + missing +
+                    (count > 10 ? ", ..." : "") + "): nothing was merged");
+    }
+    return shards;
+}
+
+}  // namespace curcrunch::store
