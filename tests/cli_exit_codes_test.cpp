@@ -198,6 +198,18 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
     expect({"audit", "--db", missing}, 4);
     expect({"ingest", "--quiet", "--db", db, tmp / "oct-restated.csv"}, 0);
     expect({"audit", "--db", db, "--all"}, 7);
+    // shards, merge (and ingest --shard)
+    const std::string plan = tmp / "plan.tsv", shard = tmp / "shard-0.db";
+    write_file(plan, run_cli({"shards", "--quiet", tmp / "sep.csv"}).out);
+    expect({"shards", "--quiet", tmp / "sep.csv"}, 0);
+    expect({"shards"}, 2);
+    expect({"shards", "--format", "xml", tmp / "sep.csv"}, 2);
+    expect({"shards", tmp / "no-such-folder"}, 3);
+    expect({"ingest", "--quiet", "--shard", "0", "--shards-file", plan, "--db", shard}, 0);
+    expect({"merge", "--quiet", "--db", tmp / "merged.db", shard}, 0);
+    expect({"merge", "--db", tmp / "merged.db"}, 2);
+    expect({"merge", "--db", tmp / "merged.db", db}, 3);
+    expect({"merge", "--db", tmp / "text.db", shard}, 4);
     // serve
     expect_serve_stops_cleanly();
     expect({"serve", "--db", db, "--listen", "nowhere"}, 2);
@@ -282,7 +294,7 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
             EXPECT_TRUE(allowed[code].count(cmd))
                 << "`" << cmd << "` exited " << code << ", which the README does not list for it";
     }
-    EXPECT_EQ(with_db.size(), 13u);  // every command but gen, help and version
+    EXPECT_EQ(with_db.size(), 14u);  // every command but gen, shards, help and version
     std::set<int> readme_codes;
     for (const auto& row : table)
         readme_codes.insert(row.code);
