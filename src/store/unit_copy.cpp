@@ -1,5 +1,5 @@
-// Store schema 3: the unit of replacement is the billing period (all payers together), and dim
-// strings are never deleted.
+// The store as of schema 5: the unit of replacement is the billing period (all payers
+// together), and dim strings are never deleted.
 #include "unit_copy.hpp"
 
 #include <vector>
@@ -81,12 +81,12 @@ int64_t copy_ingest_record(Database& db, int64_t shard_ingest_id) {
     ins.bind(1, shard_ingest_id);
     ins.run();
     const int64_t id = db.last_insert_rowid();
-    for (const char* table : {"ingest_source", "ingest_problem"}) {
+    for (const char* table : {"ingest_source", "ingest_problem", "fetched_file"}) {
         const auto tc = columns_of(db, table);
         auto copy = db.prepare(
             std::string("INSERT INTO main.") + table + "(" + column_list(tc) + ") SELECT " +
             select_list(tc, [](const std::string& c) { return c == "ingest_id" ? "?1" : ""; }) +
-            " FROM shard." + table + " WHERE ingest_id = ?2 ORDER BY rowid");
+            " FROM shard." + table + " WHERE ingest_id = ?2");
         copy.bind(1, id).bind(2, shard_ingest_id);
         copy.run();
     }

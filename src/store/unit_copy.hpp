@@ -12,8 +12,8 @@
 
 namespace curcrunch::store::merge_detail {
 
-// Copies ingest `shard_ingest_id` of the shard with its sources and problems; returns the new
-// ingest id in main.
+// Copies ingest `shard_ingest_id` of the shard with its sources, problems and fetched files;
+// returns the new ingest id in main.
 int64_t copy_ingest_record(Database& db, int64_t shard_ingest_id);
 
 // Copies units of the attached shard. Registers the SQL function merge_dim(shard id) -> main id
