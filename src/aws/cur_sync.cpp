@@ -83,6 +83,7 @@ std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
         CurPeriodPlan plan;
         plan.period = period;
         plan.manifest_key = manifest->key;
+        plan.manifest_etag = manifest->etag;
         try {
             // Manifests are small and overwritten in place: always fetched fresh.
             plan.manifest_text = s3.get(bucket, manifest->key);

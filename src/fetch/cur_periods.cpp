@@ -55,10 +55,15 @@ std::set<Period> FetchRun::discover_periods() {
                 *pr->workers.back().client, *pr->active, pr->creds.region, pr->s3_endpoint));
         }
         for (const CurSource& src : pr->cfg->cur) {
+            if (o_.shard && !holds_shard(*pr, src)) {
+                pr->plans.emplace_back();  // plans stay aligned with the profile's sources
+                continue;
+            }
             try {
                 auto plans = pr->with_fresh_credentials(*pr->workers[0].client, [&] {
                     return aws::discover_cur(*pr->s3[0], src.bucket, src.prefix, o_.from, o_.to);
                 });
+                if (o_.shard) plans = shard_plan(*pr, std::move(plans));
                 for (const auto& pl : plans)
                     periods.insert(pl.period);
                 pr->plans.push_back(std::move(plans));

@@ -198,7 +198,7 @@ FetchReport FetchRun::run() {
     try {
         source_ = std::make_unique<CredentialSource>(config_, o_.vault, *vault_.client);
         start_profiles();
-        if (can_go_on()) fetch_accounts();
+        if (!o_.shard && can_go_on()) fetch_accounts();
         if (can_go_on()) fetch_cur();
         if (can_go_on()) fetch_cost_explorer();
         if (can_go_on()) fetch_invoices();

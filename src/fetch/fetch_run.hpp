@@ -90,6 +90,8 @@ class FetchRun {
   public:
     FetchRun(const FetchOptions& o, store::Store& store);
     FetchReport run();
+    // Credentials and CUR discovery only (cur_units.cpp): the deliveries as shard units.
+    UnitListing list();
 
   private:
     // fetch_job.cpp
@@ -119,6 +121,12 @@ class FetchRun {
     // the rest is downloaded once more with fresh credentials.
     aws::SyncedPeriod download_plan(ProfileRun& pr, const CurSource& src,
                                     const aws::CurPeriodPlan& plan);
+    // --shard (cur_units.cpp): whether `src` of `pr` can hold the unit, and the unit's plan
+    // among `plans` (empty, with the problem recorded, when the listing no longer has it at
+    // the listed ETag).
+    bool holds_shard(const ProfileRun& pr, const CurSource& src) const;
+    std::vector<aws::CurPeriodPlan> shard_plan(const ProfileRun& pr,
+                                               std::vector<aws::CurPeriodPlan> plans);
     // True when the store's copy of the profile's period `p` came from exactly these files.
     bool period_unchanged(const ProfileRun& pr, Period p,
                           const std::vector<ingest::InputUnit>& units,

@@ -27,6 +27,7 @@ struct SyncedPeriod {
 struct CurPeriodPlan {
     Period period = 0;
     std::string manifest_key, manifest_text;
+    std::string manifest_etag;  // as listed, with its quotes
     std::vector<S3Object> files;
     std::string error;  // set: the manifest could not be read or names a missing file
 };

@@ -10,15 +10,27 @@
 // that cannot be completed is left exactly as it was and reported; profiles not selected are
 // not touched.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/fetch/credential_source.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/shard_plan.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::fetch {
+
+// One unit of a shards file read from S3 (`fetch --shard`): one profile's delivery of one
+// billing period, through exactly the manifest the unit names (s3://bucket/key) at the ETag it
+// lists.
+struct ShardTarget {
+    std::string profile, bucket, manifest_key, etag;  // etag without its quotes
+    Period period = 0;
+    // From a unit of `shards --config`; Error(usage) for a unit that is not an S3 delivery.
+    static ShardTarget of(const ingest::ShardUnit& unit);
+};
 
 struct FetchOptions {
     std::string config_path;
@@ -43,6 +55,10 @@ struct FetchOptions {
     std::chrono::milliseconds breaker_cooldown{30000};
     VaultLogin vault;
     ingest::IngestOptions ingest;
+    // Set: fetch only this unit (profiles, from and to must name it); accounts, invoices and
+    // Cost Explorer are skipped, and profiles not fetched contribute nothing from the cache. A
+    // delivery whose manifest ETag is no longer the listed one is not fetched (a failure).
+    std::optional<ShardTarget> shard;
 };
 
 enum class FetchOutcome { ok, partial, failed };
@@ -64,6 +80,16 @@ const char* outcome_name(FetchOutcome o);
 // Runs the whole job. Configuration and login failures throw (nothing is fetched); failures of
 // single parts are collected in the report and decide its outcome.
 FetchReport run_fetch(const FetchOptions& options, store::Store& store);
+
+// `curcrunch shards --config`: the CUR deliveries of the selected profiles in [from, to] as
+// units (payer: the manifest's account, else the profile's account_id; version: the manifest's
+// ETag). Writes no store; `outcome` and `problems` say which listings failed.
+struct UnitListing {
+    std::vector<ingest::ShardUnit> units;
+    FetchOutcome outcome = FetchOutcome::ok;
+    std::vector<std::string> problems;
+};
+UnitListing list_cur_units(const FetchOptions& options);
 
 // AWS CLI conventions: --endpoint-url for every service, else AWS_ENDPOINT_URL_<SERVICE>, else
 // the config file's endpoints.<service>, else AWS_ENDPOINT_URL, else AWS's own endpoint.
