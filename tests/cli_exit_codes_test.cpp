@@ -254,6 +254,23 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
     expect(fetch("http://127.0.0.1:" + std::to_string(free_port()), {}), 5, env);
     expect(fetch(aws.endpoint(), {"--from", "2026-10", "--to", "2026-09"}), 2, env);
     expect({"fetch", "--db", tmp / "folder", "--config", tmp / "fetch.json"}, 4, env);
+    // shards --config: every listing failed (5), one of two failed (6).
+    aws.put_object("cur-bucket", "cur/readme.txt", "no deliveries yet");
+    write_file(tmp / "cur.json", R"({"profiles": {
+        "main": {"cur": [{"bucket": "cur-bucket", "prefix": "cur"}], "invoices": false},
+        "gone": {"cur": [{"bucket": "no-such-bucket", "prefix": "cur"}], "invoices": false}}})");
+    auto shards = [&](const std::string& endpoint, std::vector<std::string> extra) {
+        std::vector<std::string> a = {"shards",         "--quiet",
+                                      "--config",       tmp / "cur.json",
+                                      "--error-log",    tmp / "errors.jsonl",
+                                      "--endpoint-url", endpoint,
+                                      "--max-attempts", "1"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    expect(shards(aws.endpoint(), {"--profile", "main"}), 0, env);
+    expect(shards(aws.endpoint(), {}), 6, env);
+    expect(shards("http://127.0.0.1:" + std::to_string(free_port()), {}), 5, env);
 
     // Every command reached 0 and 2, every command with --db reached 4, and each other code
     // the commands the table names; no command reached a code the table does not give it.
