@@ -8,7 +8,7 @@
 # store as the baseline.
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
-#                [--only-report] [--only-serve] [--only-parquet]
+#                [--only-report] [--only-serve] [--only-parquet] [--only-shards]
 # The Parquet part writes the same organisation as CUR 2.0 Parquet (snappy and zstd, by DuckDB,
 # as AWS Data Exports lay it out: DOUBLE costs, TIMESTAMP dates, MAP tag/product columns) and
 # runs curcrunch ingest against DuckDB's read_parquet + the same GROUP BY, then checks that
@@ -16,11 +16,16 @@
 # The dashboard part starts `curcrunch serve` on that store and loads every page and API with
 # wrk (2 threads, 4 connections, 5 s each), printing requests/s and p50/p95/p99 latency against
 # the 100 ms p95 target and against a static file from the same server as the baseline.
+# The scale-out part writes the same organisation as 100 deliveries (4 payers, 25 months each), runs
+# `ingest --shard` for each in turn, merges the 100 shard stores (checked against a single ingest
+# of the same folders), and from the measured shard times simulates 1 TB over 10, 50 and 200 nodes
+# (bench/shard_sim.awk).
 # Needs: a Release build in build/ (./setup.sh bench does it), node + npm, sqlite3, GNU time,
 # openssl, pdfinfo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0 ONLY_PARQUET=0
+ONLY_SHARDS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -31,6 +36,7 @@ while [ $# -gt 0 ]; do
     --only-report) ONLY_REPORT=1; shift ;;
     --only-serve) ONLY_SERVE=1; shift ;;
     --only-parquet) ONLY_PARQUET=1; shift ;;
+    --only-shards) ONLY_SHARDS=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -192,6 +198,70 @@ parquet_bench() {
   fi
 }
 
+# shards_bench: the benchmark organisation as 100 deliveries, ingested one shard at a time, then
+# merged; the merge is timed against the sum of the shard ingests (target: under 10%).
+shards_bench() {
+  local org=$WORK/shard-org plan=$WORK/shard-plan.tsv dir=$WORK/shard-stores
+  # Each payer's 25 months follow the previous payer's: 100 distinct billing periods, so the
+  # bench runs the same whether the store replaces units per period or per (payer, period).
+  # Rows per group as in the main input (--fleet 5: five line items per series and hour), one
+  # account of ten series per payer: about 24 MB per delivery.
+  local starts=(2016-01 2018-02 2020-03 2022-04)
+  for p in 0 1 2 3; do
+    [ -d "$org/payer-$p" ] || "$BIN" gen --layout --dialect legacy --start "${starts[$p]}" --months 25 \
+      --seed 2026 --payers 1 --first-payer "$p" --accounts 1 --resources 10 --fleet 5 \
+      --report-name "org-$p" --out "$org/payer-$p" >&2
+  done
+  "$BIN" shards --quiet "$org" > "$plan"
+  local n; n=$(wc -l < "$plan")
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo "== $n shards, one ingest --shard after another" >&2
+  : > "$WORK/shard-times.txt"
+  local total=0
+  for i in $(seq 0 $((n - 1))); do
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" ingest --quiet --threads "$THREADS" \
+      --shard "$i" --shards-file "$plan" --db "$dir/shard-$i.db"
+    echo "$(sqlite3 "$dir/shard-$i.db" "SELECT sum(file_bytes) FROM ingest_source") $(cat "$WORK/time.txt")" \
+      >> "$WORK/shard-times.txt"
+  done
+  local best_m=""
+  for _ in $(seq "$RUNS"); do
+    rm -f "$WORK/merged.db" "$WORK/merged.db-wal" "$WORK/merged.db-shm"
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" merge --quiet --db "$WORK/merged.db" \
+      --shards-file "$plan" "$dir" > /dev/null
+    s=$(cat "$WORK/time.txt"); if [ -z "$best_m" ] || awk "BEGIN{exit !($s < $best_m)}"; then best_m=$s; fi
+  done
+  rm -f "$WORK/single.db" "$WORK/single.db-wal" "$WORK/single.db-shm"
+  /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" ingest --quiet --threads "$THREADS" \
+    --db "$WORK/single.db" "$org"
+  local single; single=$(cat "$WORK/time.txt")
+  local same=yes
+  for v in cost_daily_named line_item_daily_named tag_daily_named; do
+    [ "$(sqlite3 "$WORK/merged.db" "SELECT * FROM $v" | sort | md5sum)" = \
+      "$(sqlite3 "$WORK/single.db" "SELECT * FROM $v" | sort | md5sum)" ] || same=NO
+  done
+  local groups; groups=$(sqlite3 "$WORK/merged.db" "SELECT (SELECT count(*) FROM cost_daily) + (SELECT count(*) FROM line_item_daily) + (SELECT count(*) FROM tag_daily)")
+  local rows; rows=$(sqlite3 "$WORK/merged.db" "SELECT sum(rows) FROM ingest")
+  {
+    echo
+    awk -v n="$n" -v m="$best_m" -v single="$single" -v groups="$groups" -v rows="$rows" -v same="$same" \
+        -v t="$THREADS" -v runs="$RUNS" '
+      { bytes += $1; secs += $2 }
+      END {
+        printf "== scale-out: %d shards of the benchmark organisation (4 payers, 25 months each), %.2f GB, %d rows -> %d rollup rows; %s threads\n", n, bytes / 1e9, rows, groups, t
+        printf "%-52s %9s %9s\n", "step", "seconds", "MB/s"
+        printf "%-52s %9.2f %9.0f\n", "ingest --shard, the " n " shards one after another", secs, bytes / 1e6 / secs
+        printf "%-52s %9.2f %9.0f\n", "ingest of the same folders in one process", single, bytes / 1e6 / single
+        printf "%-52s %9.2f %9s\n", "merge of the " n " shard stores (best of " runs ")", m, "-"
+        printf "merge / shard ingests: %.1f%% (target under 10%%: %s); merged rollups equal the single ingest: %s\n", 100 * m / secs, (m < 0.1 * secs ? "met" : "NOT met"), same
+      }' "$WORK/shard-times.txt"
+    awk -v target=1e12 -v nodes="10 50 200" -v scales="1 40" -v merge_per_shard="$(awk -v m="$best_m" -v n="$n" 'BEGIN { print m / n }')" \
+        -v single_mbs="$(awk -v s="$single" '{ b += $1 } END { print b / 1e6 / s }' "$WORK/shard-times.txt")" \
+        -f bench/shard_sim.awk "$WORK/shard-times.txt"
+  } | tee -a "$WORK/results.txt"
+}
+
+if [ "$ONLY_SHARDS" = 1 ]; then shards_bench; exit 0; fi
 if [ "$ONLY_REPORT" = 1 ]; then report_bench; exit 0; fi
 if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
 
@@ -254,3 +324,4 @@ fi
 parquet_bench
 report_bench
 serve_bench
+shards_bench
