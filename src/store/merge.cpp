@@ -52,25 +52,18 @@ class AttachedShard {
     Database& db_;
 };
 
-// Main's record of a shard run already merged (by shard_id), if any.
-std::optional<ShardRecord> merged_run(Database& db, const std::string& shard_id) {
-    for (ShardRecord& r : merged_shards(db))
-        if (r.shard_id == shard_id) return std::move(r);
-    return std::nullopt;
-}
-
 // One shard: its ingest record (once), then each unit in a transaction of its own.
-void merge_one(Database& db, const CheckedShard& s, MergeReport& report) {
+void merge_one(Database& db, merge_detail::UnitCopier& copier, const CheckedShard& s,
+               MergeReport& report) {
     AttachedShard attached(db, s.path);
-    merge_detail::UnitCopier copier(db);
-    std::optional<ShardRecord> run = merged_run(db, s.record.shard_id);
+    copier.begin_shard();
+    std::optional<ShardRecord> run = merged_run(db, s.record);
     // The first write copies the ingest record and records the run; it is part of the first
     // unit's transaction (or a transaction of its own for a shard without units).
     auto record_run = [&] {
         if (run) return;
         ShardRecord r = s.record;
-        r.ingest_id =
-            r.shard_ingest_id ? merge_detail::copy_ingest_record(db, r.shard_ingest_id) : 0;
+        r.ingest_id = r.shard_ingest_id ? copier.copy_ingest_record(r.shard_ingest_id) : 0;
         r.merged_at = now_utc_iso();
         r.merged_from = fs::absolute(s.path).lexically_normal().string();
         put_shard_record(db, r);
@@ -83,7 +76,7 @@ void merge_one(Database& db, const CheckedShard& s, MergeReport& report) {
     }
     for (const StoreUnit& u : s.units) {
         MergedUnit m{u.payer, u.period, 0, s.path, false};
-        if (run && run->ingest_id != 0 && merge_detail::unit_ingest(db, u) == run->ingest_id) {
+        if (run && run->ingest_id != 0 && copier.unit_ingest(u) == run->ingest_id) {
             m.unchanged = true;
             report.units.push_back(m);
             continue;
@@ -107,8 +100,9 @@ MergeReport merge_shards(Store& target, const std::vector<std::string>& paths,
         check_shards(files, options.plan ? &*options.plan : nullptr);
     MergeReport report;
     report.shards = shards.size();
+    merge_detail::UnitCopier copier(target.db());
     for (const CheckedShard& s : shards)
-        merge_one(target.db(), s, report);
+        merge_one(target.db(), copier, s, report);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
 }

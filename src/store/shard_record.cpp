@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 
 #include "curcrunch/core/error.hpp"
 
@@ -40,10 +41,10 @@ ShardRecord read_record(const Statement& st) {
     return r;
 }
 
-std::vector<ShardRecord> select_records(Database& db, const std::string& where, int64_t arg = 0,
-                                        bool bind_arg = false) {
+std::vector<ShardRecord> select_records(Database& db, const std::string& where,
+                                        const std::function<void(Statement&)>& bind = nullptr) {
     auto st = db.prepare(std::string("SELECT ") + kColumns + " FROM main.shard_run WHERE " + where);
-    if (bind_arg) st.bind(1, arg);
+    if (bind) bind(st);
     std::vector<ShardRecord> out;
     while (st.step())
         out.push_back(read_record(st));
@@ -124,9 +125,20 @@ std::vector<ShardRecord> merged_shards(Database& db) {
     return select_records(db, "merged_at <> '' ORDER BY merged_at DESC, rowid DESC");
 }
 
+std::optional<ShardRecord> merged_run(Database& db, const ShardRecord& run) {
+    // By (plan_id, unit_index), the index shard_run keeps: a merge looks this up per shard.
+    auto r = select_records(
+        db, "plan_id = ? AND unit_index = ? AND shard_id = ? AND merged_at <> '' LIMIT 1",
+        [&](Statement& st) {
+            st.bind(1, run.plan_id).bind(2, run.unit_index).bind(3, run.shard_id);
+        });
+    if (r.empty()) return std::nullopt;
+    return r.front();
+}
+
 std::optional<ShardRecord> shard_of_ingest(Database& db, int64_t ingest_id) {
     auto r = select_records(db, "merged_at <> '' AND ingest_id = ? ORDER BY rowid DESC LIMIT 1",
-                            ingest_id, true);
+                            [&](Statement& st) { st.bind(1, ingest_id); });
     if (r.empty()) return std::nullopt;
     return r.front();
 }

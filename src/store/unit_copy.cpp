@@ -27,17 +27,6 @@ const std::vector<RollupTable>& rollup_tables() {
     return tables;
 }
 
-// The columns of main.`table` in order (both stores have the same schema version).
-std::vector<std::string> columns_of(Database& db, const std::string& table) {
-    auto st = db.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
-    st.bind(1, table);
-    std::vector<std::string> out;
-    while (st.step())
-        out.push_back(st.column_text(0));
-    if (out.empty()) throw Error(ErrorKind::internal, "merge: no table " + table);
-    return out;
-}
-
 bool contains(const std::vector<const char*>& v, const std::string& s) {
     for (const char* x : v)
         if (s == x) return true;
@@ -73,17 +62,44 @@ void merge_dim_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 }  // namespace
 
-int64_t copy_ingest_record(Database& db, int64_t shard_ingest_id) {
-    auto cols = columns_of(db, "ingest");
+// The columns of main.`table` in order (both stores have the same schema version).
+const std::vector<std::string>& UnitCopier::columns(const std::string& table) {
+    auto it = columns_.find(table);
+    if (it != columns_.end()) return it->second;
+    auto st = db_.prepare("SELECT name FROM main.pragma_table_info(?) ORDER BY cid");
+    st.bind(1, table);
+    std::vector<std::string> out;
+    while (st.step())
+        out.push_back(st.column_text(0));
+    if (out.empty()) throw Error(ErrorKind::internal, "merge: no table " + table);
+    return columns_.emplace(table, std::move(out)).first->second;
+}
+
+Statement& UnitCopier::statement(const std::string& sql) {
+    auto& st = statements_[sql];
+    if (!st)
+        st = std::make_unique<Statement>(db_.prepare(sql));
+    else
+        st->reset();
+    return *st;
+}
+
+void UnitCopier::begin_shard() {
+    mapped_ = false;
+    main_id_.clear();
+}
+
+int64_t UnitCopier::copy_ingest_record(int64_t shard_ingest_id) {
+    auto cols = columns("ingest");
     cols.erase(cols.begin());  // id: main gives its own
-    auto ins = db.prepare("INSERT INTO main.ingest(" + column_list(cols) + ") SELECT " +
-                          column_list(cols) + " FROM shard.ingest WHERE id = ?");
+    Statement& ins = statement("INSERT INTO main.ingest(" + column_list(cols) + ") SELECT " +
+                               column_list(cols) + " FROM shard.ingest WHERE id = ?");
     ins.bind(1, shard_ingest_id);
     ins.run();
-    const int64_t id = db.last_insert_rowid();
+    const int64_t id = db_.last_insert_rowid();
     for (const char* table : {"ingest_source", "ingest_problem", "fetched_file"}) {
-        const auto tc = columns_of(db, table);
-        auto copy = db.prepare(
+        const auto& tc = columns(table);
+        Statement& copy = statement(
             std::string("INSERT INTO main.") + table + "(" + column_list(tc) + ") SELECT " +
             select_list(tc, [](const std::string& c) { return c == "ingest_id" ? "?1" : ""; }) +
             " FROM shard." + table + " WHERE ingest_id = ?2");
@@ -93,10 +109,12 @@ int64_t copy_ingest_record(Database& db, int64_t shard_ingest_id) {
     return id;
 }
 
-int64_t unit_ingest(Database& db, const StoreUnit& u) {
-    auto st = db.prepare("SELECT ingest_id FROM main.billing_period WHERE period = ?");
+int64_t UnitCopier::unit_ingest(const StoreUnit& u) {
+    Statement& st = statement("SELECT ingest_id FROM main.billing_period WHERE period = ?");
     st.bind(1, static_cast<int64_t>(u.period));
-    return st.step() ? st.column_int(0) : 0;
+    const int64_t id = st.step() ? st.column_int(0) : 0;
+    st.reset();
+    return id;
 }
 
 UnitCopier::UnitCopier(Database& db) : db_(db) {
@@ -116,9 +134,10 @@ UnitCopier::~UnitCopier() {
 void UnitCopier::map_strings() {
     if (mapped_) return;
     db_.exec("INSERT OR IGNORE INTO main.dim(value) SELECT value FROM shard.dim ORDER BY id");
-    auto max = db_.prepare("SELECT coalesce(max(id), 0) FROM shard.dim");
+    Statement& max = statement("SELECT coalesce(max(id), 0) FROM shard.dim");
     max.step();
     const int64_t n = max.column_int(0);
+    max.reset();
     if (n < 0 || n > (int64_t{1} << 32)) db_.fail("merge: shard dictionary ids out of range");
     main_id_.assign(static_cast<size_t>(n) + 1, 0);
     auto map =
@@ -130,30 +149,32 @@ void UnitCopier::map_strings() {
 
 int64_t UnitCopier::replace_unit(const StoreUnit& u, int64_t ingest_id,
                                  const std::string& replaced_at) {
-    Database& db = db_;
     const auto period = static_cast<int64_t>(u.period);
     // Main's rows of the unit go first (bounded by its recorded days, so the day index finds
     // them), as Store::replace_periods does.
-    auto bounds = db.prepare("SELECT min_day, max_day FROM main.billing_period WHERE period = ?");
+    Statement& bounds =
+        statement("SELECT min_day, max_day FROM main.billing_period WHERE period = ?");
     bounds.bind(1, period);
     if (bounds.step()) {
         const int64_t lo = bounds.column_int(0), hi = bounds.column_int(1);
+        bounds.reset();
         for (const RollupTable& t : rollup_tables()) {
-            auto del = db.prepare(std::string("DELETE FROM main.") + t.name +
-                                  " WHERE day BETWEEN ? AND ? AND period = ?");
+            Statement& del = statement(std::string("DELETE FROM main.") + t.name +
+                                       " WHERE day BETWEEN ? AND ? AND period = ?");
             del.bind(1, lo).bind(2, hi).bind(3, period);
             del.run();
         }
     }
-    auto del = db.prepare("DELETE FROM main.billing_period WHERE period = ?");
+    bounds.reset();
+    Statement& del = statement("DELETE FROM main.billing_period WHERE period = ?");
     del.bind(1, period);
     del.run();
 
     map_strings();
     int64_t cost_rows = 0;
     for (const RollupTable& t : rollup_tables()) {
-        const auto cols = columns_of(db, t.name);
-        auto ins = db.prepare(
+        const auto& cols = columns(t.name);
+        Statement& ins = statement(
             std::string("INSERT INTO main.") + t.name + "(" + column_list(cols) + ") SELECT " +
             select_list(cols,
                         [&](const std::string& c) {
@@ -163,17 +184,17 @@ int64_t UnitCopier::replace_unit(const StoreUnit& u, int64_t ingest_id,
             " FROM shard." + t.name + " WHERE period = ?");
         ins.bind(1, period);
         ins.run();
-        if (std::string(t.name) == "cost_daily") cost_rows = sqlite3_changes(db.handle());
+        if (std::string(t.name) == "cost_daily") cost_rows = sqlite3_changes(db_.handle());
     }
-    const auto cols = columns_of(db, "billing_period");
-    auto bp = db.prepare("INSERT INTO main.billing_period(" + column_list(cols) + ") SELECT " +
-                         select_list(cols,
-                                     [](const std::string& c) {
-                                         return c == "ingest_id"     ? std::string("?1")
-                                                : c == "replaced_at" ? std::string("?2")
-                                                                     : std::string();
-                                     }) +
-                         " FROM shard.billing_period WHERE period = ?3");
+    const auto& cols = columns("billing_period");
+    Statement& bp = statement("INSERT INTO main.billing_period(" + column_list(cols) + ") SELECT " +
+                              select_list(cols,
+                                          [](const std::string& c) {
+                                              return c == "ingest_id"     ? std::string("?1")
+                                                     : c == "replaced_at" ? std::string("?2")
+                                                                          : std::string();
+                                          }) +
+                              " FROM shard.billing_period WHERE period = ?3");
     bp.bind(1, ingest_id).bind(2, replaced_at).bind(3, period);
     bp.run();
     return cost_rows;

@@ -4,6 +4,8 @@
 // inside the caller's transaction. Strings are remapped by value: the shard's dim ids mean
 // nothing here.
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,12 +14,9 @@
 
 namespace curcrunch::store::merge_detail {
 
-// Copies ingest `shard_ingest_id` of the shard with its sources, problems and fetched files;
-// returns the new ingest id in main.
-int64_t copy_ingest_record(Database& db, int64_t shard_ingest_id);
-
-// Copies units of the attached shard. Registers the SQL function merge_dim(shard id) -> main id
-// on the connection for its lifetime.
+// Copies from the attached shard. One per merge: it registers the SQL function
+// merge_dim(shard id) -> main id on the connection for its lifetime, and keeps the statements it
+// prepares (SQLite prepares them again by itself when the next shard is attached).
 class UnitCopier {
   public:
     explicit UnitCopier(Database& db);
@@ -25,19 +24,29 @@ class UnitCopier {
     UnitCopier(const UnitCopier&) = delete;
     UnitCopier& operator=(const UnitCopier&) = delete;
 
+    // A new shard is attached: its string ids mean something else.
+    void begin_shard();
+    // Copies ingest `shard_ingest_id` of the shard with its sources, problems and fetched files;
+    // returns the new ingest id in main.
+    int64_t copy_ingest_record(int64_t shard_ingest_id);
     // Replaces unit `u` of main with the shard's: deletes main's rows and billing period of
     // `u`, inserts the shard's with remapped strings and `ingest_id` / `replaced_at`. Returns
     // the number of cost rollup rows copied.
     int64_t replace_unit(const StoreUnit& u, int64_t ingest_id, const std::string& replaced_at);
+    // The ingest main's copy of unit `u` came from (0: main does not hold `u`).
+    int64_t unit_ingest(const StoreUnit& u);
 
   private:
     void map_strings();
+    // The statement for `sql`, prepared once, reset and unbound.
+    Statement& statement(const std::string& sql);
+    const std::vector<std::string>& columns(const std::string& table);
+
     Database& db_;
+    std::map<std::string, std::unique_ptr<Statement>> statements_;
+    std::map<std::string, std::vector<std::string>> columns_;
     std::vector<int64_t> main_id_;  // by shard dim id; 0: not mapped
     bool mapped_ = false;
 };
-
-// The ingest main's copy of unit `u` came from (0: main does not hold `u`).
-int64_t unit_ingest(Database& db, const StoreUnit& u);
 
 }  // namespace curcrunch::store::merge_detail

@@ -44,6 +44,8 @@ ShardRecord own_shard_record(Database& db);
 bool is_shard_store(Database& db);
 // Shards merged into this store, newest first.
 std::vector<ShardRecord> merged_shards(Database& db);
+// This store's record of merging the shard run `r` (same plan, index and shard id), if any.
+std::optional<ShardRecord> merged_run(Database& db, const ShardRecord& r);
 // The merged shard whose copy of an ingest is `ingest_id`, if any.
 std::optional<ShardRecord> shard_of_ingest(Database& db, int64_t ingest_id);
 
