@@ -121,10 +121,6 @@ ShardRecord own_shard_record(Database& db) {
     return records.front();
 }
 
-std::vector<ShardRecord> merged_shards(Database& db) {
-    return select_records(db, "merged_at <> '' ORDER BY merged_at DESC, rowid DESC");
-}
-
 std::optional<ShardRecord> merged_run(Database& db, const ShardRecord& run) {
     // By (plan_id, unit_index), the index shard_run keeps: a merge looks this up per shard.
     auto r = select_records(

@@ -42,8 +42,6 @@ void put_shard_record(Database& db, const ShardRecord& r);
 ShardRecord own_shard_record(Database& db);
 // Whether the store holds its own shard record (a shard store, finished).
 bool is_shard_store(Database& db);
-// Shards merged into this store, newest first.
-std::vector<ShardRecord> merged_shards(Database& db);
 // This store's record of merging the shard run `r` (same plan, index and shard id), if any.
 std::optional<ShardRecord> merged_run(Database& db, const ShardRecord& r);
 // The merged shard whose copy of an ingest is `ingest_id`, if any.
