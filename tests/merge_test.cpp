@@ -200,6 +200,13 @@ TEST_F(Merge, RefusesShardsOfAnotherSchemaOrToolVersion) {
     expect_refused({shard(2)}, "shard " + shard(2) +
                                    ": computed by curcrunch 0.0.1, this is "
                                    "curcrunch " CURCRUNCH_VERSION);
+    // Merge maps string ids through an array sized by the largest id: a dictionary that is not a
+    // fresh store's (a hostile or hand-edited file) is refused before anything is allocated.
+    set(shard(3), "INSERT INTO dim(id, value) VALUES (5000000000, 'far away')");
+    expect_refused({shard(3)},
+                   "its string dictionary is not a fresh store's (ids up to "
+                   "5000000000 for ");
+    set(shard(3), "DELETE FROM dim WHERE id = 5000000000");
     // A refused shard stops the whole merge before any write, even after good ones.
     expect_refused({shard(3), shard(2)}, "computed by curcrunch 0.0.1");
     EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM billing_period"), "1");

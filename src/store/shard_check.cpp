@@ -67,6 +67,13 @@ CheckedShard check_one(const std::string& path) {
     foreign.step();
     if (foreign.column_int(0) > 0)
         refuse(path, "holds billing periods of another ingest than its record's");
+    // Merge maps the shard's string ids through an array: a fresh store's ids are dense.
+    auto dim = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM dim");
+    dim.step();
+    if (dim.column_int(1) > 2 * dim.column_int(0) + 1024)
+        refuse(path, "its string dictionary is not a fresh store's (ids up to " +
+                         std::to_string(dim.column_int(1)) + " for " +
+                         std::to_string(dim.column_int(0)) + " strings)");
     s.units = store_units(db);
     for (const StoreUnit& u : s.units)
         if (s.unit.period != 0 && u.period != s.unit.period)
@@ -102,7 +109,8 @@ std::vector<CheckedShard> check_shards(const std::vector<std::string>& paths,
                 refuse(s.path, "belongs to plan " + r.plan_id.substr(0, 16) +
                                    ", not to the shards file's plan " + plan->id().substr(0, 16) +
                                    " (listed again since?)");
-            if (plan->line(static_cast<size_t>(r.unit_index)) != r.unit)
+            if (static_cast<size_t>(r.unit_index) >= plan->size() ||
+                plan->line(static_cast<size_t>(r.unit_index)) != r.unit)
                 refuse(s.path, "its unit is not line " + std::to_string(r.unit_index + 1) +
                                    " of the shards file");
         } else if (r.plan_id != shards.front().record.plan_id) {

@@ -138,6 +138,7 @@ void UnitCopier::map_strings() {
     max.step();
     const int64_t n = max.column_int(0);
     max.reset();
+    // check_shards refused dictionaries whose ids are not dense, so this array stays small.
     if (n < 0 || n > (int64_t{1} << 32)) db_.fail("merge: shard dictionary ids out of range");
     main_id_.assign(static_cast<size_t>(n) + 1, 0);
     auto map =
