@@ -79,38 +79,63 @@ TEST(FetchShards, ListsEveryProfilesDeliveriesWithTheirManifestETags) {
     EXPECT_EQ(run_cli({"shards", "--profile", "oab", w.tmp.path().string()}).exit_code, 2);
 }
 
-TEST(FetchShards, FetchedShardsMergeIntoWhatAnIngestFromDiskHolds) {
+TEST(FetchShards, FetchedShardsMergeIntoWhatAFetchHoldsAndTheNextFetchIsIdle) {
     World w;
     const std::string plan = w.tmp / "plan.tsv";
-    const RunResult listed = run_cli(list_args(w, {"--profile", "oab"}), w.env());
+    const RunResult listed = run_cli(list_args(w), w.env());
     ASSERT_EQ(listed.exit_code, 0) << listed.err;
     write_file(plan, listed.out);
     fs::create_directories(w.tmp / "shards");
-    for (size_t i = 0; i < 2; ++i) {
+    for (size_t i = 0; i < 4; ++i) {
         const RunResult r =
             run_cli(fetch_shard(w, plan, i, w.tmp / ("shards/shard-" + std::to_string(i) + ".db")),
                     w.env());
         ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
         EXPECT_NE(r.out.find("CUR periods: 1 ingested"), std::string::npos) << r.out;
     }
-    // Only the unit: no accounts, no invoices, the other profile's cache untouched.
-    EXPECT_EQ(query_one(w.tmp / "shards/shard-0.db", "SELECT count(*) FROM account"), "0");
-    EXPECT_EQ(query_one(w.tmp / "shards/shard-0.db", "SELECT count(*) FROM invoice"), "0");
-    EXPECT_FALSE(fs::exists(w.tmp / "cache/internal"));
-    EXPECT_EQ(query_one(w.tmp / "shards/shard-1.db", "SELECT unit FROM shard_run"),
-              ingest::ShardPlan::load(plan).line(1));
+    // Only the unit: no accounts, no invoices, the other profile's cache untouched (until its
+    // own shards ran).
+    EXPECT_EQ(query_one(w.tmp / "shards/shard-2.db", "SELECT count(*) FROM account"), "0");
+    EXPECT_EQ(query_one(w.tmp / "shards/shard-2.db", "SELECT count(*) FROM invoice"), "0");
+    EXPECT_EQ(query_one(w.tmp / "shards/shard-3.db", "SELECT unit FROM shard_run"),
+              ingest::ShardPlan::load(plan).line(3));
 
-    const std::string merged = w.tmp / "merged.db", disk = w.tmp / "oab.db";
+    const std::string merged = w.tmp / "merged.db";
     const RunResult m = run_cli({"merge", "--db", merged, "--shards-file", plan, w.tmp / "shards"});
     ASSERT_EQ(m.exit_code, 0) << m.err;
-    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", disk, w.tmp / "oab"}).exit_code, 0);
-    EXPECT_TRUE(dump_rollups(merged) == dump_rollups(disk));
+    EXPECT_NE(m.out.find("merged 4 shard(s): 4 unit(s) replaced ("), std::string::npos) << m.out;
+    // The same as fetch itself writes, and as an ingest of the same exports from disk.
+    ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);
+    EXPECT_TRUE(dump_rollups(merged) == dump_rollups(w.db));
+    EXPECT_TRUE(dump_rollups(merged) == dump_rollups(w.disk_db));
     EXPECT_EQ(dump_rollups(merged).find("999999"), std::string::npos);  // not the stale assembly
-    // The files it came from, as fetch records them.
+    const char* units =
+        "SELECT group_concat(line, char(10)) FROM (SELECT payer || '|' || period || '|' || rows "
+        "|| '|' || unblended || '|' || min_day || '|' || max_day || '|' || invoice_ids || '|' || "
+        "invoice_column || '|' || manifest || '|' || assembly_id AS line FROM billing_period "
+        "ORDER BY payer, period)";
+    EXPECT_EQ(query_one(merged, units), query_one(w.db, units));
+    EXPECT_EQ(query_one(merged, "SELECT count(DISTINCT payer) FROM billing_period"), "2");
+    // The files each unit came from, as fetch records them (path under <profile>/, ETag, size),
+    // and the units each source fed: with them the next fetch into the merged store, over the
+    // same cache, finds every profile's period unchanged.
+    const char* files =
+        "SELECT group_concat(line, char(10)) FROM (SELECT f.path || '|' || f.etag || '|' || "
+        "f.bytes AS line FROM fetched_file f WHERE f.ingest_id IN (SELECT ingest_id FROM "
+        "billing_period) ORDER BY 1)";
+    EXPECT_EQ(query_one(merged, files), query_one(w.db, files));
     EXPECT_EQ(query_one(merged,
-                        "SELECT count(*) FROM fetched_file f JOIN billing_period b ON "
-                        "b.ingest_id = f.ingest_id"),
-              "2");
+                        "SELECT count(*) FROM ingest_source_unit u JOIN ingest_source s ON s.id = "
+                        "u.source_id JOIN billing_period b ON b.ingest_id = s.ingest_id AND "
+                        "b.payer = u.payer AND b.period = u.period"),
+              "4");
+    std::vector<std::string> again = w.args();
+    for (size_t i = 0; i + 1 < again.size(); ++i)
+        if (again[i] == "--db") again[i + 1] = merged;
+    const RunResult idle = run_cli(again, w.env());
+    ASSERT_EQ(idle.exit_code, 0) << idle.out << idle.err;
+    EXPECT_NE(idle.out.find("CUR periods: 0 ingested, 4 unchanged, 0 failed"), std::string::npos)
+        << idle.out;
 }
 
 TEST(FetchShards, ADeliveryThatChangedSinceTheListingIsNotFetched) {

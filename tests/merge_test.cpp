@@ -19,18 +19,34 @@ std::string samples() {
     return std::string(CURCRUNCH_SOURCE_DIR) + "/samples";
 }
 
-// Billing periods as a merge must reproduce them: everything but the ingest ids and times.
+// The (payer, period) units as a merge must reproduce them, coverage included: everything but
+// the ingest ids and times.
 std::string period_values(const std::string& db) {
     return query_one(db,
-                     "SELECT group_concat(line, char(10)) FROM (SELECT period || '|' || rows || "
-                     "'|' || manifest || '|' || assembly_id || '|' || min_day || '|' || max_day "
-                     "|| '|' || unblended AS line FROM billing_period ORDER BY period)");
+                     "SELECT group_concat(line, char(10)) FROM (SELECT payer || '|' || period || "
+                     "'|' || rows || '|' || manifest || '|' || assembly_id || '|' || min_day || "
+                     "'|' || max_day || '|' || unblended || '|' || invoice_ids || '|' || "
+                     "invoice_column || '|' || origin AS line FROM billing_period ORDER BY payer, "
+                     "period)");
 }
 
+// Every string with its reference count (dim_refs.hpp): a merge keeps the counts exact.
 std::string dim_values(const std::string& db) {
     return query_one(db,
-                     "SELECT group_concat(value, char(10)) FROM (SELECT value FROM dim "
-                     "ORDER BY value)");
+                     "SELECT group_concat(line, char(10)) FROM (SELECT value || '|' || refs AS "
+                     "line FROM dim ORDER BY value)");
+}
+
+// What each ingest behind a unit replaced, and which units each of its sources fed.
+std::string unit_records(const std::string& db) {
+    return query_one(
+        db,
+        "SELECT group_concat(line, char(10)) FROM (SELECT 'replaced ' || payer || '|' || period "
+        "|| '|' || rows || '|' || max_day || '|' || unblended AS line FROM ingest_unit WHERE "
+        "ingest_id IN (SELECT ingest_id FROM billing_period) UNION ALL SELECT 'fed ' || s.path "
+        "|| '|' || u.payer || '|' || u.period || '|' || u.rows FROM ingest_source_unit u JOIN "
+        "ingest_source s ON s.id = u.source_id WHERE s.ingest_id IN (SELECT ingest_id FROM "
+        "billing_period) ORDER BY 1)");
 }
 
 // The files the store's periods were ingested from, with their hashes and rows: provenance
@@ -45,13 +61,14 @@ std::string period_sources(const std::string& db) {
 class Merge : public ::testing::Test {
   protected:
     void SetUp() override {
-        // The samples (12 months, payers 0 and 1) and a second export (payer 2, CUR 2.0, two
-        // months after them).
+        // The samples (12 months 2025-11..2026-10, two payers in one delivery a month) and a
+        // second export (a third payer, CUR 2.0) whose two months are the samples' last two: a
+        // month's units come from two shards.
         ASSERT_EQ(run_cli({"gen",           "--layout",
                            "--daily",       "--gzip",
                            "--dialect",     "cur2",
                            "--months",      "2",
-                           "--start",       "2026-11",
+                           "--start",       "2026-09",
                            "--payers",      "1",
                            "--first-payer", "2",
                            "--accounts",    "2",
@@ -110,14 +127,21 @@ TEST_F(Merge, EqualsASingleIngestOfTheSameInputs) {
     ASSERT_EQ(n, 14u);
     const RunResult m = run_cli({"merge", "--db", main_db, "--shards-file", plan, shards});
     ASSERT_EQ(m.exit_code, 0) << m.err;
-    EXPECT_NE(m.out.find("merged 14 shard(s): 14 unit(s) replaced ("), std::string::npos) << m.out;
+    // 14 deliveries (units of work), 26 (payer, period) units: 12 months of two payers and two
+    // of a third.
+    EXPECT_NE(m.out.find("merged 14 shard(s): 26 unit(s) replaced ("), std::string::npos) << m.out;
 
     const std::string single = tmp / "single.db";
     ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", single, samples(), second}).exit_code, 0);
+    EXPECT_EQ(query_one(single,
+                        "SELECT count(*) || ' ' || count(DISTINCT payer) FROM "
+                        "billing_period"),
+              "26 3");
     EXPECT_TRUE(dump_rollups(main_db) == dump_rollups(single));
     EXPECT_EQ(period_values(main_db), period_values(single));
     EXPECT_TRUE(dim_values(main_db) == dim_values(single));
     EXPECT_TRUE(period_sources(main_db) == period_sources(single));
+    EXPECT_TRUE(unit_records(main_db) == unit_records(single));
     const std::string sources = period_sources(main_db);
     EXPECT_EQ(std::count(sources.begin(), sources.end(), '\n'), 13);
     // Every shard run is recorded with its copy of the ingest, and periods names it.
@@ -125,7 +149,12 @@ TEST_F(Merge, EqualsASingleIngestOfTheSameInputs) {
     EXPECT_EQ(query_one(main_db,
                         "SELECT count(*) FROM billing_period b JOIN shard_run r ON "
                         "r.ingest_id = b.ingest_id"),
-              "14");
+              "26");
+    // The reference counts are exact: vacuum's recount from scratch finds nothing to change.
+    const std::string counted = dim_values(main_db);
+    const RunResult vacuum = run_cli({"vacuum", "--db", main_db});
+    ASSERT_EQ(vacuum.exit_code, 0) << vacuum.err;
+    EXPECT_TRUE(dim_values(main_db) == counted);
     const RunResult periods = run_cli({"periods", "--db", main_db});
     const auto p = ingest::ShardPlan::load(plan);
     EXPECT_NE(periods.out.find("shard 0/14 of plan " + p.id().substr(0, 12) + ", computed on "),
@@ -134,48 +163,66 @@ TEST_F(Merge, EqualsASingleIngestOfTheSameInputs) {
 }
 
 TEST_F(Merge, IsIdempotentAndLeavesOtherUnitsAlone) {
-    // The store already holds a period the shards do not (2024-05) and an older version of one
-    // they do (2026-10, restated).
+    // The store already holds units the shards do not — another payer's 2026-10 and 2024-05 —
+    // and an older version of one they do: payer 010000000000's 2026-10, restated, with a
+    // description no other row uses.
     write_file(tmp / "old.csv", known_month_csv("2024-05", "3.00"));
-    write_file(tmp / "restated.csv", known_month_csv("2026-10", "99.00"));
-    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", main_db, tmp / "old.csv", tmp / "restated.csv"})
+    write_file(tmp / "other-payer.csv", known_month_csv("2026-10", "4.00"));
+    std::string restated = known_month_csv("2026-10", "99.00");
+    for (size_t at; (at = restated.find("000011112222")) != std::string::npos;)
+        restated.replace(at, 12, "010000000000");
+    for (size_t at; (at = restated.find("鍵管理")) != std::string::npos;)
+        restated.replace(at, std::string("鍵管理").size(), "restated only");
+    write_file(tmp / "restated.csv", restated);
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", main_db, tmp / "old.csv",
+                       tmp / "other-payer.csv", tmp / "restated.csv"})
                   .exit_code,
               0);
-    const std::string may = query_one(main_db,
-                                      "SELECT ingest_id || '|' || unblended FROM "
-                                      "billing_period WHERE period = 202405");
+    const char* kept_units =
+        "SELECT group_concat(payer || '/' || period || '|' || ingest_id || '|' || unblended) FROM "
+        "billing_period WHERE payer = '000011112222'";
+    const std::string kept = query_one(main_db, kept_units);
+    EXPECT_EQ(kept, "000011112222/202405|1|1568000000000,000011112222/202610|1|1848000000000");
     compute_shards({samples()}, plan, shards);
     ASSERT_EQ(run_cli({"merge", "--db", main_db, "--quiet", shards}).exit_code, 0);
-    EXPECT_EQ(query_one(main_db,
-                        "SELECT ingest_id || '|' || unblended FROM billing_period WHERE "
-                        "period = 202405"),
-              may);
+    EXPECT_EQ(query_one(main_db, kept_units), kept);
     const std::string single = tmp / "single.db";
     ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", single, samples()}).exit_code, 0);
-    EXPECT_EQ(query_one(main_db, "SELECT unblended FROM billing_period WHERE period = 202610"),
-              query_one(single, "SELECT unblended FROM billing_period WHERE period = 202610"));
-    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM cost_daily WHERE period = 202610"),
-              query_one(single, "SELECT count(*) FROM cost_daily WHERE period = 202610"));
+    const char* restated_unit =
+        "SELECT unblended || '|' || rows FROM billing_period WHERE payer = '010000000000' AND "
+        "period = 202610";
+    EXPECT_EQ(query_one(main_db, restated_unit), query_one(single, restated_unit));
+    // The replaced rows' own strings went with them; the counts stay exact.
+    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM dim WHERE value LIKE '%restated only%'"),
+              "0");
+    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM dim WHERE value LIKE '%鍵管理%'"),
+              "2");  // the product name and its description, used by the other units
+    const std::string counted = dim_values(main_db);
+    ASSERT_EQ(run_cli({"vacuum", "--db", main_db}).exit_code, 0);
+    EXPECT_TRUE(dim_values(main_db) == counted);
 
     // Again: nothing at all changes.
     const std::string before = dump_store(main_db);
     const RunResult again = run_cli({"merge", "--db", main_db, shards});
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_NE(again.out.find("0 unit(s) replaced (0 cost rollup rows), 12 already held"),
+    EXPECT_NE(again.out.find("0 unit(s) replaced (0 cost rollup rows), 24 already held"),
               std::string::npos)
         << again.out;
     EXPECT_EQ(dump_store(main_db), before);
 
-    // A new run of one index replaces its unit (a new shard run), and only that.
+    // A new run of one index replaces its units (a new shard run: both payers of its month), and
+    // only those.
     ASSERT_EQ(
         run_cli({"ingest", "--quiet", "--shard", "3", "--shards-file", plan, "--db", shard(3)})
             .exit_code,
         0);
     const RunResult rerun = run_cli({"merge", "--db", main_db, shards});
-    EXPECT_NE(rerun.out.find("1 unit(s) replaced"), std::string::npos) << rerun.out;
-    EXPECT_TRUE(dump_rollups(main_db) != dump_rollups(single));  // 2024-05 is still there
-    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM cost_daily WHERE period <> 202405"),
-              query_one(single, "SELECT count(*) FROM cost_daily"));
+    EXPECT_NE(rerun.out.find("2 unit(s) replaced"), std::string::npos) << rerun.out;
+    EXPECT_EQ(query_one(main_db, kept_units), kept);
+    const char* sample_rows =
+        "SELECT count(*) || '|' || money_sum(unblended) FROM cost_daily_named WHERE "
+        "payer_account <> '000011112222'";
+    EXPECT_EQ(query_one(main_db, sample_rows), query_one(single, sample_rows));
 }
 
 TEST_F(Merge, RefusesShardsOfAnotherSchemaOrToolVersion) {
@@ -193,9 +240,10 @@ TEST_F(Merge, RefusesShardsOfAnotherSchemaOrToolVersion) {
                                    ": written with store schema 3; this "
                                    "curcrunch merges schema " +
                                    version + " only: run the shard again with this curcrunch");
+    // Opened as it is: an older shard is not upgraded in place by the check.
+    EXPECT_EQ(query_one(shard(1), "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
     set(shard(1), "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
-    expect_refused({shard(1)}, "shard " + shard(1) + ": " + shard(1) +
-                                   " was written by a newer curcrunch (store schema 99");
+    expect_refused({shard(1)}, "shard " + shard(1) + ": written with store schema 99; this");
     set(shard(2), "UPDATE shard_run SET tool_version = '0.0.1'");
     expect_refused({shard(2)}, "shard " + shard(2) +
                                    ": computed by curcrunch 0.0.1, this is "
@@ -209,7 +257,7 @@ TEST_F(Merge, RefusesShardsOfAnotherSchemaOrToolVersion) {
     set(shard(3), "DELETE FROM dim WHERE id = 5000000000");
     // A refused shard stops the whole merge before any write, even after good ones.
     expect_refused({shard(3), shard(2)}, "computed by curcrunch 0.0.1");
-    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM billing_period"), "1");
+    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM billing_period"), "2");
 }
 
 TEST_F(Merge, RefusesShardsWhoseProvenanceDoesNotMatch) {
@@ -254,15 +302,54 @@ TEST_F(Merge, RefusesShardsWhoseProvenanceDoesNotMatch) {
     expect_refused({shard(6), tmp / "copy-of-6.db"}, "computes index 6, as ");
 }
 
+TEST_F(Merge, RefusesShardsWhoseRowsBreakTheStoresInvariants) {
+    // Merge copies a shard's rows into a store that relies on the store's invariants (schema.cpp,
+    // version 6): a shard whose rows do not keep them (a damaged or hand-edited file) is refused
+    // before anything is written, naming the shard, the table and the unit.
+    compute_shards({samples()}, plan, shards, 6);
+    ASSERT_EQ(run_cli({"merge", "--db", main_db, "--quiet", shard(0)}).exit_code, 0);
+    const auto set = [](const std::string& db, const std::string& sql) {
+        store::Database d(db, store::Database::Mode::read_write_create);
+        d.exec(sql);
+    };
+    const std::string first_row = "rowid = (SELECT min(rowid) FROM cost_daily)";
+    // An amount beyond the 10^14 bound every stored amount keeps (core/money.hpp).
+    set(shard(1),
+        "UPDATE cost_daily SET blended = '10000000000000000000000001' WHERE " + first_row);
+    expect_refused({shard(1)}, "shard " + shard(1) + ": cost_daily: a row of payer ");
+    expect_refused({shard(1)}, " holds a blended beyond 10^14 or not an integer amount");
+    set(shard(2), "UPDATE line_item_daily SET amortized = 1.5 WHERE rowid = 1");
+    expect_refused({shard(2)}, "line_item_daily: a row of payer ");
+    // A unit's billing period that does not say what its rows hold.
+    set(shard(3),
+        "UPDATE billing_period SET unblended = unblended + 1 WHERE payer = '010000000000'");
+    expect_refused({shard(3)}, ": its billing period row says ");
+    // Rows of no unit; a string the dictionary lacks; a row outside its unit's days.
+    set(shard(4), "DELETE FROM billing_period WHERE period = 202603 AND payer = '010000000000'");
+    expect_refused({shard(4)},
+                   "cost_daily: a row of period 202603 belongs to no billing period of the shard");
+    set(shard(5), "UPDATE tag_daily SET tag_value = 99999999 WHERE rowid = 1");
+    expect_refused({shard(5)}, "names a string its dictionary lacks (tag_value)");
+    compute_shards({samples()}, plan, shards, 8);
+    set(shard(6), "UPDATE cost_daily SET day = 20990101 WHERE " + first_row);
+    expect_refused({shard(6)}, " lies outside its days (20990101)");
+    set(shard(7), "UPDATE billing_period SET origin = 'upgraded'");
+    expect_refused({shard(7)}, " was not written by an ingest (origin upgraded)");
+    // One bad shard among good ones: nothing is merged.
+    expect_refused({shard(0), shard(1), shard(7)}, "origin upgraded");
+    EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM billing_period"), "2");
+}
+
 TEST_F(Merge, RefusesTwoShardsHoldingTheSameUnit) {
     // Two folders of loose files with rows of the same month: two units of work, one unit of
     // replacement. A single ingest would sum them; merge cannot know which one wins.
     write_file(tmp / "loose/a/oct.csv", known_month_csv("2026-10", "1.00"));
     write_file(tmp / "loose/b/oct.csv", known_month_csv("2026-10", "2.00"));
     ASSERT_EQ(compute_shards({tmp / "loose"}, plan, shards), 2u);
-    expect_refused({shards}, "holds period 2026-10, as " + shard(0) +
-                                 " does: the files of one unit of replacement must be listed "
-                                 "as one unit of work");
+    expect_refused({shards}, "holds payer 000011112222, period 2026-10, as " + shard(0) +
+                                 " does: two deliveries with rows of one (payer, billing "
+                                 "period) cannot be merged (a single ingest would sum them); "
+                                 "list their files as one unit of work");
     EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM billing_period"), "0");
 }
 

@@ -134,7 +134,12 @@ TEST_F(ShardIngest, WritesTheUnitAndItsRecordIntoANewShardStore) {
             .exit_code,
         0);
     EXPECT_EQ(dump_rollups(shard), dump_rollups(alone));
-    EXPECT_EQ(query_one(shard, "SELECT group_concat(period) FROM billing_period"), "202603");
+    // The delivery's (payer, period) units: its rows name two payers (the manifest names a third
+    // account, which the plan lists as the delivery's).
+    EXPECT_EQ(query_one(shard,
+                        "SELECT group_concat(payer || '/' || period) FROM (SELECT payer, period "
+                        "FROM billing_period ORDER BY payer)"),
+              "010000000000/202603,121111111111/202603");
     // Its record: the unit's line of the plan, the plan id, who ran it.
     const auto p = ingest::ShardPlan::load(plan);
     EXPECT_EQ(query_one(shard, "SELECT count(*) FROM shard_run"), "1");

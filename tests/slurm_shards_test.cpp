@@ -67,19 +67,21 @@ size_t files_in(const fs::path& dir) {
     return n;
 }
 
-// The billing periods as a single ingest and a merge must agree on: everything but which
-// ingest wrote them and when.
+// The (payer, period) units as a single ingest and a merge must agree on, coverage included:
+// everything but which ingest wrote them and when.
 std::string period_values(const std::string& db) {
     return query_one(db,
-                     "SELECT group_concat(line, char(10)) FROM (SELECT period || '|' || rows || "
-                     "'|' || min_day || '|' || max_day || '|' || unblended AS line FROM "
-                     "billing_period ORDER BY period)");
+                     "SELECT group_concat(line, char(10)) FROM (SELECT payer || '|' || period || "
+                     "'|' || rows || '|' || min_day || '|' || max_day || '|' || unblended || '|' "
+                     "|| invoice_ids || '|' || invoice_column || '|' || manifest || '|' || "
+                     "assembly_id AS line FROM billing_period ORDER BY payer, period)");
 }
 
+// Every string with its reference count.
 std::string dim_values(const std::string& db) {
     return query_one(db,
-                     "SELECT group_concat(value, char(10)) FROM (SELECT value FROM dim "
-                     "ORDER BY value)");
+                     "SELECT group_concat(line, char(10)) FROM (SELECT value || '|' || refs AS "
+                     "line FROM dim ORDER BY value)");
 }
 
 TEST(SlurmShards, ArrayPerPayerFailedIndexResubmittedThenMergedEqualsSingleIngest) {
@@ -93,9 +95,10 @@ TEST(SlurmShards, ArrayPerPayerFailedIndexResubmittedThenMergedEqualsSingleInges
     TempDir tmp;
     const fs::path inputs = tmp.path() / "inputs";
     copy_tree(fs::path(CURCRUNCH_SOURCE_DIR) / "samples", inputs / "samples");
-    // A second payer (payer number 2: neither of the samples' two), CUR 2.0, two months.
+    // A second export (payer number 2: neither of the samples' two), CUR 2.0, in the samples'
+    // last two months: those months' units come from shards of both array jobs.
     const std::string gen =
-        "gen --layout --daily --gzip --dialect cur2 --months 2 --start 2026-11 --payers 1 "
+        "gen --layout --daily --gzip --dialect cur2 --months 2 --start 2026-09 --payers 1 "
         "--first-payer 2 --accounts 2 --resources 4 --seed 11 --report-name second-payer --out";
     ASSERT_EQ(run_cli(words(gen + " " + (inputs / "second").string())).exit_code, 0);
     const std::vector<std::string> sources = {(inputs / "samples").string(),
@@ -192,6 +195,10 @@ TEST(SlurmShards, ArrayPerPayerFailedIndexResubmittedThenMergedEqualsSingleInges
     EXPECT_EQ(difference(dump_rollups(main_db), dump_rollups(single)), "");
     EXPECT_EQ(difference(period_values(main_db), period_values(single)), "");
     EXPECT_EQ(difference(dim_values(main_db), dim_values(single)), "");
+    EXPECT_EQ(query_one(main_db,
+                        "SELECT count(*) || ' ' || count(DISTINCT payer) FROM "
+                        "billing_period"),
+              "26 3");
     // periods says which shard each unit came from.
     const RunResult periods = run_cli({"periods", "--db", main_db});
     EXPECT_EQ(periods.exit_code, 0) << periods.err;

@@ -5,6 +5,7 @@
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/store/merge.hpp"
 
 namespace curcrunch::cli {
@@ -32,10 +33,12 @@ class MergeCommand final : public Command {
         if (shards_.empty()) throw_usage("merge: give the shard stores (files or folders)");
         store::MergeOptions options;
         if (shards_file_) options.plan = ingest::ShardPlan::load(*shards_file_);
+        // SIGINT/SIGTERM stop the merge between units (store/merge.cpp says what is kept).
+        InterruptScope interrupts;
         auto target = store::Store::open(store_.path());
         const store::MergeReport r = store::merge_shards(*target, shards_, options);
         size_t replaced = 0;
-        int64_t rows = 0;
+        int64_t rows = 0;  // a sum of stored rows: below 2^46 (core/money.hpp, 5.)
         if (!quiet_) std::printf("%-14s %-8s %10s  %s\n", "payer", "period", "rows", "shard");
         for (const auto& u : r.units) {
             replaced += !u.unchanged;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/store/shard_check.hpp"
 #include "unit_copy.hpp"
@@ -52,6 +53,23 @@ class AttachedShard {
     Database& db_;
 };
 
+// SIGINT / SIGTERM (core/interrupt.hpp) stop a merge between units or before a unit commits:
+// the units merged so far stay (each is whole), the rest are as they were, and merging the same
+// shards again finishes the work.
+void stop_if_interrupted(const MergeReport& report) {
+    const int sig = interrupt_signal();
+    if (sig == 0) return;
+    size_t merged = 0;
+    for (const MergedUnit& u : report.units)
+        merged += !u.unchanged;
+    throw Error(ErrorKind::interrupted,
+                std::string("interrupted (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ") after " +
+                    std::to_string(merged) +
+                    " unit(s) were merged; each unit is whole, the others are as they were: "
+                    "merge the same shards again to finish",
+                128 + sig);
+}
+
 // One shard: its ingest record (once), then each unit in a transaction of its own.
 void merge_one(Database& db, merge_detail::UnitCopier& copier, const CheckedShard& s,
                MergeReport& report) {
@@ -74,16 +92,18 @@ void merge_one(Database& db, merge_detail::UnitCopier& copier, const CheckedShar
         record_run();
         tx.commit();
     }
-    for (const StoreUnit& u : s.units) {
-        MergedUnit m{u.payer, u.period, 0, s.path, false};
-        if (run && run->ingest_id != 0 && copier.unit_ingest(u) == run->ingest_id) {
+    for (const ShardUnitRows& u : s.units) {
+        MergedUnit m{u.unit.payer, u.unit.period, 0, s.path, false};
+        if (run && run->ingest_id != 0 && copier.unit_ingest(u.unit) == run->ingest_id) {
             m.unchanged = true;
             report.units.push_back(m);
             continue;
         }
+        stop_if_interrupted(report);
         Transaction tx(db);
         record_run();
         m.rows = copier.replace_unit(u, run->ingest_id, now_utc_iso());
+        stop_if_interrupted(report);  // the last moment at which this unit is not written
         tx.commit();
         report.units.push_back(m);
     }
@@ -98,11 +118,14 @@ MergeReport merge_shards(Store& target, const std::vector<std::string>& paths,
     // Every shard is checked before the first write: a refused one stops the merge untouched.
     const std::vector<CheckedShard> shards =
         check_shards(files, options.plan ? &*options.plan : nullptr);
+    throw_if_interrupted();
     MergeReport report;
     report.shards = shards.size();
     merge_detail::UnitCopier copier(target.db());
-    for (const CheckedShard& s : shards)
+    for (const CheckedShard& s : shards) {
+        stop_if_interrupted(report);
         merge_one(target.db(), copier, s, report);
+    }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
 }

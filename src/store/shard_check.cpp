@@ -1,37 +1,45 @@
 #include "curcrunch/store/shard_check.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/store/schema.hpp"
-#include "curcrunch/store/store.hpp"
 
 namespace curcrunch::store {
+namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void refuse(const std::string& path, const std::string& why) {
     throw_input("shard " + path + ": " + why);
 }
 
-std::string unit_name(const StoreUnit& u) {
-    return (u.payer.empty() ? "" : "payer " + u.payer + ", ") + "period " + format_period(u.period);
-}
-
-// 1-3: one shard on its own.
-CheckedShard check_one(const std::string& path) {
-    std::unique_ptr<Store> store;
+// The shard opened read-only as it is: unlike Store::open, never upgraded in place (a shard of
+// another schema is refused, and merge never writes to a shard).
+std::unique_ptr<Database> open_shard(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) refuse(path, "no such file");
+    std::unique_ptr<Database> db;
+    int version = 0;
     try {
-        store = Store::open(path, true);
+        db = std::make_unique<Database>(path, Database::Mode::read_only);
+        version = schema_version(*db);
     } catch (const Error& e) {
         refuse(path, e.what());
     }
-    Database& db = store->db();
-    const int version = schema_version(db);
+    if (version == 0) refuse(path, "not a curcrunch store");
     if (version != kSchemaVersion)
         refuse(path, "written with store schema " + std::to_string(version) +
                          "; this curcrunch merges schema " + std::to_string(kSchemaVersion) +
                          " only: run the shard again with this curcrunch");
+    return db;
+}
+
+// 1-3: one shard on its own.
+CheckedShard check_one(const std::string& path) {
+    const std::unique_ptr<Database> store = open_shard(path);
+    Database& db = *store;
     CheckedShard s;
     s.path = path;
     try {
@@ -62,35 +70,20 @@ CheckedShard check_one(const std::string& path) {
         refuse(path,
                "holds other ingests than the one its record names (written to after the "
                "shard run?)");
-    auto foreign = db.prepare("SELECT count(*) FROM billing_period WHERE ingest_id <> ?");
-    foreign.bind(1, r.shard_ingest_id);
-    foreign.step();
-    if (foreign.column_int(0) > 0)
-        refuse(path, "holds billing periods of another ingest than its record's");
-    // Merge maps the shard's string ids through an array: a fresh store's ids are dense.
-    auto dim = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM dim");
-    dim.step();
-    if (dim.column_int(1) > 2 * dim.column_int(0) + 1024)
-        refuse(path, "its string dictionary is not a fresh store's (ids up to " +
-                         std::to_string(dim.column_int(1)) + " for " +
-                         std::to_string(dim.column_int(0)) + " strings)");
-    s.units = store_units(db);
-    for (const StoreUnit& u : s.units)
-        if (s.unit.period != 0 && u.period != s.unit.period)
-            refuse(path, "holds " + unit_name(u) + ", but its unit is the delivery of " +
+    try {
+        s.units = read_shard_units(db, r.shard_ingest_id);
+    } catch (const Error& e) {
+        refuse(path, e.what());
+    }
+    for (const ShardUnitRows& u : s.units)
+        if (s.unit.period != 0 && u.unit.period != s.unit.period)
+            refuse(path, "holds " + unit_name(u.unit) +
+                             ", but its unit of work is the delivery of " +
                              format_period(s.unit.period));
     return s;
 }
 
 }  // namespace
-
-std::vector<StoreUnit> store_units(Database& db, const std::string& schema) {
-    auto st = db.prepare("SELECT period FROM " + schema + ".billing_period ORDER BY period");
-    std::vector<StoreUnit> out;
-    while (st.step())
-        out.push_back(StoreUnit{"", static_cast<Period>(st.column_int(0))});
-    return out;
-}
 
 std::vector<CheckedShard> check_shards(const std::vector<std::string>& paths,
                                        const ingest::ShardPlan* plan) {
@@ -127,12 +120,13 @@ std::vector<CheckedShard> check_shards(const std::vector<std::string>& paths,
         if (i > 0 && shards[i - 1].record.unit_index == s.record.unit_index)
             refuse(s.path, "computes index " + std::to_string(s.record.unit_index) + ", as " +
                                shards[i - 1].path + " does: give one of them");
-        for (const StoreUnit& u : s.units) {
-            auto [it, fresh] = holder.emplace(u, &s);
+        for (const ShardUnitRows& u : s.units) {
+            auto [it, fresh] = holder.emplace(u.unit, &s);
             if (!fresh)
-                refuse(s.path, "holds " + unit_name(u) + ", as " + it->second->path +
-                                   " does: the files of one unit of replacement must be listed "
-                                   "as one unit of work");
+                refuse(s.path, "holds " + unit_name(u.unit) + ", as " + it->second->path +
+                                   " does: two deliveries with rows of one (payer, billing "
+                                   "period) cannot be merged (a single ingest would sum them); "
+                                   "list their files as one unit of work");
         }
     }
     if (plan && shards.size() != plan->size()) {

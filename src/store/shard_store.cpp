@@ -17,13 +17,14 @@ void remove_database_files(const std::string& path) {
         fs::remove(path + suffix, ec);
 }
 
+// Opened read-only as it is (Store::open would upgrade an older store in place).
 void check_replaceable(const std::string& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return;
     bool shard = false;
     try {
-        auto existing = Store::open(path, true);
-        shard = is_shard_store(existing->db());
+        Database existing(path, Database::Mode::read_only);
+        shard = schema_version(existing) > 0 && is_shard_store(existing);
     } catch (const Error&) {
         shard = false;
     }

@@ -1,31 +1,15 @@
-// The store as of schema 5: the unit of replacement is the billing period (all payers
-// together), and dim strings are never deleted.
+// The store as of schema 6: the unit of replacement is (payer, billing period), strings are
+// reference-counted, and each ingest records the units it replaced and the units each source fed.
 #include "unit_copy.hpp"
 
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/store/dim_refs.hpp"
+#include "unit_rows.hpp"
 
 namespace curcrunch::store::merge_detail {
 namespace {
-
-struct RollupTable {
-    const char* name;
-    std::vector<const char*> dim_columns;
-};
-
-const std::vector<RollupTable>& rollup_tables() {
-    static const std::vector<RollupTable> tables = {
-        {"cost_daily",
-         {"payer_account", "usage_account", "product_code", "product_name", "usage_type",
-          "operation", "region", "line_item_type", "pricing_term", "currency"}},
-        {"line_item_daily",
-         {"usage_account", "product_code", "usage_type", "line_item_type", "description", "unit",
-          "currency"}},
-        {"tag_daily", {"usage_account", "product_code", "tag_key", "tag_value", "currency"}},
-    };
-    return tables;
-}
 
 bool contains(const std::vector<const char*>& v, const std::string& s) {
     for (const char* x : v)
@@ -60,7 +44,23 @@ void merge_dim_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_int64(ctx, (*map)[id]);
 }
 
+// The rows of one unit, in either store: the day range is an index range on (day,
+// payer_account), as in delete_unit_rows.
+constexpr const char* kUnitRows =
+    " WHERE day BETWEEN ?1 AND ?2 AND payer_account = ?3 AND period = ?4";
+
 }  // namespace
+
+UnitCopier::UnitCopier(Database& db) : db_(db) {
+    if (sqlite3_create_function(db_.handle(), "merge_dim", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                &main_id_, merge_dim_function, nullptr, nullptr) != SQLITE_OK)
+        db_.fail("cannot register merge_dim");
+}
+
+UnitCopier::~UnitCopier() {
+    sqlite3_create_function(db_.handle(), "merge_dim", 1, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                            nullptr);
+}
 
 // The columns of main.`table` in order (both stores have the same schema version).
 const std::vector<std::string>& UnitCopier::columns(const std::string& table) {
@@ -85,8 +85,25 @@ Statement& UnitCopier::statement(const std::string& sql) {
 }
 
 void UnitCopier::begin_shard() {
-    mapped_ = false;
-    main_id_.clear();
+    Statement& max = statement("SELECT coalesce(max(id), 0) FROM shard.dim");
+    max.step();
+    const int64_t n = max.column_int(0);
+    max.reset();
+    // check_shards refused dictionaries whose ids are not dense, so this array stays small; the
+    // bound holds even if the file was swapped since.
+    if (n < 0 || n > (int64_t{1} << 32)) db_.fail("merge: shard dictionary ids out of range");
+    main_id_.assign(static_cast<size_t>(n) + 1, 0);
+}
+
+void UnitCopier::copy_rows(const std::string& table, const std::string& key, int64_t from,
+                           int64_t to) {
+    const auto& cols = columns(table);
+    Statement& copy =
+        statement("INSERT INTO main." + table + "(" + column_list(cols) + ") SELECT " +
+                  select_list(cols, [&](const std::string& c) { return c == key ? "?1" : ""; }) +
+                  " FROM shard." + table + " WHERE " + key + " = ?2");
+    copy.bind(1, to).bind(2, from);
+    copy.run();
 }
 
 int64_t UnitCopier::copy_ingest_record(int64_t shard_ingest_id) {
@@ -97,81 +114,65 @@ int64_t UnitCopier::copy_ingest_record(int64_t shard_ingest_id) {
     ins.bind(1, shard_ingest_id);
     ins.run();
     const int64_t id = db_.last_insert_rowid();
-    for (const char* table : {"ingest_source", "ingest_problem", "fetched_file"}) {
-        const auto& tc = columns(table);
-        Statement& copy = statement(
-            std::string("INSERT INTO main.") + table + "(" + column_list(tc) + ") SELECT " +
-            select_list(tc, [](const std::string& c) { return c == "ingest_id" ? "?1" : ""; }) +
-            " FROM shard." + table + " WHERE ingest_id = ?2");
-        copy.bind(1, id).bind(2, shard_ingest_id);
-        copy.run();
+    for (const char* table : {"ingest_problem", "ingest_unit", "fetched_file"})
+        copy_rows(table, "ingest_id", shard_ingest_id, id);
+
+    // Sources get main's ids; the units each fed follow their source.
+    auto source_cols = columns("ingest_source");
+    source_cols.erase(source_cols.begin());  // id
+    Statement& source =
+        statement("INSERT INTO main.ingest_source(" + column_list(source_cols) + ") SELECT " +
+                  select_list(source_cols,
+                              [](const std::string& c) { return c == "ingest_id" ? "?1" : ""; }) +
+                  " FROM shard.ingest_source WHERE id = ?2");
+    std::vector<int64_t> shard_sources;
+    {
+        Statement& ids =
+            statement("SELECT id FROM shard.ingest_source WHERE ingest_id = ? ORDER BY id");
+        ids.bind(1, shard_ingest_id);
+        while (ids.step())
+            shard_sources.push_back(ids.column_int(0));
+        ids.reset();
+    }
+    for (int64_t from : shard_sources) {
+        source.reset();
+        source.bind(1, id).bind(2, from);
+        source.run();
+        copy_rows("ingest_source_unit", "source_id", from, db_.last_insert_rowid());
     }
     return id;
 }
 
 int64_t UnitCopier::unit_ingest(const StoreUnit& u) {
-    Statement& st = statement("SELECT ingest_id FROM main.billing_period WHERE period = ?");
-    st.bind(1, static_cast<int64_t>(u.period));
+    Statement& st =
+        statement("SELECT ingest_id FROM main.billing_period WHERE payer = ? AND period = ?");
+    st.bind(1, u.payer).bind(2, static_cast<int64_t>(u.period));
     const int64_t id = st.step() ? st.column_int(0) : 0;
     st.reset();
     return id;
 }
 
-UnitCopier::UnitCopier(Database& db) : db_(db) {
-    if (sqlite3_create_function(db_.handle(), "merge_dim", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                &main_id_, merge_dim_function, nullptr, nullptr) != SQLITE_OK)
-        db_.fail("cannot register merge_dim");
-}
-
-UnitCopier::~UnitCopier() {
-    sqlite3_create_function(db_.handle(), "merge_dim", 1, SQLITE_UTF8, nullptr, nullptr, nullptr,
-                            nullptr);
-}
-
-// Schema 3 never deletes strings and a shard's dictionary holds the strings its rows use, so the
-// whole dictionary is mapped once, in the first unit's transaction: the strings main lacks are
-// added, then every shard id gets main's id for the same value.
-void UnitCopier::map_strings() {
-    if (mapped_) return;
-    db_.exec("INSERT OR IGNORE INTO main.dim(value) SELECT value FROM shard.dim ORDER BY id");
-    Statement& max = statement("SELECT coalesce(max(id), 0) FROM shard.dim");
-    max.step();
-    const int64_t n = max.column_int(0);
-    max.reset();
-    // check_shards refused dictionaries whose ids are not dense, so this array stays small.
-    if (n < 0 || n > (int64_t{1} << 32)) db_.fail("merge: shard dictionary ids out of range");
-    main_id_.assign(static_cast<size_t>(n) + 1, 0);
-    auto map =
-        db_.prepare("SELECT s.id, m.id FROM shard.dim s JOIN main.dim m ON m.value = s.value");
-    while (map.step())
-        main_id_[static_cast<size_t>(map.column_int(0))] = map.column_int(1);
-    mapped_ = true;
-}
-
-int64_t UnitCopier::replace_unit(const StoreUnit& u, int64_t ingest_id,
-                                 const std::string& replaced_at) {
-    const auto period = static_cast<int64_t>(u.period);
-    // Main's rows of the unit go first (bounded by its recorded days, so the day index finds
-    // them), as Store::replace_periods does.
-    Statement& bounds =
-        statement("SELECT min_day, max_day FROM main.billing_period WHERE period = ?");
-    bounds.bind(1, period);
-    if (bounds.step()) {
-        const int64_t lo = bounds.column_int(0), hi = bounds.column_int(1);
-        bounds.reset();
-        for (const RollupTable& t : rollup_tables()) {
-            Statement& del = statement(std::string("DELETE FROM main.") + t.name +
-                                       " WHERE day BETWEEN ? AND ? AND period = ?");
-            del.bind(1, lo).bind(2, hi).bind(3, period);
-            del.run();
-        }
+// Gives every string the unit's rows use its main id, adding the cells of those rows to its
+// count (a string new to main is inserted).
+void UnitCopier::map_strings(const ShardUnitRows& u, DimRefs& refs) {
+    Statement& value = statement("SELECT value FROM shard.dim WHERE id = ?");
+    for (const auto& [shard_id, cells] : u.cells) {
+        value.reset();
+        value.bind(1, shard_id);
+        if (!value.step() || static_cast<uint64_t>(shard_id) >= main_id_.size())
+            db_.fail("merge: a shard string vanished since it was checked");
+        main_id_[static_cast<size_t>(shard_id)] = refs.add(value.column_text(0), cells);
     }
-    bounds.reset();
-    Statement& del = statement("DELETE FROM main.billing_period WHERE period = ?");
-    del.bind(1, period);
-    del.run();
+    value.reset();
+}
 
-    map_strings();
+int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
+                                 const std::string& replaced_at) {
+    const auto period = static_cast<int64_t>(u.unit.period);
+    DimRefs refs(db_);
+    // Main's rows of the unit go first, their strings released, as Store::replace_periods does.
+    delete_unit_rows(db_, refs, UnitId{u.unit.payer, u.unit.period});
+    map_strings(u, refs);
     int64_t cost_rows = 0;
     for (const RollupTable& t : rollup_tables()) {
         const auto& cols = columns(t.name);
@@ -182,22 +183,30 @@ int64_t UnitCopier::replace_unit(const StoreUnit& u, int64_t ingest_id,
                             return contains(t.dim_columns, c) ? "merge_dim(" + c + ")"
                                                               : std::string();
                         }) +
-            " FROM shard." + t.name + " WHERE period = ?");
-        ins.bind(1, period);
+            " FROM shard." + t.name + kUnitRows);
+        ins.bind(1, u.min_day).bind(2, u.max_day).bind(3, u.payer_id).bind(4, period);
         ins.run();
-        if (std::string(t.name) == "cost_daily") cost_rows = sqlite3_changes(db_.handle());
+        if (std::string(t.name) == "cost_daily") cost_rows = sqlite3_changes64(db_.handle());
     }
+    // The shard checked that the unit has exactly u.cost_rows cost rows; a different count means
+    // the file changed under the merge.
+    if (cost_rows != u.cost_rows) db_.fail("merge: the shard's rows changed since it was checked");
+    for (const auto& [shard_id, cells] : u.cells)
+        main_id_[static_cast<size_t>(shard_id)] = 0;
+
     const auto& cols = columns("billing_period");
-    Statement& bp = statement("INSERT INTO main.billing_period(" + column_list(cols) + ") SELECT " +
-                              select_list(cols,
-                                          [](const std::string& c) {
-                                              return c == "ingest_id"     ? std::string("?1")
-                                                     : c == "replaced_at" ? std::string("?2")
-                                                                          : std::string();
-                                          }) +
-                              " FROM shard.billing_period WHERE period = ?3");
-    bp.bind(1, ingest_id).bind(2, replaced_at).bind(3, period);
+    Statement& bp =
+        statement("INSERT OR REPLACE INTO main.billing_period(" + column_list(cols) + ") SELECT " +
+                  select_list(cols,
+                              [](const std::string& c) {
+                                  return c == "ingest_id"     ? std::string("?1")
+                                         : c == "replaced_at" ? std::string("?2")
+                                                              : std::string();
+                              }) +
+                  " FROM shard.billing_period WHERE payer = ?3 AND period = ?4");
+    bp.bind(1, ingest_id).bind(2, replaced_at).bind(3, u.unit.payer).bind(4, period);
     bp.run();
+    refs.finish();
     return cost_rows;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The schema-specific half of merge (store/merge.hpp): copying a shard's ingest record and one
-// unit of replacement from the shard (attached as schema "shard") into the main database,
-// inside the caller's transaction. Strings are remapped by value: the shard's dim ids mean
-// nothing here.
+// (payer, billing period) unit from the shard (attached as schema "shard") into the main
+// database, inside the caller's transaction. Strings are remapped by value: the shard's dim ids
+// mean nothing here, and the main dictionary's reference counts (store/dim_refs.hpp) gain
+// exactly the cells the copied rows hold and lose those of the rows they replace.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -10,7 +11,8 @@
 #include <vector>
 
 #include "curcrunch/store/database.hpp"
-#include "curcrunch/store/shard_check.hpp"
+#include "curcrunch/store/dim_refs.hpp"
+#include "curcrunch/store/shard_units.hpp"
 
 namespace curcrunch::store::merge_detail {
 
@@ -26,18 +28,20 @@ class UnitCopier {
 
     // A new shard is attached: its string ids mean something else.
     void begin_shard();
-    // Copies ingest `shard_ingest_id` of the shard with its sources, problems and fetched files;
-    // returns the new ingest id in main.
+    // Copies ingest `shard_ingest_id` of the shard with its sources (and the units each fed),
+    // problems, units and fetched files; returns the new ingest id in main.
     int64_t copy_ingest_record(int64_t shard_ingest_id);
-    // Replaces unit `u` of main with the shard's: deletes main's rows and billing period of
-    // `u`, inserts the shard's with remapped strings and `ingest_id` / `replaced_at`. Returns
-    // the number of cost rollup rows copied.
-    int64_t replace_unit(const StoreUnit& u, int64_t ingest_id, const std::string& replaced_at);
+    // Replaces unit `u` of main with the shard's: deletes main's rows of `u` (releasing their
+    // strings), inserts the shard's with remapped strings, and its billing period (coverage
+    // included) with `ingest_id` / `replaced_at`. Returns the number of cost rollup rows copied.
+    int64_t replace_unit(const ShardUnitRows& u, int64_t ingest_id, const std::string& replaced_at);
     // The ingest main's copy of unit `u` came from (0: main does not hold `u`).
     int64_t unit_ingest(const StoreUnit& u);
 
   private:
-    void map_strings();
+    void map_strings(const ShardUnitRows& u, DimRefs& refs);
+    // Copies the rows of shard.`table` whose `key` column is `from` into main with `key` = `to`.
+    void copy_rows(const std::string& table, const std::string& key, int64_t from, int64_t to);
     // The statement for `sql`, prepared once, reset and unbound.
     Statement& statement(const std::string& sql);
     const std::vector<std::string>& columns(const std::string& table);
@@ -45,8 +49,7 @@ class UnitCopier {
     Database& db_;
     std::map<std::string, std::unique_ptr<Statement>> statements_;
     std::map<std::string, std::vector<std::string>> columns_;
-    std::vector<int64_t> main_id_;  // by shard dim id; 0: not mapped
-    bool mapped_ = false;
+    std::vector<int64_t> main_id_;  // by shard dim id; 0: not mapped (the current unit's only)
 };
 
 }  // namespace curcrunch::store::merge_detail

@@ -11,11 +11,10 @@
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/dim_refs.hpp"
 #include "curcrunch/store/store.hpp"
+#include "unit_rows.hpp"
 
 namespace curcrunch::store {
 namespace {
-
-using UnitId = std::pair<std::string, Period>;  // (payer, period)
 
 struct UnitFacts {
     int64_t rows = 0;
@@ -56,30 +55,6 @@ std::string joined(const std::set<std::string>& s) {
     for (const auto& v : s)
         out.append(out.empty() ? "" : ",").append(v);
     return out;
-}
-
-// Releases the dim references of a unit's current rows and deletes them. The day range bounds
-// the rows (an index range on (day, payer_account)), the period is checked on each.
-void delete_unit_rows(Database& db, DimRefs& refs, const UnitId& unit) {
-    auto old =
-        db.prepare("SELECT min_day, max_day FROM billing_period WHERE payer = ? AND period = ?");
-    old.bind(1, unit.first).bind(2, static_cast<int64_t>(unit.second));
-    if (!old.step()) return;
-    const int64_t lo = old.column_int(0), hi = old.column_int(1);
-    auto payer = db.prepare("SELECT id FROM dim WHERE value = ?");
-    payer.bind(1, unit.first);
-    if (!payer.step()) return;  // no row can name a payer dim does not hold
-    const int64_t payer_id = payer.column_int(0);
-    const std::string where = "day BETWEEN ? AND ? AND payer_account = ? AND period = ?";
-    auto bind = [&](Statement& st) {
-        st.bind(1, lo).bind(2, hi).bind(3, payer_id).bind(4, static_cast<int64_t>(unit.second));
-    };
-    for (const RollupTable& t : rollup_tables()) {
-        refs.release_rows(t, where, bind);
-        auto del = db.prepare(std::string("DELETE FROM ") + t.name + " WHERE " + where);
-        bind(del);
-        del.run();
-    }
 }
 
 // Dim ids of the pool strings the rollups use, each added with its number of cells.
@@ -225,6 +200,30 @@ void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_
 }
 
 }  // namespace
+
+// The day range bounds the rows (an index range on (day, payer_account)), the period is checked
+// on each.
+void delete_unit_rows(Database& db, DimRefs& refs, const UnitId& unit) {
+    auto old =
+        db.prepare("SELECT min_day, max_day FROM billing_period WHERE payer = ? AND period = ?");
+    old.bind(1, unit.first).bind(2, static_cast<int64_t>(unit.second));
+    if (!old.step()) return;
+    const int64_t lo = old.column_int(0), hi = old.column_int(1);
+    auto payer = db.prepare("SELECT id FROM dim WHERE value = ?");
+    payer.bind(1, unit.first);
+    if (!payer.step()) return;  // no row can name a payer dim does not hold
+    const int64_t payer_id = payer.column_int(0);
+    const std::string where = "day BETWEEN ? AND ? AND payer_account = ? AND period = ?";
+    auto bind = [&](Statement& st) {
+        st.bind(1, lo).bind(2, hi).bind(3, payer_id).bind(4, static_cast<int64_t>(unit.second));
+    };
+    for (const RollupTable& t : rollup_tables()) {
+        refs.release_rows(t, where, bind);
+        auto del = db.prepare(std::string("DELETE FROM ") + t.name + " WHERE " + where);
+        bind(del);
+        del.run();
+    }
+}
 
 int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& started_at,
                                bool skip_mode) {

@@ -67,6 +67,7 @@ class Statement {
     std::string column_text(int i) const;
     Amount column_amount(int i) const;
     bool column_is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+    int column_type(int i) const { return sqlite3_column_type(st_, i); }  // SQLITE_INTEGER, ...
 
   private:
     Database* db_;

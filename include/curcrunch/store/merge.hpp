@@ -2,11 +2,13 @@
 // `curcrunch merge`: shard stores (written by `ingest|fetch --shard`) into one store.
 //
 // Every shard is checked before anything is written (store/shard_check.hpp says what a shard
-// must be); then each unit of replacement a shard holds replaces the same unit of the target
-// in one transaction of its own, with the shard's ingest record copied alongside and every
-// string remapped by value into the target's dictionary. The result equals a single ingest of
-// the same inputs, rollup for rollup. Cost: the rows copied are the shards' rollup rows (groups),
-// never input rows.
+// must be); then each (payer, billing period) unit a shard holds replaces the same unit of the
+// target in one transaction of its own, with the shard's ingest record (sources and the units
+// each fed, problems, fetched files) copied alongside, the unit's coverage (billing_period)
+// carried over, and every string remapped by value into the target's reference-counted
+// dictionary. Units the shards do not hold are not touched. The result equals a single ingest of
+// the same inputs, rollup for rollup. Cost: the rows read and copied are the shards' rollup rows
+// (groups), never input rows.
 //
 // Idempotent: a unit the target already holds from the same shard run (shard_run.shard_id) is
 // left as it is, so merging the same shards again changes nothing.
@@ -27,7 +29,7 @@ struct MergeOptions {
 };
 
 struct MergedUnit {
-    std::string payer;  // "" when the store keeps units per period only
+    std::string payer;  // '' when the unit's rows name no payer
     Period period = 0;
     int64_t rows = 0;  // cost rollup rows (groups) copied
     std::string shard;
