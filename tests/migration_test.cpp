@@ -210,7 +210,8 @@ std::string untouched_tables(const std::string& path) {
     sqlite3_prepare_v2(db,
                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
                        "('meta', 'dim', 'cost_daily', 'line_item_daily', 'tag_daily', "
-                       "'billing_period', 'ingest_source', 'ingest_unit', 'ingest_source_unit') "
+                       "'billing_period', 'ingest_source', 'ingest_unit', 'ingest_source_unit', "
+                       "'shard_run') "
                        "AND name NOT LIKE 'sqlite_%' ORDER BY name",
                        -1, &st, nullptr);
     while (sqlite3_step(st) == SQLITE_ROW)
@@ -268,6 +269,7 @@ TEST(Migration, AFetchedStoreOfSchema5KeepsItsRecordsAndStaysIdle) {
     EXPECT_EQ(first_difference(untouched_tables(w.db), records_v5), "");
     EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM account WHERE ou_path <> '' OR ou_ids <> ''"),
               "0");
+    EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM shard_run"), "0");  // schema 8: new, empty
     EXPECT_EQ(rows_text(w.db,
                         "SELECT period, sum(rows), money_sum(unblended) FROM billing_period "
                         "GROUP BY period ORDER BY period"),
