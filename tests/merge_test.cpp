@@ -4,7 +4,12 @@
 // left alone.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "curcrunch/ingest/shard_plan.hpp"
 #include "test_support.hpp"
@@ -333,6 +338,14 @@ TEST_F(Merge, RefusesShardsWhoseRowsBreakTheStoresInvariants) {
     compute_shards({samples()}, plan, shards, 8);
     set(shard(6), "UPDATE cost_daily SET day = 20990101 WHERE " + first_row);
     expect_refused({shard(6)}, " lies outside its days (20990101)");
+    set(shard(6),
+        "UPDATE cost_daily SET day = (SELECT min_day FROM billing_period LIMIT 1) "
+        "WHERE day = 20990101");
+    std::string ids = "i0";
+    for (int i = 1; i <= 100; ++i)
+        ids += ",i" + std::to_string(i);
+    set(shard(6), "UPDATE billing_period SET invoice_ids = '" + ids + "'");
+    expect_refused({shard(6)}, " lists more than 100 invoice ids");
     set(shard(7), "UPDATE billing_period SET origin = 'upgraded'");
     expect_refused({shard(7)}, " was not written by an ingest (origin upgraded)");
     // One bad shard among good ones: nothing is merged.
@@ -351,6 +364,67 @@ TEST_F(Merge, RefusesTwoShardsHoldingTheSameUnit) {
                                  "period) cannot be merged (a single ingest would sum them); "
                                  "list their files as one unit of work");
     EXPECT_EQ(query_one(main_db, "SELECT count(*) FROM billing_period"), "0");
+}
+
+TEST_F(Merge, AnInterruptedMergeKeepsWholeUnitsAndFinishesWhenRunAgain) {
+    compute_shards({samples(), second}, plan, shards);
+    const std::string full = tmp / "full.db";
+    ASSERT_EQ(run_cli({"merge", "--db", full, "--quiet", shards}).exit_code, 0);
+    // Each unit's rows as the complete merge holds them.
+    const auto unit_rows = [](const std::string& db, const std::string& payer,
+                              const std::string& period) {
+        return query_one(db,
+                         "SELECT count(*) || '|' || money_sum(unblended) || '|' || sum(row_count) "
+                         "FROM cost_daily_named WHERE payer_account = '" +
+                             payer + "' AND period = " + period);
+    };
+    for (int sig : {SIGTERM, SIGINT}) {
+        const std::string db = tmp / ("interrupted-" + std::to_string(sig) + ".db");
+        std::atomic<int> pid{0};
+        RunResult r;
+        std::thread run([&] { r = run_cli({"merge", "--db", db, "--quiet", shards}, {}, &pid); });
+        // The signal comes once the first unit is committed (read through a connection of its
+        // own, as any reader of the store may).
+        const auto units_held = [&] {
+            try {
+                return std::stoi(query_one(db, "SELECT count(*) FROM billing_period"));
+            } catch (const std::exception&) {  // not created yet
+                return 0;
+            }
+        };
+        bool sent = false;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!sent && std::chrono::steady_clock::now() < deadline) {
+            if (pid.load() > 0 && fs::exists(db) && units_held() > 0)
+                sent = ::kill(pid.load(), sig) == 0;
+            else
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        run.join();
+        ASSERT_TRUE(sent) << "the merge ended before the signal: " << r.out << r.err;
+        EXPECT_EQ(r.exit_code, 128 + sig) << r.err;
+        const std::string name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+        EXPECT_NE(r.err.find("curcrunch: interrupted (" + name + ") after "), std::string::npos)
+            << r.err;
+        EXPECT_NE(r.err.find("merge the same shards again to finish"), std::string::npos) << r.err;
+        // Some units, not all, each exactly as the complete merge has it.
+        const int held = units_held();
+        EXPECT_GT(held, 0);
+        EXPECT_LT(held, 26);
+        store::Database d(db, store::Database::Mode::read_only);
+        auto units = d.prepare("SELECT payer, period FROM billing_period");
+        while (units.step()) {
+            const std::string payer = units.column_text(0),
+                              period = std::to_string(units.column_int(1));
+            EXPECT_EQ(unit_rows(db, payer, period), unit_rows(full, payer, period))
+                << payer << " " << period;
+        }
+        // Run again, it finishes: the same store as the merge that was not interrupted.
+        ASSERT_EQ(run_cli({"merge", "--db", db, "--quiet", shards}).exit_code, 0);
+        EXPECT_TRUE(dump_rollups(db) == dump_rollups(full));
+        EXPECT_TRUE(dim_values(db) == dim_values(full));
+        EXPECT_EQ(period_values(db), period_values(full));
+    }
 }
 
 TEST_F(Merge, UsageAndStoreErrors) {

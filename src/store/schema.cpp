@@ -397,7 +397,8 @@ ALTER TABLE archive_document ADD COLUMN note TEXT NOT NULL DEFAULT '';
 //   (billing_period.ingest_id). Store::replace_periods keeps this by deleting and inserting a
 //   unit's rows, in all three rollups, in the same transaction that updates its billing_period
 //   row; units not in the ingest are not touched (byte-identical rows). A file whose rows name
-//   several payers replaces each of their units.
+//   several payers replaces each of their units. merge (unit_copy.cpp) replaces a shard's units
+//   the same way, through the same delete_unit_rows and DimRefs, one unit per transaction.
 // - billing_period.max_day is the data-through day of the unit's latest delivery; invoice_ids
 //   are the distinct non-empty invoice ids its rows carry, at most ingest::kMaxInvoiceIds (100)
 //   of them (AWS leaves them blank until the bill is final), invoice_column says whether its files

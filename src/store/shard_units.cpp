@@ -7,6 +7,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/money.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/store/dim_refs.hpp"
 
 namespace curcrunch::store {
@@ -43,7 +44,8 @@ std::vector<char> dictionary_ids(Database& db) {
 std::vector<UnitTally> stated_units(Database& db, int64_t ingest_id) {
     auto st = db.prepare(
         "SELECT b.payer, b.period, b.ingest_id, b.origin, b.rows, b.min_day, b.max_day, "
-        "b.unblended, d.id FROM billing_period b LEFT JOIN dim d ON d.value = b.payer "
+        "b.unblended, d.id, b.invoice_ids FROM billing_period b LEFT JOIN dim d ON d.value = "
+        "b.payer "
         "ORDER BY b.payer, b.period");
     std::vector<UnitTally> units;
     while (st.step()) {
@@ -56,6 +58,11 @@ std::vector<UnitTally> stated_units(Database& db, int64_t ingest_id) {
             throw_input(name + " was not written by an ingest (origin " +
                         shown_text(st.column_text(3)) + ")");
         if (st.column_is_null(8)) throw_input(name + ": its payer is not in the dictionary");
+        const std::string invoices = st.column_text(9);
+        if (!invoices.empty() && static_cast<size_t>(std::count(invoices.begin(), invoices.end(),
+                                                                ',')) >= ingest::kMaxInvoiceIds)
+            throw_input(name + " lists more than " + std::to_string(ingest::kMaxInvoiceIds) +
+                        " invoice ids");
         t.out.payer_id = st.column_int(8);
         t.stated_rows = st.column_int(4);
         t.out.min_day = st.column_int(5);

@@ -5,7 +5,8 @@
 // A shard's rows are accepted only when they keep the store's invariants (store/schema.cpp,
 // version 6) on their own, since merge copies them into a store that relies on them:
 //   - every billing_period row is a unit of the shard's one ingest, made by an ingest (origin
-//     'ingest'), whose payer is a string of the shard's dictionary;
+//     'ingest'), whose payer is a string of the shard's dictionary and which lists at most
+//     ingest::kMaxInvoiceIds invoice ids;
 //   - every rollup row belongs to one of those units (its payer and period) and lies within the
 //     unit's [min_day, max_day]; every dim id it holds is in the shard's dictionary; every amount
 //     is an integer within kMaxAmount (core/money.hpp) and every row_count at least 1;
