@@ -1,13 +1,16 @@
 #pragma once
-// The units of work of a sharded run (`curcrunch shards`): one line per delivery that is
-// replaced whole — a report's billing period read through its newest manifest, or a folder of
-// loose export files — so that shards can be computed anywhere and merged.
+// The units of work of a sharded run (`curcrunch shards`): one line per delivery — a report's
+// billing period read through its newest manifest, or a folder of loose export files — so that
+// shards can be computed anywhere and merged. A delivery covers the store's (payer, billing
+// period) units its rows name and replaces them whole; which payers those are is known only once
+// its rows are read (store/shard_check.hpp).
 //
 // The shards file is the plan a scheduler's array indexes into: unit N (0-based) is line N+1 of
 // the TSV form, element N of the JSON form's "units". Fields of a unit, in TSV column order:
 //   index    N, equal to its position (checked when read)
-//   payer    the manifest's account, else the fetch profile's account id; "-" when unknown
-//            (the payers come from the rows, and a consolidated report may hold several)
+//   payer    the account the delivery belongs to: the manifest's account, else the fetch
+//            profile's account id; "-" when unknown. What a scheduler groups by; the payers of
+//            the store units it replaces come from the rows (a consolidated report holds several)
 //   period   YYYY-MM of the manifest; "-" for a folder of loose files (from the rows)
 //   profile  the fetch profile whose credentials read an s3:// source; "-" for local files
 //   source   an absolute local path (a manifest file or a folder), or s3://bucket/key of the
