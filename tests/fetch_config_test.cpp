@@ -44,6 +44,9 @@ TEST(FetchConfig, MistakesNameTheFileAndTheField) {
     EXPECT_EQ(err("{\"profiles\":{\"A b\":{}}}"),
               f + ": profiles.A b: profile names use a-z, 0-9, _ and - only");
     EXPECT_EQ(err("{\"profiles\":{}}"), f + ": profiles: no profile configured");
+    EXPECT_EQ(err("{\"profiles\":{\"a\":{\"account_id\":\"123456789012\"},"
+                  "\"b\":{\"account_id\":\"123456789012\"}}}"),
+              f + ": profiles.b.account_id: payer 123456789012 is already profile a's");
     EXPECT_EQ(err("{\"vault\":{\"kv_version\":3},\"profiles\":{\"a\":{}}}"),
               f + ": vault.kv_version: expected 1 or 2");
     EXPECT_EQ(err("{\"profiles\":{\"a\":{}},\"endpoints\":{\"s4\":\"x\"}}"),

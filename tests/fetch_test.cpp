@@ -209,6 +209,31 @@ TEST(Fetch, AFailedDownloadLeavesItsPeriodExactlyAsItWas) {
     EXPECT_EQ(query_one(w.db, "SELECT outcome FROM fetch_run WHERE id = 2"), "partial");
 }
 
+TEST(Fetch, TwoProfilesOfOnePayerNeverReplaceEachOthersUnits) {
+    World w;
+    // "internal" is pointed at oab's export: two profiles delivering the same payer's months.
+    write_file(w.tmp / "fetch.json", R"({
+  "vault": {"kv_mount": "secret", "kv_path": "billing/aws", "kv_version": 2},
+  "profiles": {
+    "oab": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}]},
+    "internal": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}],
+                 "organizations": false, "invoices": false}
+  }
+})");
+    auto r = run_cli(w.args(), w.env());
+    EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+    // Whichever profile came second for a month is refused for it, naming the first.
+    for (const char* month : {"2026-09", "2026-10"}) {
+        const std::string text = std::string("'s ") + month + " was already delivered by profile ";
+        EXPECT_EQ(count_of(r.out, text), 1u) << month << "\n" << r.out;
+    }
+    EXPECT_NE(r.out.find("two profiles deliver the same payer"), std::string::npos) << r.out;
+    // The store holds the payer's months once, as an ingest of the export alone would.
+    const std::string alone = w.tmp / "alone.db";
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", alone, w.tmp / "oab"}).exit_code, 0);
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(alone));
+}
+
 TEST(Fetch, MalformedResponsesFailTheirPartOnly) {
     World w;
     ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);

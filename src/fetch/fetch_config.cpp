@@ -132,6 +132,14 @@ FetchConfig load_fetch_config(const std::string& path) {
         c.profiles.push_back(read_profile(path, n, pe));
     }
     if (c.profiles.empty()) bad(path, "profiles", "no profile configured");
+    // One payer, one profile: two would replace each other's (payer, period) units in turn.
+    for (size_t i = 0; i < c.profiles.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (!c.profiles[i].account_id.empty() &&
+                c.profiles[i].account_id == c.profiles[j].account_id)
+                bad(path, "profiles." + c.profiles[i].name + ".account_id",
+                    "payer " + c.profiles[i].account_id + " is already profile " +
+                        c.profiles[j].name + "'s");
     element eps;
     if (!root["endpoints"].get(eps)) {
         object eo;

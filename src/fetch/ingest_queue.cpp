@@ -55,7 +55,15 @@ void IngestQueue::ingest(Job& job) {
             ++failed_;
             return;
         }
+        if (std::string clash = delivered_by_another(r, job.profile); !clash.empty()) {
+            tally_.bad("period " + name + ": not replaced: " + clash);
+            ++failed_;
+            return;
+        }
         id = store_.replace_periods(r, started_, o_.ingest.skip_bad_rows);
+        for (const auto& s : r.sources)
+            for (const auto& u : s.units)
+                delivered_.emplace(std::pair(u.payer, u.period), job.profile);
         log::info("period " + name + ": " + std::to_string(r.rows) + " rows ingested (ingest " +
                   std::to_string(id) + ")");
         tally_.good();
@@ -75,6 +83,20 @@ void IngestQueue::ingest(Job& job) {
                   "recorded (the next run ingests it again): " +
                   e.what());
     }
+}
+
+std::string IngestQueue::delivered_by_another(const ingest::IngestResult& r,
+                                              const std::string& profile) {
+    for (const auto& s : r.sources)
+        for (const auto& u : s.units) {
+            auto it = delivered_.find(std::pair(u.payer, u.period));
+            if (it != delivered_.end() && it->second != profile)
+                return "payer " + u.payer + "'s " + format_period(u.period) +
+                       " was already delivered by profile " + it->second +
+                       " in this run; two profiles deliver the same payer (give each payer one "
+                       "profile in the fetch configuration)";
+        }
+    return "";
 }
 
 }  // namespace curcrunch::fetch::detail

@@ -4,6 +4,7 @@
 // the payer units its files hold), on one thread while the next one downloads.
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -42,6 +43,10 @@ class IngestQueue {
     };
     void run();
     void ingest(Job& job);
+    // The unit of `r` another profile already replaced in this run, as a problem text ("" when
+    // none). Two profiles delivering the same payer would otherwise replace each other's unit
+    // in turn, and the store would keep whichever came last.
+    std::string delivered_by_another(const ingest::IngestResult& r, const std::string& profile);
 
     store::Store& store_;
     const FetchOptions& o_;
@@ -52,7 +57,9 @@ class IngestQueue {
     std::deque<Job> jobs_;
     bool done_ = false;
     int ingested_ = 0, failed_ = 0;  // written by the ingest thread only
-    std::thread thread_;             // last: started when everything above is ready
+    // (payer, period) -> the profile whose delivery replaced it in this run (ingest thread only).
+    std::map<std::pair<std::string, Period>, std::string> delivered_;
+    std::thread thread_;  // last: started when everything above is ready
 };
 
 }  // namespace curcrunch::fetch::detail
