@@ -163,3 +163,44 @@ TEST(FetchVaultToken, AwsEngineCredentialsAreReadAgainAfterANewLogin) {
     EXPECT_EQ(engine_reads, w.vault.logins());  // once per token: their lease ends with it
     EXPECT_EQ(r.err.find("engine/secret/"), std::string::npos);
 }
+
+TEST(FetchVaultToken, AwsEngineLeasesAreRenewedAndReadAnewBeforeTheirMaxTtl) {
+    World w;
+    // Each read issues a new key, deleted when its lease ends (iam_user roles). The token lives
+    // long; the credentials' lease lasts 2 s and at most 3 s: a run of about 6 s must renew
+    // it and read new credentials before each one ends.
+    w.vault.put_aws_role("billing-reader", [&](int n) {
+        const std::string id = "AKIAENGINE000000000" + std::to_string(n);
+        w.aws.add_key(id, "engine/secret/" + std::to_string(n));
+        return "{\"access_key\":\"" + id + "\",\"secret_key\":\"engine/secret/" +
+               std::to_string(n) + "\",\"security_token\":null}";
+    });
+    w.vault.on_lease_revoked(
+        [&](int n) { w.aws.remove_key("AKIAENGINE000000000" + std::to_string(n)); });
+    w.vault.set_aws_lease(2, 3);
+    write_file(w.tmp / "engine.json", R"({
+  "vault": {"aws_engine_role": "billing-reader"},
+  "profiles": {
+    "oab": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}],
+            "organizations": false, "invoices": false},
+    "internal": {"cur": [{"bucket": "billing-internal", "prefix": "billing/internal-cur"}],
+                 "organizations": false, "invoices": false}
+  }
+})");
+    w.aws.pace(0, 1500);  // four data files of 1.5 s each
+    auto a = w.args();
+    a[2] = w.tmp / "engine.json";
+    auto r = run_cli(a, w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+    EXPECT_EQ(w.vault.logins(), 1);  // the token was never replaced: the leases were kept
+    EXPECT_GE(w.vault.lease_renewals(), 2);
+    int engine_reads = 0;
+    for (const auto& s : w.vault.raw().seen())
+        engine_reads += s.target == "/v1/aws/creds/billing-reader";
+    EXPECT_GE(engine_reads, 3);
+    EXPECT_EQ(r.err.find("engine/secret/"), std::string::npos);
+    EXPECT_EQ(r.out.find("engine/secret/"), std::string::npos);
+}

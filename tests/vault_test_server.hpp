@@ -12,7 +12,10 @@
 //   revoked with it, as when it expires;
 // - a role's secret_id may be limited to a number of logins (secret_id_num_uses); a used-up
 //   secret_id is deleted, so a further login gets 400 "invalid role or secret ID";
-// - a role may issue batch tokens (hvb.), which are neither renewable nor revocable.
+// - a role may issue batch tokens (hvb.), which are neither renewable nor revocable;
+// - AWS engine credentials are leases of their own: they end `aws_lease_ttl` seconds after the
+//   read or the last PUT sys/leases/renew, never past their max TTL, and with their token;
+//   renewing an ended lease gets 400 {"errors":["lease not found"]}.
 #include <simdjson.h>
 
 #include <chrono>
@@ -87,6 +90,16 @@ class VaultTestServer {
         std::lock_guard<std::mutex> l(m_);
         revoke_failure_ = {status, message};
     }
+    // The lease of AWS engine credentials read from now on (seconds; max 0: 32 days).
+    void set_aws_lease(int ttl, int max_ttl) {
+        std::lock_guard<std::mutex> l(m_);
+        aws_lease_ttl_ = ttl;
+        aws_lease_max_ttl_ = max_ttl;
+    }
+    int lease_renewals() {
+        std::lock_guard<std::mutex> l(m_);
+        return lease_renewals_;
+    }
     void require_namespace(const std::string& ns) { namespace_ = ns; }
     void set_sealed(bool s) { sealed_ = s; }
     int renewals() {
@@ -124,6 +137,9 @@ class VaultTestServer {
         Clock::time_point expires, max_expires;
         std::vector<int> leases;  // AWS engine reads made with it
     };
+    struct Lease {
+        Clock::time_point expires, max_expires;
+    };
 
     static Action error(int status, const std::string& msg) {
         return respond(status, msg.empty() ? "{\"errors\":[]}" : "{\"errors\":[\"" + msg + "\"]}",
@@ -157,10 +173,18 @@ class VaultTestServer {
     // Vault revokes a token when its lease ends, and with it every lease it created.
     void revoke(std::map<std::string, Token>::iterator it) {
         for (int n : it->second.leases)
-            if (on_lease_revoked_) on_lease_revoked_(n);
+            end_lease(n);
         tokens_.erase(it);
     }
+    void end_lease(int n) {
+        if (leases_.erase(n) && on_lease_revoked_) on_lease_revoked_(n);
+    }
     void expire(Clock::time_point now) {
+        for (auto it = leases_.begin(); it != leases_.end();) {
+            auto next = std::next(it);
+            if (it->second.expires <= now) end_lease(it->first);
+            it = next;
+        }
         for (auto it = tokens_.begin(); it != tokens_.end();) {
             auto next = std::next(it);
             if (it->second.expires <= now) revoke(it);
@@ -220,16 +244,40 @@ class VaultTestServer {
         t.expires = until;
         return ok(auth_envelope(token, seconds_left(until, now), warning));
     }
-    Action aws_creds(Token& t, const std::string& role) {
+    Action aws_creds(Token& t, const std::string& role, Clock::time_point now) {
         const int n = ++aws_reads_;
         t.leases.push_back(n);
+        const int max_ttl = aws_lease_max_ttl_ > 0 ? aws_lease_max_ttl_ : 32 * 24 * 3600;
+        const int ttl = std::min(aws_lease_ttl_, max_ttl);
+        leases_[n] = Lease{now + std::chrono::seconds(ttl), now + std::chrono::seconds(max_ttl)};
         return ok("{\"request_id\":\"r\",\"lease_id\":\"aws/creds/" + role + "/l" +
                   std::to_string(n) +
                   "\",\"renewable\":true,"
-                  "\"lease_duration\":3600,\"data\":" +
-                  aws_[role](n) +
+                  "\"lease_duration\":" +
+                  std::to_string(ttl) + ",\"data\":" + aws_[role](n) +
                   ",\"wrap_info\":null,"
                   "\"warnings\":null,\"auth\":null}");
+    }
+    // PUT sys/leases/renew {"lease_id": "aws/creds/<role>/l<n>", "increment": seconds}.
+    Action renew_lease(const std::string& body, Clock::time_point now) {
+        simdjson::dom::parser p;
+        simdjson::dom::element e;
+        std::string_view id;
+        if (p.parse(body).get(e) || e["lease_id"].get_string().get(id))
+            return error(400, "missing lease_id");
+        const size_t at = id.rfind("/l");
+        const int n =
+            at == std::string_view::npos ? 0 : std::atoi(std::string(id.substr(at + 2)).c_str());
+        auto it = leases_.find(n);
+        if (id.rfind("aws/creds/", 0) != 0 || it == leases_.end())
+            return error(400, "lease not found");
+        ++lease_renewals_;
+        const int asked = increment_of(body) > 0 ? increment_of(body) : aws_lease_ttl_;
+        it->second.expires = std::min(now + std::chrono::seconds(asked), it->second.max_expires);
+        return ok("{\"request_id\":\"r\",\"lease_id\":\"" + std::string(id) +
+                  "\",\"renewable\":true,\"lease_duration\":" +
+                  std::to_string(seconds_left(it->second.expires, now)) +
+                  ",\"data\":null,\"wrap_info\":null,\"warnings\":null,\"auth\":null}");
     }
     Action handle(const SeenRequest& r) {
         std::lock_guard<std::mutex> l(m_);
@@ -283,7 +331,9 @@ class VaultTestServer {
                 "\"destroyed\":false,"
                 "\"version\":3}},\"wrap_info\":null,\"warnings\":null,\"auth\":null}");
         if (path.rfind("/v1/aws/creds/", 0) == 0 && aws_.count(path.substr(14)))
-            return aws_creds(tok->second, path.substr(14));
+            return aws_creds(tok->second, path.substr(14), now);
+        if (path == "/v1/sys/leases/renew" && (r.method == "PUT" || r.method == "POST"))
+            return renew_lease(r.body, now);
         return error(404, "");
     }
 
@@ -294,6 +344,8 @@ class VaultTestServer {
     std::map<std::string, std::function<std::string(int)>> aws_;
     std::string namespace_;
     bool sealed_ = false;
+    std::map<int, Lease> leases_;  // live AWS engine leases by read number
+    int aws_lease_ttl_ = 3600, aws_lease_max_ttl_ = 0, lease_renewals_ = 0;
     int serial_ = 0, renewals_ = 0, logins_ = 0, revocations_ = 0, capped_ = 0, denied_ = 0,
         aws_reads_ = 0;
     std::function<void()> on_login_;

@@ -64,33 +64,46 @@ CredentialSource::CredentialSource(const FetchConfig& config, const VaultLogin& 
         // them again, and the old one must live on until the run has switched over.
         keep.keep_replaced_tokens = true;
         keep.on_new_login = [this] {
-            std::lock_guard<std::mutex> l(m_);
-            if (!engine_) return;  // not read yet: resolve() reads them with the new token
-            read_aws_engine();
-            ++generation_;
+            read_aws_engine_again();
             log::info("vault: AWS credentials read again with the new token");
         };
     }
     keeper_ = std::make_unique<vault::TokenKeeper>(*vault_, std::move(approle), std::move(keep));
+    if (config.vault.kv_path.empty())
+        lease_keeper_ =
+            std::make_unique<vault::LeaseKeeper>(*vault_, [this] { read_aws_engine_again(); });
     log::info("vault: logged in with AppRole at " + addr);
 }
 
 CredentialSource::~CredentialSource() {
-    keeper_.reset();  // stops the background work; its destructor revokes quietly
+    lease_keeper_.reset();  // stops first: it reads with the token
+    keeper_.reset();        // stops the background work; its destructor revokes quietly
 }
 
 std::string CredentialSource::lost() const {
-    return keeper_ ? keeper_->lost() : std::string();
+    std::string why = keeper_ ? keeper_->lost() : std::string();
+    if (why.empty() && lease_keeper_) why = lease_keeper_->lost();
+    return why;
 }
 
 std::string CredentialSource::finish() noexcept {
+    lease_keeper_.reset();
     return keeper_ ? keeper_->finish() : std::string();
+}
+
+void CredentialSource::read_aws_engine_again() {
+    std::lock_guard<std::mutex> l(m_);
+    if (!engine_) return;  // not read yet: resolve() reads them
+    read_aws_engine();
+    ++generation_;
 }
 
 void CredentialSource::read_aws_engine() {
     const VaultSecretConfig& vc = config_.vault;
     try {
         engine_ = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
+        if (lease_keeper_)
+            lease_keeper_->track(engine_->lease_id, engine_->lease, engine_->renewable);
     } catch (const Error& e) {
         throw Error(ErrorKind::remote,
                     std::string("the AWS credentials could not be read again: ") + e.what());
@@ -104,8 +117,11 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
     if (vault_ && !read_) {
         if (!vc.kv_path.empty())
             kv_ = vault_->read_kv(vc.kv_mount, vc.kv_path, vc.kv_version);
-        else
+        else {
             engine_ = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
+            if (lease_keeper_)
+                lease_keeper_->track(engine_->lease_id, engine_->lease, engine_->renewable);
+        }
         read_ = true;
     }
     std::string default_region = config_.region;

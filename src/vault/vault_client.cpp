@@ -197,8 +197,31 @@ AwsCredentials VaultClient::aws_creds(const std::string& mount, const std::strin
         c.session_token = Secret(std::string(st));
     if (!root["lease_id"].get_string().get(lease_id)) c.lease_id = std::string(lease_id);
     int64_t lease = 0;
-    if (!root["lease_duration"].get_int64().get(lease)) c.lease = std::chrono::seconds(lease);
+    if (!root["lease_duration"].get_int64().get(lease) && lease > 0)
+        c.lease = std::chrono::seconds(lease);
+    bool renewable = false;
+    if (!root["renewable"].get_bool().get(renewable)) c.renewable = renewable;
     return c;
+}
+
+LeaseGrant VaultClient::renew_lease(const std::string& lease_id, std::chrono::seconds increment) {
+    std::lock_guard<std::mutex> l(m_);
+    if (token_.empty()) throw Error(ErrorKind::usage, "vault: lease renewal before login");
+    // Lease ids are Vault's own path-like names ("aws/creds/<role>/<id>"), not secrets.
+    std::string ask = "{\"lease_id\":" + json_quote(lease_id);
+    if (increment.count() > 0) ask += ",\"increment\":" + std::to_string(increment.count());
+    ask += "}";
+    const std::string body = request("PUT", "sys/leases/renew", ask, "sys/leases/renew", &token_);
+    simdjson::dom::parser p;
+    simdjson::dom::element root = parse(p, body, "sys/leases/renew");
+    LeaseGrant g;
+    int64_t ttl = 0;
+    if (root["lease_duration"].get_int64().get(ttl) || ttl < 0)
+        throw Error(ErrorKind::remote, "vault sys/leases/renew: response has no lease_duration");
+    g.ttl = std::chrono::seconds(ttl);
+    bool renewable = false;
+    if (!root["renewable"].get_bool().get(renewable)) g.renewable = renewable;
+    return g;
 }
 
 TokenLease VaultClient::renew_self(std::chrono::seconds increment) {

@@ -9,8 +9,9 @@
 // logs in again when it reaches its max TTL, and finish() revokes it. The secret is read once:
 // KV keys do not expire with the token, so a new login does not read them again; AWS engine
 // credentials do (Vault revokes a token's leases with it), so they are read again after every
-// new login and generation() tells the run to pick them up. Every secret is a Secret, wiped when
-// dropped.
+// new login and generation() tells the run to pick them up. Their own lease is kept too
+// (vault::LeaseKeeper): renewed at two thirds of its duration, and read anew before it reaches
+// its max TTL. Every secret is a Secret, wiped when dropped.
 #include <atomic>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 
 #include "curcrunch/aws/sigv4.hpp"
 #include "curcrunch/fetch/fetch_config.hpp"
+#include "curcrunch/vault/lease_keeper.hpp"
 #include "curcrunch/vault/token_keeper.hpp"
 #include "curcrunch/vault/vault_client.hpp"
 
@@ -59,7 +61,8 @@ class CredentialSource {
     std::string finish() noexcept;
 
   private:
-    void read_aws_engine();  // into engine_, under m_
+    void read_aws_engine();        // into engine_ (its lease kept from now on), under m_
+    void read_aws_engine_again();  // read_aws_engine() for the keepers, generation() moves
 
     const FetchConfig& config_;
     std::unique_ptr<vault::VaultClient> vault_;
@@ -68,7 +71,8 @@ class CredentialSource {
     std::map<std::string, Secret> kv_;
     std::optional<vault::AwsCredentials> engine_;
     std::atomic<uint64_t> generation_{0};
-    std::unique_ptr<vault::TokenKeeper> keeper_;  // last: stopped before the rest goes
+    std::unique_ptr<vault::TokenKeeper> keeper_;        // stopped before the rest goes
+    std::unique_ptr<vault::LeaseKeeper> lease_keeper_;  // last: stopped first
 };
 
 // Reads a secret from a file (trailing newline removed); the buffer is wiped.

@@ -28,7 +28,14 @@ struct AwsCredentials {
     Secret secret_access_key;
     Secret session_token;  // empty for IAM-user keys
     std::string lease_id;
-    std::chrono::seconds lease{0};
+    std::chrono::seconds lease{0};  // 0: no expiry announced
+    bool renewable = false;
+};
+
+// A secret's lease as Vault granted it at a renewal (lease_duration, renewable).
+struct LeaseGrant {
+    std::chrono::seconds ttl{0};
+    bool renewable = false;
 };
 
 // A token's lease as Vault granted it (auth.lease_duration, auth.renewable).
@@ -72,6 +79,9 @@ class VaultClient {
     // POST auth/token/renew-self asking for `increment` more seconds. Vault may grant less: a
     // token never outlives its max TTL, so the answer is capped as that nears.
     TokenLease renew_self(std::chrono::seconds increment);
+    // PUT sys/leases/renew for a secret's lease (AWS engine credentials), asking for
+    // `increment` more seconds from now. Vault grants less as the lease's max TTL nears.
+    LeaseGrant renew_lease(const std::string& lease_id, std::chrono::seconds increment);
     // POST auth/token/revoke-self. The token is forgotten either way (it expires on its own).
     void revoke_self();
     // Revokes a token this client no longer uses (one `login_approle` replaced).
