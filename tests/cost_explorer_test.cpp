@@ -92,6 +92,7 @@ TEST_F(CostExplorerCommand, MonthlyRowsByServiceAreExactInCsv) {
     EXPECT_EQ(r.err, "");
 }
 
+// The rows past the limit are summed as "Other (N)": rows, other and totals tie out.
 TEST_F(CostExplorerCommand, TotalsInJsonCoverEveryMatchingRowDespiteTheLimit) {
     auto r = ce({"--granularity", "total", "--by", "account", "--sort", "cost", "--limit", "1",
                  "--format", "json"});
@@ -100,8 +101,10 @@ TEST_F(CostExplorerCommand, TotalsInJsonCoverEveryMatchingRowDespiteTheLimit) {
               "{\"source\":\"cost-explorer\",\"metric\":\"unblended\",\"granularity\":\"total\","
               "\"by\":\"account\",\"rows\":[{\"bucket\":\"\",\"key\":\"111111111111\",\"label\":"
               "\"Production\",\"unit\":\"USD\",\"unblended\":\"1247.5678901234\",\"estimated\":"
-              "true,\"row_count\":2}],\"matching_rows\":3,\"totals\":[{\"unit\":\"USD\","
-              "\"unblended\":\"1275.3178901235\"}]}\n");
+              "true,\"row_count\":2}],\"below_threshold\":[],\"other\":[{\"bucket\":\"\","
+              "\"key\":\"(other)\",\"label\":\"Other (2)\",\"unit\":\"USD\",\"unblended\":"
+              "\"27.7500000001\",\"estimated\":true,\"row_count\":3}],\"matching_rows\":3,"
+              "\"totals\":[{\"unit\":\"USD\",\"unblended\":\"1275.3178901235\"}]}\n");
 }
 
 TEST_F(CostExplorerCommand, DayAndWeekReadOnlyTheDailySeries) {
@@ -146,7 +149,8 @@ TEST_F(CostExplorerCommand, FiltersAndGroupingsLikeSummary) {
         csv({"--min-cost", "13", "--sort", "key", "--by", "account", "--granularity", "total"}),
         head +
             ",111111111111,Production,USD,1247.5678901234,yes,2\n"
-            ",222222222222,222222222222,USD,20.2500000001,yes,2\n");
+            ",222222222222,222222222222,USD,20.2500000001,yes,2\n"
+            ",(below threshold),Below threshold (1),USD,7.5,no,1\n");
 }
 
 TEST_F(CostExplorerCommand, TableRoundsToCentsAndMarksEstimates) {

@@ -55,8 +55,8 @@ TEST(Report, PdfIsValidRendersAndStatesTheTotals) {
     const std::string text = sh("pdftotext -layout " + pdf + " -").out;
     for (const char* s :
          {"Cost summary", "Cost trends", "Cost by service", "Cost comparison with the previous",
-          "Per-account breakdown", "Top line items", "Recommendations", "Sources", "$761.60",
-          "$408.80", "$352.80", "Amazon Elastic Compute Cloud", "111111111111", "page 1 of",
+          "Per-account breakdown", "Line items", "Recommendations", "Sources", "$761.60", "$408.80",
+          "$352.80", "Amazon Elastic Compute Cloud", "111111111111", "page 1 of",
           "Forecast for 2026-10 (estimate)", "Data through"})
         EXPECT_NE(text.find(s), std::string::npos) << s;
     // CJK outside the embedded font degrades to a visible marker, never garbage.

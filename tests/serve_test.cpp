@@ -54,7 +54,9 @@ TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {
     EXPECT_NE(overview.body.find("$761.60"), std::string::npos);
     // Charts are inline SVG with titles and exact tooltips; a month links to its days.
     EXPECT_NE(overview.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
-    EXPECT_NE(overview.body.find("<title>2026-10: $408.80</title>"), std::string::npos);
+    // The known months hold 28 days each: a month's tooltip says how much of it has data.
+    EXPECT_NE(overview.body.find("<title>2026-10: $408.80 (28 of 31 days with data)</title>"),
+              std::string::npos);
     EXPECT_NE(overview.body.find("<a href=\"/trends?as_of=2026-10-31&amp;from=2026-09-01&amp;"
                                  "to=2026-09-30\"><circle"),
               std::string::npos)
@@ -81,7 +83,8 @@ TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {
         EXPECT_FALSE(p.parse(r.body).get(e)) << path << ": " << r.body;
     }
     EXPECT_NE(s.get("/api/trends?" + kTwoMonths + "&granularity=month")
-                  .body.find("{\"bucket\":\"2026-09\",\"label\":\"2026-09\",\"cost\":\"352.8\"}"),
+                  .body.find("{\"bucket\":\"2026-09\",\"cost\":\"352.8\",\"days\":30,"
+                             "\"days_with_data\":28}"),
               std::string::npos);
 }
 
@@ -119,9 +122,11 @@ TEST(Serve, FiltersSortingAndPagingAreInTheUrl) {
     auto cmp = s.get(
         "/api/compare?from=2026-10-01&to=2026-10-31&vs_from=2026-09-01&vs_to=2026-09-30"
         "&as_of=2026-10-31");
-    EXPECT_NE(cmp.body.find("\"current\":\"408.8\",\"previous\":{\"from\":\"2026-09-01\",\"to\":"
-                            "\"2026-09-30\",\"total\":\"352.8\"}"),
-              std::string::npos)
+    // October has data through the 28th: the comparison is cut to 28 days on both sides.
+    EXPECT_NE(
+        cmp.body.find("\"current\":\"408.8\",\"previous\":{\"from\":\"2026-09-01\",\"to\":"
+                      "\"2026-09-28\",\"days\":28,\"days_with_data\":28,\"total\":\"352.8\"}"),
+        std::string::npos)
         << cmp.body;
     EXPECT_NE(cmp.body.find("{\"service\":\"AmazonEC2\",\"current\":\"336\",\"previous\":\"280\","
                             "\"change\":\"56\"}"),
@@ -150,7 +155,7 @@ TEST(Serve, BadFiltersAre400WithAMessageAndNeverReachSql) {
         {"from=2026-10-05&to=2026-10-01", "from: is after to (2026-10-01)"},
         {"preset=forever",
          "preset: expected last-7-days, last-30-days, month-to-date, "
-         "last-12-months or year, got 'forever'"},
+         "last-12-months, year or last-year, got 'forever'"},
         {"min_cost=-5", "min_cost: expected a non-negative amount, got '-5'"},
         {"account=1%27%20OR%201%3D1", "account: expected an account id, got '1' OR 1=1'"},
         {"service=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "service: expected a service name"},

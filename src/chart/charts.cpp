@@ -10,6 +10,7 @@ namespace curcrunch::chart {
 namespace {
 
 constexpr Color kInk{40, 40, 40};
+constexpr Color kMuted{120, 120, 120};
 constexpr Color kGrid{225, 225, 225};
 constexpr Color kAxis{120, 120, 120};
 constexpr double kTitleSize = 10, kLabelSize = 7.5;
@@ -68,11 +69,15 @@ Scene line_chart(const LineChartSpec& spec, const TextMetrics& m) {
     s.title = spec.title;
     add_title(s, spec.title);
     double lo = 0, hi = 0;
+    auto missing = [](const LineSeries& ser, size_t i) {
+        return i < ser.missing.size() && ser.missing[i];
+    };
     for (const auto& ser : spec.series)
-        for (double v : ser.values) {
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
+        for (size_t i = 0; i < ser.values.size(); ++i)
+            if (!missing(ser, i)) {
+                lo = std::min(lo, ser.values[i]);
+                hi = std::max(hi, ser.values[i]);
+            }
     const bool legend = spec.series.size() > 1 || !spec.marked.empty();
     const double top = 22, bottom = spec.height - (legend ? 30 : 16);
     LinearScale y = nice_scale(lo, hi, bottom, top);
@@ -90,13 +95,41 @@ Scene line_chart(const LineChartSpec& spec, const TextMetrics& m) {
     for (size_t i = 0; i < n; i += stride)
         s.items.push_back(
             Text{px(i), bottom + 10, spec.x_labels[i], kLabelSize, kInk, Anchor::middle, false, 0});
+    // Bands over the points without data (of the first series), half a step either side.
+    if (!spec.series.empty())
+        for (size_t i = 0; i < n;) {
+            if (!missing(spec.series[0], i)) {
+                ++i;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < n && missing(spec.series[0], j + 1))
+                ++j;
+            const double half = n > 1 ? spacing / 2 : 6;
+            const double x0 = std::max(left, px(i) - half), x1 = std::min(right, px(j) + half);
+            const std::string tip = "no data: " + spec.x_labels[i] +
+                                    (j > i ? " to " + spec.x_labels[j] : std::string());
+            s.items.push_back(Rect{x0, top, x1 - x0, bottom - top, kNoDataColor, tip, ""});
+            if (x1 - x0 > m.width("no data", kLabelSize) + 4)
+                s.items.push_back(Text{(x0 + x1) / 2, top + 10, "no data", kLabelSize, kMuted,
+                                       Anchor::middle, false, 0});
+            i = j + 1;
+        }
     for (const auto& ser : spec.series) {
+        // One polyline per run of points with data: a gap is a gap, not a drop to zero.
         Polyline line{{}, ser.color, 1.5};
-        for (size_t i = 0; i < ser.values.size() && i < n; ++i)
+        for (size_t i = 0; i < ser.values.size() && i < n; ++i) {
+            if (missing(ser, i)) {
+                if (!line.points.empty()) s.items.push_back(line);
+                line.points.clear();
+                continue;
+            }
             line.points.push_back({px(i), y(ser.values[i])});
-        s.items.push_back(line);
+        }
+        if (!line.points.empty()) s.items.push_back(line);
         // Points carry the exact value (tooltips) and the zoom link.
         for (size_t i = 0; i < ser.values.size() && i < n; ++i) {
+            if (missing(ser, i)) continue;
             std::string tip = spec.x_labels[i] + ": " +
                               (i < ser.value_labels.size() ? ser.value_labels[i] : std::string());
             if (spec.series.size() > 1) tip = ser.name + ", " + tip;

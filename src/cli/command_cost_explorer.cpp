@@ -38,9 +38,12 @@ class CostExplorerCommand final : public Command {
                "only these services, as Cost Explorer names them (\"Amazon Simple Storage "
                "Service\")");
         o.list("--profile", profiles_, "NAME", "only these payer profiles");
-        o.value("--min-cost", min_cost_, "AMOUNT", "hide rows whose cost is below AMOUNT");
+        o.value("--min-cost", min_cost_, "AMOUNT",
+                "hide rows whose cost is below AMOUNT (summed as \"below threshold\"; the totals "
+                "keep them)");
         o.value("--sort", sort_, "ORDER", "time (by bucket, then cost), cost (descending) or key");
-        o.value("--limit", limit_, "N", "at most N rows (the total still covers all)", "all");
+        o.value("--limit", limit_, "N",
+                "at most N rows (the rest summed as \"other\"; the totals cover all)", "all");
         format_.declare(o);
     }
 
@@ -93,9 +96,22 @@ class CostExplorerCommand final : public Command {
     static void print_json(const store::CeQuery& q, const store::CeResult& r) {
         std::string o = std::string("{\"source\":\"cost-explorer\",\"metric\":\"unblended\",") +
                         "\"granularity\":\"" + store::grain_name(q.grain) + "\",\"by\":\"" +
-                        store::ce_dimension_name(q.by) + "\",\"rows\":[";
-        for (size_t i = 0; i < r.rows.size(); ++i) {
-            const auto& row = r.rows[i];
+                        store::ce_dimension_name(q.by) + "\",\"rows\":";
+        o += json_rows(r.rows) + ",\"below_threshold\":" + json_rows(r.below) +
+             ",\"other\":" + json_rows(r.other);
+        o.append(",\"matching_rows\":" + std::to_string(r.matching) + ",\"totals\":[");
+        for (size_t i = 0; i < r.totals.size(); ++i)
+            o.append(i ? "," : "")
+                .append("{\"unit\":" + json_quote(r.totals[i].first) + ",\"unblended\":\"" +
+                        to_plain_string(r.totals[i].second) + "\"}");
+        o.append("]}\n");
+        std::fputs(o.c_str(), stdout);
+    }
+
+    static std::string json_rows(const std::vector<store::CeResultRow>& rows) {
+        std::string o = "[";
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const auto& row = rows[i];
             o.append(i ? ",{" : "{")
                 .append("\"bucket\":" + json_quote(row.bucket))
                 .append(",\"key\":" + json_quote(row.key))
@@ -105,21 +121,17 @@ class CostExplorerCommand final : public Command {
                 .append(std::string("\",\"estimated\":") + (row.estimated ? "true" : "false"))
                 .append(",\"row_count\":" + std::to_string(row.rows) + "}");
         }
-        o.append("],\"matching_rows\":" + std::to_string(r.matching) + ",\"totals\":[");
-        for (size_t i = 0; i < r.totals.size(); ++i)
-            o.append(i ? "," : "")
-                .append("{\"unit\":" + json_quote(r.totals[i].first) + ",\"unblended\":\"" +
-                        to_plain_string(r.totals[i].second) + "\"}");
-        o.append("]}\n");
-        std::fputs(o.c_str(), stdout);
+        return o + "]";
     }
 
     static void print_csv(const store::CeResult& r) {
         std::string o = "bucket,key,label,unit,unblended,estimated,row_count\n";
-        for (const auto& row : r.rows)
-            o.append(csv_field(row.bucket) + "," + csv_field(row.key) + "," + csv_field(row.label) +
-                     "," + csv_field(row.unit) + "," + to_plain_string(row.amount) + "," +
-                     (row.estimated ? "yes" : "no") + "," + std::to_string(row.rows) + "\n");
+        for (const auto* rows : {&r.rows, &r.below, &r.other})
+            for (const auto& row : *rows)
+                o.append(csv_field(row.bucket) + "," + csv_field(row.key) + "," +
+                         csv_field(row.label) + "," + csv_field(row.unit) + "," +
+                         to_plain_string(row.amount) + "," + (row.estimated ? "yes" : "no") + "," +
+                         std::to_string(row.rows) + "\n");
         std::fputs(o.c_str(), stdout);
     }
 
@@ -146,11 +158,18 @@ class CostExplorerCommand final : public Command {
         out += (std::snprintf(line, sizeof line, "%16s %-4s %6s\n", "unblended", "unit", "rows"),
                 line);
         bool any_estimated = false;
-        for (const auto& row : r.rows) {
+        std::vector<const store::CeResultRow*> all;
+        for (const auto* rows : {&r.rows, &r.below, &r.other})
+            for (const auto& row : *rows)
+                all.push_back(&row);
+        for (const auto* rp : all) {
+            const store::CeResultRow& row = *rp;
+            const bool summary = row.key == "(below threshold)" || row.key == "(other)";
             out += indent;
             if (has_bucket) left("%-10s ", row.bucket, 10);
-            if (has_key) left("%-40s ", row.key.empty() ? "(none)" : row.key, 40);
-            if (has_label) left("%-32s ", row.label == row.key ? "" : row.label, 32);
+            if (has_key)
+                left("%-40s ", summary ? row.label : row.key.empty() ? "(none)" : row.key, 40);
+            if (has_label) left("%-32s ", summary || row.label == row.key ? "" : row.label, 32);
             std::snprintf(line, sizeof line, "%16s %-4s %6lld%s\n",
                           format_money(row.amount).c_str(), row.unit.c_str(),
                           static_cast<long long>(row.rows), row.estimated ? " estimated" : "");

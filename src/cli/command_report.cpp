@@ -11,6 +11,7 @@
 #include "curcrunch/report/pdf_sign.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
+#include "curcrunch/store/view_coverage.hpp"
 
 namespace curcrunch::cli {
 namespace {
@@ -26,7 +27,7 @@ class ReportCommand final : public Command {
 
     void declare(OptionSet& o) override {
         store_.declare(o);
-        period_.declare(o, "--preset last-12-months");
+        period_.declare(o, "--preset last-12-months", "the last day with data");
         o.list("--account", accounts_, "ID", "only these usage accounts");
         o.list("--service", services_, "NAME", "only these services (product code or name)");
         o.value("--min-cost", min_cost_, "AMOUNT",
@@ -34,6 +35,8 @@ class ReportCommand final : public Command {
         o.value("--granularity", granularity_, "G", "of the second trend chart: day, week, month",
                 "day");
         o.value("--top", top_, "N", "services and accounts shown before \"Other\"", "10");
+        o.value("--line-items", line_items_, "N|all",
+                "line-item groups listed before \"Other\" (all: every group)", "50");
         o.value("--out", out_, "FILE", "the PDF to write");
         o.value("--password-file", password_file_, "FILE",
                 "encrypt (AES-256): user password on line 1, optional owner password on line 2");
@@ -46,7 +49,8 @@ class ReportCommand final : public Command {
     }
 
     int run() override {
-        const report::ReportParams p = params();
+        // Usage errors first, before anything is opened.
+        (void)params();
         if (const auto dir = std::filesystem::path(out_).parent_path();
             !dir.empty() && !std::filesystem::is_directory(dir))
             throw_usage("--out: the folder " + dir.string() + " does not exist");
@@ -59,6 +63,9 @@ class ReportCommand final : public Command {
         if (!std::filesystem::exists(store_.path())) store::Store::open(store_.path(), true);
         auto store = store::Store::open(store_.path());
         store->db().advise_random_reads();
+        // Without --as-of the period ends where the store's data ends.
+        period_.default_as_of = store::default_as_of(store->db(), today_utc());
+        const report::ReportParams p = params();
         o.record_in = &store->db();
         report::ReportData d = report::gather_report(store->db(), p);
         const auto w = report::write_report(d, out_, o);
@@ -115,13 +122,18 @@ class ReportCommand final : public Command {
             p.granularity = *g;
         }
         if (top_) p.top = parse_int("--top", *top_, 1, 50);
+        if (line_items_)
+            p.line_items =
+                *line_items_ == "all"
+                    ? 0
+                    : static_cast<size_t>(parse_int("--line-items", *line_items_, 1, 1000000));
         return p;
     }
 
     StoreOption store_;
     PeriodOptions period_;
     std::vector<std::string> accounts_, services_;
-    std::optional<std::string> min_cost_, granularity_, top_, password_file_;
+    std::optional<std::string> min_cost_, granularity_, top_, line_items_, password_file_;
     std::optional<std::string> sign_cert_, sign_key_, sign_key_pass_file_;
     std::string out_ = "curcrunch-report.pdf";
     bool quiet_ = false;

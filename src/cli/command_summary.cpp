@@ -1,14 +1,18 @@
 // curcrunch summary: cost rollups from the store (store/query.hpp), as a table, CSV or JSON.
 #include <cstdio>
+#include <map>
 
+#include "anomaly_listing.hpp"
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/cli/output.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/report/tie_out.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
+#include "curcrunch/store/view_coverage.hpp"
 
 namespace curcrunch::cli {
 namespace {
@@ -26,7 +30,7 @@ class SummaryCommand final : public Command {
 
     void declare(OptionSet& o) override {
         store_.declare(o);
-        period_.declare(o, "every day in the store");
+        period_.declare(o, "every day in the store", "the last day with data");
         o.value("--granularity", granularity_, "G", "time buckets: day, week, month, year, total");
         o.value("--by", by_, "DIM",
                 "rows per service, account, payer, region, usage-type, line-item-type, "
@@ -38,37 +42,123 @@ class SummaryCommand final : public Command {
         o.value("--measure", measure_, "M",
                 "the cost to sort, filter and show: unblended, net, amortized, net-amortized, "
                 "blended, on-demand or usage");
-        o.value("--min-cost", min_cost_, "AMOUNT", "hide rows whose cost is below AMOUNT");
+        o.value("--min-cost", min_cost_, "AMOUNT",
+                "hide rows whose cost is below AMOUNT (summed per period as \"below threshold\"; "
+                "the total keeps them)");
         o.value("--sort", sort_, "ORDER", "time (by bucket, then cost), cost (descending) or key");
-        o.value("--limit", limit_, "N", "at most N rows (the total still covers all)", "all");
+        o.value("--limit", limit_, "N",
+                "at most N rows (the rest summed as \"other\"; the total covers all)", "all");
+        o.flag("--anomalies", anomalies_,
+               "list the anomalous days of the range (and fee days) with what drove them, "
+               "instead of rollups");
         format_.declare(o);
     }
 
     int run() override {
-        store::Query q = query();
         const OutputFormat format = format_.get();
+        (void)query();  // usage errors before the store is opened
         auto store = store::Store::open(store_.path(), true);
-        // The total covers every matching row, not only the ones --limit lets through.
+        period_.default_as_of = store::default_as_of(store->db(), today_utc());
+        store::Query q = query();
+        if (anomalies_) {
+            print_anomalies(store->db(), q, format);
+            return 0;
+        }
+        // The threshold and the limit hide rows, never money: every matching row is read, the
+        // rows they hide are summed ("below threshold" per bucket, "other"), and the total
+        // covers them all (report/tie_out.hpp).
         const size_t limit = q.limit;
+        const std::optional<Amount> min_cost = q.min_cost;
         q.limit = 0;
-        auto rows = store::run_query(store->db(), q);
+        q.min_cost.reset();
+        const std::vector<store::ResultRow> all = store::run_query(store->db(), q);
         Amount total = 0, total_amort = 0;
-        for (const auto& r : rows) {
+        for (const auto& r : all) {
             total += r.measure(q.measure);
             total_amort += r.amortized;
         }
-        const size_t matching = rows.size();
-        if (limit && rows.size() > limit) rows.resize(limit);
+        const report::TieOut cut = report::cut_rows(
+            all.size(),
+            [&](size_t i) { return report::at_or_above(min_cost, all[i].measure(q.measure)); },
+            limit);
+        Listing out;
+        for (size_t i : cut.shown)
+            out.rows.push_back(all[i]);
+        // One "below threshold" row per bucket, in bucket order.
+        std::map<std::string, std::vector<size_t>> below;
+        for (size_t i : cut.below)
+            below[all[i].bucket].push_back(i);
+        for (const auto& [bucket, idx] : below)
+            out.below.push_back(
+                summed(all, idx, bucket, "(below threshold)", report::below_label(idx.size())));
+        if (!cut.other.empty())
+            out.other =
+                summed(all, cut.other, "", "(other)", report::other_label(cut.other.size()));
+        out.matching = all.size();
+        out.total = total;
+        // How much of the range the store has data for (days without data are absent rows,
+        // never zeros; this line says so).
+        const store::ViewCoverage cov = store::ViewCoverage::load(store->db(), q.payers);
+        if (!cov.days().empty()) {
+            const Day from = q.from ? *q.from : cov.days().front();
+            const Day to = q.to ? *q.to : cov.days().back();
+            out.coverage = cov.window(from, to);
+            const std::vector<Day> with = cov.days_in(from, to);
+            if (!with.empty()) out.data_days = {with.front(), with.back()};
+        }
+        out.total_amortized = total_amort;
         if (format == OutputFormat::json)
-            print_json(q, rows, matching, total);
+            print_json(q, out);
         else if (format == OutputFormat::csv)
-            print_csv(rows);
+            print_csv(out);
         else
-            print_table(q, rows, matching, total, total_amort);
+            print_table(q, out);
         return 0;
     }
 
   private:
+    // What is printed: the rows shown, the sums of the rows the threshold and the limit hid, and
+    // the total of every matching row.
+    struct Listing {
+        std::vector<store::ResultRow> rows, below;
+        std::optional<store::ResultRow> other;
+        size_t matching = 0;
+        Amount total = 0, total_amortized = 0;
+        std::optional<store::WindowCoverage> coverage;
+        std::optional<store::DateRange> data_days;  // the first and last day with data
+    };
+
+    static std::string coverage_line(const Listing& l) {
+        if (!l.coverage) return "no data in the store";
+        const store::WindowCoverage& c = *l.coverage;
+        if (c.none()) return "no data for " + format_day(c.from) + " to " + format_day(c.to);
+        return (c.complete() ? "data for every day"
+                             : "data for " + std::to_string(c.days_with_data) + " of " +
+                                   std::to_string(c.days) + " days") +
+               " (" + format_day(l.data_days->from) + " to " + format_day(l.data_days->to) + ")";
+    }
+
+    static store::ResultRow summed(const std::vector<store::ResultRow>& all,
+                                   const std::vector<size_t>& idx, const std::string& bucket,
+                                   const std::string& key, const std::string& label) {
+        store::ResultRow r;
+        r.bucket = bucket;
+        r.key = key;
+        r.label = label;
+        for (size_t i : idx) {
+            const store::ResultRow& x = all[i];
+            r.unblended += x.unblended;
+            r.net_unblended += x.net_unblended;
+            r.amortized += x.amortized;
+            r.net_amortized += x.net_amortized;
+            r.blended += x.blended;
+            r.public_on_demand += x.public_on_demand;
+            r.usage += x.usage;
+            r.rows += x.rows;
+        }
+        return r;
+    }
+
     store::Query query() const {
         store::Query q;
         const auto range = period_.resolve();
@@ -106,45 +196,58 @@ class SummaryCommand final : public Command {
         return q;
     }
 
-    static void print_json(const store::Query& q, const std::vector<store::ResultRow>& rows,
-                           size_t matching, Amount total) {
+    static std::string json_row(const store::ResultRow& r) {
+        return "{\"bucket\":" + json_quote(r.bucket) + ",\"key\":" + json_quote(r.key) +
+               ",\"label\":" + json_quote(r.label) + ",\"unblended\":\"" +
+               to_plain_string(r.unblended) + "\",\"net_unblended\":\"" +
+               to_plain_string(r.net_unblended) + "\",\"amortized\":\"" +
+               to_plain_string(r.amortized) + "\",\"blended\":\"" + to_plain_string(r.blended) +
+               "\",\"public_on_demand\":\"" + to_plain_string(r.public_on_demand) +
+               "\",\"usage\":\"" + to_plain_string(r.usage) +
+               "\",\"row_count\":" + std::to_string(r.rows) + "}";
+    }
+
+    static void print_json(const store::Query& q, const Listing& l) {
         std::string o = std::string("{\"granularity\":\"") + store::grain_name(q.grain) +
                         "\",\"by\":\"" + store::dimension_name(q.by) + "\",\"measure\":\"" +
                         store::measure_name(q.measure) + "\",\"rows\":[";
-        for (size_t i = 0; i < rows.size(); ++i) {
-            const auto& r = rows[i];
-            o.append(i ? ",{" : "{")
-                .append("\"bucket\":" + json_quote(r.bucket))
-                .append(",\"key\":" + json_quote(r.key))
-                .append(",\"label\":" + json_quote(r.label))
-                .append(",\"unblended\":\"" + to_plain_string(r.unblended))
-                .append("\",\"net_unblended\":\"" + to_plain_string(r.net_unblended))
-                .append("\",\"amortized\":\"" + to_plain_string(r.amortized))
-                .append("\",\"blended\":\"" + to_plain_string(r.blended))
-                .append("\",\"public_on_demand\":\"" + to_plain_string(r.public_on_demand))
-                .append("\",\"usage\":\"" + to_plain_string(r.usage))
-                .append("\",\"row_count\":" + std::to_string(r.rows) + "}");
-        }
-        o.append("],\"matching_rows\":" + std::to_string(matching) + ",\"total\":\"" +
-                 to_plain_string(total) + "\"}\n");
+        for (size_t i = 0; i < l.rows.size(); ++i)
+            o.append(i ? "," : "").append(json_row(l.rows[i]));
+        o += "],\"below_threshold\":[";
+        for (size_t i = 0; i < l.below.size(); ++i)
+            o.append(i ? "," : "").append(json_row(l.below[i]));
+        o += "],\"other\":" + (l.other ? json_row(*l.other) : std::string("null"));
+        o.append(",\"matching_rows\":" + std::to_string(l.matching) + ",\"total\":\"" +
+                 to_plain_string(l.total) + "\"");
+        if (l.coverage)
+            o.append(",\"coverage\":{\"from\":" + json_quote(format_day(l.coverage->from)) +
+                     ",\"to\":" + json_quote(format_day(l.coverage->to)) +
+                     ",\"days\":" + std::to_string(l.coverage->days) +
+                     ",\"days_with_data\":" + std::to_string(l.coverage->days_with_data) + "}");
+        o.append("}\n");
         std::fputs(o.c_str(), stdout);
     }
 
-    static void print_csv(const std::vector<store::ResultRow>& rows) {
+    static void print_csv(const Listing& l) {
         std::string o =
             "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
             "row_count\n";
-        for (const auto& r : rows)
+        auto line = [&](const store::ResultRow& r) {
             o.append(csv_field(r.bucket) + "," + csv_field(r.key) + "," + csv_field(r.label) + "," +
                      to_plain_string(r.unblended) + "," + to_plain_string(r.net_unblended) + "," +
                      to_plain_string(r.amortized) + "," + to_plain_string(r.blended) + "," +
                      to_plain_string(r.public_on_demand) + "," + to_plain_string(r.usage) + "," +
                      std::to_string(r.rows) + "\n");
+        };
+        for (const auto& r : l.rows)
+            line(r);
+        for (const auto& r : l.below)
+            line(r);
+        if (l.other) line(*l.other);
         std::fputs(o.c_str(), stdout);
     }
 
-    static void print_table(const store::Query& q, const std::vector<store::ResultRow>& rows,
-                            size_t matching, Amount total, Amount total_amort) {
+    static void print_table(const store::Query& q, const Listing& l) {
         const bool has_bucket = q.grain != store::Grain::total;
         const bool has_key = q.by != store::Dimension::none;
         // Accounts and payers show as one "Name (id)" column as wide as key and name together.
@@ -161,39 +264,54 @@ class SummaryCommand final : public Command {
         std::snprintf(line, sizeof line, "%16s %16s %11s\n", store::measure_name(q.measure),
                       "amortized", "rows");
         out += line;
-        for (const auto& r : rows) {
-            if (has_bucket)
-                out += (std::snprintf(line, sizeof line, "%-10s ", r.bucket.c_str()), line);
-            if (has_key && labelled) {
-                std::string label = r.key.empty() ? "(none)" : r.label;
-                const std::string id = " (" + r.key + ")";  // a long name is cut, never the id
-                if (label.size() > 65 && label.size() > id.size() &&
-                    label.compare(label.size() - id.size(), id.size(), id) == 0 && id.size() < 50)
-                    label = label.substr(0, 62 - id.size()) + "..." + id;
-                else if (label.size() > 65)
-                    label = label.substr(0, 62) + "...";
-                out += (std::snprintf(line, sizeof line, "%-65s ", label.c_str()), line);
-            } else if (has_key) {
-                std::string label = r.label == r.key ? "" : r.label;
-                if (label.size() > 40) label = label.substr(0, 37) + "...";
-                std::string key = r.key.empty() ? "(none)" : r.key;
-                if (key.size() > 24) key = key.substr(0, 21) + "...";
-                out +=
-                    (std::snprintf(line, sizeof line, "%-24s %-40s ", key.c_str(), label.c_str()),
-                     line);
+        const int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
+        auto print = [&](const store::ResultRow& r, bool summary) {
+            if (summary) {
+                // "Below threshold (N)" and "Other (N)" take the key and name columns.
+                std::string label =
+                    (has_bucket && !r.bucket.empty() ? r.bucket + " " : "") + r.label;
+                std::snprintf(line, sizeof line, "%-*s", pad, label.c_str());
+                out += line;
+            } else {
+                if (has_bucket)
+                    out += (std::snprintf(line, sizeof line, "%-10s ", r.bucket.c_str()), line);
+                if (has_key && labelled) {
+                    std::string label = r.key.empty() ? "(none)" : r.label;
+                    const std::string id = " (" + r.key + ")";  // a long name is cut, never the id
+                    if (label.size() > 65 && label.size() > id.size() &&
+                        label.compare(label.size() - id.size(), id.size(), id) == 0 &&
+                        id.size() < 50)
+                        label = label.substr(0, 62 - id.size()) + "..." + id;
+                    else if (label.size() > 65)
+                        label = label.substr(0, 62) + "...";
+                    out += (std::snprintf(line, sizeof line, "%-65s ", label.c_str()), line);
+                } else if (has_key) {
+                    std::string label = r.label == r.key ? "" : r.label;
+                    if (label.size() > 40) label = label.substr(0, 37) + "...";
+                    std::string key = r.key.empty() ? "(none)" : r.key;
+                    if (key.size() > 24) key = key.substr(0, 21) + "...";
+                    out += (std::snprintf(line, sizeof line, "%-24s %-40s ", key.c_str(),
+                                          label.c_str()),
+                            line);
+                }
             }
             std::snprintf(line, sizeof line, "%16s %16s %11lld\n",
                           format_money(r.measure(q.measure)).c_str(),
                           format_money(r.amortized).c_str(), static_cast<long long>(r.rows));
             out += line;
-        }
-        const int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
-        const std::string label = rows.size() < matching
-                                      ? "total of all " + std::to_string(matching) + " rows"
-                                      : std::string("total");
+        };
+        for (const auto& r : l.rows)
+            print(r, false);
+        for (const auto& r : l.below)
+            print(r, true);
+        if (l.other) print(*l.other, true);
+        const std::string label = l.below.empty() && !l.other
+                                      ? std::string("total")
+                                      : "total of all " + std::to_string(l.matching) + " rows";
         std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, label.c_str(),
-                      format_money(total).c_str(), format_money(total_amort).c_str());
+                      format_money(l.total).c_str(), format_money(l.total_amortized).c_str());
         out += line;
+        out += coverage_line(l) + "\n";
         std::fputs(out.c_str(), stdout);
     }
 
@@ -203,6 +321,7 @@ class SummaryCommand final : public Command {
     std::optional<std::string> min_cost_, limit_;
     std::vector<std::string> accounts_, services_, regions_, payers_;
     FormatOption format_;
+    bool anomalies_ = false;
 };
 
 }  // namespace

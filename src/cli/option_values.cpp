@@ -106,18 +106,20 @@ std::string StoreOption::path() const {
     return "curcrunch.db";
 }
 
-void PeriodOptions::declare(OptionSet& o, const std::string& default_text) {
+void PeriodOptions::declare(OptionSet& o, const std::string& default_text,
+                            const std::string& as_of_text) {
     o.value("--from", from, "YYYY-MM-DD", "first day, inclusive (UTC)", default_text);
     o.value("--to", to, "YYYY-MM-DD", "last day, inclusive (UTC)");
     std::string names;
     for (const auto& n : store::preset_names())
         names.append(names.empty() ? "" : ", ").append(n);
     o.value("--preset", preset, "NAME", "a named period instead of --from/--to: " + names);
-    o.value("--as-of", as_of, "YYYY-MM-DD", "the day presets count back from", "today (UTC)");
+    o.value("--as-of", as_of, "YYYY-MM-DD", "the day presets count back from", as_of_text);
 }
 
 Day PeriodOptions::today() const {
-    return as_of ? parse_day("--as-of", *as_of) : today_utc();
+    if (as_of) return parse_day("--as-of", *as_of);
+    return default_as_of ? *default_as_of : today_utc();
 }
 
 PeriodOptions::Range PeriodOptions::resolve() const {

@@ -263,4 +263,32 @@ std::string scaled_integer_string(Amount v) {
     return out;
 }
 
+namespace {
+
+// diff / base (base > 0) in tenths of a percent, rounded half away from zero, as "+12.3%".
+// diff and base are sums of stored amounts or differences of two, so diff * 2000 may need more
+// than 128 bits: mul_div keeps it exact; beyond eight digits the text says so.
+std::string tenths_of_percent(Amount diff, Amount base) {
+    Amount twice = 0;
+    if (!mul_div(diff, 2000, base, twice)) return diff > 0 ? "+>9999999%" : "->9999999%";
+    const Amount tenths = (twice + (diff >= 0 ? 1 : -1)) / 2;
+    if (tenths > 99999999 || tenths < -99999999) return diff > 0 ? "+>9999999%" : "->9999999%";
+    const Amount t = tenths < 0 ? -tenths : tenths;
+    return std::string(tenths >= 0 ? "+" : "-") + digits_of(t / 10) + "." +
+           std::to_string(static_cast<int>(t % 10)) + "%";
+}
+
+}  // namespace
+
+std::string percent_change(Amount now, Amount before) {
+    if (before == 0) return "n/a";
+    return tenths_of_percent(now - before, before < 0 ? -before : before);
+}
+
+std::string share_percent(Amount part, Amount whole) {
+    if (whole == 0) return "";
+    const std::string s = tenths_of_percent(part, whole < 0 ? -whole : whole);
+    return s[0] == '+' ? s.substr(1) : s;  // a negative part (a credit) keeps its sign
+}
+
 }  // namespace curcrunch

@@ -93,7 +93,7 @@ void compare_table(AuditResult& audit, const ReportTable& then, const ReportData
             const std::string& y = b && c < b->cells.size() ? b->cells[c] : std::string();
             const Scope scope = b && b->has_scope ? b->scope : col.scope;
             compare_cell(out, then.kind, key, col, x, y, tolerance,
-                         loss.status_of(scope_days(now_data, scope, key)));
+                         loss.status_of(scope_days(now_data, scope, key, col.key)));
         }
     }
     bool substantive = false;

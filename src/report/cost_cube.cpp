@@ -41,7 +41,7 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
         auto st = db.prepare(
             "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
             "line_item_type, unblended, amortized, tagged_unblended, row_count, region, "
-            "payer_account FROM cost_daily ORDER BY day");
+            "payer_account, usage_amount FROM cost_daily ORDER BY day");
         std::map<int64_t, Day> days;
         while (st.step()) {
             const int64_t ymd = st.column_int(0);
@@ -51,7 +51,7 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
                 {CostRow{it->second, st.column_int(1), st.column_int(2), st.column_int(3),
                          st.column_int(4), st.column_int(5), st.column_int(6), st.column_amount(7),
                          st.column_amount(8), st.column_amount(9), st.column_int(10),
-                         st.column_int(12)},
+                         st.column_int(12), st.column_amount(13)},
                  st.column_int(11)});
         }
         auto li = db.prepare(

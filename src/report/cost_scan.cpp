@@ -33,7 +33,8 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
     const auto& regions = filter.regions;
     std::string sql =
         "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
-        "line_item_type, unblended, amortized, tagged_unblended, row_count, payer_account FROM "
+        "line_item_type, unblended, amortized, tagged_unblended, row_count, payer_account, "
+        "usage_amount FROM "
         "cost_daily " +
         std::string(range_holds_most_rows(db, from, to) ? "NOT INDEXED " : "") +
         "WHERE day BETWEEN ? AND ?";
@@ -81,6 +82,7 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
         r.tagged = st.column_amount(9);
         r.rows = st.column_int(10);
         r.payer = st.column_int(11);
+        r.usage = st.column_amount(12);
         on_row(r);
     }
 }

@@ -71,34 +71,79 @@ void PdfLayout::need(double h) {
 }
 
 void PdfLayout::heading(const std::string& s) {
-    need(30);
+    need(64);  // the heading, and a table's header and first row (never a heading alone)
     y_ += 6;
     text(kMargin, y_ + 10, s, 11, true, {20, 40, 80});
     y_ += 18;
 }
 
-void PdfLayout::paragraph(const std::string& s, double size, bool bold, chart::Color color) {
-    // Greedy word wrap with the measured widths of the embedded font.
+namespace {
+
+// Byte length of the UTF-8 sequence starting with `c`.
+size_t utf8_len(unsigned char c) {
+    return c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+}
+
+}  // namespace
+
+std::vector<std::string> PdfLayout::wrap(const std::string& s, double width, double size,
+                                         bool bold) const {
     std::vector<std::string> lines;
     std::string line;
+    // A word wider than a line is cut into pieces that fit, preferring a break after a
+    // separator; the pieces then flow like words.
+    auto pieces = [&](const std::string& word) {
+        std::vector<std::string> out;
+        std::string cur;
+        size_t last_sep = std::string::npos;
+        for (size_t i = 0; i < word.size();) {
+            const size_t n =
+                std::min(utf8_len(static_cast<unsigned char>(word[i])), word.size() - i);
+            const std::string next = cur + word.substr(i, n);
+            if (!cur.empty() && m_.width(next, size, bold) > width) {
+                if (last_sep != std::string::npos && last_sep + 1 < cur.size()) {
+                    out.push_back(cur.substr(0, last_sep + 1));
+                    cur = cur.substr(last_sep + 1);
+                } else {
+                    out.push_back(cur);
+                    cur.clear();
+                }
+                last_sep = std::string::npos;
+                continue;
+            }
+            cur = next;
+            if (n == 1 && std::string_view("/-_:.,").find(word[i]) != std::string_view::npos)
+                last_sep = cur.size() - 1;
+            i += n;
+        }
+        if (!cur.empty()) out.push_back(cur);
+        return out;
+    };
     size_t i = 0;
-    while (i < s.size()) {
+    while (i <= s.size()) {
         size_t j = s.find(' ', i);
         if (j == std::string::npos) j = s.size();
         const std::string word = s.substr(i, j - i);
-        const std::string candidate = line.empty() ? word : line + " " + word;
-        if (!line.empty() && m_.width(candidate, size, bold) > content_width()) {
-            lines.push_back(line);
-            line = word;
-        } else {
-            line = candidate;
+        for (const std::string& w :
+             m_.width(word, size, bold) > width ? pieces(word) : std::vector{word}) {
+            const std::string candidate = line.empty() ? w : line + " " + w;
+            if (!line.empty() && m_.width(candidate, size, bold) > width) {
+                lines.push_back(line);
+                line = w;
+            } else {
+                line = candidate;
+            }
         }
         i = j + 1;
     }
-    if (!line.empty()) lines.push_back(line);
-    for (const auto& l : lines) {
+    if (!line.empty() || lines.empty()) lines.push_back(line);
+    return lines;
+}
+
+void PdfLayout::paragraph(const std::string& s, double size, bool bold, chart::Color color) {
+    for (const auto& l : wrap(s, content_width(), size, bold)) {
         need(size * 1.4);
-        text(kMargin, y_ + size, m_.fit(l, content_width(), size, bold), size, bold, color);
+        text(kMargin, y_ + size, l, size, bold, color);
         y_ += size * 1.4;
     }
     y_ += 3;
@@ -106,18 +151,33 @@ void PdfLayout::paragraph(const std::string& s, double size, bool bold, chart::C
 
 void PdfLayout::kpis(const std::vector<Kpi>& items) {
     const size_t per_row = 3;
-    const double gap = 8, w = (content_width() - gap * (per_row - 1)) / per_row, h = 54;
+    const double gap = 8, w = (content_width() - gap * (per_row - 1)) / per_row;
     for (size_t i = 0; i < items.size(); i += per_row) {
-        need(h + gap);
+        // The row's boxes are as tall as its longest note: notes wrap, never cut.
+        std::vector<std::vector<std::string>> notes;
+        size_t lines = 1;
         for (size_t k = 0; k < per_row && i + k < items.size(); ++k) {
+            auto n = wrap(items[i + k].note, w - 16, 6.5);
+            lines = std::max(lines, n.size());
+            notes.push_back(std::move(n));
+        }
+        const double h = 46 + 8 * static_cast<double>(lines);
+        need(h + gap);
+        for (size_t k = 0; k < notes.size(); ++k) {
             const Kpi& kpi = items[i + k];
             const double x = kMargin + static_cast<double>(k) * (w + gap);
             chart::Scene sc;
             sc.items.push_back(chart::Rect{x, y_, w, h, {240, 243, 248}, "", ""});
             chart::draw_pdf(page_, sc, 0, 0, fonts_);
             text(x + 8, y_ + 13, m_.fit(kpi.label, w - 16, 7.5), 7.5, false, {70, 70, 70});
-            text(x + 8, y_ + 31, m_.fit(kpi.value, w - 16, 13, true), 13, true, {20, 40, 80});
-            text(x + 8, y_ + 45, m_.fit(kpi.note, w - 16, 6.5), 6.5, false, {110, 110, 110});
+            // Values are short figures; a long one steps down in size rather than being cut.
+            double vs = 13;
+            while (vs > 8 && m_.width(kpi.value, vs, true) > w - 16)
+                vs -= 0.5;
+            text(x + 8, y_ + 31, m_.fit(kpi.value, w - 16, vs, true), vs, true, {20, 40, 80});
+            for (size_t l = 0; l < notes[k].size(); ++l)
+                text(x + 8, y_ + 45 + 8 * static_cast<double>(l), notes[k][l], 6.5, false,
+                     {110, 110, 110});
         }
         y_ += h + gap;
     }
@@ -130,17 +190,25 @@ void PdfLayout::chart(const chart::Scene& scene) {
 }
 
 void PdfLayout::table_header(const std::vector<Column>& cols) {
+    std::vector<std::vector<std::string>> titles;
+    size_t lines = 1;
+    for (const auto& c : cols) {
+        titles.push_back(wrap(c.title, c.width - 6, 7.5, true));
+        lines = std::max(lines, titles.back().size());
+    }
+    const double h = kRowH + 2 + 9 * static_cast<double>(lines - 1);
     chart::Scene sc;
-    sc.items.push_back(
-        chart::Rect{kMargin, y_, content_width(), kRowH + 2, {225, 231, 240}, "", ""});
+    sc.items.push_back(chart::Rect{kMargin, y_, content_width(), h, {225, 231, 240}, "", ""});
     chart::draw_pdf(page_, sc, 0, 0, fonts_);
     double x = kMargin + 3;
-    for (const auto& c : cols) {
-        const std::string t = m_.fit(c.title, c.width - 6, 7.5, true);
-        text(c.right ? x + c.width - 6 : x, y_ + 10, t, 7.5, true, {20, 40, 80}, c.right);
+    for (size_t i = 0; i < cols.size(); ++i) {
+        const Column& c = cols[i];
+        for (size_t l = 0; l < titles[i].size(); ++l)
+            text(c.right ? x + c.width - 6 : x, y_ + 10 + 9 * static_cast<double>(l), titles[i][l],
+                 7.5, true, {20, 40, 80}, c.right);
         x += c.width;
     }
-    y_ += kRowH + 2;
+    y_ += h;
 }
 
 void PdfLayout::table(const std::vector<Column>& cols,
@@ -149,25 +217,37 @@ void PdfLayout::table(const std::vector<Column>& cols,
     need(2 * kRowH + 4);
     table_header(cols);
     for (size_t r = 0; r < rows.size(); ++r) {
-        if (y_ + kRowH > kPageH - kMargin - 20) {
+        const bool bold = r < emphasis.size() && emphasis[r];
+        // Each cell's lines: wrapped text, or one line that the caller made fit.
+        std::vector<std::vector<std::string>> cells;
+        size_t lines = 1;
+        for (size_t c = 0; c < cols.size() && c < rows[r].size(); ++c) {
+            if (cols[c].wrap)
+                cells.push_back(wrap(rows[r][c], cols[c].width - 6, 7.5, bold));
+            else
+                cells.push_back({m_.fit(rows[r][c], cols[c].width - 6, 7.5, bold)});
+            lines = std::max(lines, cells.back().size());
+        }
+        const double h = kRowH + 9 * static_cast<double>(lines - 1);
+        if (y_ + h > kPageH - kMargin - 20) {
             need(kPageH);  // forces the next page
             table_header(cols);
         }
         if (r % 2 == 1) {
             chart::Scene sc;
             sc.items.push_back(
-                chart::Rect{kMargin, y_, content_width(), kRowH, {247, 247, 247}, "", ""});
+                chart::Rect{kMargin, y_, content_width(), h, {247, 247, 247}, "", ""});
             chart::draw_pdf(page_, sc, 0, 0, fonts_);
         }
-        const bool bold = r < emphasis.size() && emphasis[r];
         double x = kMargin + 3;
-        for (size_t c = 0; c < cols.size() && c < rows[r].size(); ++c) {
-            const std::string t = m_.fit(rows[r][c], cols[c].width - 6, 7.5, bold);
-            text(cols[c].right ? x + cols[c].width - 6 : x, y_ + 9.5, t, 7.5, bold, {40, 40, 40},
-                 cols[c].right);
+        for (size_t c = 0; c < cells.size(); ++c) {
+            for (size_t l = 0; l < cells[c].size(); ++l)
+                text(cols[c].right ? x + cols[c].width - 6 : x,
+                     y_ + 9.5 + 9 * static_cast<double>(l), cells[c][l], 7.5, bold, {40, 40, 40},
+                     cols[c].right);
             x += cols[c].width;
         }
-        y_ += kRowH;
+        y_ += h;
     }
     y_ += 8;
 }

@@ -62,6 +62,7 @@ std::string report_json(const ReportData& d, const std::vector<ReportTable>& tab
         .append(p.min_cost ? json_quote(to_plain_string(*p.min_cost)) : "null");
     o.append(",\"granularity\":").append(json_quote(store::grain_name(p.granularity)));
     o.append(",\"top\":").append(std::to_string(p.top));
+    o.append(",\"line_items\":").append(std::to_string(p.line_items));
     o.append(",\"as_of\":").append(json_quote(format_day(p.as_of)));
     o.append(",\"regions\":").append(strings(p.regions));
     o.append(",\"compare_from\":")

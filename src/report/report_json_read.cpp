@@ -9,6 +9,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/report/report_json.hpp"
+#include "curcrunch/report/tie_out.hpp"
 
 namespace curcrunch::report {
 namespace {
@@ -129,6 +130,11 @@ void read_params(simdjson::dom::element p, ReportParams& out, bool v2) {
         if (top < 0 || top > 1000) bad("parameters.top: out of range");
         out.top = static_cast<int>(top);
     }
+    int64_t line_items = 0;
+    if (!p["line_items"].get_int64().get(line_items)) {
+        if (line_items < 0 || line_items > 100000000) bad("parameters.line_items: out of range");
+        out.line_items = static_cast<size_t>(line_items);
+    }
 }
 
 bool is_exact(CellKind k) {
@@ -209,7 +215,8 @@ void check_tables_agree(const ReportMeta& m) {
     auto agree = [&](const ReportTable& t, const TableRow& r, const char* column,
                      const std::map<std::string, Amount>& totals, const char* what) {
         const std::string& cell = t.cell(r, column);
-        if (cell.empty() || r.key == "other" || r.key == kTotalRowKey) return;
+        if (cell.empty() || r.key == kOtherRowKey || r.key == kBelowRowKey || r.key == kTotalRowKey)
+            return;
         auto it = totals.find(r.key);
         Amount a = 0;
         parse_amount(cell, a);

@@ -7,7 +7,11 @@ namespace curcrunch::report {
 
 void TotalsBuilder::add(const CostRow& r) {
     total_ += r.unblended;
-    months_[period_of(r.day)] += r.unblended;
+    if (r.day != last_day_) {
+        last_day_ = r.day;
+        last_month_ = &months_[period_of(r.day)];  // std::map: the reference stays valid
+    }
+    *last_month_ += r.unblended;
     services_[r.product_code] += r.unblended;
     accounts_[r.account] += r.unblended;
     if (!fingerprinting_) return;

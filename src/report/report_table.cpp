@@ -36,7 +36,8 @@ const std::string& ReportTable::cell(const TableRow& row, std::string_view key) 
     return empty;
 }
 
-std::vector<DayRange> scope_days(const ReportData& d, Scope s, const std::string& row_key) {
+std::vector<DayRange> scope_days(const ReportData& d, Scope s, const std::string& row_key,
+                                 const std::string& column_key) {
     const ReportParams& p = d.params;
     switch (s) {
         case Scope::none:
@@ -47,6 +48,11 @@ std::vector<DayRange> scope_days(const ReportData& d, Scope s, const std::string
             return {{d.prev_from, d.prev_to}};
         case Scope::period_and_previous:
             return {{d.prev_from, d.prev_to}, {p.from, p.to}};
+        case Scope::period_and_year_ago: {
+            auto r = scope_days(d, Scope::year_ago, row_key);
+            r.push_back({p.from, p.to});
+            return r;
+        }
         case Scope::year_ago: {
             const CivilDate f = civil_from_days(p.from), t = civil_from_days(p.to);
             return {{days_from_civil(f.year - 1, f.month,
@@ -67,6 +73,19 @@ std::vector<DayRange> scope_days(const ReportData& d, Scope s, const std::string
         case Scope::trend: {
             const Period last = period_of(p.to);
             return {{first_day(add_months(last, -11)), last_day(last)}};
+        }
+        case Scope::row_history: {
+            // Anomaly rows: the day and, generously, the two months of history before it (the
+            // days it was judged against are days with data, which a gap can push back).
+            Day day = 0;
+            if (row_key.size() < 10 || !parse_utc_day(row_key.substr(0, 10), day))
+                return {{p.from, p.to}};
+            return {{first_day(add_months(period_of(day), -2)), day}};
+        }
+        case Scope::column_month: {
+            auto m = parse_period(column_key);
+            if (!m || column_key.size() != 7) return {{p.from, p.to}};
+            return {{std::max(first_day(*m), p.from), std::min(last_day(*m), p.to)}};
         }
     }
     return {};

@@ -1,26 +1,19 @@
-// The builders of every table (and figure-printing chart) a report shows, by kind. The page
-// code and audit both go through build_table(), so what a page printed is exactly what audit
-// recomputes. To add a table: write a builder here, register it in kBuilders, and print it
-// through TablePrinter (pdf_report.cpp) — it is then in the JSON and audited.
+// The registry of every table (and figure-printing chart) a report or a dashboard view shows,
+// by kind, and the builders of the summary figures, the ranked lists and the charts. The page
+// code, the dashboard and audit all go through build_table(), so what a page printed is exactly
+// what audit recomputes. To add a table: write a builder (table_builders.hpp), register it in
+// kBuilders, and print it through TablePrinter (pdf_report.cpp) — it is then in the JSON and
+// audited.
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <functional>
 #include <map>
 
 #include "curcrunch/core/error.hpp"
-#include "curcrunch/core/money.hpp"
-#include "curcrunch/report/report_data.hpp"
-#include "curcrunch/report/report_table.hpp"
+#include "curcrunch/report/comparison_text.hpp"
+#include "table_builders.hpp"
 
 namespace curcrunch::report {
-namespace {
+namespace tables {
 
-std::string money(Amount a) {
-    return to_plain_string(a);
-}
-
-// Share of `total`, as printed ("12.3%"); "n/a" without a total.
 std::string share(Amount part, Amount total) {
     if (total == 0) return "n/a";
     return share_text(part, total);
@@ -30,16 +23,12 @@ size_t limit_param(const TableParams& p, size_t fallback) {
     auto it = p.find("limit");
     if (it == p.end()) return fallback;
     size_t n = 0;
+    if (it->second.empty()) throw_input("table parameter limit: not a count");
     for (char c : it->second) {
-        if (c < '0' || c > '9' || n > 100000) throw_input("table parameter limit: not a count");
+        if (c < '0' || c > '9' || n > 100000000) throw_input("table parameter limit: not a count");
         n = n * 10 + static_cast<size_t>(c - '0');
     }
     return n;
-}
-
-bool shown(const ReportData& d, Amount a) {
-    const auto& m = d.params.min_cost;
-    return !m || a >= *m || a <= -*m;
 }
 
 TableRow row(std::string key, std::vector<std::string> cells) {
@@ -56,7 +45,60 @@ TableRow scoped(std::string key, Scope s, std::vector<std::string> cells) {
     return r;
 }
 
-// The KPI boxes of the summary page.
+Amount amount_at(const TableRow& r, size_t c) {
+    Amount a = 0;
+    if (c < r.cells.size() && !r.cells[c].empty()) parse_amount(r.cells[c], a);
+    return a;
+}
+
+void append_cut(ReportTable& t, const ReportData& d, std::vector<TableRow> ranked,
+                const CutSpec& s) {
+    std::vector<size_t> money_cols;
+    for (size_t c = 0; c < t.columns.size(); ++c)
+        if (t.columns[c].kind == CellKind::money) money_cols.push_back(c);
+    const std::vector<size_t>& gate =
+        s.threshold_columns.empty() ? money_cols : s.threshold_columns;
+    const TieOut cut = cut_rows(
+        ranked.size(),
+        [&](size_t i) {
+            if (!s.passes.empty()) return static_cast<bool>(s.passes[i]);
+            for (size_t c : gate)
+                if (at_or_above(d.params.min_cost, amount_at(ranked[i], c))) return true;
+            return false;
+        },
+        s.limit);
+    auto summed = [&](const std::vector<size_t>& which, std::string key, const std::string& label) {
+        TableRow r = row(std::move(key), std::vector<std::string>(t.columns.size()));
+        r.cells[s.label_column] = label;
+        for (size_t c : money_cols) {
+            Amount sum = 0;
+            for (size_t i : which)
+                sum += amount_at(ranked[i], c);
+            r.cells[c] = money(sum);
+        }
+        if (s.finish) s.finish(r);
+        return r;
+    };
+    for (size_t i : cut.shown)
+        t.rows.push_back(ranked[i]);
+    if (!cut.other.empty())
+        t.rows.push_back(
+            summed(cut.other, std::string(kOtherRowKey), other_label(cut.other.size())));
+    if (!cut.below.empty())
+        t.rows.push_back(
+            summed(cut.below, std::string(kBelowRowKey), below_label(cut.below.size())));
+    if (s.total_row && !ranked.empty()) {
+        std::vector<size_t> all(ranked.size());
+        for (size_t i = 0; i < all.size(); ++i)
+            all[i] = i;
+        TableRow total = summed(all, std::string(kTotalRowKey), "Total");
+        total.emphasis = true;
+        t.rows.push_back(std::move(total));
+    }
+}
+
+// The KPI boxes of the summary page. Each comparison states both sides' amounts (none for a
+// side without data, never $0) and its verdict: a percentage only like for like.
 ReportTable summary_figures(const ReportData& d, const TableParams&) {
     ReportTable t;
     t.columns = {{"figure", "Figure", CellKind::text, 0, Scope::none},
@@ -64,26 +106,29 @@ ReportTable summary_figures(const ReportData& d, const TableParams&) {
                  {"change", "Change", CellKind::percent, 0, Scope::period}};
     const Amount total = d.totals.total;
     t.rows.push_back(scoped("total_cost", Scope::period, {"Total cost", money(total), ""}));
+    auto side = [](const store::WindowCoverage& w, Amount a) {
+        return w.none() ? std::string() : money(a);
+    };
+    const store::Comparison& prev = d.vs_previous;
+    t.rows.push_back(scoped("previous_total", Scope::previous,
+                            {"Previous period", side(prev.previous, prev.before), ""}));
     t.rows.push_back(
-        scoped("previous_total", Scope::previous, {"Previous period", money(d.prev_total), ""}));
-    t.rows.push_back(scoped("change_vs_previous", Scope::period_and_previous,
-                            {"vs the previous period", money(total - d.prev_total),
-                             percent_change(total, d.prev_total)}));
+        scoped("change_vs_previous", Scope::period_and_previous,
+               {"vs the previous period", prev.comparable() ? money(prev.now - prev.before) : "",
+                prev.verdict()}));
+    const store::Comparison& year = d.vs_year_ago;
+    t.rows.push_back(scoped("year_ago_total", Scope::year_ago,
+                            {"A year earlier", side(year.previous, year.before), ""}));
+    t.rows.push_back(scoped("change_vs_year_ago", Scope::period_and_year_ago,
+                            {"vs a year earlier", "", year.verdict()}));
+    // The last month with data against the month before, both cut to the same days.
+    const store::Comparison& mom = d.month_over_month;
+    t.rows.push_back(scoped("month_over_month.current", Scope::trend,
+                            {mom.current_label, side(mom.current, mom.now), ""}));
+    t.rows.push_back(scoped("month_over_month.previous", Scope::trend,
+                            {mom.previous_label, side(mom.previous, mom.before), ""}));
     t.rows.push_back(
-        scoped("year_ago_total", Scope::year_ago,
-               {"A year earlier", d.year_ago_total ? money(*d.year_ago_total) : "", ""}));
-    t.rows.push_back(scoped("change_vs_year_ago", Scope::year_ago,
-                            {"vs a year earlier", "",
-                             d.year_ago_total ? percent_change(total, *d.year_ago_total) : "n/a"}));
-    if (d.months.size() >= 2) {
-        const KeyAmount& last = d.months.back();
-        const KeyAmount& prev = d.months[d.months.size() - 2];
-        t.rows.push_back(scoped(prev.key, Scope::row_month, {prev.key, money(prev.amount), ""}));
-        t.rows.push_back(scoped(last.key, Scope::row_month, {last.key, money(last.amount), ""}));
-        t.rows.push_back(
-            scoped("month_over_month", Scope::trend,
-                   {"Month over month", "", percent_change(last.amount, prev.amount)}));
-    }
+        scoped("month_over_month", Scope::trend, {"Month over month", "", mom.verdict()}));
     if (d.forecast) {
         t.rows.push_back(
             scoped("month_to_date", Scope::period, {"Month to date", money(*d.month_to_date), ""}));
@@ -93,260 +138,146 @@ ReportTable summary_figures(const ReportData& d, const TableParams&) {
     return t;
 }
 
-ReportTable top_services(const ReportData& d, const TableParams& p) {
+namespace {
+
+// A (label, cost, share) list of services or accounts.
+ReportTable ranked_list(const ReportData& d, const std::vector<KeyAmount>& all, size_t limit,
+                        std::vector<TableColumn> columns,
+                        const std::function<std::vector<std::string>(const KeyAmount&)>& cells) {
     ReportTable t;
-    t.columns = {{"service", "Service", CellKind::text, 230, Scope::none},
-                 {"code", "Code", CellKind::text, 120, Scope::none},
-                 {"cost", "Cost", CellKind::money, 90, Scope::period},
-                 {"share", "Share", CellKind::percent, 75, Scope::period}};
-    const size_t limit = limit_param(p, 8);
-    for (const auto& s : d.services) {
-        if (t.rows.size() >= limit) break;
-        if (!shown(d, s.amount)) continue;
-        t.rows.push_back(
-            row(s.key, {s.label, s.key, money(s.amount), share(s.amount, d.totals.total)}));
-    }
+    t.columns = std::move(columns);
+    const size_t cost = t.columns.size() - 2, pct = t.columns.size() - 1;
+    std::vector<TableRow> rows;
+    for (const auto& k : all)
+        rows.push_back(row(k.key, cells(k)));
+    CutSpec s;
+    s.limit = limit;
+    s.finish = [&](TableRow& r) { r.cells[pct] = share(amount_at(r, cost), d.totals.total); };
+    append_cut(t, d, std::move(rows), s);
     return t;
+}
+
+}  // namespace
+
+ReportTable top_services(const ReportData& d, const TableParams& p) {
+    return ranked_list(d, d.services, limit_param(p, 8),
+                       {{"service", "Service", CellKind::text, 230, Scope::none},
+                        {"code", "Code", CellKind::text, 120, Scope::none},
+                        {"cost", "Cost", CellKind::money, 90, Scope::period},
+                        {"share", "Share", CellKind::percent, 75, Scope::period}},
+                       [&](const KeyAmount& s) {
+                           return std::vector<std::string>{s.label, s.key, money(s.amount),
+                                                           share(s.amount, d.totals.total)};
+                       });
 }
 
 ReportTable top_accounts(const ReportData& d, const TableParams& p) {
+    return ranked_list(d, d.accounts, limit_param(p, 8),
+                       {{"account", "Account", CellKind::text, 350, Scope::none},
+                        {"cost", "Cost", CellKind::money, 90, Scope::period},
+                        {"share", "Share", CellKind::percent, 75, Scope::period}},
+                       [&](const KeyAmount& a) {
+                           return std::vector<std::string>{d.account_label(a.key), money(a.amount),
+                                                           share(a.amount, d.totals.total)};
+                       });
+}
+
+// Every service with its change against the comparison period (the dashboard's services page).
+ReportTable services(const ReportData& d, const TableParams& p) {
     ReportTable t;
-    t.columns = {{"account", "Account", CellKind::text, 350, Scope::none},
-                 {"cost", "Cost", CellKind::money, 90, Scope::period},
-                 {"share", "Share", CellKind::percent, 75, Scope::period}};
-    const size_t limit = limit_param(p, 8);
-    for (const auto& a : d.accounts) {
-        if (t.rows.size() >= limit) break;
-        if (!shown(d, a.amount)) continue;
-        t.rows.push_back(
-            row(a.key, {d.account_label(a.key), money(a.amount), share(a.amount, d.totals.total)}));
+    t.columns = {{"service", "Service", CellKind::text, 200, Scope::none},
+                 {"code", "Code", CellKind::text, 110, Scope::none},
+                 {"cost", "Cost", CellKind::money, 85, Scope::period},
+                 {"share", "Share", CellKind::percent, 55, Scope::period},
+                 {"vs_previous", "vs previous", CellKind::percent, 65, Scope::period_and_previous}};
+    std::vector<TableRow> rows;
+    for (const auto& s : d.services) {
+        auto prev = d.prev_services.find(s.key);
+        const Amount before = prev == d.prev_services.end() ? 0 : prev->second;
+        rows.push_back(row(s.key, {s.label, s.key, money(s.amount), share(s.amount, d.totals.total),
+                                   row_change(d.vs_previous, s.amount, before)}));
     }
+    CutSpec s;
+    s.limit = limit_param(p, 0);
+    s.finish = [&](TableRow& r) {
+        r.cells[3] = share(amount_at(r, 2), d.totals.total);
+        if (r.key == kTotalRowKey) r.cells[4] = d.vs_previous.verdict();
+    };
+    append_cut(t, d, std::move(rows), s);
     return t;
 }
 
-ReportTable anomalies(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"day", "Day", CellKind::text, 110, Scope::none},
-                 {"usage_cost", "Usage cost", CellKind::money, 100, Scope::row_day},
-                 {"median", "28-day median", CellKind::money, 100, Scope::period},
-                 {"deviation", "Deviation", CellKind::money, 100, Scope::period},
-                 {"robust_z", "Robust z", CellKind::text, 105, Scope::period}};
-    for (const auto& a : d.anomalies) {
-        char z[32] = "no spread";
-        if (!std::isinf(a.z)) std::snprintf(z, sizeof z, "%.1f", a.z);
-        const std::string& day = d.trend[a.index].key;
-        t.rows.push_back(
-            row(day, {day, money(a.value), money(a.median), money(a.value - a.median), z}));
-    }
-    return t;
-}
+namespace {
 
-// The first `limit` rows by cost, and the rest summed as "Other (N)".
-ReportTable with_other(const std::vector<KeyAmount>& rows, size_t limit,
+// A (label, cost) chart of the first `limit` rows, "Other (N)" and "Below threshold (N)".
+ReportTable chart_rows(const ReportData& d, const std::vector<KeyAmount>& all, size_t limit,
                        const std::function<std::string(const KeyAmount&)>& label) {
     ReportTable t;
     t.columns = {{"label", "", CellKind::text, 0, Scope::none},
                  {"cost", "Cost", CellKind::money, 0, Scope::period}};
-    Amount other = 0;
-    size_t n_other = 0;
-    for (const auto& r : rows) {
-        if (t.rows.size() < limit) {
-            t.rows.push_back(row(r.key, {label(r), money(r.amount)}));
-        } else {
-            other += r.amount;
-            ++n_other;
-        }
-    }
-    if (n_other > 0)
-        t.rows.push_back(row("other", {"Other (" + std::to_string(n_other) + ")", money(other)}));
+    std::vector<TableRow> rows;
+    for (const auto& k : all)
+        rows.push_back(row(k.key, {label(k), money(k.amount)}));
+    CutSpec s;
+    s.limit = limit;
+    append_cut(t, d, std::move(rows), s);
     return t;
 }
 
-std::vector<KeyAmount> visible(const ReportData& d, const std::vector<KeyAmount>& rows) {
-    std::vector<KeyAmount> out;
-    for (const auto& r : rows)
-        if (shown(d, r.amount)) out.push_back(r);
-    return out;
-}
+}  // namespace
 
 ReportTable service_chart(const ReportData& d, const TableParams& p) {
-    return with_other(visible(d, d.services), limit_param(p, 10),
+    return chart_rows(d, d.services, limit_param(p, 10),
                       [](const KeyAmount& k) { return k.label.empty() ? k.key : k.label; });
 }
 
 ReportTable account_chart(const ReportData& d, const TableParams& p) {
-    return with_other(visible(d, d.accounts), limit_param(p, 10),
+    return chart_rows(d, d.accounts, limit_param(p, 10),
                       [&](const KeyAmount& k) { return d.account_label(k.key); });
 }
 
-// Largest changes by service against the previous period (the diverging bar chart).
+// Largest changes by service against the comparison period (the diverging bar chart).
 ReportTable service_change_chart(const ReportData& d, const TableParams& p) {
-    std::map<std::string, std::pair<std::string, Amount>> delta;
-    for (const auto& k : d.services)
-        delta[k.key] = {k.label, k.amount};
-    for (const auto& [key, v] : d.prev_services) {
-        auto& e = delta[key];
-        if (e.first.empty()) e.first = key;
-        e.second -= v;
-    }
-    std::vector<std::pair<std::string, std::pair<std::string, Amount>>> rows;
-    for (const auto& [key, e] : delta)
-        if (e.second != 0) rows.push_back({key, e});
-    auto magnitude = [](Amount a) { return a < 0 ? -a : a; };
-    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-        return magnitude(a.second.second) > magnitude(b.second.second);
-    });
     ReportTable t;
     t.columns = {{"label", "", CellKind::text, 0, Scope::none},
                  {"change", "Change", CellKind::money, 0, Scope::period_and_previous}};
-    const size_t limit = limit_param(p, 10);
-    for (const auto& [key, e] : rows) {
-        if (t.rows.size() >= limit) break;
-        t.rows.push_back(row(key, {e.first, money(e.second)}));
+    std::vector<TableRow> rows;
+    CutSpec s;
+    for (const Change& ch : period_changes(d, ChangeOf::services)) {
+        rows.push_back(row(ch.key, {ch.label, money(ch.delta())}));
+        s.passes.push_back(at_or_above(d.params.min_cost, ch.current) ||
+                           at_or_above(d.params.min_cost, ch.previous));
     }
+    s.limit = limit_param(p, 10);
+    append_cut(t, d, std::move(rows), s);
     return t;
 }
 
-ReportTable changes(const ReportData& d, const TableParams& p) {
-    auto of = p.find("of");
-    const bool accounts = of != p.end() && of->second == "accounts";
-    if (of == p.end() || (!accounts && of->second != "services"))
-        throw_input("table changes: parameter 'of' must be services or accounts");
+// The trend at the view's granularity, in time order (the dashboard's trends table): a bucket
+// without data says so and counts for nothing, a partial one says how much it holds.
+ReportTable trend(const ReportData& d, const TableParams&) {
     ReportTable t;
-    t.columns = {{"label", accounts ? "Account" : "Service", CellKind::text, 185, Scope::none},
-                 {"previous", "Previous", CellKind::money, 85, Scope::previous},
-                 {"current", "This period", CellKind::money, 85, Scope::period},
-                 {"change", "Change", CellKind::money, 85, Scope::period_and_previous},
-                 {"change_pct", "Change %", CellKind::percent, 75, Scope::period_and_previous}};
-    const size_t limit = limit_param(p, 25);
-    for (const Change& ch : period_changes(d, accounts ? ChangeOf::accounts : ChangeOf::services)) {
-        if (t.rows.size() >= limit) break;
-        t.rows.push_back(row(ch.key, {ch.label, money(ch.previous), money(ch.current),
-                                      money(ch.delta()), percent_change(ch.current, ch.previous)}));
+    t.columns = {{"bucket", "Period", CellKind::text, 120, Scope::none},
+                 {"cost", "Cost", CellKind::money, 90, Scope::period},
+                 {"data", "Data", CellKind::text, 150, Scope::none}};
+    std::vector<TableRow> rows;
+    CutSpec s;
+    for (const auto& k : d.trend) {
+        const std::string data = k.no_data()   ? "no data"
+                                 : k.partial() ? "partial: " + std::to_string(k.days_with_data) +
+                                                     " of " + std::to_string(k.days) + " days"
+                                               : "";
+        rows.push_back(row(k.key, {k.label, k.no_data() ? "" : money(k.amount), data}));
+        // A bucket without data is no row under the threshold: it has no amount at all.
+        s.passes.push_back(k.no_data() || at_or_above(d.params.min_cost, k.amount));
     }
+    append_cut(t, d, std::move(rows), s);
     return t;
 }
 
-ReportTable accounts(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"account", "Account", CellKind::text, 95, Scope::none},
-                 {"name", "Name", CellKind::text, 180, Scope::none},
-                 {"cost", "Cost", CellKind::money, 95, Scope::period},
-                 {"share", "Share", CellKind::percent, 70, Scope::period},
-                 {"vs_previous", "vs previous", CellKind::percent, 75, Scope::period_and_previous}};
-    for (const auto& a : d.accounts) {
-        if (!shown(d, a.amount)) continue;
-        auto it = d.prev_accounts.find(a.key);
-        const Amount prev = it == d.prev_accounts.end() ? 0 : it->second;
-        auto name = d.account_names.find(a.key);
-        t.rows.push_back(
-            row(a.key, {a.key, name == d.account_names.end() ? "" : name->second, money(a.amount),
-                        share(a.amount, d.totals.total), percent_change(a.amount, prev)}));
-    }
-    return t;
-}
+}  // namespace tables
 
-// The per-account page since accounts have OU paths: each account as "Name (id)" with the OU
-// it sits in. Reports written before it hold "accounts" (id and name apart), which stays
-// registered so audit rebuilds them exactly as they were printed.
-ReportTable account_breakdown(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"account", "Account", CellKind::text, 200, Scope::none},
-                 {"ou_path", "Organizational unit", CellKind::text, 125, Scope::none},
-                 {"cost", "Cost", CellKind::money, 80, Scope::period},
-                 {"share", "Share", CellKind::percent, 50, Scope::period},
-                 {"vs_previous", "vs previous", CellKind::percent, 60, Scope::period_and_previous}};
-    for (const auto& a : d.accounts) {
-        if (!shown(d, a.amount)) continue;
-        auto it = d.prev_accounts.find(a.key);
-        const Amount prev = it == d.prev_accounts.end() ? 0 : it->second;
-        auto ou = d.account_ou_paths.find(a.key);
-        t.rows.push_back(row(
-            a.key,
-            {d.account_label(a.key), ou == d.account_ou_paths.end() ? "" : ou->second,
-             money(a.amount), share(a.amount, d.totals.total), percent_change(a.amount, prev)}));
-    }
-    return t;
-}
-
-ReportTable line_items(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"service", "Service", CellKind::text, 62, Scope::none},
-                 {"usage_type", "Usage type", CellKind::text, 85, Scope::none},
-                 {"description", "Description", CellKind::text, 165, Scope::none},
-                 {"quantity", "Quantity", CellKind::quantity, 55, Scope::period},
-                 {"unit", "Unit", CellKind::text, 45, Scope::none},
-                 {"rate", "Rate", CellKind::rate, 45, Scope::period},
-                 {"cost", "Cost", CellKind::money, 58, Scope::period}};
-    for (const auto& li : d.line_items) {
-        if (d.params.min_cost && li.cost < *d.params.min_cost) continue;
-        // The key names the group; U+001F cannot occur in a dimension value the row decoder
-        // accepts (control characters), so the parts stay apart.
-        const std::string key =
-            li.service + '\x1f' + li.usage_type + '\x1f' + li.description + '\x1f' + li.unit;
-        t.rows.push_back(row(key, {li.service, li.usage_type, li.description, money(li.quantity),
-                                   li.unit, li.rate ? money(*li.rate) : "", money(li.cost)}));
-    }
-    return t;
-}
-
-ReportTable invoices(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"month", "Month", CellKind::text, 45, Scope::none},
-                 {"invoices", "Inv.", CellKind::text, 25, Scope::none},
-                 {"cur_total", "CUR total", CellKind::money, 65, Scope::row_month},
-                 {"invoiced", "Invoiced", CellKind::money, 65, Scope::none},
-                 {"tax", "Tax", CellKind::money, 55, Scope::none},
-                 {"credits", "Credits", CellKind::money, 55, Scope::none},
-                 {"paid", "Paid", CellKind::text, 70, Scope::none},
-                 {"cost_explorer", "Cost Explorer", CellKind::money, 65, Scope::none},
-                 {"difference", "Difference", CellKind::money, 70, Scope::row_month}};
-    for (const auto& im : d.invoice_months) {
-        TableRow r =
-            row(im.month, {im.month, std::to_string(im.invoices), money(im.cur_total),
-                           money(im.invoice_total), money(im.invoice_tax), money(im.credits),
-                           im.payment_currency.empty() || im.payment_currency == im.currency
-                               ? ""
-                               : format_money(im.payment_total) + " " + im.payment_currency,
-                           im.ce_total ? money(*im.ce_total) : "", money(im.difference)});
-        r.flagged = im.flagged;
-        t.rows.push_back(std::move(r));
-    }
-    return t;
-}
-
-ReportTable recommendations(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"recommendation", "Recommendation", CellKind::text, 0, Scope::none},
-                 {"figure", "Figure", CellKind::text, 0, Scope::none},
-                 {"amount", "Amount", CellKind::money, 0, Scope::period},
-                 {"percent", "Percent", CellKind::percent, 0, Scope::period},
-                 {"value", "Value", CellKind::text, 0, Scope::period}};
-    for (const auto& rec : d.recommendations)
-        for (const auto& f : rec.figures) {
-            const bool money = f.kind == CellKind::money, percent = f.kind == CellKind::percent;
-            t.rows.push_back(row(rec.id + "." + f.name,
-                                 {rec.title, f.name, money ? f.value : "", percent ? f.value : "",
-                                  money || percent ? "" : f.value}));
-        }
-    return t;
-}
-
-ReportTable sources(const ReportData& d, const TableParams&) {
-    ReportTable t;
-    t.columns = {{"period", "Period", CellKind::text, 45, Scope::none},
-                 {"file", "File", CellKind::text, 150, Scope::none},
-                 {"assembly", "Assembly", CellKind::text, 110, Scope::none},
-                 {"sha256", "sha256", CellKind::text, 210, Scope::none}};
-    for (const auto& s : d.sources) {
-        std::string file = s.path;
-        if (const size_t slash = file.rfind('/'); slash != std::string::npos)
-            file = file.substr(slash + 1);
-        t.rows.push_back(row(s.period + '\x1f' + s.path + '\x1f' + s.sha256,
-                             {s.period, file, s.assembly_id, s.sha256}));
-    }
-    return t;
-}
+namespace {
 
 using Builder = ReportTable (*)(const ReportData&, const TableParams&);
 struct Registered {
@@ -355,20 +286,26 @@ struct Registered {
 };
 // The registry: constant, so no global state.
 constexpr Registered kBuilders[] = {
-    {"summary_figures", summary_figures},
-    {"top_services", top_services},
-    {"top_accounts", top_accounts},
-    {"anomalies", anomalies},
-    {"service_chart", service_chart},
-    {"account_chart", account_chart},
-    {"service_change_chart", service_change_chart},
-    {"changes", changes},
-    {"accounts", accounts},
-    {"account_breakdown", account_breakdown},
-    {"line_items", line_items},
-    {"invoices", invoices},
-    {"recommendations", recommendations},
-    {"sources", sources},
+    {"summary_figures", tables::summary_figures},
+    {"top_services", tables::top_services},
+    {"top_accounts", tables::top_accounts},
+    {"services", tables::services},
+    {"anomalies", tables::anomalies},
+    {"anomaly_drivers", tables::anomaly_drivers},
+    {"fee_days", tables::fee_days},
+    {"service_chart", tables::service_chart},
+    {"account_chart", tables::account_chart},
+    {"service_change_chart", tables::service_change_chart},
+    {"trend", tables::trend},
+    {"changes", tables::changes},
+    {"accounts", tables::accounts},
+    {"account_breakdown", tables::account_breakdown},
+    {"line_items", tables::line_items},
+    {"month_service", tables::month_service},
+    {"charge_types", tables::charge_types},
+    {"invoices", tables::invoices},
+    {"recommendations", tables::recommendations},
+    {"sources", tables::sources},
 };
 
 }  // namespace

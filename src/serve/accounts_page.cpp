@@ -1,10 +1,14 @@
 // Accounts: the per-account bars, then either one row per account (named with its id, its OU
 // path, status, joined date, payer, cost, share and change) or, with group=ou, one row per
-// organizational unit (its accounts and their cost), each OU linking to its accounts.
+// organizational unit (its accounts and their cost), each OU linking to its accounts. Both tables
+// tie out: the rows under the threshold are summed in the footer, with the total.
 #include <algorithm>
+#include <map>
 #include <set>
 
+#include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
+#include "curcrunch/report/tie_out.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
 
@@ -84,7 +88,8 @@ std::string accounts_table(const ViewContext& c) {
                     dir.label(k.key)),
                esc(a ? a->ou_path : ""), esc(a ? a->state : ""), esc(joined),
                esc(dir.payer_label(k.key)), esc(money(k.amount, d.currency)),
-               esc(share(k.amount, d.totals.total)), esc(report::percent_change(k.amount, before))},
+               esc(share(k.amount, d.totals.total)),
+               esc(report::row_change(d.vs_previous, k.amount, before))},
               {0, 0, 0, 0, 0, k.amount, k.amount, k.amount - before}}});
     }
     const std::vector<TableColumn> cols = {
@@ -92,9 +97,23 @@ std::string accounts_table(const ViewContext& c) {
         {"status", "Status"},     {"joined", "Joined"},
         {"payer", "Payer"},       {"cost", "Cost", true},
         {"share", "Share", true}, {"change", "vs previous", true}};
+    // The footer: what the threshold hid, and the total of every account.
+    std::vector<std::vector<std::string>> footer;
+    size_t n = 0;
+    Amount below = 0;
+    for (const auto& k : d.accounts)
+        if (!report::at_or_above(v.report.min_cost, k.amount)) ++n, below += k.amount;
+    if (n > 0)
+        footer.push_back({esc(report::below_label(n)), "", "", "", "",
+                          esc(money(below, d.currency)), esc(share(below, d.totals.total)), ""});
+    footer.push_back({"<strong>Total</strong>", "", "", "", "",
+                      "<strong>" + esc(money(d.totals.total, d.currency)) + "</strong>",
+                      "<strong>100.0%</strong>",
+                      "<strong>" + esc(d.vs_previous.verdict()) + "</strong>"});
     return paged_table("Per-account breakdown", "/accounts", v, cols,
                        sorted(std::move(rows), cols, v.sort.empty() ? "cost" : v.sort,
-                              v.sort.empty() || v.descending));
+                              v.sort.empty() || v.descending),
+                       footer);
 }
 
 std::string ous_table(const ViewContext& c) {
@@ -122,9 +141,29 @@ std::string ous_table(const ViewContext& c) {
                                            {"accounts", "Accounts", true},
                                            {"cost", "Cost", true},
                                            {"share", "Share", true}};
+    // The OUs under the threshold summed, and the total (an account sits in one OU).
+    std::vector<std::vector<std::string>> footer;
+    size_t n = 0;
+    Amount shown = 0;
+    for (const store::OuGroup& g : ou_groups(c))
+        shown += g.cost;
+    for (const store::OuGroup& g : c.accounts().by_ou([&] {
+             std::map<std::string, Amount> costs;
+             for (const auto& k : d.accounts)
+                 costs[k.key] += k.amount;
+             return costs;
+         }()))
+        n += report::at_or_above(v.report.min_cost, g.cost) ? 0 : 1;
+    if (n > 0)
+        footer.push_back({esc(report::below_label(n)), "", "",
+                          esc(money(d.totals.total - shown, d.currency)),
+                          esc(share(d.totals.total - shown, d.totals.total))});
+    footer.push_back({"<strong>Total</strong>", "", "",
+                      "<strong>" + esc(money(d.totals.total, d.currency)) + "</strong>",
+                      "<strong>100.0%</strong>"});
     // Unsorted, the rows keep the tree's order (every OU right after its parent).
     return paged_table("By organizational unit", "/accounts", v, cols,
-                       sorted(std::move(rows), cols, v.sort, v.descending));
+                       sorted(std::move(rows), cols, v.sort, v.descending), footer);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/report/audit.hpp"
 #include "curcrunch/report/pdf_import.hpp"
+#include "curcrunch/report/tie_out.hpp"
 #include "curcrunch/store/query.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
@@ -68,6 +69,94 @@ std::string jchanges(const report::ReportData& d, report::ChangeOf what, const c
     return o + "]";
 }
 
+// {"rows":N,"cost":"X"}: what the view's threshold hid from a list, summed.
+std::string jbelow(const std::vector<report::KeyAmount>& all, const report::ReportParams& p) {
+    size_t n = 0;
+    Amount sum = 0;
+    for (const auto& k : all)
+        if (!report::at_or_above(p.min_cost, k.amount)) {
+            ++n;
+            sum += k.amount;
+        }
+    return "{\"rows\":" + std::to_string(n) + ",\"cost\":" + jmoney(sum) + "}";
+}
+
+std::string jdays(const std::vector<report::Anomaly>& days) {
+    std::string o = "[";
+    for (size_t i = 0; i < days.size(); ++i) {
+        const report::Anomaly& a = days[i];
+        o.append(i ? "," : "")
+            .append("{\"day\":")
+            .append(json_quote(format_day(a.day)))
+            .append(",\"amount\":")
+            .append(jmoney(a.value))
+            .append(",\"median\":")
+            .append(jmoney(a.median))
+            .append(",\"robust_z\":")
+            .append(json_quote(report::format_z(a.z)))
+            .append(",\"history_days\":")
+            .append(std::to_string(a.history))
+            .append(",\"drivers\":[");
+        for (size_t k = 0; k < a.drivers.size(); ++k) {
+            const report::AnomalyDriver& dr = a.drivers[k];
+            o.append(k ? "," : "")
+                .append("{\"service\":")
+                .append(json_quote(dr.service))
+                .append(",\"account\":")
+                .append(json_quote(dr.account))
+                .append(",\"usage_type\":")
+                .append(json_quote(dr.usage_type))
+                .append(",\"amount\":")
+                .append(jmoney(dr.amount))
+                .append(",\"median\":")
+                .append(jmoney(dr.median))
+                .append(",\"change\":")
+                .append(jmoney(dr.change()))
+                .append("}");
+        }
+        o += "]}";
+    }
+    return o + "]";
+}
+
+// A window and how much of it has data.
+std::string jwindow(const store::WindowCoverage& w, Amount total) {
+    return "{\"from\":" + json_quote(format_day(w.from)) +
+           ",\"to\":" + json_quote(format_day(w.to)) + ",\"days\":" + std::to_string(w.days) +
+           ",\"days_with_data\":" + std::to_string(w.days_with_data) +
+           ",\"total\":" + (w.none() ? std::string("null") : jmoney(total)) + "}";
+}
+
+// A comparison as the pages state it: both sides, like for like, and the verdict ("+5.1%",
+// "n/a: no data for ...", "partial: N of M days (...)").
+std::string jcomparison(const store::Comparison& c) {
+    return "{\"current_label\":" + json_quote(c.current_label) +
+           ",\"previous_label\":" + json_quote(c.previous_label) +
+           ",\"current\":" + jwindow(c.current, c.now) +
+           ",\"previous\":" + jwindow(c.previous, c.before) +
+           ",\"like_for_like_cut\":" + (c.like_for_like_cut ? "true" : "false") +
+           ",\"verdict\":" + json_quote(c.verdict()) + "}";
+}
+
+// Trend buckets: a bucket without data has no cost (null), never zero.
+std::string jtrend(const std::vector<report::TrendPoint>& v, const report::ReportParams& p,
+                   const char* key_name) {
+    std::string o = "[";
+    for (const auto& t : v) {
+        if (!t.no_data() && !report::at_or_above(p.min_cost, t.amount)) continue;
+        o.append(o.size() > 1 ? "," : "")
+            .append("{\"")
+            .append(key_name)
+            .append("\":")
+            .append(json_quote(t.key))
+            .append(",\"cost\":")
+            .append(t.no_data() ? "null" : jmoney(t.amount))
+            .append(",\"days\":" + std::to_string(t.days))
+            .append(",\"days_with_data\":" + std::to_string(t.days_with_data) + "}");
+    }
+    return o + "]";
+}
+
 }  // namespace
 
 std::string overview_json(const ViewContext& c) {
@@ -75,35 +164,37 @@ std::string overview_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
     std::string o = "{\"parameters\":" + jparams(v) + ",\"currency\":" + json_quote(d.currency);
     o.append(",\"total\":").append(jmoney(d.totals.total));
-    o.append(",\"previous\":{\"from\":").append(json_quote(format_day(d.prev_from)));
-    o.append(",\"to\":").append(json_quote(format_day(d.prev_to)));
-    o.append(",\"total\":").append(jmoney(d.prev_total)).append("}");
+    o.append(",\"coverage\":").append(jwindow(d.coverage, d.totals.total));
+    o.append(",\"data_through\":")
+        .append(d.data_through ? json_quote(format_day(d.data_through)) : "null");
+    o.append(",\"previous\":").append(jwindow(d.vs_previous.previous, d.prev_total));
+    o.append(",\"vs_previous\":").append(jcomparison(d.vs_previous));
+    o.append(",\"vs_year_ago\":").append(jcomparison(d.vs_year_ago));
+    o.append(",\"month_over_month\":").append(jcomparison(d.month_over_month));
     o.append(",\"forecast\":").append(d.forecast ? jmoney(*d.forecast) : "null");
     o.append(",\"top_services\":").append(jlist(visible(d.services, v.report), "service"));
     o.append(",\"top_accounts\":").append(jlist(visible(d.accounts, v.report), "account"));
-    o.append(",\"anomalies\":[");
-    for (size_t i = 0; i < d.anomalies.size(); ++i)
-        o.append(i ? "," : "")
-            .append("{\"day\":")
-            .append(json_quote(d.trend[d.anomalies[i].index].key))
-            .append(",\"usage_cost\":")
-            .append(jmoney(d.anomalies[i].value))
-            .append(",\"median\":")
-            .append(jmoney(d.anomalies[i].median))
-            .append("}");
-    return o + "]}";
+    o.append(",\"below_threshold\":{\"services\":").append(jbelow(d.services, v.report));
+    o.append(",\"accounts\":").append(jbelow(d.accounts, v.report)).append("}");
+    o.append(",\"anomalies\":").append(jdays(d.anomalies));
+    return o + ",\"fee_days\":" + jdays(d.fee_days) + "}";
 }
 
 std::string trends_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    return "{\"parameters\":" + jparams(c.view) + ",\"months\":" + jlist(d.months, "month") +
-           ",\"trend\":" + jlist(d.trend, "bucket") + "}";
+    std::vector<report::KeyAmount> with_data;
+    for (const auto& t : d.trend)
+        if (!t.no_data()) with_data.push_back(t);
+    return "{\"parameters\":" + jparams(c.view) + ",\"months\":" + jtrend(d.months, {}, "month") +
+           ",\"trend\":" + jtrend(d.trend, c.view.report, "bucket") +
+           ",\"below_threshold\":" + jbelow(with_data, c.view.report) + "}";
 }
 
 std::string services_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
     return "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jmoney(d.totals.total) +
-           ",\"services\":" + jlist(visible(d.services, c.view.report), "service") + "}";
+           ",\"services\":" + jlist(visible(d.services, c.view.report), "service") +
+           ",\"below_threshold\":" + jbelow(d.services, c.view.report) + "}";
 }
 
 std::string accounts_json(const ViewContext& c) {
@@ -139,44 +230,65 @@ std::string accounts_json(const ViewContext& c) {
             .append(",\"cost\":" + jmoney(g.cost) + "}");
         first = false;
     }
-    return o + "]}";
+    return o + "],\"below_threshold\":" + jbelow(d.accounts, c.view.report) + "}";
 }
 
 std::string compare_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
     return "{\"parameters\":" + jparams(c.view) + ",\"current\":" + jmoney(d.totals.total) +
-           ",\"previous\":{\"from\":" + json_quote(format_day(d.prev_from)) +
-           ",\"to\":" + json_quote(format_day(d.prev_to)) + ",\"total\":" + jmoney(d.prev_total) +
-           "},\"services\":" + jchanges(d, report::ChangeOf::services, "service") +
+           ",\"previous\":" + jwindow(d.vs_previous.previous, d.prev_total) +
+           ",\"comparison\":" + jcomparison(d.vs_previous) +
+           ",\"services\":" + jchanges(d, report::ChangeOf::services, "service") +
            ",\"accounts\":" + jchanges(d, report::ChangeOf::accounts, "account") + "}";
 }
 
 std::string line_items_json(const ViewContext& c) {
     const ViewParams& v = c.view;
-    std::vector<report::LineItem> items = report::line_items(c.db, v.report, &c.cube, 0);
+    const report::ReportTable t = line_items_table(c);
+    std::vector<const report::TableRow*> rows;
+    const report::TableRow* below = nullptr;
+    const report::TableRow* total = nullptr;
+    for (const auto& r : t.rows) {
+        if (r.key == report::kBelowRowKey)
+            below = &r;
+        else if (r.key == report::kTotalRowKey)
+            total = &r;
+        else
+            rows.push_back(&r);
+    }
+    auto cell = [&](const report::TableRow& r, const char* col) { return t.cell(r, col); };
+    auto num = [&](const std::string& x) {
+        return x.empty() ? std::string("null") : json_quote(x);
+    };
     const size_t from = (static_cast<size_t>(v.page) - 1) * kPageRows;
-    std::string o = "{\"parameters\":" + jparams(v) + ",\"rows\":" + std::to_string(items.size()) +
+    std::string o = "{\"parameters\":" + jparams(v) + ",\"rows\":" + std::to_string(rows.size()) +
                     ",\"page\":" + std::to_string(v.page) + ",\"line_items\":[";
-    for (size_t i = from; i < items.size() && i < from + kPageRows; ++i) {
-        const auto& li = items[i];
+    for (size_t i = from; i < rows.size() && i < from + kPageRows; ++i) {
+        const report::TableRow& r = *rows[i];
         o.append(i > from ? "," : "")
             .append("{\"service\":")
-            .append(json_quote(li.service))
+            .append(json_quote(cell(r, "service")))
             .append(",\"usage_type\":")
-            .append(json_quote(li.usage_type))
+            .append(json_quote(cell(r, "usage_type")))
             .append(",\"description\":")
-            .append(json_quote(li.description))
+            .append(json_quote(cell(r, "description")))
             .append(",\"quantity\":")
-            .append(jmoney(li.quantity))
+            .append(num(cell(r, "quantity")))
             .append(",\"unit\":")
-            .append(json_quote(li.unit))
+            .append(json_quote(cell(r, "unit")))
             .append(",\"rate\":")
-            .append(li.rate ? jmoney(*li.rate) : "null")
+            .append(num(cell(r, "rate")))
             .append(",\"cost\":")
-            .append(jmoney(li.cost))
+            .append(num(cell(r, "cost")))
             .append("}");
     }
-    return o + "]}";
+    o += "],\"below_threshold\":{\"rows\":";
+    // The label says how many: "Below threshold (N)".
+    const std::string label = below ? cell(*below, "description") : "";
+    const size_t open = label.rfind('(');
+    o += open == std::string::npos ? "0" : label.substr(open + 1, label.size() - open - 2);
+    o += ",\"cost\":" + (below ? json_quote(cell(*below, "cost")) : jmoney(0)) + "}";
+    return o + ",\"total\":" + (total ? json_quote(cell(*total, "cost")) : jmoney(0)) + "}";
 }
 
 std::string archive_json(const ViewContext& c) {

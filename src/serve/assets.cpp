@@ -46,6 +46,8 @@ tbody tr:nth-child(even) { background:#fafbfc; }
 .flag { color:#a11; font-weight:bold; }
 .table-wrap { overflow-x:auto; }
 .group-by a, .group-by span { display:inline-block; min-height:24px; padding:.25rem .4rem; } .group-by span[aria-current] { font-weight:bold; }
+tfoot td { border-top:2px solid var(--line); }
+details.fee-days summary { cursor:pointer; color:var(--accent); font-weight:bold; font-size:.85rem; margin:.4rem 0; }
 header form.signout { margin:0 0 0 auto; }
 header form.signout button { background:transparent; border:1px solid rgba(255,255,255,.6); padding:.3rem .7rem; }
 form.login { display:flex; flex-wrap:wrap; gap:.6rem 1rem; align-items:flex-end; max-width:34rem; background:var(--bg); border:1px solid var(--line); padding:.9rem; border-radius:6px; }

@@ -1,8 +1,10 @@
 // Comparison with the previous period (or any second period): the change chart and a table of
 // the changes by service and by account.
+#include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
+#include "table_view.hpp"
 
 namespace curcrunch::serve {
 
@@ -18,7 +20,7 @@ std::string second_period_form(const ViewParams& v, const report::ReportData& d)
         o += "<input type=\"hidden\" name=\"account\" value=\"" + esc(a) + "\">";
     for (const auto& sv : v.report.services)
         o += "<input type=\"hidden\" name=\"service\" value=\"" + esc(sv) + "\">";
-    if (v.report.as_of != today_utc())
+    if (v.report.as_of != v.default_as_of)
         o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(v.report.as_of) + "\">";
     o += "<label>Compare with <input type=\"date\" name=\"vs_from\" value=\"" +
          format_day(d.prev_from) +
@@ -28,25 +30,15 @@ std::string second_period_form(const ViewParams& v, const report::ReportData& d)
     return o;
 }
 
-std::string changes_table(const ViewParams& v, const report::ReportData& d, report::ChangeOf what) {
-    const bool accounts = what == report::ChangeOf::accounts;
-    std::vector<Row> rows;
-    for (const report::Change& ch : report::period_changes(d, what)) {
-        const Amount diff = ch.delta();
-        rows.push_back({{esc(ch.label), esc(money(ch.previous, d.currency)),
-                         esc(money(ch.current, d.currency)), esc(money(diff, d.currency)),
-                         esc(report::percent_change(ch.current, ch.previous))},
-                        {0, ch.previous, ch.current, diff < 0 ? -diff : diff, diff}});
-    }
-    const std::vector<TableColumn> cols = {{"name", accounts ? "Account" : "Service"},
-                                           {"previous", "Previous", true},
-                                           {"current", "This period", true},
-                                           {"change", "Change", true},
-                                           {"pct", "Change %", true}};
-    const std::string sort = v.sort.empty() ? "change" : v.sort;
-    sort_rows(rows, cols, sort, v.sort.empty() || v.descending);
-    return sortable_table(accounts ? "By account" : "By service", "/compare", v, cols,
-                          cells_of(rows), sort, v.sort.empty() || v.descending);
+std::string changes_table(const ViewContext& c, const report::ReportData& d, bool accounts) {
+    TableView tv;
+    tv.caption = accounts ? "By account" : "By service";
+    tv.path = "/compare";
+    return table_html(
+        c,
+        report::build_table(d, "changes",
+                            {{"of", accounts ? "accounts" : "services"}, {"limit", "0"}}),
+        tv, d.currency);
 }
 
 }  // namespace
@@ -55,15 +47,15 @@ std::string compare_page(const ViewContext& c, PageFrame& f) {
     const ViewParams& v = c.view;
     f.crumbs = crumbs("/compare", c);
     const report::ReportData& d = c.figures();
-    std::string o = "<p>This period " + esc(format_day(d.params.from)) + " to " +
-                    esc(format_day(d.params.to)) + " (" + esc(money(d.totals.total, d.currency)) +
-                    ") against " + esc(format_day(d.prev_from)) + " to " +
-                    esc(format_day(d.prev_to)) + " (" + esc(money(d.prev_total, d.currency)) +
-                    "): " + esc(report::percent_change(d.totals.total, d.prev_total)) + ".</p>\n";
+    std::string o = "<p>" + esc(report::comparison_sides(d.vs_previous, d.currency)) + ": " +
+                    esc(d.vs_previous.verdict()) +
+                    (d.vs_previous.like_for_like_cut
+                         ? " (like for like: both periods through the last day with data)"
+                         : "") +
+                    ".</p>\n";
     o += second_period_form(v, d);
     o += figure(report::service_change_chart(d, c.site.metrics(), 1000));
-    return o + changes_table(v, d, report::ChangeOf::services) +
-           changes_table(v, d, report::ChangeOf::accounts);
+    return o + changes_table(c, d, false) + changes_table(c, d, true);
 }
 
 }  // namespace curcrunch::serve

@@ -13,7 +13,8 @@ std::string esc(const std::string& s) {
 std::string sortable_table(const std::string& caption, const std::string& path, const ViewParams& v,
                            const std::vector<TableColumn>& cols,
                            const std::vector<std::vector<std::string>>& rows,
-                           const std::string& sorted_by, bool descending) {
+                           const std::string& sorted_by, bool descending,
+                           const std::vector<std::vector<std::string>>& footer) {
     std::string o = "<table>\n<caption>" + esc(caption) + "</caption>\n<thead><tr>";
     for (const auto& c : cols) {
         const bool active = c.key == sorted_by;
@@ -35,7 +36,18 @@ std::string sortable_table(const std::string& caption, const std::string& path, 
     }
     if (rows.empty())
         o += "<tr><td colspan=\"" + std::to_string(cols.size()) + "\">No rows.</td></tr>\n";
-    return o + "</tbody>\n</table>\n";
+    o += "</tbody>\n";
+    if (!footer.empty()) {
+        o += "<tfoot>\n";
+        for (const auto& r : footer) {
+            o += "<tr>";
+            for (size_t i = 0; i < cols.size() && i < r.size(); ++i)
+                o += std::string(cols[i].numeric ? "<td class=\"num\">" : "<td>") + r[i] + "</td>";
+            o += "</tr>\n";
+        }
+        o += "</tfoot>\n";
+    }
+    return o + "</table>\n";
 }
 
 namespace {
@@ -66,7 +78,8 @@ std::string filter_form(const PageFrame& f) {
                                                           {"last-30-days", "Last 30 days"},
                                                           {"month-to-date", "Month to date"},
                                                           {"last-12-months", "Last 12 months"},
-                                                          {"year", "This year"}})
+                                                          {"year", "This year"},
+                                                          {"last-year", "Last year"}})
         o += option(k, l, v.explicit_dates ? k == "last-12-months" : p.preset == k);
     o += "</select> <label class=\"inline\"><input type=\"radio\" name=\"range\" "
          "value=\"dates\"" +
@@ -86,7 +99,7 @@ std::string filter_form(const PageFrame& f) {
          "\" placeholder=\"all\" size=\"10\"></label>\n";
     o += "<label>Hide under <input name=\"min_cost\" inputmode=\"decimal\" size=\"6\" value=\"" +
          (p.min_cost ? esc(to_plain_string(*p.min_cost)) : std::string()) + "\"></label>\n";
-    if (p.as_of != today_utc())
+    if (p.as_of != v.default_as_of)
         o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(p.as_of) + "\">\n";
     return o + "<button type=\"submit\">Apply</button>\n</form>\n";
 }

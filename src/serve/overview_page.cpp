@@ -1,59 +1,58 @@
 // The overview: key figures, the monthly trend and the service bars, the top ten services and
-// accounts, and the anomalous days.
+// accounts (each with its remainders and total), and the anomalous days with what drove them.
+#include "curcrunch/report/cell_text.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
+#include "table_view.hpp"
 
 namespace curcrunch::serve {
 
 namespace {
 
-// The top ten by cost, then sorted as the headers ask.
-std::string top_table(const ViewContext& c, const std::vector<report::KeyAmount>& all,
-                      bool accounts) {
+std::string top_table(const ViewContext& c, bool accounts) {
     const ViewParams& v = c.view;
     const report::ReportData& d = c.figures();
-    const std::string sort = v.sort.empty() ? "cost" : v.sort;
-    const bool desc = v.sort.empty() || v.descending;
     const std::string name_key = accounts ? "account" : "service";
-    const std::vector<TableColumn> cols = {{name_key, accounts ? "Account" : "Service"},
-                                           {"cost", "Cost", true},
-                                           {"share", "Share", true}};
-    std::vector<std::pair<std::string, Row>> rows;  // label (text sort key), row
-    auto shown = visible(all, v.report);
-    for (size_t i = 0; i < shown.size() && i < 10; ++i) {
-        const auto& k = shown[i];
-        const std::string label = accounts ? d.account_label(k.key) : k.label;
-        rows.push_back({label,
-                        {{"<a href=\"" +
-                              esc((accounts ? "/accounts" : "/services") +
-                                  query_string(v, {{name_key, k.key}}, {"sort", "dir", "page"})) +
-                              "\">" + esc(label) + "</a>",
-                          esc(money(k.amount, d.currency)), esc(share(k.amount, d.totals.total))},
-                         {0, k.amount, k.amount}}});
-    }
-    std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
-        if (sort == name_key) return desc ? x.first > y.first : x.first < y.first;
-        return desc ? x.second.numbers[1] > y.second.numbers[1]
-                    : x.second.numbers[1] < y.second.numbers[1];
-    });
-    std::vector<std::vector<std::string>> cells;
-    for (auto& r : rows)
-        cells.push_back(r.second.cells);
-    return sortable_table(accounts ? "Top accounts" : "Top services", "/", v, cols, cells, sort,
-                          desc);
+    TableView tv;
+    tv.caption = accounts ? "Top accounts" : "Top services";
+    tv.path = "/";
+    tv.default_sort = "cost";
+    tv.paged = false;
+    tv.link = [&](const std::string& key) {
+        return (accounts ? "/accounts" : "/services") +
+               query_string(v, {{name_key, key}}, {"sort", "dir", "page"});
+    };
+    return table_html(
+        c, report::build_table(d, accounts ? "top_accounts" : "top_services", {{"limit", "10"}}),
+        tv, d.currency);
 }
 
-std::string anomalies_table(const report::ReportData& d) {
-    std::string o =
-        "<table>\n<caption>Anomalous days (usage cost)</caption>\n<thead><tr><th "
-        "scope=\"col\">Day</th><th scope=\"col\" class=\"num\">Usage cost</th><th "
-        "scope=\"col\" class=\"num\">28-day median</th></tr></thead>\n<tbody>\n";
-    for (const auto& a : d.anomalies)
-        o += "<tr><td>" + esc(d.trend[a.index].key) + "</td><td class=\"num\">" +
+std::string drivers_text(const report::Anomaly& a, const std::string& currency) {
+    std::string o;
+    for (const auto& dr : a.drivers)
+        o += (o.empty() ? "" : "<br>") +
+             esc(dr.service_label + " · " + dr.account + " · " + dr.usage_type + " " +
+                 (dr.change() > 0 ? "+" : "") + report::money_text(dr.change(), currency));
+    return o;
+}
+
+std::string judged_table(const report::ReportData& d, const std::vector<report::Anomaly>& days,
+                         const char* caption, const char* amount_title) {
+    std::string o = "<div class=\"table-wrap\"><table>\n<caption>" + esc(caption) +
+                    "</caption>\n<thead><tr><th scope=\"col\">Day</th><th scope=\"col\" "
+                    "class=\"num\">" +
+                    esc(amount_title) +
+                    "</th><th scope=\"col\" class=\"num\">Median before</th><th scope=\"col\" "
+                    "class=\"num\">Robust z</th><th scope=\"col\">What moved</th></tr></thead>\n"
+                    "<tbody>\n";
+    for (const auto& a : days)
+        o += "<tr><td>" + esc(format_day(a.day)) + "</td><td class=\"num\">" +
              esc(money(a.value, d.currency)) + "</td><td class=\"num\">" +
-             esc(money(a.median, d.currency)) + "</td></tr>\n";
-    if (d.anomalies.empty()) o += "<tr><td colspan=\"3\">None in this period.</td></tr>\n";
-    return o + "</tbody>\n</table>\n";
+             esc(money(a.median, d.currency)) + "</td><td class=\"num\">" +
+             esc(report::format_z(a.z)) + "</td><td>" + drivers_text(a, d.currency) +
+             "</td></tr>\n";
+    if (days.empty()) o += "<tr><td colspan=\"5\">None in this period.</td></tr>\n";
+    return o + "</tbody>\n</table></div>\n";
 }
 
 }  // namespace
@@ -61,9 +60,19 @@ std::string anomalies_table(const report::ReportData& d) {
 std::string overview_page(const ViewContext& c, PageFrame& f) {
     f.crumbs = crumbs("/", c);
     const report::ReportData& d = c.figures();
-    return kpis(d) + "<div class=\"charts\">" + figure(monthly_chart(c)) +
-           figure(services_chart(c)) + "</div>\n" + top_table(c, d.services, false) +
-           top_table(c, d.accounts, true) + anomalies_table(d);
+    std::string o = kpis(d) + "<div class=\"charts\">" + figure(monthly_chart(c)) +
+                    figure(services_chart(c)) + "</div>\n" + top_table(c, false) +
+                    top_table(c, true) +
+                    judged_table(d, d.anomalies,
+                                 "Anomalous days (usage cost, each judged "
+                                 "against the 28 days with data before it)",
+                                 "Usage cost");
+    if (!d.fee_days.empty())
+        o += judged_table(d, d.fee_days,
+                          "Fee days (RI and Savings Plan fees, support, "
+                          "subscriptions; judged apart from usage)",
+                          "Fees");
+    return o;
 }
 
 }  // namespace curcrunch::serve

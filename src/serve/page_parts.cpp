@@ -4,6 +4,7 @@
 #include <set>
 
 #include "curcrunch/chart/svg_backend.hpp"
+#include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 
 namespace curcrunch::serve {
@@ -47,14 +48,16 @@ std::vector<std::vector<std::string>> cells_of(const std::vector<Row>& rows) {
 }
 
 std::string paged_table(const std::string& caption, const std::string& path, const ViewParams& v,
-                        const std::vector<TableColumn>& cols, const std::vector<Row>& rows) {
+                        const std::vector<TableColumn>& cols, const std::vector<Row>& rows,
+                        const std::vector<std::vector<std::string>>& footer) {
     const size_t pages = std::max<size_t>(1, (rows.size() + kPageRows - 1) / kPageRows);
     const size_t pg = std::min<size_t>(static_cast<size_t>(v.page), pages);
     std::vector<std::vector<std::string>> cells;
     for (size_t i = (pg - 1) * kPageRows; i < rows.size() && i < pg * kPageRows; ++i)
         cells.push_back(rows[i].cells);
     std::string o = "<div class=\"table-wrap\">" +
-                    sortable_table(caption, path, v, cols, cells, v.sort, v.descending) + "</div>";
+                    sortable_table(caption, path, v, cols, cells, v.sort, v.descending, footer) +
+                    "</div>";
     if (pages > 1) {
         o += "<nav class=\"pager\" aria-label=\"Pages\">";
         if (pg > 1)
@@ -125,9 +128,13 @@ std::string kpis(const report::ReportData& d) {
              esc(val) + "</div><div class=\"note\">" + esc(note) + "</div></div>";
     };
     kpi("Total cost", money(d.totals.total, c),
-        format_day(d.params.from) + " to " + format_day(d.params.to));
-    kpi("vs the previous period", report::percent_change(d.totals.total, d.prev_total),
-        money(d.totals.total - d.prev_total, c) + " against " + money(d.prev_total, c));
+        format_day(d.params.from) + " to " + format_day(d.params.to) +
+            (d.coverage.complete() ? ""
+             : d.coverage.none()   ? "; no data"
+                                   : "; data for " + std::to_string(d.coverage.days_with_data) +
+                                       " of " + std::to_string(d.coverage.days) + " days"));
+    const report::ComparisonText prev = report::comparison_text(d.vs_previous, c);
+    kpi("vs the previous period", prev.value, prev.note);
     if (d.forecast)
         kpi("Forecast for " + format_period(period_of(d.params.as_of)) + " (estimate)",
             money(*d.forecast, c),
@@ -135,7 +142,7 @@ std::string kpis(const report::ReportData& d) {
                 std::to_string(d.forecast_days_seen) + " of " +
                 std::to_string(d.forecast_days_in_month) + " days");
     kpi("Anomalous days", std::to_string(d.anomalies.size()),
-        "robust z > 3.5 and over $25 from the 28-day median");
+        "robust z > 3.5 and over $25 from the median of the 28 days with data before each");
     kpi("Data through", d.data_through ? format_day(d.data_through) : "no data",
         d.last_ingest.empty() ? "" : "last ingest " + d.last_ingest);
     return o + "</section>\n";

@@ -35,8 +35,10 @@ void sort_rows(std::vector<Row>& rows, const std::vector<TableColumn>& cols, con
 std::vector<std::vector<std::string>> cells_of(const std::vector<Row>& rows);
 
 // The view's page of `rows` as a sortable table, with a pager when there is more than one page.
+// `footer` rows (HTML cells) follow on every page: the remainders and the total.
 std::string paged_table(const std::string& caption, const std::string& path, const ViewParams& v,
-                        const std::vector<TableColumn>& cols, const std::vector<Row>& rows);
+                        const std::vector<TableColumn>& cols, const std::vector<Row>& rows,
+                        const std::vector<std::vector<std::string>>& footer = {});
 
 // "All costs › <period> › service X › account Prod (1234…)": each crumb but the last widens the
 // view again.

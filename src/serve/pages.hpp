@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "curcrunch/report/report_table.hpp"
 #include "curcrunch/serve/html.hpp"
 #include "site.hpp"
 
@@ -38,6 +39,8 @@ std::string line_items_page(const ViewContext& c, PageFrame& f);
 std::string archive_page(const ViewContext& c, PageFrame& f);
 // The archive with a notice above it (the verdicts of an upload).
 std::string archive_body(const ViewContext& c, const std::string& notice);
+// Every line-item group of the view as the line_items table (line_items_page.cpp).
+report::ReportTable line_items_table(const ViewContext& c);
 
 // --- their JSON twins (api.cpp) --------------------------------------------------------------
 std::string overview_json(const ViewContext& c);

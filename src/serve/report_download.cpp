@@ -8,6 +8,7 @@
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/serve/html.hpp"
 #include "curcrunch/store/store.hpp"
+#include "curcrunch/store/view_coverage.hpp"
 #include "http_reply.hpp"
 #include "tokens.hpp"
 
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 void handle_report_download(Site& site, const httplib::Request& req, httplib::Response& res) {
     ViewParams v;
     try {
-        v = parse_view_params(params_of(req), today_utc());
+        auto db = site.open_read_only();
+        v = parse_view_params(params_of(req), store::default_as_of(*db, today_utc()));
     } catch (const Error& e) {
         return send_html(res, 400, "<!doctype html><p>" + esc(e.what()) + "</p>");
     }

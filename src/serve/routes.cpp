@@ -12,6 +12,8 @@
 #include "request_guard.hpp"
 #include "uploads.hpp"
 
+#include "curcrunch/store/view_coverage.hpp"
+
 namespace curcrunch::serve {
 
 namespace {
@@ -24,16 +26,17 @@ void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec
         f.path = spec.path;
         f.signout_token = auth.signout_token(req);
         ViewParams v;
+        auto db = site.open_read_only();
+        const Day as_of = store::default_as_of(*db, today_utc());
         try {
-            v = parse_view_params(params_of(req), today_utc());
+            v = parse_view_params(params_of(req), as_of);
         } catch (const Error& e) {
-            v = parse_view_params({}, today_utc());
+            v = parse_view_params({}, as_of);
             f.view = &v;
             f.error = e.what();
             return send_html(res, 400, page(f, ""));
         }
         f.view = &v;
-        auto db = site.open_read_only();
         auto cube = site.current_cube(*db);
         const ViewContext c(site, v, *db, *cube, auth.form_token(req));
         const std::string body = spec.html(c, f);
@@ -46,12 +49,12 @@ void add_api(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec&
     svr.Get(spec.api_path,
             [&site, &auth, &spec](const httplib::Request& req, httplib::Response& res) {
                 ViewParams v;
+                auto db = site.open_read_only();
                 try {
-                    v = parse_view_params(params_of(req), today_utc());
+                    v = parse_view_params(params_of(req), store::default_as_of(*db, today_utc()));
                 } catch (const Error& e) {
                     return send_json(res, 400, "{\"error\":" + json_quote(e.what()) + "}");
                 }
-                auto db = site.open_read_only();
                 auto cube = site.current_cube(*db);
                 const ViewContext c(site, v, *db, *cube, auth.form_token(req));
                 send_json(res, 200, spec.json(c));

@@ -3,6 +3,7 @@
 #include "curcrunch/store/query.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
+#include "table_view.hpp"
 
 namespace curcrunch::serve {
 
@@ -12,13 +13,10 @@ std::string trends_page(const ViewContext& c, PageFrame& f) {
     const report::ReportData& d = c.figures();
     std::string o = kpis(d) + "<div class=\"charts\">" + figure(monthly_chart(c)) +
                     figure(report::trend_chart(d, c.site.metrics(), 560)) + "</div>\n";
-    std::vector<Row> rows;
-    for (const auto& k : d.trend)
-        rows.push_back({{esc(k.key), esc(money(k.amount, d.currency))}, {0, k.amount}});
-    const std::vector<TableColumn> cols = {{"bucket", "Period"}, {"cost", "Cost", true}};
-    sort_rows(rows, cols, v.sort, v.descending);
-    return o + paged_table("Cost by " + std::string(store::grain_name(v.report.granularity)),
-                           "/trends", v, cols, rows);
+    TableView tv;
+    tv.caption = "Cost by " + std::string(store::grain_name(v.report.granularity));
+    tv.path = "/trends";
+    return o + table_html(c, report::build_table(d, "trend", {}), tv, d.currency);
 }
 
 }  // namespace curcrunch::serve

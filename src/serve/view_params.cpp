@@ -70,12 +70,13 @@ std::string url_encode(const std::string& s) {
     return o;
 }
 
-ViewParams parse_view_params(const QueryParams& q, Day today) {
+ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
     for (const auto& [k, v] : q)
         if (!kKnown.count(k)) bad(k, "unknown parameter", v);
     ViewParams vp;
+    vp.default_as_of = default_as_of;
     report::ReportParams& p = vp.report;
-    p.as_of = today;
+    p.as_of = default_as_of;
     if (const std::string v = single(q, "as_of"); !v.empty()) p.as_of = parse_day_param("as_of", v);
     // The filter form sends both a preset and dates, and says which one is meant in `range`.
     const std::string range = single(q, "range");
@@ -98,7 +99,9 @@ ViewParams parse_view_params(const QueryParams& q, Day today) {
         auto r = store::resolve_preset(name, p.as_of);
         if (!r)
             bad("preset",
-                "expected last-7-days, last-30-days, month-to-date, last-12-months or year", name);
+                "expected last-7-days, last-30-days, month-to-date, last-12-months, year or "
+                "last-year",
+                name);
         p.from = r->from;
         p.to = r->to;
         p.preset = name;
@@ -197,7 +200,7 @@ std::string query_string(const ViewParams& v, const std::map<std::string, std::s
     }
     if (v.page > 1) kv.push_back({"page", std::to_string(v.page)});
     if (!v.group.empty()) kv.push_back({"group", v.group});
-    if (p.as_of != today_utc()) kv.push_back({"as_of", format_day(p.as_of)});
+    if (p.as_of != v.default_as_of) kv.push_back({"as_of", format_day(p.as_of)});
     if (p.compare_from) {
         kv.push_back({"vs_from", format_day(p.compare_from)});
         kv.push_back({"vs_to", format_day(p.compare_to)});

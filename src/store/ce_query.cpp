@@ -114,17 +114,52 @@ CeResult run_ce_query(Database& db, const CeQuery& q) {
         r.rows += st.column_int(5);
         if (q.by == CeDimension::account) r.label = st.column_text(6);
     }
+    // The threshold and the limit hide rows, never money: the totals cover every matching row,
+    // and the hidden ones are summed per bucket and unit, and as one "other" per unit.
     std::map<std::string, Amount> totals;
+    std::map<std::pair<std::string, std::string>, CeResultRow> below;
+    std::map<std::pair<std::string, std::string>, size_t> below_n;
     for (auto& [_, r] : folded) {
         if (r.label.empty()) r.label = r.key;
-        if (q.min_cost && r.amount < *q.min_cost) continue;
         add_to(totals[r.unit], r.amount);
+        ++result.matching;
+        if (q.min_cost && r.amount < *q.min_cost && -r.amount < *q.min_cost) {
+            CeResultRow& b = below[{r.bucket, r.unit}];
+            b.bucket = r.bucket;
+            b.unit = r.unit;
+            b.key = "(below threshold)";
+            add_to(b.amount, r.amount);
+            b.estimated = b.estimated || r.estimated;
+            b.rows += r.rows;
+            ++below_n[{r.bucket, r.unit}];
+            continue;
+        }
         result.rows.push_back(std::move(r));
     }
-    result.matching = result.rows.size();
+    for (auto& [k, b] : below) {
+        b.label = "Below threshold (" + std::to_string(below_n[k]) + ")";
+        result.below.push_back(std::move(b));
+    }
     result.totals.assign(totals.begin(), totals.end());
     sort_rows(result.rows, q.sort);
-    if (q.limit && result.rows.size() > q.limit) result.rows.resize(q.limit);
+    if (q.limit && result.rows.size() > q.limit) {
+        std::map<std::string, CeResultRow> other;
+        for (size_t k = q.limit; k < result.rows.size(); ++k) {
+            const CeResultRow& r = result.rows[k];
+            CeResultRow& o = other[r.unit];
+            o.unit = r.unit;
+            o.key = "(other)";
+            add_to(o.amount, r.amount);
+            o.estimated = o.estimated || r.estimated;
+            o.rows += r.rows;
+        }
+        const size_t n = result.rows.size() - q.limit;
+        for (auto& [_, o] : other) {
+            o.label = "Other (" + std::to_string(n) + ")";
+            result.other.push_back(std::move(o));
+        }
+        result.rows.resize(q.limit);
+    }
     return result;
 }
 

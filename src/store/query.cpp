@@ -106,8 +106,8 @@ Amount ResultRow::measure(Measure m) const {
 }
 
 const std::vector<std::string>& preset_names() {
-    static const std::vector<std::string> names = {"last-7-days", "last-30-days", "month-to-date",
-                                                   "last-12-months", "year"};
+    static const std::vector<std::string> names = {
+        "last-7-days", "last-30-days", "month-to-date", "last-12-months", "year", "last-year"};
     return names;
 }
 
@@ -118,6 +118,10 @@ std::optional<DateRange> resolve_preset(const std::string& name, Day today) {
     if (name == "last-12-months")
         return DateRange{first_day(add_months(period_of(today), -11)), today};
     if (name == "year") return DateRange{days_from_civil(civil_from_days(today).year, 1, 1), today};
+    if (name == "last-year") {
+        const int y = civil_from_days(today).year - 1;
+        return DateRange{days_from_civil(y, 1, 1), days_from_civil(y, 12, 31)};
+    }
     return std::nullopt;
 }
 

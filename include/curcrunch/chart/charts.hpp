@@ -16,11 +16,15 @@ inline constexpr Color kOtherColor{190, 190, 190};
 inline constexpr Color kAnomalyColor{180, 20, 20};
 inline constexpr Color kIncreaseColor{200, 90, 20};
 inline constexpr Color kDecreaseColor{40, 90, 160};
+inline constexpr Color kNoDataColor{236, 236, 236};
 
 struct LineSeries {
     std::string name;
     std::vector<double> values;
     std::vector<std::string> value_labels;  // exact money per point, for tooltips
+    // Points without data (a day or month the store has no data for): not drawn, the line
+    // breaks there, and a light band says "no data". Never plotted as zero.
+    std::vector<bool> missing;
     Color color = palette(0);
 };
 

@@ -35,8 +35,14 @@ struct StoreOption {
 // --from/--to or --preset, and --as-of: the days summary and cost-explorer read.
 struct PeriodOptions {
     std::optional<std::string> from, to, preset, as_of;
-    void declare(OptionSet& o, const std::string& default_text);
-    Day today() const;  // --as-of, else today (UTC)
+    // `as_of_text` says what --as-of defaults to.
+    void declare(OptionSet& o, const std::string& default_text,
+                 const std::string& as_of_text = "today (UTC)");
+    // Where the period ends when --as-of is not given: commands over the CUR set the store's
+    // data-through day (store/view_coverage.hpp default_as_of), so presets end where the data
+    // ends, not today.
+    std::optional<Day> default_as_of;
+    Day today() const;  // --as-of, else default_as_of, else today (UTC)
     struct Range {
         std::optional<Day> from, to;  // inclusive; unset: unbounded
     };

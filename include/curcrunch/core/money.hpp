@@ -67,6 +67,11 @@ std::string to_exact_string(Amount v);
 std::string to_plain_string(Amount v);
 // Human money: rounded half-even to `places` digits with thousands separators ("1,234.57").
 std::string format_money(Amount v, int places = 2, bool thousands = true);
+// The change from `before` to `now` in tenths of a percent, rounded half away from zero, from
+// the exact amounts: "+12.3%", "-4.0%"; "n/a" when `before` is zero.
+std::string percent_change(Amount now, Amount before);
+// `part` as a share of `whole` ("12.3%", "-0.4%" for a negative part), "" when `whole` is 0.
+std::string share_percent(Amount part, Amount whole);
 // Round half to even to `places` fraction digits, still in 10^-kScale units.
 Amount round_to(Amount v, int places) noexcept;
 

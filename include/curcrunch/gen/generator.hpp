@@ -1,11 +1,13 @@
 #pragma once
 // Deterministic synthetic CUR data: several payers and linked accounts, ~30 services with
-// realistic usage types, regions and operations, hourly (or daily) rows, Usage, DiscountedUsage,
-// SavingsPlanCoveredUsage, RIFee, SavingsPlanRecurringFee, Tax, Credit and Refund line items,
-// an AWS Marketplace subscription, tags, seasonal trends and a few spikes. Months AWS would have
-// finalized by `today` carry invoice ids (one per payer and billing entity), later ones none. The
-// same seed gives the same rows in every dialect, so rollups of the three dialects must be
-// identical.
+// realistic usage types, regions and operations, hourly (or daily) rows, Usage, DiscountedUsage
+// and RIFee, SavingsPlanCoveredUsage with its SavingsPlanNegation and the plan's hourly (daily)
+// SavingsPlanRecurringFee, Tax, Credit, Refund and a monthly support Fee, tags, seasonal trends
+// and a few spikes, and an AWS Marketplace subscription — billed as AWS bills them, so totals
+// are real (src/gen/commitments.cpp). Months AWS would have finalized by `today` carry invoice
+// ids (one per payer and billing entity), later ones none.
+// The same seed gives the same rows in every dialect: the rollups of legacy CUR and CUR 2.0 are
+// identical, FOCUS's hold the same amounts (it folds negations into covered usage, as AWS does).
 #include <cstdint>
 #include <string>
 

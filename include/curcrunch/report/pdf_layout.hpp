@@ -22,7 +22,8 @@ struct Kpi {
 struct Column {
     std::string title;
     double width;        // points
-    bool right = false;  // numbers align right
+    bool right = false;  // numbers align right (and must fit: the caller abbreviates them)
+    bool wrap = false;   // text wraps onto as many lines as it needs, never cut
 };
 
 class PdfLayout {
@@ -42,10 +43,16 @@ class PdfLayout {
     void skip(double h) { y_ += h; }
     double content_width() const { return kPageW - 2 * kMargin; }
 
+    const chart::TextMetrics& metrics() const { return m_; }
+    // `text` broken into lines of at most `width` points: at spaces, and inside a word (after
+    // '/', '-', '_', ':' or '.' when it can, anywhere otherwise) when the word alone is wider.
+    std::vector<std::string> wrap(const std::string& text, double width, double size,
+                                  bool bold = false) const;
+
     void heading(const std::string& text);
     void paragraph(const std::string& text, double size = 9, bool bold = false,
                    chart::Color color = {40, 40, 40});
-    // Figures in boxes, three across the page.
+    // Figures in boxes, three across the page; notes wrap (the boxes grow).
     void kpis(const std::vector<Kpi>& items);
     void chart(const chart::Scene& scene);
     void table(const std::vector<Column>& cols, const std::vector<std::vector<std::string>>& rows,

@@ -4,12 +4,13 @@
 // reconciliation, recommendations, sources — then finished by qpdf (metadata, the embedded
 // JSON with every printed table, optional AES-256, optional PAdES signature) and recorded in
 // the store.
-#include <functional>
 #include <optional>
 #include <string>
 
 #include "curcrunch/chart/charts.hpp"
+#include "curcrunch/report/cell_text.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
+#include "curcrunch/report/report_charts.hpp"
 #include "curcrunch/report/report_data.hpp"
 
 namespace curcrunch::report {
@@ -17,22 +18,6 @@ namespace curcrunch::report {
 struct WrittenReport {
     std::string path, report_id, sha256;
 };
-
-// The link of a chart element (a month, a service code): the dashboard's zoom; none in a PDF.
-using ChartLink = std::function<std::string(const std::string& key)>;
-
-// The charts of a report, shared with the dashboard (which renders them as SVG).
-chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
-                                 const ChartLink& link = nullptr);
-chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, double width);
-chart::Scene service_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width,
-                               const ChartLink& link = nullptr);
-chart::Scene service_pie_chart(const ReportData& d, const chart::TextMetrics& m, double width);
-chart::Scene service_change_chart(const ReportData& d, const chart::TextMetrics& m, double width);
-chart::Scene account_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width);
-
-// Money as the report prints it: "$1,234.57" for USD, "1,234.57 EUR" otherwise.
-std::string money_text(Amount a, const std::string& currency);
 
 class SigningKey;
 

@@ -10,6 +10,7 @@
 #include "curcrunch/report/report_params.hpp"
 #include "curcrunch/report/report_table.hpp"
 #include "curcrunch/store/store.hpp"
+#include "curcrunch/store/view_coverage.hpp"
 
 namespace curcrunch::report {
 
@@ -18,10 +19,24 @@ struct KeyAmount {
     Amount amount = 0;
 };
 
+// A bucket of a trend (a day, week, month or year) and how many of its days have data: a bucket
+// without any is absent (a gap in the line, "no data" in a table), never a zero.
+struct TrendPoint : KeyAmount {
+    int days = 0, days_with_data = 0;  // of the bucket, within the view
+    bool no_data() const { return days_with_data == 0; }
+    bool partial() const { return days_with_data > 0 && days_with_data < days; }
+};
+
 struct LineItem {
     std::string service, usage_type, description, unit;
     Amount quantity = 0, cost = 0;
     std::optional<Amount> rate;  // cost / quantity, when the quantity is not zero
+};
+
+// Every line-item group of a view (service, usage type, description, unit), by cost.
+struct LineItems {
+    std::vector<LineItem> rows;
+    Amount total = 0;  // of every row
 };
 
 // One billing month of the reconciliation: CUR against invoices (and Cost Explorer).
@@ -56,21 +71,35 @@ struct ReportData {
     ReportParams params;
     std::string report_id, generated_at, currency = "USD";
     ReportTotals totals;
-    Day prev_from = 0, prev_to = 0;  // the previous period of the same length
-    Amount prev_total = 0;
+    // How much of [from, to] the store has data for.
+    store::WindowCoverage coverage;
+    // The comparisons, like for like (store/view_coverage.hpp): the period against the previous
+    // one (or the one asked for), against the same dates a year earlier, and the last month
+    // with data against the one before (both cut to the same days when the data ends early).
+    store::Comparison vs_previous, vs_year_ago, month_over_month;
+    Day prev_from = 0, prev_to = 0;        // vs_previous's previous window
+    Amount prev_total = 0;                 // its cost
     std::optional<Amount> year_ago_total;  // same dates a year earlier, when data exists
-    std::vector<KeyAmount> months;         // the 12 months ending with the period's last
-    std::vector<KeyAmount> trend;          // [from, to] at params.granularity
-    // Indices into trend (day granularity only), judged on the daily *usage* cost: monthly
-    // fees, taxes and credits are booked on one day and would otherwise show every month.
+    std::vector<TrendPoint> months;        // the 12 months ending with the period's last
+    std::vector<TrendPoint> trend;         // [from, to] at params.granularity
+    // Days of [from, to] judged on the daily *usage* cost against the days with data before
+    // them (anomaly.hpp): monthly fees, taxes and credits are booked on one day and would
+    // otherwise show every month. Whatever the granularity.
     std::vector<Anomaly> anomalies;
+    // Fee days (RI and Savings Plan fees, support, subscriptions) that stand out from the fees
+    // before them: judged apart, so the first of a month is not a usage anomaly.
+    std::vector<Anomaly> fee_days;
     std::vector<KeyAmount> services, accounts;  // this period, by cost
     std::map<std::string, Amount> prev_services, prev_accounts;
+    // The period's cost by charge class (charge_type.hpp), every class in its order.
+    std::vector<KeyAmount> charge_types;
+    // The period's cost by month ("2026-10") and service code.
+    std::map<std::string, std::map<std::string, Amount>> service_months;
     std::optional<Amount> month_to_date, forecast;  // current month, when in the period
     int forecast_days_seen = 0, forecast_days_in_month = 0;
     Day data_through = 0;
     std::string last_ingest;
-    std::vector<LineItem> line_items;
+    LineItems line_items;
     std::vector<InvoiceMonth> invoice_months;
     bool has_ce = false;
     std::vector<Recommendation> recommendations;
@@ -99,9 +128,8 @@ struct Sections {
 // With `cube`, rows come from memory instead of the store (the dashboard).
 ReportData gather_report(store::Database& db, const ReportParams& p, const CostCube* cube = nullptr,
                          const Sections& sections = {});
-// The top line items of the period by cost (`limit` 0: all of them).
-std::vector<LineItem> line_items(store::Database& db, const ReportParams& p, const CostCube* cube,
-                                 size_t limit);
+// Every line item group of the period, by cost (largest first).
+LineItems line_items(store::Database& db, const ReportParams& p, const CostCube* cube);
 
 // One key (service or account) in both periods, for comparison tables.
 struct Change {
@@ -110,13 +138,17 @@ struct Change {
     Amount delta() const { return current - previous; }
 };
 enum class ChangeOf { services, accounts };
-// Every key of either period, largest absolute change first; rows under params.min_cost in both
-// periods are left out.
+// Every key of either period, largest absolute change first (the threshold is the caller's:
+// tie_out.hpp hides rows, never money).
 std::vector<Change> period_changes(const ReportData& d, ChangeOf what);
 
-// "+12.3%" / "-4.0%" / "n/a" (no base), from exact amounts.
-std::string percent_change(Amount now, Amount before);
+// The trend bucket a day falls in ("2026-10-05", its Monday for weeks, "2026-10", "2026").
+std::string trend_bucket(Day day, store::Grain g);
+
+using curcrunch::percent_change;  // core/money.hpp: "+12.3%" / "-4.0%" / "n/a"
 // part as a share of whole, "12.3%" ("" when whole is 0), from exact amounts.
-std::string share_text(Amount part, Amount whole);
+inline std::string share_text(Amount part, Amount whole) {
+    return share_percent(part, whole);
+}
 
 }  // namespace curcrunch::report

@@ -23,7 +23,8 @@ struct ReportParams {
     std::optional<Amount> min_cost;  // hides breakdown rows below it; totals are unaffected
     store::Grain granularity = store::Grain::day;  // of the second trend chart
     int top = 10;
-    Day as_of = 0;  // "today" for presets, forecasts and freshness
+    size_t line_items = 50;  // line-item groups printed before "Other (N)"; 0: every group
+    Day as_of = 0;           // "today" for presets, forecasts and freshness
     // The period compared against; 0: the one of the same length just before `from`.
     Day compare_from = 0, compare_to = 0;
 };
@@ -43,6 +44,11 @@ struct CostRow;
 class TotalsBuilder {
   public:
     explicit TotalsBuilder(bool with_fingerprint = true) : fingerprinting_(with_fingerprint) {}
+    // Moves keep last_month_ valid (std::map moves its nodes); a copy would not.
+    TotalsBuilder(const TotalsBuilder&) = delete;
+    TotalsBuilder& operator=(const TotalsBuilder&) = delete;
+    TotalsBuilder(TotalsBuilder&&) = default;
+    TotalsBuilder& operator=(TotalsBuilder&&) = default;
     void add(const CostRow& r);
     ReportTotals totals(store::DimNames& dims) const;
     std::string fingerprint(store::DimNames& dims) const;
@@ -52,11 +58,20 @@ class TotalsBuilder {
         Amount unblended = 0, amortized = 0;
         int64_t rows = 0;
     };
+    struct ServiceDayHash {
+        size_t operator()(const std::pair<int64_t, Day>& k) const {
+            return std::hash<int64_t>()(k.first * 1000003 + k.second);
+        }
+    };
     bool fingerprinting_;
     Amount total_ = 0;
     std::map<Period, Amount> months_;
+    // Rows arrive grouped by day: the month of the last day seen, looked up once per day.
+    Day last_day_ = -1;
+    Amount* last_month_ = nullptr;
     std::unordered_map<int64_t, Amount> services_, accounts_;  // by dim id
-    std::map<std::pair<int64_t, Day>, Sums> service_days_;
+    // By (service id, day); fingerprint() orders them.
+    std::unordered_map<std::pair<int64_t, Day>, Sums, ServiceDayHash> service_days_;
 };
 
 // sha256 over the daily rows behind the totals (day, account, service, cost), in a fixed

@@ -37,9 +37,12 @@ enum class Scope {
     previous,             // the comparison period
     period_and_previous,  // a change between the two
     year_ago,             // the same dates a year earlier
+    period_and_year_ago,  // a change between the period and a year earlier
     row_month,            // the month the row's key names (YYYY-MM)
     row_day,              // the day the row's key names (YYYY-MM-DD)
     trend,                // the twelve months of the monthly trend
+    row_history,          // the day the row's key starts with and the days judged before it
+    column_month,         // the month the column's key names (YYYY-MM)
 };
 
 struct TableColumn {
@@ -79,11 +82,13 @@ struct ReportTable {
 ReportTable build_table(const ReportData& d, std::string_view kind, const TableParams& params);
 bool known_table_kind(std::string_view kind);
 
-// The days a scope covers for row `row` of a report made from `d` (empty for Scope::none).
+// The days a scope covers for the cell (`row_key`, `column_key`) of a report made from `d`
+// (empty for Scope::none).
 struct DayRange {
     Day from = 0, to = 0;
 };
-std::vector<DayRange> scope_days(const ReportData& d, Scope s, const std::string& row_key);
+std::vector<DayRange> scope_days(const ReportData& d, Scope s, const std::string& row_key,
+                                 const std::string& column_key = "");
 
 // "" when every money column of `t` sums to its total row (or it has none), otherwise what
 // does not add up.

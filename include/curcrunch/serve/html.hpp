@@ -17,10 +17,12 @@ struct TableColumn {
 };
 
 // A table whose headers link to the same page sorted by that column (toggling the direction).
+// `footer` rows (HTML cells) stay below the sorted rows: the remainders and the total.
 std::string sortable_table(const std::string& caption, const std::string& path, const ViewParams& v,
                            const std::vector<TableColumn>& cols,
                            const std::vector<std::vector<std::string>>& rows,
-                           const std::string& sorted_by, bool descending);
+                           const std::string& sorted_by, bool descending,
+                           const std::vector<std::vector<std::string>>& footer = {});
 
 struct Crumb {
     std::string label, href;  // last crumb: href empty

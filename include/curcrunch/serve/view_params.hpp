@@ -18,12 +18,16 @@ struct ViewParams {
     int page = 1;  // 1-based, tables of 50 rows
     bool explicit_dates = false;
     std::string group;  // the Accounts page's rows: "" or "account" (one per account), "ou"
+    // What as_of is when the URL does not say: the store's last day with data, so views end
+    // where the data ends (store/view_coverage.hpp). Links carry as_of only when it differs.
+    Day default_as_of = 0;
 };
 
 using QueryParams = std::multimap<std::string, std::string>;
 
 // Throws Error(usage) with a message for the user ("from: expected YYYY-MM-DD, got ...").
-ViewParams parse_view_params(const QueryParams& q, Day today);
+// `default_as_of` is the day presets count back from unless the URL gives as_of.
+ViewParams parse_view_params(const QueryParams& q, Day default_as_of);
 
 // The query string for `v` ("?from=...&to=..."), with `set` entries replacing or adding
 // parameters and `drop` removing them.

@@ -27,7 +27,7 @@ struct CeQuery {
     std::vector<std::string> accounts;  // linked account ids
     std::vector<std::string> services;  // as Cost Explorer names them
     std::vector<std::string> profiles;  // payer profiles of the fetch configuration
-    std::optional<Amount> min_cost;     // drop result rows below this
+    std::optional<Amount> min_cost;     // rows below this are summed as "below threshold"
     Grain grain = Grain::month;
     CeDimension by = CeDimension::service;
     SortOrder sort = SortOrder::time_then_cost;
@@ -45,8 +45,10 @@ struct CeResultRow {
 };
 
 struct CeResult {
-    std::vector<CeResultRow> rows;                       // sorted, at most `limit`
-    size_t matching = 0;                                 // rows before the limit
+    std::vector<CeResultRow> rows;   // sorted, at most `limit`
+    std::vector<CeResultRow> below;  // per bucket and unit, the rows under min_cost summed
+    std::vector<CeResultRow> other;  // per unit, the rows past the limit summed
+    size_t matching = 0;             // every row, before threshold and limit
     std::vector<std::pair<std::string, Amount>> totals;  // per unit, over every matching row
     bool fetched = false;  // the store holds Cost Explorer data of the series read
 };

@@ -41,7 +41,8 @@ struct DateRange {
 };
 
 // Presets: last-7-days, last-30-days, month-to-date, last-12-months (12 whole months ending with
-// the current one), year (calendar year to date). Relative to `today` (UTC).
+// the current one), year (calendar year to date), last-year (the previous calendar year).
+// Relative to `today` (UTC).
 std::optional<DateRange> resolve_preset(const std::string& name, Day today);
 const std::vector<std::string>& preset_names();
 

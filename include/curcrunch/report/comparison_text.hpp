@@ -1,0 +1,25 @@
+#pragma once
+// How a comparison is said, in the PDF and on the dashboard alike: which side is which ("this
+// period $X vs previous period $Y", with dates), and a percentage only when both sides have
+// data for every day ("n/a: no data for ...", "partial: N of M days" otherwise).
+#include <string>
+
+#include "curcrunch/core/money.hpp"
+#include "curcrunch/store/view_coverage.hpp"
+
+namespace curcrunch::report {
+
+struct ComparisonText {
+    std::string value;  // "+5.1%", "n/a" or "partial"
+    std::string note;   // the sides with their amounts and dates, and why there is no percentage
+};
+ComparisonText comparison_text(const store::Comparison& c, const std::string& currency);
+
+// "this period 2025-11-01 to 2026-10-31 ($1,234.56) vs previous period ... ($987.65)"
+std::string comparison_sides(const store::Comparison& c, const std::string& currency);
+
+// A table row's change against the view's comparison: the percentage when the comparison has a
+// like-for-like base, else "no data" or "partial".
+std::string row_change(const store::Comparison& c, Amount now, Amount before);
+
+}  // namespace curcrunch::report

@@ -1,0 +1,41 @@
+#pragma once
+// The charts of a report, shared with the dashboard (which renders them as SVG). Each chart
+// that prints amounts is drawn from a table built by build_table, so its figures are those the
+// report's JSON records.
+#include <functional>
+#include <string>
+
+#include "curcrunch/chart/charts.hpp"
+#include "curcrunch/report/report_data.hpp"
+
+namespace curcrunch::report {
+
+// The link of a chart element (a month, a service code): the dashboard's zoom; none in a PDF.
+using ChartLink = std::function<std::string(const std::string& key)>;
+
+chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
+                                 const ChartLink& link = nullptr);
+// The trend at the view's granularity; buckets holding an anomalous day are marked.
+chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+chart::Scene service_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width,
+                               const ChartLink& link = nullptr);
+chart::Scene service_pie_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+chart::Scene service_change_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+chart::Scene account_bar_chart(const ReportData& d, const chart::TextMetrics& m, double width);
+
+// The same charts from tables already built (the PDF records the tables it draws).
+chart::Scene bar_scene(const std::string& title, const ReportTable& t, const ReportData& d,
+                       const chart::TextMetrics& m, double width, const ChartLink& link = nullptr,
+                       bool diverging = false);
+chart::Scene pie_scene(const ReportTable& t, const ReportData& d, const chart::TextMetrics& m,
+                       double width);
+
+std::string service_bars_title(const ReportData& d);
+std::string account_bars_title(const ReportData& d);
+inline constexpr const char* kChangeChartTitle =
+    "Change by service vs the previous period (largest first)";
+
+// The "limit" parameter of the charts' tables.
+std::string top_param(int top);
+
+}  // namespace curcrunch::report
