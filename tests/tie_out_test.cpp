@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "curcrunch/core/sha256.hpp"
 #include "curcrunch/report/cell_text.hpp"
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/report/report_json.hpp"
@@ -193,4 +194,43 @@ TEST(TieOut, RatesKeepTheirSignificantDigits) {
               "\u22481.26 bn");
     EXPECT_EQ(report::abbreviated_cell_text(report::CellKind::money, "-1234567", "USD"),
               "\u2248-$1.23 M");
+}
+
+// The Sources page lists the files behind the report's months, each with the periods it fed,
+// its full sha256 and assembly id: never a file a later delivery replaced, never one of a month
+// outside the report.
+TEST(TieOut, SourcesAreTheFilesBehindTheReportsMonths) {
+    TempDir tmp;
+    const std::string db = tmp / "store.db";
+    write_file(tmp / "sep.csv", known_month_csv("2026-09", "10.00"));
+    write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
+    write_file(tmp / "oct-restated.csv", known_month_csv("2026-10", "13.00"));
+    ASSERT_EQ(
+        run_cli({"ingest", "--quiet", "--db", db, tmp / "sep.csv", tmp / "oct.csv"}).exit_code, 0);
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", db, tmp / "oct-restated.csv"}).exit_code, 0);
+    auto sources = [&](const std::string& from, const std::string& to) {
+        const std::string pdf = tmp / "s.pdf";
+        auto r = run_cli({"report", "--db", db, "--from", from, "--to", to, "--out", pdf});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        const report::ReportMeta m = report::parse_report_json(
+            sh("qpdf --show-attachment=curcrunch-report.json " + pdf).out);
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& t : m.tables)
+            if (t.kind == "sources")
+                for (const auto& row : t.rows)
+                    rows.push_back(row.cells);
+        return rows;
+    };
+    const std::string sep_sha = Sha256::of_file(tmp / "sep.csv");
+    const std::string oct_sha = Sha256::of_file(tmp / "oct-restated.csv");
+    const auto october = sources("2026-10-01", "2026-10-31");
+    ASSERT_EQ(october.size(), 1u);  // the restated file, not the one it replaced nor September's
+    EXPECT_EQ(october[0][0], "2026-10");
+    EXPECT_EQ(october[0][1], tmp / "oct-restated.csv");
+    EXPECT_EQ(october[0][3], oct_sha);  // in full
+    const auto both = sources("2026-09-01", "2026-10-31");
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(both[0][0], "2026-09");
+    EXPECT_EQ(both[0][3], sep_sha);
+    EXPECT_EQ(both[1][0], "2026-10");
 }

@@ -60,6 +60,27 @@ ComparisonText comparison_text(const store::Comparison& c, const std::string& cu
     return t;
 }
 
+std::string data_through_note(const ReportData& d) {
+    std::string note;
+    if (d.data_through && d.data_through_status) {
+        const std::string month = format_period(period_of(d.data_through));
+        switch (*d.data_through_status) {
+            case store::PeriodStatus::final:
+                note = month + " final";
+                break;
+            case store::PeriodStatus::accruing:
+                note = month + " accruing: AWS may still change it";
+                break;
+            case store::PeriodStatus::unknown:
+                note = month + ": final or not unknown";
+                break;
+        }
+    }
+    if (!d.last_ingest.empty())
+        note += std::string(note.empty() ? "" : "; ") + "last ingest " + d.last_ingest;
+    return note;
+}
+
 std::string row_change(const store::Comparison& c, Amount now, Amount before) {
     if (c.current.none() || c.previous.none()) return "no data";
     if (c.partial()) return "partial";

@@ -98,7 +98,7 @@ void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
                          std::to_string(d.forecast_days_seen) + " of " +
                          std::to_string(d.forecast_days_in_month) + " days"});
     k.push_back({"Data through", d.data_through ? format_day(d.data_through) : "no data",
-                 d.last_ingest.empty() ? "" : "last ingest " + d.last_ingest});
+                 data_through_note(d)});
     L.kpis(k);
     L.heading("Top services");
     P.print(P.make("top_services", {{"limit", "8"}}));

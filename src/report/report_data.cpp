@@ -12,6 +12,7 @@
 #include "recommendations.hpp"
 #include "reconciliation.hpp"
 #include "report_scan.hpp"
+#include "report_sources.hpp"
 
 namespace curcrunch::report {
 namespace {
@@ -171,21 +172,6 @@ void forecast(ReportData& d, const Aggregates& a) {
         d.forecast = forecast;
 }
 
-void sources(ReportData& d, Database& db) {
-    auto st = db.prepare(
-        "SELECT b.period, s.path, s.sha256, s.manifest, s.assembly_id FROM billing_period b "
-        "JOIN ingest_source s ON s.ingest_id = b.ingest_id WHERE b.period BETWEEN ? AND ? "
-        "ORDER BY b.period, s.path");
-    st.bind(1, static_cast<int64_t>(period_of(d.params.from)));
-    st.bind(2, static_cast<int64_t>(period_of(d.params.to)));
-    std::set<std::string> seen;
-    while (st.step()) {
-        SourceRef s{format_period(static_cast<Period>(st.column_int(0))), st.column_text(1),
-                    st.column_text(2), st.column_text(3), st.column_text(4)};
-        if (seen.insert(s.path + s.sha256).second) d.sources.push_back(std::move(s));
-    }
-}
-
 }  // namespace
 
 std::vector<Change> period_changes(const ReportData& d, ChangeOf what) {
@@ -277,11 +263,12 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     judge_days(d, a, cov.days_in(range.history_from, p.to), dims);
     breakdowns(d, a, dims);
     store_facts(d, db, range.scan_from);
+    if (d.data_through) d.data_through_status = cov.status(period_of(d.data_through));
     forecast(d, a);
     if (sections.line_items) d.line_items = line_items(db, p, cube);
     if (sections.reconciliation) reconcile(d, db, src);
     if (sections.recommendations) recommend(d, a, dims);
-    if (sections.sources) sources(d, db);
+    if (sections.sources) gather_sources(d, db);
     return d;
 }
 

@@ -144,7 +144,7 @@ std::string kpis(const report::ReportData& d) {
     kpi("Anomalous days", std::to_string(d.anomalies.size()),
         "robust z > 3.5 and over $25 from the median of the 28 days with data before each");
     kpi("Data through", d.data_through ? format_day(d.data_through) : "no data",
-        d.last_ingest.empty() ? "" : "last ingest " + d.last_ingest);
+        report::data_through_note(d));
     return o + "</section>\n";
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "curcrunch/core/money.hpp"
+#include "curcrunch/report/report_data.hpp"
 #include "curcrunch/store/view_coverage.hpp"
 
 namespace curcrunch::report {
@@ -17,6 +18,10 @@ ComparisonText comparison_text(const store::Comparison& c, const std::string& cu
 
 // "this period 2025-11-01 to 2026-10-31 ($1,234.56) vs previous period ... ($987.65)"
 std::string comparison_sides(const store::Comparison& c, const std::string& currency);
+
+// The note under "Data through": whether that month is final or still accruing, and the last
+// ingest ("2026-10 accruing: AWS may still change it; last ingest 2026-11-02T05:00:00Z").
+std::string data_through_note(const ReportData& d);
 
 // A table row's change against the view's comparison: the percentage when the comparison has a
 // like-for-like base, else "no data" or "partial".

@@ -23,7 +23,7 @@ struct CostRow {
     Amount unblended, amortized, tagged;
     int64_t rows;
     int64_t payer;  // dim id of the payer account
-    Amount usage;  // usage quantity (recommendations count instance hours with it)
+    Amount usage;   // usage quantity (recommendations count instance hours with it)
 };
 
 // What a scan keeps: usage accounts, services (product code or name) and regions; an empty

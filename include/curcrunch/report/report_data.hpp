@@ -98,6 +98,8 @@ struct ReportData {
     std::optional<Amount> month_to_date, forecast;  // current month, when in the period
     int forecast_days_seen = 0, forecast_days_in_month = 0;
     Day data_through = 0;
+    // Whether the month of data_through is final or still accruing (store/coverage.hpp).
+    std::optional<store::PeriodStatus> data_through_status;
     std::string last_ingest;
     LineItems line_items;
     std::vector<InvoiceMonth> invoice_months;
