@@ -21,6 +21,9 @@ class Model {
     // Emits every line of one month through `sink`.
     void month(Period p, int month_index, const LineSink& sink);
     size_t resource_count() const { return resources_.size(); }
+    // The first payer account, which the layout's manifests name (as AWS names the account the
+    // report belongs to).
+    const std::string& first_payer() const { return accounts_.front().payer; }
 
   private:
     // What a month's usage leaves to bill at its end.
