@@ -99,7 +99,7 @@ TEST(TieOut, ReportThresholdHidesRowsAndNothingElse) {
     const report::ReportMeta cut = w.report({"--min-cost", "10"});
     EXPECT_EQ(cut.totals.total, 7616 * kUnit / 10);
     EXPECT_EQ(cut.totals.by_service, all.totals.by_service);  // totals unchanged
-    for (const char* kind : {"top_services", "service_chart", "changes", "accounts"}) {
+    for (const char* kind : {"top_services", "service_chart", "changes", "account_breakdown"}) {
         const report::ReportTable* a =
             table(all, kind, kind == std::string("changes") ? "services" : "");
         const report::ReportTable* c =

@@ -9,6 +9,36 @@
 
 namespace curcrunch::report {
 
+namespace {
+
+// Two kinds of text cells are shortened rather than wrapped, their full value staying in the
+// JSON: a cell naming its row's account as "Name (123456789012)" loses characters from the name,
+// never the id; an OU path ("Root / A / B") loses its outer OUs first, as the OUs nearest the
+// account matter most. Any other text wraps.
+std::string shortened(const std::string& cell, const std::string& key, const TableColumn& col,
+                      const chart::TextMetrics& m, double room, bool bold) {
+    constexpr double kSize = 7.5;
+    if (m.width(cell, kSize, bold) <= room) return cell;
+    const std::string tail = " (" + key + ")";
+    if (!key.empty() && cell.size() > tail.size() &&
+        cell.compare(cell.size() - tail.size(), tail.size(), tail) == 0) {
+        const double left = room - m.width(tail, kSize, bold);
+        if (left >= room / 3)
+            return m.fit(cell.substr(0, cell.size() - tail.size()), left, kSize, bold) + tail;
+    }
+    if (col.key == "ou_path") {
+        std::string shown = cell;
+        for (size_t cut = cell.find(" / ");
+             cut != std::string::npos && m.width(shown, kSize, bold) > room;
+             cut = cell.find(" / ", cut + 3))
+            shown = "\u2026 / " + cell.substr(cut + 3);
+        return shown;
+    }
+    return cell;
+}
+
+}  // namespace
+
 const ReportTable& TablePrinter::make(std::string_view kind, TableParams params) {
     tables_.push_back(build_table(d_, kind, params));
     return tables_.back();
@@ -28,6 +58,7 @@ void TablePrinter::print(const ReportTable& t) {
         for (size_t i = 0; i < t.columns.size() && i < r.cells.size(); ++i) {
             const TableColumn& c = t.columns[i];
             std::string s = cell_text(c.kind, r.cells[i], d_.currency);
+            if (c.kind == CellKind::text) s = shortened(s, r.key, c, m, c.width - 6, bold);
             if (r.flagged && i + 1 == t.columns.size()) s = "FLAG " + s;
             if (c.kind != CellKind::text && m.width(s, 7.5, bold) > c.width - 6) {
                 s = abbreviated_cell_text(c.kind, r.cells[i], d_.currency);

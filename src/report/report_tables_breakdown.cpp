@@ -87,10 +87,10 @@ ReportTable account_breakdown(const ReportData& d, const TableParams& p) {
         auto it = d.prev_accounts.find(a.key);
         const Amount prev = it == d.prev_accounts.end() ? 0 : it->second;
         auto ou = d.account_ou_paths.find(a.key);
-        rows.push_back(row(a.key, {d.account_label(a.key),
-                                   ou == d.account_ou_paths.end() ? "" : ou->second,
-                                   money(a.amount), share(a.amount, d.totals.total),
-                                   row_change(d.vs_previous, a.amount, prev)}));
+        rows.push_back(
+            row(a.key, {d.account_label(a.key), ou == d.account_ou_paths.end() ? "" : ou->second,
+                        money(a.amount), share(a.amount, d.totals.total),
+                        row_change(d.vs_previous, a.amount, prev)}));
     }
     CutSpec s;
     s.limit = limit_param(p, 0);

@@ -20,7 +20,7 @@ std::string second_period_form(const ViewParams& v, const report::ReportData& d)
         o += "<input type=\"hidden\" name=\"account\" value=\"" + esc(a) + "\">";
     for (const auto& sv : v.report.services)
         o += "<input type=\"hidden\" name=\"service\" value=\"" + esc(sv) + "\">";
-    if (v.report.as_of != v.default_as_of)
+    if (v.explicit_as_of || v.report.as_of != v.default_as_of)
         o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(v.report.as_of) + "\">";
     o += "<label>Compare with <input type=\"date\" name=\"vs_from\" value=\"" +
          format_day(d.prev_from) +

@@ -99,7 +99,7 @@ std::string filter_form(const PageFrame& f) {
          "\" placeholder=\"all\" size=\"10\"></label>\n";
     o += "<label>Hide under <input name=\"min_cost\" inputmode=\"decimal\" size=\"6\" value=\"" +
          (p.min_cost ? esc(to_plain_string(*p.min_cost)) : std::string()) + "\"></label>\n";
-    if (p.as_of != v.default_as_of)
+    if (v.explicit_as_of || p.as_of != v.default_as_of)
         o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(p.as_of) + "\">\n";
     return o + "<button type=\"submit\">Apply</button>\n</form>\n";
 }

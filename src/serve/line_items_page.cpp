@@ -14,7 +14,6 @@ report::ReportTable line_items_table(const ViewContext& c) {
 }
 
 std::string line_items_page(const ViewContext& c, PageFrame& f) {
-    const ViewParams& v = c.view;
     f.crumbs = crumbs("/line-items", c);
     TableView tv;
     tv.caption = "Line items";

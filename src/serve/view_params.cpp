@@ -77,7 +77,10 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
     vp.default_as_of = default_as_of;
     report::ReportParams& p = vp.report;
     p.as_of = default_as_of;
-    if (const std::string v = single(q, "as_of"); !v.empty()) p.as_of = parse_day_param("as_of", v);
+    if (const std::string v = single(q, "as_of"); !v.empty()) {
+        p.as_of = parse_day_param("as_of", v);
+        vp.explicit_as_of = true;
+    }
     // The filter form sends both a preset and dates, and says which one is meant in `range`.
     const std::string range = single(q, "range");
     if (!range.empty() && range != "preset" && range != "dates")
@@ -200,7 +203,8 @@ std::string query_string(const ViewParams& v, const std::map<std::string, std::s
     }
     if (v.page > 1) kv.push_back({"page", std::to_string(v.page)});
     if (!v.group.empty()) kv.push_back({"group", v.group});
-    if (p.as_of != v.default_as_of) kv.push_back({"as_of", format_day(p.as_of)});
+    if (v.explicit_as_of || p.as_of != v.default_as_of)
+        kv.push_back({"as_of", format_day(p.as_of)});
     if (p.compare_from) {
         kv.push_back({"vs_from", format_day(p.compare_from)});
         kv.push_back({"vs_to", format_day(p.compare_to)});

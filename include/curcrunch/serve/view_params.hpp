@@ -21,6 +21,7 @@ struct ViewParams {
     // What as_of is when the URL does not say: the store's last day with data, so views end
     // where the data ends (store/view_coverage.hpp). Links carry as_of only when it differs.
     Day default_as_of = 0;
+    bool explicit_as_of = false;  // the URL gave as_of: links keep it, whatever the data
 };
 
 using QueryParams = std::multimap<std::string, std::string>;
