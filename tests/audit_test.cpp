@@ -118,3 +118,38 @@ TEST(Audit, APeriodGoneFromTheStoreIsNoDataNotAChange) {
                             "the store"),
               std::string::npos);
 }
+
+TEST(Audit, AVersionTwoReportIsHeldToTheAmountsOfItsOwnPeriod) {
+    AuditWorld w;
+    write_file(w.tmp / "oct.csv", ec2_month("20.00", "15.00", "20.00", "15.00"));
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", w.db, w.tmp / "oct.csv"}).exit_code, 0);
+    w.report_and_import("2026-10-01", "2026-10-31");
+    // What curcrunch wrote before the coverage rules: version 2, a bare "n/a" against the
+    // September it had no data for, where version 3 names the window.
+    {
+        store::Database db(w.db, store::Database::Mode::read_write_create);
+        db.exec(
+            "UPDATE report SET metadata = replace(replace(metadata, '\"schema_version\":3', "
+            "'\"schema_version\":2'), 'n/a: no data for 2026-09-01 to 2026-09-30', 'n/a')");
+    }
+    ASSERT_EQ(query_one(w.db, "SELECT instr(metadata, '\"schema_version\":2') > 0 FROM report"),
+              "1");
+    auto clean = run_cli({"audit", "--db", w.db, "--all", "--format", "csv"});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+
+    // The restatement of the 15th still shows in its line items' amounts; the rate, a figure
+    // whose rules version 3 may have changed, is not compared.
+    write_file(w.tmp / "oct.csv", ec2_month("20.00", "15.00", "30.00", "5.00"));
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", w.db, w.tmp / "oct.csv"}).exit_code, 0);
+    auto a = run_cli({"audit", "--db", w.db, "--all", "--format", "csv"});
+    EXPECT_EQ(a.exit_code, 7) << a.out << a.err;
+    const std::string p =
+        query_one(w.db, "SELECT report_id FROM report") + ",2026-10-01..2026-10-31,";
+    for (const std::string& line :
+         {p + "line_items,AmazonEC2|BoxUsage:m5.large|m5.large instance hours|Hrs,cost,560,570,10,"
+              "changed",
+          p + "line_items,AmazonEC2|EBS:VolumeUsage.gp3|gp3 "
+              "storage|GB-Mo,cost,420,410,-10,changed"})
+        EXPECT_NE(a.out.find(line + "\n"), std::string::npos) << line << "\n" << a.out;
+    EXPECT_EQ(a.out.find(",rate,"), std::string::npos) << a.out;
+}

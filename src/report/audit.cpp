@@ -66,14 +66,37 @@ void compare_cell(AuditResult& out, const std::string& kind, const std::string& 
     out.differences.push_back(std::move(c));
 }
 
+// Version 3 changed what some cells mean (report_json.hpp): comparisons are like for like and
+// say "n/a" against a window without data, anomaly scores come from trailing history, every
+// table gained totals and remainder rows, Sources name full paths. Today's tables can only be
+// built by today's rules, so a report of an older version is held to the cells whose meaning
+// both versions share: amounts and quantities of the report's own window (or of the month,
+// day or trend months a row names), in rows both versions print. Its totals block (total,
+// months, services, accounts) is compared in full by compare_totals, so a service or account
+// that changed or vanished is still found.
+bool same_meaning_before_v3(const TableColumn& col, Scope scope) {
+    if (col.kind != CellKind::money && col.kind != CellKind::quantity) return false;
+    switch (scope) {
+        case Scope::period:
+        case Scope::row_month:
+        case Scope::row_day:
+        case Scope::column_month:
+        case Scope::trend:
+            return true;
+        default:
+            return false;
+    }
+}
+
 const TableRow* find_row(const ReportTable& t, const std::string& key) {
     for (const auto& r : t.rows)
         if (r.key == key) return &r;
     return nullptr;
 }
 
-void compare_table(AuditResult& audit, const ReportTable& then, const ReportData& now_data,
-                   const DataLoss& loss, Amount tolerance) {
+void compare_table(AuditResult& audit, const ReportTable& then, int then_version,
+                   const ReportData& now_data, const DataLoss& loss, Amount tolerance) {
+    const bool same_rules = then_version >= 3;
     const ReportTable now = build_table(now_data, then.kind, then.params);
     AuditResult out;  // this table's differences
     std::vector<std::string> keys;
@@ -89,9 +112,10 @@ void compare_table(AuditResult& audit, const ReportTable& then, const ReportData
             const TableColumn& col = now.columns[c];
             // A row on one side only: its figures differ, its labels say nothing new.
             if ((!a || !b) && col.kind == CellKind::text) continue;
+            const Scope scope = b && b->has_scope ? b->scope : col.scope;
+            if (!same_rules && (!a || !b || !same_meaning_before_v3(col, scope))) continue;
             const std::string& x = a && c < a->cells.size() ? a->cells[c] : std::string();
             const std::string& y = b && c < b->cells.size() ? b->cells[c] : std::string();
-            const Scope scope = b && b->has_scope ? b->scope : col.scope;
             compare_cell(out, then.kind, key, col, x, y, tolerance,
                          loss.status_of(scope_days(now_data, scope, key, col.key)));
         }
@@ -165,7 +189,7 @@ AuditResult audit_one(store::Database& db, const std::string& metadata, Amount t
     r.fingerprint_now = now.fingerprint;
     compare_totals(r, then, now, loss, tolerance);
     for (const auto& t : then.tables)
-        compare_table(r, t, now, loss, tolerance);
+        compare_table(r, t, then.schema_version, now, loss, tolerance);
     r.tables = static_cast<int>(then.tables.size());
     return r;
 }

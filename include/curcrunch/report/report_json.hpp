@@ -2,9 +2,13 @@
 // The JSON document embedded in every report PDF (schema "curcrunch-report"). Version 2 holds
 // the report id, parameters and filters, totals by month/service/account, the data
 // fingerprint, the billing periods behind the figures, the sha256 of the pages, every table the
-// pages print (report_table.hpp), the sources and the tool version. Version 1 (totals only) is
-// still read. import-pdf validates it strictly — including that its figures add up — and
-// audit recomputes every table from today's store.
+// pages print (report_table.hpp), the sources and the tool version. Version 3 has the same
+// fields but tables built by the coverage rules: like-for-like comparisons ("n/a: no data for
+// ..." instead of a change against an empty window), anomaly scores from each day's trailing
+// history, totals / Other / below-threshold rows, Sources keyed by full path. Versions 1
+// (totals only) and 2 are still read. import-pdf validates it strictly — including that its
+// figures add up — and audit recomputes every table from today's store (for versions before 3,
+// only the figures whose meaning did not change: audit.cpp).
 #include <map>
 #include <string>
 #include <string_view>
@@ -15,7 +19,7 @@
 
 namespace curcrunch::report {
 
-inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kReportSchemaVersion = 3;
 inline constexpr int kOldestReportSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "curcrunch-report";
 inline constexpr const char* kAttachmentName = "curcrunch-report.json";
