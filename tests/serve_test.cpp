@@ -18,24 +18,6 @@ namespace {
 
 const std::string kTwoMonths = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
 
-std::string multipart(const std::vector<std::tuple<std::string, std::string, std::string>>& parts,
-                      const std::string& boundary) {
-    std::string b;
-    for (const auto& [name, filename, content] : parts) {
-        b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-        if (!filename.empty())
-            b += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
-        b += "\r\n\r\n" + content + "\r\n";
-    }
-    return b + "--" + boundary + "--\r\n";
-}
-
-std::string csrf_of(const std::string& html) {
-    std::smatch m;
-    std::regex re("name=\"csrf\" value=\"([0-9a-f]+)\"");
-    return std::regex_search(html, m, re) ? m[1].str() : "";
-}
-
 }  // namespace
 
 TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {

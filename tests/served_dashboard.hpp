@@ -11,8 +11,11 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "curcrunch/net/http_client.hpp"
 #include "curcrunch/serve/dashboard.hpp"
@@ -80,6 +83,27 @@ struct Served {
     std::unique_ptr<curcrunch::net::HttpClient> http =
         std::make_unique<curcrunch::net::HttpClient>(curcrunch::net::ClientOptions{});
 };
+
+// A multipart/form-data body of (name, file name or "", content) parts.
+inline std::string multipart(
+    const std::vector<std::tuple<std::string, std::string, std::string>>& parts,
+    const std::string& boundary) {
+    std::string b;
+    for (const auto& [name, filename, content] : parts) {
+        b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+        if (!filename.empty())
+            b += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
+        b += "\r\n\r\n" + content + "\r\n";
+    }
+    return b + "--" + boundary + "--\r\n";
+}
+
+// The upload form's token in an archive page.
+inline std::string csrf_of(const std::string& html) {
+    std::smatch m;
+    std::regex re("name=\"csrf\" value=\"([0-9a-f]+)\"");
+    return std::regex_search(html, m, re) ? m[1].str() : "";
+}
 
 // A TCP connection to 127.0.0.1:port, from `source` (any 127.x.y.z) when given; -1 on failure.
 inline int connect_loopback(int port, const std::string& source = "") {

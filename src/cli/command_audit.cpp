@@ -56,13 +56,9 @@ class AuditCommand final : public Command {
                    rows);
         if (f == OutputFormat::table) {
             for (const auto& r : results)
-                if (!r.missing_periods.empty()) {
-                    std::string periods;
-                    for (Period m : r.missing_periods)
-                        periods += (periods.empty() ? "" : ", ") + format_period(m);
-                    std::printf("report %s: %s: %s no longer in the store\n", r.report_id.c_str(),
-                                r.no_data ? "no data any more" : "partial data", periods.c_str());
-                }
+                if (!r.missing_periods.empty())
+                    std::printf("report %s: %s\n", r.report_id.c_str(),
+                                report::audit_data_loss(r).c_str());
             std::printf("%zu report(s) audited, %zu with differences above %s\n", results.size(),
                         differing, format_money(tolerance, 2).c_str());
         }

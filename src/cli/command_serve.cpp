@@ -38,6 +38,10 @@ class ServeCommand final : public Command {
         o.value("--threads", threads_, "N", "workers answering complete requests (1 to 256)",
                 std::to_string(d.threads));
         o.value("--max-upload", max_upload_, "SIZE", "largest PDF accepted per upload", "64M");
+        o.value("--trust-file", trust_file_, "PEM",
+                "the certificates (PEM) an uploaded report's signature must chain to");
+        o.flag("--require-signature", require_signature_,
+               "refuse uploaded reports without a valid signature (needs --trust-file)");
     }
 
     int run() override {
@@ -51,6 +55,8 @@ class ServeCommand final : public Command {
             o.host = o.host.substr(1, o.host.size() - 2);
         o.port = parse_int("--listen", listen_.substr(colon + 1), 0, 65535);
         if (token_file_) o.token_file = *token_file_;
+        if (trust_file_) o.trust_file = *trust_file_;
+        o.require_signature = require_signature_;
         if (max_upload_) o.max_upload_bytes = parse_size("--max-upload", *max_upload_);
         if (threads_) o.threads = parse_int("--threads", *threads_, 1, 256);
         o.allowed_hosts = allowed_hosts_;
@@ -93,7 +99,8 @@ class ServeCommand final : public Command {
   private:
     StoreOption store_;
     std::string listen_ = "127.0.0.1:8080";
-    std::optional<std::string> token_file_, max_upload_, threads_;
+    std::optional<std::string> token_file_, max_upload_, threads_, trust_file_;
+    bool require_signature_ = false;
     std::vector<std::string> allowed_hosts_;
 };
 

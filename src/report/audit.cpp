@@ -208,6 +208,21 @@ const char* audit_status_name(AuditCell::Status s) {
     return "changed";
 }
 
+std::string audit_data_loss(const AuditResult& r) {
+    if (r.missing_periods.empty()) return "";
+    std::string periods;
+    for (Period m : r.missing_periods)
+        periods += (periods.empty() ? "" : ", ") + format_period(m);
+    return std::string(r.no_data ? "no data any more" : "partial data") + ": " + periods +
+           " no longer in the store";
+}
+
+const char* audit_state_name(const AuditResult& r) {
+    if (r.differences.empty()) return "matches";
+    if (r.missing_periods.empty()) return "changed";
+    return r.no_data ? "no data" : "partial data";
+}
+
 std::vector<AuditResult> audit_reports(store::Database& db, const std::string& report_id,
                                        Amount tolerance, const CostCube* cube) {
     std::string sql = "SELECT report_id, metadata FROM report";

@@ -292,9 +292,9 @@ std::string line_items_json(const ViewContext& c) {
 }
 
 std::string archive_json(const ViewContext& c) {
-    std::map<std::string, size_t> diffs;
-    for (const auto& a : report::audit_reports(c.db, "", kUnit / 100, &c.cube))
-        diffs[a.report_id] = a.differences.size();
+    std::map<std::string, report::AuditResult> audits;
+    for (auto& a : report::audit_reports(c.db, "", kUnit / 100, &c.cube))
+        audits[a.report_id] = std::move(a);
     std::string o = "{\"documents\":[";
     bool first = true;
     for (const auto& r : report::list_archive(c.db)) {
@@ -309,11 +309,24 @@ std::string archive_json(const ViewContext& c) {
             .append(json_quote(r.invoice_id))
             .append(",\"pages\":")
             .append(std::to_string(r.pages))
-            .append(",\"audit_differences\":")
-            .append(r.kind == "report" && diffs.count(r.report_id)
-                        ? std::to_string(diffs[r.report_id])
-                        : "null")
-            .append("}");
+            .append(",\"signature\":")
+            .append(json_quote(r.signature))
+            .append(",\"signer\":")
+            .append(json_quote(r.signer))
+            .append(",\"note\":")
+            .append(json_quote(r.note));
+        const auto a = r.kind == "report" ? audits.find(r.report_id) : audits.end();
+        if (a == audits.end()) {
+            o += ",\"audit_differences\":null,\"audit_state\":null}";
+        } else {
+            o.append(",\"audit_differences\":")
+                .append(std::to_string(a->second.differences.size()))
+                .append(",\"audit_state\":")
+                .append(json_quote(report::audit_state_name(a->second)))
+                .append(",\"audit_data_loss\":")
+                .append(json_quote(report::audit_data_loss(a->second)))
+                .append("}");
+        }
         first = false;
     }
     return o + "]}";

@@ -1,6 +1,8 @@
 // The archive: imported PDF reports and invoices, each report with its audit against today's
 // data, and the upload form (uploads.cpp takes the files).
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "curcrunch/report/audit.hpp"
 #include "curcrunch/report/pdf_import.hpp"
@@ -22,17 +24,37 @@ std::string upload_form(const std::string& form_token) {
            "type=\"submit\">Import</button>\n</form>\n";
 }
 
+constexpr size_t kDifferencesShown = 8;
+
 std::string audit_cell(const report::AuditResult* audit, const store::AccountDirectory& accounts) {
     if (!audit) return "";
     if (audit->differences.empty()) return "matches today's data";
+    // How many figures changed and how many lost their data, then which periods left.
+    std::map<report::AuditCell::Status, size_t> by_status;
+    for (const auto& d : audit->differences)
+        ++by_status[d.status];
+    std::string counts;
+    for (const auto& [status, n] : by_status)
+        counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " +
+                  report::audit_status_name(status);
     std::string o = "<span class=\"flag\">" + std::to_string(audit->differences.size()) +
-                    " difference(s)</span>";
+                    " difference(s)</span> (" + esc(counts) + ")";
+    if (const std::string loss = report::audit_data_loss(*audit); !loss.empty())
+        o += "<br><b>" + esc(loss) + "</b>";
     // A row keyed by an account id reads "Name (id)"; other keys (services, months, line
     // items) are never in the directory and come back unchanged.
-    for (const auto& d : audit->differences)
+    // The first few, the totals first; `curcrunch audit` lists them all.
+    const size_t shown = std::min(audit->differences.size(), kDifferencesShown);
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& d = audit->differences[i];
         o +=
-            "<br>" + esc(d.kind + " " + accounts.label(d.key) + " " + d.column + ": " + d.reported +
-                         " \u2192 " + d.current + " (" + report::audit_status_name(d.status) + ")");
+            "<br>" + esc(d.kind + " " + accounts.label(d.key) +
+                         (d.column.empty() ? "" : " " + d.column) + ": " + d.reported + " \u2192 " +
+                         d.current + " (" + report::audit_status_name(d.status) + ")");
+    }
+    if (shown < audit->differences.size())
+        o += "<br>" + esc("\u2026 and " + std::to_string(audit->differences.size() - shown) +
+                          " more: curcrunch audit --report-id " + audit->report_id);
     return o;
 }
 

@@ -12,6 +12,9 @@ Site::Site(ServeOptions options) : options_(std::move(options)) {
         throw_usage("serve: no store at " + options_.db_path + " (run curcrunch ingest first)");
     // Schema upgrades happen here, once, before the read-only views start.
     store::Store::open(options_.db_path);
+    if (!options_.trust_file.empty()) trust_ = report::TrustStore::load(options_.trust_file);
+    if (options_.require_signature && !trust_)
+        throw_usage("--require-signature needs --trust-file (the certificates to trust)");
 }
 
 std::unique_ptr<store::Database> Site::open_read_only() const {

@@ -6,10 +6,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "curcrunch/chart/text_metrics.hpp"
 #include "curcrunch/report/cost_cube.hpp"
+#include "curcrunch/report/pdf_signature.hpp"
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/serve/dashboard.hpp"
 #include "curcrunch/serve/view_params.hpp"
@@ -20,12 +22,16 @@ namespace curcrunch::serve {
 
 class Site {
   public:
-    explicit Site(ServeOptions options);  // throws Error(usage) when there is no store
+    // Throws Error(usage) when there is no store or the trust file cannot be read.
+    explicit Site(ServeOptions options);
     Site(const Site&) = delete;
     Site& operator=(const Site&) = delete;
 
     const ServeOptions& options() const { return options_; }
     const chart::TextMetrics& metrics() const { return metrics_; }
+    // The certificates of --trust-file, or null. Read only after construction; uploads use it
+    // under write_lock().
+    const report::TrustStore* trust() const { return trust_ ? &*trust_ : nullptr; }
 
     std::unique_ptr<store::Database> open_read_only() const;
     // Imports take this lock: SQLite allows one writer, and a verdict per file needs the
@@ -49,6 +55,7 @@ class Site {
   private:
     ServeOptions options_;
     chart::TextMetrics metrics_;
+    std::optional<report::TrustStore> trust_;
     std::mutex write_m_;
     std::mutex cube_m_;
     std::shared_ptr<const report::CostCube> cube_;

@@ -24,6 +24,14 @@ std::string safe_name(const std::string& raw) {
     return out.empty() ? "upload.pdf" : out;
 }
 
+// "signature valid (signer)", "signature untrusted (signer: why)", as import-pdf prints it.
+std::string signature_text(const report::ImportOutcome& o) {
+    std::string s = "signature " + o.signature;
+    if (!o.signer.empty() || !o.signature_detail.empty())
+        s += " (" + o.signer + (o.signature_detail.empty() ? "" : ": " + o.signature_detail) + ")";
+    return s;
+}
+
 // The verdict of each file, as HTML paragraphs; the files are imported one at a time.
 std::string import_files(Site& site, const httplib::Request& req, size_t& files) {
     std::string notice;
@@ -37,19 +45,22 @@ std::string import_files(Site& site, const httplib::Request& req, size_t& files)
             notice += "<p class=\"error\">" + esc(name) + ": larger than the upload limit</p>";
             continue;
         }
-        auto out = report::import_pdf_bytes(store->db(), "upload/" + name, it->second.content,
-                                            std::nullopt);
+        report::ImportOptions options;
+        options.trust = site.trust();
+        options.require_signature = site.options().require_signature;
+        auto out =
+            report::import_pdf_bytes(store->db(), "upload/" + name, it->second.content, options);
         using S = report::ImportOutcome::Status;
         if (out.status == S::failed)
             notice +=
                 "<p class=\"error\">" + esc(name) + ": not imported: " + esc(out.error) + "</p>";
         else
-            notice +=
-                "<p class=\"ok\">" + esc(name) + ": " +
-                (out.status == S::imported ? "imported as " : "already in the archive as ") +
-                esc(out.kind + (out.report_id.empty() ? "" : " " + out.report_id) + ", signature " +
-                    out.signature + (out.note.empty() ? "" : "; " + out.note)) +
-                "</p>";
+            notice += "<p class=\"" + std::string(out.signature == "untrusted" ? "error" : "ok") +
+                      "\">" + esc(name) + ": " +
+                      (out.status == S::imported ? "imported as " : "already in the archive as ") +
+                      esc(out.kind + (out.report_id.empty() ? "" : " " + out.report_id) + ", " +
+                          signature_text(out) + (out.note.empty() ? "" : "; " + out.note)) +
+                      "</p>";
     }
     return notice;
 }

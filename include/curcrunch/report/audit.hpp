@@ -40,6 +40,12 @@ struct AuditResult {
     std::vector<AuditCell> differences;
 };
 
+// "" when every period behind the report is still in the store, otherwise "no data any more:
+// 2026-09, 2026-10 no longer in the store" (all of them gone) or "partial data: ..." (some).
+std::string audit_data_loss(const AuditResult& r);
+// "matches", "changed" (differences, no period gone), "partial data" or "no data".
+const char* audit_state_name(const AuditResult& r);
+
 // `report_id` empty: every imported report. Throws Error(usage) for an unknown id.
 class CostCube;
 std::vector<AuditResult> audit_reports(store::Database& db, const std::string& report_id,

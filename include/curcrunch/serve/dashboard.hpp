@@ -42,7 +42,11 @@ struct ServeOptions {
     // and on loopback too when a token file is given.
     std::string token_file;
     size_t max_upload_bytes = 64u << 20;
-    int threads = 16;  // workers answering complete requests
+    // Uploaded reports' signatures are checked against these certificates (PEM), as import-pdf
+    // --trust-file does; without it a signed report is stored as "untrusted".
+    std::string trust_file;
+    bool require_signature = false;  // refuse uploaded reports without a valid signature
+    int threads = 16;                // workers answering complete requests
     // Host names answered besides the listen address and localhost (--allow-host).
     std::vector<std::string> allowed_hosts;
     // A session ends after this long without a request, and this long after the login at most.
