@@ -81,9 +81,13 @@ Scene line_chart(const LineChartSpec& spec, const TextMetrics& m) {
     const bool legend = spec.series.size() > 1 || !spec.marked.empty();
     const double top = 22, bottom = spec.height - (legend ? 30 : 16);
     LinearScale y = nice_scale(lo, hi, bottom, top);
-    const double left = widest_tick(y, spec.currency, m) + 8, right = spec.width - 8;
-    y_axis(s, y, left, right, spec.currency);
     const size_t n = spec.x_labels.size();
+    // The last x label is centred 6 points inside the plot's right end: the plot ends early
+    // enough for half of it to stay inside the chart.
+    const double half_last = n ? m.width(spec.x_labels.back(), kLabelSize) / 2 : 0;
+    const double left = widest_tick(y, spec.currency, m) + 8,
+                 right = spec.width - std::max(8.0, half_last - 5);
+    y_axis(s, y, left, right, spec.currency);
     auto px = [&](size_t i) {
         return n <= 1
                    ? (left + right) / 2

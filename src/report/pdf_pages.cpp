@@ -47,8 +47,11 @@ const ReportTable& TablePrinter::make(std::string_view kind, TableParams params)
 void TablePrinter::print(const ReportTable& t) {
     const chart::TextMetrics& m = L_.metrics();
     std::vector<Column> cols;
+    // Texts wrap; so do percentages, whose cell may be a status ("partial: 61 of 306 days")
+    // rather than a number and must never be cut.
     for (const auto& c : t.columns)
-        cols.push_back({c.title, c.width, c.kind != CellKind::text, c.kind == CellKind::text});
+        cols.push_back({c.title, c.width, c.kind != CellKind::text,
+                        c.kind == CellKind::text || c.kind == CellKind::percent});
     std::vector<std::vector<std::string>> rows;
     std::vector<bool> emphasis;
     bool abbreviated = false;
@@ -60,7 +63,8 @@ void TablePrinter::print(const ReportTable& t) {
             std::string s = cell_text(c.kind, r.cells[i], d_.currency);
             if (c.kind == CellKind::text) s = shortened(s, r.key, c, m, c.width - 6, bold);
             if (r.flagged && i + 1 == t.columns.size()) s = "FLAG " + s;
-            if (c.kind != CellKind::text && m.width(s, 7.5, bold) > c.width - 6) {
+            if (c.kind != CellKind::text && c.kind != CellKind::percent &&
+                m.width(s, 7.5, bold) > c.width - 6) {
                 s = abbreviated_cell_text(c.kind, r.cells[i], d_.currency);
                 abbreviated = true;
             }
