@@ -125,8 +125,9 @@ GenStats generate(const GenOptions& in) {
                 bp, sizeof bp,
                 "{\"start\":\"%04d%02u%02uT000000.000Z\",\"end\":\"%04d%02u%02uT000000.000Z\"}",
                 a.year, a.month, a.day, b.year, b.month, b.day);
-            manifest = "{\n  \"assemblyId\":\"" + assembly +
-                       "\",\n  \"account\":\"" + model.first_payer() + "\",\n"
+            manifest = "{\n  \"assemblyId\":\"" + assembly + "\",\n  \"account\":\"" +
+                       model.first_payer() +
+                       "\",\n"
                        "  \"charset\":\"UTF-8\",\n  \"compression\":\"" +
                        std::string(o.gzip ? "GZIP" : "NONE") +
                        "\",\n  \"contentType\":\"text/csv\",\n  \"reportName\":\"" + rn +
