@@ -63,7 +63,7 @@ TEST(FetchShards, ListsEveryProfilesDeliveriesWithTheirManifestETags) {
     EXPECT_EQ(plan.units()[0].profile, "internal");
     EXPECT_EQ(plan.units()[2].profile, "oab");
     EXPECT_EQ(plan.units()[2].period, 202609);
-    EXPECT_EQ(plan.units()[2].payer, "012345678901");  // the manifest's account
+    EXPECT_EQ(plan.units()[2].payer, "010000000000");  // the manifest's account: its first payer
     EXPECT_EQ(plan.units()[2].source,
               "s3://billing-oab/billing/oab-cur/20260901-20261001/oab-cur-Manifest.json");
     EXPECT_EQ(plan.units()[2].version.rfind("etag:", 0), 0u);

@@ -36,9 +36,9 @@ TEST(Shards, ListsEveryManifestPeriodOfTheSamplesAsOneUnit) {
     ASSERT_EQ(lines.size(), 12u);
     const std::string root = fs::absolute(samples()).lexically_normal().string();
     EXPECT_EQ(lines[0].substr(0, lines[0].rfind('\t')),
-              "0\t012345678901\t2025-11\t-\t" + root +
+              "0\t010000000000\t2025-11\t-\t" + root +
                   "/curcrunch-demo/20251101-20251201/curcrunch-demo-Manifest.json");
-    EXPECT_EQ(lines[11].substr(0, lines[11].find('\t', 20)), "11\t012345678901\t2026-10");
+    EXPECT_EQ(lines[11].substr(0, lines[11].find('\t', 20)), "11\t010000000000\t2026-10");
     const std::string manifest =
         samples() + "/curcrunch-demo/20251101-20251201/curcrunch-demo-Manifest.json";
     EXPECT_EQ(lines[0].substr(lines[0].rfind('\t') + 1),

@@ -167,7 +167,7 @@ TEST(SlurmShards, ArrayPerPayerFailedIndexResubmittedThenMergedEqualsSingleInges
     const RunResult status = run_program({deploy("status.sh"), run.string()}, slurm);
     EXPECT_EQ(status.exit_code, 1) << status.out << status.err;
     EXPECT_TRUE(std::regex_search(
-        status.out, std::regex("\n" + bad_index + " +012345678901 +2026-03 +FAILED +3 ")))
+        status.out, std::regex("\n" + bad_index + " +010000000000 +2026-03 +FAILED +3 ")))
         << status.out;
     // Slurm's own record of the task says the same.
     EXPECT_EQ(cluster.job_field(bad_job, "ExitCode"), "3:0");
