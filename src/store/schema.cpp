@@ -18,6 +18,8 @@
 //   7  where each Organizations account sits: its OU path (names and ids, from the root).
 //   8  shard_run: the record of a shard store's unit of work and of every shard merged into a
 //      store (schema_shards.cpp holds the table and its invariants).
+//   9  BILLING (issue 14; kBillingSchemaVersion, schema_billing.cpp): usage measurements,
+//      billing runs, customer invoices and their lines, the margin of each run.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -455,7 +457,8 @@ void migrate(Database& db) {
     if (v < 6) upgrade_to_v6(db);
     if (v < 7) db.exec(kV7);
     if (v < kShardsSchemaVersion) create_shard_tables(db);
-    // Later versions: `if (v < 9) ...` and so on, each an in-place upgrade.
+    if (v < kBillingSchemaVersion) create_billing_tables(db);  // BILLING MIGRATION
+    // Later versions: `if (v < 10) ...` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

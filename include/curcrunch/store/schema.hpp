@@ -1,11 +1,14 @@
 #pragma once
 #include "curcrunch/store/database.hpp"
+#include "curcrunch/store/schema_billing.hpp"
 #include "curcrunch/store/schema_shards.hpp"
 
 namespace curcrunch::store {
 
-// The newest block: the shard records (schema_shards.hpp).
-inline constexpr int kSchemaVersion = kShardsSchemaVersion;
+// BILLING MIGRATION: the billing block is the newest version (schema_billing.hpp), after the
+// shard records (schema_shards.hpp).
+static_assert(kBillingSchemaVersion == kShardsSchemaVersion + 1);
+inline constexpr int kSchemaVersion = kBillingSchemaVersion;
 
 // Creates or upgrades the schema to kSchemaVersion in one transaction. Refuses a database
 // written by a newer curcrunch (its version is higher than ours).

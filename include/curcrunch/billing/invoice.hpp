@@ -1,0 +1,60 @@
+#pragma once
+// An invoice as billing computes it: lines, each exact and rounded once, and the totals that
+// follow from them by the money rules (money_rules.hpp). Credits (custom credits, credit-note
+// differences) are lines with negative amounts.
+#include <string>
+#include <vector>
+
+#include "curcrunch/billing/fraction.hpp"
+#include "curcrunch/billing/money_rules.hpp"
+#include "curcrunch/core/calendar.hpp"
+
+namespace curcrunch::billing {
+
+enum class LineKind {
+    aws_usage,        // AWS usage of a billing group, priced by its plan's rules
+    aws_commitment,   // unused commitment (Savings Plan, RI) bought inside the group
+    aws_passthrough,  // AWS tax, credits, refunds or support, when the plan bills them
+    custom_fee,       // custom line items
+    custom_credit,
+    standing_charge,  // usage plans
+    usage_charge,
+    minimum_true_up,
+    adjustment,  // credit notes: the difference to the superseded invoice
+};
+const char* line_kind_name(LineKind k);
+bool parse_line_kind(const std::string& s, LineKind& out);
+
+struct InvoiceLine {
+    LineKind kind = LineKind::aws_usage;
+    std::string group;    // billing group id ("" for usage-plan lines)
+    std::string account;  // AWS account, or the usage account
+    std::string service;  // AWS product code, meter id, or item id
+    std::string description;
+    std::string quantity;  // exact decimal text, "" when the line has none
+    std::string unit;
+    std::string rate;   // how it was priced, in words ("markup 10 % on public on-demand")
+    Fraction exact;     // the exact amount
+    Amount amount = 0;  // rounded once to the currency's minor unit
+};
+
+struct Invoice {
+    std::string invoice_id, customer, customer_name, currency;
+    std::vector<std::string> address;
+    int minor_units = 2;
+    Period period = 0;
+    int version = 1;
+    std::string kind = "invoice";  // or credit_note
+    std::string status = "draft";  // draft, final (superseded only in the store)
+    std::string refers_to;         // credit note: the invoice it corrects
+    std::string tax_rate;          // percent text as configured
+    std::string issued_at;
+    std::vector<std::string> aws_invoices;  // the AWS invoices that made it final
+    std::vector<InvoiceLine> lines;
+    InvoiceTotals totals;
+};
+
+// Sets every line's amount (rule 1) and the totals (rules 2-4).
+void settle(Invoice& inv, const Fraction& tax_rate);
+
+}  // namespace curcrunch::billing

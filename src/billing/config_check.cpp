@@ -1,0 +1,250 @@
+#include "curcrunch/billing/config_check.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::billing {
+namespace {
+
+class Checker {
+  public:
+    Checker(const BillingConfig& c, const std::vector<std::string>& known)
+        : c_(c), known_(known.begin(), known.end()) {}
+
+    std::vector<ConfigProblem> run() {
+        unique_ids();
+        plans();
+        groups();
+        accounts_in_one_group();
+        items();
+        meters();
+        usage_plans();
+        subscriptions();
+        std::stable_sort(out_.begin(), out_.end(), [](const auto& a, const auto& b) {
+            return a.error > b.error;  // errors first, each kind in file order
+        });
+        return std::move(out_);
+    }
+
+  private:
+    void error(const std::string& path, const std::string& m) { out_.push_back({true, path, m}); }
+    void warn(const std::string& path, const std::string& m) { out_.push_back({false, path, m}); }
+
+    template <class T>
+    void unique(const std::vector<T>& v, const char* what) {
+        std::set<std::string> seen;
+        for (const T& x : v)
+            if (!seen.insert(x.id).second)
+                error(x.path + ".id", std::string(what) + " id '" + x.id + "' is used twice");
+    }
+
+    void unique_ids() {
+        unique(c_.customers, "customer");
+        unique(c_.rules, "pricing rule");
+        unique(c_.plans, "pricing plan");
+        unique(c_.groups, "billing group");
+        unique(c_.items, "custom line item");
+        unique(c_.products, "product");
+        unique(c_.meters, "meter");
+        unique(c_.usage_plans, "usage plan");
+    }
+
+    static std::string scope_key(const PricingRule& r) {
+        switch (r.scope) {
+            case RuleScope::global:
+                return "global";
+            case RuleScope::service:
+                return "service " + r.service;
+            case RuleScope::billing_entity:
+                return "billing entity " + r.billing_entity;
+            case RuleScope::sku:
+                return "SKU " + r.service + " / " + r.usage_type + " / " + r.operation;
+        }
+        return "";
+    }
+
+    void plans() {
+        for (const PricingPlan& p : c_.plans) {
+            std::map<std::string, std::string> scopes;  // scope key -> rule id
+            for (size_t i = 0; i < p.rules.size(); ++i) {
+                const std::string at = p.path + ".rules[" + std::to_string(i) + "]";
+                const PricingRule* r = c_.rule(p.rules[i]);
+                if (!r) {
+                    error(at, "no pricing rule '" + p.rules[i] + "'");
+                    continue;
+                }
+                auto [it, fresh] = scopes.emplace(scope_key(*r), r->id);
+                if (!fresh)
+                    error(at, "rule '" + r->id + "' has the same scope (" + it->first +
+                                  ") as rule '" + it->second + "' in this plan");
+            }
+        }
+    }
+
+    void groups() {
+        for (const BillingGroup& g : c_.groups) {
+            if (!c_.customer(g.customer))
+                error(g.path + ".customer", "no customer '" + g.customer + "'");
+            for (size_t i = 0; i < g.accounts.size(); ++i)
+                if (!known_.empty() && !known_.count(g.accounts[i]))
+                    warn(i == 0 ? g.path + ".primary_account"
+                                : g.path + ".accounts[" + std::to_string(i - 1) + "]",
+                         "account " + g.accounts[i] + " has no costs in the store");
+            std::vector<const PlanAssignment*> sorted;
+            for (const PlanAssignment& a : g.plans) {
+                if (!c_.plan(a.plan)) error(a.path + ".plan", "no pricing plan '" + a.plan + "'");
+                sorted.push_back(&a);
+            }
+            std::sort(sorted.begin(), sorted.end(),
+                      [](auto* a, auto* b) { return a->months.from < b->months.from; });
+            for (size_t i = 1; i < sorted.size(); ++i)
+                if (sorted[i - 1]->months.overlaps(sorted[i]->months))
+                    error(sorted[i]->path + ".from",
+                          "overlaps the plan assignment at " + sorted[i - 1]->path +
+                              " (a group has one pricing plan per month)");
+            plan_coverage(g, sorted);
+        }
+    }
+
+    // Every month of the group has a plan: the assignments, in order, leave no month out.
+    void plan_coverage(const BillingGroup& g, const std::vector<const PlanAssignment*>& sorted) {
+        if (sorted.empty()) {
+            error(g.path + ".plans", "needs at least one pricing plan");
+            return;
+        }
+        Period next = g.months.from;
+        for (const PlanAssignment* a : sorted) {
+            if (a->months.from > next && g.months.contains(next)) {
+                error(a->path + ".from",
+                      "the group has no pricing plan for " + format_period(next));
+                return;
+            }
+            if (!a->months.to) return;
+            next = std::max(next, add_months(*a->months.to, 1));
+        }
+        if (!g.months.to || next <= *g.months.to)
+            error(sorted.back()->path + ".to",
+                  "the group has no pricing plan from " + format_period(next) + " on");
+    }
+
+    void accounts_in_one_group() {
+        std::map<std::string, std::vector<std::pair<const BillingGroup*, size_t>>> by_account;
+        for (const BillingGroup& g : c_.groups)
+            for (size_t i = 0; i < g.accounts.size(); ++i)
+                by_account[g.accounts[i]].push_back({&g, i});
+        for (const BillingGroup& g : c_.groups)
+            for (size_t i = 0; i < g.accounts.size(); ++i)
+                for (const auto& [other, j] : by_account[g.accounts[i]]) {
+                    if (other >= &g) break;  // report each pair once, at the later group
+                    if (!other->months.overlaps(g.months)) continue;
+                    error(i == 0 ? g.path + ".primary_account"
+                                 : g.path + ".accounts[" + std::to_string(i - 1) + "]",
+                          "account " + g.accounts[i] + " is also in billing group '" + other->id +
+                              "' for overlapping months (an account is in at most one group)");
+                }
+    }
+
+    void items() {
+        for (const CustomLineItem& it : c_.items) {
+            const BillingGroup* g = c_.group(it.group);
+            if (!g) {
+                error(it.path + ".group", "no billing group '" + it.group + "'");
+                continue;
+            }
+            if (!it.account.empty() &&
+                std::find(g->accounts.begin(), g->accounts.end(), it.account) == g->accounts.end())
+                error(it.path + ".account",
+                      "account " + it.account + " is not in billing group '" + g->id + "'");
+            if (!g->months.overlaps(it.months))
+                warn(it.path + ".from", "outside the months of billing group '" + g->id + "'");
+        }
+    }
+
+    void meters() {
+        std::set<std::string> products;
+        for (const Product& p : c_.products)
+            products.insert(p.id);
+        for (const Meter& m : c_.meters)
+            if (!products.count(m.product))
+                error(m.path + ".product", "no product '" + m.product + "'");
+    }
+
+    void usage_plans() {
+        for (const UsagePlan& p : c_.usage_plans)
+            for (const UsageCharge& ch : p.charges) {
+                const Meter* m = c_.meter(ch.meter);
+                if (!m) {
+                    error(ch.path + ".meter", "no meter '" + ch.meter + "'");
+                    continue;
+                }
+                const MeterAggregation* agg = nullptr;
+                for (const auto& a : m->aggregations)
+                    if (a.id == ch.aggregation) agg = &a;
+                if (!agg) {
+                    error(ch.path + ".aggregation",
+                          "meter '" + m->id + "' has no aggregation '" + ch.aggregation + "'");
+                    continue;
+                }
+                if (ch.model == ChargeModel::percentage && agg->type != Aggregation::sum)
+                    error(ch.path + ".aggregation",
+                          "a percentage charge needs a sum aggregation (an amount)");
+            }
+    }
+
+    void subscriptions() {
+        std::map<std::string, std::vector<const Subscription*>> by_account;
+        for (const Subscription& s : c_.subscriptions) {
+            const Customer* cu = c_.customer(s.customer);
+            const UsagePlan* p = c_.usage_plan(s.plan);
+            if (!cu) error(s.path + ".customer", "no customer '" + s.customer + "'");
+            if (!p) error(s.path + ".plan", "no usage plan '" + s.plan + "'");
+            if (cu && p && cu->currency != p->currency)
+                error(s.path + ".plan", "usage plan '" + p->id + "' is in " + p->currency +
+                                            ", customer '" + cu->id + "' is billed in " +
+                                            cu->currency);
+            for (const Subscription* o : by_account[s.account]) {
+                const bool apart = (o->end && *o->end < s.start) || (s.end && *s.end < o->start);
+                if (!apart)
+                    error(s.path + ".start", "usage account '" + s.account +
+                                                 "' already has a subscription at " + o->path +
+                                                 " for overlapping dates");
+            }
+            by_account[s.account].push_back(&s);
+        }
+        for (const Customer& cu : c_.customers)
+            if (cu.exchange_rate && cu.exchange_from == cu.currency)
+                error(cu.path + ".exchange_rate.from", "is the customer's own currency");
+    }
+
+    const BillingConfig& c_;
+    std::set<std::string> known_;
+    std::vector<ConfigProblem> out_;
+};
+
+}  // namespace
+
+std::vector<ConfigProblem> check_billing_config(const BillingConfig& c,
+                                                const std::vector<std::string>& known_accounts) {
+    return Checker(c, known_accounts).run();
+}
+
+std::vector<std::string> raise_config_errors(const BillingConfig& c,
+                                             const std::vector<ConfigProblem>& problems) {
+    std::string errors;
+    std::vector<std::string> warnings;
+    for (const auto& p : problems) {
+        const std::string line = c.file + ": " + p.path + ": " + p.message;
+        if (p.error) {
+            errors += (errors.empty() ? "" : "\n") + line;
+        } else {
+            warnings.push_back("warning: " + line);
+        }
+    }
+    if (!errors.empty()) throw_input(errors);
+    return warnings;
+}
+
+}  // namespace curcrunch::billing

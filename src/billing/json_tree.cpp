@@ -1,0 +1,150 @@
+#include "curcrunch/billing/json_tree.hpp"
+
+#include <simdjson.h>
+
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::billing {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+constexpr int kMaxDepth = 64;
+
+struct Builder {
+    const std::string& name;
+
+    [[noreturn]] void fail(simdjson::error_code e) const {
+        throw_input(name + ": not valid JSON (" + simdjson::error_message(e) + ")");
+    }
+    [[noreturn]] void fail(const std::string& path, const std::string& why) const {
+        throw_input(name + ": " + path + ": " + why);
+    }
+
+    void value(od::value v, JsonNode& out, int depth) {
+        if (depth > kMaxDepth) fail(out.path, "nested deeper than 64 levels");
+        od::json_type t;
+        if (auto e = v.type().get(t)) fail(e);
+        switch (t) {
+            case od::json_type::object: {
+                od::object o;
+                if (auto e = v.get_object().get(o)) fail(e);
+                object(o, out, depth);
+                break;
+            }
+            case od::json_type::array: {
+                od::array a;
+                if (auto e = v.get_array().get(a)) fail(e);
+                array(a, out, depth);
+                break;
+            }
+            case od::json_type::number: {
+                out.kind = JsonNode::Kind::number;
+                std::string_view raw = v.raw_json_token();
+                while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' ||
+                                        raw.back() == '\r' || raw.back() == '\t'))
+                    raw.remove_suffix(1);
+                // Validates the token as a JSON number without using its double value.
+                double ignored;
+                if (auto e = v.get_double().get(ignored)) {
+                    if (e != simdjson::NUMBER_OUT_OF_RANGE) fail(e);
+                }
+                out.text = std::string(raw);
+                break;
+            }
+            case od::json_type::string: {
+                out.kind = JsonNode::Kind::string;
+                std::string_view s;
+                if (auto e = v.get_string().get(s)) fail(e);
+                out.text = std::string(s);
+                break;
+            }
+            case od::json_type::boolean: {
+                out.kind = JsonNode::Kind::boolean;
+                if (auto e = v.get_bool().get(out.boolean)) fail(e);
+                break;
+            }
+            case od::json_type::null: {
+                bool is_null = false;
+                if (auto e = v.is_null().get(is_null)) fail(e);
+                if (!is_null) fail(simdjson::INCORRECT_TYPE);
+                out.kind = JsonNode::Kind::null;
+                break;
+            }
+        }
+    }
+
+    void object(od::object o, JsonNode& out, int depth) {
+        out.kind = JsonNode::Kind::object;
+        for (auto field : o) {
+            std::string_view key;
+            if (auto e = field.unescaped_key().get(key)) fail(e);
+            for (const auto& [k, ignored] : out.members)
+                if (k == key) fail(out.path + "." + std::string(key), "key given twice");
+            out.members.emplace_back(std::string(key), JsonNode{});
+            JsonNode& child = out.members.back().second;
+            child.path = out.path + "." + std::string(key);
+            od::value v;
+            if (auto e = field.value().get(v)) fail(e);
+            value(v, child, depth + 1);
+        }
+    }
+
+    void array(od::array a, JsonNode& out, int depth) {
+        out.kind = JsonNode::Kind::array;
+        for (auto item : a) {
+            od::value v;
+            if (auto e = item.get(v)) fail(e);
+            out.items.emplace_back();
+            JsonNode& child = out.items.back();
+            child.path = out.path + "[" + std::to_string(out.items.size() - 1) + "]";
+            value(v, child, depth + 1);
+        }
+    }
+};
+
+}  // namespace
+
+const JsonNode* JsonNode::find(std::string_view key) const {
+    for (const auto& [k, v] : members)
+        if (k == key) return &v;
+    return nullptr;
+}
+
+const char* json_kind_name(JsonNode::Kind k) {
+    switch (k) {
+        case JsonNode::Kind::null:
+            return "null";
+        case JsonNode::Kind::boolean:
+            return "true or false";
+        case JsonNode::Kind::number:
+            return "a number";
+        case JsonNode::Kind::string:
+            return "a string";
+        case JsonNode::Kind::array:
+            return "an array";
+        case JsonNode::Kind::object:
+            return "an object";
+    }
+    return "?";
+}
+
+JsonNode parse_json_tree(std::string_view text, const std::string& name) {
+    simdjson::padded_string padded(text);
+    od::parser parser;
+    od::document doc;
+    Builder b{name};
+    if (auto e = parser.iterate(padded).get(doc)) b.fail(e);
+    JsonNode root;
+    root.path = "$";
+    od::object o;
+    if (auto e = doc.get_object().get(o)) {
+        if (e == simdjson::INCORRECT_TYPE) b.fail("$", "expected an object");
+        b.fail(e);
+    }
+    b.object(o, root, 0);
+    if (const char* rest = nullptr; doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) b.fail(simdjson::TRAILING_CONTENT);
+    return root;
+}
+
+}  // namespace curcrunch::billing
