@@ -9,7 +9,7 @@ namespace {
 ChargePrice package(const UsageCharge& c, Amount q) {
     ChargePrice p;
     if (q <= c.free_units) {
-        p.rate_text = "within " + to_plain_string(c.free_units) + " free units";
+        p.rate_text = "package: within " + to_plain_string(c.free_units) + " free units";
         return p;
     }
     // Blocks started: ceil((q - free) / size), from the exact quotient.
@@ -18,7 +18,7 @@ ChargePrice package(const UsageCharge& c, Amount q) {
     Amount blocks = blocks_exact.floor();
     if (!(Fraction::of_integer(blocks) == blocks_exact)) blocks += 1;
     p.amount = Fraction::of_integer(blocks) * Fraction::of_amount(c.package_price);
-    p.rate_text = std::to_string(static_cast<long long>(blocks)) + " block(s) of " +
+    p.rate_text = "package: " + std::to_string(static_cast<long long>(blocks)) + " block(s) of " +
                   to_plain_string(c.package_size) + " at " + to_plain_string(c.package_price);
     if (c.free_units) p.rate_text += " after " + to_plain_string(c.free_units) + " free";
     return p;
@@ -28,7 +28,7 @@ ChargePrice percentage(const UsageCharge& c, const PeriodUsage& u) {
     ChargePrice p;
     const Amount base = u.value > c.free_amount ? u.value - c.free_amount : 0;
     p.amount = Fraction::of_amount(base) * percent_fraction(c.percent);
-    p.rate_text = c.percent_text + " % of " + to_plain_string(base);
+    p.rate_text = "percentage: " + c.percent_text + " % of " + to_plain_string(base);
     if (c.fixed_fee) {
         const Amount free = c.free_events / kUnit;
         const Amount charged = u.events > free ? u.events - free : 0;
@@ -45,7 +45,7 @@ ChargePrice price_charge(const UsageCharge& c, const PeriodUsage& u) {
     switch (c.model) {
         case ChargeModel::standard:
             return {Fraction::of_amount(u.value) * Fraction::of_amount(c.unit_price),
-                    to_plain_string(c.unit_price) + " per unit"};
+                    "standard: " + to_plain_string(c.unit_price) + " per unit"};
         case ChargeModel::graduated: {
             TieredPrice t = price_graduated(u.value, c.tiers);
             return {t.amount, "graduated: " + (t.rate_text.empty() ? "no usage" : t.rate_text)};

@@ -415,7 +415,8 @@ BillingConfig parse_billing_config(std::string_view text, const std::string& nam
     const JsonNode root = parse_json_tree(text, name);
     BillingConfig c;
     c.file = name;
-    c.sha256 = Sha256::of(std::string(text));
+    c.text = std::string(text);
+    c.sha256 = Sha256::of(c.text);
     ObjectReader r(name, root);
     if (const JsonNode* seller = r.optional("seller")) {
         ObjectReader s(name, *seller);

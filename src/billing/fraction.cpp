@@ -162,4 +162,22 @@ std::string Fraction::exact_text() const {
     return sign + s;
 }
 
+bool parse_exact_text(std::string_view text, Fraction& out) {
+    const size_t slash = text.find('/');
+    Amount a = 0, b = 0;
+    if (slash == std::string_view::npos) {
+        if (parse_amount(text, a) != ParseStatus::ok) return false;
+        out = Fraction::of_amount(a);
+        return true;
+    }
+    // A fraction's parts are integers (exact_text writes them without a decimal point).
+    const std::string_view n = text.substr(0, slash), d = text.substr(slash + 1);
+    if (n.find_first_of(".eE") != std::string_view::npos ||
+        d.find_first_of(".eE-+") != std::string_view::npos)
+        return false;
+    if (!parse_scaled_integer(n, a) || !parse_scaled_integer(d, b) || b <= 0) return false;
+    out = Fraction::of_ratio(a, b);
+    return true;
+}
+
 }  // namespace curcrunch::billing

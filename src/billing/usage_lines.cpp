@@ -53,7 +53,7 @@ std::vector<InvoiceLine> subscription_lines(store::Database& db, const BillingCo
         l.unit = agg->type == Aggregation::count || agg->type == Aggregation::unique_count
                      ? "count"
                      : m->unit;
-        l.rate = std::string(charge_model_name(ch.model)) + ": " + price.rate_text;
+        l.rate = price.rate_text;
         l.exact = price.amount;
         plan_total += Fraction::of_amount(round_line(l.exact, minor_units));
         out.push_back(std::move(l));

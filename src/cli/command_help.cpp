@@ -26,9 +26,12 @@ class HelpCommand final : public Command {
             std::fputs(overview_help().c_str(), stdout);
             return 0;
         }
-        if (topic_.size() > 1) throw_usage("help: give one command, e.g. `curcrunch help ingest`");
-        auto cmd = find_command(topic_.front());
-        if (!cmd) throw_unknown_command(topic_.front());
+        if (topic_.size() > 2) throw_usage("help: give one command, e.g. `curcrunch help ingest`");
+        // Two-word commands may come as two arguments ("help billing run").
+        const std::string name =
+            topic_.size() == 2 ? topic_.front() + " " + topic_.back() : topic_.front();
+        auto cmd = find_command(name);
+        if (!cmd) throw_unknown_command(name);
         OptionSet options(cmd->info());
         cmd->declare(options);
         std::fputs(options.help().c_str(), stdout);

@@ -11,12 +11,28 @@ namespace curcrunch::cli {
 
 const std::vector<CommandFactory>& command_factories() {
     static const std::vector<CommandFactory> factories = {
-        make_ingest_command,     make_summary_command,       make_periods_command,
-        make_vacuum_command,     make_gen_command,           make_fetch_command,
-        make_shards_command,     make_merge_command,         make_accounts_command,
-        make_invoices_command,   make_cost_explorer_command, make_report_command,
-        make_import_pdf_command, make_audit_command,         make_reports_command,
-        make_serve_command,      make_version_command,       make_help_command,
+        make_ingest_command,
+        make_summary_command,
+        make_periods_command,
+        make_vacuum_command,
+        make_gen_command,
+        make_fetch_command,
+        make_shards_command,
+        make_merge_command,
+        make_accounts_command,
+        make_invoices_command,
+        make_cost_explorer_command,
+        make_report_command,
+        make_import_pdf_command,
+        make_audit_command,
+        make_reports_command,
+        make_serve_command,
+        make_billing_check_command,
+        make_billing_run_command,
+        make_billing_invoices_command,
+        make_meters_ingest_command,
+        make_version_command,
+        make_help_command,
     };
     return factories;
 }
@@ -33,6 +49,16 @@ std::unique_ptr<Command> find_command(const std::string& name) {
 }
 
 void throw_unknown_command(const std::string& name) {
+    // The first word of two-word commands ("billing"): say which second words exist.
+    std::string verbs;
+    for (CommandFactory make : command_factories()) {
+        const std::string n = make()->info().name;
+        if (n.size() > name.size() && n.compare(0, name.size() + 1, name + " ") == 0)
+            verbs += (verbs.empty() ? "" : ", ") + n.substr(name.size() + 1);
+    }
+    if (!verbs.empty())
+        throw_usage("`curcrunch " + name + "` needs one of: " + verbs + " (e.g. `curcrunch " +
+                    name + " " + verbs.substr(0, verbs.find(',')) + " --help`)");
     std::vector<std::string> names;
     for (CommandFactory make : command_factories()) {
         const CommandInfo info = make()->info();
@@ -88,6 +114,11 @@ int run(int argc, char** argv) {
     if (name == "--help" || name == "-h") name = "help";
     if (name == "--version") name = "version";
     try {
+        // Two-word commands first ("billing run"), then one-word ones.
+        if (argc >= 3 && argv[2][0] != '-') {
+            if (auto two = find_command(name + " " + argv[2]))
+                return run_command(*two, std::vector<std::string>(argv + 3, argv + argc));
+        }
         auto cmd = find_command(name);
         if (!cmd) {
             if (name.size() > 1 && name[0] == '-')

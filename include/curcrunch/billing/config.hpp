@@ -164,6 +164,7 @@ struct Subscription {
 struct BillingConfig {
     std::string file;    // where it was read from
     std::string sha256;  // of the file's bytes
+    std::string text;    // the file's text (kept with each billing run)
     std::string seller_name, seller_tax_id;
     std::vector<std::string> seller_address;
     std::string margin_measure = "unblended";  // store measure the margin report compares with
@@ -188,6 +189,7 @@ struct BillingConfig {
 const char* scope_name(RuleScope s);
 const char* rule_type_name(RuleType t);
 const char* basis_name(PricingBasis b);
+const char* basis_text(PricingBasis b);  // in words: "public on-demand", "amortized cost"
 const char* aggregation_name(Aggregation a);
 const char* charge_model_name(ChargeModel m);
 const char* field_type_name(FieldType t);

@@ -10,5 +10,9 @@ namespace curcrunch::billing {
 
 // The minor units of an active ISO 4217 currency code ("USD" -> 2), or nullopt.
 std::optional<int> minor_units(std::string_view code) noexcept;
+// The same, 2 for a code not in the table (for displaying stored amounts only).
+inline int minor_units_of(std::string_view code) noexcept {
+    return minor_units(code).value_or(2);
+}
 
 }  // namespace curcrunch::billing

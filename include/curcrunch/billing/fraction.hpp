@@ -10,6 +10,7 @@
 // throws Error(input) ("too large to compute exactly") instead of wrapping; callers add which
 // line it was. No floating point anywhere.
 #include <string>
+#include <string_view>
 
 #include "curcrunch/core/money.hpp"
 
@@ -55,6 +56,9 @@ class Fraction {
     Amount num_ = 0;
     Amount den_ = 1;
 };
+
+// Reads exact_text() back ("12.345", "-14/31"); false for anything else.
+bool parse_exact_text(std::string_view text, Fraction& out);
 
 // Checked Amount arithmetic for sums driven by input data: throws Error(input) on overflow.
 Amount checked_add(Amount a, Amount b);

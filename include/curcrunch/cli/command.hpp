@@ -5,7 +5,8 @@
 //
 // Adding a command: write src/cli/command_NAME.cpp with a class deriving from Command and a
 // factory `std::unique_ptr<Command> make_NAME_command()`, declare the factory below and list it
-// in src/cli/registry.cpp (that list is also the order of `curcrunch help`).
+// in src/cli/registry.cpp (that list is also the order of `curcrunch help`). A name may have two
+// words ("billing run"): `curcrunch billing run ...` runs it.
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,10 @@ std::unique_ptr<Command> make_reports_command();
 std::unique_ptr<Command> make_serve_command();
 std::unique_ptr<Command> make_shards_command();
 std::unique_ptr<Command> make_merge_command();
+std::unique_ptr<Command> make_billing_check_command();
+std::unique_ptr<Command> make_billing_run_command();
+std::unique_ptr<Command> make_billing_invoices_command();
+std::unique_ptr<Command> make_meters_ingest_command();
 std::unique_ptr<Command> make_version_command();
 std::unique_ptr<Command> make_help_command();
 

@@ -1,0 +1,47 @@
+#pragma once
+// `curcrunch billing run`: bills every customer for one month and stores the result atomically.
+// Per customer: the bill (customer_bill.hpp), its status (period_status.hpp), and what happens
+// to the stored invoice of the month:
+// - none yet: stored as version 1 (draft or final);
+// - a draft: replaced (lines, totals, status) in the run's transaction; the run says what
+//   changed, line by line;
+// - final and unchanged: kept; final and changed: refused (Error(usage), nothing written)
+//   unless `reissue`, which supersedes it with the next version and a credit note for the
+//   difference (credit_note.hpp).
+// Drafts of customers the run no longer bills are removed. The margin rows of the month are
+// replaced. Files (per invoice a PDF, CSV and JSON; the margin report as CSV and JSON) are
+// rendered before the store is written and moved into place after it is.
+#include <string>
+#include <vector>
+
+#include "curcrunch/billing/config.hpp"
+#include "curcrunch/billing/cost_reader.hpp"
+#include "curcrunch/billing/invoice_json.hpp"
+#include "curcrunch/billing/margin_report.hpp"
+#include "curcrunch/store/database.hpp"
+
+namespace curcrunch::billing {
+
+struct BillingRunOptions {
+    Period period = 0;
+    std::string out_dir;  // "": no files
+    bool reissue = false;
+};
+
+struct BillingRunResult {
+    int64_t run_id = 0;
+    std::vector<std::string> changes;   // what the run did, one line per invoice (+ details)
+    std::vector<std::string> warnings;  // configuration warnings, missing AWS data
+    std::vector<std::string> files;
+    std::vector<InvoiceDocument> documents;  // the month's current invoices and new credit notes
+    std::vector<MarginLine> margin;
+    CostCoverage coverage;
+};
+
+BillingRunResult run_billing(store::Database& db, const BillingConfig& c,
+                             const BillingRunOptions& o);
+
+// Account ids the store has costs for (for config warnings).
+std::vector<std::string> known_accounts(store::Database& db);
+
+}  // namespace curcrunch::billing

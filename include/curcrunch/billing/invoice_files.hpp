@@ -1,0 +1,22 @@
+#pragma once
+// An invoice's files: the PDF (report pipeline: libharu with the embedded DejaVu fonts, then
+// qpdf with the Info dictionary and the invoice JSON embedded as curcrunch-invoice.json, so
+// import-pdf can read it back and audit check it), the CSV of its lines and its JSON document.
+// Each is written to a temporary name and renamed into place.
+#include <string>
+
+#include "curcrunch/billing/invoice_json.hpp"
+
+namespace curcrunch::billing {
+
+// Money as invoices print it: "1,234.50 USD" (exactly the currency's minor digits).
+std::string invoice_money(Amount v, const Invoice& inv);
+
+void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path);
+void write_invoice_csv(const Invoice& inv, const std::string& path);
+// One CSV field (RFC 4180 quoting; text starting with = + - @ gets a leading apostrophe unless
+// `number`, so a spreadsheet never runs it as a formula).
+std::string csv_cell(const std::string& v, bool number);
+void write_text_file(const std::string& text, const std::string& path);
+
+}  // namespace curcrunch::billing

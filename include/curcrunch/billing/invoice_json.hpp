@@ -1,0 +1,41 @@
+#pragma once
+// The JSON document of an invoice (schema "curcrunch-invoice", version 1): what the store keeps,
+// the `.json` output holds and the PDF embeds as curcrunch-invoice.json. Amounts are decimal
+// strings with exactly the currency's minor digits ("1234.50"); each line also states its exact
+// amount before rounding. import-pdf validates it strictly (parse_invoice_json); audit compares
+// it with the store and with a recomputation.
+#include <string>
+#include <string_view>
+
+#include "curcrunch/billing/invoice.hpp"
+
+namespace curcrunch::billing {
+
+inline constexpr const char* kInvoiceSchemaName = "curcrunch-invoice";
+inline constexpr int kInvoiceSchemaVersion = 1;
+inline constexpr const char* kInvoiceAttachmentName = "curcrunch-invoice.json";
+
+struct InvoiceSeller {
+    std::string name, tax_id;
+    std::vector<std::string> address;
+};
+
+struct InvoiceDocument {
+    Invoice invoice;
+    InvoiceSeller seller;
+    std::string config_sha256, tool_version;
+};
+
+std::string invoice_json(const InvoiceDocument& d);
+// sha256 of what makes two invoices the same bill: lines (all fields) and totals, not ids,
+// status or dates.
+std::string invoice_content_sha256(const Invoice& inv);
+
+// Throws Error(input) naming the field: not JSON, another schema, an unknown version, a
+// missing or malformed field, lines that do not add up to the totals under the money rules.
+InvoiceDocument parse_invoice_json(std::string_view json);
+
+// An amount with exactly `minor` fraction digits and no separators ("-12.50", "1235").
+std::string minor_text(Amount v, int minor);
+
+}  // namespace curcrunch::billing

@@ -1,0 +1,141 @@
+#include "curcrunch/billing/aws_charges.hpp"
+
+#include <set>
+
+#include "curcrunch/billing/commitments.hpp"
+#include "curcrunch/billing/pricing_rules.hpp"
+#include "curcrunch/billing/tiers.hpp"
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::billing {
+namespace {
+
+Amount measure_of(const CostRow& r, const std::string& m) {
+    if (m == "net_unblended") return r.net_unblended;
+    if (m == "amortized") return r.amortized;
+    if (m == "net_amortized") return r.net_amortized;
+    if (m == "public_on_demand") return r.public_on_demand;
+    return r.unblended;
+}
+
+const char* passthrough_label(RowRole role) {
+    switch (role) {
+        case RowRole::tax: return "AWS tax";
+        case RowRole::credit: return "AWS credits and discounts";
+        case RowRole::refund: return "AWS refunds";
+        case RowRole::support: return "AWS Support";
+        default: return "";
+    }
+}
+
+struct LineKey {
+    LineKind kind;
+    std::string account, service;
+    RowRole role = RowRole::usage;  // which passthrough, for aws_passthrough lines
+    bool operator<(const LineKey& o) const {
+        return std::tie(kind, account, service, role) <
+               std::tie(o.kind, o.account, o.service, o.role);
+    }
+};
+
+struct Accumulated {
+    Fraction exact;
+    std::set<std::string> rates;
+};
+
+}  // namespace
+
+const PricingPlan* plan_for(const BillingConfig& c, const BillingGroup& g, Period period) {
+    for (const PlanAssignment& a : g.plans)
+        if (a.months.contains(period)) return c.plan(a.plan);
+    return nullptr;
+}
+
+GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const PricingPlan& plan,
+                         const CostRowSet& rows, const std::string& margin_measure) {
+    GroupCharges out;
+    const RuleSet rules(c, plan);
+    const std::set<std::string, std::less<>> accounts(g.accounts.begin(), g.accounts.end());
+    auto in_group = [&](std::string_view a) { return accounts.count(a) > 0; };
+    std::map<LineKey, Accumulated> lines;
+    std::map<const PricingRule*, Amount> tiered;  // tiering rule -> usage quantity
+    const std::string basis = basis_text(plan.basis);
+    std::vector<const CostRow*> mine;
+    for (const std::string& a : g.accounts)
+        for (const CostRow* r : rows.of_account(a))
+            mine.push_back(r);
+    for (const CostRow* rp : mine) {
+        const CostRow& r = *rp;
+        if (out.currency.empty()) out.currency = std::string(r.currency);
+        if (r.currency != out.currency)
+            throw_input("billing group " + g.id + ": costs in two currencies (" + out.currency +
+                        ", " + std::string(r.currency) + ")");
+        const std::string service(r.service), account(r.account);
+        auto& cost = out.cost[{service, account}];
+        cost = checked_add(cost, measure_of(r, margin_measure));
+        if (!out.service_names.count(service)) out.service_names[service] = r.service_name;
+        const RowRole role = row_role(r, in_group);
+        const PricedBasis b = priced_basis(r, role, plan);
+        if (!b.billed) continue;
+        if (!b.apply_rules) {
+            Accumulated& a = lines[{LineKind::aws_passthrough, account, service, role}];
+            a.exact += Fraction::of_amount(b.amount);
+            a.rates.insert(std::string(passthrough_label(role)) + " at cost");
+            continue;
+        }
+        const PricingRule* rule = rules.match(r.service, r.usage_type, r.operation, r.billing_entity);
+        if (rule && rule->type == RuleType::tiering && role != RowRole::commitment_in_group) {
+            tiered[rule] = checked_add(tiered[rule], r.usage);
+            continue;
+        }
+        const Fraction factor = rule_factor(rule);
+        const LineKind kind =
+            role == RowRole::commitment_in_group ? LineKind::aws_commitment : LineKind::aws_usage;
+        Accumulated& a = lines[{kind, account, service, RowRole::usage}];
+        a.exact += Fraction::of_amount(b.amount) * factor;
+        a.rates.insert(rule_text(rule) + " on " +
+                       (role == RowRole::covered_in_group || role == RowRole::commitment_in_group
+                            ? std::string("effective cost")
+                        : role == RowRole::covered_outside ? std::string("public on-demand")
+                                                           : basis));
+        const Amount benefit = savings_plan_benefit(r, role, plan);
+        if (benefit) out.savings_plan_benefit += Fraction::of_amount(benefit) * factor;
+    }
+    for (const auto& [k, a] : lines) {
+        InvoiceLine l;
+        l.kind = k.kind;
+        l.group = g.id;
+        l.account = k.account;
+        l.service = k.service;
+        const std::string& name = out.service_names[k.service];
+        const std::string svc = name.empty() ? k.service : name;
+        if (k.kind == LineKind::aws_commitment) {
+            l.description = svc + ": unused commitment";
+        } else if (k.kind == LineKind::aws_passthrough) {
+            l.description = std::string(passthrough_label(k.role)) + " (" + svc + ")";
+        } else {
+            l.description = svc;
+        }
+        for (const auto& rt : a.rates)
+            l.rate += (l.rate.empty() ? "" : "; ") + rt;
+        l.exact = a.exact;
+        out.lines.push_back(std::move(l));
+    }
+    for (const auto& [rule, qty] : tiered) {
+        const TieredPrice p = price_graduated(qty, rule->tiers);
+        InvoiceLine l;
+        l.kind = LineKind::aws_usage;
+        l.group = g.id;
+        l.account = g.primary_account;
+        l.service = rule->scope == RuleScope::service ? rule->service : "*";
+        l.description = (rule->scope == RuleScope::service ? rule->service : "All services") +
+                        std::string(" (tiered on usage quantity)");
+        l.quantity = to_plain_string(qty);
+        l.rate = "tiering (" + rule->id + "): " + (p.rate_text.empty() ? "no usage" : p.rate_text);
+        l.exact = p.amount;
+        out.lines.push_back(std::move(l));
+    }
+    return out;
+}
+
+}  // namespace curcrunch::billing

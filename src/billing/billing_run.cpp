@@ -1,0 +1,313 @@
+#include "curcrunch/billing/billing_run.hpp"
+
+#include <filesystem>
+#include <map>
+
+#include "curcrunch/billing/config_check.hpp"
+#include "curcrunch/billing/credit_note.hpp"
+#include "curcrunch/billing/customer_bill.hpp"
+#include "curcrunch/billing/invoice_files.hpp"
+#include "curcrunch/billing/invoice_store.hpp"
+#include "curcrunch/billing/period_status.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/store/store.hpp"
+
+namespace curcrunch::billing {
+namespace fs = std::filesystem;
+namespace {
+
+enum class Action { add, keep, replace, reissue, refuse };
+
+struct Plan {
+    Action action = Action::add;
+    Invoice invoice;                       // the bill as computed (id, version, status set)
+    std::optional<StoredInvoice> stored;   // the current stored invoice, if any
+    std::optional<Invoice> credit_note;
+    std::vector<MarginCell> margin;
+    std::string change;                    // the run's report line
+    std::vector<std::string> details;
+};
+
+std::string signed_money(Amount v, const Invoice& inv) {
+    return (v > 0 ? "+" : "") + invoice_money(v, inv);
+}
+
+Invoice invoice_of(const StoredInvoice& s) {
+    return parse_invoice_json(s.document).invoice;
+}
+
+int next_version(store::Database& db, const std::string& customer, Period period) {
+    int v = 0;
+    for (const auto& s : list_customer_invoices(db, period, customer))
+        v = std::max(v, s.version);
+    return v + 1;
+}
+
+class Run {
+  public:
+    Run(store::Database& db, const BillingConfig& c, const BillingRunOptions& o)
+        : db_(db), c_(c), o_(o) {}
+
+    BillingRunResult go() {
+        result_.warnings = raise_config_errors(c_, check_billing_config(c_, known_accounts(db_)));
+        result_.coverage = read_cost_rows(db_, o_.period, rows_);
+        if (!result_.coverage.commitment_owner)
+            result_.warnings.push_back(
+                "warning: this store's cost rollup has no commitment owners (schema before the "
+                "payer/period store): covered usage is billed as covered from outside every group");
+        now_ = store::now_utc_iso();
+        std::map<std::string, StoredInvoice> current;
+        for (auto& s : current_invoices(db_, o_.period))
+            current.emplace(s.customer, s);
+        for (const Customer& cu : c_.customers) {
+            auto it = current.find(cu.id);
+            plan_customer(cu, it == current.end() ? std::nullopt
+                                                  : std::optional<StoredInvoice>(it->second));
+            if (it != current.end()) current.erase(it);
+        }
+        refuse_rewrites();
+        for (const auto& [customer, s] : current) {  // no longer billed
+            if (s.status == "draft") {
+                removed_.push_back(s.invoice_id);
+                result_.changes.push_back(customer + " " + format_period(o_.period) + ": draft " +
+                                          s.invoice_id + " removed (no longer billed)");
+            } else {
+                result_.warnings.push_back("warning: " + s.invoice_id + " is " + s.status +
+                                           " and kept, although " + customer +
+                                           " is no longer billed");
+            }
+        }
+        collect_documents();
+        std::vector<std::string> temps = render_files();
+        try {
+            write_store();
+        } catch (...) {
+            for (const auto& t : temps) {
+                std::error_code ec;
+                fs::remove(t, ec);
+            }
+            throw;
+        }
+        for (const auto& t : temps) {
+            const std::string final_path = t.substr(0, t.size() - 4);  // drop ".tmp"
+            fs::rename(t, final_path);
+            result_.files.push_back(final_path);
+        }
+        return std::move(result_);
+    }
+
+  private:
+    void plan_customer(const Customer& cu, std::optional<StoredInvoice> stored) {
+        CustomerBill bill = bill_customer(db_, c_, cu, o_.period, rows_);
+        Plan p;
+        p.invoice = std::move(bill.invoice);
+        p.margin = std::move(bill.margin);
+        p.stored = std::move(stored);
+        if (p.invoice.lines.empty() && !p.stored) return;  // nothing to bill, nothing billed
+        Invoice& inv = p.invoice;
+        const PeriodStatus st = aws_period_status(
+            db_, o_.period, bill.has_groups ? bill.payers : std::set<std::string>{});
+        inv.status = st.final ? "final" : "draft";
+        if (st.final) inv.aws_invoices = st.aws_invoices;
+        inv.issued_at = now_;
+        const std::string who = cu.id + " " + format_period(o_.period) + ": ";
+        const std::string total = invoice_money(inv.totals.total, inv);
+        if (!p.stored) {
+            inv.version = next_version(db_, cu.id, o_.period);
+            inv.invoice_id = invoice_id_for(cu.id, o_.period, inv.version);
+            p.action = Action::add;
+            p.change = who + "new " + inv.status + " " + inv.invoice_id + ", total " + total +
+                       " (" + std::to_string(inv.lines.size()) + " lines)";
+        } else {
+            const StoredInvoice& s = *p.stored;
+            const bool same = s.content_sha256 == invoice_content_sha256(inv);
+            const Invoice before = invoice_of(s);
+            if (s.status == "draft") {
+                inv.version = s.version;
+                inv.invoice_id = s.invoice_id;
+                if (same && inv.status == "draft") {
+                    p.action = Action::keep;
+                    p.invoice = before;
+                    p.change = who + s.invoice_id + " unchanged (draft), total " + total;
+                } else {
+                    p.action = Action::replace;
+                    p.change = who + "draft " + s.invoice_id + " " +
+                               (same ? "unchanged, now final (AWS invoice " +
+                                           joined(inv.aws_invoices) + ")"
+                                     : "replaced" + std::string(inv.status == "final"
+                                                                    ? " and now final"
+                                                                    : "") +
+                                           ": total " + invoice_money(s.total, inv) + " -> " +
+                                           total + " (" +
+                                           signed_money(inv.totals.total - s.total, inv) + ")");
+                    p.details = line_differences(before, inv);
+                }
+            } else if (same) {
+                p.action = Action::keep;
+                p.invoice = before;
+                p.change = who + s.invoice_id + " unchanged (" + s.status + "), total " + total;
+            } else {
+                p.details = line_differences(before, inv);
+                if (!o_.reissue) {
+                    p.action = Action::refuse;
+                    p.change = who + s.invoice_id + " is final and would change: total " +
+                               invoice_money(s.total, inv) + " -> " + total;
+                } else {
+                    p.action = Action::reissue;
+                    inv.version = next_version(db_, cu.id, o_.period);
+                    inv.invoice_id = invoice_id_for(cu.id, o_.period, inv.version);
+                    inv.refers_to = s.invoice_id;
+                    p.credit_note = make_credit_note(before, inv);
+                    p.change = who + s.invoice_id + " reissued as " + inv.invoice_id + " (" +
+                               inv.status + "), total " + total + ", with credit note " +
+                               p.credit_note->invoice_id + " of " +
+                               signed_money(p.credit_note->totals.total, inv);
+                }
+            }
+        }
+        result_.changes.push_back(p.change);
+        for (const auto& d : p.details)
+            result_.changes.push_back("    " + d);
+        plans_.push_back(std::move(p));
+    }
+
+    static std::string joined(const std::vector<std::string>& v) {
+        std::string o;
+        for (const auto& s : v)
+            o += (o.empty() ? "" : ", ") + s;
+        return o;
+    }
+
+    void refuse_rewrites() {
+        std::string msg;
+        for (const Plan& p : plans_)
+            if (p.action == Action::refuse) {
+                msg += (msg.empty() ? "" : "\n") + p.change;
+                for (const auto& d : p.details)
+                    msg += "\n    " + d;
+            }
+        if (msg.empty()) return;
+        throw_usage(msg +
+                    "\nnothing was written: a final invoice is never rewritten; run again with "
+                    "--reissue to issue a new version with a credit note for the difference");
+    }
+
+    InvoiceDocument document(const Invoice& inv) const {
+        InvoiceDocument d;
+        d.invoice = inv;
+        d.seller = {c_.seller_name, c_.seller_tax_id, c_.seller_address};
+        d.config_sha256 = c_.sha256;
+        d.tool_version = CURCRUNCH_VERSION;
+        return d;
+    }
+
+    void collect_documents() {
+        for (const Plan& p : plans_) {
+            if (p.action == Action::keep && p.stored) {
+                result_.documents.push_back(parse_invoice_json(p.stored->document));
+            } else {
+                result_.documents.push_back(document(p.invoice));
+            }
+            if (p.credit_note) result_.documents.push_back(document(*p.credit_note));
+            for (const MarginCell& m : p.margin)
+                margin_rows_.push_back({p.invoice.customer, m.group, m.service, m.account,
+                                        p.invoice.currency, m.cost, m.billed});
+        }
+        std::sort(margin_rows_.begin(), margin_rows_.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.customer, a.group, a.service, a.account) <
+                   std::tie(b.customer, b.group, b.service, b.account);
+        });
+        result_.margin = margin_lines(margin_rows_);
+    }
+
+    std::vector<std::string> render_files() {
+        std::vector<std::string> temps;
+        if (o_.out_dir.empty()) return temps;
+        std::error_code ec;
+        fs::create_directories(o_.out_dir, ec);
+        if (ec) throw_usage("--out " + o_.out_dir + ": cannot create the folder: " + ec.message());
+        try {
+            for (const InvoiceDocument& d : result_.documents) {
+                const std::string base = (fs::path(o_.out_dir) / d.invoice.invoice_id).string();
+                const std::string json = invoice_json(d);
+                write_text_file(json, base + ".json.tmp");
+                temps.push_back(base + ".json.tmp");
+                write_invoice_csv(d.invoice, base + ".csv.tmp");
+                temps.push_back(base + ".csv.tmp");
+                temps.push_back(base + ".pdf.tmp");
+                write_invoice_pdf(d, json, base + ".pdf.tmp");
+            }
+            const std::string m =
+                (fs::path(o_.out_dir) / ("margin-" + format_period(o_.period))).string();
+            write_text_file(margin_csv(result_.margin), m + ".csv.tmp");
+            temps.push_back(m + ".csv.tmp");
+            write_text_file(margin_json(result_.margin, o_.period), m + ".json.tmp");
+            temps.push_back(m + ".json.tmp");
+        } catch (...) {
+            for (const auto& t : temps)
+                fs::remove(t, ec);
+            throw;
+        }
+        return temps;
+    }
+
+    void write_store() {
+        store::Transaction tx(db_);
+        const int64_t run_id =
+            record_billing_run(db_, o_.period, c_.sha256, c_.text, o_.reissue);
+        for (const std::string& id : removed_)
+            delete_draft(db_, id);
+        for (const Plan& p : plans_) {
+            const auto doc = [&](const Invoice& inv) { return invoice_json(document(inv)); };
+            switch (p.action) {
+                case Action::add: insert_invoice(db_, p.invoice, doc(p.invoice), run_id); break;
+                case Action::replace:
+                    delete_draft(db_, p.stored->invoice_id);
+                    insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
+                    break;
+                case Action::reissue:
+                    mark_superseded(db_, p.stored->invoice_id);
+                    insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
+                    insert_invoice(db_, *p.credit_note, doc(*p.credit_note), run_id);
+                    break;
+                case Action::keep:
+                case Action::refuse: break;
+            }
+        }
+        replace_margin(db_, o_.period, margin_rows_);
+        std::string changes;
+        for (const auto& l : result_.changes)
+            changes += l + "\n";
+        set_run_changes(db_, run_id, changes);
+        tx.commit();
+        result_.run_id = run_id;
+    }
+
+    store::Database& db_;
+    const BillingConfig& c_;
+    const BillingRunOptions& o_;
+    CostRowSet rows_;
+    std::string now_;
+    std::vector<Plan> plans_;
+    std::vector<std::string> removed_;
+    std::vector<MarginRow> margin_rows_;
+    BillingRunResult result_;
+};
+
+}  // namespace
+
+std::vector<std::string> known_accounts(store::Database& db) {
+    auto st = db.prepare(
+        "SELECT value FROM dim WHERE id IN (SELECT DISTINCT usage_account FROM cost_daily)");
+    std::vector<std::string> out;
+    while (st.step())
+        out.push_back(st.column_text(0));
+    return out;
+}
+
+BillingRunResult run_billing(store::Database& db, const BillingConfig& c,
+                             const BillingRunOptions& o) {
+    return Run(db, c, o).go();
+}
+
+}  // namespace curcrunch::billing

@@ -1,0 +1,16 @@
+#include "curcrunch/billing/cost_rows.hpp"
+
+namespace curcrunch::billing {
+
+void CostRowSet::index_accounts() {
+    by_account_.clear();
+    for (const CostRow& r : rows)
+        by_account_[r.account].push_back(&r);
+}
+
+const std::vector<const CostRow*>& CostRowSet::of_account(std::string_view account) const {
+    auto it = by_account_.find(account);
+    return it == by_account_.end() ? none_ : it->second;
+}
+
+}  // namespace curcrunch::billing

@@ -1,0 +1,49 @@
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "curcrunch/billing/invoice_files.hpp"
+#include "curcrunch/core/error.hpp"
+
+namespace curcrunch::billing {
+// RFC 4180: quoted when the value holds a comma, quote or line break; a leading =, +, - or @
+// is prefixed with an apostrophe so spreadsheets do not run it as a formula.
+std::string csv_cell(const std::string& v, bool number) {
+    std::string s = v;
+    if (!number && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+        s = "'" + s;
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+void write_text_file(const std::string& text, const std::string& path) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f.write(text.data(), static_cast<std::streamsize>(text.size()));
+        if (!f) throw Error(ErrorKind::internal, tmp + ": cannot write");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw Error(ErrorKind::internal, path + ": cannot write: " + ec.message());
+}
+
+void write_invoice_csv(const Invoice& inv, const std::string& path) {
+    std::string o =
+        "invoice_id,line,kind,group,account,service,description,quantity,unit,rate,exact,amount,"
+        "currency\n";
+    for (size_t i = 0; i < inv.lines.size(); ++i) {
+        const InvoiceLine& l = inv.lines[i];
+        o += csv_cell(inv.invoice_id, false) + "," + std::to_string(i + 1) + "," + line_kind_name(l.kind) +
+             "," + csv_cell(l.group, false) + "," + csv_cell(l.account, false) + "," + csv_cell(l.service, false) + "," +
+             csv_cell(l.description, false) + "," + csv_cell(l.quantity, true) + "," + csv_cell(l.unit, false) + "," +
+             csv_cell(l.rate, false) + "," + csv_cell(l.exact.exact_text(), true) + "," +
+             minor_text(l.amount, inv.minor_units) + "," + inv.currency + "\n";
+    }
+    write_text_file(o, path);
+}
+
+}  // namespace curcrunch::billing

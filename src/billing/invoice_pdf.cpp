@@ -1,0 +1,100 @@
+#include "curcrunch/billing/invoice_files.hpp"
+#include "curcrunch/chart/text_metrics.hpp"
+#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/sha256.hpp"
+#include "curcrunch/report/pdf_finish.hpp"
+#include "curcrunch/report/pdf_layout.hpp"
+
+namespace curcrunch::billing {
+namespace {
+
+std::string title_of(const Invoice& inv) {
+    return (inv.kind == "credit_note" ? "Credit note " : "Invoice ") + inv.invoice_id;
+}
+
+std::string pdf_date(const std::string& iso) {  // 2026-04-02T10:00:00Z -> D:20260402100000Z
+    std::string d = "D:";
+    for (char c : iso)
+        if (c >= '0' && c <= '9') d += c;
+    return d.size() == 16 ? d + "Z" : "D:" + utc_now("%Y%m%d%H%M%S") + "Z";
+}
+
+void parties(report::PdfLayout& L, const InvoiceDocument& d) {
+    const Invoice& inv = d.invoice;
+    L.heading("From");
+    L.paragraph(d.seller.name.empty() ? "(seller not configured)" : d.seller.name, 9, true);
+    for (const auto& a : d.seller.address)
+        L.paragraph(a);
+    if (!d.seller.tax_id.empty()) L.paragraph("Tax id: " + d.seller.tax_id);
+    L.heading("Billed to");
+    L.paragraph(inv.customer_name + " (" + inv.customer + ")", 9, true);
+    for (const auto& a : inv.address)
+        L.paragraph(a);
+}
+
+}  // namespace
+
+std::string invoice_money(Amount v, const Invoice& inv) {
+    return format_money(v, inv.minor_units, true) + " " + inv.currency;
+}
+
+void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path) {
+    const Invoice& inv = d.invoice;
+    const chart::TextMetrics metrics;
+    std::string header = "Period " + format_period(inv.period) + " · " + inv.currency +
+                         " · status " + inv.status + " · issued " + inv.issued_at.substr(0, 10);
+    if (!inv.refers_to.empty()) header += " · corrects " + inv.refers_to;
+    report::PdfLayout L(metrics, header);
+    L.new_page(title_of(inv) + (inv.status == "draft" ? " (DRAFT)" : ""));
+    L.kpis({{"Total", invoice_money(inv.totals.total, inv), "subtotal plus tax"},
+            {"Subtotal", invoice_money(inv.totals.subtotal, inv),
+             std::to_string(inv.lines.size()) + " line(s)"},
+            {"Tax", invoice_money(inv.totals.tax, inv), inv.tax_rate + " % of the subtotal"}});
+    if (inv.status == "draft")
+        L.paragraph(
+            "DRAFT: AWS has not yet invoiced this month for every payer account the costs come "
+            "from; amounts may still change.",
+            9, true, {170, 40, 40});
+    parties(L, d);
+    L.heading("Lines");
+    std::vector<std::vector<std::string>> rows;
+    for (const InvoiceLine& l : inv.lines)
+        rows.push_back({l.description, l.account, l.rate,
+                        l.quantity.empty() ? "" : l.quantity + (l.unit.empty() ? "" : " " + l.unit),
+                        format_money(l.amount, inv.minor_units, true)});
+    std::vector<bool> emphasis(rows.size(), false);
+    rows.push_back({"Subtotal", "", "", "", format_money(inv.totals.subtotal, inv.minor_units, true)});
+    rows.push_back({"Tax (" + inv.tax_rate + " %)", "", "", "",
+                    format_money(inv.totals.tax, inv.minor_units, true)});
+    rows.push_back({"Total " + inv.currency, "", "", "",
+                    format_money(inv.totals.total, inv.minor_units, true)});
+    emphasis.insert(emphasis.end(), {true, true, true});
+    L.table({{"Description", 190}, {"Account", 78}, {"How it was priced", 142}, {"Quantity", 45, true},
+             {"Amount", 60, true}},
+            rows, emphasis);
+    L.paragraph(
+        "Each line is computed exactly and rounded once, half away from zero, to the currency's "
+        "minor unit; the subtotal is the sum of the lines and the tax is computed on it and "
+        "rounded once. The exact amounts are in the embedded curcrunch-invoice.json.",
+        7, false, {110, 110, 110});
+    if (!inv.aws_invoices.empty()) {
+        std::string ids;
+        for (const auto& i : inv.aws_invoices)
+            ids += (ids.empty() ? "" : ", ") + i;
+        L.paragraph("Final: AWS invoice(s) " + ids + ".", 7, false, {110, 110, 110});
+    }
+    const std::string bytes = L.finish(title_of(inv) + " · " + inv.customer_name);
+    report::PdfInfo info;
+    info.title = title_of(inv);
+    info.author = d.seller.name;
+    info.subject = "Invoice for " + inv.customer_name + ", " + format_period(inv.period);
+    info.keywords = inv.invoice_id;
+    info.creator = "curcrunch billing run";
+    info.creation_date = pdf_date(inv.issued_at);
+    info.custom["CurcrunchInvoiceId"] = inv.invoice_id;
+    info.custom["CurcrunchInvoiceStatus"] = inv.status;
+    info.custom["CurcrunchInvoiceSha256"] = Sha256::of(json);
+    report::finish_pdf(bytes, info, kInvoiceAttachmentName, json, std::nullopt, path);
+}
+
+}  // namespace curcrunch::billing
