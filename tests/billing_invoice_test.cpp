@@ -20,8 +20,8 @@ const char* kLinked = "200000000002";
 std::vector<CurRow> march_rows() {
     return {
         // EC2 m5.xlarge: public on-demand 20.00 (the SKU rule applies)
-        {kPayer, kPayer, "Usage", "AmazonEC2", "Amazon Elastic Compute Cloud",
-         "BoxUsage:m5.xlarge", "RunInstances", "100", "18.00", "20.00"},
+        {kPayer, kPayer, "Usage", "AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:m5.xlarge",
+         "RunInstances", "100", "18.00", "20.00"},
         // EC2 t3.micro: public 0.52 (only the global rule applies)
         {kPayer, kPayer, "Usage", "AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:t3.micro",
          "RunInstances", "50", "0.52", "0.52"},
@@ -67,7 +67,8 @@ TEST(BillingInvoice, MarkupAndDiscountByScopeWithAFeeAndAHalfCentCredit) {
     w.write_config(scope_config());
     auto r = w.run("2026-03");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("acme 2026-03: new draft acme-2026-03, total 156.41 USD"), std::string::npos)
+    EXPECT_NE(r.out.find("acme 2026-03: new draft acme-2026-03, total 156.41 USD"),
+              std::string::npos)
         << r.out;
     const auto doc = w.invoice("acme-2026-03");
     // EC2 (account 100000000001): the SKU rule (discount 12.5 %) beats the global markup for
@@ -131,7 +132,8 @@ TEST(BillingInvoice, GraduatedMeterWithStandingChargeProrationMinimumVatAndARepe
 })");
     // m1 is before the subscription's start, m5 after the month: both excluded at billing.
     // m3 comes twice with the same values: the second is a duplicate and ignored.
-    const std::string m = R"({"uid":"m1","account":"eu-app","timestamp":"2026-03-05T10:00:00Z","meter":"compute","values":{"duration":500,"requests":1}}
+    const std::string m =
+        R"({"uid":"m1","account":"eu-app","timestamp":"2026-03-05T10:00:00Z","meter":"compute","values":{"duration":500,"requests":1}}
 {"uid":"m2","account":"eu-app","timestamp":"2026-03-11T08:00:00Z","meter":"compute","values":{"duration":60.5,"requests":3}}
 {"uid":"m3","account":"eu-app","timestamp":"2026-03-20T12:00:00+02:00","meter":"compute","values":{"duration":70.25,"requests":2}}
 {"uid":"m4","account":"eu-app","timestamp":"2026-03-31T23:59:59Z","meter":"compute","values":{"duration":9.25,"requests":1}}
@@ -166,8 +168,9 @@ TEST(BillingInvoice, GraduatedMeterWithStandingChargeProrationMinimumVatAndARepe
     // 2100/31 - 687/20 = (42000 - 21297)/620
     EXPECT_EQ(inv.lines[3].exact.exact_text(), "20703/620");
     // The same uid with other values is refused with both places named; nothing is stored.
-    write_file(w.tmp / "late.jsonl",
-               R"({"uid":"m3","account":"eu-app","timestamp":"2026-03-20T10:00:00Z","meter":"compute","values":{"duration":71,"requests":2}}
+    write_file(
+        w.tmp / "late.jsonl",
+        R"({"uid":"m3","account":"eu-app","timestamp":"2026-03-20T10:00:00Z","meter":"compute","values":{"duration":71,"requests":2}}
 )");
     const std::string before = dump_store(w.db);
     auto bad = w.meters({w.tmp / "late.jsonl"});

@@ -55,7 +55,7 @@ struct World {
     }
     void write_config(const std::string& json) { write_file(config, json); }
     RunResult run(const std::string& period, std::vector<std::string> extra = {}) {
-        std::vector<std::string> a = {"billing", "run", "--db",  db,  "--config",
+        std::vector<std::string> a = {"billing", "run",      "--db", db,      "--config",
                                       config,    "--period", period, "--out", out};
         a.insert(a.end(), extra.begin(), extra.end());
         return run_cli(a);

@@ -20,11 +20,16 @@ Amount measure_of(const CostRow& r, const std::string& m) {
 
 const char* passthrough_label(RowRole role) {
     switch (role) {
-        case RowRole::tax: return "AWS tax";
-        case RowRole::credit: return "AWS credits and discounts";
-        case RowRole::refund: return "AWS refunds";
-        case RowRole::support: return "AWS Support";
-        default: return "";
+        case RowRole::tax:
+            return "AWS tax";
+        case RowRole::credit:
+            return "AWS credits and discounts";
+        case RowRole::refund:
+            return "AWS refunds";
+        case RowRole::support:
+            return "AWS Support";
+        default:
+            return "";
     }
 }
 
@@ -83,7 +88,8 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
             a.rates.insert(std::string(passthrough_label(role)) + " at cost");
             continue;
         }
-        const PricingRule* rule = rules.match(r.service, r.usage_type, r.operation, r.billing_entity);
+        const PricingRule* rule =
+            rules.match(r.service, r.usage_type, r.operation, r.billing_entity);
         if (rule && rule->type == RuleType::tiering && role != RowRole::commitment_in_group) {
             tiered[rule] = checked_add(tiered[rule], r.usage);
             continue;

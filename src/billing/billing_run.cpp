@@ -20,11 +20,11 @@ enum class Action { add, keep, replace, reissue, refuse };
 
 struct Plan {
     Action action = Action::add;
-    Invoice invoice;                       // the bill as computed (id, version, status set)
-    std::optional<StoredInvoice> stored;   // the current stored invoice, if any
+    Invoice invoice;                      // the bill as computed (id, version, status set)
+    std::optional<StoredInvoice> stored;  // the current stored invoice, if any
     std::optional<Invoice> credit_note;
     std::vector<MarginCell> margin;
-    std::string change;                    // the run's report line
+    std::string change;  // the run's report line
     std::vector<std::string> details;
 };
 
@@ -61,8 +61,8 @@ class Run {
             current.emplace(s.customer, s);
         for (const Customer& cu : c_.customers) {
             auto it = current.find(cu.id);
-            plan_customer(cu, it == current.end() ? std::nullopt
-                                                  : std::optional<StoredInvoice>(it->second));
+            plan_customer(
+                cu, it == current.end() ? std::nullopt : std::optional<StoredInvoice>(it->second));
             if (it != current.end()) current.erase(it);
         }
         refuse_rewrites();
@@ -131,15 +131,14 @@ class Run {
                     p.change = who + s.invoice_id + " unchanged (draft), total " + total;
                 } else {
                     p.action = Action::replace;
-                    p.change = who + "draft " + s.invoice_id + " " +
-                               (same ? "unchanged, now final (AWS invoice " +
-                                           joined(inv.aws_invoices) + ")"
-                                     : "replaced" + std::string(inv.status == "final"
-                                                                    ? " and now final"
-                                                                    : "") +
-                                           ": total " + invoice_money(s.total, inv) + " -> " +
-                                           total + " (" +
-                                           signed_money(inv.totals.total - s.total, inv) + ")");
+                    p.change =
+                        who + "draft " + s.invoice_id + " " +
+                        (same
+                             ? "unchanged, now final (AWS invoice " + joined(inv.aws_invoices) + ")"
+                             : "replaced" +
+                                   std::string(inv.status == "final" ? " and now final" : "") +
+                                   ": total " + invoice_money(s.total, inv) + " -> " + total +
+                                   " (" + signed_money(inv.totals.total - s.total, inv) + ")");
                     p.details = line_differences(before, inv);
                 }
             } else if (same) {
@@ -253,14 +252,15 @@ class Run {
 
     void write_store() {
         store::Transaction tx(db_);
-        const int64_t run_id =
-            record_billing_run(db_, o_.period, c_.sha256, c_.text, o_.reissue);
+        const int64_t run_id = record_billing_run(db_, o_.period, c_.sha256, c_.text, o_.reissue);
         for (const std::string& id : removed_)
             delete_draft(db_, id);
         for (const Plan& p : plans_) {
             const auto doc = [&](const Invoice& inv) { return invoice_json(document(inv)); };
             switch (p.action) {
-                case Action::add: insert_invoice(db_, p.invoice, doc(p.invoice), run_id); break;
+                case Action::add:
+                    insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
+                    break;
                 case Action::replace:
                     delete_draft(db_, p.stored->invoice_id);
                     insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
@@ -271,7 +271,8 @@ class Run {
                     insert_invoice(db_, *p.credit_note, doc(*p.credit_note), run_id);
                     break;
                 case Action::keep:
-                case Action::refuse: break;
+                case Action::refuse:
+                    break;
             }
         }
         replace_margin(db_, o_.period, margin_rows_);

@@ -4,16 +4,26 @@ namespace curcrunch::billing {
 
 const char* row_role_name(RowRole r) {
     switch (r) {
-        case RowRole::usage: return "usage";
-        case RowRole::covered_in_group: return "covered_in_group";
-        case RowRole::covered_outside: return "covered_outside";
-        case RowRole::negation: return "negation";
-        case RowRole::commitment_in_group: return "commitment_in_group";
-        case RowRole::commitment_outside: return "commitment_outside";
-        case RowRole::tax: return "tax";
-        case RowRole::credit: return "credit";
-        case RowRole::refund: return "refund";
-        case RowRole::support: return "support";
+        case RowRole::usage:
+            return "usage";
+        case RowRole::covered_in_group:
+            return "covered_in_group";
+        case RowRole::covered_outside:
+            return "covered_outside";
+        case RowRole::negation:
+            return "negation";
+        case RowRole::commitment_in_group:
+            return "commitment_in_group";
+        case RowRole::commitment_outside:
+            return "commitment_outside";
+        case RowRole::tax:
+            return "tax";
+        case RowRole::credit:
+            return "credit";
+        case RowRole::refund:
+            return "refund";
+        case RowRole::support:
+            return "support";
     }
     return "?";
 }
@@ -60,21 +70,35 @@ PricedBasis priced_basis(const CostRow& r, RowRole role, const PricingPlan& plan
                 case PricingBasis::public_on_demand:
                     a = r.public_on_demand != 0 ? r.public_on_demand : r.unblended;
                     break;
-                case PricingBasis::unblended: a = r.unblended; break;
-                case PricingBasis::net_unblended: a = r.net_unblended; break;
-                case PricingBasis::amortized: a = r.amortized; break;
+                case PricingBasis::unblended:
+                    a = r.unblended;
+                    break;
+                case PricingBasis::net_unblended:
+                    a = r.net_unblended;
+                    break;
+                case PricingBasis::amortized:
+                    a = r.amortized;
+                    break;
             }
             return {a, true, true};
         }
-        case RowRole::covered_in_group: return {effective, true, true};
-        case RowRole::covered_outside: return {r.public_on_demand, true, true};
-        case RowRole::commitment_in_group: return {effective, true, true};
+        case RowRole::covered_in_group:
+            return {effective, true, true};
+        case RowRole::covered_outside:
+            return {r.public_on_demand, true, true};
+        case RowRole::commitment_in_group:
+            return {effective, true, true};
         case RowRole::negation:
-        case RowRole::commitment_outside: return {0, false, false};
-        case RowRole::tax: return {at_cost, plan.bill_tax, false};
-        case RowRole::credit: return {at_cost, plan.bill_credits, false};
-        case RowRole::refund: return {at_cost, plan.bill_refunds, false};
-        case RowRole::support: return {at_cost, plan.bill_support, false};
+        case RowRole::commitment_outside:
+            return {0, false, false};
+        case RowRole::tax:
+            return {at_cost, plan.bill_tax, false};
+        case RowRole::credit:
+            return {at_cost, plan.bill_credits, false};
+        case RowRole::refund:
+            return {at_cost, plan.bill_refunds, false};
+        case RowRole::support:
+            return {at_cost, plan.bill_support, false};
     }
     return {};
 }

@@ -73,10 +73,14 @@ const char* basis_name(PricingBasis b) {
 
 const char* basis_text(PricingBasis b) {
     switch (b) {
-        case PricingBasis::public_on_demand: return "public on-demand";
-        case PricingBasis::unblended: return "unblended cost";
-        case PricingBasis::net_unblended: return "net unblended cost";
-        case PricingBasis::amortized: return "amortized cost";
+        case PricingBasis::public_on_demand:
+            return "public on-demand";
+        case PricingBasis::unblended:
+            return "unblended cost";
+        case PricingBasis::net_unblended:
+            return "net unblended cost";
+        case PricingBasis::amortized:
+            return "amortized cost";
     }
     return "?";
 }

@@ -11,8 +11,8 @@ namespace curcrunch::billing {
 namespace {
 
 bool has_column(store::Database& db, const char* table, const char* column) {
-    auto st = db.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table +
-                         "') WHERE name = ?");
+    auto st =
+        db.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
     st.bind(1, std::string_view(column));
     return st.step();
 }
@@ -27,8 +27,8 @@ struct KeyHash {
 };
 
 struct Sums {
-    Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0,
-           public_on_demand = 0, usage = 0;
+    Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, public_on_demand = 0,
+           usage = 0;
 };
 
 }  // namespace

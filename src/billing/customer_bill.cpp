@@ -28,8 +28,8 @@ void add_group(store::Database&, const BillingConfig& c, const Customer& cu, con
                std::map<CellKey, MarginCell>& cells) {
     const PricingPlan* plan = plan_for(c, g, period);
     if (!plan)
-        throw_input(c.file + ": " + g.path + ": billing group " + g.id + " has no pricing plan for " +
-                    format_period(period));
+        throw_input(c.file + ": " + g.path + ": billing group " + g.id +
+                    " has no pricing plan for " + format_period(period));
     GroupCharges ch = price_group(c, g, *plan, rows, c.margin_measure);
     const Fraction rate = exchange(cu, ch.currency, g.id);
     for (InvoiceLine& l : ch.lines) {

@@ -37,11 +37,13 @@ void write_invoice_csv(const Invoice& inv, const std::string& path) {
         "currency\n";
     for (size_t i = 0; i < inv.lines.size(); ++i) {
         const InvoiceLine& l = inv.lines[i];
-        o += csv_cell(inv.invoice_id, false) + "," + std::to_string(i + 1) + "," + line_kind_name(l.kind) +
-             "," + csv_cell(l.group, false) + "," + csv_cell(l.account, false) + "," + csv_cell(l.service, false) + "," +
-             csv_cell(l.description, false) + "," + csv_cell(l.quantity, true) + "," + csv_cell(l.unit, false) + "," +
-             csv_cell(l.rate, false) + "," + csv_cell(l.exact.exact_text(), true) + "," +
-             minor_text(l.amount, inv.minor_units) + "," + inv.currency + "\n";
+        o += csv_cell(inv.invoice_id, false) + "," + std::to_string(i + 1) + "," +
+             line_kind_name(l.kind) + "," + csv_cell(l.group, false) + "," +
+             csv_cell(l.account, false) + "," + csv_cell(l.service, false) + "," +
+             csv_cell(l.description, false) + "," + csv_cell(l.quantity, true) + "," +
+             csv_cell(l.unit, false) + "," + csv_cell(l.rate, false) + "," +
+             csv_cell(l.exact.exact_text(), true) + "," + minor_text(l.amount, inv.minor_units) +
+             "," + inv.currency + "\n";
     }
     write_text_file(o, path);
 }

@@ -205,8 +205,8 @@ InvoiceDocument parse_invoice_json(std::string_view json) {
         t.fail(t.required("tax"), "is not the tax rate applied to the subtotal (" +
                                       minor_text(inv.totals.tax, inv.minor_units) + ")");
     if (inv.totals.total != total)
-        t.fail(t.required("total"), "is not subtotal plus tax (" +
-                                        minor_text(inv.totals.total, inv.minor_units) + ")");
+        t.fail(t.required("total"),
+               "is not subtotal plus tax (" + minor_text(inv.totals.total, inv.minor_units) + ")");
     return d;
 }
 

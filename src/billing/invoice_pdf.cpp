@@ -63,13 +63,17 @@ void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const 
                         l.quantity.empty() ? "" : l.quantity + (l.unit.empty() ? "" : " " + l.unit),
                         format_money(l.amount, inv.minor_units, true)});
     std::vector<bool> emphasis(rows.size(), false);
-    rows.push_back({"Subtotal", "", "", "", format_money(inv.totals.subtotal, inv.minor_units, true)});
+    rows.push_back(
+        {"Subtotal", "", "", "", format_money(inv.totals.subtotal, inv.minor_units, true)});
     rows.push_back({"Tax (" + inv.tax_rate + " %)", "", "", "",
                     format_money(inv.totals.tax, inv.minor_units, true)});
     rows.push_back({"Total " + inv.currency, "", "", "",
                     format_money(inv.totals.total, inv.minor_units, true)});
     emphasis.insert(emphasis.end(), {true, true, true});
-    L.table({{"Description", 190}, {"Account", 78}, {"How it was priced", 142}, {"Quantity", 45, true},
+    L.table({{"Description", 190},
+             {"Account", 78},
+             {"How it was priced", 142},
+             {"Quantity", 45, true},
              {"Amount", 60, true}},
             rows, emphasis);
     L.paragraph(

@@ -143,7 +143,8 @@ JsonNode parse_json_tree(std::string_view text, const std::string& name) {
         b.fail(e);
     }
     b.object(o, root, 0);
-    if (const char* rest = nullptr; doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) b.fail(simdjson::TRAILING_CONTENT);
+    if (const char* rest = nullptr; doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS)
+        b.fail(simdjson::TRAILING_CONTENT);
     return root;
 }
 

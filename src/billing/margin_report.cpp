@@ -30,8 +30,8 @@ void finish(MarginLine& l) {
 
 std::string margin_percent(Amount margin, Amount billed) {
     if (billed == 0) return "";
-    const Fraction p = Fraction::of_amount(margin) / Fraction::of_amount(billed) *
-                       Fraction::of_integer(100);
+    const Fraction p =
+        Fraction::of_amount(margin) / Fraction::of_amount(billed) * Fraction::of_integer(100);
     return format_money(p.round_half_up(2), 2, false);
 }
 
@@ -45,8 +45,8 @@ std::vector<MarginLine> margin_lines(const std::vector<MarginRow>& rows) {
             while (i < rows.size() && rows[i].customer == customer.customer &&
                    rows[i].group == group.group) {
                 const MarginRow& r = rows[i++];
-                MarginLine c{"cell", r.customer, r.group, r.service, r.account, r.currency,
-                             r.cost, r.billed, 0, ""};
+                MarginLine c{"cell",     r.customer, r.group,  r.service, r.account,
+                             r.currency, r.cost,     r.billed, 0,         ""};
                 finish(c);
                 out.push_back(c);
                 group.cost = checked_add(group.cost, r.cost);
@@ -69,9 +69,9 @@ std::string margin_csv(const std::vector<MarginLine>& lines, int) {
     for (const MarginLine& l : lines) {
         const int mu = minor_of(l.currency);
         o += l.level + "," + csv_cell(l.customer, false) + "," + csv_cell(l.group, false) + "," +
-             csv_cell(l.service, false) + "," + csv_cell(l.account, false) + "," + l.currency + "," + format_money(l.cost, mu, false) + "," +
-             format_money(l.billed, mu, false) + "," + format_money(l.margin, mu, false) + "," +
-             l.percent + "\n";
+             csv_cell(l.service, false) + "," + csv_cell(l.account, false) + "," + l.currency +
+             "," + format_money(l.cost, mu, false) + "," + format_money(l.billed, mu, false) + "," +
+             format_money(l.margin, mu, false) + "," + l.percent + "\n";
     }
     return o;
 }

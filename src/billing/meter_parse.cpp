@@ -302,7 +302,8 @@ bool json_line(od::parser& parser, const char* data, size_t len, size_t capacity
             }
         }
     }
-    if (const char* rest = nullptr; doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) return invalid(simdjson::TRAILING_CONTENT);
+    if (const char* rest = nullptr; doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS)
+        return invalid(simdjson::TRAILING_CONTENT);
     if (!rb.begin(line, uid, account, ts, meter, bad)) return false;
     for (size_t i = 0; i < n_raw; ++i)
         if (!rb.field(raws[i].name, raws[i].text, raws[i].number, false, bad)) return false;

@@ -9,10 +9,18 @@ RuleSet::RuleSet(const BillingConfig& c, const PricingPlan& plan) {
         const PricingRule* r = c.rule(id);
         if (!r) continue;  // config_check refuses plans with missing rules
         switch (r->scope) {
-            case RuleScope::sku: sku_[{r->service, r->usage_type, r->operation}] = r; break;
-            case RuleScope::service: service_[r->service] = r; break;
-            case RuleScope::billing_entity: entity_[r->billing_entity] = r; break;
-            case RuleScope::global: global_ = r; break;
+            case RuleScope::sku:
+                sku_[{r->service, r->usage_type, r->operation}] = r;
+                break;
+            case RuleScope::service:
+                service_[r->service] = r;
+                break;
+            case RuleScope::billing_entity:
+                entity_[r->billing_entity] = r;
+                break;
+            case RuleScope::global:
+                global_ = r;
+                break;
         }
     }
 }
@@ -21,8 +29,8 @@ const PricingRule* RuleSet::match(std::string_view service, std::string_view usa
                                   std::string_view operation,
                                   std::string_view billing_entity) const {
     if (!sku_.empty()) {
-        auto it = sku_.find(std::make_tuple(std::string(service), std::string(usage_type),
-                                            std::string(operation)));
+        auto it = sku_.find(
+            std::make_tuple(std::string(service), std::string(usage_type), std::string(operation)));
         if (it != sku_.end()) return it->second;
     }
     if (auto it = service_.find(service); it != service_.end()) return it->second;

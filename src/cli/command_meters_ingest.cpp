@@ -40,8 +40,7 @@ class MetersIngestCommand final : public Command {
         const billing::BillingConfig c = billing::load_billing_config(*config_);
         billing::raise_config_errors(c, billing::check_billing_config(c, {}));
         auto store = store::Store::open(store_.path());
-        const billing::MeterIngestResult r =
-            billing::ingest_meter_files(store->db(), c, files_, o);
+        const billing::MeterIngestResult r = billing::ingest_meter_files(store->db(), c, files_, o);
         for (const auto& p : r.problems)
             log::warn("skipped: " + p.text());
         if (!quiet_)
@@ -50,8 +49,7 @@ class MetersIngestCommand final : public Command {
                 "duplicate(s) ignored, %llu skipped\n",
                 r.ingest_id ? std::to_string(r.ingest_id).c_str()
                             : "(nothing new, store unchanged)",
-                static_cast<unsigned long long>(r.lines),
-                static_cast<unsigned long long>(r.stored),
+                static_cast<unsigned long long>(r.lines), static_cast<unsigned long long>(r.stored),
                 static_cast<unsigned long long>(r.duplicates),
                 static_cast<unsigned long long>(r.skipped));
         return 0;

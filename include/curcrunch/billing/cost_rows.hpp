@@ -12,10 +12,10 @@
 namespace curcrunch::billing {
 
 struct CostRow {
-    std::string_view payer, account, service, service_name, usage_type, operation,
-        line_item_type, billing_entity, commitment_owner, currency;
-    Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0,
-           public_on_demand = 0, usage = 0;
+    std::string_view payer, account, service, service_name, usage_type, operation, line_item_type,
+        billing_entity, commitment_owner, currency;
+    Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, public_on_demand = 0,
+           usage = 0;
 };
 
 class CostRowSet {
