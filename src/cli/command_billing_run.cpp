@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "curcrunch/billing/billing_run.hpp"
+#include "curcrunch/billing/config_check.hpp"
 #include "curcrunch/billing/config_load.hpp"
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
@@ -41,6 +42,8 @@ class BillingRunCommand final : public Command {
         o.out_dir = *out_;
         o.reissue = reissue_;
         const billing::BillingConfig c = billing::load_billing_config(*config_);
+        // Every configuration error stops the run before the store is even opened.
+        billing::raise_config_errors(c, billing::check_billing_config(c, {}));
         auto store = store::Store::open(store_.path());
         const billing::BillingRunResult r = billing::run_billing(store->db(), c, o);
         for (const auto& w : r.warnings)
