@@ -9,10 +9,12 @@ using namespace billingtest;
 namespace {
 
 // A valid configuration; each test breaks one thing in it.
-std::string base(const std::string& rules = R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
-                 const std::string& groups = R"([{"id": "g1", "customer": "c", "primary_account": "100000000001",
+std::string base(
+    const std::string& rules =
+        R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
+    const std::string& groups = R"([{"id": "g1", "customer": "c", "primary_account": "100000000001",
       "accounts": ["200000000002"], "from": "2026-01", "plans": [{"plan": "p", "from": "2026-01"}]}])",
-                 const std::string& currency = "USD", const std::string& plan_rules = R"(["m"])") {
+    const std::string& currency = "USD", const std::string& plan_rules = R"(["m"])") {
     return R"({
   "customers": [{"id": "c", "name": "C", "currency": ")" +
            currency + R"("}],
@@ -54,7 +56,8 @@ TEST(BillingConfig, BadValuesExitThreeWithTheirJsonPathAndNothingIsWritten) {
          "$.billing_groups[1].accounts[0]: account 100000000001 is also in billing group 'g1' for "
          "overlapping months"},
         {"rule without scope fields",
-         base(R"([{"id": "m", "scope": "sku", "service": "AmazonEC2", "type": "markup", "percent": "10"}])"),
+         base(
+             R"([{"id": "m", "scope": "sku", "service": "AmazonEC2", "type": "markup", "percent": "10"}])"),
          "$.pricing_rules[0].usage_type: missing: a sku rule needs 'usage_type'"},
         {"percentage over the range",
          base(R"([{"id": "m", "scope": "global", "type": "discount", "percent": "100.5"}])"),
@@ -68,19 +71,22 @@ TEST(BillingConfig, BadValuesExitThreeWithTheirJsonPathAndNothingIsWritten) {
                    "tiers": [{"from": "0", "to": "10", "rate": "1"}, {"from": "5", "rate": "0.5"}]}])"),
          "$.pricing_rules[0].tiers[1].from: overlaps the previous tier (which ends at 10)"},
         {"a plan referencing a missing rule",
-         base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
-              R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
+         base(
+             R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
+             R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
                    "plans": [{"plan": "p", "from": "2026-01"}]}])",
-              "USD", R"(["m", "nope"])"),
+             "USD", R"(["m", "nope"])"),
          "$.pricing_plans[0].rules[1]: no pricing rule 'nope'"},
         {"an unknown currency",
-         base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
-              R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
+         base(
+             R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
+             R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
                    "plans": [{"plan": "p", "from": "2026-01"}]}])",
-              "ZZZ"),
+             "ZZZ"),
          "$.customers[0].currency: unknown currency 'ZZZ'"},
         {"an unknown field",
-         base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10", "precent": "1"}])"),
+         base(
+             R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10", "precent": "1"}])"),
          "$.pricing_rules[0].precent: unknown field"},
         {"a price with more than 10 fraction digits",
          base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10.00000000001"}])"),
@@ -89,15 +95,17 @@ TEST(BillingConfig, BadValuesExitThreeWithTheirJsonPathAndNothingIsWritten) {
          R"({"customers": [{"id": "c", "id": "d", "name": "C", "currency": "USD"}]})",
          "$.customers[0].id: key given twice"},
         {"two rules of a plan with the same scope",
-         base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"},
+         base(
+             R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"},
                   {"id": "n", "scope": "global", "type": "discount", "percent": "1"}])",
-              R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
+             R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
                    "plans": [{"plan": "p", "from": "2026-01"}]}])",
-              "USD", R"(["m", "n"])"),
+             "USD", R"(["m", "n"])"),
          "$.pricing_plans[0].rules[1]: rule 'n' has the same scope (global) as rule 'm'"},
         {"a month without a plan",
-         base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
-              R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
+         base(
+             R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
+             R"([{"id": "g1", "customer": "c", "primary_account": "100000000001", "from": "2026-01",
                    "plans": [{"plan": "p", "from": "2026-03"}]}])"),
          "$.billing_groups[0].plans[0].from: the group has no pricing plan for 2026-01"},
         {"a bad account id",
@@ -124,8 +132,8 @@ TEST(BillingConfig, BadValuesExitThreeWithTheirJsonPathAndNothingIsWritten) {
 
 TEST(BillingConfig, UnknownAccountsAreWarningsOnly) {
     World w;
-    w.ingest({{"100000000001", "100000000001", "Usage", "AmazonEC2", "EC2", "BoxUsage", "Run",
-               "1", "1.00", "1.00"}});
+    w.ingest({{"100000000001", "100000000001", "Usage", "AmazonEC2", "EC2", "BoxUsage", "Run", "1",
+               "1.00", "1.00"}});
     w.write_config(base());
     auto r = run_cli({"billing", "check", "--config", w.config, "--db", w.db});
     EXPECT_EQ(r.exit_code, 0) << r.err;

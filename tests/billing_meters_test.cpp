@@ -35,15 +35,16 @@ std::string line(const std::string& uid, const std::string& ts, const std::strin
            "\"}}\n";
 }
 
-billing::PeriodUsage usage(const World& w, const std::string& agg, const char* from,
-                           const char* to, const std::string& account = "acct-1") {
+billing::PeriodUsage usage(const World& w, const std::string& agg, const char* from, const char* to,
+                           const std::string& account = "acct-1") {
     const auto cfg = billing::load_billing_config(w.config);
     auto st = store::Store::open(w.db, true);
     Day d0, d1;
     parse_utc_day(from, d0);
     parse_utc_day(to, d1);
     for (const auto& a : cfg.meters[0].aggregations)
-        if (a.id == agg) return billing::read_period_usage(st->db(), account, cfg.meters[0], a, d0, d1);
+        if (a.id == agg)
+            return billing::read_period_usage(st->db(), account, cfg.meters[0], a, d0, d1);
     ADD_FAILURE() << "no aggregation " << agg;
     return {};
 }
@@ -117,8 +118,9 @@ TEST(BillingMeters, CsvFilesWithQuotedFields) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(to_plain_string(usage(w, "ms", "2026-03-01", "2026-03-31").value), "3");
     EXPECT_EQ(to_plain_string(usage(w, "users", "2026-03-01", "2026-03-31").value), "3");
-    EXPECT_EQ(query_one(w.db, "SELECT group_concat(value, '|') FROM (SELECT value FROM "
-                              "meter_distinct ORDER BY value)"),
+    EXPECT_EQ(query_one(w.db,
+                        "SELECT group_concat(value, '|') FROM (SELECT value FROM "
+                        "meter_distinct ORDER BY value)"),
               "Smith, Ann|bob|say \"hi\"");
 }
 
@@ -132,32 +134,40 @@ TEST(BillingMeters, BadRecordsAreNamedWithFileAndLineAndNothingIsStored) {
               0);
     const std::string before = dump_store(w.db);
     const std::string f = w.tmp / "bad.jsonl";
-    write_file(f,
-               line("g1", "2026-03-01T00:00:00Z", "1", "1", "a") +                       // 1 ok
-                   R"({"uid":"b2","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":"1","n":1,"user":"a"}})" "\n"
-                   R"({"uid":"b3","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":1,"n":1.5,"user":"a"}})" "\n"
-                   R"({"uid":"b4","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"nope","values":{}})" "\n"
-                   R"({"uid":"b5","account":"acct-9","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":1,"n":1,"user":"a"}})" "\n"
-                   R"({"uid":"b6","account":"acct-1","timestamp":"1999-12-31T23:59:59Z","meter":"api","values":{"ms":1,"n":1,"user":"a"}})" "\n"
-                   R"({"uid":"b7","account":"acct-1","timestamp":"2099-01-01T00:00:00Z","meter":"api","values":{"ms":1,"n":1,"user":"a"}})" "\n"
-                   R"({"uid":"b8","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":1,"user":"a"}})" "\n"
-                   R"({"uid":"b9","account":"acct-1","timestamp":"2026-03-01","meter":"api","values":{"ms":1,"n":1,"user":"a"},"extra":1})" "\n"
-                   "{not json\n" +
-                   line("b11", "2026-03-01T00:00:00Z", "1.00000000001", "1", "a") +
-                   line("b12", "2026-03-01 00:00:00", "1", "1", "a") +
-                   line("g1", "2026-03-02T00:00:00Z", "1", "1", "a"));  // 13: g1 again, other values
+    write_file(
+        f,
+        line("g1", "2026-03-01T00:00:00Z", "1", "1", "a") +  // 1 ok
+            R"({"uid":"b2","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":"1","n":1,"user":"a"}})"
+            "\n"
+            R"({"uid":"b3","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":1,"n":1.5,"user":"a"}})"
+            "\n"
+            R"({"uid":"b4","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"nope","values":{}})"
+            "\n"
+            R"({"uid":"b5","account":"acct-9","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":1,"n":1,"user":"a"}})"
+            "\n"
+            R"({"uid":"b6","account":"acct-1","timestamp":"1999-12-31T23:59:59Z","meter":"api","values":{"ms":1,"n":1,"user":"a"}})"
+            "\n"
+            R"({"uid":"b7","account":"acct-1","timestamp":"2099-01-01T00:00:00Z","meter":"api","values":{"ms":1,"n":1,"user":"a"}})"
+            "\n"
+            R"({"uid":"b8","account":"acct-1","timestamp":"2026-03-01T00:00:00Z","meter":"api","values":{"ms":1,"user":"a"}})"
+            "\n"
+            R"({"uid":"b9","account":"acct-1","timestamp":"2026-03-01","meter":"api","values":{"ms":1,"n":1,"user":"a"},"extra":1})"
+            "\n"
+            "{not json\n" +
+            line("b11", "2026-03-01T00:00:00Z", "1.00000000001", "1", "a") +
+            line("b12", "2026-03-01 00:00:00", "1", "1", "a") +
+            line("g1", "2026-03-02T00:00:00Z", "1", "1", "a"));  // 13: g1 again, other values
     auto r = w.meters({f});
     EXPECT_EQ(r.exit_code, 3);
-    for (const char* m :
-         {":2: field 'ms': expected a number, found a string",
-          ":3: field 'n': expected an integer (at most 18 digits), found '1.5'",
-          ":4: field 'meter': unknown meter 'nope'",
-          ":5: field 'account': unknown account 'acct-9' (no subscription has it)",
-          ":6: field 'timestamp': out of range: 1999-12-31T23:59:59Z",
-          ":7: field 'timestamp': out of range: 2099-01-01T00:00:00Z",
-          ":8: field 'n': missing", ":9: field 'extra': unknown field", ":10: not valid JSON",
-          ":11: field 'ms': more than 10 fraction digits",
-          ":12: field 'timestamp': expected an ISO 8601 instant"})
+    for (const char* m : {":2: field 'ms': expected a number, found a string",
+                          ":3: field 'n': expected an integer (at most 18 digits), found '1.5'",
+                          ":4: field 'meter': unknown meter 'nope'",
+                          ":5: field 'account': unknown account 'acct-9' (no subscription has it)",
+                          ":6: field 'timestamp': out of range: 1999-12-31T23:59:59Z",
+                          ":7: field 'timestamp': out of range: 2099-01-01T00:00:00Z",
+                          ":8: field 'n': missing", ":9: field 'extra': unknown field",
+                          ":10: not valid JSON", ":11: field 'ms': more than 10 fraction digits",
+                          ":12: field 'timestamp': expected an ISO 8601 instant"})
         EXPECT_NE(r.err.find(f + std::string(m)), std::string::npos) << m << "\n" << r.err;
     EXPECT_NE(r.err.find("nothing was stored"), std::string::npos) << r.err;
     EXPECT_EQ(dump_store(w.db), before);
@@ -186,11 +196,10 @@ TEST(BillingMeters, BadRecordsAreNamedWithFileAndLineAndNothingIsStored) {
 TEST(BillingMeters, SkipModeStoresTheGoodRecordsAndListsTheRest) {
     World w;
     w.write_config(kConfig);
-    write_file(w.tmp / "a.jsonl",
-               line("g1", "2026-03-01T00:00:00Z", "1", "1", "a") +
-                   line("b1", "2026-03-01T00:00:00Z", "\"x\"", "1", "a") +
-                   line("g2", "2026-03-01T00:00:00Z", "2", "1", "a") +
-                   line("g1", "2026-03-01T00:00:00Z", "5", "1", "a"));
+    write_file(w.tmp / "a.jsonl", line("g1", "2026-03-01T00:00:00Z", "1", "1", "a") +
+                                      line("b1", "2026-03-01T00:00:00Z", "\"x\"", "1", "a") +
+                                      line("g2", "2026-03-01T00:00:00Z", "2", "1", "a") +
+                                      line("g1", "2026-03-01T00:00:00Z", "5", "1", "a"));
     auto r = w.meters({w.tmp / "a.jsonl"}, {"--on-error=skip"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("2 new measurement(s) stored, 0 duplicate(s) ignored, 2 skipped"),

@@ -71,6 +71,34 @@ struct World {
     }
 };
 
+struct Shell {
+    int code;
+    std::string out;
+};
+
+// A shell command line (the tools the tests check with: qpdf, pdftoppm, pdftotext), stdout and
+// stderr together.
+inline Shell shell(const std::string& cmd) {
+    Shell r{0, ""};
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        r.out.append(buf, n);
+    const int st = ::pclose(p);
+    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+// One table of a store file, every row, sorted (test_support's dump_relation on a path).
+inline std::string dump_relation_of(const std::string& db_path, const std::string& table) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    std::string out = dump_relation(db, table);
+    sqlite3_close(db);
+    return out;
+}
+
 // "kind|account|service|amount" per line, then "subtotal|tax|total": an invoice in one string.
 inline std::string summary(const curcrunch::billing::Invoice& inv) {
     using curcrunch::billing::minor_text;
