@@ -54,6 +54,22 @@ TEST(BillingMoney, FractionsStayExactAndReduced) {
     EXPECT_EQ(Fraction::of_ratio(7, 2).floor(), 3);
 }
 
+TEST(BillingMoney, ExactTextReadsBack) {
+    // A product with an exchange rate has more fraction digits than an Amount holds.
+    const Fraction f = frac("74.3456789") * frac("0.9231") * Fraction::of_ratio(11, 10);
+    EXPECT_EQ(f.exact_text(), "75.491345811849");  // 74.3456789 x 0.9231 x 1.1
+    for (const Fraction& x : {f, -f, Fraction::of_ratio(14, 31), Fraction::of_ratio(-630, 31),
+                              Fraction(), frac("0.005")}) {
+        Fraction back;
+        ASSERT_TRUE(parse_exact_text(x.exact_text(), back)) << x.exact_text();
+        EXPECT_EQ(back, x) << x.exact_text();
+    }
+    Fraction ignored;
+    for (const char* bad : {"", "-", ".", "1.", "1e5", "1/0", "1/-2", "1.5/2", "x", "1/2/3",
+                            "123456789012345678901234567890123456789"})
+        EXPECT_FALSE(parse_exact_text(bad, ignored)) << bad;
+}
+
 TEST(BillingMoney, RoundsHalfAwayFromZeroOnce) {
     // The half-cent line: 0.005 is exactly half a cent and goes up; -0.005 goes down.
     EXPECT_EQ(rounded(frac("0.005"), 2), "0.01");

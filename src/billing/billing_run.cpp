@@ -140,6 +140,8 @@ class Run {
                                    ": total " + invoice_money(s.total, inv) + " -> " + total +
                                    " (" + signed_money(inv.totals.total - s.total, inv) + ")");
                     p.details = line_differences(before, inv);
+                    if (p.details.empty() && !same)
+                        p.change += "; no amount changed (descriptions or pricing texts did)";
                 }
             } else if (same) {
                 p.action = Action::keep;

@@ -162,20 +162,46 @@ std::string Fraction::exact_text() const {
     return sign + s;
 }
 
+namespace {
+
+// [-]digits[.digits] with at most 38 digits in all, as n / 10^k exactly.
+bool parse_decimal_fraction(std::string_view t, Fraction& out) {
+    size_t i = 0;
+    const bool neg = !t.empty() && t[0] == '-';
+    if (neg) ++i;
+    Amount n = 0;
+    int digits = 0, fraction = 0;
+    bool point = false;
+    for (; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (c < '0' || c > '9' || ++digits > 38) return false;
+        n = n * 10 + (c - '0');
+        if (point) ++fraction;
+    }
+    if (digits == 0 || (point && fraction == 0)) return false;
+    out = Fraction::of_ratio(neg ? -n : n, pow10(fraction));
+    return true;
+}
+
+bool parse_integer(std::string_view t, Amount& out) {
+    return !t.empty() && t.find('.') == std::string_view::npos &&
+           t.find('+') == std::string_view::npos && parse_scaled_integer(t, out);
+}
+
+}  // namespace
+
 bool parse_exact_text(std::string_view text, Fraction& out) {
     const size_t slash = text.find('/');
-    Amount a = 0, b = 0;
-    if (slash == std::string_view::npos) {
-        if (parse_amount(text, a) != ParseStatus::ok) return false;
-        out = Fraction::of_amount(a);
-        return true;
-    }
+    if (slash == std::string_view::npos) return parse_decimal_fraction(text, out);
     // A fraction's parts are integers (exact_text writes them without a decimal point).
-    const std::string_view n = text.substr(0, slash), d = text.substr(slash + 1);
-    if (n.find_first_of(".eE") != std::string_view::npos ||
-        d.find_first_of(".eE-+") != std::string_view::npos)
+    Amount a = 0, b = 0;
+    if (!parse_integer(text.substr(0, slash), a) || !parse_integer(text.substr(slash + 1), b) ||
+        b <= 0)
         return false;
-    if (!parse_scaled_integer(n, a) || !parse_scaled_integer(d, b) || b <= 0) return false;
     out = Fraction::of_ratio(a, b);
     return true;
 }

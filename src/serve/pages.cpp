@@ -13,6 +13,7 @@ const std::vector<PageSpec>& dashboard_pages() {
         {"/line-items", "Line items", "Line items", "/api/line-items", line_items_page,
          line_items_json},
         {"/archive", "Archive", "Archive", "/api/archive", archive_page, archive_json},
+        {"/billing", "Customer billing", "Billing", "/api/billing", billing_page, billing_json},
     };
     return pages;
 }

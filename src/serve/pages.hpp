@@ -37,6 +37,8 @@ std::string compare_page(const ViewContext& c, PageFrame& f);
 std::string accounts_page(const ViewContext& c, PageFrame& f);
 std::string line_items_page(const ViewContext& c, PageFrame& f);
 std::string archive_page(const ViewContext& c, PageFrame& f);
+std::string billing_page(const ViewContext& c, PageFrame& f);  // and its JSON (billing_page.cpp)
+std::string billing_json(const ViewContext& c);
 // The archive with a notice above it (the verdicts of an upload).
 std::string archive_body(const ViewContext& c, const std::string& notice);
 // Every line-item group of the view as the line_items table (line_items_page.cpp).

@@ -1,0 +1,74 @@
+// The dashboard's Billing page and its JSON twin, over loopback, after `billing run` billed two
+// months of the serve tests' known data.
+#include <gtest/gtest.h>
+
+#include "served_dashboard.hpp"
+
+using namespace testsupport;
+
+namespace {
+
+const std::string kTwoMonths = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
+
+// One customer for both accounts of the known months; their rows have no public price, so the
+// 10 % markup applies to the cost.
+const char* kConfig = R"({
+  "customers": [{"id": "acme", "name": "Acme", "currency": "USD", "tax_rate": "0"}],
+  "pricing_rules": [{"id": "m10", "scope": "global", "type": "markup", "percent": "10"}],
+  "pricing_plans": [{"id": "p", "rules": ["m10"]}],
+  "billing_groups": [{"id": "g", "customer": "acme", "primary_account": "111111111111",
+    "accounts": ["222222222222"], "from": "2026-09", "plans": [{"plan": "p", "from": "2026-09"}]}]
+})";
+
+}  // namespace
+
+TEST(BillingServe, TheBillingPageShowsEachCustomersInvoiceLinesMonthOverMonthAndMargin) {
+    Served s;
+    auto none = s.get("/billing?" + kTwoMonths);
+    EXPECT_EQ(none.status, 200);
+    EXPECT_NE(none.body.find("No customer invoices in this range"), std::string::npos);
+    write_file(s.tmp / "billing.json", kConfig);
+    for (const char* month : {"2026-09", "2026-10"}) {
+        auto r = run_cli({"billing", "run", "--db", s.db, "--config", s.tmp / "billing.json",
+                          "--period", month, "--out", s.tmp / "out"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    auto page = s.get("/billing?" + kTwoMonths);
+    ASSERT_EQ(page.status, 200);
+    const std::string& b = page.body;
+    EXPECT_NE(b.find("aria-current=\"page\""), std::string::npos);
+    // September: (EC2 280.00 + S3 70.00 + KMS 2.80) x 1.1 = 388.08; October: (336.00 + 70.00 +
+    // 2.80) x 1.1 = 449.68, +15.9 % on September. Both drafts (no AWS invoice stored).
+    EXPECT_NE(b.find(">388.08*</td>"), std::string::npos) << b;
+    EXPECT_NE(b.find(">449.68*</td>"), std::string::npos) << b;
+    EXPECT_NE(b.find(">+15.9%</td>"), std::string::npos) << b;
+    EXPECT_NE(b.find("Invoice acme-2026-10"), std::string::npos);
+    EXPECT_NE(b.find("449.68 USD"), std::string::npos);
+    // Lines: EC2 336 x 1.1 = 369.60 for 111111111111.
+    EXPECT_NE(b.find("Amazon Elastic Compute Cloud<br><span class=\"note\">111111111111"),
+              std::string::npos)
+        << b;
+    EXPECT_NE(b.find(">369.60</td>"), std::string::npos);
+    // Margin: AWS cost 408.80, margin 40.88 = 9.09 % of 449.68.
+    EXPECT_NE(b.find("408.80 USD"), std::string::npos);
+    EXPECT_NE(b.find("40.88 USD"), std::string::npos);
+    EXPECT_NE(b.find("9.09 % of the billed amount"), std::string::npos) << b;
+    // Only September in range: its invoice is the one shown.
+    auto sep = s.get("/billing?from=2026-09-01&to=2026-09-30&as_of=2026-10-31");
+    EXPECT_NE(sep.body.find("Invoice acme-2026-09"), std::string::npos);
+    EXPECT_EQ(sep.body.find("acme-2026-10"), std::string::npos);
+
+    auto api = s.get("/api/billing?" + kTwoMonths);
+    ASSERT_EQ(api.status, 200);
+    EXPECT_NE(api.body.find("\"month\":\"2026-10\""), std::string::npos) << api.body;
+    EXPECT_NE(api.body.find("{\"period\":\"2026-09\",\"invoice_id\":\"acme-2026-09\",\"status\":"
+                            "\"draft\",\"currency\":\"USD\",\"total\":\"388.08\"}"),
+              std::string::npos)
+        << api.body;
+    EXPECT_NE(api.body.find("\"schema\":\"curcrunch-invoice\""), std::string::npos);
+    EXPECT_NE(api.body.find("{\"level\":\"customer\",\"group\":\"\",\"service\":\"\",\"account\":"
+                            "\"\",\"aws_cost\":\"408.80\",\"billed\":\"449.68\",\"margin_percent\":"
+                            "\"9.09\"}"),
+              std::string::npos)
+        << api.body;
+}
