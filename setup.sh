@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # curcrunch set-up: installs the Debian packages it needs, builds, and runs something.
 #   ./setup.sh demo    build, ingest the bundled samples/, print summaries, write a PDF report,
-#                      and print how to start the dashboard
+#                      bill the example customers (samples/billing.json), and print how to
+#                      start the dashboard
 #   ./setup.sh test    build, run every test, then the ASan+UBSan build of the tests
 #   ./setup.sh bench   build and run the benchmark (bench/run.sh; needs ~15 GB free disk)
 set -euo pipefail
@@ -55,6 +56,15 @@ case "${1:-}" in
     echo
     build/curcrunch report --db build/demo.db --from 2025-11-01 --to 2026-10-31 \
       --out build/demo-report.pdf
+    echo
+    # Rebilling: usage measurements, then three customers billed for the last three months.
+    build/curcrunch meters ingest --db build/demo.db --config samples/billing.json \
+      samples/meters/usage-2026-10.jsonl
+    for month in 2026-08 2026-09 2026-10; do
+      build/curcrunch billing run --db build/demo.db --config samples/billing.json \
+        --period "$month" --out build/demo-invoices
+    done
+    build/curcrunch billing invoices --db build/demo.db
     echo
     echo "dashboard: build/curcrunch serve --db build/demo.db   (then open http://127.0.0.1:8080/)"
     ;;

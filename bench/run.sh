@@ -9,6 +9,10 @@
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
 #                [--only-report] [--only-serve] [--only-parquet] [--only-shards]
+#                [--only-billing]
+# The billing part bills 200 customers (one billing group per account of the report store, a
+# usage subscription each) for one month, against one `summary` query as the baseline, and
+# ingests 2 million usage measurements against DuckDB computing the same daily rollup.
 # The Parquet part writes the same organisation as CUR 2.0 Parquet (snappy and zstd, by DuckDB,
 # as AWS Data Exports lay it out: DOUBLE costs, TIMESTAMP dates, MAP tag/product columns) and
 # runs curcrunch ingest against DuckDB's read_parquet + the same GROUP BY, then checks that
@@ -26,6 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0 ONLY_PARQUET=0
 ONLY_SHARDS=0
+ONLY_BILLING=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -37,6 +42,7 @@ while [ $# -gt 0 ]; do
     --only-serve) ONLY_SERVE=1; shift ;;
     --only-parquet) ONLY_PARQUET=1; shift ;;
     --only-shards) ONLY_SHARDS=1; shift ;;
+    --only-billing) ONLY_BILLING=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -121,6 +127,41 @@ serve_bench() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v w="$worst" -v b="$base" 'BEGIN { printf "worst p95 %.2f ms (%.0fx the static-file baseline of %.2f ms); target under 100 ms: %s\n", w, w / b, b, (w < 100 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
 }
+# billing_bench: `billing run` for 200 customers and `meters ingest` of 2 million measurements,
+# on a copy of the store report_bench built.
+billing_bench() {
+  local db=$WORK/org.db cfg=$WORK/billing-200.json meters=$WORK/meters-2m.jsonl bdb=$WORK/billing.db
+  [ -s "$db" ] || report_bench
+  sqlite3 "$db" "SELECT DISTINCT usage_account FROM cost_daily_named WHERE period = 202610 ORDER BY 1" \
+    | awk -f bench/billing_config.awk > "$cfg"
+  [ -s "$meters" ] || awk -v n=2000000 -f bench/meters_jsonl.awk > "$meters"
+  local best_i="" best_b="" best_s="" best_d=""
+  for _ in $(seq "$RUNS"); do
+    rm -f "$bdb" "$bdb-wal" "$bdb-shm"; cp "$db" "$bdb"; rm -rf "$WORK/invoices"
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" meters ingest --quiet --db "$bdb" --config "$cfg" "$meters"
+    s=$(cat "$WORK/time.txt"); if [ -z "$best_i" ] || awk "BEGIN{exit !($s < $best_i)}"; then best_i=$s; fi
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" billing run --quiet --db "$bdb" --config "$cfg" \
+      --period 2026-10 --out "$WORK/invoices" > /dev/null 2>&1
+    s=$(cat "$WORK/time.txt"); if [ -z "$best_b" ] || awk "BEGIN{exit !($s < $best_b)}"; then best_b=$s; fi
+    /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" summary --db "$bdb" --from 2026-10-01 \
+      --to 2026-10-31 --granularity month --by account --format csv > /dev/null
+    s=$(cat "$WORK/time.txt"); if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
+    s=$(node bench/duckdb_meters.mjs "$(realpath "$meters")" "$THREADS")
+    if [ -z "$best_d" ] || awk "BEGIN{exit !($s < $best_d)}"; then best_d=$s; fi
+  done
+  local invoices; invoices=$(ls "$WORK/invoices"/*.pdf | wc -l)
+  echo
+  echo "== billing: 200 customers over the 200-account store; 2,000,000 measurements; best of $RUNS" | tee -a "$WORK/results.txt"
+  awk -v b="$best_b" -v s="$best_s" -v i="$best_i" -v d="$best_d" -v n="$invoices" 'BEGIN {
+    printf "%-52s %8s %10s\n", "command", "seconds", "vs baseline"
+    printf "%-52s %8.2f %9.2fx\n", "curcrunch billing run (" n " invoices: PDF, CSV, JSON)", b, b / s
+    printf "%-52s %8.2f %9.2fx\n", "curcrunch summary (October by account; baseline)", s, 1
+    printf "%-52s %8.2f %9.2fx  %.0f measurements/s\n", "curcrunch meters ingest (stored, de-duplicated)", i, i / d, 2000000 / i
+    printf "%-52s %8.2f %9.2fx\n", "duckdb read_json + the same rollup (baseline)", d, 1
+    printf "target: billing run under 2 s: %s; meter ingest >= 1M measurements/s: %s\n", \
+      (b < 2 ? "met" : "NOT met"), (2000000 / i >= 1e6 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
+}
+
 gen() {  # gen FILE SIZE [--gzip] [--dialect cur2]
   local f=$1 size=$2; shift 2
   [ -s "$f" ] || "$BIN" gen --out "$f" --dialect legacy --start 2025-01 --months 12 --seed 2026 \
@@ -266,6 +307,7 @@ if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
 
 [ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
 if [ "$ONLY_PARQUET" = 1 ]; then parquet_bench; exit 0; fi
+if [ "$ONLY_BILLING" = 1 ]; then billing_bench; exit 0; fi
 echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
 gen "$WORK/cur-main.csv" "$SIZE"
 gen "$WORK/cur-main.csv.gz" "$SIZE" --gzip
@@ -324,3 +366,4 @@ parquet_bench
 report_bench
 serve_bench
 shards_bench
+billing_bench

@@ -228,16 +228,25 @@ class Run {
         fs::create_directories(o_.out_dir, ec);
         if (ec) throw_usage("--out " + o_.out_dir + ": cannot create the folder: " + ec.message());
         try {
+            std::vector<std::string> jsons;
+            jsons.reserve(result_.documents.size());
+            std::vector<InvoicePdf> pdfs;
             for (const InvoiceDocument& d : result_.documents) {
                 const std::string base = (fs::path(o_.out_dir) / d.invoice.invoice_id).string();
-                const std::string json = invoice_json(d);
-                write_text_file(json, base + ".json.tmp");
+                jsons.push_back(invoice_json(d));
+                write_text_file(jsons.back(), base + ".json.tmp");
                 temps.push_back(base + ".json.tmp");
                 write_invoice_csv(d.invoice, base + ".csv.tmp");
                 temps.push_back(base + ".csv.tmp");
                 temps.push_back(base + ".pdf.tmp");
-                write_invoice_pdf(d, json, base + ".pdf.tmp");
             }
+            for (size_t i = 0; i < result_.documents.size(); ++i)
+                pdfs.push_back(
+                    {&result_.documents[i], &jsons[i],
+                     (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string() +
+                         ".pdf.tmp"});
+            const chart::TextMetrics metrics;
+            write_invoice_pdfs(pdfs, metrics);
             const std::string m =
                 (fs::path(o_.out_dir) / ("margin-" + format_period(o_.period))).string();
             write_text_file(margin_csv(result_.margin), m + ".csv.tmp");

@@ -1,6 +1,20 @@
+// Invoice PDFs. A run renders all its invoices as pages of one libharu document (the fonts are
+// loaded, embedded and compressed once), then qpdf splits it: each invoice's pages are copied
+// into a document of their own (with their own copy of the fonts), which the report pipeline
+// finishes (Info, the embedded JSON, ToUnicode). Splitting runs on every core, one parse of the
+// batch per worker (a QPDF object is not shared between threads).
+#include <tbb/parallel_for.h>
+
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include <thread>
+
 #include "curcrunch/billing/invoice_files.hpp"
-#include "curcrunch/chart/text_metrics.hpp"
 #include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
 #include "curcrunch/report/pdf_layout.hpp"
@@ -32,30 +46,7 @@ void parties(report::PdfLayout& L, const InvoiceDocument& d) {
         L.paragraph(a);
 }
 
-}  // namespace
-
-std::string invoice_money(Amount v, const Invoice& inv) {
-    return format_money(v, inv.minor_units, true) + " " + inv.currency;
-}
-
-void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path) {
-    const Invoice& inv = d.invoice;
-    const chart::TextMetrics metrics;
-    std::string header = "Period " + format_period(inv.period) + " · " + inv.currency +
-                         " · status " + inv.status + " · issued " + inv.issued_at.substr(0, 10);
-    if (!inv.refers_to.empty()) header += " · corrects " + inv.refers_to;
-    report::PdfLayout L(metrics, header);
-    L.new_page(title_of(inv) + (inv.status == "draft" ? " (DRAFT)" : ""));
-    L.kpis({{"Total", invoice_money(inv.totals.total, inv), "subtotal plus tax"},
-            {"Subtotal", invoice_money(inv.totals.subtotal, inv),
-             std::to_string(inv.lines.size()) + " line(s)"},
-            {"Tax", invoice_money(inv.totals.tax, inv), inv.tax_rate + " % of the subtotal"}});
-    if (inv.status == "draft")
-        L.paragraph(
-            "DRAFT: AWS has not yet invoiced this month for every payer account the costs come "
-            "from; amounts may still change.",
-            9, true, {170, 40, 40});
-    parties(L, d);
+void lines(report::PdfLayout& L, const Invoice& inv) {
     L.heading("Lines");
     std::vector<std::vector<std::string>> rows;
     for (const InvoiceLine& l : inv.lines)
@@ -76,6 +67,27 @@ void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const 
              {"Quantity", 45, true},
              {"Amount", 60, true}},
             rows, emphasis);
+}
+
+// The pages of one invoice, from a new page on.
+void layout_invoice(report::PdfLayout& L, const InvoiceDocument& d) {
+    const Invoice& inv = d.invoice;
+    std::string header = "Period " + format_period(inv.period) + " · " + inv.currency +
+                         " · status " + inv.status + " · issued " + inv.issued_at.substr(0, 10);
+    if (!inv.refers_to.empty()) header += " · corrects " + inv.refers_to;
+    L.set_header_line(header);
+    L.new_page(title_of(inv) + (inv.status == "draft" ? " (DRAFT)" : ""));
+    L.kpis({{"Total", invoice_money(inv.totals.total, inv), "subtotal plus tax"},
+            {"Subtotal", invoice_money(inv.totals.subtotal, inv),
+             std::to_string(inv.lines.size()) + " line(s)"},
+            {"Tax", invoice_money(inv.totals.tax, inv), inv.tax_rate + " % of the subtotal"}});
+    if (inv.status == "draft")
+        L.paragraph(
+            "DRAFT: AWS has not yet invoiced this month for every payer account the costs come "
+            "from; amounts may still change.",
+            9, true, {170, 40, 40});
+    parties(L, d);
+    lines(L, inv);
     L.paragraph(
         "Each line is computed exactly and rounded once, half away from zero, to the currency's "
         "minor unit; the subtotal is the sum of the lines and the tax is computed on it and "
@@ -87,7 +99,10 @@ void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const 
             ids += (ids.empty() ? "" : ", ") + i;
         L.paragraph("Final: AWS invoice(s) " + ids + ".", 7, false, {110, 110, 110});
     }
-    const std::string bytes = L.finish(title_of(inv) + " · " + inv.customer_name);
+}
+
+report::PdfInfo info_of(const InvoiceDocument& d, const std::string& json) {
+    const Invoice& inv = d.invoice;
     report::PdfInfo info;
     info.title = title_of(inv);
     info.author = d.seller.name;
@@ -98,7 +113,69 @@ void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const 
     info.custom["CurcrunchInvoiceId"] = inv.invoice_id;
     info.custom["CurcrunchInvoiceStatus"] = inv.status;
     info.custom["CurcrunchInvoiceSha256"] = Sha256::of(json);
-    report::finish_pdf(bytes, info, kInvoiceAttachmentName, json, std::nullopt, path);
+    return info;
+}
+
+// Pages [first, first + count) of `src` as a PDF of their own.
+std::string split(const std::vector<QPDFPageObjectHelper>& pages, size_t first, size_t count) {
+    QPDF out;
+    out.emptyPDF();
+    QPDFPageDocumentHelper dh(out);
+    for (size_t i = first; i < first + count; ++i)
+        dh.addPage(pages[i], false);
+    QPDFWriter w(out);
+    w.setOutputMemory();
+    w.write();
+    std::shared_ptr<Buffer> b(w.getBufferSharedPointer());
+    return std::string(reinterpret_cast<const char*>(b->getBuffer()), b->getSize());
+}
+
+}  // namespace
+
+std::string invoice_money(Amount v, const Invoice& inv) {
+    return format_money(v, inv.minor_units, true) + " " + inv.currency;
+}
+
+void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics) {
+    if (batch.empty()) return;
+    report::PdfLayout L(metrics, "");
+    std::vector<report::PdfLayout::Section> sections;
+    for (const InvoicePdf& p : batch) {
+        const size_t first = L.page_count();
+        layout_invoice(L, *p.document);
+        sections.push_back(
+            {first, L.page_count() - first,
+             title_of(p.document->invoice) + " · " + p.document->invoice.customer_name});
+    }
+    const std::string bytes = L.finish(sections);
+    const size_t workers =
+        std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
+    const size_t per = (batch.size() + workers - 1) / workers;
+    tbb::parallel_for(size_t(0), (batch.size() + per - 1) / per, [&](size_t chunk) {
+        try {
+            QPDF src;
+            src.setSuppressWarnings(true);
+            src.processMemoryFile("invoices", bytes.data(), bytes.size());
+            const std::vector<QPDFPageObjectHelper> pages =
+                QPDFPageDocumentHelper(src).getAllPages();
+            for (size_t i = chunk * per; i < std::min(batch.size(), (chunk + 1) * per); ++i) {
+                const InvoicePdf& p = batch[i];
+                const std::string one = split(pages, sections[i].first_page, sections[i].pages);
+                report::finish_pdf(one, info_of(*p.document, *p.json), kInvoiceAttachmentName,
+                                   *p.json, std::nullopt, p.path);
+            }
+        } catch (const Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw Error(ErrorKind::internal,
+                        std::string("cannot split the invoice PDFs: ") + e.what());
+        }
+    });
+}
+
+void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path) {
+    const chart::TextMetrics metrics;
+    write_invoice_pdfs({{&d, &json, path}}, metrics);
 }
 
 }  // namespace curcrunch::billing

@@ -145,6 +145,7 @@ class RowBuilder {
         for (size_t i = 0; i < mt.fields.size(); ++i)
             if (!seen_[i]) return fail(bad, mt.fields[i].name, "missing");
         m_.uid_hash = stable_hash64(b_.uid(m_));
+        m_.uid_hash2 = stable_hash64(b_.uid(m_), 0x7569642d32ull);  // "uid-2"
         // The content compared for a repeated uid: account, meter, instant and every value.
         scratch_.clear();
         scratch_.append(cat_.account(m_.account)).push_back('\x1f');
@@ -310,15 +311,19 @@ bool json_line(od::parser& parser, const char* data, size_t len, size_t capacity
     return rb.finish(bad);
 }
 
-void json_lines(std::string_view bytes, RowBuilder& rb, Collector& out) {
+void json_lines(std::string_view bytes, uint32_t first_line, RowBuilder& rb, Collector& out) {
     od::parser parser;
     const size_t size = bytes.size();
     size_t pos = 0;
-    uint32_t line = 0;
+    uint32_t line = first_line - 1;
     // A short final line is copied into a padded buffer; every other line is parsed in place,
     // the bytes after it (at least simdjson::SIMDJSON_PADDING of them) serving as padding.
     std::string tail;
     while (pos < size) {
+        if (line == UINT32_MAX) {
+            out.add(line, {"", "more than 4294967295 lines in one file"});
+            return;
+        }
         ++line;
         const char* start = bytes.data() + pos;
         const void* nl = std::memchr(start, '\n', size - pos);
@@ -432,6 +437,10 @@ void csv(std::string_view bytes, RowBuilder& rb, Collector& out) {
             return;
         }
     while (!r.done()) {
+        if (r.line() >= UINT32_MAX - 1) {
+            out.add(r.line(), {"", "more than 4294967294 lines in one file"});
+            return;
+        }
         if (!r.next(fields, bad)) {
             out.add(r.line(), bad);
             continue;
@@ -450,7 +459,9 @@ void csv(std::string_view bytes, RowBuilder& rb, Collector& out) {
     }
 }
 
-bool ends_with_csv(const std::string& name) {
+}  // namespace
+
+bool is_csv_name(const std::string& name) {
     if (name.size() < 4) return false;
     std::string ext = name.substr(name.size() - 4);
     for (char& c : ext)
@@ -458,18 +469,25 @@ bool ends_with_csv(const std::string& name) {
     return ext == ".csv";
 }
 
-}  // namespace
-
 void parse_meter_file(std::string_view bytes, const MeterCatalog& catalog,
                       const MeterParseLimits& limits, MeasurementBatch& out,
                       std::vector<MeterProblem>& problems, uint64_t& bad_rows) {
     RowBuilder rb(catalog, limits, out);
     Collector c{out, limits, problems, bad_rows};
-    if (ends_with_csv(out.source)) {
+    if (is_csv_name(out.source)) {
         csv(bytes, rb, c);
     } else {
-        json_lines(bytes, rb, c);
+        json_lines(bytes, 1, rb, c);
     }
+}
+
+void parse_meter_json_lines(std::string_view lines, uint32_t first_line,
+                            const MeterCatalog& catalog, const MeterParseLimits& limits,
+                            MeasurementBatch& out, std::vector<MeterProblem>& problems,
+                            uint64_t& bad_rows) {
+    RowBuilder rb(catalog, limits, out);
+    Collector c{out, limits, problems, bad_rows};
+    json_lines(lines, first_line, rb, c);
 }
 
 }  // namespace curcrunch::billing

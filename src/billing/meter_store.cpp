@@ -6,6 +6,33 @@
 namespace curcrunch::billing {
 namespace {
 
+// meter_distinct.vals: sorted texts, each after its length as 4 little-endian bytes.
+std::string encode_values(const std::set<std::string>& v) {
+    std::string o;
+    for (const std::string& s : v) {
+        const uint32_t n = static_cast<uint32_t>(s.size());  // at most 1024 (measurement.hpp)
+        for (int i = 0; i < 4; ++i)
+            o.push_back(static_cast<char>(n >> (8 * i)));
+        o += s;
+    }
+    return o;
+}
+
+template <class F>
+void decode_values(const std::string& blob, const std::string& what, F&& each) {
+    size_t p = 0;
+    while (p < blob.size()) {
+        if (p + 4 > blob.size()) throw_store(what + ": damaged distinct values");
+        uint32_t n = 0;
+        for (int i = 3; i >= 0; --i)
+            n = (n << 8) | static_cast<unsigned char>(blob[p + static_cast<size_t>(i)]);
+        p += 4;
+        if (n > blob.size() - p) throw_store(what + ": damaged distinct values");
+        each(std::string_view(blob).substr(p, n));
+        p += n;
+    }
+}
+
 bool later(Micros a_at, std::string_view a_uid, Micros b_at, std::string_view b_uid) {
     return a_at > b_at || (a_at == b_at && a_uid > b_uid);
 }
@@ -72,27 +99,28 @@ void merge_daily_rollup(store::Database& db, const DailyRollup& rollup,
     auto put = db.prepare(
         "INSERT OR REPLACE INTO meter_daily(account, meter, aggregation, day, value, latest_at, "
         "latest_uid) VALUES (?,?,?,?,?,?,?)");
-    auto put_distinct = db.prepare(
-        "INSERT OR IGNORE INTO meter_distinct(account, meter, aggregation, day, value) "
-        "VALUES (?,?,?,?,?)");
-    auto count_distinct = db.prepare(
-        "SELECT count(*) FROM meter_distinct WHERE account = ? AND meter = ? AND aggregation = ? "
+    auto get_distinct = db.prepare(
+        "SELECT vals FROM meter_distinct WHERE account = ? AND meter = ? AND aggregation = ? "
         "AND day = ?");
+    auto put_distinct = db.prepare(
+        "INSERT OR REPLACE INTO meter_distinct(account, meter, aggregation, day, vals) "
+        "VALUES (?,?,?,?,?)");
     for (const auto& [k, fresh] : rollup.aggregates) {
         const Aggregation type = types.at({k.meter, k.aggregation});
         DailyAggregate merged = fresh;
         if (type == Aggregation::unique_count) {
-            for (const std::string& v : fresh.distinct) {
-                put_distinct.bind(1, k.account).bind(2, k.meter).bind(3, k.aggregation);
-                put_distinct.bind(4, static_cast<int64_t>(k.day)).bind(5, v);
-                put_distinct.run();
-                put_distinct.reset();
-            }
-            count_distinct.bind(1, k.account).bind(2, k.meter).bind(3, k.aggregation);
-            count_distinct.bind(4, static_cast<int64_t>(k.day));
-            count_distinct.step();
-            merged.value = static_cast<Amount>(count_distinct.column_int(0)) * kUnit;
-            count_distinct.reset();
+            get_distinct.bind(1, k.account).bind(2, k.meter).bind(3, k.aggregation);
+            get_distinct.bind(4, static_cast<int64_t>(k.day));
+            if (get_distinct.step())
+                decode_values(get_distinct.column_blob(0), db.path(),
+                              [&](std::string_view v) { merged.distinct.emplace(v); });
+            get_distinct.reset();
+            put_distinct.bind(1, k.account).bind(2, k.meter).bind(3, k.aggregation);
+            put_distinct.bind(4, static_cast<int64_t>(k.day));
+            put_distinct.bind_blob(5, encode_values(merged.distinct));
+            put_distinct.run();
+            put_distinct.reset();
+            merged.value = static_cast<Amount>(merged.distinct.size()) * kUnit;
         } else {
             get.bind(1, k.account).bind(2, k.meter).bind(3, k.aggregation);
             get.bind(4, static_cast<int64_t>(k.day));
@@ -130,11 +158,14 @@ PeriodUsage read_period_usage(store::Database& db, const std::string& account, c
     const int64_t d0 = to_yyyymmdd(from), d1 = to_yyyymmdd(to);
     if (agg.type == Aggregation::unique_count) {
         auto st = db.prepare(
-            "SELECT count(DISTINCT value) FROM meter_distinct WHERE account = ? AND meter = ? AND "
+            "SELECT vals FROM meter_distinct WHERE account = ? AND meter = ? AND "
             "aggregation = ? AND day BETWEEN ? AND ?");
         st.bind(1, account).bind(2, meter.id).bind(3, agg.id).bind(4, d0).bind(5, d1);
-        st.step();
-        u.value = static_cast<Amount>(st.column_int(0)) * kUnit;
+        std::set<std::string> all;
+        while (st.step())
+            decode_values(st.column_blob(0), db.path(),
+                          [&](std::string_view v) { all.emplace(v); });
+        u.value = static_cast<Amount>(all.size()) * kUnit;
     } else {
         auto st = db.prepare(
             "SELECT value, latest_at, latest_uid FROM meter_daily WHERE account = ? AND meter = ? "

@@ -30,11 +30,13 @@ class MetersIngestCommand final : public Command {
         o.value("--on-error", on_error_, "fail|skip",
                 "a bad record stops the ingest (exit 3, store unchanged) or is skipped and listed");
         o.flag("--quiet", quiet_, "print nothing on success");
+        o.flag("--verbose", verbose_, "also print the timing of each phase on stderr");
     }
 
     int run() override {
         if (!config_) throw_usage("--config: give the billing configuration file");
         if (files_.empty()) throw_usage("meters ingest: give at least one meter file");
+        if (verbose_) log::set_level(log::Level::debug);
         billing::MeterIngestOptions o;
         o.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
         const billing::BillingConfig c = billing::load_billing_config(*config_);
@@ -60,7 +62,7 @@ class MetersIngestCommand final : public Command {
     std::optional<std::string> config_;
     std::vector<std::string> files_;
     std::string on_error_ = "fail";
-    bool quiet_ = false;
+    bool quiet_ = false, verbose_ = false;
 };
 
 }  // namespace

@@ -25,10 +25,12 @@ bool is_manifest_name(const std::string& name) {
 
 // Files in a walked directory that may hold billing rows. Content decides the format later
 // (CSV, gzip, zip or Parquet); this only keeps out what is certainly not data: metadata, the
-// Athena integration's SQL and crawler template, AWS's write-test object, hidden files.
+// Athena integration's SQL and crawler template, AWS's write-test object, hidden files, and
+// usage-meter files in JSON lines (`meters ingest` reads those).
 bool looks_like_data_name(const std::string& name) {
     if (name.empty() || name[0] == '.') return false;
-    for (const char* skip : {".json", ".sql", ".yml", ".yaml", ".md", ".txt.sha256"})
+    for (const char* skip :
+         {".json", ".jsonl", ".ndjson", ".sql", ".yml", ".yaml", ".md", ".txt.sha256"})
         if (ends_with(name, skip)) return false;
     if (name == "cost_and_usage_data_status" || name == "aws-programmatic-access-test-object")
         return false;

@@ -253,14 +253,20 @@ void PdfLayout::table(const std::vector<Column>& cols,
 }
 
 std::string PdfLayout::finish(const std::string& footer_left) {
-    const std::string total = std::to_string(pages_.size());
-    for (size_t i = 0; i < pages_.size(); ++i) {
-        page_ = pages_[i];
-        rule(kPageH - kMargin + 2);
-        text(kMargin, kPageH - kMargin + 14, m_.fit(footer_left, content_width() - 80, 7), 7, false,
-             {110, 110, 110});
-        text(kPageW - kMargin, kPageH - kMargin + 14,
-             "page " + std::to_string(i + 1) + " of " + total, 7, false, {110, 110, 110}, true);
+    return finish(std::vector<Section>{{0, pages_.size(), footer_left}});
+}
+
+std::string PdfLayout::finish(const std::vector<Section>& sections) {
+    for (const Section& sec : sections) {
+        const std::string total = std::to_string(sec.pages);
+        for (size_t i = 0; i < sec.pages && sec.first_page + i < pages_.size(); ++i) {
+            page_ = pages_[sec.first_page + i];
+            rule(kPageH - kMargin + 2);
+            text(kMargin, kPageH - kMargin + 14, m_.fit(sec.footer_left, content_width() - 80, 7),
+                 7, false, {110, 110, 110});
+            text(kPageW - kMargin, kPageH - kMargin + 14,
+                 "page " + std::to_string(i + 1) + " of " + total, 7, false, {110, 110, 110}, true);
+        }
     }
     if (HPDF_SaveToStream(doc_) != HPDF_OK)
         throw Error(ErrorKind::internal, "libharu: cannot write the PDF: " + error_);

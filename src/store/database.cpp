@@ -177,6 +177,20 @@ void Statement::reset() {
     sqlite3_clear_bindings(st_);
 }
 
+Statement& Statement::bind_blob(int i, std::string_view v) {
+    if (sqlite3_bind_blob64(st_, i, v.data() ? v.data() : "", v.size(), SQLITE_TRANSIENT) !=
+        SQLITE_OK)
+        db_->fail("bind");
+    return *this;
+}
+
+std::string Statement::column_blob(int i) const {
+    const void* p = sqlite3_column_blob(st_, i);
+    return p ? std::string(static_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(st_, i)))
+             : std::string();
+}
+
 std::string Statement::column_text(int i) const {
     const unsigned char* t = sqlite3_column_text(st_, i);
     return t ? std::string(reinterpret_cast<const char*>(t),

@@ -8,13 +8,14 @@ namespace curcrunch::store {
 namespace {
 
 // Invariants of the billing tables:
-// - meter_uid (+ meter_uid_more) holds every measurement ever accepted, keyed by its uid: the
-//   id is stable_hash64(uid) as a signed 64-bit integer (billing/meter_values.hpp); a second uid
-//   with the same hash goes to meter_uid_more, keyed by the uid text. content is the stable hash
-//   of the measurement's account, meter, instant and values: a repeated uid with the same
-//   content is a duplicate (ignored), with another content a conflict (refused).
+// - meter_uid_bucket holds every measurement ever accepted, by its uid: 28 bytes each (two
+//   independent stable 64-bit hashes of the uid, the stable hash of its content — account,
+//   meter, instant and values — and the ingest that brought it; billing/uid_index.hpp), sorted
+//   within the bucket given by the top 12 bits of the first hash. No two entries have the same
+//   pair of uid hashes. A repeated uid with the same content is a duplicate (ignored), with
+//   another content a conflict (refused).
 // - meter_daily, meter_events and meter_distinct are exactly the daily aggregation of the
-//   measurements in meter_uid and meter_uid_more: an ingest adds both in one transaction, and
+//   measurements in meter_uid_bucket: an ingest adds to all of them in one transaction, and
 //   nothing else writes them. Amount columns as everywhere (10^-10 units); count aggregations
 //   store count x 10^10 so every value column is an amount.
 // - customer_invoice: per (customer, period) at most one row with status draft or final (the
@@ -40,18 +41,11 @@ CREATE TABLE meter_ingest (
   skipped        INTEGER NOT NULL        -- bad rows and conflicts skipped (--on-error=skip)
 );
 
-CREATE TABLE meter_uid (
-  id         INTEGER PRIMARY KEY,        -- stable_hash64(uid) as int64
-  uid        TEXT NOT NULL,
-  content    INTEGER NOT NULL,
-  ingest_id  INTEGER NOT NULL REFERENCES meter_ingest(id)
+CREATE TABLE meter_uid_bucket (
+  bucket     INTEGER PRIMARY KEY,        -- top 12 bits of the uid's first hash
+  entries    INTEGER NOT NULL,
+  keys       BLOB NOT NULL               -- entries x 28 bytes, sorted (billing/uid_index.hpp)
 );
-
-CREATE TABLE meter_uid_more (
-  uid        TEXT PRIMARY KEY,           -- uids whose hash another uid already holds
-  content    INTEGER NOT NULL,
-  ingest_id  INTEGER NOT NULL REFERENCES meter_ingest(id)
-) WITHOUT ROWID;
 
 CREATE TABLE meter_daily (
   account      TEXT NOT NULL,            -- usage account (subscriptions)
@@ -78,8 +72,9 @@ CREATE TABLE meter_distinct (
   meter        TEXT NOT NULL,
   aggregation  TEXT NOT NULL,
   day          INTEGER NOT NULL,
-  value        TEXT NOT NULL,            -- canonical text of a value seen that day
-  PRIMARY KEY (account, meter, aggregation, day, value)
+  vals         BLOB NOT NULL,            -- the distinct values seen that day: canonical texts,
+                                         -- sorted, each preceded by its length (u32 LE)
+  PRIMARY KEY (account, meter, aggregation, day)
 ) WITHOUT ROWID;
 
 CREATE TABLE billing_run (

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "curcrunch/billing/invoice_json.hpp"
+#include "curcrunch/chart/text_metrics.hpp"
 
 namespace curcrunch::billing {
 
@@ -13,6 +14,15 @@ namespace curcrunch::billing {
 std::string invoice_money(Amount v, const Invoice& inv);
 
 void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path);
+
+// Many invoices at once (a billing run): one layout, fonts embedded once per file, files
+// finished in parallel. The pointers must stay valid for the call.
+struct InvoicePdf {
+    const InvoiceDocument* document;
+    const std::string* json;
+    std::string path;
+};
+void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics);
 void write_invoice_csv(const Invoice& inv, const std::string& path);
 // One CSV field (RFC 4180 quoting; text starting with = + - @ gets a leading apostrophe unless
 // `number`, so a spreadsheet never runs it as a formula).

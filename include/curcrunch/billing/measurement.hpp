@@ -37,8 +37,8 @@ struct FieldValue {
 };
 
 struct Measurement {
-    uint64_t uid_hash = 0;  // stable_hash64 of the uid
-    uint64_t content = 0;   // stable_hash64 of account, meter, instant and values
+    uint64_t uid_hash = 0, uid_hash2 = 0;  // two independent stable hashes of the uid
+    uint64_t content = 0;                  // stable_hash64 of account, meter, instant and values
     Micros at = 0;
     uint32_t uid_offset = 0, uid_length = 0;
     uint32_t first_value = 0;  // index into the batch's values; the meter's field count follow
@@ -80,5 +80,12 @@ struct MeterParseLimits {
 void parse_meter_file(std::string_view bytes, const MeterCatalog& catalog,
                       const MeterParseLimits& limits, MeasurementBatch& out,
                       std::vector<MeterProblem>& problems, uint64_t& bad_rows);
+// A run of whole lines of a JSON lines file, the first being line `first_line` (so a large
+// file can be parsed in parallel pieces).
+void parse_meter_json_lines(std::string_view lines, uint32_t first_line,
+                            const MeterCatalog& catalog, const MeterParseLimits& limits,
+                            MeasurementBatch& out, std::vector<MeterProblem>& problems,
+                            uint64_t& bad_rows);
+bool is_csv_name(const std::string& name);
 
 }  // namespace curcrunch::billing

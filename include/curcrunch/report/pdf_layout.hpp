@@ -37,6 +37,8 @@ class PdfLayout {
     PdfLayout& operator=(const PdfLayout&) = delete;
 
     void new_page(const std::string& title);
+    // The line under the titles of the pages that follow.
+    void set_header_line(std::string line) { header_line_ = std::move(line); }
     // Starts a new page (same title, "continued") when less than `h` points are left.
     void need(double h);
     double y() const { return y_; }
@@ -59,6 +61,14 @@ class PdfLayout {
                const std::vector<bool>& emphasis = {});
     // Footers ("page N of M", the report id) once every page exists; then the PDF bytes.
     std::string finish(const std::string& footer_left);
+    // The same for a document that holds several (a batch of invoices, split afterwards): each
+    // section's pages are numbered within the section and carry its footer.
+    struct Section {
+        size_t first_page = 0, pages = 0;
+        std::string footer_left;
+    };
+    std::string finish(const std::vector<Section>& sections);
+    size_t page_count() const { return pages_.size(); }
 
     HPDF_Doc doc() const { return doc_; }
 

@@ -50,7 +50,8 @@ class Statement {
     // The text must outlive the statement's next reset (no copy is made).
     Statement& bind_static(int i, std::string_view v);
     Statement& bind_null(int i);
-    Statement& bind_double(int i, double v);  // durations and ratios only, never money
+    Statement& bind_blob(int i, std::string_view bytes);  // copied
+    Statement& bind_double(int i, double v);              // durations and ratios only, never money
     // Amounts are stored as integers in 10^-kScale units; values beyond 64 bits as the same
     // integer in text (see store/schema.cpp).
     Statement& bind_amount(int i, Amount v);
@@ -65,6 +66,7 @@ class Statement {
     int64_t column_int(int i) const { return sqlite3_column_int64(st_, i); }
     double column_double(int i) const { return sqlite3_column_double(st_, i); }
     std::string column_text(int i) const;
+    std::string column_blob(int i) const;  // the bytes as stored (a BLOB; '' for NULL)
     Amount column_amount(int i) const;
     bool column_is_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
     int column_type(int i) const { return sqlite3_column_type(st_, i); }  // SQLITE_INTEGER, ...
