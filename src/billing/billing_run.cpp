@@ -244,7 +244,8 @@ class Run {
                 pdfs.push_back(
                     {&result_.documents[i], &jsons[i],
                      (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string() +
-                         ".pdf.tmp"});
+                         ".pdf.tmp",
+                     o_.signer});
             const chart::TextMetrics metrics;
             write_invoice_pdfs(pdfs, metrics);
             const std::string m =

@@ -161,8 +161,11 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
             for (size_t i = chunk * per; i < std::min(batch.size(), (chunk + 1) * per); ++i) {
                 const InvoicePdf& p = batch[i];
                 const std::string one = split(pages, sections[i].first_page, sections[i].pages);
-                report::finish_pdf(one, info_of(*p.document, *p.json), kInvoiceAttachmentName,
-                                   *p.json, std::nullopt, p.path);
+                report::PdfFinisher finisher(one);
+                write_text_file(finisher.finish(info_of(*p.document, *p.json),
+                                                kInvoiceAttachmentName, *p.json, std::nullopt,
+                                                p.signer),
+                                p.path);
             }
         } catch (const Error&) {
             throw;
@@ -173,9 +176,10 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
     });
 }
 
-void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path) {
+void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path,
+                       const report::SigningKey* signer) {
     const chart::TextMetrics metrics;
-    write_invoice_pdfs({{&d, &json, path}}, metrics);
+    write_invoice_pdfs({{&d, &json, path, signer}}, metrics);
 }
 
 }  // namespace curcrunch::billing

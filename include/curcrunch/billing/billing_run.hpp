@@ -20,12 +20,17 @@
 #include "curcrunch/billing/margin_report.hpp"
 #include "curcrunch/store/database.hpp"
 
+namespace curcrunch::report {
+class SigningKey;
+}
+
 namespace curcrunch::billing {
 
 struct BillingRunOptions {
     Period period = 0;
     std::string out_dir;  // "": no files
     bool reissue = false;
+    const report::SigningKey* signer = nullptr;  // signs the invoice PDFs when set
 };
 
 struct BillingRunResult {

@@ -8,12 +8,18 @@
 #include "curcrunch/billing/invoice_json.hpp"
 #include "curcrunch/chart/text_metrics.hpp"
 
+namespace curcrunch::report {
+class SigningKey;
+}
+
 namespace curcrunch::billing {
 
 // Money as invoices print it: "1,234.50 USD" (exactly the currency's minor digits).
 std::string invoice_money(Amount v, const Invoice& inv);
 
-void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path);
+// `signer`: signs the file (PAdES B-B, report/pdf_sign.hpp) when set.
+void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path,
+                       const report::SigningKey* signer = nullptr);
 
 // Many invoices at once (a billing run): one layout, fonts embedded once per file, files
 // finished in parallel. The pointers must stay valid for the call.
@@ -21,6 +27,7 @@ struct InvoicePdf {
     const InvoiceDocument* document;
     const std::string* json;
     std::string path;
+    const report::SigningKey* signer = nullptr;
 };
 void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics);
 void write_invoice_csv(const Invoice& inv, const std::string& path);
