@@ -33,26 +33,6 @@ void ingest_march(World& w, const std::string& ec2 = "100.00") {
                "BoxUsage:m5.large", "RunInstances", "10", ec2, ec2}});
 }
 
-// What `fetch` stores once AWS has issued the month's invoice for the payer.
-void aws_invoice_arrives(const World& w) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(w.db.c_str(), &db), SQLITE_OK);
-    const char* sql =
-        "INSERT INTO invoice(invoice_id, payer_profile, account_id, period, invoice_type, "
-        "bill_type, frequency, billing_entity, invoicing_entity, commercial_invoice_id, "
-        "original_invoice_id, purchase_order, issued_at, due_at, base_currency, base_total, "
-        "base_before_tax, base_subtotal, base_discounts, base_taxes, base_fees, tax_currency, "
-        "tax_total, tax_taxes, tax_exchange_rate, payment_currency, payment_total, "
-        "payment_before_tax, payment_taxes, payment_exchange_rate, payment_method, fetched_at) "
-        "VALUES ('EUINGB26-000123', 'main', '100000000001', 202603, 'INVOICE', 'ANNIVERSARY', "
-        "'MONTHLY', 'AWS', 'AWS EMEA', '', '', '', '2026-04-02', '2026-05-02', 'USD', 0, 0, 0, "
-        "0, 0, 0, 'USD', 0, 0, '1', 'USD', 0, 0, 0, '1', '', '2026-04-03T00:00:00Z')";
-    char* err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(db);
-}
-
 std::string invoices_table(const World& w) {
     return dump_relation_of(w.db, "customer_invoice_line") +
            query_one(w.db,
@@ -103,7 +83,7 @@ TEST(BillingLifecycle, AFinalPeriodIsNotRewrittenWithoutReissue) {
     ingest_march(w);
     w.write_config(config("50.00"));
     ASSERT_EQ(w.run("2026-03").exit_code, 0);
-    aws_invoice_arrives(w);
+    aws_invoice_arrives(w.db, kPayer, 202603, "EUINGB26-000123");
     auto fin = w.run("2026-03");
     ASSERT_EQ(fin.exit_code, 0) << fin.err;
     EXPECT_NE(fin.out.find("acme 2026-03: draft acme-2026-03 unchanged, now final (AWS invoice "

@@ -16,6 +16,10 @@ struct CurRow {
     std::string usage = "0", unblended = "0", public_od = "0", effective = "";
     std::string sp_arn = "", ri_arn = "";
     std::string day = "2026-03-05";
+    std::string invoice = "";  // bill/InvoiceId: AWS fills it once the month is invoiced
+    // Savings Plan fee rows: the commitment to date and its used part (amortized = the unused
+    // part); RI fee rows: the unused amortized upfront and unused recurring fee.
+    std::string sp_total = "", sp_used = "", ri_unused_upfront = "", ri_unused_recurring = "";
 };
 
 inline std::string cur_csv(const std::vector<CurRow>& rows) {
@@ -27,7 +31,9 @@ inline std::string cur_csv(const std::vector<CurRow>& rows) {
         "pricing/publicOnDemandCost,lineItem/LineItemDescription,product/ProductName,"
         "product/region,pricing/term,pricing/unit,savingsPlan/SavingsPlanARN,"
         "savingsPlan/SavingsPlanEffectiveCost,reservation/ReservationARN,"
-        "reservation/EffectiveCost,lineItem/CurrencyCode\n";
+        "reservation/EffectiveCost,lineItem/CurrencyCode,bill/InvoiceId,"
+        "savingsPlan/TotalCommitmentToDate,savingsPlan/UsedCommitment,"
+        "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod,reservation/UnusedRecurringFee\n";
     int n = 0;
     for (const CurRow& r : rows) {
         const bool sp = !r.sp_arn.empty(), ri = !r.ri_arn.empty();
@@ -37,7 +43,8 @@ inline std::string cur_csv(const std::vector<CurRow>& rows) {
              r.unblended + "," + r.unblended + "," + r.unblended + "," + r.public_od + "," +
              r.type + " of " + r.product + "," + r.product_name + ",us-east-1,OnDemand,Hrs," +
              r.sp_arn + "," + (sp ? r.effective : "") + "," + r.ri_arn + "," +
-             (ri ? r.effective : "") + ",USD\n";
+             (ri ? r.effective : "") + ",USD," + r.invoice + "," + r.sp_total + "," + r.sp_used +
+             "," + r.ri_unused_upfront + "," + r.ri_unused_recurring + "\n";
     }
     return s;
 }
@@ -70,6 +77,29 @@ struct World {
         return curcrunch::billing::parse_invoice_json(read_file(out + "/" + id + ".json"));
     }
 };
+
+// What `fetch` stores once AWS has issued a payer's invoice for a month (the invoice table).
+inline void aws_invoice_arrives(const std::string& db_path, const std::string& payer, int period,
+                                const std::string& invoice_id) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    const std::string sql =
+        "INSERT INTO invoice(invoice_id, payer_profile, account_id, period, invoice_type, "
+        "bill_type, frequency, billing_entity, invoicing_entity, commercial_invoice_id, "
+        "original_invoice_id, purchase_order, issued_at, due_at, base_currency, base_total, "
+        "base_before_tax, base_subtotal, base_discounts, base_taxes, base_fees, tax_currency, "
+        "tax_total, tax_taxes, tax_exchange_rate, payment_currency, payment_total, "
+        "payment_before_tax, payment_taxes, payment_exchange_rate, payment_method, fetched_at) "
+        "VALUES ('" +
+        invoice_id + "', 'main', '" + payer + "', " + std::to_string(period) +
+        ", 'INVOICE', 'ANNIVERSARY', 'MONTHLY', 'AWS', 'AWS EMEA', '', '', '', '2026-04-02', "
+        "'2026-05-02', 'USD', 0, 0, 0, 0, 0, 0, 'USD', 0, 0, '1', 'USD', 0, 0, 0, '1', '', "
+        "'2026-04-03T00:00:00Z')";
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+}
 
 struct Shell {
     int code;

@@ -108,6 +108,9 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
         if (benefit) out.savings_plan_benefit += Fraction::of_amount(benefit) * factor;
     }
     for (const auto& [k, a] : lines) {
+        // A service the group used without anything to bill (free tier, covered by credits on
+        // the basis) gets no line; a non-zero amount that rounds to 0.00 keeps its line.
+        if (a.exact.is_zero()) continue;
         InvoiceLine l;
         l.kind = k.kind;
         l.group = g.id;

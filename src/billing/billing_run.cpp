@@ -50,11 +50,14 @@ class Run {
 
     BillingRunResult go() {
         result_.warnings = raise_config_errors(c_, check_billing_config(c_, known_accounts(db_)));
-        result_.coverage = read_cost_rows(db_, o_.period, rows_);
-        if (!result_.coverage.commitment_owner)
-            result_.warnings.push_back(
-                "warning: this store's cost rollup has no commitment owners (schema before the "
-                "payer/period store): covered usage is billed as covered from outside every group");
+        result_.units = read_cost_rows(db_, o_.period, rows_);
+        for (const store::UnitCoverage& u : result_.units)
+            if (u.migrated)
+                result_.warnings.push_back(
+                    "warning: payer " + u.payer + " " + format_period(o_.period) +
+                    " was carried over from a store before schema 6: until it is re-ingested its "
+                    "rows have no commitment owner or billing entity, so covered usage is billed "
+                    "as covered from outside every group and billing-entity rules match nothing");
         now_ = store::now_utc_iso();
         std::map<std::string, StoredInvoice> current;
         for (auto& s : current_invoices(db_, o_.period))
@@ -106,7 +109,7 @@ class Run {
         if (p.invoice.lines.empty() && !p.stored) return;  // nothing to bill, nothing billed
         Invoice& inv = p.invoice;
         const PeriodStatus st = aws_period_status(
-            db_, o_.period, bill.has_groups ? bill.payers : std::set<std::string>{});
+            db_, result_.units, bill.has_groups ? bill.payers : std::set<std::string>{});
         inv.status = st.final ? "final" : "draft";
         if (st.final) inv.aws_invoices = st.aws_invoices;
         inv.issued_at = now_;

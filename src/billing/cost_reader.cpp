@@ -10,13 +10,6 @@
 namespace curcrunch::billing {
 namespace {
 
-bool has_column(store::Database& db, const char* table, const char* column) {
-    auto st =
-        db.prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
-    st.bind(1, std::string_view(column));
-    return st.step();
-}
-
 constexpr size_t kDims = 10;
 using Key = std::array<int64_t, kDims>;
 
@@ -26,69 +19,74 @@ struct KeyHash {
     }
 };
 
-struct Sums {
-    Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, public_on_demand = 0,
-           usage = 0;
-};
+constexpr size_t kMeasures = 6;
+using Sums = std::array<Amount, kMeasures>;
 
-}  // namespace
+// The unit's rows: its payer's dim id over the days of its period (the cost_daily_day index is
+// (day, payer_account)). A unit whose payer is '' (files without a payer column) has that
+// string's id like any other.
+const char* kUnitRows =
+    "SELECT c.usage_account, c.product_code, c.product_name, c.usage_type, c.operation, "
+    "c.line_item_type, c.currency, c.billing_entity, c.commitment_owner, c.payer_account, "
+    "c.unblended, c.net_unblended, c.amortized, c.net_amortized, c.public_on_demand, "
+    "c.usage_amount FROM cost_daily c JOIN dim p ON p.id = c.payer_account "
+    "WHERE c.day BETWEEN ? AND ? AND p.value = ? AND c.period = ?";
 
-CostCoverage read_cost_rows(store::Database& db, Period period, CostRowSet& out) {
-    CostCoverage cov;
-    cov.billing_entity = has_column(db, "cost_daily", "billing_entity");
-    cov.commitment_owner = has_column(db, "cost_daily", "commitment_owner");
-    cov.net_amortized = has_column(db, "cost_daily", "net_amortized");
-    const std::string sql =
-        std::string(
-            "SELECT payer_account, usage_account, product_code, product_name, usage_type, "
-            "operation, line_item_type, currency, ") +
-        (cov.billing_entity ? "billing_entity" : "-1") + ", " +
-        (cov.commitment_owner ? "commitment_owner" : "-1") +
-        ", unblended, net_unblended, amortized, " +
-        (cov.net_amortized ? "net_amortized" : "amortized") +
-        ", public_on_demand, usage_amount FROM cost_daily WHERE period = ?";
-    auto st = db.prepare(sql);
-    st.bind(1, static_cast<int64_t>(period));
-    std::unordered_map<Key, Sums, KeyHash> sums;
+// Adds one unit's rows to `sums`. Every stored amount is within 10^14 and a store has fewer
+// than 2^46 rows, so these sums stay below 2^127 (core/money.hpp, 5.); checked_add guards a
+// store written by something else.
+void sum_unit(store::Database& db, const store::UnitCoverage& u,
+              std::unordered_map<Key, Sums, KeyHash>& sums) {
+    auto st = db.prepare(kUnitRows);
+    st.bind(1, static_cast<int64_t>(to_yyyymmdd(first_day(u.period))))
+        .bind(2, static_cast<int64_t>(to_yyyymmdd(last_day(u.period))))
+        .bind(3, u.payer)
+        .bind(4, static_cast<int64_t>(u.period));
     while (st.step()) {
         Key k;
         for (size_t i = 0; i < kDims; ++i)
             k[i] = st.column_int(static_cast<int>(i));
         Sums& s = sums[k];
-        s.unblended = checked_add(s.unblended, st.column_amount(10));
-        s.net_unblended = checked_add(s.net_unblended, st.column_amount(11));
-        s.amortized = checked_add(s.amortized, st.column_amount(12));
-        s.net_amortized = checked_add(s.net_amortized, st.column_amount(13));
-        s.public_on_demand = checked_add(s.public_on_demand, st.column_amount(14));
-        s.usage = checked_add(s.usage, st.column_amount(15));
+        for (size_t m = 0; m < kMeasures; ++m)
+            s[m] = checked_add(s[m], st.column_amount(static_cast<int>(kDims + m)));
     }
+}
+
+}  // namespace
+
+std::vector<store::UnitCoverage> read_cost_rows(store::Database& db, Period period,
+                                                CostRowSet& out) {
+    std::vector<store::UnitCoverage> units;
+    for (store::UnitCoverage& u : store::unit_coverage(db))
+        if (u.period == period) units.push_back(std::move(u));
+    std::unordered_map<Key, Sums, KeyHash> sums;
+    for (const store::UnitCoverage& u : units)
+        sum_unit(db, u, sums);
     store::DimNames names(db);
-    auto name = [&](int64_t id) -> std::string_view {
-        return id < 0 ? std::string_view() : out.intern(names(id));
-    };
+    auto name = [&](int64_t id) { return out.intern(names(id)); };
     out.rows.reserve(out.rows.size() + sums.size());
     for (const auto& [k, s] : sums) {
         CostRow r;
-        r.payer = name(k[0]);
-        r.account = name(k[1]);
-        r.service = name(k[2]);
-        r.service_name = name(k[3]);
-        r.usage_type = name(k[4]);
-        r.operation = name(k[5]);
-        r.line_item_type = name(k[6]);
-        r.currency = name(k[7]);
-        r.billing_entity = name(k[8]);
-        r.commitment_owner = name(k[9]);
-        r.unblended = s.unblended;
-        r.net_unblended = s.net_unblended;
-        r.amortized = s.amortized;
-        r.net_amortized = s.net_amortized;
-        r.public_on_demand = s.public_on_demand;
-        r.usage = s.usage;
+        r.account = name(k[0]);
+        r.service = name(k[1]);
+        r.service_name = name(k[2]);
+        r.usage_type = name(k[3]);
+        r.operation = name(k[4]);
+        r.line_item_type = name(k[5]);
+        r.currency = name(k[6]);
+        r.billing_entity = name(k[7]);
+        r.commitment_owner = name(k[8]);
+        r.payer = name(k[9]);
+        r.unblended = s[0];
+        r.net_unblended = s[1];
+        r.amortized = s[2];
+        r.net_amortized = s[3];
+        r.public_on_demand = s[4];
+        r.usage = s[5];
         out.rows.push_back(r);
     }
     out.index_accounts();
-    return cov;
+    return units;
 }
 
 }  // namespace curcrunch::billing

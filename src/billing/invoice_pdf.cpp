@@ -162,10 +162,10 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
                 const InvoicePdf& p = batch[i];
                 const std::string one = split(pages, sections[i].first_page, sections[i].pages);
                 report::PdfFinisher finisher(one);
-                write_text_file(finisher.finish(info_of(*p.document, *p.json),
-                                                kInvoiceAttachmentName, *p.json, std::nullopt,
-                                                p.signer),
-                                p.path);
+                write_text_file(
+                    finisher.finish(info_of(*p.document, *p.json), kInvoiceAttachmentName, *p.json,
+                                    std::nullopt, p.signer),
+                    p.path);
             }
         } catch (const Error&) {
             throw;

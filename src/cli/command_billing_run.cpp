@@ -48,6 +48,12 @@ class BillingRunCommand final : public Command {
         const billing::BillingRunResult r = billing::run_billing(store->db(), c, o);
         for (const auto& w : r.warnings)
             std::fprintf(stderr, "%s\n", w.c_str());
+        if (!quiet_)
+            for (const auto& u : r.units)
+                std::printf("AWS costs of payer %s %s: %s (%s), data through %s\n",
+                            u.payer.empty() ? "(none)" : u.payer.c_str(),
+                            format_period(o.period).c_str(), store::period_status_name(u.status),
+                            u.status_basis.c_str(), format_day(u.data_through).c_str());
         for (const auto& l : r.changes)
             std::printf("%s\n", l.c_str());
         if (!quiet_)

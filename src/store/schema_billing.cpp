@@ -140,6 +140,8 @@ CREATE TABLE billing_margin (
 
 }  // namespace
 
-void create_billing_tables(Database& db) { db.exec(kBilling); }
+void create_billing_tables(Database& db) {
+    db.exec(kBilling);
+}
 
 }  // namespace curcrunch::store

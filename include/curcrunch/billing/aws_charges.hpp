@@ -1,7 +1,8 @@
 #pragma once
 // A billing group's AWS charges for one period: its accounts' cost rows (cost_rows.hpp), each
 // given its role (commitments.hpp) and priced by the group's plan (pricing_rules.hpp), summed
-// exactly into one line per (account, service) and kind; tiering rules give one line per rule.
+// exactly into one line per (account, service) and kind (none where that is exactly 0); tiering
+// rules give one line per rule.
 // Amounts are in the costs' currency; the invoice converts them.
 #include <map>
 #include <string>

@@ -40,7 +40,7 @@ struct BillingRunResult {
     std::vector<std::string> files;
     std::vector<InvoiceDocument> documents;  // the month's current invoices and new credit notes
     std::vector<MarginLine> margin;
-    CostCoverage coverage;
+    std::vector<store::UnitCoverage> units;  // the month's AWS cost units, by payer
 };
 
 BillingRunResult run_billing(store::Database& db, const BillingConfig& c,

@@ -1,28 +1,28 @@
 #pragma once
 // Whether a customer's invoice for a month is final: a bill built on AWS costs that may still
-// change is a draft. It becomes final once AWS has invoiced the month for every payer account
-// its costs came from, i.e. the store holds an AWS invoice (kind INVOICE, from `fetch`) of that
-// payer for that month. A customer without AWS costs that month waits for every payer of the
-// store's month; a month without any payer stays draft.
+// change is a draft. It is final once every (payer, billing period) unit its costs came from is
+// final by the store's coverage (store/coverage.hpp): its rows carry AWS invoice ids, or
+// `fetch` stored the payer's AWS invoice for the month. A customer without AWS costs that month
+// (usage only, or groups whose accounts had no rows) waits for every unit of the month; a month
+// without any unit stays draft.
 #include <set>
 #include <string>
 #include <vector>
 
-#include "curcrunch/core/calendar.hpp"
+#include "curcrunch/store/coverage.hpp"
 #include "curcrunch/store/database.hpp"
 
 namespace curcrunch::billing {
 
 struct PeriodStatus {
     bool final = false;
-    std::vector<std::string> aws_invoices;    // the invoices that made it final
-    std::vector<std::string> missing_payers;  // payers without an invoice yet
+    std::vector<std::string> aws_invoices;  // the invoices that made it final, sorted
+    std::vector<std::string> waiting;       // "payer P: accruing (no invoice id yet)", ...
 };
 
-PeriodStatus aws_period_status(store::Database& db, Period period,
+// `units`: the period's units (cost_reader.hpp); `payers`: those the bill's costs came from
+// (empty: every unit).
+PeriodStatus aws_period_status(store::Database& db, const std::vector<store::UnitCoverage>& units,
                                const std::set<std::string>& payers);
-
-// Every payer account with costs in `period`.
-std::set<std::string> period_payers(store::Database& db, Period period);
 
 }  // namespace curcrunch::billing
