@@ -170,3 +170,37 @@ TEST(BillingLifecycle, TheInvoicePdfIsValidRendersAndCarriesItsJson) {
     EXPECT_NE(info.out.find("Title:           Invoice acme-2026-03"), std::string::npos)
         << info.out;
 }
+
+TEST(BillingLifecycle, InvoicePdfsAreSignedLikeReports) {
+    World w;
+    ingest_march(w);
+    w.write_config(config("50.00"));
+    // A self-signed signing certificate (P-256).
+    const std::string pki = w.tmp / "pki";
+    fs::create_directories(pki);
+    const auto gen = shell("cd '" + pki +
+                           "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                           "-nodes -keyout k.pem -out c.pem -days 30 -subj '/CN=Partner Billing' "
+                           "-addext keyUsage=digitalSignature,nonRepudiation");
+    ASSERT_EQ(gen.code, 0) << gen.out;
+    // Half the options: a usage error before anything is read or written.
+    const std::string before = dump_store(w.db);
+    auto half = w.run("2026-03", {"--sign-cert", pki + "/c.pem"});
+    EXPECT_EQ(half.exit_code, 2);
+    EXPECT_NE(half.err.find("--sign-cert and --sign-key go together"), std::string::npos);
+    EXPECT_EQ(dump_store(w.db), before);
+    EXPECT_FALSE(fs::exists(w.out + "/acme-2026-03.pdf"));
+    auto r = w.run("2026-03", {"--sign-cert", pki + "/c.pem", "--sign-key", pki + "/k.pem"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string pdf = w.out + "/acme-2026-03.pdf";
+    // poppler checks the signature's bytes (the certificate is nobody's trusted issuer).
+    const auto sig = shell("pdfsig '" + pdf + "'");
+    EXPECT_NE(sig.out.find("Signer Certificate Common Name: Partner Billing"), std::string::npos)
+        << sig.out;
+    EXPECT_NE(sig.out.find("Signature Validation: Signature is Valid."), std::string::npos)
+        << sig.out;
+    EXPECT_EQ(shell("qpdf --check '" + pdf + "'").code, 0);
+    // The embedded JSON is still the invoice's.
+    EXPECT_EQ(shell("qpdf --show-attachment=curcrunch-invoice.json '" + pdf + "'").out,
+              read_file(w.out + "/acme-2026-03.json"));
+}

@@ -10,6 +10,7 @@
 #include "curcrunch/billing/invoice_store.hpp"
 #include "curcrunch/billing/period_status.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::billing {
@@ -63,6 +64,7 @@ class Run {
         for (auto& s : current_invoices(db_, o_.period))
             current.emplace(s.customer, s);
         for (const Customer& cu : c_.customers) {
+            throw_if_interrupted();
             auto it = current.find(cu.id);
             plan_customer(
                 cu, it == current.end() ? std::nullopt : std::optional<StoredInvoice>(it->second));
@@ -295,6 +297,7 @@ class Run {
         for (const auto& l : result_.changes)
             changes += l + "\n";
         set_run_changes(db_, run_id, changes);
+        throw_if_interrupted();  // the last moment at which nothing is written yet
         tx.commit();
         result_.run_id = run_id;
     }

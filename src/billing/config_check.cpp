@@ -4,10 +4,14 @@
 #include <map>
 #include <set>
 
+#include "config_values.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::billing {
 namespace {
+
+using detail::quoted;
 
 class Checker {
   public:
@@ -38,7 +42,7 @@ class Checker {
         std::set<std::string> seen;
         for (const T& x : v)
             if (!seen.insert(x.id).second)
-                error(x.path + ".id", std::string(what) + " id '" + x.id + "' is used twice");
+                error(x.path + ".id", std::string(what) + " id " + quoted(x.id) + " is used twice");
     }
 
     void unique_ids() {
@@ -73,13 +77,14 @@ class Checker {
                 const std::string at = p.path + ".rules[" + std::to_string(i) + "]";
                 const PricingRule* r = c_.rule(p.rules[i]);
                 if (!r) {
-                    error(at, "no pricing rule '" + p.rules[i] + "'");
+                    error(at, "no pricing rule " + quoted(p.rules[i]));
                     continue;
                 }
                 auto [it, fresh] = scopes.emplace(scope_key(*r), r->id);
                 if (!fresh)
-                    error(at, "rule '" + r->id + "' has the same scope (" + it->first +
-                                  ") as rule '" + it->second + "' in this plan");
+                    error(at, "rule " + quoted(r->id) + " has the same scope (" +
+                                  shown_text(it->first) + ") as rule " + quoted(it->second) +
+                                  " in this plan");
             }
         }
     }
@@ -87,7 +92,7 @@ class Checker {
     void groups() {
         for (const BillingGroup& g : c_.groups) {
             if (!c_.customer(g.customer))
-                error(g.path + ".customer", "no customer '" + g.customer + "'");
+                error(g.path + ".customer", "no customer " + quoted(g.customer));
             for (size_t i = 0; i < g.accounts.size(); ++i)
                 if (!known_.empty() && !known_.count(g.accounts[i]))
                     warn(i == 0 ? g.path + ".primary_account"
@@ -95,7 +100,7 @@ class Checker {
                          "account " + g.accounts[i] + " has no costs in the store");
             std::vector<const PlanAssignment*> sorted;
             for (const PlanAssignment& a : g.plans) {
-                if (!c_.plan(a.plan)) error(a.path + ".plan", "no pricing plan '" + a.plan + "'");
+                if (!c_.plan(a.plan)) error(a.path + ".plan", "no pricing plan " + quoted(a.plan));
                 sorted.push_back(&a);
             }
             std::sort(sorted.begin(), sorted.end(),
@@ -142,8 +147,9 @@ class Checker {
                     if (!other->months.overlaps(g.months)) continue;
                     error(i == 0 ? g.path + ".primary_account"
                                  : g.path + ".accounts[" + std::to_string(i - 1) + "]",
-                          "account " + g.accounts[i] + " is also in billing group '" + other->id +
-                              "' for overlapping months (an account is in at most one group)");
+                          "account " + g.accounts[i] + " is also in billing group " +
+                              quoted(other->id) +
+                              " for overlapping months (an account is in at most one group)");
                 }
     }
 
@@ -151,15 +157,15 @@ class Checker {
         for (const CustomLineItem& it : c_.items) {
             const BillingGroup* g = c_.group(it.group);
             if (!g) {
-                error(it.path + ".group", "no billing group '" + it.group + "'");
+                error(it.path + ".group", "no billing group " + quoted(it.group));
                 continue;
             }
             if (!it.account.empty() &&
                 std::find(g->accounts.begin(), g->accounts.end(), it.account) == g->accounts.end())
                 error(it.path + ".account",
-                      "account " + it.account + " is not in billing group '" + g->id + "'");
+                      "account " + it.account + " is not in billing group " + quoted(g->id));
             if (!g->months.overlaps(it.months))
-                warn(it.path + ".from", "outside the months of billing group '" + g->id + "'");
+                warn(it.path + ".from", "outside the months of billing group " + quoted(g->id));
         }
     }
 
@@ -169,7 +175,7 @@ class Checker {
             products.insert(p.id);
         for (const Meter& m : c_.meters)
             if (!products.count(m.product))
-                error(m.path + ".product", "no product '" + m.product + "'");
+                error(m.path + ".product", "no product " + quoted(m.product));
     }
 
     void usage_plans() {
@@ -177,15 +183,16 @@ class Checker {
             for (const UsageCharge& ch : p.charges) {
                 const Meter* m = c_.meter(ch.meter);
                 if (!m) {
-                    error(ch.path + ".meter", "no meter '" + ch.meter + "'");
+                    error(ch.path + ".meter", "no meter " + quoted(ch.meter));
                     continue;
                 }
                 const MeterAggregation* agg = nullptr;
                 for (const auto& a : m->aggregations)
                     if (a.id == ch.aggregation) agg = &a;
                 if (!agg) {
-                    error(ch.path + ".aggregation",
-                          "meter '" + m->id + "' has no aggregation '" + ch.aggregation + "'");
+                    error(
+                        ch.path + ".aggregation",
+                        "meter " + quoted(m->id) + " has no aggregation " + quoted(ch.aggregation));
                     continue;
                 }
                 if (ch.model == ChargeModel::percentage && agg->type != Aggregation::sum)
@@ -199,17 +206,17 @@ class Checker {
         for (const Subscription& s : c_.subscriptions) {
             const Customer* cu = c_.customer(s.customer);
             const UsagePlan* p = c_.usage_plan(s.plan);
-            if (!cu) error(s.path + ".customer", "no customer '" + s.customer + "'");
-            if (!p) error(s.path + ".plan", "no usage plan '" + s.plan + "'");
+            if (!cu) error(s.path + ".customer", "no customer " + quoted(s.customer));
+            if (!p) error(s.path + ".plan", "no usage plan " + quoted(s.plan));
             if (cu && p && cu->currency != p->currency)
-                error(s.path + ".plan", "usage plan '" + p->id + "' is in " + p->currency +
-                                            ", customer '" + cu->id + "' is billed in " +
+                error(s.path + ".plan", "usage plan " + quoted(p->id) + " is in " + p->currency +
+                                            ", customer " + quoted(cu->id) + " is billed in " +
                                             cu->currency);
             for (const Subscription* o : by_account[s.account]) {
                 const bool apart = (o->end && *o->end < s.start) || (s.end && *s.end < o->start);
                 if (!apart)
-                    error(s.path + ".start", "usage account '" + s.account +
-                                                 "' already has a subscription at " + o->path +
+                    error(s.path + ".start", "usage account " + quoted(s.account) +
+                                                 " already has a subscription at " + o->path +
                                                  " for overlapping dates");
             }
             by_account[s.account].push_back(&s);

@@ -12,6 +12,7 @@ namespace curcrunch::billing {
 namespace {
 
 using detail::ObjectReader;
+using detail::quoted;
 
 constexpr Amount kHundred = 100 * kUnit;
 constexpr Amount kMaxMarkup = 1000 * kUnit;  // 1000 %: eleven times the basis
@@ -77,8 +78,8 @@ Customer customer(const std::string& file, const JsonNode& n) {
     c.currency = r.string("currency", true);
     auto units = minor_units(c.currency);
     if (!units)
-        r.fail(r.required("currency"),
-               "unknown currency '" + c.currency + "' (an ISO 4217 code such as USD, EUR, JPY)");
+        r.fail(r.required("currency"), "unknown currency " + quoted(c.currency) +
+                                           " (an ISO 4217 code such as USD, EUR, JPY)");
     c.minor_units = *units;
     const Amount tax = r.decimal_in("tax_rate", false, 0, kHundred).value_or(0);
     c.tax_rate = percent_of(tax) * Fraction::of_ratio(1, 100);
@@ -88,7 +89,7 @@ Customer customer(const std::string& file, const JsonNode& n) {
         ObjectReader xr(file, *x);
         c.exchange_from = xr.string("from", true);
         if (!minor_units(c.exchange_from))
-            xr.fail(xr.required("from"), "unknown currency '" + c.exchange_from + "'");
+            xr.fail(xr.required("from"), "unknown currency " + quoted(c.exchange_from));
         const Amount rate = *xr.decimal("rate", true);
         if (rate <= 0) xr.fail(xr.required("rate"), "must be above 0");
         c.exchange_rate = Fraction::of_amount(rate);
@@ -115,13 +116,13 @@ PricingRule rule(const std::string& file, const JsonNode& n) {
         p.scope = RuleScope::sku;
     } else {
         r.fail(r.required("scope"),
-               "expected global, service, billing_entity or sku, found '" + scope + "'");
+               "expected global, service, billing_entity or sku, found " + quoted(scope));
     }
     // The scope's key fields: each required by its scope and refused by the others.
     auto key = [&](const char* field, bool wanted, std::string& out) {
         const JsonNode* v = r.optional(field);
         if (wanted && !v)
-            r.fail_key(field, std::string("missing: a ") + scope + " rule needs '" + field + "'");
+            r.fail_key(field, std::string("missing: a ") + scope + " rule needs " + quoted(field));
         if (!wanted && v) r.fail(*v, std::string("not a field of a ") + scope + " rule");
         if (v) out = r.string(field, true);
         if (wanted && out.empty()) r.fail(*v, "must not be empty");
@@ -145,7 +146,7 @@ PricingRule rule(const std::string& file, const JsonNode& n) {
         if (r.optional("percent")) r.fail_key("percent", "a tiering rule has tiers, not a percent");
         p.tiers = tiers(r, "tiers", false);
     } else {
-        r.fail(r.required("type"), "expected markup, discount or tiering, found '" + type + "'");
+        r.fail(r.required("type"), "expected markup, discount or tiering, found " + quoted(type));
     }
     r.finish();
     return p;
@@ -168,8 +169,8 @@ PricingPlan plan(const std::string& file, const JsonNode& n) {
         p.basis = PricingBasis::amortized;
     } else {
         r.fail(r.required("basis"),
-               "expected public_on_demand, unblended, net_unblended or amortized, found '" + basis +
-                   "'");
+               "expected public_on_demand, unblended, net_unblended or amortized, found " +
+                   quoted(basis));
     }
     p.rules = r.strings("rules", true);
     const JsonNode* bill = r.optional("bill");
@@ -183,7 +184,7 @@ PricingPlan plan(const std::string& file, const JsonNode& n) {
         } else if (what == "support") {
             p.bill_support = true;
         } else {
-            r.fail(*bill, "expected tax, credits, refunds or support, found '" + what + "'");
+            r.fail(*bill, "expected tax, credits, refunds or support, found " + quoted(what));
         }
     }
     r.finish();
@@ -200,13 +201,13 @@ BillingGroup group(const std::string& file, const JsonNode& n) {
     g.primary_account = r.string("primary_account", true);
     if (!detail::is_account_id(g.primary_account))
         r.fail(r.required("primary_account"),
-               "expected a 12-digit AWS account id, found '" + g.primary_account + "'");
+               "expected a 12-digit AWS account id, found " + quoted(g.primary_account));
     g.accounts.push_back(g.primary_account);
     const JsonNode* linked = r.optional("accounts");
     size_t i = 0;
     for (const std::string& a : r.strings("accounts", false)) {
         if (!detail::is_account_id(a))
-            r.fail(linked->items[i], "expected a 12-digit AWS account id, found '" + a + "'");
+            r.fail(linked->items[i], "expected a 12-digit AWS account id, found " + quoted(a));
         for (const auto& seen : g.accounts)
             if (seen == a)
                 r.fail(linked->items[i], "account " + a + " is listed twice in this group");
@@ -236,7 +237,7 @@ CustomLineItem item(const std::string& file, const JsonNode& n) {
     c.description = r.string("description", true);
     const std::string type = r.string("type", true);
     if (type != "fee" && type != "credit")
-        r.fail(r.required("type"), "expected fee or credit, found '" + type + "'");
+        r.fail(r.required("type"), "expected fee or credit, found " + quoted(type));
     c.type = type == "fee" ? ItemType::fee : ItemType::credit;
     c.flat = r.decimal_in("amount", false, 0, std::nullopt);
     if (auto pct = r.decimal_in("percent", false, 0, kHundred)) {
@@ -248,7 +249,7 @@ CustomLineItem item(const std::string& file, const JsonNode& n) {
     c.account = r.string("account", false);
     if (!c.account.empty() && !detail::is_account_id(c.account))
         r.fail(r.required("account"),
-               "expected a 12-digit AWS account id, found '" + c.account + "'");
+               "expected a 12-digit AWS account id, found " + quoted(c.account));
     c.months = months(r, true);
     if (!r.optional("to")) c.months.to = c.months.from;  // one month unless a range is given
     c.include_flat_items = r.flag("include_flat_items", false);
@@ -269,10 +270,11 @@ Meter meter(const std::string& file, const JsonNode& n) {
     m.unit = r.string("unit", false);
     const JsonNode& fields = r.required("fields");
     ObjectReader fr(file, fields);
-    for (const auto& [name, type] : fields.members) {
+    for (const JsonNode& type : fields.members) {
+        const std::string& name = type.key;
         if (!detail::is_identifier(name)) fr.fail(type, "a field name must be an identifier");
         if (name == "uid" || name == "account" || name == "timestamp" || name == "meter")
-            fr.fail(type, "'" + name + "' is a measurement's own field, not a meter field");
+            fr.fail(type, quoted(name) + " is a measurement's own field, not a meter field");
         const std::string t = fr.string(name, true);
         MeterField f{name, FieldType::decimal};
         if (t == "integer") {
@@ -280,7 +282,7 @@ Meter meter(const std::string& file, const JsonNode& n) {
         } else if (t == "string") {
             f.type = FieldType::string;
         } else if (t != "decimal") {
-            fr.fail(type, "expected integer, decimal or string, found '" + t + "'");
+            fr.fail(type, "expected integer, decimal or string, found " + quoted(t));
         }
         m.fields.push_back(f);
     }
@@ -302,7 +304,7 @@ Meter meter(const std::string& file, const JsonNode& n) {
             a.type = Aggregation::unique_count;
         } else {
             ar.fail(ar.required("type"),
-                    "expected sum, count, max, latest or unique_count, found '" + t + "'");
+                    "expected sum, count, max, latest or unique_count, found " + quoted(t));
         }
         if (a.type == Aggregation::count) {
             if (ar.optional("field")) ar.fail_key("field", "a count aggregation has no field");
@@ -311,14 +313,15 @@ Meter meter(const std::string& file, const JsonNode& n) {
             for (size_t i = 0; i < m.fields.size(); ++i)
                 if (m.fields[i].name == a.field) a.field_index = static_cast<int>(i);
             if (a.field_index < 0)
-                ar.fail(ar.required("field"), "no field '" + a.field + "' in this meter");
+                ar.fail(ar.required("field"), "no field " + quoted(a.field) + " in this meter");
             const FieldType ft = m.fields[static_cast<size_t>(a.field_index)].type;
             if (a.type != Aggregation::unique_count && ft == FieldType::string)
                 ar.fail(ar.required("field"), std::string("a ") + aggregation_name(a.type) +
                                                   " aggregation needs a numeric field");
         }
         for (const auto& other : m.aggregations)
-            if (other.id == a.id) ar.fail(ar.required("id"), "aggregation '" + a.id + "' twice");
+            if (other.id == a.id)
+                ar.fail(ar.required("id"), "aggregation " + quoted(a.id) + " twice");
         ar.finish();
         m.aggregations.push_back(a);
     });
@@ -362,7 +365,7 @@ UsageCharge charge(const std::string& file, const JsonNode& n) {
     } else {
         r.fail(
             r.required("model"),
-            "expected standard, graduated, volume, package or percentage, found '" + model + "'");
+            "expected standard, graduated, volume, package or percentage, found " + quoted(model));
     }
     r.finish();
     return c;
@@ -376,15 +379,15 @@ UsagePlan usage_plan(const std::string& file, const JsonNode& n) {
     p.name = r.string("name", false, p.id);
     p.currency = r.string("currency", true);
     if (!minor_units(p.currency))
-        r.fail(r.required("currency"), "unknown currency '" + p.currency + "'");
+        r.fail(r.required("currency"), "unknown currency " + quoted(p.currency));
     p.standing_charge = r.decimal_in("standing_charge", false, 0, std::nullopt).value_or(0);
     p.minimum = r.decimal_in("minimum", false, 0, std::nullopt).value_or(0);
     r.array("charges", false, [&](const JsonNode& cn) {
         p.charges.push_back(charge(file, cn));
         for (size_t i = 0; i + 1 < p.charges.size(); ++i)
             if (p.charges[i].id == p.charges.back().id)
-                ObjectReader(file, cn).fail(cn, "charge id '" + p.charges.back().id +
-                                                    "' twice in this plan (give each an 'id')");
+                ObjectReader(file, cn).fail(cn, "charge id " + quoted(p.charges.back().id) +
+                                                    " twice in this plan (give each an 'id')");
     });
     r.finish();
     return p;
@@ -453,12 +456,18 @@ BillingConfig parse_billing_config(std::string_view text, const std::string& nam
 }
 
 BillingConfig load_billing_config(const std::string& path) {
+    constexpr size_t kMaxBytes = size_t(64) << 20;
     std::ifstream f(path, std::ios::binary);
     if (!f) throw_input(path + ": cannot read the billing configuration");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    if (ss.str().size() > (64u << 20)) throw_input(path + ": larger than 64 MiB");
-    return parse_billing_config(ss.str(), path);
+    // Read in pieces, so a huge file (or an endless one such as a device) stops at the cap.
+    std::string text;
+    char buf[1 << 16];
+    while (f.read(buf, sizeof buf) || f.gcount() > 0) {
+        text.append(buf, static_cast<size_t>(f.gcount()));
+        if (text.size() > kMaxBytes) throw_input(path + ": larger than 64 MiB");
+    }
+    if (f.bad()) throw_input(path + ": cannot read the billing configuration");
+    return parse_billing_config(text, path);
 }
 
 }  // namespace curcrunch::billing

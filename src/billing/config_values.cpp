@@ -1,8 +1,13 @@
 #include "config_values.hpp"
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::billing::detail {
+
+std::string quoted(std::string_view s) {
+    return "'" + shown_text(s) + "'";
+}
 
 bool is_identifier(std::string_view s) {
     if (s.empty() || s.size() > 128) return false;
@@ -60,8 +65,8 @@ std::string ObjectReader::id(const std::string& key) {
     const std::string v = string(key, true);
     if (!is_identifier(v))
         fail(required(key),
-             "expected an identifier (1 to 128 letters, digits or _ . : @ + = -), found '" + v +
-                 "'");
+             "expected an identifier (1 to 128 letters, digits or _ . : @ + = -), found " +
+                 quoted(v));
     return v;
 }
 
@@ -83,13 +88,13 @@ std::optional<Amount> ObjectReader::decimal(const std::string& key, bool req) {
         case ParseStatus::ok:
             return v;
         case ParseStatus::rounded:
-            fail(*n, "more than 10 fraction digits ('" + n->text + "')");
+            fail(*n, "more than 10 fraction digits (" + quoted(n->text) + ")");
         case ParseStatus::overflow:
-            fail(*n, "too large ('" + n->text + "')");
+            fail(*n, "too large (" + quoted(n->text) + ")");
         case ParseStatus::invalid:
             break;
     }
-    fail(*n, "expected a decimal number, found '" + n->text + "'");
+    fail(*n, "expected a decimal number, found " + quoted(n->text));
 }
 
 std::optional<Amount> ObjectReader::decimal_in(const std::string& key, bool req, Amount lo,
@@ -105,21 +110,23 @@ std::optional<Amount> ObjectReader::decimal_in(const std::string& key, bool req,
 }
 
 std::optional<Period> ObjectReader::month(const std::string& key, bool req) {
-    if (!(req ? &required(key) : optional(key))) return std::nullopt;
+    if (!req && !optional(key)) return std::nullopt;
+    if (req) required(key);  // throws when missing
     const std::string s = string(key, true);
     auto p = s.size() == 7 ? parse_period(s) : std::nullopt;
     if (!p || *p / 100 < 2000 || *p / 100 > 2199)
-        fail(required(key), "expected a month YYYY-MM, found '" + s + "'");
+        fail(required(key), "expected a month YYYY-MM, found " + quoted(s));
     return p;
 }
 
 std::optional<Day> ObjectReader::date(const std::string& key, bool req) {
-    if (!(req ? &required(key) : optional(key))) return std::nullopt;
+    if (!req && !optional(key)) return std::nullopt;
+    if (req) required(key);  // throws when missing
     const std::string s = string(key, true);
     Day d = 0;
     if (s.size() != 10 || !parse_utc_day(s, d) || format_day(d) != s ||
         d < days_from_civil(2000, 1, 1) || d > days_from_civil(2199, 12, 31))
-        fail(required(key), "expected a date YYYY-MM-DD, found '" + s + "'");
+        fail(required(key), "expected a date YYYY-MM-DD, found " + quoted(s));
     return d;
 }
 
@@ -144,8 +151,8 @@ void ObjectReader::array(const std::string& key, bool req,
 }
 
 void ObjectReader::finish() const {
-    for (const auto& [k, v] : node_.members)
-        if (!seen_.count(k)) fail(v, "unknown field");
+    for (const JsonNode& m : node_.members)
+        if (!seen_.count(m.key)) fail(m, "unknown field");
 }
 
 }  // namespace curcrunch::billing::detail

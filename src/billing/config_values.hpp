@@ -49,6 +49,9 @@ class ObjectReader {
     std::set<std::string> seen_;
 };
 
+// Input quoted in a message: '<text>' through shown_text (no control or invisible characters).
+std::string quoted(std::string_view s);
+
 // Value checks shared with the meter file reader.
 bool is_identifier(std::string_view s);
 bool is_account_id(std::string_view s);  // 12 digits

@@ -2,7 +2,10 @@
 
 #include <simdjson.h>
 
+#include <unordered_set>
+
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::billing {
 namespace {
@@ -76,14 +79,18 @@ struct Builder {
 
     void object(od::object o, JsonNode& out, int depth) {
         out.kind = JsonNode::Kind::object;
+        std::unordered_set<std::string> keys;
         for (auto field : o) {
             std::string_view key;
             if (auto e = field.unescaped_key().get(key)) fail(e);
-            for (const auto& [k, ignored] : out.members)
-                if (k == key) fail(out.path + "." + std::string(key), "key given twice");
-            out.members.emplace_back(std::string(key), JsonNode{});
-            JsonNode& child = out.members.back().second;
-            child.path = out.path + "." + std::string(key);
+            // A key is input: paths show it through shown_text (no control or invisible
+            // characters in a message).
+            const std::string shown = out.path + "." + shown_text(key, 64);
+            if (!keys.emplace(key).second) fail(shown, "key given twice");
+            out.members.emplace_back();
+            JsonNode& child = out.members.back();
+            child.key = std::string(key);
+            child.path = shown;
             od::value v;
             if (auto e = field.value().get(v)) fail(e);
             value(v, child, depth + 1);
@@ -106,8 +113,8 @@ struct Builder {
 }  // namespace
 
 const JsonNode* JsonNode::find(std::string_view key) const {
-    for (const auto& [k, v] : members)
-        if (k == key) return &v;
+    for (const JsonNode& m : members)
+        if (m.key == key) return &m;
     return nullptr;
 }
 

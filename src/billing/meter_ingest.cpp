@@ -12,9 +12,11 @@
 #include "curcrunch/billing/meter_store.hpp"
 #include "curcrunch/billing/uid_index.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::billing {
@@ -102,6 +104,7 @@ class Ingest {
         };
         parse(paths);
         lap("parse");
+        throw_if_interrupted();
         if (!problems_.empty() && !o_.skip_bad_rows) refuse(problems_, bad_rows_);
         std::vector<Ref> unique = dedupe_input();
         lap("de-duplicate the input");
@@ -116,9 +119,11 @@ class Ingest {
         result_.skipped = bad_rows_ + conflicts_.size();
         result_.stored = fresh.size();
         if (fresh.empty()) return result_;  // the transaction rolls back: nothing written
+        throw_if_interrupted();
         rollup(fresh);
         lap("roll up");
         finish_record(ingest_id);
+        throw_if_interrupted();  // the last moment at which nothing is written yet
         tx.commit();
         lap("commit");
         result_.ingest_id = ingest_id;
@@ -148,6 +153,7 @@ class Ingest {
                 parse_in_pieces(path, bytes);
             }
             sources_.push_back({path, digest.get(), bytes.size()});
+            throw_if_interrupted();
         }
     }
 
@@ -226,15 +232,14 @@ class Ingest {
             for (size_t k = i + 1; k < j; ++k) {
                 if (uid(refs[k]) != uid(refs[i])) {
                     // Two uids with the same 128 bits of hash: the index cannot tell them apart.
-                    conflict(refs[k], "'" + std::string(uid(refs[k])).substr(0, 64) +
+                    conflict(refs[k], "'" + shown_text(uid(refs[k]), 64) +
                                           "' has the same uid hashes as '" +
-                                          std::string(uid(refs[i])).substr(0, 64) + "' at " +
-                                          where(refs[i]));
+                                          shown_text(uid(refs[i]), 64) + "' at " + where(refs[i]));
                 } else if (at(refs[k]).content == at(refs[i]).content) {
                     ++result_.duplicates;
                 } else {
-                    conflict(refs[k], "'" + std::string(uid(refs[k])).substr(0, 64) +
-                                          "' is also at " + where(refs[i]) + " with other values");
+                    conflict(refs[k], "'" + shown_text(uid(refs[k]), 64) + "' is also at " +
+                                          where(refs[i]) + " with other values");
                 }
             }
             i = j;
@@ -280,7 +285,7 @@ class Ingest {
                     ++result_.duplicates;
                     break;
                 case UidVerdict::Kind::conflict:
-                    conflict(unique[i], "'" + std::string(uid(unique[i])).substr(0, 64) +
+                    conflict(unique[i], "'" + shown_text(uid(unique[i]), 64) +
                                             "' was ingested before with other values (meter "
                                             "ingest #" +
                                             std::to_string(v[i].earlier_ingest) + ")");

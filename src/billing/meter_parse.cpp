@@ -4,20 +4,16 @@
 #include <cstring>
 
 #include "curcrunch/billing/measurement.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::billing {
 namespace {
 
 namespace od = simdjson::ondemand;
 
-// Text for a message: printable ASCII kept, anything else (binary, control, non-ASCII) shown as
-// '?', at most 64 characters.
+// Input quoted in a message (core/shown_text.hpp: no control or invisible characters).
 std::string shown(std::string_view s) {
-    std::string o;
-    for (char c : s.substr(0, 64))
-        o += (c >= 0x20 && c < 0x7f) ? c : '?';
-    if (s.size() > 64) o += "...";
-    return o;
+    return shown_text(s, 64);
 }
 
 bool plain_text(std::string_view s) {
@@ -70,11 +66,15 @@ class RowBuilder {
         m_.at = *at;
         if (b_.text.size() + uid.size() > UINT32_MAX)
             return fail(bad, "", "file too large (over 4 GiB of uids and strings)");
+        const Meter& mt = cat_.meter(m_.meter);
+        // Values are indexed by 32 bits too: a meter has at most a few fields, but a file of
+        // 2^32 lines could hold more values than that.
+        if (b_.values.size() + mt.fields.size() > UINT32_MAX)
+            return fail(bad, "", "file too large (over 4294967295 values)");
         m_.uid_offset = static_cast<uint32_t>(b_.text.size());
         m_.uid_length = static_cast<uint32_t>(uid.size());
         b_.text.append(uid);
         m_.first_value = static_cast<uint32_t>(b_.values.size());
-        const Meter& mt = cat_.meter(m_.meter);
         b_.values.resize(b_.values.size() + mt.fields.size());
         seen_.assign(mt.fields.size(), false);
         return true;

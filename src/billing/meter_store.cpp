@@ -2,6 +2,7 @@
 
 #include "curcrunch/billing/fraction.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::billing {
 namespace {
@@ -135,6 +136,13 @@ void merge_daily_rollup(store::Database& db, const DailyRollup& rollup,
             }
             get.reset();
         }
+        // Every stored amount is within 10^14 (core/money.hpp), so sums over any days of the
+        // table stay far from 128 bits; a day beyond it is bad input and the ingest rolls back.
+        if (!within_amount_bound(merged.value))
+            throw_input("meter " + k.meter + ", aggregation " + k.aggregation + ", account " +
+                        shown_text(k.account) + ", day " + std::to_string(k.day) +
+                        ": the day's value would be beyond " + kMaxAmountText +
+                        "; nothing was stored");
         put.bind(1, k.account).bind(2, k.meter).bind(3, k.aggregation);
         put.bind(4, static_cast<int64_t>(k.day)).bind_amount(5, merged.value);
         put.bind(6, static_cast<int64_t>(merged.latest_at)).bind(7, merged.latest_uid);

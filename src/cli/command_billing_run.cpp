@@ -7,7 +7,9 @@
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
+#include "curcrunch/cli/sign_options.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/store/store.hpp"
 
 namespace curcrunch::cli {
@@ -30,6 +32,7 @@ class BillingRunCommand final : public Command {
         o.value("--out", out_, "DIR", "the folder for the invoices and the margin report");
         o.flag("--reissue", reissue_,
                "replace final invoices that changed by a new version and a credit note");
+        sign_.declare(o, "the invoice PDFs");
         o.flag("--quiet", quiet_, "print only what changed");
     }
 
@@ -41,9 +44,13 @@ class BillingRunCommand final : public Command {
         o.period = parse_month("--period", *period_);
         o.out_dir = *out_;
         o.reissue = reissue_;
+        const std::optional<report::SigningKey> key = sign_.load();
+        if (key) o.signer = &*key;
         const billing::BillingConfig c = billing::load_billing_config(*config_);
         // Every configuration error stops the run before the store is even opened.
         billing::raise_config_errors(c, billing::check_billing_config(c, {}));
+        // SIGINT/SIGTERM: the work stops where nothing is written yet (core/interrupt.hpp).
+        InterruptScope interrupts;
         auto store = store::Store::open(store_.path());
         const billing::BillingRunResult r = billing::run_billing(store->db(), c, o);
         for (const auto& w : r.warnings)
@@ -65,6 +72,7 @@ class BillingRunCommand final : public Command {
 
   private:
     StoreOption store_;
+    SignOptions sign_;
     std::optional<std::string> config_, period_, out_;
     bool reissue_ = false, quiet_ = false;
 };

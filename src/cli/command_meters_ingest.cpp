@@ -8,6 +8,7 @@
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -41,6 +42,8 @@ class MetersIngestCommand final : public Command {
         o.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
         const billing::BillingConfig c = billing::load_billing_config(*config_);
         billing::raise_config_errors(c, billing::check_billing_config(c, {}));
+        // SIGINT/SIGTERM: the work stops where nothing is written yet (core/interrupt.hpp).
+        InterruptScope interrupts;
         auto store = store::Store::open(store_.path());
         const billing::MeterIngestResult r = billing::ingest_meter_files(store->db(), c, files_, o);
         for (const auto& p : r.problems)

@@ -6,7 +6,6 @@
 // what error messages name.
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace curcrunch::billing {
@@ -15,9 +14,10 @@ struct JsonNode {
     enum class Kind { null, boolean, number, string, array, object };
     Kind kind = Kind::null;
     bool boolean = false;
-    std::string text;  // a string's value, or a number's exact text
-    std::vector<JsonNode> items;
-    std::vector<std::pair<std::string, JsonNode>> members;
+    std::string text;               // a string's value, or a number's exact text
+    std::vector<JsonNode> items;    // an array's elements
+    std::vector<JsonNode> members;  // an object's members, in order, each with its key
+    std::string key;                // a member's key
     std::string path;
 
     const JsonNode* find(std::string_view key) const;
