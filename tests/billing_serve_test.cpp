@@ -20,6 +20,16 @@ const char* kConfig = R"({
     "accounts": ["222222222222"], "from": "2026-09", "plans": [{"plan": "p", "from": "2026-09"}]}]
 })";
 
+// Bills both known months with kConfig.
+void bill_two_months(const Served& s) {
+    write_file(s.tmp / "billing.json", kConfig);
+    for (const char* month : {"2026-09", "2026-10"}) {
+        auto r = run_cli({"billing", "run", "--db", s.db, "--config", s.tmp / "billing.json",
+                          "--period", month, "--out", s.tmp / "out"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+}
+
 }  // namespace
 
 TEST(BillingServe, TheBillingPageShowsEachCustomersInvoiceLinesMonthOverMonthAndMargin) {
@@ -27,12 +37,7 @@ TEST(BillingServe, TheBillingPageShowsEachCustomersInvoiceLinesMonthOverMonthAnd
     auto none = s.get("/billing?" + kTwoMonths);
     EXPECT_EQ(none.status, 200);
     EXPECT_NE(none.body.find("No customer invoices in this range"), std::string::npos);
-    write_file(s.tmp / "billing.json", kConfig);
-    for (const char* month : {"2026-09", "2026-10"}) {
-        auto r = run_cli({"billing", "run", "--db", s.db, "--config", s.tmp / "billing.json",
-                          "--period", month, "--out", s.tmp / "out"});
-        ASSERT_EQ(r.exit_code, 0) << r.err;
-    }
+    bill_two_months(s);
     auto page = s.get("/billing?" + kTwoMonths);
     ASSERT_EQ(page.status, 200);
     const std::string& b = page.body;
@@ -71,4 +76,33 @@ TEST(BillingServe, TheBillingPageShowsEachCustomersInvoiceLinesMonthOverMonthAnd
                             "\"9.09\"}"),
               std::string::npos)
         << api.body;
+}
+
+TEST(BillingServe, ABrowserShowsTheBillingPageAtDesktopAndPhoneWidth) {
+    Served s;
+    bill_two_months(s);
+    const std::string script = std::string(CURCRUNCH_SOURCE_DIR) + "/tests/browser/billing.mjs";
+    const fs::path shots = fs::path(CURCRUNCH_BINARY).parent_path() / "screenshots";
+    fs::create_directories(shots);
+    const std::string cmd =
+        "node " + script + " " + s.url("") + " " + shots.string() + " '" + kTwoMonths + "' 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    ASSERT_EQ(::pclose(p), 0) << out;
+    // Neither width makes the page scroll sideways, and no script error on either.
+    EXPECT_NE(
+        out.find("{\"step\":\"desktop\",\"heading\":\"Customer billing\",\"overflow\":false}"),
+        std::string::npos)
+        << out;
+    EXPECT_NE(out.find("{\"step\":\"phone\",\"heading\":\"Customer billing\",\"overflow\":false}"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("{\"step\":\"errors\",\"errors\":[]}"), std::string::npos) << out;
+    for (const char* png : {"billing-desktop.png", "billing-phone.png"})
+        EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
 }

@@ -46,27 +46,37 @@ void parties(report::PdfLayout& L, const InvoiceDocument& d) {
         L.paragraph(a);
 }
 
+// The lines as a table, numbered; how each was priced follows the totals as numbered notes,
+// wrapped, since a rate ("list price (r4) on amortized cost; markup 7 % (aws-7) on ...") does
+// not fit a table cell.
 void lines(report::PdfLayout& L, const Invoice& inv) {
     L.heading("Lines");
     std::vector<std::vector<std::string>> rows;
+    size_t n = 0;
     for (const InvoiceLine& l : inv.lines)
-        rows.push_back({l.description, l.account, l.rate,
+        rows.push_back({std::to_string(++n), l.description, l.account,
                         l.quantity.empty() ? "" : l.quantity + (l.unit.empty() ? "" : " " + l.unit),
                         format_money(l.amount, inv.minor_units, true)});
     std::vector<bool> emphasis(rows.size(), false);
     rows.push_back(
-        {"Subtotal", "", "", "", format_money(inv.totals.subtotal, inv.minor_units, true)});
-    rows.push_back({"Tax (" + inv.tax_rate + " %)", "", "", "",
+        {"", "Subtotal", "", "", format_money(inv.totals.subtotal, inv.minor_units, true)});
+    rows.push_back({"", "Tax (" + inv.tax_rate + " %)", "", "",
                     format_money(inv.totals.tax, inv.minor_units, true)});
-    rows.push_back({"Total " + inv.currency, "", "", "",
+    rows.push_back({"", "Total " + inv.currency, "", "",
                     format_money(inv.totals.total, inv.minor_units, true)});
     emphasis.insert(emphasis.end(), {true, true, true});
-    L.table({{"Description", 190},
-             {"Account", 78},
-             {"How it was priced", 142},
-             {"Quantity", 45, true},
-             {"Amount", 60, true}},
+    L.table({{"#", 20, true},
+             {"Description", 245},
+             {"Account", 80},
+             {"Quantity", 90, true},
+             {"Amount", 80, true}},
             rows, emphasis);
+    L.heading("How each line was priced");
+    n = 0;
+    for (const InvoiceLine& l : inv.lines)
+        L.paragraph(std::to_string(++n) + ". " + (l.rate.empty() ? "as stated" : l.rate), 7, false,
+                    {70, 70, 70});
+    L.skip(8);
 }
 
 // The pages of one invoice, from a new page on.
