@@ -307,6 +307,10 @@ TEST(OrgInventory, AStoreFromBeforeTheOuColumnsIsReadAndUpgradedInPlace) {
         d.exec("ALTER TABLE account DROP COLUMN ou_path");
         // ... and without the tables later versions add (their blocks create them on upgrade).
         d.exec("DROP TABLE IF EXISTS shard_run");
+        for (const char* t :
+             {"meter_ingest", "meter_uid_bucket", "meter_daily", "meter_events", "meter_distinct",
+              "billing_run", "customer_invoice", "customer_invoice_line", "billing_margin"})
+            d.exec(std::string("DROP TABLE IF EXISTS ") + t);
         d.exec("UPDATE meta SET value = '" + before + "' WHERE key = 'schema_version'");
         d.exec(
             "INSERT INTO account VALUES ('000000000042', 'Kept', 'k@example.com', 'ACTIVE', "
