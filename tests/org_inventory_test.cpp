@@ -309,7 +309,8 @@ TEST(OrgInventory, AStoreFromBeforeTheOuColumnsIsReadAndUpgradedInPlace) {
         d.exec("DROP TABLE IF EXISTS shard_run");
         for (const char* t :
              {"meter_ingest", "meter_uid_bucket", "meter_daily", "meter_events", "meter_distinct",
-              "billing_run", "customer_invoice", "customer_invoice_line", "billing_margin"})
+              "billing_run", "customer_invoice", "customer_invoice_line", "billing_margin",
+              "customer_invoice_archive"})
             d.exec(std::string("DROP TABLE IF EXISTS ") + t);
         d.exec("UPDATE meta SET value = '" + before + "' WHERE key = 'schema_version'");
         d.exec(

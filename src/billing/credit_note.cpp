@@ -6,28 +6,20 @@
 #include "curcrunch/billing/invoice_json.hpp"
 
 namespace curcrunch::billing {
-namespace {
-
-using Key = std::tuple<LineKind, std::string, std::string, std::string, std::string>;
-
-Key key_of(const InvoiceLine& l) {
-    return {l.kind, l.group, l.account, l.service, l.description};
-}
-
-std::map<Key, Amount> amounts(const Invoice& inv) {
-    std::map<Key, Amount> m;
-    for (const InvoiceLine& l : inv.lines)
-        m[key_of(l)] = checked_add(m[key_of(l)], l.amount);
+std::map<LineKey, Amount> line_amounts(const Invoice& inv) {
+    std::map<LineKey, Amount> m;
+    for (const InvoiceLine& l : inv.lines) {
+        const LineKey k{l.kind, l.group, l.account, l.service, l.description};
+        m[k] = checked_add(m[k], l.amount);
+    }
     return m;
 }
 
-std::string label(const Key& k) {
+std::string line_label(const LineKey& k) {
     std::string s = std::get<4>(k);
     if (!std::get<2>(k).empty()) s += " (" + std::get<2>(k) + ")";
     return s;
 }
-
-}  // namespace
 
 Invoice make_credit_note(const Invoice& old_inv, const Invoice& new_inv) {
     Invoice cn = new_inv;
@@ -36,8 +28,8 @@ Invoice make_credit_note(const Invoice& old_inv, const Invoice& new_inv) {
     cn.invoice_id = new_inv.customer + "-" + format_period(new_inv.period) + "-CN" +
                     std::to_string(new_inv.version);
     cn.lines.clear();
-    const auto before = amounts(old_inv), after = amounts(new_inv);
-    std::map<Key, Amount> diff;
+    const auto before = line_amounts(old_inv), after = line_amounts(new_inv);
+    std::map<LineKey, Amount> diff;
     for (const auto& [k, v] : after)
         diff[k] = v;
     for (const auto& [k, v] : before)
@@ -63,19 +55,19 @@ Invoice make_credit_note(const Invoice& old_inv, const Invoice& new_inv) {
 
 std::vector<std::string> line_differences(const Invoice& before, const Invoice& after) {
     std::vector<std::string> out;
-    const auto a = amounts(before), b = amounts(after);
+    const auto a = line_amounts(before), b = line_amounts(after);
     const int mu = after.minor_units;
     for (const auto& [k, v] : b) {
         auto it = a.find(k);
         if (it == a.end()) {
-            out.push_back("+ " + label(k) + ": " + minor_text(v, mu));
+            out.push_back("+ " + line_label(k) + ": " + minor_text(v, mu));
         } else if (it->second != v) {
-            out.push_back("~ " + label(k) + ": " + minor_text(it->second, mu) + " -> " +
+            out.push_back("~ " + line_label(k) + ": " + minor_text(it->second, mu) + " -> " +
                           minor_text(v, mu));
         }
     }
     for (const auto& [k, v] : a)
-        if (!b.count(k)) out.push_back("- " + label(k) + ": " + minor_text(v, mu));
+        if (!b.count(k)) out.push_back("- " + line_label(k) + ": " + minor_text(v, mu));
     return out;
 }
 

@@ -1,6 +1,8 @@
-// curcrunch audit: recompute imported reports from today's data and list what differs.
+// curcrunch audit: recompute imported reports from today's data, compare imported invoices
+// with the store's, and list what differs.
 #include <cstdio>
 
+#include "curcrunch/billing/invoice_audit.hpp"
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
@@ -16,7 +18,7 @@ class AuditCommand final : public Command {
   public:
     CommandInfo info() const override {
         return {"audit",
-                "check imported reports against today's data",
+                "check imported reports and invoices against today's data",
                 "curcrunch audit --db billing.db --all",
                 {}};
     }
@@ -34,7 +36,16 @@ class AuditCommand final : public Command {
         if (report_id_ && all_) throw_usage("give --report-id or --all, not both");
         const Amount tolerance = parse_non_negative_amount("--tolerance", tolerance_);
         auto store = store::Store::open(store_.path(), true);
-        const auto results = report::audit_reports(store->db(), report_id_.value_or(""), tolerance);
+        // --report-id may name an archived invoice (invoice PDFs given to import-pdf).
+        const bool one_invoice =
+            report_id_ && billing::is_archived_invoice(store->db(), *report_id_);
+        const auto results =
+            one_invoice ? std::vector<report::AuditResult>{}
+                        : report::audit_reports(store->db(), report_id_.value_or(""), tolerance);
+        const auto invoices =
+            report_id_ && !one_invoice
+                ? std::vector<billing::InvoiceAudit>{}
+                : billing::audit_invoices(store->db(), report_id_.value_or(""), tolerance);
         std::vector<std::vector<std::string>> rows;
         size_t differing = 0;
         auto cell = [&](const std::string& text, bool money) {
@@ -50,6 +61,15 @@ class AuditCommand final : public Command {
                                 c.money ? money_cell(f, c.difference()) : "",
                                 report::audit_status_name(c.status)});
         }
+        size_t invoices_differing = 0;
+        for (const auto& inv : invoices) {
+            if (!inv.differences.empty()) ++invoices_differing;
+            for (const auto& c : inv.differences)
+                rows.push_back({inv.invoice_id, format_period(inv.period), c.kind, c.key, c.column,
+                                cell(c.reported, c.money), cell(c.current, c.money),
+                                c.current.empty() ? "" : money_cell(f, c.difference()),
+                                report::audit_status_name(c.status)});
+        }
         print_rows(f,
                    {"report", "period", "table", "row", "column", "reported", "current",
                     "difference", "status"},
@@ -61,8 +81,12 @@ class AuditCommand final : public Command {
                                 report::audit_data_loss(r).c_str());
             std::printf("%zu report(s) audited, %zu with differences above %s\n", results.size(),
                         differing, format_money(tolerance, 2).c_str());
+            if (!invoices.empty())
+                std::printf("%zu invoice(s) audited, %zu with differences above %s\n",
+                            invoices.size(), invoices_differing,
+                            format_money(tolerance, 2).c_str());
         }
-        return differing ? 7 : 0;
+        return differing || invoices_differing ? 7 : 0;
     }
 
   private:

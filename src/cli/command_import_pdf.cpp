@@ -1,6 +1,7 @@
 // curcrunch import-pdf PATH...: record archived PDFs (reports and invoices) in the store.
 #include <cstdio>
 
+#include "curcrunch/billing/invoice_archive.hpp"
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
 #include "curcrunch/cli/options.hpp"
@@ -45,6 +46,7 @@ class ImportPdfCommand final : public Command {
             throw_usage("--require-signature needs --trust-file (the certificates to trust)");
         options.trust = trust ? &*trust : nullptr;
         options.require_signature = require_signature_;
+        options.documents = {billing::invoice_archive_kind()};  // invoice PDFs billing wrote
         auto store = store::Store::open(store_.path());
         const auto outcomes = report::import_pdfs(store->db(), paths_, options);
         int failed = 0, imported = 0, duplicates = 0;
@@ -62,7 +64,10 @@ class ImportPdfCommand final : public Command {
             if (quiet_) continue;
             std::string what = o.kind;
             if (!o.report_id.empty()) what += " " + o.report_id;
-            if (!o.invoice_id.empty()) what += " of invoice " + o.invoice_id;
+            if (o.kind == billing::kArchivedInvoiceKind)
+                what += " " + o.invoice_id;
+            else if (!o.invoice_id.empty())
+                what += " of invoice " + o.invoice_id;
             std::string sig = "signature " + o.signature;
             if (!o.signer.empty() || !o.signature_detail.empty())
                 sig += " (" + o.signer +

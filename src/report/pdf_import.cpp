@@ -119,8 +119,15 @@ void check_report(store::Database& db, const ImportOutcome& o, const InspectedPd
                 ", sha256 " + i->sha256 + "); this file has the same id and other bytes");
 }
 
+// The other curcrunch document `p` is, if any: the first kind whose attachment it embeds.
+const ArchivedDocumentKind* document_kind(const ImportOptions& options, const InspectedPdf& p) {
+    for (const auto& k : options.documents)
+        if (p.documents.count(k.attachment)) return &k;
+    return nullptr;
+}
+
 void store_file(store::Database& db, const ImportOutcome& o, const std::string& name, size_t bytes,
-                const InspectedPdf& p, const ReportMeta* meta) {
+                const InspectedPdf& p, const ReportMeta* meta, const ArchivedDocumentKind* doc) {
     store::Transaction tx(db);
     auto st = db.prepare(
         "INSERT INTO archive_document(sha256, path, bytes, pages, kind, title, info, "
@@ -136,6 +143,7 @@ void store_file(store::Database& db, const ImportOutcome& o, const std::string& 
         note += (note.empty() ? "" : "; ") + ("signature untrusted: " + o.signature_detail);
     st.bind(13, o.signature).bind(14, o.signer).bind(15, note);
     st.run();
+    if (doc) doc->record(db, o.sha256, o.invoice_id, p.documents.at(doc->attachment));
     if (meta) {
         // A plain INSERT: a known report id never gets a second row (check_report refused it
         // before; the primary key refuses it here if two imports race).
@@ -203,7 +211,12 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
         return o;
     }
     try {
-        InspectedPdf p = inspect_pdf(name, bytes, options.password, options.limits, options.trust);
+        std::vector<std::string> wanted;
+        for (const auto& k : options.documents)
+            wanted.push_back(k.attachment);
+        InspectedPdf p =
+            inspect_pdf(name, bytes, options.password, options.limits, options.trust, wanted);
+        const ArchivedDocumentKind* doc = document_kind(options, p);
         o.pages = p.pages;
         if (p.pages == 0) problem("the PDF has no pages (a 0-page file is not a document)");
         o.signature = signature_state_name(p.signature.state);
@@ -222,6 +235,9 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
             o.report_id = meta->report_id;
             if (auto w = written_report(db, meta->report_id))
                 o.note = "the report this store wrote on " + w->when;
+        } else if (doc) {
+            o.invoice_id = doc->check(db, p.info, p.documents.at(doc->attachment), o.note);
+            o.kind = doc->kind;
         } else {
             check_not_stripped(p);
             o.invoice_id = linked_invoice(db, name, p);
@@ -235,7 +251,7 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
                         : "signature untrusted (" + p.signature.detail +
                               "), and --require-signature asks for a valid one");
         if (p.signature.state == SignatureState::untrusted) o.signature_detail = p.signature.detail;
-        store_file(db, o, name, bytes.size(), p, meta ? &*meta : nullptr);
+        store_file(db, o, name, bytes.size(), p, meta ? &*meta : nullptr, meta ? nullptr : doc);
         o.status = ImportOutcome::Status::imported;
     } catch (const Error& e) {
         // The store could not be read or written: not this file's fault, and the next file

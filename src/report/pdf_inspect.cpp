@@ -1,5 +1,7 @@
 #include "curcrunch/report/pdf_inspect.hpp"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 #include <qpdf/Pipeline.hh>
 #include <qpdf/QPDF.hh>
@@ -74,7 +76,8 @@ void read_info(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
     out.info_json = j + "}";
 }
 
-void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
+void read_attachments(QPDF& q, const ImportLimits& limits,
+                      const std::vector<std::string>& documents, InspectedPdf& out) {
     QPDFEmbeddedFileDocumentHelper efdh(q);
     std::string att = "[";
     for (const auto& [key, spec] : efdh.getEmbeddedFiles()) {
@@ -126,6 +129,8 @@ void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
         if (fname == kAttachmentName) {
             out.report_json_has_checksum = !checksum.empty();
             out.report_json = std::move(sink.data());
+        } else if (std::find(documents.begin(), documents.end(), fname) != documents.end()) {
+            out.documents[fname] = std::move(sink.data());
         }
     }
     out.attachments_json = att + "]";
@@ -135,7 +140,7 @@ void read_attachments(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
 
 InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
                          const std::optional<Secret>& password, const ImportLimits& limits,
-                         const TrustStore* trust) {
+                         const TrustStore* trust, const std::vector<std::string>& documents) {
     if (bytes.size() > limits.max_file_bytes)
         problem("larger than the import limit (" + std::to_string(limits.max_file_bytes >> 20) +
                 " MiB)");
@@ -167,7 +172,7 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
             problem("too large to read: " + *why);
         out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
         read_info(q, limits, out);
-        read_attachments(q, limits, out);
+        read_attachments(q, limits, documents, out);
         if (out.report_json) out.pages_sha256 = pages_digest(q);
         out.signature = check_signatures(q, bytes, trust);
         // The signer's name and the reason a signature is not valid quote the file (its

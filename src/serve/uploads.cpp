@@ -1,5 +1,6 @@
 #include "uploads.hpp"
 
+#include "curcrunch/billing/invoice_archive.hpp"
 #include "curcrunch/report/pdf_import.hpp"
 #include "curcrunch/serve/html.hpp"
 #include "curcrunch/store/store.hpp"
@@ -48,6 +49,7 @@ std::string import_files(Site& site, const httplib::Request& req, size_t& files)
         report::ImportOptions options;
         options.trust = site.trust();
         options.require_signature = site.options().require_signature;
+        options.documents = {billing::invoice_archive_kind()};  // invoice PDFs billing wrote
         auto out =
             report::import_pdf_bytes(store->db(), "upload/" + name, it->second.content, options);
         using S = report::ImportOutcome::Status;

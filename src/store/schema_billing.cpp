@@ -27,6 +27,10 @@ namespace {
 // - customer_invoice_line rows belong to exactly one customer_invoice row (same transaction).
 // - billing_run keeps the configuration text each run used, so an invoice can be recomputed.
 // - billing_margin holds the margin rows of the latest run of each period (replaced with it).
+// - customer_invoice_archive: one row per archive_document of kind 'customer_invoice' (an
+//   invoice PDF given to import-pdf), written in the same transaction, holding the invoice
+//   JSON the file embeds (validated, and equal to its Info CurcrunchInvoiceSha256) for audit;
+//   archive_document.invoice_id is then the curcrunch invoice id.
 const char* kBilling = R"SQL(
 CREATE TABLE meter_ingest (
   id             INTEGER PRIMARY KEY,
@@ -136,6 +140,13 @@ CREATE TABLE billing_margin (
   billed         NOT NULL,
   PRIMARY KEY (period, customer, billing_group, service, account)
 ) WITHOUT ROWID;
+
+CREATE TABLE customer_invoice_archive (
+  sha256         TEXT PRIMARY KEY REFERENCES archive_document(sha256),
+  invoice_id     TEXT NOT NULL,          -- as the file says (it may be unknown to this store)
+  document       TEXT NOT NULL           -- the embedded curcrunch-invoice.json
+) WITHOUT ROWID;
+CREATE INDEX customer_invoice_archive_id ON customer_invoice_archive(invoice_id);
 )SQL";
 
 }  // namespace

@@ -10,6 +10,8 @@
 // Each file is imported in its own transaction or not at all; one bad file never stops the
 // others (whatever a file makes qpdf throw is that file's failure; only a store error, which
 // no other file would escape, ends the batch). Importing the same bytes twice changes nothing.
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,18 +35,36 @@ struct ImportLimits {
     PdfObjectLimits objects;                    // what qpdf may parse (pdf_limits.hpp)
 };
 
+// Another curcrunch document than a report (a customer invoice: billing/invoice_archive.hpp),
+// known by the name of the attachment it embeds. The layer that writes such documents sits
+// above this one, so it supplies the checks and the record.
+struct ArchivedDocumentKind {
+    std::string attachment;  // e.g. curcrunch-invoice.json
+    std::string kind;        // archive_document.kind
+    // Throws Error(input) saying what shows the file was edited; returns the document's id
+    // (kept in archive_document.invoice_id) and sets `note`.
+    std::function<std::string(store::Database&, const std::map<std::string, std::string>& info,
+                              const std::string& attachment, std::string& note)>
+        check;
+    // Records what the archive keeps of it, inside the file's transaction.
+    std::function<void(store::Database&, const std::string& sha256, const std::string& id,
+                       const std::string& attachment)>
+        record;
+};
+
 struct ImportOptions {
     std::optional<Secret> password;
     const TrustStore* trust = nullptr;  // certificates signatures must chain to
     // Refuse curcrunch reports that are not signed by a certificate chaining to `trust`.
     bool require_signature = false;
     ImportLimits limits;
+    std::vector<ArchivedDocumentKind> documents;
 };
 
 struct ImportOutcome {
     std::string path;
     enum class Status { imported, duplicate, failed } status = Status::failed;
-    std::string kind;  // report, invoice, pdf
+    std::string kind;  // report, invoice, pdf, or an ArchivedDocumentKind's kind
     std::string report_id, invoice_id, sha256;
     int pages = 0;
     std::string signature = "unsigned";  // unsigned, valid, untrusted (broken is refused)

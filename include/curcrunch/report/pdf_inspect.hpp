@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "curcrunch/core/secret.hpp"
 #include "curcrunch/report/pdf_import.hpp"
@@ -21,6 +22,8 @@ struct InspectedPdf {
     std::map<std::string, std::string> info;  // Info keys (without the slash) as text
     std::optional<std::string> report_json;   // the curcrunch-report.json attachment
     bool report_json_has_checksum = false;    // it carries /Params /CheckSum (and it matched)
+    // The attachments named in `documents` (other curcrunch documents, ImportOptions), by name.
+    std::map<std::string, std::string> documents;
     std::string pages_sha256;
     SignatureCheck signature;
 };
@@ -28,6 +31,6 @@ struct InspectedPdf {
 // Throws Error(input) saying what is wrong with the file.
 InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
                          const std::optional<Secret>& password, const ImportLimits& limits,
-                         const TrustStore* trust);
+                         const TrustStore* trust, const std::vector<std::string>& documents = {});
 
 }  // namespace curcrunch::report
