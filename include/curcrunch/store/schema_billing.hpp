@@ -3,8 +3,8 @@
 // migrate() inside its transaction (src/store/schema_billing.cpp lists the invariants).
 //
 // The block only creates new tables and touches no existing one, so it is applied as whatever
-// version comes next on main: kBillingSchemaVersion is the one number to change. 7 (org
-// inventory) and 8 (shards) are expected before it; renumber it if they have not landed.
+// version comes next on main: kBillingSchemaVersion is the one number to change. It follows 7
+// (org inventory) and 8 (shards); schema.hpp asserts it is the next after the shard block.
 #include "curcrunch/store/database.hpp"
 
 namespace curcrunch::store {
