@@ -21,7 +21,7 @@ const char* kConfig = R"({
   "billing_groups": [{"id": "g", "customer": "acme", "primary_account": "100000000001",
     "from": "2026-01", "plans": [{"plan": "p", "from": "2026-01"}]}],
   "custom_line_items": [{"id": "fee", "group": "g", "type": "fee", "amount": "50.00",
-    "description": "Service fee", "from": "2026-01"}]
+    "description": "Service fee", "from": "2026-03"}]
 })";
 
 void ingest_march(World& w, const std::string& ec2) {
@@ -67,7 +67,8 @@ TEST(BillingArchive, AnInvoicePdfIsImportedAndAuditedAgainstTheStore) {
         << clean.out;
     EXPECT_EQ(audit(w, {"--report-id", "acme-2026-03"}).exit_code, 0);
     // A restated CUR (EC2 120.00) and a re-run replace the draft: the archived copy differs
-    // line by line and in its totals (110.00 -> 132.00; 176.00 -> 200.20), exit 7.
+    // line by line and in its totals (110.00 -> 132.00; 176.00 -> 200.20), exit 7; csv gives
+    // exact amounts.
     ingest_march(w, "120.00");
     ASSERT_EQ(w.run("2026-03").exit_code, 0);
     auto changed = audit(w);
@@ -75,10 +76,10 @@ TEST(BillingArchive, AnInvoicePdfIsImportedAndAuditedAgainstTheStore) {
     EXPECT_EQ(changed.out,
               "report,period,table,row,column,reported,current,difference,status\n"
               "acme-2026-03,2026-03,invoice_lines,Amazon Elastic Compute Cloud (100000000001),"
-              "amount,110.00,132.00,22.00,changed\n"
-              "acme-2026-03,2026-03,invoice,acme-2026-03,subtotal,160.00,182.00,22.00,changed\n"
-              "acme-2026-03,2026-03,invoice,acme-2026-03,tax,16.00,18.20,2.20,changed\n"
-              "acme-2026-03,2026-03,invoice,acme-2026-03,total,176.00,200.20,24.20,changed\n");
+              "amount,110,132,22,changed\n"
+              "acme-2026-03,2026-03,invoice,acme-2026-03,subtotal,160,182,22,changed\n"
+              "acme-2026-03,2026-03,invoice,acme-2026-03,tax,16,18.2,2.2,changed\n"
+              "acme-2026-03,2026-03,invoice,acme-2026-03,total,176,200.2,24.2,changed\n");
     // Within a tolerance of 25.00 it is clean again.
     EXPECT_EQ(audit(w, {"--tolerance", "25"}).exit_code, 0);
 }
@@ -96,7 +97,7 @@ TEST(BillingArchive, AnInvoiceOfAnotherStoreIsArchivedAndAuditedAsNoData) {
         << imp.out;
     auto a = audit(other);
     EXPECT_EQ(a.exit_code, 7);
-    EXPECT_NE(a.out.find("acme-2026-03,2026-03,invoice,acme-2026-03,total,176.00,,,no data\n"),
+    EXPECT_NE(a.out.find("acme-2026-03,2026-03,invoice,acme-2026-03,total,176,,,no data\n"),
               std::string::npos)
         << a.out;
 }
@@ -107,12 +108,11 @@ TEST(BillingArchive, AnInvoicePdfWhoseJsonWasSwappedIsRefused) {
     w.write_config(kConfig);
     ASSERT_EQ(w.run("2026-03").exit_code, 0);
     const std::string pdf = w.out + "/acme-2026-03.pdf";
-    // The embedded JSON replaced by a cheaper bill (still a valid invoice: its lines add up).
+    // The embedded JSON replaced by one that still reads as a valid invoice (a line renamed).
     std::string json = read_file(w.out + "/acme-2026-03.json");
-    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {"176.00", "165.00"}, {"50.00", "40.00"}, {"160.00", "150.00"}, {"16.00", "15.00"}})
-        for (size_t at = json.find(from); at != std::string::npos; at = json.find(from, at))
-            json.replace(at, from.size(), to);
+    const size_t at = json.find("Service fee");
+    ASSERT_NE(at, std::string::npos);
+    json.replace(at, 11, "Waived fee!");
     write_file(w.tmp / "curcrunch-invoice.json", json);
     const std::string edited = w.tmp / "edited.pdf";
     const auto swap = shell("cd '" + w.tmp.path().string() + "' && qpdf '" + pdf +
