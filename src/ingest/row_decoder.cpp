@@ -64,6 +64,13 @@ RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override
         tag_key_ids_.push_back(out_.pool.intern(k));
 }
 
+bool RowDecoder::amounts_typed(uint64_t amount_slots) const {
+    for (int s : {kUnblendedCost, kBlendedCost, kNetUnblendedCost, kUsageAmount,
+                  kPublicOnDemandCost, kFocusEffectiveCost})
+        if (schema_.has(s) && !((amount_slots >> s) & 1)) return false;
+    return true;
+}
+
 void RowDecoder::fail(RowError& err, uint64_t line, int slot, std::string msg) const {
     err.line = line;
     err.column = slot >= 0 ? schema_.column_name(slot) : std::string();
@@ -268,6 +275,8 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         if (RowKeyIndex::Ref c = typed->code_index->find(typed->codes, typed->codes_hash))
             ref = typed->code_index->groups(c).composite;
     const bool code_hit = ref != 0;
+    RowKeyIndex::Ref code_ref = 0;  // the code-index entry this row makes, if any
+    RepeatKind repeat = focus_ ? RepeatKind::focus : RepeatKind::none;
     const uint64_t line = meta.line;
     if (meta.fields != schema_.columns.size()) {
         fail(err, line, -1,
@@ -378,6 +387,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
             return amount(buf, sp, slot, out, err, line);
         };
         const AmortizedRule rule = amortized_rule(line_type, has_arn);
+        if (rule == AmortizedRule::unblended) repeat = RepeatKind::unblended;
         switch (rule) {
             case AmortizedRule::unblended:
                 amortized = unblended;
@@ -447,7 +457,7 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
         if (typed && typed->code_index) {
             RowKeyIndex::Groups g = out_.row_keys.groups(ref);
             g.composite = ref;
-            typed->code_index->insert(typed->codes, typed->codes_hash, g);
+            code_ref = typed->code_index->insert(typed->codes, typed->codes_hash, g);
         }
     }
     RowKeyIndex::Pending* p = &out_.row_keys.pending(ref);
@@ -461,6 +471,49 @@ bool RowDecoder::add_row(const char* buf, const FieldSpan* sp, const RowMeta& me
     p->usage += usage;
     p->rows += 1;
     count_unit_row(payer, period, v[kInvoiceId]);
+    if (code_ref)
+        note_repeat(code_ref, amounts_typed(typed->amount_slots) ? repeat : RepeatKind::none);
+    return true;
+}
+
+void RowDecoder::note_repeat(RowKeyIndex::Ref code, RepeatKind kind) {
+    if (repeats_.size() < code) repeats_.resize(code);
+    // unit_rows_ gains at most one unit per row, and a typed reader's decoder sees one row
+    // group (< 2^32 rows, row_group_reader.cpp); checked anyway rather than narrowed silently.
+    if (last_unit_ > UINT32_MAX) throw Error(ErrorKind::internal, "row decoder: units over 2^32");
+    repeats_[code - 1] = Repeat{static_cast<uint32_t>(last_unit_), kind};
+}
+
+bool RowDecoder::add_repeat(const TypedRow& typed, std::string_view invoice_id) {
+    const RowKeyIndex::Ref c = typed.code_index->find(typed.codes, typed.codes_hash);
+    if (c == 0 || c > repeats_.size()) return false;
+    const Repeat rp = repeats_[c - 1];
+    if (rp.kind == RepeatKind::none) return false;
+    // The measures as add_row computes them for these rules.
+    const Amount unblended = typed_amount(typed, kUnblendedCost);
+    const Amount blended =
+        schema_.has(kBlendedCost) ? typed_amount(typed, kBlendedCost) : unblended;
+    const Amount net =
+        schema_.has(kNetUnblendedCost) ? typed_amount(typed, kNetUnblendedCost) : unblended;
+    Amount amortized = unblended, net_amortized = net;
+    if (rp.kind == RepeatKind::focus) {
+        if (schema_.has(kFocusEffectiveCost)) amortized = typed_amount(typed, kFocusEffectiveCost);
+        net_amortized = amortized;
+    }
+    RowKeyIndex::Pending* p = &out_.row_keys.pending(typed.code_index->groups(c).composite);
+    p->unblended += unblended;
+    p->blended += blended;
+    p->net_unblended += net;
+    p->amortized += amortized;
+    p->net_amortized += net_amortized;
+    p->public_on_demand += typed_amount(typed, kPublicOnDemandCost);
+    p->usage += typed_amount(typed, kUsageAmount);
+    p->rows += 1;
+    UnitRows& u = unit_rows_[rp.unit];
+    if (rp.unit == last_unit_ && last_invoice_ == invoice_id)
+        ++u.rows;
+    else
+        count_unit_row_slow(u.payer, u.period, invoice_id);  // the unit exists: no reallocation
     return true;
 }
 

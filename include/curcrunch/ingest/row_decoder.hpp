@@ -65,6 +65,12 @@ class RowDecoder {
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
     bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
                  const TypedRow* typed = nullptr);
+    // The typed reader's fast path: a row whose codes an earlier add_row of this decoder
+    // resolved, and whose measures follow from its exact amounts alone (no commitment rule that
+    // reads text), adds its measures to that composite and counts it for its unit. False when
+    // the row must go through add_row. The code index must not be cleared while this decoder
+    // lives (its entries index repeats_).
+    bool add_repeat(const TypedRow& typed, std::string_view invoice_id);
     const std::vector<UnitRows>& unit_rows() const { return unit_rows_; }
 
   private:
@@ -107,6 +113,20 @@ class RowDecoder {
                       std::string_view categories_json, const char* buf, const FieldSpan* sp,
                       RowError& err, uint64_t line);
 
+    // What add_repeat needs of a code-index entry: its unit and how its measures follow from
+    // the row's amounts (the amortization rule depends only on grouping fields, so on codes).
+    enum class RepeatKind : uint8_t { none, unblended, focus };
+    struct Repeat {
+        uint32_t unit = 0;  // index in unit_rows_
+        RepeatKind kind = RepeatKind::none;
+    };
+    void note_repeat(RowKeyIndex::Ref code, RepeatKind kind);
+    // Whether every amount slot add_repeat reads is typed or absent.
+    bool amounts_typed(uint64_t amount_slots) const;
+    Amount typed_amount(const TypedRow& t, int slot) const {
+        return ((t.amount_slots >> slot) & 1) ? t.amounts[slot] : Amount(0);
+    }
+
     const Schema& schema_;
     Rollup& out_;
     const TypedRow* typed_ = nullptr;  // the current row's, when it comes from a typed reader
@@ -130,6 +150,7 @@ class RowDecoder {
     std::string_view composite() const { return {composite_.data(), composite_len_}; }
     std::vector<uint32_t> tag_index_;  // tag groups of a new composite
     std::vector<UnitRows> unit_rows_;
+    std::vector<Repeat> repeats_;  // per entry of the typed reader's code index
     std::unordered_map<std::string, size_t> unit_index_;  // unit_key() -> index in unit_rows_
     size_t last_unit_ = SIZE_MAX;  // index in unit_rows_ of the previous row's unit
     std::string last_invoice_;     // the previous row's invoice id

@@ -168,6 +168,10 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     const size_t key_len = static_cast<size_t>(std::count_if(
         text_cols.begin(), text_cols.end(), [](SlotColumn* c) { return keyed_slot(c->slot()); }));
 
+    SlotColumn* invoice_col = nullptr;  // not part of the key, but counted per unit
+    for (SlotColumn* c : text_cols)
+        if (c->slot() == kInvoiceId) invoice_col = c;
+
     texts_.clear();
     code_index_.clear();
     spans_.assign(schema.slot_count(), FieldSpan{0, 0});
@@ -224,16 +228,22 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
                 bad_row(std::move(p));
                 continue;
             }
-            for (size_t t = 0; t < text_cols.size(); ++t) {
-                const uint32_t code = text_cols[t]->codes[r];
-                spans_[static_cast<size_t>(text_cols[t]->slot())] = table[code];
-                if (t < key_len) key_[t] = code;
-            }
+            for (size_t t = 0; t < key_len; ++t)
+                key_[t] = text_cols[t]->codes[r];
             for (SlotColumn* c : amount_cols)
                 amounts_[static_cast<size_t>(c->slot())] = c->amounts[r];
             typed.codes = std::string_view(reinterpret_cast<const char*>(key_.data()),
                                            key_len * sizeof(uint32_t));
             typed.codes_hash = hash_bytes(typed.codes.data(), typed.codes.size());
+            // Most rows repeat the codes of an earlier row: measures only, no text.
+            const std::string_view invoice =
+                invoice_col ? texts_.text(invoice_col->codes[r]) : std::string_view();
+            if (dec.add_repeat(typed, invoice)) {
+                ++res.rows;
+                continue;
+            }
+            for (SlotColumn* c : text_cols)
+                spans_[static_cast<size_t>(c->slot())] = table[c->codes[r]];
             meta.line = row;
             if (dec.add_row(buf, spans_.data(), meta, err, &typed)) {
                 ++res.rows;

@@ -1,0 +1,230 @@
+// JsonColumn: a MAP or LIST field (repeated leaves) -> a code of its JSON text per row
+// (slot_columns.hpp). A batch is read leaf by leaf, a run at a time: the first leaf's
+// repetition levels cut the batch's entries into rows, the second leaf (a map's values) must
+// bring the same number of entries with the same levels, and only then is each row's sequence
+// of entry codes looked up (seq_table_) for its JSON text, which is rendered once per distinct
+// sequence. Dictionary-encoded leaves cost a table lookup per entry.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "curcrunch/ingest/parquet/slot_columns.hpp"
+#include "leaf_text_coder.hpp"
+
+namespace curcrunch::ingest::parquet {
+namespace {
+
+void append_json_string(std::string_view s, std::string& out) {
+    out += '"';
+    for (char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    out += '"';
+}
+
+bool is_json_number(std::string_view s) {
+    size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
+    return i < s.size() && s[i] >= '0' && s[i] <= '9';
+}
+
+// Marks an entry of a row that is there but has no key/value of its own (an empty or null map
+// or list: definition level below the repeated field's).
+constexpr uint32_t kNoEntry = UINT32_MAX - 2;
+
+class JsonColumn final : public SlotColumn {
+  public:
+    JsonColumn(int slot, std::string name, std::vector<LeafCursor> leaves,
+               std::vector<const LeafColumn*> metas, bool is_map)
+        : SlotColumn(slot, std::move(name)),
+          c_(std::move(leaves)),
+          meta_(std::move(metas)),
+          is_map_(is_map) {
+        for (const LeafColumn* m : meta_)
+            coders_.emplace_back(*m, false);
+    }
+
+    void read(size_t n, TextTable& t, std::vector<BadValue>& bad) override {
+        codes.resize(n);
+        begin_batch();
+        bad_rows_.assign(n, 0);
+        row_begin_.resize(n + 1);
+        const size_t entries = read_first_leaf(n, bad);
+        if (c_.size() > 1) read_second_leaf(entries, n, bad);
+        row_begin_[n] = entries;
+        const size_t step = c_.size();
+        for (size_t r = 0; r < n; ++r) {
+            entries_.clear();
+            for (size_t e = row_begin_[r]; e < row_begin_[r + 1]; ++e) {
+                const uint32_t k = code_[0][e];
+                if (k == kNoEntry) continue;
+                if (is_map_ && k == kNullCode) continue;  // a map entry without a key is not data
+                entries_.push_back(k);
+                if (step > 1) entries_.push_back(code_[1][e]);
+            }
+            codes[r] = bad_rows_[r] ? 0 : finish_row(t);
+        }
+    }
+    uint32_t page() const override { return const_cast<LeafCursor&>(c_[0]).reader().page_index(); }
+    uint64_t bytes_decompressed() const override {
+        uint64_t b = 0;
+        for (const LeafCursor& c : c_)
+            b += const_cast<LeafCursor&>(c).reader().bytes_decompressed();
+        return b;
+    }
+
+  private:
+    // The first leaf's entries of the next n rows into code_[0] and rep_; row_begin_[r] is the
+    // first entry of row r. A row ends where the next one starts (repetition level 0) or where
+    // the chunk ends. Returns the number of entries.
+    size_t read_first_leaf(size_t n, std::vector<BadValue>& bad) {
+        LeafCursor& c = c_[0];
+        const LeafColumn& m = *meta_[0];
+        size_t rows = 0, e = 0;
+        while (c.ready()) {
+            const ColumnRun& run = c.run_;
+            size_t j = c.pos_;
+            const uint8_t first_rep = run.rep ? run.rep[j] : 0;
+            note_page(first_rep == 0 || rows == 0 ? rows : rows - 1, c.reader().page_index());
+            grow(e + (run.entries - j));
+            const uint32_t* dict =
+                run.dictionary ? coders_[0].dictionary_codes(c.reader(), table_) : nullptr;
+            for (; j < run.entries; ++j, ++e) {
+                const uint8_t rep = run.rep ? run.rep[j] : 0;
+                if (rep == 0) {
+                    if (rows == n) break;
+                    row_begin_[rows++] = e;
+                } else if (rows == 0) {
+                    fail_format("column '" + name_ + "' starts a row with a repeated entry");
+                }
+                rep_[e] = rep;
+                const uint8_t def = run.def ? run.def[j] : static_cast<uint8_t>(m.max_def);
+                if (def < m.repeated_def)
+                    code_[0][e] = kNoEntry;
+                else
+                    code_[0][e] = value_code(0, c, run, def, dict, rows - 1, bad);
+            }
+            c.pos_ = j;
+            if (rows == n && j < run.entries) return e;
+        }
+        if (rows < n) column_ends(name_, rows);
+        return e;
+    }
+
+    // A map's values: exactly `entries` entries, level for level with the keys.
+    void read_second_leaf(size_t entries, size_t n, std::vector<BadValue>& bad) {
+        LeafCursor& c = c_[1];
+        size_t e = 0, row = 0;
+        while (e < entries) {
+            if (!c.ready()) column_ends(name_, row);
+            const ColumnRun& run = c.run_;
+            const size_t k = std::min(entries - e, run.entries - c.pos_);
+            const uint32_t* dict =
+                run.dictionary ? coders_[1].dictionary_codes(c.reader(), table_) : nullptr;
+            const uint8_t max_def = static_cast<uint8_t>(meta_[1]->max_def);
+            for (size_t j = c.pos_; j < c.pos_ + k; ++j, ++e) {
+                const uint8_t rep = run.rep ? run.rep[j] : 0;
+                if (rep != rep_[e])
+                    fail_format("map column '" + name_ + "': key and value levels disagree");
+                while (row + 1 < n && row_begin_[row + 1] <= e)
+                    ++row;
+                const uint8_t def = run.def ? run.def[j] : max_def;
+                code_[1][e] = value_code(1, c, run, def, dict, row, bad);
+            }
+            c.pos_ += k;
+        }
+    }
+
+    // The code of the entry at the cursor's position (its value, when the definition level
+    // says it has one); a value that cannot be text marks row `row` bad.
+    uint32_t value_code(size_t leaf, LeafCursor& c, const ColumnRun& run, uint8_t def,
+                        const uint32_t* dict, size_t row, std::vector<BadValue>& bad) {
+        if (def != meta_[leaf]->max_def) return kNullCode;
+        const size_t v = c.vpos_++;
+        uint32_t code;
+        if (dict) {
+            code = dict[run.indices[v]];
+            if (code == kBadCode) why_ = coders_[leaf].dictionary_why();
+        } else {
+            code = coders_[leaf].code(c.reader(), run, v, table_, why_);
+        }
+        if (code != kBadCode) return code;
+        bad.push_back(BadValue{static_cast<uint32_t>(row), slot_, page(), why_});
+        bad_rows_[row] = 1;
+        return kNullCode;
+    }
+
+    void grow(size_t entries) {
+        if (rep_.size() >= entries) return;
+        const size_t size = std::max(entries, rep_.size() * 2);
+        rep_.resize(size);
+        for (auto& c : code_)
+            c.resize(size);
+    }
+
+    uint32_t finish_row(TextTable& t) {
+        if (entries_.empty()) return 0;
+        const uint32_t seq = seq_table_.intern(
+            std::string_view(reinterpret_cast<const char*>(entries_.data()), entries_.size() * 4));
+        if (seq < json_of_seq_.size() && json_of_seq_[seq] != kBadCode) return json_of_seq_[seq];
+        json_.clear();
+        const size_t step = is_map_ ? 2 : 1;
+        json_ += is_map_ ? '{' : '[';
+        for (size_t i = 0; i < entries_.size(); i += step) {
+            if (i) json_ += ',';
+            if (is_map_) {
+                append_json_string(table_.text(entries_[i]), json_);
+                json_ += ':';
+            }
+            const uint32_t v = entries_[i + step - 1];
+            const size_t leaf = step - 1;
+            if (v == kNullCode) {
+                json_ += "null";
+            } else if (coders_[leaf].values().numeric()) {
+                const std::string_view num = table_.text(v);
+                json_ += is_json_number(num) ? num : std::string_view("null");
+            } else {
+                append_json_string(table_.text(v), json_);
+            }
+        }
+        json_ += is_map_ ? '}' : ']';
+        if (json_of_seq_.size() <= seq) json_of_seq_.resize(seq + 1, kBadCode);
+        return json_of_seq_[seq] = t.intern(json_);
+    }
+
+    std::vector<LeafCursor> c_;
+    std::vector<const LeafColumn*> meta_;
+    bool is_map_;
+    std::vector<LeafTextCoder> coders_;
+    TextTable table_;      // the entries' key and value texts
+    TextTable seq_table_;  // a row's entry codes, as bytes
+    std::vector<uint32_t> json_of_seq_;
+    // The batch: per entry its first leaf's repetition level and each leaf's code; per row its
+    // first entry and whether a value of it was bad.
+    std::vector<uint8_t> rep_;
+    std::vector<uint32_t> code_[2];
+    std::vector<size_t> row_begin_;
+    std::vector<uint8_t> bad_rows_;
+    std::vector<uint32_t> entries_;
+    std::string json_, why_;
+};
+
+}  // namespace
+
+std::unique_ptr<SlotColumn> make_json_column(int slot, std::string name,
+                                             std::vector<LeafCursor> leaves,
+                                             std::vector<const LeafColumn*> metas, bool is_map) {
+    return std::make_unique<JsonColumn>(slot, std::move(name), std::move(leaves), std::move(metas),
+                                        is_map);
+}
+
+}  // namespace curcrunch::ingest::parquet
