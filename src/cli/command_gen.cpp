@@ -16,7 +16,8 @@ class GenCommand final : public Command {
         return {"gen",
                 "write synthetic CUR data (the same seed gives the same bill)",
                 "curcrunch gen --out /tmp/cur.csv.gz --gzip --target-size 2G\n"
-                "curcrunch gen --layout --daily --months 12 --out samples",
+                "curcrunch gen --layout --daily --months 12 --out samples\n"
+                "curcrunch gen --dialect cur2 --format parquet --out /tmp/cur2.parquet",
                 {}};
     }
 
@@ -25,6 +26,10 @@ class GenCommand final : public Command {
         auto num = [](auto v) { return std::to_string(v); };
         o.value("--out", out_, "PATH", "output file, or with --layout a folder (required)");
         o.value("--dialect", dialect_, "D", "legacy, cur2 or focus", "legacy");
+        o.value("--format", format_, "F",
+                "csv, or parquet (CUR 2.0 as AWS writes it; needs --dialect cur2)", "csv");
+        o.value("--parquet-codec", parquet_codec_, "C", "Parquet page compression: snappy or none",
+                "snappy");
         o.value("--start", start_, "YYYY-MM", "first month", format_period(d.start));
         o.value("--months", months_, "N", "number of months", num(d.months));
         o.value("--seed", seed_, "N", "random seed", num(d.seed));
@@ -56,6 +61,16 @@ class GenCommand final : public Command {
         if (out_) o.out = *out_;
         if (dialect_ && !gen::parse_out_dialect(*dialect_, o.dialect))
             throw_usage("--dialect: expected legacy, cur2 or focus; got '" + *dialect_ + "'");
+        if (format_ && !gen::parse_out_format(*format_, o.format))
+            throw_usage("--format: expected csv or parquet; got '" + *format_ + "'");
+        if (parquet_codec_) {
+            if (*parquet_codec_ != "snappy" && *parquet_codec_ != "none")
+                throw_usage("--parquet-codec: expected snappy or none; got '" + *parquet_codec_ +
+                            "'");
+            if (o.format != gen::OutFormat::parquet)
+                throw_usage("--parquet-codec: only with --format parquet");
+            o.parquet_snappy = *parquet_codec_ == "snappy";
+        }
         if (start_) o.start = parse_month("--start", *start_);
         if (months_) o.months = parse_int("--months", *months_, 1, 120);
         if (seed_) o.seed = static_cast<uint64_t>(parse_int("--seed", *seed_, 0, 2000000000));
@@ -79,8 +94,9 @@ class GenCommand final : public Command {
     }
 
   private:
-    std::optional<std::string> out_, dialect_, start_, months_, seed_, payers_, first_payer_,
-        accounts_, resources_, fleet_, target_size_, gzip_level_, report_name_, as_of_;
+    std::optional<std::string> out_, dialect_, format_, parquet_codec_, start_, months_, seed_,
+        payers_, first_payer_, accounts_, resources_, fleet_, target_size_, gzip_level_,
+        report_name_, as_of_;
     bool daily_ = false, gzip_ = false, layout_ = false;
 };
 

@@ -1,25 +1,33 @@
 #pragma once
 // Where generated rows go (internal to src/gen): a file written through a 1 MiB buffer, gzip
-// compressed on the way when asked, and small text files (manifests).
+// compressed on the way when asked, or the same CSV text handed to a CUR 2.0 Parquet writer;
+// and small text files (manifests).
 #include <zlib.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/gen/cur2_parquet.hpp"
 
 namespace curcrunch::gen {
 
 class Output {
   public:
-    Output(const std::string& path, bool gzip, int level) : gzip_(gzip) {
+    // With `parquet`, the CSV text goes to that writer instead (as complete lines: maybe_flush
+    // is called between rows).
+    Output(const std::string& path, bool gzip, int level,
+           std::unique_ptr<Cur2Parquet> parquet = nullptr)
+        : gzip_(gzip), parquet_(std::move(parquet)) {
+        buf_.reserve(kFlush + 65536);
+        if (parquet_) return;
         f_ = std::fopen(path.c_str(), "wb");
         if (!f_) throw_usage(path + ": cannot create");
         if (gzip_ && deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
             throw Error(ErrorKind::internal, "zlib deflateInit2");
-        buf_.reserve(kFlush + 65536);
     }
     ~Output() {
         if (f_) close();
@@ -30,6 +38,11 @@ class Output {
     }
     void close() {
         flush(true);
+        if (parquet_) {
+            parquet_->close();
+            parquet_.reset();
+            return;
+        }
         if (gzip_) deflateEnd(&z_);
         std::fclose(f_);
         f_ = nullptr;
@@ -40,7 +53,9 @@ class Output {
     static constexpr size_t kFlush = 1 << 20;
     void flush(bool final) {
         bytes_ += buf_.size();
-        if (!gzip_) {
+        if (parquet_) {
+            parquet_->add_csv(buf_);
+        } else if (!gzip_) {
             std::fwrite(buf_.data(), 1, buf_.size(), f_);
         } else {
             z_.next_in = reinterpret_cast<Bytef*>(buf_.data());
@@ -58,6 +73,7 @@ class Output {
     }
     std::FILE* f_ = nullptr;
     bool gzip_;
+    std::unique_ptr<Cur2Parquet> parquet_;
     z_stream z_{};
     std::string buf_;
     uint64_t bytes_ = 0;

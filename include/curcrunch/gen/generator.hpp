@@ -16,6 +16,9 @@
 namespace curcrunch::gen {
 
 enum class OutDialect { legacy, cur2, focus };
+// csv: the dialect's CSV (optionally gzip); parquet: CUR 2.0 as AWS writes it in Parquet
+// (gen/cur2_parquet.hpp), snappy-compressed unless parquet_snappy is false.
+enum class OutFormat { csv, parquet };
 
 struct GenOptions {
     OutDialect dialect = OutDialect::legacy;
@@ -32,6 +35,8 @@ struct GenOptions {
     bool hourly = true;
     Day today = 0;              // 0: today (UTC); decides which months are final (have invoice ids)
     uint64_t target_bytes = 0;  // > 0: choose the fleet size to reach about this size
+    OutFormat format = OutFormat::csv;
+    bool parquet_snappy = true;
     bool gzip = false;
     int gzip_level = 6;
     // Output: a single file, or (layout = true) a directory in the S3 layout with a manifest
@@ -43,11 +48,12 @@ struct GenOptions {
 
 struct GenStats {
     uint64_t rows = 0;
-    uint64_t bytes = 0;  // uncompressed
+    uint64_t bytes = 0;  // uncompressed (for Parquet: the same rows as CSV)
     int files = 0;
 };
 
 GenStats generate(const GenOptions& opts);
 bool parse_out_dialect(const std::string& s, OutDialect& out);
+bool parse_out_format(const std::string& s, OutFormat& out);
 
 }  // namespace curcrunch::gen
