@@ -484,11 +484,15 @@ void RowDecoder::note_repeat(RowKeyIndex::Ref code, RepeatKind kind) {
     repeats_[code - 1] = Repeat{static_cast<uint32_t>(last_unit_), kind};
 }
 
-bool RowDecoder::add_repeat(const TypedRow& typed, std::string_view invoice_id) {
+RowKeyIndex::Ref RowDecoder::repeat_of(const TypedRow& typed) const {
     const RowKeyIndex::Ref c = typed.code_index->find(typed.codes, typed.codes_hash);
-    if (c == 0 || c > repeats_.size()) return false;
+    if (c == 0 || c > repeats_.size() || repeats_[c - 1].kind == RepeatKind::none) return 0;
+    return c;
+}
+
+void RowDecoder::add_repeat(RowKeyIndex::Ref c, const TypedRow& typed,
+                            std::string_view invoice_id) {
     const Repeat rp = repeats_[c - 1];
-    if (rp.kind == RepeatKind::none) return false;
     // The measures as add_row computes them for these rules.
     const Amount unblended = typed_amount(typed, kUnblendedCost);
     const Amount blended =
@@ -514,7 +518,6 @@ bool RowDecoder::add_repeat(const TypedRow& typed, std::string_view invoice_id) 
         ++u.rows;
     else
         count_unit_row_slow(u.payer, u.period, invoice_id);  // the unit exists: no reallocation
-    return true;
 }
 
 }  // namespace curcrunch::ingest

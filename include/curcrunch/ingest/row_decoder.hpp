@@ -65,12 +65,14 @@ class RowDecoder {
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
     bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
                  const TypedRow* typed = nullptr);
-    // The typed reader's fast path: a row whose codes an earlier add_row of this decoder
-    // resolved, and whose measures follow from its exact amounts alone (no commitment rule that
-    // reads text), adds its measures to that composite and counts it for its unit. False when
-    // the row must go through add_row. The code index must not be cleared while this decoder
-    // lives (its entries index repeats_).
-    bool add_repeat(const TypedRow& typed, std::string_view invoice_id);
+    // The typed reader's fast path. repeat_of finds the code-index entry of a row whose codes
+    // an earlier add_row of this decoder resolved and whose measures follow from its exact
+    // amounts alone (no commitment rule that reads text), or 0: then the row must go through
+    // add_row. add_repeat adds such a row's measures to that entry's composite and counts it
+    // for its unit. The code index must not be cleared while this decoder lives (its entries
+    // index repeats_); an entry found stays valid for later rows with the same codes.
+    RowKeyIndex::Ref repeat_of(const TypedRow& typed) const;
+    void add_repeat(RowKeyIndex::Ref entry, const TypedRow& typed, std::string_view invoice_id);
     const std::vector<UnitRows>& unit_rows() const { return unit_rows_; }
 
   private:

@@ -188,7 +188,8 @@ bool ColumnChunkReader::load_page() {
     }
 }
 
-void ColumnChunkReader::decode_levels(size_t n) {
+size_t ColumnChunkReader::decode_levels(size_t n) {
+    size_t values = n;
     auto msb = [&](const uint8_t* data, size_t size, size_t& pos, unsigned w,
                    std::vector<uint8_t>& out) {
         // Deprecated and rare: decode from the section start up to pos + n, keep the tail.
@@ -204,11 +205,16 @@ void ColumnChunkReader::decode_levels(size_t n) {
                 bit_width(static_cast<uint32_t>(leaf_.max_def)), def_);
         else
             def_dec_.decode_exact(def_.data(), n, "definition levels");
+        // One pass checks the levels and counts the entries with a value.
         const uint8_t max = static_cast<uint8_t>(leaf_.max_def);
         uint8_t bad = 0;
-        for (size_t i = 0; i < n; ++i)
+        size_t defined = 0;
+        for (size_t i = 0; i < n; ++i) {
             bad |= static_cast<uint8_t>(def_[i] > max);
+            defined += def_[i] == max;
+        }
         if (bad) fail_format("definition level above the column's maximum");
+        values = defined;
     }
     if (leaf_.max_rep > 0) {
         if (rep_.size() < n) rep_.resize(n);
@@ -225,6 +231,7 @@ void ColumnChunkReader::decode_levels(size_t n) {
         if (entries_read_ == 0 && n > 0 && rep_[0] != 0)
             fail_format("column chunk starts in the middle of a record");
     }
+    return values;
 }
 
 ValueRun ColumnChunkReader::decode_values(size_t n) {
@@ -296,14 +303,7 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
             return false;
         }
         const size_t n = static_cast<size_t>(std::min<uint64_t>(max_entries, page_left_));
-        decode_levels(n);
-        size_t nv = n;
-        if (leaf_.max_def > 0) {
-            const uint8_t max = static_cast<uint8_t>(leaf_.max_def);
-            nv = 0;
-            for (size_t i = 0; i < n; ++i)
-                nv += def_[i] == max;
-        }
+        const size_t nv = decode_levels(n);
         run = ColumnRun{};
         run.entries = n;
         run.def = leaf_.max_def > 0 ? def_.data() : nullptr;

@@ -71,7 +71,14 @@ class JsonColumn final : public SlotColumn {
                 entries_.push_back(k);
                 if (step > 1) entries_.push_back(code_[1][e]);
             }
-            codes[r] = bad_rows_[r] ? 0 : finish_row(t);
+            if (bad_rows_[r]) {
+                codes[r] = 0;
+            } else if (entries_ == last_entries_) {
+                codes[r] = last_code_;  // rows often repeat the one before (a fleet's instances)
+            } else {
+                codes[r] = last_code_ = finish_row(t);
+                last_entries_.swap(entries_);
+            }
         }
     }
     uint32_t page() const override { return const_cast<LeafCursor&>(c_[0]).reader().page_index(); }
@@ -215,6 +222,10 @@ class JsonColumn final : public SlotColumn {
     std::vector<size_t> row_begin_;
     std::vector<uint8_t> bad_rows_;
     std::vector<uint32_t> entries_;
+    // The last row's entry codes and its code (entries are codes of table_, which lives as long
+    // as this column: one row group).
+    std::vector<uint32_t> last_entries_ = {kNoEntry};
+    uint32_t last_code_ = 0;
     std::string json_, why_;
 };
 

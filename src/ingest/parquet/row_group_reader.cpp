@@ -186,6 +186,11 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     std::vector<BadValue> bad;
     RowError err;
 
+    typed.codes =
+        std::string_view(reinterpret_cast<const char*>(key_.data()), key_len * sizeof(uint32_t));
+    bool have_prev = false;       // key_ and typed.codes_hash hold an earlier row's codes
+    RowKeyIndex::Ref repeat = 0;  // and this is their repeat_of
+
     const uint64_t total = static_cast<uint64_t>(rg.num_rows);
     // A row group is read into a worker's rollup whole, between the engine's checks of its
     // sums; its size bounds them (core/money.hpp). Writers make row groups of about a million
@@ -228,17 +233,28 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
                 bad_row(std::move(p));
                 continue;
             }
-            for (size_t t = 0; t < key_len; ++t)
-                key_[t] = text_cols[t]->codes[r];
+            // Rows often come in runs with the same codes (a fleet's instances, a resource's
+            // hours): such a row reuses the previous row's hash and code-index entry.
+            bool same = have_prev;
+            for (size_t t = 0; t < key_len; ++t) {
+                const uint32_t code = text_cols[t]->codes[r];
+                same = same && key_[t] == code;
+                key_[t] = code;
+            }
             for (SlotColumn* c : amount_cols)
                 amounts_[static_cast<size_t>(c->slot())] = c->amounts[r];
-            typed.codes = std::string_view(reinterpret_cast<const char*>(key_.data()),
-                                           key_len * sizeof(uint32_t));
-            typed.codes_hash = hash_bytes(typed.codes.data(), typed.codes.size());
+            if (!same) {
+                typed.codes_hash = hash_bytes(typed.codes.data(), typed.codes.size());
+                repeat = dec.repeat_of(typed);
+                have_prev = true;
+            } else if (repeat == 0) {
+                repeat = dec.repeat_of(typed);  // the previous row may have made the entry
+            }
             // Most rows repeat the codes of an earlier row: measures only, no text.
-            const std::string_view invoice =
-                invoice_col ? texts_.text(invoice_col->codes[r]) : std::string_view();
-            if (dec.add_repeat(typed, invoice)) {
+            if (repeat != 0) {
+                dec.add_repeat(
+                    repeat, typed,
+                    invoice_col ? texts_.text(invoice_col->codes[r]) : std::string_view());
                 ++res.rows;
                 continue;
             }

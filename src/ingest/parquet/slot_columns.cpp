@@ -26,7 +26,8 @@ class TextColumn final : public SlotColumn {
             const ColumnRun& run = c_.run_;
             const size_t k = std::min(n - done, run.entries - c_.pos_);
             uint32_t* out = codes.data() + done;
-            const uint8_t* def = run.def ? run.def + c_.pos_ : nullptr;
+            // A run without nulls needs no look at its levels.
+            const uint8_t* def = run.def && run.values != run.entries ? run.def + c_.pos_ : nullptr;
             if (run.dictionary && r().dictionary_version() == version_seen_) {
                 // The hot loop: a dictionary column is a table lookup per row, no text touched.
                 const uint32_t* idx = run.indices;
@@ -121,7 +122,8 @@ class AmountColumn final : public SlotColumn {
             const ColumnRun& run = c_.run_;
             const size_t k = std::min(n - done, run.entries - c_.pos_);
             Amount* out = amounts.data() + done;
-            const uint8_t* def = run.def ? run.def + c_.pos_ : nullptr;
+            // A run without nulls needs no look at its levels.
+            const uint8_t* def = run.def && run.values != run.entries ? run.def + c_.pos_ : nullptr;
             if (run.dictionary && c_.reader().dictionary_version() != version_) load_dictionary();
             for (size_t j = 0; j < k; ++j) {
                 if (def && def[j] != max_def_) {

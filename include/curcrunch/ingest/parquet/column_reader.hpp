@@ -23,7 +23,7 @@ struct ColumnRun {
     size_t entries = 0;
     const uint8_t* def = nullptr;  // null when the column has no definition levels
     const uint8_t* rep = nullptr;  // null when the column is not repeated
-    size_t values = 0;             // entries with def == max_def
+    size_t values = 0;             // entries with def == max_def (== entries: no nulls)
     bool dictionary = false;
     const uint32_t* indices = nullptr;  // dictionary == true
     ValueRun plain;                     // dictionary == false
@@ -51,7 +51,8 @@ class ColumnChunkReader {
     void load_dictionary(const Page& p);
     void start_levels(const Page& p, const uint8_t*& values, size_t& values_size);
     void start_values(const uint8_t* data, size_t size);
-    void decode_levels(size_t n);
+    // Decodes the next n entries' levels; returns how many have a value (def == max).
+    size_t decode_levels(size_t n);
     ValueRun decode_values(size_t n);
 
     const LeafColumn& leaf_;
