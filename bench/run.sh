@@ -191,7 +191,7 @@ parquet_bench() {
       node bench/cur2_to_parquet.mjs "$csv" "$WORK/cur2-main.$codec.parquet" "$codec" "$THREADS"
   done
   local rows; rows=$(( $(wc -l < "$csv") - 1 ))
-  local csv_bytes; csv_bytes=$(stat -c %s "$csv")
+  local csv_bytes; csv_bytes=$(stat -L -c %s "$csv")
   declare -A PT PR PD
   for codec in snappy zstd; do
     local f=$WORK/cur2-main.$codec.parquet
@@ -205,8 +205,8 @@ parquet_bench() {
   done
   {
     echo
-    awk -v r="$rows" -v c="$csv_bytes" -v s="$(stat -c %s "$WORK/cur2-main.snappy.parquet")" \
-        -v z="$(stat -c %s "$WORK/cur2-main.zstd.parquet")" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
+    awk -v r="$rows" -v c="$csv_bytes" -v s="$(stat -L -c %s "$WORK/cur2-main.snappy.parquet")" \
+        -v z="$(stat -L -c %s "$WORK/cur2-main.zstd.parquet")" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
       printf "parquet: CUR 2.0, %d rows (%.2f GB as CSV; snappy %.2f GB, zstd %.2f GB); %s threads; best of %s runs\n", r, c/1e9, s/1e9, z/1e9, t, n }'
     # decoded MB/s: pages as decompressed (dictionary-encoded, so small); as-CSV MB/s: the same
     # rows' size as CSV text, comparable with the CSV table above.
@@ -233,7 +233,7 @@ parquet_bench() {
     for s in 0.5g main 5g; do
       local f=$WORK/cur2-$s.zstd.parquet
       read -r secs kb < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
-      awk -v f="$(basename "$f")" -v g="$(stat -c %s "$WORK/cur2-$s.csv")" -v s="$secs" -v m="$kb" \
+      awk -v f="$(basename "$f")" -v g="$(stat -L -c %s "$WORK/cur2-$s.csv")" -v s="$secs" -v m="$kb" \
         'BEGIN { printf "%-26s %12.2f %9.2f %6.0f MiB\n", f, g/1e9, s, m/1024 }' | tee -a "$WORK/results.txt"
     done
   fi
@@ -311,7 +311,7 @@ if [ "$ONLY_BILLING" = 1 ]; then billing_bench; exit 0; fi
 echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
 gen "$WORK/cur-main.csv" "$SIZE"
 gen "$WORK/cur-main.csv.gz" "$SIZE" --gzip
-BYTES=$(stat -c %s "$WORK/cur-main.csv")
+BYTES=$(stat -L -c %s "$WORK/cur-main.csv")
 ROWS=$(( $(wc -l < "$WORK/cur-main.csv") - 1 ))
 
 
@@ -330,7 +330,7 @@ for input in csv csv.gz; do
   fi
 done
 
-GZ_BYTES=$(stat -c %s "$WORK/cur-main.csv.gz")
+GZ_BYTES=$(stat -L -c %s "$WORK/cur-main.csv.gz")
 {
   echo
   awk -v f="$WORK/cur-main.csv" -v r="$ROWS" -v b="$BYTES" -v g="$GZ_BYTES" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
@@ -357,7 +357,7 @@ if [ "$SKIP_FLAT" = 0 ]; then
   for f in "$WORK/cur-0.5g.csv" "$WORK/cur-main.csv" "$WORK/cur-4g.csv"; do
     RUNS=1
     read -r s kb < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
-    awk -v f="$(basename "$f")" -v g="$(stat -c %s "$f")" -v s="$s" -v m="$kb" \
+    awk -v f="$(basename "$f")" -v g="$(stat -L -c %s "$f")" -v s="$s" -v m="$kb" \
       'BEGIN { printf "%-24s %10.2f %9.2f %6.0f MiB\n", f, g/1e9, s, m/1024 }' | tee -a "$WORK/results.txt"
   done
 fi
