@@ -251,8 +251,9 @@ inline std::string legacy_row(const std::string& id, const std::string& day,
            desc + ",Amazon Elastic Compute Cloud,us-east-1,OnDemand,Hrs," + team + "\n";
 }
 
-inline std::string known_row(const std::string& id, const std::string& day, const std::string& account,
-                const std::string& product, const std::string& name, const std::string& cost) {
+inline std::string known_row(const std::string& id, const std::string& day,
+                             const std::string& account, const std::string& product,
+                             const std::string& name, const std::string& cost) {
     return id + ",000011112222," + day.substr(0, 7) + "-01T00:00:00Z," + account + ",Usage," + day +
            "T05:00:00Z," + product + ",Usage:" + product + ",Run,1.0," + cost + "," + cost +
            ",Usage of " + name + "," + name + ",us-east-1,OnDemand,Hrs,\n";
@@ -266,11 +267,11 @@ inline std::string known_month_csv(const std::string& month, const std::string& 
         char day[16];
         std::snprintf(day, sizeof day, "%s-%02d", month.c_str(), d);
         s += known_row("e" + std::to_string(d), day, "111111111111", "AmazonEC2",
-                 "Amazon Elastic Compute Cloud", ec2_cost);
+                       "Amazon Elastic Compute Cloud", ec2_cost);
         s += known_row("s" + std::to_string(d), day, "222222222222", "AmazonS3",
-                 "Amazon Simple Storage Service", "2.50");
+                       "Amazon Simple Storage Service", "2.50");
         s += known_row("k" + std::to_string(d), day, "222222222222", "AmazonKMS",
-                 "AWS Key Management Service 鍵管理", "0.10");
+                       "AWS Key Management Service 鍵管理", "0.10");
     }
     return s;
 }
