@@ -21,6 +21,31 @@ int kv_reads(VaultTestServer& v) {
     return n;
 }
 
+// The World's profiles read their keys from the AWS secrets engine instead of KV: each read
+// issues a new key, deleted when its lease ends (iam_user roles). Returns fetch's arguments.
+std::vector<std::string> use_aws_engine(World& w) {
+    w.vault.put_aws_role("billing-reader", [&](int n) {
+        const std::string id = "AKIAENGINE000000000" + std::to_string(n);
+        w.aws.add_key(id, "engine/secret/" + std::to_string(n));
+        return "{\"access_key\":\"" + id + "\",\"secret_key\":\"engine/secret/" +
+               std::to_string(n) + "\",\"security_token\":null}";
+    });
+    w.vault.on_lease_revoked(
+        [&](int n) { w.aws.remove_key("AKIAENGINE000000000" + std::to_string(n)); });
+    write_file(w.tmp / "engine.json", R"({
+  "vault": {"aws_engine_role": "billing-reader"},
+  "profiles": {
+    "oab": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}],
+            "organizations": false, "invoices": false},
+    "internal": {"cur": [{"bucket": "billing-internal", "prefix": "billing/internal-cur"}],
+                 "organizations": false, "invoices": false}
+  }
+})");
+    auto a = w.args();
+    a[2] = w.tmp / "engine.json";
+    return a;
+}
+
 }  // namespace
 
 TEST(FetchVaultToken, IsRenewedInTheBackgroundWhileASlowDownloadOutlastsItsTtl) {
@@ -131,28 +156,9 @@ TEST(FetchVaultToken, AFailedRevokeAtTheEndIsOnlyAWarning) {
 
 TEST(FetchVaultToken, AwsEngineCredentialsAreReadAgainAfterANewLogin) {
     World w;
-    // Each read issues a new key, deleted when the token that read it ends (iam_user roles).
-    w.vault.put_aws_role("billing-reader", [&](int n) {
-        const std::string id = "AKIAENGINE000000000" + std::to_string(n);
-        w.aws.add_key(id, "engine/secret/" + std::to_string(n));
-        return "{\"access_key\":\"" + id + "\",\"secret_key\":\"engine/secret/" +
-               std::to_string(n) + "\",\"security_token\":null}";
-    });
-    w.vault.on_lease_revoked(
-        [&](int n) { w.aws.remove_key("AKIAENGINE000000000" + std::to_string(n)); });
     w.vault.add_role(kRoleId, VaultTestServer::Role{kSecretId, 2, 3, 0});
-    write_file(w.tmp / "engine.json", R"({
-  "vault": {"aws_engine_role": "billing-reader"},
-  "profiles": {
-    "oab": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}],
-            "organizations": false, "invoices": false},
-    "internal": {"cur": [{"bucket": "billing-internal", "prefix": "billing/internal-cur"}],
-                 "organizations": false, "invoices": false}
-  }
-})");
     w.aws.pace(0, 1500);
-    auto a = w.args();
-    a[2] = w.tmp / "engine.json";
+    const auto a = use_aws_engine(w);
     auto r = run_cli(a, w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
@@ -166,30 +172,11 @@ TEST(FetchVaultToken, AwsEngineCredentialsAreReadAgainAfterANewLogin) {
 
 TEST(FetchVaultToken, AwsEngineLeasesAreRenewedAndReadAnewBeforeTheirMaxTtl) {
     World w;
-    // Each read issues a new key, deleted when its lease ends (iam_user roles). The token lives
-    // long; the credentials' lease lasts 2 s and at most 3 s: a run of about 6 s must renew
-    // it and read new credentials before each one ends.
-    w.vault.put_aws_role("billing-reader", [&](int n) {
-        const std::string id = "AKIAENGINE000000000" + std::to_string(n);
-        w.aws.add_key(id, "engine/secret/" + std::to_string(n));
-        return "{\"access_key\":\"" + id + "\",\"secret_key\":\"engine/secret/" +
-               std::to_string(n) + "\",\"security_token\":null}";
-    });
-    w.vault.on_lease_revoked(
-        [&](int n) { w.aws.remove_key("AKIAENGINE000000000" + std::to_string(n)); });
+    // The token lives long; the credentials' lease lasts 2 s and at most 3 s: a run of about
+    // 6 s must renew it and read new credentials before each one ends.
     w.vault.set_aws_lease(2, 3);
-    write_file(w.tmp / "engine.json", R"({
-  "vault": {"aws_engine_role": "billing-reader"},
-  "profiles": {
-    "oab": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}],
-            "organizations": false, "invoices": false},
-    "internal": {"cur": [{"bucket": "billing-internal", "prefix": "billing/internal-cur"}],
-                 "organizations": false, "invoices": false}
-  }
-})");
     w.aws.pace(0, 1500);  // four data files of 1.5 s each
-    auto a = w.args();
-    a[2] = w.tmp / "engine.json";
+    const auto a = use_aws_engine(w);
     auto r = run_cli(a, w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
