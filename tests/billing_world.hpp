@@ -101,23 +101,10 @@ inline void aws_invoice_arrives(const std::string& db_path, const std::string& p
     sqlite3_close(db);
 }
 
-struct Shell {
-    int code;
-    std::string out;
-};
-
-// A shell command line (the tools the tests check with: qpdf, pdftoppm, pdftotext), stdout and
-// stderr together.
+// The tests' shell runner (stdout and stderr together) is testsupport's.
+using testsupport::Shell;
 inline Shell shell(const std::string& cmd) {
-    Shell r{0, ""};
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-        r.out.append(buf, n);
-    const int st = ::pclose(p);
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
+    return testsupport::sh(cmd);
 }
 
 // One table of a store file, every row, sorted (test_support's dump_relation on a path).
