@@ -41,7 +41,8 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
         auto st = db.prepare(
             "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
             "line_item_type, unblended, amortized, tagged_unblended, row_count, region, "
-            "payer_account, usage_amount FROM cost_daily ORDER BY day");
+            "payer_account, usage_amount, blended, net_unblended, net_amortized, "
+            "public_on_demand FROM cost_daily ORDER BY day");
         std::map<int64_t, Day> days;
         while (st.step()) {
             const int64_t ymd = st.column_int(0);
@@ -51,19 +52,24 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
                 {CostRow{it->second, st.column_int(1), st.column_int(2), st.column_int(3),
                          st.column_int(4), st.column_int(5), st.column_int(6), st.column_amount(7),
                          st.column_amount(8), st.column_amount(9), st.column_int(10),
-                         st.column_int(12), st.column_amount(13)},
-                 st.column_int(11)});
+                         st.column_int(12), st.column_amount(13), st.column_amount(7)},
+                 st.column_int(11), st.column_amount(14), st.column_amount(15),
+                 st.column_amount(16), st.column_amount(17)});
         }
         auto li = db.prepare(
             "SELECT day, usage_account, product_code, usage_type, description, unit, unblended, "
-            "usage_amount, payer_account FROM line_item_daily ORDER BY day");
+            "usage_amount, payer_account, blended, net_unblended, amortized, net_amortized, "
+            "public_on_demand FROM line_item_daily ORDER BY day");
         while (li.step()) {
             const int64_t ymd = li.column_int(0);
             auto it = days.find(ymd);
             if (it == days.end()) it = days.emplace(ymd, day_of(ymd)).first;
-            cube->lines_.push_back({it->second, li.column_int(1), li.column_int(2),
-                                    li.column_int(3), li.column_int(4), li.column_int(5),
-                                    li.column_amount(6), li.column_amount(7), li.column_int(8)});
+            cube->lines_.push_back(
+                {LineRow{it->second, li.column_int(1), li.column_int(2), li.column_int(3),
+                         li.column_int(4), li.column_int(5), li.column_amount(6),
+                         li.column_amount(7), li.column_int(8), li.column_amount(6)},
+                 li.column_amount(9), li.column_amount(10), li.column_amount(11),
+                 li.column_amount(12), li.column_amount(13)});
         }
     } catch (...) {
         db.exec("ROLLBACK");
@@ -73,10 +79,49 @@ std::unique_ptr<CostCube> CostCube::load(store::Database& db) {
     return cube;
 }
 
-CostCube::IdFilter CostCube::resolve(store::Database& db, const std::vector<std::string>& accounts,
-                                     const std::vector<std::string>& services,
-                                     const std::vector<std::string>& regions) const {
-    return {ids_of(db, accounts), ids_of(db, services), ids_of(db, regions)};
+CostCube::IdFilter CostCube::resolve(store::Database& db, const ScanFilter& f) const {
+    return {ids_of(db, f.accounts), ids_of(db, f.services), ids_of(db, f.regions),
+            ids_of(db, f.payers), f.measure};
+}
+
+Amount CostCube::Cost::measure(store::Measure m) const {
+    switch (m) {
+        case store::Measure::unblended:
+            return row.unblended;
+        case store::Measure::net_unblended:
+            return net_unblended;
+        case store::Measure::amortized:
+            return row.amortized;
+        case store::Measure::net_amortized:
+            return net_amortized;
+        case store::Measure::blended:
+            return blended;
+        case store::Measure::public_on_demand:
+            return public_on_demand;
+        case store::Measure::usage:
+            return row.usage;
+    }
+    return row.unblended;
+}
+
+Amount CostCube::Line::measure(store::Measure m) const {
+    switch (m) {
+        case store::Measure::unblended:
+            return row.unblended;
+        case store::Measure::net_unblended:
+            return net_unblended;
+        case store::Measure::amortized:
+            return amortized;
+        case store::Measure::net_amortized:
+            return net_amortized;
+        case store::Measure::blended:
+            return blended;
+        case store::Measure::public_on_demand:
+            return public_on_demand;
+        case store::Measure::usage:
+            return row.usage;
+    }
+    return row.unblended;
 }
 
 void CostCube::scan(Day from, Day to, const IdFilter& f,
@@ -90,18 +135,33 @@ void CostCube::scan(Day from, Day to, const IdFilter& f,
             !f.services.count(r.product_name))
             continue;
         if (!f.regions.empty() && !f.regions.count(it->region)) continue;
-        on_row(r);
+        if (!f.payers.empty() && !f.payers.count(r.payer)) continue;
+        if (f.measure == store::Measure::unblended) {
+            on_row(r);
+        } else {
+            CostRow c = r;
+            c.cost = it->measure(f.measure);
+            on_row(c);
+        }
     }
 }
 
 void CostCube::scan_lines(Day from, Day to, const IdFilter& f,
                           const std::function<void(const LineRow&)>& on_row) const {
     auto first = std::lower_bound(lines_.begin(), lines_.end(), from,
-                                  [](const LineRow& c, Day d) { return c.day < d; });
-    for (auto it = first; it != lines_.end() && it->day <= to; ++it) {
-        if (!f.accounts.empty() && !f.accounts.count(it->account)) continue;
-        if (!f.services.empty() && !f.services.count(it->product_code)) continue;
-        on_row(*it);
+                                  [](const Line& c, Day d) { return c.row.day < d; });
+    for (auto it = first; it != lines_.end() && it->row.day <= to; ++it) {
+        const LineRow& r = it->row;
+        if (!f.accounts.empty() && !f.accounts.count(r.account)) continue;
+        if (!f.services.empty() && !f.services.count(r.product_code)) continue;
+        if (!f.payers.empty() && !f.payers.count(r.payer)) continue;
+        if (f.measure == store::Measure::unblended) {
+            on_row(r);
+        } else {
+            LineRow c = r;
+            c.cost = it->measure(f.measure);
+            on_row(c);
+        }
     }
 }
 

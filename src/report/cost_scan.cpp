@@ -31,11 +31,12 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
     const auto& accounts = filter.accounts;
     const auto& services = filter.services;
     const auto& regions = filter.regions;
+    const auto& payers = filter.payers;
     std::string sql =
         "SELECT day, usage_account, product_code, product_name, usage_type, pricing_term, "
         "line_item_type, unblended, amortized, tagged_unblended, row_count, payer_account, "
-        "usage_amount FROM "
-        "cost_daily " +
+        "usage_amount, " +
+        std::string(store::measure_column(filter.measure)) + " FROM cost_daily " +
         std::string(range_holds_most_rows(db, from, to) ? "NOT INDEXED " : "") +
         "WHERE day BETWEEN ? AND ?";
     if (!accounts.empty())
@@ -48,6 +49,9 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
                in_list(services.size()) + "))";
     if (!regions.empty())
         sql += " AND region IN (SELECT id FROM dim WHERE value IN " + in_list(regions.size()) + ")";
+    if (!payers.empty())
+        sql += " AND payer_account IN (SELECT id FROM dim WHERE value IN " +
+               in_list(payers.size()) + ")";
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(from)));
@@ -59,6 +63,8 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
             st.bind(i++, s);
     for (const auto& r : regions)
         st.bind(i++, r);
+    for (const auto& p : payers)
+        st.bind(i++, p);
     // Days arrive as yyyymmdd; converted once per distinct value.
     std::map<int64_t, Day> days;
     CostRow r{};
@@ -83,6 +89,7 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
         r.rows = st.column_int(10);
         r.payer = st.column_int(11);
         r.usage = st.column_amount(12);
+        r.cost = st.column_amount(13);
         on_row(r);
     }
 }

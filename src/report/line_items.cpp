@@ -1,5 +1,6 @@
 // Line items: the line-item rollup grouped by (service, usage type, description, unit) over a
-// view, every group, largest cost first. Tables cut it (tie_out.hpp); the groups not printed
+// view, every group, largest cost first; the cost is the view's measure (every measure is in
+// the rollup since schema 6). Tables cut it (tie_out.hpp); the groups not printed
 // are summed, never dropped.
 #include <algorithm>
 #include <array>
@@ -36,17 +37,20 @@ struct KeyHash {
 using Groups = std::unordered_map<GroupKey, GroupSums, KeyHash>;
 
 void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups) {
-    std::string sql =
-        "SELECT product_code, usage_type, description, unit, unblended, usage_amount FROM "
-        "line_item_daily " +
-        std::string(range_holds_most_rows(db, p.from, p.to) ? "NOT INDEXED " : "") +
-        "WHERE day BETWEEN ? AND ?";
+    std::string sql = "SELECT product_code, usage_type, description, unit, " +
+                      std::string(store::measure_column(p.measure)) +
+                      ", usage_amount FROM line_item_daily " +
+                      std::string(range_holds_most_rows(db, p.from, p.to) ? "NOT INDEXED " : "") +
+                      "WHERE day BETWEEN ? AND ?";
     if (!p.accounts.empty())
         sql += " AND usage_account IN (SELECT id FROM dim WHERE value IN " +
                in_list(p.accounts.size()) + ")";
     if (!p.services.empty())
         sql += " AND product_code IN (SELECT id FROM dim WHERE value IN " +
                in_list(p.services.size()) + ")";
+    if (!p.payers.empty())
+        sql += " AND payer_account IN (SELECT id FROM dim WHERE value IN " +
+               in_list(p.payers.size()) + ")";
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));
@@ -55,6 +59,8 @@ void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups)
         st.bind(i++, a);
     for (const auto& s : p.services)
         st.bind(i++, s);
+    for (const auto& y : p.payers)
+        st.bind(i++, y);
     while (st.step()) {
         GroupSums& g =
             groups[{st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3)}];
@@ -68,10 +74,13 @@ void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups)
 LineItems line_items(store::Database& db, const ReportParams& p, const CostCube* cube) {
     Groups groups;
     if (cube) {
-        const CostCube::IdFilter ids = cube->resolve(db, p.accounts, p.services, {});
+        // The line-item rollup has no region: a region filter narrows the cost figures only.
+        ScanFilter f = scan_filter(p);
+        f.regions.clear();
+        const CostCube::IdFilter ids = cube->resolve(db, f);
         cube->scan_lines(p.from, p.to, ids, [&](const LineRow& r) {
             GroupSums& g = groups[{r.product_code, r.usage_type, r.description, r.unit}];
-            g.cost += r.unblended;
+            g.cost += r.cost;
             g.quantity += r.usage;
         });
     } else {

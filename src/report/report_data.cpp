@@ -138,15 +138,24 @@ void store_facts(ReportData& d, Database& db, Day scan_from) {
         if (!a->name.empty()) d.account_names[a->id] = a->name;
         if (!a->ou_path.empty()) d.account_ou_paths[a->id] = a->ou_path;
     }
-    // The periods behind every figure (audit's "no data" needs them).
-    auto st = db.prepare(
-        "SELECT DISTINCT period FROM billing_period WHERE period BETWEEN ? AND ? ORDER BY "
-        "period");
+    // The periods behind every figure (audit's "no data" needs them), of the payers in scope.
+    std::string payers;
+    for (size_t i = 0; i < p.payers.size(); ++i)
+        payers += i ? ",?" : "?";
+    const std::string of_payers = p.payers.empty() ? "" : " AND payer IN (" + payers + ")";
+    auto st = db.prepare("SELECT DISTINCT period FROM billing_period WHERE period BETWEEN ? AND ?" +
+                         of_payers + " ORDER BY period");
     st.bind(1, static_cast<int64_t>(period_of(scan_from)));
     st.bind(2, static_cast<int64_t>(period_of(p.to)));
+    int i = 3;
+    for (const std::string& y : p.payers)
+        st.bind(i++, y);
     while (st.step())
         d.data_periods.push_back(static_cast<Period>(st.column_int(0)));
-    auto through = db.prepare("SELECT max(max_day) FROM billing_period");
+    auto through = db.prepare("SELECT max(max_day) FROM billing_period WHERE 1=1" + of_payers);
+    i = 1;
+    for (const std::string& y : p.payers)
+        through.bind(i++, y);
     if (through.step() && !through.column_is_null(0))
         d.data_through = from_yyyymmdd(static_cast<int32_t>(through.column_int(0)));
     auto li = db.prepare("SELECT max(finished_at) FROM ingest");
@@ -221,7 +230,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     ReportData d;
     d.params = p;
     // Which days have data decides every comparison (store/view_coverage.hpp).
-    const store::ViewCoverage cov = store::ViewCoverage::load(db);
+    const store::ViewCoverage cov = store::ViewCoverage::load(db, p.payers);
     d.coverage = cov.window(p.from, p.to);
     std::optional<store::DateRange> asked;
     if (p.compare_from) asked = store::DateRange{p.compare_from, p.compare_to};

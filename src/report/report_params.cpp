@@ -5,15 +5,19 @@
 
 namespace curcrunch::report {
 
+ScanFilter scan_filter(const ReportParams& p) {
+    return ScanFilter{p.accounts, p.services, p.regions, p.payers, p.measure};
+}
+
 void TotalsBuilder::add(const CostRow& r) {
-    total_ += r.unblended;
+    total_ += r.cost;
     if (r.day != last_day_) {
         last_day_ = r.day;
         last_month_ = &months_[period_of(r.day)];  // std::map: the reference stays valid
     }
-    *last_month_ += r.unblended;
-    services_[r.product_code] += r.unblended;
-    accounts_[r.account] += r.unblended;
+    *last_month_ += r.cost;
+    services_[r.product_code] += r.cost;
+    accounts_[r.account] += r.cost;
     if (!fingerprinting_) return;
     Sums& s = service_days_[{r.product_code, r.day}];
     s.unblended += r.unblended;
@@ -55,16 +59,14 @@ std::string TotalsBuilder::fingerprint(store::DimNames& dims) const {
 
 ReportTotals compute_totals(store::Database& db, const ReportParams& p) {
     TotalsBuilder b;
-    scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, p.regions},
-               [&](const CostRow& r) { b.add(r); });
+    scan_costs(db, p.from, p.to, scan_filter(p), [&](const CostRow& r) { b.add(r); });
     DimText dims(db);
     return b.totals(dims);
 }
 
 std::string data_fingerprint(store::Database& db, const ReportParams& p) {
     TotalsBuilder b;
-    scan_costs(db, p.from, p.to, ScanFilter{p.accounts, p.services, p.regions},
-               [&](const CostRow& r) { b.add(r); });
+    scan_costs(db, p.from, p.to, scan_filter(p), [&](const CostRow& r) { b.add(r); });
     DimText dims(db);
     return b.fingerprint(dims);
 }

@@ -6,8 +6,8 @@
 namespace curcrunch::report {
 
 RowSource::RowSource(store::Database& d, const CostCube* c, const ReportParams& p)
-    : db(d), cube(c), filter{p.accounts, p.services, p.regions} {
-    if (cube) ids = cube->resolve(db, p.accounts, p.services, p.regions);
+    : db(d), cube(c), filter(scan_filter(p)) {
+    if (cube) ids = cube->resolve(db, filter);
 }
 
 void RowSource::scan(Day from, Day to, bool filtered,
@@ -78,16 +78,16 @@ Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData
             last_day = r.day;
             m = period_of(r.day);
         }
-        a.daily[r.day] += r.unblended;
-        if (m >= first_month) a.months[m] += r.unblended;
+        a.daily[r.day] += r.cost;
+        if (m >= first_month) a.months[m] += r.cost;
         if (r.day >= range.year_from && r.day <= range.year_to) {
-            a.year_ago_total += r.unblended;
+            a.year_ago_total += r.cost;
             a.year_ago_rows += r.rows;
         }
         if (r.day >= d.prev_from && r.day <= d.prev_to) {
-            a.prev_total += r.unblended;
-            a.prev_services[r.product_code] += r.unblended;
-            a.prev_accounts[r.account] += r.unblended;
+            a.prev_total += r.cost;
+            a.prev_services[r.product_code] += r.cost;
+            a.prev_accounts[r.account] += r.cost;
         }
         if (r.day < range.history_from) return;
         const ChargeClass cls = charges.of(r);
@@ -95,17 +95,16 @@ Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData
             cls == ChargeClass::usage && charges.usage_types.count(r.line_item_type) > 0;
         const bool fee = !usage && (cls == ChargeClass::support ||
                                     charges.fee_types.count(r.line_item_type) > 0);
-        if (usage) a.daily_usage[r.day] += r.unblended;
-        if (fee) a.daily_fees[r.day] += r.unblended;
+        if (usage) a.daily_usage[r.day] += r.cost;
+        if (fee) a.daily_fees[r.day] += r.cost;
         if (usage || fee)
-            a.driver_cells.push_back(
-                {r.day, r.product_code, r.account, r.usage_type, r.unblended, fee});
+            a.driver_cells.push_back({r.day, r.product_code, r.account, r.usage_type, r.cost, fee});
         if (r.day < p.from) return;
         a.current.add(r);
-        a.charge[static_cast<size_t>(cls)] += r.unblended;
+        a.charge[static_cast<size_t>(cls)] += r.cost;
         int64_t& name = a.service_name[r.product_code];
         name = std::max(name, r.product_name);
-        a.service_months[m][r.product_code] += r.unblended;
+        a.service_months[m][r.product_code] += r.cost;
         const bool on_demand = usage_line.count(r.line_item_type) && ondemand.count(r.pricing_term);
         if (ec2.count(r.product_code) && box.count(r.usage_type)) {
             if (on_demand) {
@@ -121,7 +120,7 @@ Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData
             u.cost += r.unblended;
             u.hours += r.usage;
         }
-        if (transfer.count(r.usage_type)) a.data_transfer += r.unblended;
+        if (transfer.count(r.usage_type)) a.data_transfer += r.cost;
         a.tagged += r.tagged;
         a.untagged_base += r.unblended;
     });

@@ -2,6 +2,7 @@
 
 #include "curcrunch/store/account_directory.hpp"
 #include "curcrunch/store/dim_names.hpp"
+#include "query_parts.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -67,20 +68,11 @@ const char* key_sql(Dimension d) {
             return "line_item_type";
         case Dimension::operation:
             return "operation";
+        case Dimension::tag:
+        case Dimension::category:
+            break;  // the tag rollup (query_tags.cpp)
     }
     return "0";
-}
-
-std::string placeholders(size_t n) {
-    std::string s;
-    for (size_t i = 0; i < n; ++i)
-        s += i ? ",?" : "?";
-    return s;
-}
-
-// "col IN (ids of these strings)"; every value is bound, never spliced into the SQL.
-std::string dim_in(const char* col, size_t n) {
-    return std::string(col) + " IN (SELECT id FROM dim WHERE value IN (" + placeholders(n) + "))";
 }
 
 }  // namespace
@@ -125,74 +117,82 @@ std::optional<DateRange> resolve_preset(const std::string& name, Day today) {
     return std::nullopt;
 }
 
-std::vector<ResultRow> run_query(Database& db, const Query& q) {
-    // Every user value is bound as a parameter; only fixed SQL fragments are concatenated.
-    std::string sql = std::string("SELECT ") + bucket_sql(q.grain) + " AS b, " + key_sql(q.by) +
-                      " AS k, max(product_name), money_sum(unblended), money_sum(net_unblended), "
-                      "money_sum(amortized), money_sum(blended), money_sum(public_on_demand), "
-                      "money_sum(usage_amount), sum(row_count), money_sum(net_amortized) "
-                      "FROM cost_daily WHERE 1=1";
+namespace query_parts {
+namespace {
+
+std::string placeholders(size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+        s += i ? ",?" : "?";
+    return s;
+}
+
+// "col IN (ids of these strings)"; every value is bound, never spliced into the SQL.
+std::string dim_in(const char* col, size_t n) {
+    return std::string(col) + " IN (SELECT id FROM dim WHERE value IN (" + placeholders(n) + "))";
+}
+
+}  // namespace
+
+std::string filter_sql(const Query& q, bool tag_rollup) {
+    std::string sql;
     if (q.from) sql += " AND day >= ?";
     if (q.to) sql += " AND day <= ?";
     if (!q.accounts.empty()) sql += " AND " + dim_in("usage_account", q.accounts.size());
-    if (!q.services.empty())
-        sql += " AND (" + dim_in("product_code", q.services.size()) + " OR " +
-               dim_in("product_name", q.services.size()) + ")";
+    if (!q.services.empty()) {
+        const size_t n = q.services.size();
+        sql += " AND (" + dim_in("product_code", n) + " OR ";
+        sql += tag_rollup ? "product_code IN (SELECT DISTINCT product_code FROM cost_daily WHERE " +
+                                dim_in("product_name", n) + "))"
+                          : dim_in("product_name", n) + ")";
+    }
     if (!q.regions.empty()) sql += " AND " + dim_in("region", q.regions.size());
     if (!q.payers.empty()) sql += " AND " + dim_in("payer_account", q.payers.size());
-    sql += " GROUP BY b, k";
+    return sql;
+}
 
-    auto st = db.prepare(sql);
-    int i = 1;
+int bind_filter(Statement& st, const Query& q, int i, bool) {
     if (q.from) st.bind(i++, static_cast<int64_t>(to_yyyymmdd(*q.from)));
     if (q.to) st.bind(i++, static_cast<int64_t>(to_yyyymmdd(*q.to)));
     for (const auto& a : q.accounts)
         st.bind(i++, a);
-    for (const auto& s : q.services)
-        st.bind(i++, s);
-    for (const auto& s : q.services)
-        st.bind(i++, s);
+    for (int twice = 0; twice < 2; ++twice)
+        for (const auto& s : q.services)
+            st.bind(i++, s);
     for (const auto& r : q.regions)
         st.bind(i++, r);
     for (const auto& p : q.payers)
         st.bind(i++, p);
+    return i;
+}
 
-    // Fold SQL groups into result rows (weeks span several SQL day groups).
-    DimNames names(db);
-    std::map<std::pair<std::string, int64_t>, ResultRow> folded;
-    std::map<std::pair<std::string, int64_t>, int64_t> label_id;
-    while (st.step()) {
-        const std::string bucket = bucket_text(q.grain, st.column_int(0));
-        const int64_t key = q.by == Dimension::none ? 0 : st.column_int(1);
-        ResultRow& r = folded[{bucket, key}];
-        r.bucket = bucket;
-        r.unblended += st.column_amount(3);
-        r.net_unblended += st.column_amount(4);
-        r.amortized += st.column_amount(5);
-        r.blended += st.column_amount(6);
-        r.public_on_demand += st.column_amount(7);
-        r.usage += st.column_amount(8);
-        r.rows += st.column_int(9);
-        r.net_amortized += st.column_amount(10);
-        int64_t& lid = label_id[{bucket, key}];
-        lid = std::max(lid, st.column_int(2));
-    }
+void add_measures(ResultRow& r, const Statement& st, int first) {
+    r.unblended += st.column_amount(first);
+    r.net_unblended += st.column_amount(first + 1);
+    r.amortized += st.column_amount(first + 2);
+    r.blended += st.column_amount(first + 3);
+    r.public_on_demand += st.column_amount(first + 4);
+    r.usage += st.column_amount(first + 5);
+    r.rows += st.column_int(first + 6);
+    r.net_amortized += st.column_amount(first + 7);
+}
+
+void subtract(ResultRow& r, const ResultRow& x) {
+    r.unblended -= x.unblended;
+    r.net_unblended -= x.net_unblended;
+    r.amortized -= x.amortized;
+    r.net_amortized -= x.net_amortized;
+    r.blended -= x.blended;
+    r.public_on_demand -= x.public_on_demand;
+    r.usage -= x.usage;
+    r.rows -= x.rows;
+}
+
+std::vector<ResultRow> finish(std::vector<ResultRow> all, const Query& q) {
     std::vector<ResultRow> rows;
-    rows.reserve(folded.size());
-    const bool accounts = q.by == Dimension::account || q.by == Dimension::payer;
-    const AccountDirectory directory =
-        accounts ? AccountDirectory::load(db, false) : AccountDirectory();
-    for (auto& [k, r] : folded) {
-        if (q.by != Dimension::none) {
-            r.key = names(k.second);
-            r.label = q.by == Dimension::service ? names(label_id[k]) : r.key;
-            // "Prod web (123456789012)": an account is named with its id everywhere.
-            if (accounts) r.label = directory.label(r.key);
-            if (r.label.empty()) r.label = r.key;
-        }
-        if (q.min_cost && r.measure(q.measure) < *q.min_cost) continue;
-        rows.push_back(std::move(r));
-    }
+    rows.reserve(all.size());
+    for (ResultRow& r : all)
+        if (!q.min_cost || r.measure(q.measure) >= *q.min_cost) rows.push_back(std::move(r));
     const Measure m = q.measure;
     auto by_cost = [m](const ResultRow& a, const ResultRow& b) {
         Amount x = a.measure(m), y = b.measure(m);
@@ -215,6 +215,51 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     }
     if (q.limit && rows.size() > q.limit) rows.resize(q.limit);
     return rows;
+}
+
+}  // namespace query_parts
+
+std::vector<ResultRow> run_tag_query(Database& db, const Query& q);  // query_tags.cpp
+
+std::vector<ResultRow> run_query(Database& db, const Query& q) {
+    if (q.by == Dimension::tag || q.by == Dimension::category) return run_tag_query(db, q);
+    // Every user value is bound as a parameter; only fixed SQL fragments are concatenated.
+    std::string sql = std::string("SELECT ") + bucket_sql(q.grain) + " AS b, " + key_sql(q.by) +
+                      " AS k, max(product_name), " + query_parts::kMeasureSums +
+                      " FROM cost_daily WHERE 1=1" + query_parts::filter_sql(q, false) +
+                      " GROUP BY b, k";
+    auto st = db.prepare(sql);
+    query_parts::bind_filter(st, q, 1, false);
+
+    // Fold SQL groups into result rows (weeks span several SQL day groups).
+    DimNames names(db);
+    std::map<std::pair<std::string, int64_t>, ResultRow> folded;
+    std::map<std::pair<std::string, int64_t>, int64_t> label_id;
+    while (st.step()) {
+        const std::string bucket = bucket_text(q.grain, st.column_int(0));
+        const int64_t key = q.by == Dimension::none ? 0 : st.column_int(1);
+        ResultRow& r = folded[{bucket, key}];
+        r.bucket = bucket;
+        query_parts::add_measures(r, st, 3);
+        int64_t& lid = label_id[{bucket, key}];
+        lid = std::max(lid, st.column_int(2));
+    }
+    std::vector<ResultRow> rows;
+    rows.reserve(folded.size());
+    const bool accounts = q.by == Dimension::account || q.by == Dimension::payer;
+    const AccountDirectory directory =
+        accounts ? AccountDirectory::load(db, false) : AccountDirectory();
+    for (auto& [k, r] : folded) {
+        if (q.by != Dimension::none) {
+            r.key = names(k.second);
+            r.label = q.by == Dimension::service ? names(label_id[k]) : r.key;
+            // "Prod web (123456789012)": an account is named with its id everywhere.
+            if (accounts) r.label = directory.label(r.key);
+            if (r.label.empty()) r.label = r.key;
+        }
+        rows.push_back(std::move(r));
+    }
+    return query_parts::finish(std::move(rows), q);
 }
 
 const char* grain_name(Grain g) {
@@ -251,6 +296,10 @@ const char* dimension_name(Dimension d) {
             return "line-item-type";
         case Dimension::operation:
             return "operation";
+        case Dimension::tag:
+            return "tag";
+        case Dimension::category:
+            return "category";
     }
     return "?";
 }
@@ -275,6 +324,26 @@ const char* measure_name(Measure m) {
     return "?";
 }
 
+const char* measure_column(Measure m) {
+    switch (m) {
+        case Measure::unblended:
+            return "unblended";
+        case Measure::net_unblended:
+            return "net_unblended";
+        case Measure::amortized:
+            return "amortized";
+        case Measure::net_amortized:
+            return "net_amortized";
+        case Measure::blended:
+            return "blended";
+        case Measure::public_on_demand:
+            return "public_on_demand";
+        case Measure::usage:
+            return "usage_amount";
+    }
+    return "unblended";
+}
+
 std::optional<Grain> parse_grain(const std::string& s) {
     for (Grain g : {Grain::total, Grain::day, Grain::week, Grain::month, Grain::year})
         if (s == grain_name(g)) return g;
@@ -287,6 +356,21 @@ std::optional<Dimension> parse_dimension(const std::string& s) {
                         Dimension::operation})
         if (s == dimension_name(d)) return d;
     return std::nullopt;
+}
+
+std::optional<Grouping> parse_grouping(const std::string& s) {
+    for (Dimension d : {Dimension::tag, Dimension::category}) {
+        const std::string prefix = std::string(dimension_name(d)) + ":";
+        if (s.rfind(prefix, 0) == 0) return Grouping{d, s.substr(prefix.size())};
+    }
+    if (const auto d = parse_dimension(s)) return Grouping{*d, ""};
+    return std::nullopt;
+}
+
+std::string grouping_name(Dimension by, const std::string& key) {
+    if (by == Dimension::tag || by == Dimension::category)
+        return std::string(dimension_name(by)) + ":" + key;
+    return dimension_name(by);
 }
 
 std::optional<Measure> parse_measure(const std::string& s) {

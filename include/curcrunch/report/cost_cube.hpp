@@ -19,6 +19,7 @@ struct LineRow {
     int64_t account, product_code, usage_type, description, unit;
     Amount unblended, usage;
     int64_t payer;  // dim id of the payer account
+    Amount cost;    // the measure the scan was asked for (IdFilter::measure)
 };
 
 class CostCube {
@@ -27,13 +28,13 @@ class CostCube {
     static std::unique_ptr<CostCube> load(store::Database& db);
     int64_t version() const { return version_; }
 
-    // The filters of a scan as dimension ids; empty sets mean "all".
+    // The filters of a scan as dimension ids; empty sets mean "all". `measure` is what the
+    // rows' `cost` holds.
     struct IdFilter {
-        std::set<int64_t> accounts, services, regions;
+        std::set<int64_t> accounts, services, regions, payers;
+        store::Measure measure = store::Measure::unblended;
     };
-    IdFilter resolve(store::Database& db, const std::vector<std::string>& accounts,
-                     const std::vector<std::string>& services,
-                     const std::vector<std::string>& regions) const;
+    IdFilter resolve(store::Database& db, const ScanFilter& f) const;
 
     void scan(Day from, Day to, const IdFilter& f,
               const std::function<void(const CostRow&)>& on_row) const;
@@ -42,12 +43,20 @@ class CostCube {
     size_t rows() const { return costs_.size(); }
 
   private:
+    // The measures a row does not carry, for scans of another one than unblended.
     struct Cost {
         CostRow row;
         int64_t region;
+        Amount blended, net_unblended, net_amortized, public_on_demand;
+        Amount measure(store::Measure m) const;
     };
-    std::vector<Cost> costs_;     // ordered by day
-    std::vector<LineRow> lines_;  // ordered by day
+    struct Line {
+        LineRow row;
+        Amount blended, net_unblended, amortized, net_amortized, public_on_demand;
+        Amount measure(store::Measure m) const;
+    };
+    std::vector<Cost> costs_;  // ordered by day
+    std::vector<Line> lines_;  // ordered by day
     int64_t version_ = 0;
 };
 

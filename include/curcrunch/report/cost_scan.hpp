@@ -14,6 +14,7 @@
 #include "curcrunch/core/money.hpp"
 #include "curcrunch/store/database.hpp"
 #include "curcrunch/store/dim_names.hpp"
+#include "curcrunch/store/query.hpp"
 
 namespace curcrunch::report {
 
@@ -24,12 +25,18 @@ struct CostRow {
     int64_t rows;
     int64_t payer;  // dim id of the payer account
     Amount usage;   // usage quantity (recommendations count instance hours with it)
+    // The measure the scan was asked for (ScanFilter::measure): what every figure of a report
+    // sums. `unblended` and `amortized` stay what they say (the data fingerprint, commitment
+    // analysis and the tagged share read them).
+    Amount cost;
 };
 
-// What a scan keeps: usage accounts, services (product code or name) and regions; an empty
-// list keeps everything.
+// What a scan keeps: payer accounts, usage accounts, services (product code or name) and
+// regions; an empty list keeps everything. `measure` is what CostRow::cost holds.
 struct ScanFilter {
     std::vector<std::string> accounts, services, regions;
+    std::vector<std::string> payers;
+    store::Measure measure = store::Measure::unblended;
 };
 
 // Whether the days [from, to] hold at least half of the store's rows. Then a scan reads the

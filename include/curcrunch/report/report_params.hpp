@@ -20,6 +20,11 @@ struct ReportParams {
     Day from = 0, to = 0;  // inclusive
     std::string preset;    // how from/to were chosen ("" for explicit dates)
     std::vector<std::string> accounts, services, regions;
+    std::vector<std::string> payers;  // payer account ids; empty: every payer
+    // What every figure sums (totals, tables, charts, comparisons, line items). The tagged
+    // share, the reconciliation against invoices and the commitment recommendations stay on
+    // unblended cost, which is what they are about.
+    store::Measure measure = store::Measure::unblended;
     std::optional<Amount> min_cost;  // hides breakdown rows below it; totals are unaffected
     store::Grain granularity = store::Grain::day;  // of the second trend chart
     int top = 10;
@@ -29,8 +34,9 @@ struct ReportParams {
     Day compare_from = 0, compare_to = 0;
 };
 
-// Unblended cost: total, and by month ("2026-10"), by service (product code) and by usage
-// account, all within [from, to] and the account/service filters.
+// The chosen measure (unblended by default): total, and by month ("2026-10"), by service
+// (product code) and by usage account, all within [from, to] and the payer/account/service/
+// region filters.
 struct ReportTotals {
     Amount total = 0;
     std::map<std::string, Amount> by_month, by_service, by_account;
@@ -39,6 +45,9 @@ struct ReportTotals {
 ReportTotals compute_totals(store::Database& db, const ReportParams& p);
 
 struct CostRow;
+struct ScanFilter;
+// The scan a report's figures come from: its filters and measure (report/cost_scan.hpp).
+ScanFilter scan_filter(const ReportParams& p);
 // Accumulates ReportTotals and the fingerprint from scanned rows (the report, audit and
 // compute_totals all go through it, so they can never disagree).
 class TotalsBuilder {
@@ -74,8 +83,9 @@ class TotalsBuilder {
     std::unordered_map<std::pair<int64_t, Day>, Sums, ServiceDayHash> service_days_;
 };
 
-// sha256 over the daily rows behind the totals (day, account, service, cost), in a fixed
-// order: equal fingerprints mean the report was made from the same data.
+// sha256 over the daily rows behind the totals (day, service, unblended and amortized cost, row
+// count, whatever the measure), in a fixed order: equal fingerprints mean the report was made
+// from the same data.
 std::string data_fingerprint(store::Database& db, const ReportParams& p);
 
 }  // namespace curcrunch::report

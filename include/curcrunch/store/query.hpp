@@ -1,8 +1,9 @@
 #pragma once
 // The query API over the rollups, shared by `summary`, reports and the dashboard: filter by
 // date range, payers, accounts, services, regions and a cost threshold; group by a time grain
-// and a dimension; sort; limit. All sums are exact (money_sum). What the store covers (the
-// data-through day, final or accruing months) is in store/coverage.hpp.
+// and a dimension (a tag key or a cost category too: store/query_tags.hpp); sort; limit. All
+// sums are exact (money_sum). What the store covers (the data-through day, final or accruing
+// months) is in store/coverage.hpp; month over month is store/query_mom.hpp.
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,9 @@ enum class Dimension {
     region,
     usage_type,
     line_item_type,
-    operation
+    operation,
+    tag,      // the values of one user (or AWS) tag key, Query::tag_key; plus "untagged"
+    category  // the values of one cost category, Query::tag_key; plus "untagged"
 };
 enum class Measure {
     unblended,
@@ -55,6 +58,10 @@ struct Query {
     std::optional<Amount> min_cost;  // drop result rows whose measure is below this
     Grain grain = Grain::month;
     Dimension by = Dimension::service;
+    // The key of `by` = tag or category, as the store holds it: normalized the way ingest does
+    // (ingest/schema.hpp normalize_tag_key, "CostCenter" -> "cost_center"), without the cost
+    // category prefix.
+    std::string tag_key;
     Measure measure = Measure::unblended;
     SortOrder sort = SortOrder::time_then_cost;
     size_t limit = 0;  // 0: no limit
@@ -62,7 +69,8 @@ struct Query {
 
 struct ResultRow {
     std::string bucket;  // '2018-11', '2018-11-05', '2018-W45' style start day for weeks, '2018'
-    std::string key;     // dimension value ('' for none)
+    std::string key;     // dimension value ('' for none, and for the untagged row of a tag or
+                         // category: a tag value is never empty)
     std::string label;   // human name (product name for services, "Name (id)" for accounts
                          // and payers Organizations named), may equal key
     Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, blended = 0,
@@ -71,6 +79,8 @@ struct ResultRow {
     Amount measure(Measure m) const;
 };
 
+// Errors: Error(usage) for a query the rollups cannot answer exactly (grouping by a tag without
+// a key, or with a region filter: the tag rollup keeps no region).
 std::vector<ResultRow> run_query(Database& db, const Query& q);
 
 // The SQL expression of a time bucket over a yyyymmdd column named `day` (weeks group by day
@@ -81,8 +91,23 @@ std::string bucket_text(Grain g, int64_t v);
 const char* grain_name(Grain g);
 const char* dimension_name(Dimension d);
 const char* measure_name(Measure m);
+// The rollup column a measure sums ("unblended", ..., "usage_amount"); the same name in
+// cost_daily, line_item_daily and tag_daily.
+const char* measure_column(Measure m);
 std::optional<Grain> parse_grain(const std::string& s);
+// A plain dimension name; "tag" and "category" need a key: parse_grouping.
 std::optional<Dimension> parse_dimension(const std::string& s);
+
+// `--by` text: a dimension name, or "tag:KEY" / "category:KEY" with the key as the user wrote it
+// (the caller normalizes it, see Query::tag_key). Empty when the text is neither; a "tag:" with
+// an empty key gives the tag dimension and an empty key, for the caller to refuse by name.
+struct Grouping {
+    Dimension by = Dimension::service;
+    std::string key;
+};
+std::optional<Grouping> parse_grouping(const std::string& s);
+// "service", "tag:team", "category:cost_center".
+std::string grouping_name(Dimension by, const std::string& key);
 std::optional<Measure> parse_measure(const std::string& s);
 
 }  // namespace curcrunch::store
