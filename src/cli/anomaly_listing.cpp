@@ -7,8 +7,10 @@
 namespace curcrunch::cli {
 
 void print_anomalies(store::Database& db, const store::Query& q, OutputFormat format) {
-    const store::ViewCoverage cov = store::ViewCoverage::load(db);
+    const store::ViewCoverage cov = store::ViewCoverage::load(db, q.payers);
     report::ReportParams p;
+    p.payers = q.payers;
+    p.measure = q.measure;
     p.accounts = q.accounts;
     p.services = q.services;
     p.regions = q.regions;

@@ -28,8 +28,13 @@ class ReportCommand final : public Command {
     void declare(OptionSet& o) override {
         store_.declare(o);
         period_.declare(o, "--preset last-12-months", "the last day with data");
+        o.list("--payer", payers_, "ID", "only these payer accounts");
         o.list("--account", accounts_, "ID", "only these usage accounts");
         o.list("--service", services_, "NAME", "only these services (product code or name)");
+        o.value("--measure", measure_, "M",
+                "the cost every figure sums: unblended, net, amortized, net-amortized, blended or "
+                "on-demand",
+                "unblended");
         o.value("--min-cost", min_cost_, "AMOUNT",
                 "hide breakdown rows and chart entries under AMOUNT (totals keep them)");
         o.value("--granularity", granularity_, "G", "of the second trend chart: day, week, month",
@@ -63,8 +68,8 @@ class ReportCommand final : public Command {
         if (!std::filesystem::exists(store_.path())) store::Store::open(store_.path(), true);
         auto store = store::Store::open(store_.path());
         store->db().advise_random_reads();
-        // Without --as-of the period ends where the store's data ends.
-        period_.default_as_of = store::default_as_of(store->db(), today_utc());
+        // Without --as-of the period ends where the store's data ends (the chosen payers').
+        period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         const report::ReportParams p = params();
         o.record_in = &store->db();
         report::ReportData d = report::gather_report(store->db(), p);
@@ -111,8 +116,16 @@ class ReportCommand final : public Command {
         }
         if (p.from > p.to) throw_usage("--from is after --to");
         if (p.to - p.from > 366 * 5) throw_usage("the period is longer than five years");
+        p.payers = parse_payer_ids("--payer", payers_);
         p.accounts = accounts_;
         p.services = services_;
+        if (measure_) {
+            p.measure = parse_measure_option("--measure", *measure_);
+            if (p.measure == store::Measure::usage)
+                throw_usage(
+                    "--measure usage: a report states money; usage quantities (mixed units) are "
+                    "in summary --measure usage");
+        }
         if (min_cost_) p.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
         if (granularity_) {
             const auto g = store::parse_grain(*granularity_);
@@ -132,8 +145,8 @@ class ReportCommand final : public Command {
 
     StoreOption store_;
     PeriodOptions period_;
-    std::vector<std::string> accounts_, services_;
-    std::optional<std::string> min_cost_, granularity_, top_, line_items_, password_file_;
+    std::vector<std::string> payers_, accounts_, services_;
+    std::optional<std::string> measure_, min_cost_, granularity_, top_, line_items_, password_file_;
     std::optional<std::string> sign_cert_, sign_key_, sign_key_pass_file_;
     std::string out_ = "curcrunch-report.pdf";
     bool quiet_ = false;

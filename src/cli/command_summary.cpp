@@ -13,6 +13,7 @@
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
+#include "mom_listing.hpp"
 
 namespace curcrunch::cli {
 namespace {
@@ -24,7 +25,9 @@ class SummaryCommand final : public Command {
                 "print cost rollups from the store",
                 "curcrunch summary --db billing.db --preset last-12-months --by service --limit "
                 "20\ncurcrunch summary --db billing.db --by account --granularity total "
-                "--format json",
+                "--format json\ncurcrunch summary --db billing.db --by tag:team --payer "
+                "123456789012 --measure amortized\ncurcrunch summary --db billing.db --mom 6 "
+                "--by category:CostCenter",
                 {}};
     }
 
@@ -34,7 +37,7 @@ class SummaryCommand final : public Command {
         o.value("--granularity", granularity_, "G", "time buckets: day, week, month, year, total");
         o.value("--by", by_, "DIM",
                 "rows per service, account, payer, region, usage-type, line-item-type, "
-                "operation or none");
+                "operation, none, tag:KEY (a tag key) or category:KEY (a cost category)");
         o.list("--account", accounts_, "ID", "only these usage accounts");
         o.list("--service", services_, "NAME", "only these services (product code or name)");
         o.list("--region", regions_, "CODE", "only these regions");
@@ -48,6 +51,10 @@ class SummaryCommand final : public Command {
         o.value("--sort", sort_, "ORDER", "time (by bucket, then cost), cost (descending) or key");
         o.value("--limit", limit_, "N",
                 "at most N rows (the rest summed as \"other\"; the total covers all)", "all");
+        o.value("--mom", mom_, "N",
+                "month over month instead of rollups: the last N months (ending with the "
+                "period's last) by --by, each with its change against the month before, like "
+                "for like");
         o.flag("--anomalies", anomalies_,
                "list the anomalous days of the range (and fee days) with what drove them, "
                "instead of rollups");
@@ -57,9 +64,16 @@ class SummaryCommand final : public Command {
     int run() override {
         const OutputFormat format = format_.get();
         (void)query();  // usage errors before the store is opened
+        const int mom = mom_ ? parse_int("--mom", *mom_, 1, 120) : 0;
+        if (mom && anomalies_) throw_usage("--mom and --anomalies are two different listings");
         auto store = store::Store::open(store_.path(), true);
-        period_.default_as_of = store::default_as_of(store->db(), today_utc());
+        period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         store::Query q = query();
+        if (mom) {
+            const Day end = q.to ? *q.to : *period_.default_as_of;
+            print_month_over_month(store->db(), q, mom, end, format);
+            return 0;
+        }
         if (anomalies_) {
             print_anomalies(store->db(), q, format);
             return 0;
@@ -164,29 +178,22 @@ class SummaryCommand final : public Command {
         const auto range = period_.resolve();
         q.from = range.from;
         q.to = range.to;
-        const auto by = store::parse_dimension(by_);
-        if (!by)
-            throw_usage(
-                "--by: expected service, account, payer, region, usage-type, line-item-type, "
-                "operation or none; got '" +
-                by_ + "'");
-        q.by = *by;
+        const store::Grouping by = parse_grouping_option("--by", by_);
+        q.by = by.by;
+        q.tag_key = by.key;
+        if (!regions_.empty() && !q.tag_key.empty())
+            throw_usage("--region cannot be combined with --by " + by_ +
+                        ": the tag rollup keeps no region");
         const auto grain = store::parse_grain(granularity_);
         if (!grain)
             throw_usage("--granularity: expected day, week, month, year or total; got '" +
                         granularity_ + "'");
         q.grain = *grain;
-        const auto measure = store::parse_measure(measure_);
-        if (!measure)
-            throw_usage(
-                "--measure: expected unblended, net, amortized, net-amortized, blended, "
-                "on-demand or usage; got '" +
-                measure_ + "'");
-        q.measure = *measure;
+        q.measure = parse_measure_option("--measure", measure_);
         q.accounts = accounts_;
         q.services = services_;
         q.regions = regions_;
-        q.payers = payers_;
+        q.payers = parse_payer_ids("--payer", payers_);
         if (min_cost_) q.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
         const std::string& sort = expect_choice("--sort", sort_, "time|cost|key");
         q.sort = sort == "cost"  ? store::SortOrder::cost_desc
@@ -209,8 +216,8 @@ class SummaryCommand final : public Command {
 
     static void print_json(const store::Query& q, const Listing& l) {
         std::string o = std::string("{\"granularity\":\"") + store::grain_name(q.grain) +
-                        "\",\"by\":\"" + store::dimension_name(q.by) + "\",\"measure\":\"" +
-                        store::measure_name(q.measure) + "\",\"rows\":[";
+                        "\",\"by\":" + json_quote(store::grouping_name(q.by, q.tag_key)) +
+                        ",\"measure\":\"" + store::measure_name(q.measure) + "\",\"rows\":[";
         for (size_t i = 0; i < l.rows.size(); ++i)
             o.append(i ? "," : "").append(json_row(l.rows[i]));
         o += "],\"below_threshold\":[";
@@ -258,8 +265,8 @@ class SummaryCommand final : public Command {
         if (has_key && labelled)
             out += (std::snprintf(line, sizeof line, "%-65s ", store::dimension_name(q.by)), line);
         else if (has_key)
-            out += (std::snprintf(line, sizeof line, "%-24s %-40s ", store::dimension_name(q.by),
-                                  "name"),
+            out += (std::snprintf(line, sizeof line, "%-24s %-40s ",
+                                  store::grouping_name(q.by, q.tag_key).c_str(), "name"),
                     line);
         std::snprintf(line, sizeof line, "%16s %16s %11s\n", store::measure_name(q.measure),
                       "amortized", "rows");
@@ -288,7 +295,10 @@ class SummaryCommand final : public Command {
                 } else if (has_key) {
                     std::string label = r.label == r.key ? "" : r.label;
                     if (label.size() > 40) label = label.substr(0, 37) + "...";
-                    std::string key = r.key.empty() ? "(none)" : r.key;
+                    // A tag value is never empty: an empty key is the untagged row.
+                    const bool tags = !q.tag_key.empty();
+                    if (tags && r.key.empty()) label.clear();
+                    std::string key = r.key.empty() ? (tags ? "(untagged)" : "(none)") : r.key;
                     if (key.size() > 24) key = key.substr(0, 21) + "...";
                     out += (std::snprintf(line, sizeof line, "%-24s %-40s ", key.c_str(),
                                           label.c_str()),
@@ -318,7 +328,7 @@ class SummaryCommand final : public Command {
     StoreOption store_;
     PeriodOptions period_;
     std::string granularity_ = "month", by_ = "service", measure_ = "unblended", sort_ = "time";
-    std::optional<std::string> min_cost_, limit_;
+    std::optional<std::string> min_cost_, limit_, mom_;
     std::vector<std::string> accounts_, services_, regions_, payers_;
     FormatOption format_;
     bool anomalies_ = false;

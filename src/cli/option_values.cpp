@@ -4,7 +4,9 @@
 #include <cstdlib>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/ingest/schema.hpp"
 #include "curcrunch/store/query.hpp"
+#include "curcrunch/store/query_tags.hpp"
 
 namespace curcrunch::cli {
 
@@ -77,6 +79,52 @@ store::DateRange parse_preset(const std::string& name, const std::string& v, Day
     for (const auto& n : store::preset_names())
         names.append(names.empty() ? "" : ", ").append(n);
     throw_usage(name + ": unknown preset '" + v + "' (" + names + ")");
+}
+
+std::vector<std::string> parse_payer_ids(const std::string& name,
+                                         const std::vector<std::string>& v) {
+    for (const std::string& id : v) {
+        bool digits = id.size() == 12;
+        for (char c : id)
+            digits = digits && c >= '0' && c <= '9';
+        if (!digits)
+            throw_usage(name + ": expected a payer account id (12 digits), got '" + id + "'");
+    }
+    return v;
+}
+
+store::Measure parse_measure_option(const std::string& name, const std::string& v) {
+    if (const auto m = store::parse_measure(v)) return *m;
+    throw_usage(name +
+                ": expected unblended, net, amortized, net-amortized, blended, on-demand or usage; "
+                "got '" +
+                v + "'");
+}
+
+store::Grouping parse_grouping_option(const std::string& name, const std::string& v) {
+    auto g = store::parse_grouping(v);
+    if (!g)
+        throw_usage(name +
+                    ": expected service, account, payer, region, usage-type, line-item-type, "
+                    "operation, none, tag:KEY or category:KEY; got '" +
+                    v + "'");
+    if (g->by != store::Dimension::tag && g->by != store::Dimension::category) return *g;
+    const char* what = g->by == store::Dimension::tag ? "tag" : "category";
+    if (g->key.empty())
+        throw_usage(name + ": " + what + ": needs a key (" + what + ":KEY, e.g. " + what + ":" +
+                    (g->by == store::Dimension::tag ? "team" : "CostCenter") + ")");
+    // The key as ingest stored it ("CostCenter" -> "cost_center"); the category prefix is the
+    // store's to add.
+    std::string key = g->by == store::Dimension::tag ? ingest::normalize_tag_key(g->key)
+                                                     : ingest::normalize_cost_category_key(g->key);
+    if (g->by == store::Dimension::category && !key.empty())
+        key.erase(0, std::string(store::kCategoryKeyPrefix).size());
+    if (key.empty())
+        throw_usage(name + ": " + what + " key '" + g->key +
+                    "' has no letters or digits (keys are stored normalized: CostCenter is "
+                    "cost_center)");
+    g->key = std::move(key);
+    return *g;
 }
 
 const std::string& expect_choice(const std::string& name, const std::string& v,

@@ -208,6 +208,37 @@ void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
     }
 }
 
+void month_over_month_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
+    auto services = d.mom.find("services");
+    if (services == d.mom.end()) return;
+    std::string months;
+    bool partial = false;
+    for (const store::MomMonth& mm : services->second.months) {
+        months += (months.empty() ? "" : ",") + format_period(mm.month);
+        partial = partial || mm.partial;
+    }
+    L.new_page("Month over month");
+    L.paragraph("The last " + std::to_string(services->second.months.size()) +
+                    " months of the view in " + measure_label(d.params.measure) +
+                    ", and the last month's change against the month before, like for like: a "
+                    "month the data ends in is compared with the same days of the month before" +
+                    (partial ? "; (partial) marks a month with data for only part of it" : "") +
+                    ". Each column adds up to its month's total.",
+                8.5);
+    const std::string limit = top_param(d.params.top);
+    L.heading("By service");
+    P.print(P.make("month_over_month", {{"of", "services"}, {"months", months}, {"limit", limit}}));
+    L.heading("By account");
+    P.print(P.make("month_over_month", {{"of", "accounts"}, {"months", months}, {"limit", limit}}));
+    // One payer's table would repeat the total.
+    if (auto payers = d.mom.find("payers");
+        payers != d.mom.end() && payers->second.rows.size() > 1) {
+        L.heading("By payer");
+        P.print(
+            P.make("month_over_month", {{"of", "payers"}, {"months", months}, {"limit", limit}}));
+    }
+}
+
 void comparison_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
                      const chart::TextMetrics& m) {
     const std::string& c = d.currency;
@@ -286,7 +317,8 @@ void recommendation_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
 void sources_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const std::string& signer) {
     L.new_page("Sources");
     L.paragraph("Report id " + d.report_id + " \u00b7 generated " + d.generated_at +
-                    " \u00b7 curcrunch " + CURCRUNCH_VERSION + " \u00b7 unblended cost, exact",
+                    " \u00b7 curcrunch " + CURCRUNCH_VERSION + " \u00b7 " +
+                    measure_label(d.params.measure) + ", exact",
                 8);
     L.paragraph("Data fingerprint (sha256 over the daily rows behind the totals): " + d.fingerprint,
                 8);

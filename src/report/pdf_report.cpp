@@ -49,6 +49,7 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     trend_page(L, P, d, m);
     service_page(L, P, d, m);
     month_service_page(L, P, d);
+    month_over_month_page(L, P, d);
     comparison_page(L, P, d, m);
     account_page(L, P, d, m);
     line_item_page(L, P, d);
@@ -61,7 +62,8 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     PdfInfo info;
     info.title = report_title(d.params);
     info.author = "curcrunch";
-    info.subject = "AWS cost and usage (unblended), " + header_line(d.params);
+    info.subject = "AWS cost and usage (" + std::string(store::measure_name(d.params.measure)) +
+                   "), " + header_line(d.params);
     info.keywords = "AWS, cost, CUR, curcrunch, report " + d.report_id;
     info.creator = std::string("curcrunch ") + CURCRUNCH_VERSION;
     info.creation_date = pdf_date_now();

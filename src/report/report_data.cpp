@@ -181,6 +181,50 @@ void forecast(ReportData& d, const Aggregates& a) {
         d.forecast = forecast;
 }
 
+// The month-over-month tables, from the amounts the scan kept by month and by day.
+void month_over_month(ReportData& d, const Aggregates& a, const store::ViewCoverage& cov,
+                      DimText& dims, Day end) {
+    std::map<std::string, std::string> service_labels;
+    for (const KeyAmount& k : d.services)
+        service_labels[k.key] = k.label;
+    const char* names[kMomDimensions] = {"services", "accounts", "payers"};
+    const store::Dimension by[kMomDimensions] = {
+        store::Dimension::service, store::Dimension::account, store::Dimension::payer};
+    for (int k = 0; k < kMomDimensions; ++k) {
+        const MomSums& s = a.mom[k];
+        store::MomSource src;
+        src.amounts = [&](Day from, Day to) {
+            // A whole month (or the last one, up to the scan's end) from the month sums; a cut
+            // window (the same days of the month before the last) from the day sums.
+            std::unordered_map<int64_t, Amount> sum;
+            const Period pm = period_of(from);
+            if (from == first_day(pm) && (to == last_day(pm) || to >= end)) {
+                if (auto it = s.months.find(pm); it != s.months.end()) sum = it->second;
+            } else {
+                for (auto it = s.days.lower_bound(from); it != s.days.end() && it->first <= to;
+                     ++it)
+                    for (const auto& [id, v] : it->second)
+                        sum[id] += v;
+            }
+            std::map<std::string, Amount> out;
+            for (const auto& [id, v] : sum)
+                out[dims(id)] += v;
+            return out;
+        };
+        src.label = [&](const std::string& key) {
+            if (by[k] != store::Dimension::service) return d.account_label(key);
+            auto it = service_labels.find(key);
+            return it == service_labels.end() ? key : it->second;
+        };
+        store::MomQuery q;
+        q.scope.by = by[k];
+        q.scope.measure = d.params.measure;
+        q.months = kReportMomMonths;
+        q.end = end;
+        d.mom[names[k]] = store::month_over_month(cov, q, src);
+    }
+}
+
 }  // namespace
 
 std::vector<Change> period_changes(const ReportData& d, ChangeOf what) {
@@ -260,6 +304,13 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     range.scan_from =
         std::min({d.prev_from, range.year_from, range.history_from,
                   d.month_over_month.previous.from, first_day(add_months(period_of(p.to), -11))});
+    // Month over month ends where the view's data ends (within the period).
+    const std::optional<Day> through = cov.data_through();
+    const Day mom_end = through && *through >= p.from && *through < p.to ? *through : p.to;
+    range.mom = sections.month_over_month;
+    range.mom_first = add_months(period_of(mom_end), -kReportMomMonths);
+    range.mom_days_from = first_day(add_months(period_of(mom_end), -1));
+    if (range.mom) range.scan_from = std::min(range.scan_from, first_day(range.mom_first));
 
     DimText dims(db);
     const RowSource src(db, cube, p);
@@ -274,6 +325,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     store_facts(d, db, range.scan_from);
     if (d.data_through) d.data_through_status = cov.status(period_of(d.data_through));
     forecast(d, a);
+    if (sections.month_over_month) month_over_month(d, a, cov, dims, mom_end);
     if (sections.line_items) d.line_items = line_items(db, p, cube);
     if (sections.reconciliation) reconcile(d, db, src);
     if (sections.recommendations) recommend(d, a, dims);

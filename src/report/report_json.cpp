@@ -52,10 +52,15 @@ std::string report_json(const ReportData& d, const std::vector<ReportTable>& tab
     o.append(",\"report_id\":").append(json_quote(d.report_id));
     o.append(",\"generated_at\":").append(json_quote(d.generated_at));
     o.append(",\"tool\":\"curcrunch\",\"tool_version\":").append(json_quote(CURCRUNCH_VERSION));
-    o.append(",\"measure\":\"unblended\",\"currency\":").append(json_quote(d.currency));
+    o.append(",\"measure\":")
+        .append(json_quote(store::measure_name(p.measure)))
+        .append(",\"currency\":")
+        .append(json_quote(d.currency));
     o.append(",\"parameters\":{\"from\":").append(json_quote(format_day(p.from)));
     o.append(",\"to\":").append(json_quote(format_day(p.to)));
     o.append(",\"preset\":").append(json_quote(p.preset));
+    // Absent (a report of every payer, and every report before payers): all payers.
+    if (!p.payers.empty()) o.append(",\"payers\":").append(strings(p.payers));
     o.append(",\"accounts\":").append(strings(p.accounts));
     o.append(",\"services\":").append(strings(p.services));
     o.append(",\"min_cost\":")

@@ -111,6 +111,7 @@ void read_params(simdjson::dom::element p, ReportParams& out, bool v2) {
     if (out.from > out.to) bad("parameters: from is after to");
     out.as_of = get_day(p, "as_of");
     out.preset = get_string(p, "preset", "parameters.");
+    out.payers = get_strings(p, "payers", "parameters.", true);  // absent: every payer
     out.accounts = get_strings(p, "accounts", "parameters.");
     out.services = get_strings(p, "services", "parameters.");
     out.regions = get_strings(p, "regions", "parameters.", !v2);
@@ -298,6 +299,13 @@ ReportMeta parse_report_json(std::string_view json, bool check_figures) {
     simdjson::dom::element p, t;
     if (doc["parameters"].get(p) || !p.is_object()) bad("parameters: missing");
     read_params(p, m.params, v2);
+    // Absent in reports before measures were chosen: unblended.
+    std::string_view measure;
+    if (!doc["measure"].get_string().get(measure)) {
+        const auto ms = store::parse_measure(std::string(measure));
+        if (!ms) bad("measure: '" + shown_text(measure) + "' is not a measure");
+        m.params.measure = *ms;
+    }
     if (doc["totals"].get(t) || !t.is_object()) bad("totals: missing");
     simdjson::dom::element total;
     if (t["total"].get(total)) bad("totals.total: missing");

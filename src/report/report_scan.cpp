@@ -73,10 +73,26 @@ Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData
     Aggregates a(fingerprint);
     Day last_day = -1;
     Period m = 0;  // the month of last_day: rows arrive grouped by day
+    // The month-over-month cells of last_day, looked up once per day (std::map nodes stay put).
+    std::unordered_map<int64_t, Amount>*mom_month[kMomDimensions] = {},
+                                *mom_day[kMomDimensions] = {};
     src.scan(range.scan_from, p.to, true, [&](const CostRow& r) {
         if (r.day != last_day) {
             last_day = r.day;
             m = period_of(r.day);
+            for (int k = 0; k < kMomDimensions; ++k) {
+                const bool month = range.mom && m >= range.mom_first;
+                mom_month[k] = month ? &a.mom[k].months[m] : nullptr;
+                mom_day[k] =
+                    month && r.day >= range.mom_days_from ? &a.mom[k].days[r.day] : nullptr;
+            }
+        }
+        if (mom_month[0]) {
+            const int64_t ids[kMomDimensions] = {r.product_code, r.account, r.payer};
+            for (int k = 0; k < kMomDimensions; ++k) {
+                (*mom_month[k])[ids[k]] += r.cost;
+                if (mom_day[k]) (*mom_day[k])[ids[k]] += r.cost;
+            }
         }
         a.daily[r.day] += r.cost;
         if (m >= first_month) a.months[m] += r.cost;

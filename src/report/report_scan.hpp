@@ -45,6 +45,15 @@ struct OnDemandUsage {
 // A dimension-id key of instance usage (service code id, usage type id).
 using InstanceKey = std::pair<int64_t, int64_t>;
 
+// Amounts by month and by day of one dimension's ids (service, account, payer), for month over
+// month: months from ScanRange::mom_first on, days from mom_days_from on (the like-for-like
+// window of the last month cuts the month before it).
+struct MomSums {
+    std::map<Period, std::unordered_map<int64_t, Amount>> months;
+    std::map<Day, std::unordered_map<int64_t, Amount>> days;
+};
+enum MomOf { kMomServices, kMomAccounts, kMomPayers, kMomDimensions };
+
 struct Aggregates {
     explicit Aggregates(bool fingerprint) : current(fingerprint) {}
     TotalsBuilder current;
@@ -65,12 +74,16 @@ struct Aggregates {
     // Database, cache, search and warehouse instances a Reserved Instance covers.
     std::map<InstanceKey, std::map<Period, OnDemandUsage>> ondemand_instances;
     Amount data_transfer = 0, tagged = 0, untagged_base = 0;
+    MomSums mom[kMomDimensions];
 };
 
 struct ScanRange {
     Day year_from = 0, year_to = 0;  // the same dates a year earlier (cut like for like)
     Day history_from = 0;            // the first day anomaly scores need
     Day scan_from = 0;
+    bool mom = false;       // gather month over month
+    Period mom_first = 0;   // the first month it reads (the one before the table's first)
+    Day mom_days_from = 0;  // days kept from here on
 };
 
 Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData& d,

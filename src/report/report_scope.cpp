@@ -23,6 +23,7 @@ std::string filters(const ReportParams& p, size_t list_up_to) {
     auto add = [&](const std::vector<std::string>& v, const char* one, const char* many) {
         if (!v.empty()) s += (s.empty() ? "" : ", ") + counted(v, one, many, list_up_to);
     };
+    add(p.payers, "payer", "payers");
     add(p.accounts, "account", "accounts");
     add(p.services, "service", "services");
     add(p.regions, "region", "regions");
@@ -35,6 +36,26 @@ std::string period(const ReportParams& p) {
 
 }  // namespace
 
+std::string measure_label(store::Measure m) {
+    switch (m) {
+        case store::Measure::unblended:
+            return "unblended cost";
+        case store::Measure::net_unblended:
+            return "net unblended cost";
+        case store::Measure::amortized:
+            return "amortized cost";
+        case store::Measure::net_amortized:
+            return "net amortized cost";
+        case store::Measure::blended:
+            return "blended cost";
+        case store::Measure::public_on_demand:
+            return "public on-demand cost";
+        case store::Measure::usage:
+            return "usage quantity";
+    }
+    return "unblended cost";
+}
+
 std::string report_title(const ReportParams& p) {
     const std::string f = filters(p, 2);
     return "AWS cost report " + period(p) + (f.empty() ? "" : " \u00b7 " + f);
@@ -46,7 +67,7 @@ std::string header_line(const ReportParams& p) {
     const std::string f = filters(p, 1);
     s += " \u00b7 " + (f.empty() ? std::string("all accounts and services") : f);
     if (p.min_cost) s += " \u00b7 rows under " + format_money(*p.min_cost) + " summed";
-    return s + " \u00b7 unblended cost";
+    return s + " \u00b7 " + measure_label(p.measure);
 }
 
 std::vector<std::string> scope_lines(
@@ -63,13 +84,21 @@ std::vector<std::string> scope_lines(
     if (account_label)
         for (auto& a : accounts)
             a = account_label(a);
+    // A report of every payer says nothing of payers, as before there were several.
+    if (!p.payers.empty()) {
+        std::vector<std::string> payers = p.payers;
+        if (account_label)
+            for (auto& a : payers)
+                a = account_label(a);
+        out.push_back("Payers: " + list(payers));
+    }
     out.push_back("Accounts: " + list(accounts));
     out.push_back("Services: " + list(p.services));
     out.push_back("Regions: " + list(p.regions));
     if (p.min_cost)
         out.push_back("Rows under " + format_money(*p.min_cost) +
                       " are summed as \"Below threshold (N)\"; totals and shares include them");
-    out.push_back("Measure: unblended cost, exact to the cent");
+    out.push_back("Measure: " + measure_label(p.measure) + ", exact to the cent");
     return out;
 }
 

@@ -303,6 +303,7 @@ constexpr Registered kBuilders[] = {
     {"line_items", tables::line_items},
     {"month_service", tables::month_service},
     {"charge_types", tables::charge_types},
+    {"month_over_month", tables::month_over_month},
     {"invoices", tables::invoices},
     {"recommendations", tables::recommendations},
     {"sources", tables::sources},

@@ -60,6 +60,7 @@ ReportTable account_breakdown(const ReportData& d, const TableParams& p);
 ReportTable line_items(const ReportData& d, const TableParams& p);
 ReportTable month_service(const ReportData& d, const TableParams& p);
 ReportTable charge_types(const ReportData& d, const TableParams& p);
+ReportTable month_over_month(const ReportData& d, const TableParams& p);
 
 ReportTable anomalies(const ReportData& d, const TableParams& p);
 ReportTable anomaly_drivers(const ReportData& d, const TableParams& p);

@@ -42,13 +42,6 @@ class WindowAmounts {
         return a;
     }
     const std::map<std::string, std::string>& labels() const { return labels_; }
-    std::set<std::string> keys() const {
-        std::set<std::string> out;
-        for (const auto& [w, a] : cache_)
-            for (const auto& [k, v] : a)
-                out.insert(k);
-        return out;
-    }
 
   private:
     std::vector<ResultRow> run(Query q) {
@@ -78,19 +71,41 @@ Amount sum_of(const Amounts& a, const std::set<std::string>& keys) {
 MonthOverMonth month_over_month(Database& db, const MomQuery& q) {
     if (q.months < 1 || q.months > 120)
         throw_usage("month over month: expected 1 to 120 months; got " + std::to_string(q.months));
-    MonthOverMonth out;
-    out.measure = q.scope.measure;
-    out.by = q.scope.by;
-    out.tag_key = q.scope.tag_key;
-    const ViewCoverage cov = ViewCoverage::load(db, q.scope.payers);
     const Period last = period_of(q.end);
     const Period first = add_months(last, -(q.months - 1));
     // The month before the first is read too: the first month's change needs it.
     WindowAmounts amounts(db, q, add_months(first, -1), last);
+    MomSource src;
+    src.amounts = [&](Day from, Day to) { return amounts.of(from, to); };
+    src.label = [&](const std::string& k) {
+        auto it = amounts.labels().find(k);
+        return it == amounts.labels().end() ? k : it->second;
+    };
+    return month_over_month(ViewCoverage::load(db, q.scope.payers), q, src);
+}
+
+MonthOverMonth month_over_month(const ViewCoverage& cov, const MomQuery& q, const MomSource& src) {
+    if (q.months < 1 || q.months > 120)
+        throw_usage("month over month: expected 1 to 120 months; got " + std::to_string(q.months));
+    MonthOverMonth out;
+    out.measure = q.scope.measure;
+    out.by = q.scope.by;
+    out.tag_key = q.scope.tag_key;
+    const Period last = period_of(q.end);
+    const Period first = add_months(last, -(q.months - 1));
+    std::map<Window, Amounts> cache;
+    auto of = [&](Day from, Day to) -> const Amounts& {
+        auto it = cache.find({from, to});
+        if (it == cache.end()) it = cache.emplace(Window{from, to}, src.amounts(from, to)).first;
+        return it->second;
+    };
+    auto month_window = [&](Period p) {
+        return Window{first_day(p), std::min(last_day(p), q.end)};
+    };
     for (Period m = first; m <= last; m = add_months(m, 1)) {
         MomMonth mm;
         mm.month = m;
-        const Window w = amounts.month_window(m);
+        const Window w = month_window(m);
         mm.coverage = cov.window(w.first, w.second);
         mm.status = cov.status(m);
         mm.partial = !mm.coverage.none() && (!mm.coverage.complete() || w.second < last_day(m));
@@ -101,13 +116,17 @@ MonthOverMonth month_over_month(Database& db, const MomQuery& q) {
 
     // Every key of any window read (a key only the month before the first had is a change
     // too), ranked by the last month's amount.
+    std::set<std::string> keys;
     for (const MomMonth& mm : out.months) {
-        amounts.of(mm.compared.current.from, mm.compared.current.to);
-        amounts.of(mm.compared.previous.from, mm.compared.previous.to);
+        const Window w = month_window(mm.month);
+        for (const Amounts* a :
+             {&of(w.first, w.second), &of(mm.compared.current.from, mm.compared.current.to),
+              &of(mm.compared.previous.from, mm.compared.previous.to)})
+            for (const auto& [k, v] : *a)
+                keys.insert(k);
     }
-    const std::set<std::string> keys = amounts.keys();
-    const Window lw = amounts.month_window(last);
-    const Amounts& latest = amounts.of(lw.first, lw.second);
+    const Window lw = month_window(last);
+    const Amounts& latest = of(lw.first, lw.second);
     std::vector<std::string> ranked(keys.begin(), keys.end());
     auto last_amount = [&](const std::string& k) {
         auto it = latest.find(k);
@@ -117,17 +136,17 @@ MonthOverMonth month_over_month(Database& db, const MomQuery& q) {
         return last_amount(a) > last_amount(b);
     });
 
-    auto row_of = [&](const std::set<std::string>& of, std::string key, std::string label) {
+    auto row_of = [&](const std::set<std::string>& keys_of, std::string key, std::string label) {
         MomRow r;
         r.key = std::move(key);
         r.label = std::move(label);
         for (const MomMonth& mm : out.months) {
             MomCell c;
-            const Window w = amounts.month_window(mm.month);
-            if (!mm.coverage.none()) c.amount = sum_of(amounts.of(w.first, w.second), of);
+            const Window w = month_window(mm.month);
+            if (!mm.coverage.none()) c.amount = sum_of(of(w.first, w.second), keys_of);
             const Comparison& p = mm.compared;
-            c.now = sum_of(amounts.of(p.current.from, p.current.to), of);
-            c.previous = sum_of(amounts.of(p.previous.from, p.previous.to), of);
+            c.now = sum_of(of(p.current.from, p.current.to), keys_of);
+            c.previous = sum_of(of(p.previous.from, p.previous.to), keys_of);
             Comparison filled = p;
             filled.now = c.now;
             filled.before = c.previous;
@@ -138,11 +157,8 @@ MonthOverMonth month_over_month(Database& db, const MomQuery& q) {
         return r;
     };
     const size_t shown = q.top && ranked.size() > q.top ? q.top : ranked.size();
-    for (size_t i = 0; i < shown; ++i) {
-        auto it = amounts.labels().find(ranked[i]);
-        out.rows.push_back(
-            row_of({ranked[i]}, ranked[i], it == amounts.labels().end() ? ranked[i] : it->second));
-    }
+    for (size_t i = 0; i < shown; ++i)
+        out.rows.push_back(row_of({ranked[i]}, ranked[i], src.label(ranked[i])));
     if (shown < ranked.size())
         out.other =
             row_of(std::set<std::string>(ranked.begin() + static_cast<long>(shown), ranked.end()),

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/core/calendar.hpp"
@@ -21,6 +22,14 @@ Period parse_month(const std::string& name, const std::string& v);   // YYYY-MM
 Amount parse_non_negative_amount(const std::string& name, const std::string& v);
 // A named period (store::resolve_preset) ending on or before `today`.
 store::DateRange parse_preset(const std::string& name, const std::string& v, Day today);
+// Payer account ids (--payer): 12 digits each.
+std::vector<std::string> parse_payer_ids(const std::string& name,
+                                         const std::vector<std::string>& v);
+// A measure name (store::parse_measure), else a usage error listing them.
+store::Measure parse_measure_option(const std::string& name, const std::string& v);
+// --by: a dimension, or tag:KEY / category:KEY with the key normalized the way ingest stores it
+// (store::Query::tag_key); an empty or unusable key is a usage error.
+store::Grouping parse_grouping_option(const std::string& name, const std::string& v);
 // One of `choices` ("fail|skip"), else a usage error listing them.
 const std::string& expect_choice(const std::string& name, const std::string& v,
                                  const std::string& choices);

@@ -9,6 +9,7 @@
 #include "curcrunch/report/anomaly.hpp"
 #include "curcrunch/report/report_params.hpp"
 #include "curcrunch/report/report_table.hpp"
+#include "curcrunch/store/query_mom.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
 
@@ -67,6 +68,9 @@ struct SourceRef {
     std::string period, path, sha256, manifest, assembly_id;
 };
 
+// The months a report's month-over-month tables show (the last ones of its period).
+inline constexpr int kReportMomMonths = 3;
+
 struct ReportData {
     ReportParams params;
     std::string report_id, generated_at, currency = "USD";
@@ -113,6 +117,11 @@ struct ReportData {
     // comparison period, a year earlier, the 12-month trend): audit calls a figure "no data"
     // when the periods behind it have left the store since.
     std::vector<Period> data_periods;
+    // The last kReportMomMonths months of the view (ending with the last day with data, or the
+    // period's last), each against the month before like for like (store/query_mom.hpp), by
+    // "services", "accounts" and "payers"; every row, ranked. Gathered with
+    // Sections::month_over_month.
+    std::map<std::string, store::MonthOverMonth> mom;
 
     // "Prod web (123456789012)", or the id when Organizations did not name the account.
     std::string account_label(const std::string& id) const;
@@ -123,7 +132,7 @@ class CostCube;
 // What to gather beyond the figures every view needs (a dashboard page asks for less).
 struct Sections {
     bool line_items = true, reconciliation = true, recommendations = true, sources = true,
-         fingerprint = true;
+         fingerprint = true, month_over_month = true;
 };
 
 // `report_id` and `generated_at` are left for the caller (they do not come from the data).

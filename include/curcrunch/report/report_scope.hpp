@@ -13,6 +13,9 @@ namespace curcrunch::report {
 // "AWS cost report 2026-01-01 to 2026-12-31", and for a filtered report what it is limited to
 // ("… · account 111111111111", "… · 3 accounts, service AmazonEC2").
 std::string report_title(const ReportParams& p);
+// "unblended cost", "net amortized cost", "public on-demand cost", ... (usage quantity is not a
+// cost: "usage quantity").
+std::string measure_label(store::Measure m);
 // The page header: the period, the filters (counted when long) and the measure.
 std::string header_line(const ReportParams& p);
 // The full scope, one line per item ("Accounts: Prod (111111111111), 222222222222", ...), the

@@ -4,6 +4,8 @@
 // change against the month before, like for like (store/view_coverage.hpp): a month the data
 // ends in is compared with the same days of the month before, a month with a gap in its data is
 // flagged partial and not compared, a month without data has no amount (never a zero).
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,5 +64,15 @@ struct MonthOverMonth {
 
 // Errors: Error(usage) for months outside 1..120, and run_query's.
 MonthOverMonth month_over_month(Database& db, const MomQuery& q);
+
+// The same table from amounts the caller already has (a report sums them in its one scan):
+// `amounts` gives the view's amounts by row key over a window [from, to] (every window lies in
+// the months of the table and the month before its first), `label` a key's label. `q.scope`
+// gives only the measure and the dimension here.
+struct MomSource {
+    std::function<std::map<std::string, Amount>(Day from, Day to)> amounts;
+    std::function<std::string(const std::string& key)> label;
+};
+MonthOverMonth month_over_month(const ViewCoverage& cov, const MomQuery& q, const MomSource& src);
 
 }  // namespace curcrunch::store
