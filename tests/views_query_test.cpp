@@ -1,7 +1,7 @@
 // Views over payers, tags, cost categories and measures (issue 13): the query API grouped by a
 // tag key or a cost category with its "untagged" row, month over month, and the report data
 // path filtered by payers and summing a chosen measure. Every expected figure below is summed by
-// hand from the rows of kRows (the comment on each says which rows).
+// hand from the rows of views_fixture.hpp (the comment on each says which rows).
 #include <gtest/gtest.h>
 
 #include <string_view>
@@ -16,50 +16,16 @@
 #include "curcrunch/store/query_tags.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "views_fixture.hpp"
 
 using namespace curcrunch;
 using namespace testsupport;
+using namespace views_fixture;
 
 static_assert(std::string_view(ingest::kCostCategoryPrefix) ==
               std::string_view(store::kCategoryKeyPrefix));
 
 namespace {
-
-const char* kPayerA = "111111111111";  // its usage account: 222222222222
-const char* kPayerB = "999999999999";  // its usage account: 333333333333
-
-// Columns: payer, account, type, day, service, region, unblended, net unblended, blended, public
-// on-demand, usage amount, tag Team, cost category CostCenter.
-const char* kHeader =
-    "bill/PayerAccountId,lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,"
-    "lineItem/ProductCode,product/region,lineItem/UnblendedCost,lineItem/NetUnblendedCost,"
-    "lineItem/BlendedCost,pricing/publicOnDemandCost,lineItem/UsageAmount,resourceTags/user:Team,"
-    "costCategory/CostCenter\n";
-const char* kRows[] = {
-    // August: both payers' units end on the 31st (whole months).
-    /* 1 */
-    "111111111111,222222222222,Usage,2026-08-05T00:00:00Z,AmazonEC2,us-east-1,10,9,11,12,5,web,CC1",
-    /* 2 */
-    "111111111111,222222222222,Usage,2026-08-31T00:00:00Z,AmazonS3,us-east-1,4,4,4,4,100,,CC1",
-    /* 3 */
-    "999999999999,333333333333,Usage,2026-08-31T00:00:00Z,AmazonEC2,eu-west-1,6,5,6,7,3,data,",
-    // September: whole months too.
-    /* 4 */
-    "111111111111,222222222222,Usage,2026-09-10T00:00:00Z,AmazonEC2,us-east-1,20,18,21,25,10,web,"
-    "CC1",
-    /* 5 */
-    "111111111111,222222222222,Usage,2026-09-30T00:00:00Z,AmazonS3,us-east-1,2,2,2,2,50,web,",
-    /* 6 */
-    "999999999999,333333333333,Usage,2026-09-30T00:00:00Z,AmazonEC2,eu-west-1,9,8,9,10,4,,CC2",
-    /* 7 */ "999999999999,333333333333,Tax,2026-09-30T00:00:00Z,AmazonEC2,eu-west-1,1,1,1,0,0,,",
-    /* 8 */
-    "111111111111,222222222222,Usage,2026-09-15T00:00:00Z,AmazonEC2,us-east-1,5,5,5,5,2,web,",
-    // October: payer A's data ends on the 4th, payer B's on the 15th.
-    /* 9 */
-    "111111111111,222222222222,Usage,2026-10-04T00:00:00Z,AmazonEC2,us-east-1,8,7,8,10,4,data,CC1",
-    /* 10 */
-    "999999999999,333333333333,Usage,2026-10-15T00:00:00Z,AmazonS3,eu-west-1,3,3,3,3,30,data,CC2",
-};
 
 Amount dollars(int64_t n) {
     return static_cast<Amount>(n) * kUnit;
@@ -68,10 +34,7 @@ Amount dollars(int64_t n) {
 class Views : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string csv = kHeader;
-        for (const char* r : kRows)
-            csv += std::string(r) + "\n";
-        write_file(dir / "cur.csv", csv);
+        write_file(dir / "cur.csv", views_fixture_csv());
         store_ = store::Store::open(dir / "s.db");
         store_->replace_periods(ingest::run_ingest(ingest::plan_inputs({dir / "cur.csv"}), {}), "x",
                                 false);
