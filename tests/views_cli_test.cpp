@@ -156,7 +156,33 @@ TEST(ViewsCli, ReportOfOnePayerInNetCostStatesItAndAuditsWithIt) {
                         "\"2026-09\":\"9\",\"2026-10\":\"3\"}"),
               std::string::npos)
         << json;
+    // Month over month by service for B, net: S3 Oct row 10 (3) against nothing in Sep 1-15;
+    // EC2 Aug row 3 (5), Sep rows 6, 7 (8 + 1), nothing in October.
+    EXPECT_NE(json.find("\"params\":{\"limit\":\"10\",\"months\":\"2026-08,2026-09,2026-10\","
+                        "\"of\":\"services\"},\"columns\":[{\"key\":\"name\",\"kind\":\"text\"},"
+                        "{\"key\":\"2026-08\",\"kind\":\"money\"},{\"key\":\"2026-09\",\"kind\":"
+                        "\"money\"},{\"key\":\"2026-10\",\"kind\":\"money\"},{\"key\":\"change\","
+                        "\"kind\":\"money\"},{\"key\":\"change_percent\",\"kind\":\"percent\"}],"
+                        "\"rows\":[{\"key\":\"AmazonS3\",\"cells\":[\"AmazonS3\",\"0\",\"0\",\"3\","
+                        "\"3\",\"n/a\"]},{\"key\":\"AmazonEC2\",\"cells\":[\"AmazonEC2\",\"5\","
+                        "\"9\",\"0\",\"0\",\"n/a\"]},{\"key\":\"total\",\"cells\":[\"Total\",\"5\","
+                        "\"9\",\"3\",\"3\",\"n/a\"]}]}"),
+              std::string::npos)
+        << json;
+    // The stacked monthly bars draw this table: the top 6 services by month.
+    EXPECT_NE(json.find("{\"kind\":\"month_service\",\"params\":{\"limit\":\"6\",\"months\":"
+                        "\"2026-08,2026-09,2026-10\"}"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find("\"rows\":[{\"key\":\"AmazonEC2\",\"cells\":[\"AmazonEC2\",\"5\",\"9\","
+                        "\"0\"]},{\"key\":\"AmazonS3\",\"cells\":[\"AmazonS3\",\"0\",\"0\",\"3\"]},"
+                        "{\"key\":\"total\",\"cells\":[\"Total\",\"5\",\"9\",\"3\"]"),
+              std::string::npos)
+        << json;
     EXPECT_EQ(sh("qpdf --check " + b).code, 0);
+    const Shell render = sh("pdftoppm -r 40 -png " + b + " " + (w.tmp / "page"));
+    EXPECT_EQ(render.code, 0);
+    EXPECT_EQ(render.out, "");  // no warning
     // Every page states the measure and the payer.
     const std::vector<std::string> pages = pages_of(b);
     ASSERT_GE(pages.size(), 8u);
@@ -166,7 +192,11 @@ TEST(ViewsCli, ReportOfOnePayerInNetCostStatesItAndAuditsWithIt) {
             << pages[i];
     // The month-over-month page: B's services, October (partial, data through the 15th) against
     // September 1-15 (nothing of B's); no payer table for one payer.
-    bool mom = false;
+    bool mom = false, stacked = false;
+    for (const std::string& p : pages)
+        stacked = stacked ||
+                  p.find("Monthly cost by service (top 6, the rest as Other)") != std::string::npos;
+    EXPECT_TRUE(stacked);
     for (const std::string& p : pages)
         if (p.find("Month over month\n") == 0 ||
             p.find("\nMonth over month\n") != std::string::npos) {
@@ -198,7 +228,7 @@ TEST(ViewsCli, ReportOfOnePayerInNetCostStatesItAndAuditsWithIt) {
               std::string::npos)
         << audit.out;
     const std::string b_id =
-        query_one(w.db, "SELECT report_id FROM report WHERE metadata LIKE '%\"payers\"%'");
+        query_one(w.db, "SELECT report_id FROM report WHERE metadata LIKE '%\"payers\":[%'");
     ASSERT_EQ(b_id.size(), 36u);
     EXPECT_EQ(audit.out.find(b_id), std::string::npos) << audit.out;
     audit = run_cli({"audit", "--db", w.db, "--report-id", b_id});

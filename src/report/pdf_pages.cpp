@@ -191,8 +191,13 @@ void service_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const char
     P.print(P.make("charge_types"));
 }
 
-void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
+void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
+                        const chart::TextMetrics& m) {
     L.new_page("Cost by month and service");
+    L.chart(stacked_months_scene(
+        P.make("month_service",
+               {{"months", stacked_months_param(d)}, {"limit", std::to_string(kStackedServices)}}),
+        d, m, L.content_width()));
     L.paragraph("The top " + std::to_string(d.params.top) +
                     " services of the period by month; each column adds up to its month's "
                     "total.",

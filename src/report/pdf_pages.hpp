@@ -30,7 +30,8 @@ class TablePrinter {
 void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d);
 void trend_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const chart::TextMetrics& m);
 void service_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const chart::TextMetrics& m);
-void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d);
+void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
+                        const chart::TextMetrics& m);
 void month_over_month_page(PdfLayout& L, TablePrinter& P, const ReportData& d);
 void comparison_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
                      const chart::TextMetrics& m);

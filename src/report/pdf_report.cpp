@@ -48,7 +48,7 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     summary_page(L, P, d);
     trend_page(L, P, d, m);
     service_page(L, P, d, m);
-    month_service_page(L, P, d);
+    month_service_page(L, P, d, m);
     month_over_month_page(L, P, d);
     comparison_page(L, P, d, m);
     account_page(L, P, d, m);

@@ -87,6 +87,47 @@ std::string top_param(int top) {
     return std::to_string(std::max(top, 0));
 }
 
+std::string stacked_months_param(const ReportData& d) {
+    const Period last = period_of(d.params.to);
+    const Period first = std::max(period_of(d.params.from), add_months(last, -11));
+    std::string months;
+    for (Period p = first; p <= last; p = add_months(p, 1))
+        months += (months.empty() ? "" : ",") + format_period(p);
+    return months;
+}
+
+chart::Scene stacked_months_scene(const ReportTable& t, const ReportData& d,
+                                  const chart::TextMetrics& m, double width) {
+    chart::StackedBarSpec s;
+    s.title =
+        "Monthly cost by service (top " + std::to_string(kStackedServices) + ", the rest as Other)";
+    s.width = width;
+    s.height = 250;
+    s.currency = d.currency;
+    for (size_t c = 1; c < t.columns.size(); ++c) {
+        s.x_labels.push_back(t.columns[c].key);
+        std::string note;
+        for (const TrendPoint& p : d.months)
+            if (p.key == t.columns[c].key && p.partial())
+                note = "data for " + std::to_string(p.days_with_data) + " of " +
+                       std::to_string(p.days) + " days";
+        s.x_notes.push_back(std::move(note));
+    }
+    for (const TableRow& r : t.rows) {
+        if (r.key == kTotalRowKey) continue;
+        chart::StackSeries ser;
+        ser.name = r.cells.at(0);
+        ser.other = r.key == kOtherRowKey || r.key == kBelowRowKey;
+        for (size_t c = 1; c < t.columns.size(); ++c) {
+            const Amount a = amount_of(r.cells.at(c));
+            ser.values.push_back(as_double(a));
+            ser.value_labels.push_back(money_text(a, d.currency));
+        }
+        s.series.push_back(std::move(ser));
+    }
+    return chart::stacked_bar_chart(s, m);
+}
+
 std::string service_bars_title(const ReportData& d) {
     return "Cost by service (top " + std::to_string(d.params.top) + ")";
 }

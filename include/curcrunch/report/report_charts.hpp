@@ -6,6 +6,7 @@
 #include <string>
 
 #include "curcrunch/chart/charts.hpp"
+#include "curcrunch/chart/stacked_chart.hpp"
 #include "curcrunch/report/report_data.hpp"
 
 namespace curcrunch::report {
@@ -29,6 +30,15 @@ chart::Scene bar_scene(const std::string& title, const ReportTable& t, const Rep
                        bool diverging = false);
 chart::Scene pie_scene(const ReportTable& t, const ReportData& d, const chart::TextMetrics& m,
                        double width);
+
+// Monthly bars stacked by service from a month_service table (its rows: the top services, then
+// "Other (N)", then the total, which is not drawn); months with data for only some of their
+// days say so in their tooltips.
+chart::Scene stacked_months_scene(const ReportTable& t, const ReportData& d,
+                                  const chart::TextMetrics& m, double width);
+// The months of the stacked bars: the period's, at most the last twelve.
+std::string stacked_months_param(const ReportData& d);
+inline constexpr int kStackedServices = 6;
 
 std::string service_bars_title(const ReportData& d);
 std::string account_bars_title(const ReportData& d);
