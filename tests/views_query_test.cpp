@@ -10,6 +10,7 @@
 #include "curcrunch/ingest/schema.hpp"
 #include "curcrunch/report/cost_cube.hpp"
 #include "curcrunch/report/report_data.hpp"
+#include "curcrunch/report/report_json.hpp"
 #include "curcrunch/report/report_params.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/query_mom.hpp"
@@ -293,5 +294,43 @@ TEST_F(Views, ReportTotalsFollowPayersAndMeasure) {
         EXPECT_EQ(d.totals.total, dollars(12 + 4 + 25 + 2 + 5 + 10));
         EXPECT_EQ(d.line_items.total, d.totals.total);
         EXPECT_EQ(d.data_through, days_from_civil(2026, 10, 4));
+    }
+}
+
+TEST_F(Views, ReportJsonRecordsPayersAndMeasureAndOlderReportsReadAsBefore) {
+    report::ReportParams p;
+    p.from = days_from_civil(2026, 8, 1);
+    p.to = days_from_civil(2026, 10, 31);
+    p.as_of = p.to;
+    p.payers = {kPayerB};
+    p.measure = store::Measure::net_unblended;
+    report::ReportData d = report::gather_report(db(), p);
+    d.report_id = "12345678-1234-4123-8123-123456789abc";
+    d.generated_at = "2026-12-02T00:00:00Z";
+    const std::string json = report::report_json(d, {}, std::string(64, '0'));
+    report::ReportMeta m = report::parse_report_json(json);
+    EXPECT_EQ(m.params.payers, std::vector<std::string>{kPayerB});
+    EXPECT_EQ(m.params.measure, store::Measure::net_unblended);
+    EXPECT_EQ(m.totals.total, dollars(17));  // B's net: rows 3, 6, 7, 10 (5 + 8 + 1 + 3)
+    // A report written before payers and measures were chosen has neither field: unblended cost
+    // of every payer.
+    std::string old = json;
+    for (const std::string cut : {",\"measure\":\"net\"", ",\"payers\":[\"999999999999\"]"}) {
+        const size_t at = old.find(cut);
+        ASSERT_NE(at, std::string::npos) << cut;
+        old.erase(at, cut.size());
+    }
+    m = report::parse_report_json(old);
+    EXPECT_TRUE(m.params.payers.empty());
+    EXPECT_EQ(m.params.measure, store::Measure::unblended);
+    // A measure this curcrunch does not know is refused, not read as another.
+    std::string bad = json;
+    bad.replace(bad.find("\"measure\":\"net\""), 15, "\"measure\":\"gross\"");
+    try {
+        report::parse_report_json(bad);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::input);
+        EXPECT_STREQ(e.what(), "report metadata: measure: 'gross' is not a measure");
     }
 }
