@@ -170,7 +170,9 @@ std::string ous_table(const ViewContext& c) {
 
 std::string accounts_page(const ViewContext& c, PageFrame& f) {
     f.crumbs = crumbs("/accounts", c);
-    std::string o = figure(report::account_bar_chart(c.figures(), c.site.metrics(), 1000));
+    std::string o = figure(
+        c, [&](double w) { return report::account_bar_chart(c.figures(), c.site.metrics(), w); },
+        1000);
     o += group_switch(c.view);
     return o + (c.view.group == "ou" ? ous_table(c) : accounts_table(c));
 }

@@ -53,7 +53,20 @@ header form.signout button { background:transparent; border:1px solid rgba(255,2
 form.login { display:flex; flex-wrap:wrap; gap:.6rem 1rem; align-items:flex-end; max-width:34rem; background:var(--bg); border:1px solid var(--line); padding:.9rem; border-radius:6px; }
 form.login label { display:flex; flex-direction:column; flex:1 1 14rem; font-size:.8rem; color:var(--muted); gap:.2rem; }
 .note { color:var(--muted); font-size:.85rem; }
+figure svg.phone { display:none; }
 @media (max-width: 700px) { main { padding:.6rem; } .kpi .value { font-size:1.2rem; } }
+/* Phones: the chart laid out for the phone's width (shown ~1.5x, so its labels read >= 11 px),
+   controls and links at least 24 px tall for a finger, nothing wider than the screen. */
+@media (max-width: 640px) {
+  figure svg.desk { display:none; }
+  figure svg.phone { display:block; max-width:440px; margin:0 auto; }
+  header { padding:.4rem .6rem; gap:.4rem; }
+  header a.brand, label.inline, header nav a, .pager a, .crumbs a, p.actions a, td a, th a, .toggle a, .toggle span { display:inline-flex; align-items:center; min-height:24px; min-width:24px; }
+  input, select, button { min-height:28px; max-width:100%; }
+  form.filters { padding:.5rem; }
+  form.filters label, form.filters fieldset { min-width:0; max-width:100%; }
+  input[type=date] { min-width:0; }
+}
 )CSS";
 
 const char* kAppJs = R"JS(

@@ -54,7 +54,8 @@ std::string compare_page(const ViewContext& c, PageFrame& f) {
                          : "") +
                     ".</p>\n";
     o += second_period_form(v, d);
-    o += figure(report::service_change_chart(d, c.site.metrics(), 1000));
+    o += figure(
+        c, [&](double w) { return report::service_change_chart(d, c.site.metrics(), w); }, 1000);
     return o + changes_table(c, d, false) + changes_table(c, d, true);
 }
 

@@ -64,6 +64,28 @@ std::string join(const std::vector<std::string>& v) {
     return o;
 }
 
+// A text box with the store's values as its suggestions (<datalist>: searchable as one types,
+// plain text without script or support). Several values: separated by commas.
+std::string picker(const std::string& title, const std::string& name,
+                   const std::vector<std::string>& chosen, const std::vector<PickOption>& options,
+                   int size) {
+    const std::string list = "pick-" + name;
+    std::string o = "<label>" + esc(title) + " <input name=\"" + name + "\" value=\"" +
+                    esc(join(chosen)) + "\" placeholder=\"all\" size=\"" + std::to_string(size) +
+                    "\" autocomplete=\"off\"" + (options.empty() ? "" : " list=\"" + list + "\"") +
+                    "></label>";
+    if (!options.empty()) {
+        o += "<datalist id=\"" + list + "\">";
+        for (const PickOption& c : options)
+            o += "<option value=\"" + esc(c.value) + "\"" +
+                 (c.label != c.value ? " label=\"" + esc(c.label) + "\">" + esc(c.label)
+                                     : std::string(">")) +
+                 "</option>";
+        o += "</datalist>";
+    }
+    return o + "\n";
+}
+
 std::string filter_form(const PageFrame& f) {
     const ViewParams& v = *f.view;
     const report::ReportParams& p = v.report;
@@ -91,12 +113,11 @@ std::string filter_form(const PageFrame& f) {
     for (const char* g : {"day", "week", "month", "year"})
         o += option(g, g, store::grain_name(p.granularity) == std::string(g));
     o += "</select></label>\n";
-    o += "<label>Accounts <input name=\"account\" value=\"" + esc(join(p.accounts)) +
-         "\" placeholder=\"all\" size=\"14\"></label>\n";
-    o += "<label>Services <input name=\"service\" value=\"" + esc(join(p.services)) +
-         "\" placeholder=\"all\" size=\"14\"></label>\n";
-    o += "<label>Regions <input name=\"region\" value=\"" + esc(join(p.regions)) +
-         "\" placeholder=\"all\" size=\"10\"></label>\n";
+    const PickLists none;
+    const PickLists& picks = f.picks ? *f.picks : none;
+    o += picker("Accounts", "account", p.accounts, picks.accounts, 14);
+    o += picker("Services", "service", p.services, picks.services, 14);
+    o += picker("Regions", "region", p.regions, picks.regions, 10);
     o += "<label>Hide under <input name=\"min_cost\" inputmode=\"decimal\" size=\"6\" value=\"" +
          (p.min_cost ? esc(to_plain_string(*p.min_cost)) : std::string()) + "\"></label>\n";
     if (v.explicit_as_of || p.as_of != v.default_as_of)

@@ -60,9 +60,10 @@ std::string judged_table(const report::ReportData& d, const std::vector<report::
 std::string overview_page(const ViewContext& c, PageFrame& f) {
     f.crumbs = crumbs("/", c);
     const report::ReportData& d = c.figures();
-    std::string o = kpis(d) + "<div class=\"charts\">" + figure(monthly_chart(c)) +
-                    figure(services_chart(c)) + "</div>\n" + top_table(c, false) +
-                    top_table(c, true) +
+    std::string o = kpis(d) + "<div class=\"charts\">" +
+                    figure(c, [&](double w) { return monthly_chart(c, w); }) +
+                    figure(c, [&](double w) { return services_chart(c, w); }) + "</div>\n" +
+                    top_table(c, false) + top_table(c, true) +
                     judged_table(d, d.anomalies,
                                  "Anomalous days (usage cost, each judged "
                                  "against the 28 days with data before it)",

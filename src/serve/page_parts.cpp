@@ -116,8 +116,20 @@ std::vector<store::OuGroup> ou_groups(const ViewContext& c) {
     return out;
 }
 
-std::string figure(const chart::Scene& s) {
-    return "<figure>" + chart::to_svg(s) + "</figure>\n";
+std::string figure(const ViewContext& c, const ChartAt& build, double wide) {
+    auto svg = [&](double width, const char* cls) {
+        chart::Scene s = build(width);
+        // Titles are laid out for a page's width; on a phone a long one ends in "…" (the SVG's
+        // <title> keeps it whole).
+        for (chart::Item& it : s.items)
+            if (auto* t = std::get_if<chart::Text>(&it); t && t->bold && t->rotate == 0)
+                t->text = c.site.metrics().fit(t->text, width - t->x, t->size, true);
+        std::string o = chart::to_svg(s);
+        const size_t at = o.find(" viewBox");
+        if (at != std::string::npos) o.insert(at, std::string(" class=\"") + cls + "\"");
+        return o;
+    };
+    return "<figure>" + svg(wide, "desk") + svg(kPhoneChartWidth, "phone") + "</figure>\n";
 }
 
 std::string kpis(const report::ReportData& d) {
@@ -148,10 +160,10 @@ std::string kpis(const report::ReportData& d) {
     return o + "</section>\n";
 }
 
-chart::Scene monthly_chart(const ViewContext& c) {
+chart::Scene monthly_chart(const ViewContext& c, double width) {
     const ViewParams& v = c.view;
     return report::monthly_trend_chart(
-        c.figures(), c.site.metrics(), 560, [&](const std::string& month) {
+        c.figures(), c.site.metrics(), width, [&](const std::string& month) {
             const Period p = *parse_period(month);
             return "/trends" + query_string(v,
                                             {{"from", format_day(first_day(p))},
@@ -161,10 +173,10 @@ chart::Scene monthly_chart(const ViewContext& c) {
         });
 }
 
-chart::Scene services_chart(const ViewContext& c) {
+chart::Scene services_chart(const ViewContext& c, double width) {
     const ViewParams& v = c.view;
     return report::service_bar_chart(
-        c.figures(), c.site.metrics(), 560, [&](const std::string& code) {
+        c.figures(), c.site.metrics(), width, [&](const std::string& code) {
             return "/services" + query_string(v, {{"service", code}}, {"sort", "dir", "page"});
         });
 }

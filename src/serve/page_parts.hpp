@@ -2,6 +2,7 @@
 // Pieces the dashboard's pages share: money and share cells, rows that sort by exact amounts,
 // paged tables, breadcrumbs, key figures and the charts whose marks link to a narrower view.
 // The page frame itself (navigation, filter form) is in curcrunch/serve/html.hpp.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,16 @@ std::vector<Crumb> crumbs(const std::string& path, const ViewContext& c);
 // view, only the filtered accounts when the view names some, groups under min_cost hidden.
 std::vector<store::OuGroup> ou_groups(const ViewContext& c);
 
-std::string figure(const chart::Scene& s);
+// A chart laid out twice: `wide` units across for a desktop column, and kPhoneChartWidth for a
+// phone, where the SVG is shown about 1.5 times its size so the 7.5-unit labels read at 11 px or
+// more (a 560-unit chart squeezed into 354 px would show them at 5 px). CSS shows one of the two.
+constexpr double kPhoneChartWidth = 236;
+using ChartAt = std::function<chart::Scene(double width)>;
+std::string figure(const ViewContext& c, const ChartAt& build, double wide = 560);
 std::string kpis(const report::ReportData& d);
 
 // The monthly trend, each month linking to its days; the service bars, each filtering to it.
-chart::Scene monthly_chart(const ViewContext& c);
-chart::Scene services_chart(const ViewContext& c);
+chart::Scene monthly_chart(const ViewContext& c, double width);
+chart::Scene services_chart(const ViewContext& c, double width);
 
 }  // namespace curcrunch::serve

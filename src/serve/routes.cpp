@@ -39,6 +39,8 @@ void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec
         f.view = &v;
         auto cube = site.current_cube(*db);
         const ViewContext c(site, v, *db, *cube, auth.form_token(req));
+        const auto picks = site.picks(*db, *cube);
+        f.picks = picks.get();
         const std::string body = spec.html(c, f);
         send_html(res, 200, page(f, body));
     });

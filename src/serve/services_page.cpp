@@ -10,8 +10,10 @@ std::string services_page(const ViewContext& c, PageFrame& f) {
     const ViewParams& v = c.view;
     f.crumbs = crumbs("/services", c);
     const report::ReportData& d = c.figures();
-    std::string o = "<div class=\"charts\">" + figure(services_chart(c)) +
-                    figure(report::service_pie_chart(d, c.site.metrics(), 560)) + "</div>\n";
+    std::string o =
+        "<div class=\"charts\">" + figure(c, [&](double w) { return services_chart(c, w); }) +
+        figure(c, [&](double w) { return report::service_pie_chart(d, c.site.metrics(), w); }) +
+        "</div>\n";
     TableView tv;
     tv.caption = "Cost by service";
     tv.path = "/services";

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "choices.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -67,6 +68,19 @@ std::shared_ptr<const store::AccountDirectory> Site::accounts(store::Database& d
         accounts_key_ = key;
     }
     return accounts_;
+}
+
+std::shared_ptr<const PickLists> Site::picks(store::Database& db, const report::CostCube& cube) {
+    const std::string key =
+        std::to_string(cube.version()) + "|" + store::AccountDirectory::stamp(db);
+    auto directory = accounts(db, cube);
+    // Held while reading: workers arriving together wait for one read instead of each doing it.
+    std::lock_guard<std::mutex> l(picks_m_);
+    if (!picks_ || picks_key_ != key) {
+        picks_ = std::make_shared<const PickLists>(read_pick_lists(db, *directory));
+        picks_key_ = key;
+    }
+    return picks_;
 }
 
 const store::AccountDirectory& ViewContext::accounts() const {

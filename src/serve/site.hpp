@@ -14,6 +14,7 @@
 #include "curcrunch/report/pdf_signature.hpp"
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/serve/dashboard.hpp"
+#include "curcrunch/serve/html.hpp"
 #include "curcrunch/serve/view_params.hpp"
 #include "curcrunch/store/account_directory.hpp"
 #include "curcrunch/store/database.hpp"
@@ -52,6 +53,9 @@ class Site {
     std::shared_ptr<const store::AccountDirectory> accounts(store::Database& db,
                                                             const report::CostCube& cube);
 
+    // The filter form's choices (choices.hpp), read again when the accounts would be.
+    std::shared_ptr<const PickLists> picks(store::Database& db, const report::CostCube& cube);
+
   private:
     ServeOptions options_;
     chart::TextMetrics metrics_;
@@ -65,6 +69,9 @@ class Site {
     std::mutex accounts_m_;
     std::shared_ptr<const store::AccountDirectory> accounts_;
     std::string accounts_key_;  // cube version and account table stamp accounts_ was read at
+    std::mutex picks_m_;
+    std::shared_ptr<const PickLists> picks_;
+    std::string picks_key_;
 };
 
 // What a view's renderer works from: the parsed filters, an open read-only connection, the cube

@@ -28,12 +28,22 @@ struct Crumb {
     std::string label, href;  // last crumb: href empty
 };
 
+// A picker's choice: the value a URL carries and what a person reads.
+struct PickOption {
+    std::string value, label;
+};
+// What the filter form offers (serve/choices.hpp reads them from the store).
+struct PickLists {
+    std::vector<PickOption> accounts, services, regions, payers;
+};
+
 struct PageFrame {
     std::string title, path;  // path: the page's own path, for nav highlighting and the form
     const ViewParams* view = nullptr;
     std::vector<Crumb> crumbs;
-    std::string error;          // shown above the content (400s)
-    std::string signout_token;  // not empty: a sign-out button, posting this form token
+    std::string error;                 // shown above the content (400s)
+    std::string signout_token;         // not empty: a sign-out button, posting this form token
+    const PickLists* picks = nullptr;  // the form's choices; null: free text only
 };
 
 std::string page(const PageFrame& f, const std::string& body);
