@@ -25,10 +25,20 @@ namespace testsupport {
 
 struct Served {
     using Tune = std::function<void(curcrunch::serve::ServeOptions&)>;
-    explicit Served(const std::string& token_file = "", const Tune& tune = nullptr) {
-        write_file(tmp / "sep.csv", known_month_csv("2026-09", "10.00"));
-        write_file(tmp / "oct.csv", known_month_csv("2026-10", "12.00"));
-        auto r = run_cli({"ingest", "--quiet", "--db", db, tmp / "sep.csv", tmp / "oct.csv"});
+    explicit Served(const std::string& token_file = "", const Tune& tune = nullptr)
+        : Served({{"sep.csv", known_month_csv("2026-09", "10.00")},
+                  {"oct.csv", known_month_csv("2026-10", "12.00")}},
+                 token_file, tune) {}
+    // A dashboard over a store of these CUR files (name, content), ingested in this order.
+    using Files = std::vector<std::pair<std::string, std::string>>;
+    explicit Served(const Files& files, const std::string& token_file = "",
+                    const Tune& tune = nullptr) {
+        std::vector<std::string> args = {"ingest", "--quiet", "--db", db};
+        for (const auto& [name, content] : files) {
+            write_file(tmp / name, content);
+            args.push_back(tmp / name);
+        }
+        auto r = run_cli(args);
         EXPECT_EQ(r.exit_code, 0) << r.err;
         curcrunch::serve::ServeOptions o;
         o.db_path = db;
