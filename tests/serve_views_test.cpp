@@ -10,6 +10,7 @@
 #include <functional>
 #include <regex>
 
+#include "curcrunch/store/query.hpp"
 #include "served_dashboard.hpp"
 
 using namespace curcrunch;
@@ -156,8 +157,8 @@ TEST(ServeViews, ChromiumFindsEveryPageReadableAtPhoneWidth) {
     ViewsWorld w;
     const std::string out = run_browser(w, "views.mjs", kBoth);
     const fs::path shots = fs::path(CURCRUNCH_BINARY).parent_path() / "screenshots";
-    for (const char* page :
-         {"overview", "trends", "services", "compare", "accounts", "line-items"}) {
+    for (const char* page : {"overview", "trends", "services", "compare", "accounts", "line-items",
+                             "month-over-month", "categories"}) {
         // At 390 px: nothing wider than the screen, chart labels at 11 px or more as shown (the
         // phone's layout of the chart, 236 units across about 354 px), no link or control
         // smaller than 24 px, tables scrolling inside their box.
@@ -168,7 +169,7 @@ TEST(ServeViews, ChromiumFindsEveryPageReadableAtPhoneWidth) {
         EXPECT_NE(phone.find("\"small_targets\":[],\"tables_inside\":true}"), std::string::npos)
             << phone;
         const std::string px = first_match(phone, "\"smallest_chart_text\":([0-9.]+|null)");
-        if (std::string(page) != "line-items") {
+        if (std::string(page) != "line-items" && std::string(page) != "month-over-month") {
             ASSERT_NE(px, "null") << phone;
             EXPECT_GE(std::stod(px), 11.0) << phone;
         }
@@ -184,6 +185,22 @@ TEST(ServeViews, ChromiumFindsEveryPageReadableAtPhoneWidth) {
     EXPECT_NE(out.find("{\"step\":\"trends-phone\",\"scroll_width\":390,\"charts\":3,"),
               std::string::npos)
         << out;
+    // A click on the toggle and a payer from the picker narrow the view, and say so.
+    const std::string q = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
+    EXPECT_NE(out.find("{\"step\":\"toggle\",\"url\":\"" + w.url("/?") + q +
+                       "&measure=net\",\"total\":\"$557.50\",\"stated\":\"Net unblended "
+                       "cost\"}"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("{\"step\":\"payer\",\"url\":\"" + w.url("/?") +
+                       "range=dates&from=2026-09-01&to=2026-10-31&payer=" + kPayerA +
+                       "&as_of=2026-10-31&measure=net\",\"total\":\"$440.00\"}"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("{\"step\":\"category\",\"url\":\"" + w.url("/categories?") + q +
+                       "&by=category%3Acost_center\",\"first\":[\"CC-1\",\"$540.00\",\"80.6%\"]}"),
+              std::string::npos)
+        << out;
     EXPECT_NE(out.find("{\"step\":\"errors\",\"errors\":[]}"), std::string::npos) << out;
 }
 
@@ -197,4 +214,211 @@ TEST(ServeViews, TheFixtureTotalsAreTheGoldensSummedFromItsRows) {
     ASSERT_FALSE(p.parse(r.body).get(j)) << r.body;
     EXPECT_EQ(std::string_view(j["total"]), plain(golden({9, 10}, all, unblended)));
     EXPECT_EQ(golden({9, 10}, all, unblended), 67000);
+}
+
+namespace {
+
+using Pick = std::function<int64_t(const Item&)>;
+using Keep = std::function<bool(const Item&)>;
+
+const Keep kAll = [](const Item&) { return true; };
+
+// Every measure's amount of an item, in cents (usage as hundredths of its units). Amortized
+// cost is unblended cost on Usage rows, and net amortized the net unblended.
+const std::vector<std::pair<std::string, Pick>>& measures() {
+    using store::Measure;
+    static const std::vector<std::pair<std::string, Pick>> m = {
+        {store::measure_name(Measure::unblended), [](const Item& it) { return it.unblended; }},
+        {store::measure_name(Measure::net_unblended), [](const Item& it) { return it.net; }},
+        {store::measure_name(Measure::amortized), [](const Item& it) { return it.unblended; }},
+        {store::measure_name(Measure::net_amortized), [](const Item& it) { return it.net; }},
+        {store::measure_name(Measure::blended), [](const Item& it) { return it.blended; }},
+        {store::measure_name(Measure::public_on_demand),
+         [](const Item& it) { return it.public_od; }},
+        {store::measure_name(Measure::usage), [](const Item& it) { return it.usage * 100; }},
+    };
+    return m;
+}
+
+std::string json_text(simdjson::dom::element e, const char* field) {
+    std::string_view v;
+    return e[field].get(v) ? std::string("?") : std::string(v);
+}
+
+}  // namespace
+
+TEST(ServeViews, EveryMeasureAndPayerTotalsTheFixtureRows) {
+    ViewsWorld w;
+    simdjson::dom::parser p;
+    for (const auto& [name, pick] : measures()) {
+        auto r = w.get("/api/overview?" + kBoth + "&measure=" + name);
+        ASSERT_EQ(r.status, 200) << name << r.body;
+        simdjson::dom::element j;
+        ASSERT_FALSE(p.parse(r.body).get(j)) << r.body;
+        EXPECT_EQ(json_text(j, "total"), plain(golden({9, 10}, kAll, pick))) << name;
+        EXPECT_EQ(json_text(j["parameters"], "measure"), name);
+        // The page says which measure its amounts are, and offers the others.
+        auto page = w.get("/?" + kBoth + "&measure=" + name);
+        EXPECT_NE(page.body.find("<nav class=\"toggle\" aria-label=\"Measure\">"),
+                  std::string::npos);
+        EXPECT_NE(page.body.find("Amounts on this page: <strong>"), std::string::npos);
+    }
+    // Hand-checked: 30 days of 10.00 + 20 of 12.00 on EC2, 50 of 2.50 on S3, 50 of 0.10 on KMS.
+    EXPECT_EQ(golden({9, 10}, kAll, measures()[0].second), 67000);
+    EXPECT_EQ(golden({9, 10}, kAll, measures()[1].second), 55750);
+    auto unblended = measures()[0].second;
+    for (const auto& [payers, keep] : std::vector<std::pair<std::string, Keep>>{
+             {std::string("payer=") + kPayerA,
+              [](const Item& it) { return std::string(it.payer) == kPayerA; }},
+             {std::string("payer=") + kPayerB,
+              [](const Item& it) { return std::string(it.payer) == kPayerB; }},
+             {std::string("payer=") + kPayerA + "," + kPayerB, kAll}}) {
+        auto r = w.get("/api/overview?" + kBoth + "&" + payers);
+        simdjson::dom::element j;
+        ASSERT_FALSE(p.parse(r.body).get(j)) << r.body;
+        EXPECT_EQ(json_text(j, "total"), plain(golden({9, 10}, keep, unblended))) << payers;
+    }
+    // Every link of a page keeps the payer and the measure: navigation, sorting, the PDF.
+    auto page = w.get("/services?" + kBoth + "&measure=net&payer=" + kPayerB);
+    EXPECT_NE(page.body.find("<strong>Net unblended cost</strong>"), std::string::npos);
+    const std::string kept = std::string("payer=") + kPayerB + "&amp;measure=net";
+    for (const std::string& href :
+         {"href=\"/trends?from=2026-09-01&amp;to=2026-10-31&amp;" + kept,
+          "href=\"/report.pdf?from=2026-09-01&amp;to=2026-10-31&amp;" + kept,
+          "href=\"/services?from=2026-09-01&amp;to=2026-10-31&amp;" + kept})
+        EXPECT_NE(page.body.find(href), std::string::npos) << href;
+    EXPECT_NE(page.body.find("<input type=\"hidden\" name=\"measure\" value=\"net\">"),
+              std::string::npos);
+    EXPECT_NE(page.body.find(std::string("<input name=\"payer\" value=\"") + kPayerB + "\""),
+              std::string::npos);
+    // The PDF of that view is of payer B in net unblended cost.
+    auto pdf = w.get("/report.pdf?" + kBoth + "&measure=net&payer=" + kPayerB);
+    ASSERT_EQ(pdf.status, 200);
+    write_file(w.tmp / "view.pdf", pdf.body);
+    Shell text = sh("pdftotext -layout " + (w.tmp / "view.pdf") + " -");
+    ASSERT_EQ(text.code, 0) << text.out;
+    const int64_t net_b = golden(
+        {9, 10}, [](const Item& it) { return std::string(it.payer) == kPayerB; },
+        measures()[1].second);
+    EXPECT_NE(text.out.find("$" + cents(net_b)), std::string::npos) << cents(net_b) << text.out;
+}
+
+TEST(ServeViews, CategoriesSplitTheCostByTagAndCostCategoryWithTheUntaggedPart) {
+    ViewsWorld w;
+    simdjson::dom::parser p;
+    auto is_team = [](const char* team) {
+        return Keep([team](const Item& it) { return std::string(it.team) == team; });
+    };
+    for (const std::string by : {"tag:team", "category:CostCenter", "category:cost_center"}) {
+        for (const auto& [name, pick] : measures()) {
+            auto r = w.get("/api/categories?" + kBoth + "&by=" + by + "&measure=" + name);
+            ASSERT_EQ(r.status, 200) << by << " " << r.body;
+            simdjson::dom::element j;
+            ASSERT_FALSE(p.parse(r.body).get(j)) << r.body;
+            EXPECT_EQ(json_text(j, "total"), plain(golden({9, 10}, kAll, pick))) << by << name;
+            EXPECT_EQ(json_text(j["untagged"], "amount"), plain(golden({9, 10}, is_team(""), pick)))
+                << by << name;
+            // web and CC-1 are the same rows, as are data and CC-2.
+            const bool tag = by == "tag:team";
+            std::map<std::string, std::string> got;
+            for (simdjson::dom::element v : j["values"].get_array())
+                got[json_text(v, "key")] = json_text(v, "amount");
+            EXPECT_EQ(got[tag ? "web" : "CC-1"], plain(golden({9, 10}, is_team("web"), pick)));
+            EXPECT_EQ(got[tag ? "data" : "CC-2"], plain(golden({9, 10}, is_team("data"), pick)));
+            EXPECT_EQ(got.size(), 3u) << r.body;
+        }
+    }
+    // The page: the key picker lists the store's keys, the untagged share is stated, the
+    // values' table ties out to the total.
+    auto page = w.get("/categories?" + kBoth + "&by=tag:team");
+    ASSERT_EQ(page.status, 200);
+    for (const std::string& s :
+         {std::string("<option value=\"tag:team\" selected>Tag team</option>"),
+          std::string("<option value=\"category:cost_center\">Cost category cost_center</option>"),
+          std::string("<datalist id=\"pick-value\"><option value=\"data\"></option><option "
+                      "value=\"web\"></option><option value=\"untagged\"></option></datalist>"),
+          "<div class=\"value\">$5.00</div><div class=\"note\">0.7% of the total carries no tag "
+          "team</div>",
+          std::string("<strong>$670.00</strong>")})
+        EXPECT_NE(page.body.find(s), std::string::npos) << s;
+    // Narrowed to one value: its row, the rest as "Other values", the same total.
+    auto one = w.get("/categories?" + kBoth + "&by=tag:team&value=untagged");
+    EXPECT_NE(one.body.find("<td>Other values (2)</td><td class=\"num\">$665.00</td>"),
+              std::string::npos)
+        << one.body;
+}
+
+TEST(ServeViews, MonthOverMonthComparesLikeForLikeAndFlagsPartialMonths) {
+    ViewsWorld w;
+    simdjson::dom::parser p;
+    auto ec2 = [](const Item& it) { return std::string(it.code) == "AmazonEC2"; };
+    auto unblended = measures()[0].second;
+    // The view ends where the data does (2026-10-20): October's 20 days against September's
+    // first 20.
+    auto r = w.get("/api/month-over-month?from=2026-09-01&to=2026-10-20&months=2&by=service");
+    ASSERT_EQ(r.status, 200) << r.body;
+    simdjson::dom::element j;
+    ASSERT_FALSE(p.parse(r.body).get(j)) << r.body;
+    simdjson::dom::element mom = j["month_over_month"];
+    EXPECT_EQ(json_text(mom["months"].at(0), "month"), "2026-09");
+    EXPECT_EQ(json_text(mom["months"].at(1), "month"), "2026-10");
+    simdjson::dom::element first = mom["rows"].at(0);
+    EXPECT_EQ(json_text(first, "key"), "AmazonEC2");
+    EXPECT_EQ(json_text(first["months"].at(0), "amount"), plain(golden({9}, ec2, unblended)));
+    const int64_t oct = golden({10}, ec2, unblended);
+    const int64_t sep20 = golden({9}, ec2, unblended) * 20 / 30;
+    EXPECT_EQ(json_text(first["months"].at(1), "amount"), plain(oct));
+    EXPECT_EQ(json_text(first["months"].at(1), "previous"), plain(sep20));
+    EXPECT_EQ(json_text(first["months"].at(1), "change"), plain(oct - sep20));
+    EXPECT_EQ(json_text(first["months"].at(1), "percent"), "+20.0%") << r.body;
+    // By payer, in net unblended cost.
+    auto byp =
+        w.get("/api/month-over-month?from=2026-09-01&to=2026-10-20&months=2&by=payer&measure=net");
+    ASSERT_FALSE(p.parse(byp.body).get(j)) << byp.body;
+    std::map<std::string, std::string> sep;
+    for (simdjson::dom::element row : j["month_over_month"]["rows"].get_array())
+        sep[json_text(row, "key")] = json_text(row["months"].at(0), "amount");
+    auto net = measures()[1].second;
+    EXPECT_EQ(sep[kPayerA],
+              plain(golden(
+                  {9}, [](const Item& it) { return std::string(it.payer) == kPayerA; }, net)));
+    EXPECT_EQ(sep[kPayerB],
+              plain(golden(
+                  {9}, [](const Item& it) { return std::string(it.payer) == kPayerB; }, net)));
+    // The page: a heading per month, the partial one flagged when the view runs past the data.
+    auto page = w.get("/month-over-month?" + kBoth + "&months=2");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<th scope=\"col\" class=\"num flag\">2026-10 (partial: 20 of 31 "
+                             "days)</th>"),
+              std::string::npos)
+        << page.body;
+}
+
+TEST(ServeViews, EveryBadValueOfTheNewFiltersIsA400NamingIt) {
+    ViewsWorld w;
+    for (const auto& [query, message] : std::vector<std::pair<std::string, std::string>>{
+             {"measure=gross", "measure: expected one of unblended, net, amortized"},
+             {"measure=net&measure=usage", "measure: given more than once"},
+             {"payer=1234%3B--", "payer: expected a payer account id, got '1234;--'"},
+             {"by=region", "by: expected service, account, payer, tag:KEY or category:KEY"},
+             {"by=tag:", "by: expected a tag key or cost category after 'tag:'"},
+             {"by=category:%3Cb%3E", "by: expected a tag key or cost category after 'category:'"},
+             {"months=1", "months: expected a number of months from 2 to 24, got '1'"},
+             {"months=x", "months: expected a number of months from 2 to 24"},
+             {"value=a%01b", "value: expected a tag or cost category value"}}) {
+        for (const char* path : {"/", "/month-over-month", "/categories", "/api/overview",
+                                 "/api/month-over-month", "/api/categories"}) {
+            auto r = w.get(std::string(path) + "?" + kBoth + "&" + query);
+            EXPECT_EQ(r.status, 400) << path << "?" << query;
+            EXPECT_NE(r.body.find(message), std::string::npos) << path << "?" << query << r.body;
+        }
+    }
+    // The Categories page groups by a tag key or cost category only.
+    for (const char* path : {"/categories", "/api/categories"}) {
+        auto r = w.get(std::string(path) + "?" + kBoth + "&by=service");
+        EXPECT_EQ(r.status, 400) << path;
+        EXPECT_NE(r.body.find("by: the Categories page shows a tag key or cost category"),
+                  std::string::npos)
+            << r.body;
+    }
 }

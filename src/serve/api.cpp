@@ -47,6 +47,8 @@ std::string jparams(const ViewParams& v) {
                     ",\"granularity\":" + json_quote(store::grain_name(p.granularity));
     o.append(",\"accounts\":").append(jstrings(p.accounts)).append(",\"services\":");
     o.append(jstrings(p.services)).append(",\"regions\":").append(jstrings(p.regions));
+    o.append(",\"payers\":").append(jstrings(p.payers));
+    o.append(",\"measure\":").append(json_quote(store::measure_name(p.measure)));
     o.append(",\"min_cost\":").append(p.min_cost ? jmoney(*p.min_cost) : "null").append("}");
     return o;
 }

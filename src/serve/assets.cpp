@@ -53,6 +53,16 @@ header form.signout button { background:transparent; border:1px solid rgba(255,2
 form.login { display:flex; flex-wrap:wrap; gap:.6rem 1rem; align-items:flex-end; max-width:34rem; background:var(--bg); border:1px solid var(--line); padding:.9rem; border-radius:6px; }
 form.login label { display:flex; flex-direction:column; flex:1 1 14rem; font-size:.8rem; color:var(--muted); gap:.2rem; }
 .note { color:var(--muted); font-size:.85rem; }
+nav.toggle { display:flex; flex-wrap:wrap; gap:.2rem .3rem; align-items:center; margin:.4rem 0; font-size:.85rem; }
+nav.toggle .label { color:var(--muted); margin-right:.2rem; }
+nav.toggle a, nav.toggle span[aria-current] { padding:.15rem .5rem; border:1px solid var(--line); border-radius:12px; text-decoration:none; color:var(--accent); }
+nav.toggle span[aria-current] { background:var(--accent); color:#fff; border-color:var(--accent); }
+p.measure { margin:.3rem 0 .8rem; font-size:.9rem; }
+form.grouping { margin:.6rem 0; }
+table.mom th[scope=row] { font-weight:normal; background:none; }
+table.mom small.change { color:var(--muted); white-space:nowrap; }
+table.mom th.flag { color:#a11; }
+td.nodata { color:var(--muted); }
 figure svg.phone { display:none; }
 @media (max-width: 700px) { main { padding:.6rem; } .kpi .value { font-size:1.2rem; } }
 /* Phones: the chart laid out for the phone's width (shown ~1.5x, so its labels read >= 11 px),
@@ -61,7 +71,7 @@ figure svg.phone { display:none; }
   figure svg.desk { display:none; }
   figure svg.phone { display:block; max-width:440px; margin:0 auto; }
   header { padding:.4rem .6rem; gap:.4rem; }
-  header a.brand, label.inline, header nav a, .pager a, .crumbs a, p.actions a, td a, th a, .toggle a, .toggle span { display:inline-flex; align-items:center; min-height:24px; min-width:24px; }
+  header a.brand, label.inline, nav.toggle a, nav.toggle span, header nav a, .pager a, .crumbs a, p.actions a, td a, th a, .toggle a, .toggle span { display:inline-flex; align-items:center; min-height:24px; min-width:24px; }
   input, select, button { min-height:28px; max-width:100%; }
   form.filters { padding:.5rem; }
   form.filters label, form.filters fieldset { min-width:0; max-width:100%; }

@@ -1,6 +1,7 @@
 #include "choices.hpp"
 
 #include "curcrunch/store/query.hpp"
+#include "curcrunch/store/query_tags.hpp"
 
 namespace curcrunch::serve {
 namespace {
@@ -29,6 +30,10 @@ PickLists read_pick_lists(store::Database& db, const store::AccountDirectory& ac
     p.services = values_of(db, store::Dimension::service, nullptr);
     p.regions = values_of(db, store::Dimension::region, nullptr);
     p.payers = values_of(db, store::Dimension::payer, &accounts);
+    for (const store::TagKey& k : store::tag_keys(db))
+        p.tag_keys.push_back(
+            {store::grouping_name(k.kind, k.key),
+             (k.kind == store::Dimension::tag ? "Tag " : "Cost category ") + k.key});
     return p;
 }
 

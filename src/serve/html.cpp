@@ -118,11 +118,43 @@ std::string filter_form(const PageFrame& f) {
     o += picker("Accounts", "account", p.accounts, picks.accounts, 14);
     o += picker("Services", "service", p.services, picks.services, 14);
     o += picker("Regions", "region", p.regions, picks.regions, 10);
+    o += picker("Payers", "payer", p.payers, picks.payers, 14);
     o += "<label>Hide under <input name=\"min_cost\" inputmode=\"decimal\" size=\"6\" value=\"" +
          (p.min_cost ? esc(to_plain_string(*p.min_cost)) : std::string()) + "\"></label>\n";
     if (v.explicit_as_of || p.as_of != v.default_as_of)
         o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(p.as_of) + "\">\n";
+    // What the form does not show, kept as it is: the measure (its toggle is below the title)
+    // and the grouping of the pages that group.
+    auto hidden = [&](const std::string& name, const std::string& value) {
+        o += "<input type=\"hidden\" name=\"" + name + "\" value=\"" + esc(value) + "\">\n";
+    };
+    if (p.measure != store::Measure::unblended) hidden("measure", store::measure_name(p.measure));
+    if (!v.by.empty()) hidden("by", v.by);
+    if (v.months != 6) hidden("months", std::to_string(v.months));
+    for (const auto& t : v.values)
+        hidden("value", t.empty() ? "untagged" : t);
     return o + "<button type=\"submit\">Apply</button>\n</form>\n";
+}
+
+// What the amounts of the page are, and links to the same view in every other measure.
+std::string measure_toggle(const PageFrame& f) {
+    const store::Measure m = f.view->report.measure;
+    std::string o =
+        "<nav class=\"toggle\" aria-label=\"Measure\"><span class=\"label\">Measure:</span>";
+    for (const MeasureChoice& c : measure_choices())
+        o += c.measure == m ? "<span aria-current=\"true\">" + esc(c.label) + "</span>"
+                            : "<a href=\"" +
+                                  esc(f.path + query_string(*f.view, {{"measure", c.name}},
+                                                            {"measure", "page"})) +
+                                  "\">" + esc(c.label) + "</a>";
+    o += "</nav>\n<p class=\"measure\">Amounts on this page: <strong>" + esc(measure_label(m)) +
+         "</strong>" +
+         (m == store::Measure::usage
+              ? " (usage amounts added up across units unless the view is narrowed to one usage "
+                "type; shown without a currency)"
+              : "") +
+         ".</p>\n";
+    return o;
 }
 
 }  // namespace
@@ -159,8 +191,10 @@ std::string page(const PageFrame& f, const std::string& body) {
     o += "<h1>" + esc(f.title) + "</h1>\n";
     if (f.view && f.path != "/archive")
         o += "<p class=\"actions\"><a class=\"download\" href=\"" +
-             esc("/report.pdf" + query_string(*f.view, {}, {"sort", "dir", "page"})) +
+             esc("/report.pdf" +
+                 query_string(*f.view, {}, {"sort", "dir", "page", "by", "months", "value"})) +
              "\" download>Download PDF report of this view</a></p>\n";
+    if (f.view && f.path != "/archive" && f.path != "/billing") o += measure_toggle(f);
     if (!f.error.empty()) o += "<p class=\"error\" role=\"alert\">" + esc(f.error) + "</p>\n";
     return o + body + "</main>\n</body>\n</html>\n";
 }

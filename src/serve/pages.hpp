@@ -36,6 +36,8 @@ std::string services_page(const ViewContext& c, PageFrame& f);
 std::string compare_page(const ViewContext& c, PageFrame& f);
 std::string accounts_page(const ViewContext& c, PageFrame& f);
 std::string line_items_page(const ViewContext& c, PageFrame& f);
+std::string mom_page(const ViewContext& c, PageFrame& f);
+std::string categories_page(const ViewContext& c, PageFrame& f);
 std::string archive_page(const ViewContext& c, PageFrame& f);
 std::string billing_page(const ViewContext& c, PageFrame& f);  // and its JSON (billing_page.cpp)
 std::string billing_json(const ViewContext& c);
@@ -52,5 +54,7 @@ std::string compare_json(const ViewContext& c);
 std::string accounts_json(const ViewContext& c);
 std::string line_items_json(const ViewContext& c);
 std::string archive_json(const ViewContext& c);
+std::string mom_json(const ViewContext& c);         // api_groups.cpp
+std::string categories_json(const ViewContext& c);  // api_groups.cpp
 
 }  // namespace curcrunch::serve

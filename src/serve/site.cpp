@@ -33,8 +33,9 @@ std::shared_ptr<const report::ReportData> Site::figures(store::Database& db,
                                                         const report::CostCube& cube,
                                                         const ViewParams& v) {
     // Figures carry account names and OU paths: a fetch that only changed accounts is a new key.
-    const std::string key = query_string(v, {}, {"sort", "dir", "page", "group"}) + "|" +
-                            format_day(v.report.as_of) + "|" + store::AccountDirectory::stamp(db);
+    const std::string key =
+        query_string(v, {}, {"sort", "dir", "page", "group", "by", "months", "value"}) + "|" +
+        format_day(v.report.as_of) + "|" + store::AccountDirectory::stamp(db);
     {
         std::lock_guard<std::mutex> l(figures_m_);
         if (figures_version_ != cube.version()) {
@@ -48,8 +49,11 @@ std::shared_ptr<const report::ReportData> Site::figures(store::Database& db,
     s.recommendations = false;
     s.sources = false;
     s.fingerprint = false;
-    auto d =
-        std::make_shared<const report::ReportData>(report::gather_report(db, v.report, &cube, s));
+    report::ReportData data = report::gather_report(db, v.report, &cube, s);
+    // Usage quantities are not money: every amount of the view says "units" where the
+    // currency would be.
+    if (v.report.measure == store::Measure::usage) data.currency = kUsageUnit;
+    auto d = std::make_shared<const report::ReportData>(std::move(data));
     std::lock_guard<std::mutex> l(figures_m_);
     if (figures_version_ != cube.version()) return d;  // a newer store landed meanwhile
     if (figures_.size() >= 256) figures_.clear();      // a simple bound; entries are cheap to redo

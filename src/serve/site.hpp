@@ -18,8 +18,14 @@
 #include "curcrunch/serve/view_params.hpp"
 #include "curcrunch/store/account_directory.hpp"
 #include "curcrunch/store/database.hpp"
+#include "curcrunch/store/query.hpp"
+#include "curcrunch/store/query_mom.hpp"
+#include "memo.hpp"
 
 namespace curcrunch::serve {
+
+// What amounts of the usage measure are shown in, where a currency would be.
+inline constexpr const char* kUsageUnit = "units";
 
 class Site {
   public:
@@ -55,6 +61,11 @@ class Site {
 
     // The filter form's choices (choices.hpp), read again when the accounts would be.
     std::shared_ptr<const PickLists> picks(store::Database& db, const report::CostCube& cube);
+
+    // What the pages that group compute (grouping.hpp), per view and store version.
+    Memo<std::vector<store::ResultRow>> grouped_rows;
+    Memo<store::MonthOverMonth> month_over_month;
+    Memo<std::vector<std::string>> tag_values;
 
   private:
     ServeOptions options_;

@@ -12,8 +12,9 @@ namespace curcrunch::serve {
 namespace {
 
 const std::set<std::string> kKnown = {
-    "from", "to",  "preset", "granularity", "account", "service", "region", "min_cost", "top",
-    "sort", "dir", "page",   "as_of",       "range",   "vs_from", "vs_to",  "group"};
+    "from",  "to",    "preset",  "granularity", "account", "service", "region",  "min_cost",
+    "top",   "sort",  "dir",     "page",        "as_of",   "range",   "vs_from", "vs_to",
+    "group", "payer", "measure", "by",          "months",  "value"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& why, const std::string& value) {
     throw_usage(name + ": " + why + ", got '" + shown_text(value, 60) + "'");
@@ -55,6 +56,30 @@ std::string single(const QueryParams& q, const std::string& name) {
 }
 
 }  // namespace
+
+const std::vector<MeasureChoice>& measure_choices() {
+    using store::Measure;
+    static const std::vector<MeasureChoice> choices = [] {
+        std::vector<MeasureChoice> c;
+        for (const auto& [m, label] : std::vector<std::pair<Measure, const char*>>{
+                 {Measure::unblended, "Unblended cost"},
+                 {Measure::net_unblended, "Net unblended cost"},
+                 {Measure::amortized, "Amortized cost"},
+                 {Measure::net_amortized, "Net amortized cost"},
+                 {Measure::blended, "Blended cost"},
+                 {Measure::public_on_demand, "Public on-demand cost"},
+                 {Measure::usage, "Usage quantity"}})
+            c.push_back({m, store::measure_name(m), label});
+        return c;
+    }();
+    return choices;
+}
+
+const std::string& measure_label(store::Measure m) {
+    for (const MeasureChoice& c : measure_choices())
+        if (c.measure == m) return c.label;
+    return measure_choices().front().label;
+}
 
 std::string url_encode(const std::string& s) {
     std::string o;
@@ -142,6 +167,50 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
         if (r.size() > 32 || !all_of(r, "-")) bad("region", "expected a region like us-east-1", r);
         p.regions.push_back(r);
     }
+    for (const auto& a : values(q, "payer")) {
+        if (a.size() > 64 || !all_of(a, "-_")) bad("payer", "expected a payer account id", a);
+        p.payers.push_back(a);
+    }
+    if (const std::string v = single(q, "measure"); !v.empty()) {
+        auto m = store::parse_measure(v);
+        if (!m) {
+            std::string names;
+            for (const MeasureChoice& c : measure_choices())
+                names += (names.empty() ? "" : ", ") + c.name;
+            bad("measure", "expected one of " + names, v);
+        }
+        p.measure = *m;
+    }
+    if (const std::string v = single(q, "by"); !v.empty()) {
+        auto g = store::parse_grouping(v);
+        const bool tagged =
+            g && (g->by == store::Dimension::tag || g->by == store::Dimension::category);
+        if (!g || (!tagged && g->by != store::Dimension::service &&
+                   g->by != store::Dimension::account && g->by != store::Dimension::payer))
+            bad("by", "expected service, account, payer, tag:KEY or category:KEY", v);
+        // Keys are as ingest normalized them (letters, digits, '_' and the like); nothing else
+        // can name a key of the store.
+        if (tagged && (g->key.empty() || g->key.size() > 128 || !all_of(g->key, "_-.:/@+= ")))
+            bad("by",
+                "expected a tag key or cost category after '" +
+                    std::string(store::dimension_name(g->by)) + ":'",
+                v);
+        vp.by = v;
+    }
+    if (const std::string v = single(q, "months"); !v.empty()) {
+        if (v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(v) < 2 || std::stoi(v) > 24)
+            bad("months", "expected a number of months from 2 to 24", v);
+        vp.months = std::stoi(v);
+    }
+    for (const auto& t : values(q, "value")) {
+        // Tag values are free text in AWS (up to 256 characters); control characters never.
+        if (t.size() > 256 || std::any_of(t.begin(), t.end(), [](char c) {
+                return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+            }))
+            bad("value", "expected a tag or cost category value", t);
+        vp.values.push_back(t == "untagged" ? "" : t);
+    }
     if (const std::string v = single(q, "min_cost"); !v.empty()) {
         Amount m = 0;
         auto st = parse_amount(v, m);
@@ -177,8 +246,9 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
     return vp;
 }
 
-std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set,
-                         const std::vector<std::string>& drop) {
+std::vector<std::pair<std::string, std::string>> query_pairs(
+    const ViewParams& v, const std::map<std::string, std::string>& set,
+    const std::vector<std::string>& drop) {
     std::vector<std::pair<std::string, std::string>> kv;
     const report::ReportParams& p = v.report;
     if (v.explicit_dates) {
@@ -195,6 +265,14 @@ std::string query_string(const ViewParams& v, const std::map<std::string, std::s
         kv.push_back({"service", s});
     for (const auto& r : p.regions)
         kv.push_back({"region", r});
+    for (const auto& a : p.payers)
+        kv.push_back({"payer", a});
+    if (p.measure != store::Measure::unblended)
+        kv.push_back({"measure", store::measure_name(p.measure)});
+    if (!v.by.empty()) kv.push_back({"by", v.by});
+    if (v.months != 6) kv.push_back({"months", std::to_string(v.months)});
+    for (const auto& t : v.values)
+        kv.push_back({"value", t.empty() ? "untagged" : t});
     if (p.min_cost) kv.push_back({"min_cost", to_plain_string(*p.min_cost)});
     if (p.top != 10) kv.push_back({"top", std::to_string(p.top)});
     if (!v.sort.empty()) {
@@ -219,14 +297,20 @@ std::string query_string(const ViewParams& v, const std::map<std::string, std::s
             removed.push_back("to");
         }
     }
-    std::string out;
-    auto add = [&](const std::string& k, const std::string& val) {
-        out += (out.empty() ? "?" : "&") + k + "=" + url_encode(val);
-    };
-    for (const auto& [k, val] : kv)
-        if (std::find(removed.begin(), removed.end(), k) == removed.end()) add(k, val);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& [k, val] : kv)
+        if (std::find(removed.begin(), removed.end(), k) == removed.end())
+            out.emplace_back(std::move(k), std::move(val));
     for (const auto& [k, val] : set)
-        if (!val.empty()) add(k, val);
+        if (!val.empty()) out.emplace_back(k, val);
+    return out;
+}
+
+std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set,
+                         const std::vector<std::string>& drop) {
+    std::string out;
+    for (const auto& [k, val] : query_pairs(v, set, drop))
+        out += (out.empty() ? "?" : "&") + k + "=" + url_encode(val);
     return out;
 }
 

@@ -58,6 +58,7 @@ try {
   const pages = [
     ['overview', '/'], ['trends', '/trends'], ['services', '/services'], ['compare', '/compare'],
     ['accounts', '/accounts'], ['line-items', '/line-items'],
+    ['month-over-month', '/month-over-month'], ['categories', '/categories'],
   ];
   for (const [width, suffix] of [[1280, 'desktop'], [390, 'phone']]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
@@ -75,6 +76,26 @@ try {
       }
     }
   }
+  // The measure toggle and the payer picker, with clicks and the form, at phone width.
+  await page.goto(`${base}/?${query}`);
+  await Promise.all([page.waitForNavigation(), page.click('nav.toggle a:has-text("Net unblended cost")')]);
+  log({
+    step: 'toggle', url: page.url(), total: await page.textContent('.kpi .value'),
+    stated: await page.textContent('p.measure strong'),
+  });
+  const payer = await page.$eval('#pick-payer option', (o) => o.value);
+  await page.fill('input[name=payer]', payer);
+  await Promise.all([page.waitForNavigation(), page.click('form.filters button[type=submit]')]);
+  log({ step: 'payer', url: page.url(), total: await page.textContent('.kpi .value') });
+  await page.screenshot({ path: `${outdir}/views-payer-net-phone.png` });
+  // Categories: another key from the picker.
+  await page.goto(`${base}/categories?${query}`);
+  await page.selectOption('form.grouping select[name=by]', { index: 1 });
+  await Promise.all([page.waitForNavigation(), page.click('form.grouping button[type=submit]')]);
+  log({
+    step: 'category', url: page.url(),
+    first: await page.$$eval('table:not(.mom) tbody tr:first-child td', (tds) => tds.map((td) => td.textContent.trim())),
+  });
   log({ step: 'errors', errors });
 } finally {
   await browser.close();

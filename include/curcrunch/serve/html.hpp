@@ -35,6 +35,9 @@ struct PickOption {
 // What the filter form offers (serve/choices.hpp reads them from the store).
 struct PickLists {
     std::vector<PickOption> accounts, services, regions, payers;
+    // Every tag key and cost category of the store, as `by` values ("tag:team",
+    // "category:cost_center") and labels ("Tag team", "Cost category cost_center").
+    std::vector<PickOption> tag_keys;
 };
 
 struct PageFrame {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "curcrunch/report/report_params.hpp"
+#include "curcrunch/store/query.hpp"
 
 namespace curcrunch::serve {
 
@@ -22,7 +23,23 @@ struct ViewParams {
     // where the data ends (store/view_coverage.hpp). Links carry as_of only when it differs.
     Day default_as_of = 0;
     bool explicit_as_of = false;  // the URL gave as_of: links keep it, whatever the data
+    // The rows of the pages that group (month over month, Categories, their JSON): a dimension
+    // (service, account, payer) or a tag key or cost category ("tag:team", "category:CostCenter",
+    // keys as the store holds them). Empty: the page's default.
+    std::string by;
+    int months = 6;  // month over month: how many months, ending with the view's last day
+    // Categories: the values of the chosen key shown ("" for untagged); empty: every value.
+    std::vector<std::string> values;
 };
+
+// The measures a view can sum, in the toggle's order, with the name a URL carries
+// (store::measure_name) and what a page says it shows.
+struct MeasureChoice {
+    store::Measure measure;
+    std::string name, label;
+};
+const std::vector<MeasureChoice>& measure_choices();
+const std::string& measure_label(store::Measure m);
 
 using QueryParams = std::multimap<std::string, std::string>;
 
@@ -34,6 +51,11 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of);
 // parameters and `drop` removing them.
 std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set = {},
                          const std::vector<std::string>& drop = {});
+
+// The same as (name, value) pairs, unencoded: the hidden fields of a form that keeps the view.
+std::vector<std::pair<std::string, std::string>> query_pairs(
+    const ViewParams& v, const std::map<std::string, std::string>& set = {},
+    const std::vector<std::string>& drop = {});
 
 std::string url_encode(const std::string& s);
 
