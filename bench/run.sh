@@ -19,7 +19,8 @@
 # curcrunch's peak RSS stays flat on Parquet from 0.5 GB to 5 GB (as CSV).
 # The dashboard part starts `curcrunch serve` on that store and loads every page and API with
 # wrk (2 threads, 4 connections, 5 s each), printing requests/s and p50/p95/p99 latency against
-# the 100 ms p95 target and against a static file from the same server as the baseline.
+# the 100 ms p95 target and against a static file from the same server as the baseline; the
+# pages of many payers, measures, tags and cost categories (month over month, Categories) too.
 # The scale-out part writes the same organisation as 100 deliveries (4 payers, 25 months each), runs
 # `ingest --shard` for each in turn, merges the 100 shard stores (checked against a single ingest
 # of the same folders), and from the measured shard times simulates 1 TB over 10, 50 and 200 nodes
@@ -117,7 +118,11 @@ serve_bench() {
               "/line-items?$q" "/line-items?$q&sort=description&dir=asc&page=3" "/archive" \
               "/api/overview?$q" "/api/trends?$q&granularity=week" "/api/services?$q" \
               "/api/compare?$q" "/api/accounts?$q&account=121111111111" "/api/line-items?$q" \
-              "/?$q&service=AmazonEC2&min_cost=100" "/api/overview?from=2026-13-01"; do
+              "/?$q&service=AmazonEC2&min_cost=100" "/?$q&payer=010000000000&measure=amortized" \
+              "/trends?$q&measure=net" "/month-over-month?$q" "/month-over-month?$q&by=payer&months=12" \
+              "/month-over-month?$q&by=tag:team&measure=net" "/categories?$q" \
+              "/categories?$q&by=category:business_unit" "/api/month-over-month?$q&by=account" \
+              "/api/categories?$q&by=tag:cost_center" "/api/overview?from=2026-13-01"; do
     wrk -t2 -c4 -d5s -s bench/p95.lua "http://127.0.0.1:$port$path" > "$WORK/wrk.txt" 2>&1 || true
     read -r _ rps p50 p95 p99 errs < <(grep '^RESULT' "$WORK/wrk.txt")
     printf "%-44s %9s %8s %8s %8s %7s\n" "${path:0:44}" "$rps" "$p50" "$p95" "$p99" "$errs" | tee -a "$WORK/results.txt"
