@@ -1,7 +1,8 @@
 // Accounts: the per-account bars, then either one row per account (named with its id, its OU
 // path, status, joined date, payer, cost, share and change) or, with group=ou, one row per
-// organizational unit (its accounts and their cost), each OU linking to its accounts. Both tables
-// tie out: the rows under the threshold are summed in the footer, with the total.
+// organizational unit (its accounts and their cost), each OU linking to its accounts, or with
+// group=payer one row per payer. The tables tie out: the rows under the threshold are summed in
+// the footer, with the total.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -44,17 +45,18 @@ std::vector<Row> sorted(std::vector<LabelledRow> rows, const std::vector<TableCo
     return out;
 }
 
-// "Rows: Accounts · Organizational units", plain links keeping every other filter.
+// "Rows: Accounts · Organizational units · Payers", plain links keeping every other filter.
 std::string group_switch(const ViewParams& v) {
-    const bool ou = v.group == "ou";
+    const bool ou = v.group == "ou", payer = v.group == "payer";
     auto choice = [&](const char* value, const char* text, bool current) {
         return current ? "<span aria-current=\"true\">" + std::string(text) + "</span>"
                        : link("/accounts" +
                                   query_string(v, {{"group", value}}, {"sort", "dir", "page"}),
                               text);
     };
-    return "<p class=\"group-by\">Rows: " + choice("account", "Accounts", !ou) + " \u00B7 " +
-           choice("ou", "Organizational units", ou) + "</p>\n";
+    return "<p class=\"group-by\">Rows: " + choice("account", "Accounts", !ou && !payer) +
+           " \u00B7 " + choice("ou", "Organizational units", ou) + " \u00B7 " +
+           choice("payer", "Payers", payer) + "</p>\n";
 }
 
 // Accounts with cost in the view, and (when nothing narrows the view) the accounts
@@ -166,6 +168,57 @@ std::string ous_table(const ViewContext& c) {
                        sorted(std::move(rows), cols, v.sort, v.descending), footer);
 }
 
+// One row per payer: its accounts with cost in the view and their cost, each payer linking to
+// the view narrowed to it. Accounts whose payer is not known form a row of their own.
+std::string payers_table(const ViewContext& c) {
+    const ViewParams& v = c.view;
+    const report::ReportData& d = c.figures();
+    const store::AccountDirectory& dir = c.accounts();
+    std::map<std::string, std::pair<size_t, Amount>> by_payer;
+    for (const auto& k : d.accounts) {
+        const store::AccountInfo* a = dir.find(k.key);
+        auto& [n, cost] = by_payer[a ? a->payer : ""];
+        ++n;
+        cost += k.amount;
+    }
+    std::vector<LabelledRow> rows;
+    Amount below = 0;
+    size_t hidden = 0;
+    for (const auto& [id, nc] : by_payer) {
+        const auto& [n, cost] = nc;
+        if (!report::at_or_above(v.report.min_cost, cost)) {
+            below += cost;
+            ++hidden;
+            continue;
+        }
+        const std::string label = id.empty() ? "(payer not known)" : dir.label(id);
+        const std::string name =
+            id.empty() ? esc(label)
+                       : link("/accounts" + query_string(v, {{"payer", id}, {"group", "account"}},
+                                                         {"sort", "dir", "page"}),
+                              label);
+        rows.push_back({label,
+                        {{name, std::to_string(n), esc(money(cost, d.currency)),
+                          esc(share(cost, d.totals.total))},
+                         {0, static_cast<Amount>(n) * kUnit, cost, cost}}});
+    }
+    const std::vector<TableColumn> cols = {{"payer", "Payer"},
+                                           {"accounts", "Accounts", true},
+                                           {"cost", "Cost", true},
+                                           {"share", "Share", true}};
+    std::vector<std::vector<std::string>> footer;
+    if (hidden > 0)
+        footer.push_back({esc(report::below_label(hidden)), "", esc(money(below, d.currency)),
+                          esc(share(below, d.totals.total))});
+    footer.push_back({"<strong>Total</strong>", "",
+                      "<strong>" + esc(money(d.totals.total, d.currency)) + "</strong>",
+                      "<strong>100.0%</strong>"});
+    return paged_table("By payer", "/accounts", v, cols,
+                       sorted(std::move(rows), cols, v.sort.empty() ? "cost" : v.sort,
+                              v.sort.empty() || v.descending),
+                       footer);
+}
+
 }  // namespace
 
 std::string accounts_page(const ViewContext& c, PageFrame& f) {
@@ -174,7 +227,9 @@ std::string accounts_page(const ViewContext& c, PageFrame& f) {
         c, [&](double w) { return report::account_bar_chart(c.figures(), c.site.metrics(), w); },
         1000);
     o += group_switch(c.view);
-    return o + (c.view.group == "ou" ? ous_table(c) : accounts_table(c));
+    return o + (c.view.group == "ou"      ? ous_table(c)
+                : c.view.group == "payer" ? payers_table(c)
+                                          : accounts_table(c));
 }
 
 }  // namespace curcrunch::serve

@@ -59,7 +59,8 @@ nav.toggle a, nav.toggle span[aria-current] { padding:.15rem .5rem; border:1px s
 nav.toggle span[aria-current] { background:var(--accent); color:#fff; border-color:var(--accent); }
 p.measure { margin:.3rem 0 .8rem; font-size:.9rem; }
 form.grouping { margin:.6rem 0; }
-table.mom th[scope=row] { font-weight:normal; background:none; }
+table.mom th[scope=row] { font-weight:normal; background:#fff; position:sticky; left:0; }
+table.mom th[scope=row] a { color:var(--accent); text-decoration:underline; }
 table.mom small.change { color:var(--muted); white-space:nowrap; }
 table.mom th.flag { color:#a11; }
 td.nodata { color:var(--muted); }
@@ -82,6 +83,14 @@ figure svg.phone { display:none; }
 const char* kAppJs = R"JS(
 // Conveniences only: the dashboard works without this file.
 document.addEventListener('DOMContentLoaded', function () {
+  // The forms that pick rows or values: fields left empty are not sent either.
+  document.querySelectorAll('form.grouping').forEach(function (g) {
+    g.addEventListener('submit', function () {
+      g.querySelectorAll('input, select').forEach(function (el) {
+        if (el.value === '') el.disabled = true;
+      });
+    });
+  });
   var form = document.querySelector('form.filters');
   if (!form) return;
   var pick = function (v) { form.querySelector('input[name=range][value=' + v + ']').checked = true; };

@@ -21,7 +21,21 @@ CategoryFigures category_figures(const ViewContext& c) {
     CategoryFigures f;
     const auto picks = c.site.picks(c.db, c.cube);
     if (picks->tag_keys.empty()) return f;
-    f.grouping = grouping_of(c.view, picks->tag_keys.front().value);
+    // Without a choice: the organisation's own grouping, a cost category, first; else a tag
+    // people set (AWS's own tags, aws:createdBy and the like, last).
+    std::string first = picks->tag_keys.front().value;
+    for (const PickOption& k : picks->tag_keys)
+        if (k.value.rfind("category:", 0) == 0) {
+            first = k.value;
+            break;
+        }
+    if (first.rfind("tag:aws_", 0) == 0)
+        for (const PickOption& k : picks->tag_keys)
+            if (k.value.rfind("tag:aws_", 0) != 0) {
+                first = k.value;
+                break;
+            }
+    f.grouping = grouping_of(c.view, first);
     if (!f.grouping.tagged())
         throw_usage(
             "by: the Categories page shows a tag key or cost category (tag:KEY or "

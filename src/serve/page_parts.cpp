@@ -76,24 +76,27 @@ std::string paged_table(const std::string& caption, const std::string& path, con
 
 std::vector<Crumb> crumbs(const std::string& path, const ViewContext& context) {
     const ViewParams& v = context.view;
-    std::vector<Crumb> c = {
-        {"All costs", path + query_string(v, {{"preset", "last-12-months"}},
-                                          {"account", "service", "region", "granularity"})}};
+    std::vector<Crumb> c = {{"All costs", path + query_string(v, {{"preset", "last-12-months"}},
+                                                              {"account", "service", "region",
+                                                               "payer", "value", "granularity"})}};
     const report::ReportParams& p = v.report;
     std::string label =
         v.explicit_dates ? format_day(p.from) + " to " + format_day(p.to) : p.preset;
     if (v.explicit_dates && p.from == first_day(period_of(p.from)) &&
         p.to == last_day(period_of(p.from)))
         label = format_period(period_of(p.from));
-    c.push_back({label, p.services.empty() && p.accounts.empty()
+    c.push_back({label, p.services.empty() && p.accounts.empty() && p.payers.empty()
                             ? ""
-                            : path + query_string(v, {}, {"service", "account"})});
+                            : path + query_string(v, {}, {"service", "account", "payer"})});
+    for (const auto& a : p.payers)
+        c.push_back({"payer " + context.accounts().label(a), ""});
     for (const auto& s : p.services)
         c.push_back({"service " + s, ""});
     for (const auto& a : p.accounts)
         c.push_back({"account " + context.accounts().label(a), ""});
     for (size_t i = 0; i + 1 < c.size(); ++i)
-        if (c[i].href.empty()) c[i].href = path + query_string(v, {}, {"service", "account"});
+        if (c[i].href.empty())
+            c[i].href = path + query_string(v, {}, {"service", "account", "payer"});
     c.back().href.clear();
     return c;
 }

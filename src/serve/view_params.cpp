@@ -234,7 +234,8 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
         vp.descending = v == "desc";
     }
     if (const std::string v = single(q, "group"); !v.empty()) {
-        if (v != "account" && v != "ou") bad("group", "expected account or ou", v);
+        if (v != "account" && v != "ou" && v != "payer")
+            bad("group", "expected account, ou or payer", v);
         vp.group = v;
     }
     if (const std::string v = single(q, "page"); !v.empty()) {

@@ -90,7 +90,9 @@ try {
   await page.screenshot({ path: `${outdir}/views-payer-net-phone.png` });
   // Categories: another key from the picker.
   await page.goto(`${base}/categories?${query}`);
-  await page.selectOption('form.grouping select[name=by]', { index: 1 });
+  const other = await page.$eval('form.grouping select[name=by]',
+    (sel) => [...sel.options].find((o) => !o.selected).value);
+  await page.selectOption('form.grouping select[name=by]', other);
   await Promise.all([page.waitForNavigation(), page.click('form.grouping button[type=submit]')]);
   log({
     step: 'category', url: page.url(),
