@@ -62,6 +62,7 @@ form.grouping { margin:.6rem 0; }
 table.mom th[scope=row] { font-weight:normal; background:#fff; position:sticky; left:0; }
 table.mom th[scope=row] a { color:var(--accent); text-decoration:underline; }
 table.mom small.change { color:var(--muted); white-space:nowrap; }
+table.mom thead th, td.nodata { white-space:nowrap; }
 table.mom th.flag { color:#a11; }
 td.nodata { color:var(--muted); }
 figure svg.phone { display:none; }

@@ -63,7 +63,7 @@ std::shared_ptr<const store::MonthOverMonth> month_over_month(const ViewContext&
         q.scope = view_query(c.view);
         q.scope.by = g.by;
         q.scope.tag_key = g.key;
-        q.months = c.view.months;
+        q.months = mom_months(c.view);
         q.end = c.view.report.to;
         return store::month_over_month(c.db, q);
     });

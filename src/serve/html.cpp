@@ -130,7 +130,7 @@ std::string filter_form(const PageFrame& f) {
     };
     if (p.measure != store::Measure::unblended) hidden("measure", store::measure_name(p.measure));
     if (!v.by.empty()) hidden("by", v.by);
-    if (v.months != 6) hidden("months", std::to_string(v.months));
+    if (v.months) hidden("months", std::to_string(v.months));
     for (const auto& t : v.values)
         hidden("value", t.empty() ? "untagged" : t);
     return o + "<button type=\"submit\">Apply</button>\n</form>\n";

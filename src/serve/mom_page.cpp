@@ -15,9 +15,9 @@ std::string mom_page(const ViewContext& c, PageFrame& f) {
     f.crumbs = crumbs("/month-over-month", c);
     const ViewGrouping g = grouping_of(v, "service");
     std::string months = "<label>Months <select name=\"months\">";
-    for (int n : {3, 6, 12, 24})
+    for (int n : {2, 3, 4, 5, 6, 9, 12, 18, 24})
         months += "<option value=\"" + std::to_string(n) + "\"" +
-                  (n == v.months ? " selected" : "") + ">" + std::to_string(n) + "</option>";
+                  (n == mom_months(v) ? " selected" : "") + ">" + std::to_string(n) + "</option>";
     months += "</select></label>";
     std::string o = grouping_form(c, "/month-over-month", g, true, months);
     const auto mom = month_over_month(c, g);

@@ -16,7 +16,10 @@ std::string cell_html(const store::MomCell& cell, const std::string& currency) {
         o += "<br><small class=\"change\">" +
              esc((d > 0 ? "+" : "") + money(d, currency) + " · " + cell.percent) + "</small>";
     } else if (!cell.percent.empty()) {
-        o += "<br><small class=\"change\">" + esc(cell.percent) + "</small>";
+        // "n/a: no data for 2026-08-01 to 2026-08-31": the word in the cell, the why on hover.
+        const std::string word = cell.percent.substr(0, cell.percent.find(':'));
+        o += "<br><small class=\"change\" title=\"" + esc(cell.percent) + "\">" + esc(word) +
+             "</small>";
     }
     return o + "</td>";
 }

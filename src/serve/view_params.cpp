@@ -75,6 +75,13 @@ const std::vector<MeasureChoice>& measure_choices() {
     return choices;
 }
 
+int mom_months(const ViewParams& v) {
+    if (v.months) return v.months;
+    const int span = period_of(v.report.to) / 100 * 12 + period_of(v.report.to) % 100 -
+                     (period_of(v.report.from) / 100 * 12 + period_of(v.report.from) % 100) + 1;
+    return std::clamp(span, 2, 6);
+}
+
 const std::string& measure_label(store::Measure m) {
     for (const MeasureChoice& c : measure_choices())
         if (c.measure == m) return c.label;
@@ -271,7 +278,7 @@ std::vector<std::pair<std::string, std::string>> query_pairs(
     if (p.measure != store::Measure::unblended)
         kv.push_back({"measure", store::measure_name(p.measure)});
     if (!v.by.empty()) kv.push_back({"by", v.by});
-    if (v.months != 6) kv.push_back({"months", std::to_string(v.months)});
+    if (v.months) kv.push_back({"months", std::to_string(v.months)});
     for (const auto& t : v.values)
         kv.push_back({"value", t.empty() ? "untagged" : t});
     if (p.min_cost) kv.push_back({"min_cost", to_plain_string(*p.min_cost)});

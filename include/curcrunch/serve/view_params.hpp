@@ -27,7 +27,9 @@ struct ViewParams {
     // (service, account, payer) or a tag key or cost category ("tag:team", "category:CostCenter",
     // keys as the store holds them). Empty: the page's default.
     std::string by;
-    int months = 6;  // month over month: how many months, ending with the view's last day
+    // Month over month: how many months, ending with the view's last day; 0: the months the
+    // view spans, 2 to 6 (mom_months).
+    int months = 0;
     // Categories: the values of the chosen key shown ("" for untagged); empty: every value.
     std::vector<std::string> values;
 };
@@ -39,6 +41,9 @@ struct MeasureChoice {
     std::string name, label;
 };
 const std::vector<MeasureChoice>& measure_choices();
+
+// The months of the month-over-month tables of `v`.
+int mom_months(const ViewParams& v);
 const std::string& measure_label(store::Measure m);
 
 using QueryParams = std::multimap<std::string, std::string>;
