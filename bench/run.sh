@@ -112,8 +112,8 @@ serve_bench() {
   curl -s -o /dev/null "http://127.0.0.1:$port/?$q"  # loads the in-memory cube once
   echo
   echo "== dashboard: wrk -t2 -c4 -d5s per endpoint, 12 months of $(sqlite3 "$db" "SELECT count(*) FROM cost_daily") rollup rows" | tee -a "$WORK/results.txt"
-  printf "%-44s %9s %8s %8s %8s %7s\n" endpoint "req/s" "p50 ms" "p95 ms" "p99 ms" "errors" | tee -a "$WORK/results.txt"
-  local worst=0
+  printf "%-44s %9s %8s %8s %8s %7s %9s\n" endpoint "req/s" "p50 ms" "p95 ms" "p99 ms" "errors" "first ms" | tee -a "$WORK/results.txt"
+  local worst=0 worst_first=0 first
   for path in "/static/style.css" "/?$q" "/trends?$q" "/services?$q" "/compare?$q" "/accounts?$q" \
               "/line-items?$q" "/line-items?$q&sort=description&dir=asc&page=3" "/archive" \
               "/api/overview?$q" "/api/trends?$q&granularity=week" "/api/services?$q" \
@@ -123,14 +123,18 @@ serve_bench() {
               "/month-over-month?$q&by=tag:team&measure=net" "/categories?$q" \
               "/categories?$q&by=category:business_unit" "/api/month-over-month?$q&by=account" \
               "/api/categories?$q&by=tag:cost_center" "/api/overview?from=2026-13-01"; do
+    # The first load of a view computes it (cached per view and store version after that): timed
+    # apart, then wrk measures the view as it is served from then on.
+    first=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$path" | awk '{ printf "%.1f", $1 * 1000 }')
     wrk -t2 -c4 -d5s -s bench/p95.lua "http://127.0.0.1:$port$path" > "$WORK/wrk.txt" 2>&1 || true
     read -r _ rps p50 p95 p99 errs < <(grep '^RESULT' "$WORK/wrk.txt")
-    printf "%-44s %9s %8s %8s %8s %7s\n" "${path:0:44}" "$rps" "$p50" "$p95" "$p99" "$errs" | tee -a "$WORK/results.txt"
+    printf "%-44s %9s %8s %8s %8s %7s %9s\n" "${path:0:44}" "$rps" "$p50" "$p95" "$p99" "$errs" "$first" | tee -a "$WORK/results.txt"
+    awk "BEGIN{exit !($first > $worst_first)}" && worst_first=$first
     [ "$path" = "/static/style.css" ] && base=$p95
     awk "BEGIN{exit !($p95 > $worst)}" && worst=$p95
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  awk -v w="$worst" -v b="$base" 'BEGIN { printf "worst p95 %.2f ms (%.0fx the static-file baseline of %.2f ms); target under 100 ms: %s\n", w, w / b, b, (w < 100 ? "met" : "NOT met") }' | tee -a "$WORK/results.txt"
+  awk -v w="$worst" -v b="$base" -v f="$worst_first" 'BEGIN { printf "worst p95 %.2f ms (%.0fx the static-file baseline of %.2f ms); target under 100 ms: %s; slowest first load of a view %.0f ms\n", w, w / b, b, (w < 100 ? "met" : "NOT met"), f }' | tee -a "$WORK/results.txt"
 }
 # billing_bench: `billing run` for 200 customers and `meters ingest` of 2 million measurements,
 # on a copy of the store report_bench built.

@@ -45,6 +45,9 @@ CategoryFigures category_figures(const ViewContext& c) {
     const store::Measure m = c.view.report.measure;
     std::map<std::string, CategoryValue> by_key;
     std::set<std::string> months;
+    // No sum below can overflow: a month's rows (the values and untagged) add up to that
+    // month's total of the view, and the months to the view's total, both of which run_query
+    // summed with its overflow checks; a value's sum is a part of the same rows.
     for (const store::ResultRow& r : *f.rows) {
         CategoryValue& v = by_key[r.key];
         v.key = r.key;

@@ -70,6 +70,8 @@ chart::Scene service_stack_chart(const ViewContext& c, double width) {
              "/trends" + query_string(v, {{"service", sv.key}}, {"sort", "dir", "page"}),
              std::vector<Amount>(s.months.size(), 0), false});
     }
+    // The parts re-add the amounts of d.service_months, whose sum is the view's checked total:
+    // no part can overflow.
     StackPart other{"Other services", "", std::vector<Amount>(s.months.size(), 0), true};
     bool any_other = false;
     size_t i = 0;
