@@ -61,6 +61,7 @@ p.measure { margin:.3rem 0 .8rem; font-size:.9rem; }
 form.grouping { margin:.6rem 0; }
 table.mom th[scope=row] { font-weight:normal; background:#fff; position:sticky; left:0; }
 table.mom th[scope=row] a { color:var(--accent); text-decoration:underline; }
+table.mom tbody tr:nth-child(even) th[scope=row] { background:#fafbfc; }
 table.mom small.change { color:var(--muted); white-space:nowrap; }
 table.mom thead th, td.nodata { white-space:nowrap; }
 table.mom th.flag { color:#a11; }
