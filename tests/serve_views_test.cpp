@@ -185,6 +185,10 @@ TEST(ServeViews, ChromiumFindsEveryPageReadableAtPhoneWidth) {
     EXPECT_NE(out.find("{\"step\":\"trends-phone\",\"scroll_width\":390,\"charts\":3,"),
               std::string::npos)
         << out;
+    // A month's dot is drawn 7 px wide, but a tap 10 px from its centre opens that month.
+    EXPECT_NE(out.find("{\"step\":\"tap\",\"dot_px\":7,\"hits_link\":true}"),
+              std::string::npos)
+        << out;
     // A click on the toggle and a payer from the picker narrow the view, and say so.
     const std::string q = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
     EXPECT_NE(out.find("{\"step\":\"toggle\",\"url\":\"" + w.url("/?") + q +

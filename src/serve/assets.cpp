@@ -73,6 +73,10 @@ figure svg.phone { display:none; }
 @media (max-width: 640px) {
   figure svg.desk { display:none; }
   figure svg.phone { display:block; max-width:440px; margin:0 auto; }
+  /* A chart's links (a month's dot, a bar) take a finger: an invisible stroke widens what a tap
+     hits to 24 px and more without changing what is drawn. */
+  figure svg.phone a circle { stroke:transparent; stroke-width:12px; }
+  figure svg.phone a rect { stroke:transparent; stroke-width:6px; }
   header { padding:.4rem .6rem; gap:.4rem; }
   header a.brand, label.inline, nav.toggle a, nav.toggle span, header nav a, .pager a, .crumbs a, p.actions a, td a, th a, .toggle a, .toggle span { display:inline-flex; align-items:center; min-height:24px; min-width:24px; }
   input, select, button { min-height:28px; max-width:100%; }

@@ -76,6 +76,20 @@ try {
       }
     }
   }
+  // A tap 10 px beside a month's dot in the phone's chart still lands on that month's link.
+  await page.goto(`${base}/?${query}`);
+  const tap = await page.evaluate(() => {
+    const dot = document.querySelector('figure svg.phone a circle');
+    dot.scrollIntoView({ block: 'center' });  // elementFromPoint sees the viewport only
+    const r = dot.getBoundingClientRect();
+    const x = r.left + r.width / 2 + 10, y = r.top + r.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    return {
+      dot_px: Math.round(r.width),
+      hits_link: !!hit && hit.closest('a') === dot.closest('a'),
+    };
+  });
+  log({ step: 'tap', ...tap });
   // The measure toggle and the payer picker, with clicks and the form, at phone width.
   await page.goto(`${base}/?${query}`);
   await Promise.all([page.waitForNavigation(), page.click('nav.toggle a:has-text("Net unblended cost")')]);
