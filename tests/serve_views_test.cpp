@@ -186,8 +186,7 @@ TEST(ServeViews, ChromiumFindsEveryPageReadableAtPhoneWidth) {
               std::string::npos)
         << out;
     // A month's dot is drawn 7 px wide, but a tap 10 px from its centre opens that month.
-    EXPECT_NE(out.find("{\"step\":\"tap\",\"dot_px\":7,\"hits_link\":true}"),
-              std::string::npos)
+    EXPECT_NE(out.find("{\"step\":\"tap\",\"dot_px\":7,\"hits_link\":true}"), std::string::npos)
         << out;
     // A click on the toggle and a payer from the picker narrow the view, and say so.
     const std::string q = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
@@ -451,5 +450,49 @@ TEST(ServeViews, TheAccountsPageGroupsByPayer) {
             payer + "\">" + payer + "</a></td><td class=\"num\">" + accounts +
             "</td><td class=\"num\">$" + cents(cost) + "</td>";
         EXPECT_NE(r.body.find(row), std::string::npos) << row << "\n" << r.body;
+    }
+}
+
+namespace {
+
+// `s` as a regular expression matching exactly it.
+std::string quoted(const std::string& s) {
+    std::string o;
+    for (char ch : s) {
+        if (std::string("\\^$.|?*+()[]{}").find(ch) != std::string::npos) o += '\\';
+        o += ch;
+    }
+    return o;
+}
+
+}  // namespace
+
+TEST(ServeViews, TrendsStacksTheMonthsByServiceEachLinkingToItsTrend) {
+    ViewsWorld w;
+    auto r = w.get("/trends?" + kBoth + "&measure=blended");
+    ASSERT_EQ(r.status, 200);
+    auto blended = [](const Item& it) { return it.blended; };
+    for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+             {"AmazonEC2", "Amazon Elastic Compute Cloud"},
+             {"AmazonS3", "Amazon Simple Storage Service"},
+             {"AmazonKMS", "AWS Key Management Service"}}) {
+        auto of = [code](const Item& it) { return it.code == code; };
+        // September in full; October with 20 of its 31 days, which its tooltip says. Both the
+        // desktop and the phone layout carry them.
+        for (const auto& [month, note] :
+             std::vector<std::pair<int, std::string>>{{9, ""}, {10, " (data for 20 of 31 days)"}}) {
+            const std::string href =
+                "<a href=\"/trends?from=2026-09-01&amp;to=2026-10-31&amp;measure=blended&amp;"
+                "as_of=2026-10-31&amp;service=" +
+                code + "\"><rect ";
+            const std::string title = "><title>" + name + ", 2026-" + (month == 9 ? "09" : "10") +
+                                      ": $" + cents(golden({month}, of, blended)) + note +
+                                      "</title></rect></a>";
+            const std::string segment = quoted(href) + "[^>]+" + quoted(title);
+            std::regex re(segment);
+            const auto n = std::distance(std::sregex_iterator(r.body.begin(), r.body.end(), re),
+                                         std::sregex_iterator());
+            EXPECT_EQ(n, 2) << segment;
+        }
     }
 }

@@ -3,6 +3,9 @@
 #include <map>
 
 #include "curcrunch/chart/stacked_chart.hpp"
+#include "curcrunch/report/report_charts.hpp"
+#include "curcrunch/report/report_table.hpp"
+#include "curcrunch/report/tie_out.hpp"
 #include "page_parts.hpp"
 
 namespace curcrunch::serve {
@@ -52,43 +55,34 @@ std::vector<std::string> month_notes(const ViewContext& c, const std::vector<std
 }
 
 chart::Scene service_stack_chart(const ViewContext& c, double width) {
+    // The PDF's chart from the PDF's table (the JSON records it), so both show the same bars.
     const report::ReportData& d = c.figures();
-    const ViewParams& v = c.view;
-    Stack s;
-    s.title = "Cost by month, top services stacked";
-    s.currency = d.currency;
-    for (const auto& [month, by_service] : d.service_months)
-        s.months.push_back(month);
-    s.notes = month_notes(c, s.months);
-    // d.services is ordered by cost: the first kStackedSeries are drawn apart.
-    std::map<std::string, size_t> part_of;
-    for (const auto& sv : d.services) {
-        if (part_of.size() == kStackedSeries) break;
-        part_of[sv.key] = s.parts.size();
-        s.parts.push_back(
-            {sv.label.empty() ? sv.key : sv.label,
-             "/trends" + query_string(v, {{"service", sv.key}}, {"sort", "dir", "page"}),
-             std::vector<Amount>(s.months.size(), 0), false});
-    }
-    // The parts re-add the amounts of d.service_months, whose sum is the view's checked total:
-    // no part can overflow.
-    StackPart other{"Other services", "", std::vector<Amount>(s.months.size(), 0), true};
-    bool any_other = false;
-    size_t i = 0;
-    for (const auto& [month, by_service] : d.service_months) {
-        for (const auto& [code, amount] : by_service) {
-            auto it = part_of.find(code);
-            if (it != part_of.end()) {
-                s.parts[it->second].amounts[i] += amount;
-            } else {
-                other.amounts[i] += amount;
-                any_other = any_other || amount != 0;
+    const report::ReportTable t =
+        report::build_table(d, "month_service",
+                            {{"months", report::stacked_months_param(d)},
+                             {"limit", std::to_string(report::kStackedServices)}});
+    chart::Scene scene = report::stacked_months_scene(t, d, c.site.metrics(), width);
+    // What the PDF has no use for: each service's segments and legend swatch link to its trend.
+    // The scene names a segment "<row label>, <month>: <amount>" and a swatch "<row label>".
+    std::map<std::string, std::string> href_of;
+    for (const report::TableRow& r : t.rows)
+        if (r.key != report::kOtherRowKey && r.key != report::kBelowRowKey &&
+            r.key != report::kTotalRowKey)
+            href_of[r.cells.at(0)] =
+                "/trends" + query_string(c.view, {{"service", r.key}}, {"sort", "dir", "page"});
+    // The longest label that matches wins: "Amazon S3" must not take "Amazon S3, Glacier, ...".
+    for (chart::Item& it : scene.items) {
+        auto* rect = std::get_if<chart::Rect>(&it);
+        if (!rect || rect->title.empty()) continue;
+        size_t best = 0;
+        for (const auto& [label, href] : href_of)
+            if ((rect->title == label || rect->title.rfind(label + ", ", 0) == 0) &&
+                label.size() > best) {
+                rect->href = href;
+                best = label.size();
             }
-        }
-        ++i;
     }
-    if (any_other) s.parts.push_back(std::move(other));
-    return stack_chart(s, c.site.metrics(), width);
+    return scene;
 }
 
 }  // namespace curcrunch::serve

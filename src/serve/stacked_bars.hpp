@@ -10,7 +10,7 @@
 
 namespace curcrunch::serve {
 
-inline constexpr size_t kStackedSeries = 6;  // parts drawn apart; the rest are "Other"
+inline constexpr size_t kStackedSeries = 6;  // values drawn apart; the rest are "Other"
 
 struct StackPart {
     std::string name, href;
@@ -27,7 +27,8 @@ struct Stack {
 
 chart::Scene stack_chart(const Stack& s, const chart::TextMetrics& m, double width);
 
-// The view's months stacked by its top services.
+// The view's months stacked by its top services: the PDF's chart (report/report_charts.hpp
+// stacked_months_scene), its segments linking to each service's trend.
 chart::Scene service_stack_chart(const ViewContext& c, double width);
 
 // The notes of a view's months: how much of each has data, when not all of it.
