@@ -41,7 +41,17 @@ void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec
         const ViewContext c(site, v, *db, *cube, auth.form_token(req));
         const auto picks = site.picks(*db, *cube);
         f.picks = picks.get();
-        const std::string body = spec.html(c, f);
+        std::string body;
+        try {
+            body = spec.html(c, f);
+        } catch (const Error& e) {
+            // A view the filters allow but the page cannot show (the Categories page by a
+            // service, a tag grouping with a region filter): 400 with the page around the
+            // message, so the form is there to change it.
+            if (e.kind() != ErrorKind::usage) throw;
+            f.error = e.what();
+            return send_html(res, 400, page(f, ""));
+        }
         send_html(res, 200, page(f, body));
     });
 }
