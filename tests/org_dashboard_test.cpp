@@ -117,7 +117,8 @@ TEST(OrgDashboard, AccountsPageShowsOuPathStatusJoinedAndPayerAndGroupsByOu) {
     // A bad grouping is a 400 naming the parameter, in HTML and JSON alike.
     auto bad = f.get("/accounts?" + kRange + "&group=team");
     EXPECT_EQ(bad.status, 400);
-    EXPECT_NE(bad.body.find("group: expected account, ou or payer, got &#39;team&#39;"), std::string::npos)
+    EXPECT_NE(bad.body.find("group: expected account, ou or payer, got &#39;team&#39;"),
+              std::string::npos)
         << bad.body;
     auto bad_api = f.get("/api/accounts?group=%3Cx%3E");
     EXPECT_EQ(bad_api.status, 400);
