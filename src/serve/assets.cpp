@@ -64,6 +64,7 @@ table.mom th[scope=row] a { color:var(--accent); text-decoration:underline; }
 table.mom tbody tr:nth-child(even) th[scope=row] { background:#fafbfc; }
 table.mom small.change { color:var(--muted); white-space:nowrap; }
 table.mom thead th, td.nodata { white-space:nowrap; }
+table.mom thead th small { display:block; white-space:normal; font-weight:normal; font-size:0.8em; }
 table.mom th.flag { color:#a11; }
 td.nodata { color:var(--muted); }
 figure svg.phone { display:none; }

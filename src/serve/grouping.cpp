@@ -100,14 +100,12 @@ std::string grouping_form(const ViewContext& c, const std::string& path, const V
     return o + "</select></label>" + extra + "<button type=\"submit\">Show</button></form>\n";
 }
 
-std::string month_heading(const store::MomMonth& m) {
-    std::string o = format_period(m.month);
-    if (m.coverage.none()) return o + " (no data)";
-    if (m.partial)
-        o += m.coverage.complete() ? " (accruing)"
-                                   : " (partial: " + std::to_string(m.coverage.days_with_data) +
-                                         " of " + std::to_string(m.coverage.days) + " days)";
-    return o;
+std::string month_note(const store::MomMonth& m) {
+    if (m.coverage.none()) return "no data";
+    if (!m.partial) return "";
+    if (m.coverage.complete()) return "accruing";
+    return "partial: " + std::to_string(m.coverage.days_with_data) + " of " +
+           std::to_string(m.coverage.days) + " days";
 }
 
 }  // namespace curcrunch::serve

@@ -45,7 +45,8 @@ std::string hidden_fields(const ViewParams& v, const std::vector<std::string>& d
 std::string grouping_form(const ViewContext& c, const std::string& path, const ViewGrouping& g,
                           bool dimensions, const std::string& extra = "");
 
-// "2026-10" with its coverage: "2026-10 (partial: 20 of 31 days)".
-std::string month_heading(const store::MomMonth& m);
+// What a month's column heading says of its coverage: "partial: 20 of 31 days", "accruing",
+// "no data", or "" for a complete month.
+std::string month_note(const store::MomMonth& m);
 
 }  // namespace curcrunch::serve

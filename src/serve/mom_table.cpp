@@ -51,9 +51,14 @@ std::string mom_table(const ViewContext& c, const store::MonthOverMonth& mom, co
     const std::string& currency = c.figures().currency;
     std::string o = "<div class=\"table-wrap\"><table class=\"mom\">\n<caption>" + esc(caption) +
                     "</caption>\n<thead><tr><th scope=\"col\">" + esc(g.title) + "</th>";
-    for (const store::MomMonth& m : mom.months)
+    // The coverage note goes under the month, in small text that may wrap: on a phone a long
+    // note on one line made the column so wide its amounts were scrolled out of view.
+    for (const store::MomMonth& m : mom.months) {
+        const std::string note = month_note(m);
         o += "<th scope=\"col\" class=\"num" + std::string(m.partial ? " flag" : "") + "\">" +
-             esc(month_heading(m)) + "</th>";
+             format_period(m.month) + (note.empty() ? "" : "<small>" + esc(note) + "</small>") +
+             "</th>";
+    }
     o += "</tr></thead>\n<tbody>\n";
     const size_t rows = mom.rows.size();
     const size_t pages = std::max<size_t>(1, (rows + kPageRows - 1) / kPageRows);
