@@ -129,3 +129,46 @@ TEST(BillingArchive, AnInvoicePdfWhoseJsonWasSwappedIsRefused) {
     EXPECT_NE(imp.err.find("the file was edited"), std::string::npos) << imp.err;
     EXPECT_EQ(dump_store(w.db), before);
 }
+
+TEST(BillingArchive, AnInvoicePdfWhosePagesWereEditedIsRefused) {
+    World w;
+    ingest_march(w, "100.00");
+    w.write_config(kConfig);
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    const std::string pdf = w.out + "/acme-2026-03.pdf";
+    // The JSON (version 2) records what the pages show; the store holds that same JSON.
+    const std::string json = read_file(w.out + "/acme-2026-03.json");
+    EXPECT_NE(json.find("\"version\":2,"), std::string::npos) << json;
+    const size_t at = json.find("\"pages_sha256\":\"");
+    ASSERT_NE(at, std::string::npos) << json;
+    const std::string recorded = json.substr(at + 16, 64);
+    EXPECT_EQ(recorded.find_first_not_of("0123456789abcdef"), std::string::npos) << recorded;
+    EXPECT_EQ(query_one(w.db, "SELECT document FROM customer_invoice"), json);
+    // The total drawn on the page goes from 176.00 to 976.00 (UTF-16 hex in the page content);
+    // the JSON, its checksum and the Info keys are left as they were.
+    const std::string qdf = w.tmp / "qdf.pdf", edited = w.tmp / "edited.pdf";
+    ASSERT_EQ(shell("qpdf --qdf --object-streams=disable '" + pdf + "' '" + qdf + "'").code, 0);
+    std::string q = read_file(qdf);
+    const size_t total = q.find("003100370036002e00300030");
+    ASSERT_NE(total, std::string::npos);
+    q.replace(total, 4, "0039");
+    write_file(qdf, q);
+    ASSERT_EQ(shell("qpdf '" + qdf + "' '" + edited + "'").code, 0);
+    const std::string before = dump_store(w.db);
+    auto imp = run_cli({"import-pdf", "--db", w.db, edited});
+    EXPECT_EQ(imp.exit_code, 3);
+    EXPECT_NE(imp.err.find(edited + ": not imported: the pages differ from those invoice "
+                                    "acme-2026-03 recorded (pages sha256 "),
+              std::string::npos)
+        << imp.err;
+    EXPECT_NE(imp.err.find(", recorded " + recorded.substr(0, 16) + "…): page content was edited"),
+              std::string::npos)
+        << imp.err;
+    EXPECT_EQ(dump_store(w.db), before);
+    // The genuine file is imported; a second run that keeps the invoice draws the same pages,
+    // so the stored JSON stays as it was.
+    EXPECT_EQ(run_cli({"import-pdf", "--db", w.db, pdf}).exit_code, 0);
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    EXPECT_EQ(read_file(w.out + "/acme-2026-03.json"), json);
+    EXPECT_EQ(query_one(w.db, "SELECT document FROM customer_invoice"), json);
+}

@@ -255,3 +255,46 @@ TEST(BillingInvoice, CommitmentsInsideAndOutsideTheGroupAndAPercentageItem) {
         }
     EXPECT_TRUE(seen);
 }
+
+TEST(BillingInvoice, AwsCostsNoCustomerIsBilledForAreInTheMarginReportAsNotBilled) {
+    World w;
+    // Account 300000000003 is in no billing group: EC2 7.25 plus its tax 1.00 (AmazonEC2 8.25),
+    // S3 2.50; nobody is billed for them, and the customer's invoice does not change.
+    std::vector<CurRow> rows = march_rows();
+    const char* kOutside = "300000000003";
+    rows.push_back({kPayer, kOutside, "Usage", "AmazonEC2", "Amazon Elastic Compute Cloud",
+                    "BoxUsage:t3.large", "RunInstances", "10", "7.25", "7.25"});
+    rows.push_back({kPayer, kOutside, "Tax", "AmazonEC2", "Amazon Elastic Compute Cloud", "Tax", "",
+                    "0", "1.00", "0"});
+    rows.push_back({kPayer, kOutside, "Usage", "AmazonS3", "Amazon Simple Storage Service",
+                    "TimedStorage-ByteHrs", "StandardStorage", "100", "2.50", "2.50"});
+    w.ingest(rows);
+    w.write_config(scope_config());
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("acme 2026-03: new draft acme-2026-03, total 156.41 USD"),
+              std::string::npos)
+        << r.out;
+    // After every customer: each (service, account) nobody bills, then the total per currency;
+    // billed 0, so the margin is minus the cost and there is no percentage.
+    const std::string margin = read_file(w.out + "/margin-2026-03.csv");
+    const std::string tail =
+        "customer,acme,,,,USD,40.92,130.34,89.42,68.61\n"
+        "not_billed,,,AmazonEC2,300000000003,USD,8.25,0.00,-8.25,\n"
+        "not_billed,,,AmazonS3,300000000003,USD,2.50,0.00,-2.50,\n"
+        "not_billed_total,,,,,USD,10.75,0.00,-10.75,\n";
+    ASSERT_GE(margin.size(), tail.size());
+    EXPECT_EQ(margin.substr(margin.size() - tail.size()), tail) << margin;
+    const std::string json = read_file(w.out + "/margin-2026-03.json");
+    EXPECT_NE(json.find("{\"level\":\"not_billed\",\"customer\":\"\",\"group\":\"\",\"service\":"
+                        "\"AmazonS3\",\"account\":\"300000000003\",\"currency\":\"USD\","
+                        "\"aws_cost\":\"2.50\",\"billed\":\"0.00\",\"margin\":\"-2.50\","
+                        "\"margin_percent\":null}"),
+              std::string::npos)
+        << json;
+    // Stored with the month's margin: 10.75 of cost under an empty customer.
+    EXPECT_EQ(query_one(w.db,
+                        "SELECT count(*) || ' ' || sum(cost) FROM billing_margin WHERE "
+                        "period = 202603 AND customer = ''"),
+              "2 107500000000");
+}

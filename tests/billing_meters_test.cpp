@@ -2,6 +2,9 @@
 // with file and line, atomic and idempotent ingests.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <set>
+
 #include "billing_world.hpp"
 #include "curcrunch/billing/config_load.hpp"
 #include "curcrunch/billing/meter_store.hpp"
@@ -218,4 +221,73 @@ TEST(BillingMeters, SkipModeStoresTheGoodRecordsAndListsTheRest) {
     EXPECT_NE(r.err.find(":4: field 'uid': 'g1' is also at"), std::string::npos) << r.err;
     EXPECT_EQ(to_plain_string(usage(w, "ms", "2026-03-01", "2026-03-31").value), "3");
     EXPECT_EQ(query_one(w.db, "SELECT skipped FROM meter_ingest"), "2");
+}
+
+TEST(BillingMeters, ALargeFileIsParsedInPiecesAndAUidRepeatedAcrossThemCountsOnce) {
+    World w;
+    w.write_config(kConfig);
+    // 40,000 lines (about 5 MiB: parsed in parallel pieces), then line 1 and line 20,001 again
+    // with the same values: two duplicates, far from the first occurrences (other pieces).
+    const int n = 40000;
+    std::vector<std::string> lines;
+    int64_t ms_sum = 0;  // acct-1 (even i): expected aggregates, computed here
+    int peak = 0;
+    std::set<std::string> users;
+    std::string latest_uid;
+    int latest_day = 0;
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+        const int day = 1 + i % 28;
+        const std::string uid = "m" + std::to_string(i);
+        char ts[32];
+        std::snprintf(ts, sizeof ts, "2026-03-%02dT12:00:00Z", day);
+        lines.push_back(line(uid, ts, std::to_string(i % 100) + ".5", std::to_string(i % 1000),
+                             "u" + std::to_string(i % 53), i % 2 ? "acct-2" : "acct-1"));
+        text += lines.back();
+        if (i % 2) continue;
+        ms_sum += 10 * (i % 100) + 5;  // tenths
+        peak = std::max(peak, i % 1000);
+        users.insert("u" + std::to_string(i % 53));
+        if (day > latest_day || (day == latest_day && uid > latest_uid))
+            latest_day = day, latest_uid = uid;
+    }
+    text += lines[0] + lines[20000];
+    const std::string f = w.tmp / "big.jsonl";
+    write_file(f, text);
+    ASSERT_GT(text.size(), 4u << 20);
+    auto r = w.meters({f});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("40002 line(s), 40000 new measurement(s) stored, 2 duplicate(s) ignored"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(usage(w, "ms", "2026-03-01", "2026-03-31").value, ms_sum * (kUnit / 10));
+    EXPECT_EQ(usage(w, "calls", "2026-03-01", "2026-03-31").value, (n / 2) * kUnit);
+    EXPECT_EQ(usage(w, "calls", "2026-03-01", "2026-03-31").events, n / 2);
+    EXPECT_EQ(usage(w, "peak", "2026-03-01", "2026-03-31").value, peak * kUnit);
+    EXPECT_EQ(usage(w, "users", "2026-03-01", "2026-03-31").value,
+              static_cast<Amount>(users.size()) * kUnit);
+    const int latest_i = std::stoi(latest_uid.substr(1));
+    EXPECT_EQ(usage(w, "last", "2026-03-01", "2026-03-31").value, (latest_i % 1000) * kUnit);
+    EXPECT_EQ(usage(w, "calls", "2026-03-01", "2026-03-31", "acct-2").events, n / 2);
+    // The whole file again: nothing new. Then the same uid with other values, at the end of
+    // a large file: refused with both places, line numbers counted across the pieces.
+    const std::string once = dump_store(w.db);
+    auto again = w.meters({f});
+    EXPECT_NE(again.out.find("0 new measurement(s) stored, 40002 duplicate(s) ignored"),
+              std::string::npos)
+        << again.out;
+    EXPECT_EQ(dump_store(w.db), once);
+    const std::string g = w.tmp / "conflict.jsonl";
+    std::string other = text;
+    for (int i = n; i < 2 * n; ++i)
+        other += line("m" + std::to_string(i), "2026-03-02T00:00:00Z", "1", "1", "x");
+    other += line("m" + std::to_string(n + 7), "2026-03-02T00:00:00Z", "2", "1", "x");
+    write_file(g, other);
+    auto bad = w.meters({g});
+    EXPECT_EQ(bad.exit_code, 3);
+    EXPECT_NE(bad.err.find(g + ":80003: field 'uid': 'm40007' is also at " + g +
+                           ":40010 with other values"),
+              std::string::npos)
+        << bad.err;
+    EXPECT_EQ(dump_store(w.db), once);
 }

@@ -10,14 +10,6 @@
 namespace curcrunch::billing {
 namespace {
 
-Amount measure_of(const CostRow& r, const std::string& m) {
-    if (m == "net_unblended") return r.net_unblended;
-    if (m == "amortized") return r.amortized;
-    if (m == "net_amortized") return r.net_amortized;
-    if (m == "public_on_demand") return r.public_on_demand;
-    return r.unblended;
-}
-
 const char* passthrough_label(RowRole role) {
     switch (role) {
         case RowRole::tax:
@@ -50,6 +42,14 @@ struct Accumulated {
 
 }  // namespace
 
+Amount cost_by_measure(const CostRow& r, const std::string& m) {
+    if (m == "net_unblended") return r.net_unblended;
+    if (m == "amortized") return r.amortized;
+    if (m == "net_amortized") return r.net_amortized;
+    if (m == "public_on_demand") return r.public_on_demand;
+    return r.unblended;
+}
+
 const PricingPlan* plan_for(const BillingConfig& c, const BillingGroup& g, Period period) {
     for (const PlanAssignment& a : g.plans)
         if (a.months.contains(period)) return c.plan(a.plan);
@@ -77,7 +77,7 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
                         ", " + std::string(r.currency) + ")");
         const std::string service(r.service), account(r.account);
         auto& cost = out.cost[{service, account}];
-        cost = checked_add(cost, measure_of(r, margin_measure));
+        cost = checked_add(cost, cost_by_measure(r, margin_measure));
         if (!out.service_names.count(service)) out.service_names[service] = r.service_name;
         const RowRole role = row_role(r, in_group);
         const PricedBasis b = priced_basis(r, role, plan);

@@ -2,9 +2,13 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
+#include <tuple>
 
+#include "curcrunch/billing/aws_charges.hpp"
 #include "curcrunch/billing/config_check.hpp"
 #include "curcrunch/billing/credit_note.hpp"
+#include "curcrunch/billing/currency.hpp"
 #include "curcrunch/billing/customer_bill.hpp"
 #include "curcrunch/billing/invoice_files.hpp"
 #include "curcrunch/billing/invoice_store.hpp"
@@ -27,6 +31,7 @@ struct Plan {
     std::vector<MarginCell> margin;
     std::string change;  // the run's report line
     std::vector<std::string> details;
+    size_t document = 0, credit_document = 0;  // indexes into the run's documents
 };
 
 std::string signed_money(Amount v, const Invoice& inv) {
@@ -208,17 +213,22 @@ class Run {
     }
 
     void collect_documents() {
-        for (const Plan& p : plans_) {
+        for (Plan& p : plans_) {
+            p.document = result_.documents.size();
             if (p.action == Action::keep && p.stored) {
                 result_.documents.push_back(parse_invoice_json(p.stored->document));
             } else {
                 result_.documents.push_back(document(p.invoice));
             }
-            if (p.credit_note) result_.documents.push_back(document(*p.credit_note));
+            if (p.credit_note) {
+                p.credit_document = result_.documents.size();
+                result_.documents.push_back(document(*p.credit_note));
+            }
             for (const MarginCell& m : p.margin)
                 margin_rows_.push_back({p.invoice.customer, m.group, m.service, m.account,
                                         p.invoice.currency, m.cost, m.billed});
         }
+        add_not_billed();
         std::sort(margin_rows_.begin(), margin_rows_.end(), [](const auto& a, const auto& b) {
             return std::tie(a.customer, a.group, a.service, a.account) <
                    std::tie(b.customer, b.group, b.service, b.account);
@@ -226,33 +236,60 @@ class Run {
         result_.margin = margin_lines(margin_rows_);
     }
 
+    // AWS costs of accounts in no billing group of the month: nobody is billed for them, and
+    // the margin report lists them (customer and group empty) so that they are not lost from
+    // the AWS-cost side. In the costs' currency, rounded to its minor unit like every cost.
+    void add_not_billed() {
+        std::set<std::string, std::less<>> grouped;
+        for (const BillingGroup& g : c_.groups)
+            if (g.months.contains(o_.period)) grouped.insert(g.accounts.begin(), g.accounts.end());
+        std::map<std::tuple<std::string, std::string, std::string>, Amount> cost;
+        for (const CostRow& r : rows_.rows) {
+            if (grouped.count(r.account)) continue;
+            Amount& a =
+                cost[{std::string(r.currency), std::string(r.service), std::string(r.account)}];
+            a = checked_add(a, cost_by_measure(r, c_.margin_measure));
+        }
+        for (const auto& [key, amount] : cost) {
+            const auto& [currency, service, account] = key;
+            const Amount rounded =
+                round_line(Fraction::of_amount(amount), minor_units_of(currency));
+            if (rounded != 0)
+                margin_rows_.push_back({"", "", service, account, currency, rounded, 0});
+        }
+    }
+
+    // The files, under temporary names. The PDFs come first: drawing one gives its document
+    // the pages digest that its JSON (embedded, written next to it and stored) then states.
     std::vector<std::string> render_files() {
         std::vector<std::string> temps;
-        if (o_.out_dir.empty()) return temps;
+        jsons_.assign(result_.documents.size(), std::string());
+        if (o_.out_dir.empty()) {
+            for (size_t i = 0; i < result_.documents.size(); ++i)
+                jsons_[i] = invoice_json(result_.documents[i]);
+            return temps;
+        }
         std::error_code ec;
         fs::create_directories(o_.out_dir, ec);
         if (ec) throw_usage("--out " + o_.out_dir + ": cannot create the folder: " + ec.message());
         try {
-            std::vector<std::string> jsons;
-            jsons.reserve(result_.documents.size());
             std::vector<InvoicePdf> pdfs;
-            for (const InvoiceDocument& d : result_.documents) {
+            for (size_t i = 0; i < result_.documents.size(); ++i) {
+                const std::string base =
+                    (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string();
+                temps.push_back(base + ".pdf.tmp");
+                pdfs.push_back({&result_.documents[i], &jsons_[i], base + ".pdf.tmp", o_.signer});
+            }
+            const chart::TextMetrics metrics;
+            write_invoice_pdfs(pdfs, metrics);
+            for (size_t i = 0; i < result_.documents.size(); ++i) {
+                const InvoiceDocument& d = result_.documents[i];
                 const std::string base = (fs::path(o_.out_dir) / d.invoice.invoice_id).string();
-                jsons.push_back(invoice_json(d));
-                write_text_file(jsons.back(), base + ".json.tmp");
+                write_text_file(jsons_[i], base + ".json.tmp");
                 temps.push_back(base + ".json.tmp");
                 write_invoice_csv(d.invoice, base + ".csv.tmp");
                 temps.push_back(base + ".csv.tmp");
-                temps.push_back(base + ".pdf.tmp");
             }
-            for (size_t i = 0; i < result_.documents.size(); ++i)
-                pdfs.push_back(
-                    {&result_.documents[i], &jsons[i],
-                     (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string() +
-                         ".pdf.tmp",
-                     o_.signer});
-            const chart::TextMetrics metrics;
-            write_invoice_pdfs(pdfs, metrics);
             const std::string m =
                 (fs::path(o_.out_dir) / ("margin-" + format_period(o_.period))).string();
             write_text_file(margin_csv(result_.margin), m + ".csv.tmp");
@@ -273,21 +310,27 @@ class Run {
         for (const std::string& id : removed_)
             delete_draft(db_, id);
         for (const Plan& p : plans_) {
-            const auto doc = [&](const Invoice& inv) { return invoice_json(document(inv)); };
+            const std::string& json = jsons_[p.document];
             switch (p.action) {
                 case Action::add:
-                    insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
+                    insert_invoice(db_, p.invoice, json, run_id);
                     break;
                 case Action::replace:
                     delete_draft(db_, p.stored->invoice_id);
-                    insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
+                    insert_invoice(db_, p.invoice, json, run_id);
                     break;
                 case Action::reissue:
                     mark_superseded(db_, p.stored->invoice_id);
-                    insert_invoice(db_, p.invoice, doc(p.invoice), run_id);
-                    insert_invoice(db_, *p.credit_note, doc(*p.credit_note), run_id);
+                    insert_invoice(db_, p.invoice, json, run_id);
+                    insert_invoice(db_, *p.credit_note, jsons_[p.credit_document], run_id);
                     break;
                 case Action::keep:
+                    // The same bill drawn again: its document gains the pages digest when it
+                    // had none (an invoice stored before version 2) or the pages changed (a
+                    // newer curcrunch draws them differently); nothing billed changes.
+                    if (p.stored && json != p.stored->document)
+                        set_invoice_document(db_, p.stored->invoice_id, json);
+                    break;
                 case Action::refuse:
                     break;
             }
@@ -310,6 +353,7 @@ class Run {
     std::vector<Plan> plans_;
     std::vector<std::string> removed_;
     std::vector<MarginRow> margin_rows_;
+    std::vector<std::string> jsons_;  // each document's JSON, as embedded and stored
     BillingRunResult result_;
 };
 

@@ -23,7 +23,7 @@ std::optional<std::string> archived_document(store::Database& db, const std::str
 }
 
 std::string check(store::Database& db, const std::map<std::string, std::string>& info,
-                  const std::string& json, std::string& note) {
+                  const std::string& json, const std::string& pages_sha256, std::string& note) {
     const std::string where = std::string("embedded ") + kInvoiceAttachmentName + ": ";
     InvoiceDocument d;
     try {
@@ -41,6 +41,11 @@ std::string check(store::Database& db, const std::map<std::string, std::string>&
     if (info_id != id)
         throw_input("Info CurcrunchInvoiceId says '" + shown_text(info_id) + "' but the " +
                     kInvoiceAttachmentName + " is invoice " + id + "'s: the file was edited");
+    // Version 1 documents (before the digest) cannot say; version 2 ones always do.
+    if (!d.pages_sha256.empty() && d.pages_sha256 != pages_sha256)
+        throw_input("the pages differ from those invoice " + id + " recorded (pages sha256 " +
+                    pages_sha256.substr(0, 16) + "…, recorded " + d.pages_sha256.substr(0, 16) +
+                    "…): page content was edited");
     if (auto other = archived_document(db, id); other && *other != json)
         throw_input("altered: invoice " + id +
                     " is already in the archive with another embedded JSON; this file has the "

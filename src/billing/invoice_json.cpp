@@ -87,7 +87,7 @@ std::string invoice_json(const InvoiceDocument& d) {
     const Invoice& inv = d.invoice;
     std::string o = "{";
     field(o, "schema", kInvoiceSchemaName, true);
-    o += ",\"version\":" + std::to_string(kInvoiceSchemaVersion);
+    o += ",\"version\":" + std::string(d.pages_sha256.empty() ? "1" : "2");
     field(o, "invoice_id", inv.invoice_id);
     field(o, "kind", inv.kind);
     o += ",\"invoice_version\":" + std::to_string(inv.version);
@@ -109,6 +109,7 @@ std::string invoice_json(const InvoiceDocument& d) {
     o += ",\"aws_invoices\":" + strings(inv.aws_invoices);
     field(o, "config_sha256", d.config_sha256);
     field(o, "tool_version", d.tool_version);
+    if (!d.pages_sha256.empty()) field(o, "pages_sha256", d.pages_sha256);
     o += ",\"lines\":" + lines_json(inv);
     o += ",\n\"totals\":" + totals_json(inv);
     return o + "}\n";
@@ -121,8 +122,8 @@ InvoiceDocument parse_invoice_json(std::string_view json) {
     if (r.string("schema", true) != kInvoiceSchemaName)
         r.fail(r.required("schema"), std::string("not a ") + kInvoiceSchemaName + " document");
     const JsonNode& ver = r.required("version");
-    if (ver.kind != JsonNode::Kind::number || ver.text != std::to_string(kInvoiceSchemaVersion))
-        r.fail(ver, "unknown version " + ver.text + " (this build reads version 1)");
+    if (ver.kind != JsonNode::Kind::number || (ver.text != "1" && ver.text != "2"))
+        r.fail(ver, "unknown version " + ver.text + " (this build reads versions 1 and 2)");
     InvoiceDocument d;
     Invoice& inv = d.invoice;
     inv.invoice_id = r.string("invoice_id", true);
@@ -166,6 +167,12 @@ InvoiceDocument parse_invoice_json(std::string_view json) {
     inv.aws_invoices = r.strings("aws_invoices", true);
     d.config_sha256 = r.string("config_sha256", true);
     d.tool_version = r.string("tool_version", true);
+    if (ver.text == "2") {
+        d.pages_sha256 = r.string("pages_sha256", true);
+        if (d.pages_sha256.size() != 64 ||
+            d.pages_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+            r.fail(r.required("pages_sha256"), "expected a sha256 (64 lowercase hex digits)");
+    }
     r.array("lines", true, [&](const JsonNode& n) {
         ObjectReader l(name, n);
         InvoiceLine line;

@@ -1,8 +1,10 @@
 // Invoice PDFs. A run renders all its invoices as pages of one libharu document (the fonts are
-// loaded, embedded and compressed once), then qpdf splits it: each invoice's pages are copied
-// into a document of their own (with their own copy of the fonts), which the report pipeline
-// finishes (Info, the embedded JSON, ToUnicode). Splitting runs on every core, one parse of the
-// batch per worker (a QPDF object is not shared between threads).
+// loaded and embedded once), prepares it once with qpdf (invoice_pdf_batch.hpp), then splits
+// it: each invoice's pages are copied into a document of their own (with their own copy of the
+// fonts, passed through as they are), whose pages digest goes into the invoice JSON, and which
+// the report pipeline finishes in memory (Info, the embedded JSON, object streams, signature)
+// and writes once. Splitting runs on every core, one parse of the batch per worker (a QPDF
+// object is not shared between threads).
 #include <tbb/parallel_for.h>
 
 #include <qpdf/Buffer.hh>
@@ -18,6 +20,7 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
 #include "curcrunch/report/pdf_layout.hpp"
+#include "invoice_pdf_batch.hpp"
 
 namespace curcrunch::billing {
 namespace {
@@ -126,18 +129,15 @@ report::PdfInfo info_of(const InvoiceDocument& d, const std::string& json) {
     return info;
 }
 
-// Pages [first, first + count) of `src` as a PDF of their own.
-std::string split(const std::vector<QPDFPageObjectHelper>& pages, size_t first, size_t count) {
-    QPDF out;
-    out.emptyPDF();
-    QPDFPageDocumentHelper dh(out);
+// Pages [first, first + count) of a batch as a document of their own; the batch must outlive it.
+std::unique_ptr<QPDF> split(const std::vector<QPDFPageObjectHelper>& pages, size_t first,
+                            size_t count) {
+    auto out = std::make_unique<QPDF>();
+    out->emptyPDF();
+    QPDFPageDocumentHelper dh(*out);
     for (size_t i = first; i < first + count; ++i)
         dh.addPage(pages[i], false);
-    QPDFWriter w(out);
-    w.setOutputMemory();
-    w.write();
-    std::shared_ptr<Buffer> b(w.getBufferSharedPointer());
-    return std::string(reinterpret_cast<const char*>(b->getBuffer()), b->getSize());
+    return out;
 }
 
 }  // namespace
@@ -157,7 +157,14 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
             {first, L.page_count() - first,
              title_of(p.document->invoice) + " · " + p.document->invoice.customer_name});
     }
-    const std::string bytes = L.finish(sections);
+    std::string bytes;
+    try {
+        bytes = prepared_invoice_batch(L.finish(sections));
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::internal, std::string("cannot read the invoice PDFs: ") + e.what());
+    }
     const size_t workers =
         std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8));
     const size_t per = (batch.size() + workers - 1) / workers;
@@ -170,8 +177,10 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
                 QPDFPageDocumentHelper(src).getAllPages();
             for (size_t i = chunk * per; i < std::min(batch.size(), (chunk + 1) * per); ++i) {
                 const InvoicePdf& p = batch[i];
-                const std::string one = split(pages, sections[i].first_page, sections[i].pages);
-                report::PdfFinisher finisher(one);
+                report::PdfFinisher finisher(
+                    split(pages, sections[i].first_page, sections[i].pages));
+                p.document->pages_sha256 = finisher.pages_sha256();
+                *p.json = invoice_json(*p.document);
                 write_text_file(
                     finisher.finish(info_of(*p.document, *p.json), kInvoiceAttachmentName, *p.json,
                                     std::nullopt, p.signer),
@@ -186,10 +195,12 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
     });
 }
 
-void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path,
-                       const report::SigningKey* signer) {
+std::string write_invoice_pdf(InvoiceDocument& d, const std::string& path,
+                              const report::SigningKey* signer) {
     const chart::TextMetrics metrics;
+    std::string json;
     write_invoice_pdfs({{&d, &json, path, signer}}, metrics);
+    return json;
 }
 
 }  // namespace curcrunch::billing

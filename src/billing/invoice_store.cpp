@@ -165,6 +165,13 @@ void mark_superseded(store::Database& db, const std::string& id) {
     st.run();
 }
 
+void set_invoice_document(store::Database& db, const std::string& invoice_id,
+                          const std::string& document) {
+    auto st = db.prepare("UPDATE customer_invoice SET document = ? WHERE invoice_id = ?");
+    st.bind(1, document).bind(2, invoice_id);
+    st.run();
+}
+
 void replace_margin(store::Database& db, Period period, const std::vector<MarginRow>& rows) {
     auto del = db.prepare("DELETE FROM billing_margin WHERE period = ?");
     del.bind(1, static_cast<int64_t>(period));

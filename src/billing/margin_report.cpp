@@ -1,5 +1,7 @@
 #include "curcrunch/billing/margin_report.hpp"
 
+#include <map>
+
 #include "curcrunch/billing/currency.hpp"
 #include "curcrunch/billing/fraction.hpp"
 #include "curcrunch/billing/invoice_files.hpp"
@@ -35,8 +37,11 @@ std::string margin_percent(Amount margin, Amount billed) {
     return format_money(p.round_half_up(2), 2, false);
 }
 
-std::vector<MarginLine> margin_lines(const std::vector<MarginRow>& rows) {
+std::vector<MarginLine> margin_lines(const std::vector<MarginRow>& all) {
     std::vector<MarginLine> out;
+    std::vector<MarginRow> rows, not_billed;
+    for (const MarginRow& r : all)
+        (r.customer.empty() ? not_billed : rows).push_back(r);
     size_t i = 0;
     while (i < rows.size()) {  // rows are ordered by customer, group, service, account
         MarginLine customer = total_line("customer", rows[i]);
@@ -59,6 +64,22 @@ std::vector<MarginLine> margin_lines(const std::vector<MarginRow>& rows) {
         }
         finish(customer);
         out.push_back(customer);
+    }
+    std::map<std::string, MarginLine> totals;  // by currency
+    for (const MarginRow& r : not_billed) {
+        MarginLine c{"not_billed", "",     "",       r.service, r.account,
+                     r.currency,   r.cost, r.billed, 0,         ""};
+        finish(c);
+        out.push_back(c);
+        MarginLine& t = totals[r.currency];
+        t.level = "not_billed_total";
+        t.currency = r.currency;
+        t.cost = checked_add(t.cost, r.cost);
+        t.billed = checked_add(t.billed, r.billed);
+    }
+    for (auto& [currency, t] : totals) {
+        finish(t);
+        out.push_back(t);
     }
     return out;
 }

@@ -1,8 +1,13 @@
 #include "curcrunch/billing/meter_ingest.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <tbb/parallel_for.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -18,6 +23,7 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/store.hpp"
+#include "meter_rollup.hpp"
 
 namespace curcrunch::billing {
 namespace {
@@ -27,21 +33,59 @@ struct Source {
     size_t bytes = 0;
 };
 
-// A FILE* that closes itself.
-struct FileCloser {
-    void operator()(FILE* f) const noexcept { std::fclose(f); }
-};
+// A meter file's bytes: a regular file is mapped (read straight from the page cache, no copy)
+// and stays open while it is in use; anything else (a pipe, /dev/stdin) is read.
+class FileBytes {
+  public:
+    explicit FileBytes(const std::string& path) {
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) throw_input(path + ": cannot read the meter file");
+        struct stat st {};
+        if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+            void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                             MAP_PRIVATE | MAP_POPULATE, fd_, 0);
+            if (p != MAP_FAILED) {
+                map_ = p;
+                size_ = static_cast<size_t>(st.st_size);
+            }
+        }
+        if (!map_) {
+            try {
+                read_all(path);
+            } catch (...) {
+                ::close(fd_);
+                throw;
+            }
+        }
+    }
+    ~FileBytes() {
+        if (map_) ::munmap(map_, size_);
+        ::close(fd_);
+    }
+    FileBytes(const FileBytes&) = delete;
+    FileBytes& operator=(const FileBytes&) = delete;
+    std::string_view view() const {
+        return map_ ? std::string_view(static_cast<const char*>(map_), size_) : copy_;
+    }
 
-std::string read_whole(const std::string& path) {
-    std::unique_ptr<FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-    if (!f) throw_input(path + ": cannot read the meter file");
-    std::string out;
-    char buf[1 << 16];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;)
-        out.append(buf, n);
-    if (std::ferror(f.get())) throw_input(path + ": cannot read the meter file");
-    return out;
-}
+  private:
+    void read_all(const std::string& path) {
+        char buf[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(fd_, buf, sizeof buf);
+            if (n == 0) break;
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw_input(path + ": cannot read the meter file");
+            }
+            copy_.append(buf, static_cast<size_t>(n));
+        }
+    }
+    int fd_ = -1;
+    void* map_ = nullptr;
+    size_t size_ = 0;
+    std::string copy_;
+};
 
 [[noreturn]] void refuse(std::vector<MeterProblem> problems, uint64_t total) {
     std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) {
@@ -61,32 +105,6 @@ struct Ref {
     uint64_t h1, h2;
     uint32_t batch, row;
 };
-
-struct AmountHash {
-    size_t operator()(Amount v) const noexcept {
-        return static_cast<size_t>(
-            stable_hash64(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)));
-    }
-};
-
-// Per (account, meter, day): the measurement count and each aggregation's state, with views
-// into the batches (no allocation per measurement).
-struct AggState {
-    Amount value = 0;
-    bool has = false;
-    Micros at = 0;
-    std::string_view uid;
-    std::unordered_map<uint64_t, std::string_view> distinct;  // value hash -> text (strings)
-    std::unordered_map<Amount, bool, AmountHash> distinct_numbers;
-};
-struct DayState {
-    int64_t events = 0;
-    std::vector<AggState> aggs;
-};
-
-bool later(Micros a, std::string_view au, Micros b, std::string_view bu) {
-    return a > b || (a == b && au > bu);
-}
 
 class Ingest {
   public:
@@ -110,15 +128,14 @@ class Ingest {
         lap("de-duplicate the input");
         store::Transaction tx(db_);
         const uint32_t ingest_id = record_ingest(started);
-        std::vector<Ref> fresh = record(unique, ingest_id);
+        const std::vector<std::vector<uint8_t>> fresh = record(unique, ingest_id);
         lap("record uids");
         if (!conflicts_.empty() && !o_.skip_bad_rows) refuse(conflicts_, conflicts_.size());
         result_.problems = problems_;
         for (auto& p : conflicts_)
             if (result_.problems.size() < o_.max_problems) result_.problems.push_back(p);
         result_.skipped = bad_rows_ + conflicts_.size();
-        result_.stored = fresh.size();
-        if (fresh.empty()) return result_;  // the transaction rolls back: nothing written
+        if (result_.stored == 0) return result_;  // the transaction rolls back: nothing written
         throw_if_interrupted();
         rollup(fresh);
         lap("roll up");
@@ -141,11 +158,14 @@ class Ingest {
         limits_.latest = now + 86400000000;
         limits_.max_problems = o_.max_problems;
         for (const std::string& path : paths) {
-            const std::string bytes = read_whole(path);
-            // The file's sha256 is taken while it is parsed.
-            auto digest = std::async(std::launch::async, [&bytes] { return Sha256::of(bytes); });
-            result_.lines += static_cast<uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+            const FileBytes file(path);
+            const std::string_view bytes = file.view();
+            // The file's sha256 is taken while it is parsed (the future waits before the file
+            // is unmapped).
+            auto digest = std::async(std::launch::async, [bytes] { return Sha256::of(bytes); });
             if (is_csv_name(path) || bytes.size() < (4u << 20)) {
+                result_.lines +=
+                    static_cast<uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
                 batches_.emplace_back();
                 batches_.back().source = path;
                 parse_meter_file(bytes, catalog_, limits_, batches_.back(), problems_, bad_rows_);
@@ -158,8 +178,9 @@ class Ingest {
     }
 
     // JSON lines hold no line break inside a record, so a large file is cut at line ends and
-    // the pieces are parsed in parallel, each knowing its first line number.
-    void parse_in_pieces(const std::string& path, const std::string& bytes) {
+    // the pieces are parsed in parallel, each knowing its first line number (the line breaks
+    // of every piece are counted in parallel first).
+    void parse_in_pieces(const std::string& path, std::string_view bytes) {
         const size_t n =
             std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), 8)) * 4;
         std::vector<size_t> cut{0};
@@ -171,13 +192,19 @@ class Ingest {
         }
         cut.push_back(bytes.size());
         const size_t pieces = cut.size() - 1;
+        std::vector<uint64_t> breaks(pieces);
+        tbb::parallel_for(size_t(0), pieces, [&](size_t i) {
+            breaks[i] = static_cast<uint64_t>(
+                std::count(bytes.begin() + cut[i], bytes.begin() + cut[i + 1], '\n'));
+        });
         std::vector<uint64_t> first_line(pieces, 1);
         for (size_t i = 1; i < pieces; ++i)
-            first_line[i] =
-                first_line[i - 1] +
-                static_cast<uint64_t>(std::count(bytes.begin() + static_cast<long>(cut[i - 1]),
-                                                 bytes.begin() + static_cast<long>(cut[i]), '\n'));
+            first_line[i] = first_line[i - 1] + breaks[i - 1];
+        result_.lines += first_line.back() - 1 + breaks.back();
         if (first_line.back() > UINT32_MAX) throw_input(path + ": more than 4294967295 lines");
+        size_t fields = 0;
+        for (size_t m = 0; m < catalog_.meter_count(); ++m)
+            fields = std::max(fields, catalog_.meter(static_cast<int>(m)).fields.size());
         const size_t base = batches_.size();
         batches_.resize(base + pieces);
         std::vector<std::vector<MeterProblem>> problems(pieces);
@@ -185,7 +212,13 @@ class Ingest {
         tbb::parallel_for(size_t(0), pieces, [&](size_t i) {
             MeasurementBatch& b = batches_[base + i];
             b.source = path;
-            parse_meter_json_lines(std::string_view(bytes).substr(cut[i], cut[i + 1] - cut[i]),
+            // Upper bounds (a record per line, the uids and strings are parts of the text), so
+            // the arrays never move while they fill; pages not written are never touched.
+            const size_t lines = static_cast<size_t>(breaks[i]) + 1;
+            b.rows.reserve(lines);
+            b.values.reserve(lines * fields);
+            b.text.reserve(cut[i + 1] - cut[i]);
+            parse_meter_json_lines(bytes.substr(cut[i], cut[i + 1] - cut[i]),
                                    static_cast<uint32_t>(first_line[i]), catalog_, limits_, b,
                                    problems[i], bad[i]);
         });
@@ -206,22 +239,41 @@ class Ingest {
         conflicts_.push_back({batches_[r.batch].source, at(r).line, "uid", message});
     }
 
+    // Every measurement, ordered by uid hashes and then file order: partitioned on the top 16
+    // bits of the first hash in one counting pass (which keeps file order inside a partition),
+    // then each partition sorted on its own, in parallel.
+    std::vector<Ref> sorted_refs() const {
+        constexpr int kBits = 16;
+        std::vector<size_t> start((size_t(1) << kBits) + 1, 0);
+        for (const auto& b : batches_)
+            for (const Measurement& m : b.rows)
+                ++start[(m.uid_hash >> (64 - kBits)) + 1];
+        for (size_t i = 1; i < start.size(); ++i)
+            start[i] += start[i - 1];
+        std::vector<Ref> refs(start.back());
+        std::vector<size_t> next(start.begin(), start.end() - 1);
+        for (uint32_t b = 0; b < batches_.size(); ++b)
+            for (uint32_t r = 0; r < batches_[b].rows.size(); ++r) {
+                const Measurement& m = batches_[b].rows[r];
+                refs[next[m.uid_hash >> (64 - kBits)]++] = {m.uid_hash, m.uid_hash2, b, r};
+            }
+        tbb::parallel_for(size_t(0), size_t(1) << 8, [&](size_t chunk) {
+            for (size_t p = chunk << (kBits - 8); p < (chunk + 1) << (kBits - 8); ++p)
+                std::sort(refs.begin() + static_cast<long>(start[p]),
+                          refs.begin() + static_cast<long>(start[p + 1]),
+                          [](const Ref& a, const Ref& b) {
+                              if (a.h1 != b.h1) return a.h1 < b.h1;
+                              if (a.h2 != b.h2) return a.h2 < b.h2;
+                              return a.batch != b.batch ? a.batch < b.batch : a.row < b.row;
+                          });
+        });
+        return refs;
+    }
+
     // Within the input: the first occurrence of a uid counts; a later one with the same content
     // is a duplicate, with other content a conflict. (Uids are compared as text here.)
     std::vector<Ref> dedupe_input() {
-        std::vector<Ref> refs;
-        size_t total = 0;
-        for (const auto& b : batches_)
-            total += b.rows.size();
-        refs.reserve(total);
-        for (uint32_t b = 0; b < batches_.size(); ++b)
-            for (uint32_t r = 0; r < batches_[b].rows.size(); ++r)
-                refs.push_back({batches_[b].rows[r].uid_hash, batches_[b].rows[r].uid_hash2, b, r});
-        std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
-            if (a.h1 != b.h1) return a.h1 < b.h1;
-            if (a.h2 != b.h2) return a.h2 < b.h2;
-            return a.batch != b.batch ? a.batch < b.batch : a.row < b.row;
-        });
+        const std::vector<Ref> refs = sorted_refs();
         std::vector<Ref> out;
         out.reserve(refs.size());
         for (size_t i = 0; i < refs.size();) {
@@ -266,20 +318,22 @@ class Ingest {
         return static_cast<uint32_t>(id);
     }
 
-    // Checks every unique uid against the store's index and adds the new ones; returns the
-    // measurements not seen before.
-    std::vector<Ref> record(const std::vector<Ref>& unique, uint32_t ingest_id) {
+    // Checks every unique uid against the store's index and adds the new ones; returns per
+    // batch a flag per row: not seen before (counted).
+    std::vector<std::vector<uint8_t>> record(const std::vector<Ref>& unique, uint32_t ingest_id) {
         std::vector<UidKey> keys;
         keys.reserve(unique.size());
         for (const Ref& r : unique)
             keys.push_back({r.h1, r.h2, at(r).content});
         const std::vector<UidVerdict> v = record_uids(db_, keys, ingest_id, true);
-        std::vector<Ref> fresh;
-        fresh.reserve(unique.size());
+        std::vector<std::vector<uint8_t>> fresh(batches_.size());
+        for (size_t b = 0; b < batches_.size(); ++b)
+            fresh[b].assign(batches_[b].rows.size(), 0);
         for (size_t i = 0; i < unique.size(); ++i) {
             switch (v[i].kind) {
                 case UidVerdict::Kind::fresh:
-                    fresh.push_back(unique[i]);
+                    fresh[unique[i].batch][unique[i].row] = 1;
+                    ++result_.stored;
                     break;
                 case UidVerdict::Kind::duplicate:
                     ++result_.duplicates;
@@ -295,101 +349,14 @@ class Ingest {
         return fresh;
     }
 
-    void fold(AggState& s, const MeterAggregation& ag, FieldType ft, const FieldValue& v,
-              const Measurement& m, const MeasurementBatch& b) {
-        switch (ag.type) {
-            case Aggregation::sum:
-                s.value = checked_add(s.value, v.number);
-                break;
-            case Aggregation::count:
-                s.value = checked_add(s.value, kUnit);
-                break;
-            case Aggregation::max:
-                if (!s.has || v.number > s.value) s.value = v.number;
-                break;
-            case Aggregation::latest:
-                if (!s.has || later(m.at, b.uid(m), s.at, s.uid)) {
-                    s.value = v.number;
-                    s.at = m.at;
-                    s.uid = b.uid(m);
-                }
-                break;
-            case Aggregation::unique_count:
-                if (ft == FieldType::string) {
-                    const std::string_view t = b.text_of(v);
-                    s.distinct.try_emplace(stable_hash64(t), t);
-                } else {
-                    s.distinct_numbers.try_emplace(v.number, true);
-                }
-                break;
-        }
-        s.has = true;
-    }
-
-    void rollup(std::vector<Ref>& fresh) {
-        // In file order: the batches are read front to back, not at random.
-        std::sort(fresh.begin(), fresh.end(), [](const Ref& a, const Ref& b) {
-            return a.batch != b.batch ? a.batch < b.batch : a.row < b.row;
-        });
-        auto tf = std::chrono::steady_clock::now();
-        std::unordered_map<uint64_t, DayState> days;
-        for (const Ref& r : fresh) {
-            const Measurement& m = at(r);
-            const MeasurementBatch& b = batches_[r.batch];
-            const Meter& mt = catalog_.meter(m.meter);
-            const uint64_t key = (static_cast<uint64_t>(m.account) << 40) |
-                                 (static_cast<uint64_t>(m.meter) << 24) |
-                                 static_cast<uint32_t>(to_yyyymmdd(day_of(m.at)) - 19000000);
-            DayState& s = days[key];
-            if (s.aggs.empty()) s.aggs.resize(mt.aggregations.size());
-            ++s.events;
-            for (size_t a = 0; a < mt.aggregations.size(); ++a) {
-                const MeterAggregation& ag = mt.aggregations[a];
-                static const FieldValue none{};
-                const FieldValue& v =
-                    ag.field_index < 0
-                        ? none
-                        : b.values[m.first_value + static_cast<uint32_t>(ag.field_index)];
-                const FieldType ft = ag.field_index < 0
-                                         ? FieldType::decimal
-                                         : mt.fields[static_cast<size_t>(ag.field_index)].type;
-                fold(s.aggs[a], ag, ft, v, m, b);
-            }
-        }
-        log::debug(
-            "meters ingest: " + std::to_string(days.size()) + " day keys, fold " +
-            std::to_string(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - tf).count()));
-        auto t0 = std::chrono::steady_clock::now();
-        DailyRollup out;
+    void rollup(const std::vector<std::vector<uint8_t>>& fresh) {
         std::map<std::pair<std::string, std::string>, Aggregation> types;
-        for (auto& [key, s] : days) {
-            const int account = static_cast<int>(key >> 40);
-            const Meter& mt = catalog_.meter(static_cast<int>((key >> 24) & 0xFFFF));
-            const int32_t day = static_cast<int32_t>(key & 0xFFFFFF) + 19000000;
-            for (size_t a = 0; a < mt.aggregations.size(); ++a) {
-                const AggState& st = s.aggs[a];
-                types[{mt.id, mt.aggregations[a].id}] = mt.aggregations[a].type;
-                DailyAggregate d;
-                d.value = st.value;
-                d.has_value = st.has;
-                d.latest_at = st.at;
-                d.latest_uid = std::string(st.uid);
-                for (const auto& [h, t] : st.distinct)
-                    d.distinct.emplace(t);
-                for (const auto& [v, ignored] : st.distinct_numbers)
-                    d.distinct.emplace(to_plain_string(v));
-                if (mt.aggregations[a].type == Aggregation::unique_count)
-                    d.value = static_cast<Amount>(d.distinct.size()) * kUnit;
-                out.aggregates[{catalog_.account(account), mt.id, mt.aggregations[a].id, day}] =
-                    std::move(d);
-            }
-            out.events[{catalog_.account(account), mt.id, day}] = s.events;
+        for (size_t m = 0; m < catalog_.meter_count(); ++m) {
+            const Meter& mt = catalog_.meter(static_cast<int>(m));
+            for (const MeterAggregation& ag : mt.aggregations)
+                types[{mt.id, ag.id}] = ag.type;
         }
-        log::debug(
-            "meters ingest: rollup conversion " +
-            std::to_string(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+        const DailyRollup out = roll_up_measurements(catalog_, batches_, fresh);
         merge_daily_rollup(db_, out, types);
     }
 

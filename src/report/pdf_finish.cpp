@@ -52,6 +52,8 @@ std::string identity_to_unicode_cmap() {
     return s + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
 }
 
+}  // namespace
+
 void repair_to_unicode(QPDF& q) {
     QPDFObjectHandle cmap;
     bool made = false;
@@ -67,8 +69,6 @@ void repair_to_unicode(QPDF& q) {
         o.replaceKey("/ToUnicode", cmap);
     }
 }
-
-}  // namespace
 
 PdfPasswords read_password_file(const std::string& path) {
     std::ifstream f(path);
@@ -125,31 +125,36 @@ std::string pages_digest(QPDF& q) {
 
 struct PdfFinisher::State {
     std::string drawn;  // qpdf reads from this buffer for as long as the document lives
-    QPDF q;
+    std::unique_ptr<QPDF> q;
 };
 
 PdfFinisher::PdfFinisher(const std::string& bytes) : s_(std::make_unique<State>()) {
     s_->drawn = bytes;
+    s_->q = std::make_unique<QPDF>();
     try {
-        s_->q.setSuppressWarnings(true);
-        s_->q.processMemoryFile("report", s_->drawn.data(), s_->drawn.size());
-        repair_to_unicode(s_->q);
+        s_->q->setSuppressWarnings(true);
+        s_->q->processMemoryFile("report", s_->drawn.data(), s_->drawn.size());
+        repair_to_unicode(*s_->q);
     } catch (const std::exception& e) {
         throw Error(ErrorKind::internal, std::string("cannot read the drawn PDF: ") + e.what());
     }
 }
 
+PdfFinisher::PdfFinisher(std::unique_ptr<QPDF> document) : s_(std::make_unique<State>()) {
+    s_->q = std::move(document);
+}
+
 PdfFinisher::~PdfFinisher() = default;
 
 std::string PdfFinisher::pages_sha256() const {
-    return pages_digest(s_->q);
+    return pages_digest(*s_->q);
 }
 
 std::string PdfFinisher::finish(const PdfInfo& info, const std::string& attachment_name,
                                 const std::string& attachment,
                                 const std::optional<PdfPasswords>& passwords,
                                 const SigningKey* signer) {
-    QPDF& q = s_->q;
+    QPDF& q = *s_->q;
     try {
         QPDFObjectHandle trailer = q.getTrailer();
         QPDFObjectHandle dict = trailer.getKey("/Info");

@@ -236,7 +236,8 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
             if (auto w = written_report(db, meta->report_id))
                 o.note = "the report this store wrote on " + w->when;
         } else if (doc) {
-            o.invoice_id = doc->check(db, p.info, p.documents.at(doc->attachment), o.note);
+            o.invoice_id =
+                doc->check(db, p.info, p.documents.at(doc->attachment), p.pages_sha256, o.note);
             o.kind = doc->kind;
         } else {
             check_not_stripped(p);

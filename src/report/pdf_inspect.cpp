@@ -173,7 +173,7 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
         out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
         read_info(q, limits, out);
         read_attachments(q, limits, documents, out);
-        if (out.report_json) out.pages_sha256 = pages_digest(q);
+        if (out.report_json || !out.documents.empty()) out.pages_sha256 = pages_digest(q);
         out.signature = check_signatures(q, bytes, trust);
         // The signer's name and the reason a signature is not valid quote the file (its
         // certificate, its /SubFilter): they are printed, stored and shown on the dashboard.

@@ -27,6 +27,10 @@ struct GroupCharges {
 GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const PricingPlan& plan,
                          const CostRowSet& rows, const std::string& margin_measure);
 
+// A row's AWS cost by a margin measure (unblended, net_unblended, amortized, net_amortized,
+// public_on_demand).
+Amount cost_by_measure(const CostRow& r, const std::string& measure);
+
 // The plan a group uses in `period` (nullptr when none: config_check prevents that).
 const PricingPlan* plan_for(const BillingConfig& c, const BillingGroup& g, Period period);
 

@@ -17,15 +17,18 @@ namespace curcrunch::billing {
 // Money as invoices print it: "1,234.50 USD" (exactly the currency's minor digits).
 std::string invoice_money(Amount v, const Invoice& inv);
 
-// `signer`: signs the file (PAdES B-B, report/pdf_sign.hpp) when set.
-void write_invoice_pdf(const InvoiceDocument& d, const std::string& json, const std::string& path,
-                       const report::SigningKey* signer = nullptr);
+// Draws the invoice, sets d.pages_sha256 to its pages' digest and writes the PDF with the
+// JSON document (which then states that digest) embedded; returns that JSON. `signer`: signs
+// the file (PAdES B-B, report/pdf_sign.hpp) when set.
+std::string write_invoice_pdf(InvoiceDocument& d, const std::string& path,
+                              const report::SigningKey* signer = nullptr);
 
 // Many invoices at once (a billing run): one layout, fonts embedded once per file, files
-// finished in parallel. The pointers must stay valid for the call.
+// finished in parallel; each document gets its pages_sha256 and `json` its JSON document. The
+// pointers must stay valid for the call.
 struct InvoicePdf {
-    const InvoiceDocument* document;
-    const std::string* json;
+    InvoiceDocument* document;
+    std::string* json;
     std::string path;
     const report::SigningKey* signer = nullptr;
 };

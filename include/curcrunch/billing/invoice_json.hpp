@@ -1,6 +1,8 @@
 #pragma once
-// The JSON document of an invoice (schema "curcrunch-invoice", version 1): what the store keeps,
-// the `.json` output holds and the PDF embeds as curcrunch-invoice.json. Amounts are decimal
+// The JSON document of an invoice (schema "curcrunch-invoice"): what the store keeps, the `.json`
+// output holds and the PDF embeds as curcrunch-invoice.json. Version 2 adds pages_sha256, the
+// digest of what the PDF's pages show (report/pdf_finish.hpp pages_digest), so import-pdf can
+// tell edited pages; version 1 (without it) is still read. Amounts are decimal
 // strings with exactly the currency's minor digits ("1234.50"); each line also states its exact
 // amount before rounding. import-pdf validates it strictly (parse_invoice_json); audit compares
 // it with the store and with a recomputation.
@@ -12,7 +14,7 @@
 namespace curcrunch::billing {
 
 inline constexpr const char* kInvoiceSchemaName = "curcrunch-invoice";
-inline constexpr int kInvoiceSchemaVersion = 1;
+inline constexpr int kInvoiceSchemaVersion = 2;
 inline constexpr const char* kInvoiceAttachmentName = "curcrunch-invoice.json";
 
 struct InvoiceSeller {
@@ -24,6 +26,7 @@ struct InvoiceDocument {
     Invoice invoice;
     InvoiceSeller seller;
     std::string config_sha256, tool_version;
+    std::string pages_sha256;  // "" until the PDF is drawn (then written as version 2)
 };
 
 std::string invoice_json(const InvoiceDocument& d);

@@ -38,6 +38,9 @@ void insert_invoice(store::Database& db, const Invoice& inv, const std::string& 
 // Deletes a draft and its lines (a final invoice is never deleted: Error(internal)).
 void delete_draft(store::Database& db, const std::string& invoice_id);
 void mark_superseded(store::Database& db, const std::string& invoice_id);
+// Replaces an invoice's JSON document (the same bill with another pages digest).
+void set_invoice_document(store::Database& db, const std::string& invoice_id,
+                          const std::string& document);
 struct MarginRow {
     std::string customer, group, service, account, currency;
     Amount cost = 0, billed = 0;

@@ -5,7 +5,9 @@
 // the margin (billed - cost) and the margin as a percentage of the billed amount (rounded half
 // away from zero to 0.01 %; empty when nothing was billed). Group and customer subtotals follow
 // their cells. Usage-plan lines have no AWS cost; AWS tax, credits, refunds and support count
-// as cost whether billed or not.
+// as cost whether billed or not. AWS costs of accounts in no billing group of the month (rows
+// with an empty customer) come last, as level not_billed (per service and account, in the
+// costs' currency) and a not_billed_total per currency: nobody is billed for them.
 #include <string>
 #include <vector>
 
@@ -14,7 +16,7 @@
 namespace curcrunch::billing {
 
 struct MarginLine {
-    std::string level;  // cell, group, customer
+    std::string level;  // cell, group, customer, not_billed, not_billed_total
     std::string customer, group, service, account, currency;
     Amount cost = 0, billed = 0, margin = 0;
     std::string percent;  // "12.34", "" when billed is 0

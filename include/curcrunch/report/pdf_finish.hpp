@@ -36,6 +36,10 @@ class SigningKey;
 class PdfFinisher {
   public:
     explicit PdfFinisher(const std::string& libharu_bytes);
+    // A document already in memory whose ToUnicode maps were repaired (repair_to_unicode),
+    // e.g. pages copied out of a larger one, which must then outlive this finisher: the
+    // copied streams are read from it when the file is written.
+    explicit PdfFinisher(std::unique_ptr<QPDF> document);
     ~PdfFinisher();
     PdfFinisher(const PdfFinisher&) = delete;
     PdfFinisher& operator=(const PdfFinisher&) = delete;
@@ -50,6 +54,10 @@ class PdfFinisher {
     struct State;
     std::unique_ptr<State> s_;
 };
+
+// Gives every libharu UTF-8 (Type0) font a correct /ToUnicode CMap (libharu 2.3.0 writes a
+// malformed one); the constructor from libharu bytes does it.
+void repair_to_unicode(QPDF& q);
 
 // sha256 over every page's content streams, decoded, in page order (each page's streams
 // preceded by "page N\n"): what the pages show, independent of compression, encryption and

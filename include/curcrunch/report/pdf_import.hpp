@@ -42,9 +42,11 @@ struct ArchivedDocumentKind {
     std::string attachment;  // e.g. curcrunch-invoice.json
     std::string kind;        // archive_document.kind
     // Throws Error(input) saying what shows the file was edited; returns the document's id
-    // (kept in archive_document.invoice_id) and sets `note`.
+    // (kept in archive_document.invoice_id) and sets `note`. `pages_sha256`: the file's
+    // pages_digest (pdf_finish.hpp).
     std::function<std::string(store::Database&, const std::map<std::string, std::string>& info,
-                              const std::string& attachment, std::string& note)>
+                              const std::string& attachment, const std::string& pages_sha256,
+                              std::string& note)>
         check;
     // Records what the archive keeps of it, inside the file's transaction.
     std::function<void(store::Database&, const std::string& sha256, const std::string& id,

@@ -24,7 +24,7 @@ struct InspectedPdf {
     bool report_json_has_checksum = false;    // it carries /Params /CheckSum (and it matched)
     // The attachments named in `documents` (other curcrunch documents, ImportOptions), by name.
     std::map<std::string, std::string> documents;
-    std::string pages_sha256;
+    std::string pages_sha256;  // pages_digest, when the file is a report or another document
     SignatureCheck signature;
 };
 
