@@ -2,6 +2,9 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <memory>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -18,20 +21,47 @@ struct AmountHash {
     }
 };
 
-// One aggregation's state for one (account, meter, day), with views into the batches.
+// A worker's distinct string values, each numbered once: a day's unique_count keeps numbers,
+// and looking a value up compares it with one copy that stays in cache, not with an earlier
+// row's text somewhere in the batches.
+class Interner {
+  public:
+    uint32_t id(std::string_view t) {
+        auto [it, added] = ids_.try_emplace(t, static_cast<uint32_t>(texts_.size()));
+        if (added) texts_.push_back(t);
+        return it->second;
+    }
+    std::string_view text(uint32_t id) const { return texts_[id]; }
+
+  private:
+    std::unordered_map<std::string_view, uint32_t> ids_;  // views into the batches
+    std::vector<std::string_view> texts_;
+};
+
+struct Distinct {
+    std::unordered_set<uint32_t> texts;              // Interner ids
+    std::unordered_set<Amount, AmountHash> numbers;  // number fields
+};
+
+// One aggregation's state for one (account, meter, day), with views into the batches. Small,
+// so that the states of a batch's days stay in cache; only unique_count has a set.
 struct AggState {
     Amount value = 0;
-    bool has = false;
     Micros at = 0;
     std::string_view uid;
-    std::unordered_set<std::string_view> texts;      // unique_count of a string field
-    std::unordered_set<Amount, AmountHash> numbers;  // unique_count of a number field
+    bool has = false;
+    std::unique_ptr<Distinct> distinct;
 };
 struct DayState {
     int64_t events = 0;
     std::vector<AggState> aggs;
 };
 using DayMap = std::unordered_map<uint64_t, DayState>;
+
+struct Worker {
+    DayMap days;
+    Interner strings;
+};
 
 bool later(Micros a, std::string_view au, Micros b, std::string_view bu) {
     return a > b || (a == b && au > bu);
@@ -50,7 +80,7 @@ void key_limits(const MeterCatalog& c) {
 }
 
 void fold(AggState& s, const MeterAggregation& ag, FieldType ft, const FieldValue& v,
-          const Measurement& m, const MeasurementBatch& b) {
+          const Measurement& m, const MeasurementBatch& b, Interner& strings) {
     switch (ag.type) {
         case Aggregation::sum:
             s.value = checked_add(s.value, v.number);
@@ -69,17 +99,20 @@ void fold(AggState& s, const MeterAggregation& ag, FieldType ft, const FieldValu
             }
             break;
         case Aggregation::unique_count:
+            if (!s.distinct) s.distinct = std::make_unique<Distinct>();
             if (ft == FieldType::string) {
-                s.texts.insert(b.text_of(v));
+                s.distinct->texts.insert(strings.id(b.text_of(v)));
             } else {
-                s.numbers.insert(v.number);
+                s.distinct->numbers.insert(v.number);
             }
             break;
     }
     s.has = true;
 }
 
-void merge(AggState& into, AggState& from, Aggregation type) {
+// `from` of another worker (its own string ids) into `into`.
+void merge(AggState& into, AggState& from, const Interner& from_strings, Aggregation type,
+           Interner& strings) {
     if (!from.has) return;
     switch (type) {
         case Aggregation::sum:
@@ -97,17 +130,19 @@ void merge(AggState& into, AggState& from, Aggregation type) {
             }
             break;
         case Aggregation::unique_count:
-            into.texts.merge(from.texts);
-            into.numbers.merge(from.numbers);
+            if (!into.distinct) into.distinct = std::make_unique<Distinct>();
+            for (uint32_t id : from.distinct->texts)
+                into.distinct->texts.insert(strings.id(from_strings.text(id)));
+            into.distinct->numbers.merge(from.distinct->numbers);
             break;
     }
     into.has = true;
 }
 
-DayMap fold_batch(const MeterCatalog& catalog, const MeasurementBatch& b,
-                  const std::vector<uint8_t>& fresh) {
+void fold_batch(const MeterCatalog& catalog, const MeasurementBatch& b,
+                const std::vector<uint8_t>& fresh, Worker& w) {
+    DayMap& days = w.days;
     static const FieldValue none{};
-    DayMap days;
     for (size_t r = 0; r < b.rows.size(); ++r) {
         if (!fresh[r]) continue;
         const Measurement& m = b.rows[r];
@@ -118,14 +153,13 @@ DayMap fold_batch(const MeterCatalog& catalog, const MeasurementBatch& b,
         for (size_t a = 0; a < mt.aggregations.size(); ++a) {
             const MeterAggregation& ag = mt.aggregations[a];
             if (ag.field_index < 0) {
-                fold(s.aggs[a], ag, FieldType::decimal, none, m, b);
+                fold(s.aggs[a], ag, FieldType::decimal, none, m, b, w.strings);
                 continue;
             }
             const auto f = static_cast<size_t>(ag.field_index);
-            fold(s.aggs[a], ag, mt.fields[f].type, b.values[m.first_value + f], m, b);
+            fold(s.aggs[a], ag, mt.fields[f].type, b.values[m.first_value + f], m, b, w.strings);
         }
     }
-    return days;
 }
 
 }  // namespace
@@ -134,23 +168,29 @@ DailyRollup roll_up_measurements(const MeterCatalog& catalog,
                                  const std::vector<MeasurementBatch>& batches,
                                  const std::vector<std::vector<uint8_t>>& fresh) {
     key_limits(catalog);
-    std::vector<DayMap> maps(batches.size());
-    tbb::parallel_for(size_t(0), batches.size(),
-                      [&](size_t i) { maps[i] = fold_batch(catalog, batches[i], fresh[i]); });
-    DayMap days;
-    for (DayMap& m : maps) {
-        for (auto& [key, s] : m) {
+    // One map per worker, each folding a run of batches: merging costs about as much as
+    // folding (a day's distinct values are united again), so there are as few maps as threads.
+    const size_t workers = std::max<size_t>(
+        1, std::min<size_t>(batches.size(), std::max(1u, std::thread::hardware_concurrency())));
+    const size_t per = (batches.size() + workers - 1) / workers;
+    std::vector<Worker> maps(workers);
+    tbb::parallel_for(size_t(0), workers, [&](size_t w) {
+        for (size_t i = w * per; i < std::min(batches.size(), (w + 1) * per); ++i)
+            fold_batch(catalog, batches[i], fresh[i], maps[w]);
+    });
+    DayMap& days = maps[0].days;
+    Interner& strings = maps[0].strings;
+    for (size_t w = 1; w < workers; ++w) {
+        for (auto& [key, s] : maps[w].days) {
             auto [it, added] = days.try_emplace(key);
-            if (added) {
-                it->second = std::move(s);
-                continue;
-            }
+            if (added) it->second.aggs.resize(s.aggs.size());
             const Meter& mt = catalog.meter(static_cast<int>((key >> 24) & 0xFFFF));
             it->second.events += s.events;
             for (size_t a = 0; a < mt.aggregations.size(); ++a)
-                merge(it->second.aggs[a], s.aggs[a], mt.aggregations[a].type);
+                merge(it->second.aggs[a], s.aggs[a], maps[w].strings, mt.aggregations[a].type,
+                      strings);
         }
-        m.clear();
+        maps[w].days.clear();
     }
     DailyRollup out;
     for (auto& [key, s] : days) {
@@ -164,10 +204,12 @@ DailyRollup roll_up_measurements(const MeterCatalog& catalog,
             d.has_value = st.has;
             d.latest_at = st.at;
             d.latest_uid = std::string(st.uid);
-            for (std::string_view t : st.texts)
-                d.distinct.emplace(t);
-            for (Amount v : st.numbers)
-                d.distinct.emplace(to_plain_string(v));
+            if (st.distinct) {
+                for (uint32_t id : st.distinct->texts)
+                    d.distinct.emplace(strings.text(id));
+                for (Amount v : st.distinct->numbers)
+                    d.distinct.emplace(to_plain_string(v));
+            }
             if (mt.aggregations[a].type == Aggregation::unique_count)
                 d.value = static_cast<Amount>(d.distinct.size()) * kUnit;
             out.aggregates[{account, mt.id, mt.aggregations[a].id, day}] = std::move(d);
