@@ -291,3 +291,32 @@ TEST(BillingMeters, ALargeFileIsParsedInPiecesAndAUidRepeatedAcrossThemCountsOnc
         << bad.err;
     EXPECT_EQ(dump_store(w.db), once);
 }
+
+TEST(BillingMeters, CompactLinesAndLinesWithSpacesOrEscapesReadTheSame) {
+    World w;
+    w.write_config(kConfig);
+    // Compact lines (read by the plain-line reader) and the same records with spaces, escapes
+    // and a number with an exponent-free but longer form (read by simdjson): the second file
+    // brings nothing new, its records having the same content.
+    write_file(w.tmp / "a.jsonl", line("m1", "2026-03-01T10:00:00Z", "1.5", "7", "ann") +
+                                      line("m2", "2026-03-02T10:00:00Z", "-2", "0", "b\\u00e9") +
+                                      line("m3", "2026-03-03T10:00:00Z", "0.25", "3", "cy"));
+    write_file(
+        w.tmp / "b.jsonl",
+        "{ \"uid\": \"m1\", \"account\": \"acct-1\", \"timestamp\": "
+        "\"2026-03-01T10:00:00Z\", \"meter\": \"api\", \"values\": {\"ms\": 1.50, \"n\": 7, "
+        "\"user\": \"ann\"} }\n"
+        "{\"uid\":\"\\u006d2\",\"account\":\"acct-1\",\"timestamp\":\"2026-03-02T10:00:00Z\","
+        "\"meter\":\"api\",\"values\":{\"ms\":-2,\"n\":0,\"user\":\"b\xc3\xa9\"}}\n"
+        "{\"values\":{\"user\":\"cy\",\"n\":3,\"ms\":0.25},\"meter\":\"api\",\"timestamp\":"
+        "\"2026-03-03T10:00:00Z\",\"account\":\"acct-1\",\"uid\":\"m3\"}\t\n");
+    ASSERT_EQ(w.meters({w.tmp / "a.jsonl"}).exit_code, 0);
+    const std::string once = dump_store(w.db);
+    auto r = w.meters({w.tmp / "b.jsonl"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("0 new measurement(s) stored, 3 duplicate(s) ignored"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(dump_store(w.db), once);
+    EXPECT_EQ(to_plain_string(usage(w, "ms", "2026-03-01", "2026-03-31").value), "-0.25");
+    EXPECT_EQ(to_plain_string(usage(w, "users", "2026-03-01", "2026-03-31").value), "3");
+}

@@ -2,6 +2,7 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <optional>
 
 #include "curcrunch/billing/measurement.hpp"
 #include "curcrunch/core/shown_text.hpp"
@@ -131,8 +132,8 @@ class RowBuilder {
                     return fail(bad, fname, "must be at most 1024 printable characters");
                 if (b_.text.size() + text.size() > UINT32_MAX)
                     return fail(bad, "", "file too large (over 4 GiB of uids and strings)");
-                v.text_offset = static_cast<uint32_t>(b_.text.size());
-                v.text_length = static_cast<uint32_t>(text.size());
+                v.set_text(static_cast<uint32_t>(b_.text.size()),
+                           static_cast<uint32_t>(text.size()));
                 b_.text.append(text);
                 break;
             }
@@ -154,7 +155,7 @@ class RowBuilder {
         for (size_t i = 0; i < mt.fields.size(); ++i) {
             const FieldValue& v = b_.values[m_.first_value + i];
             if (mt.fields[i].type == FieldType::string) {
-                const uint32_t n = v.text_length;
+                const uint32_t n = v.text_length();
                 scratch_.append(reinterpret_cast<const char*>(&n), sizeof n);
                 scratch_.append(b_.text_of(v));
             } else {
@@ -311,6 +312,99 @@ bool json_line(od::parser& parser, const char* data, size_t len, size_t capacity
     return rb.finish(bad);
 }
 
+// The usual shape of a meter line, read without simdjson: one object of printable-ASCII keys
+// and strings (no escapes), numbers without exponents, no whitespace, no key given twice, no
+// key but the known ones. nullopt for any other line: simdjson reads it then, so every message
+// stays the one it gives. Otherwise the result of building the measurement, which sees exactly
+// what json_line would pass it.
+class PlainLine {
+  public:
+    explicit PlainLine(std::string_view s) : s_(s) {}
+
+    std::optional<bool> read(uint32_t line, RowBuilder& rb, Bad& bad) {
+        std::string_view top[4];  // uid, account, timestamp, meter
+        std::string_view names[64], texts[64];
+        bool numbers[64];
+        size_t n = 0;
+        unsigned given = 0;
+        if (!eat('{')) return std::nullopt;
+        do {
+            std::string_view key;
+            if (!string(key) || !eat(':')) return std::nullopt;
+            const int k = key == "uid"         ? 0
+                          : key == "account"   ? 1
+                          : key == "timestamp" ? 2
+                          : key == "meter"     ? 3
+                          : key == "values"    ? 4
+                                               : -1;
+            if (k < 0 || (given & (1u << k))) return std::nullopt;
+            given |= 1u << k;
+            if (k < 4) {
+                if (!string(top[k])) return std::nullopt;
+                continue;
+            }
+            if (!eat('{')) return std::nullopt;
+            if (eat('}')) continue;
+            do {
+                if (n == 64 || !string(names[n]) || !eat(':')) return std::nullopt;
+                numbers[n] = i_ < s_.size() && s_[i_] != '"';
+                if (!(numbers[n] ? number(texts[n]) : string(texts[n]))) return std::nullopt;
+                ++n;
+            } while (eat(','));
+            if (!eat('}')) return std::nullopt;
+        } while (eat(','));
+        if (!eat('}') || i_ != s_.size()) return std::nullopt;
+        if (!rb.begin(line, top[0], top[1], top[2], top[3], bad)) return false;
+        for (size_t i = 0; i < n; ++i)
+            if (!rb.field(names[i], texts[i], numbers[i], false, bad)) return false;
+        return rb.finish(bad);
+    }
+
+  private:
+    bool eat(char c) {
+        if (i_ < s_.size() && s_[i_] == c) {
+            ++i_;
+            return true;
+        }
+        return false;
+    }
+    bool digits() {
+        const size_t from = i_;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9')
+            ++i_;
+        return i_ > from;
+    }
+    bool string(std::string_view& out) {
+        if (!eat('"')) return false;
+        const size_t from = i_;
+        for (; i_ < s_.size(); ++i_) {
+            const unsigned char c = static_cast<unsigned char>(s_[i_]);
+            if (c == '"') {
+                out = s_.substr(from, i_++ - from);
+                return true;
+            }
+            if (c < 0x20 || c > 0x7e || c == '\\') return false;
+        }
+        return false;
+    }
+    // -?(0|[1-9][0-9]*)(.[0-9]+)?, followed by ',' or '}'.
+    bool number(std::string_view& out) {
+        const size_t from = i_;
+        eat('-');
+        if (eat('0')) {
+            if (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') return false;
+        } else if (!digits()) {
+            return false;
+        }
+        if (eat('.') && !digits()) return false;
+        if (i_ >= s_.size() || (s_[i_] != ',' && s_[i_] != '}')) return false;
+        out = s_.substr(from, i_ - from);
+        return true;
+    }
+    std::string_view s_;
+    size_t i_ = 0;
+};
+
 void json_lines(std::string_view bytes, uint32_t first_line, RowBuilder& rb, Collector& out) {
     od::parser parser;
     const size_t size = bytes.size();
@@ -341,7 +435,10 @@ void json_lines(std::string_view bytes, uint32_t first_line, RowBuilder& rb, Col
         Bad bad;
         const size_t available = size - (start - bytes.data()) - begin;
         bool ok;
-        if (available >= end - begin + simdjson::SIMDJSON_PADDING) {
+        if (auto plain =
+                PlainLine(std::string_view(start + begin, end - begin)).read(line, rb, bad)) {
+            ok = *plain;
+        } else if (available >= end - begin + simdjson::SIMDJSON_PADDING) {
             ok = json_line(parser, start + begin, end - begin, available, line, rb, bad);
         } else {
             tail.assign(start + begin, end - begin);

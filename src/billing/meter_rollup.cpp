@@ -38,8 +38,44 @@ class Interner {
     std::vector<std::string_view> texts_;
 };
 
+// A set of Interner ids: open addressing in a power-of-two table (id + 1 stored, 0 empty),
+// kept at most half full; a day usually holds few ids, and this costs one multiply and a probe
+// or two per row where a node-based set chases pointers.
+class IdSet {
+  public:
+    void insert(uint32_t id) {
+        if ((size_ + 1) * 2 > slots_.size()) grow();
+        if (put(slots_, id)) ++size_;
+    }
+    template <class F>
+    void each(F&& f) const {
+        for (uint32_t v : slots_)
+            if (v) f(v - 1);
+    }
+
+  private:
+    static bool put(std::vector<uint32_t>& t, uint32_t id) {
+        const size_t mask = t.size() - 1;
+        for (size_t i = (id * 0x9E3779B1u) & mask;; i = (i + 1) & mask) {
+            if (t[i] == id + 1) return false;
+            if (t[i] == 0) {
+                t[i] = id + 1;
+                return true;
+            }
+        }
+    }
+    void grow() {
+        std::vector<uint32_t> bigger(slots_.empty() ? 16 : slots_.size() * 2, 0);
+        for (uint32_t v : slots_)
+            if (v) put(bigger, v - 1);
+        slots_.swap(bigger);
+    }
+    std::vector<uint32_t> slots_;
+    size_t size_ = 0;
+};
+
 struct Distinct {
-    std::unordered_set<uint32_t> texts;              // Interner ids
+    IdSet texts;                                     // Interner ids
     std::unordered_set<Amount, AmountHash> numbers;  // number fields
 };
 
@@ -131,8 +167,9 @@ void merge(AggState& into, AggState& from, const Interner& from_strings, Aggrega
             break;
         case Aggregation::unique_count:
             if (!into.distinct) into.distinct = std::make_unique<Distinct>();
-            for (uint32_t id : from.distinct->texts)
+            from.distinct->texts.each([&](uint32_t id) {
                 into.distinct->texts.insert(strings.id(from_strings.text(id)));
+            });
             into.distinct->numbers.merge(from.distinct->numbers);
             break;
     }
@@ -205,8 +242,7 @@ DailyRollup roll_up_measurements(const MeterCatalog& catalog,
             d.latest_at = st.at;
             d.latest_uid = std::string(st.uid);
             if (st.distinct) {
-                for (uint32_t id : st.distinct->texts)
-                    d.distinct.emplace(strings.text(id));
+                st.distinct->texts.each([&](uint32_t id) { d.distinct.emplace(strings.text(id)); });
                 for (Amount v : st.distinct->numbers)
                     d.distinct.emplace(to_plain_string(v));
             }
