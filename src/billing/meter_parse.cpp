@@ -43,7 +43,7 @@ class RowBuilder {
         m_ = Measurement{};
         m_.line = line;
         if (uid.empty()) return fail(bad, "uid", "missing");
-        if (uid.size() > 256 || !plain_text(uid))
+        if (uid.size() > 256 || (!printable_ascii_ && !plain_text(uid)))
             return fail(bad, "uid", "must be 1 to 256 printable characters");
         m_.meter = cat_.meter_index(meter);
         if (meter.empty()) return fail(bad, "meter", "missing");
@@ -128,7 +128,7 @@ class RowBuilder {
             case FieldType::string: {
                 if (!from_csv && is_number)
                     return fail(bad, fname, "expected a string, found a number");
-                if (text.size() > 1024 || !plain_text(text))
+                if (text.size() > 1024 || (!printable_ascii_ && !plain_text(text)))
                     return fail(bad, fname, "must be at most 1024 printable characters");
                 if (b_.text.size() + text.size() > UINT32_MAX)
                     return fail(bad, "", "file too large (over 4 GiB of uids and strings)");
@@ -167,6 +167,10 @@ class RowBuilder {
         return true;
     }
 
+    // The next record's texts are known to be printable ASCII (PlainLine read them), so they
+    // need no UTF-8 or control character check.
+    void set_printable_ascii(bool yes) { printable_ascii_ = yes; }
+
   private:
     bool fail(Bad& bad, const std::string& field, const std::string& message) {
         bad = {field, message};
@@ -194,6 +198,7 @@ class RowBuilder {
     size_t text_mark_ = 0, values_mark_ = 0;
     std::vector<bool> seen_;
     std::string scratch_;
+    bool printable_ascii_ = false;
 };
 
 struct Collector {
@@ -354,10 +359,12 @@ class PlainLine {
             if (!eat('}')) return std::nullopt;
         } while (eat(','));
         if (!eat('}') || i_ != s_.size()) return std::nullopt;
-        if (!rb.begin(line, top[0], top[1], top[2], top[3], bad)) return false;
-        for (size_t i = 0; i < n; ++i)
-            if (!rb.field(names[i], texts[i], numbers[i], false, bad)) return false;
-        return rb.finish(bad);
+        rb.set_printable_ascii(true);
+        bool ok = rb.begin(line, top[0], top[1], top[2], top[3], bad);
+        for (size_t i = 0; ok && i < n; ++i)
+            ok = rb.field(names[i], texts[i], numbers[i], false, bad);
+        rb.set_printable_ascii(false);
+        return ok && rb.finish(bad);
     }
 
   private:
