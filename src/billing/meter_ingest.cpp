@@ -273,14 +273,12 @@ class Ingest {
     // Within the input: the first occurrence of a uid counts; a later one with the same content
     // is a duplicate, with other content a conflict. (Uids are compared as text here.)
     std::vector<Ref> dedupe_input() {
-        const std::vector<Ref> refs = sorted_refs();
-        std::vector<Ref> out;
-        out.reserve(refs.size());
+        std::vector<Ref> refs = sorted_refs();
+        size_t kept = 0;  // the first of each uid moves to the front, in place
         for (size_t i = 0; i < refs.size();) {
             size_t j = i + 1;
             while (j < refs.size() && refs[j].h1 == refs[i].h1 && refs[j].h2 == refs[i].h2)
                 ++j;
-            out.push_back(refs[i]);
             for (size_t k = i + 1; k < j; ++k) {
                 if (uid(refs[k]) != uid(refs[i])) {
                     // Two uids with the same 128 bits of hash: the index cannot tell them apart.
@@ -294,9 +292,11 @@ class Ingest {
                                           where(refs[i]) + " with other values");
                 }
             }
+            refs[kept++] = refs[i];
             i = j;
         }
-        return out;
+        refs.resize(kept);
+        return refs;
     }
 
     uint32_t record_ingest(const std::string& started) {
@@ -321,11 +321,12 @@ class Ingest {
     // Checks every unique uid against the store's index and adds the new ones; returns per
     // batch a flag per row: not seen before (counted).
     std::vector<std::vector<uint8_t>> record(const std::vector<Ref>& unique, uint32_t ingest_id) {
-        std::vector<UidKey> keys;
-        keys.reserve(unique.size());
-        for (const Ref& r : unique)
-            keys.push_back({r.h1, r.h2, at(r).content});
-        const std::vector<UidVerdict> v = record_uids(db_, keys, ingest_id, true);
+        const std::vector<UidVerdict> v = record_uids(
+            db_, unique.size(),
+            [&](size_t i) {
+                return UidKey{unique[i].h1, unique[i].h2, at(unique[i]).content};
+            },
+            ingest_id, true);
         std::vector<std::vector<uint8_t>> fresh(batches_.size());
         for (size_t b = 0; b < batches_.size(); ++b)
             fresh[b].assign(batches_[b].rows.size(), 0);

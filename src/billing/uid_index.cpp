@@ -52,18 +52,24 @@ void encode(unsigned char* p, const UidKey& k, uint32_t ingest) {
 
 }  // namespace
 
-std::vector<UidVerdict> record_uids(store::Database& db, const std::vector<UidKey>& keys,
-                                    uint32_t ingest_id, bool write) {
-    std::vector<UidVerdict> out(keys.size());
+std::vector<UidVerdict> record_uids(store::Database& db, size_t n,
+                                    const std::function<UidKey(size_t)>& key, uint32_t ingest_id,
+                                    bool write) {
+    std::vector<UidVerdict> out(n);
     auto get = db.prepare("SELECT keys FROM meter_uid_bucket WHERE bucket = ?");
     auto put =
         db.prepare("INSERT OR REPLACE INTO meter_uid_bucket(bucket, entries, keys) VALUES (?,?,?)");
     std::string merged;
-    for (size_t i = 0; i < keys.size();) {
-        const uint32_t b = bucket_of(keys[i].h1);
-        size_t end = i;
-        while (end < keys.size() && bucket_of(keys[end].h1) == b)
-            ++end;
+    std::vector<UidKey> keys;  // one bucket's, keys[k - i] being key(k)
+    for (size_t i = 0; i < n;) {
+        keys.assign(1, key(i));
+        const uint32_t b = bucket_of(keys[0].h1);
+        size_t end = i + 1;
+        for (; end < n; ++end) {
+            const UidKey k = key(end);
+            if (bucket_of(k.h1) != b) break;
+            keys.push_back(k);
+        }
         get.bind(1, static_cast<int64_t>(b));
         std::string blob;
         if (get.step()) blob = get.column_blob(0);
@@ -77,18 +83,19 @@ std::vector<UidVerdict> record_uids(store::Database& db, const std::vector<UidKe
         auto* dst = reinterpret_cast<unsigned char*>(merged.data());
         size_t o = 0, written = 0, added = 0;
         for (size_t k = i; k < end; ++k) {
-            while (o < n_old && decode(old + o * kEntry).key < keys[k]) {
+            const UidKey& key_k = keys[k - i];
+            while (o < n_old && decode(old + o * kEntry).key < key_k) {
                 std::memcpy(dst + written++ * kEntry, old + o * kEntry, kEntry);
                 ++o;
             }
-            if (o < n_old && decode(old + o * kEntry).key.same_uid(keys[k])) {
+            if (o < n_old && decode(old + o * kEntry).key.same_uid(key_k)) {
                 const Stored s = decode(old + o * kEntry);
-                out[k].kind = s.key.content == keys[k].content ? UidVerdict::Kind::duplicate
-                                                               : UidVerdict::Kind::conflict;
+                out[k].kind = s.key.content == key_k.content ? UidVerdict::Kind::duplicate
+                                                             : UidVerdict::Kind::conflict;
                 out[k].earlier_ingest = s.ingest;
                 continue;
             }
-            encode(dst + written++ * kEntry, keys[k], ingest_id);
+            encode(dst + written++ * kEntry, key_k, ingest_id);
             ++added;
         }
         for (; o < n_old; ++o)

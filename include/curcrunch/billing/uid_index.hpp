@@ -11,6 +11,7 @@
 // grows with the uids already stored in the buckets it touches (28 bytes each; a large ingest
 // touches every bucket), not with SQLite's per-row overhead.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "curcrunch/store/database.hpp"
@@ -29,9 +30,11 @@ struct UidVerdict {
     uint32_t earlier_ingest = 0;  // duplicate, conflict: the ingest that holds the uid
 };
 
-// `keys` sorted by uid hashes, no uid twice. Returns a verdict per key, and adds the fresh
-// ones (as brought by `ingest_id`) inside the caller's transaction; `write` false only checks.
-std::vector<UidVerdict> record_uids(store::Database& db, const std::vector<UidKey>& keys,
-                                    uint32_t ingest_id, bool write);
+// `n` keys, key(0) .. key(n - 1), sorted by uid hashes, no uid twice (given one at a time, so
+// the caller needs no second array of them). Returns a verdict per key, and adds the fresh ones
+// (as brought by `ingest_id`) inside the caller's transaction; `write` false only checks.
+std::vector<UidVerdict> record_uids(store::Database& db, size_t n,
+                                    const std::function<UidKey(size_t)>& key, uint32_t ingest_id,
+                                    bool write);
 
 }  // namespace curcrunch::billing
