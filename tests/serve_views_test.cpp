@@ -486,7 +486,8 @@ TEST(ServeViews, TrendsStacksTheMonthsByServiceEachLinkingToItsTrend) {
              {"AmazonEC2", "Amazon Elastic Compute Cloud"},
              {"AmazonS3", "Amazon Simple Storage Service"},
              {"AmazonKMS", "AWS Key Management Service"}}) {
-        auto of = [code](const Item& it) { return it.code == code; };
+        // A copy: clang 14 cannot capture a structured binding (C++20 allows it; GCC does).
+        auto of = [code = std::string(code)](const Item& it) { return it.code == code; };
         // September in full; October with 20 of its 31 days, which its tooltip says. Both the
         // desktop and the phone layout carry them.
         for (const auto& [month, note] :

@@ -26,8 +26,8 @@ inline const char* kRows[] = {
     "999999999999,333333333333,Usage,2026-08-31T00:00:00Z,AmazonEC2,eu-west-1,6,5,6,7,3,data,",
     // September: whole months too.
     /* 4 */
-    "111111111111,222222222222,Usage,2026-09-10T00:00:00Z,AmazonEC2,us-east-1,20,18,21,25,10,web,"
-    "CC1",
+    ("111111111111,222222222222,Usage,2026-09-10T00:00:00Z,AmazonEC2,us-east-1,20,18,21,25,10,web,"
+     "CC1"),  // one row (the parentheses tell clang the split literal is deliberate)
     /* 5 */
     "111111111111,222222222222,Usage,2026-09-30T00:00:00Z,AmazonS3,us-east-1,2,2,2,2,50,web,",
     /* 6 */
