@@ -9,7 +9,10 @@
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
 #                [--only-report] [--only-serve] [--only-parquet] [--only-shards]
-#                [--only-billing]
+#                [--only-billing] [--only-csv]
+# The CSV part also prints, for both inputs, a --threads sweep from 1 to nproc (best of RUNS,
+# speed-up over one thread) with the per-stage CPU seconds `ingest --stats` reports, so the next
+# bottleneck shows without a profiler.
 # The billing part bills 200 customers (one billing group per account of the report store, a
 # usage subscription each) for one month, against one `summary` query as the baseline, and
 # ingests 2 million usage measurements against DuckDB computing the same daily rollup.
@@ -31,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0 ONLY_PARQUET=0
 ONLY_SHARDS=0
-ONLY_BILLING=0
+ONLY_BILLING=0 ONLY_CSV=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
     --only-parquet) ONLY_PARQUET=1; shift ;;
     --only-shards) ONLY_SHARDS=1; shift ;;
     --only-billing) ONLY_BILLING=1; shift ;;
+    --only-csv) ONLY_CSV=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -359,6 +363,33 @@ GZ_BYTES=$(stat -L -c %s "$WORK/cur-main.csv.gz")
   done
 } | tee "$WORK/results.txt"
 
+# stage_sweep: curcrunch alone on both inputs for every thread count from 1 to nproc; the
+# stage table is the fastest run's `ingest --stats`.
+stage_sweep() {
+  local n; n=$(nproc)
+  for input in csv csv.gz; do
+    local f=$WORK/cur-main.$input one=""
+    echo
+    echo "== $input: --threads sweep 1..$n, best of $RUNS; CPU s per stage from ingest --stats" | tee -a "$WORK/results.txt"
+    for t in $(seq "$n"); do
+      local best="" w u k
+      for _ in $(seq "$RUNS"); do
+        rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
+        /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$BIN" ingest --quiet --stats --threads "$t" \
+          --db "$WORK/bench.db" "$f" 2> "$WORK/stats-run.txt"
+        read -r w u k < "$WORK/time.txt"
+        if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; cp "$WORK/stats-run.txt" "$WORK/stats.txt"; fi
+      done
+      [ -n "$one" ] || one=$best
+      awk -v t="$t" -v w="$best" -v o="$one" -v b="$BYTES" 'BEGIN {
+        printf "threads %d: %.2f s wall, %.0f MB/s, %.2fx one thread\n", t, w, b/1e6/w, o/w }' | tee -a "$WORK/results.txt"
+      tee -a "$WORK/results.txt" < "$WORK/stats.txt"
+    done
+  done
+}
+stage_sweep
+
+if [ "$ONLY_CSV" = 1 ]; then exit 0; fi
 if [ "$SKIP_FLAT" = 0 ]; then
   echo
   echo "== peak RSS as input grows (curcrunch, plain CSV)" >&2

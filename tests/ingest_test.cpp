@@ -50,8 +50,8 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
         EXPECT_EQ(to_plain_string(total(r)), "3.0000014724") << f;
         EXPECT_EQ(r.rows, 4u) << f;
     }
-    // Every source records the sha256 of the file on disk: uncompressed files are hashed on a
-    // background thread (deferred), compressed ones while they are read.
+    // Every source records the sha256 of the file on disk: uncompressed files are hashed by the
+    // pipeline chunk by chunk, compressed ones as their raw bytes are read.
     {
         auto all = run({t / "plain.csv", t / "a.csv.gz", t / "one.csv.zip"});
         all.wait_for_hashes();
@@ -59,6 +59,29 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
         for (const auto& src : all.sources)
             EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
         EXPECT_EQ(all.sources[2].sha256.size(), 64u);
+    }
+    // Many chunks (a small block): the header and every chunk are hashed once, in file order,
+    // and the stage accounting sees every stage the ingest ran.
+    {
+        std::string big = csv;
+        const std::string rows = csv.substr(csv.find('\n') + 1);
+        while (big.size() < 200000)
+            big += rows;
+        write_file(t / "big/big.csv", big);
+        ingest::StageStats stats;
+        ingest::IngestOptions small;
+        small.block_size = 4096;
+        small.stats = &stats;
+        auto r = run({t / "big/big.csv"}, small);
+        ASSERT_EQ(r.sources.size(), 1u);
+        EXPECT_EQ(r.sources[0].sha256, Sha256::of(big));
+        EXPECT_EQ(r.rows, 4u * (1 + (big.size() - csv.size()) / rows.size()));
+        for (auto s : {ingest::Stage::split, ingest::Stage::scan, ingest::Stage::decode,
+                       ingest::Stage::hash})
+            EXPECT_GT(stats.ns(s), 0u) << ingest::stage_name(s);
+        const std::string table = stats.table(r.bytes, 1.0);
+        EXPECT_NE(table.find("decode+aggregate"), std::string::npos) << table;
+        EXPECT_NE(table.find("CPU s/GB of 0.2 MB decompressed"), std::string::npos) << table;
     }
     ingest::IngestOptions z;
     z.prefer_zlib = true;

@@ -44,11 +44,15 @@ class IngestCommand final : public Command {
         o.flag("--no-progress", no_progress_, "no progress bar");
         o.flag("--quiet", quiet_, "no per-file table and no progress bar");
         o.flag("--verbose", verbose_, "also print the timing of each phase on stderr");
+        o.flag("--stats", stats_flag_,
+               "print the CPU time of each stage (read, split, scan, decode, hash, store) on "
+               "stderr");
         shard_.declare(o);
     }
 
     int run() override {
-        const ingest::IngestOptions o = options();
+        ingest::IngestOptions o = options();
+        if (stats_flag_) o.stats = &stats_;
         // SIGINT/SIGTERM stop the work at a safe point and leave the store as it was (a shard
         // store's partial file is removed).
         InterruptScope interrupts;
@@ -108,7 +112,9 @@ class IngestCommand final : public Command {
     void store_result(store::Store& store, ingest::IngestResult& r, const std::string& started,
                       const ingest::IngestOptions& o) const {
         const auto w0 = std::chrono::steady_clock::now();
+        ingest::StageTimer store_cpu(o.stats, ingest::Stage::store);
         const int64_t id = store.replace_periods(r, started, o.skip_bad_rows);
+        store_cpu.stop();
         if (interrupt_signal() != 0)
             log::warn("interrupted after the store was written: ingest " + std::to_string(id) +
                       " is complete");
@@ -116,6 +122,7 @@ class IngestCommand final : public Command {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
         log::debug("store write done after " + std::to_string(write_s) + " s");
         if (!quiet_) print_sources(r, id, write_s);
+        if (o.stats) std::fputs(o.stats->table(r.bytes, r.seconds + write_s).c_str(), stderr);
         if (r.skipped_row_groups > 0)
             log::warn(std::to_string(r.skipped_row_groups) +
                       " damaged Parquet row group(s) skipped whole (--on-error=skip); their rows "
@@ -164,6 +171,8 @@ class IngestCommand final : public Command {
     std::string on_error_ = "fail";
     std::optional<std::string> delimiter_, null_, quote_, threads_;
     bool zlib_ = false, no_progress_ = false, quiet_ = false, verbose_ = false;
+    bool stats_flag_ = false;
+    ingest::StageStats stats_;
 };
 
 }  // namespace

@@ -231,10 +231,10 @@ class SingleStreamFile final : public InputFile {
     ByteSource& source() override { return *src_; }
     std::string sha256() override { return f_->finish_hash(); }
     uint64_t file_size() const override { return f_->size(); }
-    bool hash_deferred() const override { return deferred_; }
-    void set_deferred(bool d) { deferred_ = d; }
+    bool hashed_by_reader() const override { return c_ == Compression::none; }
+    void set_mappable(bool m) { mappable_ = m; }
     std::string_view mapped() override {
-        if (!deferred_ || c_ != Compression::none || f_->size() == 0) return {};
+        if (!mappable_ || c_ != Compression::none || f_->size() == 0) return {};
         if (!map_) {
             void* p = ::mmap(nullptr, f_->size(), PROT_READ, MAP_PRIVATE, f_->fd(), 0);
             if (p == MAP_FAILED) return {};
@@ -250,7 +250,7 @@ class SingleStreamFile final : public InputFile {
   private:
     std::unique_ptr<RawFile> f_;
     Compression c_;
-    bool deferred_ = false;
+    bool mappable_ = false;
     void* map_ = nullptr;
     std::unique_ptr<ByteSource> src_;
     bool used_ = false;
@@ -374,21 +374,21 @@ std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_
         n = r > 0 ? static_cast<size_t>(r) : 0;
     }
     Compression c = detect_compression(head, n);
-    // Defer hashing an uncompressed file when it is under half of RAM: it will still be in the
-    // page cache when it is hashed again. Larger files are hashed as they are read, so a file
-    // too big for the cache is never read from disk twice.
-    bool defer = false;
+    // Map an uncompressed file when it is under half of RAM (it is likely cached); read larger
+    // ones. Either way the engine hashes an uncompressed file's bytes itself, so the raw
+    // reader hashes only compressed files.
+    bool map = false;
     if (c == Compression::none) {
         struct stat st {};
         const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-        defer = ::stat(path.c_str(), &st) == 0 && pages > 0 && page > 0 &&
-                static_cast<double>(st.st_size) <
-                    0.5 * static_cast<double>(pages) * static_cast<double>(page);
+        map = ::stat(path.c_str(), &st) == 0 && pages > 0 && page > 0 &&
+              static_cast<double>(st.st_size) <
+                  0.5 * static_cast<double>(pages) * static_cast<double>(page);
     }
-    auto raw = std::make_unique<RawFile>(path, !defer);
+    auto raw = std::make_unique<RawFile>(path, c != Compression::none);
     if (c == Compression::zip) return std::make_unique<ZipFile>(std::move(raw));
     auto f = std::make_unique<SingleStreamFile>(std::move(raw), c, prefer_zlib);
-    f->set_deferred(defer);
+    f->set_mappable(map);
     return f;
 }
 

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "curcrunch/core/error.hpp"
@@ -40,7 +41,7 @@ namespace curcrunch::ingest {
 // with the scan, then overlaps the single-threaded merge and store write, instead of sitting in
 // the serial read stage (SHA-256 runs at ~1.5 GB/s, slower than the scan).
 struct IngestResult::Hasher {
-    Hasher() : thread([this] { run(); }) {}
+    explicit Hasher(StageStats* st) : stats(st), thread([this] { run(); }) {}
     ~Hasher() {
         close();
         if (thread.joinable()) thread.join();
@@ -70,6 +71,7 @@ struct IngestResult::Hasher {
                 queue.pop_front();
             }
             try {
+                StageTimer t(stats, Stage::hash);
                 std::string d = Sha256::of_file(path);
                 std::lock_guard<std::mutex> l(m);
                 digests[path] = std::move(d);
@@ -86,6 +88,7 @@ struct IngestResult::Hasher {
     bool closed = false;
     std::map<std::string, std::string> digests;
     std::exception_ptr error;
+    StageStats* stats;
     std::thread thread;  // last: starts after the members above exist
 };
 
@@ -209,7 +212,7 @@ class Engine {
     void process_unit(const InputUnit& u);
     void process_parquet(const InputUnit& u);
     void process_stream(ByteSource& src, std::string_view mapped, const InputStreamInfo& info,
-                        const InputUnit& u, SourceReport& rep);
+                        const InputUnit& u, SourceReport& rep, Sha256* stream_hash);
     void record_problem(const std::string& source, const RowError& e);
     void add_unit_rows(SourceReport& rep, const std::vector<UnitRows>& rows);
     [[noreturn]] void fail_row(const std::string& source, const RowError& e);
@@ -238,6 +241,7 @@ std::string row_problem_text(const std::string& source, const RowError& e) {
 // Merging checks every running sum (core/money.hpp); one out of range is bad input, named by
 // its group and the files whose rows this worker had summed.
 void Engine::flush(Worker& w) {
+    StageTimer t(opts_.stats, Stage::merge);
     w.rollup.settle();
     if (w.rollup.groups() > 0) {
         std::lock_guard<std::mutex> l(rollup_mutex_);
@@ -274,8 +278,11 @@ void Engine::fail_row(const std::string& source, const RowError& e) {
     throw_input(row_problem_text(source, e));
 }
 
+// `stream_hash`, when given, receives every byte of the stream in order: the header here, the
+// chunks in the pipeline's last (serial, in order) stage, while they are still in cache from
+// the parse.
 void Engine::process_stream(ByteSource& src, std::string_view mapped, const InputStreamInfo& info,
-                            const InputUnit& u, SourceReport& rep) {
+                            const InputUnit& u, SourceReport& rep, Sha256* stream_hash) {
     const std::string name = info.display_name();
     ChunkPool pool(opts_.block_size);
 
@@ -290,6 +297,10 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         if (progress_) progress_->add_raw(src.raw_bytes_read() - raw_seen);
         const size_t probe = std::min(mapped.size(), kMaxHeaderBytes + 1);
         schema = resolve_schema(mapped.substr(0, probe), opts_.csv, name, probe == mapped.size());
+        if (stream_hash) {
+            StageTimer t(opts_.stats, Stage::hash);
+            stream_hash->update(mapped.data(), schema.header_bytes);
+        }
         rep.bytes = mapped.size();
         eof = true;
         if (progress_) progress_->add_raw(schema.header_bytes);
@@ -309,6 +320,10 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         rep.bytes = cur_len;
         if (cur_len == 0) throw_input(name + ": empty file (no header line)");
         schema = resolve_schema(std::string_view(cur->data.get(), cur_len), opts_.csv, name, eof);
+        if (stream_hash) {
+            StageTimer t(opts_.stats, Stage::hash);
+            stream_hash->update(cur->data.get(), schema.header_bytes);
+        }
         std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes,
                      cur_len - schema.header_bytes);
         cur_len -= schema.header_bytes;
@@ -329,6 +344,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
     // Serial stage: hand out chunks that end on a record boundary; carry the partial record.
     auto reader = [&](tbb::flow_control& fc) -> Chunk* {
         throw_if_interrupted();
+        StageTimer t(opts_.stats, Stage::read);
         for (;;) {
             while (!eof && cur_len < cur->cap) {
                 size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
@@ -336,6 +352,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
                 cur_len += n;
                 bytes.fetch_add(n, std::memory_order_relaxed);
             }
+            t.switch_to(Stage::split);
             if (progress_) {
                 uint64_t r = src.raw_bytes_read();
                 progress_->add_raw(r - raw_seen);
@@ -362,6 +379,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
                     throw_input(name + ":" + std::to_string(line) +
                                 ": record longer than 64 MiB (an unterminated quoted field?)");
                 grow(*cur, cur_len, cur->cap * 2);
+                t.switch_to(Stage::read);
                 continue;
             }
             Chunk* out = cur;
@@ -379,12 +397,13 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
     };
 
     // Parallel stage: validate, scan, decode and aggregate into the thread's rollup.
-    auto parser = [&](Chunk* c) {
+    auto parser = [&](Chunk* c) -> Chunk* {
         throw_if_interrupted();
         Worker& w = workers_.local();
         if (w.sources.empty() || w.sources.back() != name) w.sources.push_back(name);
         w.batch.configure(schema.slot_count());
         const char* buf = c->ptr();
+        StageTimer t(opts_.stats, Stage::validate);
         const bool utf8_ok = simdjson::validate_utf8(buf, c->len);
         if (!utf8_ok && !skip) {
             size_t off = first_invalid_utf8(reinterpret_cast<const unsigned char*>(buf), c->len);
@@ -399,7 +418,9 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         uint64_t n_rows = 0, n_skipped = 0;
         bool more = true;
         while (more) {
+            t.switch_to(Stage::scan);
             more = scan_chunk(cfg, buf, c->len, sc, w.batch);
+            t.switch_to(Stage::decode);
             for (size_t r = 0; r < w.batch.rows; ++r) {
                 const RowMeta& m = w.batch.meta[r];
                 bool ok;
@@ -427,14 +448,27 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
                 record_problem(name, e);
             }
         }
+        t.stop();
         rows.fetch_add(n_rows, std::memory_order_relaxed);
         skipped.fetch_add(n_skipped, std::memory_order_relaxed);
         add_unit_rows(rep, dec.unit_rows());
         if (progress_) progress_->add_rows(n_rows);
-        if (c->view) release_pages(c->view, c->len);
-        pool.put(c);
         w.rows_since_flush += n_rows + n_skipped;
         if (w.due()) flush(w);
+        return c;
+    };
+
+    // Serial, in file order: hash the chunk, then give its buffer (or its pages) back.
+    auto finisher = [&](Chunk* c) {
+        if (stream_hash) {
+            StageTimer t(opts_.stats, Stage::hash);
+            stream_hash->update(c->ptr(), c->len);
+        }
+        if (c->view) {
+            StageTimer r(opts_.stats, Stage::read);  // unmapping is the mapping's read cost
+            release_pages(c->view, c->len);
+        }
+        pool.put(c);
     };
 
     // Serial stage for a mapped file: chunks are views into the mapping, split at record
@@ -448,6 +482,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
             fc.stop();
             return nullptr;
         }
+        StageTimer t(opts_.stats, Stage::split);
         const char* base = mapped.data() + map_pos;
         const size_t remaining = size - map_pos;
         size_t window = opts_.block_size, cut = 0;
@@ -484,16 +519,17 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
     };
 
     const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+    auto rest = tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel, parser) &
+                tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order, finisher);
     if (mapped.empty())
         tbb::parallel_pipeline(
             threads * 2 + 1,
-            tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, reader) &
-                tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, parser));
+            tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, reader) & rest);
     else
         tbb::parallel_pipeline(
             threads * 2 + 1,
             tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, mapped_reader) &
-                tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, parser));
+                rest);
     rep.rows = rows.load();
     rep.skipped = skipped.load();
     rep.bytes = bytes.load();
@@ -554,9 +590,9 @@ void Engine::process_unit(const InputUnit& u) {
         u.path.compare(u.path.size() - ext.size(), ext.size(), ext) == 0)
         throw_input(u.path + ": not a Parquet file (no PAR1 magic at the start)");
     auto file = InputFile::open(u.path, opts_.prefer_zlib);
-    // Start hashing a deferred file right away, so the hash overlaps this file's own scan.
-    const bool defer = file->hash_deferred();
-    if (defer) hasher_->push(u.path);
+    // An uncompressed file's bytes are its one stream: the pipeline hashes them as it goes.
+    std::optional<Sha256> stream_hash;
+    if (file->hashed_by_reader()) stream_hash.emplace();
     InputStreamInfo info;
     std::vector<SourceReport> local;
     while (file->next_stream(info)) {
@@ -569,13 +605,12 @@ void Engine::process_unit(const InputUnit& u) {
         rep.account = u.account;
         rep.period = u.period;
         rep.file_bytes = file->file_size();
-        process_stream(file->source(), file->mapped(), info, u, rep);
+        process_stream(file->source(), file->mapped(), info, u, rep,
+                       stream_hash ? &*stream_hash : nullptr);
         sort_unit_rows(rep.units);
         local.push_back(std::move(rep));
     }
-    // An uncompressed file was not hashed while it was read (see byte_source.hpp); its hash is
-    // computed after the scan, overlapping the merge and the store write.
-    std::string sha = defer ? std::string() : file->sha256();
+    std::string sha = stream_hash ? stream_hash->hex_digest() : file->sha256();
     for (auto& r : local)
         r.sha256 = sha;
     std::lock_guard<std::mutex> l(m_);
@@ -592,7 +627,7 @@ IngestResult Engine::run() {
         if (!ec) total_raw += sz;
     }
     progress_ = std::make_unique<Progress>(total_raw, opts_.progress);
-    hasher_ = std::make_unique<IngestResult::Hasher>();
+    hasher_ = std::make_unique<IngestResult::Hasher>(opts_.stats);
 
     // Lanes: each processes whole files one after another; lanes run in parallel and share the
     // arena's threads for their parse stages.

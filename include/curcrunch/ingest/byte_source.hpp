@@ -45,13 +45,13 @@ class InputFile {
     virtual ByteSource& source() = 0;
     virtual std::string sha256() = 0;
     virtual uint64_t file_size() const = 0;
-    // True for an uncompressed file that fits comfortably in the page cache: it is not hashed
-    // while read (the hash would compete with parsing for CPU); the caller hashes it later,
-    // re-reading it from the cache, overlapped with single-threaded work. sha256() must not be
-    // called then.
-    virtual bool hash_deferred() const { return false; }
-    // The whole uncompressed file as a read-only mapping, when it is read that way (files whose
-    // hash is deferred); empty otherwise. Bytes past the end of the file must not be read.
+    // True for an uncompressed file: its one stream is the file's bytes, so the reader hashes
+    // them itself, in order, while they are in cache from the parse (engine.cpp); sha256()
+    // must not be called then.
+    virtual bool hashed_by_reader() const { return false; }
+    // The whole uncompressed file as a read-only mapping, when it is read that way (files that
+    // fit comfortably in the page cache); empty otherwise. Bytes past the end of the file must
+    // not be read.
     virtual std::string_view mapped() { return {}; }
 };
 

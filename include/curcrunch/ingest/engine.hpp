@@ -15,6 +15,7 @@
 #include "curcrunch/ingest/input_plan.hpp"
 #include "curcrunch/ingest/rollup.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
+#include "curcrunch/ingest/stage_stats.hpp"
 
 namespace curcrunch::ingest {
 
@@ -26,6 +27,7 @@ struct IngestOptions {
     size_t block_size = 4u << 20;
     bool prefer_zlib = false;
     bool progress = false;
+    StageStats* stats = nullptr;  // set: per-stage CPU time is added here (--stats)
 };
 
 struct SourceReport {

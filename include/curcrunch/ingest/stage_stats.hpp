@@ -1,0 +1,63 @@
+#pragma once
+// Per-stage CPU accounting of an ingest (`ingest --stats`, bench/run.sh): each stage adds the
+// CPU time of the thread that ran it, read once per chunk or batch, never per row, so the
+// accounting costs nothing measurable. Stages on different threads overlap in wall time; their
+// sum is CPU time, comparable with the process's user + system time.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace curcrunch::ingest {
+
+enum class Stage { read, split, validate, scan, decode, merge, hash, store };
+constexpr size_t kStageCount = 8;
+const char* stage_name(Stage s);
+
+// CPU time consumed by the calling thread, in nanoseconds.
+uint64_t thread_cpu_ns();
+
+class StageStats {
+  public:
+    void add(Stage s, uint64_t ns) {
+        ns_[static_cast<size_t>(s)].fetch_add(ns, std::memory_order_relaxed);
+    }
+    uint64_t ns(Stage s) const { return ns_[static_cast<size_t>(s)].load(); }
+    // The table `ingest --stats` prints: CPU seconds per stage, its share of the process's CPU
+    // and its cost per GB of decompressed input, then the process's totals.
+    std::string table(uint64_t bytes, double wall_seconds) const;
+
+  private:
+    std::array<std::atomic<uint64_t>, kStageCount> ns_{};
+};
+
+// Adds the calling thread's CPU time between construction and stop() (or destruction) to a
+// stage; does nothing when `stats` is null.
+class StageTimer {
+  public:
+    StageTimer(StageStats* stats, Stage s) : stats_(stats), stage_(s) {
+        if (stats_) t0_ = thread_cpu_ns();
+    }
+    ~StageTimer() { stop(); }
+    StageTimer(const StageTimer&) = delete;
+    StageTimer& operator=(const StageTimer&) = delete;
+    void stop() {
+        if (stats_) stats_->add(stage_, thread_cpu_ns() - t0_);
+        stats_ = nullptr;
+    }
+    // Ends the current stage and starts `next` with one clock read.
+    void switch_to(Stage next) {
+        if (!stats_) return;
+        const uint64_t t = thread_cpu_ns();
+        stats_->add(stage_, t - t0_);
+        t0_ = t;
+        stage_ = next;
+    }
+
+  private:
+    StageStats* stats_;
+    Stage stage_;
+    uint64_t t0_ = 0;
+};
+
+}  // namespace curcrunch::ingest
