@@ -83,6 +83,18 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
         EXPECT_NE(table.find("decode+aggregate"), std::string::npos) << table;
         EXPECT_NE(table.find("CPU s/GB of 0.2 MB decompressed"), std::string::npos) << table;
     }
+    // A compressed file's raw bytes are hashed inside the read stage: that time moves to the
+    // hash stage and the read stage never goes below zero.
+    {
+        ingest::StageStats gz;
+        ingest::IngestOptions o;
+        o.stats = &gz;
+        auto r = run({t / "a.csv.gz"}, o);
+        ASSERT_EQ(r.sources.size(), 1u);
+        EXPECT_EQ(r.sources[0].sha256, Sha256::of(read_file(t / "a.csv.gz")));
+        EXPECT_GT(gz.ns(ingest::Stage::hash), 0u);
+        EXPECT_LT(gz.ns(ingest::Stage::read), uint64_t(1) << 62);
+    }
     ingest::IngestOptions z;
     z.prefer_zlib = true;
     EXPECT_EQ(to_plain_string(total(run({t / "multi.csv.gz"}, z))), "3.0000014724");

@@ -305,6 +305,7 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
         eof = true;
         if (progress_) progress_->add_raw(schema.header_bytes);
     } else {
+        StageTimer t(opts_.stats, Stage::read);
         for (;;) {
             while (!eof && cur_len < cur->cap) {
                 size_t n = src.read(cur->data.get() + cur_len, cur->cap - cur_len);
@@ -315,13 +316,14 @@ void Engine::process_stream(ByteSource& src, std::string_view mapped, const Inpu
             if (eof || cur_len > kMaxHeaderBytes || header_record_bytes(head, opts_.csv) > 0) break;
             grow(*cur, cur_len, cur->cap * 2);
         }
+        t.stop();
         if (progress_) progress_->add_raw(src.raw_bytes_read() - raw_seen);
         raw_seen = src.raw_bytes_read();
         rep.bytes = cur_len;
         if (cur_len == 0) throw_input(name + ": empty file (no header line)");
         schema = resolve_schema(std::string_view(cur->data.get(), cur_len), opts_.csv, name, eof);
         if (stream_hash) {
-            StageTimer t(opts_.stats, Stage::hash);
+            StageTimer h(opts_.stats, Stage::hash);
             stream_hash->update(cur->data.get(), schema.header_bytes);
         }
         std::memmove(cur->data.get(), cur->data.get() + schema.header_bytes,
@@ -589,7 +591,7 @@ void Engine::process_unit(const InputUnit& u) {
     if (u.path.size() > ext.size() &&
         u.path.compare(u.path.size() - ext.size(), ext.size(), ext) == 0)
         throw_input(u.path + ": not a Parquet file (no PAR1 magic at the start)");
-    auto file = InputFile::open(u.path, opts_.prefer_zlib);
+    auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats);
     // An uncompressed file's bytes are its one stream: the pipeline hashes them as it goes.
     std::optional<Sha256> stream_hash;
     if (file->hashed_by_reader()) stream_hash.emplace();
@@ -610,7 +612,9 @@ void Engine::process_unit(const InputUnit& u) {
         sort_unit_rows(rep.units);
         local.push_back(std::move(rep));
     }
+    StageTimer rest_of_file(opts_.stats, Stage::read);  // what sha256() reads past the streams
     std::string sha = stream_hash ? stream_hash->hex_digest() : file->sha256();
+    rest_of_file.stop();
     for (auto& r : local)
         r.sha256 = sha;
     std::lock_guard<std::mutex> l(m_);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "curcrunch/ingest/stage_stats.hpp"
+
 namespace curcrunch::ingest {
 
 enum class Compression { none, gzip, zip };
@@ -37,7 +39,9 @@ struct InputStreamInfo {
 // on disk and is complete once every stream was read to its end.
 class InputFile {
   public:
-    static std::unique_ptr<InputFile> open(const std::string& path, bool prefer_zlib = false);
+    // `stats`, when given, is charged with the time spent hashing raw (compressed) bytes.
+    static std::unique_ptr<InputFile> open(const std::string& path, bool prefer_zlib = false,
+                                           StageStats* stats = nullptr);
     virtual ~InputFile() = default;
     virtual Compression compression() const = 0;
     // Advances to the next stream; false when there is none. Must be called once before reading.

@@ -22,6 +22,12 @@ class StageStats {
     void add(Stage s, uint64_t ns) {
         ns_[static_cast<size_t>(s)].fetch_add(ns, std::memory_order_relaxed);
     }
+    // Moves time measured inside a running `outer` stage to `inner` (the outer timer adds the
+    // whole span when it stops, so the sum stays right once it has).
+    void carve(Stage outer, Stage inner, uint64_t ns) {
+        add(inner, ns);
+        ns_[static_cast<size_t>(outer)].fetch_sub(ns, std::memory_order_relaxed);
+    }
     uint64_t ns(Stage s) const { return ns_[static_cast<size_t>(s)].load(); }
     // The table `ingest --stats` prints: CPU seconds per stage, its share of the process's CPU
     // and its cost per GB of decompressed input, then the process's totals.
