@@ -35,6 +35,8 @@ class ReportCommand final : public Command {
                 "the cost every figure sums: unblended, net, amortized, net-amortized, blended or "
                 "on-demand",
                 "unblended");
+        o.list("--by", by_, "tag:KEY|category:KEY",
+               "add a page of the cost by this tag key or cost category's values (repeatable)");
         o.value("--min-cost", min_cost_, "AMOUNT",
                 "hide breakdown rows and chart entries under AMOUNT (totals keep them)");
         o.value("--granularity", granularity_, "G", "of the second trend chart: day, week, month",
@@ -126,6 +128,18 @@ class ReportCommand final : public Command {
                     "--measure usage: a report states money; usage quantities (mixed units) are "
                     "in summary --measure usage");
         }
+        for (const std::string& by : by_) {
+            const store::Grouping g = parse_grouping_option("--by", by);
+            if (g.by != store::Dimension::tag && g.by != store::Dimension::category)
+                throw_usage(
+                    "--by: a report groups by tag:KEY or category:KEY (its other pages "
+                    "are by service, account and payer already); got '" +
+                    by + "'");
+            if (p.groupings.size() == report::kMaxReportGroupings)
+                throw_usage("--by: at most " + std::to_string(report::kMaxReportGroupings) +
+                            " per report");
+            p.groupings.push_back(g);
+        }
         if (min_cost_) p.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
         if (granularity_) {
             const auto g = store::parse_grain(*granularity_);
@@ -145,7 +159,7 @@ class ReportCommand final : public Command {
 
     StoreOption store_;
     PeriodOptions period_;
-    std::vector<std::string> payers_, accounts_, services_;
+    std::vector<std::string> payers_, accounts_, services_, by_;
     std::optional<std::string> measure_, min_cost_, granularity_, top_, line_items_, password_file_;
     std::optional<std::string> sign_cert_, sign_key_, sign_key_pass_file_;
     std::string out_ = "curcrunch-report.pdf";

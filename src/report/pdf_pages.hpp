@@ -33,6 +33,9 @@ void service_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const char
 void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
                         const chart::TextMetrics& m);
 void month_over_month_page(PdfLayout& L, TablePrinter& P, const ReportData& d);
+// A "Cost by" page per ReportParams::groupings (pdf_pages_groups.cpp).
+void grouping_pages(PdfLayout& L, TablePrinter& P, const ReportData& d,
+                    const chart::TextMetrics& m);
 void comparison_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
                      const chart::TextMetrics& m);
 void account_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const chart::TextMetrics& m);

@@ -50,6 +50,7 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     service_page(L, P, d, m);
     month_service_page(L, P, d, m);
     month_over_month_page(L, P, d);
+    grouping_pages(L, P, d, m);
     comparison_page(L, P, d, m);
     account_page(L, P, d, m);
     line_item_page(L, P, d);

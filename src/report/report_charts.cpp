@@ -97,10 +97,12 @@ std::string stacked_months_param(const ReportData& d) {
 }
 
 chart::Scene stacked_months_scene(const ReportTable& t, const ReportData& d,
-                                  const chart::TextMetrics& m, double width) {
+                                  const chart::TextMetrics& m, double width,
+                                  const std::string& title) {
     chart::StackedBarSpec s;
-    s.title =
-        "Monthly cost by service (top " + std::to_string(kStackedServices) + ", the rest as Other)";
+    s.title = !title.empty() ? title
+                             : "Monthly cost by service (top " + std::to_string(kStackedServices) +
+                                   ", the rest as Other)";
     s.width = width;
     s.height = 250;
     s.currency = d.currency;

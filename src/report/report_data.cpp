@@ -11,6 +11,7 @@
 #include "curcrunch/store/account_directory.hpp"
 #include "recommendations.hpp"
 #include "reconciliation.hpp"
+#include "report_groupings.hpp"
 #include "report_scan.hpp"
 #include "report_sources.hpp"
 
@@ -326,6 +327,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     if (d.data_through) d.data_through_status = cov.status(period_of(d.data_through));
     forecast(d, a);
     if (sections.month_over_month) month_over_month(d, a, cov, dims, mom_end);
+    gather_groupings(d, db, mom_end);
     if (sections.line_items) d.line_items = line_items(db, p, cube);
     if (sections.reconciliation) reconcile(d, db, src);
     if (sections.recommendations) recommend(d, a, dims);

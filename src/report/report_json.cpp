@@ -73,8 +73,15 @@ std::string report_json(const ReportData& d, const std::vector<ReportTable>& tab
     o.append(",\"compare_from\":")
         .append(p.compare_from ? json_quote(format_day(p.compare_from)) : "null");
     o.append(",\"compare_to\":")
-        .append(p.compare_to ? json_quote(format_day(p.compare_to)) : "null")
-        .append("}");
+        .append(p.compare_to ? json_quote(format_day(p.compare_to)) : "null");
+    // Absent (no grouping, and every report before them): no "Cost by" page.
+    if (!p.groupings.empty()) {
+        std::vector<std::string> by;
+        for (const store::Grouping& g : p.groupings)
+            by.push_back(store::grouping_name(g.by, g.key));
+        o.append(",\"by\":").append(strings(by));
+    }
+    o.append("}");
     o.append(",\"totals\":{\"total\":").append(json_quote(to_plain_string(d.totals.total)));
     o.append(",\"by_month\":").append(amounts(d.totals.by_month));
     o.append(",\"by_service\":").append(amounts(d.totals.by_service));

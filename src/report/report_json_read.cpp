@@ -117,6 +117,15 @@ void read_params(simdjson::dom::element p, ReportParams& out, bool v2) {
     out.regions = get_strings(p, "regions", "parameters.", !v2);
     out.compare_from = get_optional_day(p, "compare_from");
     out.compare_to = get_optional_day(p, "compare_to");
+    for (const std::string& by : get_strings(p, "by", "parameters.", true)) {
+        const auto g = store::parse_grouping(by);
+        if (!g || g->key.empty() ||
+            (g->by != store::Dimension::tag && g->by != store::Dimension::category) ||
+            out.groupings.size() >= kMaxReportGroupings)
+            bad("parameters.by: expected up to " + std::to_string(kMaxReportGroupings) +
+                " tag:KEY or category:KEY");
+        out.groupings.push_back(*g);
+    }
     simdjson::dom::element mc;
     if (!p["min_cost"].get(mc) && !mc.is_null())
         out.min_cost = get_amount(mc, "parameters.min_cost");

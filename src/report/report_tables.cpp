@@ -304,6 +304,8 @@ constexpr Registered kBuilders[] = {
     {"month_service", tables::month_service},
     {"charge_types", tables::charge_types},
     {"month_over_month", tables::month_over_month},
+    {"by_value", tables::by_value},
+    {"value_months", tables::value_months},
     {"invoices", tables::invoices},
     {"recommendations", tables::recommendations},
     {"sources", tables::sources},

@@ -25,12 +25,26 @@ std::vector<std::string> mom_months(const TableParams& p) {
     return out;
 }
 
+// Services, accounts, payers, or the values of a tag key or cost category ("tag:team").
 const std::string& of_param(const TableParams& p) {
     auto it = p.find("of");
+    const auto g = it == p.end() ? std::nullopt : store::parse_grouping(it->second);
+    const bool tagged = g && !g->key.empty() &&
+                        (g->by == store::Dimension::tag || g->by == store::Dimension::category);
     if (it == p.end() ||
-        (it->second != "services" && it->second != "accounts" && it->second != "payers"))
-        throw_input("table month_over_month: parameter 'of' must be services, accounts or payers");
+        (it->second != "services" && it->second != "accounts" && it->second != "payers" && !tagged))
+        throw_input(
+            "table month_over_month: parameter 'of' must be services, accounts, payers, tag:KEY "
+            "or category:KEY");
     return it->second;
+}
+
+std::string name_title(const std::string& of) {
+    if (of == "services") return "Service";
+    if (of == "accounts") return "Account";
+    if (of == "payers") return "Payer";
+    return of.compare(0, 4, "tag:") == 0 ? "Value of tag " + of.substr(4)
+                                         : "Value of " + of.substr(9);
 }
 
 }  // namespace
@@ -50,7 +64,7 @@ ReportTable month_over_month(const ReportData& d, const TableParams& p) {
     }
     ReportTable t;
     constexpr double kMonth = 65, kChange = 70, kPercent = 70;
-    const std::string title = of == "services" ? "Service" : of == "accounts" ? "Account" : "Payer";
+    const std::string title = name_title(of);
     t.columns = {{"name", title, CellKind::text,
                   515 - kMonth * static_cast<double>(months.size()) - kChange - kPercent,
                   Scope::none}};
@@ -69,8 +83,9 @@ ReportTable month_over_month(const ReportData& d, const TableParams& p) {
     };
     std::vector<TableRow> rows;
     CutSpec s;
+    const bool values = of != "services" && of != "accounts" && of != "payers";
     for (const store::MomRow& r : mo->rows) {
-        TableRow row_ = row(r.key, {r.label});
+        TableRow row_ = row(values ? value_row_key(r.key) : r.key, {r.label});
         for (size_t i = 0; i < months.size(); ++i) {
             const store::MomCell* c = at[i] < 0 ? nullptr : &r.cells[static_cast<size_t>(at[i])];
             row_.cells.push_back(c && c->amount ? money(*c->amount) : "");

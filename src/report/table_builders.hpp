@@ -61,6 +61,10 @@ ReportTable line_items(const ReportData& d, const TableParams& p);
 ReportTable month_service(const ReportData& d, const TableParams& p);
 ReportTable charge_types(const ReportData& d, const TableParams& p);
 ReportTable month_over_month(const ReportData& d, const TableParams& p);
+ReportTable by_value(const ReportData& d, const TableParams& p);
+ReportTable value_months(const ReportData& d, const TableParams& p);
+// The key of a tag or cost category value's row ("untagged" for the untagged row).
+std::string value_row_key(const std::string& value);
 
 ReportTable anomalies(const ReportData& d, const TableParams& p);
 ReportTable anomaly_drivers(const ReportData& d, const TableParams& p);

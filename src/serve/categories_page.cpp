@@ -165,6 +165,7 @@ std::string categories_page(const ViewContext& c, PageFrame& fr) {
     if (f.grouping.name.empty())
         return "<p>The store holds no tags or cost categories: activate cost allocation tags or "
                "cost categories in the billing console, and the next CUR carries them.</p>\n";
+    fr.report_by = f.grouping.name;
     const std::string& currency = c.figures().currency;
     std::string o = grouping_form(c, "/categories", f.grouping, false, value_picker(c, f.grouping));
     o += "<section class=\"kpis\" aria-label=\"Key figures\">";

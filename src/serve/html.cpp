@@ -192,7 +192,11 @@ std::string page(const PageFrame& f, const std::string& body) {
     if (f.view && f.path != "/archive")
         o += "<p class=\"actions\"><a class=\"download\" href=\"" +
              esc("/report.pdf" +
-                 query_string(*f.view, {}, {"sort", "dir", "page", "by", "months", "value"})) +
+                 query_string(*f.view,
+                              f.report_by.empty()
+                                  ? std::map<std::string, std::string>{}
+                                  : std::map<std::string, std::string>{{"by", f.report_by}},
+                              {"sort", "dir", "page", "by", "months", "value"})) +
              "\" download>Download PDF report of this view</a></p>\n";
     if (f.view && f.path != "/archive" && f.path != "/billing") o += measure_toggle(f);
     if (!f.error.empty()) o += "<p class=\"error\" role=\"alert\">" + esc(f.error) + "</p>\n";

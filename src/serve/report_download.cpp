@@ -9,6 +9,7 @@
 #include "curcrunch/serve/html.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
+#include "grouping.hpp"
 #include "http_reply.hpp"
 #include "tokens.hpp"
 
@@ -20,6 +21,15 @@ void handle_report_download(Site& site, const httplib::Request& req, httplib::Re
     try {
         auto db = site.open_read_only();
         v = parse_view_params(params_of(req), store::default_as_of(*db, today_utc()));
+        // The Categories page's link carries its grouping: the PDF gets that "Cost by" page.
+        // Other groupings (service, account, payer) are the report's own pages already.
+        if (const ViewGrouping g = grouping_of(v, ""); g.tagged()) {
+            if (!v.report.regions.empty())
+                throw_usage("by: " + v.by +
+                            " cannot be combined with a region filter: the tag rollup keeps no "
+                            "region");
+            v.report.groupings.push_back({g.by, g.key});
+        }
     } catch (const Error& e) {
         return send_html(res, 400, "<!doctype html><p>" + esc(e.what()) + "</p>");
     }

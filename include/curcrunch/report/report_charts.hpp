@@ -33,9 +33,10 @@ chart::Scene pie_scene(const ReportTable& t, const ReportData& d, const chart::T
 
 // Monthly bars stacked by service from a month_service table (its rows: the top services, then
 // "Other (N)", then the total, which is not drawn); months with data for only some of their
-// days say so in their tooltips.
+// days say so in their tooltips. The same from a value_months table, under `title`.
 chart::Scene stacked_months_scene(const ReportTable& t, const ReportData& d,
-                                  const chart::TextMetrics& m, double width);
+                                  const chart::TextMetrics& m, double width,
+                                  const std::string& title = "");
 // The months of the stacked bars: the period's, at most the last twelve.
 std::string stacked_months_param(const ReportData& d);
 inline constexpr int kStackedServices = 6;

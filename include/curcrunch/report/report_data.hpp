@@ -68,6 +68,18 @@ struct SourceRef {
     std::string period, path, sha256, manifest, assembly_id;
 };
 
+// The period's cost by the values of one tag key or cost category (ReportParams::groupings),
+// from the store's tag rollup (store/query_tags.hpp): "untagged" (key "") is a value like the
+// others, so the values always add up to the period's total.
+struct GroupedCost {
+    store::Dimension by = store::Dimension::tag;  // tag or category
+    std::string key;                              // as the store holds it
+    std::vector<KeyAmount> values;                // by amount, largest first
+    // By month ("2026-10") and value key, within the period.
+    std::map<std::string, std::map<std::string, Amount>> months;
+    std::string title() const;  // "tag team", "cost category cost_center"
+};
+
 // The months a report's month-over-month tables show (the last ones of its period).
 inline constexpr int kReportMomMonths = 3;
 
@@ -122,6 +134,9 @@ struct ReportData {
     // "services", "accounts" and "payers"; every row, ranked. Gathered with
     // Sections::month_over_month.
     std::map<std::string, store::MonthOverMonth> mom;
+    // By store::grouping_name ("tag:team", "category:cost_center"), one per
+    // ReportParams::groupings; their month over month is in `mom` under the same name.
+    std::map<std::string, GroupedCost> groupings;
 
     // "Prod web (123456789012)", or the id when Organizations did not name the account.
     std::string account_label(const std::string& id) const;

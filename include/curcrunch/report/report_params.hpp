@@ -16,6 +16,9 @@
 
 namespace curcrunch::report {
 
+// How many "Cost by" pages (tag keys and cost categories) one report has at most.
+inline constexpr size_t kMaxReportGroupings = 4;
+
 struct ReportParams {
     Day from = 0, to = 0;  // inclusive
     std::string preset;    // how from/to were chosen ("" for explicit dates)
@@ -32,6 +35,9 @@ struct ReportParams {
     Day as_of = 0;           // "today" for presets, forecasts and freshness
     // The period compared against; 0: the one of the same length just before `from`.
     Day compare_from = 0, compare_to = 0;
+    // `--by tag:KEY` / `category:KEY` (keys as the store holds them, store::Query::tag_key): a
+    // "Cost by" page each, in this order. Only tag and category groupings.
+    std::vector<store::Grouping> groupings;
 };
 
 // The chosen measure (unblended by default): total, and by month ("2026-10"), by service

@@ -47,6 +47,9 @@ struct PageFrame {
     std::string error;                 // shown above the content (400s)
     std::string signout_token;         // not empty: a sign-out button, posting this form token
     const PickLists* picks = nullptr;  // the form's choices; null: free text only
+    // The download link's by= ("tag:team"): the Categories page's grouping, so its PDF has that
+    // "Cost by" page. Empty: the link carries no grouping.
+    std::string report_by;
 };
 
 std::string page(const PageFrame& f, const std::string& body);
