@@ -344,6 +344,31 @@ TEST(ServeViews, CategoriesSplitTheCostByTagAndCostCategoryWithTheUntaggedPart) 
                       "carries no tag team</div>"),
           std::string("<strong>$670.00</strong>")})
         EXPECT_NE(page.body.find(s), std::string::npos) << s;
+    // The page's PDF has its grouping: the download link carries by=, the PDF a "Cost by" page
+    // whose untagged row is the page's.
+    auto pdf_link = [](const std::string& body) {
+        const size_t link = body.find("href=\"/report.pdf?");
+        if (link == std::string::npos) return std::string();
+        std::string href = body.substr(link + 6, body.find('"', link + 6) - link - 6);
+        for (size_t at; (at = href.find("&amp;")) != std::string::npos;)
+            href.replace(at, 5, "&");
+        return href;
+    };
+    const std::string href = pdf_link(page.body);
+    EXPECT_NE(href.find("&by=tag%3Ateam"), std::string::npos) << href;
+    auto pdf = w.get(href);
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    write_file(w.tmp / "categories.pdf", pdf.body);
+    EXPECT_EQ(sh("qpdf --check " + (w.tmp / "categories.pdf")).code, 0);
+    const Shell text = sh("pdftotext -layout " + (w.tmp / "categories.pdf") + " -");
+    const size_t by_page = text.out.find("Cost by tag team");
+    ASSERT_NE(by_page, std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("untagged", by_page), std::string::npos);
+    EXPECT_NE(text.out.find("$5.00", by_page), std::string::npos);
+    // Other pages' links carry no grouping.
+    const std::string services = pdf_link(w.get("/services?" + kBoth + "&by=tag:team").body);
+    EXPECT_NE(services, "");
+    EXPECT_EQ(services.find("by="), std::string::npos) << services;
     // Narrowed to one value: its row, the rest as "Other values", the same total.
     auto one = w.get("/categories?" + kBoth + "&by=tag:team&value=untagged");
     EXPECT_NE(one.body.find("<td>Other values (2)</td><td class=\"num\">$665.00</td>"),
