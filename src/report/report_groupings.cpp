@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/report/report_query.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/query_mom.hpp"
 #include "curcrunch/store/query_tags.hpp"
@@ -14,6 +15,15 @@ namespace curcrunch::report {
 namespace {
 
 store::Query scope_of(const ReportParams& p, const store::Grouping& g) {
+    store::Query q = scope_query(p);
+    q.by = g.by;
+    q.tag_key = g.key;
+    return q;
+}
+
+}  // namespace
+
+store::Query scope_query(const ReportParams& p) {
     store::Query q;
     q.from = p.from;
     q.to = p.to;
@@ -22,12 +32,8 @@ store::Query scope_of(const ReportParams& p, const store::Grouping& g) {
     q.services = p.services;
     q.regions = p.regions;
     q.measure = p.measure;
-    q.by = g.by;
-    q.tag_key = g.key;
     return q;
 }
-
-}  // namespace
 
 std::string GroupedCost::title() const {
     return (by == store::Dimension::category ? "cost category " : "tag ") + key;

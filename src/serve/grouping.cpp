@@ -1,6 +1,7 @@
 #include "grouping.hpp"
 
 #include "curcrunch/ingest/schema.hpp"
+#include "curcrunch/report/report_query.hpp"
 #include "curcrunch/serve/html.hpp"
 #include "curcrunch/store/query_tags.hpp"
 
@@ -22,16 +23,7 @@ ViewGrouping grouping_of(const ViewParams& v, const std::string& fallback) {
 }
 
 store::Query view_query(const ViewParams& v) {
-    const report::ReportParams& p = v.report;
-    store::Query q;
-    q.from = p.from;
-    q.to = p.to;
-    q.payers = p.payers;
-    q.accounts = p.accounts;
-    q.services = p.services;
-    q.regions = p.regions;
-    q.measure = p.measure;
-    return q;
+    return report::scope_query(v.report);
 }
 
 namespace {
