@@ -1,6 +1,7 @@
 // curcrunch report: a PDF cost report from the store (report/pdf_report.hpp).
 #include <cstdio>
 #include <filesystem>
+#include <future>
 
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/option_values.hpp"
@@ -9,6 +10,7 @@
 #include "curcrunch/report/pdf_finish.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/report/pdf_sign.hpp"
+#include "curcrunch/report/report_scope.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
@@ -74,8 +76,12 @@ class ReportCommand final : public Command {
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         const report::ReportParams p = params();
         o.record_in = &store->db();
+        // The fonts are set up on another core while the store is read (pdf_report.hpp).
+        auto canvas = std::async(std::launch::async, [&p] {
+            return std::make_unique<report::ReportCanvas>(report::header_line(p));
+        });
         report::ReportData d = report::gather_report(store->db(), p);
-        const auto w = report::write_report(d, out_, o);
+        const auto w = report::write_report(d, out_, o, canvas.get());
         if (!quiet_)
             std::printf("report %s: %s, %s to %s, total %s%s%s\nsha256 %s\n", w.report_id.c_str(),
                         w.path.c_str(), format_day(p.from).c_str(), format_day(p.to).c_str(),

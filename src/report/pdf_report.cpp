@@ -39,11 +39,16 @@ WrittenReport write_report(ReportData& d, const std::string& path,
     return write_report(d, path, out);
 }
 
-WrittenReport write_report(ReportData& d, const std::string& path, const ReportOutput& out) {
+WrittenReport write_report(ReportData& d, const std::string& path, const ReportOutput& out,
+                           std::unique_ptr<ReportCanvas> canvas) {
     d.report_id = new_report_id();
     d.generated_at = utc_now("%Y-%m-%dT%H:%M:%SZ");
-    chart::TextMetrics m;
-    PdfLayout L(m, header_line(d.params));
+    if (canvas)
+        canvas->layout.set_header_line(header_line(d.params));
+    else
+        canvas = std::make_unique<ReportCanvas>(header_line(d.params));
+    const chart::TextMetrics& m = canvas->metrics;
+    PdfLayout& L = canvas->layout;
     TablePrinter P(L, d);
     summary_page(L, P, d);
     trend_page(L, P, d, m);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <future>
 #include <set>
 #include <unordered_map>
 
@@ -226,6 +227,21 @@ void month_over_month(ReportData& d, const Aggregates& a, const store::ViewCover
     }
 }
 
+// The line items come from their own table, which the cost scan never reads: a second
+// connection reads them on another core while this one scans, when the store is a file (a
+// second connection to an in-memory database would be another database) and this connection
+// holds no open transaction whose changes the second could not see. Each statement already
+// reads its own snapshot, so the figures are as consistent as one connection's.
+std::future<LineItems> line_items_alongside(Database& db, const ReportParams& p) {
+    const char* file = sqlite3_db_filename(db.handle(), "main");
+    if (!file || !*file || !sqlite3_get_autocommit(db.handle())) return {};
+    return std::async(std::launch::async, [path = std::string(file), p] {
+        Database other(path, Database::Mode::read_only);
+        other.advise_random_reads();
+        return line_items(other, p, nullptr);
+    });
+}
+
 }  // namespace
 
 std::vector<Change> period_changes(const ReportData& d, ChangeOf what) {
@@ -313,6 +329,8 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     range.mom_days_from = first_day(add_months(period_of(mom_end), -1));
     if (range.mom) range.scan_from = std::min(range.scan_from, first_day(range.mom_first));
 
+    std::future<LineItems> items;
+    if (sections.line_items && !cube) items = line_items_alongside(db, p);
     DimText dims(db);
     const RowSource src(db, cube, p);
     Aggregates a = scan_aggregates(src, dims, d, range, sections.fingerprint);
@@ -328,7 +346,10 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     forecast(d, a);
     if (sections.month_over_month) month_over_month(d, a, cov, dims, mom_end);
     gather_groupings(d, db, mom_end);
-    if (sections.line_items) d.line_items = line_items(db, p, cube);
+    if (items.valid())
+        d.line_items = items.get();
+    else if (sections.line_items)
+        d.line_items = line_items(db, p, cube);
     if (sections.reconciliation) reconcile(d, db, src);
     if (sections.recommendations) recommend(d, a, dims);
     if (sections.sources) gather_sources(d, db);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "row_pipe.hpp"
+
 namespace curcrunch::report {
 
 RowSource::RowSource(store::Database& d, const CostCube* c, const ReportParams& p)
@@ -76,7 +78,8 @@ Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData
     // The month-over-month cells of last_day, looked up once per day (std::map nodes stay put).
     std::unordered_map<int64_t, Amount>*mom_month[kMomDimensions] = {},
                                 *mom_day[kMomDimensions] = {};
-    src.scan(range.scan_from, p.to, true, [&](const CostRow& r) {
+    // Nothing below touches the store: the rows are read on another core (row_pipe.hpp).
+    scan_alongside(src, range.scan_from, p.to, true, [&](const CostRow& r) {
         if (r.day != last_day) {
             last_day = r.day;
             m = period_of(r.day);
