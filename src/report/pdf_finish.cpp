@@ -19,6 +19,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/report/pdf_fonts.hpp"
 #include "curcrunch/report/pdf_sign.hpp"
 
 namespace curcrunch::report {
@@ -135,6 +136,7 @@ PdfFinisher::PdfFinisher(const std::string& bytes) : s_(std::make_unique<State>(
         s_->q->setSuppressWarnings(true);
         s_->q->processMemoryFile("report", s_->drawn.data(), s_->drawn.size());
         repair_to_unicode(*s_->q);
+        slim_embedded_fonts(*s_->q);
     } catch (const std::exception& e) {
         throw Error(ErrorKind::internal, std::string("cannot read the drawn PDF: ") + e.what());
     }

@@ -14,6 +14,16 @@ void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
 
 constexpr double kRowH = 13;
 
+// Whether an ASCII capital at word[i] starts a word inside an identifier: after a small letter
+// or a digit ("Amazon|Elasti|Cache"), or ending a run of capitals ("AWS|Support").
+bool starts_word(const std::string& word, size_t i) {
+    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    auto lower = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (i == 0 || !upper(word[i])) return false;
+    return lower(word[i - 1]) ||
+           (upper(word[i - 1]) && i + 1 < word.size() && word[i + 1] >= 'a' && word[i + 1] <= 'z');
+}
+
 }  // namespace
 
 PdfLayout::PdfLayout(const chart::TextMetrics& metrics, std::string header_line)
@@ -91,26 +101,30 @@ std::vector<std::string> PdfLayout::wrap(const std::string& s, double width, dou
     std::vector<std::string> lines;
     std::string line;
     // A word wider than a line is cut into pieces that fit, preferring a break after a
-    // separator; the pieces then flow like words.
+    // separator or between the words of an identifier ("AWSSupport|Business", not
+    // "AWSSupportBusin|ess"); the pieces then flow like words.
     auto pieces = [&](const std::string& word) {
         std::vector<std::string> out;
         std::string cur;
-        size_t last_sep = std::string::npos;
+        // The last place in `cur` to break after: a separator, else a word inside it.
+        size_t last_sep = std::string::npos, last_word = std::string::npos;
         for (size_t i = 0; i < word.size();) {
             const size_t n =
                 std::min(utf8_len(static_cast<unsigned char>(word[i])), word.size() - i);
             const std::string next = cur + word.substr(i, n);
             if (!cur.empty() && m_.width(next, size, bold) > width) {
-                if (last_sep != std::string::npos && last_sep + 1 < cur.size()) {
-                    out.push_back(cur.substr(0, last_sep + 1));
-                    cur = cur.substr(last_sep + 1);
+                const size_t at = last_sep != std::string::npos ? last_sep : last_word;
+                if (at != std::string::npos && at + 1 < cur.size()) {
+                    out.push_back(cur.substr(0, at + 1));
+                    cur = cur.substr(at + 1);
                 } else {
                     out.push_back(cur);
                     cur.clear();
                 }
-                last_sep = std::string::npos;
+                last_sep = last_word = std::string::npos;
                 continue;
             }
+            if (n == 1 && !cur.empty() && starts_word(word, i)) last_word = cur.size() - 1;
             cur = next;
             if (n == 1 && std::string_view("/-_:.,").find(word[i]) != std::string_view::npos)
                 last_sep = cur.size() - 1;

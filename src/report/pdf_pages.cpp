@@ -126,7 +126,12 @@ void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
     k.push_back({"vs a year earlier", year.value, year.note});
     const ComparisonText mom = comparison_text(d.month_over_month, d.currency);
     k.push_back({"Month over month", mom.value, mom.note});
-    if (d.forecast)
+    if (d.month_complete())
+        k.push_back(
+            {"Cost of " + format_period(period_of(d.params.as_of)) + " (complete month)",
+             f.amount("month_to_date"),
+             "actual, with data for all " + std::to_string(d.forecast_days_in_month) + " days"});
+    else if (d.forecast)
         k.push_back({"Forecast for " + format_period(period_of(d.params.as_of)) + " (estimate)",
                      f.amount("forecast"),
                      "linear from " + f.amount("month_to_date") + " in " +
@@ -139,7 +144,7 @@ void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
     P.print(P.make("top_services", {{"limit", "8"}}));
     L.heading("Top accounts");
     P.print(P.make("top_accounts", {{"limit", "8"}}));
-    if (d.forecast)
+    if (d.forecast && !d.month_complete())
         L.paragraph("The forecast is an estimate: month-to-date cost " + f.amount("month_to_date") +
                         " over " + std::to_string(d.forecast_days_seen) +
                         " day(s), extended linearly to " +

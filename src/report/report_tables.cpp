@@ -129,12 +129,12 @@ ReportTable summary_figures(const ReportData& d, const TableParams&) {
                             {mom.previous_label, side(mom.previous, mom.before), ""}));
     t.rows.push_back(
         scoped("month_over_month", Scope::trend, {"Month over month", "", mom.verdict()}));
-    if (d.forecast) {
+    if (d.month_to_date)
         t.rows.push_back(
             scoped("month_to_date", Scope::period, {"Month to date", money(*d.month_to_date), ""}));
+    if (d.forecast)
         t.rows.push_back(
             scoped("forecast", Scope::period, {"Forecast (estimate)", money(*d.forecast), ""}));
-    }
     return t;
 }
 

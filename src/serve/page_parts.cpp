@@ -150,7 +150,11 @@ std::string kpis(const report::ReportData& d) {
                                        " of " + std::to_string(d.coverage.days) + " days"));
     const report::ComparisonText prev = report::comparison_text(d.vs_previous, c);
     kpi("vs the previous period", prev.value, prev.note);
-    if (d.forecast)
+    if (d.month_complete())
+        kpi("Cost of " + format_period(period_of(d.params.as_of)) + " (complete month)",
+            money(*d.month_to_date, c),
+            "actual, with data for all " + std::to_string(d.forecast_days_in_month) + " days");
+    else if (d.forecast)
         kpi("Forecast for " + format_period(period_of(d.params.as_of)) + " (estimate)",
             money(*d.forecast, c),
             "linear from " + money(*d.month_to_date, c) + " in " +

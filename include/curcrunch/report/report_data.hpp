@@ -113,6 +113,11 @@ struct ReportData {
     std::map<std::string, std::map<std::string, Amount>> service_months;
     std::optional<Amount> month_to_date, forecast;  // current month, when in the period
     int forecast_days_seen = 0, forecast_days_in_month = 0;
+    // Every day of the current month has data: the month's cost is its actual (month_to_date,
+    // which `forecast` then equals), nothing is estimated.
+    bool month_complete() const {
+        return month_to_date && forecast_days_seen == forecast_days_in_month;
+    }
     Day data_through = 0;
     // Whether the month of data_through is final or still accruing (store/coverage.hpp).
     std::optional<store::PeriodStatus> data_through_status;
