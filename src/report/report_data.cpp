@@ -237,7 +237,6 @@ std::future<LineItems> line_items_alongside(Database& db, const ReportParams& p)
     if (!file || !*file || !sqlite3_get_autocommit(db.handle())) return {};
     return std::async(std::launch::async, [path = std::string(file), p] {
         Database other(path, Database::Mode::read_only);
-        other.exec("PRAGMA cache_size=-65536");  // as the store's own connection (store.cpp)
         other.advise_random_reads();
         return line_items(other, p, nullptr);
     });
