@@ -59,6 +59,7 @@ RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override
       period_override_(period_override),
       fallback_payer_(fallback_payer),
       focus_(schema.dialect == Dialect::focus10 || schema.dialect == Dialect::focus12),
+      plain_text_(schema.format.null_token.empty()),
       scratch_(schema.slot_count()) {
     for (const std::string& k : schema.tag_keys)
         tag_key_ids_.push_back(out_.pool.intern(k));
@@ -77,14 +78,8 @@ void RowDecoder::fail(RowError& err, uint64_t line, int slot, std::string msg) c
     err.message = std::move(msg);
 }
 
-// The text of a field: quotes removed, "" unescaped, the null token mapped to empty. `ok` turns
-// false for a malformed quoted field (text after the closing quote, or a lone quote inside).
-std::string_view RowDecoder::text(const char* buf, const FieldSpan* spans, int slot, bool& ok) {
-    if (schema_.column_of_slot[static_cast<size_t>(slot)] < 0) return {};
-    const FieldSpan f = spans[slot];
-    const char* b = buf + f.begin;
-    size_t n = f.end - f.begin;
-    if (n == 0) return {};
+// text() for a field that may be quoted or the null token (n > 0).
+std::string_view RowDecoder::text_slow(const char* b, size_t n, int slot, bool& ok) {
     if (schema_.format.quoting && b[0] == '"') {
         if (n < 2 || b[n - 1] != '"') {
             ok = false;

@@ -76,7 +76,19 @@ class RowDecoder {
     const std::vector<UnitRows>& unit_rows() const { return unit_rows_; }
 
   private:
-    std::string_view text(const char* buf, const FieldSpan* spans, int slot, bool& ok);
+    // The text of a field: quotes removed, "" unescaped, the null token mapped to empty. `ok`
+    // turns false for a malformed quoted field (text after the closing quote, or a lone quote
+    // inside). Inline for the common field, unquoted with no null token to compare.
+    std::string_view text(const char* buf, const FieldSpan* spans, int slot, bool& ok) {
+        if (schema_.column_of_slot[static_cast<size_t>(slot)] < 0) return {};
+        const FieldSpan f = spans[slot];
+        const size_t n = f.end - f.begin;
+        if (n == 0) return {};
+        const char* b = buf + f.begin;
+        if (plain_text_ && b[0] != '"') return {b, n};
+        return text_slow(b, n, slot, ok);
+    }
+    std::string_view text_slow(const char* b, size_t n, int slot, bool& ok);
     bool amount(const char* buf, const FieldSpan* spans, int slot, Amount& out, RowError& err,
                 uint64_t line);
     // As amount(), but `present` says whether the column exists and the field is not empty.
@@ -135,6 +147,7 @@ class RowDecoder {
     Period period_override_;
     std::string fallback_payer_;
     bool focus_;
+    bool plain_text_;                   // no null token: an unquoted field is its own text
     std::vector<std::string> scratch_;  // per slot: unescaped text of quoted fields
     Day usage_day_cache_ = 0, period_day_cache_ = 0;
     std::string usage_day_text_, period_day_text_;
