@@ -63,6 +63,12 @@ class JsonColumn final : public SlotColumn {
         row_begin_[n] = entries;
         const size_t step = c_.size();
         for (size_t r = 0; r < n; ++r) {
+            // A row whose entries are the row before's, code for code (a fleet's instances,
+            // one product's line items), takes that row's code without gathering them.
+            if (r > 0 && !bad_rows_[r] && !bad_rows_[r - 1] && same_as_previous(r, step)) {
+                codes[r] = codes[r - 1];
+                continue;
+            }
             entries_.clear();
             for (size_t e = row_begin_[r]; e < row_begin_[r + 1]; ++e) {
                 const uint32_t k = code_[0][e];
@@ -149,6 +155,22 @@ class JsonColumn final : public SlotColumn {
             }
             c.pos_ += k;
         }
+    }
+
+    // Whether row r's entries are row r - 1's (both in this batch), before any filtering: the
+    // filtered entries, and so the JSON text, are then the same too.
+    bool same_as_previous(size_t r, size_t step) const {
+        const size_t b = row_begin_[r], e = row_begin_[r + 1], pb = row_begin_[r - 1];
+        if (e - b != b - pb) return false;
+        const uint32_t* k = code_[0].data();
+        for (size_t i = 0; i < e - b; ++i)
+            if (k[b + i] != k[pb + i]) return false;
+        if (step > 1) {
+            const uint32_t* v = code_[1].data();
+            for (size_t i = 0; i < e - b; ++i)
+                if (v[b + i] != v[pb + i]) return false;
+        }
+        return true;
     }
 
     // The code of the entry at the cursor's position (its value, when the definition level

@@ -117,6 +117,22 @@ ParquetPlan plan_parquet(const ParquetFile& file) {
     return plan;
 }
 
+void RowGroupReader::hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len, size_t n) {
+    // A column at a time, so each row's chain of multiplies overlaps with the other rows'
+    // instead of waiting on itself; mix64 in the caller spreads the high bits to the low ones
+    // the code index probes with. Not hash_bytes of the key: code_index_ is this reader's own
+    // and sees no other hash.
+    row_hash_.assign(n, 0x9e3779b97f4a7c15ull);
+    uint64_t* h = row_hash_.data();
+    for (size_t t = 0; t < key_len; ++t) {
+        const uint32_t* c = key_cols[t]->codes.data();
+        for (size_t r = 0; r < n; ++r) {
+            const uint64_t x = (h[r] ^ c[r]) * 0xbf58476d1ce4e5b9ull;
+            h[r] = (x << 29) | (x >> 35);
+        }
+    }
+}
+
 RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& plan, size_t index,
                                     Rollup& out, Period period_override, bool skip,
                                     const std::function<void(RowProblem)>& bad_row,
@@ -211,6 +227,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
         }
         std::sort(bad.begin(), bad.end(),
                   [](const BadValue& a, const BadValue& b) { return a.row < b.row; });
+        hash_keys(text_cols, key_len, n);
         const FieldSpan* table = texts_.spans();
         const char* buf = texts_.data();
         size_t next_bad = 0;
@@ -244,7 +261,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             for (SlotColumn* c : amount_cols)
                 amounts_[static_cast<size_t>(c->slot())] = c->amounts[r];
             if (!same) {
-                typed.codes_hash = hash_bytes(typed.codes.data(), typed.codes.size());
+                typed.codes_hash = mix64(row_hash_[r]);
                 repeat = dec.repeat_of(typed);
                 have_prev = true;
             } else if (repeat == 0) {

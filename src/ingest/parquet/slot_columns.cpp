@@ -125,6 +125,17 @@ class AmountColumn final : public SlotColumn {
             // A run without nulls needs no look at its levels.
             const uint8_t* def = run.def && run.values != run.entries ? run.def + c_.pos_ : nullptr;
             if (run.dictionary && c_.reader().dictionary_version() != version_) load_dictionary();
+            if (run.dictionary && !def && dict_all_ok_) {
+                // The hot loop: every entry converted once per dictionary, a lookup per row.
+                const uint32_t* idx = run.indices + c_.vpos_;
+                const Amount* map = dict_.data();
+                for (size_t j = 0; j < k; ++j)
+                    out[j] = map[idx[j]];
+                c_.vpos_ += k;
+                c_.pos_ += k;
+                done += k;
+                continue;
+            }
             for (size_t j = 0; j < k; ++j) {
                 if (def && def[j] != max_def_) {
                     out[j] = 0;  // null: as an empty CSV field
@@ -158,10 +169,14 @@ class AmountColumn final : public SlotColumn {
         const ValueRun& d = c_.reader().dictionary();
         dict_.resize(d.count);
         dict_ok_.resize(d.count);
+        dict_all_ok_ = true;
         for (size_t i = 0; i < d.count; ++i) {
             std::string why;
             dict_ok_[i] = values_.amount(d, i, dict_[i], why);
-            if (!dict_ok_[i]) dict_why_ = why;
+            if (!dict_ok_[i]) {
+                dict_why_ = why;
+                dict_all_ok_ = false;
+            }
         }
         version_ = c_.reader().dictionary_version();
     }
@@ -172,6 +187,7 @@ class AmountColumn final : public SlotColumn {
     std::string why_;
     std::vector<Amount> dict_;
     std::vector<uint8_t> dict_ok_;
+    bool dict_all_ok_ = false;
     std::string dict_why_;
     uint32_t version_ = 0;
 };

@@ -2,9 +2,11 @@
 // Little helpers shared by the page decoders: unaligned little-endian loads, ULEB128 varints
 // with bounds, and LSB-first bit unpacking. Every read is bounded by an end pointer; the
 // decoders call these only after checking the bytes they need are there.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "curcrunch/ingest/parquet/format_error.hpp"
 
@@ -52,12 +54,11 @@ inline uint64_t unpack_one(const uint8_t* p, const uint8_t* end, uint64_t i, uns
     return width == 64 ? v : v & ((uint64_t(1) << width) - 1);
 }
 
-// Unpacks n values of `width` bits (<= 32) starting at value index `first` into out. The fast
-// loop reads 8 bytes at a time while they lie inside [p, end); the tail goes through
-// unpack_one.
+// Unpacks n values of `width` bits (<= 32) starting at value index `first` into out. The loop
+// reads 8 bytes at a time while they lie inside [p, end); the tail goes through unpack_one.
 template <class T>
-inline void unpack32(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n, unsigned width,
-                     T* out) {
+inline void unpack32_generic(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n,
+                             unsigned width, T* out) {
     if (width == 0) {
         for (size_t k = 0; k < n; ++k)
             out[k] = 0;
@@ -73,6 +74,55 @@ inline void unpack32(const uint8_t* p, const uint8_t* end, uint64_t first, size_
     }
     for (; k < n; ++k)
         out[k] = static_cast<T>(unpack_one(p, end, first + k, width));
+}
+
+namespace detail {
+
+// Whole groups of 8 values with the width known at compile time: a group is W bytes, and every
+// shift and mask below is a constant, so the compiler unrolls the group into plain loads and
+// shifts (levels and dictionary indices are the bulk of a dictionary-encoded page).
+template <class T, unsigned W>
+void unpack_width(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n, T* out) {
+    size_t k = 0;
+    // Up to the next group boundary one at a time.
+    const size_t lead = static_cast<size_t>((8 - (first & 7)) & 7);
+    if (lead > 0) {
+        const size_t m = lead < n ? lead : n;
+        unpack32_generic(p, end, first, m, W, out);
+        k = m;
+    }
+    constexpr uint64_t mask = (uint64_t(1) << W) - 1;
+    const uint8_t* q = p + ((first + k) >> 3) * W;
+    // Each value's 8-byte load starts within its group's W bytes: W + 8 bytes must be there.
+    while (n - k >= 8 && end - q >= static_cast<ptrdiff_t>(W + 8)) {
+        T* o = out + k;
+        for (unsigned i = 0; i < 8; ++i) {
+            const unsigned bit = i * W;
+            o[i] = static_cast<T>((load_le64(q + bit / 8) >> (bit % 8)) & mask);
+        }
+        q += W;
+        k += 8;
+    }
+    if (k < n) unpack32_generic(p, end, first + k, n - k, W, out + k);
+}
+
+template <class T>
+using UnpackFn = void (*)(const uint8_t*, const uint8_t*, uint64_t, size_t, T*);
+
+template <class T, size_t... W>
+constexpr std::array<UnpackFn<T>, sizeof...(W)> unpack_table(std::index_sequence<W...>) {
+    return {&unpack_width<T, static_cast<unsigned>(W + 1)>...};
+}
+
+}  // namespace detail
+
+// As unpack32_generic, through a version specialised for the width (1..32).
+template <class T>
+inline void unpack32(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n, unsigned width,
+                     T* out) {
+    static constexpr auto table = detail::unpack_table<T>(std::make_index_sequence<32>());
+    if (width == 0 || width > 32) return unpack32_generic(p, end, first, n, width, out);
+    table[width - 1](p, end, first, n, out);
 }
 
 }  // namespace curcrunch::ingest::parquet

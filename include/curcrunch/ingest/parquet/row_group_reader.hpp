@@ -21,6 +21,8 @@
 
 namespace curcrunch::ingest::parquet {
 
+class SlotColumn;
+
 enum class SourceKind : uint8_t { text, day, amount, json_map, json_list };
 
 struct SlotSource {
@@ -61,12 +63,17 @@ class RowGroupReader {
                         std::string_view fallback_payer = {});
 
   private:
+    // row_hash_[r]: the batch's row r's key codes (the first key_len columns) hashed, before
+    // mix64.
+    void hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len, size_t n);
+
     Decompressor codec_;
     TextTable texts_;
     RowKeyIndex code_index_;
     std::vector<FieldSpan> spans_;
     std::vector<Amount> amounts_;
     std::vector<uint32_t> key_;
+    std::vector<uint64_t> row_hash_;
 };
 
 // "row group 2, column 'x', page 3, row 1234" style context for messages.
