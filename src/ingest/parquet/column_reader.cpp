@@ -313,9 +313,15 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
             if (is_dictionary_encoding(encoding_)) {
                 if (indices_.size() < nv) indices_.resize(nv);
                 index_dec_.decode_exact(indices_.data(), nv, "dictionary indices");
-                uint32_t top = 0;
+                // Every index is at most the OR of them all: one cheap pass clears a run, the
+                // exact maximum is only looked for when that bound is not enough.
+                uint32_t any = 0;
                 for (size_t i = 0; i < nv; ++i)
-                    top = std::max(top, indices_[i]);
+                    any |= indices_[i];
+                uint32_t top = 0;
+                if (any >= dict_.count)
+                    for (size_t i = 0; i < nv; ++i)
+                        top = std::max(top, indices_[i]);
                 if (top >= dict_.count)
                     fail_format("dictionary index " + std::to_string(top) +
                                 " out of range (the dictionary has " + std::to_string(dict_.count) +

@@ -78,6 +78,15 @@ inline void unpack32_generic(const uint8_t* p, const uint8_t* end, uint64_t firs
 
 namespace detail {
 
+// kSpreadBits[b]: the 8 bits of b, LSB first, as 8 bytes of 0 or 1 (little-endian order).
+inline constexpr std::array<uint64_t, 256> kSpreadBits = [] {
+    std::array<uint64_t, 256> t{};
+    for (unsigned b = 0; b < 256; ++b)
+        for (unsigned i = 0; i < 8; ++i)
+            t[b] |= static_cast<uint64_t>((b >> i) & 1) << (8 * i);
+    return t;
+}();
+
 // Whole groups of 8 values with the width known at compile time: a group is W bytes, and every
 // shift and mask below is a constant, so the compiler unrolls the group into plain loads and
 // shifts (levels and dictionary indices are the bulk of a dictionary-encoded page).
@@ -93,6 +102,13 @@ void unpack_width(const uint8_t* p, const uint8_t* end, uint64_t first, size_t n
     }
     constexpr uint64_t mask = (uint64_t(1) << W) - 1;
     const uint8_t* q = p + ((first + k) >> 3) * W;
+    if constexpr (W == 1 && sizeof(T) == 1) {
+        // One-bit levels (a column with nulls, a map's repetition): a byte's 8 values at once.
+        while (n - k >= 8 && q < end) {
+            std::memcpy(out + k, &kSpreadBits[*q++], 8);
+            k += 8;
+        }
+    }
     // Each value's 8-byte load starts within its group's W bytes: W + 8 bytes must be there.
     while (n - k >= 8 && end - q >= static_cast<ptrdiff_t>(W + 8)) {
         T* o = out + k;
