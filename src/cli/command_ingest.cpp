@@ -13,6 +13,7 @@
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/ingest/local_shards.hpp"
+#include "curcrunch/store/recorded_digests.hpp"
 #include "curcrunch/store/shard_store.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -44,6 +45,9 @@ class IngestCommand final : public Command {
         o.flag("--no-progress", no_progress_, "no progress bar");
         o.flag("--quiet", quiet_, "no per-file table and no progress bar");
         o.flag("--verbose", verbose_, "also print the timing of each phase on stderr");
+        o.flag("--verify", verify_,
+               "hash every file, even one whose device, inode, size and modification time match "
+               "a recorded ingest of its path, and fail (exit 3) if its digest changed");
         o.flag("--stats", stats_flag_,
                "print the CPU time of each stage (read, split, scan, decode, hash, store) on "
                "stderr");
@@ -63,6 +67,10 @@ class IngestCommand final : public Command {
         auto store = store::Store::open(store_.path());
         const std::string started = store::now_utc_iso();
         auto units = ingest::plan_inputs(paths_);
+        std::vector<std::string> unit_paths;
+        for (const auto& u : units)
+            unit_paths.push_back(u.path);
+        o.recorded = store::recorded_digests(store->db(), unit_paths);
         ingest::IngestResult r = ingest::run_ingest(units, o);
         if (r.rows == 0 && r.skipped == 0) {
             log::warn("no data rows found; the store was not changed");
@@ -84,6 +92,7 @@ class IngestCommand final : public Command {
         if (quote_) o.csv.quoting = expect_choice("--quote", *quote_, "on|off") == "on";
         if (threads_) o.threads = parse_int("--threads", *threads_, 1, 1024);
         o.prefer_zlib = zlib_;
+        o.verify = verify_;
         o.progress = !no_progress_ && !quiet_;
         if (verbose_) log::set_level(log::Level::debug);
         return o;
@@ -171,7 +180,7 @@ class IngestCommand final : public Command {
     std::string on_error_ = "fail";
     std::optional<std::string> delimiter_, null_, quote_, threads_;
     bool zlib_ = false, no_progress_ = false, quiet_ = false, verbose_ = false;
-    bool stats_flag_ = false;
+    bool stats_flag_ = false, verify_ = false;
     ingest::StageStats stats_;
 };
 

@@ -20,6 +20,8 @@
 //      store (schema_shards.cpp holds the table and its invariants).
 //   9  BILLING (issue 14; kBillingSchemaVersion, schema_billing.cpp): usage measurements,
 //      billing runs, customer invoices and their lines, the margin of each run.
+//  10  ingest_source: the identity of each file (device, inode, modification time; file_bytes
+//      is its size) and where its sha256 came from, so an unchanged file is not hashed again.
 //
 // Conventions kept by every table:
 // - Amount columns (costs and usage quantities) hold exact integers in units of 10^-10
@@ -421,6 +423,19 @@ ALTER TABLE account ADD COLUMN ou_path TEXT NOT NULL DEFAULT '';
 ALTER TABLE account ADD COLUMN ou_ids TEXT NOT NULL DEFAULT '';
 )SQL";
 
+// Invariants of version 10:
+// - file_dev, file_ino, file_mtime_ns (with file_bytes) are the file's stat() when the ingest
+//   opened it; all 0 for rows written before version 10 or when stat failed. An ingest reuses
+//   the sha256 of the latest row with the same path and the same four values instead of hashing
+//   the file (unless --verify); it then records sha256_origin 'recorded', else 'read'.
+const char* kV10 = R"SQL(
+ALTER TABLE ingest_source ADD COLUMN file_dev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ingest_source ADD COLUMN file_ino INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ingest_source ADD COLUMN file_mtime_ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ingest_source ADD COLUMN sha256_origin TEXT NOT NULL DEFAULT 'read';
+CREATE INDEX ingest_source_path ON ingest_source(path);
+)SQL";
+
 }  // namespace
 
 int schema_version(Database& db) {
@@ -458,7 +473,8 @@ void migrate(Database& db) {
     if (v < 7) db.exec(kV7);
     if (v < kShardsSchemaVersion) create_shard_tables(db);
     if (v < kBillingSchemaVersion) create_billing_tables(db);  // BILLING MIGRATION
-    // Later versions: `if (v < 10) ...` and so on, each an in-place upgrade.
+    if (v < kSourceIdentitySchemaVersion) db.exec(kV10);
+    // Later versions: `if (v < 11) ...` and so on, each an in-place upgrade.
     db.exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" +
             std::to_string(kSchemaVersion) + "')");
     tx.commit();

@@ -169,8 +169,9 @@ std::map<UnitId, std::pair<std::string, std::string>> provenance(const ingest::I
 void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_id) {
     auto src = db.prepare(
         "INSERT INTO ingest_source(ingest_id, path, member, sha256, file_bytes, bytes, "
-        "compression, dialect, manifest, assembly_id, account, period, rows, skipped_rows) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "compression, dialect, manifest, assembly_id, account, period, rows, skipped_rows, "
+        "file_dev, file_ino, file_mtime_ns, sha256_origin) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     auto fed = db.prepare(
         "INSERT INTO ingest_source_unit(source_id, payer, period, rows) VALUES (?,?,?,?)");
     for (const auto& s : r.sources) {
@@ -179,6 +180,10 @@ void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_
         src.bind(7, s.compression).bind(8, s.dialect).bind(9, s.manifest).bind(10, s.assembly_id);
         src.bind(11, s.account).bind(12, s.period ? format_period(s.period) : std::string());
         src.bind(13, static_cast<int64_t>(s.rows)).bind(14, static_cast<int64_t>(s.skipped));
+        // dev and inode numbers are stored as their 64-bit patterns (SQLite has no unsigned).
+        src.bind(15, static_cast<int64_t>(s.identity.dev))
+            .bind(16, static_cast<int64_t>(s.identity.ino));
+        src.bind(17, s.identity.mtime_ns).bind(18, s.sha256_origin);
         src.run();
         src.reset();
         const int64_t source_id = db.last_insert_rowid();

@@ -6,6 +6,7 @@
 // the rollups, independent of input size. Nothing here touches the store: an ingest either
 // produces a complete result or throws, so a failure can never leave a period half written.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,24 @@
 
 namespace curcrunch::ingest {
 
+// Who a file on disk is. A file whose identity equals the one a recorded ingest of the same
+// path saw is taken to hold the same bytes: its recorded sha256 is reused instead of hashing it
+// again, unless --verify (IngestOptions::verify).
+struct FileIdentity {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0;  // 0: unknown (stat failed, or recorded before schema 10)
+    bool known() const { return mtime_ns != 0; }
+    bool operator==(const FileIdentity&) const = default;
+};
+FileIdentity file_identity(const std::string& path);
+
+// The latest recorded ingest of a path that has an identity (store::recorded_digests).
+struct RecordedDigest {
+    FileIdentity identity;
+    std::string sha256;
+    int64_t ingest_id = 0;
+};
+
 struct IngestOptions {
     CsvOverrides csv;
     bool skip_bad_rows = false;  // --on-error=skip
@@ -28,12 +47,21 @@ struct IngestOptions {
     bool prefer_zlib = false;
     bool progress = false;
     StageStats* stats = nullptr;  // set: per-stage CPU time is added here (--stats)
+    // Recorded digests by path: reused for an unchanged file (same FileIdentity) unless
+    // `verify`, which hashes every file and fails (Error(input)) when a file with an unchanged
+    // identity no longer has its recorded digest.
+    std::map<std::string, RecordedDigest> recorded;
+    bool verify = false;
 };
 
 struct SourceReport {
     std::string path;
     std::string member;  // zip member, if any
     std::string sha256;  // of the file on disk
+    // "read": hashed by this ingest; "recorded": reused from the ingest that recorded the same
+    // path with the same identity.
+    std::string sha256_origin = "read";
+    FileIdentity identity;  // the file's when it was opened
     std::string dialect;
     std::string compression;
     std::string manifest;
@@ -58,15 +86,18 @@ struct RowProblem {
     std::string text() const;  // "file:line: column 'x': message" ("file: message" if line 0)
 };
 
+class DeferredHashes;  // engine-internal (src/ingest/deferred_hashes.hpp)
+
 struct IngestResult {
     IngestResult();
     ~IngestResult();
     IngestResult(IngestResult&&) noexcept;
     IngestResult& operator=(IngestResult&&) noexcept;
 
-    // The sha256 of uncompressed inputs is computed on a background thread while the result is
-    // merged and written; call this before reading SourceReport::sha256. Throws Error(input) if a
-    // file could not be re-read.
+    // Some digests (see deferred_hashes.hpp) are computed on background threads while the
+    // result is merged and written; call this before reading SourceReport::sha256. Throws
+    // Error(input) if a file could not be read, or under --verify when a file's digest differs
+    // from the one recorded for the same identity.
     void wait_for_hashes();
 
     Rollup rollup;
@@ -76,8 +107,9 @@ struct IngestResult {
     uint64_t skipped_row_groups = 0;
     double seconds = 0;
 
-    struct Hasher;  // engine-internal (engine.cpp)
-    std::unique_ptr<Hasher> hasher_;
+    std::unique_ptr<DeferredHashes> hashes_;
+    std::map<std::string, RecordedDigest> verify_against_;  // --verify: the records to match  //
+                                                            // engine-internal (deferred_hashes.hpp)
 };
 
 IngestResult run_ingest(const std::vector<InputUnit>& units, const IngestOptions& opts);

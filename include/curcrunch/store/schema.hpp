@@ -8,7 +8,10 @@ namespace curcrunch::store {
 // BILLING MIGRATION: the billing block is the newest version (schema_billing.hpp), after the
 // shard records (schema_shards.hpp).
 static_assert(kBillingSchemaVersion == kShardsSchemaVersion + 1);
-inline constexpr int kSchemaVersion = kBillingSchemaVersion;
+// 10: ingest_source records each file's identity (device, inode, modification time) and where
+// its sha256 came from (schema.cpp, kV10).
+inline constexpr int kSourceIdentitySchemaVersion = kBillingSchemaVersion + 1;
+inline constexpr int kSchemaVersion = kSourceIdentitySchemaVersion;
 
 // Creates or upgrades the schema to kSchemaVersion in one transaction. Refuses a database
 // written by a newer curcrunch (its version is higher than ours).

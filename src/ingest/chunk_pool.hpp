@@ -1,0 +1,87 @@
+#pragma once
+// The buffers a CSV stream's pipeline moves between its stages (engine-internal). A chunk holds
+// whole records: its own bytes, or a view into the file's mapping.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "curcrunch/ingest/chunk_scanner.hpp"
+
+namespace curcrunch::ingest {
+
+// A record longer than this is treated as damage (an unterminated quote swallowing the file),
+// not as data: it bounds the memory one stream can take. Chunks therefore stay below 2^27
+// bytes (see kRowsPerFlush in core/money.hpp and row_key_index.hpp).
+constexpr size_t kMaxRecordBytes = 64u << 20;
+
+struct Chunk {
+    std::unique_ptr<char[]> data;
+    size_t cap = 0;  // usable bytes; kScanPadding more are allocated
+    size_t len = 0;
+    uint64_t first_line = 1;
+    const char* view = nullptr;  // set: the bytes live in a file mapping, not in data
+    const char* ptr() const { return view ? view : data.get(); }
+    void allocate(size_t n) {
+        data = std::make_unique<char[]>(n + kScanPadding);  // zeroed once, reused afterwards
+        cap = n;
+    }
+    // A buffer of `new_cap` bytes that keeps the first `keep` bytes.
+    void grow(size_t keep, size_t new_cap) {
+        auto bigger = std::make_unique<char[]>(new_cap + kScanPadding);
+        std::memcpy(bigger.get(), data.get(), keep);
+        data = std::move(bigger);
+        cap = new_cap;
+    }
+};
+
+// Owns every chunk buffer of one stream. Buffers are recycled through the free list; the pool
+// also owns chunks that were in flight when a pipeline was cancelled by an error.
+class ChunkPool {
+  public:
+    explicit ChunkPool(size_t block) : block_(block) {}
+    // A chunk with a buffer of at least `min_cap` bytes (0: no buffer needed, a view follows).
+    Chunk* get(size_t min_cap) {
+        Chunk* c = nullptr;
+        {
+            std::lock_guard<std::mutex> l(m_);
+            if (!free_.empty()) {
+                c = free_.back();
+                free_.pop_back();
+            } else {
+                all_.push_back(std::make_unique<Chunk>());
+                c = all_.back().get();
+            }
+        }
+        c->view = nullptr;
+        if (c->cap < min_cap) c->allocate(std::max(min_cap, block_));
+        return c;
+    }
+    Chunk* get() { return get(block_); }
+    void put(Chunk* c) {
+        std::lock_guard<std::mutex> l(m_);
+        free_.push_back(c);
+    }
+
+  private:
+    size_t block_;
+    std::mutex m_;
+    std::vector<std::unique_ptr<Chunk>> all_;
+    std::vector<Chunk*> free_;
+};
+
+// Drops the whole pages of a parsed range of a file mapping from this process's page tables so
+// resident memory does not grow with the file (the pages stay in the page cache; a private
+// read-only mapping refaults identical bytes if a neighbour still touches a shared edge page).
+inline void release_pages(const char* p, size_t n) {
+    const uintptr_t page = 4096;
+    const uintptr_t a = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
+    const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
+    if (b > a) ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,357 @@
+#include "csv_stream.hpp"
+
+#include <simdjson.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "chunk_pool.hpp"
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
+#include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/ingest/row_decoder.hpp"
+#include "curcrunch/ingest/schema.hpp"
+
+namespace curcrunch::ingest {
+namespace {
+
+// Offset of the first byte that breaks UTF-8 in [p, p+n), or n.
+size_t first_invalid_utf8(const unsigned char* p, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (len == 0 || i + len > n) return i;
+        for (size_t k = 1; k < len; ++k)
+            if ((p[i + k] & 0xC0) != 0x80) return i;
+        if (len > 1 && !simdjson::validate_utf8(reinterpret_cast<const char*>(p + i), len))
+            return i;
+        i += len;
+    }
+    return n;
+}
+
+class CsvStream {
+  public:
+    CsvStream(EngineCore& core, ByteSource& src, std::string_view mapped,
+              const InputStreamInfo& info, const InputUnit& u, SourceReport& rep, Sha256* hash)
+        : core_(core),
+          opts_(core.opts),
+          src_(src),
+          mapped_(mapped),
+          name_(info.display_name()),
+          u_(u),
+          rep_(rep),
+          hash_(hash),
+          pool_(opts_.block_size) {}
+
+    void run();
+
+  private:
+    void read_header_mapped();
+    void read_header_stream();
+    void hash(const char* p, size_t n) {
+        if (!hash_) return;
+        StageTimer t(opts_.stats, Stage::hash);
+        hash_->update(p, n);
+    }
+    void fill_current();
+    void report_raw_progress();
+    [[noreturn]] void fail_record_too_long() const;
+    Chunk* next_read_chunk(tbb::flow_control& fc);
+    Chunk* next_mapped_chunk(tbb::flow_control& fc);
+    Chunk* parse(Chunk* c);
+    [[noreturn]] void fail_utf8(const char* buf, const Chunk& c) const;
+    void bad_row(const RowError& e, uint64_t& n_skipped);
+    void finish(Chunk* c);
+
+    EngineCore& core_;
+    const IngestOptions& opts_;
+    ByteSource& src_;
+    const std::string_view mapped_;  // the whole file, or empty: read src_
+    const std::string name_;
+    const InputUnit& u_;
+    SourceReport& rep_;
+    Sha256* hash_;
+    ChunkPool pool_;
+
+    // The serial first stage's state: the chunk being filled and what is known of the input.
+    Chunk* cur_ = nullptr;
+    size_t cur_len_ = 0;
+    bool eof_ = false;
+    uint64_t raw_seen_ = 0;  // cumulative across the members of a zip
+    uint64_t line_ = 1;
+    size_t map_pos_ = 0;
+
+    Schema schema_;
+    std::vector<uint32_t> next_needed_;
+    ScanConfig cfg_{};
+    std::atomic<uint64_t> rows_{0}, skipped_{0}, bytes_{0};
+};
+
+// The header is read until its record is complete (growing the buffer up to kMaxHeaderBytes)
+// and resolves the dialect; a mapped file's header is read from the mapping.
+void CsvStream::run() {
+    cur_ = pool_.get();
+    raw_seen_ = src_.raw_bytes_read();
+    if (!mapped_.empty())
+        read_header_mapped();
+    else
+        read_header_stream();
+    rep_.dialect = dialect_name(schema_.dialect);
+    rep_.invoice_column = schema_.has(kInvoiceId);
+    line_ = 1 + schema_.header_lines;
+    bytes_ = rep_.bytes;
+
+    const uint32_t ncols = static_cast<uint32_t>(schema_.columns.size());
+    next_needed_ = next_needed_columns(schema_.slot_of_column.data(), ncols);
+    cfg_ = ScanConfig{schema_.slot_of_column.data(), next_needed_.data(), ncols,
+                      schema_.format.delimiter, schema_.format.quoting};
+
+    const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+    auto rest = tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel,
+                                                 [this](Chunk* c) { return parse(c); }) &
+                tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order,
+                                               [this](Chunk* c) { finish(c); });
+    auto first = [this](tbb::flow_control& fc) {
+        return mapped_.empty() ? next_read_chunk(fc) : next_mapped_chunk(fc);
+    };
+    tbb::parallel_pipeline(
+        threads * 2 + 1,
+        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, first) & rest);
+    rep_.rows = rows_.load();
+    rep_.skipped = skipped_.load();
+    rep_.bytes = bytes_.load();
+}
+
+// Nothing is read: the mapping is the whole file.
+void CsvStream::read_header_mapped() {
+    if (core_.progress()) core_.progress()->add_raw(src_.raw_bytes_read() - raw_seen_);
+    const size_t probe = std::min(mapped_.size(), kMaxHeaderBytes + 1);
+    schema_ = resolve_schema(mapped_.substr(0, probe), opts_.csv, name_, probe == mapped_.size());
+    hash(mapped_.data(), schema_.header_bytes);
+    rep_.bytes = mapped_.size();
+    eof_ = true;
+    map_pos_ = schema_.header_bytes;
+    if (core_.progress()) core_.progress()->add_raw(schema_.header_bytes);
+}
+
+void CsvStream::read_header_stream() {
+    StageTimer t(opts_.stats, Stage::read);
+    for (;;) {
+        while (!eof_ && cur_len_ < cur_->cap) {
+            size_t n = src_.read(cur_->data.get() + cur_len_, cur_->cap - cur_len_);
+            if (n == 0) eof_ = true;
+            cur_len_ += n;
+        }
+        const std::string_view head(cur_->data.get(), cur_len_);
+        if (eof_ || cur_len_ > kMaxHeaderBytes || header_record_bytes(head, opts_.csv) > 0) break;
+        cur_->grow(cur_len_, cur_->cap * 2);
+    }
+    t.stop();
+    report_raw_progress();
+    rep_.bytes = cur_len_;
+    if (cur_len_ == 0) throw_input(name_ + ": empty file (no header line)");
+    schema_ = resolve_schema(std::string_view(cur_->data.get(), cur_len_), opts_.csv, name_, eof_);
+    hash(cur_->data.get(), schema_.header_bytes);
+    std::memmove(cur_->data.get(), cur_->data.get() + schema_.header_bytes,
+                 cur_len_ - schema_.header_bytes);
+    cur_len_ -= schema_.header_bytes;
+}
+
+void CsvStream::fill_current() {
+    while (!eof_ && cur_len_ < cur_->cap) {
+        size_t n = src_.read(cur_->data.get() + cur_len_, cur_->cap - cur_len_);
+        if (n == 0) eof_ = true;
+        cur_len_ += n;
+        bytes_.fetch_add(n, std::memory_order_relaxed);
+    }
+}
+
+void CsvStream::report_raw_progress() {
+    if (!core_.progress()) return;
+    const uint64_t r = src_.raw_bytes_read();
+    core_.progress()->add_raw(r - raw_seen_);
+    raw_seen_ = r;
+}
+
+void CsvStream::fail_record_too_long() const {
+    throw_input(name_ + ":" + std::to_string(line_) +
+                ": record longer than 64 MiB (an unterminated quoted field?)");
+}
+
+// Serial stage for a read stream: hand out chunks that end on a record boundary; the partial
+// record at the end moves to the next chunk.
+Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
+    throw_if_interrupted();
+    StageTimer t(opts_.stats, Stage::read);
+    for (;;) {
+        fill_current();
+        t.switch_to(Stage::split);
+        report_raw_progress();
+        if (cur_len_ == 0) {
+            fc.stop();
+            return nullptr;
+        }
+        Chunk* out = cur_;
+        out->first_line = line_;
+        if (eof_) {
+            out->len = cur_len_;
+            cur_ = pool_.get();
+            cur_len_ = 0;
+            return out;
+        }
+        uint64_t quotes = 0, newlines = 0;
+        count_quotes_newlines(cur_->data.get(), cur_len_, quotes, newlines);
+        const size_t cut =
+            find_record_boundary(cur_->data.get(), cur_len_, schema_.format.quoting, quotes);
+        if (cut == 0) {
+            // One record fills the whole buffer: grow it (bounded) and read on.
+            if (cur_->cap >= kMaxRecordBytes) fail_record_too_long();
+            cur_->grow(cur_len_, cur_->cap * 2);
+            t.switch_to(Stage::read);
+            continue;
+        }
+        out->len = cut;
+        const char* tail = out->data.get() + cut;
+        line_ += newlines - static_cast<uint64_t>(std::count(tail, tail + cur_len_ - cut, '\n'));
+        cur_ = pool_.get();
+        if (cur_->cap < cur_len_ - cut + opts_.block_size / 2) cur_->allocate(out->cap);
+        std::memcpy(cur_->data.get(), tail, cur_len_ - cut);
+        cur_len_ -= cut;
+        return out;
+    }
+}
+
+// Serial stage for a mapped file: chunks are views into the mapping, split at record
+// boundaries; no byte is copied except the final chunk, which needs scan padding the end of
+// the file cannot give.
+Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
+    throw_if_interrupted();
+    const size_t size = mapped_.size();
+    if (map_pos_ >= size) {
+        fc.stop();
+        return nullptr;
+    }
+    StageTimer t(opts_.stats, Stage::split);
+    const char* base = mapped_.data() + map_pos_;
+    const size_t remaining = size - map_pos_;
+    size_t window = opts_.block_size, cut = 0;
+    uint64_t newlines = 0;
+    while (remaining > window + kScanPadding) {
+        uint64_t quotes = 0;
+        count_quotes_newlines(base, window, quotes, newlines);
+        cut = find_record_boundary(base, window, schema_.format.quoting, quotes);
+        if (cut) break;
+        if (window >= kMaxRecordBytes) fail_record_too_long();
+        window *= 2;
+    }
+    Chunk* c;
+    if (cut == 0) {  // the rest of the file: copy it behind padding
+        c = pool_.get(remaining);
+        std::memcpy(c->data.get(), base, remaining);
+        std::memset(c->data.get() + remaining, 0, kScanPadding);
+        c->len = remaining;
+        newlines = static_cast<uint64_t>(std::count(base, base + remaining, '\n'));
+        release_pages(base, remaining);
+    } else {
+        c = pool_.get(0);
+        c->view = base;
+        c->len = cut;
+        newlines -= static_cast<uint64_t>(std::count(base + cut, base + window, '\n'));
+    }
+    c->first_line = line_;
+    line_ += newlines;
+    map_pos_ += c->len;
+    if (core_.progress()) core_.progress()->add_raw(c->len);
+    return c;
+}
+
+void CsvStream::fail_utf8(const char* buf, const Chunk& c) const {
+    size_t off = first_invalid_utf8(reinterpret_cast<const unsigned char*>(buf), c.len);
+    uint64_t l = c.first_line + static_cast<uint64_t>(std::count(buf, buf + off, '\n'));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(buf[off]));
+    throw_input(name_ + ":" + std::to_string(l) + ": invalid UTF-8 (byte " + hex + ")");
+}
+
+// A row that cannot be used: counted and sampled with --on-error=skip, else the end.
+void CsvStream::bad_row(const RowError& e, uint64_t& n_skipped) {
+    if (!opts_.skip_bad_rows) throw_input(row_problem_text(name_, e));
+    ++n_skipped;
+    core_.record_problem(RowProblem{name_, e.line, e.column, e.message});
+}
+
+// Parallel stage: validate, scan, decode and aggregate into the thread's rollup.
+Chunk* CsvStream::parse(Chunk* c) {
+    throw_if_interrupted();
+    Worker& w = core_.worker();
+    if (w.sources.empty() || w.sources.back() != name_) w.sources.push_back(name_);
+    w.batch.configure(schema_.slot_count());
+    const char* buf = c->ptr();
+    StageTimer t(opts_.stats, Stage::validate);
+    const bool utf8_ok = simdjson::validate_utf8(buf, c->len);
+    if (!utf8_ok && !opts_.skip_bad_rows) fail_utf8(buf, *c);
+    RowDecoder dec(schema_, w.rollup, u_.period, u_.account);
+    ScanCursor sc{0, c->first_line};
+    RowError err;
+    uint64_t n_rows = 0, n_skipped = 0;
+    bool more = true;
+    while (more) {
+        t.switch_to(Stage::scan);
+        more = scan_chunk(cfg_, buf, c->len, sc, w.batch);
+        t.switch_to(Stage::decode);
+        for (size_t r = 0; r < w.batch.rows; ++r) {
+            const RowMeta& m = w.batch.meta[r];
+            bool ok;
+            if (!utf8_ok && !simdjson::validate_utf8(buf + m.begin, m.end - m.begin)) {
+                err = RowError{m.line, {}, "invalid UTF-8"};
+                ok = false;
+            } else {
+                ok = dec.add_row(buf, w.batch.row(r), m, err);
+            }
+            if (ok)
+                ++n_rows;
+            else
+                bad_row(err, n_skipped);
+        }
+        if (w.batch.unterminated_quote)
+            bad_row(RowError{w.batch.unterminated_line,
+                             {},
+                             "unterminated quoted field (the file ends inside quotes)"},
+                    n_skipped);
+    }
+    t.stop();
+    rows_.fetch_add(n_rows, std::memory_order_relaxed);
+    skipped_.fetch_add(n_skipped, std::memory_order_relaxed);
+    core_.add_unit_rows(rep_, dec.unit_rows());
+    if (core_.progress()) core_.progress()->add_rows(n_rows);
+    w.rows_since_flush += n_rows + n_skipped;
+    if (w.due()) core_.flush(w);
+    return c;
+}
+
+// Serial, in file order: hash the chunk, then give its buffer (or its pages) back.
+void CsvStream::finish(Chunk* c) {
+    hash(c->ptr(), c->len);
+    if (c->view) {
+        StageTimer r(opts_.stats, Stage::read);  // unmapping is the mapping's read cost
+        release_pages(c->view, c->len);
+    }
+    pool_.put(c);
+}
+
+}  // namespace
+
+void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
+                       const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
+                       Sha256* stream_hash) {
+    CsvStream(core, src, mapped, info, u, rep, stream_hash).run();
+}
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,23 @@
+#pragma once
+// One CSV stream of an ingest (engine-internal). Per stream a TBB pipeline runs
+//   read (or cut from the file's mapping) + split at record boundaries (serial, in order)
+//   -> validate, scan, decode and aggregate into the thread's rollup (parallel)
+//   -> hash and give the chunk back (serial, in order).
+#include <string_view>
+
+#include "curcrunch/core/sha256.hpp"
+#include "curcrunch/ingest/byte_source.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/input_plan.hpp"
+#include "engine_core.hpp"
+
+namespace curcrunch::ingest {
+
+// Parses `src` (or `mapped`, the whole file, when not empty) into the workers of `core` and
+// fills rep's dialect, rows, skipped rows, bytes and units. `stream_hash`, when given, receives
+// every byte of the stream in order. Throws Error(input) on bad input, naming the place.
+void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
+                       const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
+                       Sha256* stream_hash);
+
+}  // namespace curcrunch::ingest

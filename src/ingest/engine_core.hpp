@@ -1,0 +1,72 @@
+#pragma once
+// What the streams of one ingest share (engine-internal): the threads' rollups and their flush
+// into the one complete rollup, the per-file reports, the sampled row problems and progress.
+#include <tbb/enumerable_thread_specific.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "curcrunch/ingest/chunk_scanner.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/progress.hpp"
+#include "curcrunch/ingest/rollup.hpp"
+
+namespace curcrunch::ingest {
+
+// A worker's rollup is flushed into the shared one when it holds this many groups, or its row
+// key index this many bytes (wide rows with many tags make long keys), which bounds per-thread
+// memory whatever the input's cardinality and width; and after kRowsPerFlush rows, which bounds
+// its sums (core/money.hpp).
+constexpr size_t kFlushGroups = size_t(1) << 16;
+constexpr size_t kFlushKeyBytes = size_t(16) << 20;
+
+struct Worker {
+    Rollup rollup;
+    ScanBatch batch;
+    uint64_t rows_since_flush = 0;
+    std::vector<std::string> sources;  // streams with rows in `rollup`, for messages
+    bool due() const {
+        return rollup.groups() >= kFlushGroups || rollup.row_keys.size() >= kFlushGroups ||
+               rollup.row_keys.bytes() >= kFlushKeyBytes || rows_since_flush >= kRowsPerFlush;
+    }
+};
+
+// "file:line: column 'x': message".
+std::string row_problem_text(const std::string& source, const RowError& e);
+
+class EngineCore {
+  public:
+    explicit EngineCore(const IngestOptions& opts) : opts(opts) {}
+
+    Worker& worker() { return workers_.local(); }
+    // Merges `w`'s rollup into the shared one and empties it.
+    void flush(Worker& w);
+    void flush_all();
+    // Counts a skipped row and keeps the first max_error_samples of them.
+    void record_problem(RowProblem p);
+    void add_unit_rows(SourceReport& rep, const std::vector<UnitRows>& rows);
+    void add_report(SourceReport rep);
+    void add_reports(std::vector<SourceReport>& reps);
+    Progress* progress() { return progress_.get(); }
+    void start_progress(uint64_t total_raw) {
+        progress_ = std::make_unique<Progress>(total_raw, opts.progress);
+    }
+    // Hands the rollup, the sorted reports and problems over to `res`.
+    void finish(IngestResult& res);
+
+    const IngestOptions& opts;
+
+  private:
+    tbb::enumerable_thread_specific<Worker> workers_;
+    std::mutex rollup_mutex_;
+    Rollup rollup_;  // the only complete copy; workers flush into it
+    std::unique_ptr<Progress> progress_;
+    std::mutex m_;
+    std::vector<SourceReport> reports_;
+    std::vector<RowProblem> problems_;
+};
+
+}  // namespace curcrunch::ingest
