@@ -312,6 +312,10 @@ TEST(OrgInventory, AStoreFromBeforeTheOuColumnsIsReadAndUpgradedInPlace) {
               "billing_run", "customer_invoice", "customer_invoice_line", "billing_margin",
               "customer_invoice_archive"})
             d.exec(std::string("DROP TABLE IF EXISTS ") + t);
+        // ... and ingest_source without the file identity of version 10.
+        d.exec("DROP INDEX ingest_source_path");
+        for (const char* c : {"file_dev", "file_ino", "file_mtime_ns", "sha256_origin"})
+            d.exec(std::string("ALTER TABLE ingest_source DROP COLUMN ") + c);
         d.exec("UPDATE meta SET value = '" + before + "' WHERE key = 'schema_version'");
         d.exec(
             "INSERT INTO account VALUES ('000000000042', 'Kept', 'k@example.com', 'ACTIVE', "
