@@ -5,16 +5,14 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "json_members.hpp"
 
 namespace curcrunch::aws {
 namespace {
 
 using simdjson::dom::element;
 
-std::string text_of(element e, const char* key) {
-    std::string_view v;
-    return e[key].get_string().get(v) ? std::string() : std::string(v);
-}
+using detail::member_text;
 
 Amount money_of(element e, const char* key, const std::string& what) {
     std::string_view v;
@@ -32,7 +30,7 @@ InvoiceAmount amount_of(element inv, const char* key, const std::string& what) {
     element e;
     if (inv[key].get(e)) return a;
     a.present = true;
-    a.currency = text_of(e, "CurrencyCode");
+    a.currency = member_text(e, "CurrencyCode");
     a.total = money_of(e, "TotalAmount", what);
     a.before_tax = money_of(e, "TotalAmountBeforeTax", what);
     element b;
@@ -44,7 +42,7 @@ InvoiceAmount amount_of(element inv, const char* key, const std::string& what) {
         if (!b["Fees"].get(part)) a.fees = money_of(part, "TotalAmount", what);
     }
     element x;
-    if (!e["CurrencyExchangeDetails"].get(x)) a.exchange_rate = text_of(x, "Rate");
+    if (!e["CurrencyExchangeDetails"].get(x)) a.exchange_rate = member_text(x, "Rate");
     return a;
 }
 
@@ -76,21 +74,21 @@ std::vector<InvoiceSummary> list_invoice_summaries(JsonServiceClient& inv,
             throw Error(ErrorKind::remote, what + ": malformed response (no InvoiceSummaries)");
         for (element e : list) {
             InvoiceSummary s;
-            s.invoice_id = text_of(e, "InvoiceId");
+            s.invoice_id = member_text(e, "InvoiceId");
             if (s.invoice_id.empty())
                 throw Error(ErrorKind::remote, what + ": an invoice summary has no InvoiceId");
             const std::string w = what + " invoice " + s.invoice_id;
-            s.account_id = text_of(e, "AccountId");
-            s.invoice_type = text_of(e, "InvoiceType");
-            s.bill_type = text_of(e, "BillType");
-            s.frequency = text_of(e, "InvoiceFrequency");
-            s.commercial_invoice_id = text_of(e, "CommercialInvoiceId");
-            s.original_invoice_id = text_of(e, "OriginalInvoiceId");
-            s.purchase_order = text_of(e, "PurchaseOrderNumber");
+            s.account_id = member_text(e, "AccountId");
+            s.invoice_type = member_text(e, "InvoiceType");
+            s.bill_type = member_text(e, "BillType");
+            s.frequency = member_text(e, "InvoiceFrequency");
+            s.commercial_invoice_id = member_text(e, "CommercialInvoiceId");
+            s.original_invoice_id = member_text(e, "OriginalInvoiceId");
+            s.purchase_order = member_text(e, "PurchaseOrderNumber");
             element ent;
             if (!e["Entity"].get(ent)) {
-                s.billing_entity = text_of(ent, "BillingEntity");
-                s.invoicing_entity = text_of(ent, "InvoicingEntity");
+                s.billing_entity = member_text(ent, "BillingEntity");
+                s.invoicing_entity = member_text(ent, "InvoicingEntity");
             }
             s.issued = epoch_of(e, "IssuedDate");
             s.due = epoch_of(e, "DueDate");
@@ -123,15 +121,15 @@ std::vector<InvoiceDocumentLink> get_invoice_pdf(JsonServiceClient& inv,
         throw Error(ErrorKind::remote, "invoicing GetInvoicePDF " + invoice_id +
                                            ": malformed response (no InvoicePDF)");
     std::vector<InvoiceDocumentLink> out;
-    if (std::string url = text_of(pdf, "DocumentUrl"); !url.empty())
+    if (std::string url = member_text(pdf, "DocumentUrl"); !url.empty())
         out.push_back({"INVOICE", invoice_id, url});
     simdjson::dom::array supp;
     if (!pdf["SupplementalDocuments"].get_array().get(supp)) {
         int n = 0;
         for (element d : supp) {
             ++n;
-            InvoiceDocumentLink l{text_of(d, "DocumentType"), text_of(d, "DocumentId"),
-                                  text_of(d, "DocumentUrl")};
+            InvoiceDocumentLink l{member_text(d, "DocumentType"), member_text(d, "DocumentId"),
+                                  member_text(d, "DocumentUrl")};
             if (l.url.empty()) continue;
             if (l.kind.empty()) l.kind = "SUPPLEMENT";
             if (l.document_id.empty()) l.document_id = "supplement-" + std::to_string(n);

@@ -4,6 +4,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "json_members.hpp"
 
 namespace curcrunch::aws {
 namespace {
@@ -18,10 +19,7 @@ bool lower_alnum(const std::string& s, size_t from, size_t to) {
     throw Error(ErrorKind::remote, "organizations " + what + ": malformed response (" + why + ")");
 }
 
-std::string member_text(simdjson::dom::element e, const char* key) {
-    std::string_view v;
-    return e[key].get_string().get(v) ? std::string() : std::string(v);
-}
+using detail::member_text;
 
 }  // namespace
 

@@ -4,14 +4,12 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "json_members.hpp"
 
 namespace curcrunch::aws {
 namespace {
 
-std::string text_of(simdjson::dom::element e, const char* key) {
-    std::string_view v;
-    return e[key].get_string().get(v) ? std::string() : std::string(v);
-}
+using detail::member_text;
 
 }  // namespace
 
@@ -32,20 +30,20 @@ std::vector<OrgAccount> list_accounts(JsonServiceClient& orgs) {
                                                ": malformed response (no Accounts array)");
         for (simdjson::dom::element a : accounts) {
             OrgAccount acc;
-            acc.id = text_of(a, "Id");
+            acc.id = member_text(a, "Id");
             if (acc.id.empty()) continue;
-            acc.arn = text_of(a, "Arn");
-            acc.email = text_of(a, "Email");
-            acc.name = text_of(a, "Name");
-            acc.state = text_of(a, "State");
-            if (acc.state.empty()) acc.state = text_of(a, "Status");
-            acc.joined_method = text_of(a, "JoinedMethod");
+            acc.arn = member_text(a, "Arn");
+            acc.email = member_text(a, "Email");
+            acc.name = member_text(a, "Name");
+            acc.state = member_text(a, "State");
+            if (acc.state.empty()) acc.state = member_text(a, "Status");
+            acc.joined_method = member_text(a, "JoinedMethod");
             double joined = 0;
             if (!a["JoinedTimestamp"].get_double().get(joined))
                 acc.joined = static_cast<int64_t>(joined);
             out.push_back(std::move(acc));
         }
-        token = text_of(doc, "NextToken");
+        token = member_text(doc, "NextToken");
         if (token.empty()) break;
     }
     return out;

@@ -25,11 +25,11 @@ const char* passthrough_label(RowRole role) {
     }
 }
 
-struct LineKey {
+struct ChargeLineKey {
     LineKind kind;
     std::string account, service;
     RowRole role = RowRole::usage;  // which passthrough, for aws_passthrough lines
-    bool operator<(const LineKey& o) const {
+    bool operator<(const ChargeLineKey& o) const {
         return std::tie(kind, account, service, role) <
                std::tie(o.kind, o.account, o.service, o.role);
     }
@@ -62,7 +62,7 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
     const RuleSet rules(c, plan);
     const std::set<std::string, std::less<>> accounts(g.accounts.begin(), g.accounts.end());
     auto in_group = [&](std::string_view a) { return accounts.count(a) > 0; };
-    std::map<LineKey, Accumulated> lines;
+    std::map<ChargeLineKey, Accumulated> lines;
     std::map<const PricingRule*, Amount> tiered;  // tiering rule -> usage quantity
     const std::string basis = basis_text(plan.basis);
     std::vector<const CostRow*> mine;

@@ -11,7 +11,7 @@
 namespace curcrunch::billing {
 namespace {
 
-using detail::quoted;
+using detail::shown_quoted;
 
 class Checker {
   public:
@@ -42,7 +42,8 @@ class Checker {
         std::set<std::string> seen;
         for (const T& x : v)
             if (!seen.insert(x.id).second)
-                error(x.path + ".id", std::string(what) + " id " + quoted(x.id) + " is used twice");
+                error(x.path + ".id",
+                      std::string(what) + " id " + shown_quoted(x.id) + " is used twice");
     }
 
     void unique_ids() {
@@ -77,13 +78,13 @@ class Checker {
                 const std::string at = p.path + ".rules[" + std::to_string(i) + "]";
                 const PricingRule* r = c_.rule(p.rules[i]);
                 if (!r) {
-                    error(at, "no pricing rule " + quoted(p.rules[i]));
+                    error(at, "no pricing rule " + shown_quoted(p.rules[i]));
                     continue;
                 }
                 auto [it, fresh] = scopes.emplace(scope_key(*r), r->id);
                 if (!fresh)
-                    error(at, "rule " + quoted(r->id) + " has the same scope (" +
-                                  shown_text(it->first) + ") as rule " + quoted(it->second) +
+                    error(at, "rule " + shown_quoted(r->id) + " has the same scope (" +
+                                  shown_text(it->first) + ") as rule " + shown_quoted(it->second) +
                                   " in this plan");
             }
         }
@@ -92,7 +93,7 @@ class Checker {
     void groups() {
         for (const BillingGroup& g : c_.groups) {
             if (!c_.customer(g.customer))
-                error(g.path + ".customer", "no customer " + quoted(g.customer));
+                error(g.path + ".customer", "no customer " + shown_quoted(g.customer));
             for (size_t i = 0; i < g.accounts.size(); ++i)
                 if (!known_.empty() && !known_.count(g.accounts[i]))
                     warn(i == 0 ? g.path + ".primary_account"
@@ -100,7 +101,8 @@ class Checker {
                          "account " + g.accounts[i] + " has no costs in the store");
             std::vector<const PlanAssignment*> sorted;
             for (const PlanAssignment& a : g.plans) {
-                if (!c_.plan(a.plan)) error(a.path + ".plan", "no pricing plan " + quoted(a.plan));
+                if (!c_.plan(a.plan))
+                    error(a.path + ".plan", "no pricing plan " + shown_quoted(a.plan));
                 sorted.push_back(&a);
             }
             std::sort(sorted.begin(), sorted.end(),
@@ -148,7 +150,7 @@ class Checker {
                     error(i == 0 ? g.path + ".primary_account"
                                  : g.path + ".accounts[" + std::to_string(i - 1) + "]",
                           "account " + g.accounts[i] + " is also in billing group " +
-                              quoted(other->id) +
+                              shown_quoted(other->id) +
                               " for overlapping months (an account is in at most one group)");
                 }
     }
@@ -157,15 +159,16 @@ class Checker {
         for (const CustomLineItem& it : c_.items) {
             const BillingGroup* g = c_.group(it.group);
             if (!g) {
-                error(it.path + ".group", "no billing group " + quoted(it.group));
+                error(it.path + ".group", "no billing group " + shown_quoted(it.group));
                 continue;
             }
             if (!it.account.empty() &&
                 std::find(g->accounts.begin(), g->accounts.end(), it.account) == g->accounts.end())
                 error(it.path + ".account",
-                      "account " + it.account + " is not in billing group " + quoted(g->id));
+                      "account " + it.account + " is not in billing group " + shown_quoted(g->id));
             if (!g->months.overlaps(it.months))
-                warn(it.path + ".from", "outside the months of billing group " + quoted(g->id));
+                warn(it.path + ".from",
+                     "outside the months of billing group " + shown_quoted(g->id));
         }
     }
 
@@ -175,7 +178,7 @@ class Checker {
             products.insert(p.id);
         for (const Meter& m : c_.meters)
             if (!products.count(m.product))
-                error(m.path + ".product", "no product " + quoted(m.product));
+                error(m.path + ".product", "no product " + shown_quoted(m.product));
     }
 
     void usage_plans() {
@@ -183,16 +186,16 @@ class Checker {
             for (const UsageCharge& ch : p.charges) {
                 const Meter* m = c_.meter(ch.meter);
                 if (!m) {
-                    error(ch.path + ".meter", "no meter " + quoted(ch.meter));
+                    error(ch.path + ".meter", "no meter " + shown_quoted(ch.meter));
                     continue;
                 }
                 const MeterAggregation* agg = nullptr;
                 for (const auto& a : m->aggregations)
                     if (a.id == ch.aggregation) agg = &a;
                 if (!agg) {
-                    error(
-                        ch.path + ".aggregation",
-                        "meter " + quoted(m->id) + " has no aggregation " + quoted(ch.aggregation));
+                    error(ch.path + ".aggregation", "meter " + shown_quoted(m->id) +
+                                                        " has no aggregation " +
+                                                        shown_quoted(ch.aggregation));
                     continue;
                 }
                 if (ch.model == ChargeModel::percentage && agg->type != Aggregation::sum)
@@ -206,16 +209,16 @@ class Checker {
         for (const Subscription& s : c_.subscriptions) {
             const Customer* cu = c_.customer(s.customer);
             const UsagePlan* p = c_.usage_plan(s.plan);
-            if (!cu) error(s.path + ".customer", "no customer " + quoted(s.customer));
-            if (!p) error(s.path + ".plan", "no usage plan " + quoted(s.plan));
+            if (!cu) error(s.path + ".customer", "no customer " + shown_quoted(s.customer));
+            if (!p) error(s.path + ".plan", "no usage plan " + shown_quoted(s.plan));
             if (cu && p && cu->currency != p->currency)
-                error(s.path + ".plan", "usage plan " + quoted(p->id) + " is in " + p->currency +
-                                            ", customer " + quoted(cu->id) + " is billed in " +
-                                            cu->currency);
+                error(s.path + ".plan", "usage plan " + shown_quoted(p->id) + " is in " +
+                                            p->currency + ", customer " + shown_quoted(cu->id) +
+                                            " is billed in " + cu->currency);
             for (const Subscription* o : by_account[s.account]) {
                 const bool apart = (o->end && *o->end < s.start) || (s.end && *s.end < o->start);
                 if (!apart)
-                    error(s.path + ".start", "usage account " + quoted(s.account) +
+                    error(s.path + ".start", "usage account " + shown_quoted(s.account) +
                                                  " already has a subscription at " + o->path +
                                                  " for overlapping dates");
             }

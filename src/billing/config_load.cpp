@@ -12,7 +12,7 @@ namespace curcrunch::billing {
 namespace {
 
 using detail::ObjectReader;
-using detail::quoted;
+using detail::shown_quoted;
 
 constexpr Amount kHundred = 100 * kUnit;
 constexpr Amount kMaxMarkup = 1000 * kUnit;  // 1000 %: eleven times the basis
@@ -78,7 +78,7 @@ Customer customer(const std::string& file, const JsonNode& n) {
     c.currency = r.string("currency", true);
     auto units = minor_units(c.currency);
     if (!units)
-        r.fail(r.required("currency"), "unknown currency " + quoted(c.currency) +
+        r.fail(r.required("currency"), "unknown currency " + shown_quoted(c.currency) +
                                            " (an ISO 4217 code such as USD, EUR, JPY)");
     c.minor_units = *units;
     const Amount tax = r.decimal_in("tax_rate", false, 0, kHundred).value_or(0);
@@ -89,7 +89,7 @@ Customer customer(const std::string& file, const JsonNode& n) {
         ObjectReader xr(file, *x);
         c.exchange_from = xr.string("from", true);
         if (!minor_units(c.exchange_from))
-            xr.fail(xr.required("from"), "unknown currency " + quoted(c.exchange_from));
+            xr.fail(xr.required("from"), "unknown currency " + shown_quoted(c.exchange_from));
         const Amount rate = *xr.decimal("rate", true);
         if (rate <= 0) xr.fail(xr.required("rate"), "must be above 0");
         c.exchange_rate = Fraction::of_amount(rate);
@@ -116,13 +116,14 @@ PricingRule rule(const std::string& file, const JsonNode& n) {
         p.scope = RuleScope::sku;
     } else {
         r.fail(r.required("scope"),
-               "expected global, service, billing_entity or sku, found " + quoted(scope));
+               "expected global, service, billing_entity or sku, found " + shown_quoted(scope));
     }
     // The scope's key fields: each required by its scope and refused by the others.
     auto key = [&](const char* field, bool wanted, std::string& out) {
         const JsonNode* v = r.optional(field);
         if (wanted && !v)
-            r.fail_key(field, std::string("missing: a ") + scope + " rule needs " + quoted(field));
+            r.fail_key(field,
+                       std::string("missing: a ") + scope + " rule needs " + shown_quoted(field));
         if (!wanted && v) r.fail(*v, std::string("not a field of a ") + scope + " rule");
         if (v) out = r.string(field, true);
         if (wanted && out.empty()) r.fail(*v, "must not be empty");
@@ -146,7 +147,8 @@ PricingRule rule(const std::string& file, const JsonNode& n) {
         if (r.optional("percent")) r.fail_key("percent", "a tiering rule has tiers, not a percent");
         p.tiers = tiers(r, "tiers", false);
     } else {
-        r.fail(r.required("type"), "expected markup, discount or tiering, found " + quoted(type));
+        r.fail(r.required("type"),
+               "expected markup, discount or tiering, found " + shown_quoted(type));
     }
     r.finish();
     return p;
@@ -170,7 +172,7 @@ PricingPlan plan(const std::string& file, const JsonNode& n) {
     } else {
         r.fail(r.required("basis"),
                "expected public_on_demand, unblended, net_unblended or amortized, found " +
-                   quoted(basis));
+                   shown_quoted(basis));
     }
     p.rules = r.strings("rules", true);
     const JsonNode* bill = r.optional("bill");
@@ -184,7 +186,7 @@ PricingPlan plan(const std::string& file, const JsonNode& n) {
         } else if (what == "support") {
             p.bill_support = true;
         } else {
-            r.fail(*bill, "expected tax, credits, refunds or support, found " + quoted(what));
+            r.fail(*bill, "expected tax, credits, refunds or support, found " + shown_quoted(what));
         }
     }
     r.finish();
@@ -201,13 +203,14 @@ BillingGroup group(const std::string& file, const JsonNode& n) {
     g.primary_account = r.string("primary_account", true);
     if (!detail::is_account_id(g.primary_account))
         r.fail(r.required("primary_account"),
-               "expected a 12-digit AWS account id, found " + quoted(g.primary_account));
+               "expected a 12-digit AWS account id, found " + shown_quoted(g.primary_account));
     g.accounts.push_back(g.primary_account);
     const JsonNode* linked = r.optional("accounts");
     size_t i = 0;
     for (const std::string& a : r.strings("accounts", false)) {
         if (!detail::is_account_id(a))
-            r.fail(linked->items[i], "expected a 12-digit AWS account id, found " + quoted(a));
+            r.fail(linked->items[i],
+                   "expected a 12-digit AWS account id, found " + shown_quoted(a));
         for (const auto& seen : g.accounts)
             if (seen == a)
                 r.fail(linked->items[i], "account " + a + " is listed twice in this group");
@@ -237,7 +240,7 @@ CustomLineItem item(const std::string& file, const JsonNode& n) {
     c.description = r.string("description", true);
     const std::string type = r.string("type", true);
     if (type != "fee" && type != "credit")
-        r.fail(r.required("type"), "expected fee or credit, found " + quoted(type));
+        r.fail(r.required("type"), "expected fee or credit, found " + shown_quoted(type));
     c.type = type == "fee" ? ItemType::fee : ItemType::credit;
     c.flat = r.decimal_in("amount", false, 0, std::nullopt);
     if (auto pct = r.decimal_in("percent", false, 0, kHundred)) {
@@ -249,7 +252,7 @@ CustomLineItem item(const std::string& file, const JsonNode& n) {
     c.account = r.string("account", false);
     if (!c.account.empty() && !detail::is_account_id(c.account))
         r.fail(r.required("account"),
-               "expected a 12-digit AWS account id, found " + quoted(c.account));
+               "expected a 12-digit AWS account id, found " + shown_quoted(c.account));
     c.months = months(r, true);
     if (!r.optional("to")) c.months.to = c.months.from;  // one month unless a range is given
     c.include_flat_items = r.flag("include_flat_items", false);
@@ -274,7 +277,7 @@ Meter meter(const std::string& file, const JsonNode& n) {
         const std::string& name = type.key;
         if (!detail::is_identifier(name)) fr.fail(type, "a field name must be an identifier");
         if (name == "uid" || name == "account" || name == "timestamp" || name == "meter")
-            fr.fail(type, quoted(name) + " is a measurement's own field, not a meter field");
+            fr.fail(type, shown_quoted(name) + " is a measurement's own field, not a meter field");
         const std::string t = fr.string(name, true);
         MeterField f{name, FieldType::decimal};
         if (t == "integer") {
@@ -282,7 +285,7 @@ Meter meter(const std::string& file, const JsonNode& n) {
         } else if (t == "string") {
             f.type = FieldType::string;
         } else if (t != "decimal") {
-            fr.fail(type, "expected integer, decimal or string, found " + quoted(t));
+            fr.fail(type, "expected integer, decimal or string, found " + shown_quoted(t));
         }
         m.fields.push_back(f);
     }
@@ -304,7 +307,7 @@ Meter meter(const std::string& file, const JsonNode& n) {
             a.type = Aggregation::unique_count;
         } else {
             ar.fail(ar.required("type"),
-                    "expected sum, count, max, latest or unique_count, found " + quoted(t));
+                    "expected sum, count, max, latest or unique_count, found " + shown_quoted(t));
         }
         if (a.type == Aggregation::count) {
             if (ar.optional("field")) ar.fail_key("field", "a count aggregation has no field");
@@ -313,7 +316,8 @@ Meter meter(const std::string& file, const JsonNode& n) {
             for (size_t i = 0; i < m.fields.size(); ++i)
                 if (m.fields[i].name == a.field) a.field_index = static_cast<int>(i);
             if (a.field_index < 0)
-                ar.fail(ar.required("field"), "no field " + quoted(a.field) + " in this meter");
+                ar.fail(ar.required("field"),
+                        "no field " + shown_quoted(a.field) + " in this meter");
             const FieldType ft = m.fields[static_cast<size_t>(a.field_index)].type;
             if (a.type != Aggregation::unique_count && ft == FieldType::string)
                 ar.fail(ar.required("field"), std::string("a ") + aggregation_name(a.type) +
@@ -321,7 +325,7 @@ Meter meter(const std::string& file, const JsonNode& n) {
         }
         for (const auto& other : m.aggregations)
             if (other.id == a.id)
-                ar.fail(ar.required("id"), "aggregation " + quoted(a.id) + " twice");
+                ar.fail(ar.required("id"), "aggregation " + shown_quoted(a.id) + " twice");
         ar.finish();
         m.aggregations.push_back(a);
     });
@@ -363,9 +367,9 @@ UsageCharge charge(const std::string& file, const JsonNode& n) {
         if (c.free_events % kUnit != 0)
             r.fail(r.required("free_events"), "must be a whole number of measurements");
     } else {
-        r.fail(
-            r.required("model"),
-            "expected standard, graduated, volume, package or percentage, found " + quoted(model));
+        r.fail(r.required("model"),
+               "expected standard, graduated, volume, package or percentage, found " +
+                   shown_quoted(model));
     }
     r.finish();
     return c;
@@ -379,14 +383,14 @@ UsagePlan usage_plan(const std::string& file, const JsonNode& n) {
     p.name = r.string("name", false, p.id);
     p.currency = r.string("currency", true);
     if (!minor_units(p.currency))
-        r.fail(r.required("currency"), "unknown currency " + quoted(p.currency));
+        r.fail(r.required("currency"), "unknown currency " + shown_quoted(p.currency));
     p.standing_charge = r.decimal_in("standing_charge", false, 0, std::nullopt).value_or(0);
     p.minimum = r.decimal_in("minimum", false, 0, std::nullopt).value_or(0);
     r.array("charges", false, [&](const JsonNode& cn) {
         p.charges.push_back(charge(file, cn));
         for (size_t i = 0; i + 1 < p.charges.size(); ++i)
             if (p.charges[i].id == p.charges.back().id)
-                ObjectReader(file, cn).fail(cn, "charge id " + quoted(p.charges.back().id) +
+                ObjectReader(file, cn).fail(cn, "charge id " + shown_quoted(p.charges.back().id) +
                                                     " twice in this plan (give each an 'id')");
     });
     r.finish();

@@ -5,7 +5,7 @@
 
 namespace curcrunch::billing::detail {
 
-std::string quoted(std::string_view s) {
+std::string shown_quoted(std::string_view s) {
     return "'" + shown_text(s) + "'";
 }
 
@@ -66,7 +66,7 @@ std::string ObjectReader::id(const std::string& key) {
     if (!is_identifier(v))
         fail(required(key),
              "expected an identifier (1 to 128 letters, digits or _ . : @ + = -), found " +
-                 quoted(v));
+                 shown_quoted(v));
     return v;
 }
 
@@ -88,13 +88,13 @@ std::optional<Amount> ObjectReader::decimal(const std::string& key, bool req) {
         case ParseStatus::ok:
             return v;
         case ParseStatus::rounded:
-            fail(*n, "more than 10 fraction digits (" + quoted(n->text) + ")");
+            fail(*n, "more than 10 fraction digits (" + shown_quoted(n->text) + ")");
         case ParseStatus::overflow:
-            fail(*n, "too large (" + quoted(n->text) + ")");
+            fail(*n, "too large (" + shown_quoted(n->text) + ")");
         case ParseStatus::invalid:
             break;
     }
-    fail(*n, "expected a decimal number, found " + quoted(n->text));
+    fail(*n, "expected a decimal number, found " + shown_quoted(n->text));
 }
 
 std::optional<Amount> ObjectReader::decimal_in(const std::string& key, bool req, Amount lo,
@@ -115,7 +115,7 @@ std::optional<Period> ObjectReader::month(const std::string& key, bool req) {
     const std::string s = string(key, true);
     auto p = s.size() == 7 ? parse_period(s) : std::nullopt;
     if (!p || *p / 100 < 2000 || *p / 100 > 2199)
-        fail(required(key), "expected a month YYYY-MM, found " + quoted(s));
+        fail(required(key), "expected a month YYYY-MM, found " + shown_quoted(s));
     return p;
 }
 
@@ -126,7 +126,7 @@ std::optional<Day> ObjectReader::date(const std::string& key, bool req) {
     Day d = 0;
     if (s.size() != 10 || !parse_utc_day(s, d) || format_day(d) != s ||
         d < days_from_civil(2000, 1, 1) || d > days_from_civil(2199, 12, 31))
-        fail(required(key), "expected a date YYYY-MM-DD, found " + quoted(s));
+        fail(required(key), "expected a date YYYY-MM-DD, found " + shown_quoted(s));
     return d;
 }
 

@@ -50,7 +50,7 @@ class ObjectReader {
 };
 
 // Input quoted in a message: '<text>' through shown_text (no control or invisible characters).
-std::string quoted(std::string_view s);
+std::string shown_quoted(std::string_view s);
 
 // Value checks shared with the meter file reader.
 bool is_identifier(std::string_view s);

@@ -99,10 +99,6 @@ struct Worker {
     Interner strings;
 };
 
-bool later(Micros a, std::string_view au, Micros b, std::string_view bu) {
-    return a > b || (a == b && au > bu);
-}
-
 // account (24 bits), meter (16 bits), day number since 1970 (24 bits): the limits are checked
 // once per ingest (key_limits) and timestamps lie between 2000 and tomorrow (measurement.hpp).
 uint64_t day_key(int32_t account, int32_t meter, Day day) {
@@ -128,7 +124,7 @@ void fold(AggState& s, const MeterAggregation& ag, FieldType ft, const FieldValu
             if (!s.has || v.number > s.value) s.value = v.number;
             break;
         case Aggregation::latest:
-            if (!s.has || later(m.at, b.uid(m), s.at, s.uid)) {
+            if (!s.has || is_later(m.at, b.uid(m), s.at, s.uid)) {
                 s.value = v.number;
                 s.at = m.at;
                 s.uid = b.uid(m);
@@ -159,7 +155,7 @@ void merge(AggState& into, AggState& from, const Interner& from_strings, Aggrega
             if (!into.has || from.value > into.value) into.value = from.value;
             break;
         case Aggregation::latest:
-            if (!into.has || later(from.at, from.uid, into.at, into.uid)) {
+            if (!into.has || is_later(from.at, from.uid, into.at, into.uid)) {
                 into.value = from.value;
                 into.at = from.at;
                 into.uid = from.uid;

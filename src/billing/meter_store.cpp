@@ -34,10 +34,6 @@ void decode_values(const std::string& blob, const std::string& what, F&& each) {
     }
 }
 
-bool later(Micros a_at, std::string_view a_uid, Micros b_at, std::string_view b_uid) {
-    return a_at > b_at || (a_at == b_at && a_uid > b_uid);
-}
-
 }  // namespace
 
 void DailyAggregate::add(Aggregation type, Amount v, Micros at, std::string_view uid,
@@ -53,7 +49,7 @@ void DailyAggregate::add(Aggregation type, Amount v, Micros at, std::string_view
             if (!has_value || v > value) value = v;
             break;
         case Aggregation::latest:
-            if (!has_value || later(at, uid, latest_at, latest_uid)) {
+            if (!has_value || is_later(at, uid, latest_at, latest_uid)) {
                 value = v;
                 latest_at = at;
                 latest_uid = std::string(uid);
@@ -78,7 +74,7 @@ void DailyAggregate::merge(Aggregation type, const DailyAggregate& o) {
             if (!has_value || o.value > value) value = o.value;
             break;
         case Aggregation::latest:
-            if (!has_value || later(o.latest_at, o.latest_uid, latest_at, latest_uid)) {
+            if (!has_value || is_later(o.latest_at, o.latest_uid, latest_at, latest_uid)) {
                 value = o.value;
                 latest_at = o.latest_at;
                 latest_uid = o.latest_uid;

@@ -31,6 +31,24 @@ size_t limit_param(const TableParams& p, size_t fallback) {
     return n;
 }
 
+std::vector<std::string> months_param(const TableParams& p, const char* table) {
+    auto it = p.find("months");
+    if (it == p.end())
+        throw_input(std::string("table ") + table + ": parameter 'months' is missing");
+    std::vector<std::string> out;
+    const std::string& v = it->second;
+    for (size_t i = 0, j; i <= v.size(); i = j + 1) {
+        j = v.find(',', i);
+        if (j == std::string::npos) j = v.size();
+        const std::string m = v.substr(i, j - i);
+        if (m.size() != 7 || !parse_period(m) || out.size() >= 24)
+            throw_input(std::string("table ") + table +
+                        ": parameter 'months' must list up to 24 YYYY-MM");
+        out.push_back(m);
+    }
+    return out;
+}
+
 TableRow row(std::string key, std::vector<std::string> cells) {
     TableRow r;
     r.key = std::move(key);

@@ -127,30 +127,10 @@ ReportTable line_items(const ReportData& d, const TableParams& p) {
     return t;
 }
 
-namespace {
-
-std::vector<std::string> months_param(const TableParams& p) {
-    std::vector<std::string> out;
-    auto it = p.find("months");
-    if (it == p.end()) throw_input("table month_service: parameter 'months' is missing");
-    const std::string& v = it->second;
-    for (size_t i = 0, j; i <= v.size(); i = j + 1) {
-        j = v.find(',', i);
-        if (j == std::string::npos) j = v.size();
-        const std::string m = v.substr(i, j - i);
-        if (m.size() != 7 || !parse_period(m) || out.size() >= 24)
-            throw_input("table month_service: parameter 'months' must list up to 24 YYYY-MM");
-        out.push_back(m);
-    }
-    return out;
-}
-
-}  // namespace
-
 // Services by month: a block of months of the period as columns, the top services as rows,
 // every column adding up to its month's total.
 ReportTable month_service(const ReportData& d, const TableParams& p) {
-    const std::vector<std::string> months = months_param(p);
+    const std::vector<std::string> months = months_param(p, "month_service");
     ReportTable t;
     t.columns = {{"service", "Service", CellKind::text, 515 - 72.0 * 4, Scope::none}};
     for (const auto& m : months) {

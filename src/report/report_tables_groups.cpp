@@ -35,22 +35,6 @@ std::vector<const KeyAmount*> value_order(const GroupedCost& c) {
     return out;
 }
 
-std::vector<std::string> months_param(const TableParams& p) {
-    auto it = p.find("months");
-    if (it == p.end()) throw_input("table value_months: parameter 'months' is missing");
-    std::vector<std::string> out;
-    const std::string& v = it->second;
-    for (size_t i = 0, j; i <= v.size(); i = j + 1) {
-        j = v.find(',', i);
-        if (j == std::string::npos) j = v.size();
-        const std::string m = v.substr(i, j - i);
-        if (m.size() != 7 || !parse_period(m) || out.size() >= 24)
-            throw_input("table value_months: parameter 'months' must list up to 24 YYYY-MM");
-        out.push_back(m);
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string value_row_key(const std::string& value) {
@@ -85,7 +69,7 @@ ReportTable by_value(const ReportData& d, const TableParams& p) {
 // column adding up to its month's total (untagged included).
 ReportTable value_months(const ReportData& d, const TableParams& p) {
     const ByParam by = grouping_param(d, p, "value_months");
-    const std::vector<std::string> months = months_param(p);
+    const std::vector<std::string> months = months_param(p, "value_months");
     ReportTable t;
     t.columns = {{"value", "Value", CellKind::text, 515 - 72.0 * 4, Scope::none}};
     for (const auto& m : months) {

@@ -11,10 +11,6 @@ namespace curcrunch::serve {
 
 namespace {
 
-std::string jmoney(Amount a) {
-    return json_quote(to_plain_string(a));
-}
-
 std::string jlist(const std::vector<report::KeyAmount>& v, const char* key_name) {
     std::string o = "[";
     for (size_t i = 0; i < v.size(); ++i)
@@ -26,7 +22,7 @@ std::string jlist(const std::vector<report::KeyAmount>& v, const char* key_name)
             .append(",\"label\":")
             .append(json_quote(v[i].label))
             .append(",\"cost\":")
-            .append(jmoney(v[i].amount))
+            .append(json_money(v[i].amount))
             .append("}");
     return o + "]";
 }
@@ -49,7 +45,7 @@ std::string jparams(const ViewParams& v) {
     o.append(jstrings(p.services)).append(",\"regions\":").append(jstrings(p.regions));
     o.append(",\"payers\":").append(jstrings(p.payers));
     o.append(",\"measure\":").append(json_quote(store::measure_name(p.measure)));
-    o.append(",\"min_cost\":").append(p.min_cost ? jmoney(*p.min_cost) : "null").append("}");
+    o.append(",\"min_cost\":").append(p.min_cost ? json_money(*p.min_cost) : "null").append("}");
     return o;
 }
 
@@ -62,11 +58,11 @@ std::string jchanges(const report::ReportData& d, report::ChangeOf what, const c
             .append("\":")
             .append(json_quote(ch.key))
             .append(",\"current\":")
-            .append(jmoney(ch.current))
+            .append(json_money(ch.current))
             .append(",\"previous\":")
-            .append(jmoney(ch.previous))
+            .append(json_money(ch.previous))
             .append(",\"change\":")
-            .append(jmoney(ch.delta()))
+            .append(json_money(ch.delta()))
             .append("}");
     return o + "]";
 }
@@ -80,7 +76,7 @@ std::string jbelow(const std::vector<report::KeyAmount>& all, const report::Repo
             ++n;
             sum += k.amount;
         }
-    return "{\"rows\":" + std::to_string(n) + ",\"cost\":" + jmoney(sum) + "}";
+    return "{\"rows\":" + std::to_string(n) + ",\"cost\":" + json_money(sum) + "}";
 }
 
 std::string jdays(const std::vector<report::Anomaly>& days) {
@@ -91,9 +87,9 @@ std::string jdays(const std::vector<report::Anomaly>& days) {
             .append("{\"day\":")
             .append(json_quote(format_day(a.day)))
             .append(",\"amount\":")
-            .append(jmoney(a.value))
+            .append(json_money(a.value))
             .append(",\"median\":")
-            .append(jmoney(a.median))
+            .append(json_money(a.median))
             .append(",\"robust_z\":")
             .append(json_quote(report::format_z(a.z)))
             .append(",\"history_days\":")
@@ -109,11 +105,11 @@ std::string jdays(const std::vector<report::Anomaly>& days) {
                 .append(",\"usage_type\":")
                 .append(json_quote(dr.usage_type))
                 .append(",\"amount\":")
-                .append(jmoney(dr.amount))
+                .append(json_money(dr.amount))
                 .append(",\"median\":")
-                .append(jmoney(dr.median))
+                .append(json_money(dr.median))
                 .append(",\"change\":")
-                .append(jmoney(dr.change()))
+                .append(json_money(dr.change()))
                 .append("}");
         }
         o += "]}";
@@ -126,7 +122,7 @@ std::string jwindow(const store::WindowCoverage& w, Amount total) {
     return "{\"from\":" + json_quote(format_day(w.from)) +
            ",\"to\":" + json_quote(format_day(w.to)) + ",\"days\":" + std::to_string(w.days) +
            ",\"days_with_data\":" + std::to_string(w.days_with_data) +
-           ",\"total\":" + (w.none() ? std::string("null") : jmoney(total)) + "}";
+           ",\"total\":" + (w.none() ? std::string("null") : json_money(total)) + "}";
 }
 
 // A comparison as the pages state it: both sides, like for like, and the verdict ("+5.1%",
@@ -152,7 +148,7 @@ std::string jtrend(const std::vector<report::TrendPoint>& v, const report::Repor
             .append("\":")
             .append(json_quote(t.key))
             .append(",\"cost\":")
-            .append(t.no_data() ? "null" : jmoney(t.amount))
+            .append(t.no_data() ? "null" : json_money(t.amount))
             .append(",\"days\":" + std::to_string(t.days))
             .append(",\"days_with_data\":" + std::to_string(t.days_with_data) + "}");
     }
@@ -165,7 +161,7 @@ std::string overview_json(const ViewContext& c) {
     const ViewParams& v = c.view;
     const report::ReportData& d = c.figures();
     std::string o = "{\"parameters\":" + jparams(v) + ",\"currency\":" + json_quote(d.currency);
-    o.append(",\"total\":").append(jmoney(d.totals.total));
+    o.append(",\"total\":").append(json_money(d.totals.total));
     o.append(",\"coverage\":").append(jwindow(d.coverage, d.totals.total));
     o.append(",\"data_through\":")
         .append(d.data_through ? json_quote(format_day(d.data_through)) : "null");
@@ -173,7 +169,7 @@ std::string overview_json(const ViewContext& c) {
     o.append(",\"vs_previous\":").append(jcomparison(d.vs_previous));
     o.append(",\"vs_year_ago\":").append(jcomparison(d.vs_year_ago));
     o.append(",\"month_over_month\":").append(jcomparison(d.month_over_month));
-    o.append(",\"forecast\":").append(d.forecast ? jmoney(*d.forecast) : "null");
+    o.append(",\"forecast\":").append(d.forecast ? json_money(*d.forecast) : "null");
     o.append(",\"top_services\":").append(jlist(visible(d.services, v.report), "service"));
     o.append(",\"top_accounts\":").append(jlist(visible(d.accounts, v.report), "account"));
     o.append(",\"below_threshold\":{\"services\":").append(jbelow(d.services, v.report));
@@ -194,7 +190,7 @@ std::string trends_json(const ViewContext& c) {
 
 std::string services_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    return "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jmoney(d.totals.total) +
+    return "{\"parameters\":" + jparams(c.view) + ",\"total\":" + json_money(d.totals.total) +
            ",\"services\":" + jlist(visible(d.services, c.view.report), "service") +
            ",\"below_threshold\":" + jbelow(d.services, c.view.report) + "}";
 }
@@ -202,8 +198,8 @@ std::string services_json(const ViewContext& c) {
 std::string accounts_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
     const store::AccountDirectory& dir = c.accounts();
-    std::string o = "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jmoney(d.totals.total) +
-                    ",\"accounts\":[";
+    std::string o = "{\"parameters\":" + jparams(c.view) +
+                    ",\"total\":" + json_money(d.totals.total) + ",\"accounts\":[";
     const store::AccountInfo none;
     bool first = true;
     for (const auto& k : visible(d.accounts, c.view.report)) {
@@ -219,7 +215,7 @@ std::string accounts_json(const ViewContext& c) {
             .append(",\"joined\":" + json_quote(info.joined_at))
             .append(",\"payer\":" + json_quote(info.payer))
             .append(",\"payer_label\":" + json_quote(dir.payer_label(k.key)))
-            .append(",\"cost\":" + jmoney(k.amount) + "}");
+            .append(",\"cost\":" + json_money(k.amount) + "}");
         first = false;
     }
     o.append("],\"ous\":[");
@@ -229,7 +225,7 @@ std::string accounts_json(const ViewContext& c) {
             .append("{\"ou_path\":" + json_quote(g.ou_path))
             .append(",\"ou_id\":" + json_quote(g.ou_id))
             .append(",\"accounts\":" + jstrings(g.account_ids))
-            .append(",\"cost\":" + jmoney(g.cost) + "}");
+            .append(",\"cost\":" + json_money(g.cost) + "}");
         first = false;
     }
     return o + "],\"below_threshold\":" + jbelow(d.accounts, c.view.report) + "}";
@@ -237,7 +233,7 @@ std::string accounts_json(const ViewContext& c) {
 
 std::string compare_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    return "{\"parameters\":" + jparams(c.view) + ",\"current\":" + jmoney(d.totals.total) +
+    return "{\"parameters\":" + jparams(c.view) + ",\"current\":" + json_money(d.totals.total) +
            ",\"previous\":" + jwindow(d.vs_previous.previous, d.prev_total) +
            ",\"comparison\":" + jcomparison(d.vs_previous) +
            ",\"services\":" + jchanges(d, report::ChangeOf::services, "service") +
@@ -289,8 +285,8 @@ std::string line_items_json(const ViewContext& c) {
     const std::string label = below ? cell(*below, "description") : "";
     const size_t open = label.rfind('(');
     o += open == std::string::npos ? "0" : label.substr(open + 1, label.size() - open - 2);
-    o += ",\"cost\":" + (below ? json_quote(cell(*below, "cost")) : jmoney(0)) + "}";
-    return o + ",\"total\":" + (total ? json_quote(cell(*total, "cost")) : jmoney(0)) + "}";
+    o += ",\"cost\":" + (below ? json_quote(cell(*below, "cost")) : json_money(0)) + "}";
+    return o + ",\"total\":" + (total ? json_quote(cell(*total, "cost")) : json_money(0)) + "}";
 }
 
 std::string archive_json(const ViewContext& c) {

@@ -10,10 +10,6 @@
 namespace curcrunch::serve {
 namespace {
 
-std::string jmoney(Amount a) {
-    return json_quote(to_plain_string(a));
-}
-
 // The view as the server understood it, with what the grouping pages add.
 std::string jview(const ViewContext& c, const ViewGrouping& g) {
     const report::ReportParams& p = c.view.report;
@@ -27,9 +23,10 @@ std::string jview(const ViewContext& c, const ViewGrouping& g) {
 }
 
 std::string jcell(const store::MomCell& cell) {
-    std::string o = "{\"amount\":" + (cell.amount ? jmoney(*cell.amount) : std::string("null"));
+    std::string o = "{\"amount\":" + (cell.amount ? json_money(*cell.amount) : std::string("null"));
     if (cell.comparable)
-        o += ",\"previous\":" + jmoney(cell.previous) + ",\"change\":" + jmoney(cell.change());
+        o += ",\"previous\":" + json_money(cell.previous) +
+             ",\"change\":" + json_money(cell.change());
     return o + ",\"comparable\":" + (cell.comparable ? "true" : "false") +
            ",\"percent\":" + json_quote(cell.percent) + "}";
 }
@@ -74,17 +71,18 @@ std::string categories_json(const ViewContext& c) {
         o += (i ? "," : "") + json_quote(picks->tag_keys[i].value);
     o += "]";
     if (f.grouping.name.empty()) return o + "}";
-    o += ",\"total\":" + jmoney(f.total) + ",\"untagged\":{\"amount\":" + jmoney(f.untagged) +
+    o += ",\"total\":" + json_money(f.total) +
+         ",\"untagged\":{\"amount\":" + json_money(f.untagged) +
          ",\"share\":" + json_quote(share(f.untagged, f.total)) + "},\"values\":[";
     bool first = true;
     for (const CategoryValue& v : f.values) {
         if (!value_shown(c.view, v.key)) continue;
         o += std::string(first ? "" : ",") + "{\"key\":" + json_quote(v.key) +
-             ",\"label\":" + json_quote(v.label) + ",\"amount\":" + jmoney(v.amount) +
+             ",\"label\":" + json_quote(v.label) + ",\"amount\":" + json_money(v.amount) +
              ",\"share\":" + json_quote(share(v.amount, f.total)) + ",\"by_month\":{";
         bool fm = true;
         for (const auto& [month, a] : v.by_month) {
-            o += std::string(fm ? "" : ",") + json_quote(month) + ":" + jmoney(a);
+            o += std::string(fm ? "" : ",") + json_quote(month) + ":" + json_money(a);
             fm = false;
         }
         o += "}}";

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "curcrunch/chart/svg_backend.hpp"
+#include "curcrunch/core/json_text.hpp"
 #include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 
@@ -11,6 +12,10 @@ namespace curcrunch::serve {
 
 std::string money(Amount a, const std::string& currency) {
     return report::money_text(a, currency);
+}
+
+std::string json_money(Amount a) {
+    return json_quote(to_plain_string(a));
 }
 
 std::string share(Amount part, Amount total) {

@@ -17,6 +17,8 @@ namespace curcrunch::serve {
 constexpr size_t kPageRows = 50;  // rows per table page, in HTML and JSON alike
 
 std::string money(Amount a, const std::string& currency);
+// An amount as the JSON API writes it: an exact decimal string ("12.30").
+std::string json_money(Amount a);
 std::string share(Amount part, Amount total);  // "12.5%", "" when the total is zero
 
 // The rows at or above the view's min_cost (by magnitude): a threshold hides rows, not money.

@@ -1,19 +1,13 @@
 #include "curcrunch/vault/lease_keeper.hpp"
 
 #include "curcrunch/core/log.hpp"
+#include "keeper_retry.hpp"
 
 namespace curcrunch::vault {
 namespace {
 
-// 4xx answers other than 412 and 429 say no for good (an expired or revoked lease, one that
-// is not renewable); asking again cannot help. Everything else may pass.
-bool is_refusal(long status) {
-    return status >= 400 && status < 500 && status != 412 && status != 429;
-}
-
-std::string whole_seconds(std::chrono::steady_clock::duration d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count());
-}
+using detail::is_refusal;
+using detail::whole_seconds;
 
 }  // namespace
 

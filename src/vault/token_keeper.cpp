@@ -1,21 +1,15 @@
 #include "curcrunch/vault/token_keeper.hpp"
 
 #include "curcrunch/core/log.hpp"
+#include "keeper_retry.hpp"
 
 namespace curcrunch::vault {
 namespace {
 
 using std::chrono::milliseconds;
 
-// 4xx answers other than 412 (eventual consistency) and 429 (quotas) say no for good: asking
-// again cannot help. Everything else (no answer, 5xx, sealed) may pass.
-bool is_refusal(long status) {
-    return status >= 400 && status < 500 && status != 412 && status != 429;
-}
-
-std::string whole_seconds(std::chrono::steady_clock::duration d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count());
-}
+using detail::is_refusal;
+using detail::whole_seconds;
 
 const char* const kSingleUseHint =
     " (a secret_id limited to one use, as response-wrapped ones usually are, cannot log in "

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -17,6 +18,12 @@
 namespace curcrunch::billing {
 
 // One day's aggregate of one aggregation of one meter for one usage account.
+// The order of "latest": the later instant, and at the same instant the larger uid, so that
+// the latest value of a day does not depend on the order measurements arrive in.
+inline bool is_later(Micros a_at, std::string_view a_uid, Micros b_at, std::string_view b_uid) {
+    return a_at > b_at || (a_at == b_at && a_uid > b_uid);
+}
+
 struct DailyAggregate {
     Amount value = 0;        // sum, count x 10^10, max, or the latest value
     bool has_value = false;  // max/latest: a measurement was seen
