@@ -40,7 +40,9 @@ class RowKeyIndex {
     using Ref = uint32_t;
     RowKeyIndex() : slots_(4096, 0), mask_(4095) {}
 
-    // The entry of `key`, or 0. `hash` must be hash_bytes(key).
+    // The entry of `key`, or 0. `hash` is any hash of `key`, but one function for every find
+    // and insert on this index (the composite index hashes with row_composite.cpp's, the
+    // Parquet code index with its own): entries are compared by hash first.
     Ref find(std::string_view key, uint64_t hash) const {
         for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
             uint32_t s = slots_[i];
