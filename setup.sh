@@ -99,7 +99,10 @@ case "${1:-}" in
       wait "$sanitize_build" 2>/dev/null || true
       exit 1
     fi
-    wait "$sanitize_build"
+    if ! wait "$sanitize_build"; then
+      echo "setup: the sanitizer build (build-sanitize/) failed; its errors are above" >&2
+      exit 1
+    fi
     (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest --output-on-failure --no-tests=error -j"$jobs")
     ;;

@@ -27,7 +27,11 @@ struct FileIdentity {
     uint64_t dev = 0, ino = 0, size = 0;
     int64_t mtime_ns = 0;  // 0: unknown (stat failed, or recorded before schema 10)
     bool known() const { return mtime_ns != 0; }
-    bool operator==(const FileIdentity&) const = default;
+    // Written out rather than defaulted: sources that include qpdf compile as C++17 under
+    // clang (CMakeLists.txt), and they see this header through the report layer.
+    bool operator==(const FileIdentity& o) const {
+        return dev == o.dev && ino == o.ino && size == o.size && mtime_ns == o.mtime_ns;
+    }
 };
 FileIdentity file_identity(const std::string& path);
 
