@@ -31,7 +31,7 @@ size_t limit_param(const TableParams& p, size_t fallback) {
     return n;
 }
 
-std::vector<std::string> months_param(const TableParams& p, const char* table) {
+std::vector<std::string> months_param(const TableParams& p, const char* table, size_t most) {
     auto it = p.find("months");
     if (it == p.end())
         throw_input(std::string("table ") + table + ": parameter 'months' is missing");
@@ -41,9 +41,9 @@ std::vector<std::string> months_param(const TableParams& p, const char* table) {
         j = v.find(',', i);
         if (j == std::string::npos) j = v.size();
         const std::string m = v.substr(i, j - i);
-        if (m.size() != 7 || !parse_period(m) || out.size() >= 24)
-            throw_input(std::string("table ") + table +
-                        ": parameter 'months' must list up to 24 YYYY-MM");
+        if (m.size() != 7 || !parse_period(m) || out.size() >= most)
+            throw_input(std::string("table ") + table + ": parameter 'months' must list up to " +
+                        std::to_string(most) + " YYYY-MM");
         out.push_back(m);
     }
     return out;

@@ -10,19 +10,7 @@ namespace {
 // The "months" parameter: one to twelve YYYY-MM; they name the columns, so a table read back
 // from a report's JSON has its columns before any data.
 std::vector<std::string> mom_months(const TableParams& p) {
-    auto it = p.find("months");
-    if (it == p.end()) throw_input("table month_over_month: parameter 'months' is missing");
-    std::vector<std::string> out;
-    const std::string& v = it->second;
-    for (size_t i = 0, j; i <= v.size(); i = j + 1) {
-        j = v.find(',', i);
-        if (j == std::string::npos) j = v.size();
-        const std::string m = v.substr(i, j - i);
-        if (m.size() != 7 || !parse_period(m) || out.size() >= 12)
-            throw_input("table month_over_month: parameter 'months' must list up to 12 YYYY-MM");
-        out.push_back(m);
-    }
-    return out;
+    return months_param(p, "month_over_month", 12);
 }
 
 // Services, accounts, payers, or the values of a tag key or cost category ("tag:team").

@@ -22,9 +22,9 @@ std::string share(Amount part, Amount total);
 
 // The "limit" parameter (a count), or `fallback`; throws Error(input) on anything else.
 size_t limit_param(const TableParams& p, size_t fallback);
-// The "months" parameter: up to 24 YYYY-MM, comma-separated; throws Error(input) naming `table`
-// when it is missing or anything else.
-std::vector<std::string> months_param(const TableParams& p, const char* table);
+// The "months" parameter: up to `most` YYYY-MM, comma-separated; throws Error(input) naming
+// `table` when it is missing or anything else.
+std::vector<std::string> months_param(const TableParams& p, const char* table, size_t most = 24);
 
 TableRow row(std::string key, std::vector<std::string> cells);
 TableRow scoped(std::string key, Scope s, std::vector<std::string> cells);
