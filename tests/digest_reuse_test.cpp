@@ -97,6 +97,21 @@ TEST(DigestReuse, ReingestOfAnUnchangedFileReusesItsDigest) {
     EXPECT_EQ(last_source(db, "sha256_origin"), "read");
 }
 
+// A compressed file is not read for its digest either: its reader skips the hash when the
+// recorded one stands.
+TEST(DigestReuse, ReingestOfAnUnchangedGzipFileReusesItsDigest) {
+    TempDir t;
+    const std::string db = t / "s.db", gz = t / "m.csv.gz", bytes = gzip_bytes(month_csv("1.25"));
+    write_file(gz, bytes);
+    ASSERT_EQ(ingest(db, gz).exit_code, 0);
+    EXPECT_EQ(last_source(db, "sha256 || ' ' || sha256_origin"), Sha256::of(bytes) + " read");
+    const RunResult again = ingest(db, gz);
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.err.find(std::string(kReused) + " 1 "), std::string::npos) << again.err;
+    EXPECT_EQ(last_source(db, "sha256 || ' ' || sha256_origin"), Sha256::of(bytes) + " recorded");
+    EXPECT_EQ(last_source(db, "compression"), "gzip");
+}
+
 TEST(DigestReuse, ANewModificationTimeForcesAHash) {
     TempDir t;
     const std::string db = t / "s.db", csv = t / "m.csv", bytes = month_csv("1.25");

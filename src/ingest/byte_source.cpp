@@ -371,7 +371,7 @@ Compression detect_compression(const unsigned char* h, size_t n) {
 }
 
 std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_zlib,
-                                           StageStats* stats) {
+                                           StageStats* stats, bool hash) {
     unsigned char head[4] = {0, 0, 0, 0};
     size_t n = 0;
     {
@@ -393,7 +393,7 @@ std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_
               static_cast<double>(st.st_size) <
                   0.5 * static_cast<double>(pages) * static_cast<double>(page);
     }
-    auto raw = std::make_unique<RawFile>(path, c != Compression::none, stats);
+    auto raw = std::make_unique<RawFile>(path, hash && c != Compression::none, stats);
     if (c == Compression::zip) return std::make_unique<ZipFile>(std::move(raw));
     auto f = std::make_unique<SingleStreamFile>(std::move(raw), c, prefer_zlib);
     f->set_mappable(map);

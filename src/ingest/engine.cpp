@@ -11,8 +11,6 @@
 #include <memory>
 #include <optional>
 
-#include <sys/stat.h>
-
 #include "csv_stream.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
@@ -59,7 +57,12 @@ SourceReport unit_report(const InputUnit& u) {
     return rep;
 }
 
-// The recorded digest of `u`'s file when it can stand for hashing it again: same identity, and
+// Where a known digest came from, for messages: "ingest 3", or "its download".
+std::string known_by(const RecordedDigest& d) {
+    return d.origin == "download" ? "its download" : "ingest " + std::to_string(d.ingest_id);
+}
+
+// The known digest of `u`'s file when it can stand for hashing it again: same identity, and
 // --verify not asked; else nullptr.
 const RecordedDigest* reusable(const IngestOptions& opts, const std::string& path,
                                const FileIdentity& id) {
@@ -67,7 +70,7 @@ const RecordedDigest* reusable(const IngestOptions& opts, const std::string& pat
     auto it = opts.recorded.find(path);
     if (it == opts.recorded.end() || it->second.identity != id || it->second.sha256.empty())
         return nullptr;
-    log::debug(path + ": sha256 reused from ingest " + std::to_string(it->second.ingest_id) +
+    log::debug(path + ": sha256 reused from " + known_by(it->second) +
                " (same device, inode, size and modification time)");
     return &it->second;
 }
@@ -96,7 +99,7 @@ void Engine::process_parquet(const InputUnit& u) {
     rep.identity = file_identity(u.path);
     if (const RecordedDigest* known = reusable(opts_, u.path, rep.identity)) {
         rep.sha256 = known->sha256;
-        rep.sha256_origin = "recorded";
+        rep.sha256_origin = known->origin;
     } else {
         // Parquet is hashed like an uncompressed file: by the hasher thread, beside the scan.
         hashes_->hash_file(u.path);
@@ -109,11 +112,11 @@ void Engine::process_parquet(const InputUnit& u) {
 
 void Engine::process_csv(const InputUnit& u) {
     const FileIdentity identity = file_identity(u.path);
-    auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats);
-    // An uncompressed file's bytes are its one stream: the pipeline hashes them as it goes,
-    // unless its recorded digest stands. A compressed file's reader hashes its raw bytes anyway.
-    const RecordedDigest* known =
-        file->hashed_by_reader() ? reusable(opts_, u.path, identity) : nullptr;
+    // A file with a known digest is not hashed at all; else an uncompressed file's bytes are its
+    // one stream, hashed by the pipeline as it goes, and a compressed file's reader hashes the
+    // raw bytes it reads.
+    const RecordedDigest* known = reusable(opts_, u.path, identity);
+    auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known);
     std::optional<Sha256> stream_hash;
     if (file->hashed_by_reader() && !known) stream_hash.emplace();
     InputStreamInfo info;
@@ -137,7 +140,7 @@ void Engine::process_csv(const InputUnit& u) {
     rest_of_file.stop();
     for (auto& r : local) {
         r.sha256 = sha;
-        if (known) r.sha256_origin = "recorded";
+        if (known) r.sha256_origin = known->origin;
     }
     core_.add_reports(local);
 }
@@ -211,17 +214,6 @@ IngestResult::~IngestResult() = default;
 IngestResult::IngestResult(IngestResult&&) noexcept = default;
 IngestResult& IngestResult::operator=(IngestResult&&) noexcept = default;
 
-FileIdentity file_identity(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return {};
-    FileIdentity id;
-    id.dev = static_cast<uint64_t>(st.st_dev);
-    id.ino = static_cast<uint64_t>(st.st_ino);
-    id.size = static_cast<uint64_t>(st.st_size);
-    id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    return id;
-}
-
 void IngestResult::wait_for_hashes() {
     if (hashes_) {
         const std::map<std::string, std::string> digests = hashes_->wait();
@@ -240,7 +232,8 @@ void IngestResult::wait_for_hashes() {
         const RecordedDigest& rec = it->second;
         if (rec.identity == r.identity && rec.sha256 != r.sha256)
             throw_input(r.path + ": sha256 " + r.sha256 + " differs from " + rec.sha256 +
-                        " recorded by ingest " + std::to_string(rec.ingest_id) +
+                        (rec.origin == "download" ? " computed by its download"
+                                                  : " recorded by " + known_by(rec)) +
                         ", although its size and modification time are unchanged (the file was "
                         "changed in place, or its disk damaged it); the store was not changed");
     }

@@ -40,8 +40,9 @@ struct InputStreamInfo {
 class InputFile {
   public:
     // `stats`, when given, is charged with the time spent hashing raw (compressed) bytes.
+    // `hash` false: the caller already knows the file's digest; sha256() must not be called.
     static std::unique_ptr<InputFile> open(const std::string& path, bool prefer_zlib = false,
-                                           StageStats* stats = nullptr);
+                                           StageStats* stats = nullptr, bool hash = true);
     virtual ~InputFile() = default;
     virtual Compression compression() const = 0;
     // Advances to the next stream; false when there is none. Must be called once before reading.

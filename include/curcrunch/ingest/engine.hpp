@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/file_identity.hpp"
 #include "curcrunch/ingest/csv_format.hpp"
 #include "curcrunch/ingest/input_plan.hpp"
 #include "curcrunch/ingest/rollup.hpp"
@@ -20,26 +21,16 @@
 
 namespace curcrunch::ingest {
 
-// Who a file on disk is. A file whose identity equals the one a recorded ingest of the same
-// path saw is taken to hold the same bytes: its recorded sha256 is reused instead of hashing it
-// again, unless --verify (IngestOptions::verify).
-struct FileIdentity {
-    uint64_t dev = 0, ino = 0, size = 0;
-    int64_t mtime_ns = 0;  // 0: unknown (stat failed, or recorded before schema 10)
-    bool known() const { return mtime_ns != 0; }
-    // Written out rather than defaulted: sources that include qpdf compile as C++17 under
-    // clang (CMakeLists.txt), and they see this header through the report layer.
-    bool operator==(const FileIdentity& o) const {
-        return dev == o.dev && ino == o.ino && size == o.size && mtime_ns == o.mtime_ns;
-    }
-};
-FileIdentity file_identity(const std::string& path);
-
-// The latest recorded ingest of a path that has an identity (store::recorded_digests).
+// A digest known for a path before the ingest reads it: the latest recorded ingest of the path
+// that has an identity (store::recorded_digests), or the one `fetch` computed while it
+// downloaded the file. It stands for the file's bytes while the file keeps `identity`.
 struct RecordedDigest {
     FileIdentity identity;
     std::string sha256;
-    int64_t ingest_id = 0;
+    int64_t ingest_id = 0;  // the ingest that recorded it; 0 for a download's
+    // What SourceReport::sha256_origin says when the digest is reused: "recorded", or
+    // "download" (computed from the bytes as they were written to the file).
+    std::string origin = "recorded";
 };
 
 struct IngestOptions {
@@ -51,9 +42,9 @@ struct IngestOptions {
     bool prefer_zlib = false;
     bool progress = false;
     StageStats* stats = nullptr;  // set: per-stage CPU time is added here (--stats)
-    // Recorded digests by path: reused for an unchanged file (same FileIdentity) unless
-    // `verify`, which hashes every file and fails (Error(input)) when a file with an unchanged
-    // identity no longer has its recorded digest.
+    // Known digests by path: reused for an unchanged file (same FileIdentity), compressed or
+    // not, unless `verify`, which hashes every file and fails (Error(input)) when a file with
+    // an unchanged identity no longer has its known digest.
     std::map<std::string, RecordedDigest> recorded;
     bool verify = false;
 };
@@ -63,7 +54,8 @@ struct SourceReport {
     std::string member;  // zip member, if any
     std::string sha256;  // of the file on disk
     // "read": hashed by this ingest; "recorded": reused from the ingest that recorded the same
-    // path with the same identity.
+    // path with the same identity; "download": reused from the download (fetch) that wrote the
+    // file, which still has the identity it had when the download closed it.
     std::string sha256_origin = "read";
     FileIdentity identity;  // the file's when it was opened
     std::string dialect;
