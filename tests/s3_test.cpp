@@ -4,6 +4,8 @@
 #include "aws_test_server.hpp"
 #include "curcrunch/aws/s3_client.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/file_identity.hpp"
+#include "curcrunch/core/sha256.hpp"
 #include "test_support.hpp"
 
 using namespace curcrunch;
@@ -116,6 +118,43 @@ TEST(S3, TruncatedTransferIsResumedOnRetry) {
     EXPECT_EQ(read_file(t / "k.csv.gz"), data);
     EXPECT_EQ(f.aws.raw().seen().back().header("Range"),
               "bytes=" + std::to_string(data.size() / 2) + "-");
+}
+
+// The digest of a downloaded file is the whole file's however it arrived: in one response, by a
+// resumed partial file (whose first bytes this download never saw), or after a retry.
+TEST(S3, ADownloadGivesTheDigestAndIdentityOfTheWholeFile) {
+    Fixture f;
+    TempDir t;
+    const std::string data = blob(300000), sha = Sha256::of(data);
+    f.aws.put_object("billing", "k.csv.gz", data);
+    auto s3 = f.s3();
+    auto objs = s3.list("billing", "");
+    const std::string dest = t / "cache/k.csv.gz";
+    DownloadedFile got;
+    EXPECT_EQ(s3.download("billing", objs[0], dest, &got), DownloadOutcome::downloaded);
+    EXPECT_EQ(got.sha256, sha);
+    EXPECT_TRUE(got.identity.known());
+    EXPECT_EQ(got.identity, file_identity(dest));
+    EXPECT_EQ(got.identity.size, data.size());
+
+    EXPECT_EQ(s3.download("billing", objs[0], dest, &got), DownloadOutcome::unchanged);
+    EXPECT_EQ(got.sha256, "");  // nothing written, nothing known
+
+    std::filesystem::remove(dest);
+    write_file(dest + ".part", data.substr(0, 4321));
+    write_file(dest + ".part.etag", objs[0].etag + "\n");
+    EXPECT_EQ(s3.download("billing", objs[0], dest, &got), DownloadOutcome::resumed);
+    EXPECT_EQ(got.sha256, sha);
+    EXPECT_EQ(got.identity, file_identity(dest));
+
+    std::filesystem::remove(dest);
+    Action cut = respond(200, data, {{"ETag", AwsTestServer::etag_of(data)}});
+    cut.kind = Action::truncate;  // half the body, then the connection closes
+    f.aws.raw().push(cut);
+    EXPECT_EQ(s3.download("billing", objs[0], dest, &got), DownloadOutcome::resumed);
+    EXPECT_EQ(read_file(dest), data);
+    EXPECT_EQ(got.sha256, sha);
+    EXPECT_EQ(got.identity, file_identity(dest));
 }
 
 TEST(S3, ReplacedObjectIsNeverSpliced) {

@@ -15,6 +15,7 @@
 #include "curcrunch/aws/cur_sync.hpp"
 #include "curcrunch/aws/s3_client.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
 #include "curcrunch/gen/generator.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/store.hpp"
@@ -180,8 +181,10 @@ TEST(S3rverInterop, ListsEveryPageResumesRangedDownloadsAndSyncsCur) {
     fs::create_directories(w.tmp / "dl");
     write_file(dest + ".part", whole.substr(0, whole.size() / 3));
     write_file(dest + ".part.etag", data->etag + "\n");
-    EXPECT_EQ(s3.download("cur-bucket", *data, dest), aws::DownloadOutcome::resumed);
+    aws::DownloadedFile got;
+    EXPECT_EQ(s3.download("cur-bucket", *data, dest, &got), aws::DownloadOutcome::resumed);
     EXPECT_EQ(read_file(dest), whole);
+    EXPECT_EQ(got.sha256, Sha256::of(whole));  // the whole file's, not the resumed part's
     EXPECT_EQ(s3.download("cur-bucket", *data, dest), aws::DownloadOutcome::unchanged);
 
     // The whole export through sync: the same rollups as from disk.

@@ -138,11 +138,15 @@ SyncedPeriod download_period(const std::vector<S3Client*>& clients, const std::s
                 }
                 const S3Object& o = plan.files[i];
                 try {
-                    if (s3->download(bucket, o, (fs::path(cache_dir) / o.key).string()) ==
-                        DownloadOutcome::unchanged)
+                    const std::string path = (fs::path(cache_dir) / o.key).string();
+                    DownloadedFile file;
+                    if (s3->download(bucket, o, path, &file) == DownloadOutcome::unchanged) {
                         ++unchanged;
-                    else
+                    } else {
                         ++downloaded;
+                        std::lock_guard<std::mutex> l(m);
+                        sp.written.emplace(path, std::move(file));
+                    }
                 } catch (const std::exception& e) {
                     std::lock_guard<std::mutex> l(m);
                     if (first_error.empty()) first_error = e.what();

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
 
 namespace curcrunch::aws {
 namespace fs = std::filesystem;
@@ -96,7 +98,7 @@ std::string S3Client::get(const std::string& bucket, const std::string& key) {
 }
 
 DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& obj,
-                                   const std::string& path) {
+                                   const std::string& path, DownloadedFile* written) {
     const std::string part = path + ".part", etag_file = path + ".etag";
     auto read_text = [](const std::string& p) {
         std::ifstream f(p);
@@ -104,6 +106,7 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
         std::getline(f, s);
         return s;
     };
+    if (written) *written = DownloadedFile{};
     std::error_code ec;
     if (fs::exists(path) && fs::file_size(path, ec) == obj.size && read_text(etag_file) == obj.etag)
         return DownloadOutcome::unchanged;
@@ -117,12 +120,23 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
         std::ofstream(part + ".etag") << obj.etag << "\n";
     }
     bool resumed = false;
+    // The digest of the bytes as the sink writes them, valid only while the request being made
+    // started the file from its first byte. A request that continues a partial file (left by an
+    // earlier run, or by an attempt that broke off) does not see the bytes before it, and a
+    // broken attempt's last buffered bytes may not have reached the file: such a file is hashed
+    // again from disk once it is complete.
+    std::optional<Sha256> hash;
+    uint64_t hashed = 0;
     auto make = [&](int) {
         const uint64_t have = fs::file_size(part, ec);
         std::vector<std::pair<std::string, std::string>> h;
+        hash.reset();
         if (have > 0) {
             h.emplace_back("Range", "bytes=" + std::to_string(have) + "-");
             resumed = true;
+        } else if (written) {
+            hash.emplace();
+            hashed = 0;
         }
         h.emplace_back("If-Match", obj.etag);
         net::Request r = signed_request("GET", bucket, obj.key, {}, std::move(h));
@@ -130,8 +144,14 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
         std::shared_ptr<std::FILE> file(std::fopen(part.c_str(), "ab"), [](std::FILE* f) {
             if (f) std::fclose(f);
         });
-        r.sink = [file](const char* p, size_t n) {
-            return file && std::fwrite(p, 1, n, file.get()) == n;
+        Sha256* digest = hash ? &*hash : nullptr;
+        r.sink = [file, digest, &hashed](const char* p, size_t n) {
+            if (!file || std::fwrite(p, 1, n, file.get()) != n) return false;
+            if (digest) {
+                digest->update(p, n);
+                hashed += n;
+            }
+            return true;
         };
         return r;
     };
@@ -145,9 +165,17 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
                                            std::to_string(got) + " bytes, the listing says " +
                                            std::to_string(obj.size));
     }
+    std::string sha;
+    if (written) sha = hash && hashed == got ? hash->hex_digest() : Sha256::of_file(part);
     fs::rename(part, path);
     fs::remove(part + ".etag", ec);
     std::ofstream(etag_file) << obj.etag << "\n";
+    if (written) {
+        // Taken now that the file is complete, closed (its modification time final) and in
+        // place: a later change to the file changes the identity and voids the digest.
+        written->sha256 = std::move(sha);
+        written->identity = file_identity(path);
+    }
     return resumed ? DownloadOutcome::resumed : DownloadOutcome::downloaded;
 }
 

@@ -5,6 +5,7 @@
 // BILLING_PERIOD=YYYY-MM/<name>-Manifest.json — and download it and exactly the files it lists
 // into a cache that mirrors the bucket's layout. The ingest engine then reads each period through
 // its local manifest. A period with any failed download is reported, never half-ingested.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct SyncedPeriod {
     std::string manifest_key;
     std::string local_manifest;  // path in the cache, for ingest::plan_inputs
     int files = 0, downloaded = 0, unchanged = 0;
+    // The files this sync wrote (not the unchanged ones), by their path in the cache.
+    std::map<std::string, DownloadedFile> written;
     bool ok = false;
     bool manifest_changed = true;  // false: the cached manifest already had this text
     std::string error;             // why the period is incomplete
