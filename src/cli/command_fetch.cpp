@@ -48,6 +48,9 @@ class FetchCommand final : public Command {
         net_.declare_connection(o);
         o.value("--on-error", on_error_, "fail|skip", "bad CUR rows: as for ingest");
         o.value("--threads", threads_, "N", "ingest worker threads", "all cores");
+        o.flag("--verify", verify_,
+               "hash every CUR file while ingesting it, even one whose sha256 its download or a "
+               "recorded ingest computed, and fail its period if the digest changed");
         o.flag("--quiet", quiet_, "only warnings and errors on stderr");
         o.flag("--verbose", verbose_, "more messages on stderr");
         shard_.declare(o);
@@ -110,6 +113,7 @@ class FetchCommand final : public Command {
         if (concurrency_) o.concurrency = parse_int("--concurrency", *concurrency_, 1, 64);
         o.ingest.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
         if (threads_) o.ingest.threads = parse_int("--threads", *threads_, 1, 1024);
+        o.ingest.verify = verify_;
         return o;
     }
 
@@ -139,7 +143,8 @@ class FetchCommand final : public Command {
     ShardOption shard_;
     std::optional<std::string> cache_dir_, archive_dir_, alert_webhook_, concurrency_, threads_;
     std::string on_error_ = "fail";
-    bool cost_explorer_ = false, no_invoices_ = false, quiet_ = false, verbose_ = false;
+    bool cost_explorer_ = false, no_invoices_ = false, quiet_ = false, verbose_ = false,
+         verify_ = false;
 };
 
 }  // namespace

@@ -122,11 +122,15 @@ aws::SyncedPeriod FetchRun::download_plan(ProfileRun& pr, const CurSource& src,
     } else {
         return sp;
     }
-    return aws::download_period(clients, src.bucket, plan, pr.cache_root(o_, src));
+    aws::SyncedPeriod rest =
+        aws::download_period(clients, src.bucket, plan, pr.cache_root(o_, src));
+    // The second pass finds the first one's files unchanged: what their downloads computed stays.
+    rest.written.merge(sp.written);
+    return rest;
 }
 
 bool FetchRun::download_period(ProfileRun& pr, Period p, std::vector<ingest::InputUnit>& units,
-                               bool& changed) {
+                               bool& changed, DownloadedDigests& written) {
     const std::string who = "period " + format_period(p) + ", profile " + pr.cfg->name;
     if (!pr.dead && !pr.cur_failed && pr.role) {
         try {
@@ -155,6 +159,13 @@ bool FetchRun::download_period(ProfileRun& pr, Period p, std::vector<ingest::Inp
                 continue;
             }
             if (sp.downloaded > 0 || sp.manifest_changed) changed = true;
+            for (auto& [path, file] : sp.written) {
+                ingest::RecordedDigest d;
+                d.identity = file.identity;
+                d.sha256 = std::move(file.sha256);
+                d.origin = "download";
+                written[fs::path(path).lexically_normal().string()] = std::move(d);
+            }
             try {
                 for (auto& u : ingest::read_manifest(sp.local_manifest))
                     units.push_back(std::move(u));
@@ -219,7 +230,8 @@ void FetchRun::fetch_cur() {
             if (pr->cfg->cur.empty()) continue;
             std::vector<ingest::InputUnit> units;
             bool changed = false;
-            if (!download_period(*pr, p, units, changed)) {
+            DownloadedDigests written;
+            if (!download_period(*pr, p, units, changed, written)) {
                 ++report_.periods_failed;
                 continue;
             }
@@ -227,14 +239,19 @@ void FetchRun::fetch_cur() {
             std::vector<store::FetchedFile> files;
             for (const auto& u : units)
                 files.push_back(identity_of(u.path, root));
-            if (!changed && period_unchanged(*pr, p, units, files)) {
+            bool unchanged = false;
+            if (!changed) {
+                std::lock_guard<std::mutex> l(queue.store_mutex());
+                unchanged = period_unchanged(*pr, p, units, files);
+            }
+            if (unchanged) {
                 ++report_.periods_unchanged;
                 tally_.good();
                 log::info("period " + format_period(p) + ", profile " + pr->cfg->name +
                           ": unchanged since the last ingest");
                 continue;
             }
-            queue.push(p, pr->cfg->name, std::move(units), std::move(files));
+            queue.push(p, pr->cfg->name, std::move(units), std::move(files), std::move(written));
         }
     }
     queue.finish();

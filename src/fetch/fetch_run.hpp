@@ -24,6 +24,7 @@
 #include "curcrunch/ingest/input_plan.hpp"
 #include "curcrunch/net/resilience.hpp"
 #include "curcrunch/store/fetched_files.hpp"
+#include "ingest_queue.hpp"
 
 namespace curcrunch::fetch::detail {
 
@@ -114,9 +115,10 @@ class FetchRun {
     // cur_periods.cpp
     void fetch_cur();
     std::set<Period> discover_periods();
-    // Downloads one profile's files of `p`; false when it cannot deliver them all.
+    // Downloads one profile's files of `p`; false when it cannot deliver them all. `written`
+    // gets the digest of each file a download wrote, by its normal path (DownloadedDigests).
     bool download_period(ProfileRun& pr, Period p, std::vector<ingest::InputUnit>& units,
-                         bool& changed);
+                         bool& changed, DownloadedDigests& written);
     // One profile's files of a period; after an expired session or replaced Vault credentials
     // the rest is downloaded once more with fresh credentials.
     aws::SyncedPeriod download_plan(ProfileRun& pr, const CurSource& src,

@@ -1,6 +1,9 @@
 #include "ingest_queue.hpp"
 
+#include <filesystem>
+
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/store/recorded_digests.hpp"
 #include "fetch_run.hpp"
 
 namespace curcrunch::fetch::detail {
@@ -16,9 +19,9 @@ IngestQueue::~IngestQueue() {
 }
 
 void IngestQueue::push(Period p, const std::string& profile, std::vector<ingest::InputUnit> units,
-                       std::vector<store::FetchedFile> files) {
+                       std::vector<store::FetchedFile> files, DownloadedDigests written) {
     std::lock_guard<std::mutex> l(m_);
-    jobs_.push_back({p, profile, std::move(units), std::move(files)});
+    jobs_.push_back({p, profile, std::move(units), std::move(files), std::move(written)});
     cv_.notify_one();
 }
 
@@ -49,7 +52,7 @@ void IngestQueue::ingest(Job& job) {
     const std::string name = format_period(job.period) + ", profile " + job.profile;
     int64_t id = 0;
     try {
-        ingest::IngestResult r = ingest::run_ingest(job.units, o_.ingest);
+        ingest::IngestResult r = ingest::run_ingest(job.units, options_for(job));
         if (r.rows == 0 && r.skipped == 0) {
             tally_.bad("period " + name + ": the CUR files hold no rows; not replaced");
             ++failed_;
@@ -60,6 +63,7 @@ void IngestQueue::ingest(Job& job) {
             ++failed_;
             return;
         }
+        std::lock_guard<std::mutex> l(store_m_);
         id = store_.replace_periods(r, started_, o_.ingest.skip_bad_rows);
         for (const auto& s : r.sources)
             for (const auto& u : s.units)
@@ -76,6 +80,7 @@ void IngestQueue::ingest(Job& job) {
     // Separate from the period's transaction, which the store owns. Losing these rows costs
     // only a re-ingest of the same files by the next run.
     try {
+        std::lock_guard<std::mutex> l(store_m_);
         store::record_fetched_files(store_.db(), id, job.files);
     } catch (const std::exception& e) {
         log::warn("period " + name +
@@ -83,6 +88,24 @@ void IngestQueue::ingest(Job& job) {
                   "recorded (the next run ingests it again): " +
                   e.what());
     }
+}
+
+ingest::IngestOptions IngestQueue::options_for(const Job& job) {
+    ingest::IngestOptions o = o_.ingest;
+    std::vector<std::string> paths;
+    for (const auto& u : job.units)
+        paths.push_back(u.path);
+    // A file this run did not download (unchanged in the cache) may have been ingested before
+    // with the identity it still has; one it downloaded has the digest its download computed.
+    {
+        std::lock_guard<std::mutex> l(store_m_);
+        o.recorded = store::recorded_digests(store_.db(), paths);
+    }
+    for (const auto& u : job.units) {
+        auto it = job.written.find(std::filesystem::path(u.path).lexically_normal().string());
+        if (it != job.written.end()) o.recorded[u.path] = it->second;
+    }
+    return o;
 }
 
 std::string IngestQueue::delivered_by_another(const ingest::IngestResult& r,

@@ -17,6 +17,10 @@ namespace curcrunch::fetch::detail {
 
 struct Tally;
 
+// The digests this run's downloads computed, by the file's lexically normal path, for the
+// ingest of the period to reuse (sha256_origin "download").
+using DownloadedDigests = std::map<std::string, ingest::RecordedDigest>;
+
 class IngestQueue {
   public:
     IngestQueue(store::Store& store, const FetchOptions& o, const std::string& started,
@@ -25,11 +29,16 @@ class IngestQueue {
     IngestQueue(const IngestQueue&) = delete;
     IngestQueue& operator=(const IngestQueue&) = delete;
 
-    // `files`: what the units are in the fetch cache, recorded with the ingest.
+    // `files`: what the units are in the fetch cache, recorded with the ingest. `written`:
+    // the digests the downloads of this run computed for them.
     void push(Period p, const std::string& profile, std::vector<ingest::InputUnit> units,
-              std::vector<store::FetchedFile> files);
+              std::vector<store::FetchedFile> files, DownloadedDigests written);
     // Ingests what is queued and joins the thread. Idempotent.
     void finish();
+    // The store's connection is opened without SQLite's own mutex (store/database.cpp): while
+    // the queue lives, the ingest thread and the thread that pushes hold this around every use
+    // of it.
+    std::mutex& store_mutex() { return store_m_; }
     // Read after finish().
     int ingested() const { return ingested_; }
     int failed() const { return failed_; }
@@ -40,7 +49,10 @@ class IngestQueue {
         std::string profile;
         std::vector<ingest::InputUnit> units;
         std::vector<store::FetchedFile> files;
+        DownloadedDigests written;
     };
+    // The ingest options of `job`: the run's, with the digests known for its files.
+    ingest::IngestOptions options_for(const Job& job);
     void run();
     void ingest(Job& job);
     // The unit of `r` another profile already replaced in this run, as a problem text ("" when
@@ -52,7 +64,7 @@ class IngestQueue {
     const FetchOptions& o_;
     const std::string& started_;
     Tally& tally_;
-    std::mutex m_;
+    std::mutex m_, store_m_;
     std::condition_variable cv_;
     std::deque<Job> jobs_;
     bool done_ = false;
