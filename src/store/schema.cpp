@@ -427,7 +427,9 @@ ALTER TABLE account ADD COLUMN ou_ids TEXT NOT NULL DEFAULT '';
 // - file_dev, file_ino, file_mtime_ns (with file_bytes) are the file's stat() when the ingest
 //   opened it; all 0 for rows written before version 10 or when stat failed. An ingest reuses
 //   the sha256 of the latest row with the same path and the same four values instead of hashing
-//   the file (unless --verify); it then records sha256_origin 'recorded', else 'read'.
+//   the file (unless --verify); it then records sha256_origin 'recorded', else 'read'. A fetch
+//   that downloaded the file in the same run records the digest its download computed while
+//   writing it, 'download' (the identity the file had when the download closed it still holds).
 const char* kV10 = R"SQL(
 ALTER TABLE ingest_source ADD COLUMN file_dev INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ingest_source ADD COLUMN file_ino INTEGER NOT NULL DEFAULT 0;
