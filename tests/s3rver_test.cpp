@@ -181,10 +181,10 @@ TEST(S3rverInterop, ListsEveryPageResumesRangedDownloadsAndSyncsCur) {
     fs::create_directories(w.tmp / "dl");
     write_file(dest + ".part", whole.substr(0, whole.size() / 3));
     write_file(dest + ".part.etag", data->etag + "\n");
-    aws::DownloadedFile got;
-    EXPECT_EQ(s3.download("cur-bucket", *data, dest, &got), aws::DownloadOutcome::resumed);
+    aws::DownloadedFile written;
+    EXPECT_EQ(s3.download("cur-bucket", *data, dest, &written), aws::DownloadOutcome::resumed);
     EXPECT_EQ(read_file(dest), whole);
-    EXPECT_EQ(got.sha256, Sha256::of(whole));  // the whole file's, not the resumed part's
+    EXPECT_EQ(written.sha256, Sha256::of(whole));  // the whole file's, not the resumed part's
     EXPECT_EQ(s3.download("cur-bucket", *data, dest), aws::DownloadOutcome::unchanged);
 
     // The whole export through sync: the same rollups as from disk.
