@@ -4,9 +4,16 @@
 
 namespace curcrunch::ingest {
 
-DeferredHashes::DeferredHashes(StageStats* stats) : stats_(stats), thread_([this] { run(); }) {}
+DeferredHashes::DeferredHashes(StageStats* stats, bool hold)
+    : hold_(hold), stats_(stats), thread_([this] { run(); }) {}
 
+// Digests nobody waited for are not needed (the ingest stopped, or stored nothing): the files
+// still queued are dropped.
 DeferredHashes::~DeferredHashes() {
+    {
+        std::lock_guard<std::mutex> l(m_);
+        queue_.clear();
+    }
     close();
     if (thread_.joinable()) thread_.join();
 }
@@ -39,7 +46,7 @@ void DeferredHashes::run() {
         std::string path;
         {
             std::unique_lock<std::mutex> l(m_);
-            cv_.wait(l, [this] { return closed_ || !queue_.empty(); });
+            cv_.wait(l, [this] { return closed_ || (!hold_ && !queue_.empty()); });
             if (queue_.empty()) return;
             path = std::move(queue_.front());
             queue_.pop_front();

@@ -1,7 +1,9 @@
 #pragma once
 // File digests that finish after the parse (engine-internal): a Parquet file is hashed by a
 // thread of its own that re-reads it, alongside the scan and then the merge and store write,
-// instead of in the serial read stage (SHA-256 runs at ~1.9 GB/s, slower than the scan).
+// instead of in the serial read stage (SHA-256 runs at ~1.9 GB/s, slower than the scan). When
+// the scan has every core, the thread waits for the scan's end and hashes during the merge and
+// the store write, which leave a core idle, instead of taking CPU from the scan.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -16,7 +18,8 @@ namespace curcrunch::ingest {
 
 class DeferredHashes {
   public:
-    explicit DeferredHashes(StageStats* stats);
+    // `hold`: queued files are hashed only once close() says no more will come.
+    DeferredHashes(StageStats* stats, bool hold);
     ~DeferredHashes();
     DeferredHashes(const DeferredHashes&) = delete;
     DeferredHashes& operator=(const DeferredHashes&) = delete;
@@ -35,6 +38,7 @@ class DeferredHashes {
     std::condition_variable cv_;
     std::deque<std::string> queue_;
     bool closed_ = false;
+    bool hold_;
     std::map<std::string, std::string> digests_;
     std::exception_ptr error_;
     StageStats* stats_;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "csv_stream.hpp"
 #include "curcrunch/core/error.hpp"
@@ -189,7 +190,11 @@ IngestResult Engine::run() {
         if (!ec) total_raw += sz;
     }
     core_.start_progress(total_raw);
-    hashes_ = std::make_unique<DeferredHashes>(opts_.stats);
+    // With a core to spare the hasher runs beside the scan; without, after it (the merge and the
+    // single-threaded store write leave a core idle), so the scan keeps every core.
+    const bool every_core = tbb::this_task_arena::max_concurrency() >=
+                            static_cast<int>(std::thread::hardware_concurrency());
+    hashes_ = std::make_unique<DeferredHashes>(opts_.stats, every_core);
     run_lanes();
     core_.progress()->finish();
     log::debug("scan done at " + since() + " s");

@@ -230,6 +230,16 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
         hash_keys(text_cols, key_len, n);
         const FieldSpan* table = texts_.spans();
         const char* buf = texts_.data();
+        // The batch's columns as plain arrays: the row loop below calls into the decoder, after
+        // which the compiler would load each column's vector again for every row.
+        key_codes_.resize(key_len);
+        for (size_t t = 0; t < key_len; ++t)
+            key_codes_[t] = text_cols[t]->codes.data();
+        amount_values_.resize(amount_cols.size());
+        for (size_t a = 0; a < amount_cols.size(); ++a)
+            amount_values_[a] = {static_cast<size_t>(amount_cols[a]->slot()),
+                                 amount_cols[a]->amounts.data()};
+        const uint32_t* const* kc = key_codes_.data();
         size_t next_bad = 0;
         for (size_t r = 0; r < n; ++r) {
             const uint64_t row = base_row + done + r + 1;  // 1-based within the file
@@ -253,13 +263,14 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             // Rows often come in runs with the same codes (a fleet's instances, a resource's
             // hours): such a row reuses the previous row's hash and code-index entry.
             bool same = have_prev;
+            uint32_t* key = key_.data();
             for (size_t t = 0; t < key_len; ++t) {
-                const uint32_t code = text_cols[t]->codes[r];
-                same = same && key_[t] == code;
-                key_[t] = code;
+                const uint32_t code = kc[t][r];
+                same = same && key[t] == code;
+                key[t] = code;
             }
-            for (SlotColumn* c : amount_cols)
-                amounts_[static_cast<size_t>(c->slot())] = c->amounts[r];
+            for (const auto& [slot, values] : amount_values_)
+                amounts_[slot] = values[r];
             if (!same) {
                 typed.codes_hash = mix64(row_hash_[r]);
                 repeat = dec.repeat_of(typed);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "curcrunch/ingest/engine.hpp"
@@ -73,6 +74,8 @@ class RowGroupReader {
     std::vector<FieldSpan> spans_;
     std::vector<Amount> amounts_;
     std::vector<uint32_t> key_;
+    std::vector<const uint32_t*> key_codes_;  // per key column: its batch codes
+    std::vector<std::pair<size_t, const Amount*>> amount_values_;  // per amount column: slot, batch
     std::vector<uint64_t> row_hash_;
 };
 
