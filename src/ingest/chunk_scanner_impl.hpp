@@ -149,6 +149,14 @@ inline void count_quotes_newlines_impl(const char* buf, size_t len, uint64_t& qu
     const Masks masks(',');
     quotes = newlines = 0;
     for (size_t p = 0; p < len; p += 64) {
+        // The split runs this over a mapped file's bytes before anything else reads them. The
+        // hardware prefetcher does not cross a 4 KiB page and the page cache's pages are not
+        // adjacent in memory, so each page began with misses; asking for the line 2 KiB ahead
+        // keeps the next page's lines in flight (split 0.16 -> 0.12-0.13 CPU s/GB, one thread).
+        // An address past the buffer is fine for a prefetch (it never faults); it is formed as
+        // an integer, since a pointer past the end of the buffer would be undefined.
+        __builtin_prefetch(
+            reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(buf) + p + 2048));
         uint64_t q, d, n;
         masks.load(buf + p, q, d, n);
         const size_t avail = len - p;
