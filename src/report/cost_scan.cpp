@@ -1,16 +1,12 @@
 #include "curcrunch/report/cost_scan.hpp"
 
 namespace curcrunch::report {
-namespace {
-
-std::string in_list(size_t n) {
+std::string sql_placeholders(size_t n) {
     std::string s = "(";
     for (size_t i = 0; i < n; ++i)
         s += i ? ",?" : "?";
     return s + ")";
 }
-
-}  // namespace
 
 bool range_holds_most_rows(store::Database& db, Day from, Day to) {
     // billing_period counts each period's rows; a period overlapping the range counts whole,
@@ -41,17 +37,18 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
         "WHERE day BETWEEN ? AND ?";
     if (!accounts.empty())
         sql += " AND usage_account IN (SELECT id FROM dim WHERE value IN " +
-               in_list(accounts.size()) + ")";
+               sql_placeholders(accounts.size()) + ")";
     if (!services.empty())
         sql += " AND (product_code IN (SELECT id FROM dim WHERE value IN " +
-               in_list(services.size()) +
+               sql_placeholders(services.size()) +
                ") OR product_name IN (SELECT id FROM dim WHERE value IN " +
-               in_list(services.size()) + "))";
+               sql_placeholders(services.size()) + "))";
     if (!regions.empty())
-        sql += " AND region IN (SELECT id FROM dim WHERE value IN " + in_list(regions.size()) + ")";
+        sql += " AND region IN (SELECT id FROM dim WHERE value IN " +
+               sql_placeholders(regions.size()) + ")";
     if (!payers.empty())
         sql += " AND payer_account IN (SELECT id FROM dim WHERE value IN " +
-               in_list(payers.size()) + ")";
+               sql_placeholders(payers.size()) + ")";
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(from)));

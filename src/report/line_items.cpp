@@ -13,13 +13,6 @@
 namespace curcrunch::report {
 namespace {
 
-std::string in_list(size_t n) {
-    std::string s = "(";
-    for (size_t i = 0; i < n; ++i)
-        s += i ? ",?" : "?";
-    return s + ")";
-}
-
 using GroupKey = std::array<int64_t, 4>;  // product code, usage type, description, unit
 struct GroupSums {
     Amount cost = 0, quantity = 0;
@@ -44,13 +37,13 @@ void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups)
                       "WHERE day BETWEEN ? AND ?";
     if (!p.accounts.empty())
         sql += " AND usage_account IN (SELECT id FROM dim WHERE value IN " +
-               in_list(p.accounts.size()) + ")";
+               sql_placeholders(p.accounts.size()) + ")";
     if (!p.services.empty())
         sql += " AND product_code IN (SELECT id FROM dim WHERE value IN " +
-               in_list(p.services.size()) + ")";
+               sql_placeholders(p.services.size()) + ")";
     if (!p.payers.empty())
         sql += " AND payer_account IN (SELECT id FROM dim WHERE value IN " +
-               in_list(p.payers.size()) + ")";
+               sql_placeholders(p.payers.size()) + ")";
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));

@@ -44,6 +44,9 @@ struct ScanFilter {
 // CPU, and sequential reads instead of random ones when the store is not in the page cache
 // (the index order jumps across a period's pages, and read-ahead then drags in the pages of
 // other tables in between).
+// "(?,?,...)" with n placeholders, for an IN list bound value by value.
+std::string sql_placeholders(size_t n);
+
 bool range_holds_most_rows(store::Database& db, Day from, Day to);
 
 // Rows of cost_daily with day in [from, to] that pass the filter.
