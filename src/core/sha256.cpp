@@ -74,7 +74,9 @@ std::string Sha256::of_file(const std::string& path) {
             ::close(fd);
             throw_input(path + ": cannot map for hashing");
         }
-        ::madvise(p, n, MADV_SEQUENTIAL | MADV_WILLNEED);
+        // Two calls: the advice values are codes, not flags (SEQUENTIAL | WILLNEED is WILLNEED).
+        ::madvise(p, n, MADV_SEQUENTIAL);
+        ::madvise(p, n, MADV_WILLNEED);
         h.update(p, n);
         ::munmap(p, n);
     }
