@@ -6,6 +6,9 @@
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/store/store.hpp"
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -177,3 +180,5 @@ TEST(Anomalies, DashboardAndReportAgreeAndWeekGranularityKeepsTheSection) {
               std::string::npos)
         << s.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -5,6 +5,9 @@
 
 #include "served_dashboard.hpp"
 #include "test_pki.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -156,3 +159,5 @@ TEST(ArchiveDashboard, EachReportSaysWhetherItMatchesChangedOrLostItsData) {
         << page;
     EXPECT_NE(page.find("119 difference(s)</span> (119 no data)"), std::string::npos) << page;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

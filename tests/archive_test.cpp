@@ -15,6 +15,9 @@
 #include "curcrunch/core/sha256.hpp"
 #include "test_pki.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -438,3 +441,5 @@ TEST(Archive, VersionOneReportsStillImportAndAuditTheirTotals) {
     EXPECT_EQ(a.exit_code, 7);
     EXPECT_NE(a.out.find(",total,total,,761.6,775.6,14,changed\n"), std::string::npos) << a.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -153,3 +156,5 @@ TEST(Audit, AVersionTwoReportIsHeldToTheAmountsOfItsOwnPeriod) {
         EXPECT_NE(a.out.find(line + "\n"), std::string::npos) << line << "\n" << a.out;
     EXPECT_EQ(a.out.find(",rate,"), std::string::npos) << a.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

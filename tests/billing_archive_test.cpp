@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "billing_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -172,3 +176,5 @@ TEST(BillingArchive, AnInvoicePdfWhosePagesWereEditedIsRefused) {
     EXPECT_EQ(read_file(w.out + "/acme-2026-03.json"), json);
     EXPECT_EQ(query_one(w.db, "SELECT document FROM customer_invoice"), json);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "billing_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -286,3 +290,5 @@ TEST(BillingAws, TheRealWorkshopCurTiesOutToTheCent) {
               std::string::npos)
         << margin;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "curcrunch/billing/charge_models.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::billing;
@@ -82,3 +85,5 @@ TEST(BillingChargeModels, PercentageOfTheAmountAboveTheFreeAmountPlusAFeePerEven
     // Fractions of a cent stay exact until the invoice line rounds them: (1000.30 - 1000) x 2.5 %.
     EXPECT_EQ(priced(c, units(1000) + cents(30), 0), "0.0075");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

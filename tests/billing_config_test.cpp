@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "billing_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -143,3 +147,5 @@ TEST(BillingConfig, UnknownAccountsAreWarningsOnly) {
               std::string::npos)
         << r.err;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -9,8 +9,12 @@
 #include <thread>
 
 #include "billing_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -137,3 +141,5 @@ TEST(BillingHostile, SigtermMidMetersIngestLeavesTheStoreUnchanged) {
         << r.err;
     EXPECT_EQ(dump_store(s.w.db), s.before);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -8,9 +8,13 @@
 #include "curcrunch/billing/config_load.hpp"
 #include "curcrunch/billing/customer_bill.hpp"
 #include "curcrunch/store/store.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -298,3 +302,5 @@ TEST(BillingInvoice, AwsCostsNoCustomerIsBilledForAreInTheMarginReportAsNotBille
                         "period = 202603 AND customer = ''"),
               "2 107500000000");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

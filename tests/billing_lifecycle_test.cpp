@@ -6,9 +6,13 @@
 #include <sqlite3.h>
 
 #include "billing_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -204,3 +208,5 @@ TEST(BillingLifecycle, InvoicePdfsAreSignedLikeReports) {
     EXPECT_EQ(shell("qpdf --show-attachment=curcrunch-invoice.json '" + pdf + "'").out,
               read_file(w.out + "/acme-2026-03.json"));
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

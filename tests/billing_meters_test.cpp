@@ -9,9 +9,13 @@
 #include "curcrunch/billing/config_load.hpp"
 #include "curcrunch/billing/meter_store.hpp"
 #include "curcrunch/store/store.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace billingtest;
+using billingtest::World;  // not testsupport::World (fetch_world.hpp), when both are seen
 
 namespace {
 
@@ -320,3 +324,5 @@ TEST(BillingMeters, CompactLinesAndLinesWithSpacesOrEscapesReadTheSame) {
     EXPECT_EQ(to_plain_string(usage(w, "ms", "2026-03-01", "2026-03-31").value), "-0.25");
     EXPECT_EQ(to_plain_string(usage(w, "users", "2026-03-01", "2026-03-31").value), "3");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -8,6 +8,9 @@
 #include "curcrunch/billing/meter_values.hpp"
 #include "curcrunch/billing/money_rules.hpp"
 #include "curcrunch/core/error.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::billing;
@@ -147,3 +150,5 @@ TEST(BillingMoney, TimestampsParseToMicroseconds) {
                             "14/03/2026", "2026-03-14T10:22:01Zx", "", "2026-03-14T10:22:01.Z"})
         EXPECT_FALSE(parse_timestamp(bad)) << bad;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 
@@ -106,3 +109,5 @@ TEST(BillingServe, ABrowserShowsTheBillingPageAtDesktopAndPhoneWidth) {
     for (const char* png : {"billing-desktop.png", "billing-phone.png"})
         EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -2,6 +2,9 @@
 
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/store/query.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 
@@ -60,3 +63,5 @@ TEST(Calendar, Presets) {
     EXPECT_EQ(format_day(store::resolve_preset("year", today)->from), "2026-01-01");
     EXPECT_FALSE(store::resolve_preset("fortnight", today).has_value());
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -7,6 +7,9 @@
 #include "curcrunch/chart/charts.hpp"
 #include "curcrunch/chart/scale.hpp"
 #include "curcrunch/chart/svg_backend.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch::chart;
 
@@ -125,3 +128,5 @@ TEST(Chart, TextOutsideTheFontBecomesAVisibleMarker) {
     EXPECT_GT(m.width("Amazon Elastic Compute Cloud", 10), m.width("Amazon", 10));
     EXPECT_EQ(m.fit("short", 100, 8), "short");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -19,6 +19,9 @@
 #include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -320,3 +323,5 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -15,6 +15,9 @@
 #include "curcrunch/cli/command.hpp"
 #include "curcrunch/cli/suggest.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -349,3 +352,5 @@ TEST(CliStore, ForeignFoldersAndNewerStoresAreNamed) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

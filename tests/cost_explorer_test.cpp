@@ -7,6 +7,9 @@
 #include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -206,3 +209,5 @@ TEST(CostExplorerCommandWithoutData, SaysHowToGetIt) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -11,6 +11,9 @@
 #include "curcrunch/store/coverage.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -190,3 +193,5 @@ TEST(Coverage, GeneratedMonthsAreFinalOnceAwsWouldHaveClosedThem) {
                         "billing_entity = 'AWS Marketplace'"),
               "2");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

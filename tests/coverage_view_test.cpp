@@ -9,6 +9,9 @@
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/report/report_json.hpp"
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -174,3 +177,5 @@ TEST(Coverage, AGapMonthIsAbsentNeverZero) {
     dash.stop();
     t.join();
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -8,6 +8,9 @@
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::aws;
@@ -120,3 +123,5 @@ TEST(CurSync, APeriodWithAMissingFileIsReportedNotSynced) {
             .size(),
         1u);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

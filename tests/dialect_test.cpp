@@ -9,6 +9,9 @@
 #include "curcrunch/store/database.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -178,3 +181,5 @@ TEST(Dialects, GeneratedTotalsCountCoveredUsageOnce) {
                         "product_code = 'AWSSupportBusiness'"),
               "20240201,20240301,20240401");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -12,6 +12,9 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/store/schema.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -188,3 +191,5 @@ TEST(DigestReuse, ASchema9StoreUpgradesInPlace) {
     const RunResult again = ingest(db, csv);
     EXPECT_NE(again.err.find(std::string(kReused) + " 2 "), std::string::npos) << again.err;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 
@@ -180,3 +183,5 @@ TEST(Cli, SummaryFormats) {
                  "month-to-date", "--as-of", "2024-01-20", "--format", "csv"});
     EXPECT_NE(p.out.find(",1234.5000000001,"), std::string::npos) << p.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

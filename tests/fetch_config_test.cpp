@@ -6,6 +6,9 @@
 #include "curcrunch/fetch/fetch_config.hpp"
 #include "curcrunch/fetch/fetch_job.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::fetch;
@@ -76,3 +79,5 @@ TEST(FetchConfig, EndpointsFollowTheAwsCliOrder) {
     ::unsetenv("AWS_ENDPOINT_URL_S3");
     ::unsetenv("AWS_ENDPOINT_URL_COST_EXPLORER");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -15,6 +15,9 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -210,3 +213,5 @@ TEST(FetchDigest, TheEngineReusesOrChecksADownloadDigest) {
     EXPECT_EQ(h.sources[0].sha256, Sha256::of(bytes));
     EXPECT_EQ(h.sources[0].sha256_origin, "read");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

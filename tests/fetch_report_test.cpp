@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -115,3 +118,5 @@ TEST(FetchReport, EveryRequestCarriesTheCurcrunchUserAgent) {
     ASSERT_EQ(hook.seen().size(), 1u);
     EXPECT_EQ(hook.seen()[0].header("User-Agent"), ua);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

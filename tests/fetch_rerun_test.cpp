@@ -8,6 +8,9 @@
 #include <zlib.h>
 
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -147,3 +150,5 @@ TEST(FetchRerun, AnAccountsUpdatedStampChangesOnlyWhenTheAccountDoes) {
         query_one(w.db, "SELECT updated_at FROM account WHERE id = '" + w.account_ids[1] + "'"),
         before);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

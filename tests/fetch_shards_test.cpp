@@ -5,6 +5,9 @@
 
 #include "curcrunch/ingest/shard_plan.hpp"
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -196,3 +199,5 @@ TEST(FetchShards, UnitsOfTheWrongKindAndAPartialListing) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

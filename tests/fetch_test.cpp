@@ -7,6 +7,9 @@
 
 #include "curcrunch/core/sha256.hpp"
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -375,3 +378,5 @@ TEST(Fetch, CostExplorerAddsTheCurrentMonthByDay) {
                         "payer_profile='oab' AND service='AWS Lambda'"),
               "1");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

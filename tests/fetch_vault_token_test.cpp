@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -191,3 +194,5 @@ TEST(FetchVaultToken, AwsEngineLeasesAreRenewedAndReadAnewBeforeTheirMaxTtl) {
     EXPECT_EQ(r.err.find("engine/secret/"), std::string::npos);
     EXPECT_EQ(r.out.find("engine/secret/"), std::string::npos);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

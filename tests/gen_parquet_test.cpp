@@ -14,6 +14,9 @@
 #include "curcrunch/ingest/parquet/rle_hybrid.hpp"
 #include "parquet_support.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 namespace {
 
@@ -189,3 +192,5 @@ TEST(GenParquet, RleHybridEncodingDecodesBackExactly) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

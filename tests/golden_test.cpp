@@ -9,6 +9,9 @@
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -196,3 +199,5 @@ TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
             << e.what();
     }
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -5,6 +5,9 @@
 
 #include "curcrunch/core/shown_text.hpp"
 #include "hostile_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 
@@ -223,3 +226,5 @@ TEST(ShownText, EscapesControlsInvalidUtf8AndInvisibleMarks) {
     EXPECT_EQ(shown_text(std::string(100, 'a'), 10), std::string(10, 'a') + "...");
     EXPECT_EQ(shown_text("ab鍵", 4), "ab...");  // never cuts inside a character
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

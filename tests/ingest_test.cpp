@@ -6,6 +6,9 @@
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -317,3 +320,5 @@ TEST(Ingest, SkipModeCountsAndRecordsBadRows) {
               "3 skip");
     EXPECT_EQ(query_one(t / "s.db", "SELECT count(*) FROM ingest_problem"), "3");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

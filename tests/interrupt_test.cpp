@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "hostile_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 
@@ -113,3 +116,5 @@ TEST(Interrupt, TheProgressLineIsFinishedOnATerminal) {
     EXPECT_EQ(screen[msg - 1], '\n') << screen;
     EXPECT_EQ(dump_store(s.db), s.before);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -6,6 +6,9 @@
 #include "curcrunch/store/database.hpp"
 #include "hostile_support.hpp"
 #include "parquet_test_writer.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 
@@ -205,3 +208,5 @@ TEST(Limits, HeadersLongerThanOneBlockAreReadWholeUpToTheirCap) {
     std::string w = s.file("wide.csv", wide);
     s.expect_refused({w}, w + ": line 1: header has 100019 columns; at most 100000 are read");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

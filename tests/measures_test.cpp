@@ -7,6 +7,9 @@
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -185,3 +188,5 @@ TEST(Measures, NetAmortizedKeepsTheAmountBound) {
         << s.err;
     EXPECT_EQ(first_difference(dump_store(db), before), "");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

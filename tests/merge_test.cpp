@@ -13,6 +13,9 @@
 
 #include "curcrunch/ingest/shard_plan.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -442,3 +445,5 @@ TEST_F(Merge, UsageAndStoreErrors) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -9,6 +9,9 @@
 #include "curcrunch/store/schema.hpp"
 #include "curcrunch/store/store.hpp"
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -329,3 +332,5 @@ TEST(Migration, AFetchedStoreOfSchema5KeepsItsRecordsAndStaysIdle) {
     EXPECT_NE(idle.out.find("CUR periods: 0 ingested, 4 unchanged, 0 failed"), std::string::npos)
         << idle.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -3,6 +3,9 @@
 #include <limits>
 
 #include "curcrunch/core/money.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 
@@ -139,3 +142,5 @@ TEST(Money, ScaledIntegerRoundTripBeyond64Bits) {
     EXPECT_TRUE(back == -big);
     EXPECT_FALSE(parse_scaled_integer("12a", back));
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -7,6 +7,9 @@
 #include "curcrunch/net/resilience.hpp"
 #include "loopback_server.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::net;
@@ -222,3 +225,5 @@ TEST(Net, ErrorLogIsJsonLinesWithoutSecrets) {
     EXPECT_EQ(text.find("secret-never-logged"), std::string::npos);
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

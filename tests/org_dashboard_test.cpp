@@ -13,6 +13,9 @@
 #include "curcrunch/report/report_table.hpp"
 #include "curcrunch/serve/dashboard.hpp"
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -256,3 +259,5 @@ TEST(OrgDashboard, ChromiumRendersTheAccountsPageAtDesktopAndPhoneWidth) {
          {"accounts.png", "accounts-ou.png", "accounts-phone.png", "accounts-ou-phone.png"})
         EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -11,6 +11,9 @@
 
 #include "curcrunch/store/schema.hpp"
 #include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -341,3 +344,5 @@ TEST(OrgInventory, AStoreFromBeforeTheOuColumnsIsReadAndUpgradedInPlace) {
                         "FROM account"),
               "Kept|||2024-01-01T00:00:00Z");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

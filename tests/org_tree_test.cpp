@@ -6,6 +6,9 @@
 #include "billing_test_services.hpp"
 #include "curcrunch/aws/org_tree.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::aws;
@@ -103,3 +106,5 @@ TEST(OrgTree, AnswersAwsNeverGivesAreErrorsNotHangsOrGuesses) {
               "organizations ListParents of 000000000003 page 1: malformed response (a parent "
               "that is neither a root nor an OU id)");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -6,6 +6,9 @@
 
 #include "parquet_support.hpp"
 #include "parquet_test_writer.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 using parquettest::fixture;
@@ -216,3 +219,5 @@ TEST_F(ParquetBadInput, SkipDropsOnlyTheBadRow) {
                         "ingest_problem"),
               "100 line_item_unblended_cost row group 0, page 2: not a number: 'abc'");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

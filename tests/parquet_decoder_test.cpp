@@ -13,6 +13,9 @@
 #include "curcrunch/ingest/parquet/plain.hpp"
 #include "curcrunch/ingest/parquet/rle_hybrid.hpp"
 #include "parquet_test_writer.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch::ingest::parquet;
 
@@ -398,3 +401,5 @@ TEST(ParquetDecoders, ByteStreamSplitAndPlainMatchTheReference) {
         }
     }
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

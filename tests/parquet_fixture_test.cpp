@@ -11,6 +11,9 @@
 #include "curcrunch/ingest/parquet/page_reader.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "parquet_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 using namespace curcrunch::ingest::parquet;
@@ -130,3 +133,5 @@ TEST(ParquetFixtures, TogetherTheyCoverTheFormatAsWritersUseIt) {
           "TIMESTAMP/nanos/local", "DATE", "STRING", "repeated", "optional", "required"})
         EXPECT_TRUE(seen.logical.count(l)) << l;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

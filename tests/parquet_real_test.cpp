@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "parquet_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 using parquettest::fixture;
@@ -136,3 +139,5 @@ TEST(ParquetReal, Cur2ManifestListingParquet) {
     EXPECT_EQ(query_one(dir / "m.db", "SELECT group_concat(DISTINCT period) FROM cost_daily_named"),
               "202501");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

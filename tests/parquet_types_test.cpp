@@ -14,6 +14,9 @@
 #include "curcrunch/ingest/parquet/value_convert.hpp"
 #include "parquet_support.hpp"
 #include "parquet_test_writer.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::ingest::parquet;
@@ -170,3 +173,5 @@ TEST(ParquetTypes, HostileFootersFailFastWithoutAllocating) {
     // A varint that never ends.
     fails(std::string("\x15") + std::string(20, '\xff'), "overlong varint");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -11,6 +11,9 @@
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -319,3 +322,5 @@ TEST(Payers, ManyPayersAndInvoiceIdsStayBounded) {
     EXPECT_EQ(query_one(db, std::string("SELECT money_sum(unblended) FROM billing_period")),
               "31500000000000");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -10,6 +10,9 @@
 #include "curcrunch/report/report_json.hpp"
 #include "curcrunch/serve/dashboard.hpp"
 #include "hostile_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -256,3 +259,5 @@ TEST(PdfHostile, AStoreErrorEndsTheBatchWithExitFour) {
     EXPECT_EQ(query_one(db, "SELECT group_concat(title) FROM archive_document"), "A");
     EXPECT_EQ(r.out.find("c.pdf"), std::string::npos) << r.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

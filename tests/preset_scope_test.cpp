@@ -4,6 +4,9 @@
 
 #include "curcrunch/store/query.hpp"
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -75,3 +78,5 @@ TEST(ReportScope, AFilteredReportHasItsOwnTitleAndItsWholeScopeOnPageOne) {
     EXPECT_NE(page1.find("111111111111"), std::string::npos) << page1;
     EXPECT_NE(page1.find("222222222222"), std::string::npos) << page1;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -5,6 +5,9 @@
 
 #include "curcrunch/report/report_json.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -88,3 +91,5 @@ TEST(Recommendations, CommitmentsAreSizedFromOnDemandUsageOnly) {
               std::string::npos)
         << json;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

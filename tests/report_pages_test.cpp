@@ -13,6 +13,9 @@
 
 #include "curcrunch/report/pdf_fonts.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -209,3 +212,5 @@ TEST(ReportPages, SlimTruetypeKeepsWhatIsNotAFontAsItIs) {
     EXPECT_EQ(body.substr(0, 8), head.substr(0, 8));
     EXPECT_EQ(body.substr(12), head.substr(12));
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

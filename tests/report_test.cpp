@@ -13,6 +13,9 @@
 
 #include "curcrunch/core/sha256.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -327,3 +330,5 @@ TEST(Report, InvoicesAreReconciledAgainstTheCurAndDifferencesFlagged) {
     EXPECT_NE(text.find("364.00 EUR"), std::string::npos) << text;
     EXPECT_EQ(text.find("FLAG $0.00"), std::string::npos);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

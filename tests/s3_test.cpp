@@ -7,6 +7,9 @@
 #include "curcrunch/core/file_identity.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::aws;
@@ -174,3 +177,5 @@ TEST(S3, ReplacedObjectIsNeverSpliced) {
     EXPECT_FALSE(std::filesystem::exists(t / "k"));
     EXPECT_EQ(s3.get("billing", "k"), blob(6000));
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -20,6 +20,9 @@
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -218,3 +221,5 @@ TEST(S3rverInterop, TlsIsVerifiedAgainstTheGivenCaOnly) {
     aws::S3Client ok(*w.rc, w.creds, "us-east-1", w.server->endpoint());
     EXPECT_TRUE(ok.list("cur-bucket", "billing/", 2).empty());
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

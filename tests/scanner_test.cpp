@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "curcrunch/ingest/chunk_scanner.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch::ingest;
 
@@ -239,3 +242,5 @@ TEST(Scanner, MatchesScalarSplitterOnRandomCsv) {
         }
     }
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -2,6 +2,9 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/ingest/schema.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::ingest;
@@ -92,3 +95,5 @@ TEST(Schema, RejectsUnknownDialectAndMissingColumns) {
     }
     EXPECT_THROW(resolve_schema("", {}, "z"), Error);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

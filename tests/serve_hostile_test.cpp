@@ -11,6 +11,9 @@
 
 #include "curcrunch/serve/view_params.hpp"
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -496,3 +499,5 @@ TEST(ServeHostile, ABrowserSignsInReachesItsPageAndSignsOut) {
     for (const char* png : {"login.png", "login-390.png", "not-found.png", "not-found-390.png"})
         EXPECT_GT(fs::file_size(shots / png), 5000u) << png;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

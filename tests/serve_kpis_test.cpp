@@ -5,6 +5,9 @@
 #include <cstdio>
 
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 
@@ -49,3 +52,5 @@ TEST(ServeKpis, AMonthWithDaysMissingIsForecast) {
     EXPECT_NE(r.body.find("$465.00"), std::string::npos);
     EXPECT_EQ(r.body.find("(complete month)"), std::string::npos);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -302,3 +305,5 @@ TEST(Serve, ABrowserCanUseTheDashboard) {
                             "narrow-services.png"})
         EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -12,6 +12,9 @@
 
 #include "curcrunch/store/query.hpp"
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -532,3 +535,5 @@ TEST(ServeViews, TrendsStacksTheMonthsByServiceEachLinkingToItsTrend) {
         }
     }
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -10,6 +10,9 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/shard_plan.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -224,3 +227,5 @@ TEST_F(ShardIngest, UsageErrorsAndAStoreThatIsNotAShard) {
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

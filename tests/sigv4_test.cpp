@@ -8,6 +8,9 @@
 
 #include "curcrunch/aws/sigv4.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::aws;
@@ -219,3 +222,5 @@ TEST(SigV4, SecretsStayOutOfTheRequestText) {
     EXPECT_EQ(s.canonical_request.find(kSecret), std::string::npos);
     EXPECT_EQ(s.string_to_sign.find(kSecret), std::string::npos);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -14,6 +14,9 @@
 
 #include "slurm_cluster.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 namespace fs = std::filesystem;
@@ -210,3 +213,5 @@ TEST(SlurmShards, ArrayPerPayerFailedIndexResubmittedThenMergedEqualsSingleInges
 }
 
 }  // namespace
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -8,6 +8,9 @@
 
 #include "curcrunch/chart/stacked_chart.hpp"
 #include "curcrunch/chart/svg_backend.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch::chart;
 
@@ -84,3 +87,5 @@ TEST(StackedChart, AtAPhoneWidthEveryMarkAndLabelStaysInside) {
         }
     }
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

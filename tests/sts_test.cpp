@@ -7,6 +7,9 @@
 #include "curcrunch/aws/sts_client.hpp"
 #include "curcrunch/core/error.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace curcrunch::aws;
@@ -82,3 +85,5 @@ TEST(Sts, ProviderReassumesBeforeExpiry) {
     EXPECT_EQ(short_lived.assumptions(), 2);
     EXPECT_NE(first, "ASIATEMP1");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

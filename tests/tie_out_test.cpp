@@ -10,6 +10,9 @@
 #include "curcrunch/report/report_data.hpp"
 #include "curcrunch/report/report_json.hpp"
 #include "served_dashboard.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -234,3 +237,5 @@ TEST(TieOut, SourcesAreTheFilesBehindTheReportsMonths) {
     EXPECT_EQ(both[0][3], sep_sha);
     EXPECT_EQ(both[1][0], "2026-10");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

@@ -7,7 +7,10 @@
 #include "curcrunch/vault/token_keeper.hpp"
 #include "curcrunch/vault/vault_client.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
 #include "vault_test_server.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -263,3 +266,5 @@ TEST(TokenKeeper, BatchTokensAreReplacedBeforeTheyExpireAndNeverRevoked) {
     }
     EXPECT_EQ(f.vault.denied(), 0);
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

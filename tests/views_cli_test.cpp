@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "unity_id.hpp"
 #include "views_fixture.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
 using namespace views_fixture;
@@ -236,3 +239,5 @@ TEST(ViewsCli, ReportOfOnePayerInNetCostStatesItAndAuditsWithIt) {
               std::string::npos)
         << audit.out;
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

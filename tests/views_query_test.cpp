@@ -17,7 +17,10 @@
 #include "curcrunch/store/query_tags.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
 #include "views_fixture.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -334,3 +337,5 @@ TEST_F(Views, ReportJsonRecordsPayersAndMeasureAndOlderReportsReadAsBefore) {
         EXPECT_STREQ(e.what(), "report metadata: measure: 'gross' is not a measure");
     }
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

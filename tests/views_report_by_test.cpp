@@ -7,7 +7,10 @@
 
 #include "curcrunch/store/database.hpp"
 #include "test_support.hpp"
+#include "unity_id.hpp"
 #include "views_fixture.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
 
 using namespace curcrunch;
 using namespace testsupport;
@@ -166,3 +169,5 @@ TEST(ViewsReportBy, BadValuesAreUsageErrors) {
     }
     EXPECT_EQ(first_difference(dump_store(w.db), before), "");
 }
+
+}  // namespace CURCRUNCH_UNITY_ID

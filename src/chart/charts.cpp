@@ -4,16 +4,14 @@
 #include <cmath>
 #include <cstdio>
 
+#include "chart_style.hpp"
 #include "curcrunch/chart/scale.hpp"
 
 namespace curcrunch::chart {
 namespace {
 
-constexpr Color kInk{40, 40, 40};
+using namespace style;
 constexpr Color kMuted{120, 120, 120};
-constexpr Color kGrid{225, 225, 225};
-constexpr Color kAxis{120, 120, 120};
-constexpr double kTitleSize = 10, kLabelSize = 7.5;
 constexpr double kPi = 3.14159265358979323846;
 
 void add_title(Scene& s, const std::string& title) {

@@ -3,16 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "chart_style.hpp"
 #include "curcrunch/chart/scale.hpp"
 
 namespace curcrunch::chart {
 namespace {
 
-// The sizes and inks of charts.cpp, so stacked bars sit beside the other charts unnoticed.
-constexpr Color kInk{40, 40, 40};
-constexpr Color kGrid{225, 225, 225};
-constexpr Color kAxis{120, 120, 120};
-constexpr double kTitleSize = 10, kLabelSize = 7.5, kSwatch = 8, kLegendRow = 12;
+using namespace style;
+constexpr double kSwatch = 8, kLegendRow = 12;
 
 struct LegendEntry {
     double x, y;

@@ -130,7 +130,7 @@ bool parse_utc_day(std::string_view s, Day& out) noexcept {
 
 std::string format_day(Day d) {
     CivilDate c = civil_from_days(d);
-    char buf[16];
+    char buf[32];  // room for any int year and unsigned fields, so no truncation to reason about
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.year, c.month, c.day);
     return buf;
 }

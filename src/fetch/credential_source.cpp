@@ -8,14 +8,10 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
+#include "env_text.hpp"
 
 namespace curcrunch::fetch {
 namespace {
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
 
 Secret secret_from(const std::string& file, const char* env_name, const char* what) {
     if (!file.empty()) return read_secret_file(file, what);
@@ -46,14 +42,14 @@ Secret read_secret_file(const std::string& path, const char* what) {
 CredentialSource::CredentialSource(const FetchConfig& config, const VaultLogin& login,
                                    net::ResilientClient& http)
     : config_(config) {
-    const std::string addr = env("VAULT_ADDR");
+    const std::string addr = env_text("VAULT_ADDR");
     if (addr.empty()) return;
     if (config.vault.kv_path.empty() && config.vault.aws_engine_role.empty())
         throw_usage(config.path +
                     ": VAULT_ADDR is set but vault.kv_path and vault.aws_engine_role are both "
                     "empty: say where the AWS keys are");
-    vault_ = std::make_unique<vault::VaultClient>(vault::VaultConfig{addr, env("VAULT_NAMESPACE")},
-                                                  http);
+    vault_ = std::make_unique<vault::VaultClient>(
+        vault::VaultConfig{addr, env_text("VAULT_NAMESPACE")}, http);
     vault::AppRoleLogin approle;
     approle.role_id = secret_from(login.role_id_file, "VAULT_ROLE_ID", "role_id");
     approle.secret_id = secret_from(login.secret_id_file, "VAULT_SECRET_ID", "secret_id");
@@ -127,8 +123,8 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
     std::string default_region = config_.region;
     if (auto it = kv_.find(vc.region_field); it != kv_.end() && !it->second.empty())
         default_region = std::string(it->second.reveal());  // a region is not secret
-    if (default_region.empty()) default_region = env("AWS_REGION");
-    if (default_region.empty()) default_region = env("AWS_DEFAULT_REGION");
+    if (default_region.empty()) default_region = env_text("AWS_REGION");
+    if (default_region.empty()) default_region = env_text("AWS_DEFAULT_REGION");
     if (default_region.empty()) default_region = "us-east-1";
     const bool from_kv = vault_ && !vc.kv_path.empty();
     const std::string where = from_kv ? "vault secret " + vc.kv_mount + "/" + vc.kv_path : "";
@@ -167,9 +163,9 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
             c.base.session_token = engine_->session_token;
             c.source = "vault " + vc.aws_engine_mount + "/creds/" + vc.aws_engine_role;
         } else {
-            c.base.access_key_id = env("AWS_ACCESS_KEY_ID");
-            c.base.secret_access_key = Secret(env("AWS_SECRET_ACCESS_KEY"));
-            c.base.session_token = Secret(env("AWS_SESSION_TOKEN"));
+            c.base.access_key_id = env_text("AWS_ACCESS_KEY_ID");
+            c.base.secret_access_key = Secret(env_text("AWS_SECRET_ACCESS_KEY"));
+            c.base.session_token = Secret(env_text("AWS_SESSION_TOKEN"));
             if (c.base.access_key_id.empty() || c.base.secret_access_key.empty())
                 throw_usage(
                     "no AWS credentials: set VAULT_ADDR (with an AppRole) or "

@@ -8,19 +8,11 @@
 
 #include "curcrunch/fetch/alert.hpp"
 #include "curcrunch/store/billing_records.hpp"
+#include "env_text.hpp"
 #include "fetch_run.hpp"
 
 namespace curcrunch::fetch {
 namespace fs = std::filesystem;
-namespace {
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
-
-}  // namespace
-
 namespace detail {
 
 bool is_expired_code(const std::string& c) {
@@ -84,9 +76,9 @@ void FetchRun::set_up_network() {
         guards->set_rate_limit(svc, r, std::max(1.0, r));
     }
     net_ = std::make_unique<NetSetup>(NetSetup{o_, error_log_.get(), guards});
-    aws_ca_ = !o_.ca_file.empty() ? o_.ca_file : env("AWS_CA_BUNDLE");
+    aws_ca_ = !o_.ca_file.empty() ? o_.ca_file : env_text("AWS_CA_BUNDLE");
     aws_ = net_->make(aws_ca_);
-    vault_ = net_->make(!o_.ca_file.empty() ? o_.ca_file : env("VAULT_CACERT"));
+    vault_ = net_->make(!o_.ca_file.empty() ? o_.ca_file : env_text("VAULT_CACERT"));
 }
 
 void FetchRun::start_profiles() {
@@ -169,7 +161,7 @@ void FetchRun::finish_report() {
     rec.retries = report_.retries;
     report_.run_id = store::record_fetch_run(store_.db(), rec);
     const std::string webhook =
-        !o_.alert_webhook.empty() ? o_.alert_webhook : env("CURCRUNCH_ALERT_WEBHOOK");
+        !o_.alert_webhook.empty() ? o_.alert_webhook : env_text("CURCRUNCH_ALERT_WEBHOOK");
     if (report_.outcome != FetchOutcome::ok && !webhook.empty()) {
         AlertSummary a;
         a.outcome = rec.outcome;
@@ -243,11 +235,11 @@ std::string resolve_endpoint(const std::string& service, const std::string& cli_
         {"invoicing", "INVOICING"},
         {"payments", "PAYMENTS"}};
     if (auto it = env_suffix.find(service); it != env_suffix.end()) {
-        const std::string v = env(("AWS_ENDPOINT_URL_" + it->second).c_str());
+        const std::string v = env_text(("AWS_ENDPOINT_URL_" + it->second).c_str());
         if (!v.empty()) return v;
     }
     if (auto it = config.endpoints.find(service); it != config.endpoints.end()) return it->second;
-    if (std::string v = env("AWS_ENDPOINT_URL"); !v.empty()) return v;
+    if (std::string v = env_text("AWS_ENDPOINT_URL"); !v.empty()) return v;
     return aws_default;
 }
 

@@ -8,6 +8,7 @@
 
 #include "curcrunch/core/hash.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
+#include "json_parser.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -63,7 +64,7 @@ bool RowDecoder::parse_json_tags(std::string_view json, RowError& err, uint64_t 
         return false;
     };
     simdjson::ondemand::document doc;
-    if (json_.iterate(psv).get(doc)) return bad("cannot parse");
+    if (json_parser().parser.iterate(psv).get(doc)) return bad("cannot parse");
     simdjson::ondemand::object obj;
     if (doc.get_object().get(obj)) return bad("not an object");
     for (auto field : obj) {
@@ -103,7 +104,7 @@ bool RowDecoder::product_from_json(std::string_view json, std::string_view& name
         simdjson::padded_string_view psv(json_buf_.data(), json.size(), json_buf_.size());
         simdjson::ondemand::document doc;
         simdjson::ondemand::object obj;
-        if (json_.iterate(psv).get(doc) || doc.get_object().get(obj)) {
+        if (json_parser().parser.iterate(psv).get(doc) || doc.get_object().get(obj)) {
             fail(err, line, kProductJson, "invalid JSON product map");
             return false;
         }

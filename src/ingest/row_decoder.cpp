@@ -6,6 +6,7 @@
 #include "curcrunch/core/hash.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/commitment_cost.hpp"
+#include "json_parser.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -63,6 +64,13 @@ RowDecoder::RowDecoder(const Schema& schema, Rollup& out, Period period_override
       scratch_(schema.slot_count()) {
     for (const std::string& k : schema.tag_keys)
         tag_key_ids_.push_back(out_.pool.intern(k));
+}
+
+RowDecoder::~RowDecoder() = default;
+
+RowDecoder::JsonParser& RowDecoder::json_parser() {
+    if (!json_) json_ = std::make_unique<JsonParser>();
+    return *json_;
 }
 
 bool RowDecoder::amounts_typed(uint64_t amount_slots) const {

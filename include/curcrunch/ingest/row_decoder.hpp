@@ -2,12 +2,11 @@
 // Turns scanned rows (field spans in a chunk buffer) into rollup updates. One decoder per worker
 // chunk; the rollup it writes to (and that rollup's RowKeyIndex) belongs to the worker thread, so
 // most rows find all their groups with a single hash probe (see row_key_index.hpp).
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/commitment_cost.hpp"
@@ -61,6 +60,9 @@ class RowDecoder {
     // `fallback_payer` is the payer of rows whose payer field is empty (the manifest's account).
     RowDecoder(const Schema& schema, Rollup& out, Period period_override,
                std::string_view fallback_payer = {});
+    ~RowDecoder();
+    RowDecoder(const RowDecoder&) = delete;
+    RowDecoder& operator=(const RowDecoder&) = delete;
 
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
     bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
@@ -171,7 +173,12 @@ class RowDecoder {
     std::string last_invoice_;     // the previous row's invoice id
     Period period_cache_ = 0;      // period of period_cache_day_
     Day period_cache_day_ = INT32_MIN;
-    simdjson::ondemand::parser json_;
+    // The JSON parser of the tag, cost category and product maps, made on first use. It is
+    // defined in src/ingest/json_parser.hpp: simdjson.h is about 90,000 lines, and this header
+    // reaches most of the project's sources through the engine and the store.
+    struct JsonParser;
+    JsonParser& json_parser();
+    std::unique_ptr<JsonParser> json_;
     std::string json_buf_;
 };
 

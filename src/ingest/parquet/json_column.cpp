@@ -4,7 +4,9 @@
 // bring the same number of entries with the same levels, and only then is each row's sequence
 // of entry codes looked up (seq_table_) for its JSON text, which is rendered once per distinct
 // sequence. Dictionary-encoded leaves cost a table lookup per entry.
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -102,6 +104,8 @@ class JsonColumn final : public SlotColumn {
     size_t read_first_leaf(size_t n, std::vector<BadValue>& bad) {
         LeafCursor& c = c_[0];
         const LeafColumn& m = *meta_[0];
+        const uint8_t max_def = static_cast<uint8_t>(m.max_def);
+        const uint8_t repeated_def = static_cast<uint8_t>(m.repeated_def);
         size_t rows = 0, e = 0;
         while (c.ready()) {
             const ColumnRun& run = c.run_;
@@ -111,6 +115,8 @@ class JsonColumn final : public SlotColumn {
             grow(e + (run.entries - j));
             const uint32_t* dict =
                 run.dictionary ? coders_[0].dictionary_codes(c.reader(), table_) : nullptr;
+            uint8_t* const rep_out = rep_.data();
+            uint32_t* const code_out = code_[0].data();
             for (; j < run.entries; ++j, ++e) {
                 const uint8_t rep = run.rep ? run.rep[j] : 0;
                 if (rep == 0) {
@@ -119,12 +125,20 @@ class JsonColumn final : public SlotColumn {
                 } else if (rows == 0) {
                     fail_format("column '" + name_ + "' starts a row with a repeated entry");
                 }
-                rep_[e] = rep;
-                const uint8_t def = run.def ? run.def[j] : static_cast<uint8_t>(m.max_def);
-                if (def < m.repeated_def)
-                    code_[0][e] = kNoEntry;
-                else
-                    code_[0][e] = value_code(0, c, run, def, dict, rows - 1, bad);
+                rep_out[e] = rep;
+                const uint8_t def = run.def ? run.def[j] : max_def;
+                uint32_t code;
+                if (def < repeated_def) {
+                    code = kNoEntry;
+                } else if (def != max_def) {
+                    code = kNullCode;
+                } else if (dict) {
+                    code = dict[run.indices[c.vpos_++]];
+                    if (code == kBadCode) code = bad_value(0, rows - 1, bad);
+                } else {
+                    code = plain_code(0, c, rows - 1, bad);
+                }
+                code_out[e] = code;
             }
             c.pos_ = j;
             if (rows == n && j < run.entries) return e;
@@ -133,28 +147,55 @@ class JsonColumn final : public SlotColumn {
         return e;
     }
 
-    // A map's values: exactly `entries` entries, level for level with the keys.
+    // A map's values: exactly `entries` entries, level for level with the keys. The row of an
+    // entry is looked up only for a bad value: the loop stays a table lookup per entry.
     void read_second_leaf(size_t entries, size_t n, std::vector<BadValue>& bad) {
         LeafCursor& c = c_[1];
-        size_t e = 0, row = 0;
+        const uint8_t max_def = static_cast<uint8_t>(meta_[1]->max_def);
+        size_t e = 0;
         while (e < entries) {
-            if (!c.ready()) column_ends(name_, row);
+            if (!c.ready()) column_ends(name_, e == 0 ? 0 : row_of(e - 1, n));
             const ColumnRun& run = c.run_;
-            const size_t k = std::min(entries - e, run.entries - c.pos_);
+            const size_t from = c.pos_;
+            const size_t k = std::min(entries - e, run.entries - from);
+            if (!same_levels(run, from, e, k))
+                fail_format("map column '" + name_ + "': key and value levels disagree");
             const uint32_t* dict =
                 run.dictionary ? coders_[1].dictionary_codes(c.reader(), table_) : nullptr;
-            const uint8_t max_def = static_cast<uint8_t>(meta_[1]->max_def);
-            for (size_t j = c.pos_; j < c.pos_ + k; ++j, ++e) {
-                const uint8_t rep = run.rep ? run.rep[j] : 0;
-                if (rep != rep_[e])
-                    fail_format("map column '" + name_ + "': key and value levels disagree");
-                while (row + 1 < n && row_begin_[row + 1] <= e)
-                    ++row;
-                const uint8_t def = run.def ? run.def[j] : max_def;
-                code_[1][e] = value_code(1, c, run, def, dict, row, bad);
+            uint32_t* const code_out = code_[1].data() + e;
+            for (size_t i = 0; i < k; ++i) {
+                const uint8_t def = run.def ? run.def[from + i] : max_def;
+                uint32_t code;
+                if (def != max_def) {
+                    code = kNullCode;
+                } else if (dict) {
+                    code = dict[run.indices[c.vpos_++]];
+                    if (code == kBadCode) code = bad_value(1, row_of(e + i, n), bad);
+                } else {
+                    code = plain_code(1, c, row_of(e + i, n), bad);
+                }
+                code_out[i] = code;
             }
             c.pos_ += k;
+            e += k;
         }
+    }
+
+    // Whether the run's repetition levels from `from` on are the keys' from entry `e` on, for
+    // k entries (a run without levels has level 0 throughout).
+    bool same_levels(const ColumnRun& run, size_t from, size_t e, size_t k) const {
+        if (run.rep) return std::memcmp(run.rep + from, rep_.data() + e, k) == 0;
+        return std::all_of(rep_.begin() + static_cast<std::ptrdiff_t>(e),
+                           rep_.begin() + static_cast<std::ptrdiff_t>(e + k),
+                           [](uint8_t r) { return r == 0; });
+    }
+
+    // The row (of the batch's n) that entry e belongs to: the last row starting at or before it.
+    size_t row_of(size_t e, size_t n) const {
+        const auto first = row_begin_.begin();
+        return static_cast<size_t>(
+                   std::upper_bound(first, first + static_cast<std::ptrdiff_t>(n), e) - first) -
+               1;
     }
 
     // Whether row r's entries are row r - 1's (both in this batch), before any filtering: the
@@ -173,20 +214,18 @@ class JsonColumn final : public SlotColumn {
         return true;
     }
 
-    // The code of the entry at the cursor's position (its value, when the definition level
-    // says it has one); a value that cannot be text marks row `row` bad.
-    uint32_t value_code(size_t leaf, LeafCursor& c, const ColumnRun& run, uint8_t def,
-                        const uint32_t* dict, size_t row, std::vector<BadValue>& bad) {
-        if (def != meta_[leaf]->max_def) return kNullCode;
-        const size_t v = c.vpos_++;
-        uint32_t code;
-        if (dict) {
-            code = dict[run.indices[v]];
-            if (code == kBadCode) why_ = coders_[leaf].dictionary_why();
-        } else {
-            code = coders_[leaf].code(c.reader(), run, v, table_, why_);
-        }
-        if (code != kBadCode) return code;
+    // The code of the plain (not dictionary) value at the cursor's position; a value that cannot
+    // be text marks row `row` bad.
+    uint32_t plain_code(size_t leaf, LeafCursor& c, size_t row, std::vector<BadValue>& bad) {
+        const uint32_t code = coders_[leaf].code(c.reader(), c.run_, c.vpos_++, table_, why_);
+        return code != kBadCode ? code : bad_value(leaf, row, bad, false);
+    }
+
+    // Records a value of row `row` that cannot be text (a dictionary entry's reason, unless
+    // `why_` already holds a plain value's) and gives the null code in its place.
+    uint32_t bad_value(size_t leaf, size_t row, std::vector<BadValue>& bad,
+                       bool from_dictionary = true) {
+        if (from_dictionary) why_ = coders_[leaf].dictionary_why();
         bad.push_back(BadValue{static_cast<uint32_t>(row), slot_, page(), why_});
         bad_rows_[row] = 1;
         return kNullCode;
