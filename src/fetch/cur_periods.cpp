@@ -96,7 +96,6 @@ aws::SyncedPeriod FetchRun::download_plan(ProfileRun& pr, const CurSource& src,
     std::vector<aws::S3Client*> clients;
     for (auto& c : pr.s3)
         clients.push_back(c.get());
-    const uint64_t generation = source_->generation();
     aws::SyncedPeriod sp = aws::download_period(clients, src.bucket, plan, pr.cache_root(o_, src));
     if (sp.ok) return sp;
     // Files already downloaded stay in the cache, so a second pass fetches only the rest.
@@ -114,11 +113,13 @@ aws::SyncedPeriod FetchRun::download_plan(ProfileRun& pr, const CurSource& src,
         log::warn(who +
                   ": the session expired during the download; assumed the role again, "
                   "downloading the rest");
-    } else if (source_->generation() != generation) {
+    } else if (source_->generation() != credentials_seen_) {
+        // Replaced during the download, or after the last checkpoint and before it started:
+        // either way Vault revoked the ones the download used with the token they came with.
         pick_up_new_credentials();
         log::warn(who +
-                  ": the AWS credentials from Vault were replaced during the download; "
-                  "downloading the rest with the new ones");
+                  ": the AWS credentials from Vault were replaced before or during the "
+                  "download; downloading the rest with the new ones");
     } else {
         return sp;
     }
