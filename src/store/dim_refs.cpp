@@ -44,17 +44,31 @@ void count_cells(Database& db, const RollupTable& t, const std::string& where,
 
 }  // namespace
 
+// Not one upsert (INSERT ... ON CONFLICT DO UPDATE), and no RETURNING: SQLite writes a
+// statement journal for either inside a transaction, a copy of each page the statement touches
+// (64 KiB here), which cost an ingest's few hundred strings tens of megabytes of temporary-file
+// writes. Single-row statements by a unique key need none.
 DimRefs::DimRefs(Database& db)
     : db_(db),
-      upsert_(db.prepare("INSERT INTO dim(value, refs) VALUES (?, ?) ON CONFLICT(value) DO "
-                         "UPDATE SET refs = refs + excluded.refs RETURNING id")) {}
+      find_(db.prepare("SELECT id FROM dim WHERE value = ?")),
+      bump_(db.prepare("UPDATE dim SET refs = refs + ? WHERE id = ?")),
+      insert_(db.prepare("INSERT INTO dim(value, refs) VALUES (?, ?)")) {}
 
 int64_t DimRefs::add(std::string_view value, int64_t count) {
-    upsert_.bind_static(1, value).bind(2, count);
-    if (!upsert_.step()) db_.fail("dim upsert returned no id");
-    const int64_t id = upsert_.column_int(0);
-    upsert_.reset();
-    return id;
+    find_.bind_static(1, value);
+    const bool found = find_.step();
+    const int64_t id = found ? find_.column_int(0) : 0;
+    find_.reset();
+    if (found) {
+        bump_.bind(1, count).bind(2, id);
+        bump_.run();
+        bump_.reset();
+        return id;
+    }
+    insert_.bind_static(1, value).bind(2, count);
+    insert_.run();
+    insert_.reset();
+    return db_.last_insert_rowid();
 }
 
 void DimRefs::release_rows(const RollupTable& table, const std::string& where,
@@ -63,14 +77,17 @@ void DimRefs::release_rows(const RollupTable& table, const std::string& where,
 }
 
 int64_t DimRefs::finish() {
-    auto dec = db_.prepare("UPDATE dim SET refs = refs - ? WHERE id = ? RETURNING refs");
+    auto dec = db_.prepare("UPDATE dim SET refs = refs - ? WHERE id = ?");
+    auto left_of = db_.prepare("SELECT refs FROM dim WHERE id = ?");
     auto del = db_.prepare("DELETE FROM dim WHERE id = ?");
     int64_t removed = 0;
     for (const auto& [id, n] : released_) {
         dec.bind(1, n).bind(2, id);
-        const bool found = dec.step();
-        const int64_t left = found ? dec.column_int(0) : -1;
+        dec.run();
         dec.reset();
+        left_of.bind(1, id);
+        const int64_t left = left_of.step() ? left_of.column_int(0) : -1;
+        left_of.reset();
         // A count below zero means a row was written without its references being counted:
         // deleting the string could orphan rows, so stop (the transaction rolls back).
         if (left < 0)

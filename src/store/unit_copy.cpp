@@ -174,16 +174,16 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
     delete_unit_rows(db_, refs, UnitId{u.unit.payer, u.unit.period});
     map_strings(u, refs);
     int64_t cost_rows = 0;
+    // OR FAIL: no statement journal (see insert_in_batches in unit_replace.cpp); a failing copy
+    // throws and the unit's transaction (merge.cpp) rolls back whole.
     for (const RollupTable& t : rollup_tables()) {
         const auto& cols = columns(t.name);
-        Statement& ins = statement(
-            std::string("INSERT INTO main.") + t.name + "(" + column_list(cols) + ") SELECT " +
-            select_list(cols,
-                        [&](const std::string& c) {
-                            return contains(t.dim_columns, c) ? "merge_dim(" + c + ")"
-                                                              : std::string();
-                        }) +
-            " FROM shard." + t.name + kUnitRows);
+        const std::string values = select_list(cols, [&](const std::string& c) {
+            return contains(t.dim_columns, c) ? "merge_dim(" + c + ")" : std::string();
+        });
+        Statement& ins =
+            statement(std::string("INSERT OR FAIL INTO main.") + t.name + "(" + column_list(cols) +
+                      ") SELECT " + values + " FROM shard." + t.name + kUnitRows);
         ins.bind(1, u.min_day).bind(2, u.max_day).bind(3, u.payer_id).bind(4, period);
         ins.run();
         if (std::string(t.name) == "cost_daily") cost_rows = sqlite3_changes64(db_.handle());

@@ -38,7 +38,7 @@ class DimRefs {
 
   private:
     Database& db_;
-    Statement upsert_;
+    Statement find_, bump_, insert_;
     std::unordered_map<int64_t, int64_t> released_;
 };
 
