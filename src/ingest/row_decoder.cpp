@@ -74,9 +74,9 @@ RowDecoder::JsonParser& RowDecoder::json_parser() {
 }
 
 bool RowDecoder::amounts_typed(uint64_t amount_slots) const {
-    for (int s : {kUnblendedCost, kBlendedCost, kNetUnblendedCost, kUsageAmount,
-                  kPublicOnDemandCost, kFocusEffectiveCost})
-        if (schema_.has(s) && !((amount_slots >> s) & 1)) return false;
+    for (int s = 0; s < 64; ++s)
+        if ((kRepeatAmountSlots >> s & 1) && schema_.has(s) && !((amount_slots >> s) & 1))
+            return false;
     return true;
 }
 
@@ -247,12 +247,12 @@ void sort_unit_rows(std::vector<UnitRows>& units) {
 }
 
 void RowDecoder::count_unit_row_slow(std::string_view payer, Period period,
-                                     std::string_view invoice_id) {
+                                     std::string_view invoice_id, uint64_t rows) {
     auto [it, fresh] = unit_index_.emplace(unit_key(period, payer), unit_rows_.size());
     if (fresh) unit_rows_.push_back(UnitRows{std::string(payer), period, 0, {}});
     last_unit_ = it->second;
     UnitRows& u = unit_rows_[last_unit_];
-    ++u.rows;
+    u.rows += rows;
     last_invoice_.assign(invoice_id.data() ? invoice_id.data() : "", invoice_id.size());
     u.add_invoice_id(invoice_id);
 }
@@ -493,8 +493,8 @@ RowKeyIndex::Ref RowDecoder::repeat_of(const TypedRow& typed) const {
     return c;
 }
 
-void RowDecoder::add_repeat(RowKeyIndex::Ref c, const TypedRow& typed,
-                            std::string_view invoice_id) {
+void RowDecoder::add_repeat(RowKeyIndex::Ref c, const TypedRow& typed, std::string_view invoice_id,
+                            uint64_t rows) {
     const Repeat rp = repeats_[c - 1];
     // The measures as add_row computes them for these rules.
     const Amount unblended = typed_amount(typed, kUnblendedCost);
@@ -515,12 +515,12 @@ void RowDecoder::add_repeat(RowKeyIndex::Ref c, const TypedRow& typed,
     p->net_amortized += net_amortized;
     p->public_on_demand += typed_amount(typed, kPublicOnDemandCost);
     p->usage += typed_amount(typed, kUsageAmount);
-    p->rows += 1;
+    p->rows += static_cast<int64_t>(rows);
     UnitRows& u = unit_rows_[rp.unit];
     if (rp.unit == last_unit_ && last_invoice_ == invoice_id)
-        ++u.rows;
+        u.rows += rows;
     else
-        count_unit_row_slow(u.payer, u.period, invoice_id);  // the unit exists: no reallocation
+        count_unit_row_slow(u.payer, u.period, invoice_id, rows);  // the unit exists already
 }
 
 }  // namespace curcrunch::ingest

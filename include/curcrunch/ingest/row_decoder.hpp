@@ -73,8 +73,16 @@ class RowDecoder {
     // add_row. add_repeat adds such a row's measures to that entry's composite and counts it
     // for its unit. The code index must not be cleared while this decoder lives (its entries
     // index repeats_); an entry found stays valid for later rows with the same codes.
+    // A run of `rows` consecutive rows with the same codes and invoice id may come as one call,
+    // their amounts summed slot by slot: the measures are sums of amounts, nothing else.
     RowKeyIndex::Ref repeat_of(const TypedRow& typed) const;
-    void add_repeat(RowKeyIndex::Ref entry, const TypedRow& typed, std::string_view invoice_id);
+    void add_repeat(RowKeyIndex::Ref entry, const TypedRow& typed, std::string_view invoice_id,
+                    uint64_t rows = 1);
+    // The amount slots add_repeat reads (of those with a column).
+    static constexpr uint64_t kRepeatAmountSlots =
+        uint64_t(1) << kUnblendedCost | uint64_t(1) << kBlendedCost |
+        uint64_t(1) << kNetUnblendedCost | uint64_t(1) << kUsageAmount |
+        uint64_t(1) << kPublicOnDemandCost | uint64_t(1) << kFocusEffectiveCost;
     const std::vector<UnitRows>& unit_rows() const { return unit_rows_; }
 
   private:
@@ -109,7 +117,8 @@ class RowDecoder {
         }
         count_unit_row_slow(payer, period, invoice_id);
     }
-    void count_unit_row_slow(std::string_view payer, Period period, std::string_view invoice_id);
+    void count_unit_row_slow(std::string_view payer, Period period, std::string_view invoice_id,
+                             uint64_t rows = 1);
     bool day_of(std::string_view v, Day& out, int slot, Day& cache_day, std::string& cache_text);
     bool parse_json_tags(std::string_view json, RowError& err, uint64_t line, int slot);
     bool product_from_json(std::string_view json, std::string_view& name, std::string_view& region,

@@ -117,18 +117,43 @@ ParquetPlan plan_parquet(const ParquetFile& file) {
     return plan;
 }
 
-void RowGroupReader::hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len, size_t n) {
-    // A column at a time, so each row's chain of multiplies overlaps with the other rows'
+void RowGroupReader::find_runs(const std::vector<SlotColumn*>& key_cols, size_t key_len,
+                               const SlotColumn* invoice_col, const std::vector<BadValue>& bad,
+                               size_t n) {
+    // Column by column, so each comparison loop is a vector compare over the batch.
+    brk_.assign(n, 0);
+    uint8_t* b = brk_.data();
+    b[0] = 1;
+    auto differs = [&](const uint32_t* c) {
+        for (size_t r = 1; r < n; ++r)
+            b[r] |= static_cast<uint8_t>(c[r] != c[r - 1]);
+    };
+    for (size_t t = 0; t < key_len; ++t)
+        differs(key_cols[t]->codes.data());
+    if (invoice_col) differs(invoice_col->codes.data());
+    for (const BadValue& v : bad) {
+        b[v.row] = 1;
+        if (v.row + 1 < n) b[v.row + 1] = 1;
+    }
+    starts_.clear();
+    for (size_t r = 0; r < n; ++r)
+        if (b[r]) starts_.push_back(static_cast<uint32_t>(r));
+}
+
+void RowGroupReader::hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len) {
+    // A column at a time, so each run's chain of multiplies overlaps with the other runs'
     // instead of waiting on itself; mix64 in the caller spreads the high bits to the low ones
     // the code index probes with. Not hash_bytes of the key: code_index_ is this reader's own
     // and sees no other hash.
-    row_hash_.assign(n, 0x9e3779b97f4a7c15ull);
+    const size_t runs = starts_.size();
+    row_hash_.assign(runs, 0x9e3779b97f4a7c15ull);
     uint64_t* h = row_hash_.data();
+    const uint32_t* first = starts_.data();
     for (size_t t = 0; t < key_len; ++t) {
         const uint32_t* c = key_cols[t]->codes.data();
-        for (size_t r = 0; r < n; ++r) {
-            const uint64_t x = (h[r] ^ c[r]) * 0xbf58476d1ce4e5b9ull;
-            h[r] = (x << 29) | (x >> 35);
+        for (size_t i = 0; i < runs; ++i) {
+            const uint64_t x = (h[i] ^ c[first[i]]) * 0xbf58476d1ce4e5b9ull;
+            h[i] = (x << 29) | (x >> 35);
         }
     }
 }
@@ -227,71 +252,35 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
         }
         std::sort(bad.begin(), bad.end(),
                   [](const BadValue& a, const BadValue& b) { return a.row < b.row; });
-        hash_keys(text_cols, key_len, n);
+        find_runs(text_cols, key_len, invoice_col, bad, n);
+        hash_keys(text_cols, key_len);
         const FieldSpan* table = texts_.spans();
         const char* buf = texts_.data();
-        // The batch's columns as plain arrays: the row loop below calls into the decoder, after
+        // The batch's columns as plain arrays: the loops below call into the decoder, after
         // which the compiler would load each column's vector again for every row.
         key_codes_.resize(key_len);
         for (size_t t = 0; t < key_len; ++t)
             key_codes_[t] = text_cols[t]->codes.data();
-        amount_values_.resize(amount_cols.size());
-        for (size_t a = 0; a < amount_cols.size(); ++a)
-            amount_values_[a] = {static_cast<size_t>(amount_cols[a]->slot()),
-                                 amount_cols[a]->amounts.data()};
+        amount_values_.clear();
+        repeat_values_.clear();
+        for (SlotColumn* c : amount_cols) {
+            const auto slot = static_cast<size_t>(c->slot());
+            amount_values_.emplace_back(slot, c->amounts.data());
+            if (RowDecoder::kRepeatAmountSlots >> slot & 1)
+                repeat_values_.emplace_back(slot, c->amounts.data());
+        }
         const uint32_t* const* kc = key_codes_.data();
-        size_t next_bad = 0;
-        for (size_t r = 0; r < n; ++r) {
+        // Row r of the batch through the decoder's full path: its text, every amount.
+        auto add_row = [&](size_t r) {
             const uint64_t row = base_row + done + r + 1;  // 1-based within the file
-            if (next_bad < bad.size() && bad[next_bad].row == r) {
-                const BadValue& b = bad[next_bad];
-                const std::string column = schema.column_name(b.slot);
-                while (next_bad < bad.size() && bad[next_bad].row == r)
-                    ++next_bad;
-                if (!skip)
-                    throw_input(file.path() + ": " + row_group_context(index, column, b.page, row) +
-                                ": " + b.message);
-                ++res.skipped;
-                RowProblem p;
-                p.source = file.path();
-                p.line = row;
-                p.column = column;
-                p.message = row_group_context(index, "", b.page, 0) + ": " + b.message;
-                bad_row(std::move(p));
-                continue;
-            }
-            // Rows often come in runs with the same codes (a fleet's instances, a resource's
-            // hours): such a row reuses the previous row's hash and code-index entry.
-            bool same = have_prev;
-            uint32_t* key = key_.data();
-            for (size_t t = 0; t < key_len; ++t) {
-                const uint32_t code = kc[t][r];
-                same = same && key[t] == code;
-                key[t] = code;
-            }
             for (const auto& [slot, values] : amount_values_)
                 amounts_[slot] = values[r];
-            if (!same) {
-                typed.codes_hash = mix64(row_hash_[r]);
-                repeat = dec.repeat_of(typed);
-                have_prev = true;
-            } else if (repeat == 0) {
-                repeat = dec.repeat_of(typed);  // the previous row may have made the entry
-            }
-            // Most rows repeat the codes of an earlier row: measures only, no text.
-            if (repeat != 0) {
-                dec.add_repeat(
-                    repeat, typed,
-                    invoice_col ? texts_.text(invoice_col->codes[r]) : std::string_view());
-                ++res.rows;
-                continue;
-            }
             for (SlotColumn* c : text_cols)
                 spans_[static_cast<size_t>(c->slot())] = table[c->codes[r]];
             meta.line = row;
             if (dec.add_row(buf, spans_.data(), meta, err, &typed)) {
                 ++res.rows;
-                continue;
+                return;
             }
             uint32_t page = 0;
             for (auto& c : cols)
@@ -306,6 +295,63 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             p.column = err.column;
             p.message = row_group_context(index, "", page, 0) + ": " + err.message;
             bad_row(std::move(p));
+        };
+        size_t next_bad = 0;
+        const size_t runs = starts_.size();
+        for (size_t i = 0; i < runs; ++i) {
+            const size_t a = starts_[i], b = i + 1 < runs ? starts_[i + 1] : n;
+            if (next_bad < bad.size() && bad[next_bad].row == a) {  // a run of its own
+                const BadValue& v = bad[next_bad];
+                const uint64_t row = base_row + done + a + 1;  // 1-based within the file
+                const std::string column = schema.column_name(v.slot);
+                while (next_bad < bad.size() && bad[next_bad].row == a)
+                    ++next_bad;
+                if (!skip)
+                    throw_input(file.path() + ": " + row_group_context(index, column, v.page, row) +
+                                ": " + v.message);
+                ++res.skipped;
+                RowProblem p;
+                p.source = file.path();
+                p.line = row;
+                p.column = column;
+                p.message = row_group_context(index, "", v.page, 0) + ": " + v.message;
+                bad_row(std::move(p));
+                continue;
+            }
+            // A run starts where the codes change, and also where only the invoice id does, or
+            // at a batch's first row: then it keeps the run before's hash and code-index entry.
+            bool same = have_prev;
+            uint32_t* key = key_.data();
+            for (size_t t = 0; t < key_len; ++t) {
+                const uint32_t code = kc[t][a];
+                same = same && key[t] == code;
+                key[t] = code;
+            }
+            if (!same) {
+                typed.codes_hash = mix64(row_hash_[i]);
+                repeat = dec.repeat_of(typed);
+                have_prev = true;
+            } else if (repeat == 0) {
+                repeat = dec.repeat_of(typed);  // the run before may have made the entry
+            }
+            const std::string_view invoice =
+                invoice_col ? texts_.text(invoice_col->codes[a]) : std::string_view();
+            for (size_t r = a; r < b; ++r) {
+                // Most runs repeat the codes of an earlier row: their measures summed, no text.
+                if (repeat != 0) {
+                    for (const auto& [slot, values] : repeat_values_) {
+                        Amount sum = 0;  // a row group's sums are bounded (core/money.hpp)
+                        for (size_t k = r; k < b; ++k)
+                            sum += values[k];
+                        amounts_[slot] = sum;
+                    }
+                    dec.add_repeat(repeat, typed, invoice, b - r);
+                    res.rows += b - r;
+                    break;
+                }
+                add_row(r);
+                repeat = dec.repeat_of(typed);  // the row may have made the entry
+            }
         }
         done += n;
     }

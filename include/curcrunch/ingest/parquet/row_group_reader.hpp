@@ -23,6 +23,7 @@
 namespace curcrunch::ingest::parquet {
 
 class SlotColumn;
+struct BadValue;
 
 enum class SourceKind : uint8_t { text, day, amount, json_map, json_list };
 
@@ -64,9 +65,12 @@ class RowGroupReader {
                         std::string_view fallback_payer = {});
 
   private:
-    // row_hash_[r]: the batch's row r's key codes (the first key_len columns) hashed, before
-    // mix64.
-    void hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len, size_t n);
+    // starts_: the first row of each run of the batch, rows whose key codes and invoice code
+    // are the row before's (a bad row and the row after it start runs of their own).
+    void find_runs(const std::vector<SlotColumn*>& key_cols, size_t key_len,
+                   const SlotColumn* invoice_col, const std::vector<BadValue>& bad, size_t n);
+    // row_hash_[i]: run i's key codes (the first key_len columns) hashed, before mix64.
+    void hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len);
 
     Decompressor codec_;
     TextTable texts_;
@@ -76,7 +80,10 @@ class RowGroupReader {
     std::vector<uint32_t> key_;
     std::vector<const uint32_t*> key_codes_;  // per key column: its batch codes
     std::vector<std::pair<size_t, const Amount*>> amount_values_;  // per amount column: slot, batch
+    std::vector<std::pair<size_t, const Amount*>> repeat_values_;  // those add_repeat reads
     std::vector<uint64_t> row_hash_;
+    std::vector<uint8_t> brk_;  // per row of the batch: starts a run
+    std::vector<uint32_t> starts_;
 };
 
 // "row group 2, column 'x', page 3, row 1234" style context for messages.
