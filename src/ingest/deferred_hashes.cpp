@@ -34,6 +34,14 @@ void DeferredHashes::close() {
     cv_.notify_one();
 }
 
+void DeferredHashes::release() {
+    {
+        std::lock_guard<std::mutex> l(m_);
+        hold_ = false;
+    }
+    cv_.notify_one();
+}
+
 std::map<std::string, std::string> DeferredHashes::wait() {
     close();
     if (thread_.joinable()) thread_.join();

@@ -3,7 +3,8 @@
 // thread of its own that re-reads it, alongside the scan and then the merge and store write,
 // instead of in the serial read stage (SHA-256 runs at ~1.9 GB/s, slower than the scan). When
 // the scan has every core, the thread waits for the scan's end and hashes during the merge and
-// the store write, which leave a core idle, instead of taking CPU from the scan.
+// the store write, which leave a core idle, instead of taking CPU from the scan; or from the
+// moment the scan's last file leaves a thread idle (release()).
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -28,6 +29,8 @@ class DeferredHashes {
     void hash_file(const std::string& path);
     // No more files will be queued.
     void close();
+    // Queued files may be hashed now, before close(): the scan has a thread to spare.
+    void release();
     // Waits for every digest; rethrows the first failure. Returns path -> hex digest.
     std::map<std::string, std::string> wait();
 

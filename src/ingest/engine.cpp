@@ -29,7 +29,9 @@ namespace {
 // What a Parquet file's row groups (parallel, on this engine's threads) write into.
 class EngineParquetSink final : public ParquetSink {
   public:
-    explicit EngineParquetSink(EngineCore& core) : core_(core) {}
+    // `last_file`: no file is left to start after this one; its tail releases `hashes`.
+    EngineParquetSink(EngineCore& core, DeferredHashes& hashes, bool last_file)
+        : core_(core), hashes_(hashes), last_file_(last_file) {}
     Rollup& local_rollup() override { return core_.worker().rollup; }
     void row_group_done(uint64_t rows) override {
         throw_if_interrupted();
@@ -43,9 +45,14 @@ class EngineParquetSink final : public ParquetSink {
         if (raw) core_.progress()->add_raw(raw);
         if (rows) core_.progress()->add_rows(rows);
     }
+    void file_tail() override {
+        if (last_file_) hashes_.release();
+    }
 
   private:
     EngineCore& core_;
+    DeferredHashes& hashes_;
+    bool last_file_;
 };
 
 SourceReport unit_report(const InputUnit& u) {
@@ -93,6 +100,7 @@ class Engine {
     const IngestOptions& opts_;
     EngineCore core_;
     std::unique_ptr<DeferredHashes> hashes_;
+    std::atomic<size_t> next_unit_{0};  // the next unit a lane takes
 };
 
 void Engine::process_parquet(const InputUnit& u) {
@@ -105,7 +113,7 @@ void Engine::process_parquet(const InputUnit& u) {
         // Parquet is hashed like an uncompressed file: by the hasher thread, beside the scan.
         hashes_->hash_file(u.path);
     }
-    EngineParquetSink sink(core_);
+    EngineParquetSink sink(core_, *hashes_, next_unit_.load() >= units_.size());
     ingest_parquet_file(u, opts_, sink, rep);
     sort_unit_rows(rep.units);
     core_.add_report(std::move(rep));
@@ -166,11 +174,10 @@ void Engine::process_unit(const InputUnit& u) {
 void Engine::run_lanes() {
     const size_t lanes = std::min<size_t>(
         units_.size(), static_cast<size_t>(tbb::this_task_arena::max_concurrency()));
-    std::atomic<size_t> next{0};
     tbb::task_group tg;
     for (size_t k = 0; k < lanes; ++k) {
         tg.run([&] {
-            for (size_t i; (i = next.fetch_add(1)) < units_.size();)
+            for (size_t i; (i = next_unit_.fetch_add(1)) < units_.size();)
                 process_unit(units_[i]);
         });
     }

@@ -313,13 +313,14 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
             if (is_dictionary_encoding(encoding_)) {
                 if (indices_.size() < nv) indices_.resize(nv);
                 index_dec_.decode_exact(indices_.data(), nv, "dictionary indices");
-                // Every index is at most the OR of them all: one cheap pass clears a run, the
-                // exact maximum is only looked for when that bound is not enough.
-                uint32_t any = 0;
+                // One branch-free pass (a vector compare) clears a run; the maximum, for the
+                // message, is only looked for in a damaged one.
+                const auto count = static_cast<uint32_t>(std::min<size_t>(dict_.count, UINT32_MAX));
+                uint32_t over = 0;
                 for (size_t i = 0; i < nv; ++i)
-                    any |= indices_[i];
+                    over |= static_cast<uint32_t>(indices_[i] >= count);
                 uint32_t top = 0;
-                if (any >= dict_.count)
+                if (over)
                     for (size_t i = 0; i < nv; ++i)
                         top = std::max(top, indices_[i]);
                 if (top >= dict_.count)

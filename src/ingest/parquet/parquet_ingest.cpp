@@ -3,6 +3,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <atomic>
 #include <mutex>
@@ -26,6 +27,9 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     rep.file_bytes = file.size();
 
     std::atomic<uint64_t> rows{0}, skipped{0}, bytes{0}, bad_groups{0};
+    std::atomic<size_t> unfinished{file.row_groups()};
+    const auto threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+    if (file.row_groups() < threads) sink.file_tail();
     tbb::enumerable_thread_specific<RowGroupReader> readers;
     const bool skip = opts.skip_bad_rows;
     const auto bad_row = [&](RowProblem p) { sink.problem(std::move(p)); };
@@ -69,6 +73,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 bytes.fetch_add(r.bytes, std::memory_order_relaxed);
                 sink.progress(0, r.rows);
                 sink.row_group_done(r.rows + r.skipped);
+                if (unfinished.fetch_sub(1) == threads) sink.file_tail();  // now below
             }
         });
     sink.progress(file.size(), 0);

@@ -23,6 +23,9 @@ class ParquetSink {
     virtual void row_group_done(uint64_t rows) = 0;
     virtual void problem(RowProblem p) = 0;
     virtual void progress(uint64_t raw_bytes, uint64_t rows) = 0;
+    // Called once per file, as soon as fewer of its row groups are left than the engine has
+    // threads: from then on a thread has nothing more of this file to do.
+    virtual void file_tail() {}
 };
 
 void ingest_parquet_file(const InputUnit& unit, const IngestOptions& opts, ParquetSink& sink,
