@@ -195,4 +195,26 @@ TEST(FetchVaultToken, AwsEngineLeasesAreRenewedAndReadAnewBeforeTheirMaxTtl) {
     EXPECT_EQ(r.out.find("engine/secret/"), std::string::npos);
 }
 
+TEST(FetchVaultToken, AListingAfterANewLoginUsesTheNewAwsEngineCredentials) {
+    World w;
+    // Tokens of at most 3 s and listings of 2.5 s each: the first token ends during the second
+    // profile's listing, and Vault revokes its AWS key with it, before any checkpoint of the
+    // run; the requests that follow the listing (the manifests) need the new key.
+    w.vault.add_role(kRoleId, VaultTestServer::Role{kSecretId, 2, 3, 0});
+    w.aws.pace(2500, 0);
+    const auto a = use_aws_engine(w);
+    auto r = run_cli(a, w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    // The second profile's listing outlasts the key it started with: listed again, not failed.
+    EXPECT_NE(r.err.find("profile internal: the AWS credentials from Vault were replaced during "
+                         "the CUR listing of s3://billing-internal/billing/internal-cur; listing "
+                         "again with the new ones"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+    EXPECT_GE(w.vault.logins(), 2);
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

@@ -41,7 +41,7 @@ void FetchRun::fetch_cost_explorer() {
         bool ok = true;
         try {
             const Day from = first_day(o_.from), to_ex = first_day(add_months(o_.to, 1));
-            auto monthly = pr->with_fresh_credentials(*aws_.client, [&] {
+            auto monthly = with_current_credentials(*pr, *aws_.client, [&] {
                 return aws::get_cost_and_usage(ce, from, to_ex, aws::CeGranularity::monthly);
             });
             store::replace_ce_costs(store_.db(), pr->cfg->name, aws::CeGranularity::monthly, from,
@@ -53,7 +53,7 @@ void FetchRun::fetch_cost_explorer() {
         // The current month by day, for the month-to-date view.
         if (o_.to >= current && today > first_day(current)) {
             try {
-                auto daily = pr->with_fresh_credentials(*aws_.client, [&] {
+                auto daily = with_current_credentials(*pr, *aws_.client, [&] {
                     return aws::get_cost_and_usage(ce, first_day(current), today,
                                                    aws::CeGranularity::daily);
                 });
@@ -75,8 +75,8 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
     const std::string who = "profile " + pr.cfg->name + ", invoices of " + format_period(p);
     std::vector<aws::InvoiceSummary> list;
     try {
-        list = pr.with_fresh_credentials(
-            *aws_.client, [&] { return aws::list_invoice_summaries(inv, account, p); });
+        list = with_current_credentials(
+            pr, *aws_.client, [&] { return aws::list_invoice_summaries(inv, account, p); });
         store::put_invoices(store_.db(), pr.cfg->name, list, method);
         report_.invoices += static_cast<int>(list.size());
     } catch (const Error& e) {
@@ -94,8 +94,8 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
             continue;
         }
         try {
-            auto links = pr.with_fresh_credentials(
-                *aws_.client, [&] { return aws::get_invoice_pdf(inv, summary.invoice_id); });
+            auto links = with_current_credentials(
+                pr, *aws_.client, [&] { return aws::get_invoice_pdf(inv, summary.invoice_id); });
             for (const auto& link : links) {
                 ArchivedDocument a =
                     archive_document(*aws_.client, o_.archive_dir, summary.invoice_id, link);
@@ -118,8 +118,8 @@ void FetchRun::invoices_of(ProfileRun& pr, const std::string& account) {
     if (pr.cfg->payments) {
         aws::JsonServiceClient pay(*aws_.client, *pr.active, service(aws::payments_service()));
         try {
-            auto instruments = pr.with_fresh_credentials(
-                *aws_.client, [&] { return aws::list_payment_instruments(pay); });
+            auto instruments = with_current_credentials(
+                pr, *aws_.client, [&] { return aws::list_payment_instruments(pay); });
             store::put_payment_instruments(store_.db(), pr.cfg->name, instruments);
             std::set<std::string> methods;
             for (const auto& i : instruments)

@@ -44,6 +44,30 @@ std::set<Period> cached_periods(const fs::path& root, Period from, Period to) {
 
 }  // namespace
 
+std::vector<aws::CurPeriodPlan> FetchRun::discover_source(ProfileRun& pr, const CurSource& src) {
+    auto discover = [&] {
+        return pr.with_fresh_credentials(*pr.workers[0].client, [&] {
+            return aws::discover_cur(*pr.s3[0], src.bucket, src.prefix, o_.from, o_.to);
+        });
+    };
+    const auto replaced = [this] { return source_ && source_->generation() != credentials_seen_; };
+    try {
+        std::vector<aws::CurPeriodPlan> plans = discover();
+        bool damaged = false;
+        for (const auto& p : plans)
+            damaged = damaged || !p.error.empty();
+        if (!damaged || !replaced()) return plans;
+    } catch (const Error&) {
+        if (!replaced()) throw;
+    }
+    pick_up_new_credentials();
+    log::warn("profile " + pr.cfg->name +
+              ": the AWS credentials from Vault were replaced during "
+              "the CUR listing of s3://" +
+              src.bucket + "/" + src.prefix + "; listing again with the new ones");
+    return discover();
+}
+
 std::set<Period> FetchRun::discover_periods() {
     std::set<Period> periods;
     for (auto& pr : runs_) {
@@ -60,9 +84,7 @@ std::set<Period> FetchRun::discover_periods() {
                 continue;
             }
             try {
-                auto plans = pr->with_fresh_credentials(*pr->workers[0].client, [&] {
-                    return aws::discover_cur(*pr->s3[0], src.bucket, src.prefix, o_.from, o_.to);
-                });
+                auto plans = discover_source(*pr, src);
                 if (o_.shard) plans = shard_plan(*pr, std::move(plans));
                 for (const auto& pl : plans)
                     periods.insert(pl.period);

@@ -99,10 +99,7 @@ UnitListing FetchRun::list() {
                 *pr->workers.back().client, *pr->active, pr->creds.region, pr->s3_endpoint));
             for (const CurSource& src : pr->cfg->cur) {
                 try {
-                    const auto plans = pr->with_fresh_credentials(*pr->workers[0].client, [&] {
-                        return aws::discover_cur(*pr->s3[0], src.bucket, src.prefix, o_.from,
-                                                 o_.to);
-                    });
+                    const auto plans = discover_source(*pr, src);
                     for (const aws::CurPeriodPlan& plan : plans) {
                         ingest::ShardUnit u;
                         u.payer = manifest_account(plan.manifest_text);

@@ -114,7 +114,27 @@ class FetchRun {
 
     // cur_periods.cpp
     void fetch_cur();
+    // fn() through pr.with_fresh_credentials, and once more with Vault's newer AWS credentials
+    // when it failed after the run's were replaced (see discover_source).
+    template <class F>
+    auto with_current_credentials(ProfileRun& pr, net::ResilientClient& client, F&& fn)
+        -> decltype(fn()) {
+        try {
+            return pr.with_fresh_credentials(client, fn);
+        } catch (const Error&) {
+            if (!source_ || source_->generation() == credentials_seen_) throw;
+        }
+        pick_up_new_credentials();
+        log::warn("profile " + pr.cfg->name +
+                  ": the AWS credentials from Vault were replaced during a request; "
+                  "trying it again with the new ones");
+        return pr.with_fresh_credentials(client, fn);
+    }
     std::set<Period> discover_periods();
+    // aws::discover_cur of `src` with the profile's first S3 client; once more with Vault's
+    // newer AWS credentials when it failed, or read a manifest it could not, after the run's
+    // were replaced (Vault revokes the old ones with their token, between checkpoints too).
+    std::vector<aws::CurPeriodPlan> discover_source(ProfileRun& pr, const CurSource& src);
     // Downloads one profile's files of `p`; false when it cannot deliver them all. `written`
     // gets the digest of each file a download wrote, by its normal path (DownloadedDigests).
     bool download_period(ProfileRun& pr, Period p, std::vector<ingest::InputUnit>& units,

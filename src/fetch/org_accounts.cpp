@@ -30,7 +30,7 @@ std::map<std::string, aws::OrgPlacement> FetchRun::org_placements(
         if (!can_go_on()) break;
         try {
             out[a.id] =
-                pr.with_fresh_credentials(*aws_.client, [&] { return tree.placement_of(a.id); });
+                with_current_credentials(pr, *aws_.client, [&] { return tree.placement_of(a.id); });
         } catch (const Error& e) {
             const std::string who = "profile " + pr.cfg->name + ": ";
             if (is_access_denied(aws_.client->last_error_code()))
@@ -55,8 +55,8 @@ void FetchRun::fetch_accounts() {
                                     service(aws::organizations_service()));
         std::vector<aws::OrgAccount> accounts;
         try {
-            accounts =
-                pr->with_fresh_credentials(*aws_.client, [&] { return aws::list_accounts(orgs); });
+            accounts = with_current_credentials(*pr, *aws_.client,
+                                                [&] { return aws::list_accounts(orgs); });
         } catch (const Error& e) {
             if (aws_.client->last_error_code() == "AWSOrganizationsNotInUseException")
                 report_.notes.push_back("profile " + pr->cfg->name +
