@@ -2,7 +2,8 @@
 # curcrunch benchmark. Generates a large realistic legacy CUR (>= 2 GB uncompressed, and a gzip
 # copy), then runs in this one invocation: curcrunch ingest, DuckDB (read_csv + the same GROUP
 # BY) and sqlite3 (.import + the same GROUP BY) on the same files, and prints throughput, peak
-# RSS and ratios. Then it checks that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB, and
+# RSS and ratios; curcrunch and DuckDB run in turn (A B A B ...), so a shared machine's slow
+# moments fall on both. Then it checks that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB, and
 # times the 12-month PDF report (unsigned and signed, warm and cold) over a year of rollups of
 # two generated organisations (200 and 36 accounts) against one `summary` query over the same
 # store as the baseline.
@@ -193,18 +194,44 @@ gen() {  # gen FILE SIZE [--gzip] [--dialect cur2]
                  --payers 2 --accounts 4 --resources 10 --target-size "$size" "$@" >&2
 }
 
-# measure NAME CMD...: runs CMD $RUNS times, keeps the fastest wall time; prints "secs rss_kb".
+# run_timed CMD...: one run of CMD on a fresh bench store; prints "secs rss_kb".
+run_timed() {
+  rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || {
+    echo "bench: command failed: $*" >&2; cat "$WORK/err.txt" >&2; exit 1; }
+  cat "$WORK/time.txt"
+}
+
+# measure CMD...: runs CMD $RUNS times, keeps the fastest wall time; prints "secs rss_kb".
 measure() {
-  local best="" rss=0
+  local best="" rss=0 secs kb
   for _ in $(seq "$RUNS"); do
-    rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || {
-      echo "bench: command failed: $*" >&2; cat "$WORK/err.txt" >&2; exit 1; }
-    read -r secs kb < "$WORK/time.txt"
+    read -r secs kb < <(run_timed "$@")
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
     [ "$kb" -gt "$rss" ] && rss=$kb
   done
   echo "$best $rss"
+}
+
+# measure_pair CMD_A... ::: CMD_B...: runs A and B in turn, $RUNS times each (A B A B ...), so
+# that both meet the same moments of a shared machine and their ratio does not depend on when
+# each one's block of runs happened; prints "secs_a rss_a secs_b rss_b" (each one's fastest
+# wall time and largest peak RSS).
+measure_pair() {
+  local a=() b=() side=a x
+  for x in "$@"; do
+    if [ "$x" = ":::" ]; then side=b; elif [ "$side" = a ]; then a+=("$x"); else b+=("$x"); fi
+  done
+  local best_a="" best_b="" rss_a=0 rss_b=0 secs kb
+  for _ in $(seq "$RUNS"); do
+    read -r secs kb < <(run_timed "${a[@]}")
+    if [ -z "$best_a" ] || awk "BEGIN{exit !($secs < $best_a)}"; then best_a=$secs; fi
+    [ "$kb" -gt "$rss_a" ] && rss_a=$kb
+    read -r secs kb < <(run_timed "${b[@]}")
+    if [ -z "$best_b" ] || awk "BEGIN{exit !($secs < $best_b)}"; then best_b=$secs; fi
+    [ "$kb" -gt "$rss_b" ] && rss_b=$kb
+  done
+  echo "$best_a $rss_a $best_b $rss_b"
 }
 
 # parquet_bench: the same organisation as CUR 2.0 Parquet, curcrunch vs DuckDB read_parquet.
@@ -221,18 +248,19 @@ parquet_bench() {
   for codec in snappy zstd; do
     local f=$WORK/cur2-main.$codec.parquet
     echo "== $f" >&2
-    read -r PT[curcrunch.$codec] PR[curcrunch.$codec] < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
+    read -r PT[curcrunch.$codec] PR[curcrunch.$codec] PT[duckdb.$codec] PR[duckdb.$codec] < <(
+      measure_pair "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f" ::: \
+                   node bench/duckdb_parquet_groupby.mjs "$(realpath "$f")" "$THREADS")
     # Decoded bytes: what curcrunch's reader decompressed (the columns the GROUP BY needs).
     rm -f "$WORK/bench.db"*
     PD[$codec]=$("$BIN" ingest --no-progress --threads "$THREADS" --db "$WORK/bench.db" "$f" |
       sed -n 's/.* stream(s), \([0-9.]*\) MB read.*/\1/p')
-    read -r PT[duckdb.$codec] PR[duckdb.$codec] < <(measure node bench/duckdb_parquet_groupby.mjs "$(realpath "$f")" "$THREADS")
   done
   {
     echo
     awk -v r="$rows" -v c="$csv_bytes" -v s="$(stat -L -c %s "$WORK/cur2-main.snappy.parquet")" \
         -v z="$(stat -L -c %s "$WORK/cur2-main.zstd.parquet")" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
-      printf "parquet: CUR 2.0, %d rows (%.2f GB as CSV; snappy %.2f GB, zstd %.2f GB); %s threads; best of %s runs\n", r, c/1e9, s/1e9, z/1e9, t, n }'
+      printf "parquet: CUR 2.0, %d rows (%.2f GB as CSV; snappy %.2f GB, zstd %.2f GB); %s threads; best of %s runs, curcrunch and DuckDB in turn\n", r, c/1e9, s/1e9, z/1e9, t, n }'
     # decoded MB/s: pages as decompressed (dictionary-encoded, so small); as-CSV MB/s: the same
     # rows' size as CSV text, comparable with the CSV table above.
     printf "%-10s %-15s %9s %12s %13s %11s %10s %10s\n" tool input seconds "rows/s" "decoded MB/s" "as-CSV MB/s" "peak RSS" "vs DuckDB"
@@ -344,8 +372,9 @@ declare -A T R
 for input in csv csv.gz; do
   f="$WORK/cur-main.$input"
   echo "== $f" >&2
-  read -r T[curcrunch.$input] R[curcrunch.$input] < <(measure "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f")
-  read -r T[duckdb.$input] R[duckdb.$input] < <(measure node bench/duckdb_groupby.mjs "$(realpath "$f")" "$THREADS")
+  read -r T[curcrunch.$input] R[curcrunch.$input] T[duckdb.$input] R[duckdb.$input] < <(
+    measure_pair "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f" ::: \
+                 node bench/duckdb_groupby.mjs "$(realpath "$f")" "$THREADS")
   if [ "$SKIP_SQLITE" = 0 ]; then
     src=$f; [ "$input" = csv.gz ] && src="|gzip -dc $f"
     sed "s#__INPUT__#'$src'#" bench/sqlite_groupby.sql > "$WORK/sqlite.sql"
@@ -359,7 +388,7 @@ GZ_BYTES=$(stat -L -c %s "$WORK/cur-main.csv.gz")
 {
   echo
   awk -v f="$WORK/cur-main.csv" -v r="$ROWS" -v b="$BYTES" -v g="$GZ_BYTES" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
-    printf "input: %s, %d rows, %.2f GB uncompressed (gzip copy %.2f GB); %s threads; best of %s runs\n", f, r, b/1e9, g/1e9, t, n }'
+    printf "input: %s, %d rows, %.2f GB uncompressed (gzip copy %.2f GB); %s threads; best of %s runs, curcrunch and DuckDB in turn\n", f, r, b/1e9, g/1e9, t, n }'
   printf "%-10s %-7s %9s %10s %12s %10s %12s\n" tool input seconds "MB/s" "rows/s" "peak RSS" "vs DuckDB"
   for input in csv csv.gz; do
     for tool in curcrunch duckdb sqlite3; do
