@@ -220,6 +220,7 @@ void expect_clean_failure(F&& f) {
 
 TEST(ParquetDecoders, RleHybridMatchesTheReference) {
     std::mt19937_64 rng(1);
+    size_t total_taken = 0;
     for (int iter = 0; iter < 400; ++iter) {
         const unsigned width = static_cast<unsigned>(rng() % 33);
         const size_t n = rng() % 3000;
@@ -234,11 +235,23 @@ TEST(ParquetDecoders, RleHybridMatchesTheReference) {
         d.reset(u8(enc), enc.size(), width);
         std::vector<uint32_t> got(n);
         size_t done = 0;
+        size_t taken = 0;
         while (done < n) {  // in random pieces: the decoder resumes across runs
             const size_t k = std::min<size_t>(n - done, 1 + rng() % 100);
-            ASSERT_EQ(d.decode(got.data() + done, k), k);
+            // take_repeat consumes the piece only when one repeated value covers it.
+            uint32_t value = 0;
+            if (rng() % 2 && d.take_repeat(k, value)) {
+                for (size_t i = 0; i < k; ++i)
+                    ASSERT_EQ(value, v[done + i]) << "width " << width << " at " << done + i;
+                std::fill(got.begin() + static_cast<std::ptrdiff_t>(done),
+                          got.begin() + static_cast<std::ptrdiff_t>(done + k), value);
+                ++taken;
+            } else {
+                ASSERT_EQ(d.decode(got.data() + done, k), k);
+            }
             done += k;
         }
+        total_taken += taken;
         ASSERT_EQ(got, v) << "width " << width << " n " << n;
         if (width <= 8) {  // levels decode into bytes, through their own unpacking
             RleHybridDecoder b;
@@ -261,6 +274,7 @@ TEST(ParquetDecoders, RleHybridMatchesTheReference) {
             e.decode(out.data(), out.size());
         });
     }
+    EXPECT_GT(total_taken, 100u);  // the repeated runs were really taken whole
 }
 
 TEST(ParquetDecoders, DeltaBinaryPackedMatchesTheReference) {

@@ -1,7 +1,8 @@
 // The Parquet row loop adds a run of rows with equal grouping codes as one sum
 // (row_group_reader.cpp). These files are built so that runs cross batch and row group
 // boundaries, the invoice id changes inside a run of equal codes, and a bad value sits inside a
-// run: the store must hold exactly what the same rows give as CSV, row by row.
+// run, and one column is null throughout: the store must hold exactly what the same rows give
+// as CSV, row by row.
 #include <gtest/gtest.h>
 
 #include "parquet_support.hpp"
@@ -29,9 +30,10 @@ Twin runs_of(size_t rows, size_t run, size_t bad_row, const std::string& bad_cos
     pqw::Column account = pqw::column("line_item_usage_account_id", 6, false, 0);
     pqw::Column type = pqw::column("line_item_line_item_type", 6, false, 0);
     pqw::Column invoice = pqw::column("bill_invoice_id", 6, true, 0);
+    pqw::Column term = pqw::column("pricing_term", 6, true, 0);  // null throughout
     std::string csv =
         "line_item_usage_start_date,line_item_unblended_cost,line_item_usage_amount,"
-        "line_item_usage_account_id,line_item_line_item_type,bill_invoice_id\n";
+        "line_item_usage_account_id,line_item_line_item_type,bill_invoice_id,pricing_term\n";
     size_t group = 0, left = 1;
     bool mid_run_invoice = false;
     for (size_t i = 0; i < rows; ++i) {
@@ -56,9 +58,10 @@ Twin runs_of(size_t rows, size_t run, size_t bad_row, const std::string& bad_cos
         account.values.push_back(pqw::plain_bytes(acct));
         type.values.push_back(pqw::plain_bytes(kind));
         invoice.values.push_back(inv.empty() ? std::nullopt : std::optional(pqw::plain_bytes(inv)));
-        csv += day + "T00:00:00Z," + c + "," + u + "," + acct + "," + kind + "," + inv + "\n";
+        term.values.push_back(std::nullopt);
+        csv += day + "T00:00:00Z," + c + "," + u + "," + acct + "," + kind + "," + inv + ",\n";
     }
-    return {{start, cost, usage, account, type, invoice}, csv};
+    return {{start, cost, usage, account, type, invoice, term}, csv};
 }
 
 // The store's rollups, its units' row counts and invoice ids, and what the ingest skipped.

@@ -198,23 +198,37 @@ size_t ColumnChunkReader::decode_levels(size_t n) {
         std::memcpy(out.data(), msb_tmp_.data() + pos, n);
         pos += n;
     };
+    all_defined_ = false;
     if (leaf_.max_def > 0) {
-        if (def_.size() < n) def_.resize(n);
-        if (def_msb_)
-            msb(def_msb_data_, def_msb_size_, def_msb_pos_,
-                bit_width(static_cast<uint32_t>(leaf_.max_def)), def_);
-        else
-            def_dec_.decode_exact(def_.data(), n, "definition levels");
-        // One pass checks the levels and counts the entries with a value.
         const uint8_t max = static_cast<uint8_t>(leaf_.max_def);
-        uint8_t bad = 0;
-        size_t defined = 0;
-        for (size_t i = 0; i < n; ++i) {
-            bad |= static_cast<uint8_t>(def_[i] > max);
-            defined += def_[i] == max;
+        uint32_t level = 0;
+        if (!def_msb_ && def_dec_.take_repeat(n, level)) {
+            // Writers give a page without nulls one RLE run of the maximum level: the run says
+            // it all, and the levels are neither written out nor checked one by one.
+            if (level > max) fail_format("definition level above the column's maximum");
+            all_defined_ = level == max;
+            values = all_defined_ ? n : 0;
+            if (!all_defined_) {
+                if (def_.size() < n) def_.resize(n);
+                std::memset(def_.data(), static_cast<int>(level), n);
+            }
+        } else {
+            if (def_.size() < n) def_.resize(n);
+            if (def_msb_)
+                msb(def_msb_data_, def_msb_size_, def_msb_pos_,
+                    bit_width(static_cast<uint32_t>(leaf_.max_def)), def_);
+            else
+                def_dec_.decode_exact(def_.data(), n, "definition levels");
+            // One pass checks the levels and counts the entries with a value.
+            uint8_t bad = 0;
+            size_t defined = 0;
+            for (size_t i = 0; i < n; ++i) {
+                bad |= static_cast<uint8_t>(def_[i] > max);
+                defined += def_[i] == max;
+            }
+            if (bad) fail_format("definition level above the column's maximum");
+            values = defined;
         }
-        if (bad) fail_format("definition level above the column's maximum");
-        values = defined;
     }
     if (leaf_.max_rep > 0) {
         if (rep_.size() < n) rep_.resize(n);
@@ -306,7 +320,7 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
         const size_t nv = decode_levels(n);
         run = ColumnRun{};
         run.entries = n;
-        run.def = leaf_.max_def > 0 ? def_.data() : nullptr;
+        run.def = leaf_.max_def > 0 && !all_defined_ ? def_.data() : nullptr;
         run.rep = leaf_.max_rep > 0 ? rep_.data() : nullptr;
         run.values = nv;
         if (nv > 0) {

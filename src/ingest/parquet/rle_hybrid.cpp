@@ -71,6 +71,16 @@ size_t RleHybridDecoder::decode_into(T* out, size_t n) {
     return done;
 }
 
+bool RleHybridDecoder::take_repeat(size_t n, uint32_t& value) {
+    // A run header read here is the one decode_into would read next: nothing is lost if the
+    // run turns out to be bit-packed or too short.
+    if (repeat_left_ == 0 && packed_left_ == 0 && !next_run()) return false;
+    if (repeat_left_ < n) return false;
+    repeat_left_ -= n;
+    value = repeat_value_;
+    return true;
+}
+
 template <class T>
 void RleHybridDecoder::decode_exact(T* out, size_t n, const char* what) {
     if (decode_into(out, n) != n)

@@ -67,6 +67,7 @@ class ColumnChunkReader {
 
     RleHybridDecoder def_dec_, rep_dec_;
     bool def_msb_ = false, rep_msb_ = false;  // deprecated BIT_PACKED levels
+    bool all_defined_ = false;  // the last decode_levels: every entry at max_def, def_ not filled
     const uint8_t* def_msb_data_ = nullptr;
     size_t def_msb_size_ = 0, def_msb_pos_ = 0;
     const uint8_t* rep_msb_data_ = nullptr;

@@ -20,6 +20,9 @@ class RleHybridDecoder {
     // Decodes exactly n values or throws FormatError("`what`: ...").
     template <class T>
     void decode_exact(T* out, size_t n, const char* what);
+    // When the next n values are one repeated value (an RLE run covers them), consumes them and
+    // sets `value`; else consumes nothing and returns false.
+    bool take_repeat(size_t n, uint32_t& value);
 
   private:
     template <class T>
