@@ -194,9 +194,14 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
     for (const auto& [shard_id, cells] : u.cells)
         main_id_[static_cast<size_t>(shard_id)] = 0;
 
+    // Delete, then INSERT OR FAIL: OR REPLACE would keep a statement journal (unit_replace.cpp).
+    Statement& bp_old =
+        statement("DELETE FROM main.billing_period WHERE payer = ?1 AND period = ?2");
+    bp_old.bind(1, u.unit.payer).bind(2, period);
+    bp_old.run();
     const auto& cols = columns("billing_period");
     Statement& bp =
-        statement("INSERT OR REPLACE INTO main.billing_period(" + column_list(cols) + ") SELECT " +
+        statement("INSERT OR FAIL INTO main.billing_period(" + column_list(cols) + ") SELECT " +
                   select_list(cols,
                               [](const std::string& c) {
                                   return c == "ingest_id"     ? std::string("?1")

@@ -327,8 +327,11 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     if (strings_removed > 0)
         log::debug(std::to_string(strings_removed) + " string(s) of replaced rows removed");
 
+    // The unit's old row is deleted, then the new one inserted OR FAIL: OR REPLACE would keep a
+    // statement journal (see kRowsPerInsert).
+    auto bp_old = db_->prepare("DELETE FROM billing_period WHERE payer = ? AND period = ?");
     auto bp = db_->prepare(
-        "INSERT OR REPLACE INTO billing_period(payer, period, ingest_id, replaced_at, manifest, "
+        "INSERT OR FAIL INTO billing_period(payer, period, ingest_id, replaced_at, manifest, "
         "assembly_id, rows, min_day, max_day, unblended, invoice_ids, invoice_column, origin) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'ingest')");
     auto iu = db_->prepare(
@@ -340,6 +343,9 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         static const std::pair<std::string, std::string> kNone;
         const auto it = origins.find(u);
         const auto& [manifest, assembly] = it == origins.end() ? kNone : it->second;
+        bp_old.bind(1, u.first).bind(2, static_cast<int64_t>(u.second));
+        bp_old.run();
+        bp_old.reset();
         bp.bind(1, u.first).bind(2, static_cast<int64_t>(u.second)).bind(3, id).bind(4, now);
         bp.bind(5, manifest).bind(6, assembly).bind(7, f.rows);
         bp.bind(8, static_cast<int64_t>(to_yyyymmdd(f.min_day)));
