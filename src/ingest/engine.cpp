@@ -48,6 +48,11 @@ class EngineParquetSink final : public ParquetSink {
     void file_tail() override {
         if (last_file_) hashes_.release();
     }
+    // The run's last file: the thread's rollup is merged now, while other threads still read
+    // row groups, rather than by flush_all after them, when it would be serial work.
+    void thread_done() override {
+        if (last_file_) core_.flush(core_.worker());
+    }
 
   private:
     EngineCore& core_;

@@ -28,6 +28,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
 
     std::atomic<uint64_t> rows{0}, skipped{0}, bytes{0}, bad_groups{0};
     std::atomic<size_t> unfinished{file.row_groups()};
+    std::atomic<size_t> started{0};
     const auto threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
     if (file.row_groups() < threads) sink.file_tail();
     tbb::enumerable_thread_specific<RowGroupReader> readers;
@@ -38,6 +39,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
         tbb::blocked_range<size_t>(0, file.row_groups(), 1),
         [&](const tbb::blocked_range<size_t>& range) {
             for (size_t g = range.begin(); g != range.end(); ++g) {
+                started.fetch_add(1, std::memory_order_relaxed);
                 RowGroupReader& reader = readers.local();
                 Rollup& out = sink.local_rollup();
                 RowGroupResult r;
@@ -75,6 +77,8 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 sink.row_group_done(r.rows + r.skipped);
                 if (unfinished.fetch_sub(1) == threads) sink.file_tail();  // now below
             }
+            // Every row group started, and this range done: this thread gets no more of them.
+            if (started.load(std::memory_order_relaxed) == file.row_groups()) sink.thread_done();
         });
     sink.progress(file.size(), 0);
     rep.rows = rows.load();

@@ -26,6 +26,9 @@ class ParquetSink {
     // Called once per file, as soon as fewer of its row groups are left than the engine has
     // threads: from then on a thread has nothing more of this file to do.
     virtual void file_tail() {}
+    // Called on a thread that has finished its row groups of this file when every row group has
+    // been started: no more of this file will come to it.
+    virtual void thread_done() {}
 };
 
 void ingest_parquet_file(const InputUnit& unit, const IngestOptions& opts, ParquetSink& sink,
