@@ -24,6 +24,11 @@ constexpr size_t kFlushGroups = size_t(1) << 16;
 constexpr size_t kFlushKeyBytes = size_t(16) << 20;
 
 struct Worker {
+    Worker() {
+        rollup.cost.reserve(kFlushGroups);
+        rollup.lines.reserve(kFlushGroups);
+        rollup.tags.reserve(kFlushGroups);
+    }
     Rollup rollup;
     ScanBatch batch;
     uint64_t rows_since_flush = 0;

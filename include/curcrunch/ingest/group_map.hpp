@@ -54,6 +54,9 @@ class GroupMap {
         std::fill(slots_.begin(), slots_.end(), 0u);
     }
     size_t size() const { return entries_.size(); }
+    // Room for n entries: the entries are never copied to a bigger vector until then. Only
+    // address space until entries are added (the pages are touched as the entries fill them).
+    void reserve(size_t n) { entries_.reserve(n); }
 
   private:
     void rehash() {
