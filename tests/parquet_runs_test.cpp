@@ -5,6 +5,9 @@
 // as CSV, row by row.
 #include <gtest/gtest.h>
 
+#include "curcrunch/core/sha256.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/stage_stats.hpp"
 #include "parquet_support.hpp"
 #include "parquet_test_writer.hpp"
 #include "unity_id.hpp"
@@ -12,6 +15,8 @@
 namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
+namespace ingest = curcrunch::ingest;
+using curcrunch::Sha256;
 
 namespace {
 
@@ -92,6 +97,34 @@ TEST(ParquetRuns, RunsAddUpAsTheSameRowsDoInCsv) {
         EXPECT_NE(parquet.find("INV-0,INV-1,INV-MID"), std::string::npos) << parquet;
         EXPECT_NE(parquet.find("skipped 1"), std::string::npos) << parquet;
     }
+}
+
+// `ingest --stats` on Parquet: the row groups' CPU is decode+aggregate, their pages'
+// decompression read/inflate (carved out of it, never below zero), the file's digest hash and the
+// workers' rollups merge; the rows and the digest are what they are without stats.
+TEST(ParquetRuns, StatsAttributeRowGroupsPagesHashAndMerge) {
+    TempDir dir;
+    const Twin t = runs_of(3000, 9, 3000, "");
+    pqw::Options o;
+    o.dictionary = true;
+    o.codec = 1;  // snappy: the pages are decompressed
+    o.rows_per_group = 700;
+    write_file(dir / "runs.parquet", pqw::write(t.columns, o));
+    ingest::StageStats stats;
+    ingest::IngestOptions opts;
+    opts.stats = &stats;
+    auto r = ingest::run_ingest(ingest::plan_inputs({dir / "runs.parquet"}), opts);
+    r.wait_for_hashes();
+    EXPECT_EQ(r.rows, 3000u);
+    ASSERT_EQ(r.sources.size(), 1u);
+    EXPECT_EQ(r.sources[0].sha256, Sha256::of(read_file(dir / "runs.parquet")));
+    for (auto s :
+         {ingest::Stage::read, ingest::Stage::decode, ingest::Stage::hash, ingest::Stage::merge}) {
+        EXPECT_GT(stats.ns(s), 0u) << ingest::stage_name(s);
+        EXPECT_LT(stats.ns(s), uint64_t(1) << 62) << ingest::stage_name(s);
+    }
+    for (auto s : {ingest::Stage::split, ingest::Stage::scan, ingest::Stage::validate})
+        EXPECT_EQ(stats.ns(s), 0u) << ingest::stage_name(s);
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -12,6 +12,7 @@
 #include "curcrunch/ingest/parquet/format_error.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "curcrunch/ingest/parquet/row_group_reader.hpp"
+#include "curcrunch/ingest/stage_stats.hpp"
 
 namespace curcrunch::ingest {
 
@@ -41,8 +42,12 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
             for (size_t g = range.begin(); g != range.end(); ++g) {
                 started.fetch_add(1, std::memory_order_relaxed);
                 RowGroupReader& reader = readers.local();
+                reader.set_stats(opts.stats);
                 Rollup& out = sink.local_rollup();
                 RowGroupResult r;
+                // A row group's CPU is decode+aggregate, but for its pages' decompression
+                // (read/inflate, carved out by the Decompressor).
+                StageTimer decode(opts.stats, Stage::decode);
                 try {
                     if (skip) {
                         // Decoded aside: a row group found damaged halfway leaves nothing behind.
@@ -70,6 +75,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                     std::lock_guard<std::mutex> l(units_mutex);
                     merge_unit_rows(rep.units, r.units);
                 }
+                decode.stop();
                 rows.fetch_add(r.rows, std::memory_order_relaxed);
                 skipped.fetch_add(r.skipped, std::memory_order_relaxed);
                 bytes.fetch_add(r.bytes, std::memory_order_relaxed);

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "curcrunch/ingest/stage_stats.hpp"
+
 namespace curcrunch::ingest::parquet {
 
 class Decompressor {
@@ -25,7 +27,15 @@ class Decompressor {
 
     static bool supported(int32_t codec);
 
+    // `ingest --stats`: each page's decompression moves from the running decode stage to the
+    // read/inflate one (one clock read per page, and only when stats are on).
+    void set_stats(StageStats* stats) { stats_ = stats; }
+
   private:
+    void decompress_page(int32_t codec, const uint8_t* src, size_t src_size, uint8_t* dst,
+                         size_t dst_size);
+
+    StageStats* stats_ = nullptr;
     struct State;
     std::unique_ptr<State> s_;
 };

@@ -64,6 +64,9 @@ class RowGroupReader {
                         const std::function<void(RowProblem)>& bad_row,
                         std::string_view fallback_payer = {});
 
+    // `ingest --stats` (see Decompressor::set_stats).
+    void set_stats(StageStats* stats) { codec_.set_stats(stats); }
+
   private:
     // starts_: the first row of each run of the batch, rows whose key codes and invoice code
     // are the row before's (a bad row and the row after it start runs of their own).
