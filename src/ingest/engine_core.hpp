@@ -26,7 +26,8 @@ constexpr size_t kFlushKeyBytes = size_t(16) << 20;
 struct Worker {
     // A worker's maps fill to about kFlushGroups and are kept (cleared) between flushes: room
     // reserved up front spares each one its copies into ever bigger vectors and the page
-    // faults of those. The reservation is address space; pages are touched as entries come.
+    // faults of those. The reservation is address space (about 36 MB per worker: entries of
+    // 208, 176 and 160 bytes), and pages are touched only as entries come.
     Worker() {
         rollup.cost.reserve(kFlushGroups);
         rollup.lines.reserve(kFlushGroups);
