@@ -211,6 +211,9 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
                   " FROM shard.billing_period WHERE payer = ?3 AND period = ?4");
     bp.bind(1, ingest_id).bind(2, replaced_at).bind(3, u.unit.payer).bind(4, period);
     bp.run();
+    // The old row is gone: a unit whose row the shard no longer has must not lose it silently.
+    if (db_.changes() != 1)
+        db_.fail("merge: the shard's billing period row changed since it was checked");
     refs.finish();
     return cost_rows;
 }

@@ -26,6 +26,8 @@ class Database {
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }
     int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+    // Rows the last INSERT, UPDATE or DELETE on this connection changed.
+    int64_t changes() const { return sqlite3_changes64(db_); }
     [[noreturn]] void fail(const std::string& what) const;
     // Tells the kernel this file is read at random (no read-ahead): a reader that visits rows
     // through an index (a report) then reads the pages it needs from disk, not megabytes of the
