@@ -50,15 +50,14 @@ std::vector<aws::CurPeriodPlan> FetchRun::discover_source(ProfileRun& pr, const 
             return aws::discover_cur(*pr.s3[0], src.bucket, src.prefix, o_.from, o_.to);
         });
     };
-    const auto replaced = [this] { return source_ && source_->generation() != credentials_seen_; };
     try {
         std::vector<aws::CurPeriodPlan> plans = discover();
         bool damaged = false;
         for (const auto& p : plans)
             damaged = damaged || !p.error.empty();
-        if (!damaged || !replaced()) return plans;
+        if (!damaged || !credentials_replaced()) return plans;
     } catch (const Error&) {
-        if (!replaced()) throw;
+        if (!credentials_replaced()) throw;
     }
     pick_up_new_credentials();
     log::warn("profile " + pr.cfg->name +
@@ -135,7 +134,7 @@ aws::SyncedPeriod FetchRun::download_plan(ProfileRun& pr, const CurSource& src,
         log::warn(who +
                   ": the session expired during the download; assumed the role again, "
                   "downloading the rest");
-    } else if (source_->generation() != credentials_seen_) {
+    } else if (credentials_replaced()) {
         // Replaced during the download, or after the last checkpoint and before it started:
         // either way Vault revoked the ones the download used with the token they came with.
         pick_up_new_credentials();

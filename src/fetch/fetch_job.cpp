@@ -129,7 +129,7 @@ bool FetchRun::can_go_on() {
 }
 
 void FetchRun::pick_up_new_credentials() {
-    if (!source_ || source_->generation() == credentials_seen_) return;
+    if (!credentials_replaced()) return;
     credentials_seen_ = source_->generation();
     auto creds = source_->resolve(names_);
     for (auto& pr : runs_) {

@@ -103,6 +103,11 @@ class FetchRun {
     // credentials the source read again meanwhile.
     bool can_go_on();
     void pick_up_new_credentials();
+    // Vault's AWS credentials were read again since the profiles took theirs (the old ones are
+    // revoked with the token they came with).
+    bool credentials_replaced() const {
+        return source_ && source_->generation() != credentials_seen_;
+    }
     void finish_report();
     std::string endpoint(const std::string& service, const std::string& aws_default) const {
         return resolve_endpoint(service, o_.endpoint_url, config_, aws_default);
@@ -122,7 +127,7 @@ class FetchRun {
         try {
             return pr.with_fresh_credentials(client, fn);
         } catch (const Error&) {
-            if (!source_ || source_->generation() == credentials_seen_) throw;
+            if (!credentials_replaced()) throw;
         }
         pick_up_new_credentials();
         log::warn("profile " + pr.cfg->name +
