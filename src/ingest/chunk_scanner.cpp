@@ -1,36 +1,82 @@
 #include "curcrunch/ingest/chunk_scanner.hpp"
 
+#include "chunk_scanner_impl.hpp"
+
+#include <stdexcept>
+
 namespace curcrunch::ingest {
 namespace detail {
-bool scan_chunk_sse2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&);
-bool scan_chunk_avx2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&);
+bool scan_chunk_sse2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
+                     const ScanBuffers&);
+bool scan_chunk_avx2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
+                     const ScanBuffers&);
+bool scan_chunk_avx512(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
+                       const ScanBuffers&);
 void count_quotes_newlines_sse2(const char*, size_t, uint64_t&, uint64_t&);
 void count_quotes_newlines_avx2(const char*, size_t, uint64_t&, uint64_t&);
+void count_quotes_newlines_avx512(const char*, size_t, uint64_t&, uint64_t&);
 }  // namespace detail
 
 namespace {
-using Kernel = bool (*)(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&);
 
-bool cpu_has_avx2() {
+ScanKernel best_kernel() {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul");
+    if (!__builtin_cpu_supports("pclmul")) return ScanKernel::sse2;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+        return ScanKernel::avx512;
+    return __builtin_cpu_supports("avx2") ? ScanKernel::avx2 : ScanKernel::sse2;
 }
 
 // Chosen once; the choice never changes during a run.
-const bool kUseAvx2 = cpu_has_avx2();
+const ScanKernel kBest = best_kernel();
+
 }  // namespace
+
+std::vector<ScanKernel> available_scan_kernels() {
+    std::vector<ScanKernel> k{ScanKernel::sse2};
+    if (kBest != ScanKernel::sse2 && __builtin_cpu_supports("avx2")) k.push_back(ScanKernel::avx2);
+    if (kBest == ScanKernel::avx512) k.push_back(ScanKernel::avx512);
+    return k;
+}
+
+bool scan_chunk(ScanKernel kernel, const ScanConfig& cfg, const char* buf, size_t len,
+                ScanCursor& cursor, ScanBatch& batch) {
+    // The kernel keeps positions in 32 bits; chunks are blocks of a few MiB plus at most one
+    // record of kMaxRecordBytes, so this never fires unless a caller breaks that.
+    if (len >= UINT32_MAX) throw std::length_error("scan_chunk: a chunk of 4 GiB or more");
+    // The kernel's scratch is sized here, outside the kernels' instruction sets.
+    const size_t per_pass = stops_per_pass(cfg.columns);
+    if (batch.stops.size() < per_pass + kStopsSlack) batch.stops.resize(per_pass + kStopsSlack);
+    if (batch.record_stops.size() < batch.capacity + 64)
+        batch.record_stops.resize(batch.capacity + 64);
+    const detail::ScanBuffers out{batch.spans.data(), batch.meta.data(), batch.stops.data(),
+                                  batch.record_stops.data(), per_pass};
+    switch (kernel) {
+        case ScanKernel::avx512:
+            return detail::scan_chunk_avx512(cfg, buf, len, cursor, batch, out);
+        case ScanKernel::avx2:
+            return detail::scan_chunk_avx2(cfg, buf, len, cursor, batch, out);
+        case ScanKernel::sse2:
+            break;
+    }
+    return detail::scan_chunk_sse2(cfg, buf, len, cursor, batch, out);
+}
 
 bool scan_chunk(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cursor,
                 ScanBatch& batch) {
-    Kernel k = kUseAvx2 ? detail::scan_chunk_avx2 : detail::scan_chunk_sse2;
-    return k(cfg, buf, len, cursor, batch);
+    return scan_chunk(kBest, cfg, buf, len, cursor, batch);
 }
 
 void count_quotes_newlines(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
-    if (kUseAvx2)
-        detail::count_quotes_newlines_avx2(buf, len, quotes, newlines);
-    else
-        detail::count_quotes_newlines_sse2(buf, len, quotes, newlines);
+    switch (kBest) {
+        case ScanKernel::avx512:
+            return detail::count_quotes_newlines_avx512(buf, len, quotes, newlines);
+        case ScanKernel::avx2:
+            return detail::count_quotes_newlines_avx2(buf, len, quotes, newlines);
+        case ScanKernel::sse2:
+            break;
+    }
+    detail::count_quotes_newlines_sse2(buf, len, quotes, newlines);
 }
 
 size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t quotes) {
@@ -48,15 +94,27 @@ size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t 
     return 0;
 }
 
-std::vector<uint32_t> next_needed_columns(const int32_t* slot_of, uint32_t columns) {
-    std::vector<uint32_t> next(columns + 1u, UINT32_MAX);
-    for (uint32_t c = columns; c-- > 0;)
-        next[c] = slot_of[c] >= 0 ? c : next[c + 1];
-    return next;
+std::vector<NeededColumn> needed_columns(const int32_t* slot_of, uint32_t columns) {
+    std::vector<NeededColumn> needed;
+    for (uint32_t c = 0; c < columns; ++c)
+        if (slot_of[c] >= 0) needed.push_back(NeededColumn{c, static_cast<uint32_t>(slot_of[c])});
+    return needed;
+}
+
+const char* scan_kernel_name(ScanKernel k) {
+    switch (k) {
+        case ScanKernel::avx512:
+            return "avx512";
+        case ScanKernel::avx2:
+            return "avx2";
+        case ScanKernel::sse2:
+            break;
+    }
+    return "sse2";
 }
 
 const char* scan_kernel_name() {
-    return kUseAvx2 ? "avx2" : "sse2";
+    return scan_kernel_name(kBest);
 }
 
 }  // namespace curcrunch::ingest

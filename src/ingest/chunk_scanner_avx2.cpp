@@ -27,14 +27,17 @@ struct Avx2Masks {
         const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
         return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_clmulepi64_si128(v, ones, 0)));
     }
+    static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
+        write_positions_scalar(bits, base, out);
+    }
     __m256i vq, vd, vn;
 };
 
 }  // namespace
 
 bool scan_chunk_avx2(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cur,
-                     ScanBatch& batch) {
-    return scan_chunk_impl<Avx2Masks>(cfg, buf, len, cur, batch);
+                     ScanBatch& batch, const ScanBuffers& out) {
+    return scan_chunk_impl<Avx2Masks>(cfg, buf, len, cur, batch, out);
 }
 
 void count_quotes_newlines_avx2(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {

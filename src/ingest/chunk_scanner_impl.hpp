@@ -1,144 +1,252 @@
 #pragma once
-// Kernel template shared by the SSE2 and AVX2 translation units. Masks::load(p) fills three
-// 64-bit masks for the 64 bytes at p; Masks::prefix_xor turns quote positions into an in-quote
-// mask (bit i set when byte i is inside quotes, counting the opening quote).
+// Kernel template shared by the SSE2, AVX2 and AVX-512 translation units. Masks::load(p) fills
+// three 64-bit masks for the 64 bytes at p; Masks::prefix_xor turns quote positions into an
+// in-quote mask (bit i set when byte i is inside quotes, counting the opening quote);
+// Masks::write_positions(bits, base, out) writes base + i for each set bit i, in order, and may
+// write up to 16 entries past their count.
+//
+// Everything here is a template on Masks or has internal linkage: an inline function shared by
+// translation units compiled for different instruction sets could be merged by the linker into
+// the copy that uses instructions the machine does not have. For the same reason the kernel
+// reaches the batch's vectors through the plain pointers of ScanBuffers, not through std::vector
+// members (which a build without inlining emits as shared out-of-line functions).
 #include <cstring>
 
 #include "curcrunch/ingest/chunk_scanner.hpp"
 
 namespace curcrunch::ingest::detail {
 
+// The batch's storage as scan_chunk hands it to a kernel.
+struct ScanBuffers {
+    FieldSpan* spans;
+    RowMeta* meta;
+    uint32_t* stops;
+    RecordStop* record_stops;
+    size_t stops_per_pass;
+};
+
+// Writes base + i for every set bit i of `bits`, in order, to out: the scalar way, for the
+// kernels without a compress instruction. Eight stores per round whatever the bits, so the loop
+// runs a predictable number of times (usually once: a 64-byte window of billing CSV holds about
+// eight delimiters). Stores past the bits' count land in the slack (kStopsSlack) and are
+// overwritten or ignored. The OR with the top bit keeps count-trailing-zeros defined once the
+// bits run out.
+static inline void write_positions_scalar(uint64_t bits, uint32_t base, uint32_t* out) {
+    do {
+        for (int i = 0; i < 8; ++i) {
+            out[i] = base + static_cast<uint32_t>(__builtin_ctzll(bits | (1ull << 63)));
+            bits &= bits - 1;
+        }
+        out += 8;
+    } while (bits);
+}
+
+// The kernel's state for one call. Positions are uint32: a chunk is far below 4 GiB (blocks of
+// a few MiB, records of at most kMaxRecordBytes), and scan_chunk checks it.
+template <class Masks>
+class ChunkScan {
+  public:
+    ChunkScan(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cur, ScanBatch& batch,
+              const ScanBuffers& out)
+        : cfg_(cfg),
+          masks_(cfg.delimiter),
+          buf_(buf),
+          len_(len),
+          cur_(cur),
+          batch_(batch),
+          out_(out),
+          stops_(out.stops),
+          ends_(out.record_stops),
+          limit_(out.stops_per_pass) {}
+
+    // Scans records until the batch is full or the chunk ends; see scan_chunk.
+    bool run() {
+        batch_.rows = 0;
+        batch_.unterminated_quote = false;
+        while (cur_.pos < len_) {
+            if (batch_.rows == batch_.capacity) return true;
+            const Pass pass = flatten(cur_.pos);
+            if (!cut_records(pass)) return cur_.pos < len_;  // the batch is full
+            if (pass.records == 0 && pass.end < len_) {
+                long_record(pass);  // wider than a pass: a wrong field count
+            } else if (pass.end >= len_ && cur_.pos < len_) {
+                last_record(pass);  // no newline after the stream's last record
+                cur_.pos = len_;
+            }
+        }
+        return false;
+    }
+
+  private:
+    struct Pass {
+        size_t count;    // entries in stops_, the first being the pass start - 1
+        size_t records;  // newline-ended records (ends_)
+        size_t end;      // first byte not looked at
+        uint64_t quoted_newlines;
+        uint64_t in_quote;  // all ones when the pass ended inside quotes
+    };
+
+    // First pass: from a record start (outside quotes), writes the position of every unquoted
+    // delimiter and newline to stops_ and the record ends to ends_, window by window, until the
+    // batch would be full, the pass limit is reached or the chunk ends. stops_[0] is start - 1
+    // (wrapping at 0), so that field c of the record after entry e spans
+    // (stops_[e + c] + 1, stops_[e + c + 1]).
+    Pass flatten(size_t start) const {
+        const size_t want = batch_.capacity - batch_.rows;
+        Pass ps{1, 0, start, 0, 0};
+        stops_[0] = static_cast<uint32_t>(start - 1);
+        while (ps.end < len_ && ps.records < want && ps.count < limit_) {
+            uint64_t q, d, n;
+            masks_.load(buf_ + ps.end, q, d, n);
+            if (!cfg_.quoting) q = 0;
+            const size_t avail = len_ - ps.end;
+            const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
+            const uint64_t inq = q ? (Masks::prefix_xor(q) ^ ps.in_quote) : ps.in_quote;
+            ps.in_quote = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
+            const uint64_t structural = (d | n) & ~inq & valid;
+            const uint64_t quoted_nl = n & inq & valid;
+            for (uint64_t ends = n & structural; ends; ends &= ends - 1) {
+                const uint64_t before = (ends & (0 - ends)) - 1;
+                ends_[ps.records++] = RecordStop{
+                    static_cast<uint32_t>(
+                        ps.count + static_cast<size_t>(__builtin_popcountll(structural & before))),
+                    static_cast<uint32_t>(
+                        ps.quoted_newlines +
+                        static_cast<uint64_t>(__builtin_popcountll(quoted_nl & before)))};
+            }
+            if (quoted_nl)
+                ps.quoted_newlines += static_cast<uint64_t>(__builtin_popcountll(quoted_nl));
+            Masks::write_positions(structural, static_cast<uint32_t>(ps.end), stops_ + ps.count);
+            ps.count += static_cast<size_t>(__builtin_popcountll(structural));
+            ps.end += 64;
+        }
+        if (ps.end > len_) ps.end = len_;
+        return ps;
+    }
+
+    // Second pass: the records of the pass, into the batch. Returns false when the batch filled
+    // up (the cursor then points at the next record); else the cursor is past the pass's last
+    // record.
+    bool cut_records(const Pass& ps) {
+        size_t prev = 0;  // entry of the previous record's newline (0: the pass start)
+        const uint64_t line0 = cur_.line;
+        for (size_t r = 0; r < ps.records; ++r) {
+            const size_t e = ends_[r].ordinal;
+            const uint64_t line = line0 + r + (r ? ends_[r - 1].quoted_newlines : 0);
+            add_record(prev, e, static_cast<uint32_t>(stops_[prev] + 1u), stops_[e], line);
+            prev = e;
+            cur_.pos = static_cast<size_t>(stops_[e]) + 1;
+            cur_.line = line0 + r + 1 + ends_[r].quoted_newlines;
+            if (batch_.rows == batch_.capacity) return false;
+        }
+        return true;
+    }
+
+    // The record whose fields end at entries prev+1 .. e (e being its newline, or the end of
+    // the stream), bytes [begin, end).
+    void add_record(size_t prev, size_t e, uint32_t begin, uint32_t end, uint64_t line) {
+        const uint32_t fields = static_cast<uint32_t>(e - prev);
+        if (fields == 1 && (end == begin || (end == begin + 1 && buf_[begin] == '\r')))
+            return;  // a blank line: counted as a line, never a record
+        FieldSpan* sp = out_.spans + batch_.rows * batch_.nslots;
+        const uint32_t* at = stops_ + prev;
+        const NeededColumn* need = cfg_.needed;
+        const uint32_t n = cfg_.needed_count;
+        uint32_t i = 0;
+        if (fields == cfg_.columns) {
+            for (; i < n; ++i)
+                sp[need[i].slot] = FieldSpan{at[need[i].column] + 1u, at[need[i].column + 1]};
+        } else {
+            for (; i < n && need[i].column < fields; ++i)
+                sp[need[i].slot] = FieldSpan{at[need[i].column] + 1u, at[need[i].column + 1]};
+        }
+        // The last field read ends the record: drop the '\r' of a CRLF ending.
+        if (i > 0 && need[i - 1].column == fields - 1) {
+            FieldSpan& f = sp[need[i - 1].slot];
+            if (f.end > f.begin && buf_[f.end - 1] == '\r') --f.end;
+        }
+        out_.meta[batch_.rows++] = RowMeta{line, fields, begin, end};
+    }
+
+    // A record with more structural bytes than a pass holds: more fields than the header has,
+    // so only its field count and extent matter. Counts on from where the pass stopped.
+    void long_record(const Pass& ps) {
+        uint64_t fields = ps.count;  // entries after the pass start, plus the field they open
+        uint64_t quoted_newlines = ps.quoted_newlines;
+        uint64_t in_quote = ps.in_quote;
+        for (size_t p = ps.end; p < len_; p += 64) {
+            uint64_t q, d, n;
+            masks_.load(buf_ + p, q, d, n);
+            if (!cfg_.quoting) q = 0;
+            const size_t avail = len_ - p;
+            const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
+            const uint64_t inq = q ? (Masks::prefix_xor(q) ^ in_quote) : in_quote;
+            in_quote = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
+            const uint64_t structural = (d | n) & ~inq & valid;
+            const uint64_t quoted_nl = n & inq & valid;
+            const uint64_t ends = n & structural;
+            if (ends) {
+                const uint64_t before = (ends & (0 - ends)) - 1;
+                fields += static_cast<uint64_t>(__builtin_popcountll(structural & before));
+                const size_t at = p + static_cast<size_t>(__builtin_ctzll(ends));
+                out_.meta[batch_.rows++] =
+                    RowMeta{cur_.line, static_cast<uint32_t>(fields),
+                            static_cast<uint32_t>(cur_.pos), static_cast<uint32_t>(at)};
+                quoted_newlines += static_cast<uint64_t>(__builtin_popcountll(quoted_nl & before));
+                cur_.line += 1 + quoted_newlines;
+                cur_.pos = at + 1;
+                return;
+            }
+            fields += static_cast<uint64_t>(__builtin_popcountll(structural));
+            quoted_newlines += static_cast<uint64_t>(__builtin_popcountll(quoted_nl));
+        }
+        if (!ends_inside_quotes())
+            out_.meta[batch_.rows++] =
+                RowMeta{cur_.line, static_cast<uint32_t>(fields), static_cast<uint32_t>(cur_.pos),
+                        static_cast<uint32_t>(len_)};
+        cur_.pos = len_;
+    }
+
+    // The stream's last record, without a newline after it: its fields end at the pass's
+    // entries after the last record, then at the end of the stream.
+    void last_record(const Pass& ps) {
+        if (ends_inside_quotes()) return;
+        const size_t prev = ps.records ? ends_[ps.records - 1].ordinal : 0;
+        stops_[ps.count] = static_cast<uint32_t>(len_);
+        add_record(prev, ps.count, static_cast<uint32_t>(cur_.pos), static_cast<uint32_t>(len_),
+                   cur_.line);
+    }
+
+    // Whether the chunk ends inside a quoted field, from the last record start. Once per stream
+    // at most, so a scalar pass; it sets the batch's unterminated state.
+    bool ends_inside_quotes() {
+        bool in_quote = false;
+        if (cfg_.quoting)
+            for (size_t i = cur_.pos; i < len_; ++i)
+                if (buf_[i] == '"') in_quote = !in_quote;
+        if (in_quote) {
+            batch_.unterminated_quote = true;
+            batch_.unterminated_line = cur_.line;
+        }
+        return in_quote;
+    }
+
+    const ScanConfig& cfg_;
+    const Masks masks_;
+    const char* buf_;
+    size_t len_;
+    ScanCursor& cur_;
+    ScanBatch& batch_;
+    const ScanBuffers& out_;
+    uint32_t* stops_;
+    RecordStop* ends_;
+    size_t limit_;
+};
+
 template <class Masks>
 inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cur,
-                            ScanBatch& batch) {
-    batch.rows = 0;
-    batch.unterminated_quote = false;
-    const size_t nslots = batch.nslots;
-    const uint32_t ncols = cfg.columns;
-    const int32_t* slot_of = cfg.slot_of_column;
-    const uint32_t* next_needed = cfg.next_needed;
-    const Masks masks(cfg.delimiter);
-
-    size_t p = cur.pos;
-    if (p >= len) return false;
-    size_t row_start = p;
-    uint64_t row_line = cur.line;
-    uint64_t quoted_nl_before = 0;  // quoted newlines in windows already passed, this call
-    uint64_t rows_ended = 0;        // newline-terminated records this call (incl. empty lines)
-    uint32_t col = 0;
-    size_t fstart = p;
-    uint64_t inq_carry = 0;
-    FieldSpan* spans = batch.spans.data();
-
-    while (p < len) {
-        uint64_t q, d, n;
-        masks.load(buf + p, q, d, n);
-        if (!cfg.quoting) q = 0;
-        const size_t avail = len - p;
-        const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
-        uint64_t inq = q ? (Masks::prefix_xor(q) ^ inq_carry) : inq_carry;
-        inq_carry = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
-        uint64_t structural = (d | n) & ~inq & valid;
-        const uint64_t qnl = n & inq & valid;
-        while (structural) {
-            // Fast-forward over delimiters that only end unneeded fields: fields col..need-1
-            // are skipped by counting bits, never visiting them one by one. A record end stops
-            // the skip (it is handled below).
-            const uint32_t need = col < ncols ? next_needed[col] : UINT32_MAX;
-            if (need > col) {
-                const uint64_t row_ends = structural & n;
-                const uint64_t skippable =
-                    row_ends ? structural & ((row_ends & (0 - row_ends)) - 1) : structural;
-                const uint32_t cnt = static_cast<uint32_t>(__builtin_popcountll(skippable));
-                const uint32_t k = cnt < need - col ? cnt : need - col;
-                if (k > 0) {
-                    uint64_t m = skippable;
-                    for (uint32_t i = 1; i < k; ++i)
-                        m &= m - 1;
-                    const int last = __builtin_ctzll(m);  // k-th skipped delimiter
-                    col += k;
-                    fstart = p + static_cast<size_t>(last) + 1;
-                    structural = last == 63 ? 0 : structural & (~0ull << (last + 1));
-                    continue;
-                }
-            }
-            const int bit = __builtin_ctzll(structural);
-            const size_t at = p + static_cast<size_t>(bit);
-            const bool eol = (n >> bit) & 1;
-            if (col < ncols) {
-                const int32_t s = slot_of[col];
-                if (s >= 0) {
-                    size_t end = at;
-                    if (eol && end > fstart && buf[end - 1] == '\r') --end;
-                    FieldSpan& f = spans[batch.rows * nslots + static_cast<size_t>(s)];
-                    f.begin = static_cast<uint32_t>(fstart);
-                    f.end = static_cast<uint32_t>(end);
-                }
-            }
-            ++col;
-            fstart = at + 1;
-            if (eol) {
-                ++rows_ended;
-                const size_t rlen = at - row_start;
-                const bool blank = rlen == 0 || (rlen == 1 && buf[row_start] == '\r');
-                if (!blank) {
-                    batch.meta[batch.rows] = RowMeta{
-                        row_line, col, static_cast<uint32_t>(row_start), static_cast<uint32_t>(at)};
-                    ++batch.rows;
-                }
-                uint64_t qn = quoted_nl_before;
-                if (qnl)
-                    qn += static_cast<uint64_t>(__builtin_popcountll(qnl & ((2ull << bit) - 1)));
-                row_line = cur.line + rows_ended + qn;
-                col = 0;
-                row_start = at + 1;
-                if (batch.rows == batch.capacity) {
-                    cur.pos = row_start;
-                    cur.line = row_line;
-                    return row_start < len;
-                }
-            }
-            structural &= structural - 1;
-        }
-        if (qnl) quoted_nl_before += static_cast<uint64_t>(__builtin_popcountll(qnl));
-        p += 64;
-    }
-    // End of chunk. A record without a final newline is still a record (last line of a file).
-    if (row_start < len) {
-        // In-quote state after the final byte: carry of the last window is not enough when the
-        // window was partial, so recompute from the record start with a scalar pass.
-        bool in_quote = false;
-        if (cfg.quoting) {
-            for (size_t i = row_start; i < len; ++i)
-                if (buf[i] == '"') in_quote = !in_quote;
-        }
-        if (in_quote) {
-            batch.unterminated_quote = true;
-            batch.unterminated_line = row_line;
-        } else {
-            const size_t rlen = len - row_start;
-            const bool blank = rlen == 1 && buf[row_start] == '\r';
-            if (!blank) {
-                if (col < ncols) {
-                    const int32_t s = slot_of[col];
-                    if (s >= 0) {
-                        size_t end = len;
-                        if (end > fstart && buf[end - 1] == '\r') --end;
-                        FieldSpan& f = spans[batch.rows * nslots + static_cast<size_t>(s)];
-                        f.begin = static_cast<uint32_t>(fstart);
-                        f.end = static_cast<uint32_t>(end);
-                    }
-                }
-                ++col;
-                batch.meta[batch.rows] = RowMeta{row_line, col, static_cast<uint32_t>(row_start),
-                                                 static_cast<uint32_t>(len)};
-                ++batch.rows;
-            }
-        }
-    }
-    cur.pos = len;
-    cur.line = row_line;
-    return false;
+                            ScanBatch& batch, const ScanBuffers& out) {
+    return ChunkScan<Masks>(cfg, buf, len, cur, batch, out).run();
 }
 
 // Counts quote and newline bytes in [buf, buf+len); buf must have kScanPadding readable bytes

@@ -34,14 +34,17 @@ struct Sse2Masks {
         x ^= x << 32;
         return x;
     }
+    static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
+        write_positions_scalar(bits, base, out);
+    }
     __m128i vq, vd, vn;
 };
 
 }  // namespace
 
 bool scan_chunk_sse2(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cur,
-                     ScanBatch& batch) {
-    return scan_chunk_impl<Sse2Masks>(cfg, buf, len, cur, batch);
+                     ScanBatch& batch, const ScanBuffers& out) {
+    return scan_chunk_impl<Sse2Masks>(cfg, buf, len, cur, batch, out);
 }
 
 void count_quotes_newlines_sse2(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {

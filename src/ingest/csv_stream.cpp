@@ -89,7 +89,7 @@ class CsvStream {
     size_t map_pos_ = 0;
 
     Schema schema_;
-    std::vector<uint32_t> next_needed_;
+    std::vector<NeededColumn> needed_;
     ScanConfig cfg_{};
     std::atomic<uint64_t> rows_{0}, skipped_{0}, bytes_{0};
 };
@@ -109,8 +109,8 @@ void CsvStream::run() {
     bytes_ = rep_.bytes;
 
     const uint32_t ncols = static_cast<uint32_t>(schema_.columns.size());
-    next_needed_ = next_needed_columns(schema_.slot_of_column.data(), ncols);
-    cfg_ = ScanConfig{schema_.slot_of_column.data(), next_needed_.data(), ncols,
+    needed_ = needed_columns(schema_.slot_of_column.data(), ncols);
+    cfg_ = ScanConfig{needed_.data(), static_cast<uint32_t>(needed_.size()), ncols,
                       schema_.format.delimiter, schema_.format.quoting};
 
     const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());

@@ -4,6 +4,13 @@
 // the stream), followed by at least kScanPadding readable bytes. The scanner finds every field
 // boundary with SIMD masks and records, for each record, the byte span of each *needed* column
 // only, into a reused batch: no allocation and no copy per row.
+//
+// It works in two passes over a run of records that fits in cache. The first writes the
+// position of every unquoted delimiter and newline into a flat array (a fixed number of stores
+// per 64-byte window, no branch per field). The second cuts that array into records at the
+// newlines: a record with the header's field count has field c between entries c and c+1 of its
+// part of the array, so the needed spans are read straight from it, a few loads per needed
+// column whatever the width of the row.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -30,6 +37,14 @@ struct ScanCursor {
     uint64_t line = 1;
 };
 
+// One newline that ends a record, as the kernel's first pass finds it: where it is in the
+// batch's structural array, and how many quoted newlines came before it in the same pass (for
+// line numbers).
+struct RecordStop {
+    uint32_t ordinal;
+    uint32_t quoted_newlines;
+};
+
 struct ScanBatch {
     // The spans of a batch take at most about this much memory whatever the header's width:
     // at 1024 rows a batch of a 30,000-column file would need 245 MB per worker thread.
@@ -50,8 +65,15 @@ struct ScanBatch {
     size_t nslots = 0;
     size_t capacity = 0;
     size_t rows = 0;
-    std::vector<FieldSpan> spans;  // rows x nslots, row-major
+    // Spans of the needed columns, rows x nslots, row-major. A record whose field count is not
+    // the header's has spans only for the needed columns it reached; its other slots hold stale
+    // values, and the decoder rejects the record on its field count before reading them.
+    std::vector<FieldSpan> spans;
     std::vector<RowMeta> meta;
+    // The kernel's scratch (sized by scan_chunk before the kernel runs): positions of the
+    // structural bytes of one pass, and the record ends among them.
+    std::vector<uint32_t> stops;
+    std::vector<RecordStop> record_stops;
     bool unterminated_quote = false;  // the chunk ended inside a quoted field
     uint64_t unterminated_line = 0;
     const FieldSpan* row(size_t r) const { return spans.data() + r * nslots; }
@@ -60,16 +82,32 @@ struct ScanBatch {
     size_t max_rows_;
 };
 
+struct NeededColumn {
+    uint32_t column;
+    uint32_t slot;
+};
+
 struct ScanConfig {
-    const int32_t* slot_of_column;  // column index -> slot, -1 when not needed
-    const uint32_t* next_needed;    // column index -> first needed column >= it (see below)
-    uint32_t columns;               // expected field count (header width)
+    const NeededColumn* needed;  // in increasing column order
+    uint32_t needed_count;
+    uint32_t columns;  // expected field count (header width), at least 1
     char delimiter;
     bool quoting;
 };
 
-// For ScanConfig::next_needed: entry c is the smallest needed column >= c, or UINT32_MAX.
-std::vector<uint32_t> next_needed_columns(const int32_t* slot_of_column, uint32_t columns);
+// The columns with a slot (slot_of_column[c] >= 0), in column order, for ScanConfig::needed.
+std::vector<NeededColumn> needed_columns(const int32_t* slot_of_column, uint32_t columns);
+
+// One pass of the kernel stops after this many structural bytes (about 64 KB of positions, so
+// the pass's array is still in L1/L2 when the second pass reads it), or after the header's
+// width plus one when that is more, so that a record of the right width always fits in a pass.
+inline constexpr size_t kStopsPerPass = 16384;
+inline size_t stops_per_pass(uint32_t columns) {
+    return columns + size_t(1) > kStopsPerPass ? columns + size_t(1) : kStopsPerPass;
+}
+// Room past a pass's limit: the window that crosses it adds up to 64 entries, the kernels'
+// block writes up to 16 more, and the record at the end of the stream one more.
+inline constexpr size_t kStopsSlack = 64 + 16 + 1;
 
 // Scans records starting at cursor.pos until the batch is full or the chunk ends; advances the
 // cursor. Empty lines are skipped (they still count as lines). Returns true while records remain.
@@ -83,7 +121,15 @@ void count_quotes_newlines(const char* buf, size_t len, uint64_t& quotes, uint64
 // past the last newline that ends a record (outside quotes), or 0 when there is none.
 size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t quotes);
 
-// Which kernel scan_chunk uses on this CPU ("avx2" or "sse2").
+// Which kernel scan_chunk uses on this CPU ("avx512", "avx2" or "sse2").
 const char* scan_kernel_name();
+
+// The kernels, for tests that hold each one to the same results. All give identical batches.
+enum class ScanKernel { sse2, avx2, avx512 };
+// Those this CPU can run; the last is the one scan_chunk uses.
+std::vector<ScanKernel> available_scan_kernels();
+bool scan_chunk(ScanKernel kernel, const ScanConfig& cfg, const char* buf, size_t len,
+                ScanCursor& cursor, ScanBatch& batch);
+const char* scan_kernel_name(ScanKernel kernel);
 
 }  // namespace curcrunch::ingest
