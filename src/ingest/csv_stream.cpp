@@ -39,7 +39,8 @@ size_t first_invalid_utf8(const unsigned char* p, size_t n) {
 class CsvStream {
   public:
     CsvStream(EngineCore& core, ByteSource& src, std::string_view mapped,
-              const InputStreamInfo& info, const InputUnit& u, SourceReport& rep, Sha256* hash)
+              const InputStreamInfo& info, const InputUnit& u, SourceReport& rep, Sha256* hash,
+              bool last_file)
         : core_(core),
           opts_(core.opts),
           src_(src),
@@ -48,6 +49,7 @@ class CsvStream {
           u_(u),
           rep_(rep),
           hash_(hash),
+          last_file_(last_file),
           pool_(opts_.block_size) {}
 
     void run();
@@ -78,6 +80,11 @@ class CsvStream {
     const InputUnit& u_;
     SourceReport& rep_;
     Sha256* hash_;
+    // No other file starts after this one: once the last chunk is handed out (input_done_), a
+    // thread merges its rollup as soon as it finishes a chunk, beside the threads still parsing,
+    // instead of leaving it all to the serial merge after the pipeline.
+    const bool last_file_;
+    std::atomic<bool> input_done_{false};
     ChunkPool pool_;
 
     // The serial first stage's state: the chunk being filled and what is known of the input.
@@ -204,6 +211,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
             out->len = cur_len_;
             cur_ = pool_.get();
             cur_len_ = 0;
+            input_done_.store(true, std::memory_order_relaxed);
             return out;
         }
         uint64_t quotes = 0, newlines = 0;
@@ -268,6 +276,7 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
     c->first_line = line_;
     line_ += newlines;
     map_pos_ += c->len;
+    if (map_pos_ >= size) input_done_.store(true, std::memory_order_relaxed);
     if (core_.progress()) core_.progress()->add_raw(c->len);
     return c;
 }
@@ -332,7 +341,7 @@ Chunk* CsvStream::parse(Chunk* c) {
     core_.add_unit_rows(rep_, dec.unit_rows());
     if (core_.progress()) core_.progress()->add_rows(n_rows);
     w.rows_since_flush += n_rows + n_skipped;
-    if (w.due()) core_.flush(w);
+    if (w.due() || (last_file_ && input_done_.load(std::memory_order_relaxed))) core_.flush(w);
     return c;
 }
 
@@ -350,8 +359,8 @@ void CsvStream::finish(Chunk* c) {
 
 void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
                        const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
-                       Sha256* stream_hash) {
-    CsvStream(core, src, mapped, info, u, rep, stream_hash).run();
+                       Sha256* stream_hash, bool last_file) {
+    CsvStream(core, src, mapped, info, u, rep, stream_hash, last_file).run();
 }
 
 }  // namespace curcrunch::ingest

@@ -15,9 +15,10 @@ namespace curcrunch::ingest {
 
 // Parses `src` (or `mapped`, the whole file, when not empty) into the workers of `core` and
 // fills rep's dialect, rows, skipped rows, bytes and units. `stream_hash`, when given, receives
-// every byte of the stream in order. Throws Error(input) on bad input, naming the place.
+// every byte of the stream in order. `last_file`: no file of the run starts after this one.
+// Throws Error(input) on bad input, naming the place.
 void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
                        const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
-                       Sha256* stream_hash);
+                       Sha256* stream_hash, bool last_file);
 
 }  // namespace curcrunch::ingest

@@ -143,7 +143,8 @@ void Engine::process_csv(const InputUnit& u) {
         rep.file_bytes = file->file_size();
         rep.identity = identity;
         ingest_csv_stream(core_, file->source(), file->mapped(), info, u, rep,
-                          stream_hash ? &*stream_hash : nullptr);
+                          stream_hash ? &*stream_hash : nullptr,
+                          next_unit_.load() >= units_.size());
         sort_unit_rows(rep.units);
         local.push_back(std::move(rep));
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
@@ -138,22 +139,38 @@ void insert_in_batches(Database& db, const char* table, int columns, const Entri
 // then grow at the right edge of their B-trees instead of splitting pages all over them.
 void insert_rows(Database& db, const ingest::Rollup& ru, const std::vector<int64_t>& dim_id) {
     using namespace ingest;
-    std::map<Day, int64_t> day_num;  // days converted once per distinct value
+    // Days converted once per run of rows: the rows go in day order.
+    Day last_day = 0;
+    int64_t last_ymd = to_yyyymmdd(0);
     auto ymd = [&](Day d) {
-        auto it = day_num.find(d);
-        if (it == day_num.end()) it = day_num.emplace(d, to_yyyymmdd(d)).first;
-        return it->second;
+        if (d != last_day) {
+            last_day = d;
+            last_ymd = to_yyyymmdd(d);
+        }
+        return last_ymd;
+    };
+    // The sort keys are copied out of the entries first: comparing through the entries (a few
+    // hundred bytes apart) and dim_id missed the cache on every comparison, and this sort runs
+    // in the serial tail of an ingest.
+    struct OrderKey {
+        Period period;
+        Day day;
+        int64_t payer;
+        uint32_t index;
     };
     auto ordered = [&](const auto& entries, auto payer_of) {
-        std::vector<uint32_t> order(entries.size());
-        for (uint32_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-            const auto& x = entries[a].key;
-            const auto& y = entries[b].key;
-            return std::make_tuple(x.period, x.day, dim_id[payer_of(x)], a) <
-                   std::make_tuple(y.period, y.day, dim_id[payer_of(y)], b);
+        std::vector<OrderKey> keys(entries.size());
+        for (uint32_t i = 0; i < keys.size(); ++i) {
+            const auto& k = entries[i].key;
+            keys[i] = OrderKey{k.period, k.day, dim_id[payer_of(k)], i};
+        }
+        std::sort(keys.begin(), keys.end(), [](const OrderKey& x, const OrderKey& y) {
+            return std::tie(x.period, x.day, x.payer, x.index) <
+                   std::tie(y.period, y.day, y.payer, y.index);
         });
+        std::vector<uint32_t> order(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i)
+            order[i] = keys[i].index;
         return order;
     };
     const auto& ce = ru.cost.entries();
