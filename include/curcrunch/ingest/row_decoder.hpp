@@ -173,6 +173,7 @@ class RowDecoder {
     // The grouping fields of the current row, length-prefixed: [0, composite_len_) is in use.
     std::vector<char> composite_ = std::vector<char>(1024);
     size_t composite_len_ = 0;
+    std::vector<std::string_view> composite_parts_;  // the current row's, kept for its memory
     std::string_view composite() const { return {composite_.data(), composite_len_}; }
     std::vector<uint32_t> tag_index_;  // tag groups of a new composite
     std::vector<UnitRows> unit_rows_;
