@@ -86,6 +86,25 @@ class ChunkScan {
         uint64_t in_quote;  // all ones when the pass ended inside quotes
     };
 
+    // The 64 bytes at p, as masks (bits past the chunk's end clear). `in_quote` is all ones
+    // when p is inside quotes, and is updated to the state after the 64 bytes.
+    struct Window {
+        uint64_t structural;       // unquoted delimiters and newlines
+        uint64_t record_ends;      // unquoted newlines
+        uint64_t quoted_newlines;  // newlines inside quotes (they only count lines)
+    };
+    Window classify(size_t p, uint64_t& in_quote) const {
+        uint64_t q, d, n;
+        masks_.load(buf_ + p, q, d, n);
+        if (!cfg_.quoting) q = 0;
+        const size_t avail = len_ - p;
+        const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
+        const uint64_t inq = q ? (Masks::prefix_xor(q) ^ in_quote) : in_quote;
+        in_quote = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
+        const uint64_t structural = (d | n) & ~inq & valid;
+        return Window{structural, n & structural, n & inq & valid};
+    }
+
     // First pass: from a record start (outside quotes), writes the position of every unquoted
     // delimiter and newline to stops_ and the record ends to ends_, window by window, until the
     // batch would be full, the pass limit is reached or the chunk ends. stops_[0] is start - 1
@@ -96,16 +115,9 @@ class ChunkScan {
         Pass ps{1, 0, start, 0, 0};
         stops_[0] = static_cast<uint32_t>(start - 1);
         while (ps.end < len_ && ps.records < want && ps.count < limit_) {
-            uint64_t q, d, n;
-            masks_.load(buf_ + ps.end, q, d, n);
-            if (!cfg_.quoting) q = 0;
-            const size_t avail = len_ - ps.end;
-            const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
-            const uint64_t inq = q ? (Masks::prefix_xor(q) ^ ps.in_quote) : ps.in_quote;
-            ps.in_quote = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
-            const uint64_t structural = (d | n) & ~inq & valid;
-            const uint64_t quoted_nl = n & inq & valid;
-            for (uint64_t ends = n & structural; ends; ends &= ends - 1) {
+            const Window w = classify(ps.end, ps.in_quote);
+            const uint64_t structural = w.structural, quoted_nl = w.quoted_newlines;
+            for (uint64_t ends = w.record_ends; ends; ends &= ends - 1) {
                 const uint64_t before = (ends & (0 - ends)) - 1;
                 ends_[ps.records++] = RecordStop{
                     static_cast<uint32_t>(
@@ -175,16 +187,9 @@ class ChunkScan {
         uint64_t quoted_newlines = ps.quoted_newlines;
         uint64_t in_quote = ps.in_quote;
         for (size_t p = ps.end; p < len_; p += 64) {
-            uint64_t q, d, n;
-            masks_.load(buf_ + p, q, d, n);
-            if (!cfg_.quoting) q = 0;
-            const size_t avail = len_ - p;
-            const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
-            const uint64_t inq = q ? (Masks::prefix_xor(q) ^ in_quote) : in_quote;
-            in_quote = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
-            const uint64_t structural = (d | n) & ~inq & valid;
-            const uint64_t quoted_nl = n & inq & valid;
-            const uint64_t ends = n & structural;
+            const Window w = classify(p, in_quote);
+            const uint64_t structural = w.structural, quoted_nl = w.quoted_newlines;
+            const uint64_t ends = w.record_ends;
             if (ends) {
                 const uint64_t before = (ends & (0 - ends)) - 1;
                 fields += static_cast<uint64_t>(__builtin_popcountll(structural & before));
