@@ -156,7 +156,7 @@ void insert_rows(Database& db, const ingest::Rollup& ru, const std::vector<int64
         Period period;
         Day day;
         int64_t payer;
-        uint32_t index;
+        uint32_t index;  // into the GroupMap's entries, which it keeps below 2^32
     };
     auto ordered = [&](const auto& entries, auto payer_of) {
         std::vector<OrderKey> keys(entries.size());
