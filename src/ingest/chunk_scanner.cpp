@@ -19,6 +19,26 @@ void count_quotes_newlines_avx512(const char*, size_t, uint64_t&, uint64_t&);
 
 namespace {
 
+using ScanFn = bool (*)(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
+                        const detail::ScanBuffers&);
+using CountFn = void (*)(const char*, size_t, uint64_t&, uint64_t&);
+struct Kernel {
+    const char* name;
+    ScanFn scan;
+    CountFn count;
+};
+// Indexed by ScanKernel.
+static_assert(static_cast<int>(ScanKernel::sse2) == 0 && static_cast<int>(ScanKernel::avx2) == 1 &&
+              static_cast<int>(ScanKernel::avx512) == 2);
+constexpr Kernel kKernels[] = {
+    {"sse2", detail::scan_chunk_sse2, detail::count_quotes_newlines_sse2},
+    {"avx2", detail::scan_chunk_avx2, detail::count_quotes_newlines_avx2},
+    {"avx512", detail::scan_chunk_avx512, detail::count_quotes_newlines_avx512},
+};
+const Kernel& kernel_of(ScanKernel k) {
+    return kKernels[static_cast<size_t>(k)];
+}
+
 ScanKernel best_kernel() {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("pclmul")) return ScanKernel::sse2;
@@ -51,15 +71,7 @@ bool scan_chunk(ScanKernel kernel, const ScanConfig& cfg, const char* buf, size_
         batch.record_stops.resize(batch.capacity + 64);
     const detail::ScanBuffers out{batch.spans.data(), batch.meta.data(), batch.stops.data(),
                                   batch.record_stops.data(), per_pass};
-    switch (kernel) {
-        case ScanKernel::avx512:
-            return detail::scan_chunk_avx512(cfg, buf, len, cursor, batch, out);
-        case ScanKernel::avx2:
-            return detail::scan_chunk_avx2(cfg, buf, len, cursor, batch, out);
-        case ScanKernel::sse2:
-            break;
-    }
-    return detail::scan_chunk_sse2(cfg, buf, len, cursor, batch, out);
+    return kernel_of(kernel).scan(cfg, buf, len, cursor, batch, out);
 }
 
 bool scan_chunk(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cursor,
@@ -68,15 +80,7 @@ bool scan_chunk(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& 
 }
 
 void count_quotes_newlines(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
-    switch (kBest) {
-        case ScanKernel::avx512:
-            return detail::count_quotes_newlines_avx512(buf, len, quotes, newlines);
-        case ScanKernel::avx2:
-            return detail::count_quotes_newlines_avx2(buf, len, quotes, newlines);
-        case ScanKernel::sse2:
-            break;
-    }
-    detail::count_quotes_newlines_sse2(buf, len, quotes, newlines);
+    kernel_of(kBest).count(buf, len, quotes, newlines);
 }
 
 size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t quotes) {
@@ -102,15 +106,7 @@ std::vector<NeededColumn> needed_columns(const int32_t* slot_of, uint32_t column
 }
 
 const char* scan_kernel_name(ScanKernel k) {
-    switch (k) {
-        case ScanKernel::avx512:
-            return "avx512";
-        case ScanKernel::avx2:
-            return "avx2";
-        case ScanKernel::sse2:
-            break;
-    }
-    return "sse2";
+    return kernel_of(k).name;
 }
 
 const char* scan_kernel_name() {

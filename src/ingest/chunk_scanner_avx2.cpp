@@ -2,6 +2,7 @@
 // and is only called after a runtime CPU check, so nothing from it leaks into baseline code.
 #include <immintrin.h>
 
+#include "chunk_scanner_clmul.hpp"
 #include "chunk_scanner_impl.hpp"
 
 namespace curcrunch::ingest::detail {
@@ -21,12 +22,7 @@ struct Avx2Masks {
         return static_cast<uint32_t>(_mm256_movemask_epi8(a)) |
                (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(b))) << 32);
     }
-    // Carry-less multiply by all ones = running XOR of the quote bits.
-    static uint64_t prefix_xor(uint64_t x) {
-        const __m128i v = _mm_set_epi64x(0, static_cast<long long>(x));
-        const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
-        return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_clmulepi64_si128(v, ones, 0)));
-    }
+    static uint64_t prefix_xor(uint64_t x) { return prefix_xor_clmul(x); }
     static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
         write_positions_scalar(bits, base, out);
     }

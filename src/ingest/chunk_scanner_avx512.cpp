@@ -4,6 +4,7 @@
 // vector of positions, 16 at a time, instead of one count-trailing-zeros per byte.
 #include <immintrin.h>
 
+#include "chunk_scanner_clmul.hpp"
 #include "chunk_scanner_impl.hpp"
 
 namespace curcrunch::ingest::detail {
@@ -18,12 +19,7 @@ struct Avx512Masks {
         d = _mm512_cmpeq_epi8_mask(x, vd);
         n = _mm512_cmpeq_epi8_mask(x, vn);
     }
-    // Carry-less multiply by all ones = running XOR of the quote bits.
-    static uint64_t prefix_xor(uint64_t x) {
-        const __m128i v = _mm_set_epi64x(0, static_cast<long long>(x));
-        const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
-        return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_clmulepi64_si128(v, ones, 0)));
-    }
+    static uint64_t prefix_xor(uint64_t x) { return prefix_xor_clmul(x); }
     // Four compressions of 16 positions each; each store writes 16 entries, of which the first
     // popcount are kept (the rest is slack, kStopsSlack).
     static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
