@@ -370,6 +370,12 @@ Compression detect_compression(const unsigned char* h, size_t n) {
     return Compression::none;
 }
 
+bool likely_cached(uint64_t size) {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 &&
+           static_cast<double>(size) < 0.5 * static_cast<double>(pages) * static_cast<double>(page);
+}
+
 std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_zlib,
                                            StageStats* stats, bool hash) {
     unsigned char head[4] = {0, 0, 0, 0};
@@ -382,16 +388,13 @@ std::unique_ptr<InputFile> InputFile::open(const std::string& path, bool prefer_
         n = r > 0 ? static_cast<size_t>(r) : 0;
     }
     Compression c = detect_compression(head, n);
-    // Map an uncompressed file when it is under half of RAM (it is likely cached); read larger
-    // ones. Either way the engine hashes an uncompressed file's bytes itself, so the raw
-    // reader hashes only compressed files.
+    // Map an uncompressed file when it is likely cached; read larger ones. Either way the
+    // engine hashes an uncompressed file's bytes itself, so the raw reader hashes only
+    // compressed files.
     bool map = false;
     if (c == Compression::none) {
         struct stat st {};
-        const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-        map = ::stat(path.c_str(), &st) == 0 && pages > 0 && page > 0 &&
-              static_cast<double>(st.st_size) <
-                  0.5 * static_cast<double>(pages) * static_cast<double>(page);
+        map = ::stat(path.c_str(), &st) == 0 && likely_cached(static_cast<uint64_t>(st.st_size));
     }
     auto raw = std::make_unique<RawFile>(path, hash && c != Compression::none, stats);
     if (c == Compression::zip) return std::make_unique<ZipFile>(std::move(raw));

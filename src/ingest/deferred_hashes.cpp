@@ -1,5 +1,7 @@
 #include "deferred_hashes.hpp"
 
+#include <algorithm>
+
 #include "curcrunch/core/sha256.hpp"
 
 namespace curcrunch::ingest {
@@ -18,10 +20,10 @@ DeferredHashes::~DeferredHashes() {
     if (thread_.joinable()) thread_.join();
 }
 
-void DeferredHashes::hash_file(const std::string& path) {
+void DeferredHashes::hash_file(const std::string& path, bool may_wait) {
     {
         std::lock_guard<std::mutex> l(m_);
-        queue_.push_back(path);
+        queue_.push_back(Queued{path, may_wait});
     }
     cv_.notify_one();
 }
@@ -49,15 +51,21 @@ std::map<std::string, std::string> DeferredHashes::wait() {
     return std::move(digests_);
 }
 
+std::deque<DeferredHashes::Queued>::iterator DeferredHashes::next_ready() {
+    if (closed_ || !hold_) return queue_.begin();
+    return std::find_if(queue_.begin(), queue_.end(), [](const Queued& q) { return !q.may_wait; });
+}
+
 void DeferredHashes::run() {
     for (;;) {
         std::string path;
         {
             std::unique_lock<std::mutex> l(m_);
-            cv_.wait(l, [this] { return closed_ || (!hold_ && !queue_.empty()); });
-            if (queue_.empty()) return;
-            path = std::move(queue_.front());
-            queue_.pop_front();
+            cv_.wait(l, [this] { return closed_ || next_ready() != queue_.end(); });
+            auto it = next_ready();
+            if (it == queue_.end()) return;
+            path = std::move(it->path);
+            queue_.erase(it);
         }
         try {
             StageTimer t(stats_, Stage::hash);

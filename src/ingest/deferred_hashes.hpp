@@ -1,10 +1,17 @@
 #pragma once
-// File digests that finish after the parse (engine-internal): a Parquet file is hashed by a
-// thread of its own that re-reads it, alongside the scan and then the merge and store write,
-// instead of in the serial read stage (SHA-256 runs at ~1.9 GB/s, slower than the scan). When
-// the scan has every core, the thread waits for the scan's end and hashes during the merge and
-// the store write, which leave a core idle, instead of taking CPU from the scan; or from the
-// moment the scan's last file leaves a thread idle (release()).
+// File digests that finish after the parse (engine-internal): a Parquet file, and an
+// uncompressed CSV file read through a mapping, are hashed by a thread of its own that re-reads
+// it, beside the scan and then the merge and store write, instead of in a serial stage of the
+// scan. SHA-256 is serial per file and runs on one core at about 1 GB/s with SHA-NI, as slow as
+// the whole parse of a CSV file on one core: done in the scan's serial stage it finishes with
+// the scan, and the merge and the single-threaded store write that follow leave a core idle.
+//
+// A file whose hash costs much less than its parse (Parquet: compressed columns) may wait
+// (`may_wait`): when the scan has every core, it is hashed after the scan, in the idle core of
+// the merge and store write, or from the moment the scan's last file leaves a thread idle
+// (release()). A file whose hash costs about as much as its parse (plain CSV) cannot fit in that
+// tail: it is hashed at once, a third thread sharing the cores with the scan, so that it is
+// still running when the store write starts and fills the core the write leaves idle.
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -19,14 +26,14 @@ namespace curcrunch::ingest {
 
 class DeferredHashes {
   public:
-    // `hold`: queued files are hashed only once close() says no more will come.
+    // `hold`: queued files that may wait are hashed only once close() or release() says so.
     DeferredHashes(StageStats* stats, bool hold);
     ~DeferredHashes();
     DeferredHashes(const DeferredHashes&) = delete;
     DeferredHashes& operator=(const DeferredHashes&) = delete;
 
-    // Queues the file at `path` for hashing.
-    void hash_file(const std::string& path);
+    // Queues the file at `path` for hashing; `may_wait`: see above.
+    void hash_file(const std::string& path, bool may_wait);
     // No more files will be queued.
     void close();
     // Queued files may be hashed now, before close(): the scan has a thread to spare.
@@ -35,11 +42,17 @@ class DeferredHashes {
     std::map<std::string, std::string> wait();
 
   private:
+    struct Queued {
+        std::string path;
+        bool may_wait;
+    };
     void run();
+    // The first queued file that may be hashed now, or queue_.end(). Called under m_.
+    std::deque<Queued>::iterator next_ready();
 
     std::mutex m_;
     std::condition_variable cv_;
-    std::deque<std::string> queue_;
+    std::deque<Queued> queue_;
     bool closed_ = false;
     bool hold_;
     std::map<std::string, std::string> digests_;

@@ -115,8 +115,9 @@ void Engine::process_parquet(const InputUnit& u) {
         rep.sha256 = known->sha256;
         rep.sha256_origin = known->origin;
     } else {
-        // Parquet is hashed like an uncompressed file: by the hasher thread, beside the scan.
-        hashes_->hash_file(u.path);
+        // By the hasher thread, after the scan when the scan has every core: hashing compressed
+        // columns costs a fraction of decoding them (deferred_hashes.hpp).
+        hashes_->hash_file(u.path, /*may_wait=*/true);
     }
     EngineParquetSink sink(core_, *hashes_, next_unit_.load() >= units_.size());
     ingest_parquet_file(u, opts_, sink, rep);
@@ -126,13 +127,21 @@ void Engine::process_parquet(const InputUnit& u) {
 
 void Engine::process_csv(const InputUnit& u) {
     const FileIdentity identity = file_identity(u.path);
-    // A file with a known digest is not hashed at all; else an uncompressed file's bytes are its
-    // one stream, hashed by the pipeline as it goes, and a compressed file's reader hashes the
-    // raw bytes it reads.
+    // A file with a known digest is not hashed at all. Else a file likely in the page cache is
+    // hashed by the hasher thread, which re-reads it (deferred_hashes.hpp): an uncompressed one
+    // from the moment it is queued, a compressed one (whose hash costs a fraction of its
+    // inflate and parse) after the scan when the scan has every core. A larger file is hashed
+    // as it is read, so the disk is read once: an uncompressed file's bytes are its one stream,
+    // hashed by the pipeline, and a compressed file's reader hashes the raw bytes.
     const RecordedDigest* known = reusable(opts_, u.path, identity);
-    auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known);
+    std::error_code ec;  // a pipe named by a manifest could not be read twice
+    const bool deferred = !known && opts_.defer_cached_hashes && identity.known() &&
+                          likely_cached(identity.size) &&
+                          std::filesystem::is_regular_file(u.path, ec);
+    auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known && !deferred);
+    if (deferred) hashes_->hash_file(u.path, /*may_wait=*/file->compression() != Compression::none);
     std::optional<Sha256> stream_hash;
-    if (file->hashed_by_reader() && !known) stream_hash.emplace();
+    if (file->hashed_by_reader() && !known && !deferred) stream_hash.emplace();
     InputStreamInfo info;
     std::vector<SourceReport> local;
     while (file->next_stream(info)) {
@@ -149,7 +158,9 @@ void Engine::process_csv(const InputUnit& u) {
         local.push_back(std::move(rep));
     }
     StageTimer rest_of_file(opts_.stats, Stage::read);  // what sha256() reads past the streams
+    // A deferred digest is filled in by IngestResult::wait_for_hashes().
     std::string sha = known         ? known->sha256
+                      : deferred    ? std::string()
                       : stream_hash ? stream_hash->hex_digest()
                                     : file->sha256();
     rest_of_file.stop();

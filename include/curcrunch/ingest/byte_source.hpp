@@ -62,4 +62,8 @@ class InputFile {
 
 Compression detect_compression(const unsigned char* head, size_t n);
 
+// True for a file under half of RAM: it is likely in the page cache once read, so reading it
+// again (mapping it, or hashing it apart from the parse) costs memory bandwidth, not the disk.
+bool likely_cached(uint64_t size);
+
 }  // namespace curcrunch::ingest

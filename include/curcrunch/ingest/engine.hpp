@@ -40,6 +40,10 @@ struct IngestOptions {
     int threads = 0;  // 0: all cores
     size_t block_size = 4u << 20;
     bool prefer_zlib = false;
+    // A file likely in the page cache is hashed by a thread of its own that re-reads it, beside
+    // the parse (ingest/deferred_hashes.hpp); false hashes it as it is read, as a larger file
+    // always is. Tests set it to reach that path with small files.
+    bool defer_cached_hashes = true;
     bool progress = false;
     StageStats* stats = nullptr;  // set: per-stage CPU time is added here (--stats)
     // Known digests by path: reused for an unchanged file (same FileIdentity), compressed or
