@@ -16,6 +16,12 @@ inline constexpr int kSchemaVersion = kSourceIdentitySchemaVersion;
 // Creates or upgrades the schema to kSchemaVersion in one transaction. Refuses a database
 // written by a newer curcrunch (its version is higher than ours).
 void migrate(Database& db);
+// The same, but a new store too is built by every upgrade step in turn instead of from
+// kFreshStoreSql: the test that keeps kFreshStoreSql equal to what the steps build uses it.
+void migrate_by_steps(Database& db);
+// The whole schema of a new store at kSchemaVersion, and the rows the steps leave in it, as SQL
+// (schema_fresh.cpp, generated from a store built by migrate_by_steps()).
+extern const char* const kFreshStoreSql;
 int schema_version(Database& db);
 
 }  // namespace curcrunch::store
