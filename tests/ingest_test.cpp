@@ -150,6 +150,35 @@ TEST(Ingest, ChunkBoundariesNeverChangeResults) {
     EXPECT_NE(reference.find("q, \"x\"\nline 3"), std::string::npos);  // unescaped, newline kept
 }
 
+// A chunk the split found no byte >= 0x80 in is not validated as UTF-8 again. A broken byte in
+// a chunk in the middle of a file, mapped (plain) or read (gzip), is still found, on its line;
+// valid text outside ASCII in such a chunk is accepted.
+TEST(Ingest, Utf8IsCheckedInEveryChunk) {
+    TempDir t;
+    auto file = [](const std::string& odd_field) {
+        std::string csv = kLegacyHeader;
+        for (int i = 0; i < 400; ++i)
+            csv += legacy_row(std::to_string(i), "2024-01-05", "1", i == 250 ? odd_field : "d");
+        return csv;
+    };
+    write_file(t / "bad.csv", file("caf\xC3(broken"));
+    write_file(t / "bad.csv.gz", gzip_bytes(file("caf\xC3(broken")));
+    write_file(t / "good.csv", file("caf\xC3\xA9"));
+    for (const char* name : {"bad.csv", "bad.csv.gz"}) {
+        ingest::IngestOptions o;
+        o.block_size = 4096;  // about 30 chunks; the bad row is in one of the middle ones
+        try {
+            run({t / name}, o);
+            ADD_FAILURE() << name << ": accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()), (t / name) + ":252: invalid UTF-8 (byte 0xC3)");
+        }
+    }
+    ingest::IngestOptions o;
+    o.block_size = 4096;
+    EXPECT_EQ(run({t / "good.csv"}, o).rows, 400u);
+}
+
 TEST(Store, ReplacesOnlyThePeriodsPresentAtomically) {
     TempDir t;
     const std::string db = t / "s.db";

@@ -172,13 +172,43 @@ TEST(Scanner, HiveTextHasNoQuoting) {
 TEST(Scanner, RecordBoundaryRespectsQuotes) {
     std::string t = "a,\"x\ny\",b\nc,\"p\nq";  // the last record is incomplete, inside quotes
     std::string buf = t + std::string(kScanPadding, '\0');
-    uint64_t quotes = 0, newlines = 0;
-    count_quotes_newlines(buf.data(), t.size(), quotes, newlines);
-    EXPECT_EQ(quotes, 3u);
-    EXPECT_EQ(newlines, 3u);
-    EXPECT_EQ(find_record_boundary(buf.data(), t.size(), true, quotes), t.find(",b\n") + 3);
+    const ByteCounts c = count_quotes_newlines(buf.data(), t.size());
+    EXPECT_EQ(c.quotes, 3u);
+    EXPECT_EQ(c.newlines, 3u);
+    EXPECT_EQ(c.non_ascii, 0u);
+    EXPECT_EQ(find_record_boundary(buf.data(), t.size(), true, c.quotes), t.find(",b\n") + 3);
     EXPECT_EQ(find_record_boundary(buf.data(), 5, true, 1),
               0u);  // "a,\"x\n": newline inside quotes
+}
+
+// Every kernel counts what a byte-by-byte count finds, at every length and alignment; bytes past
+// the length (real bytes of a mapped file, not padding) are never counted. A chunk the count
+// finds no byte >= 0x80 in is not validated as UTF-8 again, so a missed one would let invalid
+// text through.
+TEST(Scanner, CountsMatchAByteByByteCount) {
+    std::mt19937_64 rng(20261203);
+    const std::string alphabet = "ab,\"\n\x7f\x80\xc3\xa9\xff";
+    for (int round = 0; round < 300; ++round) {
+        std::string t(static_cast<size_t>(rng() % 300), 'x');
+        const bool ascii = round % 3 == 0;
+        for (char& ch : t)
+            ch = alphabet[rng() % (ascii ? 6 : alphabet.size())];
+        const size_t from = static_cast<size_t>(rng() % 8);
+        const size_t len = t.size() > from ? static_cast<size_t>(rng() % (t.size() - from + 1)) : 0;
+        const std::string buf = t + std::string(kScanPadding, '\xff');
+        ByteCounts want;
+        for (size_t i = from; i < from + len; ++i) {
+            want.quotes += t[i] == '"';
+            want.newlines += t[i] == '\n';
+            want.non_ascii += static_cast<unsigned char>(t[i]) >= 0x80;
+        }
+        for (ScanKernel k : available_scan_kernels()) {
+            const ByteCounts got = count_quotes_newlines(k, buf.data() + from, len);
+            EXPECT_EQ(got.quotes, want.quotes) << scan_kernel_name(k) << " round " << round;
+            EXPECT_EQ(got.newlines, want.newlines) << scan_kernel_name(k) << " round " << round;
+            EXPECT_EQ(got.non_ascii, want.non_ascii) << scan_kernel_name(k) << " round " << round;
+        }
+    }
 }
 
 // Differential test: random CSV documents, scanned by each SIMD kernel, must give the fields,

@@ -25,6 +25,7 @@ struct Chunk {
     size_t len = 0;
     uint64_t first_line = 1;
     const char* view = nullptr;  // set: the bytes live in a file mapping, not in data
+    bool ascii = false;          // the split found no byte >= 0x80 in it: valid UTF-8
     const char* ptr() const { return view ? view : data.get(); }
     void allocate(size_t n) {
         data = std::make_unique<char[]>(n + kScanPadding);  // zeroed once, reused afterwards
@@ -58,6 +59,7 @@ class ChunkPool {
             }
         }
         c->view = nullptr;
+        c->ascii = false;
         if (c->cap < min_cap) c->allocate(std::max(min_cap, block_));
         return c;
     }

@@ -12,16 +12,16 @@ bool scan_chunk_avx2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBa
                      const ScanBuffers&);
 bool scan_chunk_avx512(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
                        const ScanBuffers&);
-void count_quotes_newlines_sse2(const char*, size_t, uint64_t&, uint64_t&);
-void count_quotes_newlines_avx2(const char*, size_t, uint64_t&, uint64_t&);
-void count_quotes_newlines_avx512(const char*, size_t, uint64_t&, uint64_t&);
+void count_quotes_newlines_sse2(const char*, size_t, ByteCounts&);
+void count_quotes_newlines_avx2(const char*, size_t, ByteCounts&);
+void count_quotes_newlines_avx512(const char*, size_t, ByteCounts&);
 }  // namespace detail
 
 namespace {
 
 using ScanFn = bool (*)(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
                         const detail::ScanBuffers&);
-using CountFn = void (*)(const char*, size_t, uint64_t&, uint64_t&);
+using CountFn = void (*)(const char*, size_t, ByteCounts&);
 struct Kernel {
     const char* name;
     ScanFn scan;
@@ -79,8 +79,14 @@ bool scan_chunk(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& 
     return scan_chunk(kBest, cfg, buf, len, cursor, batch);
 }
 
-void count_quotes_newlines(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
-    kernel_of(kBest).count(buf, len, quotes, newlines);
+ByteCounts count_quotes_newlines(ScanKernel kernel, const char* buf, size_t len) {
+    ByteCounts c;
+    kernel_of(kernel).count(buf, len, c);
+    return c;
+}
+
+ByteCounts count_quotes_newlines(const char* buf, size_t len) {
+    return count_quotes_newlines(kBest, buf, len);
 }
 
 size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t quotes) {

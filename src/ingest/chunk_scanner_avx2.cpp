@@ -22,6 +22,11 @@ struct Avx2Masks {
         return static_cast<uint32_t>(_mm256_movemask_epi8(a)) |
                (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(b))) << 32);
     }
+    // Bytes with the top bit set (not ASCII).
+    static uint64_t high(const char* p) {
+        return join(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                    _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)));
+    }
     static uint64_t prefix_xor(uint64_t x) { return prefix_xor_clmul(x); }
     static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
         write_positions_scalar(bits, base, out);
@@ -36,8 +41,8 @@ bool scan_chunk_avx2(const ScanConfig& cfg, const char* buf, size_t len, ScanCur
     return scan_chunk_impl<Avx2Masks>(cfg, buf, len, cur, batch, out);
 }
 
-void count_quotes_newlines_avx2(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
-    count_quotes_newlines_impl<Avx2Masks>(buf, len, quotes, newlines);
+void count_quotes_newlines_avx2(const char* buf, size_t len, ByteCounts& out) {
+    count_quotes_newlines_impl<Avx2Masks>(buf, len, out);
 }
 
 }  // namespace curcrunch::ingest::detail

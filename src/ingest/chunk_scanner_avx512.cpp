@@ -19,6 +19,8 @@ struct Avx512Masks {
         d = _mm512_cmpeq_epi8_mask(x, vd);
         n = _mm512_cmpeq_epi8_mask(x, vn);
     }
+    // Bytes with the top bit set (not ASCII).
+    static uint64_t high(const char* p) { return _mm512_movepi8_mask(_mm512_loadu_si512(p)); }
     static uint64_t prefix_xor(uint64_t x) { return prefix_xor_clmul(x); }
     // Four compressions of 16 positions each; each store writes 16 entries, of which the first
     // popcount are kept (the rest is slack, kStopsSlack).
@@ -44,9 +46,8 @@ bool scan_chunk_avx512(const ScanConfig& cfg, const char* buf, size_t len, ScanC
     return scan_chunk_impl<Avx512Masks>(cfg, buf, len, cur, batch, out);
 }
 
-void count_quotes_newlines_avx512(const char* buf, size_t len, uint64_t& quotes,
-                                  uint64_t& newlines) {
-    count_quotes_newlines_impl<Avx512Masks>(buf, len, quotes, newlines);
+void count_quotes_newlines_avx512(const char* buf, size_t len, ByteCounts& out) {
+    count_quotes_newlines_impl<Avx512Masks>(buf, len, out);
 }
 
 }  // namespace curcrunch::ingest::detail

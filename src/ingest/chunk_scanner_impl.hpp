@@ -254,13 +254,12 @@ inline bool scan_chunk_impl(const ScanConfig& cfg, const char* buf, size_t len, 
     return ChunkScan<Masks>(cfg, buf, len, cur, batch, out).run();
 }
 
-// Counts quote and newline bytes in [buf, buf+len); buf must have kScanPadding readable bytes
-// past len.
+// Counts quote, newline and non-ASCII bytes in [buf, buf+len); buf must have kScanPadding
+// readable bytes past len.
 template <class Masks>
-inline void count_quotes_newlines_impl(const char* buf, size_t len, uint64_t& quotes,
-                                       uint64_t& newlines) {
+inline void count_quotes_newlines_impl(const char* buf, size_t len, ByteCounts& out) {
     const Masks masks(',');
-    quotes = newlines = 0;
+    uint64_t quotes = 0, newlines = 0, non_ascii = 0;
     for (size_t p = 0; p < len; p += 64) {
         // The split runs this over a mapped file's bytes before anything else reads them. The
         // hardware prefetcher does not cross a 4 KiB page and the page cache's pages are not
@@ -276,7 +275,9 @@ inline void count_quotes_newlines_impl(const char* buf, size_t len, uint64_t& qu
         const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
         quotes += static_cast<uint64_t>(__builtin_popcountll(q & valid));
         newlines += static_cast<uint64_t>(__builtin_popcountll(n & valid));
+        non_ascii += static_cast<uint64_t>(__builtin_popcountll(Masks::high(buf + p) & valid));
     }
+    out = ByteCounts{quotes, newlines, non_ascii};
 }
 
 }  // namespace curcrunch::ingest::detail

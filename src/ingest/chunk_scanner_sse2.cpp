@@ -25,6 +25,15 @@ struct Sse2Masks {
                  << sh;
         }
     }
+    // Bytes with the top bit set (not ASCII).
+    static uint64_t high(const char* p) {
+        uint64_t h = 0;
+        for (int i = 0; i < 4; ++i)
+            h |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i)))))
+                 << (16 * i);
+        return h;
+    }
     static uint64_t prefix_xor(uint64_t x) {
         x ^= x << 1;
         x ^= x << 2;
@@ -47,8 +56,8 @@ bool scan_chunk_sse2(const ScanConfig& cfg, const char* buf, size_t len, ScanCur
     return scan_chunk_impl<Sse2Masks>(cfg, buf, len, cur, batch, out);
 }
 
-void count_quotes_newlines_sse2(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines) {
-    count_quotes_newlines_impl<Sse2Masks>(buf, len, quotes, newlines);
+void count_quotes_newlines_sse2(const char* buf, size_t len, ByteCounts& out) {
+    count_quotes_newlines_impl<Sse2Masks>(buf, len, out);
 }
 
 }  // namespace curcrunch::ingest::detail

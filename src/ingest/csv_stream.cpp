@@ -214,10 +214,9 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
             input_done_.store(true, std::memory_order_relaxed);
             return out;
         }
-        uint64_t quotes = 0, newlines = 0;
-        count_quotes_newlines(cur_->data.get(), cur_len_, quotes, newlines);
+        const ByteCounts counts = count_quotes_newlines(cur_->data.get(), cur_len_);
         const size_t cut =
-            find_record_boundary(cur_->data.get(), cur_len_, schema_.format.quoting, quotes);
+            find_record_boundary(cur_->data.get(), cur_len_, schema_.format.quoting, counts.quotes);
         if (cut == 0) {
             // One record fills the whole buffer: grow it (bounded) and read on.
             if (cur_->cap >= kMaxRecordBytes) fail_record_too_long();
@@ -226,8 +225,10 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
             continue;
         }
         out->len = cut;
+        out->ascii = counts.non_ascii == 0;  // counted over more than the chunk
         const char* tail = out->data.get() + cut;
-        line_ += newlines - static_cast<uint64_t>(std::count(tail, tail + cur_len_ - cut, '\n'));
+        line_ +=
+            counts.newlines - static_cast<uint64_t>(std::count(tail, tail + cur_len_ - cut, '\n'));
         cur_ = pool_.get();
         if (cur_->cap < cur_len_ - cut + opts_.block_size / 2) cur_->allocate(out->cap);
         std::memcpy(cur_->data.get(), tail, cur_len_ - cut);
@@ -250,11 +251,10 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
     const char* base = mapped_.data() + map_pos_;
     const size_t remaining = size - map_pos_;
     size_t window = opts_.block_size, cut = 0;
-    uint64_t newlines = 0;
+    ByteCounts counts;
     while (remaining > window + kScanPadding) {
-        uint64_t quotes = 0;
-        count_quotes_newlines(base, window, quotes, newlines);
-        cut = find_record_boundary(base, window, schema_.format.quoting, quotes);
+        counts = count_quotes_newlines(base, window);
+        cut = find_record_boundary(base, window, schema_.format.quoting, counts.quotes);
         if (cut) break;
         if (window >= kMaxRecordBytes) fail_record_too_long();
         window *= 2;
@@ -265,16 +265,17 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
         std::memcpy(c->data.get(), base, remaining);
         std::memset(c->data.get() + remaining, 0, kScanPadding);
         c->len = remaining;
-        newlines = static_cast<uint64_t>(std::count(base, base + remaining, '\n'));
+        counts.newlines = static_cast<uint64_t>(std::count(base, base + remaining, '\n'));
         release_pages(base, remaining);
     } else {
         c = pool_.get(0);
         c->view = base;
         c->len = cut;
-        newlines -= static_cast<uint64_t>(std::count(base + cut, base + window, '\n'));
+        c->ascii = counts.non_ascii == 0;  // counted over the window, which holds the chunk
+        counts.newlines -= static_cast<uint64_t>(std::count(base + cut, base + window, '\n'));
     }
     c->first_line = line_;
-    line_ += newlines;
+    line_ += counts.newlines;
     map_pos_ += c->len;
     if (map_pos_ >= size) input_done_.store(true, std::memory_order_relaxed);
     if (core_.progress()) core_.progress()->add_raw(c->len);
@@ -304,7 +305,7 @@ Chunk* CsvStream::parse(Chunk* c) {
     w.batch.configure(schema_.slot_count());
     const char* buf = c->ptr();
     StageTimer t(opts_.stats, Stage::validate);
-    const bool utf8_ok = simdjson::validate_utf8(buf, c->len);
+    const bool utf8_ok = c->ascii || simdjson::validate_utf8(buf, c->len);
     if (!utf8_ok && !opts_.skip_bad_rows) fail_utf8(buf, *c);
     RowDecoder dec(schema_, w.rollup, u_.period, u_.account);
     ScanCursor sc{0, c->first_line};

@@ -114,8 +114,14 @@ inline constexpr size_t kStopsSlack = 64 + 16 + 1;
 bool scan_chunk(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cursor,
                 ScanBatch& batch);
 
-// Counts '"' and '\n' bytes (kScanPadding readable bytes must follow len).
-void count_quotes_newlines(const char* buf, size_t len, uint64_t& quotes, uint64_t& newlines);
+// What the split needs of a stretch of input: its '"' and '\n' bytes, to find a record boundary
+// and the line numbers, and its bytes >= 0x80. A stretch without those is ASCII and so valid
+// UTF-8: the parse does not validate a chunk inside it again.
+struct ByteCounts {
+    uint64_t quotes = 0, newlines = 0, non_ascii = 0;
+};
+// Counts them in [buf, buf+len) (kScanPadding readable bytes must follow len).
+ByteCounts count_quotes_newlines(const char* buf, size_t len);
 
 // Given that buf starts outside quotes and holds `quotes` quote bytes, returns the offset just
 // past the last newline that ends a record (outside quotes), or 0 when there is none.
@@ -130,6 +136,7 @@ enum class ScanKernel { sse2, avx2, avx512 };
 std::vector<ScanKernel> available_scan_kernels();
 bool scan_chunk(ScanKernel kernel, const ScanConfig& cfg, const char* buf, size_t len,
                 ScanCursor& cursor, ScanBatch& batch);
+ByteCounts count_quotes_newlines(ScanKernel kernel, const char* buf, size_t len);
 const char* scan_kernel_name(ScanKernel kernel);
 
 }  // namespace curcrunch::ingest
