@@ -1,5 +1,7 @@
 #include "curcrunch/store/store.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "curcrunch/core/calendar.hpp"
@@ -43,6 +45,21 @@ void configure_for_writing(Database& db) {
 
 }  // namespace
 
+bool Store::is_new(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::is_directory(status)) throw_store(path + " is a folder, not a store");
+    if (std::filesystem::exists(status)) return false;
+    const auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir))
+        throw_store("cannot create the store " + path + ": the folder " + dir.string() +
+                    " does not exist");
+    if (::access(dir.empty() ? "." : dir.c_str(), W_OK) != 0)
+        throw_store("cannot create the store " + path + ": the folder " +
+                    (dir.empty() ? std::string(".") : dir.string()) + " is not writable");
+    return true;
+}
+
 std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     // Checked before SQLite sees the path: a read must never create a file, and SQLite's
     // "unable to open database file" does not tell a user what to do.
@@ -53,12 +70,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
         throw_store("no store at " + path +
                     ": run `curcrunch ingest` or `curcrunch fetch` first, or give the store "
                     "with --db");
-    if (!read_only && !std::filesystem::exists(status)) {
-        const auto dir = std::filesystem::path(path).parent_path();
-        if (!dir.empty() && !std::filesystem::is_directory(dir))
-            throw_store("cannot create the store " + path + ": the folder " + dir.string() +
-                        " does not exist");
-    }
+    if (!read_only) is_new(path);
     auto db = std::make_unique<Database>(
         path, read_only ? Database::Mode::read_only : Database::Mode::read_write_create);
     const int version = checked_schema_version(*db);

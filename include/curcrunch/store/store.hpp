@@ -31,6 +31,10 @@ class Store {
   public:
     // Opens (creating and migrating when writable) the store at `path`.
     static std::unique_ptr<Store> open(const std::string& path, bool read_only = false);
+    // True when nothing is at `path` yet, so that open() would create a new store there; throws
+    // what open() would throw at once when it cannot (`path` is a folder, or its folder does
+    // not exist or is not writable).
+    static bool is_new(const std::string& path);
 
     // Replaces every (payer, billing period) unit present in `result` with its new rollups and
     // records the ingest, all in one transaction: on any failure the database is left exactly
