@@ -150,6 +150,32 @@ TEST(Ingest, ChunkBoundariesNeverChangeResults) {
     EXPECT_NE(reference.find("q, \"x\"\nline 3"), std::string::npos);  // unescaped, newline kept
 }
 
+// A digest computed apart from the parse (the hasher thread re-reads the file) must be of the
+// file that was parsed: one rewritten, or replaced by another of the same size, is refused.
+TEST(Ingest, ADeferredDigestIsOfTheFileThatWasParsed) {
+    TempDir t;
+    const std::string path = t / "a.csv";
+    write_file(path, "one");
+    const FileIdentity parsed = file_identity(path);
+    EXPECT_EQ(Sha256::of_unchanged_file(path, parsed), Sha256::of("one"));
+    auto refused = [&](const char* what) {
+        try {
+            Sha256::of_unchanged_file(path, parsed);
+            ADD_FAILURE() << what << ": accepted";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(path + ": the file changed while it was being "
+                                                        "ingested"),
+                      std::string::npos)
+                << what << ": " << e.what();
+        }
+    };
+    write_file(t / "b.csv", "two");  // same size, another inode
+    fs::rename(t / "b.csv", path);
+    refused("replaced");
+    write_file(path, "three");
+    refused("rewritten");
+}
+
 // A chunk the split found no byte >= 0x80 in is not validated as UTF-8 again. A broken byte in
 // a chunk in the middle of a file, mapped (plain) or read (gzip), is still found, on its line;
 // valid text outside ASCII in such a chunk is accepted.

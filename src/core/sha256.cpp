@@ -52,6 +52,20 @@ std::string Sha256::of(std::string_view s) {
 
 // Hashes through a sliding read-only mapping: no copy into a buffer, and only one window of
 // the file is mapped at a time, so the process's resident size does not grow with the file.
+std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentity& read) {
+    auto check = [&] {
+        if (file_identity(path) != read)
+            throw_input(path +
+                        ": the file changed while it was being ingested (its device, inode, size "
+                        "or modification time differ from when it was parsed), so its digest "
+                        "would not be of the bytes read; the store was not changed");
+    };
+    check();
+    std::string digest = of_file(path);
+    check();
+    return digest;
+}
+
 std::string Sha256::of_file(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw_input(path + ": cannot open for hashing");

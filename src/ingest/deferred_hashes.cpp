@@ -20,10 +20,10 @@ DeferredHashes::~DeferredHashes() {
     if (thread_.joinable()) thread_.join();
 }
 
-void DeferredHashes::hash_file(const std::string& path, bool may_wait) {
+void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait) {
     {
         std::lock_guard<std::mutex> l(m_);
-        queue_.push_back(Queued{path, may_wait});
+        queue_.push_back(Queued{path, read, may_wait});
     }
     cv_.notify_one();
 }
@@ -59,17 +59,20 @@ std::deque<DeferredHashes::Queued>::iterator DeferredHashes::next_ready() {
 void DeferredHashes::run() {
     for (;;) {
         std::string path;
+        FileIdentity read;
         {
             std::unique_lock<std::mutex> l(m_);
             cv_.wait(l, [this] { return closed_ || next_ready() != queue_.end(); });
             auto it = next_ready();
             if (it == queue_.end()) return;
             path = std::move(it->path);
+            read = it->read;
             queue_.erase(it);
         }
         try {
             StageTimer t(stats_, Stage::hash);
-            std::string d = Sha256::of_file(path);
+            std::string d =
+                read.known() ? Sha256::of_unchanged_file(path, read) : Sha256::of_file(path);
             std::lock_guard<std::mutex> l(m_);
             digests_[path] = std::move(d);
         } catch (...) {

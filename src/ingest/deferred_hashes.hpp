@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "curcrunch/core/file_identity.hpp"
 #include "curcrunch/ingest/stage_stats.hpp"
 
 namespace curcrunch::ingest {
@@ -32,8 +33,10 @@ class DeferredHashes {
     DeferredHashes(const DeferredHashes&) = delete;
     DeferredHashes& operator=(const DeferredHashes&) = delete;
 
-    // Queues the file at `path` for hashing; `may_wait`: see above.
-    void hash_file(const std::string& path, bool may_wait);
+    // Queues the file at `path` for hashing; `may_wait`: see above. `read`: the file's identity
+    // when it was parsed; when known, the digest is refused if the file changed since
+    // (Sha256::of_unchanged_file), since it would not be of the bytes parsed.
+    void hash_file(const std::string& path, const FileIdentity& read, bool may_wait);
     // No more files will be queued.
     void close();
     // Queued files may be hashed now, before close(): the scan has a thread to spare.
@@ -44,6 +47,7 @@ class DeferredHashes {
   private:
     struct Queued {
         std::string path;
+        FileIdentity read;
         bool may_wait;
     };
     void run();

@@ -117,7 +117,7 @@ void Engine::process_parquet(const InputUnit& u) {
     } else {
         // By the hasher thread, after the scan when the scan has every core: hashing compressed
         // columns costs a fraction of decoding them (deferred_hashes.hpp).
-        hashes_->hash_file(u.path, /*may_wait=*/true);
+        hashes_->hash_file(u.path, rep.identity, /*may_wait=*/true);
     }
     EngineParquetSink sink(core_, *hashes_, next_unit_.load() >= units_.size());
     ingest_parquet_file(u, opts_, sink, rep);
@@ -139,7 +139,9 @@ void Engine::process_csv(const InputUnit& u) {
                           likely_cached(identity.size) &&
                           std::filesystem::is_regular_file(u.path, ec);
     auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known && !deferred);
-    if (deferred) hashes_->hash_file(u.path, /*may_wait=*/file->compression() != Compression::none);
+    if (deferred)
+        hashes_->hash_file(u.path, identity,
+                           /*may_wait=*/file->compression() != Compression::none);
     std::optional<Sha256> stream_hash;
     if (file->hashed_by_reader() && !known && !deferred) stream_hash.emplace();
     InputStreamInfo info;

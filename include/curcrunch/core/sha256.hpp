@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "curcrunch/core/file_identity.hpp"
+
 struct evp_md_ctx_st;
 
 namespace curcrunch {
@@ -20,6 +22,10 @@ class Sha256 {
 
     static std::string of(std::string_view s);
     static std::string of_file(const std::string& path);
+    // The same for a file read before, whose digest must be of the bytes that were read: the
+    // file at `path` must still be the one `read` describes (device, inode, size, modification
+    // time) before and after it is hashed, else Error(input) says it changed.
+    static std::string of_unchanged_file(const std::string& path, const FileIdentity& read);
 
   private:
     struct Free {
