@@ -1,6 +1,6 @@
 #pragma once
-// File digests that finish after the parse (engine-internal): a Parquet file, and an
-// uncompressed CSV file read through a mapping, are hashed by a thread of its own that re-reads
+// File digests that finish after the parse (engine-internal): a Parquet file, and a CSV file
+// likely in the page cache (compressed or not), are hashed by a thread of its own that re-reads
 // it, beside the scan and then the merge and store write, instead of in a serial stage of the
 // scan. SHA-256 is serial per file and runs on one core at about 1 GB/s with SHA-NI, as slow as
 // the whole parse of a CSV file on one core: done in the scan's serial stage it finishes with
