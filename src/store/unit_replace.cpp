@@ -384,6 +384,7 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     record_sources(*db_, r, id);
     throw_if_interrupted();  // the last moment at which nothing is written yet
     tx.commit();
+    use_write_ahead_log();
     return id;
 }
 

@@ -5,7 +5,8 @@
 // the store's transaction rolls back and the progress line is finished by their destructors —
 // and the CLI says "interrupted, nothing written" and exits 128 + the signal's number (130 for
 // SIGINT, 143 for SIGTERM). The handler resets itself, so a second signal ends the process at
-// once; that too leaves the store as it was, because a SQLite WAL commit is atomic.
+// once; that too leaves the store as it was, because a SQLite commit is atomic (in WAL mode,
+// and with the rollback journal of a new store's first ingest, which the next open plays back).
 #include <signal.h>
 
 namespace curcrunch {

@@ -56,7 +56,13 @@ class Store {
 
   private:
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+    // After the first commit to a store this process created: from then on it is written
+    // through a write-ahead log, like every store (configure_for_writing in store.cpp says why
+    // a new one waits).
+    void use_write_ahead_log();
+
     std::unique_ptr<Database> db_;
+    bool rollback_journal_ = false;  // created by open() and not yet switched to WAL
 };
 
 std::string now_utc_iso();
