@@ -64,27 +64,34 @@ class JsonColumn final : public SlotColumn {
         if (c_.size() > 1) read_second_leaf(entries, n, bad);
         row_begin_[n] = entries;
         const size_t step = c_.size();
+        const size_t* const row_begin = row_begin_.data();
+        const uint8_t* const bad_row = bad_rows_.data();
+        const uint32_t* const keys = code_[0].data();
+        const uint32_t* const values = step > 1 ? code_[1].data() : nullptr;
+        uint32_t* const out = codes.data();
         for (size_t r = 0; r < n; ++r) {
+            const size_t b = row_begin[r], e = row_begin[r + 1];
             // A row whose entries are the row before's, code for code (a fleet's instances,
             // one product's line items), takes that row's code without gathering them.
-            if (r > 0 && !bad_rows_[r] && !bad_rows_[r - 1] && same_as_previous(r, step)) {
-                codes[r] = codes[r - 1];
+            if (r > 0 && !bad_row[r] && !bad_row[r - 1] &&
+                same_entries(keys, values, row_begin[r - 1], b, e)) {
+                out[r] = out[r - 1];
                 continue;
             }
             entries_.clear();
-            for (size_t e = row_begin_[r]; e < row_begin_[r + 1]; ++e) {
-                const uint32_t k = code_[0][e];
+            for (size_t i = b; i < e; ++i) {
+                const uint32_t k = keys[i];
                 if (k == kNoEntry) continue;
                 if (is_map_ && k == kNullCode) continue;  // a map entry without a key is not data
                 entries_.push_back(k);
-                if (step > 1) entries_.push_back(code_[1][e]);
+                if (values) entries_.push_back(values[i]);
             }
-            if (bad_rows_[r]) {
-                codes[r] = 0;
+            if (bad_row[r]) {
+                out[r] = 0;
             } else if (entries_ == last_entries_) {
-                codes[r] = last_code_;  // rows often repeat the one before (a fleet's instances)
+                out[r] = last_code_;  // rows often repeat the one before (a fleet's instances)
             } else {
-                codes[r] = last_code_ = finish_row(t);
+                out[r] = last_code_ = finish_row(t);
                 last_entries_.swap(entries_);
             }
         }
@@ -115,31 +122,42 @@ class JsonColumn final : public SlotColumn {
             grow(e + (run.entries - j));
             const uint32_t* dict =
                 run.dictionary ? coders_[0].dictionary_codes(c.reader(), table_) : nullptr;
+            // Everything the loop reads is in locals: its byte stores (rep_out) may alias any
+            // object, so members read through `run` or `c` would be loaded again per entry.
             uint8_t* const rep_out = rep_.data();
             uint32_t* const code_out = code_[0].data();
-            for (; j < run.entries; ++j, ++e) {
-                const uint8_t rep = run.rep ? run.rep[j] : 0;
+            size_t* const row_begin = row_begin_.data();
+            const uint8_t* const rep_in = run.rep;
+            const uint8_t* const def_in = run.def;
+            const uint32_t* const indices = run.indices;
+            const size_t end = run.entries;
+            size_t vpos = c.vpos_;
+            for (; j < end; ++j, ++e) {
+                const uint8_t rep = rep_in ? rep_in[j] : 0;
                 if (rep == 0) {
                     if (rows == n) break;
-                    row_begin_[rows++] = e;
+                    row_begin[rows++] = e;
                 } else if (rows == 0) {
                     fail_format("column '" + name_ + "' starts a row with a repeated entry");
                 }
                 rep_out[e] = rep;
-                const uint8_t def = run.def ? run.def[j] : max_def;
+                const uint8_t def = def_in ? def_in[j] : max_def;
                 uint32_t code;
                 if (def < repeated_def) {
                     code = kNoEntry;
                 } else if (def != max_def) {
                     code = kNullCode;
                 } else if (dict) {
-                    code = dict[run.indices[c.vpos_++]];
+                    code = dict[indices[vpos++]];
                     if (code == kBadCode) code = bad_value(0, rows - 1, bad);
                 } else {
+                    c.vpos_ = vpos;
                     code = plain_code(0, c, rows - 1, bad);
+                    vpos = c.vpos_;
                 }
                 code_out[e] = code;
             }
+            c.vpos_ = vpos;
             c.pos_ = j;
             if (rows == n && j < run.entries) return e;
         }
@@ -163,19 +181,25 @@ class JsonColumn final : public SlotColumn {
             const uint32_t* dict =
                 run.dictionary ? coders_[1].dictionary_codes(c.reader(), table_) : nullptr;
             uint32_t* const code_out = code_[1].data() + e;
+            const uint8_t* const def_in = run.def ? run.def + from : nullptr;
+            const uint32_t* const indices = run.indices;
+            size_t vpos = c.vpos_;
             for (size_t i = 0; i < k; ++i) {
-                const uint8_t def = run.def ? run.def[from + i] : max_def;
+                const uint8_t def = def_in ? def_in[i] : max_def;
                 uint32_t code;
                 if (def != max_def) {
                     code = kNullCode;
                 } else if (dict) {
-                    code = dict[run.indices[c.vpos_++]];
+                    code = dict[indices[vpos++]];
                     if (code == kBadCode) code = bad_value(1, row_of(e + i, n), bad);
                 } else {
+                    c.vpos_ = vpos;
                     code = plain_code(1, c, row_of(e + i, n), bad);
+                    vpos = c.vpos_;
                 }
                 code_out[i] = code;
             }
+            c.vpos_ = vpos;
             c.pos_ += k;
             e += k;
         }
@@ -198,19 +222,15 @@ class JsonColumn final : public SlotColumn {
                1;
     }
 
-    // Whether row r's entries are row r - 1's (both in this batch), before any filtering: the
-    // filtered entries, and so the JSON text, are then the same too.
-    bool same_as_previous(size_t r, size_t step) const {
-        const size_t b = row_begin_[r], e = row_begin_[r + 1], pb = row_begin_[r - 1];
+    // Whether the entries [b, e) of a row are those of the row before, [pb, b), code for code
+    // (values null: a list, keys only), before any filtering: the filtered entries, and so the
+    // JSON text, are then the same too.
+    static bool same_entries(const uint32_t* keys, const uint32_t* values, size_t pb, size_t b,
+                             size_t e) {
         if (e - b != b - pb) return false;
-        const uint32_t* k = code_[0].data();
         for (size_t i = 0; i < e - b; ++i)
-            if (k[b + i] != k[pb + i]) return false;
-        if (step > 1) {
-            const uint32_t* v = code_[1].data();
-            for (size_t i = 0; i < e - b; ++i)
-                if (v[b + i] != v[pb + i]) return false;
-        }
+            if (keys[b + i] != keys[pb + i] || (values && values[b + i] != values[pb + i]))
+                return false;
         return true;
     }
 
