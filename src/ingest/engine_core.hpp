@@ -22,6 +22,8 @@ namespace curcrunch::ingest {
 // its sums (core/money.hpp).
 constexpr size_t kFlushGroups = size_t(1) << 16;
 constexpr size_t kFlushKeyBytes = size_t(16) << 20;
+// Groups per map the shared rollup has room for before its first copy into a bigger vector.
+constexpr size_t kSharedGroups = 2 * kFlushGroups;
 
 struct Worker {
     // A worker's maps fill to about kFlushGroups and are kept (cleared) between flushes: room
@@ -48,7 +50,15 @@ std::string row_problem_text(const std::string& source, const RowError& e);
 
 class EngineCore {
   public:
-    explicit EngineCore(const IngestOptions& opts) : opts(opts) {}
+    explicit EngineCore(const IngestOptions& opts) : opts(opts) {
+        // The shared maps receive every worker's flushes: room for a few flushes' worth of
+        // groups up front spares them the copies into bigger vectors (and the page faults of
+        // those copies) that doubling from nothing costs, most of it in the serial merges.
+        // Address space only, as in Worker: about 71 MB of it, touched as groups come.
+        rollup_.cost.reserve(kSharedGroups);
+        rollup_.lines.reserve(kSharedGroups);
+        rollup_.tags.reserve(kSharedGroups);
+    }
 
     Worker& worker() { return workers_.local(); }
     // Merges `w`'s rollup into the shared one and empties it.
