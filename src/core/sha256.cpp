@@ -3,12 +3,12 @@
 #include <openssl/evp.h>
 
 #include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
@@ -50,8 +50,6 @@ std::string Sha256::of(std::string_view s) {
     return h.hex_digest();
 }
 
-// Hashes through a sliding read-only mapping: no copy into a buffer, and only one window of
-// the file is mapped at a time, so the process's resident size does not grow with the file.
 std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentity& read) {
     auto check = [&] {
         if (file_identity(path) != read)
@@ -66,35 +64,41 @@ std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentit
     return digest;
 }
 
+namespace {
+
+// Closes the descriptor on every way out of of_file.
+struct ReadFd {
+    int fd;
+    ~ReadFd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+}  // namespace
+
+// Read into one small buffer, not hashed through a mapping of the file: SHA-256 of bytes
+// already in the cache runs at about 1.7 GB/s here, of bytes in memory at 1.15 GB/s (a mapped
+// file, or a buffer bigger than the cache), and read() of 256 KiB at a time, copy included,
+// at 1.4 GB/s. The copy streams the page cache through the cache ahead of the hash, which then
+// finds its input there; a buffer of a few times the cache gives the 1.15 GB/s again. The
+// process's resident size does not grow with the file either way.
 std::string Sha256::of_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_input(path + ": cannot open for hashing");
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        ::close(fd);
-        throw_input(path + ": cannot stat for hashing");
-    }
-    constexpr size_t kWindow = size_t(16) << 20;  // a multiple of the page size
-    const size_t size = static_cast<size_t>(st.st_size);
+    ReadFd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) throw_input(path + ": cannot open for hashing");
+    ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    constexpr size_t kBuffer = size_t(256) << 10;
+    std::unique_ptr<unsigned char[]> buf(new unsigned char[kBuffer]);
     Sha256 h;
-    for (size_t off = 0; off < size; off += kWindow) {
-        if (interrupt_signal() != 0) {  // an ingest is being stopped: its hashes are not needed
-            ::close(fd);
-            throw_if_interrupted();
+    for (;;) {
+        if (interrupt_signal() != 0) throw_if_interrupted();  // its hashes are not needed now
+        const ssize_t n = ::read(f.fd, buf.get(), kBuffer);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_input(path + ": cannot read for hashing: " + std::strerror(errno));
         }
-        const size_t n = std::min(kWindow, size - off);
-        void* p = ::mmap(nullptr, n, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(off));
-        if (p == MAP_FAILED) {
-            ::close(fd);
-            throw_input(path + ": cannot map for hashing");
-        }
-        // Two calls: the advice values are codes, not flags (SEQUENTIAL | WILLNEED is WILLNEED).
-        ::madvise(p, n, MADV_SEQUENTIAL);
-        ::madvise(p, n, MADV_WILLNEED);
-        h.update(p, n);
-        ::munmap(p, n);
+        h.update(buf.get(), static_cast<size_t>(n));
     }
-    ::close(fd);
     return h.hex_digest();
 }
 
