@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/core/interrupt.hpp"
 
 namespace curcrunch {
@@ -64,18 +65,6 @@ std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentit
     return digest;
 }
 
-namespace {
-
-// Closes the descriptor on every way out of of_file.
-struct ReadFd {
-    int fd;
-    ~ReadFd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-}  // namespace
-
 // Read into one small buffer, not hashed through a mapping of the file: SHA-256 of bytes
 // already in the cache runs at about 1.7 GB/s here, of bytes in memory at 1.15 GB/s (a mapped
 // file, or a buffer bigger than the cache), and read() of 256 KiB at a time, copy included,
@@ -83,7 +72,7 @@ struct ReadFd {
 // finds its input there; a buffer of a few times the cache gives the 1.15 GB/s again. The
 // process's resident size does not grow with the file either way.
 std::string Sha256::of_file(const std::string& path) {
-    ReadFd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    const FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (f.fd < 0) throw_input(path + ": cannot open for hashing");
     ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     constexpr size_t kBuffer = size_t(256) << 10;

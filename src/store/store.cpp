@@ -37,11 +37,16 @@ bool has_tables(Database& db) {
 // for a writer. A store being created is the exception until its first ingest commits
 // (`rollback_journal`): nobody reads it yet, and with a rollback journal its pages are written
 // once, into the file, where the log would write them twice (the log, then the checkpoint at
-// close), which was 6% of a first Parquet ingest's wall time. Its journal is small: pages
+// close), which was 4-6% of a first Parquet ingest's wall time. Its journal is small: pages
 // beyond the file's size when the transaction began are not journaled. synchronous=FULL keeps
 // the rollback journal's promise that a power loss cannot corrupt the file, which NORMAL only
 // keeps in WAL mode. Store::use_write_ahead_log() switches to WAL after that commit, and any
 // later writable open switches anyway.
+void switch_to_wal(Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=NORMAL");
+}
+
 void configure_for_writing(Database& db, bool rollback_journal) {
     // Big pages: rollup inserts write many pages and each write is a syscall here. Only takes
     // effect on a new database (before its first write).
@@ -50,8 +55,7 @@ void configure_for_writing(Database& db, bool rollback_journal) {
         db.exec("PRAGMA journal_mode=DELETE");
         db.exec("PRAGMA synchronous=FULL");
     } else {
-        db.exec("PRAGMA journal_mode=WAL");
-        db.exec("PRAGMA synchronous=NORMAL");
+        switch_to_wal(db);
     }
     db.exec("PRAGMA foreign_keys=ON");
     db.exec("PRAGMA cache_size=-65536");  // 64 MiB: keeps index pages of a big ingest hot
@@ -130,8 +134,7 @@ void Store::use_write_ahead_log() {
     // The commit before this is what matters, and it is done: a reader that keeps the switch
     // from taking its lock now only delays it to the next writable open, which switches too.
     try {
-        db_->exec("PRAGMA journal_mode=WAL");
-        db_->exec("PRAGMA synchronous=NORMAL");
+        switch_to_wal(*db_);
     } catch (const Error& e) {
         log::debug(db_->path() +
                    ": staying on a rollback journal until the next write: " + e.what());

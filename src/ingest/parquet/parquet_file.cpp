@@ -8,27 +8,17 @@
 #include <cstring>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/ingest/parquet/bit_util.hpp"
 #include "curcrunch/ingest/parquet/format_error.hpp"
 
 namespace curcrunch::ingest::parquet {
-namespace {
-
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-}  // namespace
-
 bool has_parquet_magic(const unsigned char* head, size_t n) {
     return n >= 4 && std::memcmp(head, "PAR1", 4) == 0;
 }
 
 bool has_parquet_magic(const std::string& path) {
-    Fd f;
+    FileDescriptor f;
     f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (f.fd < 0) return false;
     unsigned char head[4];
@@ -36,7 +26,7 @@ bool has_parquet_magic(const std::string& path) {
 }
 
 ParquetFile::ParquetFile(const std::string& path) : path_(path) {
-    Fd f;
+    FileDescriptor f;
     f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (f.fd < 0) throw_input(path + ": cannot open: " + std::strerror(errno));
     struct stat st;
