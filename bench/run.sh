@@ -12,8 +12,9 @@
 #                [--only-report] [--only-serve] [--only-parquet] [--only-shards]
 #                [--only-billing] [--only-csv]
 # The CSV part also prints, for both inputs, a --threads sweep from 1 to nproc (best of RUNS,
-# speed-up over one thread) with the per-stage CPU seconds `ingest --stats` reports, so the next
-# bottleneck shows without a profiler.
+# speed-up over one thread; --threads 1 is one thread in all, the file digest included) with the
+# per-stage CPU seconds `ingest --stats` reports, so the next bottleneck shows without a
+# profiler; the Parquet part prints the same sweep for the snappy file.
 # The billing part bills 200 customers (one billing group per account of the report store, a
 # usage subscription each) for one month, against one `summary` query as the baseline, and
 # ingests 2 million usage measurements against DuckDB computing the same daily rollup.
@@ -234,6 +235,34 @@ measure_pair() {
   echo "$best_a $rss_a $best_b $rss_b"
 }
 
+# stage_sweep FILE...: curcrunch alone on each file for every thread count from 1 to nproc; the
+# stage table is the fastest run's `ingest --stats`. --threads 1 is one thread in all (the
+# digest too), so the speed-up is what a second core gives. MB/s: of decompressed CSV (BYTES),
+# or of the file for Parquet.
+stage_sweep() {
+  local n; n=$(nproc)
+  for f in "$@"; do
+    local one="" bytes=$BYTES label
+    label=$(basename "$f"); label=${label#cur-main.}
+    case $f in *.parquet) bytes=$(stat -L -c %s "$f") ;; esac
+    echo
+    echo "== $label: --threads sweep 1..$n, best of $RUNS; CPU s per stage from ingest --stats" | tee -a "$WORK/results.txt"
+    for t in $(seq "$n"); do
+      local best="" w u k
+      for _ in $(seq "$RUNS"); do
+        rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
+        /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$BIN" ingest --quiet --stats --threads "$t" \
+          --db "$WORK/bench.db" "$f" 2> "$WORK/stats-run.txt"
+        read -r w u k < "$WORK/time.txt"
+        if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; cp "$WORK/stats-run.txt" "$WORK/stats.txt"; fi
+      done
+      [ -n "$one" ] || one=$best
+      awk -v t="$t" -v w="$best" -v o="$one" -v b="$bytes" 'BEGIN {
+        printf "threads %d: %.2f s wall, %.0f MB/s, %.2fx one thread\n", t, w, b/1e6/w, o/w }' | tee -a "$WORK/results.txt"
+      tee -a "$WORK/results.txt" < "$WORK/stats.txt"
+    done
+  done
+}
 # parquet_bench: the same organisation as CUR 2.0 Parquet, curcrunch vs DuckDB read_parquet.
 parquet_bench() {
   local csv=$WORK/cur2-main.csv
@@ -290,6 +319,7 @@ parquet_bench() {
         'BEGIN { printf "%-26s %12.2f %9.2f %6.0f MiB\n", f, g/1e9, s, m/1024 }' | tee -a "$WORK/results.txt"
     done
   fi
+  stage_sweep "$WORK/cur2-main.snappy.parquet"
 }
 
 # shards_bench: the benchmark organisation as 100 deliveries, ingested one shard at a time, then
@@ -402,31 +432,7 @@ GZ_BYTES=$(stat -L -c %s "$WORK/cur-main.csv.gz")
   done
 } | tee "$WORK/results.txt"
 
-# stage_sweep: curcrunch alone on both inputs for every thread count from 1 to nproc; the
-# stage table is the fastest run's `ingest --stats`.
-stage_sweep() {
-  local n; n=$(nproc)
-  for input in csv csv.gz; do
-    local f=$WORK/cur-main.$input one=""
-    echo
-    echo "== $input: --threads sweep 1..$n, best of $RUNS; CPU s per stage from ingest --stats" | tee -a "$WORK/results.txt"
-    for t in $(seq "$n"); do
-      local best="" w u k
-      for _ in $(seq "$RUNS"); do
-        rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
-        /usr/bin/time -f "%e %U %S" -o "$WORK/time.txt" "$BIN" ingest --quiet --stats --threads "$t" \
-          --db "$WORK/bench.db" "$f" 2> "$WORK/stats-run.txt"
-        read -r w u k < "$WORK/time.txt"
-        if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; cp "$WORK/stats-run.txt" "$WORK/stats.txt"; fi
-      done
-      [ -n "$one" ] || one=$best
-      awk -v t="$t" -v w="$best" -v o="$one" -v b="$BYTES" 'BEGIN {
-        printf "threads %d: %.2f s wall, %.0f MB/s, %.2fx one thread\n", t, w, b/1e6/w, o/w }' | tee -a "$WORK/results.txt"
-      tee -a "$WORK/results.txt" < "$WORK/stats.txt"
-    done
-  done
-}
-stage_sweep
+stage_sweep "$WORK/cur-main.csv" "$WORK/cur-main.csv.gz"
 
 if [ "$ONLY_CSV" = 1 ]; then exit 0; fi
 if [ "$SKIP_FLAT" = 0 ]; then

@@ -85,8 +85,9 @@ TEST(CliHelp, OptionsShowValueNamesAndDefaults) {
     EXPECT_TRUE(contains(s.out, "\n  --account ID[,ID...] ")) << s.out;
     const RunResult i{0, help_of("ingest"), ""};
     EXPECT_TRUE(contains(i.out, "Usage: curcrunch ingest [OPTIONS] [PATH...]")) << i.out;
-    EXPECT_TRUE(std::regex_search(i.out, std::regex("\n  --threads N +worker threads \\[default: "
-                                                    "all cores\\]")))
+    EXPECT_TRUE(std::regex_search(i.out, std::regex("\n  --threads N +threads that parse; 1: one "
+                                                    "thread in all, digests\\s+included "
+                                                    "\\[default: all cores\\]")))
         << i.out;
     EXPECT_TRUE(std::regex_search(i.out, std::regex("\n  --quiet +no per-file table"))) << i.out;
     const RunResult f{0, help_of("fetch"), ""};

@@ -41,7 +41,8 @@ class IngestCommand final : public Command {
         o.value("--null", null_, "TOKEN", "an unquoted field equal to TOKEN is null",
                 "NULL for FOCUS, \\N for \\x01 text, none otherwise");
         o.value("--quote", quote_, "on|off", "whether \" quotes fields", "on, off for \\x01 text");
-        o.value("--threads", threads_, "N", "worker threads", "all cores");
+        o.value("--threads", threads_, "N",
+                "threads that parse; 1: one thread in all, digests included", "all cores");
         o.flag("--zlib", zlib_, "decompress gzip with zlib instead of ISA-L");
         o.flag("--no-progress", no_progress_, "no progress bar");
         o.flag("--quiet", quiet_, "no per-file table and no progress bar");

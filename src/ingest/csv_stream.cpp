@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 #include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,6 +15,7 @@
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/ingest/schema.hpp"
+#include "curcrunch/ingest/thread_budget.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -120,7 +120,7 @@ void CsvStream::run() {
     cfg_ = ScanConfig{needed_.data(), static_cast<uint32_t>(needed_.size()), ncols,
                       schema_.format.delimiter, schema_.format.quoting};
 
-    const size_t threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+    const size_t threads = thread_budget();
     auto rest = tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel,
                                                  [this](Chunk* c) { return parse(c); }) &
                 tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order,

@@ -6,8 +6,10 @@
 
 namespace curcrunch::ingest {
 
-DeferredHashes::DeferredHashes(StageStats* stats, bool hold)
-    : hold_(hold), stats_(stats), thread_([this] { run(); }) {}
+DeferredHashes::DeferredHashes(StageStats* stats, bool hold, bool own_thread)
+    : hold_(hold), stats_(stats) {
+    if (own_thread) thread_ = std::thread([this] { run(); });
+}
 
 // Digests nobody waited for are not needed (the ingest stopped, or stored nothing): the files
 // still queued are dropped.
@@ -46,7 +48,10 @@ void DeferredHashes::release() {
 
 std::map<std::string, std::string> DeferredHashes::wait() {
     close();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable())
+        thread_.join();
+    else
+        run();  // no thread of its own: the caller hashes what is queued
     if (error_) std::rethrow_exception(error_);
     return std::move(digests_);
 }
@@ -58,27 +63,29 @@ std::deque<DeferredHashes::Queued>::iterator DeferredHashes::next_ready() {
 
 void DeferredHashes::run() {
     for (;;) {
-        std::string path;
-        FileIdentity read;
+        Queued q;
         {
             std::unique_lock<std::mutex> l(m_);
             cv_.wait(l, [this] { return closed_ || next_ready() != queue_.end(); });
             auto it = next_ready();
             if (it == queue_.end()) return;
-            path = std::move(it->path);
-            read = it->read;
+            q = std::move(*it);
             queue_.erase(it);
         }
-        try {
-            StageTimer t(stats_, Stage::hash);
-            std::string d =
-                read.known() ? Sha256::of_unchanged_file(path, read) : Sha256::of_file(path);
-            std::lock_guard<std::mutex> l(m_);
-            digests_[path] = std::move(d);
-        } catch (...) {
-            std::lock_guard<std::mutex> l(m_);
-            if (!error_) error_ = std::current_exception();
-        }
+        hash_one(q);
+    }
+}
+
+void DeferredHashes::hash_one(const Queued& q) {
+    try {
+        StageTimer t(stats_, Stage::hash);
+        std::string d =
+            q.read.known() ? Sha256::of_unchanged_file(q.path, q.read) : Sha256::of_file(q.path);
+        std::lock_guard<std::mutex> l(m_);
+        digests_[q.path] = std::move(d);
+    } catch (...) {
+        std::lock_guard<std::mutex> l(m_);
+        if (!error_) error_ = std::current_exception();
     }
 }
 

@@ -13,6 +13,10 @@
 // (release()). A file whose hash costs about as much as its parse (plain CSV) cannot fit in that
 // tail: it is hashed at once, a third thread sharing the cores with the scan, so that it is
 // still running when the store write starts and fills the core the write leaves idle.
+//
+// An ingest limited to one thread (--threads 1, or a machine with one core) starts no hasher
+// thread: it computes the digests queued here itself, in wait(), after the store write (see
+// Engine::process_csv, which hashes an uncompressed file in the scan's last stage instead).
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -29,7 +33,8 @@ namespace curcrunch::ingest {
 class DeferredHashes {
   public:
     // `hold`: queued files that may wait are hashed only once close() or release() says so.
-    DeferredHashes(StageStats* stats, bool hold);
+    // `own_thread` false: no thread is started, and wait() hashes every queued file.
+    DeferredHashes(StageStats* stats, bool hold, bool own_thread);
     ~DeferredHashes();
     DeferredHashes(const DeferredHashes&) = delete;
     DeferredHashes& operator=(const DeferredHashes&) = delete;
@@ -49,9 +54,10 @@ class DeferredHashes {
     struct Queued {
         std::string path;
         FileIdentity read;
-        bool may_wait;
+        bool may_wait = false;
     };
     void run();
+    void hash_one(const Queued& q);
     // The first queued file that may be hashed now, or queue_.end(). Called under m_.
     std::deque<Queued>::iterator next_ready();
 

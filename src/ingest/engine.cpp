@@ -20,6 +20,7 @@
 #include "curcrunch/ingest/byte_source.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "curcrunch/ingest/parquet/parquet_ingest.hpp"
+#include "curcrunch/ingest/thread_budget.hpp"
 #include "deferred_hashes.hpp"
 #include "engine_core.hpp"
 
@@ -106,6 +107,8 @@ class Engine {
     EngineCore core_;
     std::unique_ptr<DeferredHashes> hashes_;
     std::atomic<size_t> next_unit_{0};  // the next unit a lane takes
+    // --threads 1 (or one core): no thread but the caller's works, the hasher's included.
+    bool one_thread_ = false;
 };
 
 void Engine::process_parquet(const InputUnit& u) {
@@ -127,7 +130,8 @@ void Engine::process_parquet(const InputUnit& u) {
 
 void Engine::process_csv(const InputUnit& u) {
     const FileIdentity identity = file_identity(u.path);
-    // A file with a known digest is not hashed at all. Else a file likely in the page cache is
+    // A file with a known digest is not hashed at all. With one thread in all, every other file
+    // is hashed as it is read, by that thread. Else a file likely in the page cache is
     // hashed by the hasher thread, which re-reads it (deferred_hashes.hpp): an uncompressed one
     // from the moment it is queued, a compressed one (whose hash costs a fraction of its
     // inflate and parse) after the scan when the scan has every core. A larger file is hashed
@@ -135,7 +139,7 @@ void Engine::process_csv(const InputUnit& u) {
     // hashed by the pipeline, and a compressed file's reader hashes the raw bytes.
     const RecordedDigest* known = reusable(opts_, u.path, identity);
     std::error_code ec;  // a pipe named by a manifest could not be read twice
-    const bool deferred = !known && opts_.defer_cached_hashes && identity.known() &&
+    const bool deferred = !known && !one_thread_ && opts_.defer_cached_hashes && identity.known() &&
                           likely_cached(identity.size) &&
                           std::filesystem::is_regular_file(u.path, ec);
     auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known && !deferred);
@@ -191,8 +195,7 @@ void Engine::process_unit(const InputUnit& u) {
 // Lanes: each processes whole files one after another; lanes run in parallel and share the
 // arena's threads for their parse stages.
 void Engine::run_lanes() {
-    const size_t lanes = std::min<size_t>(
-        units_.size(), static_cast<size_t>(tbb::this_task_arena::max_concurrency()));
+    const size_t lanes = std::min(units_.size(), thread_budget());
     tbb::task_group tg;
     for (size_t k = 0; k < lanes; ++k) {
         tg.run([&] {
@@ -218,9 +221,12 @@ IngestResult Engine::run() {
     core_.start_progress(total_raw);
     // With a core to spare the hasher runs beside the scan; without, after it (the merge and the
     // single-threaded store write leave a core idle), so the scan keeps every core.
-    const bool every_core = tbb::this_task_arena::max_concurrency() >=
-                            static_cast<int>(std::thread::hardware_concurrency());
-    hashes_ = std::make_unique<DeferredHashes>(opts_.stats, every_core);
+    // With one thread there is no core to spare at any time: digests are computed by that thread
+    // (as a file is read, or after the store write for a Parquet file).
+    const size_t threads = thread_budget();
+    const bool every_core = threads >= std::thread::hardware_concurrency();
+    one_thread_ = threads == 1;
+    hashes_ = std::make_unique<DeferredHashes>(opts_.stats, every_core, !one_thread_);
     run_lanes();
     core_.progress()->finish();
     log::debug("scan done at " + since() + " s");

@@ -3,7 +3,6 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <atomic>
 #include <mutex>
@@ -13,6 +12,7 @@
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "curcrunch/ingest/parquet/row_group_reader.hpp"
 #include "curcrunch/ingest/stage_stats.hpp"
+#include "curcrunch/ingest/thread_budget.hpp"
 
 namespace curcrunch::ingest {
 
@@ -30,7 +30,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     std::atomic<uint64_t> rows{0}, skipped{0}, bytes{0}, bad_groups{0};
     std::atomic<size_t> unfinished{file.row_groups()};
     std::atomic<size_t> started{0};
-    const auto threads = static_cast<size_t>(tbb::this_task_arena::max_concurrency());
+    const size_t threads = thread_budget();
     if (file.row_groups() < threads) sink.file_tail();
     tbb::enumerable_thread_specific<RowGroupReader> readers;
     const bool skip = opts.skip_bad_rows;

@@ -1,0 +1,95 @@
+// --threads 1 means one thread in all (issue 16): no hasher thread beside the parse. A CSV file's
+// digest is computed as it is read, and a Parquet file's by the caller in wait_for_hashes(),
+// after the scan; every digest still equals the file's sha256. thread_budget() sees the
+// --threads limit, which tbb::this_task_arena::max_concurrency() alone does not.
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/thread_budget.hpp"
+#include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
+
+using namespace curcrunch;
+using namespace testsupport;
+
+namespace {
+
+std::string month_csv() {
+    return std::string(kLegacyHeader) + legacy_row("a1", "2025-03-01", "1.25") +
+           legacy_row("a2", "2025-03-02", "2.5");
+}
+
+ingest::IngestOptions one_thread() {
+    ingest::IngestOptions o;
+    o.threads = 1;
+    return o;  // defer_cached_hashes stays true: the files are small and in the page cache
+}
+
+}  // namespace
+
+TEST(IngestThreads, ThreadBudgetSeesTheLimit) {
+    {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
+        EXPECT_EQ(ingest::thread_budget(), 1u);
+    }
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    EXPECT_EQ(ingest::thread_budget(), cores);
+}
+
+TEST(IngestThreads, OneThreadHashesCsvAsItIsRead) {
+    TempDir t;
+    const std::string csv = month_csv();
+    write_file(t / "plain.csv", csv);
+    write_file(t / "a.csv.gz", gzip_bytes(csv));
+    auto r =
+        ingest::run_ingest(ingest::plan_inputs({t / "plain.csv", t / "a.csv.gz"}), one_thread());
+    ASSERT_EQ(r.sources.size(), 2u);
+    // Known before wait_for_hashes(): no file was left to a hasher thread.
+    for (const auto& src : r.sources)
+        EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
+    r.wait_for_hashes();
+    for (const auto& src : r.sources)
+        EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
+    EXPECT_EQ(r.rows, 4u);
+}
+
+TEST(IngestThreads, OneThreadHashesParquetInWaitForHashes) {
+    TempDir t;
+    const std::string real = real_samples() + "/cur1-parquet_wal-workshop_2018-10.snappy.parquet";
+    const std::string pq = t / "month.parquet";
+    std::filesystem::copy_file(real, pq);
+    {
+        auto r = ingest::run_ingest(ingest::plan_inputs({pq}), one_thread());
+        ASSERT_EQ(r.sources.size(), 1u);
+        EXPECT_EQ(r.sources[0].sha256, "");  // not yet: the caller computes it
+        r.wait_for_hashes();
+        EXPECT_EQ(r.sources[0].sha256, Sha256::of(read_file(real)));
+        EXPECT_GT(r.rows, 0u);
+    }
+    // The digest is computed by wait_for_hashes() itself, not by a thread that may already have
+    // read the file: a file changed between the scan and that call is always caught.
+    auto r = ingest::run_ingest(ingest::plan_inputs({pq}), one_thread());
+    {
+        std::ofstream f(pq, std::ios::app | std::ios::binary);
+        f << "appended after the scan";
+    }
+    try {
+        r.wait_for_hashes();
+        FAIL() << "a file changed after its scan was hashed";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("changed while it was being ingested"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("month.parquet"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace CURCRUNCH_UNITY_ID
