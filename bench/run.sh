@@ -242,7 +242,7 @@ measure_pair() {
 stage_sweep() {
   local n; n=$(nproc)
   for f in "$@"; do
-    local one="" bytes=$BYTES label
+    local one="" bytes=${BYTES:-0} label
     label=$(basename "$f"); label=${label#cur-main.}
     case $f in *.parquet) bytes=$(stat -L -c %s "$f") ;; esac
     echo

@@ -11,6 +11,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/stage_stats.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
 #include "test_support.hpp"
 #include "unity_id.hpp"
@@ -25,6 +26,14 @@ namespace {
 std::string month_csv() {
     return std::string(kLegacyHeader) + legacy_row("a1", "2025-03-01", "1.25") +
            legacy_row("a2", "2025-03-02", "2.5");
+}
+
+// Spins for about `ns` of this thread's CPU time.
+void burn(uint64_t ns) {
+    const uint64_t until = ingest::thread_cpu_ns() + ns;
+    volatile uint64_t x = 0;
+    while (ingest::thread_cpu_ns() < until)
+        x = x + 1;
 }
 
 ingest::IngestOptions one_thread() {
@@ -42,6 +51,29 @@ TEST(IngestThreads, ThreadBudgetSeesTheLimit) {
     }
     const size_t cores = std::max(1u, std::thread::hardware_concurrency());
     EXPECT_EQ(ingest::thread_budget(), cores);
+}
+
+// A stage timed inside another on the same thread (the digest computed inside the store write at
+// --threads 1) is counted once: the stages add up to the thread's CPU time, not more.
+TEST(IngestThreads, NestedStageTimersCountEachNanosecondOnce) {
+    ingest::StageStats stats;
+    const uint64_t t0 = ingest::thread_cpu_ns();
+    {
+        ingest::StageTimer store(&stats, ingest::Stage::store);
+        burn(3000000);
+        {
+            ingest::StageTimer hash(&stats, ingest::Stage::hash);
+            burn(6000000);
+        }
+        burn(3000000);
+    }
+    const uint64_t total = ingest::thread_cpu_ns() - t0;
+    const uint64_t store = stats.ns(ingest::Stage::store), hash = stats.ns(ingest::Stage::hash);
+    EXPECT_LE(store + hash, total);
+    EXPECT_GE(hash, 6000000u);
+    EXPECT_LT(hash, 9000000u) << "the inner timer ran about 6 ms";
+    EXPECT_GE(store, 6000000u);
+    EXPECT_LT(store, 9000000u) << "the outer timer ran about 6 ms besides the inner one";
 }
 
 TEST(IngestThreads, OneThreadHashesCsvAsItIsRead) {

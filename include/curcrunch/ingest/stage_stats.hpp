@@ -38,32 +38,63 @@ class StageStats {
 };
 
 // Adds the calling thread's CPU time between construction and stop() (or destruction) to a
-// stage; does nothing when `stats` is null.
+// stage; does nothing when `stats` is null. A timer started while another runs on the same
+// thread pauses that one until it stops, so a stage run inside another (the digests that
+// --threads 1 computes inside the store write) is counted once, as itself. Timers on one thread
+// stop in the reverse order of their start (they are scoped), which keeps the chain valid.
 class StageTimer {
   public:
     StageTimer(StageStats* stats, Stage s) : stats_(stats), stage_(s) {
-        if (stats_) t0_ = thread_cpu_ns();
+        if (!stats_) return;
+        t0_ = thread_cpu_ns();
+        outer_ = running();
+        if (outer_) outer_->pause(t0_);
+        running() = this;
     }
     ~StageTimer() { stop(); }
     StageTimer(const StageTimer&) = delete;
     StageTimer& operator=(const StageTimer&) = delete;
     void stop() {
-        if (stats_) stats_->add(stage_, thread_cpu_ns() - t0_);
+        if (!stats_) return;
+        const uint64_t t = thread_cpu_ns();
+        if (!paused_) stats_->add(stage_, t - t0_);
         stats_ = nullptr;
+        if (running() == this) {
+            running() = outer_;
+            if (outer_) outer_->resume(t);
+        }
     }
     // Ends the current stage and starts `next` with one clock read.
     void switch_to(Stage next) {
-        if (!stats_) return;
-        const uint64_t t = thread_cpu_ns();
-        stats_->add(stage_, t - t0_);
-        t0_ = t;
+        if (stats_ && !paused_) {
+            const uint64_t t = thread_cpu_ns();
+            stats_->add(stage_, t - t0_);
+            t0_ = t;
+        }
         stage_ = next;
     }
 
   private:
+    void pause(uint64_t t) {
+        if (!stats_ || paused_) return;
+        stats_->add(stage_, t - t0_);
+        paused_ = true;
+    }
+    void resume(uint64_t t) {
+        t0_ = t;
+        paused_ = false;
+    }
+    // The innermost timer running on this thread, or null.
+    static StageTimer*& running() {
+        static thread_local StageTimer* timer = nullptr;
+        return timer;
+    }
+
     StageStats* stats_;
     Stage stage_;
     uint64_t t0_ = 0;
+    StageTimer* outer_ = nullptr;
+    bool paused_ = false;  // a timer started after this one on its thread is running
 };
 
 }  // namespace curcrunch::ingest
