@@ -15,8 +15,9 @@
 // still running when the store write starts and fills the core the write leaves idle.
 //
 // An ingest limited to one thread (--threads 1, or a machine with one core) starts no hasher
-// thread: it computes the digests queued here itself, in wait(), after the store write (see
-// Engine::process_csv, which hashes an uncompressed file in the scan's last stage instead).
+// thread: it computes the digests queued here itself, in wait(), which the store write calls
+// once the rollups are written, before its commit. (Engine::process_csv queues no CSV file
+// then: that one thread hashes it as it is read.)
 #include <condition_variable>
 #include <deque>
 #include <exception>
