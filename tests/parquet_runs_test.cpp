@@ -100,8 +100,8 @@ TEST(ParquetRuns, RunsAddUpAsTheSameRowsDoInCsv) {
 }
 
 // `ingest --stats` on Parquet: the row groups' CPU is decode+aggregate, their pages'
-// decompression read/inflate (carved out of it, never below zero), the file's digest hash and the
-// workers' rollups merge; the rows and the digest are what they are without stats.
+// decompression read/inflate (timed apart from it, never below zero), the file's digest hash and
+// the workers' rollups merge; the rows and the digest are what they are without stats.
 TEST(ParquetRuns, StatsAttributeRowGroupsPagesHashAndMerge) {
     TempDir dir;
     const Twin t = runs_of(3000, 9, 3000, "");

@@ -45,10 +45,9 @@ class RawFile {
             ssize_t n = ::read(fd_, dst, cap);
             if (n >= 0) {
                 if (hashing_) {
-                    // Reads run inside the engine's read stage: the hash is carved out of it.
-                    const uint64_t t0 = stats_ ? thread_cpu_ns() : 0;
+                    // Reads run inside the engine's read stage, which this timer pauses.
+                    StageTimer t(stats_, Stage::hash);
                     hash_.update(dst, static_cast<size_t>(n));
-                    if (stats_) stats_->carve(Stage::read, Stage::hash, thread_cpu_ns() - t0);
                 }
                 done_ += static_cast<uint64_t>(n);
                 return static_cast<size_t>(n);

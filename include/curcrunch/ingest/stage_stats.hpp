@@ -22,12 +22,6 @@ class StageStats {
     void add(Stage s, uint64_t ns) {
         ns_[static_cast<size_t>(s)].fetch_add(ns, std::memory_order_relaxed);
     }
-    // Moves time measured inside a running `outer` stage to `inner` (the outer timer adds the
-    // whole span when it stops, so the sum stays right once it has).
-    void carve(Stage outer, Stage inner, uint64_t ns) {
-        add(inner, ns);
-        ns_[static_cast<size_t>(outer)].fetch_sub(ns, std::memory_order_relaxed);
-    }
     uint64_t ns(Stage s) const { return ns_[static_cast<size_t>(s)].load(); }
     // The table `ingest --stats` prints: CPU seconds per stage, its share of the process's CPU
     // and its cost per GB of decompressed input, then the process's totals.
@@ -39,9 +33,11 @@ class StageStats {
 
 // Adds the calling thread's CPU time between construction and stop() (or destruction) to a
 // stage; does nothing when `stats` is null. A timer started while another runs on the same
-// thread pauses that one until it stops, so a stage run inside another (the digests that
-// --threads 1 computes inside the store write) is counted once, as itself. Timers on one thread
-// stop in the reverse order of their start (they are scoped), which keeps the chain valid.
+// thread pauses that one until it stops, so a stage run inside another (a compressed file's
+// digest inside the read stage, a Parquet page's decompression inside decode+aggregate, the
+// digests that --threads 1 computes inside the store write) is counted once, as itself. Timers on
+// one thread stop in the reverse order of their start (they are scoped), which keeps the chain
+// valid.
 class StageTimer {
   public:
     StageTimer(StageStats* stats, Stage s) : stats_(stats), stage_(s) {

@@ -82,10 +82,9 @@ bool lz4_hadoop(const uint8_t* src, size_t n, uint8_t* dst, size_t cap) {
 
 void Decompressor::decompress(int32_t codec, const uint8_t* src, size_t n, uint8_t* dst,
                               size_t want) {
-    if (!stats_) return decompress_page(codec, src, n, dst, want);
-    const uint64_t t0 = thread_cpu_ns();
+    // Inside the row group's decode+aggregate timer, which this one pauses.
+    StageTimer t(stats_, Stage::read);
     decompress_page(codec, src, n, dst, want);
-    stats_->carve(Stage::decode, Stage::read, thread_cpu_ns() - t0);
 }
 
 void Decompressor::decompress_page(int32_t codec, const uint8_t* src, size_t n, uint8_t* dst,

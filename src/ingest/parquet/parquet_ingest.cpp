@@ -46,7 +46,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 Rollup& out = sink.local_rollup();
                 RowGroupResult r;
                 // A row group's CPU is decode+aggregate, but for its pages' decompression
-                // (read/inflate, carved out by the Decompressor).
+                // (read/inflate, timed apart by the Decompressor).
                 StageTimer decode(opts.stats, Stage::decode);
                 try {
                     if (skip) {
