@@ -3,9 +3,13 @@
 #include <openssl/evp.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -28,8 +32,24 @@ Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
+// Bytes that may not be in the cache (a file's mapping, the page cache behind it) are hashed a
+// page at a time, asking for the lines half a page ahead first: the hardware prefetcher stops
+// at each 4 KiB page and the page cache's pages are not adjacent in memory, so without this
+// every page began with misses that SHA-NI, at about 1.6 cycles a byte, could not hide. For
+// bytes already in the cache the prefetches cost about 1% (64 per 4 KiB). The prefetch address
+// is formed as an integer: it may lie past the buffer, which a prefetch never faults on.
 void Sha256::update(const void* data, size_t n) {
-    if (n) EVP_DigestUpdate(ctx_.get(), data, n);
+    constexpr size_t kPage = 4096, kAhead = 2048;
+    const auto* p = static_cast<const unsigned char*>(data);
+    while (n > kPage) {
+        const uintptr_t next = reinterpret_cast<uintptr_t>(p) + kAhead;
+        for (size_t k = 0; k < kPage; k += 64)
+            __builtin_prefetch(reinterpret_cast<const void*>(next + k));
+        EVP_DigestUpdate(ctx_.get(), p, kPage);
+        p += kPage;
+        n -= kPage;
+    }
+    if (n) EVP_DigestUpdate(ctx_.get(), p, n);
 }
 
 std::string Sha256::hex_digest() {
@@ -65,16 +85,10 @@ std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentit
     return digest;
 }
 
-// Read into one small buffer, not hashed through a mapping of the file: SHA-256 of bytes
-// already in the cache runs at about 1.7 GB/s here, of bytes in memory at 1.15 GB/s (a mapped
-// file, or a buffer bigger than the cache), and read() of 256 KiB at a time, copy included,
-// at 1.4 GB/s. The copy streams the page cache through the cache ahead of the hash, which then
-// finds its input there; a buffer of a few times the cache gives the 1.15 GB/s again. The
-// process's resident size does not grow with the file either way.
-std::string Sha256::of_file(const std::string& path) {
-    const FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (f.fd < 0) throw_input(path + ": cannot open for hashing");
-    ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+namespace {
+
+// Read into a small buffer: for what cannot be mapped (a pipe, a device), and as the fallback.
+std::string hash_by_reading(const FileDescriptor& f, const std::string& path) {
     constexpr size_t kBuffer = size_t(256) << 10;
     std::unique_ptr<unsigned char[]> buf(new unsigned char[kBuffer]);
     Sha256 h;
@@ -87,6 +101,52 @@ std::string Sha256::of_file(const std::string& path) {
             throw_input(path + ": cannot read for hashing: " + std::strerror(errno));
         }
         h.update(buf.get(), static_cast<size_t>(n));
+    }
+    return h.hex_digest();
+}
+
+// A read-only mapping of part of a file, unmapped when it goes out of scope.
+struct MappedWindow {
+    void* p = MAP_FAILED;
+    size_t len = 0;
+    MappedWindow(int fd, off_t offset, size_t n) : len(n) {
+        p = ::mmap(nullptr, n, PROT_READ, MAP_PRIVATE, fd, offset);
+    }
+    MappedWindow(const MappedWindow&) = delete;
+    MappedWindow& operator=(const MappedWindow&) = delete;
+    ~MappedWindow() {
+        if (p != MAP_FAILED) ::munmap(p, len);
+    }
+};
+
+}  // namespace
+
+// A regular file is hashed through its mapping, a window at a time. Measured on a 1 GB file
+// in the page cache (one core): read() of 256 KiB at a time 0.76 CPU s (0.18 of it the kernel
+// copying), the mapping with update()'s prefetch 0.69 CPU s; the mapping without that
+// prefetch 0.89. Unmapping each 16 MiB window keeps the process's resident size from growing
+// with the file. The file's size is taken once: bytes appended while it is hashed are not
+// hashed (of_unchanged_file catches that change), and a file that shrinks under the mapping
+// is the parse's hazard too (its mapping of the same file).
+std::string Sha256::of_file(const std::string& path) {
+    const FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (f.fd < 0) throw_input(path + ": cannot open for hashing");
+    ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    struct stat st {};
+    if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return hash_by_reading(f, path);
+    constexpr size_t kWindow = size_t(16) << 20;  // a multiple of every page size
+    const auto size = static_cast<size_t>(st.st_size);
+    Sha256 h;
+    for (size_t at = 0; at < size; at += kWindow) {
+        if (interrupt_signal() != 0) throw_if_interrupted();
+        const size_t n = std::min(kWindow, size - at);
+        const MappedWindow w(f.fd, static_cast<off_t>(at), n);
+        if (w.p == MAP_FAILED) {
+            if (at != 0) throw_input(path + ": cannot map for hashing: " + std::strerror(errno));
+            return hash_by_reading(f, path);
+        }
+        h.update(w.p, n);
     }
     return h.hex_digest();
 }
