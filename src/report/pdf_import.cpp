@@ -18,10 +18,6 @@ namespace curcrunch::report {
 namespace fs = std::filesystem;
 namespace {
 
-[[noreturn]] void problem(const std::string& why) {
-    throw_input(why);
-}
-
 // A failed file's reason as stored in its outcome: the parts quoted from the file are escaped
 // where they are quoted; this escapes anything else once more and bounds the length.
 constexpr size_t kShownError = 2000;
@@ -63,9 +59,9 @@ std::string info_value(const InspectedPdf& p, const std::string& key) {
 void check_info_agrees(const InspectedPdf& p, const ReportMeta& m, const std::string& json) {
     const std::string id = info_value(p, "CurcrunchReportId");
     if (!id.empty() && id != m.report_id)
-        problem("the embedded " + std::string(kAttachmentName) + " is report " + m.report_id +
-                "'s, but this file is report " + shown_text(id) +
-                " (Info CurcrunchReportId): the attachment was swapped");
+        throw_input("the embedded " + std::string(kAttachmentName) + " is report " + m.report_id +
+                    "'s, but this file is report " + shown_text(id) +
+                    " (Info CurcrunchReportId): the attachment was swapped");
     std::vector<std::pair<std::string, std::string>> expected = {
         {"CurcrunchReportId", m.report_id},
         {"CurcrunchFingerprint", m.fingerprint},
@@ -77,12 +73,12 @@ void check_info_agrees(const InspectedPdf& p, const ReportMeta& m, const std::st
         auto it = p.info.find(key);
         if (it == p.info.end()) {
             if (m.schema_version >= 2)
-                problem("Info " + key + " is missing: the file's metadata was edited");
+                throw_input("Info " + key + " is missing: the file's metadata was edited");
             continue;
         }
         if (it->second != want)
-            problem("Info " + key + " says '" + shown_text(it->second) + "' but the embedded " +
-                    kAttachmentName + " says '" + want + "': the file was edited");
+            throw_input("Info " + key + " says '" + shown_text(it->second) + "' but the embedded " +
+                        kAttachmentName + " says '" + want + "': the file was edited");
     }
 }
 
@@ -91,32 +87,32 @@ void check_not_stripped(const InspectedPdf& p) {
     const std::string id = info_value(p, "CurcrunchReportId");
     const std::string schema = info_value(p, "CurcrunchSchema");
     if (!id.empty() || !schema.empty())
-        problem("claims to be curcrunch report " + shown_text(id.empty() ? schema : id) +
-                " (Info dictionary) but has no " + kAttachmentName +
-                " attachment: it was stripped");
+        throw_input("claims to be curcrunch report " + shown_text(id.empty() ? schema : id) +
+                    " (Info dictionary) but has no " + kAttachmentName +
+                    " attachment: it was stripped");
 }
 
 void check_report(store::Database& db, const ImportOutcome& o, const InspectedPdf& p,
                   const ReportMeta& m) {
     if (!p.report_json_has_checksum)
-        problem(std::string("the embedded ") + kAttachmentName +
-                " has no checksum (/Params /CheckSum): it was not written by curcrunch");
+        throw_input(std::string("the embedded ") + kAttachmentName +
+                    " has no checksum (/Params /CheckSum): it was not written by curcrunch");
     check_info_agrees(p, m, *p.report_json);
     try {
         check_report_figures(m);
     } catch (const Error& e) {
-        problem(std::string("embedded ") + kAttachmentName + ": " + e.what());
+        throw_input(std::string("embedded ") + kAttachmentName + ": " + e.what());
     }
     if (m.schema_version >= 2 && m.pages_sha256 != p.pages_sha256)
-        problem("the pages differ from those report " + m.report_id + " recorded (pages sha256 " +
-                p.pages_sha256.substr(0, 16) + "…, recorded " + m.pages_sha256.substr(0, 16) +
-                "…): page content was edited");
+        throw_input("the pages differ from those report " + m.report_id +
+                    " recorded (pages sha256 " + p.pages_sha256.substr(0, 16) + "…, recorded " +
+                    m.pages_sha256.substr(0, 16) + "…): page content was edited");
     if (auto w = written_report(db, m.report_id); w && w->sha256 != o.sha256)
-        problem("altered: this store wrote report " + m.report_id + " on " + w->when +
-                " with sha256 " + w->sha256 + "; this file's sha256 is " + o.sha256);
+        throw_input("altered: this store wrote report " + m.report_id + " on " + w->when +
+                    " with sha256 " + w->sha256 + "; this file's sha256 is " + o.sha256);
     if (auto i = imported_report(db, m.report_id); i && i->sha256 != o.sha256)
-        problem("altered: report " + m.report_id + " is already in the archive (" + i->where +
-                ", sha256 " + i->sha256 + "); this file has the same id and other bytes");
+        throw_input("altered: report " + m.report_id + " is already in the archive (" + i->where +
+                    ", sha256 " + i->sha256 + "); this file has the same id and other bytes");
 }
 
 // The other curcrunch document `p` is, if any: the first kind whose attachment it embeds.
@@ -218,17 +214,17 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
             inspect_pdf(name, bytes, options.password, options.limits, options.trust, wanted);
         const ArchivedDocumentKind* doc = document_kind(options, p);
         o.pages = p.pages;
-        if (p.pages == 0) problem("the PDF has no pages (a 0-page file is not a document)");
+        if (p.pages == 0) throw_input("the PDF has no pages (a 0-page file is not a document)");
         o.signature = signature_state_name(p.signature.state);
         o.signer = p.signature.signer;
         if (p.signature.state == SignatureState::broken)
-            problem("signature broken: " + p.signature.detail);
+            throw_input("signature broken: " + p.signature.detail);
         std::optional<ReportMeta> meta;
         if (p.report_json) {
             try {
                 meta = parse_report_json(*p.report_json, false);
             } catch (const Error& e) {
-                problem(std::string("embedded ") + kAttachmentName + ": " + e.what());
+                throw_input(std::string("embedded ") + kAttachmentName + ": " + e.what());
             }
             check_report(db, o, p, *meta);
             o.kind = "report";
@@ -247,10 +243,10 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
         }
         if (options.require_signature && o.kind == "report" &&
             p.signature.state != SignatureState::valid)
-            problem(p.signature.state == SignatureState::none
-                        ? "unsigned, and --require-signature asks for a valid signature"
-                        : "signature untrusted (" + p.signature.detail +
-                              "), and --require-signature asks for a valid one");
+            throw_input(p.signature.state == SignatureState::none
+                            ? "unsigned, and --require-signature asks for a valid signature"
+                            : "signature untrusted (" + p.signature.detail +
+                                  "), and --require-signature asks for a valid one");
         if (p.signature.state == SignatureState::untrusted) o.signature_detail = p.signature.detail;
         store_file(db, o, name, bytes.size(), p, meta ? &*meta : nullptr, meta ? nullptr : doc);
         o.status = ImportOutcome::Status::imported;

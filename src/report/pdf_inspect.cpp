@@ -24,10 +24,6 @@
 namespace curcrunch::report {
 namespace {
 
-[[noreturn]] void problem(const std::string& why) {
-    throw_input(why);
-}
-
 // An attachment name must be a plain file name: no directory parts, no "..", no control
 // characters — it may be extracted by someone's tool later.
 bool safe_attachment_name(const std::string& n) {
@@ -59,16 +55,16 @@ void read_info(QPDF& q, const ImportLimits& limits, InspectedPdf& out) {
     if (!info.isDictionary()) return;
     const std::set<std::string> keys = info.getKeys();
     if (keys.size() > limits.max_info_keys)
-        problem("the Info dictionary has " + std::to_string(keys.size()) + " entries; at most " +
-                std::to_string(limits.max_info_keys) + " are read");
+        throw_input("the Info dictionary has " + std::to_string(keys.size()) +
+                    " entries; at most " + std::to_string(limits.max_info_keys) + " are read");
     std::string j = "{";
     for (const auto& key : keys) {
         const std::string v = text_of(info.getKey(key));
         j.append(j.size() > 1 ? "," : "").append(json_quote(key.substr(1))).append(":");
         j.append(json_quote(v));
         if (j.size() > limits.max_info_bytes)
-            problem("the Info dictionary is larger than " +
-                    std::to_string(limits.max_info_bytes >> 10) + " KiB");
+            throw_input("the Info dictionary is larger than " +
+                        std::to_string(limits.max_info_bytes >> 10) + " KiB");
         out.info[key.substr(1)] = v;
         if (key == "/Title") out.title = v;
         if (key == "/Keywords") out.keywords = v;
@@ -85,24 +81,24 @@ void read_attachments(QPDF& q, const ImportLimits& limits,
         // Messages quote the name as the file gives it, escaped (core/shown_text.hpp).
         const std::string shown = shown_text(fname);
         if (!safe_attachment_name(fname) || !safe_attachment_name(key))
-            problem("attachment name '" + shown +
-                    "' is not a plain file name (path traversal refused)");
+            throw_input("attachment name '" + shown +
+                        "' is not a plain file name (path traversal refused)");
         QPDFObjectHandle ef_stream = spec->getEmbeddedFileStream();
-        if (!ef_stream.isStream()) problem("attachment '" + shown + "' has no data stream");
+        if (!ef_stream.isStream()) throw_input("attachment '" + shown + "' has no data stream");
         QPDFEFStreamObjectHelper ef(ef_stream);
         const std::string mime = ef.getSubtype();
         // The declared size is checked before anything is decoded.
         const size_t declared = ef.getSize();
         const std::string too_large = "attachment '" + shown + "' is larger than " +
                                       std::to_string(limits.max_attachment_bytes >> 20) + " MiB";
-        if (declared > limits.max_attachment_bytes) problem(too_large);
+        if (declared > limits.max_attachment_bytes) throw_input(too_large);
         BoundedSink sink(limits.max_attachment_bytes);
         try {
             bool filtered = false;
             if (!ef_stream.pipeStreamData(&sink, &filtered, 0, qpdf_dl_generalized))
-                problem("attachment '" + shown + "' cannot be decoded");
+                throw_input("attachment '" + shown + "' cannot be decoded");
         } catch (const std::length_error&) {
-            problem(too_large);
+            throw_input(too_large);
         }
         const std::string& data = sink.data();
         // /Params /Size and /CheckSum (ISO 32000-2 7.11.4.2) describe the decoded bytes; a
@@ -110,14 +106,15 @@ void read_attachments(QPDF& q, const ImportLimits& limits,
         QPDFObjectHandle params = ef_stream.getDict().getKey("/Params");
         if (params.isDictionary() && params.getKey("/Size").isInteger() &&
             params.getKey("/Size").getIntValue() != static_cast<long long>(data.size()))
-            problem("attachment '" + shown + "' is " + std::to_string(data.size()) +
-                    " bytes, but its /Params /Size says " +
-                    std::to_string(params.getKey("/Size").getIntValue()) + ": it was edited");
+            throw_input("attachment '" + shown + "' is " + std::to_string(data.size()) +
+                        " bytes, but its /Params /Size says " +
+                        std::to_string(params.getKey("/Size").getIntValue()) + ": it was edited");
         const std::string checksum = ef.getChecksum();
         if (!checksum.empty() && checksum != md5_of(data))
-            problem("attachment '" + shown +
-                    "': its MD5 checksum (/Params /CheckSum) does not match its contents: it was "
-                    "edited");
+            throw_input(
+                "attachment '" + shown +
+                "': its MD5 checksum (/Params /CheckSum) does not match its contents: it was "
+                "edited");
         att.append(att.size() > 1 ? "," : "")
             .append("{\"name\":")
             .append(json_quote(fname))
@@ -142,13 +139,13 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
                          const std::optional<Secret>& password, const ImportLimits& limits,
                          const TrustStore* trust, const std::vector<std::string>& documents) {
     if (bytes.size() > limits.max_file_bytes)
-        problem("larger than the import limit (" + std::to_string(limits.max_file_bytes >> 20) +
-                " MiB)");
-    if (bytes.find("%PDF-") > 1024) problem("not a PDF (no %PDF- header)");
+        throw_input("larger than the import limit (" + std::to_string(limits.max_file_bytes >> 20) +
+                    " MiB)");
+    if (bytes.find("%PDF-") > 1024) throw_input("not a PDF (no %PDF- header)");
     // qpdf builds its table of every declared object when it opens the file: count them first.
     if (auto n = declared_pdf_objects(bytes); n && *n > limits.objects.max_objects)
-        problem("too large to read: " + std::to_string(*n) + " objects; at most " +
-                std::to_string(limits.objects.max_objects) + " are read");
+        throw_input("too large to read: " + std::to_string(*n) + " objects; at most " +
+                    std::to_string(limits.objects.max_objects) + " are read");
     InspectedPdf out;
     QPDF q;
     q.setSuppressWarnings(true);
@@ -159,17 +156,17 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
                             password ? pw.c_str() : nullptr);
     } catch (const QPDFExc& e) {
         if (e.getErrorCode() == qpdf_e_password)
-            problem(password ? "encrypted, and the password given does not open it"
-                             : "encrypted: give its password with --password-file");
-        problem("damaged PDF: " + shown_text(e.getMessageDetail(), 200));
+            throw_input(password ? "encrypted, and the password given does not open it"
+                                 : "encrypted: give its password with --password-file");
+        throw_input("damaged PDF: " + shown_text(e.getMessageDetail(), 200));
     } catch (const std::exception& e) {  // qpdf also throws std::range_error and the like
-        problem("damaged PDF: " + shown_text(e.what(), 200));
+        throw_input("damaged PDF: " + shown_text(e.what(), 200));
     }
     out.encrypted = q.isEncrypted();
     try {
         // Before any object is used: measure them all (pdf_limits.hpp).
         if (auto why = pdf_objects_over_limits(q, bytes, limits.objects))
-            problem("too large to read: " + *why);
+            throw_input("too large to read: " + *why);
         out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
         read_info(q, limits, out);
         read_attachments(q, limits, documents, out);
@@ -182,9 +179,9 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        problem("damaged PDF: " + shown_text(e.what(), 200));
+        throw_input("damaged PDF: " + shown_text(e.what(), 200));
     }
-    if (q.anyWarnings()) problem("damaged PDF: qpdf reported problems reading it");
+    if (q.anyWarnings()) throw_input("damaged PDF: qpdf reported problems reading it");
     return out;
 }
 

@@ -3,11 +3,15 @@
 // a complete request head) and a worker (answering it), and back for the next request.
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace curcrunch::serve {
 
 using Clock = std::chrono::steady_clock;
+
+// Bytes asked of a connection's socket per recv(), by the head gate and by a worker alike.
+constexpr size_t kSocketReadChunk = 16u << 10;
 
 // A socket descriptor we own: shut down and closed exactly once.
 class SocketHandle {

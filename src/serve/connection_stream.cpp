@@ -12,7 +12,6 @@ namespace curcrunch::serve {
 namespace {
 
 constexpr auto kStopGrace = std::chrono::seconds(1);
-constexpr size_t kReadChunk = 16u << 10;
 
 }  // namespace
 
@@ -67,7 +66,7 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
         offset_ = 0;
         if (stop_.requested()) return -1;  // no more requests, and no body waits for one
         for (;;) {
-            char chunk[kReadChunk];
+            char chunk[kSocketReadChunk];
             const ssize_t n = ::recv(c_.fd(), chunk, sizeof chunk, 0);
             if (n > 0) {
                 received_ += static_cast<size_t>(n);

@@ -16,7 +16,6 @@ namespace curcrunch::serve {
 namespace {
 
 constexpr auto kLinger = std::chrono::seconds(2);
-constexpr size_t kReadChunk = 16u << 10;
 
 std::string plain_answer(int status, const char* reason, const std::string& text,
                          const char* extra_header = "") {
@@ -183,7 +182,7 @@ bool HeadGate::settle(std::unique_ptr<ClientConnection>& c) {
 }
 
 bool HeadGate::receive(std::unique_ptr<ClientConnection>& c) {
-    char chunk[kReadChunk];
+    char chunk[kSocketReadChunk];
     for (;;) {
         const ssize_t n = ::recv(c->fd(), chunk, sizeof chunk, 0);
         if (n > 0) {
