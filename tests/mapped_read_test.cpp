@@ -1,13 +1,18 @@
 // read_mapped: a read of a mapping whose file was truncated under it returns false instead of
-// ending the process with SIGBUS; a SIGBUS outside a guarded read still ends the process.
+// ending the process with SIGBUS; MappedFileScope ends it with exit code 3 and a message naming
+// the file, which `curcrunch ingest` shows for a file truncated while it is parsed; a SIGBUS
+// outside every guard still ends the process as before.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdint>
+#include <fstream>
+#include <thread>
 
 #include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/core/mapped_read.hpp"
@@ -102,6 +107,148 @@ TEST(MappedRead, ASigbusOutsideAGuardStillEndsTheProcess) {
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
     EXPECT_EQ(WTERMSIG(status), SIGBUS);
+}
+
+// What a child process did: its exit code (or 128 + signal) and what it wrote to stderr.
+struct ChildEnd {
+    int code;
+    std::string err;
+};
+
+// Runs `body` in a child process with stderr captured; the child exits 0 if `body` returns.
+template <class Body>
+ChildEnd in_child(Body body) {
+    int fds[2];
+    if (::pipe(fds) != 0) return ChildEnd{-1, "pipe"};
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(fds[0]);
+        ::dup2(fds[1], STDERR_FILENO);
+        body();
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string err;
+    char buf[512];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        err.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return ChildEnd{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), err};
+}
+
+TEST(MappedRead, AFileScopeEndsTheProcessWithExitCode3AndNamesTheFile) {
+    TempDir d;
+    const std::string path = d / "export.csv";
+    MappedFile m(path, 3);
+    ASSERT_TRUE(m.ok());
+    m.truncate_to(kPage);
+    const ChildEnd end = in_child([&] {
+        const MappedFileScope outer(m.data(), kPage, "/elsewhere");  // not the faulting range
+        const MappedFileScope scope(m.data(), m.size(), path);
+        uint64_t total = 0;
+        sum_bytes(&total, m.data(), m.size());  // SIGBUS at the second page
+    });
+    EXPECT_EQ(end.code, 3);
+    EXPECT_EQ(end.err, "curcrunch: error: " + path +
+                           ": the file became shorter while it was being read (another program "
+                           "truncated or rewrote it); the store was not changed\n");
+}
+
+// Inside a scope, read_mapped still gets its fault back: the jump is looked at first.
+TEST(MappedRead, AGuardedReadInsideAFileScopeReturnsFalse) {
+    TempDir d;
+    MappedFile m(d / "f", 3);
+    ASSERT_TRUE(m.ok());
+    m.truncate_to(kPage);
+    const ChildEnd end = in_child([&] {
+        const MappedFileScope scope(m.data(), m.size(), "f");
+        uint64_t total = 0;
+        if (read_mapped(m.data(), m.size(), sum_bytes, &total)) ::_exit(10);
+    });
+    EXPECT_EQ(end.code, 0) << end.err;
+}
+
+// Runs `curcrunch ingest` of `file` into `db` and truncates `file` to nothing `delay_us` after
+// the ingest has mapped it (its /proc/PID/maps names the file). `truncated` says whether it did.
+RunResult ingest_while_truncating(const std::string& db, const std::string& file, int delay_us,
+                                  bool& truncated) {
+    std::atomic<int> pid{0};
+    std::atomic<bool> cut{false};
+    std::thread cutter([&] {
+        while (pid.load() == 0)
+            std::this_thread::yield();
+        const std::string maps = "/proc/" + std::to_string(pid.load()) + "/maps";
+        for (int i = 0; i < 20000; ++i) {
+            if (read_file(maps).find(file) != std::string::npos) {
+                if (delay_us > 0) ::usleep(static_cast<useconds_t>(delay_us));
+                cut = ::truncate(file.c_str(), 0) == 0;
+                return;
+            }
+            ::usleep(200);
+        }
+    });
+    RunResult r = run_cli({"ingest", "--no-progress", "--db", db, file}, {}, &pid);
+    cutter.join();
+    truncated = cut.load();
+    return r;
+}
+
+// About 60 MB of legacy rows, whose parse takes far longer than the truncation takes to come.
+void write_big_csv(const std::string& path) {
+    std::string block;
+    for (int i = 0; i < 1000; ++i)
+        block +=
+            legacy_row("r" + std::to_string(i), "2025-03-" + std::to_string(10 + i % 18),
+                       std::to_string(i % 97) + ".25", "Usage", "team" + std::to_string(i % 7));
+    std::ofstream f(path, std::ios::binary);
+    f << kLegacyHeader;
+    for (size_t written = 0; written < (size_t(60) << 20); written += block.size())
+        f << block;
+}
+
+// End to end: an export truncated while `curcrunch ingest` reads it, at once (the header and
+// the split meet it) and a little later (the parse's threads, or the digest). The ingest ends
+// with exit code 3 and a message naming the file, never with SIGBUS, and the store keeps what
+// it held.
+TEST(MappedRead, AnExportTruncatedDuringTheIngestEndsItWithExitCode3) {
+    TempDir d;
+    const std::string db = d / "store.db", small = d / "small.csv", big = d / "big.csv";
+    write_file(small, std::string(kLegacyHeader) + legacy_row("a1", "2025-02-01", "1.25"));
+    ASSERT_EQ(run_cli({"ingest", "--no-progress", "--db", db, small}).exit_code, 0);
+    const std::string before = dump_store(db);
+    for (int delay_us : {0, 5000, 20000}) {
+        SCOPED_TRACE("truncated " + std::to_string(delay_us) + " us after the mapping");
+        write_big_csv(big);
+        bool truncated = false;
+        const RunResult r = ingest_while_truncating(db, big, delay_us, truncated);
+        ASSERT_TRUE(truncated) << "the ingest never mapped the file: " << r.err;
+        EXPECT_EQ(r.exit_code, 3) << r.err;
+        const bool shorter =
+            r.err.find(big + ": the file became shorter while it was being read") !=
+            std::string::npos;
+        const bool changed =
+            r.err.find(big + ": the file changed while it was being ingested") != std::string::npos;
+        EXPECT_TRUE(delay_us == 0 ? shorter : shorter || changed) << r.err;
+        EXPECT_EQ(dump_store(db), before);
+    }
+}
+
+TEST(MappedRead, AParquetFileTruncatedDuringTheIngestEndsItWithExitCode3) {
+    TempDir d;
+    const std::string db = d / "store.db", file = d / "export.parquet";
+    ASSERT_EQ(run_cli({"gen", "--out", file, "--dialect", "cur2", "--format", "parquet",
+                       "--parquet-codec", "none", "--months", "1", "--target-size", "60M"})
+                  .exit_code,
+              0);
+    bool truncated = false;
+    const RunResult r = ingest_while_truncating(db, file, 0, truncated);
+    ASSERT_TRUE(truncated) << "the ingest never mapped the file: " << r.err;
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find(file + ": the file became shorter while it was being read"),
+              std::string::npos)
+        << r.err;
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

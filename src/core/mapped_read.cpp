@@ -1,32 +1,62 @@
 #include "curcrunch/core/mapped_read.hpp"
 
+#include <unistd.h>
+
 #include <csetjmp>
 #include <csignal>
 #include <cstdint>
 #include <cstring>
 
+#include "curcrunch/core/error.hpp"
+
 namespace curcrunch {
 namespace {
 
-// The read under guard on this thread, or nullptr. Per thread, not global: each thread's own
-// fault is matched against its own range. The handler runs on the faulting thread, after
-// read_mapped() set this (so the thread's storage exists: the handler allocates nothing).
+// read_mapped()'s guard on this thread, or nullptr.
 struct MappedReadGuard {
     uintptr_t begin = 0, end = 0;
     sigjmp_buf jump;
 };
-thread_local MappedReadGuard* t_mapped_read_guard = nullptr;
+
+// Per thread, not global: each thread's own fault is matched against its own ranges. The
+// handler runs on the faulting thread after the guard or scope was set, so the thread's
+// storage exists and reading it allocates nothing.
+thread_local MappedReadGuard* t_read_guard = nullptr;
+thread_local const MappedFileScope* t_file_scope = nullptr;
+
+void write_all(const char* s, size_t n) noexcept {
+    while (n > 0) {
+        const ssize_t w = ::write(STDERR_FILENO, s, n);
+        if (w <= 0) return;
+        s += w;
+        n -= static_cast<size_t>(w);
+    }
+}
+
+// Only async-signal-safe calls from here on: write(2), _exit(2), signal(2), siglongjmp.
+[[noreturn]] void end_for_shrunk_file(const MappedFileScope& s) noexcept {
+    static const char kHead[] = "curcrunch: error: ";
+    static const char kTail[] =
+        ": the file became shorter while it was being read (another program truncated or "
+        "rewrote it); the store was not changed\n";
+    write_all(kHead, sizeof kHead - 1);
+    write_all(s.path, s.path_size);
+    write_all(kTail, sizeof kTail - 1);
+    ::_exit(static_cast<int>(ErrorKind::input));
+}
 
 extern "C" void on_bus_error(int sig, siginfo_t* info, void*) {
-    MappedReadGuard* g = t_mapped_read_guard;
     const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
-    if (g && at >= g->begin && at < g->end) siglongjmp(g->jump, 1);
-    // Not a guarded read: the default action, which the repeated access then meets.
+    if (MappedReadGuard* g = t_read_guard; g && at >= g->begin && at < g->end)
+        siglongjmp(g->jump, 1);
+    for (const MappedFileScope* s = t_file_scope; s; s = s->outer)
+        if (at >= s->begin && at < s->end) end_for_shrunk_file(*s);
+    // Not ours: the default action, which the repeated access then meets.
     std::signal(sig, SIG_DFL);
 }
 
-// Installed once per process, before the first guarded read; never removed (a SIGBUS outside
-// a guard gets the default action anyway). SA_NODEFER is not set: SIGBUS stays blocked while
+// Installed once per process, before the first guard; never removed (a SIGBUS outside every
+// guard gets the default action anyway). SA_NODEFER is not set: SIGBUS stays blocked while
 // the handler runs, and siglongjmp restores the mask sigsetjmp saved.
 bool install_bus_error_handler() noexcept {
     struct sigaction sa;
@@ -37,11 +67,15 @@ bool install_bus_error_handler() noexcept {
     return sigaction(SIGBUS, &sa, nullptr) == 0;
 }
 
+bool bus_error_handler_installed() noexcept {
+    static const bool installed = install_bus_error_handler();
+    return installed;
+}
+
 }  // namespace
 
 bool read_mapped(const void* bytes, size_t n, MappedReader read, void* context) noexcept {
-    static const bool installed = install_bus_error_handler();
-    if (!installed) {  // cannot happen for SIGBUS; read unguarded, as before the guard existed
+    if (!bus_error_handler_installed()) {  // cannot happen for SIGBUS; read unguarded
         read(context, bytes, n);
         return true;
     }
@@ -49,15 +83,30 @@ bool read_mapped(const void* bytes, size_t n, MappedReader read, void* context) 
     guard.begin = reinterpret_cast<uintptr_t>(bytes);
     guard.end = guard.begin + n;
     // Nothing in this frame changes between sigsetjmp and a jump back, so no local needs to be
-    // volatile; the guard is cleared on both paths.
+    // volatile; the guard is cleared on both paths. Guards do not nest: the handler jumps to
+    // the one set last.
     if (sigsetjmp(guard.jump, 1) != 0) {
-        t_mapped_read_guard = nullptr;
+        t_read_guard = nullptr;
         return false;
     }
-    t_mapped_read_guard = &guard;
+    t_read_guard = &guard;
     read(context, bytes, n);
-    t_mapped_read_guard = nullptr;
+    t_read_guard = nullptr;
     return true;
+}
+
+MappedFileScope::MappedFileScope(const void* bytes, size_t n, const std::string& file) noexcept
+    : begin(reinterpret_cast<uintptr_t>(bytes)),
+      end(reinterpret_cast<uintptr_t>(bytes) + n),
+      path(file.c_str()),
+      path_size(file.size()),
+      outer(t_file_scope) {
+    bus_error_handler_installed();
+    t_file_scope = this;
+}
+
+MappedFileScope::~MappedFileScope() {
+    t_file_scope = outer;
 }
 
 }  // namespace curcrunch

@@ -12,6 +12,7 @@
 #include "chunk_pool.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
+#include "curcrunch/core/mapped_read.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/ingest/schema.hpp"
@@ -104,6 +105,9 @@ class CsvStream {
 // The header is read until its record is complete (growing the buffer up to kMaxHeaderBytes)
 // and resolves the dialect; a mapped file's header is read from the mapping.
 void CsvStream::run() {
+    // The header is read from the mapping here; the pipeline's stages set their own scopes, on
+    // whichever threads run them.
+    const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     cur_ = pool_.get();
     raw_seen_ = src_.raw_bytes_read();
     if (!mapped_.empty())
@@ -248,6 +252,7 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
         return nullptr;
     }
     StageTimer t(opts_.stats, Stage::split);
+    const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     const char* base = mapped_.data() + map_pos_;
     const size_t remaining = size - map_pos_;
     size_t window = opts_.block_size, cut = 0;
@@ -304,6 +309,9 @@ Chunk* CsvStream::parse(Chunk* c) {
     if (w.sources.empty() || w.sources.back() != name_) w.sources.push_back(name_);
     w.batch.configure(schema_.slot_count());
     const char* buf = c->ptr();
+    // A chunk of the mapping is read by the scan and the decoder alike: a file truncated under
+    // it ends the ingest with a message, not with SIGBUS alone (core/mapped_read.hpp).
+    const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     StageTimer t(opts_.stats, Stage::validate);
     const bool utf8_ok = c->ascii || simdjson::validate_utf8(buf, c->len);
     if (!utf8_ok && !opts_.skip_bad_rows) fail_utf8(buf, *c);
@@ -348,6 +356,7 @@ Chunk* CsvStream::parse(Chunk* c) {
 
 // Serial, in file order: hash the chunk, then give its buffer (or its pages) back.
 void CsvStream::finish(Chunk* c) {
+    const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     hash(c->ptr(), c->len);
     if (c->view) {
         StageTimer r(opts_.stats, Stage::read);  // unmapping is the mapping's read cost

@@ -9,6 +9,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/file_descriptor.hpp"
+#include "curcrunch/core/mapped_read.hpp"
 #include "curcrunch/ingest/parquet/bit_util.hpp"
 #include "curcrunch/ingest/parquet/format_error.hpp"
 
@@ -39,6 +40,7 @@ ParquetFile::ParquetFile(const std::string& path) : path_(path) {
     void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, f.fd, 0);
     if (m == MAP_FAILED) throw_input(path + ": cannot map: " + std::strerror(errno));
     data_ = static_cast<const uint8_t*>(m);
+    const MappedFileScope shrunk(data_, size_, path_);  // the checks below read the mapping
     try {
         if (std::memcmp(data_, "PAR1", 4) != 0)
             throw_input(path + ": not a Parquet file (bad magic at the start)");

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/mapped_read.hpp"
 #include "curcrunch/ingest/parquet/format_error.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "curcrunch/ingest/parquet/row_group_reader.hpp"
@@ -20,6 +21,9 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                          SourceReport& rep) {
     using namespace parquet;
     const ParquetFile file(u.path);
+    // The footer and the pages are read from the file's mapping: a file truncated under it
+    // ends the ingest with a message, not with SIGBUS alone (core/mapped_read.hpp).
+    const MappedFileScope shrunk(file.data(), file.size(), u.path);
     const ParquetPlan plan = plan_parquet(file);
     rep.dialect = dialect_name(plan.schema.dialect);
     rep.invoice_column = plan.schema.has(kInvoiceId);
@@ -39,6 +43,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     tbb::parallel_for(
         tbb::blocked_range<size_t>(0, file.row_groups(), 1),
         [&](const tbb::blocked_range<size_t>& range) {
+            const MappedFileScope shrunk_here(file.data(), file.size(), u.path);
             for (size_t g = range.begin(); g != range.end(); ++g) {
                 started.fetch_add(1, std::memory_order_relaxed);
                 RowGroupReader& reader = readers.local();
