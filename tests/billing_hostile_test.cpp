@@ -1,9 +1,10 @@
 // Hostile input to billing: values beyond the 10^14 bound, control and invisible characters
-// echoed in messages, and SIGTERM in the middle of `meters ingest` — each leaves the store
-// exactly as it was and exits with its documented code.
+// echoed in messages, SIGTERM in the middle of `meters ingest`, and a meter file truncated under
+// it — each leaves the store exactly as it was and exits with its documented code.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -137,6 +138,42 @@ TEST(BillingHostile, SigtermMidMetersIngestLeavesTheStoreUnchanged) {
     EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
     EXPECT_NE(r.err.find("curcrunch: interrupted, nothing written (SIGTERM; the store is "
                          "unchanged)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(dump_store(s.w.db), s.before);
+}
+
+// The meter file is mapped; truncated once the command has mapped it (its /proc/PID/maps names
+// the file), it ends the command with exit code 3 and the file's name, not with SIGBUS.
+TEST(BillingHostile, AMeterFileTruncatedMidIngestEndsWithExitCode3) {
+    Stocked s;
+    const std::string input = s.w.tmp / "many.jsonl";
+    std::string text;
+    text.reserve(70u << 20);
+    for (int i = 0; text.size() < (60u << 20); ++i)
+        text +=
+            line("m" + std::to_string(i), "2026-02-0" + std::to_string(1 + i % 9) + "T00:00:00Z",
+                 std::to_string(i % 1000), "u" + std::to_string(i % 97));
+    write_file(input, text);
+    std::atomic<int> pid{0};
+    RunResult r;
+    std::thread run([&] {
+        r = run_cli({"meters", "ingest", "--db", s.w.db, "--config", s.w.config, input}, {}, &pid);
+    });
+    bool cut = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!cut && std::chrono::steady_clock::now() < deadline) {
+        const int p = pid.load();
+        if (p > 0 &&
+            read_file("/proc/" + std::to_string(p) + "/maps").find(input) != std::string::npos)
+            cut = ::truncate(input.c_str(), 0) == 0;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    run.join();
+    ASSERT_TRUE(cut) << "the ingest ended before the file was mapped: " << r.out << r.err;
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("curcrunch: error: " + input +
+                         ": the file became shorter while it was being read"),
               std::string::npos)
         << r.err;
     EXPECT_EQ(dump_store(s.w.db), s.before);

@@ -20,6 +20,7 @@
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/mapped_read.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/store.hpp"
@@ -160,9 +161,16 @@ class Ingest {
         for (const std::string& path : paths) {
             const FileBytes file(path);
             const std::string_view bytes = file.view();
+            // A file truncated under its mapping ends the command with a message, not with
+            // SIGBUS alone, on every thread that reads it (core/mapped_read.hpp); nothing is
+            // stored before every file is parsed.
+            const MappedFileScope shrunk(bytes.data(), bytes.size(), path);
             // The file's sha256 is taken while it is parsed (the future waits before the file
             // is unmapped).
-            auto digest = std::async(std::launch::async, [bytes] { return Sha256::of(bytes); });
+            auto digest = std::async(std::launch::async, [bytes, &path] {
+                const MappedFileScope hashed(bytes.data(), bytes.size(), path);
+                return Sha256::of(bytes);
+            });
             if (is_csv_name(path) || bytes.size() < (4u << 20)) {
                 result_.lines +=
                     static_cast<uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
@@ -194,6 +202,7 @@ class Ingest {
         const size_t pieces = cut.size() - 1;
         std::vector<uint64_t> breaks(pieces);
         tbb::parallel_for(size_t(0), pieces, [&](size_t i) {
+            const MappedFileScope counted(bytes.data(), bytes.size(), path);
             breaks[i] = static_cast<uint64_t>(
                 std::count(bytes.begin() + cut[i], bytes.begin() + cut[i + 1], '\n'));
         });
@@ -210,6 +219,7 @@ class Ingest {
         std::vector<std::vector<MeterProblem>> problems(pieces);
         std::vector<uint64_t> bad(pieces, 0);
         tbb::parallel_for(size_t(0), pieces, [&](size_t i) {
+            const MappedFileScope parsed(bytes.data(), bytes.size(), path);
             MeasurementBatch& b = batches_[base + i];
             b.source = path;
             // Upper bounds (a record per line, the uids and strings are parts of the text), so
