@@ -111,29 +111,43 @@ TEST(BillingHostile, InputEchoedInMessagesShowsNoControlOrInvisibleCharacters) {
     EXPECT_NE(r.err.find("unknown currency 'U\\u{202E}SD'"), std::string::npos) << r.err;
 }
 
-TEST(BillingHostile, SigtermMidMetersIngestLeavesTheStoreUnchanged) {
-    Stocked s;
-    const std::string input = s.w.tmp / "many.jsonl";
+// About `mb` MB of JSON lines over nine days of February 2026.
+void write_many_measurements(const std::string& path, size_t mb) {
     std::string text;
-    text.reserve(130u << 20);
-    for (int i = 0; text.size() < (120u << 20); ++i)
+    text.reserve((mb + 10) << 20);
+    for (int i = 0; text.size() < (mb << 20); ++i)
         text +=
             line("m" + std::to_string(i), "2026-02-0" + std::to_string(1 + i % 9) + "T00:00:00Z",
                  std::to_string(i % 1000), "u" + std::to_string(i % 97));
-    write_file(input, text);
+    write_file(path, text);
+}
+
+// Runs `meters ingest` of `input` into the stocked store, calling `act(pid)` every 100 us while
+// it runs until `act` returns true (or 60 s pass). Returns whether it did; `r` gets the result.
+template <class Act>
+bool meters_ingest_until(const Stocked& s, const std::string& input, Act act, RunResult& r) {
     std::atomic<int> pid{0};
-    RunResult r;
     std::thread run([&] {
         r = run_cli({"meters", "ingest", "--db", s.w.db, "--config", s.w.config, input}, {}, &pid);
     });
-    bool sent = false;
+    bool done = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!sent && std::chrono::steady_clock::now() < deadline) {
+    while (!done && std::chrono::steady_clock::now() < deadline) {
         const int p = pid.load();
-        if (p > 0 && has_open(p, input)) sent = ::kill(p, SIGTERM) == 0;
+        if (p > 0) done = act(p);
         std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     run.join();
+    return done;
+}
+
+TEST(BillingHostile, SigtermMidMetersIngestLeavesTheStoreUnchanged) {
+    Stocked s;
+    const std::string input = s.w.tmp / "many.jsonl";
+    write_many_measurements(input, 120);
+    RunResult r;
+    const bool sent = meters_ingest_until(
+        s, input, [&](int p) { return has_open(p, input) && ::kill(p, SIGTERM) == 0; }, r);
     ASSERT_TRUE(sent) << "the ingest ended before the signal: " << r.out << r.err;
     EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
     EXPECT_NE(r.err.find("curcrunch: interrupted, nothing written (SIGTERM; the store is "
@@ -148,28 +162,16 @@ TEST(BillingHostile, SigtermMidMetersIngestLeavesTheStoreUnchanged) {
 TEST(BillingHostile, AMeterFileTruncatedMidIngestEndsWithExitCode3) {
     Stocked s;
     const std::string input = s.w.tmp / "many.jsonl";
-    std::string text;
-    text.reserve(70u << 20);
-    for (int i = 0; text.size() < (60u << 20); ++i)
-        text +=
-            line("m" + std::to_string(i), "2026-02-0" + std::to_string(1 + i % 9) + "T00:00:00Z",
-                 std::to_string(i % 1000), "u" + std::to_string(i % 97));
-    write_file(input, text);
-    std::atomic<int> pid{0};
+    write_many_measurements(input, 60);
     RunResult r;
-    std::thread run([&] {
-        r = run_cli({"meters", "ingest", "--db", s.w.db, "--config", s.w.config, input}, {}, &pid);
-    });
-    bool cut = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!cut && std::chrono::steady_clock::now() < deadline) {
-        const int p = pid.load();
-        if (p > 0 &&
-            read_file("/proc/" + std::to_string(p) + "/maps").find(input) != std::string::npos)
-            cut = ::truncate(input.c_str(), 0) == 0;
-        std::this_thread::sleep_for(std::chrono::microseconds(100));
-    }
-    run.join();
+    const bool cut = meters_ingest_until(
+        s, input,
+        [&](int p) {
+            return read_file("/proc/" + std::to_string(p) + "/maps").find(input) !=
+                       std::string::npos &&
+                   ::truncate(input.c_str(), 0) == 0;
+        },
+        r);
     ASSERT_TRUE(cut) << "the ingest ended before the file was mapped: " << r.out << r.err;
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("curcrunch: error: " + input +
