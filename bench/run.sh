@@ -195,6 +195,21 @@ gen() {  # gen FILE SIZE [--gzip] [--dialect cur2]
                  --payers 2 --accounts 4 --resources 10 --target-size "$size" "$@" >&2
 }
 
+# settle_cache FILE...: drops each file from the page cache (GNU dd iflag=nocache) and reads it
+# back in one sequential pass, so every tool timed on it starts from the same state: the whole
+# file cached as a sequential read (a download, a copy) leaves it. A file that sat in the cache
+# for a while can come back in pieces: this VM's proactive reclaim evicts cold ranges, and pages
+# faulted back in one at a time through a mapping sit in small folios. curcrunch, which maps
+# its input, then took twice the minor page faults (56,000 against 28,000 on the 1 GB file) and
+# about 10% more wall time; that moved its ratio to DuckDB from one invocation to the next.
+settle_cache() {
+  local f
+  for f in "$@"; do
+    dd if="$f" iflag=nocache count=0 status=none
+    cat "$f" > /dev/null
+  done
+}
+
 # run_timed CMD...: one run of CMD on a fresh bench store; prints "secs rss_kb".
 run_timed() {
   rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
@@ -247,6 +262,7 @@ stage_sweep() {
     case $f in *.parquet) bytes=$(stat -L -c %s "$f") ;; esac
     echo
     echo "== $label: --threads sweep 1..$n, best of $RUNS; CPU s per stage from ingest --stats" | tee -a "$WORK/results.txt"
+    settle_cache "$f"
     for t in $(seq "$n"); do
       local best="" w u k
       for _ in $(seq "$RUNS"); do
@@ -277,6 +293,7 @@ parquet_bench() {
   for codec in snappy zstd; do
     local f=$WORK/cur2-main.$codec.parquet
     echo "== $f" >&2
+    settle_cache "$f"
     read -r PT[curcrunch.$codec] PR[curcrunch.$codec] PT[duckdb.$codec] PR[duckdb.$codec] < <(
       measure_pair "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f" ::: \
                    node bench/duckdb_parquet_groupby.mjs "$(realpath "$f")" "$THREADS")
@@ -402,6 +419,7 @@ declare -A T R
 for input in csv csv.gz; do
   f="$WORK/cur-main.$input"
   echo "== $f" >&2
+  settle_cache "$f"
   read -r T[curcrunch.$input] R[curcrunch.$input] T[duckdb.$input] R[duckdb.$input] < <(
     measure_pair "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f" ::: \
                  node bench/duckdb_groupby.mjs "$(realpath "$f")" "$THREADS")
