@@ -3,10 +3,11 @@
 # copy), then runs in this one invocation: curcrunch ingest, DuckDB (read_csv + the same GROUP
 # BY) and sqlite3 (.import + the same GROUP BY) on the same files, and prints throughput, peak
 # RSS and ratios; curcrunch and DuckDB run in turn (A B A B ...), so a shared machine's slow
-# moments fall on both. Then it checks that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB, and
-# times the 12-month PDF report (unsigned and signed, warm and cold) over a year of rollups of
-# two generated organisations (200 and 36 accounts) against one `summary` query over the same
-# store as the baseline.
+# moments fall on both. Each input is dropped from the page cache and read back in one pass
+# before it is timed (settle_cache), so both start from the same cache state. Then it checks
+# that curcrunch's peak RSS stays flat from 0.5 GB to 4 GB, and times the 12-month PDF report
+# (unsigned and signed, warm and cold) over a year of rollups of two generated organisations
+# (200 and 36 accounts) against one `summary` query over the same store as the baseline.
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
 #                [--only-report] [--only-serve] [--only-parquet] [--only-shards]
