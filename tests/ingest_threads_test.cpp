@@ -1,9 +1,11 @@
 // --threads 1 means one thread in all (issue 16): no hasher thread beside the parse. A CSV file's
 // digest is computed as it is read, and a Parquet file's by the caller in wait_for_hashes(),
 // after the scan; every digest still equals the file's sha256. thread_budget() sees the
-// --threads limit, which tbb::this_task_arena::max_concurrency() alone does not.
+// --threads limit, which tbb::this_task_arena::max_concurrency() alone does not. With more
+// threads, different files are hashed by different hasher threads, half as many as parse threads.
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <filesystem>
 #include <fstream>
@@ -122,6 +124,62 @@ TEST(IngestThreads, OneThreadHashesParquetInWaitForHashes) {
             << e.what();
         EXPECT_NE(std::string(e.what()).find("month.parquet"), std::string::npos) << e.what();
     }
+}
+
+// Eight parse threads (an arena of eight, whatever this machine's cores) start four hasher
+// threads for five cached files, one file each until the fifth waits for a free one; the
+// digests are each file's own, whichever thread computed them.
+TEST(IngestThreads, FilesAreHashedOnHalfAsManyThreadsAsTheParse) {
+    TempDir t;
+    std::vector<std::string> paths;
+    for (int i = 0; i < 5; ++i) {
+        const std::string day = "2025-03-0" + std::to_string(i + 1);
+        paths.push_back(t / ("day" + std::to_string(i) + ".csv"));
+        write_file(paths.back(),
+                   std::string(kLegacyHeader) + legacy_row("a" + std::to_string(i), day, "1.25"));
+    }
+    ingest::StageStats stats;
+    ingest::IngestOptions o;
+    o.threads = 8;
+    o.stats = &stats;
+    ingest::IngestResult r;
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 8);
+    tbb::task_arena eight(8);
+    eight.execute([&] {
+        EXPECT_EQ(ingest::thread_budget(), 8u);
+        r = ingest::run_ingest(ingest::plan_inputs(paths), o);
+    });
+    r.wait_for_hashes();
+    EXPECT_EQ(stats.hash_threads(), 4u);
+    EXPECT_NE(stats.table(1, 1.0).find("hash: on 4 hasher threads beside the parse"),
+              std::string::npos)
+        << stats.table(1, 1.0);
+    ASSERT_EQ(r.sources.size(), 5u);
+    for (const auto& src : r.sources)
+        EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
+    EXPECT_EQ(r.rows, 5u);
+}
+
+// Two parse threads keep one hasher thread: the second core is the parse's.
+TEST(IngestThreads, TwoThreadsKeepOneHasher) {
+    TempDir t;
+    std::vector<std::string> paths;
+    for (int i = 0; i < 3; ++i) {
+        paths.push_back(t / ("p" + std::to_string(i) + ".csv"));
+        write_file(paths.back(), month_csv());
+    }
+    ingest::StageStats stats;
+    ingest::IngestOptions o;
+    o.threads = 2;
+    o.stats = &stats;
+    ingest::IngestResult r;
+    tbb::task_arena two(2);
+    two.execute([&] { r = ingest::run_ingest(ingest::plan_inputs(paths), o); });
+    r.wait_for_hashes();
+    EXPECT_EQ(stats.hash_threads(), 1u);
+    for (const auto& src : r.sources)
+        EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
+    EXPECT_EQ(r.rows, 6u);
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

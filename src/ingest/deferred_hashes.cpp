@@ -1,15 +1,14 @@
 #include "deferred_hashes.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 #include "curcrunch/core/sha256.hpp"
 
 namespace curcrunch::ingest {
 
-DeferredHashes::DeferredHashes(StageStats* stats, bool hold, bool own_thread)
-    : hold_(hold), stats_(stats) {
-    if (own_thread) thread_ = std::thread([this] { run(); });
-}
+DeferredHashes::DeferredHashes(StageStats* stats, bool hold, size_t max_threads)
+    : hold_(hold), stats_(stats), max_threads_(std::min(max_threads, kMaxHasherThreads)) {}
 
 // Digests nobody waited for are not needed (the ingest stopped, or stored nothing): the files
 // still queued are dropped.
@@ -19,15 +18,29 @@ DeferredHashes::~DeferredHashes() {
         queue_.clear();
     }
     close();
-    if (thread_.joinable()) thread_.join();
+    for (std::thread& t : threads_)
+        if (t.joinable()) t.join();
 }
 
 void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait) {
     {
         std::lock_guard<std::mutex> l(m_);
         queue_.push_back(Queued{path, read, may_wait});
+        ++files_;
+        start_thread();
     }
     cv_.notify_one();
+}
+
+// A thread that cannot start (the process is out of threads) leaves its files to the threads
+// already running, or to wait() when there are none: digests are late, never lost.
+void DeferredHashes::start_thread() {
+    if (threads_.size() >= max_threads_ || threads_.size() >= files_) return;
+    try {
+        threads_.emplace_back([this] { run(); });
+    } catch (const std::system_error&) {
+    }
+    if (stats_) stats_->note_hash_threads(threads_.size());
 }
 
 void DeferredHashes::close() {
@@ -35,7 +48,7 @@ void DeferredHashes::close() {
         std::lock_guard<std::mutex> l(m_);
         closed_ = true;
     }
-    cv_.notify_one();
+    cv_.notify_all();
 }
 
 void DeferredHashes::release() {
@@ -43,15 +56,15 @@ void DeferredHashes::release() {
         std::lock_guard<std::mutex> l(m_);
         hold_ = false;
     }
-    cv_.notify_one();
+    cv_.notify_all();
 }
 
 std::map<std::string, std::string> DeferredHashes::wait() {
     close();
-    if (thread_.joinable())
-        thread_.join();
-    else
-        run();  // no thread of its own: the caller hashes what is queued
+    for (std::thread& t : threads_)
+        t.join();
+    threads_.clear();
+    run();  // what no thread took (none started): the caller hashes it
     if (error_) std::rethrow_exception(error_);
     return std::move(digests_);
 }

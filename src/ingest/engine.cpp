@@ -219,14 +219,17 @@ IngestResult Engine::run() {
         if (!ec) total_raw += sz;
     }
     core_.start_progress(total_raw);
-    // With a core to spare the hasher runs beside the scan; without, after it (the merge and the
-    // single-threaded store write leave a core idle), so the scan keeps every core.
-    // With one thread there is no core to spare at any time: digests are computed by that thread
-    // (as a file is read, or after the store write for a Parquet file).
+    // With a core to spare the hashers run beside the scan; without, a file that may wait is
+    // hashed after it (the merge and the single-threaded store write leave a core idle), so the
+    // scan keeps every core. Half as many hasher threads as parse threads, one per file
+    // (deferred_hashes.hpp). With one thread there is no core to spare at any time: digests
+    // are computed by that thread (as a file is read, or after the store write for a Parquet
+    // file).
     const size_t threads = thread_budget();
     const bool every_core = threads >= std::thread::hardware_concurrency();
     one_thread_ = threads == 1;
-    hashes_ = std::make_unique<DeferredHashes>(opts_.stats, every_core, !one_thread_);
+    hashes_ = std::make_unique<DeferredHashes>(opts_.stats, every_core,
+                                               one_thread_ ? 0 : std::max<size_t>(1, threads / 2));
     run_lanes();
     core_.progress()->finish();
     log::debug("scan done at " + since() + " s");

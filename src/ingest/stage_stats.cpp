@@ -56,6 +56,12 @@ std::string StageStats::table(uint64_t bytes, double wall_seconds) const {
                   cpu, user, sys, wall_seconds, gb > 0 ? cpu / gb : 0.0,
                   static_cast<double>(bytes) / 1e6, ru.ru_majflt, ru.ru_minflt);
     out += line;
+    if (const size_t n = hash_threads()) {
+        std::snprintf(line, sizeof line,
+                      "hash: on %zu hasher thread%s beside the parse (one file per thread)\n", n,
+                      n == 1 ? "" : "s");
+        out += line;
+    }
     return out;
 }
 

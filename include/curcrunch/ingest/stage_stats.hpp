@@ -23,12 +23,21 @@ class StageStats {
         ns_[static_cast<size_t>(s)].fetch_add(ns, std::memory_order_relaxed);
     }
     uint64_t ns(Stage s) const { return ns_[static_cast<size_t>(s)].load(); }
+    // The hasher threads an ingest started (they hash different files at once); the table
+    // names them, so that a digest-bound run shows how many cores its digests had.
+    void note_hash_threads(size_t n) {
+        size_t seen = hash_threads_.load(std::memory_order_relaxed);
+        while (n > seen && !hash_threads_.compare_exchange_weak(seen, n)) {
+        }
+    }
+    size_t hash_threads() const { return hash_threads_.load(); }
     // The table `ingest --stats` prints: CPU seconds per stage, its share of the process's CPU
     // and its cost per GB of decompressed input, then the process's totals.
     std::string table(uint64_t bytes, double wall_seconds) const;
 
   private:
     std::array<std::atomic<uint64_t>, kStageCount> ns_{};
+    std::atomic<size_t> hash_threads_{0};
 };
 
 // Adds the calling thread's CPU time between construction and stop() (or destruction) to a
