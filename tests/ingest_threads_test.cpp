@@ -127,8 +127,9 @@ TEST(IngestThreads, OneThreadHashesParquetInWaitForHashes) {
 }
 
 // Eight parse threads (an arena of eight, whatever this machine's cores) start four hasher
-// threads for five cached files, one file each until the fifth waits for a free one; the
-// digests are each file's own, whichever thread computed them.
+// threads for five cached files: one before the first file, one more per file queued while
+// files outnumber threads, up to half the parse's threads. The digests are each file's own,
+// whichever thread computed them.
 TEST(IngestThreads, FilesAreHashedOnHalfAsManyThreadsAsTheParse) {
     TempDir t;
     std::vector<std::string> paths;
@@ -151,7 +152,7 @@ TEST(IngestThreads, FilesAreHashedOnHalfAsManyThreadsAsTheParse) {
     });
     r.wait_for_hashes();
     EXPECT_EQ(stats.hash_threads(), 4u);
-    EXPECT_NE(stats.table(1, 1.0).find("hash: on 4 hasher threads beside the parse"),
+    EXPECT_NE(stats.table(1, 1.0).find("hash: 4 hasher threads started beside the parse"),
               std::string::npos)
         << stats.table(1, 1.0);
     ASSERT_EQ(r.sources.size(), 5u);

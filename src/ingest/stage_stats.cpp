@@ -58,8 +58,9 @@ std::string StageStats::table(uint64_t bytes, double wall_seconds) const {
     out += line;
     if (const size_t n = hash_threads()) {
         std::snprintf(line, sizeof line,
-                      "hash: on %zu hasher thread%s beside the parse (one file per thread)\n", n,
-                      n == 1 ? "" : "s");
+                      "hash: %zu hasher thread%s started beside the parse (one file at a time "
+                      "each)\n",
+                      n, n == 1 ? "" : "s");
         out += line;
     }
     return out;

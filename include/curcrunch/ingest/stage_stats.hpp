@@ -24,7 +24,7 @@ class StageStats {
     }
     uint64_t ns(Stage s) const { return ns_[static_cast<size_t>(s)].load(); }
     // The hasher threads an ingest started (they hash different files at once); the table
-    // names them, so that a digest-bound run shows how many cores its digests had.
+    // says how many, so that a digest-bound run shows how many cores its digests could have.
     void note_hash_threads(size_t n) {
         size_t seen = hash_threads_.load(std::memory_order_relaxed);
         while (n > seen && !hash_threads_.compare_exchange_weak(seen, n)) {
