@@ -11,11 +11,14 @@
 #
 #   bench/run.sh [--size 2G] [--threads 2] [--runs 3] [--skip-sqlite] [--skip-flat]
 #                [--only-report] [--only-serve] [--only-parquet] [--only-shards]
-#                [--only-billing] [--only-csv]
+#                [--only-billing] [--only-csv] [--only-wide]
 # The CSV part also prints, for both inputs, a --threads sweep from 1 to nproc (best of RUNS,
 # speed-up over one thread; --threads 1 is one thread in all, the file digest included) with the
 # per-stage CPU seconds `ingest --stats` reports, so the next bottleneck shows without a
 # profiler; the Parquet part prints the same sweep for the snappy file.
+# The wide part ingests daily rows that are each a group of their own (1.5 million rows, 8.4
+# million groups) against DuckDB, with the stage table: where the shared rollup, its merge and
+# the store write grow with the input.
 # The billing part bills 200 customers (one billing group per account of the report store, a
 # usage subscription each) for one month, against one `summary` query as the baseline, and
 # ingests 2 million usage measurements against DuckDB computing the same daily rollup.
@@ -37,7 +40,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=2.4G THREADS=2 RUNS=3 SKIP_SQLITE=0 SKIP_FLAT=0 ONLY_REPORT=0 ONLY_SERVE=0 ONLY_PARQUET=0
 ONLY_SHARDS=0
-ONLY_BILLING=0 ONLY_CSV=0
+ONLY_BILLING=0 ONLY_CSV=0 ONLY_WIDE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     --only-shards) ONLY_SHARDS=1; shift ;;
     --only-billing) ONLY_BILLING=1; shift ;;
     --only-csv) ONLY_CSV=1; shift ;;
+    --only-wide) ONLY_WIDE=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -402,6 +406,37 @@ shards_bench() {
   } | tee -a "$WORK/results.txt"
 }
 
+# wide_bench: daily rows, one group each (every series has a row a day, and no two series of an
+# account share a usage type): about 1 GB, 1.5 million rows giving 1.5 million cost, 1.5 million
+# line and 5.4 million tag groups, so the shared rollup, its merge and the store write grow with
+# the input instead of staying small as on the hourly file. curcrunch against DuckDB's same
+# GROUP BY (in memory, no store); then curcrunch's stage table, where the store write shows.
+wide_bench() {
+  local f=$WORK/wide-daily.csv
+  [ -s "$f" ] || "$BIN" gen --out "$f" --dialect legacy --daily --start 2025-01 --months 12 \
+    --seed 3 --payers 4 --accounts 50 --resources 20 >&2
+  local rows bytes; rows=$(( $(wc -l < "$f") - 1 )); bytes=$(stat -L -c %s "$f")
+  settle_cache "$f"
+  local tc rc td rd
+  read -r tc rc td rd < <(
+    measure_pair "$BIN" ingest --quiet --threads "$THREADS" --db "$WORK/bench.db" "$f" ::: \
+                 node bench/duckdb_groupby.mjs "$(realpath "$f")" "$THREADS")
+  rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
+  "$BIN" ingest --quiet --stats --threads "$THREADS" --db "$WORK/bench.db" "$f" 2> "$WORK/stats.txt"
+  local groups; groups=$(sqlite3 "$WORK/bench.db" "SELECT (SELECT count(*) FROM cost_daily) || ' cost, ' || (SELECT count(*) FROM line_item_daily) || ' line, ' || (SELECT count(*) FROM tag_daily) || ' tag groups'")
+  {
+    echo
+    awk -v r="$rows" -v b="$bytes" -v g="$groups" -v t="$THREADS" -v n="$RUNS" 'BEGIN {
+      printf "== wide: daily rows, one group each: %d rows, %.2f GB; %s; %s threads; best of %s runs, in turn\n", r, b/1e9, g, t, n }'
+    printf "%-10s %9s %10s %12s %10s %10s\n" tool seconds "MB/s" "rows/s" "peak RSS" "vs DuckDB"
+    awk -v t="$tc" -v b="$bytes" -v r="$rows" -v m="$rc" -v d="$td" 'BEGIN {
+      printf "%-10s %9.2f %10.0f %12.0f %6.0f MiB %9.2fx\n", "curcrunch", t, b/1e6/t, r/t, m/1024, d/t }'
+    awk -v t="$td" -v b="$bytes" -v r="$rows" -v m="$rd" 'BEGIN {
+      printf "%-10s %9.2f %10.0f %12.0f %6.0f MiB %9.2fx\n", "duckdb", t, b/1e6/t, r/t, m/1024, 1 }'
+    cat "$WORK/stats.txt"
+  } | tee -a "$WORK/results.txt"
+}
+
 if [ "$ONLY_SHARDS" = 1 ]; then shards_bench; exit 0; fi
 if [ "$ONLY_REPORT" = 1 ]; then report_bench; exit 0; fi
 if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
@@ -409,6 +444,7 @@ if [ "$ONLY_SERVE" = 1 ]; then serve_bench; exit 0; fi
 [ -d bench/node_modules/@duckdb/node-api ] || npm install --prefix bench --no-audit --no-fund --silent
 if [ "$ONLY_PARQUET" = 1 ]; then parquet_bench; exit 0; fi
 if [ "$ONLY_BILLING" = 1 ]; then billing_bench; exit 0; fi
+if [ "$ONLY_WIDE" = 1 ]; then wide_bench; exit 0; fi
 echo "== generating inputs in $WORK (deterministic, seed 2026)" >&2
 gen "$WORK/cur-main.csv" "$SIZE"
 gen "$WORK/cur-main.csv.gz" "$SIZE" --gzip
@@ -473,3 +509,4 @@ report_bench
 serve_bench
 shards_bench
 billing_bench
+wide_bench

@@ -238,6 +238,7 @@ IngestResult Engine::run() {
     hashes_->close();  // every deferred file is queued by now
     res.hashes_ = std::move(hashes_);
     if (opts_.verify) res.verify_against_ = opts_.recorded;
+    res.stats = opts_.stats;
     core_.flush_all();
     core_.finish(res);
     log::debug("merge done at " + since() + " s: " + std::to_string(res.rollup.cost.size()) +

@@ -106,6 +106,8 @@ struct IngestResult {
     uint64_t rows = 0, skipped = 0, bytes = 0, raw_bytes = 0;
     uint64_t skipped_row_groups = 0;
     double seconds = 0;
+    // The ingest's --stats, or null: the store write adds the CPU of the threads it starts.
+    StageStats* stats = nullptr;
 
     std::unique_ptr<DeferredHashes> hashes_;
     std::map<std::string, RecordedDigest> verify_against_;  // --verify: the records to match  //
