@@ -48,6 +48,9 @@ class FetchCommand final : public Command {
         net_.declare_connection(o);
         o.value("--on-error", on_error_, "fail|skip", "bad CUR rows: as for ingest");
         o.value("--threads", threads_, "N", "ingest worker threads", "all cores");
+        o.value("--max-memory", max_memory_, "SIZE",
+                "memory the ingest of fetched files may need for its groups: as for ingest",
+                "nine tenths of the machine's or control group's");
         o.flag("--verify", verify_,
                "hash every CUR file while ingesting it, even one whose sha256 its download or a "
                "recorded ingest computed, and fail its period if the digest changed");
@@ -114,6 +117,10 @@ class FetchCommand final : public Command {
         o.ingest.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
         if (threads_) o.ingest.threads = parse_int("--threads", *threads_, 1, 1024);
         o.ingest.verify = verify_;
+        if (max_memory_) {
+            o.ingest.max_memory = parse_size("--max-memory", *max_memory_);
+            if (o.ingest.max_memory == 0) throw_usage("--max-memory: expected a size above 0");
+        }
         return o;
     }
 
@@ -141,7 +148,8 @@ class FetchCommand final : public Command {
     StoreOption store_;
     FetchConnectionOptions net_;
     ShardOption shard_;
-    std::optional<std::string> cache_dir_, archive_dir_, alert_webhook_, concurrency_, threads_;
+    std::optional<std::string> cache_dir_, archive_dir_, alert_webhook_, concurrency_, threads_,
+        max_memory_;
     std::string on_error_ = "fail";
     bool cost_explorer_ = false, no_invoices_ = false, quiet_ = false, verbose_ = false,
          verify_ = false;

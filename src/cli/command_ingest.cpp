@@ -43,6 +43,10 @@ class IngestCommand final : public Command {
         o.value("--quote", quote_, "on|off", "whether \" quotes fields", "on, off for \\x01 text");
         o.value("--threads", threads_, "N",
                 "threads that parse; 1: one thread in all, digests included", "all cores");
+        o.value("--max-memory", max_memory_, "SIZE",
+                "memory the ingest's groups may need (500M, 8G); past it the ingest stops (exit "
+                "3, store unchanged)",
+                "nine tenths of the machine's memory or of its control group's limit");
         o.flag("--zlib", zlib_, "decompress gzip with zlib instead of ISA-L");
         o.flag("--no-progress", no_progress_, "no progress bar");
         o.flag("--quiet", quiet_, "no per-file table and no progress bar");
@@ -104,6 +108,10 @@ class IngestCommand final : public Command {
         }
         if (quote_) o.csv.quoting = expect_choice("--quote", *quote_, "on|off") == "on";
         if (threads_) o.threads = parse_int("--threads", *threads_, 1, 1024);
+        if (max_memory_) {
+            o.max_memory = parse_size("--max-memory", *max_memory_);
+            if (o.max_memory == 0) throw_usage("--max-memory: expected a size above 0");
+        }
         o.prefer_zlib = zlib_;
         o.verify = verify_;
         o.progress = !no_progress_ && !quiet_;
@@ -191,7 +199,7 @@ class IngestCommand final : public Command {
     ShardOption shard_;
     std::vector<std::string> paths_;
     std::string on_error_ = "fail";
-    std::optional<std::string> delimiter_, null_, quote_, threads_;
+    std::optional<std::string> delimiter_, null_, quote_, threads_, max_memory_;
     bool zlib_ = false, no_progress_ = false, quiet_ = false, verbose_ = false;
     bool stats_flag_ = false, verify_ = false;
     ingest::StageStats stats_;

@@ -16,6 +16,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/memory_limit.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/byte_source.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
@@ -240,6 +241,10 @@ IngestResult Engine::run() {
     if (opts_.verify) res.verify_against_ = opts_.recorded;
     res.stats = opts_.stats;
     core_.flush_all();
+    log::debug("groups need " + memory_size_text(core_.memory_needed()) +
+               " of memory with their store write, of " +
+               (core_.memory_budget() == kNoMemoryLimit ? std::string("no known limit")
+                                                        : memory_size_text(core_.memory_budget())));
     core_.finish(res);
     log::debug("merge done at " + since() + " s: " + std::to_string(res.rollup.cost.size()) +
                " cost, " + std::to_string(res.rollup.lines.size()) + " line, " +

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/memory_limit.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/stage_stats.hpp"
 
@@ -19,8 +20,49 @@ std::string RowProblem::text() const {
     return row_problem_text(source, RowError{line, column, message});
 }
 
+namespace {
+
+// The files whose rows a worker has summed since its last flush, for messages.
+std::string worker_files(const Worker& w) {
+    std::string files;
+    for (size_t i = 0; i < w.sources.size() && i < 3; ++i)
+        files += (i ? ", " : "") + w.sources[i];
+    if (w.sources.size() > 3) files += " and " + std::to_string(w.sources.size() - 3) + " more";
+    return files;
+}
+
+// What the store write adds to the groups an ingest holds: each table's sort keys and row
+// order (store/unit_replace.cpp: 24 + 4 bytes a group, the three tables' at once), and the
+// pages SQLite's cache fills with the rows and their index entries (under 128 bytes a group)
+// up to its size (store/store.cpp: 64 MiB).
+constexpr uint64_t kSortBytesPerGroup = 28;
+constexpr uint64_t kPageCacheBytesPerGroup = 128;
+constexpr uint64_t kPageCacheBytes = uint64_t(64) << 20;
+
+// The default budget: nine tenths of what this process may use, the rest left for the
+// workers' own maps (bounded by kFlushGroups each), chunk buffers and the program itself.
+uint64_t default_budget() {
+    const uint64_t usable = usable_memory_bytes();
+    return usable == kNoMemoryLimit ? kNoMemoryLimit : usable / 10 * 9;
+}
+
+}  // namespace
+
+EngineCore::EngineCore(const IngestOptions& opts)
+    : opts(opts), memory_budget_(opts.max_memory ? opts.max_memory : default_budget()) {
+    // The shared maps receive every worker's flushes: room for a few flushes' worth of
+    // groups up front spares them the copies into bigger vectors (and the page faults of
+    // those copies) that doubling from nothing costs, most of it in the serial merges.
+    // Address space only, as in Worker: about 71 MB of it, touched as groups come.
+    rollup_.cost.reserve(kSharedGroups);
+    rollup_.lines.reserve(kSharedGroups);
+    rollup_.tags.reserve(kSharedGroups);
+}
+
 // Merging checks every running sum (core/money.hpp); one out of range is bad input, named by
-// its group and the files whose rows this worker had summed.
+// its group and the files whose rows this worker had summed. Then the groups held so far, with
+// what their store write will add, are checked against the memory budget: they only grow, so
+// an ingest that cannot fit stops as soon as that is known, with nothing written.
 void EngineCore::flush(Worker& w) {
     StageTimer t(opts.stats, Stage::merge);
     w.rollup.settle();
@@ -29,17 +71,37 @@ void EngineCore::flush(Worker& w) {
         try {
             rollup_.merge_from(w.rollup);
         } catch (const Error& e) {
-            std::string files;
-            for (size_t i = 0; i < w.sources.size() && i < 3; ++i)
-                files += (i ? ", " : "") + w.sources[i];
-            if (w.sources.size() > 3)
-                files += " and " + std::to_string(w.sources.size() - 3) + " more";
-            throw_input(files + ": " + e.what() + " (summed over rows)");
+            throw_input(worker_files(w) + ": " + e.what() + " (summed over rows)");
         }
+        check_memory(w);
     }
     w.rollup.clear();
     w.rows_since_flush = 0;
     w.sources.clear();
+}
+
+uint64_t EngineCore::memory_needed() const {
+    const uint64_t groups = rollup_.groups();
+    return rollup_.bytes() + groups * kSortBytesPerGroup +
+           std::min(groups * kPageCacheBytesPerGroup, kPageCacheBytes);
+}
+
+void EngineCore::check_memory(const Worker& w) const {
+    const uint64_t need = memory_needed();
+    if (need <= memory_budget_) return;
+    const uint64_t usable = usable_memory_bytes();
+    throw_input(worker_files(w) + ": the ingest's groups need " + memory_size_text(need) +
+                " of memory so far (" + std::to_string(rollup_.cost.size()) + " cost, " +
+                std::to_string(rollup_.lines.size()) + " line-item and " +
+                std::to_string(rollup_.tags.size()) +
+                " tag groups, with what writing them to the store takes), more than the " +
+                memory_size_text(memory_budget_) + " this ingest may use (" +
+                (opts.max_memory ? std::string("--max-memory")
+                                 : "nine tenths of the " + memory_size_text(usable) +
+                                       " this process may use; --max-memory sets it") +
+                "); nothing was stored. Ingest fewer billing periods or payers per command (each "
+                "ingest replaces only the units it holds), or split the export into shards (ingest "
+                "--shard)");
 }
 
 void EngineCore::flush_all() {

@@ -50,15 +50,7 @@ std::string row_problem_text(const std::string& source, const RowError& e);
 
 class EngineCore {
   public:
-    explicit EngineCore(const IngestOptions& opts) : opts(opts) {
-        // The shared maps receive every worker's flushes: room for a few flushes' worth of
-        // groups up front spares them the copies into bigger vectors (and the page faults of
-        // those copies) that doubling from nothing costs, most of it in the serial merges.
-        // Address space only, as in Worker: about 71 MB of it, touched as groups come.
-        rollup_.cost.reserve(kSharedGroups);
-        rollup_.lines.reserve(kSharedGroups);
-        rollup_.tags.reserve(kSharedGroups);
-    }
+    explicit EngineCore(const IngestOptions& opts);
 
     Worker& worker() { return workers_.local(); }
     // Merges `w`'s rollup into the shared one and empties it.
@@ -73,12 +65,21 @@ class EngineCore {
     void start_progress(uint64_t total_raw) {
         progress_ = std::make_unique<Progress>(total_raw, opts.progress);
     }
+    // What the shared rollup's groups need in memory, with what their store write adds; and
+    // what they may need (IngestOptions::max_memory).
+    uint64_t memory_needed() const;
+    uint64_t memory_budget() const { return memory_budget_; }
     // Hands the rollup, the sorted reports and problems over to `res`.
     void finish(IngestResult& res);
 
     const IngestOptions& opts;
 
   private:
+    // Throws Error(input) when the shared rollup, with what its store write adds, needs more
+    // than memory_budget_ (IngestOptions::max_memory). Called under rollup_mutex_.
+    void check_memory(const Worker& w) const;
+
+    uint64_t memory_budget_;  // bytes; kNoMemoryLimit: none known
     tbb::enumerable_thread_specific<Worker> workers_;
     std::mutex rollup_mutex_;
     Rollup rollup_;  // the only complete copy; workers flush into it

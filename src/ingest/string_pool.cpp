@@ -18,6 +18,7 @@ std::string_view StringPool::store(std::string_view s) {
     if (s.size() > left_) {
         size_t n = s.size() > kBlock / 4 ? s.size() : kBlock;
         blocks_.push_back(std::make_unique<char[]>(n));
+        block_bytes_ += n;
         char* b = blocks_.back().get();
         if (n != kBlock) {  // a large string gets its own block; keep the current one
             std::memcpy(b, s.data(), s.size());
@@ -37,9 +38,14 @@ void StringPool::clear() {
     std::fill(table_.begin(), table_.end(), Entry{0, kEmpty});
     views_.clear();
     blocks_.clear();
+    block_bytes_ = 0;
     cur_ = nullptr;
     left_ = 0;
     intern({});
+}
+
+size_t StringPool::bytes() const {
+    return table_.size() * sizeof(Entry) + views_.size() * sizeof(std::string_view) + block_bytes_;
 }
 
 void StringPool::grow() {

@@ -51,6 +51,10 @@ struct IngestOptions {
     // an unchanged identity no longer has its known digest.
     std::map<std::string, RecordedDigest> recorded;
     bool verify = false;
+    // The memory an ingest's groups may need, with what their store write adds (--max-memory);
+    // 0: nine tenths of what this process may use (core/memory_limit.hpp). An ingest past it
+    // stops with Error(input) and writes nothing.
+    uint64_t max_memory = 0;
 };
 
 struct SourceReport {

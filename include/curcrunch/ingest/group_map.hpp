@@ -113,6 +113,9 @@ class GroupMap {
         std::fill(slots_.begin(), slots_.end(), 0u);
     }
     size_t size() const { return size_; }
+    // Memory the map holds: its entries (the pages of the block beyond them are not touched yet)
+    // and its slots.
+    size_t bytes() const { return size_ * sizeof(Entry) + slots_.size() * sizeof(uint32_t); }
     // Room for n entries. Only address space until entries are added (the pages are touched
     // as the entries fill them). The array grows with realloc, not by copying into a new
     // vector: an array this big is its own mapping, which glibc's realloc moves by remapping

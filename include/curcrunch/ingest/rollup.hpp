@@ -83,6 +83,10 @@ struct Rollup {
     // its measure and group; "" when every sum is within it.
     std::string first_out_of_bound() const;
     size_t groups() const { return cost.size() + lines.size() + tags.size(); }
+    // Memory held by the strings, groups and row key index.
+    size_t bytes() const {
+        return pool.bytes() + cost.bytes() + lines.bytes() + tags.bytes() + row_keys.bytes();
+    }
     void clear() {
         pool.clear();
         cost.clear();

@@ -14,6 +14,8 @@ class StringPool {
     uint32_t intern(std::string_view s);
     std::string_view at(uint32_t id) const { return views_[id]; }
     size_t size() const { return views_.size(); }
+    // Memory the pool holds: its table, views and arena blocks.
+    size_t bytes() const;
     void clear();  // forgets every string but "" (id 0); keeps the table's memory
 
   private:
@@ -31,6 +33,7 @@ class StringPool {
     std::vector<std::unique_ptr<char[]>> blocks_;
     char* cur_ = nullptr;
     size_t left_ = 0;
+    size_t block_bytes_ = 0;  // the blocks' sizes, summed
 };
 
 }  // namespace curcrunch::ingest
