@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/hash.hpp"
 #include "curcrunch/core/memory_limit.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/stage_stats.hpp"
@@ -40,7 +41,7 @@ constexpr uint64_t kPageCacheBytesPerGroup = 128;
 constexpr uint64_t kPageCacheBytes = uint64_t(64) << 20;
 
 // The default budget: nine tenths of what this process may use, the rest left for the
-// workers' own maps (bounded by kFlushGroups each), chunk buffers and the program itself.
+// workers' own maps (bounded by kMaxFlushGroups each), chunk buffers and the program itself.
 uint64_t default_budget() {
     const uint64_t usable = usable_memory_bytes();
     return usable == kNoMemoryLimit ? kNoMemoryLimit : usable / 10 * 9;
@@ -67,17 +68,61 @@ void EngineCore::flush(Worker& w) {
     StageTimer t(opts.stats, Stage::merge);
     w.rollup.settle();
     if (w.rollup.groups() > 0) {
+        grow_if_reflushed(w);
         std::lock_guard<std::mutex> l(rollup_mutex_);
+        const size_t before = rollup_.groups();
         try {
             rollup_.merge_from(w.rollup);
         } catch (const Error& e) {
             throw_input(worker_files(w) + ": " + e.what() + " (summed over rows)");
         }
+        const size_t merged = w.rollup.groups(), added = rollup_.groups() - before;
+        if (opts.stats) opts.stats->note_flush(merged, merged - added, w.flush_groups);
         check_memory(w);
     }
     w.rollup.clear();
     w.rows_since_flush = 0;
     w.sources.clear();
+}
+
+// A group a worker flushes twice in a row was flushed before it was complete. When a flush holds
+// the groups of k days, the next one holds those of the last day again: about 1 / (k + 1) of
+// its groups. More than a quarter (fewer than three days a flush) means the worker holds too
+// few groups for the rows it reads to stop coming back to them, so it holds twice as many
+// from then on (engine_core.hpp). Only the worker's own flushes count: with several workers every
+// group of a day is in each of them, which says nothing about any one's size. Cost groups stand for
+// all (each row adds to exactly one), remembered as bits of a 2^20-bit set chosen by their hash:
+// 128 KiB a flush, and at most 65,536 groups in it, so a bit set by another group counts a
+// group as flushed before at most 6% of the time. A flush short of the worker's size (the end
+// of the input) is no such sign, and is not counted.
+void EngineCore::grow_if_reflushed(Worker& w) {
+    constexpr unsigned kBits = 20;
+    constexpr size_t kWords = (size_t(1) << kBits) / 64;
+    if (w.this_flush_bits.empty()) {
+        w.last_flush_bits.assign(kWords, 0);
+        w.this_flush_bits.assign(kWords, 0);
+    }
+    // A key's string ids are its worker pool's, numbered anew after each flush: the bits come
+    // from the strings' own hashes.
+    std::vector<uint64_t>& text_hash = w.string_hashes;
+    text_hash.resize(w.rollup.pool.size());
+    for (uint32_t id = 0; id < text_hash.size(); ++id) {
+        const std::string_view t = w.rollup.pool.at(id);
+        text_hash[id] = hash_bytes(t.data(), t.size());
+    }
+    size_t again = 0;
+    for (const auto& e : w.rollup.cost.entries()) {
+        uint64_t h = mix64((uint64_t(uint32_t(e.key.period)) << 32) | uint32_t(e.key.day));
+        for (uint32_t d : e.key.dim)
+            h = mix64(h ^ text_hash[d]);
+        const uint64_t bit = h >> (64 - kBits);
+        again += (w.last_flush_bits[bit / 64] >> (bit % 64)) & 1;
+        w.this_flush_bits[bit / 64] |= uint64_t(1) << (bit % 64);
+    }
+    w.last_flush_bits.swap(w.this_flush_bits);
+    std::fill(w.this_flush_bits.begin(), w.this_flush_bits.end(), 0);
+    if (w.rollup.groups() >= w.flush_groups && again > w.rollup.cost.size() / 4)
+        w.flush_groups = std::min(2 * w.flush_groups, kMaxFlushGroups);
 }
 
 uint64_t EngineCore::memory_needed() const {

@@ -56,6 +56,18 @@ std::string StageStats::table(uint64_t bytes, double wall_seconds) const {
                   cpu, user, sys, wall_seconds, gb > 0 ? cpu / gb : 0.0,
                   static_cast<double>(bytes) / 1e6, ru.ru_majflt, ru.ru_minflt);
     out += line;
+    if (const uint64_t n = flushes()) {
+        const uint64_t merged = groups_merged(), again = groups_merged_again();
+        std::snprintf(
+            line, sizeof line,
+            "merge: %llu flush%s of %llu groups into the shared rollup, %llu (%.1f%%) "
+            "of them merged before; workers flushed at up to %zu groups\n",
+            static_cast<unsigned long long>(n), n == 1 ? "" : "es",
+            static_cast<unsigned long long>(merged), static_cast<unsigned long long>(again),
+            merged > 0 ? 100.0 * static_cast<double>(again) / static_cast<double>(merged) : 0.0,
+            largest_flush_size());
+        out += line;
+    }
     if (const size_t n = hash_threads()) {
         std::snprintf(line, sizeof line,
                       "hash: %zu hasher thread%s started beside the parse (one file at a time "

@@ -17,11 +17,12 @@
 
 namespace curcrunch::ingest {
 
-// Sizes: the engine clears a worker's index (flushing its rollup) once it holds kFlushGroups
-// entries or kFlushKeyBytes of keys and tag lists, checked after each chunk; a chunk is < 2^28
-// bytes and each new entry, and each tag in its list, takes at least one byte of it. So entries
-// stay below 2^16 + 2^28 and tag list offsets below 2^24 + 2^28: uint32 is enough for both
-// (add_tag_groups checks anyway), and a row may carry any number of tags.
+// Sizes: the engine clears a worker's index (flushing its rollup) once it holds its flush size
+// (at most kMaxFlushGroups <= 2^16) in entries or kFlushKeyBytes of keys and tag lists, checked
+// after each chunk; a chunk is < 2^28 bytes and each new entry, and each tag in its list, takes
+// at least one byte of it. So entries stay below 2^16 + 2^28 and tag list offsets below
+// 2^24 + 2^28: uint32 is enough for both (add_tag_groups checks anyway), and a row may carry any
+// number of tags.
 class RowKeyIndex {
   public:
     struct Groups {

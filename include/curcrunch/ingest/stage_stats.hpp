@@ -31,6 +31,20 @@ class StageStats {
         }
     }
     size_t hash_threads() const { return hash_threads_.load(); }
+    // A worker's flush into the shared rollup: `merged` groups, `again` of them merged before
+    // (flushed before they were complete), and the worker's flush size after it.
+    void note_flush(size_t merged, size_t again, size_t flush_groups) {
+        flushes_.fetch_add(1, std::memory_order_relaxed);
+        merged_.fetch_add(merged, std::memory_order_relaxed);
+        again_.fetch_add(again, std::memory_order_relaxed);
+        size_t seen = flush_groups_.load(std::memory_order_relaxed);
+        while (flush_groups > seen && !flush_groups_.compare_exchange_weak(seen, flush_groups)) {
+        }
+    }
+    uint64_t flushes() const { return flushes_.load(); }
+    uint64_t groups_merged() const { return merged_.load(); }
+    uint64_t groups_merged_again() const { return again_.load(); }
+    size_t largest_flush_size() const { return flush_groups_.load(); }
     // The table `ingest --stats` prints: CPU seconds per stage, its share of the process's CPU
     // and its cost per GB of decompressed input, then the process's totals.
     std::string table(uint64_t bytes, double wall_seconds) const;
@@ -38,6 +52,8 @@ class StageStats {
   private:
     std::array<std::atomic<uint64_t>, kStageCount> ns_{};
     std::atomic<size_t> hash_threads_{0};
+    std::atomic<uint64_t> flushes_{0}, merged_{0}, again_{0};
+    std::atomic<size_t> flush_groups_{0};
 };
 
 // Adds the calling thread's CPU time between construction and stop() (or destruction) to a
