@@ -40,7 +40,11 @@ struct Outcome {
     ingest::IngestResult result;
 };
 
-void run(const std::string& path, Outcome& out) {
+// Writes day_ordered(days, accounts) and ingests it on one thread.
+void ingest_days(int days, int accounts, Outcome& out) {
+    TempDir t;
+    const std::string path = t / "days.csv";
+    write_file(path, day_ordered(days, accounts));
     ingest::IngestOptions o;
     o.threads = 1;              // one worker: its flushes are the only ones, in file order
     o.block_size = 256u << 10;  // chunks of a quarter MiB: a day spans dozens
@@ -51,23 +55,19 @@ void run(const std::string& path, Outcome& out) {
 }  // namespace
 
 TEST(FlushSize, DaysWithFewGroupsKeepTheSmallSize) {
-    TempDir t;
-    write_file(t / "few.csv", day_ordered(30, 1000));  // 2,000 groups a day
     Outcome o;
-    run(t / "few.csv", o);
+    ingest_days(30, 1000, o);  // 2,000 groups a day
     EXPECT_EQ(o.stats.largest_flush_size(), 8192u);
     EXPECT_EQ(o.result.rollup.cost.size(), 30000u);
     EXPECT_EQ(o.result.rows, 120000u);
-    // Only a day cut by a flush comes back, and it stays under half of any flush.
+    // Only a day cut by a flush comes back: under a quarter of what is merged.
     EXPECT_GT(o.stats.flushes(), 5u);
     EXPECT_LT(o.stats.groups_merged_again() * 4, o.stats.groups_merged());
 }
 
 TEST(FlushSize, DaysWithMoreGroupsThanAWorkerHoldsGrowIt) {
-    TempDir t;
-    write_file(t / "dense.csv", day_ordered(4, 6000));  // 12,000 groups a day
     Outcome o;
-    run(t / "dense.csv", o);
+    ingest_days(4, 6000, o);  // 12,000 groups a day
     // 8,192 holds two thirds of a day: the second flush holds 2,284 of the first's 4,137 cost
     // groups again; at 16,384, 4,144 of 8,201; 32,768 holds more than two days, and its flush
     // holds 13% of the one before.
