@@ -74,6 +74,7 @@ TEST(MemoryLimit, UnreadableOrMalformedLimitsAreNoLimit) {
 }
 
 TEST(MemoryLimit, SizesForMessages) {
+    EXPECT_EQ(memory_size_text(500000), "488 KiB");
     EXPECT_EQ(memory_size_text(uint64_t(300) << 20), "300 MiB");
     EXPECT_EQ(memory_size_text((uint64_t(1) << 30) - 1), "1023 MiB");
     EXPECT_EQ(memory_size_text(uint64_t(1) << 30), "1.0 GiB");
@@ -113,7 +114,8 @@ TEST(MemoryLimit, AnIngestPastItsBudgetStopsAndWritesNothing) {
 
     r = run_cli({"ingest", "--db", db, "--no-progress", "--max-memory", "0", wide});
     EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_NE(r.err.find("--max-memory: expected a size above 0"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--max-memory: expected a size above 0, got '0'"), std::string::npos)
+        << r.err;
     r = run_cli({"ingest", "--db", db, "--no-progress", "--max-memory", "lots", wide});
     EXPECT_EQ(r.exit_code, 2) << r.err;
 }

@@ -117,10 +117,7 @@ class FetchCommand final : public Command {
         o.ingest.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
         if (threads_) o.ingest.threads = parse_int("--threads", *threads_, 1, 1024);
         o.ingest.verify = verify_;
-        if (max_memory_) {
-            o.ingest.max_memory = parse_size("--max-memory", *max_memory_);
-            if (o.ingest.max_memory == 0) throw_usage("--max-memory: expected a size above 0");
-        }
+        if (max_memory_) o.ingest.max_memory = parse_positive_size("--max-memory", *max_memory_);
         return o;
     }
 

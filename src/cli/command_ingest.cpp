@@ -108,10 +108,7 @@ class IngestCommand final : public Command {
         }
         if (quote_) o.csv.quoting = expect_choice("--quote", *quote_, "on|off") == "on";
         if (threads_) o.threads = parse_int("--threads", *threads_, 1, 1024);
-        if (max_memory_) {
-            o.max_memory = parse_size("--max-memory", *max_memory_);
-            if (o.max_memory == 0) throw_usage("--max-memory: expected a size above 0");
-        }
+        if (max_memory_) o.max_memory = parse_positive_size("--max-memory", *max_memory_);
         o.prefer_zlib = zlib_;
         o.verify = verify_;
         o.progress = !no_progress_ && !quiet_;

@@ -45,6 +45,12 @@ uint64_t parse_size(const std::string& name, const std::string& v) {
     return static_cast<uint64_t>(bytes);
 }
 
+uint64_t parse_positive_size(const std::string& name, const std::string& v) {
+    const uint64_t bytes = parse_size(name, v);
+    if (bytes == 0) throw_usage(name + ": expected a size above 0, got '" + v + "'");
+    return bytes;
+}
+
 int parse_char(const std::string& name, const std::string& v) {
     if (v.size() == 1) return static_cast<unsigned char>(v[0]);
     if (v == "\\t" || v == "tab") return '\t';

@@ -95,6 +95,7 @@ uint64_t usable_memory_bytes() {
 
 std::string memory_size_text(uint64_t bytes) {
     constexpr uint64_t kMiB = uint64_t(1) << 20, kGiB = uint64_t(1) << 30;
+    if (bytes < kMiB) return std::to_string(bytes / 1024) + " KiB";
     if (bytes < kGiB) return std::to_string(bytes / kMiB) + " MiB";
     const uint64_t tenths = bytes / kGiB * 10 + bytes % kGiB * 10 / kGiB;  // no overflow
     return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " GiB";

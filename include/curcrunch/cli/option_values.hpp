@@ -20,6 +20,8 @@ int parse_char(const std::string& name, const std::string& v);       // x, \t or
 Day parse_day(const std::string& name, const std::string& v);        // YYYY-MM-DD
 Period parse_month(const std::string& name, const std::string& v);   // YYYY-MM
 Amount parse_non_negative_amount(const std::string& name, const std::string& v);
+// parse_size, and 0 is a usage error too.
+uint64_t parse_positive_size(const std::string& name, const std::string& v);
 // A named period (store::resolve_preset) ending on or before `today`.
 store::DateRange parse_preset(const std::string& name, const std::string& v, Day today);
 // Payer account ids (--payer): 12 digits each.

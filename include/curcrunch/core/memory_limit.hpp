@@ -25,7 +25,7 @@ uint64_t cgroup_memory_limit(const std::string& proc_self_cgroup, const std::str
 // neither is known.
 uint64_t usable_memory_bytes();
 
-// "512 MiB", "1.6 GiB": a size for messages, rounded down to a tenth of its unit.
+// "640 KiB", "512 MiB", "1.6 GiB": a size for messages, rounded down (GiB to a tenth).
 std::string memory_size_text(uint64_t bytes);
 
 }  // namespace curcrunch
