@@ -157,6 +157,32 @@ TEST(Scanner, WideRowsCrossManyWindows) {
     EXPECT_EQ(s.rows[49].line, 50u);
 }
 
+// Windows made only of delimiters: every bit of a 64-bit mask set, so the kernels' position
+// writers fill every entry of their blocks, and a pass ends in the middle of such a window.
+TEST(Scanner, WindowsOfNothingButDelimiters) {
+    const uint32_t cols = 200;
+    const std::string empty_row(cols - 1, ',');
+    std::string valued = "v0";
+    for (uint32_t c = 1; c < cols; ++c)
+        valued += c % 67 == 0 ? ",v" + std::to_string(c) : ",";
+    const std::string over_a_pass(kStopsPerPass + 100, ',');
+    const std::string text =
+        empty_row + "\n" + valued + "\n" + over_a_pass + "\n" + empty_row + "\n" + valued;
+    for (size_t batch_rows : {1, 3, 1024}) {
+        Scan s = scan(text, cols, {0, 67, 134, 199}, ',', true, batch_rows);
+        ASSERT_EQ(s.rows.size(), 5u) << batch_rows;
+        const std::vector<uint32_t> fields{cols, cols, kStopsPerPass + 101, cols, cols};
+        for (size_t r = 0; r < 5; ++r) {
+            EXPECT_EQ(s.rows[r].line, r + 1) << r;
+            EXPECT_EQ(s.rows[r].fields, fields[r]) << r;
+        }
+        for (size_t r : {0, 3})
+            EXPECT_EQ(s.rows[r].values, (std::vector<std::string>{"", "", "", ""})) << r;
+        for (size_t r : {1, 4})
+            EXPECT_EQ(s.rows[r].values, (std::vector<std::string>{"v0", "v67", "v134", ""})) << r;
+    }
+}
+
 TEST(Scanner, HiveTextHasNoQuoting) {
     std::string t =
         "a\x01\"b\x01"

@@ -8,6 +8,22 @@
 namespace curcrunch::ingest::detail {
 namespace {
 
+// For each byte value m, the positions of its set bits, one per byte, in order (the rest zero):
+// the table the position writer below widens into eight lanes.
+struct BitPositions {
+    uint64_t of[256];
+};
+constexpr BitPositions make_bit_positions() {
+    BitPositions t{};
+    for (unsigned m = 0; m < 256; ++m) {
+        unsigned k = 0;
+        for (unsigned b = 0; b < 8; ++b)
+            if ((m >> b) & 1) t.of[m] |= uint64_t{b} << (8 * k++);
+    }
+    return t;
+}
+constexpr BitPositions kBitPositions = make_bit_positions();
+
 struct Avx2Masks {
     explicit Avx2Masks(char delim)
         : vq(_mm256_set1_epi8('"')), vd(_mm256_set1_epi8(delim)), vn(_mm256_set1_epi8('\n')) {}
@@ -28,8 +44,24 @@ struct Avx2Masks {
                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)));
     }
     static uint64_t prefix_xor(uint64_t x) { return prefix_xor_clmul(x); }
+    // AVX2 has no compress instruction: each byte of the mask picks its bits' positions from
+    // the table, widened to eight 32-bit lanes and stored at once; the pointer moves on by the
+    // byte's popcount, so a store past the count is overwritten by the next or lands in the
+    // slack (at most 8 entries; kStopsSlack). Eight loads and stores per window whatever the
+    // bits, with no branch on them: the scan stage went from 0.39 to 0.29 CPU s on the bench's
+    // 1 GB file, one thread, against the scalar writer (count-trailing-zeros per bit), which GCC
+    // also packs into vectors an insert at a time.
     static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
-        write_positions_scalar(bits, base, out);
+        __m256i at = _mm256_set1_epi32(static_cast<int>(base));
+        const __m256i eight = _mm256_set1_epi32(8);
+        for (int k = 0; k < 8; ++k) {
+            const unsigned m = static_cast<unsigned>(bits >> (8 * k)) & 0xffu;
+            const __m256i idx = _mm256_cvtepu8_epi32(
+                _mm_cvtsi64_si128(static_cast<long long>(kBitPositions.of[m])));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_add_epi32(idx, at));
+            out += __builtin_popcount(m);
+            at = _mm256_add_epi32(at, eight);
+        }
     }
     __m256i vq, vd, vn;
 };
