@@ -63,6 +63,20 @@ WORK=bench/work
 mkdir -p "$WORK"
 [ -x "$BIN" ] || { echo "bench: build/curcrunch missing; run ./setup.sh bench" >&2; exit 1; }
 
+# Figures from different hosts are not comparable (this VM has been both an Intel machine with
+# AVX-512 and an AMD one without it), so every invocation first says which machine ran it.
+machine_line() {
+  local model flags
+  model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+  flags=$(grep -m1 '^flags' /proc/cpuinfo)
+  has() { case " $flags " in *" $1 "*) echo yes ;; *) echo no ;; esac; }
+  printf "machine: %s, %s CPUs, %s GiB; AVX-512 %s, SHA instructions %s; %s\n" \
+    "${model:-unknown CPU}" "$(nproc)" \
+    "$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
+    "$(has avx512bw)" "$(has sha_ni)" "$("$BIN" version)"
+}
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(machine_line)" | tee -a "$WORK/results.txt"
+
 # report_bench: the whole `report` command (12 months, PDF written and recorded in the store),
 # unsigned and signed (PAdES, with a certificate made here), over a year of daily rollups of two
 # generated organisations: 200 accounts (4 payers x 50; the store serve_bench uses) and 36
