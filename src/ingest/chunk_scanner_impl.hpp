@@ -26,7 +26,8 @@ struct ScanBuffers {
 };
 
 // Writes base + i for every set bit i of `bits`, in order, to out: the scalar way, for the
-// kernels without a compress instruction. Eight stores per round whatever the bits, so the loop
+// SSE2 kernel (AVX-512 compresses a vector of positions; AVX2 widens them from a table, see
+// chunk_scanner_avx2.cpp). Eight stores per round whatever the bits, so the loop
 // runs a predictable number of times (usually once: a 64-byte window of billing CSV holds about
 // eight delimiters). Stores past the bits' count land in the slack (kStopsSlack) and are
 // overwritten or ignored. The OR with the top bit keeps count-trailing-zeros defined once the
