@@ -73,7 +73,16 @@ class RowTexts {
         size_t size;
     };
     Text at_[std::size(kSlots)];  // no initializer on purpose (above)
+
+  public:
+    // kSlots names every entry once, in order: so add_row's loop over it sets them all.
+    static constexpr bool slots_fill_entries() {
+        for (size_t i = 0; i < std::size(kSlots); ++i)
+            if (index(kSlots[i]) != i) return false;
+        return true;
+    }
 };
+static_assert(RowTexts::slots_fill_entries());
 
 std::string bad_day_text(std::string_view v) {
     Day d;
