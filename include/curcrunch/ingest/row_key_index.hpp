@@ -70,7 +70,7 @@ class RowKeyIndex {
         arena_.resize(at + sizeof h + key.size());
         std::memcpy(arena_.data() + at, &h, sizeof h);
         if (!key.empty()) std::memcpy(arena_.data() + at + sizeof h, key.data(), key.size());
-        entries_.push_back(Entry{hash, static_cast<uint32_t>(at), g});
+        entries_.push_back(Entry{static_cast<uint32_t>(at), g});
         pending_.emplace_back();
         place(slots_, mask_, hash, static_cast<uint32_t>(at));
         if (entries_.size() * 2 > slots_.size()) rehash();
@@ -116,8 +116,7 @@ class RowKeyIndex {
 
   private:
     struct Entry {
-        uint64_t hash;
-        uint32_t offset;  // of its record in arena_
+        uint32_t offset;  // of its record in arena_, which holds the hash
         Groups groups;
     };
     // What precedes a key's bytes in arena_ (copied in and out: records are not aligned).
@@ -135,8 +134,11 @@ class RowKeyIndex {
     void rehash() {
         std::vector<uint32_t> bigger(slots_.size() * 2, 0);
         const size_t mask = bigger.size() - 1;
-        for (const Entry& e : entries_)
-            place(bigger, mask, e.hash, e.offset);
+        for (const Entry& e : entries_) {
+            RecordHead h;
+            std::memcpy(&h, arena_.data() + e.offset, sizeof h);
+            place(bigger, mask, h.hash, e.offset);
+        }
         slots_.swap(bigger);
         mask_ = mask;
     }
