@@ -1,12 +1,14 @@
 // The row key index (ingest/row_key_index.hpp), whose slots lead straight to a key's record in
 // its arena: every key inserted is found again with its groups and pending sums across many
 // rehashes, keys that share a hash or a prefix are told apart by their bytes, and clear()
-// forgets everything.
+// forgets everything. The composite hash (ingest/composite_hash.hpp) depends on a key's bytes
+// only, not on the slack it may read past them.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "curcrunch/ingest/composite_hash.hpp"
 #include "curcrunch/ingest/row_key_index.hpp"
 #include "unity_id.hpp"
 
@@ -96,6 +98,29 @@ TEST(RowKeyIndex, ClearForgetsEveryKey) {
     const std::string k = key_of(42);
     EXPECT_EQ(idx.insert(k, hash_bytes(k.data(), k.size()), groups_of(42)), 1u);
     EXPECT_EQ(idx.find(k, hash_bytes(k.data(), k.size())), 1u);
+}
+
+// The hash reads the last 1-7 bytes of a key as one word and masks off the slack past them: a
+// key hashes alike whatever that slack holds (else a row's composite, built in a reused buffer,
+// would hash by what the longer row before left there, and one key would get several entries),
+// and its last byte still counts.
+TEST(CompositeHash, DependsOnTheKeyNotOnTheSlackPastIt) {
+    for (size_t n = 0; n <= 72; ++n) {
+        std::string key(n, '\0');
+        for (size_t i = 0; i < n; ++i)
+            key[i] = static_cast<char>('a' + (i * 7) % 26);
+        std::string zeros = key + std::string(kCompositeHashSlack, '\0');
+        std::string junk = key + std::string(kCompositeHashSlack, '\xA5');
+        EXPECT_EQ(composite_hash(zeros.data(), n), composite_hash(junk.data(), n)) << n;
+        if (n == 0) continue;
+        std::string last = junk;
+        last[n - 1] = static_cast<char>(last[n - 1] ^ 1);
+        EXPECT_NE(composite_hash(last.data(), n), composite_hash(junk.data(), n)) << n;
+        // One byte fewer is another key, even when the byte dropped is zero.
+        std::string shorter = zeros;
+        shorter[n - 1] = '\0';
+        EXPECT_NE(composite_hash(shorter.data(), n - 1), composite_hash(shorter.data(), n)) << n;
+    }
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

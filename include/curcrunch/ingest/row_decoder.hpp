@@ -171,8 +171,7 @@ class RowDecoder {
     std::vector<uint32_t> tag_key_ids_;               // per tag slot: interned normalized key
     static constexpr int kComposite = kCostDims + 2;  // + description, unit
     // The grouping fields of the current row, length-prefixed: [0, composite_len_) is in use,
-    // and kCompositeSlack more bytes are always there for the hash's last word to read.
-    static constexpr size_t kCompositeSlack = 8;
+    // and kCompositeHashSlack more bytes are always there (composite_hash.hpp).
     std::vector<char> composite_ = std::vector<char>(1024);
     size_t composite_len_ = 0;
     std::vector<std::string_view> composite_parts_;  // the current row's, kept for its memory
