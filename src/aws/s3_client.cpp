@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <optional>
 
 #include "curcrunch/core/error.hpp"
@@ -97,6 +98,31 @@ std::string S3Client::get(const std::string& bucket, const std::string& key) {
         .body;
 }
 
+namespace {
+
+// Downloads are written in 1 MiB writes, not in the pieces curl hands the sink (16 KiB, which
+// stdio passes on in 8 KiB writes): the page cache keeps a file in folios about as large as the
+// writes that made it, and the ingest that usually follows a download maps the file. The bench's
+// 1 GB CUR written in 8 KiB writes took 49,600 page faults to ingest, 2.17-2.35 CPU s and
+// 1.17-1.25 s; written in 1 MiB writes, 20,300 faults, 1.98-2.09 CPU s and 1.07-1.15 s (five
+// runs each, in turn).
+constexpr size_t kWriteBuffer = size_t(1) << 20;
+
+// `path` opened for appending through a buffer of kWriteBuffer bytes (null if it cannot be
+// opened); the buffer is freed after the file is closed, when the last copy goes.
+std::shared_ptr<std::FILE> open_for_append(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "ab");
+    if (!f) return nullptr;
+    char* buffer = new (std::nothrow) char[kWriteBuffer];
+    if (buffer) std::setvbuf(f, buffer, _IOFBF, kWriteBuffer);  // else stdio's own buffer
+    return std::shared_ptr<std::FILE>(f, [buffer](std::FILE* file) {
+        std::fclose(file);
+        delete[] buffer;
+    });
+}
+
+}  // namespace
+
 DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& obj,
                                    const std::string& path, DownloadedFile* written) {
     const std::string part = path + ".part", etag_file = path + ".etag";
@@ -141,9 +167,7 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
         h.emplace_back("If-Match", obj.etag);
         net::Request r = signed_request("GET", bucket, obj.key, {}, std::move(h));
         // Appends to the partial file; closed when the request (and this sink) is destroyed.
-        std::shared_ptr<std::FILE> file(std::fopen(part.c_str(), "ab"), [](std::FILE* f) {
-            if (f) std::fclose(f);
-        });
+        std::shared_ptr<std::FILE> file = open_for_append(part);
         Sha256* digest = hash ? &*hash : nullptr;
         r.sink = [file, digest, &hashed](const char* p, size_t n) {
             if (!file || std::fwrite(p, 1, n, file.get()) != n) return false;
