@@ -44,7 +44,7 @@ class RowKeyIndex {
     RowKeyIndex() : slots_(4096, 0), mask_(4095) {}
 
     // The entry of `key`, or 0. `hash` is any hash of `key`, but one function for every find
-    // and insert on this index (the composite index hashes with row_composite.cpp's, the
+    // and insert on this index (the composite index hashes with composite_hash.hpp's, the
     // Parquet code index with its own): entries are compared by hash first. A slot leads
     // straight to its key's record in the arena (hash, length, ref, bytes), so a row whose
     // key is there waits on two memory reads (slot, record), not three (slot, entry, key).
