@@ -119,7 +119,7 @@ void update_hash(void* h, const void* bytes, size_t n) {
 // with the file. The file's size is taken once: bytes appended while it is hashed are not
 // hashed (of_unchanged_file catches that change). A file that shrinks under the mapping stops
 // the hash (read_mapped): nullopt.
-std::optional<std::string> hash_file(const std::string& path) {
+std::optional<std::string> hash_file(const std::string& path, const Sha256::Pace& pace) {
     const FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (f.fd < 0) throw_input(path + ": cannot open for hashing");
     ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -132,6 +132,7 @@ std::optional<std::string> hash_file(const std::string& path) {
     for (size_t at = 0; at < size; at += kWindow) {
         if (interrupt_signal() != 0) throw_if_interrupted();
         const size_t n = std::min(kWindow, size - at);
+        if (pace) pace(at + n);
         const MappedWindow w(f.fd, static_cast<off_t>(at), n);
         if (w.p == MAP_FAILED) {
             if (at != 0) throw_input(path + ": cannot map for hashing: " + std::strerror(errno));
@@ -145,7 +146,7 @@ std::optional<std::string> hash_file(const std::string& path) {
 }  // namespace
 
 std::string Sha256::of_file(const std::string& path) {
-    std::optional<std::string> digest = hash_file(path);
+    std::optional<std::string> digest = hash_file(path, nullptr);
     if (!digest)
         throw_input(path +
                     ": the file became shorter while it was being hashed (another program is "
@@ -154,6 +155,11 @@ std::string Sha256::of_file(const std::string& path) {
 }
 
 std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentity& read) {
+    return of_unchanged_file(path, read, nullptr);
+}
+
+std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentity& read,
+                                      const Pace& pace) {
     auto changed = [&] {
         throw_input(path +
                     ": the file changed while it was being ingested (its device, inode, size "
@@ -161,7 +167,7 @@ std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentit
                     "would not be of the bytes read; the store was not changed");
     };
     if (file_identity(path) != read) changed();
-    std::optional<std::string> digest = hash_file(path);
+    std::optional<std::string> digest = hash_file(path, pace);
     if (!digest || file_identity(path) != read) changed();  // no digest: it shrank meanwhile
     return std::move(*digest);
 }

@@ -41,7 +41,7 @@ class CsvStream {
   public:
     CsvStream(EngineCore& core, ByteSource& src, std::string_view mapped,
               const InputStreamInfo& info, const InputUnit& u, SourceReport& rep, Sha256* hash,
-              bool last_file)
+              bool last_file, HashPace* pace)
         : core_(core),
           opts_(core.opts),
           src_(src),
@@ -51,6 +51,7 @@ class CsvStream {
           rep_(rep),
           hash_(hash),
           last_file_(last_file),
+          pace_(pace),
           pool_(opts_.block_size) {}
 
     void run();
@@ -85,6 +86,7 @@ class CsvStream {
     // thread merges its rollup as soon as it finishes a chunk, beside the threads still parsing,
     // instead of leaving it all to the serial merge after the pipeline.
     const bool last_file_;
+    HashPace* const pace_;  // or null
     std::atomic<bool> input_done_{false};
     ChunkPool pool_;
 
@@ -345,6 +347,7 @@ Chunk* CsvStream::parse(Chunk* c) {
                     n_skipped);
     }
     t.stop();
+    if (pace_) pace_->parsed(c->len);
     rows_.fetch_add(n_rows, std::memory_order_relaxed);
     skipped_.fetch_add(n_skipped, std::memory_order_relaxed);
     core_.add_unit_rows(rep_, dec.unit_rows());
@@ -369,8 +372,8 @@ void CsvStream::finish(Chunk* c) {
 
 void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
                        const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
-                       Sha256* stream_hash, bool last_file) {
-    CsvStream(core, src, mapped, info, u, rep, stream_hash, last_file).run();
+                       Sha256* stream_hash, bool last_file, HashPace* pace) {
+    CsvStream(core, src, mapped, info, u, rep, stream_hash, last_file, pace).run();
 }
 
 }  // namespace curcrunch::ingest

@@ -29,10 +29,11 @@ DeferredHashes::~DeferredHashes() {
         if (t.joinable()) t.join();
 }
 
-void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait) {
+void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait,
+                               std::shared_ptr<HashPace> pace) {
     {
         std::lock_guard<std::mutex> l(m_);
-        queue_.push_back(Queued{path, read, may_wait});
+        queue_.push_back(Queued{path, read, may_wait, std::move(pace)});
         ++files_;
         start_thread();
     }
@@ -51,6 +52,7 @@ void DeferredHashes::start_thread() {
 }
 
 void DeferredHashes::close() {
+    unpaced_.store(true, std::memory_order_release);
     {
         std::lock_guard<std::mutex> l(m_);
         closed_ = true;
@@ -99,8 +101,13 @@ void DeferredHashes::run() {
 void DeferredHashes::hash_one(const Queued& q) {
     try {
         StageTimer t(stats_, Stage::hash);
-        std::string d =
-            q.read.known() ? Sha256::of_unchanged_file(q.path, q.read) : Sha256::of_file(q.path);
+        HashPace* pace = q.pace.get();
+        const Sha256::Pace keep_behind = [this, pace](uint64_t end) {
+            pace->wait_for(end, unpaced_);
+        };
+        std::string d = q.read.known() ? Sha256::of_unchanged_file(
+                                             q.path, q.read, pace ? keep_behind : Sha256::Pace())
+                                       : Sha256::of_file(q.path);
         std::lock_guard<std::mutex> l(m_);
         digests_[q.path] = std::move(d);
     } catch (...) {

@@ -22,23 +22,27 @@
 // (`may_wait`): when the scan has every core, it is hashed after the scan, in the idle core of
 // the merge and store write, or from the moment the scan's last file leaves a thread idle
 // (release()). A file whose hash costs about as much as its parse (plain CSV) cannot fit in that
-// tail: it is hashed at once, by threads sharing the cores with the scan, so that it is still
-// running when the store write starts and fills the core the write leaves idle.
+// tail: it is hashed from the start, by threads sharing the cores with the scan, but kept behind
+// the parse (`pace`, hash_pace.hpp) so that the part of it the store write's rows call for is
+// still to do when the write starts, and fills the core the write leaves idle.
 //
 // An ingest limited to one thread (--threads 1, or a machine with one core) starts no hasher
 // thread (`max_threads` 0): it computes the digests queued here itself, in wait(), which the
 // store write calls once the rollups are written, before its commit. (Engine::process_csv queues
 // no CSV file then: that one thread hashes it as it is read.)
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "curcrunch/core/file_identity.hpp"
+#include "curcrunch/ingest/hash_pace.hpp"
 #include "curcrunch/ingest/stage_stats.hpp"
 
 namespace curcrunch::ingest {
@@ -60,8 +64,10 @@ class DeferredHashes {
 
     // Queues the file at `path` for hashing; `may_wait`: see above. `read`: the file's identity
     // when it was parsed; when known, the digest is refused if the file changed since
-    // (Sha256::of_unchanged_file), since it would not be of the bytes parsed.
-    void hash_file(const std::string& path, const FileIdentity& read, bool may_wait);
+    // (Sha256::of_unchanged_file), since it would not be of the bytes parsed. `pace`, when
+    // given, keeps the digest behind the file's parse (hash_pace.hpp) until close().
+    void hash_file(const std::string& path, const FileIdentity& read, bool may_wait,
+                   std::shared_ptr<HashPace> pace = nullptr);
     // No more files will be queued.
     void close();
     // Queued files may be hashed now, before close(): the scan has a thread to spare.
@@ -74,6 +80,7 @@ class DeferredHashes {
         std::string path;
         FileIdentity read;
         bool may_wait = false;
+        std::shared_ptr<HashPace> pace;
     };
     void run();
     void hash_one(const Queued& q);
@@ -87,6 +94,9 @@ class DeferredHashes {
     std::condition_variable cv_;
     std::deque<Queued> queue_;
     bool closed_ = false;
+    // Set by close(): no parse is left to keep behind (all ended, or the ingest stopped), so
+    // no digest waits on one any more. Read without the mutex, by a pacing hasher.
+    std::atomic<bool> unpaced_{false};
     bool hold_;
     std::map<std::string, std::string> digests_;
     std::exception_ptr error_;

@@ -144,9 +144,26 @@ void Engine::process_csv(const InputUnit& u) {
                           likely_cached(identity.size) &&
                           std::filesystem::is_regular_file(u.path, ec);
     auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known && !deferred);
+    // An uncompressed file's digest keeps behind its parse (hash_pace.hpp); `parse_ended` lets
+    // it run freely once the parse ends, however it ends.
+    std::shared_ptr<HashPace> pace;
+    if (deferred && file->compression() == Compression::none)
+        pace = std::make_shared<HashPace>(identity.size, core_.shared_groups());
+    const struct PaceEnd {
+        HashPace* pace;
+        // finish() sets its flag before it takes a mutex to wake the hasher; should that lock
+        // fail, the hasher still sees the flag within HashPace::kStopCheck.
+        ~PaceEnd() {
+            if (!pace) return;
+            try {
+                pace->finish();
+            } catch (...) {
+            }
+        }
+    } parse_ended{pace.get()};
     if (deferred)
         hashes_->hash_file(u.path, identity,
-                           /*may_wait=*/file->compression() != Compression::none);
+                           /*may_wait=*/file->compression() != Compression::none, pace);
     std::optional<Sha256> stream_hash;
     if (file->hashed_by_reader() && !known && !deferred) stream_hash.emplace();
     InputStreamInfo info;
@@ -159,8 +176,8 @@ void Engine::process_csv(const InputUnit& u) {
         rep.file_bytes = file->file_size();
         rep.identity = identity;
         ingest_csv_stream(core_, file->source(), file->mapped(), info, u, rep,
-                          stream_hash ? &*stream_hash : nullptr,
-                          next_unit_.load() >= units_.size());
+                          stream_hash ? &*stream_hash : nullptr, next_unit_.load() >= units_.size(),
+                          pace.get());
         sort_unit_rows(rep.units);
         local.push_back(std::move(rep));
     }

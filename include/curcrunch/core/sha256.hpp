@@ -1,5 +1,7 @@
 #pragma once
 // Incremental SHA-256 over OpenSSL's EVP interface (uses SHA extensions where the CPU has them).
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +28,12 @@ class Sha256 {
     // file at `path` must still be the one `read` describes (device, inode, size, modification
     // time) before and after it is hashed, else Error(input) says it changed.
     static std::string of_unchanged_file(const std::string& path, const FileIdentity& read);
+    // Called before each 16 MiB window of a regular file is mapped for its digest, with the
+    // offset where the window ends; it may block, to keep the digest behind another reader of
+    // the file. (What cannot be mapped is read without it.)
+    using Pace = std::function<void(uint64_t end)>;
+    static std::string of_unchanged_file(const std::string& path, const FileIdentity& read,
+                                         const Pace& pace);
 
   private:
     struct Free {

@@ -1,0 +1,93 @@
+#pragma once
+// How far a plain CSV file's digest may run ahead of the file's parse. The hasher thread that
+// re-reads a cached plain file (src/ingest/deferred_hashes.hpp) keeps behind the parse, so that
+// what is left of the digest when the parse ends runs beside the store write instead of beside
+// the parse. (The engine's own type; here so that its tests can reach it.)
+//
+// Why: SHA-256 and the store write are both serial. A hasher that takes its full share of the
+// cores while the parse runs finishes about with the parse (on two cores, three threads share
+// them, and a hasher placed alone on a core has all of it), and the single-threaded store
+// write after that leaves a core idle. The digest's work is the same either way; held back,
+// its share goes to the parse and the idle core gets the rest. On the bench's 1 GB plain file
+// (two cores; 160,505 rollup rows, store write 0.23 s, digest 0.66-0.73 s), a hasher held to a
+// fixed fraction of the bytes parsed measured, against none (21 interleaved whole-process runs
+// each, one order): 0.65 -> 0.994x the wall time, 0.75 -> 0.962x, 0.8 -> 0.947x (31 runs in
+// the other order: 0.979x), 0.85 -> 0.949x, 0.92 -> 0.993x. Held back too far, the digest
+// outlasts the store write (at 0.65 the parse took 0.75-0.78 s instead of 0.82-0.88 s, but the
+// write waited for the digest: 0.33-0.36 s instead of 0.25-0.27 s). (These runs polled; see
+// below.)
+//
+// The store write's length follows its rows (the shared rollup's groups, about 1.4 us each on
+// that host), not the file's size, so the part of the digest left for it does too: the digest
+// may read up to parsed x (1 - held), held = rows x kHashBytesPerStoredRow / file size, the
+// rows as of now, at most kMaxHeldBack. So kHashBytesPerStoredRow bytes of digest are left per
+// row when the parse ends: on that file 160,505 x 1 KiB, 16% of it (15-20% measured best). It
+// measured 0.966x and 0.986x the wall time of no pacing, polling (below). A file
+// with few groups is hashed right behind its parse, as before; one with many (a wide daily
+// export: millions) leaves half its digest to a store write that takes seconds. With several
+// files the rows are all of the ingest's so far, which is what the last file's tail must
+// cover.
+//
+// The bound is checked before each 16 MiB window the hasher maps (core/sha256.cpp). A hasher
+// that must wait sleeps until the parse has gone kBurst past the window it needs, then hashes
+// that run of windows in one go (so up to kBurst more of the file's end waits for the parse to
+// end, and a file smaller than a window is hashed after its parse). Each wake-up takes a core from
+// a parse thread, which then finds its caches cold: on the bench's 2.8 GB CUR 2.0 plain file (the
+// same rows), polling every 0.5 ms measured 1.024x the wall time of no pacing, and waking for every
+// window 1.020x (decode+aggregate 3.14-3.18 CPU s against 2.88-2.91), where runs of four windows
+// measured 0.983x and 0.989x (11 runs each, both orders; the 1 GB file: 0.954x and 0.958x, 21 runs
+// each), with the same CPU time as no pacing.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace curcrunch::ingest {
+
+class HashPace {
+  public:
+    static constexpr uint64_t kHashBytesPerStoredRow = 1024;
+    static constexpr double kMaxHeldBack = 0.5;
+    static constexpr uint64_t kBurst = uint64_t(48) << 20;  // three windows past the one needed
+    // How often a waiting hasher checks again unwoken: for its `stop` flag, and for a finish()
+    // whose wake-up failed (the parse wakes it otherwise).
+    static constexpr std::chrono::milliseconds kStopCheck{10};
+
+    // `file_size`: the bytes the digest reads; `stored_rows`: the groups the ingest holds so far
+    // (EngineCore::shared_groups), read at each check.
+    HashPace(uint64_t file_size, const std::atomic<uint64_t>& stored_rows)
+        : size_(file_size), stored_rows_(stored_rows) {}
+
+    // The parse finished `bytes` more of the file (chunks finish in any order; only the sum
+    // counts).
+    void parsed(uint64_t bytes);
+    // The parse of the file ended, well or not: the digest runs freely from now on. Every
+    // parse ends with this (Engine::process_csv); DeferredHashes::close() also ends the wait.
+    void finish();
+
+    // The offset the digest may read up to now.
+    uint64_t allowed() const;
+    // Blocks until the digest may read up to `end`, or `stop` is set.
+    void wait_for(uint64_t end, const std::atomic<bool>& stop);
+
+  private:
+    // The held-back share of the file, from the rows so far.
+    double held() const;
+    void wake();
+
+    const uint64_t size_;
+    // The engine's, which may end before the hasher does: read only until finish(), which the
+    // engine calls for every file before it ends (allowed() tests done_ first).
+    const std::atomic<uint64_t>& stored_rows_;
+    std::atomic<uint64_t> parsed_{0};
+    std::atomic<bool> done_{false};
+    // The parsed bytes a waiting hasher needs; UINT64_MAX: none waits. Set before the waiter
+    // reads parsed_ again, and read by parsed() after it adds (both sequentially consistent),
+    // so either the waiter sees the bytes or parsed() sees the waiter and wakes it.
+    std::atomic<uint64_t> wake_at_{UINT64_MAX};
+    std::mutex m_;
+    std::condition_variable cv_;
+};
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,53 @@
+#include "curcrunch/ingest/hash_pace.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace curcrunch::ingest {
+
+void HashPace::parsed(uint64_t bytes) {
+    const uint64_t now = parsed_.fetch_add(bytes) + bytes;
+    if (now >= wake_at_.load()) wake();
+}
+
+void HashPace::finish() {
+    done_.store(true);
+    wake();
+}
+
+void HashPace::wake() {
+    // Under the mutex: a waiter between its last check and its wait holds it, so the
+    // notification cannot fall between the two.
+    const std::lock_guard<std::mutex> l(m_);
+    cv_.notify_all();
+}
+
+// In floating point: this is a schedule, not data, and rounding moves the bound by a few bytes
+// at most.
+double HashPace::held() const {
+    if (size_ == 0) return 0;
+    return std::min(kMaxHeldBack, static_cast<double>(stored_rows_.load()) *
+                                      static_cast<double>(kHashBytesPerStoredRow) /
+                                      static_cast<double>(size_));
+}
+
+uint64_t HashPace::allowed() const {
+    if (done_.load()) return UINT64_MAX;
+    return static_cast<uint64_t>(static_cast<double>(parsed_.load()) * (1.0 - held()));
+}
+
+void HashPace::wait_for(uint64_t end, const std::atomic<bool>& stop) {
+    if (end <= allowed()) return;
+    end += kBurst;  // a hasher that has to wait, waits for a run of windows (hash_pace.hpp)
+    std::unique_lock<std::mutex> l(m_);
+    for (;;) {
+        // The bytes the parse must reach for `end` at today's share (rows only grow, so the
+        // share may grow meanwhile: a waiter woken too early checks again).
+        wake_at_.store(static_cast<uint64_t>(std::ceil(static_cast<double>(end) / (1.0 - held()))));
+        if (end <= allowed() || stop.load()) break;
+        cv_.wait_for(l, kStopCheck);
+    }
+    wake_at_.store(UINT64_MAX);
+}
+
+}  // namespace curcrunch::ingest

@@ -1,0 +1,112 @@
+// HashPace (issue 16): a plain file's digest keeps behind the file's parse by a share that
+// follows the rows the store write will insert, at most half the file, and never waits once the
+// parse has ended or the ingest no longer needs it to. Sha256::of_unchanged_file asks its pace
+// before each window it maps. An ingest at two threads whose parse fails still ends (the hasher
+// does not wait on a parse that stopped), and one that succeeds has every digest right.
+#include <gtest/gtest.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <future>
+#include <vector>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/sha256.hpp"
+#include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/ingest/hash_pace.hpp"
+#include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
+
+using namespace curcrunch;
+using namespace testsupport;
+using ingest::HashPace;
+
+TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
+    std::atomic<uint64_t> rows{0};
+    const uint64_t size = uint64_t(100) << 20;
+    HashPace pace(size, rows);
+    EXPECT_EQ(pace.allowed(), 0u);  // nothing parsed yet
+    pace.parsed(uint64_t(10) << 20);
+    pace.parsed(uint64_t(30) << 20);
+    EXPECT_EQ(pace.allowed(), uint64_t(40) << 20);  // no rows: right behind the parse
+    // 1 KiB of digest per row: 12,800 rows hold back an eighth of the file.
+    rows = 12800;
+    EXPECT_EQ(pace.allowed(), uint64_t(35) << 20);
+    rows = 1000000000;  // far more rows than the file can hold back for: half of it at most
+    EXPECT_EQ(pace.allowed(), uint64_t(20) << 20);
+    pace.finish();
+    EXPECT_EQ(pace.allowed(), UINT64_MAX);
+}
+
+TEST(HashPace, FinishOrStopEndsTheWait) {
+    std::atomic<uint64_t> rows{0};
+    std::atomic<bool> stop{false};
+    for (int how = 0; how < 2; ++how) {
+        HashPace pace(1000, rows);
+        pace.parsed(100);
+        auto waiter = std::async(std::launch::async, [&] { pace.wait_for(500, stop); });
+        EXPECT_EQ(waiter.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout)
+            << "500 bytes may not be read while 100 are parsed";
+        if (how == 0)
+            pace.finish();
+        else
+            stop = true;
+        EXPECT_EQ(waiter.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        stop = false;
+    }
+    // Parsed far enough: no wait at all.
+    HashPace pace(1000, rows);
+    pace.parsed(600);
+    pace.wait_for(500, stop);
+}
+
+// The pace is asked before each 16 MiB window, with the offset where it ends, in order; the
+// digest is the file's.
+TEST(HashPace, DigestAsksBeforeEachWindow) {
+    TempDir t;
+    const uint64_t size = (uint64_t(40) << 20) + 123;
+    std::string bytes(size, 'x');
+    for (size_t i = 0; i < bytes.size(); i += 4099)
+        bytes[i] = static_cast<char>('a' + i % 26);
+    write_file(t / "f.csv", bytes);
+    std::vector<uint64_t> asked;
+    const std::string d = Sha256::of_unchanged_file(t / "f.csv", file_identity(t / "f.csv"),
+                                                    [&](uint64_t end) { asked.push_back(end); });
+    EXPECT_EQ(d, Sha256::of(bytes));
+    EXPECT_EQ(asked, (std::vector<uint64_t>{uint64_t(16) << 20, uint64_t(32) << 20, size}));
+}
+
+// A parse that fails ends its file's pace: the ingest reports the bad row instead of hanging
+// on a hasher that waits for bytes nobody will parse.
+TEST(HashPace, AFailedParseDoesNotKeepTheDigestWaiting) {
+    TempDir t;
+    std::string csv(kLegacyHeader);
+    for (int i = 0; i < 2000; ++i)
+        csv += legacy_row("a" + std::to_string(i % 7), "2025-03-01", "1.25");
+    csv += legacy_row("a1", "2025-03-02", "not-a-number");
+    write_file(t / "bad.csv", csv);
+    ingest::IngestOptions o;
+    o.threads = 2;
+    tbb::task_arena two(2);
+    auto done = std::async(std::launch::async, [&] {
+        std::string what;
+        two.execute([&] {
+            try {
+                ingest::IngestResult r =
+                    ingest::run_ingest(ingest::plan_inputs({t / "bad.csv"}), o);
+                r.wait_for_hashes();
+            } catch (const Error& e) {
+                what = e.what();
+            }
+        });
+        return what;
+    });
+    ASSERT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+    const std::string what = done.get();
+    EXPECT_NE(what.find("not a number: 'not-a-number'"), std::string::npos) << what;
+    EXPECT_NE(what.find("bad.csv"), std::string::npos) << what;
+}
+
+}  // namespace CURCRUNCH_UNITY_ID
