@@ -24,7 +24,7 @@ using namespace testsupport;
 using ingest::HashPace;
 
 TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
-    std::atomic<uint64_t> rows{0};
+    auto rows = std::make_shared<std::atomic<uint64_t>>(0);
     const uint64_t size = uint64_t(100) << 20;
     HashPace pace(size, rows);
     EXPECT_EQ(pace.allowed(), 0u);  // nothing parsed yet
@@ -32,16 +32,16 @@ TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
     pace.parsed(uint64_t(30) << 20);
     EXPECT_EQ(pace.allowed(), uint64_t(40) << 20);  // no rows: right behind the parse
     // 1 KiB of digest per row: 12,800 rows hold back an eighth of the file.
-    rows = 12800;
+    *rows = 12800;
     EXPECT_EQ(pace.allowed(), uint64_t(35) << 20);
-    rows = 1000000000;  // far more rows than the file can hold back for: half of it at most
+    *rows = 1000000000;  // far more rows than the file can hold back for: half of it at most
     EXPECT_EQ(pace.allowed(), uint64_t(20) << 20);
     pace.finish();
     EXPECT_EQ(pace.allowed(), UINT64_MAX);
 }
 
 TEST(HashPace, FinishOrStopEndsTheWait) {
-    std::atomic<uint64_t> rows{0};
+    auto rows = std::make_shared<std::atomic<uint64_t>>(0);
     std::atomic<bool> stop{false};
     for (int how = 0; how < 2; ++how) {
         HashPace pace(1000, rows);

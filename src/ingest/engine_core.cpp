@@ -77,7 +77,7 @@ void EngineCore::flush(Worker& w) {
             throw_input(worker_files(w) + ": " + e.what() + " (summed over rows)");
         }
         const size_t merged = w.rollup.groups(), added = rollup_.groups() - before;
-        shared_groups_.store(rollup_.groups(), std::memory_order_relaxed);
+        shared_groups_->store(rollup_.groups(), std::memory_order_relaxed);
         if (opts.stats) opts.stats->note_flush(merged, merged - added, w.flush_groups);
         check_memory(w);
     }

@@ -90,7 +90,7 @@ class EngineCore {
     uint64_t memory_needed() const;
     uint64_t memory_budget() const { return memory_budget_; }
     // The shared rollup's groups, as of its last flush: the rows its store write will insert.
-    const std::atomic<uint64_t>& shared_groups() const { return shared_groups_; }
+    std::shared_ptr<const std::atomic<uint64_t>> shared_groups() const { return shared_groups_; }
     // Hands the rollup, the sorted reports and problems over to `res`.
     void finish(IngestResult& res);
 
@@ -107,8 +107,10 @@ class EngineCore {
     uint64_t memory_budget_;  // bytes; kNoMemoryLimit: none known
     tbb::enumerable_thread_specific<Worker> workers_;
     std::mutex rollup_mutex_;
-    Rollup rollup_;                           // the only complete copy; workers flush into it
-    std::atomic<uint64_t> shared_groups_{0};  // rollup_.groups(), stored after each flush
+    Rollup rollup_;  // the only complete copy; workers flush into it
+    // rollup_.groups(), stored after each flush; shared with hashers that may outlive this.
+    std::shared_ptr<std::atomic<uint64_t>> shared_groups_ =
+        std::make_shared<std::atomic<uint64_t>>(0);
     std::unique_ptr<Progress> progress_;
     std::mutex m_;
     std::vector<SourceReport> reports_;

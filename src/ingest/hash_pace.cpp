@@ -26,7 +26,7 @@ void HashPace::wake() {
 // at most.
 double HashPace::held() const {
     if (size_ == 0) return 0;
-    return std::min(kMaxHeldBack, static_cast<double>(stored_rows_.load()) *
+    return std::min(kMaxHeldBack, static_cast<double>(stored_rows_->load()) *
                                       static_cast<double>(kHashBytesPerStoredRow) /
                                       static_cast<double>(size_));
 }

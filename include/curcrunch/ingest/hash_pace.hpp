@@ -41,6 +41,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 namespace curcrunch::ingest {
@@ -55,9 +56,9 @@ class HashPace {
     static constexpr std::chrono::milliseconds kStopCheck{10};
 
     // `file_size`: the bytes the digest reads; `stored_rows`: the groups the ingest holds so far
-    // (EngineCore::shared_groups), read at each check.
-    HashPace(uint64_t file_size, const std::atomic<uint64_t>& stored_rows)
-        : size_(file_size), stored_rows_(stored_rows) {}
+    // (EngineCore::shared_groups), read at each check. Shared: the hasher may outlive the engine.
+    HashPace(uint64_t file_size, std::shared_ptr<const std::atomic<uint64_t>> stored_rows)
+        : size_(file_size), stored_rows_(std::move(stored_rows)) {}
 
     // The parse finished `bytes` more of the file (chunks finish in any order; only the sum
     // counts).
@@ -77,9 +78,7 @@ class HashPace {
     void wake();
 
     const uint64_t size_;
-    // The engine's, which may end before the hasher does: read only until finish(), which the
-    // engine calls for every file before it ends (allowed() tests done_ first).
-    const std::atomic<uint64_t>& stored_rows_;
+    const std::shared_ptr<const std::atomic<uint64_t>> stored_rows_;
     std::atomic<uint64_t> parsed_{0};
     std::atomic<bool> done_{false};
     // The parsed bytes a waiting hasher needs; UINT64_MAX: none waits. Set before the waiter
