@@ -144,10 +144,13 @@ void Engine::process_csv(const InputUnit& u) {
                           likely_cached(identity.size) &&
                           std::filesystem::is_regular_file(u.path, ec);
     auto file = InputFile::open(u.path, opts_.prefer_zlib, opts_.stats, !known && !deferred);
-    // An uncompressed file's digest keeps behind its parse (hash_pace.hpp); `parse_ended` lets
-    // it run freely once the parse ends, however it ends.
+    // The digest of the run's last uncompressed file keeps behind its parse (hash_pace.hpp);
+    // `parse_ended` lets it run freely once the parse ends, however it ends. Only the last
+    // file's: the digests of the files before it are due before the store write anyway, and a
+    // hasher held behind one file's parse (one lane of several) cannot hash the next files
+    // meanwhile (four 256 MB files, all paced: 1.055x the wall time of none, 11 runs).
     std::shared_ptr<HashPace> pace;
-    if (deferred && file->compression() == Compression::none)
+    if (deferred && file->compression() == Compression::none && next_unit_.load() >= units_.size())
         pace = std::make_shared<HashPace>(identity.size, core_.shared_groups());
     const struct PaceEnd {
         HashPace* pace;
