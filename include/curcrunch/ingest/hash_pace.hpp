@@ -24,9 +24,9 @@
 // row when the parse ends: on that file 160,505 x 1 KiB, 16% of it (15-20% measured best). It
 // measured 0.966x and 0.986x the wall time of no pacing, polling (below). A file
 // with few groups is hashed right behind its parse, as before; one with many (a wide daily
-// export: millions) leaves half its digest to a store write that takes seconds. With several
-// files the rows are all of the ingest's so far, which is what the last file's tail must
-// cover.
+// export: millions) leaves half its digest to a store write that takes seconds. Only a run's
+// last file is paced (Engine::process_csv), and the rows are all of the ingest's so far, which
+// is what that file's tail must cover.
 //
 // The bound is checked before each 16 MiB window the hasher maps (core/sha256.cpp). A hasher
 // that must wait sleeps until the parse has gone kBurst past the window it needs, then hashes
