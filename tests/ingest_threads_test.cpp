@@ -78,6 +78,76 @@ TEST(IngestThreads, NestedStageTimersCountEachNanosecondOnce) {
     EXPECT_LT(store, 9000000u) << "the outer timer ran about 6 ms besides the inner one";
 }
 
+// Decode and aggregate run in one pass per row: the decode timer's CPU time is split by the
+// cycles the row decoder timed as aggregation, and the two add up to what the timer measured.
+TEST(IngestThreads, AggregationTakesItsShareOfTheDecodeStage) {
+    ingest::StageStats stats;
+    const uint64_t t0 = ingest::thread_cpu_ns();
+    {
+        ingest::StageTimer decode(&stats, ingest::Stage::decode);
+        burn(3000000);
+        {
+            const uint64_t c0 = ingest::cycle_count();
+            burn(6000000);
+            ingest::StageTimer::innermost()->add_aggregate_cycles(ingest::cycle_count() - c0,
+                                                                  ingest::TimingSample::kBurst);
+            // A span read across cores whose counters differ, wrapped below zero: left out.
+            ingest::StageTimer::innermost()->add_aggregate_cycles(uint64_t(0) - 5, 300);
+        }
+        burn(3000000);
+    }
+    const uint64_t total = ingest::thread_cpu_ns() - t0;
+    const uint64_t decode = stats.ns(ingest::Stage::decode);
+    const uint64_t aggregate = stats.ns(ingest::Stage::aggregate);
+    EXPECT_LE(decode + aggregate, total);
+    EXPECT_GE(decode + aggregate, 12000000u);
+    // Cycles count wall time, CPU time does not: a thread preempted inside the span would give
+    // it more, hence the margins.
+    EXPECT_GT(aggregate, 3000000u) << "the span ran about 6 of the 12 ms";
+    EXPECT_LT(aggregate, 10500000u);
+    EXPECT_GT(decode, 1500000u);
+    // Without stats no timer runs for a decoder to tell.
+    { const ingest::StageTimer off(nullptr, ingest::Stage::decode); }
+    EXPECT_EQ(ingest::StageTimer::innermost(), nullptr);
+    // The share: exact for big values, all of it when the part is not smaller than the whole.
+    EXPECT_EQ(ingest::share_of_ns(10000000000u, 3000000000u, 4000000000u), 7500000000u);
+    EXPECT_EQ(ingest::share_of_ns(7u, 5u, 5u), 7u);
+    EXPECT_EQ(ingest::share_of_ns(7u, 9u, 5u), 7u);
+    EXPECT_EQ(ingest::share_of_ns(7u, 0u, 5u), 0u);
+}
+
+// The sample of rows timed for --stats: runs of kBurst calls after gaps of 128 to 383, whose
+// weights add up to exactly the calls made whenever a run ends.
+TEST(IngestThreads, TimedRowsStandForTheRowsBeforeThem) {
+    ingest::TimingSample sample;
+    const uint64_t burst = ingest::TimingSample::kBurst;
+    uint64_t calls = 0, weights = 0, timed = 0, runs = 0, gap = 0, in_run = 0;
+    while (runs < 50) {
+        ++calls;
+        const uint64_t w = sample.due();
+        if (w == 0) {
+            ASSERT_EQ(in_run, 0u) << "a run is never cut short";
+            ++gap;
+            continue;
+        }
+        if (in_run == 0 && runs > 0) {
+            EXPECT_GE(gap, 128u);
+            EXPECT_LE(gap, 383u);
+        }
+        EXPECT_EQ(w, runs == 0 ? burst : gap + burst) << "the first run has no gap before it";
+        weights += w;
+        ++timed;
+        if (++in_run == burst) {
+            EXPECT_EQ(weights, calls * burst) << "after run " << runs;
+            in_run = gap = 0;
+            ++runs;
+        }
+    }
+    EXPECT_EQ(timed, 50 * burst);
+    EXPECT_GT(calls, 50 * (128 + burst));
+    EXPECT_LT(calls, 50 * (383 + burst));
+}
+
 TEST(IngestThreads, OneThreadHashesCsvAsItIsRead) {
     TempDir t;
     const std::string csv = month_csv();

@@ -99,7 +99,7 @@ TEST(ParquetRuns, RunsAddUpAsTheSameRowsDoInCsv) {
     }
 }
 
-// `ingest --stats` on Parquet: the row groups' CPU is decode+aggregate, their pages'
+// `ingest --stats` on Parquet: the row groups' CPU is decode and aggregate, their pages'
 // decompression read/inflate (timed apart from it, never below zero), the file's digest hash and
 // the workers' rollups merge; the rows and the digest are what they are without stats.
 TEST(ParquetRuns, StatsAttributeRowGroupsPagesHashAndMerge) {
@@ -118,8 +118,8 @@ TEST(ParquetRuns, StatsAttributeRowGroupsPagesHashAndMerge) {
     EXPECT_EQ(r.rows, 3000u);
     ASSERT_EQ(r.sources.size(), 1u);
     EXPECT_EQ(r.sources[0].sha256, Sha256::of(read_file(dir / "runs.parquet")));
-    for (auto s :
-         {ingest::Stage::read, ingest::Stage::decode, ingest::Stage::hash, ingest::Stage::merge}) {
+    for (auto s : {ingest::Stage::read, ingest::Stage::decode, ingest::Stage::aggregate,
+                   ingest::Stage::hash, ingest::Stage::merge}) {
         EXPECT_GT(stats.ns(s), 0u) << ingest::stage_name(s);
         EXPECT_LT(stats.ns(s), uint64_t(1) << 62) << ingest::stage_name(s);
     }

@@ -8,9 +8,9 @@
 namespace curcrunch::ingest {
 
 const char* stage_name(Stage s) {
-    static const char* const kNames[kStageCount] = {
-        "read/inflate",     "split", "validate UTF-8", "scan",
-        "decode+aggregate", "merge", "hash",           "store write"};
+    static const char* const kNames[kStageCount] = {"read/inflate", "split",  "validate UTF-8",
+                                                    "scan",         "decode", "aggregate",
+                                                    "merge",        "hash",   "store write"};
     return kNames[static_cast<size_t>(s)];
 }
 

@@ -12,6 +12,7 @@
 #include "curcrunch/ingest/commitment_cost.hpp"
 #include "curcrunch/ingest/rollup.hpp"
 #include "curcrunch/ingest/schema.hpp"
+#include "curcrunch/ingest/stage_stats.hpp"
 
 namespace curcrunch::ingest {
 
@@ -65,8 +66,15 @@ class RowDecoder {
     RowDecoder& operator=(const RowDecoder&) = delete;
 
     // Adds one row; returns false and fills `err` when the row is bad (nothing was added).
+    // Two copies, so that a row not timed for `ingest --stats` has no clock read, nor a test
+    // for one; each compiled in a translation unit of its own (row_decoder_add.hpp says why).
     bool add_row(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
-                 const TypedRow* typed = nullptr);
+                 const TypedRow* typed = nullptr) {
+        if (timer_) [[unlikely]]
+            if (const uint64_t weight = add_row_sample_.due())
+                return add_row_as<true>(buf, spans, meta, err, typed, weight);
+        return add_row_as<false>(buf, spans, meta, err, typed, 0);
+    }
     // The typed reader's fast path. repeat_of finds the code-index entry of a row whose codes
     // an earlier add_row of this decoder resolved and whose measures follow from its exact
     // amounts alone (no commitment rule that reads text), or 0: then the row must go through
@@ -86,6 +94,13 @@ class RowDecoder {
     const std::vector<UnitRows>& unit_rows() const { return unit_rows_; }
 
   private:
+    // add_row, with the row's aggregation timed for `ingest --stats` when kTimed (the row
+    // standing for `weight` rows).
+    template <bool kTimed>
+    bool add_row_as(const char* buf, const FieldSpan* spans, const RowMeta& meta, RowError& err,
+                    const TypedRow* typed, uint64_t weight);
+    void add_repeat_measures(RowKeyIndex::Ref entry, const TypedRow& typed,
+                             std::string_view invoice_id, uint64_t rows);
     // The text of a field: quotes removed, "" unescaped, the null token mapped to empty. `ok`
     // turns false for a malformed quoted field (text after the closing quote, or a lone quote
     // inside). Inline for the common field, unquoted with no null token to compare.
@@ -160,6 +175,13 @@ class RowDecoder {
     bool focus_;
     bool plain_text_;                   // no null token: an unquoted field is its own text
     std::vector<std::string> scratch_;  // per slot: unescaped text of quoted fields
+    // The stage timer running when the decoder was made (only with `ingest --stats`), told the
+    // cycles a sample of rows spends aggregating. Invariant: the decoder lives inside that timer's
+    // scope, and rows are added while no other timer runs inside it.
+    StageTimer* timer_;
+    // Which calls timer_ is told of, each kind of call sampled on its own.
+    TimingSample add_row_sample_;
+    mutable TimingSample repeat_of_sample_, add_repeat_sample_;
     Day usage_day_cache_ = 0, period_day_cache_ = 0;
     std::string usage_day_text_, period_day_text_;
     // Tags (and cost categories) of a new composite as (key id, value id); reused.
@@ -192,5 +214,10 @@ class RowDecoder {
     std::unique_ptr<JsonParser> json_;
     std::string json_buf_;
 };
+
+extern template bool RowDecoder::add_row_as<false>(const char*, const FieldSpan*, const RowMeta&,
+                                                   RowError&, const TypedRow*, uint64_t);
+extern template bool RowDecoder::add_row_as<true>(const char*, const FieldSpan*, const RowMeta&,
+                                                  RowError&, const TypedRow*, uint64_t);
 
 }  // namespace curcrunch::ingest

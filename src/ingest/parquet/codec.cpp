@@ -82,7 +82,7 @@ bool lz4_hadoop(const uint8_t* src, size_t n, uint8_t* dst, size_t cap) {
 
 void Decompressor::decompress(int32_t codec, const uint8_t* src, size_t n, uint8_t* dst,
                               size_t want) {
-    // Inside the row group's decode+aggregate timer, which this one pauses.
+    // Inside the row group's decode timer, which this one pauses.
     StageTimer t(stats_, Stage::read);
     decompress_page(codec, src, n, dst, want);
 }

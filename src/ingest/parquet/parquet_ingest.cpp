@@ -50,8 +50,8 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 reader.set_stats(opts.stats);
                 Rollup& out = sink.local_rollup();
                 RowGroupResult r;
-                // A row group's CPU is decode+aggregate, but for its pages' decompression
-                // (read/inflate, timed apart by the Decompressor).
+                // A row group's CPU is decode and aggregate (the rows' share, RowDecoder), but
+                // for its pages' decompression (read/inflate, timed apart by the Decompressor).
                 StageTimer decode(opts.stats, Stage::decode);
                 try {
                     if (skip) {
