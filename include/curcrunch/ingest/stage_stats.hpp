@@ -10,6 +10,7 @@
 // counter (TimingSample) and tells the running timer (StageTimer::add_aggregate_cycles), which
 // splits a decode segment's CPU time by the share of its cycles estimated as aggregation.
 // Without stats no row reads the counter.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -27,6 +28,8 @@ const char* stage_name(Stage s);
 
 // CPU time consumed by the calling thread, in nanoseconds.
 uint64_t thread_cpu_ns();
+// The monotonic clock, in nanoseconds: the rate of cycle_count() over a stretch of time.
+uint64_t wall_ns();
 
 // A cheap clock for shares within a stage (not a duration in any unit): the time-stamp counter
 // where there is one, else the steady clock.
@@ -133,6 +136,7 @@ class StageTimer {
         if (!stats_) return;
         t0_ = thread_cpu_ns();
         c0_ = cycle_count();
+        w0_ = wall_ns();
         outer_ = running();
         if (outer_) outer_->pause(t0_);
         running() = this;
@@ -157,18 +161,24 @@ class StageTimer {
             charge(t);
             t0_ = t;
             c0_ = cycle_count();
+            w0_ = wall_ns();
         }
         stage_ = next;
     }
+    // A timed row's span from which on it is taken for one the thread was preempted in.
+    static constexpr uint64_t kPreempted = uint64_t(1) << 20;
     // The timer running on this thread (the innermost), or null: none runs without stats.
     static StageTimer* innermost() { return running(); }
     // Cycles of the running segment spent aggregating a timed row (RowDecoder), with the
     // weight TimingSample::due() gave it: at the segment's end the estimated share of its CPU
     // time goes to Stage::aggregate instead of this timer's stage.
     void add_aggregate_cycles(uint64_t cycles, uint64_t weight) {
-        // A thread moved to a core whose counter is behind reads a "negative" span, which
-        // wraps: no row takes 2^40 cycles (minutes), so such a span is left out.
-        if (cycles >= uint64_t(1) << 40) return;
+        // A row's aggregation takes hundreds to thousands of cycles (tens of thousands when
+        // it makes new groups). A span of a million or more is a row during which the thread
+        // was preempted (a time slice is milliseconds) or moved to a core whose counter is
+        // behind (a "negative" span, wrapped): weighted, it would count many slices of other
+        // threads' time, so it is left out.
+        if (cycles >= kPreempted) return;
         aggregate_cycles_ += cycles * weight;
     }
 
@@ -181,6 +191,7 @@ class StageTimer {
     void resume(uint64_t t) {
         t0_ = t;
         c0_ = cycle_count();
+        w0_ = wall_ns();
         paused_ = false;
     }
     // Adds the segment that ends at `t` to its stage, less the aggregation timed within it.
@@ -188,8 +199,13 @@ class StageTimer {
         const uint64_t ns = t - t0_;
         uint64_t aggregate = 0;
         if (aggregate_cycles_ != 0) {
-            aggregate =
-                share_of_ns(ns, aggregate_cycles_ / TimingSample::kBurst, cycle_count() - c0_);
+            // The aggregation's cycles in nanoseconds at the counter's rate over the segment
+            // (wall time: a share of the segment's cycles would be too small when the thread
+            // was preempted in it, since its cycles count the time it waited and its CPU time
+            // does not), at most the segment's CPU time.
+            const uint64_t wall = wall_ns() - w0_;
+            aggregate = std::min(ns, share_of_ns(wall, aggregate_cycles_ / TimingSample::kBurst,
+                                                 cycle_count() - c0_));
             aggregate_cycles_ = 0;
             stats_->add(Stage::aggregate, aggregate);
         }
@@ -205,6 +221,7 @@ class StageTimer {
     Stage stage_;
     uint64_t t0_ = 0;                // thread CPU time at the segment's start
     uint64_t c0_ = 0;                // cycle_count() at the segment's start
+    uint64_t w0_ = 0;                // wall_ns() at the segment's start
     uint64_t aggregate_cycles_ = 0;  // of the segment so far, weighted (times kBurst)
     StageTimer* outer_ = nullptr;
     bool paused_ = false;  // a timer started after this one on its thread is running
