@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/core/mapped_read.hpp"
@@ -154,6 +155,40 @@ TEST(MappedRead, AFileScopeEndsTheProcessWithExitCode3AndNamesTheFile) {
     EXPECT_EQ(end.err, "curcrunch: error: " + path +
                            ": the file became shorter while it was being read (another program "
                            "truncated or rewrote it); the store was not changed\n");
+}
+
+// Threads that read one truncated mapping fault together: the message comes once, whole (the
+// first thread's), and the process ends with exit code 3. Each thread writing its own once gave
+// "curcrunch: error: curcrunch: error: PATHPATH: ..." in the CI's sanitizer build.
+TEST(MappedRead, ThreadsFaultingTogetherEndTheProcessWithOneWholeMessage) {
+    TempDir d;
+    const std::string path = d / "shared.csv";
+    MappedFile m(path, 64);
+    ASSERT_TRUE(m.ok());
+    m.truncate_to(kPage);
+    for (int round = 0; round < 20; ++round) {
+        const ChildEnd end = in_child([&] {
+            std::atomic<int> ready{0};
+            std::vector<std::thread> threads;
+            for (int t = 0; t < 4; ++t)
+                threads.emplace_back([&, t] {
+                    const MappedFileScope scope(m.data(), m.size(), path);
+                    ready.fetch_add(1);
+                    while (ready.load() < 4) {
+                    }
+                    uint64_t total = 0;
+                    // Each thread starts on a lost page of its own: all four fault at once.
+                    sum_bytes(&total, m.data() + (1 + 8 * t) * kPage, 8 * kPage);
+                });
+            for (std::thread& th : threads)
+                th.join();
+        });
+        ASSERT_EQ(end.code, 3) << end.err;
+        ASSERT_EQ(end.err, "curcrunch: error: " + path +
+                               ": the file became shorter while it was being read (another "
+                               "program truncated or rewrote it); the store was not changed\n")
+            << "round " << round;
+    }
 }
 
 // Inside a scope, read_mapped still gets its fault back: the jump is looked at first.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <csetjmp>
 #include <csignal>
 #include <cstdint>
@@ -33,15 +34,35 @@ void write_all(const char* s, size_t n) noexcept {
     }
 }
 
-// Only async-signal-safe calls from here on: write(2), _exit(2), signal(2), siglongjmp.
+// Appends up to `n` bytes of `s` to the line at `at`, within `room`.
+size_t append(char* line, size_t at, size_t room, const char* s, size_t n) noexcept {
+    const size_t k = n < room - at ? n : room - at;
+    std::memcpy(line + at, s, k);
+    return at + k;
+}
+
+// Only async-signal-safe calls from here on: write(2), pause(2), _exit(2), signal(2),
+// siglongjmp, and a lock-free atomic flag.
 [[noreturn]] void end_for_shrunk_file(const MappedFileScope& s) noexcept {
+    // The parse threads read one mapping, so several can fault on its lost pages at once: the
+    // first one writes the message and ends the process, the others wait for that end. Each
+    // writing its message in three parts, two threads once interleaved theirs ("curcrunch:
+    // error: curcrunch: error: PATHPATH: ..."), in the sanitizer build of the CI.
+    static std::atomic_flag claimed = ATOMIC_FLAG_INIT;
+    if (claimed.test_and_set())
+        for (;;)
+            ::pause();
     static const char kHead[] = "curcrunch: error: ";
     static const char kTail[] =
         ": the file became shorter while it was being read (another program truncated or "
         "rewrote it); the store was not changed\n";
-    write_all(kHead, sizeof kHead - 1);
-    write_all(s.path, s.path_size);
-    write_all(kTail, sizeof kTail - 1);
+    // One write(2) of the whole line (a path is at most PATH_MAX, 4096 bytes), so that nothing
+    // another thread writes to stderr meanwhile lands inside it.
+    char line[sizeof kHead + 4096 + sizeof kTail];
+    size_t n = append(line, 0, sizeof line, kHead, sizeof kHead - 1);
+    n = append(line, n, sizeof line - (sizeof kTail - 1), s.path, s.path_size);
+    n = append(line, n, sizeof line, kTail, sizeof kTail - 1);
+    write_all(line, n);
     ::_exit(static_cast<int>(ErrorKind::input));
 }
 
