@@ -8,8 +8,8 @@
 // summed, while its bytes are in cache), so no clock read per batch can tell them apart. Only
 // with stats on, the row decoder times the aggregation of a sample of rows by the CPU's cycle
 // counter (TimingSample) and tells the running timer (StageTimer::add_aggregate_cycles), which
-// splits a decode segment's CPU time by the share of its cycles estimated as aggregation.
-// Without stats no row reads the counter.
+// turns the estimated cycles into time at the counter's rate and moves that much of the decode
+// segment's CPU time to aggregate. Without stats no row reads the counter.
 #include <algorithm>
 #include <array>
 #include <atomic>
