@@ -139,6 +139,13 @@ ChildEnd in_child(Body body) {
     return ChildEnd{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), err};
 }
 
+// What a MappedFileScope's process writes when its file shrinks under the mapping.
+std::string shrunk_message(const std::string& path) {
+    return "curcrunch: error: " + path +
+           ": the file became shorter while it was being read (another program truncated or "
+           "rewrote it); the store was not changed\n";
+}
+
 TEST(MappedRead, AFileScopeEndsTheProcessWithExitCode3AndNamesTheFile) {
     TempDir d;
     const std::string path = d / "export.csv";
@@ -152,9 +159,7 @@ TEST(MappedRead, AFileScopeEndsTheProcessWithExitCode3AndNamesTheFile) {
         sum_bytes(&total, m.data(), m.size());  // SIGBUS at the second page
     });
     EXPECT_EQ(end.code, 3);
-    EXPECT_EQ(end.err, "curcrunch: error: " + path +
-                           ": the file became shorter while it was being read (another program "
-                           "truncated or rewrote it); the store was not changed\n");
+    EXPECT_EQ(end.err, shrunk_message(path));
 }
 
 // Threads that read one truncated mapping fault together: the message comes once, whole (the
@@ -184,10 +189,7 @@ TEST(MappedRead, ThreadsFaultingTogetherEndTheProcessWithOneWholeMessage) {
                 th.join();
         });
         ASSERT_EQ(end.code, 3) << end.err;
-        ASSERT_EQ(end.err, "curcrunch: error: " + path +
-                               ": the file became shorter while it was being read (another "
-                               "program truncated or rewrote it); the store was not changed\n")
-            << "round " << round;
+        ASSERT_EQ(end.err, shrunk_message(path)) << "round " << round;
     }
 }
 
