@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <iterator>
 
 #include "curcrunch/core/hash.hpp"
 #include "curcrunch/core/shown_text.hpp"
