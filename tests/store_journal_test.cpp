@@ -64,8 +64,8 @@ TEST(StoreJournal, AFailedFirstIngestLeavesTheNewStoreEmpty) {
         auto s = store::Store::open(db);
         ingest::IngestResult r = two_rows(t);
         {
-            // A signal recorded before the write: the transaction is rolled back at its last
-            // check, after every row was inserted.
+            // A signal recorded before the write: the transaction is rolled back at its first
+            // check, as the rollups' rows are fed to SQLite (store/row_feed.hpp).
             InterruptScope scope;
             ::raise(SIGTERM);
             try {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/store/row_feed.hpp"
 
 namespace curcrunch::store {
 namespace fs = std::filesystem;
@@ -92,6 +93,7 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_create_function(db_, "money_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             nullptr, money_sum_step, money_sum_final);
+    if (mode != Mode::read_only) register_row_feed(db_);
 }
 
 void Database::advise_random_reads() {

@@ -174,7 +174,7 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
     delete_unit_rows(db_, refs, UnitId{u.unit.payer, u.unit.period});
     map_strings(u, refs);
     int64_t cost_rows = 0;
-    // OR FAIL: no statement journal (see insert_in_batches in unit_replace.cpp); a failing copy
+    // OR FAIL: no statement journal (see insert_rows_from in store/row_feed.hpp); a failing copy
     // throws and the unit's transaction (merge.cpp) rolls back whole.
     for (const RollupTable& t : rollup_tables()) {
         const auto& cols = columns(t.name);
@@ -194,7 +194,7 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
     for (const auto& [shard_id, cells] : u.cells)
         main_id_[static_cast<size_t>(shard_id)] = 0;
 
-    // Delete, then INSERT OR FAIL: OR REPLACE would keep a statement journal (unit_replace.cpp).
+    // Delete, then INSERT OR FAIL: OR REPLACE would keep a statement journal (store/row_feed.hpp).
     Statement& bp_old =
         statement("DELETE FROM main.billing_period WHERE payer = ?1 AND period = ?2");
     bp_old.bind(1, u.unit.payer).bind(2, period);

@@ -15,6 +15,7 @@
 #include "curcrunch/ingest/stage_stats.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
 #include "curcrunch/store/dim_refs.hpp"
+#include "curcrunch/store/row_feed.hpp"
 #include "curcrunch/store/store.hpp"
 #include "unit_rows.hpp"
 
@@ -89,61 +90,25 @@ std::vector<int64_t> add_dim_refs(const ingest::Rollup& ru, DimRefs& refs) {
     return dim_id;
 }
 
-void bind_measures(Statement& st, int first, const ingest::Measures& m) {
-    st.bind_amount(first, m.unblended)
-        .bind_amount(first + 1, m.blended)
-        .bind_amount(first + 2, m.net_unblended)
-        .bind_amount(first + 3, m.amortized)
-        .bind_amount(first + 4, m.net_amortized)
-        .bind_amount(first + 5, m.public_on_demand)
-        .bind_amount(first + 6, m.usage);
+// The seven measures from row[first] on.
+void put_measures(Amount* row, const ingest::Measures& m) {
+    row[0] = m.unblended;
+    row[1] = m.blended;
+    row[2] = m.net_unblended;
+    row[3] = m.amortized;
+    row[4] = m.net_amortized;
+    row[5] = m.public_on_demand;
+    row[6] = m.usage;
 }
 
-// Rows per INSERT statement: one statement per row spends about a third of SQLite's work here
-// on starting and ending statements (step, halt, reset), not on the B-trees; 32 rows of at most
-// 23 columns stay far below SQLite's limit of bound parameters.
-constexpr size_t kRowsPerInsert = 32;
-
-// OR FAIL: a multi-row INSERT with SQLite's default ABORT keeps a statement journal (a copy of
-// every page it changes, to undo itself alone), and each batch changes the right-hand pages the
-// batch before changed: about 0.8 GB of temporary-file writes for 160,000 rows, more than the
-// inserts themselves cost. FAIL needs none; a failing statement throws, and the transaction
-// (replace_periods) rolls back whole.
-//
-// Inserts entries[order[...]] in that order, kRowsPerInsert at a time and the rest in one last
-// statement: `bind_row(st, first, entry)` binds one row's `columns` values from parameter
-// `first` on. The rows get the rowids, and the tables the contents, of one INSERT per row.
-template <class Entries, class BindRow>
-void insert_in_batches(Database& db, const char* table, int columns, const Entries& entries,
-                       const std::vector<uint32_t>& order, BindRow bind_row) {
-    auto statement = [&](size_t rows) {
-        std::string one = "(?";
-        for (int c = 1; c < columns; ++c)
-            one += ",?";
-        one += ")";
-        std::string sql = std::string("INSERT OR FAIL INTO ") + table + " VALUES ";
-        for (size_t r = 0; r < rows; ++r)
-            sql.append(r ? "," : "").append(one);
-        return db.prepare(sql);
-    };
-    const size_t n = order.size();
-    auto run_rows = [&](Statement& st, size_t from, size_t rows) {
-        for (size_t r = 0; r < rows; ++r)
-            bind_row(st, 1 + static_cast<int>(r) * columns, entries[order[from + r]]);
-        st.run();
-        st.reset();
-        throw_if_interrupted();
-    };
-    size_t i = 0;
-    if (n >= kRowsPerInsert) {
-        Statement batch = statement(kRowsPerInsert);
-        for (; n - i >= kRowsPerInsert; i += kRowsPerInsert)
-            run_rows(batch, i, kRowsPerInsert);
-    }
-    if (i < n) {
-        Statement tail = statement(n - i);
-        run_rows(tail, i, n - i);
-    }
+// Feeds entries[order[...]] in that order to `table` (row_feed.hpp): `put_row(row, entry)`
+// writes one row's values. The rows get the rowids, and the tables the contents, of one
+// INSERT per row.
+template <class Entries, class PutRow>
+void insert_in_order(Database& db, const char* table, int columns, const Entries& entries,
+                     const std::vector<uint32_t>& order, PutRow put_row) {
+    auto fill = [&](size_t i, Amount* row) { put_row(row, entries[order[i]]); };
+    insert_fed_rows(db, table, columns, order.size(), fill);
 }
 
 // `sort()` on a thread of its own when the ingest may use more than one, else when its result
@@ -212,39 +177,40 @@ void insert_rows(Database& db, const ingest::Rollup& ru, const std::vector<int64
         sorted_beside(stats, [&] { return ordered(le, [](const LineKey& k) { return k.payer; }); });
     auto tag_order =
         sorted_beside(stats, [&] { return ordered(te, [](const TagKey& k) { return k.payer; }); });
-    insert_in_batches(
-        db, "cost_daily", 11 + kCostDims, ce,
-        ordered(ce, [](const CostKey& k) { return k.dim[kDimPayer]; }),
-        [&](Statement& st, int p, const auto& e) {
-            const auto& [k, v] = e;
-            st.bind(p, static_cast<int64_t>(k.period)).bind(p + 1, ymd(k.day));
-            for (int d = 0; d < kCostDims; ++d)
-                st.bind(p + 2 + d, dim_id[k.dim[d]]);
-            bind_measures(st, p + 2 + kCostDims, v);
-            st.bind_amount(p + 9 + kCostDims, v.tagged_unblended).bind(p + 10 + kCostDims, v.rows);
-        });
-    insert_in_batches(db, "line_item_daily", 18, le, line_order.get(),
-                      [&](Statement& st, int p, const auto& e) {
-                          const auto& [k, v] = e;
-                          st.bind(p, static_cast<int64_t>(k.period)).bind(p + 1, ymd(k.day));
-                          int c = p + 2;
-                          for (uint32_t d : {k.payer, k.usage_account, k.product_code, k.usage_type,
-                                             k.line_item_type, k.description, k.unit, k.currency})
-                              st.bind(c++, dim_id[d]);
-                          bind_measures(st, c, v);
-                          st.bind(c + 7, v.rows);
-                      });
-    insert_in_batches(
-        db, "tag_daily", 16, te, tag_order.get(), [&](Statement& st, int p, const auto& e) {
-            const auto& [k, v] = e;
-            st.bind(p, static_cast<int64_t>(k.period)).bind(p + 1, ymd(k.day));
-            int c = p + 2;
-            for (uint32_t d :
-                 {k.payer, k.usage_account, k.product_code, k.key, k.value, k.currency})
-                st.bind(c++, dim_id[d]);
-            bind_measures(st, c, v);
-            st.bind(c + 7, v.rows);
-        });
+    insert_in_order(db, "cost_daily", 11 + kCostDims, ce,
+                    ordered(ce, [](const CostKey& k) { return k.dim[kDimPayer]; }),
+                    [&](Amount* row, const auto& e) {
+                        const auto& [k, v] = e;
+                        row[0] = k.period;
+                        row[1] = ymd(k.day);
+                        for (int d = 0; d < kCostDims; ++d)
+                            row[2 + d] = dim_id[k.dim[d]];
+                        put_measures(row + 2 + kCostDims, v);
+                        row[9 + kCostDims] = v.tagged_unblended;
+                        row[10 + kCostDims] = v.rows;
+                    });
+    insert_in_order(db, "line_item_daily", 18, le, line_order.get(),
+                    [&](Amount* row, const auto& e) {
+                        const auto& [k, v] = e;
+                        row[0] = k.period;
+                        row[1] = ymd(k.day);
+                        Amount* at = row + 2;
+                        for (uint32_t d : {k.payer, k.usage_account, k.product_code, k.usage_type,
+                                           k.line_item_type, k.description, k.unit, k.currency})
+                            *at++ = dim_id[d];
+                        put_measures(at, v);
+                        at[7] = v.rows;
+                    });
+    insert_in_order(db, "tag_daily", 16, te, tag_order.get(), [&](Amount* row, const auto& e) {
+        const auto& [k, v] = e;
+        row[0] = k.period;
+        row[1] = ymd(k.day);
+        Amount* at = row + 2;
+        for (uint32_t d : {k.payer, k.usage_account, k.product_code, k.key, k.value, k.currency})
+            *at++ = dim_id[d];
+        put_measures(at, v);
+        at[7] = v.rows;
+    });
 }
 
 // The provenance of each unit: the manifest and assembly of the first source with a manifest
@@ -380,7 +346,7 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         log::debug(std::to_string(strings_removed) + " string(s) of replaced rows removed");
 
     // The unit's old row is deleted, then the new one inserted OR FAIL: OR REPLACE would keep a
-    // statement journal (see kRowsPerInsert).
+    // statement journal (see store/row_feed.hpp).
     auto bp_old = db_->prepare("DELETE FROM billing_period WHERE payer = ? AND period = ?");
     auto bp = db_->prepare(
         "INSERT OR FAIL INTO billing_period(payer, period, ingest_id, replaced_at, manifest, "

@@ -58,6 +58,7 @@ class Statement {
     // integer in text (see store/schema.cpp).
     Statement& bind_amount(int i, Amount v);
     bool step();  // true while a row is available
+    sqlite3_stmt* handle() const { return st_; }
     void run() {
         while (step()) {
         }
