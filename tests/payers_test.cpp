@@ -170,6 +170,24 @@ TEST(Payers, ConsolidatedFileReplacesEveryPayerInIt) {
               "6 " + query_one(db, "SELECT sum(row_count) FROM cost_daily"));
 }
 
+// An ingest that replaces every unit the store holds (and adds others) empties the rollups
+// instead of deleting unit by unit (unit_replace.cpp): the store must be the one a fresh ingest
+// of the file gives, strings and their reference counts included.
+TEST(Payers, AnIngestOfEveryHeldUnitAndMoreGivesTheFreshStore) {
+    TwoPayers in;
+    TwoPayers next(7);
+    TempDir t;
+    const std::string db = t / "s.db";
+    ingest_into(db, {in.a});       // payer A's three months
+    ingest_into(db, {next.both});  // A's three months again, and B's
+    ingest_into(t / "fresh.db", {next.both});
+    EXPECT_EQ(first_difference(logical_dump(db), logical_dump(t / "fresh.db")), "");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM billing_period"), "6");
+    auto r = run_cli({"vacuum", "--db", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("vacuum: 0 unused string(s) removed"), std::string::npos) << r.out;
+}
+
 TEST(Payers, QueryFiltersAndGroupsByPayer) {
     TwoPayers in;
     TempDir t;

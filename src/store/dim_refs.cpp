@@ -76,6 +76,12 @@ void DimRefs::release_rows(const RollupTable& table, const std::string& where,
     count_cells(db_, table, " WHERE " + where, bind, released_);
 }
 
+void DimRefs::release_all() {
+    auto st = db_.prepare("SELECT id, refs FROM dim");
+    while (st.step())
+        released_[st.column_int(0)] += st.column_int(1);
+}
+
 int64_t DimRefs::finish() {
     auto dec = db_.prepare("UPDATE dim SET refs = refs - ? WHERE id = ?");
     auto left_of = db_.prepare("SELECT refs FROM dim WHERE id = ?");

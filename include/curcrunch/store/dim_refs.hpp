@@ -33,6 +33,9 @@ class DimRefs {
     // Counts the dim cells of `table`'s rows matching `where` (bound by `bind`) as released.
     void release_rows(const RollupTable& table, const std::string& where,
                       const std::function<void(Statement&)>& bind);
+    // Counts every cell of the three rollups as released (dim.refs of every string), for a
+    // caller that empties them.
+    void release_all();
     // Applies the releases and deletes the strings no row uses any more. Returns how many.
     int64_t finish();
 
