@@ -15,7 +15,9 @@
 # The CSV part also prints, for both inputs, a --threads sweep from 1 to nproc (best of RUNS,
 # speed-up over one thread; --threads 1 is one thread in all, the file digest included) with the
 # per-stage CPU seconds `ingest --stats` reports, so the next bottleneck shows without a
-# profiler; the Parquet part prints the same sweep for the snappy file.
+# profiler; the Parquet part prints the same sweep for the snappy file. Then the gzip file is
+# ingested again into a store that already holds it (the nightly batch's shape), all of its units
+# replaced and, with the bundled sample's units beside them, some.
 # The wide part ingests daily rows that are each a group of their own (1.5 million rows, 8.4
 # million groups) against DuckDB, with the stage table: where the shared rollup, its merge and
 # the store write grow with the input.
@@ -298,6 +300,41 @@ stage_sweep() {
     done
   done
 }
+# reingest_bench: the nightly batch's shape, a delivery that replaces the units a store already
+# holds. The gzip file is ingested again into a store that holds only its units (every unit
+# replaced: the rollup tables are emptied) and into one that also holds the bundled sample's units
+# (each replaced unit's rows found and deleted). curcrunch alone, DuckDB keeping no store; best of
+# RUNS, with the store write's CPU seconds from `ingest --stats`.
+reingest_bench() {
+  local f="$WORK/cur-main.csv.gz" own="$WORK/reingest-own.db" more="$WORK/reingest-more.db"
+  # The sample's last month, 2026-05, is outside the bench file's year (2025).
+  local other; other=$(find samples/curcrunch-demo -name '*.csv.gz' | sort | tail -1)
+  rm -f "$own"* "$more"*
+  "$BIN" ingest --quiet --threads "$THREADS" --db "$own" "$f"
+  cp "$own" "$more"
+  "$BIN" ingest --quiet --threads "$THREADS" --db "$more" "$other"
+  echo
+  echo "== csv.gz ingested again into a store that holds it (--threads $THREADS, best of $RUNS)" | tee -a "$WORK/results.txt"
+  printf "%-44s %9s %18s\n" store seconds "store write CPU s" | tee -a "$WORK/results.txt"
+  local seed label best store w
+  for seed in "$own" "$more"; do
+    best="" store=""
+    for _ in $(seq "$RUNS"); do
+      rm -f "$WORK/bench.db" "$WORK/bench.db-wal" "$WORK/bench.db-shm"
+      cp "$seed" "$WORK/bench.db"
+      /usr/bin/time -f "%e" -o "$WORK/time.txt" "$BIN" ingest --quiet --stats --threads "$THREADS" \
+        --db "$WORK/bench.db" "$f" 2> "$WORK/stats-run.txt"
+      read -r w < "$WORK/time.txt"
+      if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then
+        best=$w; store=$(awk '/^store write/ {print $3}' "$WORK/stats-run.txt")
+      fi
+    done
+    if [ "$seed" = "$own" ]; then label="its own units only (all replaced)"; else label="its units and the sample's (some replaced)"; fi
+    printf "%-44s %9.2f %18s\n" "$label" "$best" "$store" | tee -a "$WORK/results.txt"
+  done
+  rm -f "$own"* "$more"*
+}
+
 # parquet_bench: the same organisation as CUR 2.0 Parquet, curcrunch vs DuckDB read_parquet.
 parquet_bench() {
   local csv=$WORK/cur2-main.csv
@@ -502,6 +539,7 @@ GZ_BYTES=$(stat -L -c %s "$WORK/cur-main.csv.gz")
 } | tee "$WORK/results.txt"
 
 stage_sweep "$WORK/cur-main.csv" "$WORK/cur-main.csv.gz"
+reingest_bench
 
 if [ "$ONLY_CSV" = 1 ]; then exit 0; fi
 if [ "$SKIP_FLAT" = 0 ]; then
