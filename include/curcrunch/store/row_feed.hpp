@@ -3,9 +3,8 @@
 // table: `INSERT OR FAIL INTO t SELECT c0, c1, ... FROM curcrunch_feed(?1)`, the feed bound to
 // ?1 with sqlite3_bind_pointer. Each value goes straight into the statement's register; a bound
 // parameter is first set, then released and copied per row, and a batch of bound rows is
-// stepped, reset and cleared. For the rollup tables' 160,505 rows of the bench's 1 GB file this
-// is what an ingest's serial store write spends most outside SQLite's B-trees (measured in
-// src/store/row_feed.cpp).
+// stepped, reset and cleared. For the rollup tables' 160,505 rows of the bench's 1 GB file that
+// was about a sixth of an ingest's serial store write (measured in src/store/row_feed.cpp).
 #include <cstddef>
 #include <exception>
 
