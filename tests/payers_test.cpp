@@ -2,6 +2,7 @@
 // Deliveries of different payers never touch each other's rows, whatever the order they come in;
 // a consolidated file replaces every payer it holds; the strings of replaced rows do not pile up.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <algorithm>
 
@@ -186,6 +187,27 @@ TEST(Payers, AnIngestOfEveryHeldUnitAndMoreGivesTheFreshStore) {
     auto r = run_cli({"vacuum", "--db", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("vacuum: 0 unused string(s) removed"), std::string::npos) << r.out;
+}
+
+// Replacing some of the units a store holds deletes their rows unit by unit; their strings'
+// references are counted by the writer (one thread) or by a reader beside it (unit_delete.cpp).
+// Either way the store must be the one built without the replaced delivery.
+TEST(Payers, ReplacingSomeUnitsReleasesTheirStringsWithOrWithoutAReader) {
+    TwoPayers in;
+    TwoPayers other(99);  // a different delivery of the same payers and months
+    for (int threads : {1, 2}) {
+        SCOPED_TRACE(threads);
+        const tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                                        static_cast<size_t>(threads));
+        TempDir t;
+        const std::string db = t / "s.db";
+        ingest_into(db, {in.a});
+        ingest_into(db, {in.b});
+        ingest_into(db, {other.a});  // A's three units replaced, B's kept
+        ingest_into(t / "expected.db", {in.b});
+        ingest_into(t / "expected.db", {other.a});
+        EXPECT_EQ(first_difference(logical_dump(db), logical_dump(t / "expected.db")), "");
+    }
 }
 
 TEST(Payers, QueryFiltersAndGroupsByPayer) {

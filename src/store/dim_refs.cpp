@@ -30,19 +30,18 @@ std::string column_list(const RollupTable& t) {
     return cols;
 }
 
-// Adds every dim cell of `table`'s rows matching `where` into `counts`.
-void count_cells(Database& db, const RollupTable& t, const std::string& where,
-                 const std::function<void(Statement&)>& bind,
-                 std::unordered_map<int64_t, int64_t>& counts) {
-    auto st = db.prepare("SELECT " + column_list(t) + " FROM " + t.name + where);
+}  // namespace
+
+void count_dim_cells(Database& db, const RollupTable& t, const std::string& where,
+                     const std::function<void(Statement&)>& bind, DimCells& counts) {
+    auto st = db.prepare("SELECT " + column_list(t) + " FROM " + t.name +
+                         (where.empty() ? std::string() : " WHERE " + where));
     if (bind) bind(st);
     const int n = static_cast<int>(t.dim_columns.size());
     while (st.step())
         for (int i = 0; i < n; ++i)
             ++counts[st.column_int(i)];
 }
-
-}  // namespace
 
 // Not one upsert (INSERT ... ON CONFLICT DO UPDATE), and no RETURNING: SQLite writes a
 // statement journal for either inside a transaction, a copy of each page the statement touches
@@ -73,7 +72,12 @@ int64_t DimRefs::add(std::string_view value, int64_t count) {
 
 void DimRefs::release_rows(const RollupTable& table, const std::string& where,
                            const std::function<void(Statement&)>& bind) {
-    count_cells(db_, table, " WHERE " + where, bind, released_);
+    count_dim_cells(db_, table, where, bind, released_);
+}
+
+void DimRefs::release_counted(const DimCells& cells) {
+    for (const auto& [id, n] : cells)
+        released_[id] += n;
 }
 
 void DimRefs::release_all() {
@@ -111,9 +115,9 @@ int64_t DimRefs::finish() {
 }
 
 int64_t recount_dim_refs(Database& db) {
-    std::unordered_map<int64_t, int64_t> counts;
+    DimCells counts;
     for (const RollupTable& t : rollup_tables())
-        count_cells(db, t, "", nullptr, counts);
+        count_dim_cells(db, t, "", nullptr, counts);
     db.exec("UPDATE dim SET refs = 0");
     auto set = db.prepare("UPDATE dim SET refs = ? WHERE id = ?");
     for (const auto& [id, n] : counts) {

@@ -262,57 +262,7 @@ void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_
     }
 }
 
-// True when the ingest replaces every unit the store holds. Every rollup row belongs to a unit
-// listed in billing_period (schema.cpp), so then every row goes.
-bool replaces_every_unit(Database& db, const std::map<UnitId, UnitFacts>& units) {
-    auto held = db.prepare("SELECT payer, period FROM billing_period");
-    while (held.step())
-        if (!units.count(UnitId{held.column_text(0), static_cast<Period>(held.column_int(1))}))
-            return false;
-    return true;
-}
-
-// Deletes the rows of the units the ingest replaces. When that is every row, the tables are
-// emptied, which frees their pages at once (SQLite's truncate: no WHERE, no triggers, no foreign
-// key naming them); unit by unit, each row is found through the (day, payer_account) index and
-// deleted with its index entry, and its cells read to release their strings. Re-ingesting the
-// bench's 1 GB file (24 units, 160,505 rows) spent 0.22 s of its 0.39 s store write so.
-void delete_replaced_rows(Database& db, DimRefs& refs, const std::map<UnitId, UnitFacts>& units) {
-    if (replaces_every_unit(db, units)) {
-        refs.release_all();
-        for (const RollupTable& t : rollup_tables())
-            db.exec(std::string("DELETE FROM ") + t.name);
-        return;
-    }
-    for (const auto& [u, _] : units)
-        delete_unit_rows(db, refs, u);
-}
-
 }  // namespace
-
-// The day range bounds the rows (an index range on (day, payer_account)), the period is checked
-// on each.
-void delete_unit_rows(Database& db, DimRefs& refs, const UnitId& unit) {
-    auto old =
-        db.prepare("SELECT min_day, max_day FROM billing_period WHERE payer = ? AND period = ?");
-    old.bind(1, unit.first).bind(2, static_cast<int64_t>(unit.second));
-    if (!old.step()) return;
-    const int64_t lo = old.column_int(0), hi = old.column_int(1);
-    auto payer = db.prepare("SELECT id FROM dim WHERE value = ?");
-    payer.bind(1, unit.first);
-    if (!payer.step()) return;  // no row can name a payer dim does not hold
-    const int64_t payer_id = payer.column_int(0);
-    const std::string where = "day BETWEEN ? AND ? AND payer_account = ? AND period = ?";
-    auto bind = [&](Statement& st) {
-        st.bind(1, lo).bind(2, hi).bind(3, payer_id).bind(4, static_cast<int64_t>(unit.second));
-    };
-    for (const RollupTable& t : rollup_tables()) {
-        refs.release_rows(t, where, bind);
-        auto del = db.prepare(std::string("DELETE FROM ") + t.name + " WHERE " + where);
-        bind(del);
-        del.run();
-    }
-}
 
 int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& started_at,
                                bool skip_mode) {
@@ -363,9 +313,13 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     }
 
     DimRefs refs(*db_);
-    delete_replaced_rows(*db_, refs, units);
+    std::vector<UnitId> replaced;
+    for (const auto& [u, _] : units)
+        replaced.push_back(u);
+    ReplacedRows old_rows = delete_replaced_units(*db_, refs, replaced);
     const std::vector<int64_t> dim_id = add_dim_refs(ru, refs);
     insert_rows(*db_, ru, dim_id, r.stats);
+    old_rows.release_into(refs);
     const int64_t strings_removed = refs.finish();
     if (strings_removed > 0)
         log::debug(std::to_string(strings_removed) + " string(s) of replaced rows removed");

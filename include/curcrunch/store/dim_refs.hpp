@@ -22,6 +22,14 @@ struct RollupTable {
 // cost_daily, line_item_daily, tag_daily (schema v6 layout).
 const std::vector<RollupTable>& rollup_tables();
 
+// Cells per dim id.
+using DimCells = std::unordered_map<int64_t, int64_t>;
+
+// Adds every dim cell of `table`'s rows matching `where` (bound by `bind`; empty: every row)
+// into `counts`. Reads only: any connection, a reader's too.
+void count_dim_cells(Database& db, const RollupTable& table, const std::string& where,
+                     const std::function<void(Statement&)>& bind, DimCells& counts);
+
 // Adds and releases references inside one transaction. Additions are applied at once (they
 // return the id); releases are applied by finish(), after every addition, so a string used both
 // by the rows going and the rows coming never reaches zero in between.
@@ -33,6 +41,8 @@ class DimRefs {
     // Counts the dim cells of `table`'s rows matching `where` (bound by `bind`) as released.
     void release_rows(const RollupTable& table, const std::string& where,
                       const std::function<void(Statement&)>& bind);
+    // Counts `cells` (counted by count_dim_cells, on any connection) as released.
+    void release_counted(const DimCells& cells);
     // Counts every cell of the three rollups as released (dim.refs of every string), for a
     // caller that empties them.
     void release_all();
@@ -42,7 +52,7 @@ class DimRefs {
   private:
     Database& db_;
     Statement find_, bump_, insert_;
-    std::unordered_map<int64_t, int64_t> released_;
+    DimCells released_;
 };
 
 struct VacuumResult {
