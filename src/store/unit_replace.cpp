@@ -15,6 +15,7 @@
 #include "curcrunch/ingest/stage_stats.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
 #include "curcrunch/store/dim_refs.hpp"
+#include "curcrunch/store/early_flush.hpp"
 #include "curcrunch/store/row_feed.hpp"
 #include "curcrunch/store/store.hpp"
 #include "unit_rows.hpp"
@@ -62,6 +63,38 @@ std::map<UnitId, UnitFacts> units_of(const ingest::IngestResult& r) {
         }
     return units;
 }
+
+// Pages of the page cache while the rollups are inserted: 32 of 64 KiB. The B-trees take their
+// rows in key order, so the pages they touch again are the few on their right edges; every
+// other page is written once, when it is full, and is synced by an EarlyFlush behind the
+// writer. Measured on the bench's 1 GB file: 2 MiB left 6 ms of sync at the commit, 4 MiB 11 ms.
+constexpr int64_t kInsertCachePages = 32;
+constexpr std::chrono::milliseconds kFlushInterval{10};
+
+// The connection's page cache set to `pages` while alive, then back to its size before. The
+// size is a setting of the connection, not of the transaction, so it comes back on a throw too.
+class PageCacheSize {
+  public:
+    PageCacheSize(Database& db, int64_t pages) : db_(db) {
+        auto st = db.prepare("PRAGMA cache_size");
+        if (!st.step()) throw Error(ErrorKind::internal, "no value for PRAGMA cache_size");
+        was_ = st.column_int(0);
+        db.exec("PRAGMA cache_size=" + std::to_string(pages));
+    }
+    ~PageCacheSize() {
+        try {
+            db_.exec("PRAGMA cache_size=" + std::to_string(was_));
+        } catch (const std::exception&) {
+            // Only slower reads for the rest of this connection; nothing to unwind for.
+        }
+    }
+    PageCacheSize(const PageCacheSize&) = delete;
+    PageCacheSize& operator=(const PageCacheSize&) = delete;
+
+  private:
+    Database& db_;
+    int64_t was_;
+};
 
 std::string joined(const std::set<std::string>& s) {
     std::string out;
@@ -318,7 +351,16 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
         replaced.push_back(u);
     ReplacedRows old_rows = delete_replaced_units(*db_, refs, replaced);
     const std::vector<int64_t> dim_id = add_dim_refs(ru, refs);
-    insert_rows(*db_, ru, dim_id, r.stats);
+    // The rows' pages reach the file (or the log) as they are filled, through a small page
+    // cache, and a thread syncs them behind the writer until the commit (early_flush.hpp). With
+    // the usual 64 MiB cache the bench's 1 GB file's 21 MB were written at the commit, whose
+    // fdatasync then took 26 ms of the store write's 0.2 s. The thread syncs until the commit is
+    // done (flush's scope).
+    const EarlyFlush flush({db_->path(), db_->path() + "-wal"}, kFlushInterval);
+    {
+        const PageCacheSize small_cache(*db_, kInsertCachePages);
+        insert_rows(*db_, ru, dim_id, r.stats);
+    }
     old_rows.release_into(refs);
     const int64_t strings_removed = refs.finish();
     if (strings_removed > 0)
