@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
 #include <thread>
 #include <vector>
 
@@ -246,31 +247,42 @@ void write_big_csv(const std::string& path) {
         f << block;
 }
 
+// A store that holds one small ingest; then, for each delay, `file` written anew by `write()`
+// and ingested while it is truncated that long after the ingest mapped it. Each ingest ends with
+// exit code 3 and a message naming the file (truncated at once: that it became shorter; later:
+// that, or that it changed, when the digest met it), and the store keeps what it held.
+template <class Write>
+void expect_truncations_to_end_the_ingest(const TempDir& d, const std::string& file, Write write,
+                                          std::initializer_list<int> delays_us) {
+    const std::string db = d / "store.db", small = d / "small.csv";
+    write_file(small, std::string(kLegacyHeader) + legacy_row("a1", "2025-02-01", "1.25"));
+    ASSERT_EQ(run_cli({"ingest", "--no-progress", "--db", db, small}).exit_code, 0);
+    const std::string before = dump_store(db);
+    for (int delay_us : delays_us) {
+        SCOPED_TRACE("truncated " + std::to_string(delay_us) + " us after the mapping");
+        write();
+        bool truncated = false;
+        const RunResult r = ingest_while_truncating(db, file, delay_us, truncated);
+        ASSERT_TRUE(truncated) << "the ingest never mapped the file: " << r.err;
+        EXPECT_EQ(r.exit_code, 3) << r.err;
+        const bool shorter =
+            r.err.find(file + ": the file became shorter while it was being read") !=
+            std::string::npos;
+        const bool changed = r.err.find(file + ": the file changed while it was being ingested") !=
+                             std::string::npos;
+        EXPECT_TRUE(delay_us == 0 ? shorter : shorter || changed) << r.err;
+        EXPECT_EQ(dump_store(db), before);
+    }
+}
+
 // End to end: an export truncated while `curcrunch ingest` reads it, at once (the header and
 // the split meet it) and a little later (the parse's threads, or the digest). The ingest ends
 // with exit code 3 and a message naming the file, never with SIGBUS, and the store keeps what
 // it held.
 TEST(MappedRead, AnExportTruncatedDuringTheIngestEndsItWithExitCode3) {
     TempDir d;
-    const std::string db = d / "store.db", small = d / "small.csv", big = d / "big.csv";
-    write_file(small, std::string(kLegacyHeader) + legacy_row("a1", "2025-02-01", "1.25"));
-    ASSERT_EQ(run_cli({"ingest", "--no-progress", "--db", db, small}).exit_code, 0);
-    const std::string before = dump_store(db);
-    for (int delay_us : {0, 5000, 20000}) {
-        SCOPED_TRACE("truncated " + std::to_string(delay_us) + " us after the mapping");
-        write_big_csv(big);
-        bool truncated = false;
-        const RunResult r = ingest_while_truncating(db, big, delay_us, truncated);
-        ASSERT_TRUE(truncated) << "the ingest never mapped the file: " << r.err;
-        EXPECT_EQ(r.exit_code, 3) << r.err;
-        const bool shorter =
-            r.err.find(big + ": the file became shorter while it was being read") !=
-            std::string::npos;
-        const bool changed =
-            r.err.find(big + ": the file changed while it was being ingested") != std::string::npos;
-        EXPECT_TRUE(delay_us == 0 ? shorter : shorter || changed) << r.err;
-        EXPECT_EQ(dump_store(db), before);
-    }
+    const std::string big = d / "big.csv";
+    expect_truncations_to_end_the_ingest(d, big, [&] { write_big_csv(big); }, {0, 5000, 20000});
 }
 
 // A gzip export is inflated from its mapping in place (byte_source.cpp): truncated while it is
@@ -279,10 +291,7 @@ TEST(MappedRead, AnExportTruncatedDuringTheIngestEndsItWithExitCode3) {
 // inflate and parse.
 TEST(MappedRead, AGzipExportTruncatedDuringTheIngestEndsItWithExitCode3) {
     TempDir d;
-    const std::string db = d / "store.db", small = d / "small.csv", gz = d / "big.csv.gz";
-    write_file(small, std::string(kLegacyHeader) + legacy_row("a1", "2025-02-01", "1.25"));
-    ASSERT_EQ(run_cli({"ingest", "--no-progress", "--db", db, small}).exit_code, 0);
-    const std::string before = dump_store(db);
+    const std::string gz = d / "big.csv.gz";
     std::string csv = kLegacyHeader;
     uint64_t x = 88172645463325252ull;
     char id[17];
@@ -297,20 +306,7 @@ TEST(MappedRead, AGzipExportTruncatedDuringTheIngestEndsItWithExitCode3) {
     }
     const std::string bytes = gzip_bytes(csv, 1);
     ASSERT_GT(bytes.size(), size_t(4) << 20);
-    for (int delay_us : {0, 5000}) {
-        SCOPED_TRACE("truncated " + std::to_string(delay_us) + " us after the mapping");
-        write_file(gz, bytes);
-        bool truncated = false;
-        const RunResult r = ingest_while_truncating(db, gz, delay_us, truncated);
-        ASSERT_TRUE(truncated) << "the ingest never mapped the file: " << r.err;
-        EXPECT_EQ(r.exit_code, 3) << r.err;
-        const bool shorter = r.err.find(gz + ": the file became shorter while it was being read") !=
-                             std::string::npos;
-        const bool changed =
-            r.err.find(gz + ": the file changed while it was being ingested") != std::string::npos;
-        EXPECT_TRUE(delay_us == 0 ? shorter : shorter || changed) << r.err;
-        EXPECT_EQ(dump_store(db), before);
-    }
+    expect_truncations_to_end_the_ingest(d, gz, [&] { write_file(gz, bytes); }, {0, 5000});
 }
 
 TEST(MappedRead, AParquetFileTruncatedDuringTheIngestEndsItWithExitCode3) {
