@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace curcrunch::store {
 namespace early_flush {
@@ -30,23 +31,20 @@ struct OpenFile {
 bool descriptor_of(const std::string& path, OpenFile& out) {
     struct stat want {};
     if (::stat(path.c_str(), &want) != 0) return false;
-    DIR* dir = ::opendir("/proc/self/fd");
+    const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc/self/fd"), ::closedir);
     if (!dir) return false;
-    bool found = false;
-    while (const dirent* e = ::readdir(dir)) {
+    while (const dirent* e = ::readdir(dir.get())) {
         char* end = nullptr;
         const long fd = std::strtol(e->d_name, &end, 10);
-        if (end == e->d_name || *end != '\0' || fd == ::dirfd(dir)) continue;
+        if (end == e->d_name || *end != '\0' || fd == ::dirfd(dir.get())) continue;
         struct stat st {};
         if (::fstat(static_cast<int>(fd), &st) == 0 && st.st_dev == want.st_dev &&
             st.st_ino == want.st_ino) {
             out = OpenFile{static_cast<int>(fd), st.st_dev, st.st_ino};
-            found = true;
-            break;
+            return true;
         }
     }
-    ::closedir(dir);
-    return found;
+    return false;
 }
 
 }  // namespace early_flush
