@@ -57,6 +57,20 @@ TEST(IngestThreads, ThreadBudgetSeesTheLimit) {
     EXPECT_EQ(ingest::thread_budget(), cores);
 }
 
+// `ingest --threads N` holds a ThreadLimit over the whole command, the store write included,
+// whose helpers (the sorts beside the inserts, the reader that counts released strings, the
+// flush thread) start only when thread_budget() allows more than one.
+TEST(IngestThreads, AThreadLimitHoldsUntilItEnds) {
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    {
+        const ingest::ThreadLimit one(1);
+        EXPECT_EQ(ingest::thread_budget(), 1u);
+        const ingest::ThreadLimit none(0);  // no --threads: no limit of its own
+        EXPECT_EQ(ingest::thread_budget(), 1u);
+    }
+    EXPECT_EQ(ingest::thread_budget(), cores);
+}
+
 // A stage timed inside another on the same thread (the digest computed inside the store write at
 // --threads 1) is counted once: the stages add up to the thread's CPU time, not more.
 TEST(IngestThreads, NestedStageTimersCountEachNanosecondOnce) {

@@ -14,6 +14,7 @@
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/ingest/local_shards.hpp"
+#include "curcrunch/ingest/thread_budget.hpp"
 #include "curcrunch/store/recorded_digests.hpp"
 #include "curcrunch/store/shard_store.hpp"
 #include "curcrunch/store/store.hpp"
@@ -66,15 +67,18 @@ class IngestCommand final : public Command {
         // SIGINT/SIGTERM stop the work at a safe point and leave the store as it was (a shard
         // store's partial file is removed).
         InterruptScope interrupts;
+        // --threads holds for the whole command: the store write's helpers count too.
+        const ingest::ThreadLimit limit(o.threads);
         if (shard_.given()) return run_shard(o);
         if (paths_.empty()) throw_usage("ingest: give at least one file or directory");
 
         // Open (and migrate) the store first: a store problem should stop us before the work.
         // A new store holds no digests to reuse, and creating its schema takes about 20 ms: it
-        // is created beside the ingest once what could stop it is checked (Store::is_new).
+        // is created beside the ingest once what could stop it is checked (Store::is_new), when
+        // there is a thread to spare.
         std::unique_ptr<store::Store> store;
         std::future<std::unique_ptr<store::Store>> creating;
-        if (store::Store::is_new(store_.path()))
+        if (store::Store::is_new(store_.path()) && ingest::thread_budget() > 1)
             creating = std::async(std::launch::async,
                                   [path = store_.path()] { return store::Store::open(path); });
         else

@@ -1,6 +1,5 @@
 #include "curcrunch/ingest/engine.hpp"
 
-#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
@@ -307,10 +306,7 @@ void IngestResult::wait_for_hashes() {
 }
 
 IngestResult run_ingest(const std::vector<InputUnit>& units, const IngestOptions& opts) {
-    std::unique_ptr<tbb::global_control> limit;
-    if (opts.threads > 0)
-        limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                      static_cast<size_t>(opts.threads));
+    const ThreadLimit limit(opts.threads);
     Engine e(units, opts);
     return e.run();
 }

@@ -11,8 +11,8 @@
 //
 // Extra syncs never weaken SQLite's promises: they make durable, earlier, bytes SQLite already
 // wrote, and SQLite still makes its own syncs, in its own order. The thread waits on the disk,
-// not on a core (its CPU time is the kernel's page submission), so it runs whatever the
-// ingest's thread budget.
+// not on a core (its CPU time is the kernel's page submission), but it is a thread: an ingest
+// with `--threads 1` runs without one (unit_replace.cpp).
 #include <unistd.h>
 
 #include <chrono>
