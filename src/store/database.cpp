@@ -2,15 +2,13 @@
 
 #include <fcntl.h>
 
-#include <filesystem>
-
 #include <cstring>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/open_descriptors.hpp"
 #include "curcrunch/store/row_feed.hpp"
 
 namespace curcrunch::store {
-namespace fs = std::filesystem;
 namespace {
 
 // money_sum(x): exact sum of amount columns (integer or integer-as-text), 128-bit accumulator.
@@ -100,16 +98,8 @@ void Database::advise_random_reads() {
     // SQLite keeps its file descriptor to itself; it is the descriptor of this process that
     // points at the database file. The advice belongs to that open file, so it must be this
     // descriptor, not a new one.
-    std::error_code ec;
-    const fs::path target = fs::canonical(path_, ec);
-    if (ec) return;
-    for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
-        std::error_code link_ec;
-        if (fs::read_symlink(e.path(), link_ec) != target || link_ec) continue;
-        const std::string fd = e.path().filename().string();
-        if (fd.find_first_not_of("0123456789") == std::string::npos)
-            posix_fadvise(std::stoi(fd), 0, 0, POSIX_FADV_RANDOM);
-    }
+    for (const OpenDescriptor& d : open_descriptors_of(path_))
+        posix_fadvise(d.fd, 0, 0, POSIX_FADV_RANDOM);
 }
 
 Database::~Database() {

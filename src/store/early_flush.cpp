@@ -1,53 +1,12 @@
 #include "curcrunch/store/early_flush.hpp"
 
-#include <dirent.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <memory>
+#include <iterator>
+
+#include "curcrunch/core/open_descriptors.hpp"
 
 namespace curcrunch::store {
-namespace early_flush {
-
-// A descriptor of this process open on a file, with the file it was open on when found.
-struct OpenFile {
-    int fd;
-    dev_t dev;
-    ino_t ino;
-
-    // Still open on that file: a descriptor closed by its owner and reused for another file
-    // is left alone (a sync of another file would only cost time).
-    bool unchanged() const {
-        struct stat st {};
-        return ::fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
-    }
-};
-
-// A descriptor this process already has open on `path`'s file (SQLite's), looked up in
-// /proc/self/fd. Not one of its own: closing any descriptor of a file drops every POSIX lock
-// the process holds on that file (fcntl(2)), SQLite's locks on the store among them, so this
-// thread never opens, and so never closes, a descriptor of the store.
-bool descriptor_of(const std::string& path, OpenFile& out) {
-    struct stat want {};
-    if (::stat(path.c_str(), &want) != 0) return false;
-    const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir("/proc/self/fd"), ::closedir);
-    if (!dir) return false;
-    while (const dirent* e = ::readdir(dir.get())) {
-        char* end = nullptr;
-        const long fd = std::strtol(e->d_name, &end, 10);
-        if (end == e->d_name || *end != '\0' || fd == ::dirfd(dir.get())) continue;
-        struct stat st {};
-        if (::fstat(static_cast<int>(fd), &st) == 0 && st.st_dev == want.st_dev &&
-            st.st_ino == want.st_ino) {
-            out = OpenFile{static_cast<int>(fd), st.st_dev, st.st_ino};
-            return true;
-        }
-    }
-    return false;
-}
-
-}  // namespace early_flush
 
 EarlyFlush::EarlyFlush(std::vector<std::string> paths, std::chrono::milliseconds interval,
                        SyncFile sync) noexcept {
@@ -75,10 +34,19 @@ EarlyFlush::~EarlyFlush() {
 
 void EarlyFlush::run(const std::vector<std::string>& paths, std::chrono::milliseconds interval,
                      SyncFile sync) noexcept {
-    early_flush::OpenFile files[2];
+    // Found once, before the first wait (open_descriptors.hpp says why not one of its own).
+    OpenDescriptor files[2];
     size_t n = 0;
-    for (const std::string& p : paths)
-        if (n < std::size(files) && early_flush::descriptor_of(p, files[n])) ++n;
+    for (const std::string& p : paths) {
+        if (n == std::size(files)) break;
+        std::vector<OpenDescriptor> found;
+        try {
+            found = open_descriptors_of(p);
+        } catch (const std::exception&) {
+            return;  // no memory for the list: the commit syncs everything itself
+        }
+        if (!found.empty()) files[n++] = found.front();
+    }
     std::unique_lock<std::mutex> l(m_);
     while (!wake_.wait_for(l, interval, [this] { return stop_; })) {
         l.unlock();

@@ -30,7 +30,7 @@ class EarlyFlush {
 
     // Syncs each of `paths` (at most two: a store's file and its -wal) that this process has
     // open when the thread starts, every `interval`, until destroyed, through the descriptor
-    // SQLite opened (early_flush.cpp says why not one of its own). Without a thread or a
+    // SQLite opened (core/open_descriptors.hpp says why not one of its own). Without a thread or a
     // descriptor it does nothing: the commit then syncs everything, as it does anyway.
     EarlyFlush(std::vector<std::string> paths, std::chrono::milliseconds interval,
                SyncFile sync = ::fdatasync) noexcept;
