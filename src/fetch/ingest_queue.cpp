@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/ingest/thread_budget.hpp"
 #include "curcrunch/store/recorded_digests.hpp"
 #include "fetch_run.hpp"
 
@@ -51,6 +52,10 @@ void IngestQueue::run() {
 void IngestQueue::ingest(Job& job) {
     const std::string name = format_period(job.period) + ", profile " + job.profile;
     int64_t id = 0;
+    // `fetch --threads` holds over each period's whole ingest, as `ingest --threads` does over
+    // the command: run_ingest holds it only while it parses, and the store write's helpers (the
+    // sorts beside the inserts, the page syncs) ask thread_budget() after it returned.
+    const ingest::ThreadLimit limit(o_.ingest.threads);
     try {
         ingest::IngestResult r = ingest::run_ingest(job.units, options_for(job));
         if (r.rows == 0 && r.skipped == 0) {
