@@ -2,12 +2,16 @@
 // follows the rows the store write will insert, at most half the file, and never waits once the
 // parse has ended or the ingest no longer needs it to. Sha256::of_unchanged_file asks its pace
 // before each window it maps. An ingest at two threads whose parse fails still ends (the hasher
-// does not wait on a parse that stopped), and one that succeeds has every digest right.
+// does not wait on a parse that stopped), and one that succeeds has every digest right. The
+// file's own parse hashes its head, up to where the held-back share begins, and a hasher thread
+// the rest.
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
 #include <chrono>
 #include <future>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
@@ -38,6 +42,18 @@ TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
     EXPECT_EQ(pace.allowed(), uint64_t(20) << 20);
     pace.finish();
     EXPECT_EQ(pace.allowed(), UINT64_MAX);
+}
+
+// The head a file's parse hashes itself ends where the held-back share begins.
+TEST(HashPace, TheHeadEndsWhereTheHeldBackShareBegins) {
+    auto rows = std::make_shared<std::atomic<uint64_t>>(0);
+    const uint64_t size = uint64_t(100) << 20;
+    HashPace pace(size, rows);
+    EXPECT_EQ(pace.head_end(), size);  // no rows yet: nothing held back
+    *rows = 12800;                     // 12.5 MiB of digest for the store write
+    EXPECT_EQ(pace.head_end(), size - size / 8);
+    *rows = 1000000000;
+    EXPECT_EQ(pace.head_end(), size / 2);
 }
 
 TEST(HashPace, FinishOrStopEndsTheWait) {
@@ -107,6 +123,39 @@ TEST(HashPace, AFailedParseDoesNotKeepTheDigestWaiting) {
     const std::string what = done.get();
     EXPECT_NE(what.find("not a number: 'not-a-number'"), std::string::npos) << what;
     EXPECT_NE(what.find("bad.csv"), std::string::npos) << what;
+}
+
+// The run's last plain file, at two threads: its parse hashes the head as it goes, and hands the
+// rest, from a multiple of 64 KiB, to a hasher thread that reads it again beside the store
+// write; the digest recorded is the file's. At one thread the parse hashes all of it.
+TEST(HashPace, TheParseHashesTheHeadAndAHasherThreadTheRest) {
+    TempDir t;
+    std::string csv(kLegacyHeader);
+    for (int i = 0; i < 120000; ++i) {  // every row a line-item group of its own
+        char day[16];
+        std::snprintf(day, sizeof day, "2025-03-%02d", 1 + i % 28);
+        csv += legacy_row("r" + std::to_string(i), day, "1.25", "Usage " + std::to_string(i));
+    }
+    write_file(t / "big.csv", csv);
+    const std::string want = Sha256::of(csv);
+    const bool cores = std::thread::hardware_concurrency() >= 2;
+    for (const std::string threads : {"2", "1"}) {
+        const std::string db = t / ("threads" + threads + ".db");
+        auto r = run_cli({"ingest", "--verbose", "--threads", threads, "--db", db, t / "big.csv"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(query_one(db, "SELECT sha256 FROM ingest_source"), want) << threads;
+        const std::string says = ": sha256 of its first ";
+        const size_t at = r.err.find(says);
+        if (threads == "1" || !cores) {
+            EXPECT_EQ(at, std::string::npos) << r.err;
+            continue;
+        }
+        ASSERT_NE(at, std::string::npos) << r.err;
+        const uint64_t head = std::stoull(r.err.substr(at + says.size()));
+        EXPECT_EQ(head % Sha256::kRestAlign, 0u) << head;
+        EXPECT_GT(head, 0u);
+        EXPECT_LT(head, csv.size());
+    }
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

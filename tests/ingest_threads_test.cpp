@@ -219,14 +219,16 @@ TEST(IngestThreads, OneThreadHashesParquetInWaitForHashes) {
 }
 
 // Eight parse threads (an arena of eight, whatever this machine's cores) start four hasher
-// threads for five cached files: one before the first file, one more per file queued while
-// files outnumber threads, up to half the parse's threads. The digests are each file's own,
-// whichever thread computed them.
+// threads for twelve cached files: one before the first file, one more per file queued while
+// files outnumber threads, up to half the parse's threads. The run's last files, those that
+// start once every file has a lane, are hashed by their own parses up to the part held back
+// for the store write (stream_digest.hpp); the eight lanes start at most eight of them, so at
+// least four are queued. The digests are each file's own, whichever thread computed them.
 TEST(IngestThreads, FilesAreHashedOnHalfAsManyThreadsAsTheParse) {
     TempDir t;
     std::vector<std::string> paths;
-    for (int i = 0; i < 5; ++i) {
-        const std::string day = "2025-03-0" + std::to_string(i + 1);
+    for (int i = 0; i < 12; ++i) {
+        const std::string day = "2025-03-" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1);
         paths.push_back(t / ("day" + std::to_string(i) + ".csv"));
         write_file(paths.back(),
                    std::string(kLegacyHeader) + legacy_row("a" + std::to_string(i), day, "1.25"));
@@ -247,10 +249,10 @@ TEST(IngestThreads, FilesAreHashedOnHalfAsManyThreadsAsTheParse) {
     EXPECT_NE(stats.table(1, 1.0).find("hash: 4 hasher threads started beside the parse"),
               std::string::npos)
         << stats.table(1, 1.0);
-    ASSERT_EQ(r.sources.size(), 5u);
+    ASSERT_EQ(r.sources.size(), 12u);
     for (const auto& src : r.sources)
         EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
-    EXPECT_EQ(r.rows, 5u);
+    EXPECT_EQ(r.rows, 12u);
 }
 
 // Two parse threads keep one hasher thread: the second core is the parse's.

@@ -1,13 +1,17 @@
 // Sha256: FIPS 180-4's example digests, and Sha256::of_file against coreutils' sha256sum (an
 // independent implementation) at the edges of of_file's 16 MiB mapping windows and of
-// update()'s 4 KiB prefetch steps; a file that cannot be mapped (a FIFO) is read instead.
+// update()'s 4 KiB prefetch steps; a file that cannot be mapped (a FIFO) is read instead. The
+// rest of a file after a head hashed elsewhere (an ingest's parse) gives the whole file's digest.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/file_identity.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "test_support.hpp"
 #include "unity_id.hpp"
@@ -99,6 +103,57 @@ TEST(Sha256, OfFileNamesAFileItCannotOpen) {
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::input);
         EXPECT_EQ(std::string(e.what()), missing + ": cannot open for hashing");
+    }
+}
+
+// The rest of a file, read from the offset a head was hashed up to (a multiple of 64 KiB), gives
+// sha256sum's digest of the whole file, its windows asked for from that offset on.
+TEST(Sha256, TheRestOfAFileAfterItsHeadGivesTheWholeFilesDigest) {
+    TempDir d;
+    const size_t kMiB = size_t(1) << 20, kAlign = Sha256::kRestAlign;
+    const std::string bytes = random_bytes(33 * kMiB + 4097, 5);
+    const std::string path = d / "f.csv";
+    write_file(path, bytes);
+    const std::string want = sha256sum(path);
+    const FileIdentity read = file_identity(path);
+    const size_t last = bytes.size() / kAlign * kAlign;
+    for (size_t from : {size_t(0), kAlign, 16 * kMiB, 16 * kMiB + kAlign, 33 * kMiB, last}) {
+        Sha256 head;
+        head.update(bytes.data(), from);
+        std::vector<uint64_t> asked;
+        EXPECT_EQ(Sha256::of_unchanged_file_rest(path, read, std::move(head), from,
+                                                 [&](uint64_t end) { asked.push_back(end); }),
+                  want)
+            << from;
+        ASSERT_FALSE(asked.empty()) << from;
+        EXPECT_EQ(asked.front(), std::min<uint64_t>(bytes.size(), from + 16 * kMiB)) << from;
+        EXPECT_EQ(asked.back(), bytes.size()) << from;
+    }
+}
+
+// A rest that would start inside a page is a caller's mistake; a file that changed since it was
+// read, or is now shorter than its head, has no digest of the bytes read.
+TEST(Sha256, TheRestOfAFileIsRefusedMisalignedOrChanged) {
+    TempDir d;
+    const std::string path = d / "f.csv";
+    const std::string bytes = random_bytes(3 * Sha256::kRestAlign + 10, 6);
+    write_file(path, bytes);
+    const FileIdentity read = file_identity(path);
+    try {
+        Sha256::of_unchanged_file_rest(path, read, Sha256(), 4096, nullptr);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::internal);
+    }
+    write_file(path, bytes.substr(0, Sha256::kRestAlign));  // shorter than the head below
+    try {
+        Sha256::of_unchanged_file_rest(path, read, Sha256(), 2 * Sha256::kRestAlign, nullptr);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::input);
+        EXPECT_NE(std::string(e.what()).find(path + ": the file changed while it was being"),
+                  std::string::npos)
+            << e.what();
     }
 }
 

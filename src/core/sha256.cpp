@@ -75,11 +75,14 @@ std::string Sha256::of(std::string_view s) {
 
 namespace {
 
-// Read into a small buffer: for what cannot be mapped (a pipe, a device), and as the fallback.
-std::string hash_by_reading(const FileDescriptor& f, const std::string& path) {
+// Read into a small buffer from `from` on (the bytes before it are in `h`): for what cannot be
+// mapped (a pipe, a device), and as the fallback.
+std::string hash_by_reading(const FileDescriptor& f, const std::string& path, Sha256 h,
+                            uint64_t from) {
     constexpr size_t kBuffer = size_t(256) << 10;
     std::unique_ptr<unsigned char[]> buf(new unsigned char[kBuffer]);
-    Sha256 h;
+    if (from > 0 && ::lseek(f.fd, static_cast<off_t>(from), SEEK_SET) != static_cast<off_t>(from))
+        throw_input(path + ": cannot read for hashing: " + std::strerror(errno));
     for (;;) {
         if (interrupt_signal() != 0) throw_if_interrupted();  // its hashes are not needed now
         const ssize_t n = ::read(f.fd, buf.get(), kBuffer);
@@ -119,24 +122,27 @@ void update_hash(void* h, const void* bytes, size_t n) {
 // with the file. The file's size is taken once: bytes appended while it is hashed are not
 // hashed (of_unchanged_file catches that change). A file that shrinks under the mapping stops
 // the hash (read_mapped): nullopt.
-std::optional<std::string> hash_file(const std::string& path, const Sha256::Pace& pace) {
+// `h` holds the digest of the file's first `from` bytes (from: 0 or a multiple of kRestAlign,
+// so that each window's mapping starts on a page).
+std::optional<std::string> hash_file(const std::string& path, const Sha256::Pace& pace, Sha256 h,
+                                     uint64_t from) {
     const FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (f.fd < 0) throw_input(path + ": cannot open for hashing");
-    ::posix_fadvise(f.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    ::posix_fadvise(f.fd, static_cast<off_t>(from), 0, POSIX_FADV_SEQUENTIAL);
     struct stat st {};
     if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
-        return hash_by_reading(f, path);
+        return hash_by_reading(f, path, std::move(h), from);
     constexpr size_t kWindow = size_t(16) << 20;  // a multiple of every page size
     const auto size = static_cast<size_t>(st.st_size);
-    Sha256 h;
-    for (size_t at = 0; at < size; at += kWindow) {
+    if (from > size) return std::nullopt;  // shorter than the bytes hashed before
+    for (size_t at = from; at < size; at += kWindow) {
         if (interrupt_signal() != 0) throw_if_interrupted();
         const size_t n = std::min(kWindow, size - at);
         if (pace) pace(at + n);
         const MappedWindow w(f.fd, static_cast<off_t>(at), n);
         if (w.p == MAP_FAILED) {
-            if (at != 0) throw_input(path + ": cannot map for hashing: " + std::strerror(errno));
-            return hash_by_reading(f, path);
+            if (at != from) throw_input(path + ": cannot map for hashing: " + std::strerror(errno));
+            return hash_by_reading(f, path, std::move(h), from);
         }
         if (!read_mapped(w.p, n, update_hash, &h)) return std::nullopt;
     }
@@ -146,7 +152,7 @@ std::optional<std::string> hash_file(const std::string& path, const Sha256::Pace
 }  // namespace
 
 std::string Sha256::of_file(const std::string& path) {
-    std::optional<std::string> digest = hash_file(path, nullptr);
+    std::optional<std::string> digest = hash_file(path, nullptr, Sha256(), 0);
     if (!digest)
         throw_input(path +
                     ": the file became shorter while it was being hashed (another program is "
@@ -160,6 +166,16 @@ std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentit
 
 std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentity& read,
                                       const Pace& pace) {
+    return of_unchanged_file_rest(path, read, Sha256(), 0, pace);
+}
+
+std::string Sha256::of_unchanged_file_rest(const std::string& path, const FileIdentity& read,
+                                           Sha256 head, uint64_t from, const Pace& pace) {
+    if (from % kRestAlign != 0)
+        throw Error(ErrorKind::internal,
+                    "sha256: the rest of a file must start at a multiple "
+                    "of 64 KiB, not at " +
+                        std::to_string(from));
     auto changed = [&] {
         throw_input(path +
                     ": the file changed while it was being ingested (its device, inode, size "
@@ -167,7 +183,7 @@ std::string Sha256::of_unchanged_file(const std::string& path, const FileIdentit
                     "would not be of the bytes read; the store was not changed");
     };
     if (file_identity(path) != read) changed();
-    std::optional<std::string> digest = hash_file(path, pace);
+    std::optional<std::string> digest = hash_file(path, pace, std::move(head), from);
     if (!digest || file_identity(path) != read) changed();  // no digest: it shrank meanwhile
     return std::move(*digest);
 }

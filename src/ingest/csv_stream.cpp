@@ -40,8 +40,8 @@ size_t first_invalid_utf8(const unsigned char* p, size_t n) {
 class CsvStream {
   public:
     CsvStream(EngineCore& core, ByteSource& src, std::string_view mapped,
-              const InputStreamInfo& info, const InputUnit& u, SourceReport& rep, Sha256* hash,
-              bool last_file, HashPace* pace)
+              const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
+              StreamDigest* hash, bool last_file, HashPace* pace)
         : core_(core),
           opts_(core.opts),
           src_(src),
@@ -81,7 +81,7 @@ class CsvStream {
     const std::string name_;
     const InputUnit& u_;
     SourceReport& rep_;
-    Sha256* hash_;
+    StreamDigest* hash_;
     // No other file starts after this one: once the last chunk is handed out (input_done_), a
     // thread merges its rollup as soon as it finishes a chunk, beside the threads still parsing,
     // instead of leaving it all to the serial merge after the pipeline.
@@ -372,8 +372,8 @@ void CsvStream::finish(Chunk* c) {
 
 void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
                        const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
-                       Sha256* stream_hash, bool last_file, HashPace* pace) {
-    CsvStream(core, src, mapped, info, u, rep, stream_hash, last_file, pace).run();
+                       StreamDigest* digest, bool last_file, HashPace* pace) {
+    CsvStream(core, src, mapped, info, u, rep, digest, last_file, pace).run();
 }
 
 }  // namespace curcrunch::ingest

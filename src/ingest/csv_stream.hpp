@@ -11,16 +11,17 @@
 #include "curcrunch/ingest/hash_pace.hpp"
 #include "curcrunch/ingest/input_plan.hpp"
 #include "engine_core.hpp"
+#include "stream_digest.hpp"
 
 namespace curcrunch::ingest {
 
 // Parses `src` (or `mapped`, the whole file, when not empty) into the workers of `core` and
-// fills rep's dialect, rows, skipped rows, bytes and units. `stream_hash`, when given, receives
-// every byte of the stream in order. `last_file`: no file of the run starts after this one.
-// `pace`, when given, is told of every chunk parsed (the file's digest keeps behind it).
-// Throws Error(input) on bad input, naming the place.
+// fills rep's dialect, rows, skipped rows, bytes and units. `digest`, when given, receives
+// every byte of the stream in order (stream_digest.hpp). `last_file`: no file of the run starts
+// after this one. `pace`, when given, is told of every chunk parsed (the file's digest keeps behind
+// it). Throws Error(input) on bad input, naming the place.
 void ingest_csv_stream(EngineCore& core, ByteSource& src, std::string_view mapped,
                        const InputStreamInfo& info, const InputUnit& u, SourceReport& rep,
-                       Sha256* stream_hash, bool last_file, HashPace* pace);
+                       StreamDigest* digest, bool last_file, HashPace* pace);
 
 }  // namespace curcrunch::ingest

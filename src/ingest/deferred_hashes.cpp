@@ -31,9 +31,18 @@ DeferredHashes::~DeferredHashes() {
 
 void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait,
                                std::shared_ptr<HashPace> pace) {
+    queue(Queued{path, read, may_wait, std::move(pace), std::nullopt, 0});
+}
+
+void DeferredHashes::hash_file_rest(const std::string& path, const FileIdentity& read, Sha256 head,
+                                    uint64_t from, std::shared_ptr<HashPace> pace) {
+    queue(Queued{path, read, false, std::move(pace), std::move(head), from});
+}
+
+void DeferredHashes::queue(Queued q) {
     {
         std::lock_guard<std::mutex> l(m_);
-        queue_.push_back(Queued{path, read, may_wait, std::move(pace)});
+        queue_.push_back(std::move(q));
         ++files_;
         start_thread();
     }
@@ -98,16 +107,19 @@ void DeferredHashes::run() {
     }
 }
 
-void DeferredHashes::hash_one(const Queued& q) {
+void DeferredHashes::hash_one(Queued& q) {
     try {
         StageTimer t(stats_, Stage::hash);
         HashPace* pace = q.pace.get();
         const Sha256::Pace keep_behind = [this, pace](uint64_t end) {
             pace->wait_for(end, unpaced_);
         };
-        std::string d = q.read.known() ? Sha256::of_unchanged_file(
-                                             q.path, q.read, pace ? keep_behind : Sha256::Pace())
-                                       : Sha256::of_file(q.path);
+        const Sha256::Pace paced = pace ? keep_behind : Sha256::Pace();
+        // A file's rest always comes with the identity it was parsed with (StreamDigest).
+        std::string d = q.head ? Sha256::of_unchanged_file_rest(q.path, q.read, std::move(*q.head),
+                                                                q.from, paced)
+                        : q.read.known() ? Sha256::of_unchanged_file(q.path, q.read, paced)
+                                         : Sha256::of_file(q.path);
         std::lock_guard<std::mutex> l(m_);
         digests_[q.path] = std::move(d);
     } catch (...) {

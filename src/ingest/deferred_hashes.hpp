@@ -24,7 +24,9 @@
 // (release()). A file whose hash costs about as much as its parse (plain CSV) cannot fit in that
 // tail: it is hashed from the start, by threads sharing the cores with the scan, but kept behind
 // the parse (`pace`, hash_pace.hpp) so that the part of it the store write's rows call for is
-// still to do when the write starts, and fills the core the write leaves idle.
+// still to do when the write starts, and fills the core the write leaves idle. The run's last
+// plain file comes here only for that part (hash_file_rest): its parse hashed the rest, its
+// head, as it went (stream_digest.hpp).
 //
 // An ingest limited to one thread (--threads 1, or a machine with one core) starts no hasher
 // thread (`max_threads` 0): it computes the digests queued here itself, in wait(), which the
@@ -37,11 +39,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "curcrunch/core/file_identity.hpp"
+#include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/hash_pace.hpp"
 #include "curcrunch/ingest/stage_stats.hpp"
 
@@ -68,6 +72,10 @@ class DeferredHashes {
     // given, keeps the digest behind the file's parse (hash_pace.hpp) until close().
     void hash_file(const std::string& path, const FileIdentity& read, bool may_wait,
                    std::shared_ptr<HashPace> pace = nullptr);
+    // Queues the rest of a file whose first `from` bytes `head` hashed (from: a multiple of
+    // Sha256::kRestAlign), kept behind its parse by `pace`: the digest is the whole file's.
+    void hash_file_rest(const std::string& path, const FileIdentity& read, Sha256 head,
+                        uint64_t from, std::shared_ptr<HashPace> pace);
     // No more files will be queued.
     void close();
     // Queued files may be hashed now, before close(): the scan has a thread to spare.
@@ -81,9 +89,12 @@ class DeferredHashes {
         FileIdentity read;
         bool may_wait = false;
         std::shared_ptr<HashPace> pace;
+        std::optional<Sha256> head;  // the first `from` bytes' digest, when not from the start
+        uint64_t from = 0;
     };
+    void queue(Queued q);
     void run();
-    void hash_one(const Queued& q);
+    void hash_one(Queued& q);
     // The first queued file that may be hashed now, or queue_.end(). Called under m_.
     std::deque<Queued>::iterator next_ready();
 

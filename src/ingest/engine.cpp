@@ -163,11 +163,16 @@ void Engine::process_csv(const InputUnit& u) {
             }
         }
     } parse_ended{pace.get()};
-    if (deferred)
+    // That file's head is hashed by its own stream, and only the rest by a hasher thread
+    // (stream_digest.hpp); any other cached file by a hasher thread alone.
+    std::optional<StreamDigest> digest;
+    if (pace)
+        digest.emplace(*hashes_, u.path, identity, pace);
+    else if (deferred)
         hashes_->hash_file(u.path, identity,
-                           /*may_wait=*/file->compression() != Compression::none, pace);
-    std::optional<Sha256> stream_hash;
-    if (file->hashed_by_reader() && !known && !deferred) stream_hash.emplace();
+                           /*may_wait=*/file->compression() != Compression::none);
+    else if (file->hashed_by_reader() && !known)
+        digest.emplace();
     InputStreamInfo info;
     std::vector<SourceReport> local;
     while (file->next_stream(info)) {
@@ -178,17 +183,17 @@ void Engine::process_csv(const InputUnit& u) {
         rep.file_bytes = file->file_size();
         rep.identity = identity;
         ingest_csv_stream(core_, file->source(), file->mapped(), info, u, rep,
-                          stream_hash ? &*stream_hash : nullptr, next_unit_.load() >= units_.size(),
+                          digest ? &*digest : nullptr, next_unit_.load() >= units_.size(),
                           pace.get());
         sort_unit_rows(rep.units);
         local.push_back(std::move(rep));
     }
     StageTimer rest_of_file(opts_.stats, Stage::read);  // what sha256() reads past the streams
-    // A deferred digest is filled in by IngestResult::wait_for_hashes().
-    std::string sha = known         ? known->sha256
-                      : deferred    ? std::string()
-                      : stream_hash ? stream_hash->hex_digest()
-                                    : file->sha256();
+    // A digest a hasher thread finishes is filled in by IngestResult::wait_for_hashes().
+    std::string sha = known                              ? known->sha256
+                      : digest && !digest->handed_over() ? digest->hex_digest()
+                      : deferred                         ? std::string()
+                                                         : file->sha256();
     rest_of_file.stop();
     for (auto& r : local) {
         r.sha256 = sha;

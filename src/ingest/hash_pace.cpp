@@ -36,6 +36,10 @@ uint64_t HashPace::allowed() const {
     return static_cast<uint64_t>(static_cast<double>(parsed_.load()) * (1.0 - held()));
 }
 
+uint64_t HashPace::head_end() const {
+    return size_ - static_cast<uint64_t>(static_cast<double>(size_) * held());
+}
+
 void HashPace::wait_for(uint64_t end, const std::atomic<bool>& stop) {
     if (end <= allowed()) return;
     end += kBurst;  // a hasher that has to wait, waits for a run of windows (hash_pace.hpp)

@@ -34,6 +34,12 @@ class Sha256 {
     using Pace = std::function<void(uint64_t end)>;
     static std::string of_unchanged_file(const std::string& path, const FileIdentity& read,
                                          const Pace& pace);
+    // The digest of the same file, `head` having hashed its first `from` bytes already: the
+    // rest is read from `from` on. `from` must be a multiple of kRestAlign (a window's mapping
+    // starts there, and every page size divides it), else Error(internal).
+    static constexpr uint64_t kRestAlign = uint64_t(64) << 10;
+    static std::string of_unchanged_file_rest(const std::string& path, const FileIdentity& read,
+                                              Sha256 head, uint64_t from, const Pace& pace);
 
   private:
     struct Free {
