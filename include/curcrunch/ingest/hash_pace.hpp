@@ -7,8 +7,10 @@
 // The run's last plain file is now hashed by its own parse up to head_end(), the start of the
 // held-back share, and only the rest by the hasher thread, kept behind the parse as below
 // (src/ingest/stream_digest.hpp): on the bench's 1 GB file 0.939x and 0.940x the wall time of
-// the whole file re-read by the hasher (21 interleaved runs each, both orders), 0.937x the CPU.
-// Extrapolating the rows the whole file will make, to leave a larger rest, measured 1.003x.
+// the whole file re-read by the hasher (21 interleaved runs each, both orders), 0.937x the CPU,
+// when the kernel's work for the hasher's mapping was dear (0.99x when it was cheap); on the
+// 2.8 GB CUR 2.0 file 0.958x (11 runs each, both orders). Extrapolating the rows the whole file
+// will make, to leave a larger rest, measured 1.003x.
 //
 // Why: SHA-256 and the store write are both serial. A hasher that takes its full share of the
 // cores while the parse runs finishes about with the parse (on two cores, three threads share
