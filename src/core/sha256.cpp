@@ -173,8 +173,8 @@ std::string Sha256::of_unchanged_file_rest(const std::string& path, const FileId
                                            Sha256 head, uint64_t from, const Pace& pace) {
     if (from % kRestAlign != 0)
         throw Error(ErrorKind::internal,
-                    "sha256: the rest of a file must start at a multiple "
-                    "of 64 KiB, not at " +
+                    "sha256: the rest of a file must start at a multiple of "
+                    "64 KiB, not at " +
                         std::to_string(from));
     auto changed = [&] {
         throw_input(path +

@@ -29,9 +29,8 @@ DeferredHashes::~DeferredHashes() {
         if (t.joinable()) t.join();
 }
 
-void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait,
-                               std::shared_ptr<HashPace> pace) {
-    queue(Queued{path, read, may_wait, std::move(pace), std::nullopt, 0});
+void DeferredHashes::hash_file(const std::string& path, const FileIdentity& read, bool may_wait) {
+    queue(Queued{path, read, may_wait, nullptr, std::nullopt, 0});
 }
 
 void DeferredHashes::hash_file_rest(const std::string& path, const FileIdentity& read, Sha256 head,

@@ -68,12 +68,11 @@ class DeferredHashes {
 
     // Queues the file at `path` for hashing; `may_wait`: see above. `read`: the file's identity
     // when it was parsed; when known, the digest is refused if the file changed since
-    // (Sha256::of_unchanged_file), since it would not be of the bytes parsed. `pace`, when
-    // given, keeps the digest behind the file's parse (hash_pace.hpp) until close().
-    void hash_file(const std::string& path, const FileIdentity& read, bool may_wait,
-                   std::shared_ptr<HashPace> pace = nullptr);
+    // (Sha256::of_unchanged_file), since it would not be of the bytes parsed.
+    void hash_file(const std::string& path, const FileIdentity& read, bool may_wait);
     // Queues the rest of a file whose first `from` bytes `head` hashed (from: a multiple of
-    // Sha256::kRestAlign), kept behind its parse by `pace`: the digest is the whole file's.
+    // Sha256::kRestAlign), kept behind its parse by `pace` (hash_pace.hpp) until close(): the
+    // digest is the whole file's.
     void hash_file_rest(const std::string& path, const FileIdentity& read, Sha256 head,
                         uint64_t from, std::shared_ptr<HashPace> pace);
     // No more files will be queued.
