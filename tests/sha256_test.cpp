@@ -129,6 +129,14 @@ TEST(Sha256, TheRestOfAFileAfterItsHeadGivesTheWholeFilesDigest) {
         EXPECT_EQ(asked.front(), std::min<uint64_t>(bytes.size(), from + 16 * kMiB)) << from;
         EXPECT_EQ(asked.back(), bytes.size()) << from;
     }
+    // A head that ends with the file (its size a multiple of 64 KiB): nothing is left to read.
+    const std::string even = d / "even.csv";
+    write_file(even, bytes.substr(0, 2 * kAlign));
+    Sha256 whole;
+    whole.update(bytes.data(), 2 * kAlign);
+    EXPECT_EQ(Sha256::of_unchanged_file_rest(even, file_identity(even), std::move(whole),
+                                             2 * kAlign, nullptr),
+              sha256sum(even));
 }
 
 // A rest that would start inside a page is a caller's mistake; a file that changed since it was
