@@ -35,8 +35,8 @@ TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
     pace.parsed(uint64_t(10) << 20);
     pace.parsed(uint64_t(30) << 20);
     EXPECT_EQ(pace.allowed(), uint64_t(40) << 20);  // no rows: right behind the parse
-    // 1 KiB of digest per row: 12,800 rows hold back an eighth of the file.
-    *rows = 12800;
+    // kHashBytesPerStoredRow of digest per row: rows worth an eighth of the file hold it back.
+    *rows = size / 8 / HashPace::kHashBytesPerStoredRow;
     EXPECT_EQ(pace.allowed(), uint64_t(35) << 20);
     *rows = 1000000000;  // far more rows than the file can hold back for: half of it at most
     EXPECT_EQ(pace.allowed(), uint64_t(20) << 20);
@@ -49,8 +49,8 @@ TEST(HashPace, TheHeadEndsWhereTheHeldBackShareBegins) {
     auto rows = std::make_shared<std::atomic<uint64_t>>(0);
     const uint64_t size = uint64_t(100) << 20;
     HashPace pace(size, rows);
-    EXPECT_EQ(pace.head_end(), size);  // no rows yet: nothing held back
-    *rows = 12800;                     // 12.5 MiB of digest for the store write
+    EXPECT_EQ(pace.head_end(), size);                     // no rows yet: nothing held back
+    *rows = size / 8 / HashPace::kHashBytesPerStoredRow;  // 12.5 MiB left for the store write
     EXPECT_EQ(pace.head_end(), size - size / 8);
     *rows = 1000000000;
     EXPECT_EQ(pace.head_end(), size / 2);

@@ -29,12 +29,19 @@
 // that host), not the file's size, so the part of the digest left for it does too: the digest
 // may read up to parsed x (1 - held), held = rows x kHashBytesPerStoredRow / file size, the
 // rows as of now, at most kMaxHeldBack. So kHashBytesPerStoredRow bytes of digest are left per
-// row when the parse ends: on that file 160,505 x 1 KiB, 16% of it (15-20% measured best). It
-// measured 0.966x and 0.986x the wall time of no pacing, polling (below). A file
-// with few groups is hashed right behind its parse, as before; one with many (a wide daily
-// export: millions) leaves half its digest to a store write that takes seconds. Only a run's
-// last file is paced (Engine::process_csv), and the rows are all of the ingest's so far, which
-// is what that file's tail must cover.
+// row when the parse ends. With the whole file re-read by the hasher, 1 KiB a row (on that
+// file 160,505 x 1 KiB, 16% of it; 15-20% measured best) measured 0.966x and 0.986x the wall
+// time of no pacing, polling (below). Since the last file's head is hashed by its own parse
+// (stream_digest.hpp), the hasher reads only the rest, once the parse ends, and 1 KiB a row
+// left the store write alone on one core for its last 0.08-0.09 s (a timeline of samples,
+// 20 ms bins, the file in the page cache as the bench leaves it): 2 KiB a row measured 0.967x
+// and 0.969x the wall time of 1 KiB (21 and 31 interleaved runs, both orders) with the same CPU,
+// 1.5 KiB 0.983x, 3 KiB 0.982x, 4 KiB 1.010x (the rest outlasting the write); the 2.8 GB CUR 2.0
+// file 0.988x (11 runs); four 256 MB files, whose last one is held back by half either way,
+// 1.016x and 0.988x (both orders, 15 runs each). A file with few groups is hashed right behind
+// its parse, as before; one with many (a wide daily export: millions) leaves half its digest to
+// a store write that takes seconds. Only a run's last file is paced (Engine::process_csv), and
+// the rows are all of the ingest's so far, which is what that file's tail must cover.
 //
 // The bound is checked before each 16 MiB window the hasher maps (core/sha256.cpp). A hasher
 // that must wait sleeps until the parse has gone kBurst past the window it needs, then hashes
@@ -56,7 +63,7 @@ namespace curcrunch::ingest {
 
 class HashPace {
   public:
-    static constexpr uint64_t kHashBytesPerStoredRow = 1024;
+    static constexpr uint64_t kHashBytesPerStoredRow = 2048;
     static constexpr double kMaxHeldBack = 0.5;
     static constexpr uint64_t kBurst = uint64_t(48) << 20;  // three windows past the one needed
     // How often a waiting hasher checks again unwoken: for its `stop` flag, and for a finish()
