@@ -29,7 +29,7 @@ using ingest::HashPace;
 
 TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
     auto rows = std::make_shared<std::atomic<uint64_t>>(0);
-    const uint64_t size = uint64_t(100) << 20;
+    const uint64_t size = uint64_t(96) << 20;  // an eighth of it: a whole number of rows' share
     HashPace pace(size, rows);
     EXPECT_EQ(pace.allowed(), 0u);  // nothing parsed yet
     pace.parsed(uint64_t(10) << 20);
@@ -47,10 +47,10 @@ TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
 // The head a file's parse hashes itself ends where the held-back share begins.
 TEST(HashPace, TheHeadEndsWhereTheHeldBackShareBegins) {
     auto rows = std::make_shared<std::atomic<uint64_t>>(0);
-    const uint64_t size = uint64_t(100) << 20;
+    const uint64_t size = uint64_t(96) << 20;
     HashPace pace(size, rows);
     EXPECT_EQ(pace.head_end(), size);                     // no rows yet: nothing held back
-    *rows = size / 8 / HashPace::kHashBytesPerStoredRow;  // 12.5 MiB left for the store write
+    *rows = size / 8 / HashPace::kHashBytesPerStoredRow;  // 12 MiB left for the store write
     EXPECT_EQ(pace.head_end(), size - size / 8);
     *rows = 1000000000;
     EXPECT_EQ(pace.head_end(), size / 2);

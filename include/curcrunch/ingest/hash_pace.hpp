@@ -33,12 +33,19 @@
 // file 160,505 x 1 KiB, 16% of it; 15-20% measured best) measured 0.966x and 0.986x the wall
 // time of no pacing, polling (below). Since the last file's head is hashed by its own parse
 // (stream_digest.hpp), the hasher reads only the rest, once the parse ends, and 1 KiB a row
-// left the store write alone on one core for its last 0.08-0.09 s (a timeline of samples,
-// 20 ms bins, the file in the page cache as the bench leaves it): 2 KiB a row measured 0.967x
-// and 0.969x the wall time of 1 KiB (21 and 31 interleaved runs, both orders) with the same CPU,
-// 1.5 KiB 0.983x, 3 KiB 0.982x, 4 KiB 1.010x (the rest outlasting the write); the 2.8 GB CUR 2.0
-// file 0.988x (11 runs); four 256 MB files, whose last one is held back by half either way,
-// 1.016x and 0.988x (both orders, 15 runs each). A file with few groups is hashed right behind
+// left the store write alone on one core for its last 0.08-0.09 s (timelines of samples in
+// 20 ms bins). How fast the hasher reads the rest back varies with the page cache's state
+// (1.1-1.6 GB/s here), so the best share does too: too little leaves a core idle beside the
+// write, too much keeps the write's end waiting on the digest, and either error costs half its
+// length in wall time. 1.5 KiB a row is the share whose worst case is smallest. On the bench's
+// 1 GB file, against 1 KiB (interleaved runs, 21 each unless said): in one page-cache state,
+// 1.5 KiB 0.983x the wall time, 2 KiB 0.967x and 0.969x (31 runs; both orders), 3 KiB 0.982x,
+// 4 KiB 1.010x; in the state the bench leaves (the file dropped and read back), 1.5 KiB 0.983x
+// and 0.985x (both orders), 2 KiB 1.002x, where 2 KiB's rest outlasted the write by 0.1 s, and
+// 2 KiB against 1.5 KiB 1.023x and 1.030x (both orders); the same CPU throughout. The 2.8 GB
+// CUR 2.0 file: 1.5 KiB 0.985x, 2 KiB 0.988x (11 runs). Four 256 MB files, whose last one is
+// held back by half at either share: 1.016x and 0.988x (2 KiB, both orders, 15 runs each),
+// noise. A file with few groups is hashed right behind
 // its parse, as before; one with many (a wide daily export: millions) leaves half its digest to
 // a store write that takes seconds. Only a run's last file is paced (Engine::process_csv), and
 // the rows are all of the ingest's so far, which is what that file's tail must cover.
@@ -63,7 +70,7 @@ namespace curcrunch::ingest {
 
 class HashPace {
   public:
-    static constexpr uint64_t kHashBytesPerStoredRow = 2048;
+    static constexpr uint64_t kHashBytesPerStoredRow = 1536;
     static constexpr double kMaxHeldBack = 0.5;
     static constexpr uint64_t kBurst = uint64_t(48) << 20;  // three windows past the one needed
     // How often a waiting hasher checks again unwoken: for its `stop` flag, and for a finish()
