@@ -29,7 +29,9 @@ using ingest::HashPace;
 
 TEST(HashPace, HoldsBackByStoredRowsAtMostHalfTheFile) {
     auto rows = std::make_shared<std::atomic<uint64_t>>(0);
-    const uint64_t size = uint64_t(96) << 20;  // an eighth of it: a whole number of rows' share
+    const uint64_t size = uint64_t(96) << 20;
+    // An eighth of it is a whole number of rows' shares, so the bounds below are exact.
+    static_assert((uint64_t(96) << 20) / 8 % HashPace::kHashBytesPerStoredRow == 0);
     HashPace pace(size, rows);
     EXPECT_EQ(pace.allowed(), 0u);  // nothing parsed yet
     pace.parsed(uint64_t(10) << 20);

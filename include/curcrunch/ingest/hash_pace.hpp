@@ -45,10 +45,10 @@
 // 2 KiB against 1.5 KiB 1.023x and 1.030x (both orders); the same CPU throughout. The 2.8 GB
 // CUR 2.0 file: 1.5 KiB 0.985x, 2 KiB 0.988x (11 runs). Four 256 MB files, whose last one is
 // held back by half at either share: 1.016x and 0.988x (2 KiB, both orders, 15 runs each),
-// noise. A file with few groups is hashed right behind
-// its parse, as before; one with many (a wide daily export: millions) leaves half its digest to
-// a store write that takes seconds. Only a run's last file is paced (Engine::process_csv), and
-// the rows are all of the ingest's so far, which is what that file's tail must cover.
+// noise. A file with few groups is hashed right behind its parse, as before; one with many (a
+// wide daily export: millions) leaves half its digest to a store write that takes seconds. Only
+// a run's last file is paced (Engine::process_csv), and the rows are all of the ingest's so
+// far, which is what that file's tail must cover.
 //
 // The bound is checked before each 16 MiB window the hasher maps (core/sha256.cpp). A hasher
 // that must wait sleeps until the parse has gone kBurst past the window it needs, then hashes
