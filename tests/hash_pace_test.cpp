@@ -58,6 +58,28 @@ TEST(HashPace, TheHeadEndsWhereTheHeldBackShareBegins) {
     EXPECT_EQ(pace.head_end(), size / 2);
 }
 
+// Once the stream has timed enough of its hashing, each stored row leaves kHashNsPerStoredRow of
+// it at that speed: a digest half as fast leaves half the bytes, and the head ends later.
+TEST(HashPace, TheShareFollowsTheTimedSpeedOfTheDigest) {
+    auto rows = std::make_shared<std::atomic<uint64_t>>(1000);
+    const uint64_t size = uint64_t(1) << 30;
+    HashPace pace(size, rows);
+    const double fixed = static_cast<double>(HashPace::kHashBytesPerStoredRow);
+    EXPECT_EQ(pace.bytes_per_row(), fixed);  // nothing timed yet
+    const uint64_t min = HashPace::kMinTimedBytes;
+    pace.hashed(min / 2, 1000);
+    EXPECT_EQ(pace.bytes_per_row(), fixed);  // too little timed to trust
+    pace.hashed(min / 2, min - 1000);        // one byte per nanosecond so far
+    EXPECT_DOUBLE_EQ(pace.bytes_per_row(), HashPace::kHashNsPerStoredRow);
+    const uint64_t fast_head = pace.head_end();
+    EXPECT_NEAR(static_cast<double>(size - fast_head), 1000 * HashPace::kHashNsPerStoredRow, 1);
+    pace.hashed(min, 3 * min);  // half a byte per nanosecond over all of it
+    EXPECT_DOUBLE_EQ(pace.bytes_per_row(), HashPace::kHashNsPerStoredRow / 2);
+    EXPECT_NEAR(static_cast<double>(size - pace.head_end()), 500 * HashPace::kHashNsPerStoredRow,
+                1);
+    EXPECT_GT(pace.head_end(), fast_head);
+}
+
 TEST(HashPace, FinishOrStopEndsTheWait) {
     auto rows = std::make_shared<std::atomic<uint64_t>>(0);
     std::atomic<bool> stop{false};
@@ -157,6 +179,12 @@ TEST(HashPace, TheParseHashesTheHeadAndAHasherThreadTheRest) {
         EXPECT_EQ(head % Sha256::kRestAlign, 0u) << head;
         EXPECT_GT(head, 0u);
         EXPECT_LT(head, csv.size());
+        // The share it left, timed by the parse's own hashing (hash_pace.hpp).
+        const std::string per_row = " bytes of it per stored row)";
+        const size_t end = r.err.find(per_row, at);
+        ASSERT_NE(end, std::string::npos) << r.err;
+        const size_t open = r.err.rfind('(', end);
+        EXPECT_GT(std::stoull(r.err.substr(open + 1, end - open - 1)), 0u) << r.err;
     }
 }
 

@@ -22,12 +22,23 @@ void HashPace::wake() {
     cv_.notify_all();
 }
 
+void HashPace::hashed(uint64_t bytes, uint64_t ns) {
+    timed_ns_.fetch_add(ns, std::memory_order_relaxed);
+    timed_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+double HashPace::bytes_per_row() const {
+    const uint64_t bytes = timed_bytes_.load(std::memory_order_relaxed);
+    const uint64_t ns = timed_ns_.load(std::memory_order_relaxed);
+    if (bytes < kMinTimedBytes || ns == 0) return static_cast<double>(kHashBytesPerStoredRow);
+    return kHashNsPerStoredRow * static_cast<double>(bytes) / static_cast<double>(ns);
+}
+
 // In floating point: this is a schedule, not data, and rounding moves the bound by a few bytes
 // at most.
 double HashPace::held() const {
     if (size_ == 0) return 0;
-    return std::min(kMaxHeldBack, static_cast<double>(stored_rows_->load()) *
-                                      static_cast<double>(kHashBytesPerStoredRow) /
+    return std::min(kMaxHeldBack, static_cast<double>(stored_rows_->load()) * bytes_per_row() /
                                       static_cast<double>(size_));
 }
 

@@ -1,5 +1,7 @@
 #include "stream_digest.hpp"
 
+#include <chrono>
+
 #include "curcrunch/core/log.hpp"
 
 namespace curcrunch::ingest {
@@ -17,12 +19,23 @@ void StreamDigest::update(const char* p, size_t n) {
             handed_over_ = true;
             log::debug(path_ + ": sha256 of its first " + std::to_string(at) +
                        " bytes taken as they were parsed; the rest is read again by a hasher "
-                       "thread, beside the store write");
+                       "thread, beside the store write (" +
+                       std::to_string(static_cast<uint64_t>(pace_->bytes_per_row())) +
+                       " bytes of it per stored row)");
             rest_by_->hash_file_rest(path_, read_, std::move(head_), at, pace_);
             return;
         }
     }
-    head_.update(p, n);
+    if (!pace_) {
+        head_.update(p, n);
+    } else {
+        // Two clock reads per chunk of megabytes: the speed that sizes the rest (hash_pace.hpp).
+        const auto t0 = std::chrono::steady_clock::now();
+        head_.update(p, n);
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now() - t0);
+        pace_->hashed(n, static_cast<uint64_t>(ns.count()));
+    }
     hashed_ += n;
 }
 

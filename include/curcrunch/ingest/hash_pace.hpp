@@ -70,7 +70,21 @@ namespace curcrunch::ingest {
 
 class HashPace {
   public:
+    // The digest left per stored row is time, not bytes: the store write's length in rows, and
+    // the hasher's speed in bytes. SHA-256 runs at 1.6-1.9 GB/s on a core with the SHA
+    // instructions and at about 0.45 GB/s on one without (many Intel Xeons before Ice Lake; this
+    // host with them masked off, OPENSSL_ia32cap=":~0x20000000"), where SQLite's inserts cost
+    // about the same. So once the file's own stream has timed its hashing (hashed()), each row
+    // leaves kHashNsPerStoredRow of it: 970 ns at the 1.58 bytes/ns the stream times here is the
+    // 1.5 KiB measured best above, and without the SHA instructions it is about 410 bytes. On
+    // the bench's 1 GB file (interleaved runs, 15 or 21 each): here 0.997x the wall time of a
+    // fixed 1.5 KiB and 0.981x of 1 KiB; without the SHA instructions (where the serial digest,
+    // 2.3 s, sets the wall time) 0.978x and 0.981x of 1.5 KiB (both orders) and 0.990x of 1 KiB,
+    // a fixed 1.5 KiB there being 1.01x of 1 KiB. Until the speed is timed (the first
+    // kMinTimedBytes), and for a hasher paced without a stream, kHashBytesPerStoredRow.
     static constexpr uint64_t kHashBytesPerStoredRow = 1536;
+    static constexpr double kHashNsPerStoredRow = 970;
+    static constexpr uint64_t kMinTimedBytes = uint64_t(8) << 20;
     static constexpr double kMaxHeldBack = 0.5;
     static constexpr uint64_t kBurst = uint64_t(48) << 20;  // three windows past the one needed
     // How often a waiting hasher checks again unwoken: for its `stop` flag, and for a finish()
@@ -89,6 +103,11 @@ class HashPace {
     // parse ends with this (Engine::process_csv); DeferredHashes::close() also ends the wait.
     void finish();
 
+    // The file's own stream hashed `bytes` more of it in `ns` nanoseconds (StreamDigest).
+    void hashed(uint64_t bytes, uint64_t ns);
+    // The digest's bytes left per stored row, at the speed timed so far.
+    double bytes_per_row() const;
+
     // The offset the digest may read up to now.
     uint64_t allowed() const;
     // Where the file's own stream stops hashing it and hands the rest over (StreamDigest): the
@@ -105,6 +124,9 @@ class HashPace {
     const uint64_t size_;
     const std::shared_ptr<const std::atomic<uint64_t>> stored_rows_;
     std::atomic<uint64_t> parsed_{0};
+    // The stream's hashing so far; read together without a lock, so a reader may pair a sum with
+    // the other's previous one: the speed is then off by one chunk's share, for one check.
+    std::atomic<uint64_t> timed_bytes_{0}, timed_ns_{0};
     std::atomic<bool> done_{false};
     // The parsed bytes a waiting hasher needs; UINT64_MAX: none waits. Set before the waiter
     // reads parsed_ again, and read by parsed() after it adds (both sequentially consistent),
