@@ -73,8 +73,8 @@ class HashPace {
     // The digest left per stored row is time, not bytes: the store write's length in rows, and
     // the hasher's speed in bytes. SHA-256 runs at 1.6-1.9 GB/s on a core with the SHA
     // instructions and at about 0.45 GB/s on one without (many Intel Xeons before Ice Lake; this
-    // host with them masked off, OPENSSL_ia32cap=":~0x20000000"), where SQLite's inserts cost
-    // about the same. So once the file's own stream has timed its hashing (hashed()), each row
+    // host with them masked off, OPENSSL_ia32cap=":~0x20000000"), and SQLite's inserts do not
+    // use them. So once the file's own stream has timed its hashing (hashed()), each row
     // leaves kHashNsPerStoredRow of it: 970 ns at the 1.58 bytes/ns the stream times here is the
     // 1.5 KiB measured best above, and without the SHA instructions it is about 410 bytes. On
     // the bench's 1 GB file (interleaved runs, 15 or 21 each): here 0.997x the wall time of a
