@@ -15,7 +15,8 @@
 # The CSV part also prints, for both inputs, a --threads sweep from 1 to nproc (best of RUNS,
 # speed-up over one thread; --threads 1 is one thread in all, the file digest included) with the
 # per-stage CPU seconds `ingest --stats` reports, so the next bottleneck shows without a
-# profiler; the Parquet part prints the same sweep for the snappy file. Then the gzip file is
+# profiler, then issue 16's targets, each judged on the invocation's own figures (met or NOT met);
+# the Parquet part prints the same sweep for the snappy file. Then the gzip file is
 # ingested again into a store that already holds it (the nightly batch's shape), all of its units
 # replaced and, with the bundled sample's units beside them, some.
 # The wide part ingests daily rows that are each a group of their own (1.5 million rows, 8.4
@@ -275,6 +276,7 @@ measure_pair() {
 # stage table is the fastest run's `ingest --stats`. --threads 1 is one thread in all (the
 # digest too), so the speed-up is what a second core gives. MB/s: of decompressed CSV (BYTES),
 # or of the file for Parquet.
+declare -A SPEEDUP SDA
 stage_sweep() {
   local n; n=$(nproc)
   for f in "$@"; do
@@ -297,9 +299,32 @@ stage_sweep() {
       awk -v t="$t" -v w="$best" -v o="$one" -v b="$bytes" 'BEGIN {
         printf "threads %d: %.2f s wall, %.0f MB/s, %.2fx one thread\n", t, w, b/1e6/w, o/w }' | tee -a "$WORK/results.txt"
       tee -a "$WORK/results.txt" < "$WORK/stats.txt"
+      # For targets_16: the speed-up at two threads, and scan + decode + aggregate per GB.
+      [ "$t" = 2 ] && SPEEDUP[$label]=$(awk -v w="$best" -v o="$one" 'BEGIN { printf "%.2f", o/w }')
+      SDA[$label.$t]=$(awk '/^(scan|decode|aggregate) / { s += $NF } END { printf "%.3f", s }' "$WORK/stats.txt")
     done
   done
 }
+# targets_16: issue 16's targets judged on this invocation's figures (2 threads): the table above
+# for MB/s and the DuckDB ratios, the sweep for the 1 -> 2 thread speed-up and the stage CPU.
+targets_16() {
+  [ "$THREADS" = 2 ] && [ "$(nproc)" -ge 2 ] || return 0
+  echo
+  awk -v b="$BYTES" -v tp="${T[curcrunch.csv]}" -v dp="${T[duckdb.csv]}" \
+      -v tg="${T[curcrunch.csv.gz]}" -v dg="${T[duckdb.csv.gz]}" \
+      -v sp="${SPEEDUP[csv]:-0}" -v sg="${SPEEDUP[csv.gz]:-0}" \
+      -v c1="${SDA[csv.1]:-0}" -v c2="${SDA[csv.2]:-0}" 'BEGIN {
+    printf "== targets of issue 16 on this machine (2 threads)\n"
+    row("plain CSV >= 1300 MB/s", sprintf("%.0f MB/s", b/1e6/tp), b/1e6/tp >= 1300)
+    row("plain CSV >= 3x DuckDB", sprintf("%.2fx", dp/tp), dp/tp >= 3)
+    row("gzip CSV >= 1000 MB/s", sprintf("%.0f MB/s", b/1e6/tg), b/1e6/tg >= 1000)
+    row("gzip CSV >= 3.5x DuckDB", sprintf("%.2fx", dg/tg), dg/tg >= 3.5)
+    row("scan + decode + aggregate <= 0.8 CPU s/GB (plain)", sprintf("%.3f at 1 thread, %.3f at 2", c1, c2), c1 <= 0.8 && c2 <= 0.8)
+    row("1 -> 2 threads >= 1.8x", sprintf("plain %.2fx, gzip %.2fx", sp, sg), sp >= 1.8 && sg >= 1.8)
+  }
+  function row(what, got, ok) { printf "%-50s %-32s %s\n", what, got, ok ? "met" : "NOT met" }' | tee -a "$WORK/results.txt"
+}
+
 # reingest_bench: the nightly batch's shape, a delivery that replaces the units a store already
 # holds. The gzip file is ingested again into a store that holds only its units (every unit
 # replaced: the rollup tables are emptied) and into one that also holds the bundled sample's units
@@ -539,6 +564,7 @@ GZ_BYTES=$(stat -L -c %s "$WORK/cur-main.csv.gz")
 } | tee "$WORK/results.txt"
 
 stage_sweep "$WORK/cur-main.csv" "$WORK/cur-main.csv.gz"
+targets_16
 reingest_bench
 
 if [ "$ONLY_CSV" = 1 ]; then exit 0; fi
