@@ -138,8 +138,9 @@ void CsvStream::run() {
     // only the pages not yet released (4 MiB each): they let the parse run further ahead of the
     // serial, in-order last stage, which hashes the run's last file's head (stream_digest.hpp).
     // With 2 + 1 per thread a thread that found that stage busy often found no chunk to take
-    // either, and spun in TBB's wait (38,000-72,000 sched_yield calls in a run of the bench's
-    // 1 GB plain file at two threads; 27,000-45,000 with more). 3 + 1 per thread measured
+    // either, and spun in TBB's wait (sched_yield calls in a run of the bench's 1 GB plain file
+    // at two threads: 38,000-72,000 in four runs; 41,000-45,000 in two at 3 + 1 per thread,
+    // 27,000-40,000 in four at 4 + 1: fewer, though the runs vary). 3 + 1 per thread measured
     // 0.976x and 0.992x the wall time (31 interleaved runs each, both orders; 4 + 1: 0.979x-0.994x
     // in four sets), peak RSS 88 MiB against 79. A read stream's chunks are buffers of their
     // own, and more of them measured 1.017x on the gzip file: it keeps 2 + 1.
