@@ -134,17 +134,19 @@ void CsvStream::run() {
     auto first = [this](tbb::flow_control& fc) {
         return mapped_.empty() ? next_read_chunk(fc) : next_mapped_chunk(fc);
     };
-    // Chunks in flight. A mapped file's chunks are views of the mapping, so more of them cost
-    // only the pages not yet released (4 MiB each): they let the parse run further ahead of the
-    // serial, in-order last stage, which hashes the run's last file's head (stream_digest.hpp).
-    // With 2 + 1 per thread a thread that found that stage busy often found no chunk to take
-    // either, and spun in TBB's wait (sched_yield calls in a run of the bench's 1 GB plain file
-    // at two threads: 38,000-72,000 in four runs; 41,000-45,000 in two at 3 + 1 per thread,
-    // 27,000-40,000 in four at 4 + 1: fewer, though the runs vary). 3 + 1 per thread measured
-    // 0.976x and 0.992x the wall time (31 interleaved runs each, both orders; 4 + 1: 0.979x-0.994x
-    // in four sets), peak RSS 88 MiB against 79. A read stream's chunks are buffers of their
-    // own, and more of them measured 1.017x on the gzip file: it keeps 2 + 1.
-    const size_t tokens = mapped_.empty() ? threads * 2 + 1 : threads * 3 + 1;
+    // Chunks in flight: three per thread, and one. A mapped file's chunks are views of the
+    // mapping, so more of them cost only the pages not yet released (4 MiB each): they let the
+    // parse run further ahead of the serial, in-order last stage, which hashes the run's last
+    // file's head (stream_digest.hpp).
+    // With two per thread (and one) a thread that found that stage busy often found no chunk to
+    // take either, and spun in TBB's wait (sched_yield calls in a run of the bench's 1 GB plain
+    // file at two threads: 38,000-72,000 in four runs; 41,000-45,000 in two at three per thread,
+    // 27,000-40,000 in four at four: fewer, though the runs vary). Three per thread measured
+    // 0.976x and 0.992x the wall time (31 interleaved runs each, both orders; four: 0.979x-0.994x
+    // in four sets), peak RSS 88 MiB against 79. A read stream (the gzip file) measured the same
+    // with three or two (1.002x and 0.996x, 31 runs each, both orders; peak RSS 73 MiB either
+    // way: its buffers are allocated only as the read gets ahead).
+    const size_t tokens = threads * 3 + 1;
     tbb::parallel_pipeline(
         tokens, tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, first) & rest);
     rep_.rows = rows_.load();
