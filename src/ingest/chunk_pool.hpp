@@ -45,8 +45,21 @@ struct Chunk {
 class ChunkPool {
   public:
     explicit ChunkPool(size_t block) : block_(block) {}
-    // A chunk with a buffer of at least `min_cap` bytes (0: no buffer needed, a view follows).
-    Chunk* get(size_t min_cap) {
+    // A chunk with a buffer of at least `min_cap` bytes (0: no buffer needed, a view follows);
+    // a buffer allocated here holds a whole block at least, to be reused for the next ones.
+    Chunk* get(size_t min_cap) { return take(min_cap, std::max(min_cap, block_)); }
+    Chunk* get() { return get(block_); }
+    // A chunk with a buffer of at least `n` bytes, allocated to `n` when it must be: for a
+    // mapped file's last chunk, the one copied. A block there (4 MiB, zeroed) cost a small file's
+    // ingest about 1,000 page faults for the few KiB it holds.
+    Chunk* get_exact(size_t n) { return take(n, n); }
+    void put(Chunk* c) {
+        std::lock_guard<std::mutex> l(m_);
+        free_.push_back(c);
+    }
+
+  private:
+    Chunk* take(size_t min_cap, size_t alloc) {
         Chunk* c = nullptr;
         {
             std::lock_guard<std::mutex> l(m_);
@@ -60,16 +73,10 @@ class ChunkPool {
         }
         c->view = nullptr;
         c->ascii = false;
-        if (c->cap < min_cap) c->allocate(std::max(min_cap, block_));
+        if (c->cap < min_cap) c->allocate(alloc);
         return c;
     }
-    Chunk* get() { return get(block_); }
-    void put(Chunk* c) {
-        std::lock_guard<std::mutex> l(m_);
-        free_.push_back(c);
-    }
 
-  private:
     size_t block_;
     std::mutex m_;
     std::vector<std::unique_ptr<Chunk>> all_;

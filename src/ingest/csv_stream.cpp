@@ -110,12 +110,13 @@ void CsvStream::run() {
     // The header is read from the mapping here; the pipeline's stages set their own scopes, on
     // whichever threads run them.
     const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
-    cur_ = pool_.get();
     raw_seen_ = src_.raw_bytes_read();
-    if (!mapped_.empty())
-        read_header_mapped();
-    else
+    if (!mapped_.empty()) {
+        read_header_mapped();  // chunks are views of the mapping: no buffer to fill
+    } else {
+        cur_ = pool_.get();
         read_header_stream();
+    }
     rep_.dialect = dialect_name(schema_.dialect);
     rep_.invoice_column = schema_.has(kInvoiceId);
     line_ = 1 + schema_.header_lines;
@@ -227,7 +228,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
         out->first_line = line_;
         if (eof_) {
             out->len = cur_len_;
-            cur_ = pool_.get();
+            cur_ = pool_.get(0);  // nothing more is read into it
             cur_len_ = 0;
             input_done_.store(true, std::memory_order_relaxed);
             return out;
@@ -280,7 +281,7 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
     }
     Chunk* c;
     if (cut == 0) {  // the rest of the file: copy it behind padding
-        c = pool_.get(remaining);
+        c = pool_.get_exact(remaining);
         std::memcpy(c->data.get(), base, remaining);
         std::memset(c->data.get() + remaining, 0, kScanPadding);
         c->len = remaining;
