@@ -27,14 +27,20 @@ struct Chunk {
     const char* view = nullptr;  // set: the bytes live in a file mapping, not in data
     bool ascii = false;          // the split found no byte >= 0x80 in it: valid UTF-8
     const char* ptr() const { return view ? view : data.get(); }
+    // Invariant: the kScanPadding bytes past cap are zero; the bytes past len before them are
+    // whatever the buffer held (a recycled buffer holds an earlier chunk's): the kernels mask
+    // every byte past len out. Not zeroed: a stream's first block was zeroed whole (1,024 page
+    // faults) before a small file's few KiB were read into it.
     void allocate(size_t n) {
-        data = std::make_unique<char[]>(n + kScanPadding);  // zeroed once, reused afterwards
+        data = std::make_unique_for_overwrite<char[]>(n + kScanPadding);
+        std::memset(data.get() + n, 0, kScanPadding);
         cap = n;
     }
     // A buffer of `new_cap` bytes that keeps the first `keep` bytes.
     void grow(size_t keep, size_t new_cap) {
-        auto bigger = std::make_unique<char[]>(new_cap + kScanPadding);
+        auto bigger = std::make_unique_for_overwrite<char[]>(new_cap + kScanPadding);
         std::memcpy(bigger.get(), data.get(), keep);
+        std::memset(bigger.get() + new_cap, 0, kScanPadding);
         data = std::move(bigger);
         cap = new_cap;
     }
