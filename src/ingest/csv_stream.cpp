@@ -285,7 +285,10 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
         std::memcpy(c->data.get(), base, remaining);
         std::memset(c->data.get() + remaining, 0, kScanPadding);
         c->len = remaining;
-        counts.newlines = static_cast<uint64_t>(std::count(base, base + remaining, '\n'));
+        // Counted in the padded copy by the vector kernel, which also finds it ASCII (a byte
+        // loop here was most of a small file's split).
+        counts = count_quotes_newlines(c->data.get(), remaining);
+        c->ascii = counts.non_ascii == 0;
         release_pages(base, remaining);
     } else {
         c = pool_.get(0);
