@@ -32,17 +32,20 @@ struct Chunk {
     // every byte past len out. Not zeroed: a stream's first block was zeroed whole (1,024 page
     // faults) before a small file's few KiB were read into it.
     void allocate(size_t n) {
-        data = std::make_unique_for_overwrite<char[]>(n + kScanPadding);
-        std::memset(data.get() + n, 0, kScanPadding);
+        data = padded_buffer(n);
         cap = n;
     }
     // A buffer of `new_cap` bytes that keeps the first `keep` bytes.
     void grow(size_t keep, size_t new_cap) {
-        auto bigger = std::make_unique_for_overwrite<char[]>(new_cap + kScanPadding);
+        auto bigger = padded_buffer(new_cap);
         std::memcpy(bigger.get(), data.get(), keep);
-        std::memset(bigger.get() + new_cap, 0, kScanPadding);
         data = std::move(bigger);
         cap = new_cap;
+    }
+    static std::unique_ptr<char[]> padded_buffer(size_t n) {
+        auto b = std::make_unique_for_overwrite<char[]>(n + kScanPadding);
+        std::memset(b.get() + n, 0, kScanPadding);
+        return b;
     }
 };
 
@@ -56,8 +59,8 @@ class ChunkPool {
     Chunk* get(size_t min_cap) { return take(min_cap, std::max(min_cap, block_)); }
     Chunk* get() { return get(block_); }
     // A chunk with a buffer of at least `n` bytes, allocated to `n` when it must be: for a
-    // mapped file's last chunk, the one copied. A block there (4 MiB, zeroed) cost a small file's
-    // ingest about 1,000 page faults for the few KiB it holds.
+    // mapped file's last chunk, the one copied. A whole block there (4 MiB, then zeroed) cost a
+    // small file's ingest about 1,000 page faults for the few KiB it holds.
     Chunk* get_exact(size_t n) { return take(n, n); }
     void put(Chunk* c) {
         std::lock_guard<std::mutex> l(m_);
