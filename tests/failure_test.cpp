@@ -2,6 +2,8 @@
 // and the store exactly as it was (every table, ingest records included).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "test_support.hpp"
 #include "unity_id.hpp"
 
@@ -136,6 +138,45 @@ TEST_F(BadInput, SkipModeRecordsAndReports) {
     EXPECT_NE(r.err.find(f + ":3: expected 18 fields"), std::string::npos) << r.err;
     EXPECT_EQ(query_one(db_, "SELECT skipped_rows FROM ingest WHERE id=2"), "2");
     EXPECT_EQ(query_one(db_, "SELECT count(*) FROM ingest_problem WHERE ingest_id=2"), "2");
+}
+
+// "The store as it was" when there was none: a first ingest that fails, or finds no rows, into
+// a new --db leaves no file behind (the store is built under a name of its own until its first
+// commit; Store::open), and a later good ingest creates it as usual.
+TEST(NewStore, AFailedOrEmptyFirstIngestLeavesNoFile) {
+    TempDir t;
+    const std::string db = t / "sub.db";
+    write_file(t / "bad.csv", "date,amount\n2024-01-01,5\n");
+    write_file(t / "rows.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5") +
+                                   legacy_row("2", "2024-02-03", "oops"));
+    write_file(t / "header.csv", kLegacyHeader);
+    auto listing = [&] {
+        std::set<std::string> names;
+        for (const auto& e : fs::directory_iterator(t.path()))
+            names.insert(e.path().filename().string());
+        return names;
+    };
+    const std::set<std::string> inputs = {"bad.csv", "header.csv", "rows.csv"};
+    for (const char* f : {"bad.csv", "rows.csv"}) {
+        RunResult r = run_cli({"ingest", "--db", db, "--no-progress", t / f});
+        EXPECT_EQ(r.exit_code, 3) << r.err;
+        EXPECT_NE(r.err.find("nothing was written to the store"), std::string::npos) << r.err;
+        EXPECT_EQ(listing(), inputs) << f;
+    }
+    RunResult empty = run_cli({"ingest", "--db", db, "--no-progress", t / "header.csv"});
+    EXPECT_EQ(empty.exit_code, 0) << empty.err;
+    EXPECT_NE(empty.err.find("no data rows found; the store was not changed"), std::string::npos)
+        << empty.err;
+    EXPECT_EQ(listing(), inputs);
+    RunResult reader = run_cli({"periods", "--db", db});
+    EXPECT_NE(reader.exit_code, 0);
+    EXPECT_NE(reader.err.find("no store at " + db), std::string::npos) << reader.err;
+
+    RunResult good =
+        run_cli({"ingest", "--db", db, "--no-progress", "--on-error=skip", t / "rows.csv"});
+    EXPECT_EQ(good.exit_code, 0) << good.err;
+    EXPECT_EQ(query_one(db, "SELECT rows FROM ingest"), "1");
+    EXPECT_EQ(query_one(db, "PRAGMA journal_mode"), "wal");
 }
 
 TEST(Cli, UsageErrorsExitTwo) {

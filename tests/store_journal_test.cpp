@@ -1,14 +1,21 @@
-// A new store's first ingest is written with a rollback journal, every later write through the
-// write-ahead log (configure_for_writing in src/store/store.cpp says why). These tests hold the
-// switch to its promises: the first commit ends on WAL, a first ingest that fails inside its
-// transaction leaves the new store empty, and a store left on its rollback journal is on WAL
-// again at its next writable open.
+// A new store is built under a name of its own and takes its name at its first commit; its first
+// ingest is written with a rollback journal, every later write through the write-ahead log
+// (Store::open and configure_for_writing in src/store/store.cpp say why). These tests hold both
+// to their promises: the first commit publishes the store and ends on WAL, a first ingest that
+// fails leaves no file at all, a store another process created meanwhile is never replaced, a
+// writer other than ingest publishes when it is done, and a store left on its rollback journal
+// is on WAL again at its next writable open.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <set>
+#include <string>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/ingest/engine.hpp"
+#include "curcrunch/store/billing_records.hpp"
 #include "curcrunch/store/store.hpp"
 #include "test_support.hpp"
 #include "unity_id.hpp"
@@ -30,6 +37,18 @@ int64_t ingests(store::Store& s) {
     return st.step() ? st.column_int(0) : -1;
 }
 
+// Where Store::open builds a new store at `db` in this process.
+std::string building_name(const std::string& db) {
+    return db + ".new-" + std::to_string(::getpid());
+}
+
+std::set<std::string> files_in(const TempDir& t) {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(t.path()))
+        names.insert(e.path().filename().string());
+    return names;
+}
+
 ingest::IngestResult two_rows(const TempDir& t) {
     write_file(t / "a.csv", std::string(kLegacyHeader) + legacy_row("1", "2026-09-02", "1.25") +
                                 legacy_row("2", "2026-09-03", "2.50"));
@@ -38,13 +57,20 @@ ingest::IngestResult two_rows(const TempDir& t) {
 
 }  // namespace
 
-TEST(StoreJournal, ANewStoreTakesTheWriteAheadLogAtItsFirstCommit) {
+TEST(StoreJournal, ANewStoreTakesItsNameAndTheWriteAheadLogAtItsFirstCommit) {
     TempDir t;
     const std::string db = t / "new.db";
     {
         auto s = store::Store::open(db);
+        // Built beside its name, under this process's id, until the first commit.
+        EXPECT_FALSE(fs::exists(db));
+        EXPECT_EQ(s->db().path(), building_name(db));
+        EXPECT_TRUE(fs::exists(building_name(db)));
         EXPECT_EQ(journal_mode(*s), "delete");
         s->replace_periods(two_rows(t), "x", false);
+        EXPECT_TRUE(fs::exists(db));
+        EXPECT_FALSE(fs::exists(building_name(db)));
+        EXPECT_EQ(s->db().path(), db);
         EXPECT_EQ(journal_mode(*s), "wal");
         EXPECT_EQ(ingests(*s), 1);
     }
@@ -55,9 +81,10 @@ TEST(StoreJournal, ANewStoreTakesTheWriteAheadLogAtItsFirstCommit) {
     EXPECT_EQ(ingests(*again), 2);
     // 1.25 + 2.50, in the store's 10^-10 units
     EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM billing_period"), "37500000000");
+    EXPECT_EQ(files_in(t), (std::set<std::string>{"a.csv", "new.db", "new.db-shm", "new.db-wal"}));
 }
 
-TEST(StoreJournal, AFailedFirstIngestLeavesTheNewStoreEmpty) {
+TEST(StoreJournal, AFailedFirstIngestLeavesNoStore) {
     TempDir t;
     const std::string db = t / "new.db";
     {
@@ -78,13 +105,65 @@ TEST(StoreJournal, AFailedFirstIngestLeavesTheNewStoreEmpty) {
         InterruptScope{};  // clears the recorded signal, which outlives its scope
         EXPECT_EQ(ingests(*s), 0);
         EXPECT_EQ(journal_mode(*s), "delete");
-        EXPECT_FALSE(fs::exists(db + "-journal"));
+        EXPECT_FALSE(fs::exists(building_name(db) + "-journal"));
+        EXPECT_FALSE(fs::exists(db));
     }
+    EXPECT_EQ(files_in(t), std::set<std::string>{"a.csv"});
     auto again = store::Store::open(db);
-    EXPECT_EQ(journal_mode(*again), "wal");
-    EXPECT_EQ(ingests(*again), 0);
     again->replace_periods(two_rows(t), "x", false);
+    EXPECT_EQ(journal_mode(*again), "wal");
     EXPECT_EQ(ingests(*again), 1);
+}
+
+// Two processes creating one store: the second to commit finds the name taken. What it wrote is
+// kept under its building name and said so; the other store is not touched.
+TEST(StoreJournal, AStoreCreatedMeanwhileIsNeverReplaced) {
+    TempDir t;
+    const std::string db = t / "new.db";
+    const std::string kept = building_name(db);
+    {
+        auto s = store::Store::open(db);
+        write_file(db, "another process's store");
+        try {
+            s->replace_periods(two_rows(t), "x", false);
+            ADD_FAILURE() << "the store at " << db << " was replaced";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::store);
+            EXPECT_EQ(std::string(e.what()),
+                      "cannot give the new store its name " + db +
+                          " (another process created a file there meanwhile); what this run "
+                          "wrote is kept in " +
+                          kept);
+        }
+    }
+    EXPECT_EQ(read_file(db), "another process's store");
+    EXPECT_EQ(query_one(kept, "SELECT count(*) FROM ingest"), "1");
+    EXPECT_EQ(query_one(kept, "SELECT money_sum(unblended) FROM billing_period"), "37500000000");
+}
+
+// fetch, import-pdf, meters and merge write through db(): their first commit publishes the
+// store when the Store is done with it; a Store that committed nothing leaves no file.
+TEST(StoreJournal, OtherWritersPublishWhenDoneAndNothingCommittedLeavesNothing) {
+    TempDir t;
+    const std::string db = t / "new.db";
+    {
+        auto s = store::Store::open(db);
+        store::FetchRunRecord rec;
+        rec.started_at = "2026-12-06T00:00:00Z";
+        rec.outcome = "ok";
+        store::record_fetch_run(s->db(), rec);
+        EXPECT_FALSE(fs::exists(db));
+    }
+    EXPECT_EQ(files_in(t), std::set<std::string>{"new.db"});  // in WAL mode, its log folded in
+    EXPECT_EQ(query_one(db, "PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM fetch_run"), "1");
+
+    TempDir u;
+    {
+        auto s = store::Store::open(u / "empty.db");
+        EXPECT_EQ(ingests(*s), 0);  // reads commit nothing
+    }
+    EXPECT_EQ(files_in(u), std::set<std::string>{});
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -1,6 +1,7 @@
 #include "curcrunch/store/database.hpp"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -92,6 +93,14 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
     sqlite3_create_function(db_, "money_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             nullptr, money_sum_step, money_sum_final);
     if (mode != Mode::read_only) register_row_feed(db_);
+}
+
+void remove_database_files(const std::string& path) noexcept {
+    try {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            ::unlink((path + suffix).c_str());
+    } catch (...) {  // only the names' allocation can throw; nothing then to remove with
+    }
 }
 
 void Database::advise_random_reads() {

@@ -10,13 +10,6 @@ namespace curcrunch::store {
 namespace fs = std::filesystem;
 namespace {
 
-// PATH and the files SQLite keeps beside it.
-void remove_database_files(const std::string& path) {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-        fs::remove(path + suffix, ec);
-}
-
 // Opened read-only as it is (Store::open would upgrade an older store in place).
 void check_replaceable(const std::string& path) {
     std::error_code ec;

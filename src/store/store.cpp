@@ -1,6 +1,11 @@
 #include "curcrunch/store/store.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 
@@ -40,8 +45,8 @@ bool has_tables(Database& db) {
 // close), which was 4-6% of a first Parquet ingest's wall time. Its journal is small: pages
 // beyond the file's size when the transaction began are not journaled. synchronous=FULL keeps
 // the rollback journal's promise that a power loss cannot corrupt the file, which NORMAL only
-// keeps in WAL mode. Store::use_write_ahead_log() switches to WAL after that commit, and any
-// later writable open switches anyway.
+// keeps in WAL mode. Store::publish() switches it to WAL as it gives it its name after that
+// commit; a store that could not switch then switches at its next writable open.
 void switch_to_wal(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=NORMAL");
@@ -88,7 +93,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
         throw_store("no store at " + path +
                     ": run `curcrunch ingest` or `curcrunch fetch` first, or give the store "
                     "with --db");
-    if (!read_only) is_new(path);
+    if (!read_only && path != ":memory:" && is_new(path)) return create(path);
     auto db = std::make_unique<Database>(
         path, read_only ? Database::Mode::read_only : Database::Mode::read_write_create);
     const int version = checked_schema_version(*db);
@@ -105,13 +110,11 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
                     " is an empty database, not a curcrunch store: run `curcrunch ingest` "
                     "or `curcrunch fetch` first");
     if (!read_only) {
-        // version 0 and no tables: an empty database, which only curcrunch writes (above).
-        const bool created = version == 0;
-        configure_for_writing(*db, created);
+        // version 0 and no tables: an empty database (another program's, or what an older
+        // curcrunch left after a failed first ingest), which only curcrunch writes (above).
+        configure_for_writing(*db, false);
         migrate(*db);
-        auto store = std::unique_ptr<Store>(new Store(std::move(db)));
-        store->rollback_journal_ = created;
-        return store;
+        return std::unique_ptr<Store>(new Store(std::move(db)));
     } else if (version < kSchemaVersion) {
         // A store written by an older curcrunch is upgraded once (in place, one transaction),
         // then read as asked.
@@ -128,22 +131,118 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     return std::unique_ptr<Store>(new Store(std::move(db)));
 }
 
-void Store::use_write_ahead_log() {
-    if (!rollback_journal_) return;
-    rollback_journal_ = false;
-    // The commit before this is what matters, and it is done: a reader that keeps the switch
-    // from taking its lock now only delays it to the next writable open, which switches too.
+// The new store is built under a name of this process's own, so that nothing is at PATH until
+// it holds its first commit: a failed first ingest used to leave an empty store behind (it
+// could not be deleted then, as another process may have opened it meanwhile). Its file is
+// ours alone, so whatever stops the creation removes it (the destructor).
+std::unique_ptr<Store> Store::create(const std::string& path) {
+    const std::string building = path + ".new-" + std::to_string(::getpid());
+    remove_database_files(building);  // left by a killed process that had this id
+    auto store = std::unique_ptr<Store>(
+        new Store(std::make_unique<Database>(building, Database::Mode::read_write_create)));
+    store->building_ = building;
+    store->final_path_ = path;
+    configure_for_writing(*store->db_, true);
+    migrate(*store->db_);
+    // Any commit from here on is a writer's data: the store is then published, at the latest
+    // by the destructor.
+    sqlite3_commit_hook(
+        store->db_->handle(),
+        [](void* committed) {
+            *static_cast<bool*>(committed) = true;
+            return 0;
+        },
+        &store->committed_);
+    return store;
+}
+
+namespace {
+
+// Moves `from` to `to` unless something is at `to`: the kernel checks and renames in one step,
+// so a store another process created at `to` meanwhile is never replaced. A file system without
+// RENAME_NOREPLACE gets a hard link, which refuses an existing name just as atomically.
+int rename_no_replace(const std::string& from, const std::string& to) noexcept {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return errno;
+    if (::link(from.c_str(), to.c_str()) != 0) return errno;
+    ::unlink(from.c_str());
+    return 0;
+}
+
+}  // namespace
+
+std::string Store::publish() noexcept {
+    // Switched before the rename, on the file nobody else has open, so no reader can hold the
+    // switch up (a store published on its rollback journal switches at its next writable open).
     try {
         switch_to_wal(*db_);
-    } catch (const Error& e) {
-        log::debug(db_->path() +
-                   ": staying on a rollback journal until the next write: " + e.what());
+    } catch (const std::exception& e) {
+        try {
+            log::debug(building_ +
+                       ": staying on a rollback journal until the next write: " + e.what());
+        } catch (...) {
+        }
     }
+    // Closed after a commit, the file is the whole store: the last connection's close folds the
+    // log back (empty here) and removes it. A statement still open keeps the connection
+    // (sqlite3_close_v2), holds no write, and reaches the renamed file through its descriptor.
+    db_.reset();
+    const std::string building = std::move(building_);
+    building_.clear();
+    const int err = rename_no_replace(building, final_path_);
+    if (err == 0) return {};
+    try {
+        return "cannot give the new store its name " + final_path_ + " (" +
+               (err == EEXIST ? std::string("another process created a file there meanwhile")
+                              : std::string(std::strerror(err))) +
+               "); what this run wrote is kept in " + building;
+    } catch (...) {
+        return "cannot give the new store its name";
+    }
+}
+
+void Store::publish_after_first_write() {
+    if (building_.empty()) return;
+    if (std::string why = publish(); !why.empty()) throw_store(why);
+}
+
+Database& Store::db() {
+    if (!db_) {
+        // Only after publish(): the store under its name, in WAL mode since its first write.
+        db_ = std::make_unique<Database>(final_path_, Database::Mode::read_write_create);
+        db_->exec("PRAGMA foreign_keys=ON");
+        db_->exec("PRAGMA cache_size=-65536");
+    }
+    return *db_;
+}
+
+Store::~Store() {
+    if (building_.empty()) return;
+    if (!committed_) {  // nothing but the schema: the run that created it wrote nothing
+        db_.reset();
+        remove_database_files(building_);
+        return;
+    }
+    if (std::string why = publish(); !why.empty()) {
+        try {
+            log::error(why);
+        } catch (...) {
+        }
+    }
+}
+
+int64_t Store::replace_periods(ingest::IngestResult& result, const std::string& started_at,
+                               bool skip_mode) {
+    db();  // open again after an earlier call published a new store
+    // Published after write_units() returns, with its statements finalized.
+    const int64_t id = write_units(result, started_at, skip_mode);
+    publish_after_first_write();
+    return id;
 }
 
 std::vector<IngestRecord> Store::ingests() {
     std::vector<IngestRecord> out;
-    auto st = db_->prepare(
+    auto st = db().prepare(
         "SELECT id, started_at, finished_at, on_error, periods, rows, skipped_rows, bytes, seconds "
         "FROM ingest ORDER BY id");
     while (st.step()) {
@@ -164,7 +263,7 @@ std::vector<IngestRecord> Store::ingests() {
 
 std::vector<ReplacedUnit> Store::replaced_units(int64_t ingest_id) {
     std::vector<ReplacedUnit> out;
-    auto st = db_->prepare(
+    auto st = db().prepare(
         "SELECT payer, period, rows, unblended FROM ingest_unit WHERE ingest_id = ? ORDER BY "
         "payer, period");
     st.bind(1, ingest_id);

@@ -300,8 +300,7 @@ void record_sources(Database& db, const ingest::IngestResult& r, int64_t ingest_
 
 }  // namespace
 
-int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& started_at,
-                               bool skip_mode) {
+int64_t Store::write_units(ingest::IngestResult& r, const std::string& started_at, bool skip_mode) {
     const ingest::Rollup& ru = r.rollup;
     // Every amount the store keeps is within kMaxAmount (core/money.hpp): each group's sums,
     // then each unit's total, checked before anything is written.
@@ -418,7 +417,6 @@ int64_t Store::replace_periods(ingest::IngestResult& r, const std::string& start
     record_sources(*db_, r, id);
     throw_if_interrupted();  // the last moment at which nothing is written yet
     tx.commit();
-    use_write_ahead_log();
     return id;
 }
 

@@ -79,6 +79,11 @@ class Statement {
     sqlite3_stmt* st_;
 };
 
+// Removes the file at `path` and the files SQLite keeps beside it (-wal, -shm, -journal), for a
+// database nobody else may have open (one this process created under a name of its own).
+// Failures are ignored: what could not be removed was not there or is not ours to force.
+void remove_database_files(const std::string& path) noexcept;
+
 // One transaction; rolls back unless commit() was called.
 class Transaction {
   public:

@@ -29,7 +29,12 @@ struct ReplacedUnit {
 
 class Store {
   public:
-    // Opens (creating and migrating when writable) the store at `path`.
+    // Opens (creating and migrating when writable) the store at `path`. A store created here is
+    // built in PATH.new-PID (this process's id) and takes its name PATH at its first commit
+    // after the schema (replace_periods, or any other writer's commit once this Store is
+    // destroyed): a run that fails or writes nothing leaves no file at PATH, and a reader never
+    // sees a store without its first data. A process killed before that leaves PATH.new-PID,
+    // which is not a store of PATH's and may be deleted.
     static std::unique_ptr<Store> open(const std::string& path, bool read_only = false);
     // True when nothing is at `path` yet, so that open() would create a new store there; throws
     // what open() would throw at once when it cannot (`path` is a folder, or its folder does
@@ -48,21 +53,37 @@ class Store {
     }
 
     // The units in the store with their coverage (payer, then period).
-    std::vector<UnitCoverage> periods() { return unit_coverage(*db_); }
+    std::vector<UnitCoverage> periods() { return unit_coverage(db()); }
     std::vector<IngestRecord> ingests();
     // The units ingest `id` replaced.
     std::vector<ReplacedUnit> replaced_units(int64_t ingest_id);
-    Database& db() { return *db_; }
+    // The database. A store being created (open() above) closes its connection when it takes
+    // its name, and the next call opens it there: keep no Database& or Statement across
+    // replace_periods().
+    Database& db();
+
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
   private:
     explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
-    // After the first commit to a store this process created: from then on it is written
-    // through a write-ahead log, like every store (configure_for_writing in store.cpp says why
-    // a new one waits).
-    void use_write_ahead_log();
+    static std::unique_ptr<Store> create(const std::string& path);
+    int64_t write_units(ingest::IngestResult& result, const std::string& started_at,
+                        bool skip_mode);
+    // After a store this process created had its first commit: the store takes the write-ahead
+    // log, like every store (configure_for_writing in store.cpp says why a new one waits), and
+    // its name (throws when it cannot, keeping the file). db() opens it there when next asked.
+    void publish_after_first_write();
+    // Puts the store in WAL mode, closes the connection and renames the file to final_path_;
+    // "" or why it could not.
+    std::string publish() noexcept;
 
     std::unique_ptr<Database> db_;
-    bool rollback_journal_ = false;  // created by open() and not yet switched to WAL
+    // Set while this Store creates a new store: the file it is built in (db_'s path) and the
+    // name it takes. `committed` is set by SQLite's commit hook at any commit after the schema.
+    std::string building_, final_path_;
+    bool committed_ = false;
 };
 
 std::string now_utc_iso();
