@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -158,15 +159,28 @@ std::unique_ptr<Store> Store::create(const std::string& path) {
 
 namespace {
 
+// Errors that say a file system cannot do the operation at all, rather than that it failed.
+bool unsupported(int err) {
+    return err == EINVAL || err == ENOSYS || err == EOPNOTSUPP || err == ENOTSUP || err == EPERM;
+}
+
 // Moves `from` to `to` unless something is at `to`: the kernel checks and renames in one step,
 // so a store another process created at `to` meanwhile is never replaced. A file system without
-// RENAME_NOREPLACE gets a hard link, which refuses an existing name just as atomically.
+// RENAME_NOREPLACE gets a hard link, which refuses an existing name just as atomically; one
+// without hard links either (FAT, some FUSE file systems) a check, then a rename, which leaves
+// a moment in which a store created there by another process would be replaced.
 int rename_no_replace(const std::string& from, const std::string& to) noexcept {
     if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return errno;
-    if (::link(from.c_str(), to.c_str()) != 0) return errno;
-    ::unlink(from.c_str());
-    return 0;
+    if (!unsupported(errno)) return errno;
+    if (::link(from.c_str(), to.c_str()) == 0) {
+        ::unlink(from.c_str());
+        return 0;
+    }
+    if (!unsupported(errno)) return errno;
+    struct stat st;
+    if (::lstat(to.c_str(), &st) == 0) return EEXIST;
+    if (errno != ENOENT) return errno;
+    return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : errno;
 }
 
 }  // namespace
