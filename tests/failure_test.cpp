@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "test_support.hpp"
 #include "unity_id.hpp"
@@ -177,6 +178,30 @@ TEST(NewStore, AFailedOrEmptyFirstIngestLeavesNoFile) {
     EXPECT_EQ(good.exit_code, 0) << good.err;
     EXPECT_EQ(query_one(db, "SELECT rows FROM ingest"), "1");
     EXPECT_EQ(query_one(db, "PRAGMA journal_mode"), "wal");
+}
+
+// Two first ingests into one new store at once: whichever commits second finds the store the
+// other created and is written into it, as before new stores were built apart. Both land,
+// whatever the timing (which path the second takes is not asserted, only the outcome).
+TEST(NewStore, TwoFirstIngestsAtOnceBothLand) {
+    TempDir t;
+    const std::string db = t / "both.db";
+    write_file(t / "jan.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5"));
+    write_file(t / "feb.csv", std::string(kLegacyHeader) + legacy_row("2", "2024-02-03", "2.5"));
+    RunResult a, b;
+    std::thread first([&] { a = run_cli({"ingest", "--quiet", "--db", db, t / "jan.csv"}); });
+    std::thread second([&] { b = run_cli({"ingest", "--quiet", "--db", db, t / "feb.csv"}); });
+    first.join();
+    second.join();
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_EQ(query_one(db, "SELECT count(*) FROM ingest"), "2");
+    EXPECT_EQ(query_one(db,
+                        "SELECT group_concat(period, ',') FROM (SELECT period FROM "
+                        "billing_period ORDER BY period)"),
+              "202401,202402");
+    for (const auto& e : fs::directory_iterator(t.path()))
+        EXPECT_EQ(e.path().filename().string().find(".new-"), std::string::npos) << e.path();
 }
 
 TEST(Cli, UsageErrorsExitTwo) {

@@ -115,30 +115,75 @@ TEST(StoreJournal, AFailedFirstIngestLeavesNoStore) {
     EXPECT_EQ(ingests(*again), 1);
 }
 
-// Two processes creating one store: the second to commit finds the name taken. What it wrote is
-// kept under its building name and said so; the other store is not touched.
+// Two processes creating one store at once: the second to commit finds the name taken. A file
+// there is never replaced: when it is a store, the ingest is written into it (as when both
+// opened one file); when it is not, what this run wrote is kept under its building name and the
+// error says where. (One process stands in for two: its second new store is built beside the
+// first, in PATH.new-PID.2.)
 TEST(StoreJournal, AStoreCreatedMeanwhileIsNeverReplaced) {
     TempDir t;
     const std::string db = t / "new.db";
-    const std::string kept = building_name(db);
     {
         auto s = store::Store::open(db);
-        write_file(db, "another process's store");
+        {
+            auto other = store::Store::open(db);
+            EXPECT_EQ(other->db().path(), building_name(db) + ".2");
+            EXPECT_EQ(other->replace_periods(two_rows(t), "other", false), 1);
+        }
+        EXPECT_EQ(s->replace_periods(two_rows(t), "x", false), 2);
+        EXPECT_EQ(s->db().path(), db);
+        EXPECT_EQ(ingests(*s), 2);
+    }
+    EXPECT_EQ(files_in(t), (std::set<std::string>{"a.csv", "new.db"}));
+    EXPECT_EQ(query_one(db, "SELECT group_concat(started_at) FROM ingest"), "other,x");
+
+    const std::string taken = t / "taken.db";
+    const std::string building = building_name(taken);
+    {
+        auto s = store::Store::open(taken);
+        write_file(taken, "another program's file");
         try {
             s->replace_periods(two_rows(t), "x", false);
-            ADD_FAILURE() << "the store at " << db << " was replaced";
+            ADD_FAILURE() << "the file at " << taken << " was replaced";
         } catch (const Error& e) {
             EXPECT_EQ(e.kind(), ErrorKind::store);
             EXPECT_EQ(std::string(e.what()),
-                      "cannot give the new store its name " + db +
+                      "cannot give the new store its name " + taken +
                           " (another process created a file there meanwhile); what this run "
                           "wrote is kept in " +
-                          kept);
+                          building + " (" + taken +
+                          " is not a curcrunch store (not an SQLite database))");
         }
     }
-    EXPECT_EQ(read_file(db), "another process's store");
-    EXPECT_EQ(query_one(kept, "SELECT count(*) FROM ingest"), "1");
-    EXPECT_EQ(query_one(kept, "SELECT money_sum(unblended) FROM billing_period"), "37500000000");
+    EXPECT_EQ(read_file(taken), "another program's file");
+    EXPECT_EQ(query_one(building, "SELECT count(*) FROM ingest"), "1");
+    EXPECT_EQ(query_one(building, "SELECT money_sum(unblended) FROM billing_period"),
+              "37500000000");
+
+    // A new store that held more than the ingest (a fetch's run record, accounts) is kept
+    // whole, not written into the other store in part.
+    const std::string fetched = t / "fetched.db";
+    {
+        auto s = store::Store::open(fetched);
+        store::FetchRunRecord rec;
+        rec.started_at = "2026-12-06T00:00:00Z";
+        rec.outcome = "ok";
+        store::record_fetch_run(s->db(), rec);
+        store::Store::open(fetched)->replace_periods(two_rows(t), "other", false);
+        try {
+            s->replace_periods(two_rows(t), "x", false);
+            ADD_FAILURE() << "the fetch's store was split";
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()),
+                      "cannot give the new store its name " + fetched +
+                          " (another process created a file there meanwhile); what this run "
+                          "wrote is kept in " +
+                          building_name(fetched));
+        }
+    }
+    EXPECT_EQ(query_one(building_name(fetched), "SELECT count(*) FROM fetch_run"), "1");
+    EXPECT_EQ(query_one(building_name(fetched), "SELECT count(*) FROM ingest"), "1");
+    EXPECT_EQ(query_one(fetched, "SELECT group_concat(started_at) FROM ingest"), "other");
 }
 
 // fetch, import-pdf, meters and merge write through db(): their first commit publishes the

@@ -132,13 +132,34 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     return std::unique_ptr<Store>(new Store(std::move(db)));
 }
 
+namespace {
+
+// PATH.new-PID, or PATH.new-PID.N when that is taken (left by a killed process that had this
+// id, or a store this process is creating at the same path): created empty and exclusively, so
+// the name is this Store's alone. An empty file is an empty SQLite database.
+std::string claim_building_name(const std::string& path) {
+    const std::string base = path + ".new-" + std::to_string(::getpid());
+    for (int n = 1;; ++n) {
+        std::string name = n == 1 ? base : base + "." + std::to_string(n);
+        const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            ::close(fd);
+            return name;
+        }
+        if (errno != EEXIST || n == 1000)
+            throw_store("cannot create the store " + path + ": cannot create " + name + " (" +
+                        std::strerror(errno) + ")");
+    }
+}
+
+}  // namespace
+
 // The new store is built under a name of this process's own, so that nothing is at PATH until
 // it holds its first commit: a failed first ingest used to leave an empty store behind (it
 // could not be deleted then, as another process may have opened it meanwhile). Its file is
 // ours alone, so whatever stops the creation removes it (the destructor).
 std::unique_ptr<Store> Store::create(const std::string& path) {
-    const std::string building = path + ".new-" + std::to_string(::getpid());
-    remove_database_files(building);  // left by a killed process that had this id
+    const std::string building = claim_building_name(path);
     auto store = std::unique_ptr<Store>(
         new Store(std::make_unique<Database>(building, Database::Mode::read_write_create)));
     store->building_ = building;
@@ -185,7 +206,7 @@ int rename_no_replace(const std::string& from, const std::string& to) noexcept {
 
 }  // namespace
 
-std::string Store::publish() noexcept {
+int Store::publish() noexcept {
     // Switched before the rename, on the file nobody else has open, so no reader can hold the
     // switch up (a store published on its rollback journal switches at its next writable open).
     try {
@@ -201,23 +222,47 @@ std::string Store::publish() noexcept {
     // log back (empty here) and removes it. A statement still open keeps the connection
     // (sqlite3_close_v2), holds no write, and reaches the renamed file through its descriptor.
     db_.reset();
-    const std::string building = std::move(building_);
-    building_.clear();
-    const int err = rename_no_replace(building, final_path_);
-    if (err == 0) return {};
-    try {
-        return "cannot give the new store its name " + final_path_ + " (" +
-               (err == EEXIST ? std::string("another process created a file there meanwhile")
-                              : std::string(std::strerror(err))) +
-               "); what this run wrote is kept in " + building;
-    } catch (...) {
-        return "cannot give the new store its name";
-    }
+    const int err = rename_no_replace(building_, final_path_);
+    if (err == 0) building_.clear();
+    return err;
 }
 
-void Store::publish_after_first_write() {
-    if (building_.empty()) return;
-    if (std::string why = publish(); !why.empty()) throw_store(why);
+std::string Store::naming_failure(int err) const {
+    return "cannot give the new store its name " + final_path_ + " (" +
+           (err == EEXIST ? std::string("another process created a file there meanwhile")
+                          : std::string(std::strerror(err))) +
+           "); what this run wrote is kept in " + building_;
+}
+
+int64_t Store::publish_first_ingest(ingest::IngestResult& result, const std::string& started_at,
+                                    bool skip_mode, int64_t id, bool only_this_ingest) {
+    const int err = publish();
+    if (err == 0) return id;
+    std::string why = naming_failure(err);
+    // Another process created the store meanwhile: two first ingests into one new store at once.
+    // They were written one after the other into one store before new stores were built apart,
+    // and still are: this one again, into that store, as into any existing one. The file built
+    // here is removed once the other store is known to be one; the inputs hold all it held,
+    // unless something else was written to it before (fetch's accounts, say): then it is kept.
+    std::unique_ptr<Store> existing;
+    if (err == EEXIST && only_this_ingest) {
+        try {
+            existing = Store::open(final_path_);
+        } catch (const Error& e) {
+            why += " (" + std::string(e.what()) + ")";
+        }
+    }
+    if (!existing) {
+        building_.clear();  // kept, never removed
+        throw_store(why);
+    }
+    log::info(final_path_ +
+              " was created by another process while this ingest built it; "
+              "writing this ingest into that store");
+    db_ = std::move(existing->db_);
+    remove_database_files(building_);
+    building_.clear();
+    return write_units(result, started_at, skip_mode);
 }
 
 Database& Store::db() {
@@ -237,9 +282,9 @@ Store::~Store() {
         remove_database_files(building_);
         return;
     }
-    if (std::string why = publish(); !why.empty()) {
+    if (const int err = publish(); err != 0) {
         try {
-            log::error(why);
+            log::error(naming_failure(err));
         } catch (...) {
         }
     }
@@ -248,10 +293,12 @@ Store::~Store() {
 int64_t Store::replace_periods(ingest::IngestResult& result, const std::string& started_at,
                                bool skip_mode) {
     db();  // open again after an earlier call published a new store
-    // Published after write_units() returns, with its statements finalized.
+    const bool only_this_ingest = !committed_;  // a new store nothing else was written to yet
     const int64_t id = write_units(result, started_at, skip_mode);
-    publish_after_first_write();
-    return id;
+    // Published after write_units() returned, with its statements finalized.
+    return building_.empty()
+               ? id
+               : publish_first_ingest(result, started_at, skip_mode, id, only_this_ingest);
 }
 
 std::vector<IngestRecord> Store::ingests() {

@@ -30,11 +30,12 @@ struct ReplacedUnit {
 class Store {
   public:
     // Opens (creating and migrating when writable) the store at `path`. A store created here is
-    // built in PATH.new-PID (this process's id) and takes its name PATH at its first commit
-    // after the schema (replace_periods, or any other writer's commit once this Store is
-    // destroyed): a run that fails or writes nothing leaves no file at PATH, and a reader never
-    // sees a store without its first data. A process killed before that leaves PATH.new-PID,
-    // which is not a store of PATH's and may be deleted.
+    // built in PATH.new-PID (this process's id; PATH.new-PID.N when that is taken) and takes its
+    // name PATH at its first commit after the schema (replace_periods, or any other writer's
+    // commit once this Store is destroyed), never replacing a file there: a run that fails or
+    // writes nothing leaves no file at PATH, and a reader never sees a store without its first
+    // data. A process killed before that leaves PATH.new-PID, which is not a store of PATH's
+    // and may be deleted.
     static std::unique_ptr<Store> open(const std::string& path, bool read_only = false);
     // True when nothing is at `path` yet, so that open() would create a new store there; throws
     // what open() would throw at once when it cannot (`path` is a folder, or its folder does
@@ -71,13 +72,18 @@ class Store {
     static std::unique_ptr<Store> create(const std::string& path);
     int64_t write_units(ingest::IngestResult& result, const std::string& started_at,
                         bool skip_mode);
-    // After a store this process created had its first commit: the store takes the write-ahead
-    // log, like every store (configure_for_writing in store.cpp says why a new one waits), and
-    // its name (throws when it cannot, keeping the file). db() opens it there when next asked.
-    void publish_after_first_write();
-    // Puts the store in WAL mode, closes the connection and renames the file to final_path_;
-    // "" or why it could not.
-    std::string publish() noexcept;
+    // After the first ingest into a store this process created, `id`, committed: the store takes
+    // the write-ahead log, like every store (configure_for_writing in store.cpp says why a new
+    // one waits), and its name; db() opens it there when next asked. Returns the ingest's id,
+    // which is another when the ingest had to be written into a store another process created
+    // at that name meanwhile (`only_this_ingest`: the new store held nothing else). Throws when
+    // the name cannot be had, keeping the file.
+    int64_t publish_first_ingest(ingest::IngestResult& result, const std::string& started_at,
+                                 bool skip_mode, int64_t id, bool only_this_ingest);
+    // Puts the store in WAL mode, closes the connection and renames the file to final_path_:
+    // 0 (building_ then cleared) or the error number, with building_ kept.
+    int publish() noexcept;
+    std::string naming_failure(int err) const;
 
     std::unique_ptr<Database> db_;
     // Set while this Store creates a new store: the file it is built in (db_'s path) and the
