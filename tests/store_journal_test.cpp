@@ -154,6 +154,7 @@ TEST(StoreJournal, AStoreCreatedMeanwhileIsNeverReplaced) {
                           building + " (" + taken +
                           " is not a curcrunch store (not an SQLite database))");
         }
+        EXPECT_EQ(s->db().path(), building);  // the run's later writes go where its first went
     }
     EXPECT_EQ(read_file(taken), "another program's file");
     EXPECT_EQ(query_one(building, "SELECT count(*) FROM ingest"), "1");

@@ -210,7 +210,7 @@ int Store::publish() noexcept {
     // Switched before the rename, on the file nobody else has open, so no reader can hold the
     // switch up (a store published on its rollback journal switches at its next writable open).
     try {
-        switch_to_wal(*db_);
+        if (db_) switch_to_wal(*db_);
     } catch (const std::exception& e) {
         try {
             log::debug(building_ +
@@ -253,7 +253,9 @@ int64_t Store::publish_first_ingest(ingest::IngestResult& result, const std::str
         }
     }
     if (!existing) {
-        building_.clear();  // kept, never removed
+        // Kept, never removed; what the run writes after this goes there too.
+        final_path_ = std::move(building_);
+        building_.clear();
         throw_store(why);
     }
     log::info(final_path_ +
@@ -267,7 +269,8 @@ int64_t Store::publish_first_ingest(ingest::IngestResult& result, const std::str
 
 Database& Store::db() {
     if (!db_) {
-        // Only after publish(): the store under its name, in WAL mode since its first write.
+        // Only after publish(): the store under its name, in WAL mode since its first write (or
+        // the file that could not take it, publish_first_ingest).
         db_ = std::make_unique<Database>(final_path_, Database::Mode::read_write_create);
         db_->exec("PRAGMA foreign_keys=ON");
         db_->exec("PRAGMA cache_size=-65536");
