@@ -180,6 +180,22 @@ TEST(NewStore, AFailedOrEmptyFirstIngestLeavesNoFile) {
     EXPECT_EQ(query_one(db, "PRAGMA journal_mode"), "wal");
 }
 
+// A reader of a store still being built is told so, not only that there is none.
+TEST(NewStore, AReaderIsToldOfAStoreBeingBuilt) {
+    TempDir t;
+    write_file(t / "s.db.new-4242", "");
+    write_file(t / "s.db.new-4242-journal", "");
+    RunResult r = run_cli({"periods", "--db", t / "s.db"});
+    EXPECT_EQ(r.exit_code, 4);
+    EXPECT_NE(r.err.find("no store at " + t / "s.db" + " yet: a curcrunch is building it in " +
+                         t / "s.db.new-4242" +
+                         " (or was, and was killed: then that file may be deleted); it takes the "
+                         "name " +
+                         t / "s.db" + " at its first commit"),
+              std::string::npos)
+        << r.err;
+}
+
 // Two first ingests into one new store at once: whichever commits second finds the store the
 // other created and is written into it, as before new stores were built apart. Both land,
 // whatever the timing (which path the second takes is not asserted, only the outcome).

@@ -67,6 +67,22 @@ void configure_for_writing(Database& db, bool rollback_journal) {
     db.exec("PRAGMA cache_size=-65536");  // 64 MiB: keeps index pages of a big ingest hot
 }
 
+// A file PATH.new-... beside `path` (Store::create's names), or "".
+std::string a_building_file(const std::string& path) {
+    namespace fs = std::filesystem;
+    const fs::path p(path);
+    const std::string prefix = p.filename().string() + ".new-";
+    std::error_code ec;
+    for (fs::directory_iterator it(p.has_parent_path() ? p.parent_path() : fs::path("."), ec), end;
+         !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.compare(0, prefix.size(), prefix) == 0 &&
+            name.find('-', prefix.size()) == name.npos)
+            return p.has_parent_path() ? it->path().string() : name;
+    }
+    return {};
+}
+
 }  // namespace
 
 bool Store::is_new(const std::string& path) {
@@ -90,10 +106,16 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
     if (std::filesystem::is_directory(status)) throw_store(path + " is a folder, not a store");
-    if (read_only && !std::filesystem::exists(status))
+    if (read_only && !std::filesystem::exists(status)) {
+        if (std::string b = a_building_file(path); !b.empty())
+            throw_store("no store at " + path + " yet: a curcrunch is building it in " + b +
+                        " (or was, and was killed: then that file may be deleted); it takes the "
+                        "name " +
+                        path + " at its first commit");
         throw_store("no store at " + path +
                     ": run `curcrunch ingest` or `curcrunch fetch` first, or give the store "
                     "with --db");
+    }
     if (!read_only && path != ":memory:" && is_new(path)) return create(path);
     auto db = std::make_unique<Database>(
         path, read_only ? Database::Mode::read_only : Database::Mode::read_write_create);
