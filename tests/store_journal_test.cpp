@@ -37,6 +37,14 @@ int64_t ingests(store::Store& s) {
     return st.step() ? st.column_int(0) : -1;
 }
 
+// A write that is not an ingest: the record of a fetch run, committed at once.
+void record_a_fetch_run(store::Store& s) {
+    store::FetchRunRecord rec;
+    rec.started_at = "2026-12-06T00:00:00Z";
+    rec.outcome = "ok";
+    store::record_fetch_run(s.db(), rec);
+}
+
 // Where Store::open builds a new store at `db` in this process.
 std::string building_name(const std::string& db) {
     return db + ".new-" + std::to_string(::getpid());
@@ -166,10 +174,7 @@ TEST(StoreJournal, AStoreCreatedMeanwhileIsNeverReplaced) {
     const std::string fetched = t / "fetched.db";
     {
         auto s = store::Store::open(fetched);
-        store::FetchRunRecord rec;
-        rec.started_at = "2026-12-06T00:00:00Z";
-        rec.outcome = "ok";
-        store::record_fetch_run(s->db(), rec);
+        record_a_fetch_run(*s);
         store::Store::open(fetched)->replace_periods(two_rows(t), "other", false);
         try {
             s->replace_periods(two_rows(t), "x", false);
@@ -194,10 +199,7 @@ TEST(StoreJournal, OtherWritersPublishWhenDoneAndNothingCommittedLeavesNothing) 
     const std::string db = t / "new.db";
     {
         auto s = store::Store::open(db);
-        store::FetchRunRecord rec;
-        rec.started_at = "2026-12-06T00:00:00Z";
-        rec.outcome = "ok";
-        store::record_fetch_run(s->db(), rec);
+        record_a_fetch_run(*s);
         EXPECT_FALSE(fs::exists(db));
     }
     EXPECT_EQ(files_in(t), std::set<std::string>{"new.db"});  // in WAL mode, its log folded in

@@ -182,9 +182,15 @@ std::string claim_building_name(const std::string& path) {
 // ours alone, so whatever stops the creation removes it (the destructor).
 std::unique_ptr<Store> Store::create(const std::string& path) {
     const std::string building = claim_building_name(path);
-    auto store = std::unique_ptr<Store>(
-        new Store(std::make_unique<Database>(building, Database::Mode::read_write_create)));
-    store->building_ = building;
+    std::unique_ptr<Database> db;
+    try {
+        db = std::make_unique<Database>(building, Database::Mode::read_write_create);
+    } catch (...) {
+        remove_database_files(building);
+        throw;
+    }
+    auto store = std::unique_ptr<Store>(new Store(std::move(db)));
+    store->building_ = building;  // from here on the destructor removes it, or publishes it
     store->final_path_ = path;
     configure_for_writing(*store->db_, true);
     migrate(*store->db_);

@@ -1,5 +1,5 @@
-// Store::replace_periods: one ingest's rollups replace the (payer, billing period) units they
-// hold, in one transaction (the invariants are in store/schema.cpp).
+// Store::replace_periods's write (Store::write_units): one ingest's rollups replace the (payer,
+// billing period) units they hold, in one transaction (the invariants are in store/schema.cpp).
 #include <algorithm>
 #include <future>
 #include <map>
