@@ -1,8 +1,7 @@
 // Sha256: FIPS 180-4's example digests, and Sha256::of_file against coreutils' sha256sum (an
 // independent implementation) at the edges of of_file's 16 MiB mapping windows and of
 // update()'s 4 KiB prefetch steps; a file that cannot be mapped (a FIFO) is read instead. The
-// rest of a file after a head hashed elsewhere (an ingest's parse) gives the whole file's digest;
-// update_cached, without the prefetches, gives the same digests.
+// rest of a file after a head hashed elsewhere (an ingest's parse) gives the whole file's digest.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -63,20 +62,6 @@ TEST(Sha256, UpdatesInPiecesEqualOneUpdate) {
     }
     h.update(bytes.data() + at, bytes.size() - at);
     EXPECT_EQ(h.hex_digest(), Sha256::of(bytes));
-}
-
-// update_cached (no prefetching, for bytes just parsed) is the same digest, mixed with update()
-// in one chain as a stream's head and a file's rest are; a million 'a's is FIPS 180-4's example.
-TEST(Sha256, UpdateCachedIsTheSameDigest) {
-    Sha256 a;
-    a.update_cached(std::string(1000000, 'a'));
-    EXPECT_EQ(a.hex_digest(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-    const std::string bytes = random_bytes((1 << 20) + 777, 11);
-    Sha256 b;
-    b.update_cached(bytes.data(), 4097);
-    b.update(bytes.data() + 4097, 65536);
-    b.update_cached(bytes.data() + 4097 + 65536, bytes.size() - 4097 - 65536);
-    EXPECT_EQ(b.hex_digest(), Sha256::of(bytes));
 }
 
 TEST(Sha256, OfFileEqualsSha256sumAtWindowAndPageEdges) {

@@ -26,13 +26,14 @@ void StreamDigest::update(const char* p, size_t n) {
             return;
         }
     }
-    // The chunk was parsed just before (in this thread's cache, or the cores' shared one).
+    // The chunk was parsed just before, but is bigger than a core's L2 and may have been parsed
+    // on the other core: update() asks for each page's lines ahead (core/sha256.cpp).
     if (!pace_) {
-        head_.update_cached(p, n);
+        head_.update(p, n);
     } else {
         // Two clock reads per chunk of megabytes: the speed that sizes the rest (hash_pace.hpp).
         const auto t0 = std::chrono::steady_clock::now();
-        head_.update_cached(p, n);
+        head_.update(p, n);
         const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
             std::chrono::steady_clock::now() - t0);
         pace_->hashed(n, static_cast<uint64_t>(ns.count()));

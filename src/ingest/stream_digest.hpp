@@ -1,7 +1,7 @@
 #pragma once
 // The sha256 of an uncompressed CSV file taken by its own stream (engine-internal): the last,
 // serial stage of the stream's pipeline hands it each chunk in file order, after the chunk is
-// parsed and while its bytes are still in the cache (csv_stream.cpp).
+// parsed, while its bytes are still in the shared cache (csv_stream.cpp).
 //
 // Given a hasher (DeferredHashes) and the file's pace (hash_pace.hpp), only the file's head is
 // hashed here: once the head reaches HashPace::head_end(), the part held back for the store
