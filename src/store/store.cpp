@@ -297,11 +297,11 @@ int64_t Store::publish_first_ingest(ingest::IngestResult& result, const std::str
 
 Database& Store::db() {
     if (!db_) {
-        // Only after publish(): the store under its name, in WAL mode since its first write (or
-        // the file that could not take it, publish_first_ingest).
+        // Only after publish(): the store under its name (or the file that could not take it,
+        // publish_first_ingest), set up as every writable open sets a store up; one publish()
+        // could not switch to WAL switches here.
         db_ = std::make_unique<Database>(final_path_, Database::Mode::read_write_create);
-        db_->exec("PRAGMA foreign_keys=ON");
-        db_->exec("PRAGMA cache_size=-65536");
+        configure_for_writing(*db_, false);
     }
     return *db_;
 }
