@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -180,6 +181,40 @@ TEST(Scanner, WindowsOfNothingButDelimiters) {
             EXPECT_EQ(s.rows[r].values, (std::vector<std::string>{"", "", "", ""})) << r;
         for (size_t r : {1, 4})
             EXPECT_EQ(s.rows[r].values, (std::vector<std::string>{"v0", "v67", "v134", ""})) << r;
+    }
+}
+
+// A window's count of delimiters at each step of the position writers (16 entries a store, the
+// VBMI2 kernel's branch past 16): a 64-byte window holding k commas, each field named by its
+// column, every column read, and each kernel held to the naive split.
+TEST(Scanner, WindowsAtEachPositionWriterStep) {
+    for (uint32_t k : {1u, 15u, 16u, 17u, 31u, 32u, 33u, 47u, 48u, 49u, 63u}) {
+        // k commas in the first 64 bytes: fields of one byte ('a' + column % 26) while there is
+        // room, empty ones after them, then a last field filling the window and running past it.
+        std::string text;
+        std::vector<std::string> fields;
+        for (uint32_t c = 0; c < k; ++c) {
+            const bool empty = c + k >= 63;  // k commas and these bytes stay within 63 bytes
+            fields.push_back(empty ? "" : std::string(1, static_cast<char>('a' + c % 26)));
+        }
+        size_t used = k;  // the commas
+        for (const std::string& f : fields)
+            used += f.size();
+        ASSERT_LE(used, 64u) << k;
+        fields.push_back(std::string(64 - used + 5, 'z'));  // the window's rest and beyond it
+        for (size_t c = 0; c < fields.size(); ++c)
+            text += (c ? "," : "") + fields[c];
+        ASSERT_EQ(std::count(text.begin(), text.begin() + 64, ','), static_cast<long>(k));
+        text += "\nend" + std::string(k, ',') + "\n";
+        std::vector<int> wanted;
+        for (uint32_t c = 0; c <= k; ++c)
+            wanted.push_back(static_cast<int>(c));
+        Scan s = scan(text, k + 1, wanted, ',', true, 1024);
+        ASSERT_EQ(s.rows.size(), 2u) << k;
+        EXPECT_EQ(s.rows[0].values, fields) << k;
+        std::vector<std::string> second(k + 1, "");
+        second[0] = "end";
+        EXPECT_EQ(s.rows[1].values, second) << k;
     }
 }
 

@@ -12,6 +12,8 @@ bool scan_chunk_avx2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBa
                      const ScanBuffers&);
 bool scan_chunk_avx512(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
                        const ScanBuffers&);
+bool scan_chunk_avx512_vbmi2(const ScanConfig&, const char*, size_t, ScanCursor&, ScanBatch&,
+                             const ScanBuffers&);
 void count_quotes_newlines_sse2(const char*, size_t, ByteCounts&);
 void count_quotes_newlines_avx2(const char*, size_t, ByteCounts&);
 void count_quotes_newlines_avx512(const char*, size_t, ByteCounts&);
@@ -29,11 +31,14 @@ struct Kernel {
 };
 // Indexed by ScanKernel.
 static_assert(static_cast<int>(ScanKernel::sse2) == 0 && static_cast<int>(ScanKernel::avx2) == 1 &&
-              static_cast<int>(ScanKernel::avx512) == 2);
+              static_cast<int>(ScanKernel::avx512) == 2 &&
+              static_cast<int>(ScanKernel::avx512vbmi2) == 3);
 constexpr Kernel kKernels[] = {
     {"sse2", detail::scan_chunk_sse2, detail::count_quotes_newlines_sse2},
     {"avx2", detail::scan_chunk_avx2, detail::count_quotes_newlines_avx2},
     {"avx512", detail::scan_chunk_avx512, detail::count_quotes_newlines_avx512},
+    // The split's count has no positions to write: VBMI2 would change nothing in it.
+    {"avx512vbmi2", detail::scan_chunk_avx512_vbmi2, detail::count_quotes_newlines_avx512},
 };
 const Kernel& kernel_of(ScanKernel k) {
     return kKernels[static_cast<size_t>(k)];
@@ -43,7 +48,7 @@ ScanKernel best_kernel() {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("pclmul")) return ScanKernel::sse2;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
-        return ScanKernel::avx512;
+        return __builtin_cpu_supports("avx512vbmi2") ? ScanKernel::avx512vbmi2 : ScanKernel::avx512;
     return __builtin_cpu_supports("avx2") ? ScanKernel::avx2 : ScanKernel::sse2;
 }
 
@@ -55,7 +60,9 @@ const ScanKernel kBest = best_kernel();
 std::vector<ScanKernel> available_scan_kernels() {
     std::vector<ScanKernel> k{ScanKernel::sse2};
     if (kBest != ScanKernel::sse2 && __builtin_cpu_supports("avx2")) k.push_back(ScanKernel::avx2);
-    if (kBest == ScanKernel::avx512) k.push_back(ScanKernel::avx512);
+    if (kBest == ScanKernel::avx512 || kBest == ScanKernel::avx512vbmi2)
+        k.push_back(ScanKernel::avx512);
+    if (kBest == ScanKernel::avx512vbmi2) k.push_back(ScanKernel::avx512vbmi2);
     return k;
 }
 

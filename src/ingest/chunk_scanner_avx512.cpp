@@ -1,27 +1,15 @@
 // AVX-512 (F + BW) + PCLMUL kernel; this file alone is compiled with those flags (see
-// CMakeLists.txt) and is only called after a runtime CPU check. One 64-byte load and one
-// compare per mask, and the positions of a window's structural bytes written by compressing a
-// vector of positions, 16 at a time, instead of one count-trailing-zeros per byte.
-#include <immintrin.h>
-
-#include "chunk_scanner_clmul.hpp"
+// CMakeLists.txt) and is only called after a runtime CPU check. The positions of a window's
+// structural bytes are written by compressing a vector of positions, 16 at a time, instead of
+// one count-trailing-zeros per byte. CPUs with VBMI2 use chunk_scanner_avx512_vbmi2.cpp.
+#include "chunk_scanner_avx512_load.hpp"
 #include "chunk_scanner_impl.hpp"
 
 namespace curcrunch::ingest::detail {
 namespace {
 
-struct Avx512Masks {
-    explicit Avx512Masks(char delim)
-        : vq(_mm512_set1_epi8('"')), vd(_mm512_set1_epi8(delim)), vn(_mm512_set1_epi8('\n')) {}
-    void load(const char* p, uint64_t& q, uint64_t& d, uint64_t& n) const {
-        const __m512i x = _mm512_loadu_si512(p);
-        q = _mm512_cmpeq_epi8_mask(x, vq);
-        d = _mm512_cmpeq_epi8_mask(x, vd);
-        n = _mm512_cmpeq_epi8_mask(x, vn);
-    }
-    // Bytes with the top bit set (not ASCII).
-    static uint64_t high(const char* p) { return _mm512_movepi8_mask(_mm512_loadu_si512(p)); }
-    static uint64_t prefix_xor(uint64_t x) { return prefix_xor_clmul(x); }
+struct Avx512Masks : Avx512Load {
+    using Avx512Load::Avx512Load;
     // Four compressions of 16 positions each; each store writes 16 entries, of which the first
     // popcount are kept (the rest is slack, kStopsSlack).
     static void write_positions(uint64_t bits, uint32_t base, uint32_t* out) {
@@ -36,7 +24,6 @@ struct Avx512Masks {
             at = _mm512_add_epi32(at, step);
         }
     }
-    __m512i vq, vd, vn;
 };
 
 }  // namespace

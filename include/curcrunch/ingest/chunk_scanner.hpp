@@ -127,11 +127,11 @@ ByteCounts count_quotes_newlines(const char* buf, size_t len);
 // past the last newline that ends a record (outside quotes), or 0 when there is none.
 size_t find_record_boundary(const char* buf, size_t len, bool quoting, uint64_t quotes);
 
-// Which kernel scan_chunk uses on this CPU ("avx512", "avx2" or "sse2").
+// Which kernel scan_chunk uses on this CPU ("avx512vbmi2", "avx512", "avx2" or "sse2").
 const char* scan_kernel_name();
 
 // The kernels, for tests that hold each one to the same results. All give identical batches.
-enum class ScanKernel { sse2, avx2, avx512 };
+enum class ScanKernel { sse2, avx2, avx512, avx512vbmi2 };
 // Those this CPU can run; the last is the one scan_chunk uses.
 std::vector<ScanKernel> available_scan_kernels();
 bool scan_chunk(ScanKernel kernel, const ScanConfig& cfg, const char* buf, size_t len,
