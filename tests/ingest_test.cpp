@@ -5,6 +5,7 @@
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
+#include "ingest_support.hpp"
 #include "test_support.hpp"
 #include "unity_id.hpp"
 
@@ -22,13 +23,6 @@ std::string sample_csv() {
     s += legacy_row("3", "2024-01-04", "1.4724E-6", "plain", "data");
     s += legacy_row("4", "2024-02-01", "-0.75", "credit", "web");
     return s;
-}
-
-Amount total(const ingest::IngestResult& r) {
-    Amount t = 0;
-    for (const auto& e : r.rollup.cost.entries())
-        t += e.value.unblended;
-    return t;
 }
 
 ingest::IngestResult run(const std::vector<std::string>& paths, ingest::IngestOptions o = {}) {

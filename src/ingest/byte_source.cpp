@@ -135,15 +135,41 @@ class PlainSource final : public ByteSource {
     RawFile& f_;
 };
 
+// What an ISA-L inflate error code means, for messages.
+const char* isal_error_text(int rc) {
+    return rc == ISAL_INCORRECT_CHECKSUM   ? "CRC or length check failed"
+           : rc == ISAL_INVALID_WRAPPER    ? "not a valid gzip header"
+           : rc == ISAL_UNSUPPORTED_METHOD ? "unsupported compression method"
+                                           : "corrupt deflate data";
+}
+
+uint32_t load_le32(const uint8_t* p) {
+    return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+
 // gzip through ISA-L's igzip. A file may hold several gzip members back to back (RFC 1952
 // allows it; `cat a.gz b.gz` makes one): when a member finishes and input remains, the state is
-// reset and decoding continues. ISA-L verifies each member's CRC32 and length.
+// reset and decoding continues. ISA-L verifies each member's CRC32 and length, unless the reader
+// took the CRC over (defer_crc_check): then this reads each member's header with ISA-L's header
+// reader, inflates raw deflate data, and reads the trailer itself, checking the length here and
+// handing the CRC on (take_member_ends).
 class IsalGzipSource final : public ByteSource {
   public:
     explicit IsalGzipSource(RawFile& f) : f_(f), mapped_(f.map_whole()) {
         if (!mapped_) in_.resize(kRawBlock);
         isal_inflate_init(&st_);
         st_.crc_flag = ISAL_GZIP;
+        isal_gzip_header_init(&header_);
+    }
+    bool defer_crc_check() override {
+        if (out_total_ > 0 || st_.total_out > 0) return false;  // only before the first read
+        deferred_ = true;
+        st_.crc_flag = ISAL_DEFLATE;
+        return true;
+    }
+    void take_member_ends(std::vector<MemberEnd>& out) override {
+        out.insert(out.end(), ends_.begin(), ends_.end());
+        ends_.clear();
     }
     size_t read(char* dst, size_t cap) override {
         // The inflate reads the mapping in place: a file truncated under it ends the ingest
@@ -153,7 +179,12 @@ class IsalGzipSource final : public ByteSource {
         size_t produced = 0;
         while (produced < cap && !finished_) {
             if (st_.avail_in == 0 && !eof_) refill();
+            if (deferred_ && !header_read_ && !read_header()) continue;
             if (st_.block_state == ISAL_BLOCK_FINISH) {
+                if (deferred_ && !trailer_read_) {
+                    read_trailer(out_total_ + produced);
+                    continue;
+                }
                 if (!start_next_member()) break;
                 continue;
             }
@@ -164,12 +195,52 @@ class IsalGzipSource final : public ByteSource {
             if (rc < 0) fail(rc);
             if (st_.block_state != ISAL_BLOCK_FINISH && st_.avail_in == 0 && eof_ &&
                 st_.avail_out != 0)
-                throw_input(f_.path() + ": truncated gzip stream (unexpected end of file after " +
-                            std::to_string(f_.done()) + " bytes)");
+                fail_truncated();
         }
+        out_total_ += produced;
         return produced;
     }
     uint64_t raw_bytes_read() const override { return f_.done(); }
+
+    // Inflates the whole mapped file again with ISA-L's own checks, output thrown away.
+    void check_whole() override {
+        const std::string_view whole = f_.mapping();
+        if (whole.empty()) return;
+        const MappedFileScope shrunk(whole.data(), whole.size(), f_.path());
+        auto st = std::make_unique<inflate_state>();  // ~200 KiB: not on the stack
+        std::vector<uint8_t> sink(kRawBlock);
+        const auto* in = reinterpret_cast<const uint8_t*>(whole.data());
+        size_t pos = 0;  // bytes of the file given to the inflate
+        auto feed = [&] {
+            const size_t n = std::min<size_t>(whole.size() - pos, kRawBlock);
+            st->next_in = const_cast<uint8_t*>(in + pos);
+            st->avail_in = static_cast<uint32_t>(n);
+            pos += n;
+        };
+        isal_inflate_init(st.get());
+        st->crc_flag = ISAL_GZIP;
+        for (;;) {
+            if (st->avail_in == 0) {
+                if (pos == whole.size()) return;  // a truncated file is read's to report
+                feed();
+            }
+            if (st->block_state == ISAL_BLOCK_FINISH) {
+                while (st->avail_in > 0 && *st->next_in == 0) {
+                    ++st->next_in;
+                    --st->avail_in;
+                }
+                if (st->avail_in == 0) continue;
+                isal_inflate_reset(st.get());
+                st->crc_flag = ISAL_GZIP;
+            }
+            st->next_out = sink.data();
+            st->avail_out = static_cast<uint32_t>(sink.size());
+            const int rc = isal_inflate(st.get());
+            if (rc < 0)
+                throw_input(f_.path() + ": gzip: " + isal_error_text(rc) + " (near byte " +
+                            std::to_string(pos - st->avail_in) + ")");
+        }
+    }
 
   private:
     // Called only once the inflate took every byte of the last refill (avail_in == 0), so the
@@ -186,6 +257,47 @@ class IsalGzipSource final : public ByteSource {
         if (n == 0) eof_ = true;
         st_.next_in = in_.data();
         st_.avail_in = static_cast<uint32_t>(n);
+    }
+    // Deferred checks: the member's header. ISA-L's reader takes a header split across refills
+    // (it keeps the part it saw in the state and in header_, hence a member, not a local);
+    // false while it needs more input, which it has then taken all of.
+    bool read_header() {
+        const int rc = isal_read_gzip_header(&st_, &header_);
+        if (rc < 0) fail(rc);
+        if (rc == ISAL_DECOMP_OK) {
+            header_read_ = true;
+            return true;
+        }
+        if (eof_) fail_truncated();
+        return false;
+    }
+    // Deferred checks, once the member's deflate data ended at `member_end` in the stream: its
+    // 8-byte trailer, the CRC-32 and then the length mod 2^32, little-endian. ISA-L's bit
+    // reader may hold its first bytes already: above the unused bits of the last deflate byte
+    // (read_in_length % 8 of them, the low ones), whole bytes, as igzip_inflate.c's own
+    // trailer check takes them. The rest comes from the input, across a refill if need be.
+    void read_trailer(uint64_t member_end) {
+        if (trailer_len_ == 0 && st_.read_in_length >= 8) {
+            const uint64_t bits = st_.read_in >> (st_.read_in_length % 8);
+            const uint32_t held =
+                std::min<uint32_t>(static_cast<uint32_t>(st_.read_in_length) / 8, 8);
+            for (uint32_t i = 0; i < held; ++i)
+                trailer_[trailer_len_++] = static_cast<uint8_t>(bits >> (8 * i));
+        }
+        st_.read_in = 0;
+        st_.read_in_length = 0;
+        while (trailer_len_ < sizeof trailer_ && st_.avail_in > 0) {
+            trailer_[trailer_len_++] = *st_.next_in++;
+            --st_.avail_in;
+        }
+        if (trailer_len_ < sizeof trailer_) {
+            if (eof_) fail_truncated();
+            return;  // the next round refills
+        }
+        if (load_le32(trailer_ + 4) != static_cast<uint32_t>(st_.total_out))
+            fail(ISAL_INCORRECT_CHECKSUM);
+        ends_.push_back(MemberEnd{member_end, load_le32(trailer_)});
+        trailer_read_ = true;
     }
     // After a member ends: skip trailing zero padding, then either end or decode the next member.
     bool start_next_member() {
@@ -205,16 +317,19 @@ class IsalGzipSource final : public ByteSource {
         if (saw_padding_)
             throw_input(f_.path() + ": unexpected data after zero padding in gzip file");
         isal_inflate_reset(&st_);
-        st_.crc_flag = ISAL_GZIP;
+        st_.crc_flag = deferred_ ? ISAL_DEFLATE : ISAL_GZIP;
+        isal_gzip_header_init(&header_);
+        header_read_ = trailer_read_ = false;
+        trailer_len_ = 0;
         return true;
     }
     [[noreturn]] void fail(int rc) {
-        const char* what = rc == ISAL_INCORRECT_CHECKSUM   ? "CRC or length check failed"
-                           : rc == ISAL_INVALID_WRAPPER    ? "not a valid gzip header"
-                           : rc == ISAL_UNSUPPORTED_METHOD ? "unsupported compression method"
-                                                           : "corrupt deflate data";
-        throw_input(f_.path() + ": gzip: " + what + " (near byte " + std::to_string(f_.done()) +
-                    ")");
+        throw_input(f_.path() + ": gzip: " + isal_error_text(rc) + " (near byte " +
+                    std::to_string(f_.done()) + ")");
+    }
+    [[noreturn]] void fail_truncated() {
+        throw_input(f_.path() + ": truncated gzip stream (unexpected end of file after " +
+                    std::to_string(f_.done()) + " bytes)");
     }
 
     RawFile& f_;
@@ -222,6 +337,13 @@ class IsalGzipSource final : public ByteSource {
     std::vector<uint8_t> in_;  // empty when mapped
     inflate_state st_{};
     bool eof_ = false, finished_ = false, saw_padding_ = false;
+    // Deferred checks (defer_crc_check): the member's header and trailer are read here.
+    bool deferred_ = false, header_read_ = false, trailer_read_ = false;
+    isal_gzip_header header_{};
+    uint8_t trailer_[8] = {};
+    uint32_t trailer_len_ = 0;
+    uint64_t out_total_ = 0;       // bytes returned by read() so far
+    std::vector<MemberEnd> ends_;  // not yet taken
 };
 
 // zlib fallback for machines or builds where ISA-L is not wanted (--zlib): same contract.

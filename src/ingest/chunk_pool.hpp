@@ -10,6 +10,7 @@
 #include <mutex>
 #include <vector>
 
+#include "curcrunch/ingest/byte_source.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 
 namespace curcrunch::ingest {
@@ -26,6 +27,9 @@ struct Chunk {
     uint64_t first_line = 1;
     const char* view = nullptr;  // set: the bytes live in a file mapping, not in data
     bool ascii = false;          // the split found no byte >= 0x80 in it: valid UTF-8
+    // A read stream whose CRC checks were deferred to it: the gzip member ends within the
+    // chunk's bytes (csv_stream.cpp, MemberCrc). Empty otherwise, and for most chunks.
+    std::vector<MemberEnd> member_ends;
     const char* ptr() const { return view ? view : data.get(); }
     // Invariant: the kScanPadding bytes past cap are zero; the bytes past len before them are
     // whatever the buffer held (a recycled buffer holds an earlier chunk's): the kernels mask
@@ -82,6 +86,7 @@ class ChunkPool {
         }
         c->view = nullptr;
         c->ascii = false;
+        c->member_ends.clear();
         if (c->cap < min_cap) c->allocate(alloc);
         return c;
     }

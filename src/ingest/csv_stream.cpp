@@ -17,6 +17,7 @@
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/ingest/schema.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
+#include "member_crc.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -52,7 +53,8 @@ class CsvStream {
           hash_(hash),
           last_file_(last_file),
           pace_(pace),
-          pool_(opts_.block_size) {}
+          pool_(opts_.block_size),
+          member_crc_(name_) {}
 
     void run();
 
@@ -73,6 +75,9 @@ class CsvStream {
     [[noreturn]] void fail_utf8(const char* buf, const Chunk& c) const;
     void bad_row(const RowError& e, uint64_t& n_skipped);
     void finish(Chunk* c);
+    void stream();
+    void take_member_ends(Chunk& c);
+    void check_crc(const char* p, size_t n, const std::vector<MemberEnd>& ends);
 
     EngineCore& core_;
     const IngestOptions& opts_;
@@ -98,6 +103,15 @@ class CsvStream {
     uint64_t line_ = 1;
     size_t map_pos_ = 0;
 
+    // A gzip stream's CRC checks, when the source deferred them to this reader (run()): the
+    // first stage hands each chunk the member ends within it (pending_ends_ holds those not
+    // yet reached, stream_off_ is where the next chunk starts) and the in-order last stage
+    // checks the chunk's bytes (MemberCrc).
+    bool defer_crc_ = false;
+    MemberCrc member_crc_;
+    std::vector<MemberEnd> pending_ends_;
+    uint64_t stream_off_ = 0;
+
     Schema schema_;
     std::vector<NeededColumn> needed_;
     ScanConfig cfg_{};
@@ -107,6 +121,21 @@ class CsvStream {
 // The header is read until its record is complete (growing the buffer up to kMaxHeaderBytes)
 // and resolves the dialect; a mapped file's header is read from the mapping.
 void CsvStream::run() {
+    // ISA-L's gzip source checks CRCs on its serial inflate unless this reader takes them over.
+    defer_crc_ = mapped_.empty() && src_.defer_crc_check();
+    if (!defer_crc_) return stream();
+    try {
+        stream();
+    } catch (const Error& e) {
+        // Damage the deferred CRC would have caught at once may have broken a row or the
+        // header first: name the damage, not the row (check_whole throws when the file is
+        // corrupt; it inflates the file again, on this error path only).
+        if (e.kind() == ErrorKind::input) src_.check_whole();
+        throw;
+    }
+}
+
+void CsvStream::stream() {
     // The header is read from the mapping here; the pipeline's stages set their own scopes, on
     // whichever threads run them.
     const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
@@ -150,6 +179,11 @@ void CsvStream::run() {
     const size_t tokens = threads * 3 + 1;
     tbb::parallel_pipeline(
         tokens, tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, first) & rest);
+    if (defer_crc_) {  // ends at the very end of the stream, after its last chunk
+        src_.take_member_ends(pending_ends_);
+        check_crc(nullptr, 0, pending_ends_);
+        member_crc_.finish();
+    }
     rep_.rows = rows_.load();
     rep_.skipped = skipped_.load();
     rep_.bytes = bytes_.load();
@@ -185,6 +219,16 @@ void CsvStream::read_header_stream() {
     if (cur_len_ == 0) throw_input(name_ + ": empty file (no header line)");
     schema_ = resolve_schema(std::string_view(cur_->data.get(), cur_len_), opts_.csv, name_, eof_);
     hash(cur_->data.get(), schema_.header_bytes);
+    if (defer_crc_) {
+        src_.take_member_ends(pending_ends_);
+        std::vector<MemberEnd> in_header;
+        while (!pending_ends_.empty() && pending_ends_.front().end <= schema_.header_bytes) {
+            in_header.push_back(pending_ends_.front());
+            pending_ends_.erase(pending_ends_.begin());
+        }
+        check_crc(cur_->data.get(), schema_.header_bytes, in_header);
+        stream_off_ = schema_.header_bytes;
+    }
     std::memmove(cur_->data.get(), cur_->data.get() + schema_.header_bytes,
                  cur_len_ - schema_.header_bytes);
     cur_len_ -= schema_.header_bytes;
@@ -228,6 +272,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
         out->first_line = line_;
         if (eof_) {
             out->len = cur_len_;
+            take_member_ends(*out);
             cur_ = pool_.get(0);  // nothing more is read into it
             cur_len_ = 0;
             input_done_.store(true, std::memory_order_relaxed);
@@ -245,6 +290,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
         }
         out->len = cut;
         out->ascii = counts.non_ascii == 0;  // counted over more than the chunk
+        take_member_ends(*out);
         const char* tail = out->data.get() + cut;
         line_ +=
             counts.newlines - static_cast<uint64_t>(std::count(tail, tail + cur_len_ - cut, '\n'));
@@ -373,10 +419,35 @@ Chunk* CsvStream::parse(Chunk* c) {
     return c;
 }
 
-// Serial, in file order: hash the chunk, then give its buffer (or its pages) back.
+// First stage, a read stream with deferred CRC checks: the member ends that fall in the chunk
+// just cut, which starts at stream_off_. The source reported every end up to what it has read,
+// which is past the chunk's last byte.
+void CsvStream::take_member_ends(Chunk& c) {
+    if (!defer_crc_) return;
+    src_.take_member_ends(pending_ends_);
+    const uint64_t stop = stream_off_ + c.len;
+    size_t n = 0;
+    while (n < pending_ends_.size() && pending_ends_[n].end <= stop)
+        ++n;
+    c.member_ends.assign(pending_ends_.begin(),
+                         pending_ends_.begin() + static_cast<std::ptrdiff_t>(n));
+    pending_ends_.erase(pending_ends_.begin(),
+                        pending_ends_.begin() + static_cast<std::ptrdiff_t>(n));
+    stream_off_ = stop;
+}
+
+// Charged to read/inflate: it is the inflate's check, run beside it instead of on it.
+void CsvStream::check_crc(const char* p, size_t n, const std::vector<MemberEnd>& ends) {
+    StageTimer t(opts_.stats, Stage::read);
+    member_crc_.add(p, n, ends);
+}
+
+// Serial, in file order: hash the chunk (or check its CRC), then give its buffer (or its pages)
+// back.
 void CsvStream::finish(Chunk* c) {
     const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     hash(c->ptr(), c->len);
+    if (defer_crc_) check_crc(c->ptr(), c->len, c->member_ends);
     if (c->view) {
         StageTimer r(opts_.stats, Stage::read);  // unmapping is the mapping's read cost
         release_pages(c->view, c->len);

@@ -16,6 +16,13 @@ namespace curcrunch::ingest {
 enum class Compression { none, gzip, zip };
 const char* compression_name(Compression c);
 
+// Where a gzip member ends in the decompressed stream (the offset just past its last byte) and
+// the CRC-32 its trailer states for the member's bytes.
+struct MemberEnd {
+    uint64_t end = 0;
+    uint32_t crc = 0;
+};
+
 class ByteSource {
   public:
     virtual ~ByteSource() = default;
@@ -24,6 +31,22 @@ class ByteSource {
     virtual size_t read(char* dst, size_t cap) = 0;
     // Raw bytes consumed from disk so far (for progress).
     virtual uint64_t raw_bytes_read() const = 0;
+
+    // Deferred checks (ISA-L's gzip source): asked before the first read, the source leaves the
+    // CRC-32 of its members' bytes to the caller and returns true; it still checks everything
+    // else (headers, deflate data, each member's length) as it reads. The caller must then
+    // check every byte read against the ends take_member_ends() hands over (MemberCrc,
+    // ingest/member_crc.hpp). Why: the inflate is one serial chain, which the CRC lengthened by
+    // about a tenth; the caller checks on another stage, beside it. A source that cannot defer
+    // returns false and checks as before.
+    virtual bool defer_crc_check() { return false; }
+    // The ends of the members that finished since the last call, in stream order, appended.
+    virtual void take_member_ends(std::vector<MemberEnd>& out) { (void)out; }
+    // After an error found in the decompressed bytes of a deferring source: throws the error
+    // the source would have raised had it checked CRCs itself (a corrupt file names its CRC,
+    // not the first row its damage broke). Returns when the whole file checks out, or when it
+    // cannot be read again (not mapped).
+    virtual void check_whole() {}
 };
 
 // A logical CSV stream inside one file: the file itself, or one member of a zip archive.
