@@ -3,6 +3,8 @@
 // across the source's 1 MiB reads, and a damaged member found whatever it broke.
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <string>
 #include <vector>
 
@@ -45,6 +47,43 @@ std::string members(const std::string& csv, const std::vector<size_t>& cuts, int
         from = c;
     }
     return out + gzip_bytes(csv.substr(from), level);
+}
+
+// A gzip member of `data` whose header carries every optional field RFC 1952 defines: an extra
+// field, a file name and a comment as given, and the header's own CRC-16 (its low bits of the
+// header's CRC-32; `bad_hcrc` breaks it).
+std::string member_with_every_header_field(const std::string& data, const std::string& name,
+                                           bool bad_hcrc = false) {
+    std::string h = {'\x1f', '\x8b', 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3};
+    const std::string extra(
+        "CC\x04\x00"
+        "abcd",
+        8);  // one subfield: id "CC", 4 bytes
+    h += static_cast<char>(extra.size());
+    h += '\0';
+    h += extra + name + '\0' + "a comment" + '\0';
+    uint32_t hcrc = crc32(0, reinterpret_cast<const Bytef*>(h.data()), static_cast<uInt>(h.size()));
+    if (bad_hcrc) hcrc ^= 1;
+    h += static_cast<char>(hcrc & 0xff);
+    h += static_cast<char>((hcrc >> 8) & 0xff);
+    z_stream z{};
+    deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);  // raw deflate
+    std::string body(deflateBound(&z, data.size()) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(body.data());
+    z.avail_out = static_cast<uInt>(body.size());
+    deflate(&z, Z_FINISH);
+    body.resize(z.total_out);
+    deflateEnd(&z);
+    const uint32_t crc =
+        crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+    const uint32_t size = static_cast<uint32_t>(data.size());
+    std::string trailer;
+    for (uint32_t v : {crc, size})
+        for (int i = 0; i < 4; ++i)
+            trailer += static_cast<char>((v >> (8 * i)) & 0xff);
+    return h + body + trailer;
 }
 
 std::string input_error(const std::string& path) {
@@ -113,6 +152,32 @@ TEST(GzipMembers, TrailersAndHeadersSplitAcrossReads) {
         write_file(f, first + gzip_bytes(csv.substr(cut), 0));
         EXPECT_EQ(total(ingest_file(f, 4u << 20)), want) << want_size;
     }
+}
+
+// Headers with an extra field, a name, a comment and a header CRC, the second one's name running
+// across the source's first 1 MiB read; a header CRC that does not match is damage.
+TEST(GzipMembers, HeadersWithEveryOptionalField) {
+    TempDir t;
+    const std::string csv = rows_csv(14000);
+    write_file(t / "plain.csv", csv);
+    const Amount want = total(ingest_file(t / "plain.csv", 4u << 20));
+    const std::string name(300, 'n');
+    // The first member (stored, so its size follows its data) ends 120 bytes before 1 MiB: the
+    // second member's header (12 bytes, the extra field's 10, then the name) crosses it.
+    const size_t ends_at = (1u << 20) - 120;
+    size_t cut = ends_at - 400;
+    std::string first = gzip_bytes(csv.substr(0, cut), 0);
+    while (first.size() < ends_at)
+        first = gzip_bytes(csv.substr(0, ++cut), 0);
+    ASSERT_EQ(first.size(), ends_at);
+    write_file(t / "fields.csv.gz", first + member_with_every_header_field(csv.substr(cut), name));
+    EXPECT_EQ(total(ingest_file(t / "fields.csv.gz", 4u << 20)), want);
+    write_file(t / "one.csv.gz", member_with_every_header_field(csv, "one.csv"));
+    EXPECT_EQ(total(ingest_file(t / "one.csv.gz")), want);
+    write_file(t / "hcrc.csv.gz", member_with_every_header_field(csv, "one.csv", true));
+    EXPECT_NE(input_error(t / "hcrc.csv.gz")
+                  .find(t / "hcrc.csv.gz" + ": gzip: CRC or length check failed"),
+              std::string::npos);
 }
 
 // Bytes changed inside a stored block: the deflate data stays valid, so only the CRC can tell.
