@@ -66,16 +66,7 @@ std::string member_with_every_header_field(const std::string& data, const std::s
     if (bad_hcrc) hcrc ^= 1;
     h += static_cast<char>(hcrc & 0xff);
     h += static_cast<char>((hcrc >> 8) & 0xff);
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);  // raw deflate
-    std::string body(deflateBound(&z, data.size()) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(body.data());
-    z.avail_out = static_cast<uInt>(body.size());
-    deflate(&z, Z_FINISH);
-    body.resize(z.total_out);
-    deflateEnd(&z);
+    const std::string body = deflate_bytes(data, 6, -15);  // raw deflate
     const uint32_t crc =
         crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
     const uint32_t size = static_cast<uint32_t>(data.size());

@@ -65,10 +65,10 @@ inline std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-// One gzip member.
-inline std::string gzip_bytes(const std::string& data, int level = 6) {
+// zlib's deflate of `data`: window_bits 15 + 16 makes a gzip member, -15 raw deflate data.
+inline std::string deflate_bytes(const std::string& data, int level, int window_bits) {
     z_stream z{};
-    deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    deflateInit2(&z, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
     std::string out(deflateBound(&z, data.size()) + 64, '\0');
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     z.avail_in = static_cast<uInt>(data.size());
@@ -78,6 +78,11 @@ inline std::string gzip_bytes(const std::string& data, int level = 6) {
     out.resize(z.total_out);
     deflateEnd(&z);
     return out;
+}
+
+// One gzip member.
+inline std::string gzip_bytes(const std::string& data, int level = 6) {
+    return deflate_bytes(data, level, 15 + 16);
 }
 
 // A zip archive holding the given (name, content) members.
