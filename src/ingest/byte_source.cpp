@@ -19,6 +19,7 @@
 #include "curcrunch/core/mapped_read.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "mapping_release.hpp"
 
 namespace curcrunch::ingest {
 namespace {
@@ -83,18 +84,15 @@ class RawFile {
         if (p == MAP_FAILED) return false;
         ::madvise(p, size_, MADV_SEQUENTIAL);
         map_ = static_cast<uint8_t*>(p);
+        release_ = InOrderRelease(static_cast<const char*>(p));
         return true;
     }
-    // The next up to `cap` bytes of the mapping, empty at its end. The whole pages of the
+    // The next up to `cap` bytes of the mapping, empty at its end. The whole 2 MiB blocks of the
     // bytes before them leave this process's page tables (they stay in the page cache), so
-    // resident memory does not grow with the file: the caller must be done with them.
+    // resident memory does not grow with the file: the caller must be done with them. Whole
+    // blocks only: see mapping_release.hpp.
     std::string_view next_view(size_t cap) {
-        const uint64_t page = 4096;
-        const uint64_t released = done_ & ~(page - 1);
-        if (released > released_) {
-            ::madvise(map_ + released_, released - released_, MADV_DONTNEED);
-            released_ = released;
-        }
+        release_.before(reinterpret_cast<const char*>(map_) + done_);
         const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, size_ - done_));
         std::string_view v(reinterpret_cast<const char*>(map_) + done_, n);
         done_ += n;
@@ -119,7 +117,7 @@ class RawFile {
     uint64_t size_ = 0;
     uint64_t done_ = 0;       // bytes read, or handed out by next_view()
     uint8_t* map_ = nullptr;  // map_whole()
-    uint64_t released_ = 0;   // next_view(): bytes before this are out of the page tables
+    InOrderRelease release_;  // next_view()'s, of the mapping
     Sha256 hash_;
     std::string digest_;
 };

@@ -1,8 +1,6 @@
 #pragma once
 // The buffers a CSV stream's pipeline moves between its stages (engine-internal). A chunk holds
 // whole records: its own bytes, or a view into the file's mapping.
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -96,15 +94,5 @@ class ChunkPool {
     std::vector<std::unique_ptr<Chunk>> all_;
     std::vector<Chunk*> free_;
 };
-
-// Drops the whole pages of a parsed range of a file mapping from this process's page tables so
-// resident memory does not grow with the file (the pages stay in the page cache; a private
-// read-only mapping refaults identical bytes if a neighbour still touches a shared edge page).
-inline void release_pages(const char* p, size_t n) {
-    const uintptr_t page = 4096;
-    const uintptr_t a = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
-    const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
-    if (b > a) ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
-}
 
 }  // namespace curcrunch::ingest

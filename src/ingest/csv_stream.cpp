@@ -17,6 +17,7 @@
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/ingest/schema.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
+#include "mapping_release.hpp"
 #include "member_crc.hpp"
 
 namespace curcrunch::ingest {
@@ -111,6 +112,8 @@ class CsvStream {
     MemberCrc member_crc_;
     std::vector<MemberEnd> pending_ends_;
     uint64_t stream_off_ = 0;
+    // A mapped file's pages, released by the in-order last stage as it finishes chunks.
+    InOrderRelease release_;
 
     Schema schema_;
     std::vector<NeededColumn> needed_;
@@ -139,6 +142,7 @@ void CsvStream::stream() {
     // The header is read from the mapping here; the pipeline's stages set their own scopes, on
     // whichever threads run them.
     const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
+    release_ = InOrderRelease(mapped_.data());
     raw_seen_ = src_.raw_bytes_read();
     if (!mapped_.empty()) {
         read_header_mapped();  // chunks are views of the mapping: no buffer to fill
@@ -179,6 +183,10 @@ void CsvStream::stream() {
     const size_t tokens = threads * 3 + 1;
     tbb::parallel_pipeline(
         tokens, tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, first) & rest);
+    if (!mapped_.empty()) {
+        StageTimer r(opts_.stats, Stage::read);
+        release_.rest(mapped_.data() + mapped_.size());
+    }
     if (defer_crc_) {  // ends at the very end of the stream, after its last chunk
         src_.take_member_ends(pending_ends_);
         check_crc(nullptr, 0, pending_ends_);
@@ -334,8 +342,7 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
         // Counted in the padded copy by the vector kernel, which also finds it ASCII (a byte
         // loop here was most of a small file's split).
         counts = count_quotes_newlines(c->data.get(), remaining);
-        c->ascii = counts.non_ascii == 0;
-        release_pages(base, remaining);
+        c->ascii = counts.non_ascii == 0;  // its pages go at the end of the stream
     } else {
         c = pool_.get(0);
         c->view = base;
@@ -450,7 +457,7 @@ void CsvStream::finish(Chunk* c) {
     if (defer_crc_) check_crc(c->ptr(), c->len, c->member_ends);
     if (c->view) {
         StageTimer r(opts_.stats, Stage::read);  // unmapping is the mapping's read cost
-        release_pages(c->view, c->len);
+        release_.before(c->view + c->len);
     }
     pool_.put(c);
 }
