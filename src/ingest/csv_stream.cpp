@@ -121,10 +121,8 @@ class CsvStream {
     std::atomic<uint64_t> rows_{0}, skipped_{0}, bytes_{0};
 };
 
-// The header is read until its record is complete (growing the buffer up to kMaxHeaderBytes)
-// and resolves the dialect; a mapped file's header is read from the mapping.
+// ISA-L's gzip source checks CRCs on its serial inflate unless this reader takes them over.
 void CsvStream::run() {
-    // ISA-L's gzip source checks CRCs on its serial inflate unless this reader takes them over.
     defer_crc_ = mapped_.empty() && src_.defer_crc_check();
     if (!defer_crc_) return stream();
     try {
@@ -138,6 +136,8 @@ void CsvStream::run() {
     }
 }
 
+// The header is read until its record is complete (growing the buffer up to kMaxHeaderBytes)
+// and resolves the dialect; a mapped file's header is read from the mapping. Then the pipeline.
 void CsvStream::stream() {
     // The header is read from the mapping here; the pipeline's stages set their own scopes, on
     // whichever threads run them.
