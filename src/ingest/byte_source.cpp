@@ -266,6 +266,7 @@ class IsalGzipSource final : public ByteSource {
             header_read_ = true;
             return true;
         }
+        if (rc != ISAL_END_INPUT) fail(ISAL_INVALID_WRAPPER);  // no other answer is expected
         if (eof_) fail_truncated();
         return false;
     }
