@@ -200,28 +200,38 @@ class IsalGzipSource final : public ByteSource {
     }
     uint64_t raw_bytes_read() const override { return f_.done(); }
 
-    // Inflates the whole mapped file again with ISA-L's own checks, output thrown away.
+    // Inflates the whole file again with ISA-L's own checks, output thrown away: from its
+    // mapping, or read again from its start (a pipe cannot be: then the first error stands).
     void check_whole() override {
         const std::string_view whole = f_.mapping();
-        if (whole.empty()) return;
         const MappedFileScope shrunk(whole.data(), whole.size(), f_.path());
         auto st = std::make_unique<inflate_state>();  // ~200 KiB: not on the stack
-        std::vector<uint8_t> sink(kRawBlock);
-        const auto* in = reinterpret_cast<const uint8_t*>(whole.data());
-        size_t pos = 0;  // bytes of the file given to the inflate
+        std::vector<uint8_t> sink(kRawBlock), block(whole.empty() ? kRawBlock : 0);
+        uint64_t pos = 0;  // bytes of the file given to the inflate
+        // The file's next bytes as the inflate's input; false at its end or when it cannot be
+        // read again.
         auto feed = [&] {
-            const size_t n = std::min<size_t>(whole.size() - pos, kRawBlock);
-            st->next_in = const_cast<uint8_t*>(in + pos);
+            size_t n = 0;
+            if (!whole.empty()) {
+                n = static_cast<size_t>(std::min<uint64_t>(whole.size() - pos, kRawBlock));
+                st->next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(whole.data() + pos));
+            } else {
+                ssize_t got;
+                do {
+                    got = ::pread(f_.fd(), block.data(), block.size(), static_cast<off_t>(pos));
+                } while (got < 0 && errno == EINTR);
+                if (got <= 0) return false;
+                n = static_cast<size_t>(got);
+                st->next_in = block.data();
+            }
             st->avail_in = static_cast<uint32_t>(n);
             pos += n;
+            return n > 0;
         };
         isal_inflate_init(st.get());
         st->crc_flag = ISAL_GZIP;
         for (;;) {
-            if (st->avail_in == 0) {
-                if (pos == whole.size()) return;  // a truncated file is read's to report
-                feed();
-            }
+            if (st->avail_in == 0 && !feed()) return;  // a truncated file is read's to report
             if (st->block_state == ISAL_BLOCK_FINISH) {
                 while (st->avail_in > 0 && *st->next_in == 0) {
                     ++st->next_in;

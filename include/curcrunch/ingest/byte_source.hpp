@@ -45,7 +45,7 @@ class ByteSource {
     // After an error found in the decompressed bytes of a deferring source: throws the error
     // the source would have raised had it checked CRCs itself (a corrupt file names its CRC,
     // not the first row its damage broke). Returns when the whole file checks out, or when it
-    // cannot be read again (not mapped).
+    // cannot be read again (a pipe).
     virtual void check_whole() {}
 };
 
