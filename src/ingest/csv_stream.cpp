@@ -77,7 +77,7 @@ class CsvStream {
     void bad_row(const RowError& e, uint64_t& n_skipped);
     void finish(Chunk* c);
     void stream();
-    void take_member_ends(Chunk& c);
+    void take_member_ends(size_t n, std::vector<MemberEnd>& out);
     void check_crc(const char* p, size_t n, const std::vector<MemberEnd>& ends);
 
     EngineCore& core_;
@@ -228,14 +228,9 @@ void CsvStream::read_header_stream() {
     schema_ = resolve_schema(std::string_view(cur_->data.get(), cur_len_), opts_.csv, name_, eof_);
     hash(cur_->data.get(), schema_.header_bytes);
     if (defer_crc_) {
-        src_.take_member_ends(pending_ends_);
         std::vector<MemberEnd> in_header;
-        while (!pending_ends_.empty() && pending_ends_.front().end <= schema_.header_bytes) {
-            in_header.push_back(pending_ends_.front());
-            pending_ends_.erase(pending_ends_.begin());
-        }
+        take_member_ends(schema_.header_bytes, in_header);
         check_crc(cur_->data.get(), schema_.header_bytes, in_header);
-        stream_off_ = schema_.header_bytes;
     }
     std::memmove(cur_->data.get(), cur_->data.get() + schema_.header_bytes,
                  cur_len_ - schema_.header_bytes);
@@ -280,7 +275,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
         out->first_line = line_;
         if (eof_) {
             out->len = cur_len_;
-            take_member_ends(*out);
+            if (defer_crc_) take_member_ends(out->len, out->member_ends);
             cur_ = pool_.get(0);  // nothing more is read into it
             cur_len_ = 0;
             input_done_.store(true, std::memory_order_relaxed);
@@ -298,7 +293,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
         }
         out->len = cut;
         out->ascii = counts.non_ascii == 0;  // counted over more than the chunk
-        take_member_ends(*out);
+        if (defer_crc_) take_member_ends(out->len, out->member_ends);
         const char* tail = out->data.get() + cut;
         line_ +=
             counts.newlines - static_cast<uint64_t>(std::count(tail, tail + cur_len_ - cut, '\n'));
@@ -426,20 +421,17 @@ Chunk* CsvStream::parse(Chunk* c) {
     return c;
 }
 
-// First stage, a read stream with deferred CRC checks: the member ends that fall in the chunk
-// just cut, which starts at stream_off_. The source reported every end up to what it has read,
-// which is past the chunk's last byte.
-void CsvStream::take_member_ends(Chunk& c) {
-    if (!defer_crc_) return;
+// A read stream with deferred CRC checks (the header, then the first stage's chunks): the
+// member ends that fall in the next n bytes of the stream, from stream_off_ on, into `out`. The
+// source reported every end up to what it has read, which is past those bytes.
+void CsvStream::take_member_ends(size_t n, std::vector<MemberEnd>& out) {
     src_.take_member_ends(pending_ends_);
-    const uint64_t stop = stream_off_ + c.len;
-    size_t n = 0;
-    while (n < pending_ends_.size() && pending_ends_[n].end <= stop)
-        ++n;
-    c.member_ends.assign(pending_ends_.begin(),
-                         pending_ends_.begin() + static_cast<std::ptrdiff_t>(n));
-    pending_ends_.erase(pending_ends_.begin(),
-                        pending_ends_.begin() + static_cast<std::ptrdiff_t>(n));
+    const uint64_t stop = stream_off_ + n;
+    auto past = pending_ends_.begin();
+    while (past != pending_ends_.end() && past->end <= stop)
+        ++past;
+    out.assign(pending_ends_.begin(), past);
+    pending_ends_.erase(pending_ends_.begin(), past);
     stream_off_ = stop;
 }
 

@@ -26,8 +26,8 @@ inline void release_pages(const char* p, size_t n) {
     if (b > a) ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
 }
 
-// A mapping released front to back. Invariant: every byte before released_to() is released or
-// was never to be kept, and the caller is done with every byte before the addresses it passes.
+// A mapping released front to back. Invariant: every byte before to_ is released or was never
+// to be kept, and the caller is done with every byte before the addresses it passes.
 class InOrderRelease {
   public:
     explicit InOrderRelease(const char* base = nullptr) : to_(base) {}
@@ -45,7 +45,6 @@ class InOrderRelease {
         release_pages(to_, static_cast<size_t>(end - to_));
         to_ = end;
     }
-    const char* released_to() const { return to_; }
 
   private:
     const char* to_;

@@ -17,13 +17,12 @@ class MemberCrc {
   public:
     explicit MemberCrc(std::string name) : name_(std::move(name)) {}
     // The next n bytes of the stream (after those of the calls before), and the member ends
-    // among them: each end lies in (offset(), offset() + n], in order. Throws Error(input) on
-    // a member whose CRC differs.
+    // among them: each end lies in (at, at + n], at being the bytes given so far, in order. Throws
+    // Error(input) on a member whose CRC differs.
     void add(const char* p, size_t n, const std::vector<MemberEnd>& ends);
     // After the stream's last byte: throws Error(internal) if bytes were read after the last
     // member end the source reported (every byte of a gzip stream lies in a member).
     void finish() const;
-    uint64_t offset() const { return at_; }
 
   private:
     std::string name_;
