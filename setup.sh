@@ -17,7 +17,7 @@ RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-de
 # clang-14 and its runtimes (libFuzzer, sanitizers) build the fuzz harnesses: tests/fuzz/run.sh.
 # slurm*, munge: the scale-out test starts a private single-host Slurm cluster (tests/slurm/).
 TEST_DEPS=(ccache libgtest-dev googletest sqlite3 gzip zip openssl qpdf poppler-utils libnss3-tools
-  chromium clang-14 libclang-rt-14-dev slurmctld slurmd slurm-client munge)
+  chromium clang-14 libclang-rt-14-dev slurmctld slurmd slurm-client munge strace)
 BENCH_DEPS=(sqlite3 time wrk curl openssl poppler-utils)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -9,6 +9,7 @@
 #include <new>
 #include <optional>
 
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
 
@@ -191,7 +192,10 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
     }
     std::string sha;
     if (written) sha = hash && hashed == got ? hash->hex_digest() : Sha256::of_file(part);
-    fs::rename(part, path);
+    // On the disk before it takes its name, and the name with it: the store records the file's
+    // digest and identity next (core/durable_file.hpp).
+    sync_file(part);
+    rename_durably(part, path);
     fs::remove(part + ".etag", ec);
     std::ofstream(etag_file) << obj.etag << "\n";
     if (written) {

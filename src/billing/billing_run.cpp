@@ -13,6 +13,7 @@
 #include "curcrunch/billing/invoice_files.hpp"
 #include "curcrunch/billing/invoice_store.hpp"
 #include "curcrunch/billing/period_status.hpp"
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/store/store.hpp"
@@ -98,11 +99,14 @@ class Run {
             }
             throw;
         }
+        // Each file was synced before the store recorded it; the names persist with the
+        // folder's one sync (core/durable_file.hpp).
         for (const auto& t : temps) {
             const std::string final_path = t.substr(0, t.size() - 4);  // drop ".tmp"
             fs::rename(t, final_path);
             result_.files.push_back(final_path);
         }
+        if (!result_.files.empty()) sync_folder_of(result_.files.front());
         return std::move(result_);
     }
 

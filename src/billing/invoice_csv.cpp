@@ -1,8 +1,7 @@
-#include <cstdio>
-#include <filesystem>
 #include <fstream>
 
 #include "curcrunch/billing/invoice_files.hpp"
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch::billing {
@@ -20,15 +19,13 @@ std::string csv_cell(const std::string& v, bool number) {
 }
 
 void write_text_file(const std::string& text, const std::string& path) {
-    const std::string tmp = path + ".tmp";
     {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        std::ofstream f(path, std::ios::binary | std::ios::trunc);
         f.write(text.data(), static_cast<std::streamsize>(text.size()));
-        if (!f) throw Error(ErrorKind::internal, tmp + ": cannot write");
+        f.close();
+        if (!f) throw Error(ErrorKind::internal, path + ": cannot write");
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw Error(ErrorKind::internal, path + ": cannot write: " + ec.message());
+    sync_file(path);
 }
 
 void write_invoice_csv(const Invoice& inv, const std::string& path) {

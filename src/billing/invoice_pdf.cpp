@@ -195,12 +195,4 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
     });
 }
 
-std::string write_invoice_pdf(InvoiceDocument& d, const std::string& path,
-                              const report::SigningKey* signer) {
-    const chart::TextMetrics metrics;
-    std::string json;
-    write_invoice_pdfs({{&d, &json, path, signer}}, metrics);
-    return json;
-}
-
 }  // namespace curcrunch::billing

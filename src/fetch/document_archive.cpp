@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
 
@@ -72,7 +73,8 @@ ArchivedDocument archive_document(net::ResilientClient& http, const std::string&
                       : head.rfind("<", 0) == 0   ? ".xml"
                                                   : ".bin";
     const fs::path final_path = dir / (safe_component(doc.document_id) + ext);
-    fs::rename(part, final_path);
+    sync_file(part.string());  // the store records its digest (core/durable_file.hpp)
+    rename_durably(part.string(), final_path.string());
     return {final_path.string(), hash->hex_digest(), bytes};
 }
 

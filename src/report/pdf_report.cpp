@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/report/pdf_layout.hpp"
@@ -24,6 +25,7 @@ void write_file_bytes(const std::string& path, const std::string& bytes) {
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     f.close();
     if (!f) throw Error(ErrorKind::internal, path + ": cannot write the PDF");
+    sync_file(path);  // on the disk before the store records it (core/durable_file.hpp)
 }
 
 std::string pdf_date_now() {
@@ -80,13 +82,13 @@ WrittenReport write_report(ReportData& d, const std::string& path, const ReportO
     const std::string sha256 = Sha256::of(bytes);
     // The file appears under its name only once the store (when given) has recorded it.
     const std::string tmp = path + ".tmp";
-    write_file_bytes(tmp, bytes);
     try {
+        write_file_bytes(tmp, bytes);
         if (out.record_in)
             record_written_report(*out.record_in, d, json, sha256, bytes.size(),
                                   out.recorded_as.empty() ? path : out.recorded_as,
                                   out.signer ? out.signer->subject() : "");
-        std::filesystem::rename(tmp, path);
+        rename_durably(tmp, path);
     } catch (...) {
         std::error_code ec;
         std::filesystem::remove(tmp, ec);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/store/schema.hpp"
 
@@ -68,6 +69,9 @@ void ShardStoreWriter::finish(ShardRecord r) {
     if (std::rename(partial_.c_str(), path_.c_str()) != 0)
         throw_store("cannot rename " + partial_ + " to " + path_);
     finished_ = true;
+    // The file was synced by its last commit; its name persists with the folder's sync (the
+    // merge trusts a shard store it finds under its name).
+    sync_folder_of(path_);
 }
 
 }  // namespace curcrunch::store

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "curcrunch/core/calendar.hpp"
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/store/schema.hpp"
@@ -251,8 +252,18 @@ int Store::publish() noexcept {
     // (sqlite3_close_v2), holds no write, and reaches the renamed file through its descriptor.
     db_.reset();
     const int err = rename_no_replace(building_, final_path_);
-    if (err == 0) building_.clear();
-    return err;
+    if (err != 0) return err;
+    building_.clear();
+    // The file was synced by its commit (synchronous=FULL); the name persists with the folder.
+    // A folder that cannot be synced leaves the store in place, and says so.
+    if (const int sync_err = sync_folder_of_noexcept(final_path_); sync_err != 0) {
+        try {
+            log::warn(final_path_ + ": the folder holding the new store could not be synced (" +
+                      std::strerror(sync_err) + "); a crash in the next seconds may lose its name");
+        } catch (...) {
+        }
+    }
+    return 0;
 }
 
 std::string Store::naming_failure(int err) const {

@@ -2,7 +2,7 @@
 // An invoice's files: the PDF (report pipeline: libharu with the embedded DejaVu fonts, then
 // qpdf with the Info dictionary and the invoice JSON embedded as curcrunch-invoice.json, so
 // import-pdf can read it back and audit check it), the CSV of its lines and its JSON document.
-// Each is written to a temporary name and renamed into place.
+// Each is written to a temporary name, synced and renamed into place.
 #include <string>
 
 #include "curcrunch/billing/invoice_json.hpp"
@@ -16,12 +16,6 @@ namespace curcrunch::billing {
 
 // Money as invoices print it: "1,234.50 USD" (exactly the currency's minor digits).
 std::string invoice_money(Amount v, const Invoice& inv);
-
-// Draws the invoice, sets d.pages_sha256 to its pages' digest and writes the PDF with the
-// JSON document (which then states that digest) embedded; returns that JSON. `signer`: signs
-// the file (PAdES B-B, report/pdf_sign.hpp) when set.
-std::string write_invoice_pdf(InvoiceDocument& d, const std::string& path,
-                              const report::SigningKey* signer = nullptr);
 
 // Many invoices at once (a billing run): one layout, fonts embedded once per file, files
 // finished in parallel; each document gets its pages_sha256 and `json` its JSON document. The
@@ -37,6 +31,9 @@ void write_invoice_csv(const Invoice& inv, const std::string& path);
 // One CSV field (RFC 4180 quoting; text starting with = + - @ gets a leading apostrophe unless
 // `number`, so a spreadsheet never runs it as a formula).
 std::string csv_cell(const std::string& v, bool number);
+// Writes `text` to `path`, a temporary name, and syncs it: the caller renames it into place once
+// the store has recorded it, and syncs the folder once every name is final
+// (core/durable_file.hpp), so a run of many files syncs it once.
 void write_text_file(const std::string& text, const std::string& path);
 
 }  // namespace curcrunch::billing

@@ -1,0 +1,75 @@
+#include "curcrunch/core/durable_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "curcrunch/core/error.hpp"
+#include "curcrunch/core/file_descriptor.hpp"
+
+namespace curcrunch {
+namespace {
+
+[[noreturn]] void throw_sync(const std::string& path, int err) {
+    throw Error(ErrorKind::internal,
+                path + ": cannot make sure it is on the disk (" + std::strerror(err) + ")");
+}
+
+std::string folder_of(const std::string& path) {
+    const std::filesystem::path p(path);
+    return p.has_parent_path() ? p.parent_path().string() : std::string(".");
+}
+
+// Errors that say the file system does not sync folders at all, rather than that a sync failed.
+bool cannot_sync_folders(int err) {
+    return err == EINVAL || err == ENOTSUP || err == EOPNOTSUPP || err == EROFS;
+}
+
+int fsync_retrying(int fd) noexcept {
+    int r;
+    do {
+        r = ::fsync(fd);
+    } while (r != 0 && errno == EINTR);
+    return r == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+void sync_descriptor(int fd, const std::string& path) {
+    if (const int err = fsync_retrying(fd); err != 0) throw_sync(path, err);
+}
+
+void sync_file(const std::string& path) {
+    // Read-only is enough: fsync writes back the file's pages whoever dirtied them.
+    FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (f.fd < 0) throw_sync(path, errno);
+    sync_descriptor(f.fd, path);
+}
+
+int sync_folder_of_noexcept(const std::string& path) noexcept {
+    try {
+        FileDescriptor f(::open(folder_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (f.fd < 0) return errno;
+        const int err = fsync_retrying(f.fd);
+        return err == 0 || cannot_sync_folders(err) ? 0 : err;
+    } catch (...) {  // only the path's copy can throw (bad_alloc)
+        return ENOMEM;
+    }
+}
+
+void sync_folder_of(const std::string& path) {
+    if (const int err = sync_folder_of_noexcept(path); err != 0) throw_sync(folder_of(path), err);
+}
+
+void rename_durably(const std::string& from, const std::string& to) {
+    if (::rename(from.c_str(), to.c_str()) != 0)
+        throw Error(ErrorKind::internal,
+                    "cannot rename " + from + " to " + to + " (" + std::strerror(errno) + ")");
+    sync_folder_of(to);
+    if (folder_of(from) != folder_of(to)) sync_folder_of(from);
+}
+
+}  // namespace curcrunch

@@ -1,0 +1,152 @@
+// Files curcrunch says exist must survive a crash (core/durable_file.hpp): each is synced under
+// its temporary name before it is renamed, and its folder after. A crash cannot be staged here,
+// so the order is read from the system calls the real binary makes (strace -y names each
+// descriptor's file), for a new store, a PDF report and a billing run's invoices.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "curcrunch/core/durable_file.hpp"
+#include "curcrunch/core/error.hpp"
+#include "test_support.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
+
+using namespace testsupport;
+
+namespace {
+
+// The traced calls of one run of the binary, one per line ("PID call(args) = result").
+std::vector<std::string> traced_calls(const std::string& dir,
+                                      const std::vector<std::string>& args) {
+    const std::string trace = dir + "/trace.txt";
+    std::string cmd =
+        "strace -f -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2,pwrite64 -o " + trace +
+        " " + CURCRUNCH_BINARY;
+    for (const std::string& a : args)
+        cmd += " '" + a + "'";
+    const Shell r = sh(cmd);
+    EXPECT_EQ(r.code, 0) << cmd << "\n" << r.out;
+    std::vector<std::string> calls;
+    std::ifstream f(trace);
+    for (std::string line; std::getline(f, line);)
+        calls.push_back(line);
+    EXPECT_FALSE(calls.empty()) << "strace wrote nothing: " << r.out;
+    return calls;
+}
+
+// The index of the first call holding every one of `parts` at or after `from`, or -1.
+long find_call(const std::vector<std::string>& calls, const std::vector<std::string>& parts,
+               long from = 0) {
+    for (long i = std::max(from, 0L); i < static_cast<long>(calls.size()); ++i) {
+        bool all = true;
+        for (const std::string& p : parts)
+            all = all && calls[i].find(p) != std::string::npos;
+        if (all) return i;
+    }
+    return -1;
+}
+
+std::string dump(const std::vector<std::string>& calls) {
+    std::string s;
+    for (const std::string& c : calls)
+        s += c + "\n";
+    return s;
+}
+
+// `file` synced under `tmp`, then renamed from it, then its folder synced.
+void expect_synced_then_named(const std::vector<std::string>& calls, const std::string& tmp,
+                              const std::string& file) {
+    const std::string folder = fs::path(file).parent_path().string();
+    const long synced = find_call(calls, {"fsync(", "<" + tmp + ">"});
+    const long renamed = find_call(calls, {"rename", "\"" + tmp + "\"", "\"" + file + "\""});
+    const long folder_synced = find_call(calls, {"fsync(", "<" + folder + ">"}, renamed);
+    EXPECT_GE(synced, 0) << tmp << " never synced\n" << dump(calls);
+    EXPECT_GT(renamed, synced) << file << "\n" << dump(calls);
+    EXPECT_GT(folder_synced, renamed) << folder << " not synced after the rename\n" << dump(calls);
+}
+
+struct KnownStore {
+    TempDir tmp;
+    std::string dir = fs::canonical(tmp.path()).string();
+    std::string db = dir + "/s.db";
+    KnownStore() { write_file(dir + "/oct.csv", known_month_csv("2026-10", "12.00")); }
+};
+
+}  // namespace
+
+TEST(DurableFile, SyncAndRenameNameTheFileTheyCouldNotReach) {
+    TempDir t;
+    const std::string missing = t / "missing.pdf";
+    EXPECT_EQ(error_text([&] { curcrunch::sync_file(missing); }),
+              missing + ": cannot make sure it is on the disk (No such file or directory)");
+    EXPECT_EQ(error_text([&] { curcrunch::rename_durably(missing, t / "b"); }),
+              "cannot rename " + missing + " to " + (t / "b") + " (No such file or directory)");
+    write_file(t / "a.tmp", "bytes");
+    curcrunch::sync_file(t / "a.tmp");
+    curcrunch::rename_durably(t / "a.tmp", t / "a");
+    EXPECT_EQ(read_file(t / "a"), "bytes");
+    EXPECT_FALSE(fs::exists(t / "a.tmp"));
+    EXPECT_EQ(curcrunch::sync_folder_of_noexcept(t / "no-folder/x"), ENOENT);
+}
+
+TEST(DurableFile, ANewStoreIsSyncedBeforeItTakesItsNameAndTheNameWithItsFolder) {
+    KnownStore k;
+    const auto calls = traced_calls(k.dir, {"ingest", "--quiet", "--db", k.db, k.dir + "/oct.csv"});
+    // SQLite syncs the file at its commit (synchronous=FULL while it is built), under the name
+    // it is built in; the rename to s.db follows, and the folder's sync after it.
+    const long renamed = find_call(calls, {"rename", "\"" + k.db + "\""});
+    ASSERT_GE(renamed, 0) << dump(calls);
+    const long file_synced = find_call(calls, {"sync(", "<" + k.dir + "/s.db.new-"});
+    EXPECT_GE(file_synced, 0) << dump(calls);
+    EXPECT_LT(file_synced, renamed) << dump(calls);
+    EXPECT_GT(find_call(calls, {"fsync(", "<" + k.dir + ">"}, renamed), renamed) << dump(calls);
+}
+
+TEST(DurableFile, AReportIsSyncedBeforeItsRenameAndItsFolderAfter) {
+    KnownStore k;
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", k.db, k.dir + "/oct.csv"}).exit_code, 0);
+    const std::string pdf = k.dir + "/r.pdf";
+    const auto calls = traced_calls(k.dir, {"report", "--quiet", "--db", k.db, "--from",
+                                            "2026-10-01", "--to", "2026-10-31", "--out", pdf});
+    expect_synced_then_named(calls, pdf + ".tmp", pdf);
+    EXPECT_EQ(read_file(pdf).compare(0, 5, "%PDF-"), 0);
+}
+
+TEST(DurableFile, ABillingRunSyncsEveryInvoiceFileBeforeTheStoreRecordsItAndTheFolderOnce) {
+    KnownStore k;
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", k.db, k.dir + "/oct.csv"}).exit_code, 0);
+    write_file(k.dir + "/billing.json", R"({
+  "customers": [{"id": "acme", "name": "Acme", "currency": "USD", "tax_rate": "0"}],
+  "pricing_rules": [{"id": "m10", "scope": "global", "type": "markup", "percent": "10"}],
+  "pricing_plans": [{"id": "p", "rules": ["m10"]}],
+  "billing_groups": [{"id": "g", "customer": "acme", "primary_account": "111111111111",
+    "accounts": ["222222222222"], "from": "2026-10", "plans": [{"plan": "p", "from": "2026-10"}]}]
+})");
+    const std::string out = k.dir + "/out";
+    const auto calls =
+        traced_calls(k.dir, {"billing", "run", "--db", k.db, "--config", k.dir + "/billing.json",
+                             "--period", "2026-10", "--out", out});
+    // The store's record of the run: its commit's first write to the write-ahead log.
+    const long recorded = find_call(calls, {"pwrite64(", "<" + k.db + "-wal>"});
+    ASSERT_GE(recorded, 0) << dump(calls);
+    for (const char* name : {"acme-2026-10.pdf", "acme-2026-10.json", "acme-2026-10.csv",
+                             "margin-2026-10.csv", "margin-2026-10.json"}) {
+        const std::string file = out + "/" + name;
+        SCOPED_TRACE(file);
+        EXPECT_TRUE(fs::exists(file));
+        const long synced = find_call(calls, {"fsync(", "<" + file + ".tmp"});
+        EXPECT_GE(synced, 0) << dump(calls);
+        EXPECT_LT(synced, recorded) << dump(calls);
+        expect_synced_then_named(calls, file + ".tmp", file);
+    }
+    // One sync of the folder for all its names, after the last rename.
+    long folder_syncs = 0;
+    for (long i = find_call(calls, {"fsync(", "<" + out + ">"}); i >= 0;
+         i = find_call(calls, {"fsync(", "<" + out + ">"}, i + 1))
+        ++folder_syncs;
+    EXPECT_EQ(folder_syncs, 1) << dump(calls);
+}
+
+}  // namespace CURCRUNCH_UNITY_ID
