@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include <filesystem>
 
+#include "building_file.hpp"
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
@@ -68,20 +70,28 @@ void configure_for_writing(Database& db, bool rollback_journal) {
     db.exec("PRAGMA cache_size=-65536");  // 64 MiB: keeps index pages of a big ingest hot
 }
 
-// A file PATH.new-... beside `path` (Store::create's names), or "".
-std::string a_building_file(const std::string& path) {
-    namespace fs = std::filesystem;
-    const fs::path p(path);
-    const std::string prefix = p.filename().string() + ".new-";
-    std::error_code ec;
-    for (fs::directory_iterator it(p.has_parent_path() ? p.parent_path() : fs::path("."), ec), end;
-         !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.compare(0, prefix.size(), prefix) == 0 &&
-            name.find('-', prefix.size()) == name.npos)
-            return p.has_parent_path() ? it->path().string() : name;
+// A reader finds no store at `path`: a build there, running or stopped, is what it is told of.
+void throw_if_being_built(const std::string& path) {
+    const std::vector<FoundBuild> builds = builds_of(path);
+    if (builds.empty()) return;
+    auto running = std::find_if(builds.begin(), builds.end(),
+                                [](const FoundBuild& b) { return b.state == BuildState::running; });
+    const FoundBuild& b = running != builds.end() ? *running : builds.front();
+    const std::string takes = "; it takes the name " + path + " at its first commit";
+    switch (b.state) {
+        case BuildState::running:
+            throw_store("no store at " + path + " yet: a curcrunch is building it in " + b.name +
+                        takes);
+        case BuildState::stopped:
+            throw_store("no store at " + path + ": " + b.name +
+                        " was left by a curcrunch that stopped while it built the store; the next "
+                        "command that creates the store removes it if nothing in it was "
+                        "committed, or it may be deleted");
+        case BuildState::unknown:
+            break;
     }
-    return {};
+    throw_store("no store at " + path + " yet: a curcrunch is building it in " + b.name +
+                " (or was, and was killed: then that file may be deleted)" + takes);
 }
 
 }  // namespace
@@ -108,16 +118,20 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     const auto status = std::filesystem::status(path, ec);
     if (std::filesystem::is_directory(status)) throw_store(path + " is a folder, not a store");
     if (read_only && !std::filesystem::exists(status)) {
-        if (std::string b = a_building_file(path); !b.empty())
-            throw_store("no store at " + path + " yet: a curcrunch is building it in " + b +
-                        " (or was, and was killed: then that file may be deleted); it takes the "
-                        "name " +
-                        path + " at its first commit");
+        throw_if_being_built(path);
         throw_store("no store at " + path +
                     ": run `curcrunch ingest` or `curcrunch fetch` first, or give the store "
                     "with --db");
     }
-    if (!read_only && path != ":memory:" && is_new(path)) return create(path);
+    if (!read_only && path != ":memory:") {
+        // What a killed first ingest or fetch left beside the store is cleaned up by the next
+        // writer (building_file.hpp).
+        for (const std::string& gone : remove_stopped_builds(path))
+            log::info("removed " + gone +
+                      ", the new store a stopped curcrunch was building (nothing in it was "
+                      "committed)");
+        if (is_new(path)) return create(path);
+    }
     auto db = std::make_unique<Database>(
         path, read_only ? Database::Mode::read_only : Database::Mode::read_write_create);
     const int version = checked_schema_version(*db);
@@ -155,43 +169,24 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
     return std::unique_ptr<Store>(new Store(std::move(db)));
 }
 
-namespace {
-
-// PATH.new-PID, or PATH.new-PID.N when that is taken (left by a killed process that had this
-// id, or a store this process is creating at the same path): created empty and exclusively, so
-// the name is this Store's alone. An empty file is an empty SQLite database.
-std::string claim_building_name(const std::string& path) {
-    const std::string base = path + ".new-" + std::to_string(::getpid());
-    for (int n = 1;; ++n) {
-        std::string name = n == 1 ? base : base + "." + std::to_string(n);
-        const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            ::close(fd);
-            return name;
-        }
-        if (errno != EEXIST || n == 1000)
-            throw_store("cannot create the store " + path + ": cannot create " + name + " (" +
-                        std::strerror(errno) + ")");
-    }
-}
-
-}  // namespace
-
 // The new store is built under a name of this process's own, so that nothing is at PATH until
 // it holds its first commit: a failed first ingest used to leave an empty store behind (it
 // could not be deleted then, as another process may have opened it meanwhile). Its file is
 // ours alone, so whatever stops the creation removes it (the destructor).
 std::unique_ptr<Store> Store::create(const std::string& path) {
-    const std::string building = claim_building_name(path);
+    FileDescriptor lock;
+    const std::string building = claim_building_file(path, lock);
     std::unique_ptr<Database> db;
     try {
         db = std::make_unique<Database>(building, Database::Mode::read_write_create);
     } catch (...) {
         remove_database_files(building);
+        release_building_lock(building, lock);
         throw;
     }
     auto store = std::unique_ptr<Store>(new Store(std::move(db)));
     store->building_ = building;  // from here on the destructor removes it, or publishes it
+    std::swap(store->building_lock_.fd, lock.fd);
     store->final_path_ = path;
     configure_for_writing(*store->db_, true);
     migrate(*store->db_);
@@ -253,6 +248,7 @@ int Store::publish() noexcept {
     db_.reset();
     const int err = rename_no_replace(building_, final_path_);
     if (err != 0) return err;
+    release_building_lock(building_, building_lock_);
     building_.clear();
     // The file was synced by its commit (synchronous=FULL); the name persists with the folder.
     // A folder that cannot be synced leaves the store in place, and says so.
@@ -292,7 +288,9 @@ int64_t Store::publish_first_ingest(ingest::IngestResult& result, const std::str
         }
     }
     if (!existing) {
-        // Kept, never removed; what the run writes after this goes there too.
+        // Kept, never removed; what the run writes after this goes there too. Without its lock
+        // file, no later run takes it for a stopped build (building_file.hpp).
+        release_building_lock(building_, building_lock_);
         final_path_ = std::move(building_);
         building_.clear();
         throw_store(why);
@@ -302,6 +300,7 @@ int64_t Store::publish_first_ingest(ingest::IngestResult& result, const std::str
               "writing this ingest into that store");
     db_ = std::move(existing->db_);
     remove_database_files(building_);
+    release_building_lock(building_, building_lock_);
     building_.clear();
     return write_units(result, started_at, skip_mode);
 }
@@ -322,9 +321,11 @@ Store::~Store() {
     if (!committed_) {  // nothing but the schema: the run that created it wrote nothing
         db_.reset();
         remove_database_files(building_);
+        release_building_lock(building_, building_lock_);
         return;
     }
     if (const int err = publish(); err != 0) {
+        release_building_lock(building_, building_lock_);  // kept, as above
         try {
             log::error(naming_failure(err));
         } catch (...) {

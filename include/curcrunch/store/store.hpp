@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/coverage.hpp"
 #include "curcrunch/store/database.hpp"
@@ -89,6 +90,8 @@ class Store {
     // Set while this Store creates a new store: the file it is built in (db_'s path) and the
     // name it takes. `committed` is set by SQLite's commit hook at any commit after the schema.
     std::string building_, final_path_;
+    // Held while building_ is built, and its lock file removed with it (building_file.hpp).
+    FileDescriptor building_lock_;
     bool committed_ = false;
 };
 
