@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "billing_world.hpp"
+#include "hostile_support.hpp"
 #include "unity_id.hpp"
 
 namespace CURCRUNCH_UNITY_ID {
@@ -48,15 +49,6 @@ struct Stocked {
         before = dump_store(w.db);
     }
 };
-
-bool has_open(pid_t pid, const std::string& path) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
-        std::error_code ec2;
-        if (fs::read_symlink(e.path(), ec2) == path) return true;
-    }
-    return false;
-}
 
 }  // namespace
 
@@ -147,7 +139,7 @@ TEST(BillingHostile, SigtermMidMetersIngestLeavesTheStoreUnchanged) {
     write_many_measurements(input, 120);
     RunResult r;
     const bool sent = meters_ingest_until(
-        s, input, [&](int p) { return has_open(p, input) && ::kill(p, SIGTERM) == 0; }, r);
+        s, input, [&](int p) { return process_has_open(p, input) && ::kill(p, SIGTERM) == 0; }, r);
     ASSERT_TRUE(sent) << "the ingest ended before the signal: " << r.out << r.err;
     EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
     EXPECT_NE(r.err.find("curcrunch: interrupted, nothing written (SIGTERM; the store is "

@@ -167,4 +167,27 @@ inline std::vector<std::string> one_page_objects() {
             "<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>"};
 }
 
+// About 100 MB of legacy rows over nine months, in `t`: long enough for an ingest of it to be
+// caught in the middle (signalled, stopped).
+inline std::string big_legacy_input(const TempDir& t) {
+    std::string csv = kLegacyHeader;
+    csv.reserve(110u << 20);
+    for (int i = 0; csv.size() < (100u << 20); ++i)
+        csv += legacy_row(std::to_string(i),
+                          "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10),
+                          "0.01", "Usage " + std::to_string(i % 5000));
+    write_file(t / "big.csv", csv);
+    return t / "big.csv";
+}
+
+// Whether process `pid` has `path` open: then it is reading it, in the middle of its work.
+inline bool process_has_open(pid_t pid, const std::string& path) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+        std::error_code ec2;
+        if (fs::read_symlink(e.path(), ec2) == path) return true;
+    }
+    return false;
+}
+
 }  // namespace testsupport

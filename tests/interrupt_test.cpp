@@ -17,34 +17,12 @@ using namespace testsupport;
 
 namespace {
 
-// About 100 MB of rows: long enough to be in the middle of when the signal comes.
-std::string big_input(const TempDir& t) {
-    std::string csv = kLegacyHeader;
-    csv.reserve(110u << 20);
-    for (int i = 0; csv.size() < (100u << 20); ++i)
-        csv += legacy_row(std::to_string(i),
-                          "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10),
-                          "0.01", "Usage " + std::to_string(i % 5000));
-    write_file(t / "big.csv", csv);
-    return t / "big.csv";
-}
-
-// Whether process `pid` has `path` open: then it is reading it, in the middle of the ingest.
-bool has_open(pid_t pid, const std::string& path) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
-        std::error_code ec2;
-        if (fs::read_symlink(e.path(), ec2) == path) return true;
-    }
-    return false;
-}
-
 // Waits until `pid` reads `path`, then sends `sig`. False when the ingest ended first.
 bool signal_mid_ingest(const std::atomic<int>& pid, const std::string& path, int sig) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
         const int p = pid.load();
-        if (p > 0 && has_open(p, path)) return ::kill(p, sig) == 0;
+        if (p > 0 && process_has_open(p, path)) return ::kill(p, sig) == 0;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     return false;
@@ -54,7 +32,7 @@ bool signal_mid_ingest(const std::atomic<int>& pid, const std::string& path, int
 
 TEST(Interrupt, SigtermAndSigintMidIngestLeaveTheStoreUnchanged) {
     GuardedStore s;
-    const std::string input = big_input(s.dir);
+    const std::string input = big_legacy_input(s.dir);
     for (int sig : {SIGTERM, SIGINT}) {
         std::atomic<int> pid{0};
         RunResult r;
@@ -77,7 +55,7 @@ TEST(Interrupt, SigtermAndSigintMidIngestLeaveTheStoreUnchanged) {
 
 TEST(Interrupt, TheProgressLineIsFinishedOnATerminal) {
     GuardedStore s;
-    const std::string input = big_input(s.dir);
+    const std::string input = big_legacy_input(s.dir);
     int master = -1, slave = -1;
     ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
     std::string bin = CURCRUNCH_BINARY, cmd = "ingest", dbopt = "--db", db = s.db,

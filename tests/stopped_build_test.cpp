@@ -10,7 +10,7 @@
 #include <chrono>
 #include <thread>
 
-#include "test_support.hpp"
+#include "hostile_support.hpp"
 #include "unity_id.hpp"
 
 namespace CURCRUNCH_UNITY_ID {
@@ -18,26 +18,6 @@ namespace CURCRUNCH_UNITY_ID {
 using namespace testsupport;
 
 namespace {
-
-// About 100 MB of rows: an ingest of it at one thread is long enough to be stopped in.
-std::string big_input(const TempDir& t) {
-    std::string csv = kLegacyHeader;
-    csv.reserve(110u << 20);
-    for (int i = 0; csv.size() < (100u << 20); ++i)
-        csv += legacy_row(std::to_string(i), "2024-03-1" + std::to_string(i % 10), "0.01",
-                          "Usage " + std::to_string(i % 5000));
-    write_file(t / "big.csv", csv);
-    return t / "big.csv";
-}
-
-bool has_open(pid_t pid, const std::string& path) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
-        std::error_code ec2;
-        if (fs::read_symlink(e.path(), ec2) == path) return true;
-    }
-    return false;
-}
 
 // An ingest stopped (SIGSTOP) while it reads its input into a new store: its building file
 // exists and its lock is held. kill() ends it as a crash would.
@@ -51,7 +31,8 @@ class StoppedIngest {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
         while (std::chrono::steady_clock::now() < deadline) {
             const int p = pid_.load();
-            if (p > 0 && has_open(p, input) && fs::exists(db + ".new-" + std::to_string(p))) {
+            if (p > 0 && process_has_open(p, input) &&
+                fs::exists(db + ".new-" + std::to_string(p))) {
                 stopped_ = ::kill(p, SIGSTOP) == 0;
                 return;
             }
@@ -85,7 +66,7 @@ class StoppedIngest {
 TEST(NewStore, AKilledBuildIsToldApartFromARunningOneAndRemovedByTheNextWriter) {
     TempDir t;
     const std::string db = t / "s.db";
-    const std::string input = big_input(t);
+    const std::string input = big_legacy_input(t);
     write_file(t / "small.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5"));
     StoppedIngest a(db, input);
     ASSERT_TRUE(a.stopped()) << "the ingest ended before it could be stopped";
@@ -129,7 +110,7 @@ TEST(NewStore, AKilledBuildIsToldApartFromARunningOneAndRemovedByTheNextWriter) 
 TEST(NewStore, ARunningBuildIsLeftAloneAndRemovedOnceItsProcessIsGone) {
     TempDir t;
     const std::string db = t / "s.db";
-    const std::string input = big_input(t);
+    const std::string input = big_legacy_input(t);
     write_file(t / "jan.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1.5"));
     write_file(t / "feb.csv", std::string(kLegacyHeader) + legacy_row("2", "2024-02-03", "2.5"));
     StoppedIngest a(db, input);
