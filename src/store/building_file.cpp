@@ -16,10 +16,6 @@ namespace {
 
 constexpr const char* kLockSuffix = ".lock";
 
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 int flock_retrying(int fd, int op) noexcept {
     int r;
     do {
@@ -115,7 +111,7 @@ std::vector<FoundBuild> builds_of(const std::string& path) {
         const std::string name = it->path().filename().string();
         // Not the journal, log or lock files beside a building file.
         if (name.compare(0, prefix.size(), prefix) != 0 ||
-            name.find('-', prefix.size()) != name.npos || ends_with(name, kLockSuffix))
+            name.find('-', prefix.size()) != name.npos || name.ends_with(kLockSuffix))
             continue;
         std::string full = p.has_parent_path() ? it->path().string() : name;
         const BuildState state = state_of(full);
