@@ -300,6 +300,7 @@ class Run {
             temps.push_back(m + ".csv.tmp");
             write_text_file(margin_json(result_.margin, o_.period), m + ".json.tmp");
             temps.push_back(m + ".json.tmp");
+            sync_files(temps);  // on the disk before the store records them
         } catch (...) {
             for (const auto& t : temps)
                 fs::remove(t, ec);

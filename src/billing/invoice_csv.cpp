@@ -1,7 +1,6 @@
 #include <fstream>
 
 #include "curcrunch/billing/invoice_files.hpp"
-#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch::billing {
@@ -25,7 +24,6 @@ void write_text_file(const std::string& text, const std::string& path) {
         f.close();
         if (!f) throw Error(ErrorKind::internal, path + ": cannot write");
     }
-    sync_file(path);
 }
 
 void write_invoice_csv(const Invoice& inv, const std::string& path) {

@@ -3,9 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/file_descriptor.hpp"
@@ -47,6 +52,40 @@ void sync_file(const std::string& path) {
     FileDescriptor f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (f.fd < 0) throw_sync(path, errno);
     sync_descriptor(f.fd, path);
+}
+
+// On this VM's ext4 disk, the bench's billing run of 200 invoices (602 files) took 1.30x the wall
+// time of no syncs with its files synced one at a time, 1.05x eight at a time (15 interleaved
+// runs each); 600 files of 140 KB alone: 0.226 s one at a time, 0.126 s four at a time, 0.094 s
+// eight, 0.077 s sixteen.
+constexpr size_t kSyncThreads = 8;
+
+void sync_files(const std::vector<std::string>& paths) {
+    std::atomic<size_t> next{0};
+    std::mutex m;
+    std::exception_ptr first_error;
+    auto work = [&]() noexcept {
+        for (size_t i; (i = next.fetch_add(1)) < paths.size();) {
+            try {
+                sync_file(paths[i]);
+            } catch (...) {
+                std::lock_guard<std::mutex> l(m);
+                if (!first_error) first_error = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < std::min(kSyncThreads, paths.size()); ++t) {
+        try {
+            helpers.emplace_back(work);
+        } catch (const std::system_error&) {  // out of threads: the ones running do it all
+            break;
+        }
+    }
+    work();
+    for (std::thread& t : helpers)
+        t.join();
+    if (first_error) std::rethrow_exception(first_error);
 }
 
 int sync_folder_of_noexcept(const std::string& path) noexcept {

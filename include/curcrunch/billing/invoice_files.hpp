@@ -2,7 +2,7 @@
 // An invoice's files: the PDF (report pipeline: libharu with the embedded DejaVu fonts, then
 // qpdf with the Info dictionary and the invoice JSON embedded as curcrunch-invoice.json, so
 // import-pdf can read it back and audit check it), the CSV of its lines and its JSON document.
-// Each is written to a temporary name, synced and renamed into place.
+// Each is written to a temporary name, synced and renamed into place (billing_run.cpp).
 #include <string>
 
 #include "curcrunch/billing/invoice_json.hpp"
@@ -31,9 +31,9 @@ void write_invoice_csv(const Invoice& inv, const std::string& path);
 // One CSV field (RFC 4180 quoting; text starting with = + - @ gets a leading apostrophe unless
 // `number`, so a spreadsheet never runs it as a formula).
 std::string csv_cell(const std::string& v, bool number);
-// Writes `text` to `path`, a temporary name, and syncs it: the caller renames it into place once
-// the store has recorded it, and syncs the folder once every name is final
-// (core/durable_file.hpp), so a run of many files syncs it once.
+// Writes `text` to `path`, a temporary name. The caller syncs its files (all at once:
+// sync_files), renames them into place once the store has recorded them, and syncs the folder
+// once every name is final (core/durable_file.hpp).
 void write_text_file(const std::string& text, const std::string& path);
 
 }  // namespace curcrunch::billing

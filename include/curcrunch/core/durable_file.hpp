@@ -15,12 +15,17 @@
 // cannot sync folders (EINVAL: some FUSE and network file systems) is not an error; there the
 // file system decides when names persist.
 #include <string>
+#include <vector>
 
 namespace curcrunch {
 
 // Syncs the bytes written to `path`, by whichever descriptor wrote them (a sync reaches the file,
 // not a descriptor; an error in writing them back that nobody has seen is reported to it).
 void sync_file(const std::string& path);
+// Syncs each of `paths`, several at a time (a billing run's hundreds of files): a sync waits on
+// the disk, not on a core, and the file system commits syncs that wait together at once. The
+// first error is thrown once every sync has returned.
+void sync_files(const std::vector<std::string>& paths);
 // Syncs the open descriptor `fd` of `path` (named in the error).
 void sync_descriptor(int fd, const std::string& path);
 // Syncs the folder that holds `path`, so that a name created or renamed there persists.
