@@ -92,6 +92,16 @@ TEST(DurableFile, SyncAndRenameNameTheFileTheyCouldNotReach) {
     EXPECT_EQ(read_file(t / "a"), "bytes");
     EXPECT_FALSE(fs::exists(t / "a.tmp"));
     EXPECT_EQ(curcrunch::sync_folder_of_noexcept(t / "no-folder/x"), ENOENT);
+    // Many at once: the one that failed is named, whichever thread met it.
+    std::vector<std::string> many;
+    for (int i = 0; i < 20; ++i) {
+        many.push_back(t / ("f" + std::to_string(i)));
+        write_file(many.back(), "x");
+    }
+    curcrunch::sync_files(many);
+    many.insert(many.begin() + 13, missing);
+    EXPECT_EQ(error_text([&] { curcrunch::sync_files(many); }),
+              missing + ": cannot make sure it is on the disk (No such file or directory)");
 }
 
 TEST(DurableFile, ANewStoreIsSyncedBeforeItTakesItsNameAndTheNameWithItsFolder) {
