@@ -4,11 +4,9 @@
 // descriptor's file), for a new store, a PDF report and a billing run's invoices.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
-#include "test_support.hpp"
+#include "syscall_trace.hpp"
 #include "unity_id.hpp"
 
 namespace CURCRUNCH_UNITY_ID {
@@ -16,59 +14,6 @@ namespace CURCRUNCH_UNITY_ID {
 using namespace testsupport;
 
 namespace {
-
-// The traced calls of one run of the binary, one per line ("PID call(args) = result").
-std::vector<std::string> traced_calls(const std::string& dir,
-                                      const std::vector<std::string>& args) {
-    const std::string trace = dir + "/trace.txt";
-    // LeakSanitizer cannot run under ptrace; the sanitizer build's other tests check these
-    // paths for leaks.
-    std::string cmd =
-        "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" strace -f -y -qq -e "
-        "trace=fsync,fdatasync,rename,renameat,renameat2,pwrite64 -o " +
-        trace + " " + CURCRUNCH_BINARY;
-    for (const std::string& a : args)
-        cmd += " '" + a + "'";
-    const Shell r = sh(cmd);
-    EXPECT_EQ(r.code, 0) << cmd << "\n" << r.out;
-    std::vector<std::string> calls;
-    std::ifstream f(trace);
-    for (std::string line; std::getline(f, line);)
-        calls.push_back(line);
-    EXPECT_FALSE(calls.empty()) << "strace wrote nothing: " << r.out;
-    return calls;
-}
-
-// The index of the first call holding every one of `parts` at or after `from`, or -1.
-long find_call(const std::vector<std::string>& calls, const std::vector<std::string>& parts,
-               long from = 0) {
-    for (long i = std::max(from, 0L); i < static_cast<long>(calls.size()); ++i) {
-        bool all = true;
-        for (const std::string& p : parts)
-            all = all && calls[i].find(p) != std::string::npos;
-        if (all) return i;
-    }
-    return -1;
-}
-
-std::string dump(const std::vector<std::string>& calls) {
-    std::string s;
-    for (const std::string& c : calls)
-        s += c + "\n";
-    return s;
-}
-
-// `file` synced under `tmp`, then renamed from it, then its folder synced.
-void expect_synced_then_named(const std::vector<std::string>& calls, const std::string& tmp,
-                              const std::string& file) {
-    const std::string folder = fs::path(file).parent_path().string();
-    const long synced = find_call(calls, {"fsync(", "<" + tmp + ">"});
-    const long renamed = find_call(calls, {"rename", "\"" + tmp + "\"", "\"" + file + "\""});
-    const long folder_synced = find_call(calls, {"fsync(", "<" + folder + ">"}, renamed);
-    EXPECT_GE(synced, 0) << tmp << " never synced\n" << dump(calls);
-    EXPECT_GT(renamed, synced) << file << "\n" << dump(calls);
-    EXPECT_GT(folder_synced, renamed) << folder << " not synced after the rename\n" << dump(calls);
-}
 
 struct KnownStore {
     TempDir tmp;
@@ -106,23 +51,25 @@ TEST(DurableFile, SyncAndRenameNameTheFileTheyCouldNotReach) {
 
 TEST(DurableFile, ANewStoreIsSyncedBeforeItTakesItsNameAndTheNameWithItsFolder) {
     KnownStore k;
-    const auto calls = traced_calls(k.dir, {"ingest", "--quiet", "--db", k.db, k.dir + "/oct.csv"});
+    const SyscallTrace calls =
+        trace_syscalls(k.dir, {"ingest", "--quiet", "--db", k.db, k.dir + "/oct.csv"});
     // SQLite syncs the file at its commit (synchronous=FULL while it is built), under the name
     // it is built in; the rename to s.db follows, and the folder's sync after it.
-    const long renamed = find_call(calls, {"rename", "\"" + k.db + "\""});
-    ASSERT_GE(renamed, 0) << dump(calls);
-    const long file_synced = find_call(calls, {"sync(", "<" + k.dir + "/s.db.new-"});
-    EXPECT_GE(file_synced, 0) << dump(calls);
-    EXPECT_LT(file_synced, renamed) << dump(calls);
-    EXPECT_GT(find_call(calls, {"fsync(", "<" + k.dir + ">"}, renamed), renamed) << dump(calls);
+    const long renamed = calls.find({"rename", "\"" + k.db + "\""});
+    ASSERT_GE(renamed, 0) << calls.dump();
+    const long file_synced = calls.find({"sync(", "<" + k.dir + "/s.db.new-"});
+    EXPECT_GE(file_synced, 0) << calls.dump();
+    EXPECT_LT(file_synced, renamed) << calls.dump();
+    EXPECT_GT(calls.find({"fsync(", "<" + k.dir + ">"}, renamed), renamed) << calls.dump();
 }
 
 TEST(DurableFile, AReportIsSyncedBeforeItsRenameAndItsFolderAfter) {
     KnownStore k;
     ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", k.db, k.dir + "/oct.csv"}).exit_code, 0);
     const std::string pdf = k.dir + "/r.pdf";
-    const auto calls = traced_calls(k.dir, {"report", "--quiet", "--db", k.db, "--from",
-                                            "2026-10-01", "--to", "2026-10-31", "--out", pdf});
+    const SyscallTrace calls =
+        trace_syscalls(k.dir, {"report", "--quiet", "--db", k.db, "--from", "2026-10-01", "--to",
+                               "2026-10-31", "--out", pdf});
     expect_synced_then_named(calls, pdf + ".tmp", pdf);
     EXPECT_EQ(read_file(pdf).compare(0, 5, "%PDF-"), 0);
 }
@@ -138,28 +85,24 @@ TEST(DurableFile, ABillingRunSyncsEveryInvoiceFileBeforeTheStoreRecordsItAndTheF
     "accounts": ["222222222222"], "from": "2026-10", "plans": [{"plan": "p", "from": "2026-10"}]}]
 })");
     const std::string out = k.dir + "/out";
-    const auto calls =
-        traced_calls(k.dir, {"billing", "run", "--db", k.db, "--config", k.dir + "/billing.json",
-                             "--period", "2026-10", "--out", out});
+    const SyscallTrace calls =
+        trace_syscalls(k.dir, {"billing", "run", "--db", k.db, "--config", k.dir + "/billing.json",
+                               "--period", "2026-10", "--out", out});
     // The store's record of the run: its commit's first write to the write-ahead log.
-    const long recorded = find_call(calls, {"pwrite64(", "<" + k.db + "-wal>"});
-    ASSERT_GE(recorded, 0) << dump(calls);
+    const long recorded = calls.find({"pwrite64(", "<" + k.db + "-wal>"});
+    ASSERT_GE(recorded, 0) << calls.dump();
     for (const char* name : {"acme-2026-10.pdf", "acme-2026-10.json", "acme-2026-10.csv",
                              "margin-2026-10.csv", "margin-2026-10.json"}) {
         const std::string file = out + "/" + name;
         SCOPED_TRACE(file);
         EXPECT_TRUE(fs::exists(file));
-        const long synced = find_call(calls, {"fsync(", "<" + file + ".tmp"});
-        EXPECT_GE(synced, 0) << dump(calls);
-        EXPECT_LT(synced, recorded) << dump(calls);
+        const long synced = calls.find({"fsync(", "<" + file + ".tmp"});
+        EXPECT_GE(synced, 0) << calls.dump();
+        EXPECT_LT(synced, recorded) << calls.dump();
         expect_synced_then_named(calls, file + ".tmp", file);
     }
     // One sync of the folder for all its names, after the last rename.
-    long folder_syncs = 0;
-    for (long i = find_call(calls, {"fsync(", "<" + out + ">"}); i >= 0;
-         i = find_call(calls, {"fsync(", "<" + out + ">"}, i + 1))
-        ++folder_syncs;
-    EXPECT_EQ(folder_syncs, 1) << dump(calls);
+    EXPECT_EQ(calls.count({"fsync(", "<" + out + ">"}), 1) << calls.dump();
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

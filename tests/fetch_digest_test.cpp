@@ -15,6 +15,7 @@
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "fetch_world.hpp"
+#include "syscall_trace.hpp"
 #include "unity_id.hpp"
 
 namespace CURCRUNCH_UNITY_ID {
@@ -212,6 +213,40 @@ TEST(FetchDigest, TheEngineReusesOrChecksADownloadDigest) {
     h.wait_for_hashes();
     EXPECT_EQ(h.sources[0].sha256, Sha256::of(bytes));
     EXPECT_EQ(h.sources[0].sha256_origin, "read");
+}
+
+// A fetched export (and the .etag that says which version it is) and a fetched invoice document
+// reach the disk before they take their names, and their folders after (core/durable_file.hpp):
+// the store records their digests, and a crash of the machine then leaves either the file whole
+// under its name or the .part the next fetch continues.
+TEST(FetchDigest, DownloadsAreSyncedBeforeTheyTakeTheirNames) {
+    World w;
+    const std::string dir = fs::canonical(w.tmp.path()).string();
+    const SyscallTrace t = trace_syscalls(dir, w.args(), w.env());
+    int exports = 0, documents = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir + "/cache")) {
+        const std::string file = e.path().string();
+        if (!e.is_regular_file() || !fs::exists(file + ".etag")) continue;  // manifests
+        SCOPED_TRACE(file);
+        ++exports;
+        expect_synced_then_named(t, file + ".part", file);
+        const long renamed = t.find({"rename", "\"" + file + ".part\"", "\"" + file + "\""});
+        const long etag_synced = t.find({"fsync(", "<" + file + ".etag>"}, renamed);
+        EXPECT_GT(etag_synced, renamed) << t.dump();
+        EXPECT_GT(t.find({"fsync(", "<" + e.path().parent_path().string() + ">"}, etag_synced),
+                  etag_synced)
+            << t.dump();
+    }
+    for (const auto& e : fs::recursive_directory_iterator(dir + "/invoices")) {
+        if (!e.is_regular_file()) continue;
+        const std::string file = e.path().string();
+        SCOPED_TRACE(file);
+        ++documents;
+        expect_synced_then_named(t, (e.path().parent_path() / e.path().stem()).string() + ".part",
+                                 file);
+    }
+    EXPECT_GE(exports, 4);  // two months of two profiles
+    EXPECT_GE(documents, 2);
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

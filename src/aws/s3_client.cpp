@@ -193,11 +193,21 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
     std::string sha;
     if (written) sha = hash && hashed == got ? hash->hex_digest() : Sha256::of_file(part);
     // On the disk before it takes its name, and the name with it: the store records the file's
-    // digest and identity next (core/durable_file.hpp).
+    // digest and identity next (core/durable_file.hpp). Its .etag, which tells the next run that
+    // the file is the listed version, is synced before the folder is: a file without its .etag
+    // is downloaded again (a 30 GB one, were the .etag lost in a crash in the seconds after the
+    // download), and a journaling file system keeps the rename before the .etag's creation.
     sync_file(part);
-    rename_durably(part, path);
+    fs::rename(part, path);
     fs::remove(part + ".etag", ec);
-    std::ofstream(etag_file) << obj.etag << "\n";
+    {
+        std::ofstream f(etag_file, std::ios::trunc);
+        f << obj.etag << "\n";
+        f.close();
+        if (!f) throw Error(ErrorKind::internal, "cannot write " + etag_file);
+    }
+    sync_file(etag_file);
+    sync_folder_of(path);
     if (written) {
         // Taken now that the file is complete, closed (its modification time final) and in
         // place: a later change to the file changes the identity and voids the digest.
