@@ -26,8 +26,6 @@ void sync_file(const std::string& path);
 // the disk, not on a core, and the file system commits syncs that wait together at once. The
 // first error is thrown once every sync has returned.
 void sync_files(const std::vector<std::string>& paths);
-// Syncs the open descriptor `fd` of `path` (named in the error).
-void sync_descriptor(int fd, const std::string& path);
 // Syncs the folder that holds `path`, so that a name created or renamed there persists.
 void sync_folder_of(const std::string& path);
 // The same, for a caller that cannot throw: 0, or the errno of the sync that failed.
