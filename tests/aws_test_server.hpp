@@ -6,9 +6,16 @@
 // through set_json_handler (billing_test_services.hpp), and pre-signed document URLs under
 // /_presigned/, whose query signature is verified too.
 // Faults are injected through raw().push(...), which answers before any verification.
+// Every answer carries a Date from the server's clock, which set_clock_offset() can move, and a
+// request whose X-Amz-Date is too far from it is refused as AWS refuses it (S3 15 minutes,
+// RequestTimeTooSkewed; STS and awsJson 5 minutes, "Signature expired"). A bucket given a region
+// (set_bucket_region) answers requests signed for another region as S3 does: 301
+// PermanentRedirect with x-amz-bucket-region, or 400 AuthorizationHeaderMalformed with <Region>.
+#include <chrono>
 #include <ctime>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -105,14 +112,94 @@ class AwsTestServer {
         return "\"" + curcrunch::Sha256::of(body).substr(0, 32) + "\"";
     }
     int rejected() const { return rejected_; }
+    // The server's clock runs `offset` ahead of this machine's (behind when negative).
+    void set_clock_offset(std::chrono::seconds offset) {
+        std::lock_guard<std::mutex> l(m_);
+        clock_offset_ = offset;
+    }
+    int skew_refusals() const { return skew_refusals_; }
+    enum class WrongRegion { permanent_redirect, malformed_authorization };
+    // `bucket` lives in `region`: requests signed for another one are refused with `answer`.
+    void set_bucket_region(const std::string& bucket, const std::string& region,
+                           WrongRegion answer = WrongRegion::permanent_redirect) {
+        std::lock_guard<std::mutex> l(m_);
+        bucket_regions_[bucket] = {region, answer};
+    }
+    int region_refusals() const { return region_refusals_; }
 
   private:
-    static Action s3_error(int status, const std::string& code, const std::string& msg) {
+    static Action s3_error(int status, const std::string& code, const std::string& msg,
+                           const std::string& more = "") {
         return respond(status,
                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
-                           "</Code><Message>" + msg +
-                           "</Message><RequestId>TESTREQ0001</RequestId></Error>",
+                           "</Code><Message>" + msg + "</Message>" + more +
+                           "<RequestId>TESTREQ0001</RequestId></Error>",
                        {{"Content-Type", "application/xml"}, {"x-amz-request-id", "TESTREQ0001"}});
+    }
+    std::chrono::system_clock::time_point server_now() const {
+        return std::chrono::system_clock::now() + clock_offset_;
+    }
+    static std::string format_time(std::chrono::system_clock::time_point t, const char* format) {
+        const std::time_t s = std::chrono::system_clock::to_time_t(t);
+        std::tm tm{};
+        gmtime_r(&s, &tm);
+        char buf[64];
+        std::strftime(buf, sizeof buf, format, &tm);
+        return buf;
+    }
+    // The refusal of a request whose X-Amz-Date is outside the service's window; none when in.
+    std::optional<Action> refuse_skew(const SeenRequest& r, bool json, bool sts) {
+        std::tm tm{};
+        const std::string amz = r.header("X-Amz-Date");
+        if (!strptime(amz.c_str(), "%Y%m%dT%H%M%SZ", &tm)) return std::nullopt;
+        const auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
+        const auto now = server_now();
+        const auto window = json || sts ? std::chrono::minutes(5) : std::chrono::minutes(15);
+        if (at >= now - window && at <= now + window) return std::nullopt;
+        ++skew_refusals_;
+        const char* f = "%Y%m%dT%H%M%SZ";
+        if (!json && !sts)
+            return s3_error(403, "RequestTimeTooSkewed",
+                            "The difference between the request time and the current time is "
+                            "too large.",
+                            "<RequestTime>" + amz + "</RequestTime><ServerTime>" +
+                                format_time(now, "%Y-%m-%dT%H:%M:%SZ") +
+                                "</ServerTime><MaxAllowedSkewMilliseconds>900000"
+                                "</MaxAllowedSkewMilliseconds>");
+        const std::string why =
+            at < now - window
+                ? "Signature expired: " + amz + " is now earlier than " +
+                      format_time(now - window, f) + " (" + format_time(now, f) + " - 5 min.)"
+                : "Signature not yet current: " + amz + " is still later than " +
+                      format_time(now + window, f) + " (" + format_time(now, f) + " + 5 min.)";
+        return json ? json_error(400, "InvalidSignatureException", why)
+                    : sts_error(403, "SignatureDoesNotMatch", why);
+    }
+    // The refusal of a request for a bucket of another region than it was signed for.
+    std::optional<Action> refuse_region(const SeenRequest& r, const std::string& bucket) {
+        auto it = bucket_regions_.find(bucket);
+        if (it == bucket_regions_.end()) return std::nullopt;
+        const std::string auth = r.header("Authorization");
+        const size_t c = auth.find("Credential=");
+        std::string scope = auth.substr(c + 11, auth.find(',', c) - c - 11);
+        const size_t a = scope.find('/', scope.find('/') + 1), b = scope.find('/', a + 1);
+        const std::string signed_for = scope.substr(a + 1, b - a - 1);
+        const auto& [region, answer] = it->second;
+        if (signed_for == region) return std::nullopt;
+        ++region_refusals_;
+        if (answer == WrongRegion::malformed_authorization)
+            return s3_error(400, "AuthorizationHeaderMalformed",
+                            "The authorization header is malformed; the region '" + signed_for +
+                                "' is wrong; expecting '" + region + "'",
+                            "<Region>" + region + "</Region>");
+        Action out = s3_error(301, "PermanentRedirect",
+                              "The bucket you are attempting to access must be addressed using "
+                              "the specified endpoint. Please send all future requests to this "
+                              "endpoint.",
+                              "<Endpoint>" + bucket + ".s3." + region +
+                                  ".amazonaws.com</Endpoint><Bucket>" + bucket + "</Bucket>");
+        out.headers.emplace_back("x-amz-bucket-region", region);
+        return out;
     }
     static std::string decode(const std::string& s) {
         std::string o;
@@ -294,6 +381,11 @@ class AwsTestServer {
     }
     Action handle(const SeenRequest& r) {
         std::lock_guard<std::mutex> l(m_);
+        Action a = answer(r);
+        a.headers.emplace_back("Date", format_time(server_now(), "%a, %d %b %Y %H:%M:%S GMT"));
+        return a;
+    }
+    Action answer(const SeenRequest& r) {
         if (r.method == "GET" && r.target.rfind("/_presigned/", 0) == 0) return presigned(r);
         if (!expire_at_get_.empty() && r.method == "GET" &&
             r.target.find(expire_at_get_) != std::string::npos &&
@@ -304,6 +396,8 @@ class AwsTestServer {
         }
         curcrunch::aws::HttpRequest h;
         const bool json = !r.header("X-Amz-Target").empty();
+        if (auto refusal = refuse_skew(r, json, r.method == "POST" && r.target == "/"))
+            return *refusal;
         if (std::string err = verify(r, h); !err.empty()) {
             ++rejected_;
             if (json) {
@@ -348,6 +442,7 @@ class AwsTestServer {
         size_t slash = path.find('/');
         std::string bucket = path.substr(0, slash),
                     key = slash == std::string::npos ? "" : path.substr(slash + 1);
+        if (auto refusal = refuse_region(r, bucket)) return *refusal;
         if (!objects_.count(bucket))
             return s3_error(404, "NoSuchBucket", "The specified bucket does not exist");
         auto& objs = objects_[bucket];
@@ -419,6 +514,10 @@ class AwsTestServer {
     int assumed_ = 0;
     std::map<std::string, std::map<std::string, std::string>> objects_;
     int rejected_ = 0;
+    std::chrono::seconds clock_offset_{0};
+    int skew_refusals_ = 0;
+    std::map<std::string, std::pair<std::string, WrongRegion>> bucket_regions_;
+    int region_refusals_ = 0;
     int expire_countdown_ = 0;
     std::string expire_at_get_;
     int list_pace_ = 0, object_pace_ = 0, document_pace_ = 0;

@@ -28,7 +28,9 @@ TEST(FetchConfig, TheExampleInVaultParsesWithDerivedFieldNames) {
     EXPECT_EQ(oab.session_name, "curcrunch-oab");
     ASSERT_EQ(oab.cur.size(), 1u);
     EXPECT_EQ(oab.cur[0].bucket, "acme-billing-oab");
+    EXPECT_EQ(oab.cur[0].region, "");
     EXPECT_EQ(c.profiles[1].account_id, "222222222222");
+    EXPECT_EQ(c.profiles[1].cur[0].region, "us-east-1");
     EXPECT_FALSE(c.profiles[2].organizations);
     EXPECT_FALSE(c.profiles[3].payments);
 }

@@ -145,15 +145,27 @@ TEST(Net, StalledTransferTimesOutAndIsRetried) {
 
 TEST(Net, ClientErrorsFailAtOnceWithAClearMessage) {
     LoopbackServer s;
-    s.push(respond(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>"));
+    // What the service said ends the message, on one line, its control characters shown.
+    s.push(respond(403,
+                   "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature "
+                   "we calculated\n\t does not match \x1b[2Jthe signature you provided."
+                   "</Message></Error>"));
     HttpClient http(fast_timeouts());
     ResilientClient rc(http, quick(5));
-    auto code = [](const Response& r) {
-        size_t a = r.body.find("<Code>"), b = r.body.find("</Code>");
-        return a == std::string::npos ? std::string() : r.body.substr(a + 6, b - a - 6);
+    auto read = [](const Response& r) {
+        auto text = [&](const std::string& tag) {
+            size_t a = r.body.find("<" + tag + ">"), b = r.body.find("</" + tag + ">");
+            return a == std::string::npos
+                       ? std::string()
+                       : r.body.substr(a + tag.size() + 2, b - a - tag.size() - 2);
+        };
+        return ServiceError{text("Code"), text("Message")};
     };
-    std::string msg = remote_error([&] { rc.call(op(), get(s.url()), code); });
-    EXPECT_EQ(msg, "s3 GetObject failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s))");
+    std::string msg = remote_error([&] { rc.call(op(), get(s.url()), read); });
+    EXPECT_EQ(msg,
+              "s3 GetObject failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s)): The "
+              "request signature we calculated does not match \\x1B[2Jthe signature you "
+              "provided.");
     EXPECT_EQ(s.seen().size(), 1u);
 }
 

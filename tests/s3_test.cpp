@@ -75,7 +75,8 @@ TEST(S3, WrongKeyIsRejectedBySignatureCheck) {
     } catch (const Error& e) {
         EXPECT_STREQ(
             e.what(),
-            "s3 ListObjectsV2 failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s))");
+            "s3 ListObjectsV2 failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s)): The "
+            "request signature we calculated does not match the signature you provided.");
     }
     EXPECT_EQ(f.aws.rejected(), 1);
 }
@@ -171,8 +172,10 @@ TEST(S3, ReplacedObjectIsNeverSpliced) {
         s3.download("billing", objs[0], t / "k");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_STREQ(e.what(),
-                     "s3 GetObject failed: HTTP 412 PreconditionFailed (after 1 attempt(s))");
+        EXPECT_STREQ(
+            e.what(),
+            "s3 GetObject failed: HTTP 412 PreconditionFailed (after 1 attempt(s)): At least "
+            "one of the pre-conditions you specified did not hold");
     }
     EXPECT_FALSE(std::filesystem::exists(t / "k"));
     EXPECT_EQ(s3.get("billing", "k"), blob(6000));

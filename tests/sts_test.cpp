@@ -64,12 +64,14 @@ TEST(Sts, AccessDeniedAndExpiredTokensFailClearly) {
     StsClient sts(f.rc, f.base, "us-east-1", f.aws.endpoint());
     EXPECT_EQ(error_text([&] { sts.assume_role("arn:aws:iam::123456789012:role/nope", "s"); }),
               "sts AssumeRole arn:aws:iam::123456789012:role/nope failed: HTTP 403 AccessDenied "
-              "(after 1 attempt(s))");
+              "(after 1 attempt(s)): User is not authorized to perform: sts:AssumeRole on "
+              "resource: arn:aws:iam::123456789012:role/nope");
     AssumedRole role = sts.assume_role(kRoleArn, "s");
     f.aws.expire_sessions();
     S3Client s3(f.rc, role.credentials, "us-east-1", f.aws.endpoint());
     EXPECT_EQ(error_text([&] { s3.get("cur-bucket", "report/a.csv.gz"); }),
-              "s3 GetObject failed: HTTP 400 ExpiredToken (after 1 attempt(s))");
+              "s3 GetObject failed: HTTP 400 ExpiredToken (after 1 attempt(s)): The provided "
+              "token has expired.");
 }
 
 TEST(Sts, ProviderReassumesBeforeExpiry) {

@@ -43,18 +43,24 @@ JsonServiceClient::JsonServiceClient(net::ResilientClient& http, const Credentia
     host_ = scheme == std::string::npos ? service_.endpoint : service_.endpoint.substr(scheme + 3);
 }
 
-std::string JsonServiceClient::error_code(const net::Response& r) {
+net::ServiceError JsonServiceClient::service_error(const net::Response& r) {
     if (r.status >= 200 && r.status < 300) return {};
-    if (const std::string* q = r.header("x-amzn-query-error"))
-        return strip_code(q->substr(0, q->find(';')));
-    if (const std::string* t = r.header("x-amzn-errortype")) return strip_code(*t);
+    net::ServiceError out;
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
-    std::string_view code;
-    if (parser.parse(r.body).get(doc)) return {};
-    if (!doc["__type"].get_string().get(code) || !doc["code"].get_string().get(code))
-        return strip_code(std::string(code));
-    return {};
+    const bool parsed = !parser.parse(r.body).get(doc);
+    std::string_view text;
+    if (const std::string* q = r.header("x-amzn-query-error"))
+        out.code = strip_code(q->substr(0, q->find(';')));
+    else if (const std::string* t = r.header("x-amzn-errortype"))
+        out.code = strip_code(*t);
+    else if (parsed &&
+             (!doc["__type"].get_string().get(text) || !doc["code"].get_string().get(text)))
+        out.code = strip_code(std::string(text));
+    if (parsed &&
+        (!doc["message"].get_string().get(text) || !doc["Message"].get_string().get(text)))
+        out.message = std::string(text);
+    return out;
 }
 
 std::string JsonServiceClient::call(const std::string& operation, const std::string& body) {
@@ -69,7 +75,7 @@ std::string JsonServiceClient::call(const std::string& operation, const std::str
         SigningParams p;
         p.region = service_.region;
         p.service = service_.signing_name;
-        p.amz_date = amz_date_now();
+        p.amz_date = amz_date_at(http_.now());
         sign(h, creds_, p);
         net::Request r;
         r.method = "POST";
@@ -80,7 +86,7 @@ std::string JsonServiceClient::call(const std::string& operation, const std::str
         return r;
     };
     net::Response resp = http_.call(
-        net::CallOptions{service_.name, operation, net::ServiceKind::aws}, make, error_code);
+        net::CallOptions{service_.name, operation, net::ServiceKind::aws}, make, service_error);
     return std::move(resp.body);
 }
 

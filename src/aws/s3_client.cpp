@@ -9,51 +9,138 @@
 #include <new>
 #include <optional>
 
+#include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
 #include "curcrunch/core/sha256.hpp"
 
 namespace curcrunch::aws {
 namespace fs = std::filesystem;
 
+std::string BucketRegions::of(const std::string& bucket) const {
+    std::lock_guard<std::mutex> l(m_);
+    auto it = regions_.find(bucket);
+    return it == regions_.end() ? std::string() : it->second;
+}
+
+bool BucketRegions::set(const std::string& bucket, const std::string& region) {
+    std::lock_guard<std::mutex> l(m_);
+    std::string& r = regions_[bucket];
+    if (r == region) return false;
+    r = region;
+    return true;
+}
+
 S3Client::S3Client(net::ResilientClient& http, const Credentials& creds, std::string region,
-                   std::string endpoint)
-    : http_(http), creds_(creds), region_(std::move(region)), endpoint_(std::move(endpoint)) {
+                   std::string endpoint, std::shared_ptr<BucketRegions> regions)
+    : http_(http),
+      creds_(creds),
+      region_(std::move(region)),
+      endpoint_(std::move(endpoint)),
+      regions_(regions ? std::move(regions) : std::make_shared<BucketRegions>()) {
     while (!endpoint_.empty() && endpoint_.back() == '/')
         endpoint_.pop_back();
     size_t scheme = endpoint_.find("://");
     host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
+    regional_ = endpoint_ == regional_endpoint("s3", region_);
 }
 
-std::string S3Client::error_code(const net::Response& r) {
+net::ServiceError S3Client::service_error(const net::Response& r) {
     pugi::xml_document doc;
     if (r.body.empty() || !doc.load_buffer(r.body.data(), r.body.size())) return {};
-    return doc.child("Error").child("Code").text().as_string();
+    pugi::xml_node e = doc.child("Error");
+    return {e.child("Code").text().as_string(), e.child("Message").text().as_string()};
+}
+
+namespace {
+
+// The region in an S3 endpoint host: "bucket.s3.eu-west-1.amazonaws.com",
+// "s3.eu-west-1.amazonaws.com", the older "bucket.s3-eu-west-1.amazonaws.com", and the
+// global "bucket.s3.amazonaws.com" (us-east-1). "" when none is found.
+std::string region_of_endpoint(const std::string& host) {
+    size_t at = host.rfind(".amazonaws.com");
+    if (at == std::string::npos) return {};
+    const std::string head = "." + host.substr(0, at);
+    if (head.size() >= 3 && head.compare(head.size() - 3, 3, ".s3") == 0) return "us-east-1";
+    for (const char* mark : {".s3.", ".s3-"}) {
+        const size_t m = head.rfind(mark);
+        if (m == std::string::npos) continue;
+        std::string region = head.substr(m + 4);
+        if (region.find('.') != std::string::npos) region = region.substr(0, region.find('.'));
+        return region;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string S3Client::redirect_region(const net::Response& r, const net::ServiceError& err) {
+    const bool wrong_region =
+        err.code == "PermanentRedirect" || err.code == "TemporaryRedirect" ||
+        err.code == "AuthorizationHeaderMalformed" ||
+        err.code == "IllegalLocationConstraintException" ||
+        (err.code.empty() && (r.status == 301 || r.status == 307));  // HEAD: no body
+    if (!wrong_region) return {};
+    std::string region;
+    if (const std::string* h = r.header("x-amz-bucket-region")) region = *h;
+    pugi::xml_document doc;
+    if (region.empty() && !r.body.empty() && doc.load_buffer(r.body.data(), r.body.size())) {
+        pugi::xml_node e = doc.child("Error");
+        region = e.child("Region").text().as_string();
+        if (region.empty()) region = region_of_endpoint(e.child("Endpoint").text().as_string());
+    }
+    // It goes into a host name and a signature: only a region's name is taken.
+    return is_region_name(region) ? region : std::string();
 }
 
 net::Request S3Client::signed_request(const std::string& method, const std::string& bucket,
                                       const std::string& key,
                                       std::vector<std::pair<std::string, std::string>> query,
-                                      std::vector<std::pair<std::string, std::string>> headers) {
+                                      std::vector<std::pair<std::string, std::string>> headers,
+                                      std::string* region_used) {
+    std::string region = regions_->of(bucket);
+    if (region.empty()) region = region_;
+    const bool moved = regional_ && region != region_;
+    const std::string endpoint = moved ? regional_endpoint("s3", region) : endpoint_;
     HttpRequest h;
     h.method = method;
     h.path = "/" + bucket + (key.empty() ? "" : "/" + key);
     h.query = std::move(query);
     h.headers = std::move(headers);
-    h.headers.insert(h.headers.begin(), {"Host", host_});
+    h.headers.insert(h.headers.begin(), {"Host", moved ? endpoint.substr(8) : host_});
     SigningParams p;
-    p.region = region_;
+    p.region = region;
     p.service = "s3";
-    p.amz_date = amz_date_now();
+    p.amz_date = amz_date_at(http_.now());
     p.normalize_path = false;
     p.add_content_sha256 = true;
     sign(h, creds_, p);
     net::Request r;
     r.method = method;
-    r.url = endpoint_ + h.target();
+    r.url = endpoint + h.target();
     for (auto& [k, v] : h.headers)
         if (k != "Host") r.headers.emplace_back(std::move(k), std::move(v));
+    if (region_used) *region_used = std::move(region);
     return r;
+}
+
+net::Response S3Client::call(const char* operation, const std::string& bucket,
+                             const std::function<net::Request(std::string*)>& make) {
+    std::string used;
+    net::CallOptions o{"s3", operation, net::ServiceKind::aws};
+    o.reroute = [&](const net::Response& r, const net::ServiceError& err) {
+        const std::string region = redirect_region(r, err);
+        if (region.empty() || region == used) return false;
+        if (regions_->set(bucket, region))
+            log::warn("s3://" + bucket + " is in region " + region + ", not " + used +
+                      ": its requests are signed for " + region +
+                      " from now on (a \"region\" in its cur entry of the fetch configuration "
+                      "saves the redirect)");
+        return true;
+    };
+    return http_.call(
+        o, [&](int) { return make(&used); }, service_error);
 }
 
 std::vector<S3Object> S3Client::list(const std::string& bucket, const std::string& prefix,
@@ -61,14 +148,13 @@ std::vector<S3Object> S3Client::list(const std::string& bucket, const std::strin
     std::vector<S3Object> out;
     std::string token;
     for (int page = 1;; ++page) {
-        auto make = [&](int) {
+        auto make = [&](std::string* region) {
             std::vector<std::pair<std::string, std::string>> q = {
                 {"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(page_size)}};
             if (!token.empty()) q.emplace_back("continuation-token", token);
-            return signed_request("GET", bucket, "", std::move(q), {});
+            return signed_request("GET", bucket, "", std::move(q), {}, region);
         };
-        net::Response r = http_.call(net::CallOptions{"s3", "ListObjectsV2", net::ServiceKind::aws},
-                                     make, error_code);
+        net::Response r = call("ListObjectsV2", bucket, make);
         pugi::xml_document doc;
         if (!doc.load_buffer(r.body.data(), r.body.size()))
             throw Error(ErrorKind::remote, "s3 ListObjectsV2 s3://" + bucket + "/" + prefix +
@@ -94,9 +180,10 @@ std::vector<S3Object> S3Client::list(const std::string& bucket, const std::strin
 }
 
 std::string S3Client::get(const std::string& bucket, const std::string& key) {
-    auto make = [&](int) { return signed_request("GET", bucket, key, {}, {}); };
-    return http_.call(net::CallOptions{"s3", "GetObject", net::ServiceKind::aws}, make, error_code)
-        .body;
+    auto make = [&](std::string* region) {
+        return signed_request("GET", bucket, key, {}, {}, region);
+    };
+    return call("GetObject", bucket, make).body;
 }
 
 namespace {
@@ -154,7 +241,7 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
     // again from disk once it is complete.
     std::optional<Sha256> hash;
     uint64_t hashed = 0;
-    auto make = [&](int) {
+    auto make = [&](std::string* region) {
         const uint64_t have = fs::file_size(part, ec);
         std::vector<std::pair<std::string, std::string>> h;
         hash.reset();
@@ -166,7 +253,7 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
             hashed = 0;
         }
         h.emplace_back("If-Match", obj.etag);
-        net::Request r = signed_request("GET", bucket, obj.key, {}, std::move(h));
+        net::Request r = signed_request("GET", bucket, obj.key, {}, std::move(h), region);
         // Appends to the partial file; closed when the request (and this sink) is destroyed.
         std::shared_ptr<std::FILE> file = open_for_append(part);
         Sha256* digest = hash ? &*hash : nullptr;
@@ -181,7 +268,7 @@ DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& ob
         return r;
     };
     // On failure the .part stays, so the next run resumes it (or restarts if the object changed).
-    http_.call(net::CallOptions{"s3", "GetObject", net::ServiceKind::aws}, make, error_code);
+    call("GetObject", bucket, make);
     const uint64_t got = fs::file_size(part, ec);
     if (got != obj.size) {
         fs::remove(part, ec);

@@ -139,6 +139,15 @@ std::string amz_date_now() {
     return utc_now("%Y%m%dT%H%M%SZ");
 }
 
+std::string amz_date_at(std::chrono::system_clock::time_point t) {
+    const std::time_t s = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&s, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
 Signature sign(HttpRequest& req, const Credentials& creds, const SigningParams& p) {
     if (p.amz_date.size() != 16) throw Error(ErrorKind::internal, "SigV4: bad X-Amz-Date");
     const std::string date = p.amz_date.substr(0, 8);

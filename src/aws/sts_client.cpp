@@ -28,12 +28,12 @@ StsClient::StsClient(net::ResilientClient& http, const Credentials& base, std::s
     host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
 }
 
-std::string StsClient::error_code(const net::Response& r) {
+net::ServiceError StsClient::service_error(const net::Response& r) {
     pugi::xml_document doc;
     if (r.body.empty() || !doc.load_buffer(r.body.data(), r.body.size())) return {};
-    if (pugi::xml_node e = doc.child("ErrorResponse").child("Error"))
-        return e.child("Code").text().as_string();
-    return doc.child("Error").child("Code").text().as_string();
+    pugi::xml_node e = doc.child("ErrorResponse").child("Error");
+    if (!e) e = doc.child("Error");
+    return {e.child("Code").text().as_string(), e.child("Message").text().as_string()};
 }
 
 AssumedRole StsClient::assume_role(const std::string& role_arn, const std::string& session_name,
@@ -52,7 +52,7 @@ AssumedRole StsClient::assume_role(const std::string& role_arn, const std::strin
         SigningParams p;
         p.region = region_;
         p.service = "sts";
-        p.amz_date = amz_date_now();
+        p.amz_date = amz_date_at(http_.now());
         sign(h, base_, p);
         net::Request r;
         r.method = "POST";
@@ -62,8 +62,9 @@ AssumedRole StsClient::assume_role(const std::string& role_arn, const std::strin
         r.body = form;
         return r;
     };
-    net::Response resp = http_.call(
-        net::CallOptions{"sts", "AssumeRole " + role_arn, net::ServiceKind::aws}, make, error_code);
+    net::Response resp =
+        http_.call(net::CallOptions{"sts", "AssumeRole " + role_arn, net::ServiceKind::aws}, make,
+                   service_error);
     pugi::xml_document doc;
     if (!doc.load_buffer(resp.body.data(), resp.body.size()))
         throw Error(ErrorKind::remote, "sts AssumeRole " + role_arn + ": malformed XML response");
@@ -94,7 +95,9 @@ AssumeRoleProvider::AssumeRoleProvider(StsClient& sts, std::string role_arn,
       margin_(margin) {}
 
 const Credentials& AssumeRoleProvider::get() {
-    if (!current_ || current_->expires - std::chrono::system_clock::now() < margin_) {
+    // By AWS's clock, which set the expiry: a machine whose clock runs an hour fast would
+    // otherwise assume the role again on every call.
+    if (!current_ || current_->expires - sts_.now() < margin_) {
         current_ = sts_.assume_role(role_arn_, session_name_, duration_);
         ++assumptions_;
     }

@@ -74,8 +74,9 @@ std::set<Period> FetchRun::discover_periods() {
         const int n = std::max(1, o_.concurrency);
         for (int i = 0; i < n; ++i) {
             pr->workers.push_back(net_->make(aws_ca_));
-            pr->s3.push_back(std::make_unique<aws::S3Client>(
-                *pr->workers.back().client, *pr->active, pr->creds.region, pr->s3_endpoint));
+            pr->s3.push_back(std::make_unique<aws::S3Client>(*pr->workers.back().client,
+                                                             *pr->active, pr->creds.region,
+                                                             pr->s3_endpoint, bucket_regions_));
         }
         for (const CurSource& src : pr->cfg->cur) {
             if (o_.shard && !holds_shard(*pr, src)) {

@@ -95,8 +95,9 @@ UnitListing FetchRun::list() {
         for (auto& pr : runs_) {
             if (pr->dead || pr->cfg->cur.empty() || !can_go_on()) continue;
             pr->workers.push_back(net_->make(aws_ca_));
-            pr->s3.push_back(std::make_unique<aws::S3Client>(
-                *pr->workers.back().client, *pr->active, pr->creds.region, pr->s3_endpoint));
+            pr->s3.push_back(std::make_unique<aws::S3Client>(*pr->workers.back().client,
+                                                             *pr->active, pr->creds.region,
+                                                             pr->s3_endpoint, bucket_regions_));
             for (const CurSource& src : pr->cfg->cur) {
                 try {
                     const auto plans = discover_source(*pr, src);

@@ -2,8 +2,10 @@
 
 #include <simdjson.h>
 
+#include <map>
 #include <set>
 
+#include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch::fetch {
@@ -77,11 +79,14 @@ ProfileConfig read_profile(const std::string& path, const std::string& name, ele
             const std::string ct = at + "cur[" + std::to_string(i++) + "]";
             object so;
             if (s.get_object().get(so)) bad(path, ct, "expected an object");
-            only_keys(path, ct, so, {"bucket", "prefix"});
+            only_keys(path, ct, so, {"bucket", "prefix", "region"});
             CurSource src{str(path, ct + ".", so, "bucket", ""),
-                          str(path, ct + ".", so, "prefix", "")};
+                          str(path, ct + ".", so, "prefix", ""),
+                          str(path, ct + ".", so, "region", "")};
             if (src.bucket.empty()) bad(path, ct + ".bucket", "required");
             if (src.prefix.empty()) bad(path, ct + ".prefix", "required");
+            if (!src.region.empty() && !aws::is_region_name(src.region))
+                bad(path, ct + ".region", "expected a region's name, such as eu-west-1");
             p.cur.push_back(std::move(src));
         }
     }
@@ -132,6 +137,17 @@ FetchConfig load_fetch_config(const std::string& path) {
         c.profiles.push_back(read_profile(path, n, pe));
     }
     if (c.profiles.empty()) bad(path, "profiles", "no profile configured");
+    // A bucket is in one region, whichever profile reads it.
+    std::map<std::string, std::string> bucket_region;
+    for (const auto& p : c.profiles)
+        for (size_t i = 0; i < p.cur.size(); ++i) {
+            if (p.cur[i].region.empty()) continue;
+            auto [it, added] = bucket_region.emplace(p.cur[i].bucket, p.cur[i].region);
+            if (!added && it->second != p.cur[i].region)
+                bad(path, "profiles." + p.name + ".cur[" + std::to_string(i) + "].region",
+                    "bucket " + p.cur[i].bucket + " is given region " + it->second +
+                        " elsewhere in this file");
+        }
     // One payer, one profile: two would replace each other's (payer, period) units in turn.
     for (size_t i = 0; i < c.profiles.size(); ++i)
         for (size_t j = 0; j < i; ++j)

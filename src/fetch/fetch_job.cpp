@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/fetch/alert.hpp"
 #include "curcrunch/store/billing_records.hpp"
 #include "env_text.hpp"
@@ -78,6 +79,10 @@ void FetchRun::set_up_network() {
     net_ = std::make_unique<NetSetup>(NetSetup{o_, error_log_.get(), guards});
     aws_ca_ = !o_.ca_file.empty() ? o_.ca_file : env_text("AWS_CA_BUNDLE");
     aws_ = net_->make(aws_ca_);
+    bucket_regions_ = std::make_shared<aws::BucketRegions>();
+    for (const auto& p : config_.profiles)
+        for (const CurSource& src : p.cur)
+            if (!src.region.empty()) bucket_regions_->set(src.bucket, src.region);
     vault_ = net_->make(!o_.ca_file.empty() ? o_.ca_file : env_text("VAULT_CACERT"));
 }
 
@@ -90,8 +95,8 @@ void FetchRun::start_profiles() {
             if (p.name == name) pr->cfg = &p;
         pr->creds = std::move(creds.at(name));
         const std::string& region = pr->creds.region;
-        pr->s3_endpoint = endpoint("s3", "https://s3." + region + ".amazonaws.com");
-        pr->sts_endpoint = endpoint("sts", "https://sts." + region + ".amazonaws.com");
+        pr->s3_endpoint = endpoint("s3", aws::regional_endpoint("s3", region));
+        pr->sts_endpoint = endpoint("sts", aws::regional_endpoint("sts", region));
         pr->active = &pr->creds.base;
         if (!pr->creds.unusable.empty()) {
             pr->dead = true;

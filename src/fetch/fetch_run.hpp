@@ -183,6 +183,9 @@ class FetchRun {
     std::unique_ptr<NetSetup> net_;
     Connection aws_, vault_;
     std::string aws_ca_;
+    // The CUR buckets' regions, where not their profile's: the configuration's, then what S3's
+    // redirects said; shared by every S3 client of the run (set_up_network).
+    std::shared_ptr<aws::BucketRegions> bucket_regions_;
     std::unique_ptr<CredentialSource> source_;
     uint64_t credentials_seen_ = 0;  // source_->generation() the profiles use
     bool stopped_ = false;           // the Vault token was lost: no further step starts

@@ -11,6 +11,7 @@
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::net {
 
@@ -61,17 +62,32 @@ std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& p, std::mt
     return std::chrono::milliseconds(d(rng));
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& v) {
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& v,
+                                                           const std::string* date) {
     if (v.empty()) return std::nullopt;
     constexpr long long kMaxMs = 3600 * 1000;
     if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
         v.size() < 10)
         return std::chrono::milliseconds(std::min(std::stoll(v) * 1000, kMaxMs));
-    std::tm tm{};  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-    if (!strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
+    const auto at = parse_http_date(v);
+    if (!at) return std::nullopt;
+    std::optional<std::chrono::system_clock::time_point> from;
+    if (date) from = parse_http_date(*date);
+    if (!from) from = std::chrono::system_clock::now();
     const long long diff =
-        static_cast<long long>(timegm(&tm)) - static_cast<long long>(std::time(nullptr));
-    return std::chrono::milliseconds(std::clamp(diff * 1000, 0LL, kMaxMs));
+        std::chrono::duration_cast<std::chrono::milliseconds>(*at - *from).count();
+    return std::chrono::milliseconds(std::clamp(diff, 0LL, kMaxMs));
+}
+
+std::string service_message(std::string_view text) {
+    std::string line;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') c = ' ';
+        if (c != ' ' || (!line.empty() && line.back() != ' ')) line += c;
+    }
+    while (!line.empty() && line.back() == ' ')
+        line.pop_back();
+    return shown_text(line, 300);
 }
 
 RateLimiter::RateLimiter(double rate, double burst)
@@ -202,11 +218,11 @@ void ResilientClient::set_breaker(int threshold, std::chrono::milliseconds coold
 }
 
 Response ResilientClient::call(const CallOptions& o, const std::function<Request(int)>& make,
-                               const std::function<std::string(const Response&)>& error_code) {
+                               const ErrorReader& read_error) {
     CircuitBreaker& br = guards_->breaker(o.service);
-    std::string last;
+    std::string last, said;
     last_code_.clear();
-    int made = 0;
+    int made = 0, rerouted = 0;
     for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
         if (!br.allow())
             throw Error(ErrorKind::remote, o.service + " " + o.operation +
@@ -219,29 +235,39 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         if (RateLimiter* lim = guards_->limiter(o.service)) lim->acquire();
         ++stats_.attempts;
         ++made;
+        const std::chrono::milliseconds signed_with = guards_->clock().offset();
         Result r = http_.perform(make(attempt));
-        const std::string code = r.ok() && error_code ? error_code(r.response) : std::string();
-        const Verdict v = classify(o.kind, r.error, r.ok() ? r.response.status : 0, code);
+        const ServiceError err = r.ok() && read_error ? read_error(r.response) : ServiceError{};
+        const Verdict v = classify(o.kind, r.error, r.ok() ? r.response.status : 0, err.code);
         if (v == Verdict::success) {
             br.record_success();
             return std::move(r.response);
         }
-        br.record_failure();
-        last_code_ = code;
+        last_code_ = err.code;
         std::string request_id;
         for (const char* h : {"x-amzn-requestid", "x-amz-request-id", "x-request-id"})
             if (const std::string* id = r.response.header(h)) request_id = *id;
-        last = r.ok()
-                   ? "HTTP " + std::to_string(r.response.status) + (code.empty() ? "" : " " + code)
-                   : std::string(transport_error_name(r.error)) + " (" + r.error_text + ")";
+        last = r.ok() ? "HTTP " + std::to_string(r.response.status) +
+                            (err.code.empty() ? "" : " " + err.code)
+                      : std::string(transport_error_name(r.error)) + " (" + r.error_text + ")";
+        said = r.ok() ? service_message(err.message) : std::string();
         if (log_)
             log_->write(o.service, o.operation, r.ok() ? r.response.status : 0, request_id, attempt,
-                        code, r.ok() ? code : r.error_text);
+                        err.code, r.ok() ? err.code : r.error_text);
+        // Sent to the wrong place, or signed at a time the service would not accept: the next
+        // request goes right at once, and says nothing about the endpoint's health.
+        if (r.ok() && rerouted < 2 && reroutes(o, r.response, err, signed_with)) {
+            ++rerouted;
+            --attempt;
+            continue;
+        }
+        br.record_failure();
         if (v == Verdict::fail) break;
         if (attempt == policy_.max_attempts) break;
         auto wait = backoff_delay(attempt, policy_, rng_);
         if (const std::string* ra = r.response.header("retry-after"))
-            if (auto floor = parse_retry_after(*ra)) wait = std::max(wait, *floor);
+            if (auto floor = parse_retry_after(*ra, r.response.header("date")))
+                wait = std::max(wait, *floor);
         log::warn(o.service + " " + o.operation + ": " + last + "; retrying in " +
                   std::to_string(wait.count()) + " ms (attempt " + std::to_string(attempt + 1) +
                   " of " + std::to_string(policy_.max_attempts) + ")");
@@ -250,7 +276,24 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         std::this_thread::sleep_for(wait);
     }
     throw Error(ErrorKind::remote, o.service + " " + o.operation + " failed: " + last + " (after " +
-                                       std::to_string(made) + " attempt(s))");
+                                       std::to_string(made) + " attempt(s))" +
+                                       (said.empty() ? "" : ": " + said));
+}
+
+bool ResilientClient::reroutes(const CallOptions& o, const Response& r, const ServiceError& err,
+                               std::chrono::milliseconds signed_with) {
+    if (o.reroute && o.reroute(r, err)) return true;
+    if (o.kind != ServiceKind::aws || !is_clock_skew_code(err.code)) return false;
+    // Another client of the run corrected the clock while this request was out.
+    if (guards_->clock().offset() != signed_with) return true;
+    if (!guards_->clock().correct_from(r)) return false;
+    const long long ms = guards_->clock().offset().count();
+    log::warn(o.service + " " + o.operation + ": refused with " + err.code +
+              ", and its Date says " + "this machine's clock is " +
+              std::to_string(((ms < 0 ? -ms : ms) + 500) / 1000) + " s " +
+              (ms < 0 ? "ahead of" : "behind") +
+              " AWS's; requests are signed with AWS's time from now on (set the clock right: NTP)");
+    return true;
 }
 
 }  // namespace curcrunch::net

@@ -50,15 +50,9 @@ std::string vault_errors(const net::Response& r) {
             if (!m.get_string().get(sv)) out += (out.empty() ? "" : "; ") + std::string(sv);
         }
     }
-    // Vault's multi-errors read "1 error occurred:\n\t* permission denied\n\n": one line.
-    std::string line;
-    for (char c : out) {
-        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-        if (c != ' ' || (!line.empty() && line.back() != ' ')) line += c;
-    }
-    while (!line.empty() && line.back() == ' ')
-        line.pop_back();
-    return line;
+    // Vault's multi-errors ("1 error occurred:\n\t* permission denied\n\n") are made one line
+    // by net::service_message.
+    return out;
 }
 
 }  // namespace
@@ -92,18 +86,17 @@ std::string VaultClient::request(const char* method, const std::string& path,
         }
         return r;
     };
-    // Vault answers with {"errors":[...]}: keep its text for the message (it names no secret).
-    std::string detail;
+    // Vault answers with {"errors":[...]}: its text ends the message (it names no secret).
     net::Response resp;
     try {
-        resp = http_.call(net::CallOptions{"vault", operation, net::ServiceKind::vault}, make,
-                          [&](const net::Response& r) {
-                              status = r.status;
-                              detail = r.status >= 400 ? vault_errors(r) : std::string();
-                              return std::string();
-                          });
+        resp = http_.call(
+            net::CallOptions{"vault", operation, net::ServiceKind::vault}, make,
+            [&](const net::Response& r) {
+                status = r.status;
+                return net::ServiceError{"", r.status >= 400 ? vault_errors(r) : std::string()};
+            });
     } catch (const Error& e) {
-        throw VaultError(status, std::string(e.what()) + (detail.empty() ? "" : ": " + detail));
+        throw VaultError(status, e.what());
     }
     return std::move(resp.body);
 }

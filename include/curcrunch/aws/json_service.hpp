@@ -31,9 +31,10 @@ class JsonServiceClient {
     // POSTs `body` (a JSON object) as `operation`; returns the 2xx response body. Failures
     // throw Error(remote) naming the service, operation and error code.
     std::string call(const std::string& operation, const std::string& body);
-    // The error code of a response: x-amzn-query-error, else x-amzn-ErrorType, else the body's
-    // __type / code, with namespaces and suffixes stripped. "" when none.
-    static std::string error_code(const net::Response& r);
+    // The error of a response: its code from x-amzn-query-error, else x-amzn-ErrorType, else
+    // the body's __type / code, with namespaces and suffixes stripped ("" when none); its
+    // message from the body's "message" (or "Message", as some services spell it).
+    static net::ServiceError service_error(const net::Response& r);
     const JsonService& service() const { return service_; }
     int requests() const { return requests_; }  // attempts sent, retries included
 

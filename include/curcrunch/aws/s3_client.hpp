@@ -8,7 +8,16 @@
 // need not read the file again for it. S3's own x-amz-checksum-sha256 is not asked for: an
 // object has one only if its uploader chose SHA-256, and for a multipart upload it may be a
 // composite of the parts' digests (x-amz-checksum-type COMPOSITE), not the file's.
+//
+// A bucket lives in one region, which need not be the region of the credentials that read it.
+// Asked in another region, S3 answers 301 PermanentRedirect (x-amz-bucket-region header, an
+// <Endpoint> in the body) or 400 AuthorizationHeaderMalformed (<Region> in the body); as the AWS
+// SDKs do, the client then signs that bucket's requests for its region, and sends them to that
+// region's endpoint unless a custom endpoint was configured, for the rest of the run.
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,11 +44,27 @@ struct DownloadedFile {
     FileIdentity identity;
 };
 
+// The region of each bucket a run reads, where it is not the client's: set from the
+// configuration, or learned from S3's redirects. Shared by the run's clients. Thread-safe.
+class BucketRegions {
+  public:
+    // The bucket's region, "" when it is not known.
+    std::string of(const std::string& bucket) const;
+    // Sets it; returns false (and changes nothing) when it already was `region`.
+    bool set(const std::string& bucket, const std::string& region);
+
+  private:
+    mutable std::mutex m_;
+    std::map<std::string, std::string> regions_;
+};
+
 class S3Client {
   public:
-    // `endpoint`: scheme://host[:port] without a trailing slash.
+    // `endpoint`: scheme://host[:port] without a trailing slash. When it is the regional
+    // endpoint of `region` (aws/endpoints.hpp), a bucket of another region is asked at that
+    // region's endpoint; any other endpoint is kept for every bucket.
     S3Client(net::ResilientClient& http, const Credentials& creds, std::string region,
-             std::string endpoint);
+             std::string endpoint, std::shared_ptr<BucketRegions> regions = nullptr);
 
     std::vector<S3Object> list(const std::string& bucket, const std::string& prefix,
                                int page_size = 1000);
@@ -49,17 +74,27 @@ class S3Client {
     DownloadOutcome download(const std::string& bucket, const S3Object& object,
                              const std::string& path, DownloadedFile* written = nullptr);
 
-    // The error code in an S3 XML error body (<Error><Code>), "" if none.
-    static std::string error_code(const net::Response& r);
+    // The code and message of an S3 XML error body (<Error>), "" if none.
+    static net::ServiceError service_error(const net::Response& r);
+    // The region a refusal says the bucket is in, when it is a wrong-region refusal (see above)
+    // that names one: from x-amz-bucket-region, the body's <Region>, or its <Endpoint>. "" else.
+    static std::string redirect_region(const net::Response& r, const net::ServiceError& err);
 
   private:
+    // A request for `bucket`, signed for its region; `region_used` receives that region.
     net::Request signed_request(const std::string& method, const std::string& bucket,
                                 const std::string& key,
                                 std::vector<std::pair<std::string, std::string>> query,
-                                std::vector<std::pair<std::string, std::string>> headers);
+                                std::vector<std::pair<std::string, std::string>> headers,
+                                std::string* region_used);
+    // Calls `make` through the resilient client, following a wrong-region refusal for `bucket`.
+    net::Response call(const char* operation, const std::string& bucket,
+                       const std::function<net::Request(std::string*)>& make);
     net::ResilientClient& http_;
     const Credentials& creds_;
     std::string region_, endpoint_, host_;
+    bool regional_;  // endpoint_ is region_'s AWS endpoint
+    std::shared_ptr<BucketRegions> regions_;
 };
 
 }  // namespace curcrunch::aws

@@ -3,6 +3,7 @@
 // Authorization header or as a presigned URL (query string). Passes the AWS test suite and
 // aws-c-auth's vectors (including S3's unnormalized paths) and the S3 worked examples; see
 // tests/sigv4_test.cpp.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,8 @@ std::string uri_encode(std::string_view s, bool keep_slash);
 std::string normalize_path(std::string_view path);
 std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& query);
 std::string amz_date_now();
+// `t` as X-Amz-Date wants it ("20150830T123600Z"); clients sign with ResilientClient::now().
+std::string amz_date_at(std::chrono::system_clock::time_point t);
 std::string sha256_hex(std::string_view data);
 
 }  // namespace curcrunch::aws

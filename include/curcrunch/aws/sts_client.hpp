@@ -24,8 +24,10 @@ class StsClient {
     AssumedRole assume_role(const std::string& role_arn, const std::string& session_name,
                             int duration_seconds = 3600,
                             const std::optional<std::string>& external_id = std::nullopt);
-    // Code of an awsQuery (<ErrorResponse><Error><Code>) or S3 (<Error><Code>) error body.
-    static std::string error_code(const net::Response& r);
+    // Code and message of an awsQuery (<ErrorResponse><Error>) or S3 (<Error>) error body.
+    static net::ServiceError service_error(const net::Response& r);
+    // The time by AWS's clock, as far as this run's requests learned it (service_clock.hpp).
+    std::chrono::system_clock::time_point now() const { return http_.now(); }
 
   private:
     net::ResilientClient& http_;

@@ -11,6 +11,9 @@ namespace curcrunch::fetch {
 
 struct CurSource {
     std::string bucket, prefix;  // prefix: the report's root (legacy <prefix>/<name>, CUR 2.0)
+    // The bucket's region when it is not the profile's; "" when not given (a bucket elsewhere is
+    // then found by S3's redirect, at the cost of one refused request a run).
+    std::string region;
 };
 
 struct ProfileConfig {

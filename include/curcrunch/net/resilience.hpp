@@ -3,7 +3,9 @@
 // call. Classification follows botocore's "standard" retry mode for AWS (throttling and
 // transient error codes, 500/502/503/504, connection errors) and Vault's documented retryable
 // statuses (412, 429, 5xx including 503 sealed). Backoff is capped exponential with full
-// jitter; a Retry-After header sets a floor for the next wait.
+// jitter; a Retry-After header sets a floor for the next wait. A refusal that says where the
+// request should have gone (CallOptions::reroute) or that it was signed at the wrong time
+// (service_clock.hpp) is sent again at once, corrected, without counting against the endpoint.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "curcrunch/net/http_client.hpp"
+#include "curcrunch/net/service_clock.hpp"
 
 namespace curcrunch::net {
 
@@ -34,8 +37,24 @@ struct RetryPolicy {
 
 // Full jitter: uniform in [0, min(cap, base * 2^(retry-1))]. `retry` counts from 1.
 std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& p, std::mt19937_64& rng);
-// "120" (seconds) or an HTTP-date; nullopt when absent or unreadable. Capped at one hour.
-std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value);
+// "120" (seconds) or an HTTP-date; nullopt when absent or unreadable. Capped at one hour. An
+// HTTP-date counts from `date`, the response's own Date header when it has one (RFC 9110
+// 10.2.3), so that a machine whose clock is off does not wait an hour or not at all.
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
+                                                           const std::string* date = nullptr);
+
+// What a service said when it refused a request: its error code ("AccessDenied", the JSON
+// __type without its namespace, ...) and its message, as the service wrote it ("" when none).
+struct ServiceError {
+    std::string code;
+    std::string message;
+};
+// Reads a ServiceError from a response body in one protocol's error shape.
+using ErrorReader = std::function<ServiceError(const Response&)>;
+
+// A service's message made fit for an error line: whitespace runs (Vault's multi-error lists
+// span lines) become one space, and the rest passes through shown_text(), cut at 300 bytes.
+std::string service_message(std::string_view text);
 
 // Token bucket: `rate` requests per second on average, at most `burst` at once. Thread-safe.
 class RateLimiter {
@@ -86,6 +105,9 @@ struct CallOptions {
     std::string service;    // "s3", "sts", "vault", ...: names the endpoint in messages
     std::string operation;  // "ListObjectsV2", "auth/approle/login", ...
     ServiceKind kind = ServiceKind::aws;
+    // Called with a refusal: true when it says where the request belongs (S3's bucket in another
+    // region) and the next make() will send it there. At most two reroutes a call.
+    std::function<bool(const Response&, const ServiceError&)> reroute = nullptr;
 };
 
 // Rate limits and circuit breakers by service name, shared by every client of one run (worker
@@ -98,6 +120,7 @@ class EndpointGuards {
     RateLimiter* limiter(const std::string& service);  // null: unlimited
     CircuitBreaker& breaker(const std::string& service);
     int breaker_threshold() const { return threshold_; }
+    ServiceClock& clock() { return clock_; }
 
   private:
     std::mutex m_;
@@ -105,6 +128,7 @@ class EndpointGuards {
     std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers_;
     int threshold_ = 5;
     std::chrono::milliseconds cooldown_{30000};
+    ServiceClock clock_;
 };
 
 struct CallStats {
@@ -124,10 +148,14 @@ class ResilientClient {
 
     // Calls `make(attempt)` for every attempt (AWS requests are re-signed each time) and returns
     // the first response the classification accepts, or throws Error(remote) with a message
-    // naming the service, operation, status/code and attempts. `error_code` extracts a
-    // service error code from a response (AWS JSON __type, XML <Code>), may be null.
+    // naming the service, operation, status/code and attempts, then what the service said.
+    // `read_error` reads the protocol's error shape (AWS JSON __type, XML <Code>); may be null.
     Response call(const CallOptions& o, const std::function<Request(int attempt)>& make,
-                  const std::function<std::string(const Response&)>& error_code = nullptr);
+                  const ErrorReader& read_error = nullptr);
+
+    // The time to sign AWS requests with: this machine's, corrected once a service said how far
+    // it is off (service_clock.hpp). Shared by the clients that share this one's guards.
+    std::chrono::system_clock::time_point now() const { return guards_->clock().now(); }
 
     const CallStats& stats() const { return stats_; }
     // The service error code of the last failed call ("ExpiredToken", ...), "" if none.
@@ -137,6 +165,11 @@ class ResilientClient {
     std::chrono::milliseconds total_wait() const { return waited_; }
 
   private:
+    // True when the refusal `r` is worth sending again at once: o.reroute says so, or a clock
+    // skew refusal of a request signed at clock offset `signed_with` corrected the guards' clock
+    // (or another client did meanwhile).
+    bool reroutes(const CallOptions& o, const Response& r, const ServiceError& err,
+                  std::chrono::milliseconds signed_with);
     HttpClient& http_;
     RetryPolicy policy_;
     ErrorLog* log_;
