@@ -106,6 +106,25 @@ TEST(Vault, BadCredentialsFailAtOnceWithVaultsMessageAndNoSecret) {
     EXPECT_NE(denied.find("read before login"), std::string::npos);
 }
 
+TEST(Vault, ADeletedOrMissingSecretSaysWhatHappenedToIt) {
+    Fixture f;
+    auto v = f.client();
+    v.login_approle(Secret(kRole), Secret(kSecretId));
+    f.vault.put_kv2("gone", "{\"k\":\"v\"}");
+    f.vault.delete_kv2("gone");
+    EXPECT_EQ(error_text([&] { v.read_kv("secret", "gone", 2); }),
+              "vault read secret/data/gone failed: HTTP 404 (after 1 attempt(s)): version 3 of the "
+              "secret was deleted at 2026-12-01T09:30:00.123456Z: undelete it (vault kv undelete "
+              "-versions=3) or write a new version");
+    f.vault.delete_kv2("gone", true);
+    EXPECT_EQ(error_text([&] { v.read_kv("secret", "gone", 2); }),
+              "vault read secret/data/gone failed: HTTP 404 (after 1 attempt(s)): version 3 of the "
+              "secret was destroyed: write a new version");
+    EXPECT_EQ(error_text([&] { v.read_kv("secret", "never/written", 2); }),
+              "vault read secret/data/never/written failed: HTTP 404 (after 1 attempt(s)): nothing "
+              "is stored at this path (check the mount, the path and kv_version)");
+}
+
 TEST(Vault, SealedAndRateLimitedAreRetried) {
     Fixture f;
     f.vault.raw().push(respond(503, "{\"errors\":[\"Vault is sealed\"]}"));

@@ -65,6 +65,12 @@ class VaultTestServer {
     }
     void put_kv1(const std::string& path, const std::string& data_json) { kv1_[path] = data_json; }
     void put_kv2(const std::string& path, const std::string& data_json) { kv2_[path] = data_json; }
+    // The secret's latest version (3) soft-deleted (`vault kv delete`) or destroyed (`vault kv
+    // destroy`): reads answer 404 with its metadata and no data, as KV v2 does.
+    void delete_kv2(const std::string& path, bool destroy = false) {
+        kv2_gone_[path] = destroy;
+        kv2_.erase(path);
+    }
     // AWS engine role: `make(n)` gives the `data` JSON of the n-th credentials read (1, 2, ...),
     // so every read can issue a new key as Vault does for iam_user roles.
     void put_aws_role(const std::string& role, const std::string& data_json) {
@@ -330,6 +336,18 @@ class VaultTestServer {
                 "\"2026-11-01T00:00:00Z\",\"custom_metadata\":null,\"deletion_time\":\"\","
                 "\"destroyed\":false,"
                 "\"version\":3}},\"wrap_info\":null,\"warnings\":null,\"auth\":null}");
+        if (path.rfind("/v1/secret/data/", 0) == 0 && kv2_gone_.count(path.substr(16))) {
+            const bool destroyed = kv2_gone_[path.substr(16)];
+            return respond(
+                404,
+                "{\"request_id\":\"r\",\"lease_id\":\"\",\"renewable\":false,\"lease_duration\":0,"
+                "\"data\":{\"data\":null,\"metadata\":{\"created_time\":\"2026-11-01T00:00:00Z\","
+                "\"custom_metadata\":null,\"deletion_time\":\"" +
+                    std::string(destroyed ? "" : "2026-12-01T09:30:00.123456Z") +
+                    "\",\"destroyed\":" + (destroyed ? "true" : "false") +
+                    ",\"version\":3}},\"wrap_info\":null,\"warnings\":null,\"auth\":null}",
+                {{"Content-Type", "application/json"}});
+        }
         if (path.rfind("/v1/aws/creds/", 0) == 0 && aws_.count(path.substr(14)))
             return aws_creds(tok->second, path.substr(14), now);
         if (path == "/v1/sys/leases/renew" && (r.method == "PUT" || r.method == "POST"))
@@ -341,6 +359,7 @@ class VaultTestServer {
     std::map<std::string, Role> roles_;
     std::map<std::string, Token> tokens_;
     std::map<std::string, std::string> wrapped_, kv1_, kv2_;
+    std::map<std::string, bool> kv2_gone_;  // path -> destroyed (else soft-deleted)
     std::map<std::string, std::function<std::string(int)>> aws_;
     std::string namespace_;
     bool sealed_ = false;

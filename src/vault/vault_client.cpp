@@ -39,16 +39,43 @@ TokenLease lease_of(simdjson::dom::element auth) {
     return out;
 }
 
+// A KV v2 read of a secret whose latest version was deleted or destroyed answers 404 with no
+// errors, only the version's metadata (KV v2 API: data.data null, data.metadata.deletion_time,
+// destroyed): what happened to it, or "" when the body is not that.
+std::string kv2_version_gone(simdjson::dom::element e) {
+    simdjson::dom::element meta;
+    if (e["data"]["metadata"].get(meta)) return {};
+    int64_t version = 0;
+    bool destroyed = false;
+    std::string_view deleted;
+    if (meta["version"].get_int64().get(version)) return {};
+    const std::string which = "version " + std::to_string(version) + " of the secret";
+    if (!meta["destroyed"].get_bool().get(destroyed) && destroyed)
+        return which + " was destroyed: write a new version";
+    if (!meta["deletion_time"].get_string().get(deleted) && !deleted.empty())
+        return which + " was deleted at " + std::string(deleted) +
+               ": undelete it (vault kv undelete -versions=" + std::to_string(version) +
+               ") or write a new version";
+    return {};
+}
+
 std::string vault_errors(const net::Response& r) {
     simdjson::dom::parser p;
     simdjson::dom::element e;
     std::string out;
     simdjson::dom::array errors;
-    if (!p.parse(r.body).get(e) && !e["errors"].get_array().get(errors)) {
+    if (p.parse(r.body).get(e)) return out;
+    if (!e["errors"].get_array().get(errors)) {
         for (auto m : errors) {
             std::string_view sv;
             if (!m.get_string().get(sv)) out += (out.empty() ? "" : "; ") + std::string(sv);
         }
+    }
+    if (out.empty() && r.status == 404) {
+        out = kv2_version_gone(e);
+        // Vault's answer to a path nothing is stored at: {"errors":[]}.
+        if (out.empty())
+            out = "nothing is stored at this path (check the mount, the path and kv_version)";
     }
     // Vault's multi-errors ("1 error occurred:\n\t* permission denied\n\n") are made one line
     // by net::service_message.
