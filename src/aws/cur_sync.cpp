@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch::aws {
@@ -174,9 +175,19 @@ SyncedPeriod download_period(const std::vector<S3Client*>& clients, const std::s
                                    std::istreambuf_iterator<char>());
                 sp.manifest_changed = !old || before != plan.manifest_text;
             }
-            std::ofstream f(sp.local_manifest, std::ios::binary);
-            f << plan.manifest_text;
-            if (!f.flush()) throw Error(ErrorKind::internal, "cannot write " + sp.local_manifest);
+            // Replaced whole or not at all, and only when it changed: the period's ingest reads
+            // the files it names, and a copy cut short by a crash would name fewer of them
+            // (core/durable_file.hpp).
+            if (sp.manifest_changed) {
+                const std::string part = sp.local_manifest + ".part";
+                {
+                    std::ofstream f(part, std::ios::binary | std::ios::trunc);
+                    f << plan.manifest_text;
+                    if (!f.flush()) throw Error(ErrorKind::internal, "cannot write " + part);
+                }
+                sync_file(part);
+                rename_durably(part, sp.local_manifest);
+            }
             sp.ok = true;
         } catch (const std::exception& e) {
             sp.error = e.what();
