@@ -43,4 +43,16 @@ std::string json_quote(std::string_view s) {
     return out;
 }
 
+std::string json_string_array(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out.push_back(',');
+        out.push_back('"');
+        append_json_escaped(out, items[i]);
+        out.push_back('"');
+    }
+    out.push_back(']');
+    return out;
+}
+
 }  // namespace curcrunch

@@ -4,16 +4,6 @@
 #include "curcrunch/core/log.hpp"
 
 namespace curcrunch::fetch {
-namespace {
-
-std::string json_list(const std::vector<std::string>& v) {
-    std::string o = "[";
-    for (size_t i = 0; i < v.size(); ++i)
-        o.append(i ? "," : "").append(json_quote(v[i]));
-    return o + "]";
-}
-
-}  // namespace
 
 std::string alert_json(const AlertSummary& s) {
     std::string o = "{\"tool\":\"curcrunch\",\"version\":";
@@ -23,10 +13,10 @@ std::string alert_json(const AlertSummary& s) {
     o.append(",\"host\":").append(json_quote(s.host));
     o.append(",\"started_at\":").append(json_quote(s.started_at));
     o.append(",\"finished_at\":").append(json_quote(s.finished_at));
-    o.append(",\"profiles\":").append(json_list(s.profiles));
+    o.append(",\"profiles\":").append(json_string_array(s.profiles));
     o.append(",\"periods_ingested\":").append(std::to_string(s.periods_ingested));
     o.append(",\"periods_failed\":").append(std::to_string(s.periods_failed));
-    o.append(",\"problems\":").append(json_list(s.problems)).append("}");
+    o.append(",\"problems\":").append(json_string_array(s.problems)).append("}");
     return o;
 }
 

@@ -43,13 +43,6 @@ std::string linked_invoice(store::Database& db, const std::string& name, const I
     return "";
 }
 
-std::string json_list(const std::vector<std::string>& v) {
-    std::string o = "[";
-    for (size_t i = 0; i < v.size(); ++i)
-        o.append(i ? "," : "").append(json_quote(v[i]));
-    return o + "]";
-}
-
 std::string info_value(const InspectedPdf& p, const std::string& key) {
     auto it = p.info.find(key);
     return it == p.info.end() ? "" : it->second;
@@ -151,7 +144,8 @@ void store_file(store::Database& db, const ImportOutcome& o, const std::string& 
         r.bind(4, meta->tool_version);
         r.bind(5, static_cast<int64_t>(to_yyyymmdd(meta->params.from)));
         r.bind(6, static_cast<int64_t>(to_yyyymmdd(meta->params.to)));
-        r.bind(7, json_list(meta->params.accounts)).bind(8, json_list(meta->params.services));
+        r.bind(7, json_string_array(meta->params.accounts))
+            .bind(8, json_string_array(meta->params.services));
         r.bind(9, meta->currency).bind_amount(10, meta->totals.total);
         r.bind(11, meta->fingerprint).bind(12, *p.report_json);
         r.run();

@@ -5,13 +5,6 @@
 namespace curcrunch::report {
 namespace {
 
-std::string json_list(const std::vector<std::string>& v) {
-    std::string o = "[";
-    for (size_t i = 0; i < v.size(); ++i)
-        o.append(i ? "," : "").append(json_quote(v[i]));
-    return o + "]";
-}
-
 std::optional<KnownReport> lookup(store::Database& db, const char* sql, const std::string& id) {
     auto st = db.prepare(sql);
     st.bind(1, id);
@@ -33,7 +26,7 @@ void record_written_report(store::Database& db, const ReportData& d, const std::
     st.bind(5, d.generated_at);
     st.bind(6, static_cast<int64_t>(to_yyyymmdd(d.params.from)));
     st.bind(7, static_cast<int64_t>(to_yyyymmdd(d.params.to)));
-    st.bind(8, json_list(d.params.accounts)).bind(9, json_list(d.params.services));
+    st.bind(8, json_string_array(d.params.accounts)).bind(9, json_string_array(d.params.services));
     st.bind(10, d.currency).bind_amount(11, d.totals.total).bind(12, d.fingerprint);
     st.bind(13, signer).bind(14, json);
     st.run();

@@ -4,6 +4,7 @@
 // backslash and control characters; UTF-8 passes through unchanged).
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace curcrunch {
 
@@ -11,5 +12,7 @@ namespace curcrunch {
 void append_json_escaped(std::string& out, std::string_view s);
 // `s` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view s);
+// `items` as a JSON array of strings: ["a","b"].
+std::string json_string_array(const std::vector<std::string>& items);
 
 }  // namespace curcrunch
