@@ -125,6 +125,28 @@ TEST(Vault, ADeletedOrMissingSecretSaysWhatHappenedToIt) {
               "is stored at this path (check the mount, the path and kv_version)");
 }
 
+TEST(Vault, AStandbyNodesRedirectIsFollowedToTheActiveNode) {
+    Fixture f;
+    f.vault.put_kv2("p", "{\"k\":\"v\"}");
+    // A standby that does not forward requests answers 307 with the active node's address.
+    LoopbackServer standby;
+    standby.set_handler([&](const SeenRequest& r) {
+        return respond(307, "", {{"Location", f.vault.address() + r.target}});
+    });
+    vault::VaultClient v(
+        vault::VaultConfig{"http://127.0.0.1:" + std::to_string(standby.port()), ""}, f.rc);
+    v.login_approle(Secret(kRole), Secret(kSecretId));
+    EXPECT_EQ(v.read_kv("secret", "p", 2).at("k").reveal(), "v");
+    EXPECT_EQ(standby.seen().size(), 2u);
+    EXPECT_EQ(f.rc.stats().retries, 0);
+    // A redirect that would change what is asked, not where, is not followed.
+    standby.set_handler([&](const SeenRequest&) {
+        return respond(307, "", {{"Location", f.vault.address() + "/v1/secret/data/other"}});
+    });
+    EXPECT_EQ(error_text([&] { v.read_kv("secret", "p", 2); }),
+              "vault read secret/data/p failed: HTTP 307 (after 1 attempt(s))");
+}
+
 TEST(Vault, SealedAndRateLimitedAreRetried) {
     Fixture f;
     f.vault.raw().push(respond(503, "{\"errors\":[\"Vault is sealed\"]}"));

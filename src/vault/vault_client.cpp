@@ -5,6 +5,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/core/log.hpp"
 
 namespace curcrunch::vault {
 namespace {
@@ -82,6 +83,36 @@ std::string vault_errors(const net::Response& r) {
     return out;
 }
 
+// "https://host:8200" and "/v1/path?query" of an absolute http(s) URL; false when it is not one.
+bool split_url(const std::string& url, std::string& origin, std::string& target) {
+    const size_t scheme = url.find("://");
+    if (scheme == std::string::npos) return false;
+    const std::string s = url.substr(0, scheme);
+    if (s != "http" && s != "https") return false;
+    const size_t slash = url.find('/', scheme + 3);
+    origin = url.substr(0, slash);
+    target = slash == std::string::npos ? "/" : url.substr(slash);
+    if (origin.size() == scheme + 3) return false;
+    for (char c : url)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+    return true;
+}
+
+// Where a standby node that does not forward requests sends one: Vault answers 307 with the
+// active node's address in Location (its HA documentation), and its own client sends the
+// request there. Only the node may change: the same path and query, and never from https to
+// http, since the token (and at login, the secret_id) goes along. "" when `r` is not that.
+std::string active_node_url(const net::Response& r, const std::string& url) {
+    const std::string* location = r.header("location");
+    std::string from_origin, from_target, to_origin, to_target;
+    if (r.status != 307 || !location || !split_url(url, from_origin, from_target) ||
+        !split_url(*location, to_origin, to_target) || to_target != from_target ||
+        to_origin == from_origin)
+        return {};
+    if (from_origin.rfind("https://", 0) == 0 && to_origin.rfind("https://", 0) != 0) return {};
+    return *location;
+}
+
 }  // namespace
 
 VaultClient::VaultClient(VaultConfig config, net::ResilientClient& http)
@@ -95,7 +126,7 @@ VaultClient::~VaultClient() = default;
 std::string VaultClient::request(const char* method, const std::string& path,
                                  const std::string& body, const std::string& operation,
                                  const Secret* token) {
-    const std::string url = config_.address + "/v1/" + path;
+    std::string url = config_.address + "/v1/" + path;
     long status = 0;
     auto make = [&](int) {
         status = 0;
@@ -114,14 +145,21 @@ std::string VaultClient::request(const char* method, const std::string& path,
         return r;
     };
     // Vault answers with {"errors":[...]}: its text ends the message (it names no secret).
+    net::CallOptions o{"vault", operation, net::ServiceKind::vault};
+    o.reroute = [&](const net::Response& r, const net::ServiceError&) {
+        std::string active = active_node_url(r, url);
+        if (active.empty()) return false;
+        log::info("vault " + operation + ": a standby node sent it to the active node, " +
+                  active.substr(0, active.find("/v1/")));
+        url = std::move(active);
+        return true;
+    };
     net::Response resp;
     try {
-        resp = http_.call(
-            net::CallOptions{"vault", operation, net::ServiceKind::vault}, make,
-            [&](const net::Response& r) {
-                status = r.status;
-                return net::ServiceError{"", r.status >= 400 ? vault_errors(r) : std::string()};
-            });
+        resp = http_.call(o, make, [&](const net::Response& r) {
+            status = r.status;
+            return net::ServiceError{"", r.status >= 400 ? vault_errors(r) : std::string()};
+        });
     } catch (const Error& e) {
         throw VaultError(status, e.what());
     }
