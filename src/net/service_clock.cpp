@@ -12,6 +12,9 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     std::tm tm{};
     const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (!end || *end != '\0') return std::nullopt;
+    // The system clock counts nanoseconds in 64 bits: it ends in 2262. A date a service sends is
+    // near now; one past 2200 (or before 1970) is not a date to reckon with.
+    if (tm.tm_year < 70 || tm.tm_year > 300) return std::nullopt;
     return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 

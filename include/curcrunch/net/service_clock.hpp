@@ -18,7 +18,8 @@ namespace curcrunch::net {
 
 struct Response;
 
-// An HTTP-date in IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT"); nullopt otherwise.
+// An HTTP-date in IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT") of the years 1970-2200;
+// nullopt otherwise.
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
 
 // The AWS error codes a request signed at the wrong time is refused with (the set the AWS SDKs
