@@ -142,7 +142,10 @@ TEST(Fetch, TransientFaultsAreRetriedAndCounted) {
     // Closing after the 503 puts the reset on a fresh connection: on a reused one, curl itself
     // would quietly retry and the fault would not be seen.
     w.aws.raw().push(
-        respond(503, "<Error><Code>SlowDown</Code></Error>", {{"Connection", "close"}}));
+        respond(503,
+                "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
+                "</Error>",
+                {{"Connection", "close"}}));
     Action reset;
     reset.kind = Action::reset;
     w.aws.raw().push(reset);
@@ -169,7 +172,9 @@ TEST(Fetch, TransientFaultsAreRetriedAndCounted) {
                           std::string(kRoleArn) + "\",\"status\":429"),
               std::string::npos)
         << errlog;
-    EXPECT_NE(errlog.find("\"code\":\"SlowDown\""), std::string::npos);
+    EXPECT_NE(errlog.find("\"code\":\"SlowDown\",\"message\":\"Please reduce your request rate.\""),
+              std::string::npos)
+        << errlog;
 }
 
 TEST(Fetch, AnExpiredSessionIsAssumedAgain) {

@@ -253,7 +253,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         said = r.ok() ? service_message(err.message) : std::string();
         if (log_)
             log_->write(o.service, o.operation, r.ok() ? r.response.status : 0, request_id, attempt,
-                        err.code, r.ok() ? err.code : r.error_text);
+                        err.code, r.ok() ? (said.empty() ? err.code : said) : r.error_text);
         // Sent to the wrong place, or signed at a time the service would not accept: the next
         // request goes right at once, and says nothing about the endpoint's health.
         if (r.ok() && rerouted < 2 && reroutes(o, r.response, err, signed_with)) {

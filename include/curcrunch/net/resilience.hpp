@@ -87,8 +87,9 @@ class CircuitBreaker {
     std::chrono::steady_clock::time_point opened_at_;
 };
 
-// JSON lines: time, service, operation, status, request_id, attempt, code, message. Callers
-// pass names and codes only; request and response bodies and headers are never logged.
+// JSON lines: time, service, operation, status, request_id, attempt, code, message (what the
+// service said, as service_message() shows it, else the code or the transport error). Request
+// bodies and headers are never logged, nor any part of a response but its error message.
 class ErrorLog {
   public:
     explicit ErrorLog(std::string path);  // empty: disabled
