@@ -67,7 +67,7 @@ TEST(AwsRefusals, BucketInAnotherRegionIsFollowedOnceAndRemembered) {
         const std::string log = testing::internal::GetCapturedStderr();
         ASSERT_EQ(objects.size(), 2u);
         EXPECT_EQ(f.aws.region_refusals(), 1);
-        EXPECT_EQ(regions->of("eu-bucket"), "eu-west-1");
+        EXPECT_EQ(regions->of("aws", "eu-bucket"), "eu-west-1");
         EXPECT_NE(log.find("s3://eu-bucket is in region eu-west-1, not us-east-1"),
                   std::string::npos)
             << log;
@@ -134,6 +134,16 @@ TEST(AwsRefusals, TheRegionIsReadFromTheHeaderTheRegionOrTheEndpoint) {
     EXPECT_EQ(S3Client::redirect_region(
                   response(301, "<Error><Endpoint>b.s3.amazonaws.com</Endpoint></Error>"), moved),
               "us-east-1");
+    auto from_endpoint = [&](const std::string& host) {
+        return S3Client::redirect_region(
+            response(301, "<Error><Endpoint>" + host + "</Endpoint></Error>"), moved);
+    };
+    EXPECT_EQ(from_endpoint("b.s3.dualstack.eu-west-3.amazonaws.com"), "eu-west-3");
+    EXPECT_EQ(from_endpoint("b.s3-external-1.amazonaws.com"), "us-east-1");
+    EXPECT_EQ(from_endpoint("s3-eu-west-2.s3.eu-west-1.amazonaws.com"), "eu-west-1");
+    EXPECT_EQ(from_endpoint("b.s3.cn-north-1.amazonaws.com.cn"), "cn-north-1");
+    EXPECT_EQ(from_endpoint("b.s3-accelerate.amazonaws.com"), "");
+    EXPECT_EQ(from_endpoint("b.s3.example.com"), "");
     EXPECT_EQ(
         S3Client::redirect_region(response(400, "<Error><Region>us-gov-west-1</Region></Error>"),
                                   {"AuthorizationHeaderMalformed", ""}),
@@ -150,6 +160,12 @@ TEST(AwsRefusals, TheRegionIsReadFromTheHeaderTheRegionOrTheEndpoint) {
             response(301, "<Error><Endpoint>b.s3.Evil..x.amazonaws.com</Endpoint></Error>"), moved),
         "");
     EXPECT_TRUE(is_region_name("cn-north-1"));
+    EXPECT_TRUE(is_region_name("us-isob-east-1"));
+    EXPECT_FALSE(is_region_name("external-1"));
+    EXPECT_FALSE(is_region_name("dualstack"));
+    EXPECT_EQ(partition_of("cn-northwest-1"), "aws-cn");
+    EXPECT_EQ(partition_of("us-gov-west-1"), "aws-us-gov");
+    EXPECT_EQ(partition_of("eu-west-1"), "aws");
     EXPECT_FALSE(is_region_name("eu--west-1"));
     EXPECT_FALSE(is_region_name("eu-west-1-"));
     EXPECT_FALSE(is_region_name("1eu-west"));
@@ -164,10 +180,10 @@ TEST(AwsRefusals, AClockOffByAnHourIsCorrectedFromS3sDate) {
     EXPECT_EQ(f.s3().list("eu-bucket", "cur/").size(), 2u);
     const std::string log = testing::internal::GetCapturedStderr();
     EXPECT_EQ(f.aws.skew_refusals(), 1);
-    const auto off = f.rc.now() - std::chrono::system_clock::now();
+    const auto off = f.rc.now("s3") - std::chrono::system_clock::now();
     EXPECT_GT(off, 3595s);
     EXPECT_LT(off, 3605s);
-    EXPECT_NE(log.find("this machine's clock is 3600 s behind AWS's"), std::string::npos) << log;
+    EXPECT_NE(log.find("this machine's clock is 3600 s behind s3's"), std::string::npos) << log;
     // Another client of the run (sharing the guards) signs with AWS's time from the start.
     net::HttpClient http2(net::ClientOptions{});
     net::ResilientClient rc2(http2, quick_retries(3), nullptr, 1, f.rc.guards());
@@ -175,6 +191,42 @@ TEST(AwsRefusals, AClockOffByAnHourIsCorrectedFromS3sDate) {
     EXPECT_EQ(other.get("eu-bucket", "cur/report-1.csv.gz"), "first file");
     EXPECT_EQ(f.aws.skew_refusals(), 1);
     EXPECT_EQ(f.rc.stats().retries, 0);
+}
+
+TEST(AwsRefusals, EachServiceHasItsOwnClockAndADayIsTheMost) {
+    Fixture f;
+    f.aws.set_clock_offset(1200s);  // past S3's 15 minutes
+    EXPECT_EQ(f.s3().list("eu-bucket", "cur/").size(), 2u);
+    // An S3 endpoint's clock (an S3-compatible store's, say) does not move STS's.
+    EXPECT_GT(f.rc.now("s3") - std::chrono::system_clock::now(), 1195s);
+    EXPECT_LT(f.rc.now("sts") - std::chrono::system_clock::now(), 1s);
+
+    Fixture g;
+    g.aws.set_clock_offset(-48h);
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(error_text([&] { g.s3().get("eu-bucket", "cur/report-1.csv.gz"); }),
+              "s3 GetObject failed: HTTP 403 RequestTimeTooSkewed (after 1 attempt(s)): The "
+              "difference between the request time and the current time is too large.");
+    const std::string log = testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("this machine's clock is 172800 s ahead of s3's, more than the 24 h "
+                       "curcrunch corrects: set the clock right (NTP)"),
+              std::string::npos)
+        << log;
+    EXPECT_LT(g.rc.now("s3") - std::chrono::system_clock::now(), 1s);
+}
+
+TEST(AwsRefusals, ABucketsRegionIsKnownWithinItsPartition) {
+    BucketRegions regions;
+    regions.set("billing", "cn-northwest-1");
+    EXPECT_EQ(regions.of("aws-cn", "billing"), "cn-northwest-1");
+    EXPECT_EQ(regions.of("aws", "billing"), "");  // another partition's bucket of that name
+    // A redirect out of the client's partition is not followed.
+    Fixture f;
+    f.aws.set_bucket_region("eu-bucket", "cn-north-1");
+    EXPECT_EQ(error_text([&] { f.s3().list("eu-bucket", "cur/"); }),
+              "s3 ListObjectsV2 failed: HTTP 301 PermanentRedirect (after 1 attempt(s)): The "
+              "bucket you are attempting to access must be addressed using the specified "
+              "endpoint. Please send all future requests to this endpoint.");
 }
 
 TEST(AwsRefusals, JsonServicesAndStsCorrectTheClockToo) {
@@ -210,7 +262,7 @@ TEST(AwsRefusals, ASignatureRefusalWithADateNearOursIsNotRetried) {
               "s3 GetObject failed: HTTP 403 SignatureDoesNotMatch (after 1 attempt(s)): The "
               "request signature we calculated does not match the signature you provided.");
     EXPECT_EQ(f.aws.skew_refusals(), 0);
-    EXPECT_EQ(f.rc.now() - std::chrono::system_clock::now() < 1s, true);
+    EXPECT_EQ(f.rc.now("s3") - std::chrono::system_clock::now() < 1s, true);
 }
 
 TEST(AwsRefusals, ASkewRefusalWithoutADateFailsAsItWas) {

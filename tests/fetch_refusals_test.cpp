@@ -34,13 +34,17 @@ TEST(FetchRefusals, ABucketElsewhereAndAClockOffStillDeliverEverything) {
     EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
         << r.out;
     EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
-    // Each was corrected once for the whole run, every client after that signing right.
+    // The region was learned once for the whole run, and each service's clock once (STS,
+    // S3, Organizations, Invoicing, Payments), every client after that signing right.
     EXPECT_EQ(w.aws.region_refusals(), 1);
-    EXPECT_EQ(w.aws.skew_refusals(), 1);
     EXPECT_EQ(w.aws.assumed(), 1);
     EXPECT_EQ(count_of(r.err, "s3://billing-oab is in region us-east-2, not eu-west-1"), 1u)
         << r.err;
-    EXPECT_EQ(count_of(r.err, "this machine's clock is 2700 s ahead of AWS's"), 1u) << r.err;
+    const std::string skew = "this machine's clock is 2700 s ahead of ";
+    EXPECT_EQ(count_of(r.err, skew + "sts's"), 1u) << r.err;
+    EXPECT_EQ(count_of(r.err, skew + "s3's"), 1u) << r.err;
+    EXPECT_EQ(count_of(r.err, skew + "organizations's"), 1u) << r.err;
+    EXPECT_EQ(static_cast<size_t>(w.aws.skew_refusals()), count_of(r.err, skew)) << r.err;
 }
 
 TEST(FetchRefusals, AConfiguredRegionSavesTheRedirect) {

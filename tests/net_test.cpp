@@ -206,6 +206,40 @@ TEST(Net, CircuitOpensOnADeadEndpointAndProbesAfterCooldown) {
     EXPECT_EQ(rc.stats().attempts, attempts + 1);
 }
 
+TEST(Net, AHalfOpenBreakersProbeThatIsRedirectedIsStillAnswered) {
+    LoopbackServer s;
+    s.push(respond(500));
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(1));
+    rc.set_breaker(1, 100ms);
+    remote_error([&] { rc.call(op(), get(s.url())); });  // opens the breaker
+    std::this_thread::sleep_for(150ms);
+    // The probe is refused with directions, and the request it directs goes on its permission.
+    s.push(respond(301, "moved"));
+    s.push(respond(200, "here"));
+    CallOptions o = op();
+    o.reroute = [](const Response& r, const ServiceError&) { return r.status == 301; };
+    EXPECT_EQ(rc.call(o, get(s.url())).body, "here");
+    EXPECT_EQ(rc.call(op(), get(s.url())).body, "ok");  // and closed the breaker
+}
+
+TEST(Net, AServiceMessageNeverShowsCredentials) {
+    EXPECT_EQ(service_message(
+                  "Authorization header requires 'Signature' parameter. "
+                  "Authorization=AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/"
+                  "20261207/us-east-1/s3/aws4_request, SignedHeaders=host, "
+                  "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024"),
+              "Authorization header requires 'Signature' parameter. "
+              "Authorization=AWS4-HMAC-SHA256 Credential=(not shown), SignedHeaders=host, "
+              "Signature=(not shown)");
+    EXPECT_EQ(service_message("The AWS Access Key Id ASIAQNZGKIQYEXAMPLE12 you provided does not "
+                              "exist; X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE&x=1"),
+              "The AWS Access Key Id (access key id) you provided does not exist; "
+              "X-Amz-Security-Token=(not shown)&x=1");
+    EXPECT_EQ(service_message("AKIA is a prefix; AKIASHORT is not a key"),
+              "AKIA is a prefix; AKIASHORT is not a key");
+}
+
 TEST(Net, RateLimitSpacesRequests) {
     LoopbackServer s;
     HttpClient http(fast_timeouts());

@@ -11,16 +11,33 @@ std::string regional_endpoint(std::string_view service, std::string_view region)
 }
 
 bool is_region_name(std::string_view text) {
-    if (text.size() < 4 || text.size() > 32 || text.front() < 'a' || text.front() > 'z' ||
-        text.back() == '-')
+    auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (text.size() > 32 || text.size() < 6 || !letter(text[0]) || !letter(text[1]) ||
+        text[2] != '-')
         return false;
-    char before = 0;
-    for (char c : text) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-        if (!ok || (c == '-' && before == '-')) return false;
-        before = c;
+    // Words of letters after the two-letter code, then the number.
+    size_t i = 3, words = 0;
+    for (;;) {
+        const size_t start = i;
+        while (i < text.size() && letter(text[i]))
+            ++i;
+        if (i == start || i == text.size() || text[i] != '-') break;
+        ++words;
+        ++i;
     }
+    if (words == 0 || i == text.size()) return false;
+    for (; i < text.size(); ++i)
+        if (!digit(text[i])) return false;
     return true;
+}
+
+std::string partition_of(std::string_view region) {
+    if (region.substr(0, 3) == "cn-") return "aws-cn";
+    if (region.substr(0, 7) == "us-gov-") return "aws-us-gov";
+    if (region.substr(0, 8) == "us-isob-") return "aws-iso-b";
+    if (region.substr(0, 7) == "us-iso-") return "aws-iso";
+    return "aws";
 }
 
 }  // namespace curcrunch::aws

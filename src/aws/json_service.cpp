@@ -75,7 +75,7 @@ std::string JsonServiceClient::call(const std::string& operation, const std::str
         SigningParams p;
         p.region = service_.region;
         p.service = service_.signing_name;
-        p.amz_date = amz_date_at(http_.now());
+        p.amz_date = amz_date_at(http_.now(service_.name));
         sign(h, creds_, p);
         net::Request r;
         r.method = "POST";

@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -18,15 +19,15 @@
 namespace curcrunch::aws {
 namespace fs = std::filesystem;
 
-std::string BucketRegions::of(const std::string& bucket) const {
+std::string BucketRegions::of(const std::string& partition, const std::string& bucket) const {
     std::lock_guard<std::mutex> l(m_);
-    auto it = regions_.find(bucket);
+    auto it = regions_.find({partition, bucket});
     return it == regions_.end() ? std::string() : it->second;
 }
 
 bool BucketRegions::set(const std::string& bucket, const std::string& region) {
     std::lock_guard<std::mutex> l(m_);
-    std::string& r = regions_[bucket];
+    std::string& r = regions_[{partition_of(region), bucket}];
     if (r == region) return false;
     r = region;
     return true;
@@ -43,7 +44,9 @@ S3Client::S3Client(net::ResilientClient& http, const Credentials& creds, std::st
         endpoint_.pop_back();
     size_t scheme = endpoint_.find("://");
     host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
-    regional_ = endpoint_ == regional_endpoint("s3", region_);
+    regional_ =
+        endpoint_ == regional_endpoint("s3", region_) || endpoint_ == "https://s3.amazonaws.com";
+    partition_ = partition_of(region_);
 }
 
 net::ServiceError S3Client::service_error(const net::Response& r) {
@@ -56,19 +59,34 @@ net::ServiceError S3Client::service_error(const net::Response& r) {
 namespace {
 
 // The region in an S3 endpoint host: "bucket.s3.eu-west-1.amazonaws.com",
-// "s3.eu-west-1.amazonaws.com", the older "bucket.s3-eu-west-1.amazonaws.com", and the
-// global "bucket.s3.amazonaws.com" (us-east-1). "" when none is found.
+// "s3.eu-west-1.amazonaws.com", "bucket.s3.dualstack.eu-west-1.amazonaws.com", the older
+// "bucket.s3-eu-west-1.amazonaws.com", and the global "bucket.s3.amazonaws.com" and
+// "bucket.s3-external-1.amazonaws.com" (us-east-1). "" when none is found.
 std::string region_of_endpoint(const std::string& host) {
-    size_t at = host.rfind(".amazonaws.com");
-    if (at == std::string::npos) return {};
-    const std::string head = "." + host.substr(0, at);
-    if (head.size() >= 3 && head.compare(head.size() - 3, 3, ".s3") == 0) return "us-east-1";
-    for (const char* mark : {".s3.", ".s3-"}) {
-        const size_t m = head.rfind(mark);
-        if (m == std::string::npos) continue;
-        std::string region = head.substr(m + 4);
-        if (region.find('.') != std::string::npos) region = region.substr(0, region.find('.'));
-        return region;
+    std::string head = host;
+    for (const char* domain : {".amazonaws.com.cn", ".amazonaws.com"})
+        if (head.size() > std::strlen(domain) &&
+            head.compare(head.size() - std::strlen(domain), std::string::npos, domain) == 0) {
+            head.resize(head.size() - std::strlen(domain));
+            break;
+        }
+    if (head.size() == host.size()) return {};
+    std::vector<std::string> labels;
+    for (size_t i = 0, j; i <= head.size(); i = j + 1) {
+        j = head.find('.', i);
+        if (j == std::string::npos) j = head.size();
+        labels.push_back(head.substr(i, j - i));
+    }
+    // From the last S3 label on (a bucket's name may have labels like it): the first label
+    // that is a region's name (past "dualstack", "fips").
+    for (size_t i = labels.size(); i-- > 0;) {
+        const std::string& l = labels[i];
+        if (l != "s3" && l.rfind("s3-", 0) != 0) continue;
+        if (l == "s3-external-1") return "us-east-1";
+        if (l.size() > 3 && is_region_name(l.substr(3))) return l.substr(3);
+        for (size_t k = i + 1; k < labels.size(); ++k)
+            if (is_region_name(labels[k])) return labels[k];
+        return l == "s3" && i + 1 == labels.size() ? "us-east-1" : std::string();
     }
     return {};
 }
@@ -99,7 +117,7 @@ net::Request S3Client::signed_request(const std::string& method, const std::stri
                                       std::vector<std::pair<std::string, std::string>> query,
                                       std::vector<std::pair<std::string, std::string>> headers,
                                       std::string* region_used) {
-    std::string region = regions_->of(bucket);
+    std::string region = regions_->of(partition_, bucket);
     if (region.empty()) region = region_;
     const bool moved = regional_ && region != region_;
     const std::string endpoint = moved ? regional_endpoint("s3", region) : endpoint_;
@@ -112,7 +130,7 @@ net::Request S3Client::signed_request(const std::string& method, const std::stri
     SigningParams p;
     p.region = region;
     p.service = "s3";
-    p.amz_date = amz_date_at(http_.now());
+    p.amz_date = amz_date_at(http_.now("s3"));
     p.normalize_path = false;
     p.add_content_sha256 = true;
     sign(h, creds_, p);
@@ -131,7 +149,8 @@ net::Response S3Client::call(const char* operation, const std::string& bucket,
     net::CallOptions o{"s3", operation, net::ServiceKind::aws};
     o.reroute = [&](const net::Response& r, const net::ServiceError& err) {
         const std::string region = redirect_region(r, err);
-        if (region.empty() || region == used) return false;
+        // A bucket is in its credentials' partition: a redirect out of it is not followed.
+        if (region.empty() || region == used || partition_of(region) != partition_) return false;
         if (regions_->set(bucket, region))
             log::warn("s3://" + bucket + " is in region " + region + ", not " + used +
                       ": its requests are signed for " + region +

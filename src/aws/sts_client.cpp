@@ -52,7 +52,7 @@ AssumedRole StsClient::assume_role(const std::string& role_arn, const std::strin
         SigningParams p;
         p.region = region_;
         p.service = "sts";
-        p.amz_date = amz_date_at(http_.now());
+        p.amz_date = amz_date_at(http_.now("sts"));
         sign(h, base_, p);
         net::Request r;
         r.method = "POST";

@@ -79,7 +79,52 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& v,
     return std::chrono::milliseconds(std::clamp(diff, 0LL, kMaxMs));
 }
 
-std::string service_message(std::string_view text) {
+namespace {
+
+bool key_id_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// `text` with what it quotes of a request's credentials blanked: some refusals (AWS's
+// IncompleteSignature, a proxy's) quote the Authorization header or a pre-signed query, whose
+// access key id and signature are nobody's business in a log.
+std::string without_credentials(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        bool done = false;
+        for (std::string_view mark : {"Credential=", "Signature=", "Security-Token=", "Token="}) {
+            if (text.substr(i, mark.size()) != mark) continue;
+            out.append(mark).append("(not shown)");
+            i += mark.size();
+            while (i < text.size() && text[i] != ' ' && text[i] != ',' && text[i] != '&' &&
+                   text[i] != '"' && text[i] != '\'')
+                ++i;
+            done = true;
+            break;
+        }
+        if (done) continue;
+        // An access key id: AKIA or ASIA and 16 more capitals or digits.
+        if (text.size() - i >= 20 && (text.substr(i, 4) == "AKIA" || text.substr(i, 4) == "ASIA") &&
+            (i == 0 || !key_id_char(text[i - 1]))) {
+            size_t n = 4;
+            while (i + n < text.size() && key_id_char(text[i + n]))
+                ++n;
+            if (n >= 16) {
+                out.append("(access key id)");
+                i += n;
+                continue;
+            }
+        }
+        out.push_back(text[i++]);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string service_message(std::string_view raw) {
+    const std::string text = without_credentials(raw);
     std::string line;
     for (char c : text) {
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') c = ' ';
@@ -143,6 +188,11 @@ void CircuitBreaker::record_failure() {
     }
 }
 
+void CircuitBreaker::abandon_probe() {
+    std::lock_guard<std::mutex> l(m_);
+    probing_ = false;
+}
+
 bool CircuitBreaker::open() const {
     std::lock_guard<std::mutex> l(m_);
     return open_;
@@ -194,6 +244,13 @@ RateLimiter* EndpointGuards::limiter(const std::string& service) {
     return it == limits_.end() ? nullptr : it->second.get();
 }
 
+ServiceClock& EndpointGuards::clock(const std::string& service) {
+    std::lock_guard<std::mutex> l(m_);
+    auto& c = clocks_[service];
+    if (!c) c = std::make_unique<ServiceClock>();
+    return *c;
+}
+
 CircuitBreaker& EndpointGuards::breaker(const std::string& service) {
     std::lock_guard<std::mutex> l(m_);
     auto& b = breakers_[service];
@@ -223,8 +280,13 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     std::string last, said;
     last_code_.clear();
     int made = 0, rerouted = 0;
+    // The request before was refused with directions: this one goes on the same permission
+    // (were it the half-open breaker's probe, allow() would now refuse it, and the probe would
+    // never be answered).
+    bool rerouting = false;
+    ServiceClock& clock = guards_->clock(o.service);
     for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
-        if (!br.allow())
+        if (!rerouting && !br.allow())
             throw Error(ErrorKind::remote, o.service + " " + o.operation +
                                                ": endpoint unavailable (circuit open after " +
                                                std::to_string(guards_->breaker_threshold()) +
@@ -235,8 +297,16 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         if (RateLimiter* lim = guards_->limiter(o.service)) lim->acquire();
         ++stats_.attempts;
         ++made;
-        const std::chrono::milliseconds signed_with = guards_->clock().offset();
-        Result r = http_.perform(make(attempt));
+        rerouting = false;
+        const std::chrono::milliseconds signed_with = clock.offset();
+        Request request;
+        try {
+            request = make(attempt);
+        } catch (...) {
+            br.abandon_probe();
+            throw;
+        }
+        Result r = http_.perform(request);
         const ServiceError err = r.ok() && read_error ? read_error(r.response) : ServiceError{};
         const Verdict v = classify(o.kind, r.error, r.ok() ? r.response.status : 0, err.code);
         if (v == Verdict::success) {
@@ -259,6 +329,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         if (r.ok() && rerouted < 2 && reroutes(o, r.response, err, signed_with)) {
             ++rerouted;
             --attempt;
+            rerouting = true;
             continue;
         }
         br.record_failure();
@@ -284,15 +355,21 @@ bool ResilientClient::reroutes(const CallOptions& o, const Response& r, const Se
                                std::chrono::milliseconds signed_with) {
     if (o.reroute && o.reroute(r, err)) return true;
     if (o.kind != ServiceKind::aws || !is_clock_skew_code(err.code)) return false;
+    ServiceClock& clock = guards_->clock(o.service);
     // Another client of the run corrected the clock while this request was out.
-    if (guards_->clock().offset() != signed_with) return true;
-    if (!guards_->clock().correct_from(r)) return false;
-    const long long ms = guards_->clock().offset().count();
-    log::warn(o.service + " " + o.operation + ": refused with " + err.code +
-              ", and its Date says " + "this machine's clock is " +
-              std::to_string(((ms < 0 ? -ms : ms) + 500) / 1000) + " s " +
-              (ms < 0 ? "ahead of" : "behind") +
-              " AWS's; requests are signed with AWS's time from now on (set the clock right: NTP)");
+    if (clock.offset() != signed_with) return true;
+    const auto said = clock.correct_from(r);
+    if (said.correction == ServiceClock::Correction::none) return false;
+    const long long ms = said.offset.count(), s = ((ms < 0 ? -ms : ms) + 500) / 1000;
+    const std::string off = "its Date says this machine's clock is " + std::to_string(s) + " s " +
+                            (ms < 0 ? "ahead of" : "behind") + " " + o.service + "'s";
+    if (said.correction == ServiceClock::Correction::too_far) {
+        log::warn(o.service + " " + o.operation + ": refused with " + err.code + ", and " + off +
+                  ", more than the 24 h curcrunch corrects: set the clock right (NTP)");
+        return false;
+    }
+    log::warn(o.service + " " + o.operation + ": refused with " + err.code + ", and " + off +
+              "; its requests are signed with its time from now on (set the clock right: NTP)");
     return true;
 }
 

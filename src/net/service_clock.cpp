@@ -33,18 +33,20 @@ std::chrono::milliseconds ServiceClock::offset() const {
     return std::chrono::milliseconds(offset_ms_.load(std::memory_order_relaxed));
 }
 
-bool ServiceClock::correct_from(const Response& r) {
+ServiceClock::Said ServiceClock::correct_from(const Response& r) {
     const std::string* date = r.header("date");
-    if (!date) return false;
+    if (!date) return {};
     const auto theirs = parse_http_date(*date);
-    if (!theirs) return false;
+    if (!theirs) return {};
     const auto ours = std::chrono::system_clock::now();
-    const auto off = std::chrono::duration_cast<std::chrono::milliseconds>(*theirs - ours);
-    const auto seen = off - offset();
-    if (seen < kTolerance && seen > -kTolerance) return false;
     // The Date was truncated to its second: half a second later is the better guess.
-    offset_ms_.store(off.count() + 500, std::memory_order_relaxed);
-    return true;
+    const auto off = std::chrono::duration_cast<std::chrono::milliseconds>(*theirs - ours) +
+                     std::chrono::milliseconds(500);
+    const auto seen = off - offset();
+    if (seen < kTolerance && seen > -kTolerance) return {};
+    if (off > kLimit || off < -kLimit) return {Correction::too_far, off};
+    offset_ms_.store(off.count(), std::memory_order_relaxed);
+    return {Correction::corrected, off};
 }
 
 }  // namespace curcrunch::net

@@ -45,24 +45,26 @@ struct DownloadedFile {
 };
 
 // The region of each bucket a run reads, where it is not the client's: set from the
-// configuration, or learned from S3's redirects. Shared by the run's clients. Thread-safe.
+// configuration, or learned from S3's redirects. Shared by the run's clients. A bucket's name
+// is unique within its partition (aws/endpoints.hpp), so it is known by both. Thread-safe.
 class BucketRegions {
   public:
-    // The bucket's region, "" when it is not known.
-    std::string of(const std::string& bucket) const;
-    // Sets it; returns false (and changes nothing) when it already was `region`.
+    // The region of `bucket` in `partition`, "" when it is not known.
+    std::string of(const std::string& partition, const std::string& bucket) const;
+    // Sets the region of `bucket` in the region's partition; returns false (and changes
+    // nothing) when it already was `region`.
     bool set(const std::string& bucket, const std::string& region);
 
   private:
     mutable std::mutex m_;
-    std::map<std::string, std::string> regions_;
+    std::map<std::pair<std::string, std::string>, std::string> regions_;
 };
 
 class S3Client {
   public:
     // `endpoint`: scheme://host[:port] without a trailing slash. When it is the regional
-    // endpoint of `region` (aws/endpoints.hpp), a bucket of another region is asked at that
-    // region's endpoint; any other endpoint is kept for every bucket.
+    // endpoint of `region` (aws/endpoints.hpp) or S3's global one, a bucket of another region
+    // is asked at that region's endpoint; any other endpoint is kept for every bucket.
     S3Client(net::ResilientClient& http, const Credentials& creds, std::string region,
              std::string endpoint, std::shared_ptr<BucketRegions> regions = nullptr);
 
@@ -93,7 +95,8 @@ class S3Client {
     net::ResilientClient& http_;
     const Credentials& creds_;
     std::string region_, endpoint_, host_;
-    bool regional_;  // endpoint_ is region_'s AWS endpoint
+    bool regional_;          // endpoint_ is region_'s AWS endpoint, or the global one
+    std::string partition_;  // region_'s
     std::shared_ptr<BucketRegions> regions_;
 };
 

@@ -27,7 +27,7 @@ class StsClient {
     // Code and message of an awsQuery (<ErrorResponse><Error>) or S3 (<Error>) error body.
     static net::ServiceError service_error(const net::Response& r);
     // The time by AWS's clock, as far as this run's requests learned it (service_clock.hpp).
-    std::chrono::system_clock::time_point now() const { return http_.now(); }
+    std::chrono::system_clock::time_point now() const { return http_.now("sts"); }
 
   private:
     net::ResilientClient& http_;

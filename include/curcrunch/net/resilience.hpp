@@ -52,8 +52,10 @@ struct ServiceError {
 // Reads a ServiceError from a response body in one protocol's error shape.
 using ErrorReader = std::function<ServiceError(const Response&)>;
 
-// A service's message made fit for an error line: whitespace runs (Vault's multi-error lists
-// span lines) become one space, and the rest passes through shown_text(), cut at 300 bytes.
+// A service's message made fit for an error line: what it quotes of a request's credentials
+// (Credential=, Signature=, ...Token= values, access key ids) is blanked, whitespace runs
+// (Vault's multi-error lists span lines) become one space, and the rest passes through
+// shown_text(), cut at 300 bytes.
 std::string service_message(std::string_view text);
 
 // Token bucket: `rate` requests per second on average, at most `burst` at once. Thread-safe.
@@ -76,6 +78,9 @@ class CircuitBreaker {
     bool allow();
     void record_success();
     void record_failure();
+    // The probe allow() let through sent nothing the endpoint answered for (it was refused with
+    // directions, or the request could not be made): the next allow() may let another through.
+    void abandon_probe();
     bool open() const;
     std::chrono::milliseconds retry_in() const;
 
@@ -121,7 +126,9 @@ class EndpointGuards {
     RateLimiter* limiter(const std::string& service);  // null: unlimited
     CircuitBreaker& breaker(const std::string& service);
     int breaker_threshold() const { return threshold_; }
-    ServiceClock& clock() { return clock_; }
+    // The clock of one service's endpoint: each is learned apart, so that an endpoint of
+    // another clock (an S3-compatible store, a test server) does not move the others'.
+    ServiceClock& clock(const std::string& service);
 
   private:
     std::mutex m_;
@@ -129,7 +136,7 @@ class EndpointGuards {
     std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers_;
     int threshold_ = 5;
     std::chrono::milliseconds cooldown_{30000};
-    ServiceClock clock_;
+    std::map<std::string, std::unique_ptr<ServiceClock>> clocks_;
 };
 
 struct CallStats {
@@ -154,9 +161,11 @@ class ResilientClient {
     Response call(const CallOptions& o, const std::function<Request(int attempt)>& make,
                   const ErrorReader& read_error = nullptr);
 
-    // The time to sign AWS requests with: this machine's, corrected once a service said how far
-    // it is off (service_clock.hpp). Shared by the clients that share this one's guards.
-    std::chrono::system_clock::time_point now() const { return guards_->clock().now(); }
+    // The time to sign requests to `service` with: this machine's, corrected once the service
+    // said how far it is off (service_clock.hpp). Shared by the clients that share the guards.
+    std::chrono::system_clock::time_point now(const std::string& service) const {
+        return guards_->clock(service).now();
+    }
 
     const CallStats& stats() const { return stats_; }
     // The service error code of the last failed call ("ExpiredToken", ...), "" if none.
@@ -167,8 +176,8 @@ class ResilientClient {
 
   private:
     // True when the refusal `r` is worth sending again at once: o.reroute says so, or a clock
-    // skew refusal of a request signed at clock offset `signed_with` corrected the guards' clock
-    // (or another client did meanwhile).
+    // skew refusal of a request signed at clock offset `signed_with` corrected the service's
+    // clock (or another client did meanwhile).
     bool reroutes(const CallOptions& o, const Response& r, const ServiceError& err,
                   std::chrono::milliseconds signed_with);
     HttpClient& http_;

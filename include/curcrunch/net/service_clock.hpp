@@ -4,9 +4,11 @@
 // own: S3 with 403 RequestTimeTooSkewed, the JSON services with InvalidSignatureException
 // ("Signature expired"), STS with SignatureDoesNotMatch. A batch machine whose clock drifted
 // would then fail every request of a run, so, as the AWS SDKs do, a refusal of that kind whose
-// Date header is far from this machine's clock sets an offset, and the run's requests are signed
-// with the corrected time from then on. The offset is shared by every client of a run (their
-// EndpointGuards) and only ever learned from a response's Date, which AWS sets from its clock.
+// Date header is far from this machine's clock sets an offset, and the service's requests are
+// signed with the corrected time from then on. Each service's endpoint has its own offset,
+// shared by every client of a run (their EndpointGuards), only ever learned from a refusal's
+// Date, and at most a day: a clock further off is a machine to fix, not a drift to absorb (TLS
+// certificates are checked against it too), and a Date that far is more likely wrong than ours.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -33,13 +35,22 @@ class ServiceClock {
     // smallest window AWS allows is 5 minutes, and a Date has whole seconds.
     static constexpr std::chrono::seconds kTolerance{240};
 
-    // This machine's clock corrected by what the services' clocks said.
+    // The largest offset taken from a Date.
+    static constexpr std::chrono::hours kLimit{24};
+
+    // This machine's clock corrected by what the service's clock said.
     std::chrono::system_clock::time_point now() const;
     std::chrono::milliseconds offset() const;
 
+    enum class Correction { none, corrected, too_far };
+    struct Said {
+        Correction correction = Correction::none;
+        std::chrono::milliseconds offset{0};  // what the Date says (corrected: the new offset)
+    };
     // `r` refused a request: when its Date header is more than kTolerance from now(), the offset
-    // is set from it and true returned (the request is worth signing again). Thread-safe.
-    bool correct_from(const Response& r);
+    // is set from it (corrected: the request is worth signing again), unless that is more than
+    // kLimit (too_far). Thread-safe.
+    Said correct_from(const Response& r);
 
   private:
     std::atomic<int64_t> offset_ms_{0};
