@@ -137,12 +137,14 @@ FetchConfig load_fetch_config(const std::string& path) {
         c.profiles.push_back(read_profile(path, n, pe));
     }
     if (c.profiles.empty()) bad(path, "profiles", "no profile configured");
-    // A bucket is in one region, whichever profile reads it.
-    std::map<std::string, std::string> bucket_region;
+    // A bucket is in one region, whichever profile reads it (names are unique per partition).
+    std::map<std::pair<std::string, std::string>, std::string> bucket_region;
     for (const auto& p : c.profiles)
         for (size_t i = 0; i < p.cur.size(); ++i) {
             if (p.cur[i].region.empty()) continue;
-            auto [it, added] = bucket_region.emplace(p.cur[i].bucket, p.cur[i].region);
+            auto [it, added] = bucket_region.emplace(
+                std::make_pair(aws::partition_of(p.cur[i].region), p.cur[i].bucket),
+                p.cur[i].region);
             if (!added && it->second != p.cur[i].region)
                 bad(path, "profiles." + p.name + ".cur[" + std::to_string(i) + "].region",
                     "bucket " + p.cur[i].bucket + " is given region " + it->second +
