@@ -31,10 +31,20 @@ class AwsTestServer {
         keys_[access_key] = Key{std::move(secret), "", false};
         server_.set_handler([this](const SeenRequest& r) { return handle(r); });
     }
-    void add_key(const std::string& access_key, const std::string& secret) {
+    void add_key(const std::string& access_key, const std::string& secret,
+                 std::chrono::milliseconds usable_after = std::chrono::milliseconds(0)) {
         std::lock_guard<std::mutex> l(m_);
-        keys_[access_key] = Key{secret, "", false};
+        keys_[access_key] =
+            Key{secret, "", false,
+                std::chrono::steady_clock::now() + std::max(usable_after, propagation_)};
     }
+    // New IAM user keys (as the AWS secrets engine creates) are unknown to IAM for a while:
+    // every key added from now on answers as unknown for `delay` after it was added.
+    void propagate_new_keys_after(std::chrono::milliseconds delay) {
+        std::lock_guard<std::mutex> l(m_);
+        propagation_ = delay;
+    }
+    int unknown_key_refusals() const { return unknown_key_refusals_; }
     // awsJson requests (X-Amz-Target set) that passed verification: (target, body, service).
     using JsonHandler =
         std::function<Action(const std::string&, const std::string&, const std::string&)>;
@@ -235,6 +245,10 @@ class AwsTestServer {
         }
         if (scope.size() != 5 || !keys_.count(scope[0])) return "InvalidAccessKeyId";
         const Key& key = keys_[scope[0]];
+        if (std::chrono::steady_clock::now() < key.usable_at) {
+            ++unknown_key_refusals_;
+            return "InvalidAccessKeyId";
+        }
         if (!key.token.empty()) {
             if (key.expired) return "ExpiredToken";
             if (r.header("X-Amz-Security-Token") != key.token ||
@@ -416,6 +430,13 @@ class AwsTestServer {
                 return sts ? sts_error(400, err,
                                        "The security token included in the request is expired")
                            : s3_error(400, err, "The provided token has expired.");
+            if (sts && err == "InvalidAccessKeyId")
+                return sts_error(403, "InvalidClientTokenId",
+                                 "The security token included in the request is invalid.");
+            if (!sts && err == "InvalidAccessKeyId")
+                return s3_error(403, err,
+                                "The AWS Access Key Id you provided does not exist in our "
+                                "records.");
             return sts ? sts_error(403, err, "The request signature we calculated does not match")
                        : s3_error(403, err,
                                   "The request signature we calculated does not match the "
@@ -506,6 +527,7 @@ class AwsTestServer {
     struct Key {
         std::string secret, token;  // token set: a temporary key from AssumeRole
         bool expired;
+        std::chrono::steady_clock::time_point usable_at{};  // IAM knows it from then
     };
     LoopbackServer server_;
     std::mutex m_;
@@ -514,6 +536,8 @@ class AwsTestServer {
     int assumed_ = 0;
     std::map<std::string, std::map<std::string, std::string>> objects_;
     int rejected_ = 0;
+    std::chrono::milliseconds propagation_{0};
+    int unknown_key_refusals_ = 0;
     std::chrono::seconds clock_offset_{0};
     int skew_refusals_ = 0;
     std::map<std::string, std::pair<std::string, WrongRegion>> bucket_regions_;

@@ -51,6 +51,26 @@ std::vector<std::string> use_aws_engine(World& w) {
 
 }  // namespace
 
+TEST(FetchVaultToken, NewIamUserKeysAreWaitedForUntilIamKnowsThem) {
+    World w;
+    auto args = use_aws_engine(w);
+    args.push_back("--verbose");
+    // IAM is eventually consistent: each key the engine creates is refused as unknown for 2.5 s
+    // (InvalidAccessKeyId from S3), more than the retries' backoff would wait.
+    w.aws.propagate_new_keys_after(std::chrono::milliseconds(2500));
+    auto r = run_cli(args, w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+    EXPECT_GE(w.aws.unknown_key_refusals(), 2);
+    EXPECT_NE(r.err.find("HTTP 403 InvalidAccessKeyId with keys created moments ago; waiting for "
+                         "IAM to know them"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("retries: 0"), std::string::npos) << r.out;
+}
+
 TEST(FetchVaultToken, IsRenewedInTheBackgroundWhileASlowDownloadOutlastsItsTtl) {
     World w;
     w.vault.add_role(kRoleId, VaultTestServer::Role{kSecretId, 2, 0, 0});

@@ -223,6 +223,29 @@ TEST(Net, AHalfOpenBreakersProbeThatIsRedirectedIsStillAnswered) {
     EXPECT_EQ(rc.call(op(), get(s.url())).body, "ok");  // and closed the breaker
 }
 
+TEST(Net, AnUnknownNewKeyIsWaitedForOnlyUntilItsSettlingTime) {
+    LoopbackServer s;
+    s.set_handler([](const SeenRequest&) {
+        return respond(403, "<Error><Code>InvalidAccessKeyId</Code></Error>");
+    });
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(2));
+    auto read = [](const Response& r) {
+        return ServiceError{
+            r.body.find("InvalidAccessKeyId") != std::string::npos ? "InvalidAccessKeyId" : "", ""};
+    };
+    CallOptions o = op();
+    o.settling_until = std::chrono::steady_clock::now() + 1500ms;
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(remote_error([&] { rc.call(o, get(s.url()), read); }),
+              "s3 GetObject failed: HTTP 403 InvalidAccessKeyId (after 3 attempt(s))");
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, 1400ms);
+    EXPECT_EQ(s.seen().size(), 3u);  // at 0, 1 and 1.5 s; then the refusal stands
+    // Without a settling time the refusal stands at once.
+    EXPECT_EQ(remote_error([&] { rc.call(op(), get(s.url()), read); }),
+              "s3 GetObject failed: HTTP 403 InvalidAccessKeyId (after 1 attempt(s))");
+}
+
 TEST(Net, AServiceMessageNeverShowsCredentials) {
     EXPECT_EQ(service_message(
                   "Authorization header requires 'Signature' parameter. "

@@ -85,8 +85,9 @@ std::string JsonServiceClient::call(const std::string& operation, const std::str
         r.body = body;
         return r;
     };
-    net::Response resp = http_.call(
-        net::CallOptions{service_.name, operation, net::ServiceKind::aws}, make, service_error);
+    net::CallOptions o{service_.name, operation, net::ServiceKind::aws};
+    o.settling_until = creds_.settling_until;
+    net::Response resp = http_.call(o, make, service_error);
     return std::move(resp.body);
 }
 

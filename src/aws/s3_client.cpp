@@ -147,6 +147,7 @@ net::Response S3Client::call(const char* operation, const std::string& bucket,
                              const std::function<net::Request(std::string*)>& make) {
     std::string used;
     net::CallOptions o{"s3", operation, net::ServiceKind::aws};
+    o.settling_until = creds_.settling_until;
     o.reroute = [&](const net::Response& r, const net::ServiceError& err) {
         const std::string region = redirect_region(r, err);
         // A bucket is in its credentials' partition: a redirect out of it is not followed.

@@ -62,9 +62,9 @@ AssumedRole StsClient::assume_role(const std::string& role_arn, const std::strin
         r.body = form;
         return r;
     };
-    net::Response resp =
-        http_.call(net::CallOptions{"sts", "AssumeRole " + role_arn, net::ServiceKind::aws}, make,
-                   service_error);
+    net::CallOptions o{"sts", "AssumeRole " + role_arn, net::ServiceKind::aws};
+    o.settling_until = base_.settling_until;
+    net::Response resp = http_.call(o, make, service_error);
     pugi::xml_document doc;
     if (!doc.load_buffer(resp.body.data(), resp.body.size()))
         throw Error(ErrorKind::remote, "sts AssumeRole " + role_arn + ": malformed XML response");

@@ -13,6 +13,11 @@
 namespace curcrunch::fetch {
 namespace {
 
+// How long new IAM user keys may be refused as unknown: IAM propagates a new key within seconds
+// (Vault's AWS secrets engine documentation warns of it for iam_user roles); half a minute
+// covers a slow propagation without hiding a key that will never work for long.
+constexpr std::chrono::seconds kNewKeySettling{30};
+
 Secret secret_from(const std::string& file, const char* env_name, const char* what) {
     if (!file.empty()) return read_secret_file(file, what);
     if (const char* v = std::getenv(env_name); v && *v) return Secret(v);
@@ -161,6 +166,10 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
             c.base.access_key_id = engine_->access_key_id;
             c.base.secret_access_key = engine_->secret_access_key;
             c.base.session_token = engine_->session_token;
+            // An iam_user role's keys are a new IAM user's (no session token): IAM takes
+            // seconds to know them everywhere. STS credentials are usable at once.
+            if (c.base.session_token.empty())
+                c.base.settling_until = engine_->read_at + kNewKeySettling;
             c.source = "vault " + vc.aws_engine_mount + "/creds/" + vc.aws_engine_role;
         } else {
             c.base.access_key_id = env_text("AWS_ACCESS_KEY_ID");

@@ -34,6 +34,12 @@ bool is_throttling_code(const std::string& code) {
     return k.count(code) > 0;
 }
 
+bool is_unknown_key_code(const std::string& code) {
+    return code == "InvalidAccessKeyId" || code == "InvalidClientTokenId" ||
+           code == "UnrecognizedClientException" || code == "SignatureDoesNotMatch" ||
+           code == "InvalidSignatureException" || code == "AuthFailure";
+}
+
 Verdict classify(ServiceKind kind, TransportError transport, long status, const std::string& code) {
     switch (transport) {
         case TransportError::none:
@@ -283,7 +289,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     // The request before was refused with directions: this one goes on the same permission
     // (were it the half-open breaker's probe, allow() would now refuse it, and the probe would
     // never be answered).
-    bool rerouting = false;
+    bool rerouting = false, settling = false;
     ServiceClock& clock = guards_->clock(o.service);
     for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
         if (!rerouting && !br.allow())
@@ -331,6 +337,21 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
             --attempt;
             rerouting = true;
             continue;
+        }
+        // New keys IAM does not know everywhere yet: wait, bounded by the settling time.
+        if (r.ok() && is_unknown_key_code(err.code)) {
+            const auto left = o.settling_until - std::chrono::steady_clock::now();
+            if (left > std::chrono::steady_clock::duration::zero()) {
+                if (!settling)
+                    log::info(o.service + " " + o.operation + ": " + last +
+                              " with keys created moments ago; waiting for IAM to know them");
+                settling = true;
+                std::this_thread::sleep_for(
+                    std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(1)));
+                --attempt;
+                rerouting = true;
+                continue;
+            }
         }
         br.record_failure();
         if (v == Verdict::fail) break;

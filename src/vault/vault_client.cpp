@@ -244,6 +244,7 @@ AwsCredentials VaultClient::aws_creds(const std::string& mount, const std::strin
     simdjson::dom::parser p;
     simdjson::dom::element root = parse(p, body, "read " + path);
     AwsCredentials c;
+    c.read_at = std::chrono::steady_clock::now();
     std::string_view ak, sk, st, lease_id;
     if (root["data"]["access_key"].get_string().get(ak) ||
         root["data"]["secret_key"].get_string().get(sk))

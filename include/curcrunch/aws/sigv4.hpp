@@ -17,6 +17,10 @@ struct Credentials {
     std::string access_key_id;
     Secret secret_access_key;
     Secret session_token;  // empty for long-term keys
+    // IAM user keys created moments ago (Vault's AWS secrets engine creates one per read) are
+    // refused as unknown until IAM, which is eventually consistent, has them everywhere: until
+    // this time such refusals are waited out (net::CallOptions::settling_until). Unset: none.
+    std::chrono::steady_clock::time_point settling_until{};
 };
 
 // A request as the signer sees it. `path` and query parameters are *decoded* (raw bytes); the

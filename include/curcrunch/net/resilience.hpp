@@ -114,7 +114,16 @@ struct CallOptions {
     // Called with a refusal: true when it says where the request belongs (S3's bucket in another
     // region) and the next make() will send it there. At most two reroutes a call.
     std::function<bool(const Response&, const ServiceError&)> reroute = nullptr;
+    // The credentials signing this call are new IAM user keys (aws::Credentials): until this
+    // time, a refusal saying the key is unknown or the signature wrong is waited out, a second
+    // at a time, without counting against the attempts or the endpoint.
+    std::chrono::steady_clock::time_point settling_until{};
 };
+
+// The codes AWS refuses a key it does not know (yet) with: S3's InvalidAccessKeyId, STS's
+// InvalidClientTokenId, the JSON services' UnrecognizedClientException, and the signature
+// mismatches a key whose secret has not reached every server gives.
+bool is_unknown_key_code(const std::string& code);
 
 // Rate limits and circuit breakers by service name, shared by every client of one run (worker
 // threads each have their own HttpClient/ResilientClient but must respect one limit and see one

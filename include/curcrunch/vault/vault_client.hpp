@@ -30,6 +30,7 @@ struct AwsCredentials {
     std::string lease_id;
     std::chrono::seconds lease{0};  // 0: no expiry announced
     bool renewable = false;
+    std::chrono::steady_clock::time_point read_at;  // when Vault issued them
 };
 
 // A secret's lease as Vault granted it at a renewal (lease_duration, renewable).
