@@ -72,6 +72,7 @@ class AwsTestServer {
         return endpoint() + h.target();
     }
     int document_gets() const { return document_gets_; }
+    int expired_documents() const { return expired_documents_; }
     // STS: `role_arn` may be assumed by anyone holding a valid key; each AssumeRole issues a
     // new temporary key (ASIA...) with a session token, valid for DurationSeconds.
     void add_role(const std::string& role_arn) {
@@ -329,6 +330,15 @@ class AwsTestServer {
             return s3_error(403, "SignatureDoesNotMatch",
                             "The request signature we calculated does not match the signature "
                             "you provided.");
+        std::tm tm{};
+        if (strptime(q["X-Amz-Date"].c_str(), "%Y%m%dT%H%M%SZ", &tm) &&
+            std::chrono::system_clock::from_time_t(timegm(&tm)) +
+                    std::chrono::seconds(p.presign_expires.value_or(0)) <
+                server_now()) {
+            ++expired_documents_;
+            return s3_error(403, "AccessDenied", "Request has expired",
+                            "<X-Amz-Expires>" + q["X-Amz-Expires"] + "</X-Amz-Expires>");
+        }
         std::lock_guard<std::mutex> l(docs_m_);
         auto it = documents_.find(h.path);
         if (it == documents_.end())
@@ -549,6 +559,7 @@ class AwsTestServer {
     std::mutex docs_m_;
     std::map<std::string, std::string> documents_;
     int document_gets_ = 0;
+    int expired_documents_ = 0;
 };
 
 }  // namespace testsupport

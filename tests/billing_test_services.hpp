@@ -55,6 +55,8 @@ class BillingServices {
         instruments_.push_back({id, method});
     }
     void deny_payments() { payments_denied_ = true; }
+    // GetInvoicePDF's pre-signed URLs live this many seconds (S3 refuses them after).
+    void document_urls_live(int seconds) { url_life_ = seconds; }
     // The next call of `op` gets a 200 whose JSON body is cut short.
     void malform_next(const std::string& op) {
         std::lock_guard<std::mutex> l(m_);
@@ -232,10 +234,10 @@ class BillingServices {
             known = known || v.id == id;
         if (!known) return error(404, "ResourceNotFoundException", "Invoice not found", false);
         const std::string sid(id);
-        const std::string main =
-                              aws_.presign_document("/_presigned/" + sid + ".pdf", pdf_bytes(sid)),
+        const std::string main = aws_.presign_document("/_presigned/" + sid + ".pdf",
+                                                       pdf_bytes(sid), url_life_),
                           supp = aws_.presign_document("/_presigned/" + sid + "-receipt.pdf",
-                                                       pdf_bytes(sid + "-receipt"));
+                                                       pdf_bytes(sid + "-receipt"), url_life_);
         return ok("{\"InvoicePDF\":{\"InvoiceId\":\"" + sid + "\",\"DocumentUrl\":\"" + main +
                       "\",\"DocumentUrlExpirationDate\":1743469200,\"SupplementalDocuments\":[{"
                       "\"DocumentType\":\"PAYMENT_RECEIPT\",\"DocumentId\":\"" +
@@ -269,6 +271,7 @@ class BillingServices {
     std::vector<Invoice> invoices_;
     std::vector<std::pair<std::string, std::string>> instruments_;
     bool payments_denied_ = false;
+    int url_life_ = 3600;
     std::string ce_first_;
     std::map<std::string, int> calls_;
     std::set<std::string> malformed_;

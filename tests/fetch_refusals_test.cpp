@@ -47,6 +47,27 @@ TEST(FetchRefusals, ABucketElsewhereAndAClockOffStillDeliverEverything) {
     EXPECT_EQ(static_cast<size_t>(w.aws.skew_refusals()), count_of(r.err, skew)) << r.err;
 }
 
+TEST(FetchRefusals, AnInvoiceDocumentWhoseLinkExpiredIsAskedForAgain) {
+    World w;
+    // GetInvoicePDF's pre-signed URLs live 2 s (1-2 s after they are issued: X-Amz-Date has
+    // whole seconds), and each document takes 2.5 s to download: the second link of each
+    // invoice has expired by the time the first document is in (S3: 403 "Request has expired").
+    w.billing.document_urls_live(2);
+    w.aws.pace(0, 0, 2500);
+    auto r = run_cli(w.args(), w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("documents: 4 downloaded"), std::string::npos) << r.out;
+    EXPECT_EQ(w.aws.expired_documents(), 2);
+    EXPECT_EQ(w.billing.calls("GetInvoicePDF"), 4);  // each invoice asked twice
+    EXPECT_EQ(count_of(r.err, "asking for fresh links to its documents (they expire)"), 2u)
+        << r.err;
+    for (const char* id : {"EUINGB26-0901", "EUINGB26-1001"})
+        for (const std::string& doc : {std::string(id), std::string(id) + "-receipt"})
+            EXPECT_EQ(read_file((fs::path(w.tmp / "invoices") / id / (doc + ".pdf")).string()),
+                      BillingServices::pdf_bytes(doc))
+                << doc;
+}
+
 TEST(FetchRefusals, AConfiguredRegionSavesTheRedirect) {
     World w;
     w.aws.set_bucket_region("billing-oab", "us-east-2");

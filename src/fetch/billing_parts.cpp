@@ -94,14 +94,42 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
             continue;
         }
         try {
-            auto links = with_current_credentials(
-                pr, *aws_.client, [&] { return aws::get_invoice_pdf(inv, summary.invoice_id); });
-            for (const auto& link : links) {
-                ArchivedDocument a =
-                    archive_document(*aws_.client, o_.archive_dir, summary.invoice_id, link);
+            auto ask = [&] {
+                return with_current_credentials(pr, *aws_.client, [&] {
+                    return aws::get_invoice_pdf(inv, summary.invoice_id);
+                });
+            };
+            auto links = ask();
+            // The links are pre-signed URLs that expire (GetInvoicePDF's DocumentUrlExpiration-
+            // Date), and slow downloads of the ones before can outlast a link: a document that
+            // cannot be downloaded is asked for again once, with fresh links for those left.
+            std::set<std::string> archived;
+            bool asked_again = false;
+            size_t i = 0;
+            while (i < links.size()) {
+                const aws::InvoiceDocumentLink link = links[i];
+                const std::string key = link.kind + "/" + link.document_id;
+                if (archived.count(key)) {
+                    ++i;
+                    continue;
+                }
+                ArchivedDocument a;
+                try {
+                    a = archive_document(*aws_.client, o_.archive_dir, summary.invoice_id, link);
+                } catch (const Error& e) {
+                    if (asked_again) throw;
+                    asked_again = true;
+                    log::warn(who + ": invoice " + summary.invoice_id + ": " + e.what() +
+                              "; asking for fresh links to its documents (they expire)");
+                    links = ask();
+                    i = 0;  // the fresh list, past the documents already archived
+                    continue;
+                }
                 store::put_invoice_document(store_.db(), summary.invoice_id, link, a.path, a.sha256,
                                             a.bytes);
+                archived.insert(key);
                 ++report_.documents_downloaded;
+                ++i;
             }
         } catch (const Error& e) {
             tally_.bad(who + ": invoice " + summary.invoice_id +
