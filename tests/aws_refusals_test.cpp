@@ -166,6 +166,10 @@ TEST(AwsRefusals, TheRegionIsReadFromTheHeaderTheRegionOrTheEndpoint) {
     EXPECT_EQ(partition_of("cn-northwest-1"), "aws-cn");
     EXPECT_EQ(partition_of("us-gov-west-1"), "aws-us-gov");
     EXPECT_EQ(partition_of("eu-west-1"), "aws");
+    EXPECT_TRUE(is_region_name("eusc-de-east-1"));
+    EXPECT_EQ(partition_of("eusc-de-east-1"), "aws-eusc");
+    EXPECT_EQ(partition_of("us-isof-south-1"), "aws-iso-f");
+    EXPECT_FALSE(is_region_name("abcde-west-1"));
     EXPECT_FALSE(is_region_name("eu--west-1"));
     EXPECT_FALSE(is_region_name("eu-west-1-"));
     EXPECT_FALSE(is_region_name("1eu-west"));

@@ -57,6 +57,8 @@ class BillingServices {
     void deny_payments() { payments_denied_ = true; }
     // GetInvoicePDF's pre-signed URLs live this many seconds (S3 refuses them after).
     void document_urls_live(int seconds) { url_life_ = seconds; }
+    // GetInvoicePDF answers after the first `n` name no supplemental documents.
+    void drop_supplements_after(int n) { supplements_until_ = n; }
     // The next call of `op` gets a 200 whose JSON body is cut short.
     void malform_next(const std::string& op) {
         std::lock_guard<std::mutex> l(m_);
@@ -234,15 +236,18 @@ class BillingServices {
             known = known || v.id == id;
         if (!known) return error(404, "ResourceNotFoundException", "Invoice not found", false);
         const std::string sid(id);
+        const bool supplements = ++pdf_answers_ <= supplements_until_;
         const std::string main = aws_.presign_document("/_presigned/" + sid + ".pdf",
                                                        pdf_bytes(sid), url_life_),
                           supp = aws_.presign_document("/_presigned/" + sid + "-receipt.pdf",
                                                        pdf_bytes(sid + "-receipt"), url_life_);
         return ok("{\"InvoicePDF\":{\"InvoiceId\":\"" + sid + "\",\"DocumentUrl\":\"" + main +
-                      "\",\"DocumentUrlExpirationDate\":1743469200,\"SupplementalDocuments\":[{"
-                      "\"DocumentType\":\"PAYMENT_RECEIPT\",\"DocumentId\":\"" +
-                      sid + "-receipt\",\"DocumentUrl\":\"" + supp +
-                      "\",\"DocumentUrlExpirationDate\":1743469200}]}}",
+                      "\",\"DocumentUrlExpirationDate\":1743469200,\"SupplementalDocuments\":[" +
+                      (supplements ? "{\"DocumentType\":\"PAYMENT_RECEIPT\",\"DocumentId\":\"" +
+                                         sid + "-receipt\",\"DocumentUrl\":\"" + supp +
+                                         "\",\"DocumentUrlExpirationDate\":1743469200}"
+                                   : std::string()) +
+                      "]}}",
                   "1.0");
     }
 
@@ -272,6 +277,7 @@ class BillingServices {
     std::vector<std::pair<std::string, std::string>> instruments_;
     bool payments_denied_ = false;
     int url_life_ = 3600;
+    int supplements_until_ = 1 << 30, pdf_answers_ = 0;
     std::string ce_first_;
     std::map<std::string, int> calls_;
     std::set<std::string> malformed_;

@@ -4,6 +4,8 @@
 // everything, says what it corrected, and a configured region saves the redirect.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fetch_world.hpp"
 #include "unity_id.hpp"
 
@@ -66,6 +68,24 @@ TEST(FetchRefusals, AnInvoiceDocumentWhoseLinkExpiredIsAskedForAgain) {
             EXPECT_EQ(read_file((fs::path(w.tmp / "invoices") / id / (doc + ".pdf")).string()),
                       BillingServices::pdf_bytes(doc))
                 << doc;
+}
+
+TEST(FetchRefusals, ADocumentTheFreshLinksNoLongerNameIsAFailureAndNothingIsRecorded) {
+    World w;
+    w.billing.document_urls_live(2);
+    w.aws.pace(0, 0, 2500);
+    w.billing.drop_supplements_after(1);  // asked again, GetInvoicePDF names no receipt
+    auto args = w.args();
+    *(std::find(args.begin(), args.end(), "--to") + 1) = "2026-09";  // one invoice
+    auto r = run_cli(args, w.env());
+    EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+    EXPECT_NE(r.out.find("invoice EUINGB26-0901 stored, its documents not all archived: document "
+                         "PAYMENT_RECEIPT/EUINGB26-0901-receipt is not among GetInvoicePDF's "
+                         "fresh links"),
+              std::string::npos)
+        << r.out;
+    // None of its documents is recorded, so the next run asks for them all again.
+    EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM invoice_document"), "0");
 }
 
 TEST(FetchRefusals, AConfiguredRegionSavesTheRedirect) {

@@ -259,6 +259,9 @@ TEST(Net, AServiceMessageNeverShowsCredentials) {
                               "exist; X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE&x=1"),
               "The AWS Access Key Id (access key id) you provided does not exist; "
               "X-Amz-Security-Token=(not shown)&x=1");
+    EXPECT_EQ(service_message("echoed: x-amz-security-token: FwoGZXIvYXdzEXAMPLE, "
+                              "x-amz-credential=AKIAIOSFODNN7EXAMPLE%2F20261207"),
+              "echoed: x-amz-security-token:(not shown), x-amz-credential=(not shown)");
     EXPECT_EQ(service_message("AKIA is a prefix; AKIASHORT is not a key"),
               "AKIA is a prefix; AKIASHORT is not a key");
 }

@@ -13,11 +13,13 @@ std::string regional_endpoint(std::string_view service, std::string_view region)
 bool is_region_name(std::string_view text) {
     auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (text.size() > 32 || text.size() < 6 || !letter(text[0]) || !letter(text[1]) ||
-        text[2] != '-')
-        return false;
-    // Words of letters after the two-letter code, then the number.
-    size_t i = 3, words = 0;
+    // A code of two to four letters ("us", "eusc"), words of letters, then the number.
+    size_t i = 0;
+    while (i < text.size() && letter(text[i]))
+        ++i;
+    if (text.size() > 32 || i < 2 || i > 4 || i == text.size() || text[i] != '-') return false;
+    ++i;
+    size_t words = 0;
     for (;;) {
         const size_t start = i;
         while (i < text.size() && letter(text[i]))
@@ -36,7 +38,10 @@ std::string partition_of(std::string_view region) {
     if (region.substr(0, 3) == "cn-") return "aws-cn";
     if (region.substr(0, 7) == "us-gov-") return "aws-us-gov";
     if (region.substr(0, 8) == "us-isob-") return "aws-iso-b";
+    if (region.substr(0, 8) == "us-isof-") return "aws-iso-f";
+    if (region.substr(0, 8) == "eu-isoe-") return "aws-iso-e";
     if (region.substr(0, 7) == "us-iso-") return "aws-iso";
+    if (region.substr(0, 5) == "eusc-") return "aws-eusc";
     return "aws";
 }
 

@@ -44,9 +44,18 @@ S3Client::S3Client(net::ResilientClient& http, const Credentials& creds, std::st
         endpoint_.pop_back();
     size_t scheme = endpoint_.find("://");
     host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
-    regional_ =
-        endpoint_ == regional_endpoint("s3", region_) || endpoint_ == "https://s3.amazonaws.com";
     partition_ = partition_of(region_);
+    // S3's global endpoint answers for us-east-1's buckets; any other region's are asked at
+    // their region's endpoint from the first request.
+    if (endpoint_ == regional_endpoint("s3", region_)) {
+        regional_ = true;
+        home_region_ = region_;
+    } else if (endpoint_ == "https://s3.amazonaws.com" && partition_ == "aws") {
+        regional_ = true;
+        home_region_ = "us-east-1";
+    } else {
+        regional_ = false;
+    }
 }
 
 net::ServiceError S3Client::service_error(const net::Response& r) {
@@ -119,7 +128,7 @@ net::Request S3Client::signed_request(const std::string& method, const std::stri
                                       std::string* region_used) {
     std::string region = regions_->of(partition_, bucket);
     if (region.empty()) region = region_;
-    const bool moved = regional_ && region != region_;
+    const bool moved = regional_ && region != home_region_;
     const std::string endpoint = moved ? regional_endpoint("s3", region) : endpoint_;
     HttpRequest h;
     h.method = method;

@@ -102,20 +102,29 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
             auto links = ask();
             // The links are pre-signed URLs that expire (GetInvoicePDF's DocumentUrlExpiration-
             // Date), and slow downloads of the ones before can outlast a link: a document that
-            // cannot be downloaded is asked for again once, with fresh links for those left.
+            // cannot be downloaded is asked for again once, with fresh links for those left,
+            // matched by kind and id. Every document of the first answer must be archived, and
+            // none is recorded before all are: a later run takes an invoice whose recorded
+            // documents are intact as complete.
+            auto key_of = [](const aws::InvoiceDocumentLink& l) {
+                return l.kind + "/" + l.document_id;
+            };
+            std::set<std::string> wanted;
+            for (const auto& l : links)
+                wanted.insert(key_of(l));
+            std::vector<std::pair<aws::InvoiceDocumentLink, ArchivedDocument>> done;
             std::set<std::string> archived;
             bool asked_again = false;
             size_t i = 0;
             while (i < links.size()) {
                 const aws::InvoiceDocumentLink link = links[i];
-                const std::string key = link.kind + "/" + link.document_id;
-                if (archived.count(key)) {
+                if (archived.count(key_of(link))) {
                     ++i;
                     continue;
                 }
-                ArchivedDocument a;
                 try {
-                    a = archive_document(*aws_.client, o_.archive_dir, summary.invoice_id, link);
+                    done.emplace_back(link, archive_document(*aws_.client, o_.archive_dir,
+                                                             summary.invoice_id, link));
                 } catch (const Error& e) {
                     if (asked_again) throw;
                     asked_again = true;
@@ -125,11 +134,17 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
                     i = 0;  // the fresh list, past the documents already archived
                     continue;
                 }
+                archived.insert(key_of(link));
+                ++i;
+            }
+            for (const std::string& w : wanted)
+                if (!archived.count(w))
+                    throw Error(ErrorKind::remote,
+                                "document " + w + " is not among GetInvoicePDF's fresh links");
+            for (const auto& [link, a] : done) {
                 store::put_invoice_document(store_.db(), summary.invoice_id, link, a.path, a.sha256,
                                             a.bytes);
-                archived.insert(key);
                 ++report_.documents_downloaded;
-                ++i;
             }
         } catch (const Error& e) {
             tally_.bad(who + ": invoice " + summary.invoice_id +

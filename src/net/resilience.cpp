@@ -36,8 +36,7 @@ bool is_throttling_code(const std::string& code) {
 
 bool is_unknown_key_code(const std::string& code) {
     return code == "InvalidAccessKeyId" || code == "InvalidClientTokenId" ||
-           code == "UnrecognizedClientException" || code == "SignatureDoesNotMatch" ||
-           code == "InvalidSignatureException" || code == "AuthFailure";
+           code == "UnrecognizedClientException";
 }
 
 Verdict classify(ServiceKind kind, TransportError transport, long status, const std::string& code) {
@@ -99,12 +98,19 @@ std::string without_credentials(std::string_view text) {
     out.reserve(text.size());
     for (size_t i = 0; i < text.size();) {
         bool done = false;
-        for (std::string_view mark : {"Credential=", "Signature=", "Security-Token=", "Token="}) {
-            if (text.substr(i, mark.size()) != mark) continue;
-            out.append(mark).append("(not shown)");
-            i += mark.size();
+        for (std::string_view mark : {"credential", "signature", "token"}) {
+            const size_t n = mark.size();
+            if (i + n >= text.size() || (text[i + n] != '=' && text[i + n] != ':')) continue;
+            bool same = true;
+            for (size_t k = 0; k < n && same; ++k)
+                same = (text[i + k] | 0x20) == mark[k];
+            if (!same) continue;
+            out.append(text.substr(i, n + 1)).append("(not shown)");
+            i += n + 1;
+            while (i < text.size() && text[i] == ' ')
+                ++i;
             while (i < text.size() && text[i] != ' ' && text[i] != ',' && text[i] != '&' &&
-                   text[i] != '"' && text[i] != '\'')
+                   text[i] != '"' && text[i] != '\'' && text[i] != '<')
                 ++i;
             done = true;
             break;
@@ -168,14 +174,14 @@ void RateLimiter::acquire() {
 CircuitBreaker::CircuitBreaker(int threshold, std::chrono::milliseconds cooldown)
     : threshold_(threshold), cooldown_(cooldown) {}
 
-bool CircuitBreaker::allow() {
+CircuitBreaker::Admission CircuitBreaker::admit() {
     std::lock_guard<std::mutex> l(m_);
-    if (!open_) return true;
+    if (!open_) return Admission::closed;
     if (!probing_ && std::chrono::steady_clock::now() - opened_at_ >= cooldown_) {
         probing_ = true;  // half-open: exactly one probe
-        return true;
+        return Admission::probe;
     }
-    return false;
+    return Admission::refused;
 }
 
 void CircuitBreaker::record_success() {
@@ -194,9 +200,13 @@ void CircuitBreaker::record_failure() {
     }
 }
 
-void CircuitBreaker::abandon_probe() {
-    std::lock_guard<std::mutex> l(m_);
-    probing_ = false;
+void CircuitBreaker::abandon_probe() noexcept {
+    // A mutex's lock throws only on a system error that leaves nothing to recover here.
+    try {
+        std::lock_guard<std::mutex> l(m_);
+        probing_ = false;
+    } catch (...) {
+    }
 }
 
 bool CircuitBreaker::open() const {
@@ -291,8 +301,20 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     // never be answered).
     bool rerouting = false, settling = false;
     ServiceClock& clock = guards_->clock(o.service);
+    // Holds the half-open breaker's probe while this call has it and has recorded no outcome:
+    // leaving the call by an exception gives it back, else the breaker would stay open.
+    struct ProbeHold {
+        CircuitBreaker& breaker;
+        bool held = false;
+        ~ProbeHold() {
+            if (held) breaker.abandon_probe();
+        }
+    } probe{br};
     for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
-        if (!rerouting && !br.allow())
+        CircuitBreaker::Admission admission = CircuitBreaker::Admission::closed;
+        if (!rerouting) admission = br.admit();
+        if (admission == CircuitBreaker::Admission::probe) probe.held = true;
+        if (admission == CircuitBreaker::Admission::refused)
             throw Error(ErrorKind::remote, o.service + " " + o.operation +
                                                ": endpoint unavailable (circuit open after " +
                                                std::to_string(guards_->breaker_threshold()) +
@@ -305,17 +327,11 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         ++made;
         rerouting = false;
         const std::chrono::milliseconds signed_with = clock.offset();
-        Request request;
-        try {
-            request = make(attempt);
-        } catch (...) {
-            br.abandon_probe();
-            throw;
-        }
-        Result r = http_.perform(request);
+        Result r = http_.perform(make(attempt));
         const ServiceError err = r.ok() && read_error ? read_error(r.response) : ServiceError{};
         const Verdict v = classify(o.kind, r.error, r.ok() ? r.response.status : 0, err.code);
         if (v == Verdict::success) {
+            probe.held = false;
             br.record_success();
             return std::move(r.response);
         }
@@ -353,6 +369,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
                 continue;
             }
         }
+        probe.held = false;
         br.record_failure();
         if (v == Verdict::fail) break;
         if (attempt == policy_.max_attempts) break;

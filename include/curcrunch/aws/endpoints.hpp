@@ -10,12 +10,13 @@ namespace curcrunch::aws {
 // "https://s3.eu-west-1.amazonaws.com" for ("s3", "eu-west-1").
 std::string regional_endpoint(std::string_view service, std::string_view region);
 
-// A region's name: two letters, one or more hyphenated words, a hyphen and a number, at most
-// 32 characters ("us-east-1", "us-gov-west-1", "cn-north-1", "eu-central-2", "us-isob-east-1").
+// A region's name: a code of two to four letters, one or more hyphenated words, a hyphen and a
+// number, at most 32 characters ("us-east-1", "us-gov-west-1", "cn-north-1", "eu-central-2",
+// "us-isob-east-1", "eusc-de-east-1").
 bool is_region_name(std::string_view text);
 
-// The partition a region is in ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"): bucket
-// names are unique within one, not across them.
+// The partition a region is in ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
+// "aws-iso-e", "aws-iso-f", "aws-eusc"): bucket names are unique within one, not across them.
 std::string partition_of(std::string_view region);
 
 }  // namespace curcrunch::aws

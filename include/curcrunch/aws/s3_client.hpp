@@ -95,8 +95,9 @@ class S3Client {
     net::ResilientClient& http_;
     const Credentials& creds_;
     std::string region_, endpoint_, host_;
-    bool regional_;          // endpoint_ is region_'s AWS endpoint, or the global one
-    std::string partition_;  // region_'s
+    bool regional_ = false;    // endpoint_ is region_'s AWS endpoint, or the global one
+    std::string home_region_;  // the region endpoint_ answers for (regional_ only)
+    std::string partition_;    // region_'s
     std::shared_ptr<BucketRegions> regions_;
 };
 

@@ -53,7 +53,8 @@ struct ServiceError {
 using ErrorReader = std::function<ServiceError(const Response&)>;
 
 // A service's message made fit for an error line: what it quotes of a request's credentials
-// (Credential=, Signature=, ...Token= values, access key ids) is blanked, whitespace runs
+// (credential, signature and ...token values after '=' or ':', in any case; access key ids) is
+// blanked, whitespace runs
 // (Vault's multi-error lists span lines) become one space, and the rest passes through
 // shown_text(), cut at 300 bytes.
 std::string service_message(std::string_view text);
@@ -75,12 +76,17 @@ class RateLimiter {
 class CircuitBreaker {
   public:
     CircuitBreaker(int threshold, std::chrono::milliseconds cooldown);
-    bool allow();
+    enum class Admission { closed, probe, refused };
+    // closed: go; probe: go, as the one request that decides whether the breaker closes (the
+    // caller owes it record_success, record_failure or abandon_probe); refused: do not.
+    Admission admit();
+    bool allow() { return admit() != Admission::refused; }
     void record_success();
     void record_failure();
-    // The probe allow() let through sent nothing the endpoint answered for (it was refused with
-    // directions, or the request could not be made): the next allow() may let another through.
-    void abandon_probe();
+    // The probe admit() let through was not answered for (it was refused with directions, or the
+    // request could not be made): the next admit() may let another through. Only the holder of
+    // the probe calls it.
+    void abandon_probe() noexcept;
     bool open() const;
     std::chrono::milliseconds retry_in() const;
 
@@ -115,14 +121,14 @@ struct CallOptions {
     // region) and the next make() will send it there. At most two reroutes a call.
     std::function<bool(const Response&, const ServiceError&)> reroute = nullptr;
     // The credentials signing this call are new IAM user keys (aws::Credentials): until this
-    // time, a refusal saying the key is unknown or the signature wrong is waited out, a second
-    // at a time, without counting against the attempts or the endpoint.
+    // time, a refusal saying the key is unknown is waited out, a second at a time, without
+    // counting against the attempts or the endpoint.
     std::chrono::steady_clock::time_point settling_until{};
 };
 
 // The codes AWS refuses a key it does not know (yet) with: S3's InvalidAccessKeyId, STS's
-// InvalidClientTokenId, the JSON services' UnrecognizedClientException, and the signature
-// mismatches a key whose secret has not reached every server gives.
+// InvalidClientTokenId, the JSON services' UnrecognizedClientException. (Signature mismatches
+// are not among them: they are also what a clock too far off gets.)
 bool is_unknown_key_code(const std::string& code);
 
 // Rate limits and circuit breakers by service name, shared by every client of one run (worker
