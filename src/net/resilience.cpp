@@ -297,7 +297,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     last_code_.clear();
     int made = 0, rerouted = 0;
     // The request before was refused with directions: this one goes on the same permission
-    // (were it the half-open breaker's probe, allow() would now refuse it, and the probe would
+    // (were it the half-open breaker's probe, admit() would now refuse it, and the probe would
     // never be answered).
     bool rerouting = false, settling = false;
     ServiceClock& clock = guards_->clock(o.service);
@@ -354,20 +354,10 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
             rerouting = true;
             continue;
         }
-        // New keys IAM does not know everywhere yet: wait, bounded by the settling time.
-        if (r.ok() && is_unknown_key_code(err.code)) {
-            const auto left = o.settling_until - std::chrono::steady_clock::now();
-            if (left > std::chrono::steady_clock::duration::zero()) {
-                if (!settling)
-                    log::info(o.service + " " + o.operation + ": " + last +
-                              " with keys created moments ago; waiting for IAM to know them");
-                settling = true;
-                std::this_thread::sleep_for(
-                    std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(1)));
-                --attempt;
-                rerouting = true;
-                continue;
-            }
+        if (r.ok() && waited_for_new_key(o, err, last, settling)) {
+            --attempt;
+            rerouting = true;
+            continue;
         }
         probe.held = false;
         br.record_failure();
@@ -387,6 +377,20 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     throw Error(ErrorKind::remote, o.service + " " + o.operation + " failed: " + last + " (after " +
                                        std::to_string(made) + " attempt(s))" +
                                        (said.empty() ? "" : ": " + said));
+}
+
+bool ResilientClient::waited_for_new_key(const CallOptions& o, const ServiceError& err,
+                                         const std::string& last, bool& said_so) {
+    if (!is_unknown_key_code(err.code)) return false;
+    const auto left = o.settling_until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return false;
+    if (!said_so)
+        log::info(o.service + " " + o.operation + ": " + last +
+                  " with keys created moments ago; waiting for IAM to know them");
+    said_so = true;
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(1)));
+    return true;
 }
 
 bool ResilientClient::reroutes(const CallOptions& o, const Response& r, const ServiceError& err,

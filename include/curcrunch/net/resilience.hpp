@@ -195,6 +195,10 @@ class ResilientClient {
     // clock (or another client did meanwhile).
     bool reroutes(const CallOptions& o, const Response& r, const ServiceError& err,
                   std::chrono::milliseconds signed_with);
+    // True after waiting up to a second when `err` says the key is unknown and the call's new
+    // keys are still settling (CallOptions::settling_until); says so once a call (`said_so`).
+    bool waited_for_new_key(const CallOptions& o, const ServiceError& err, const std::string& last,
+                            bool& said_so);
     HttpClient& http_;
     RetryPolicy policy_;
     ErrorLog* log_;
