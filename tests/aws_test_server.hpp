@@ -71,6 +71,11 @@ class AwsTestServer {
         curcrunch::aws::sign(h, doc_creds(), p);
         return endpoint() + h.target();
     }
+    // Every pre-signed document GET is answered `status` (S3's 503 SlowDown, say) from now on.
+    void fail_documents(int status) {
+        std::lock_guard<std::mutex> l(docs_m_);
+        document_failure_ = status;
+    }
     int document_gets() const { return document_gets_; }
     int expired_documents() const { return expired_documents_; }
     // STS: `role_arn` may be assumed by anyone holding a valid key; each AssumeRole issues a
@@ -340,6 +345,8 @@ class AwsTestServer {
                             "<X-Amz-Expires>" + q["X-Amz-Expires"] + "</X-Amz-Expires>");
         }
         std::lock_guard<std::mutex> l(docs_m_);
+        if (document_failure_ != 0)
+            return s3_error(document_failure_, "SlowDown", "Please reduce your request rate.");
         auto it = documents_.find(h.path);
         if (it == documents_.end())
             return s3_error(404, "NoSuchKey", "The specified key does not exist.");
@@ -559,6 +566,7 @@ class AwsTestServer {
     std::mutex docs_m_;
     std::map<std::string, std::string> documents_;
     int document_gets_ = 0;
+    int document_failure_ = 0;
     int expired_documents_ = 0;
 };
 

@@ -88,6 +88,22 @@ TEST(FetchRefusals, ADocumentTheFreshLinksNoLongerNameIsAFailureAndNothingIsReco
     EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM invoice_document"), "0");
 }
 
+TEST(FetchRefusals, ADocumentTheServerFailsIsNotAskedForAgain) {
+    World w;
+    // Not the link's refusal: a fresh link would meet the same failure.
+    w.aws.fail_documents(503);
+    auto r = run_cli(w.args(), w.env());
+    EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+    EXPECT_NE(r.out.find("invoice EUINGB26-0901 stored, its documents not all archived: "
+                         "invoice-documents GET INVOICE EUINGB26-0901 failed: HTTP 503 "
+                         "SlowDown"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(w.billing.calls("GetInvoicePDF"), 2);  // once for each invoice
+    EXPECT_EQ(r.err.find("asking for fresh links"), std::string::npos) << r.err;
+    EXPECT_EQ(query_one(w.db, "SELECT count(*) FROM invoice_document"), "0");
+}
+
 TEST(FetchRefusals, AConfiguredRegionSavesTheRedirect) {
     World w;
     w.aws.set_bucket_region("billing-oab", "us-east-2");

@@ -102,7 +102,7 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
             auto links = ask();
             // The links are pre-signed URLs that expire (GetInvoicePDF's DocumentUrlExpiration-
             // Date), and slow downloads of the ones before can outlast a link: a document that
-            // cannot be downloaded is asked for again once, with fresh links for those left,
+            // is refused is asked for again once, with fresh links for those left,
             // matched by kind and id. Every document of the first answer must be archived, and
             // none is recorded before all are: a later run takes an invoice whose recorded
             // documents are intact as complete.
@@ -126,7 +126,12 @@ void FetchRun::invoices_of_period(ProfileRun& pr, const std::string& account, Pe
                     done.emplace_back(link, archive_document(*aws_.client, o_.archive_dir,
                                                              summary.invoice_id, link));
                 } catch (const Error& e) {
-                    if (asked_again) throw;
+                    // Only the link's own refusal (S3 answers an expired one 403) is mended by
+                    // a fresh one; a local write failure or an open breaker is not.
+                    const long status = aws_.client->last_failed_status();
+                    if (asked_again || e.kind() != ErrorKind::remote || status < 400 ||
+                        status >= 500)
+                        throw;
                     asked_again = true;
                     log::warn(who + ": invoice " + summary.invoice_id + ": " + e.what() +
                               "; asking for fresh links to its documents (they expire)");

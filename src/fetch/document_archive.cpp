@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "curcrunch/aws/s3_client.hpp"
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
@@ -59,7 +60,7 @@ ArchivedDocument archive_document(net::ResilientClient& http, const std::string&
     try {
         http.call(net::CallOptions{"invoice-documents", "GET " + doc.kind + " " + invoice_id,
                                    net::ServiceKind::plain},
-                  make);
+                  make, aws::S3Client::service_error);  // pre-signed S3 links: S3's errors
     } catch (...) {
         std::fclose(f);
         fs::remove(part);

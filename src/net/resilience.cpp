@@ -295,6 +295,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     CircuitBreaker& br = guards_->breaker(o.service);
     std::string last, said;
     last_code_.clear();
+    last_status_ = 0;
     int made = 0, rerouted = 0;
     // The request before was refused with directions: this one goes on the same permission
     // (were it the half-open breaker's probe, admit() would now refuse it, and the probe would
@@ -336,6 +337,7 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
             return std::move(r.response);
         }
         last_code_ = err.code;
+        last_status_ = r.ok() ? r.response.status : 0;
         std::string request_id;
         for (const char* h : {"x-amzn-requestid", "x-amz-request-id", "x-request-id"})
             if (const std::string* id = r.response.header(h)) request_id = *id;

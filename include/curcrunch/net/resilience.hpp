@@ -185,6 +185,9 @@ class ResilientClient {
     const CallStats& stats() const { return stats_; }
     // The service error code of the last failed call ("ExpiredToken", ...), "" if none.
     const std::string& last_error_code() const { return last_code_; }
+    // The HTTP status of the last failed call's last answer; 0 if none came (a transport
+    // failure, or a breaker that refused the call).
+    long last_failed_status() const { return last_status_; }
     const std::shared_ptr<EndpointGuards>& guards() const { return guards_; }
     // Time spent sleeping between attempts (backoff and Retry-After), all calls.
     std::chrono::milliseconds total_wait() const { return waited_; }
@@ -206,6 +209,7 @@ class ResilientClient {
     std::shared_ptr<EndpointGuards> guards_;
     CallStats stats_;
     std::string last_code_;
+    long last_status_ = 0;
     std::chrono::milliseconds waited_{0};
 };
 
