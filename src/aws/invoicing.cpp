@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <set>
+#include <string_view>
+
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/core/shown_text.hpp"
@@ -111,32 +114,67 @@ std::vector<InvoiceSummary> list_invoice_summaries(JsonServiceClient& inv,
     return out;
 }
 
-std::vector<InvoiceDocumentLink> get_invoice_pdf(JsonServiceClient& inv,
-                                                 const std::string& invoice_id) {
-    const std::string resp =
-        inv.call("GetInvoicePDF", "{\"InvoiceId\":" + json_quote(invoice_id) + "}");
+namespace {
+
+// The name a pre-signed link's object has: the last segment of its path, without the query
+// and a .pdf or .xml ending ("" when the path names nothing). An S3 pre-signed URL's path is
+// the object's key, the same in every fresh link to it.
+std::string object_name_of(std::string_view url) {
+    url = url.substr(0, url.find_first_of("?#"));
+    const size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    const size_t path = url.find('/', scheme + 3);
+    if (path == std::string_view::npos) return {};
+    std::string_view name = url.substr(path + 1);
+    name = name.substr(name.rfind('/') == std::string_view::npos ? 0 : name.rfind('/') + 1);
+    for (std::string_view ending : {".pdf", ".xml", ".PDF", ".XML"})
+        if (name.size() > ending.size() && name.substr(name.size() - ending.size()) == ending)
+            name.remove_suffix(ending.size());
+    return std::string(name);
+}
+
+}  // namespace
+
+std::vector<InvoiceDocumentLink> invoice_document_links(std::string_view response,
+                                                        const std::string& invoice_id) {
     simdjson::dom::parser parser;
     element doc, pdf;
-    if (parser.parse(resp).get(doc) || doc["InvoicePDF"].get(pdf))
+    if (parser.parse(response.data(), response.size()).get(doc) || doc["InvoicePDF"].get(pdf))
         throw Error(ErrorKind::remote, "invoicing GetInvoicePDF " + invoice_id +
                                            ": malformed response (no InvoicePDF)");
     std::vector<InvoiceDocumentLink> out;
     if (std::string url = member_text(pdf, "DocumentUrl"); !url.empty())
         out.push_back({"INVOICE", invoice_id, url});
     simdjson::dom::array supp;
-    if (!pdf["SupplementalDocuments"].get_array().get(supp)) {
-        int n = 0;
-        for (element d : supp) {
-            ++n;
-            InvoiceDocumentLink l{member_text(d, "DocumentType"), member_text(d, "DocumentId"),
-                                  member_text(d, "DocumentUrl")};
-            if (l.url.empty()) continue;
-            if (l.kind.empty()) l.kind = "SUPPLEMENT";
-            if (l.document_id.empty()) l.document_id = "supplement-" + std::to_string(n);
-            out.push_back(std::move(l));
+    if (pdf["SupplementalDocuments"].get_array().get(supp)) return out;
+    // Every member is optional, DocumentId too (AWS's own example has none). A document without
+    // one is named by its link's object, which stays the same in a fresh answer (the fetch
+    // matches a refreshed link to its document by kind and id); by its place in the list only
+    // when the link names no object, or one a document before it took.
+    std::set<std::string> taken;
+    int n = 0;
+    for (element d : supp) {
+        ++n;
+        InvoiceDocumentLink l{member_text(d, "DocumentType"), member_text(d, "DocumentId"),
+                              member_text(d, "DocumentUrl")};
+        if (l.url.empty()) continue;
+        if (l.kind.empty()) l.kind = "SUPPLEMENT";
+        if (l.document_id.empty()) {
+            l.document_id = object_name_of(l.url);
+            if (l.document_id.empty() || l.document_id == invoice_id ||
+                taken.count(l.kind + "/" + l.document_id))
+                l.document_id = "supplement-" + std::to_string(n);
         }
+        taken.insert(l.kind + "/" + l.document_id);
+        out.push_back(std::move(l));
     }
     return out;
+}
+
+std::vector<InvoiceDocumentLink> get_invoice_pdf(JsonServiceClient& inv,
+                                                 const std::string& invoice_id) {
+    return invoice_document_links(
+        inv.call("GetInvoicePDF", "{\"InvoiceId\":" + json_quote(invoice_id) + "}"), invoice_id);
 }
 
 }  // namespace curcrunch::aws

@@ -4,6 +4,7 @@
 // a JSON string on the wire and is kept exact.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "curcrunch/aws/json_service.hpp"
@@ -35,6 +36,10 @@ struct InvoiceDocumentLink {
 
 std::vector<InvoiceSummary> list_invoice_summaries(JsonServiceClient& inv,
                                                    const std::string& account_id, Period period);
+// The documents of a GetInvoicePDF answer: the invoice's own, then its supplemental ones,
+// each with a kind and an id that stay the same in a later answer's fresh links.
+std::vector<InvoiceDocumentLink> invoice_document_links(std::string_view response,
+                                                        const std::string& invoice_id);
 std::vector<InvoiceDocumentLink> get_invoice_pdf(JsonServiceClient& inv,
                                                  const std::string& invoice_id);
 
