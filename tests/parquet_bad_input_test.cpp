@@ -118,6 +118,26 @@ TEST_F(ParquetBadInput, TruncatedFooter) {
                     "footer2.parquet: damaged Parquet footer: metadata ends early");
 }
 
+TEST_F(ParquetBadInput, RowCountsThatDisagreeAreDamageNotFewerRows) {
+    // Every column holds 6 rows, the row group says 3 and so does the file: the other three
+    // (and their cost) would be dropped without a word.
+    pqw::Options o;
+    o.group_rows_claim = 3;
+    expect_rejected(file("fewer.parquet", pqw::write(cur2_columns(6), o)),
+                    "fewer.parquet: row group 0, column 'line_item_usage_account_id', page 1: "
+                    "holds values past the row group's 3 rows");
+    o.group_rows_claim = 0;
+    expect_rejected(file("none.parquet", pqw::write(cur2_columns(6), o)),
+                    "none.parquet: row group 0, column 'line_item_usage_account_id', page 1: "
+                    "holds values past the row group's 0 rows");
+    // The row groups agree with their columns, the file's count does not.
+    pqw::Options f;
+    f.file_rows_claim = 12;
+    expect_rejected(file("file.parquet", pqw::write(cur2_columns(6), f)),
+                    "file.parquet: damaged Parquet footer: the file says 12 rows, its row "
+                    "groups 6");
+}
+
 TEST_F(ParquetBadInput, PageSizePastItsChunk) {
     pqw::Options o;
     o.tweak_header = [](size_t c, size_t, int32_t& comp, int32_t&, uint32_t&) {

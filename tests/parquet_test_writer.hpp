@@ -95,6 +95,8 @@ struct Options {
         tweak_header;
     uint32_t dictionary_index_offset = 0;  // added to every index (out of range on purpose)
     int codec_claim = -1;                  // codec written in the footer (-1: `codec`)
+    int64_t group_rows_claim = -1;         // every row group's row count (-1: the rows it holds)
+    int64_t file_rows_claim = -1;          // the file's row count (-1: the sum of the row groups')
 };
 
 inline std::string le32(uint32_t v) {
@@ -251,7 +253,10 @@ inline std::string write(const std::vector<Column>& cols, const Options& o) {
         if (col.converted == 5) f.i32(7, col.scale), f.i32(8, col.precision);
         f.end();
     }
-    f.i64(3, static_cast<int64_t>(rows));
+    int64_t claimed = 0;
+    for (const auto& g : groups)
+        claimed += o.group_rows_claim >= 0 ? o.group_rows_claim : static_cast<int64_t>(g.first);
+    f.i64(3, o.file_rows_claim >= 0 ? o.file_rows_claim : claimed);
     f.list(4, 12, groups.size());
     for (const auto& [n, infos] : groups) {
         f.begin_element();
@@ -277,7 +282,7 @@ inline std::string write(const std::vector<Column>& cols, const Options& o) {
             f.end();
         }
         f.i64(2, 0);
-        f.i64(3, static_cast<int64_t>(n));
+        f.i64(3, o.group_rows_claim >= 0 ? o.group_rows_claim : static_cast<int64_t>(n));
         f.end();
     }
     f.binary(6, "curcrunch test writer");

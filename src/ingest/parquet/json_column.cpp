@@ -97,6 +97,11 @@ class JsonColumn final : public SlotColumn {
         }
     }
     uint32_t page() const override { return const_cast<LeafCursor&>(c_[0]).reader().page_index(); }
+    bool values_left() override {
+        for (LeafCursor& c : c_)
+            if (c.ready()) return true;
+        return false;
+    }
     uint64_t bytes_decompressed() const override {
         uint64_t b = 0;
         for (const LeafCursor& c : c_)

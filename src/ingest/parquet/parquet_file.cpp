@@ -73,6 +73,13 @@ ParquetFile::ParquetFile(const std::string& path) : path_(path) {
                 throw_input(path + ": damaged Parquet footer: row group row counts overflow");
             rows += r;
         }
+        // The file's count is what a reader that trusts it would show (DuckDB's count(*) of a
+        // file without a scan): rows it counts that no row group holds, or the reverse, mean
+        // the row groups' counts cannot be trusted either.
+        if (rows != meta_.num_rows)
+            throw_input(path + ": damaged Parquet footer: the file says " +
+                        std::to_string(meta_.num_rows) + " rows, its row groups " +
+                        std::to_string(rows));
     } catch (...) {
         ::munmap(const_cast<uint8_t*>(data_), size_);
         throw;

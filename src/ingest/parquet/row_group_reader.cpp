@@ -355,9 +355,22 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
         }
         done += n;
     }
-    // Every column must end with the row group.
-    for (auto& c : cols)
+    // Every column must end with the row group: a chunk holding more rows than the row group
+    // says would have them dropped without a word (the opposite fails in read()).
+    for (auto& c : cols) {
+        bool left = false;
+        try {
+            left = c->values_left();
+        } catch (const FormatError& e) {
+            fail_format("column '" + shown_text(c->name()) + "', page " +
+                        std::to_string(c->page()) + ": " + e.what());
+        }
+        if (left)
+            fail_format("column '" + shown_text(c->name()) + "', page " +
+                        std::to_string(c->page()) + ": holds values past the row group's " +
+                        std::to_string(total) + " rows");
         res.bytes += c->bytes_decompressed();
+    }
     res.units = dec.unit_rows();
     return res;
 }

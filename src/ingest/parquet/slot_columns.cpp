@@ -63,6 +63,7 @@ class TextColumn final : public SlotColumn {
         }
     }
     uint32_t page() const override { return c_reader().page_index(); }
+    bool values_left() override { return c_.ready(); }
     uint64_t bytes_decompressed() const override { return c_reader().bytes_decompressed(); }
 
   private:
@@ -160,6 +161,7 @@ class AmountColumn final : public SlotColumn {
         }
     }
     uint32_t page() const override { return const_cast<LeafCursor&>(c_).reader().page_index(); }
+    bool values_left() override { return c_.ready(); }
     uint64_t bytes_decompressed() const override {
         return const_cast<LeafCursor&>(c_).reader().bytes_decompressed();
     }

@@ -62,6 +62,9 @@ class SlotColumn {
     virtual void read(size_t n, TextTable& texts, std::vector<BadValue>& bad) = 0;
     // The page the column's reader is in, for messages.
     virtual uint32_t page() const = 0;
+    // True when the column chunk holds entries past the rows read (read() stops at a row
+    // group's count, so values beyond it would otherwise be dropped without a word).
+    virtual bool values_left() = 0;
     virtual uint64_t bytes_decompressed() const = 0;
     int slot() const { return slot_; }
     const std::string& name() const { return name_; }
