@@ -138,6 +138,33 @@ TEST_F(ParquetBadInput, RowCountsThatDisagreeAreDamageNotFewerRows) {
                     "groups 6");
 }
 
+TEST_F(ParquetBadInput, AccountIdsTypedAsNumbersKeepTheirTwelveDigits) {
+    // Written by a tool that took the ids for numbers: 010000000000 lost its leading zero.
+    auto cols = cur2_columns(6);
+    pqw::Column payer = pqw::column("bill_payer_account_id", 2);             // INT64
+    pqw::Column usage = pqw::column("line_item_usage_account_id", 5, true);  // DOUBLE
+    for (int i = 0; i < 6; ++i) {
+        payer.values.push_back(pqw::le64(10000000000ull));
+        usage.values.push_back(i == 5 ? std::nullopt
+                                      : std::optional(pqw::plain_double(i % 2 ? 7.0 : 123.0)));
+    }
+    cols[2] = usage;
+    cols.push_back(payer);
+    const std::string f = file("numbers.parquet", pqw::write(cols, pqw::Options{}));
+    RunResult r = run_cli({"ingest", "--db", dir_ / "n.db", "--no-progress", f});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(query_one(dir_ / "n.db",
+                        "SELECT group_concat(payer || '/' || account, ' ') FROM (SELECT DISTINCT "
+                        "payer_account AS payer, usage_account AS account FROM cost_daily_named "
+                        "ORDER BY 1, 2)"),
+              "010000000000/ 010000000000/000000000007 010000000000/000000000123");
+    // A number no account id is: the row is bad, named by its row and column.
+    cols[2].values[3] = pqw::plain_double(12.5);
+    expect_rejected(file("fraction.parquet", pqw::write(cols, pqw::Options{})),
+                    "fraction.parquet: row group 0, column 'line_item_usage_account_id', page 1, "
+                    "row 4: a number that is not an account id (twelve digits)");
+}
+
 TEST_F(ParquetBadInput, PageSizePastItsChunk) {
     pqw::Options o;
     o.tweak_header = [](size_t c, size_t, int32_t& comp, int32_t&, uint32_t&) {

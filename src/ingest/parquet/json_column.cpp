@@ -52,7 +52,7 @@ class JsonColumn final : public SlotColumn {
           meta_(std::move(metas)),
           is_map_(is_map) {
         for (const LeafColumn* m : meta_)
-            coders_.emplace_back(*m, false);
+            coders_.emplace_back(*m, TextAs::text);
     }
 
     void read(size_t n, TextTable& t, std::vector<BadValue>& bad) override {

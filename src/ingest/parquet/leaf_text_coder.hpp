@@ -23,7 +23,7 @@ inline constexpr uint32_t kNullCode = UINT32_MAX - 1;  // a null map value or li
 // values rendered and interned one by one.
 class LeafTextCoder {
   public:
-    LeafTextCoder(const LeafColumn& leaf, bool day_only) : values_(leaf, day_only) {}
+    LeafTextCoder(const LeafColumn& leaf, TextAs as) : values_(leaf, as) {}
 
     // Code of value `v` of the run; kBadCode (and `why`) when it cannot be text.
     uint32_t code(ColumnChunkReader& r, const ColumnRun& run, size_t v, TextTable& t,

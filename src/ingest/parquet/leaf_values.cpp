@@ -32,8 +32,8 @@ void append_hex(std::string_view v, std::string& out) {
 
 }  // namespace
 
-LeafValues::LeafValues(const LeafColumn& leaf, bool day_only)
-    : e_(leaf.element), day_only_(day_only), width_(fixed_width(e_.type, e_.type_length)) {}
+LeafValues::LeafValues(const LeafColumn& leaf, TextAs as)
+    : e_(leaf.element), as_(as), width_(fixed_width(e_.type, e_.type_length)) {}
 
 bool LeafValues::numeric() const {
     if (e_.logical == Logical::decimal || e_.logical == Logical::integer) return true;
@@ -65,6 +65,7 @@ bool LeafValues::can_hold_amounts(std::string& why) const {
 }
 
 bool LeafValues::text(const ValueRun& run, size_t i, std::string& out, std::string& why) const {
+    if (as_ == TextAs::account_id && is_number_type()) return account_text(run, i, out, why);
     switch (e_.type) {
         case PhysicalType::byte_array:
         case PhysicalType::fixed_len_byte_array: {
@@ -119,7 +120,7 @@ bool LeafValues::text(const ValueRun& run, size_t i, std::string& out, std::stri
             } else if (e_.logical == Logical::timestamp) {
                 const Day d = day_of_timestamp(v, e_.unit);
                 append_day_text(d, out);
-                if (!day_only_) {
+                if (as_ != TextAs::day) {
                     // Time of day, for a timestamp in a column that is not a day slot.
                     const int64_t per_sec = e_.unit == TimeUnit::millis   ? 1000
                                             : e_.unit == TimeUnit::micros ? 1000000
@@ -142,6 +143,50 @@ bool LeafValues::text(const ValueRun& run, size_t i, std::string& out, std::stri
     }
     why = "value of an unknown type";
     return false;
+}
+
+bool LeafValues::is_number_type() const {
+    switch (e_.type) {
+        case PhysicalType::int32:
+        case PhysicalType::int64:
+            return e_.logical == Logical::none || e_.logical == Logical::integer;
+        case PhysicalType::float32:
+        case PhysicalType::float64:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool LeafValues::account_text(const ValueRun& run, size_t i, std::string& out,
+                              std::string& why) const {
+    constexpr int64_t kIds = 1000000000000;  // twelve digits
+    int64_t v = -1;
+    if (e_.type == PhysicalType::int32 || e_.type == PhysicalType::int64) {
+        v = e_.type == PhysicalType::int32 ? load_i32(run.fixed + i * 4)
+                                           : load_i64(run.fixed + i * 8);
+    } else {
+        double d;
+        if (e_.type == PhysicalType::float32) {
+            float f;
+            std::memcpy(&f, run.fixed + i * 4, 4);
+            d = f;
+        } else {
+            std::memcpy(&d, run.fixed + i * 8, 8);
+        }
+        // Every twelve-digit integer is exact in a double (below 2^53); a float holds only some.
+        if (d >= 0 && d < static_cast<double>(kIds) &&
+            d == static_cast<double>(static_cast<int64_t>(d)))
+            v = static_cast<int64_t>(d);
+    }
+    if (v < 0 || v >= kIds) {
+        why = "a number that is not an account id (twelve digits)";
+        return false;
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(v));
+    out += buf;
+    return true;
 }
 
 bool LeafValues::amount(const ValueRun& run, size_t i, Amount& out, std::string& why) const {

@@ -97,7 +97,7 @@ ParquetPlan plan_parquet(const ParquetFile& file) {
                    " columns; expected a single value");
         } else if (is_amount_slot(slot)) {
             std::string why;
-            if (!LeafValues(first, false).can_hold_amounts(why)) refuse(why);
+            if (!LeafValues(first, TextAs::text).can_hold_amounts(why)) refuse(why);
             src.kind = SourceKind::amount;
             src.in_key = false;
             plan.amount_slots |= uint64_t(1) << slot;
@@ -189,7 +189,10 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             case SourceKind::text:
             case SourceKind::day:
                 c = make_text_column(src.slot, f.name, std::move(cursors[0]), *metas[0],
-                                     src.kind == SourceKind::day);
+                                     src.kind == SourceKind::day ? TextAs::day
+                                     : src.slot == kPayer || src.slot == kUsageAccount
+                                         ? TextAs::account_id
+                                         : TextAs::text);
                 break;
             case SourceKind::amount:
                 c = make_amount_column(src.slot, f.name, std::move(cursors[0]), *metas[0]);

@@ -10,10 +10,10 @@ namespace {
 
 class TextColumn final : public SlotColumn {
   public:
-    TextColumn(int slot, std::string name, LeafCursor c, const LeafColumn& leaf, bool day_only)
+    TextColumn(int slot, std::string name, LeafCursor c, const LeafColumn& leaf, TextAs as)
         : SlotColumn(slot, std::move(name)),
           c_(std::move(c)),
-          coder_(leaf, day_only),
+          coder_(leaf, as),
           max_def_(static_cast<uint8_t>(leaf.max_def)) {}
 
     void read(size_t n, TextTable& t, std::vector<BadValue>& bad) override {
@@ -110,7 +110,7 @@ class AmountColumn final : public SlotColumn {
     AmountColumn(int slot, std::string name, LeafCursor c, const LeafColumn& leaf)
         : SlotColumn(slot, std::move(name)),
           c_(std::move(c)),
-          values_(leaf, false),
+          values_(leaf, TextAs::text),
           max_def_(static_cast<uint8_t>(leaf.max_def)) {}
 
     void read(size_t n, TextTable&, std::vector<BadValue>& bad) override {
@@ -197,8 +197,8 @@ class AmountColumn final : public SlotColumn {
 }  // namespace
 
 std::unique_ptr<SlotColumn> make_text_column(int slot, std::string name, LeafCursor leaf,
-                                             const LeafColumn& meta, bool day_only) {
-    return std::make_unique<TextColumn>(slot, std::move(name), std::move(leaf), meta, day_only);
+                                             const LeafColumn& meta, TextAs as) {
+    return std::make_unique<TextColumn>(slot, std::move(name), std::move(leaf), meta, as);
 }
 
 std::unique_ptr<SlotColumn> make_amount_column(int slot, std::string name, LeafCursor leaf,

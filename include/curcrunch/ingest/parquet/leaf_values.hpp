@@ -11,11 +11,23 @@
 
 namespace curcrunch::ingest::parquet {
 
+// How a leaf's values become text.
+enum class TextAs : uint8_t {
+    text,
+    // Timestamps render as their UTC day ("2024-09-18"): the ingest only needs the day, and one
+    // text per day lets rows of the same day share a code.
+    day,
+    // An AWS account id: twelve digits, leading zeros included. A writer that typed the column
+    // as a number (pandas, a spreadsheet's export) dropped them: 010000000000 arrives as
+    // 10000000000 and, rendered as it is, would be another payer than the same account's rows
+    // from a CSV export. Numbers are padded back to twelve digits; a number that cannot be an
+    // id (negative, fractional, past twelve digits) is a bad value.
+    account_id,
+};
+
 class LeafValues {
   public:
-    // day_only: timestamps render as their UTC day ("2024-09-18"); the ingest only needs the
-    // day, and one text per day lets rows of the same day share a code.
-    LeafValues(const LeafColumn& leaf, bool day_only);
+    LeafValues(const LeafColumn& leaf, TextAs as);
 
     // Appends the text of value i of `run` to out. False (with `why` set) when the value
     // cannot be text (a byte array that is not UTF-8).
@@ -30,8 +42,10 @@ class LeafValues {
     bool can_hold_amounts(std::string& why) const;
 
   private:
+    bool is_number_type() const;
+    bool account_text(const ValueRun& run, size_t i, std::string& out, std::string& why) const;
     const SchemaElement& e_;
-    bool day_only_;
+    TextAs as_;
     uint32_t width_;
 };
 

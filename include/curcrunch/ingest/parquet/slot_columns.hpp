@@ -92,7 +92,7 @@ class SlotColumn {
 };
 
 std::unique_ptr<SlotColumn> make_text_column(int slot, std::string name, LeafCursor leaf,
-                                             const LeafColumn& meta, bool day_only);
+                                             const LeafColumn& meta, TextAs as);
 std::unique_ptr<SlotColumn> make_amount_column(int slot, std::string name, LeafCursor leaf,
                                                const LeafColumn& meta);
 // leaves: one (a LIST) or two (a MAP's key and value).
