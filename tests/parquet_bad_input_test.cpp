@@ -165,6 +165,28 @@ TEST_F(ParquetBadInput, AccountIdsTypedAsNumbersKeepTheirTwelveDigits) {
                     "row 4: a number that is not an account id (twelve digits)");
 }
 
+TEST_F(ParquetBadInput, PagesThatCompressToNothingCannotTakeGigabytes) {
+    // Each data page is its few values and 100 MiB of zeros behind them, which snappy stores in
+    // about 5 MB: four columns' pages would hold 400 MiB at once in each thread's reader.
+    constexpr size_t kPad = size_t(100) << 20;
+    pqw::Options o;
+    o.codec = 1;
+    o.corrupt_body = [&](size_t, size_t, std::string& body) {
+        std::string raw;
+        snappy::Uncompress(body.data(), body.size(), &raw);
+        raw.append(kPad, '\0');
+        body.clear();
+        snappy::Compress(raw.data(), raw.size(), &body);
+    };
+    o.tweak_header = [&](size_t, size_t, int32_t&, int32_t& uncompressed, uint32_t&) {
+        uncompressed += static_cast<int32_t>(kPad);
+    };
+    expect_rejected(file("padded.parquet", pqw::write(cur2_columns(6), o)),
+                    "padded.parquet: row group 0, column 'line_item_unblended_cost', page 1: the "
+                    "row group's pages would hold 400 MiB decompressed at once; more than the 384 "
+                    "MiB this reader accepts (writers cut pages at about 1 MiB)");
+}
+
 TEST_F(ParquetBadInput, PageSizePastItsChunk) {
     pqw::Options o;
     o.tweak_header = [](size_t c, size_t, int32_t& comp, int32_t&, uint32_t&) {

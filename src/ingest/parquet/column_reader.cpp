@@ -24,12 +24,13 @@ bool is_dictionary_encoding(int32_t e) {
 }  // namespace
 
 ColumnChunkReader::ColumnChunkReader(const uint8_t* file, uint64_t data_end, const ColumnMeta& meta,
-                                     const LeafColumn& leaf, Decompressor& codec)
+                                     const LeafColumn& leaf, Decompressor& codec,
+                                     PageBudget* budget)
     : leaf_(leaf),
       type_(leaf.element.type),
       width_(fixed_width(leaf.element.type, leaf.element.type_length)),
       chunk_values_(static_cast<uint64_t>(meta.num_values)),
-      pages_(file, data_end, meta, codec) {
+      pages_(file, data_end, meta, codec, budget) {
     if (meta.type != type_)
         fail_format(std::string("column chunk type ") + physical_type_name(meta.type) +
                     " differs from the schema's " + physical_type_name(type_));

@@ -10,9 +10,19 @@
 
 namespace curcrunch::ingest::parquet {
 
+void PageBudget::grow(uint64_t bytes) {
+    if (held_ + bytes > kMaxRowGroupPageBytes)
+        fail_format("the row group's pages would hold " + std::to_string((held_ + bytes) >> 20) +
+                    " MiB decompressed at once; more than "
+                    "the " +
+                    std::to_string(kMaxRowGroupPageBytes >> 20) +
+                    " MiB this reader accepts (writers cut pages at about 1 MiB)");
+    held_ += bytes;
+}
+
 PageReader::PageReader(const uint8_t* file, uint64_t file_size, const ColumnMeta& meta,
-                       Decompressor& codec)
-    : file_(file), codec_(meta.codec), decompressor_(codec) {
+                       Decompressor& codec, PageBudget* budget)
+    : file_(file), codec_(meta.codec), decompressor_(codec), budget_(budget) {
     // parquet-mr 1.8 (AWS's writer) leaves dictionary_page_offset unset and puts the
     // dictionary page at data_page_offset; some writers write 0 for "absent". The chunk starts
     // at the dictionary page only when that offset is set and lies before the first data page.
@@ -91,7 +101,7 @@ bool PageReader::read_one(Page& page) {
                             " stored, " + std::to_string(vraw) + " in the header)");
             page.values = vsrc;
         } else {
-            if (buf_.size() < vraw) buf_.resize(vraw);
+            reserve(buf_, vraw);
             decompressor_.decompress(codec_, vsrc, vbody, buf_.data(), vraw);
             page.values = buf_.data();
         }
@@ -104,18 +114,25 @@ bool PageReader::read_one(Page& page) {
             fail_format("uncompressed page sizes disagree (" + std::to_string(body) + " stored, " +
                         std::to_string(raw) + " in the header)");
         if (type == PageType::dictionary) {
+            reserve(dst, body);
             dst.assign(src, src + body);  // kept for the chunk, beyond the mapping's release
             page.values = dst.data();
         } else {
             page.values = src;
         }
     } else {
-        if (dst.size() < raw) dst.resize(raw);
+        reserve(dst, raw);
         decompressor_.decompress(codec_, src, body, dst.data(), raw);
         page.values = dst.data();
     }
     page.values_size = raw;
     return true;
+}
+
+void PageReader::reserve(std::vector<uint8_t>& b, size_t n) {
+    if (b.size() >= n) return;
+    if (budget_) budget_->grow(n - b.size());  // before the allocation it bounds
+    b.resize(n);
 }
 
 void PageReader::release_consumed() noexcept {

@@ -167,7 +167,9 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     const SchemaTree& tree = file.tree();
     const Schema& schema = plan.schema;
 
-    // One reader per wanted leaf, grouped into the slot columns.
+    // One reader per wanted leaf, grouped into the slot columns; their page buffers are charged
+    // to one budget, which outlives them.
+    PageBudget pages;
     std::vector<std::unique_ptr<SlotColumn>> cols;
     std::vector<SlotColumn*> text_cols, amount_cols;
     for (const SlotSource& src : plan.sources) {
@@ -178,7 +180,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             const LeafColumn& lc = tree.leaves[leaf];
             try {
                 cursors.emplace_back(std::make_unique<ColumnChunkReader>(
-                    file.data(), file.data_end(), rg.columns[leaf], lc, codec_));
+                    file.data(), file.data_end(), rg.columns[leaf], lc, codec_, &pages));
             } catch (const FormatError& e) {
                 fail_format("column '" + lc.path + "': " + e.what());
             }

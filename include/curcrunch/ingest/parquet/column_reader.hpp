@@ -32,7 +32,7 @@ struct ColumnRun {
 class ColumnChunkReader {
   public:
     ColumnChunkReader(const uint8_t* file, uint64_t data_end, const ColumnMeta& meta,
-                      const LeafColumn& leaf, Decompressor& codec);
+                      const LeafColumn& leaf, Decompressor& codec, PageBudget* budget = nullptr);
 
     // Next run of at most max_entries level entries; false at the end of the chunk.
     bool next(size_t max_entries, ColumnRun& run);

@@ -3,6 +3,7 @@
 // inside the chunk, verifies its CRC when the writer stored one, and decompresses it into a
 // reused buffer (uncompressed pages are used in place, zero copy). The chunk's bytes are a view
 // of the file mapping; nothing is read outside [chunk begin, chunk end).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -15,6 +16,26 @@ namespace curcrunch::ingest::parquet {
 // A page larger than this (uncompressed) is refused: writers cut pages at about 1 MiB (and
 // dictionaries at a few MiB), and the cap bounds what one damaged header can make us allocate.
 inline constexpr uint64_t kMaxPageBytes = 128ull << 20;
+
+// What the page buffers of one row group's column readers may hold at once. Each reader keeps
+// its current page (and its dictionary) decompressed while the row group is read in lockstep,
+// so a file whose pages each claim just under kMaxPageBytes, and compress to nothing (zeros
+// behind a few values), could make a reader of forty columns hold gigabytes: a few MB of file
+// taking 3 GB. Writers cut pages at about 1 MiB, so a row group of a real export holds tens of
+// MiB; three of the largest pages accepted fit. Per row group, so at most threads times this.
+inline constexpr uint64_t kMaxRowGroupPageBytes = 3 * kMaxPageBytes;
+
+// The bytes a row group's page buffers hold, against kMaxRowGroupPageBytes; one per row group
+// reader (a single thread). grow() throws a FormatError past the limit.
+class PageBudget {
+  public:
+    void grow(uint64_t bytes);
+    void shrink(uint64_t bytes) noexcept { held_ -= std::min(held_, bytes); }
+    uint64_t held() const { return held_; }
+
+  private:
+    uint64_t held_ = 0;
+};
 
 struct Page {
     PageHeader header;
@@ -33,9 +54,13 @@ struct Page {
 class PageReader {
   public:
     // `file` is the whole file mapping; the chunk must lie inside it (checked here).
-    PageReader(const uint8_t* file, uint64_t file_size, const ColumnMeta& meta,
-               Decompressor& codec);
-    ~PageReader() { release_consumed(); }
+    // `budget` (may be null) is charged with what the reader's page buffers grow to.
+    PageReader(const uint8_t* file, uint64_t file_size, const ColumnMeta& meta, Decompressor& codec,
+               PageBudget* budget = nullptr);
+    ~PageReader() {
+        release_consumed();
+        if (budget_) budget_->shrink(buf_.size() + dict_buf_.size());
+    }
     PageReader(const PageReader&) = delete;
     PageReader& operator=(const PageReader&) = delete;
     // The next page; false at the end of the chunk. The page's bytes stay valid until the next
@@ -50,12 +75,15 @@ class PageReader {
 
   private:
     bool read_one(Page& page);
+    // Makes `b` hold at least n bytes, charging the budget with its growth.
+    void reserve(std::vector<uint8_t>& b, size_t n);
 
     const uint8_t* file_;
     uint64_t chunk_begin_, chunk_end_, pos_;
     uint64_t released_ = 0;
     int32_t codec_;
     Decompressor& decompressor_;
+    PageBudget* budget_;
     uint32_t index_ = 0;
     uint64_t decompressed_ = 0;
     std::vector<uint8_t> buf_, dict_buf_;
