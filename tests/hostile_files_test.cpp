@@ -209,6 +209,23 @@ TEST(HostileFiles, ErrorMessagesNeverEchoRawBytes) {
     EXPECT_EQ(zr.err.find('\x1B'), std::string::npos);
 }
 
+TEST(HostileFiles, OtherFormatsInsideCompressionAreNamedNotReadAsHeaders) {
+    GuardedStore s;
+    const std::string csv = std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1.5");
+    // A Parquet file put in gzip: before, "column '\x15\xCC' appears twice".
+    s.expect_refused({s.file("cur.parquet.gz", gzip_bytes("PAR1\x15\x04\x15\xcc\x01"))},
+                     "cur.parquet.gz: line 1: not CSV text but a Parquet file in compression of "
+                     "its own (Parquet compresses its pages): decompress it and ingest the "
+                     ".parquet file");
+    s.expect_refused({s.file("twice.csv.gz", gzip_bytes(gzip_bytes(csv)))},
+                     "twice.csv.gz: line 1: not CSV text but gzip data (compressed twice)");
+    s.expect_refused({s.file("zip.csv.gz", gzip_bytes(zip_bytes({{"cur.csv", csv}})))},
+                     "zip.csv.gz: line 1: not CSV text but a zip archive (compressed twice)");
+    s.expect_refused({s.file("nul.csv", std::string("identity/LineItemId") + '\0' + ",x\n1,2\n")},
+                     "nul.csv: line 1: not CSV text but binary data (a NUL byte in the first "
+                     "line)");
+}
+
 TEST(ShownText, EscapesControlsInvalidUtf8AndInvisibleMarks) {
     using curcrunch::shown_text;
     EXPECT_EQ(shown_text("plain 鍵 text"), "plain 鍵 text");

@@ -397,12 +397,38 @@ size_t header_record_bytes(std::string_view head, const CsvOverrides& ov) {
     return end ? bom + end : 0;
 }
 
+namespace {
+
+// Text that is another format's bytes, mostly a file compressed twice or a Parquet file put in
+// gzip or zip: said as such, not as a header of binary column names.
+void refuse_binary_head(std::string_view body, const std::string& source) {
+    const auto starts = [&](std::string_view magic) {
+        return body.substr(0, magic.size()) == magic;
+    };
+    std::string what;
+    if (starts("PAR1"))
+        what =
+            "a Parquet file in compression of its own (Parquet compresses its pages): decompress "
+            "it and ingest the .parquet file";
+    else if (starts("\x1f\x8b"))
+        what = "gzip data (compressed twice): decompress it once, then ingest it";
+    else if (starts(std::string_view("PK\x03\x04", 4)))
+        what = "a zip archive (compressed twice): ingest the archive itself";
+    else if (body.substr(0, std::min(body.find('\n'), size_t(4096))).find('\0') !=
+             std::string_view::npos)
+        what = "binary data (a NUL byte in the first line)";
+    if (!what.empty()) throw_input(source + ": line 1: not CSV text but " + what);
+}
+
+}  // namespace
+
 Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source,
                       bool at_end) {
     Schema s;
     const size_t bom = bom_bytes(head);
     std::string_view body = head.substr(bom);
     if (body.empty()) throw_input(source + ": empty file (no header line)");
+    refuse_binary_head(body, source);
     header_format(body, ov, s.format);
     size_t end = record_end(body, s.format);
     if (end > kMaxHeaderBytes || (end == 0 && (!at_end || body.size() > kMaxHeaderBytes)))
