@@ -113,6 +113,11 @@ TEST(HostileFiles, RepeatedHeaderNamesAreRefusedAndTagKeysCountedOnce) {
     std::string k = s.file("keys.csv", header4 + row4);
     RunResult r = run_cli({"ingest", "--db", s.db, "--quiet", k});
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(k + ": line 1: columns 'resourceTags/user:team' and "
+                             "'resourceTags/user:TEAM' are one key 'team'; a row counts the first "
+                             "of them that is not empty"),
+              std::string::npos)
+        << r.err;
     EXPECT_EQ(query_one(s.db,
                         "SELECT group_concat(tag_value || '=' || unblended) FROM "
                         "tag_daily_named WHERE period = 202404 AND tag_key = 'team'"),

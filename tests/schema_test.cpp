@@ -59,6 +59,19 @@ TEST(Schema, TagKeysNormalizeAcrossDialects) {
     EXPECT_EQ(normalize_tag_key("aws:createdBy"), "aws_created_by");
 }
 
+TEST(Schema, TagKeysKeepLettersBeyondAscii) {
+    // Every Japanese key was "user" once: its letters were dropped, and keys merged.
+    EXPECT_EQ(normalize_tag_key("resourceTags/user:チーム"), "チーム");
+    EXPECT_EQ(normalize_tag_key("user_团队"), "团队");
+    EXPECT_NE(normalize_tag_key("user:チーム"), normalize_tag_key("user:团队"));
+    EXPECT_EQ(normalize_tag_key("resourceTags/user:Centre de coût"), "centre_de_coût");
+    // Not case-folded beyond ASCII: two keys, where dropping the É made both "quipe".
+    EXPECT_EQ(normalize_tag_key("user:équipe"), "équipe");
+    EXPECT_EQ(normalize_tag_key("user:Équipe"), "Équipe");
+    EXPECT_EQ(normalize_cost_category_key("costCategory/Geschäftsbereich"),
+              "cost_category/geschäftsbereich");
+}
+
 TEST(Schema, CostCategoriesJoinTheTagRollup) {
     Schema a = resolve_schema(
         "lineItem/UnblendedCost,lineItem/UsageStartDate,costCategory/Business Unit\n", {}, "a");

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
 #include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
@@ -269,11 +270,16 @@ std::string normalize_tag_key(std::string_view raw) {
     else if (istarts_with(raw, "resource_tags_"))
         raw.remove_prefix(14);
     // Split camelCase the way Athena names legacy tag columns (CostCenter -> cost_center).
+    // Letters beyond ASCII (AWS tag keys may hold any Unicode letter) are kept as they are:
+    // dropping them made every key written in Japanese one key, "user". They are not
+    // case-folded (that would need Unicode's tables), so "Équipe" and "équipe" stay two keys.
     std::string out;
     out.reserve(raw.size() + 4);
     for (size_t i = 0; i < raw.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(raw[i]);
-        if (std::isalnum(c)) {
+        if (c >= 0x80) {
+            out += static_cast<char>(c);  // a UTF-8 sequence's bytes, in order
+        } else if (std::isalnum(c)) {
             if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(raw[i - 1])) &&
                 !out.empty() && out.back() != '_')
                 out += '_';
@@ -368,6 +374,16 @@ void resolve_columns(Schema& s, const std::string& where) {
             else
                 continue;
             if (key.empty()) continue;
+            // Spellings of one key (user:Team and user:team, CostCenter and cost-center) share
+            // it: a row counts its first non-empty value. Said, since the other is not counted.
+            for (size_t k = 0; k < s.tag_keys.size(); ++k)
+                if (s.tag_keys[k] == key)
+                    log::warn(
+                        where + ": columns '" +
+                        shown_text(
+                            s.columns[static_cast<size_t>(s.column_of_slot[kFixedSlots + k])]) +
+                        "' and '" + shown_text(c) + "' are one key '" + shown_text(key) +
+                        "'; a row counts the first of them that is not empty");
             s.slot_of_column[i] = static_cast<int32_t>(s.column_of_slot.size());
             s.column_of_slot.push_back(static_cast<int32_t>(i));
             s.tag_keys.push_back(std::move(key));
