@@ -29,7 +29,8 @@ class AccountsCommand final : public Command {
                 "accounts and their cost)");
         period_.declare(o, "every day in the store (with --by ou)");
         o.value("--measure", measure_, "M",
-                "the cost --by ou sums: unblended, net, amortized, blended or on-demand");
+                "the cost --by ou sums: unblended, net, amortized, net-amortized, blended or "
+                "on-demand");
         format_.declare(o);
     }
 

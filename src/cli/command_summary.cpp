@@ -86,10 +86,10 @@ class SummaryCommand final : public Command {
         q.limit = 0;
         q.min_cost.reset();
         const std::vector<store::ResultRow> all = store::run_query(store->db(), q);
-        Amount total = 0, total_amort = 0;
+        Amount total = 0, total_beside_sum = 0;
         for (const auto& r : all) {
             total += r.measure(q.measure);
-            total_amort += r.amortized;
+            total_beside_sum += r.measure(beside(q.measure));
         }
         const report::TieOut cut = report::cut_rows(
             all.size(),
@@ -120,7 +120,7 @@ class SummaryCommand final : public Command {
             const std::vector<Day> with = cov.days_in(from, to);
             if (!with.empty()) out.data_days = {with.front(), with.back()};
         }
-        out.total_amortized = total_amort;
+        out.total_beside = total_beside_sum;
         if (format == OutputFormat::json)
             print_json(q, out);
         else if (format == OutputFormat::csv)
@@ -137,7 +137,7 @@ class SummaryCommand final : public Command {
         std::vector<store::ResultRow> rows, below;
         std::optional<store::ResultRow> other;
         size_t matching = 0;
-        Amount total = 0, total_amortized = 0;
+        Amount total = 0, total_beside = 0;  // total_beside: of the measure beside (beside())
         std::optional<store::WindowCoverage> coverage;
         std::optional<store::DateRange> data_days;  // the first and last day with data
     };
@@ -203,12 +203,20 @@ class SummaryCommand final : public Command {
         return q;
     }
 
+    // The measure the table shows beside the chosen one: amortized, or unblended when amortized
+    // is the chosen one (two equal columns said nothing).
+    static store::Measure beside(store::Measure m) {
+        return m == store::Measure::amortized ? store::Measure::unblended
+                                              : store::Measure::amortized;
+    }
+
     static std::string json_row(const store::ResultRow& r) {
         return "{\"bucket\":" + json_quote(r.bucket) + ",\"key\":" + json_quote(r.key) +
                ",\"label\":" + json_quote(r.label) + ",\"unblended\":\"" +
                to_plain_string(r.unblended) + "\",\"net_unblended\":\"" +
                to_plain_string(r.net_unblended) + "\",\"amortized\":\"" +
-               to_plain_string(r.amortized) + "\",\"blended\":\"" + to_plain_string(r.blended) +
+               to_plain_string(r.amortized) + "\",\"net_amortized\":\"" +
+               to_plain_string(r.net_amortized) + "\",\"blended\":\"" + to_plain_string(r.blended) +
                "\",\"public_on_demand\":\"" + to_plain_string(r.public_on_demand) +
                "\",\"usage\":\"" + to_plain_string(r.usage) +
                "\",\"row_count\":" + std::to_string(r.rows) + "}";
@@ -237,14 +245,14 @@ class SummaryCommand final : public Command {
 
     static void print_csv(const Listing& l) {
         std::string o =
-            "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
-            "row_count\n";
+            "bucket,key,label,unblended,net_unblended,amortized,net_amortized,blended,"
+            "public_on_demand,usage,row_count\n";
         auto line = [&](const store::ResultRow& r) {
             o.append(csv_field(r.bucket) + "," + csv_field(r.key) + "," + csv_field(r.label) + "," +
                      to_plain_string(r.unblended) + "," + to_plain_string(r.net_unblended) + "," +
-                     to_plain_string(r.amortized) + "," + to_plain_string(r.blended) + "," +
-                     to_plain_string(r.public_on_demand) + "," + to_plain_string(r.usage) + "," +
-                     std::to_string(r.rows) + "\n");
+                     to_plain_string(r.amortized) + "," + to_plain_string(r.net_amortized) + "," +
+                     to_plain_string(r.blended) + "," + to_plain_string(r.public_on_demand) + "," +
+                     to_plain_string(r.usage) + "," + std::to_string(r.rows) + "\n");
         };
         for (const auto& r : l.rows)
             line(r);
@@ -269,7 +277,7 @@ class SummaryCommand final : public Command {
                                   store::grouping_name(q.by, q.tag_key).c_str(), "name"),
                     line);
         std::snprintf(line, sizeof line, "%16s %16s %11s\n", store::measure_name(q.measure),
-                      "amortized", "rows");
+                      store::measure_name(beside(q.measure)), "rows");
         out += line;
         const int pad = (has_bucket ? 11 : 0) + (has_key ? 66 : 0);
         auto print = [&](const store::ResultRow& r, bool summary) {
@@ -305,9 +313,9 @@ class SummaryCommand final : public Command {
                             line);
                 }
             }
-            std::snprintf(line, sizeof line, "%16s %16s %11lld\n",
-                          format_money(r.measure(q.measure)).c_str(),
-                          format_money(r.amortized).c_str(), static_cast<long long>(r.rows));
+            std::snprintf(
+                line, sizeof line, "%16s %16s %11lld\n", format_money(r.measure(q.measure)).c_str(),
+                format_money(r.measure(beside(q.measure))).c_str(), static_cast<long long>(r.rows));
             out += line;
         };
         for (const auto& r : l.rows)
@@ -319,7 +327,7 @@ class SummaryCommand final : public Command {
                                       ? std::string("total")
                                       : "total of all " + std::to_string(l.matching) + " rows";
         std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, label.c_str(),
-                      format_money(l.total).c_str(), format_money(l.total_amortized).c_str());
+                      format_money(l.total).c_str(), format_money(l.total_beside).c_str());
         out += line;
         out += coverage_line(l) + "\n";
         std::fputs(out.c_str(), stdout);
