@@ -144,6 +144,17 @@ TEST_F(Golden, FocusSampleByBillingAccount) {
         total_by(db,
                  "SELECT count(*) FROM cost_daily_named WHERE region='NULL' OR usage_type='NULL'"),
         "0");
+    // Every command's --payer takes the ids the store holds, the 13-digit and Azure ones too.
+    for (const char* payer :
+         {"1234567890123", "/providers/Microsoft.Billing/billingAccounts/8611537"}) {
+        RunResult r = run_cli({"summary", "--db", db, "--payer", payer, "--granularity", "total",
+                               "--by", "none", "--format", "csv"});
+        EXPECT_EQ(r.exit_code, 0) << payer << r.err;
+        EXPECT_NE(r.out.find(std::string(",") +
+                             (payer[0] == '1' ? "18.0066386184" : "1.9765141858") + ","),
+                  std::string::npos)
+            << r.out;
+    }
 }
 
 TEST_F(Golden, AthenaTextExportWithCtrlADelimiter) {

@@ -231,6 +231,31 @@ TEST(HostileFiles, OtherFormatsInsideCompressionAreNamedNotReadAsHeaders) {
                      "line)");
 }
 
+TEST(HostileFiles, APayerThatIsNoAccountIsRefusedNotMadeAUnit) {
+    GuardedStore s;
+    // A spreadsheet's rendering of 000011112222's payer, and an empty one: each was a unit of
+    // its own that no delivery of the real payer replaces.
+    std::string sci = legacy_row("3", "2024-02-04", "1");
+    sci.replace(sci.find(",000011112222,"), 14, ",1.1112222E7,");
+    s.expect_refused({s.file("sci.csv", std::string(kLegacyHeader) +
+                                            legacy_row("2", "2024-02-03", "2.5") + sci)},
+                     "sci.csv:3: column 'bill/PayerAccountId': not an AWS account id (12 "
+                     "digits): '1.1112222E7'");
+    std::string empty = legacy_row("3", "2024-02-04", "1");
+    empty.replace(empty.find(",000011112222,"), 14, ",,");
+    s.expect_refused({s.file("empty.csv", std::string(kLegacyHeader) + empty)},
+                     "empty.csv:2: column 'bill/PayerAccountId': empty payer account id");
+    // --on-error=skip drops just that row, counted.
+    RunResult r = run_cli({"ingest", "--db", s.db, "--no-progress", "--on-error=skip",
+                           s.file("mixed.csv", std::string(kLegacyHeader) +
+                                                   legacy_row("2", "2024-03-03", "2.5") + sci)});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(query_one(s.db,
+                        "SELECT group_concat(DISTINCT payer_account) FROM cost_daily_named "
+                        "WHERE period = 202403"),
+              "000011112222");
+}
+
 TEST(ShownText, EscapesControlsInvalidUtf8AndInvisibleMarks) {
     using curcrunch::shown_text;
     EXPECT_EQ(shown_text("plain 鍵 text"), "plain 鍵 text");

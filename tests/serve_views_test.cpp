@@ -430,7 +430,14 @@ TEST(ServeViews, EveryBadValueOfTheNewFiltersIsA400NamingIt) {
     for (const auto& [query, message] : std::vector<std::pair<std::string, std::string>>{
              {"measure=gross", "measure: expected one of unblended, net, amortized"},
              {"measure=net&measure=usage", "measure: given more than once"},
-             {"payer=1234%3B--", "payer: expected a payer account id, got '1234;--'"},
+             // A payer is any printable id (FOCUS's BillingAccountId is free-form), and must be
+             // one the store holds: a mistyped one answered 200 with a total of 0.
+             {"payer=1234%3B--", "payer: no payer '1234;--' in the store (its payers: " +
+                                     std::string(kPayerA) + ", " + kPayerB + ")"},
+             {"payer=abc", "payer: no payer 'abc' in the store"},
+             {"payer=12%0134",
+              "payer: expected a payer id (an AWS account's 12 digits, or a "
+              "FOCUS BillingAccountId), got '12"},
              {"by=region", "by: expected service, account, payer, tag:KEY or category:KEY"},
              {"by=tag:", "by: expected a tag key or cost category after 'tag:'"},
              {"by=category:%3Cb%3E", "by: expected a tag key or cost category after 'category:'"},

@@ -4,6 +4,7 @@
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/cli/output.hpp"
 #include "curcrunch/store/coverage.hpp"
+#include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/shard_record.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -30,7 +31,9 @@ class PeriodsCommand final : public Command {
     int run() override {
         const OutputFormat format = format_.get();
         const bool table = format == OutputFormat::table;
+        (void)parse_payer_ids("--payer", payers_);
         auto store = store::Store::open(store_.path(), true);
+        store::require_payers_in_store(store->db(), payers_, "--payer");
         std::vector<std::vector<std::string>> rows;
         for (const auto& u : store::unit_coverage(store->db(), payers_))
             rows.push_back({u.payer.empty() && table ? "(none)" : u.payer, format_period(u.period),

@@ -11,6 +11,7 @@
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/report/pdf_sign.hpp"
 #include "curcrunch/report/report_scope.hpp"
+#include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
@@ -75,6 +76,7 @@ class ReportCommand final : public Command {
         // A report reads most pages once: the 64 MiB page cache an ingest wants would only
         // cost page faults here (SQLite's default, 2 MiB, is plenty).
         store->db().exec("PRAGMA cache_size=-2000");
+        store::require_payers_in_store(store->db(), payers_, "--payer");
         // Without --as-of the period ends where the store's data ends (the chosen payers').
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         const report::ReportParams p = params();

@@ -10,6 +10,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/report/tie_out.hpp"
+#include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
@@ -67,6 +68,7 @@ class SummaryCommand final : public Command {
         const int mom = mom_ ? parse_int("--mom", *mom_, 1, 120) : 0;
         if (mom && anomalies_) throw_usage("--mom and --anomalies are two different listings");
         auto store = store::Store::open(store_.path(), true);
+        store::require_payers_in_store(store->db(), payers_, "--payer");
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         store::Query q = query();
         if (mom) {

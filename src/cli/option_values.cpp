@@ -4,7 +4,9 @@
 #include <cstdlib>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/schema.hpp"
+#include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/query_tags.hpp"
 
@@ -89,13 +91,12 @@ store::DateRange parse_preset(const std::string& name, const std::string& v, Day
 
 std::vector<std::string> parse_payer_ids(const std::string& name,
                                          const std::vector<std::string>& v) {
-    for (const std::string& id : v) {
-        bool digits = id.size() == 12;
-        for (char c : id)
-            digits = digits && c >= '0' && c <= '9';
-        if (!digits)
-            throw_usage(name + ": expected a payer account id (12 digits), got '" + id + "'");
-    }
+    for (const std::string& id : v)
+        if (!store::is_payer_id_text(id))
+            throw_usage(name +
+                        ": expected a payer id (an AWS account's 12 digits, or a FOCUS "
+                        "BillingAccountId), got '" +
+                        shown_text(id, 80) + "'");
     return v;
 }
 

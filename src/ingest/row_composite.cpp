@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/composite_hash.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "json_parser.hpp"
@@ -155,6 +156,28 @@ bool RowDecoder::check_no_bom(const std::string_view* dims, std::string_view tag
     return false;
 }
 
+// The payer keys the row's unit, which an ingest replaces whole: a value that is not an account
+// (a spreadsheet's 8.36060457634E11 for 836060457634, an empty field in a file that has the
+// column) made a unit of its own, which no later delivery of the real payer replaces, so a
+// corrected file still left the wrong rows in every total. AWS's dialects carry twelve digits;
+// FOCUS's BillingAccountId is any provider's id (an Azure path), required but free-form. Checked
+// once per new composite, not per row.
+bool RowDecoder::check_payer(std::string_view payer, RowError& err, uint64_t line) const {
+    if (!schema_.has(kPayer)) return true;  // no payer column: the file's fallback, or none
+    if (payer.empty()) {
+        fail(err, line, kPayer, "empty payer account id");
+        return false;
+    }
+    if (focus_) return true;
+    bool digits = payer.size() == 12;
+    for (char c : payer)
+        digits = digits && c >= '0' && c <= '9';
+    if (!digits)
+        fail(err, line, kPayer,
+             "not an AWS account id (12 digits): '" + shown_text(payer, 40) + "'");
+    return digits;
+}
+
 RowKeyIndex::Ref RowDecoder::new_composite(const char* buf, const FieldSpan* sp,
                                            const std::string_view* dims, std::string_view tags_json,
                                            std::string_view categories_json, Period period, Day day,
@@ -171,6 +194,7 @@ RowKeyIndex::Ref RowDecoder::new_composite(const char* buf, const FieldSpan* sp,
         return 0;
     drop_repeated_tag_keys();
     if (!check_no_bom(dims, tags_json, categories_json, buf, sp, err, line)) return 0;
+    if (!check_payer(dims[kDimPayer], err, line)) return 0;
 
     CostKey ck;
     ck.period = period;

@@ -7,6 +7,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/serve/html.hpp"
+#include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
 #include "grouping.hpp"
@@ -21,6 +22,7 @@ void handle_report_download(Site& site, const httplib::Request& req, httplib::Re
     try {
         auto db = site.open_read_only();
         v = parse_view_params(params_of(req), store::default_as_of(*db, today_utc()));
+        store::require_payers_in_store(*db, v.report.payers, "payer");
         // The Categories page's link carries its grouping: the PDF gets that "Cost by" page.
         // Other groupings (service, account, payer) are the report's own pages already.
         if (const ViewGrouping g = grouping_of(v, ""); g.tagged()) {

@@ -6,6 +6,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 
 namespace curcrunch::serve {
@@ -175,7 +176,11 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
         p.regions.push_back(r);
     }
     for (const auto& a : values(q, "payer")) {
-        if (a.size() > 64 || !all_of(a, "-_")) bad("payer", "expected a payer account id", a);
+        if (!store::is_payer_id_text(a))
+            bad("payer",
+                "expected a payer id (an AWS account's 12 digits, or a FOCUS "
+                "BillingAccountId)",
+                a);
         p.payers.push_back(a);
     }
     if (const std::string v = single(q, "measure"); !v.empty()) {

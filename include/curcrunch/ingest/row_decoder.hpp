@@ -152,6 +152,8 @@ class RowDecoder {
     bool check_no_bom(const std::string_view* dims, std::string_view tags_json,
                       std::string_view categories_json, const char* buf, const FieldSpan* sp,
                       RowError& err, uint64_t line);
+    // False (with err set) when the payer a row's unit is keyed by cannot be one (see there).
+    bool check_payer(std::string_view payer, RowError& err, uint64_t line) const;
 
     // What add_repeat needs of a code-index entry: its unit and how its measures follow from
     // the row's amounts (the amortization rule depends only on grouping fields, so on codes).
