@@ -2,7 +2,6 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/report/cert_usage.hpp"
 #include "curcrunch/report/openssl_handles.hpp"
 #include "curcrunch/report/pdf_signature.hpp"
 
@@ -173,10 +173,9 @@ SigningKey SigningKey::load(const std::string& cert_path, const std::string& key
         throw_usage("--sign-cert " + cert_path + ": the certificate is not valid yet");
     if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0)
         throw_usage("--sign-cert " + cert_path + ": the certificate has expired");
-    const uint32_t usage = X509_get_key_usage(cert);
-    if (usage != UINT32_MAX && !(usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-        throw_usage("--sign-cert " + cert_path +
-                    ": the certificate's key usage does not allow digital signatures");
+    // The rule import-pdf holds signers to: a certificate it would not accept is refused here.
+    if (const std::string why = signing_use_refusal(cert); !why.empty())
+        throw_usage("--sign-cert " + cert_path + ": " + why);
     impl->subject = subject_of(cert);
     return SigningKey(std::move(impl));
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/report/cert_usage.hpp"
 #include "curcrunch/report/openssl_handles.hpp"
 
 namespace curcrunch::report {
@@ -174,7 +175,8 @@ OneSignature check_one(QPDFObjectHandle sig, std::string_view file, const TrustS
         return r;
     }
     r.signer = ok.signer;
-    r.detail = untrusted_because(ok.signer_cert, cms.get(), trust);
+    r.detail = signing_use_refusal(ok.signer_cert);
+    if (r.detail.empty()) r.detail = untrusted_because(ok.signer_cert, cms.get(), trust);
     r.state = r.detail.empty() ? SignatureState::valid : SignatureState::untrusted;
     return r;
 }

@@ -3,12 +3,13 @@
 // signature field, the /ByteRange must start at byte 0 and leave out exactly its /Contents hex
 // string, some signature must reach the end of the file (nothing appended after signing), the
 // CMS must verify over those bytes (message digest and signature value), and the signer's
-// certificate must chain to the trust file given.
+// certificate must be one for signing documents (cert_usage.hpp) and chain to the trust file
+// given.
 //
 // Outcomes: unsigned; valid (all of it); untrusted (the bytes are as signed, but the
-// certificate does not chain to the trust file, no trust file was given, or the signature
-// format is one curcrunch does not verify); broken (anything else: the file changed after
-// signing, or the signature does not match it).
+// certificate is not for signing documents or does not chain to the trust file, no trust file
+// was given, or the signature format is one curcrunch does not verify); broken (anything else:
+// the file changed after signing, or the signature does not match it).
 #include <memory>
 #include <string>
 #include <string_view>
