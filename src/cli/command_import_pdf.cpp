@@ -58,9 +58,11 @@ class ImportPdfCommand final : public Command {
                 continue;
             }
             (o.status == S::imported ? imported : duplicates)++;
-            if (o.status == S::imported && o.signature == "untrusted")
-                log::warn(o.path +
-                          ": imported, but its signature is untrusted: " + o.signature_detail);
+            // signature_detail is set only when the signature was checked now: on import, or
+            // on a re-import with --trust-file.
+            if (o.signature == "untrusted" && !o.signature_detail.empty())
+                log::warn(o.path + (o.status == S::imported ? ": imported" : ": already imported") +
+                          ", but its signature is untrusted: " + o.signature_detail);
             if (quiet_) continue;
             std::string what = o.kind;
             if (!o.report_id.empty()) what += " " + o.report_id;
@@ -72,10 +74,12 @@ class ImportPdfCommand final : public Command {
             if (!o.signer.empty() || !o.signature_detail.empty())
                 sig += " (" + o.signer +
                        (o.signature_detail.empty() ? "" : ": " + o.signature_detail) + ")";
+            std::string note = o.note.empty() ? "" : "; " + o.note;
+            if (!o.previous_signature.empty())
+                note += "; stored signature status updated (was " + o.previous_signature + ")";
             std::printf("%s %s: %s, %d page(s), %s%s\n",
                         o.status == S::imported ? "imported" : "already imported", o.path.c_str(),
-                        what.c_str(), o.pages, sig.c_str(),
-                        o.note.empty() ? "" : ("; " + o.note).c_str());
+                        what.c_str(), o.pages, sig.c_str(), note.c_str());
         }
         std::printf("%d imported, %d already in the archive, %d failed\n", imported, duplicates,
                     failed);

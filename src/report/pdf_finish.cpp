@@ -19,6 +19,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/sha256.hpp"
+#include "curcrunch/report/hash_pipeline.hpp"
 #include "curcrunch/report/pdf_fonts.hpp"
 #include "curcrunch/report/pdf_sign.hpp"
 
@@ -97,24 +98,9 @@ PdfPasswords read_password_file(const std::string& path) {
     return p;
 }
 
-namespace {
-
-// Feeds a pipeline's bytes into a SHA-256.
-class HashSink : public Pipeline {
-  public:
-    explicit HashSink(Sha256& h) : Pipeline("pages digest", nullptr), h_(h) {}
-    void write(unsigned char const* data, size_t len) override { h_.update(data, len); }
-    void finish() override {}
-
-  private:
-    Sha256& h_;
-};
-
-}  // namespace
-
 std::string pages_digest(QPDF& q) {
     Sha256 h;
-    HashSink sink(h);
+    HashPipeline sink(h);
     size_t n = 0;
     for (auto& page : QPDFPageDocumentHelper(q).getAllPages()) {
         const std::string head = "page " + std::to_string(++n) + "\n";

@@ -13,6 +13,7 @@
 #include "curcrunch/report/report_archive.hpp"
 #include "curcrunch/report/report_json.hpp"
 #include "curcrunch/store/store.hpp"
+#include "pdf_import_info.hpp"
 
 namespace curcrunch::report {
 namespace fs = std::filesystem;
@@ -43,38 +44,6 @@ std::string linked_invoice(store::Database& db, const std::string& name, const I
     return "";
 }
 
-std::string info_value(const InspectedPdf& p, const std::string& key) {
-    auto it = p.info.find(key);
-    return it == p.info.end() ? "" : it->second;
-}
-
-// The Info keys a report carries repeat its JSON; a disagreement means one was edited.
-void check_info_agrees(const InspectedPdf& p, const ReportMeta& m, const std::string& json) {
-    const std::string id = info_value(p, "CurcrunchReportId");
-    if (!id.empty() && id != m.report_id)
-        throw_input("the embedded " + std::string(kAttachmentName) + " is report " + m.report_id +
-                    "'s, but this file is report " + shown_text(id) +
-                    " (Info CurcrunchReportId): the attachment was swapped");
-    std::vector<std::pair<std::string, std::string>> expected = {
-        {"CurcrunchReportId", m.report_id},
-        {"CurcrunchFingerprint", m.fingerprint},
-        {"CurcrunchSchema",
-         std::string(kReportSchemaName) + "/" + std::to_string(m.schema_version)},
-        {"CurcrunchTotal", to_plain_string(m.totals.total) + " " + m.currency}};
-    if (m.schema_version >= 2) expected.push_back({"CurcrunchJsonSha256", Sha256::of(json)});
-    for (const auto& [key, want] : expected) {
-        auto it = p.info.find(key);
-        if (it == p.info.end()) {
-            if (m.schema_version >= 2)
-                throw_input("Info " + key + " is missing: the file's metadata was edited");
-            continue;
-        }
-        if (it->second != want)
-            throw_input("Info " + key + " says '" + shown_text(it->second) + "' but the embedded " +
-                        kAttachmentName + " says '" + want + "': the file was edited");
-    }
-}
-
 // A PDF that says it is a curcrunch report but carries no report attachment.
 void check_not_stripped(const InspectedPdf& p) {
     const std::string id = info_value(p, "CurcrunchReportId");
@@ -83,6 +52,12 @@ void check_not_stripped(const InspectedPdf& p) {
         throw_input("claims to be curcrunch report " + shown_text(id.empty() ? schema : id) +
                     " (Info dictionary) but has no " + kAttachmentName +
                     " attachment: it was stripped");
+}
+
+std::string archived_signature(store::Database& db, const std::string& sha256) {
+    auto st = db.prepare("SELECT signature FROM archive_document WHERE sha256 = ?");
+    st.bind(1, sha256);
+    return st.step() ? st.column_text(0) : "unsigned";
 }
 
 void check_report(store::Database& db, const ImportOutcome& o, const InspectedPdf& p,
@@ -103,9 +78,55 @@ void check_report(store::Database& db, const ImportOutcome& o, const InspectedPd
     if (auto w = written_report(db, m.report_id); w && w->sha256 != o.sha256)
         throw_input("altered: this store wrote report " + m.report_id + " on " + w->when +
                     " with sha256 " + w->sha256 + "; this file's sha256 is " + o.sha256);
-    if (auto i = imported_report(db, m.report_id); i && i->sha256 != o.sha256)
+    if (auto i = imported_report(db, m.report_id); i && i->sha256 != o.sha256) {
+        // The archive keeps the first copy of a report it is given. A validly signed copy that
+        // differs from an archived one without a valid signature shows that one of the two is
+        // not the report as issued — most likely the archived one — but the archive cannot
+        // tell which by itself: both are named, and the record stays until someone decides.
+        const std::string archived = archived_signature(db, i->sha256);
+        if (p.signature.state == SignatureState::valid && archived != "valid")
+            throw_input("conflict: this file is report " + m.report_id + ", validly signed by " +
+                        p.signature.signer + ", but the archive already holds report " +
+                        m.report_id + " from " + i->where + " (imported " + i->when + ", sha256 " +
+                        i->sha256 + ", signature " + archived +
+                        ") and the two differ: the archive keeps that first record; find out "
+                        "which copy is genuine (this file's sha256 is " +
+                        o.sha256 + ")");
         throw_input("altered: report " + m.report_id + " is already in the archive (" + i->where +
                     ", sha256 " + i->sha256 + "); this file has the same id and other bytes");
+    }
+}
+
+// A curcrunch document's pages carry no annotation but its invisible signature field: any
+// other (a text box, a stamp, a form field) draws over the page without touching the content
+// streams the pages digest covers.
+void check_no_unwritten_annotation(const InspectedPdf& p) {
+    if (!p.unwritten_annotation.empty())
+        throw_input("altered: " + p.unwritten_annotation +
+                    ", which curcrunch never writes (it can draw over the page's figures)");
+}
+
+// Revisions appended after the first signature changed what the file shows. For a curcrunch
+// document the signed revision is the document as issued, so the file is altered, whoever
+// signed the later revisions. Any other PDF is kept as a document, but its signature is not
+// valid for what it shows now.
+void judge_changes_after_signing(InspectedPdf& p, bool curcrunch_document, size_t file_size) {
+    constexpr size_t kNamed = 8;
+    std::string what;
+    for (size_t i = 0; i < p.changed_after_signing.size() && i < kNamed; ++i)
+        what += (i ? ", " : "") + p.changed_after_signing[i];
+    if (p.changed_after_signing.size() > kNamed)
+        what += " and " + std::to_string(p.changed_after_signing.size() - kNamed) + " more";
+    const SignatureCheck& s = p.signature;
+    const std::string why =
+        "the first signature" + (s.signer.empty() ? std::string() : " (" + s.signer + ")") +
+        " covers only the first " + std::to_string(s.signed_bytes) + " of the file's " +
+        std::to_string(file_size) + " bytes, and revisions appended after it" +
+        (s.later_signers.empty() ? std::string() : " (signed by " + s.later_signers + ")") +
+        " changed " + what;
+    if (curcrunch_document) throw_input("altered after signing: " + why);
+    p.signature.state = SignatureState::untrusted;
+    p.signature.detail = why;
 }
 
 // The other curcrunch document `p` is, if any: the first kind whose attachment it embeds.
@@ -113,6 +134,13 @@ const ArchivedDocumentKind* document_kind(const ImportOptions& options, const In
     for (const auto& k : options.documents)
         if (p.documents.count(k.attachment)) return &k;
     return nullptr;
+}
+
+std::string stored_note(const ImportOutcome& o) {
+    std::string note = o.note;
+    if (!o.signature_detail.empty())
+        note += (note.empty() ? "" : "; ") + ("signature untrusted: " + o.signature_detail);
+    return note;
 }
 
 void store_file(store::Database& db, const ImportOutcome& o, const std::string& name, size_t bytes,
@@ -127,10 +155,7 @@ void store_file(store::Database& db, const ImportOutcome& o, const std::string& 
     st.bind(7, p.info_json).bind(8, p.attachments_json);
     st.bind(9, static_cast<int64_t>(p.encrypted ? 1 : 0)).bind(10, o.report_id);
     st.bind(11, o.invoice_id).bind(12, store::now_utc_iso());
-    std::string note = o.note;
-    if (!o.signature_detail.empty())
-        note += (note.empty() ? "" : "; ") + ("signature untrusted: " + o.signature_detail);
-    st.bind(13, o.signature).bind(14, o.signer).bind(15, note);
+    st.bind(13, o.signature).bind(14, o.signer).bind(15, stored_note(o));
     st.run();
     if (doc) doc->record(db, o.sha256, o.invoice_id, p.documents.at(doc->attachment));
     if (meta) {
@@ -172,21 +197,39 @@ bool is_pdf_name(const fs::path& p) {
     return ext == ".pdf";
 }
 
-void duplicate_of(store::Database& db, ImportOutcome& o) {
+// Fills `o` from the archived record of these bytes; returns where they were imported from
+// and when.
+std::string duplicate_of(store::Database& db, ImportOutcome& o) {
     o.status = ImportOutcome::Status::duplicate;
     auto st = db.prepare(
-        "SELECT kind, report_id, invoice_id, pages, signature, signer, note FROM "
-        "archive_document WHERE sha256 = ?");
+        "SELECT kind, report_id, invoice_id, pages, signature, signer, note, path, imported_at "
+        "FROM archive_document WHERE sha256 = ?");
     st.bind(1, o.sha256);
-    if (st.step()) {
-        o.kind = st.column_text(0);
-        o.report_id = st.column_text(1);
-        o.invoice_id = st.column_text(2);
-        o.pages = static_cast<int>(st.column_int(3));
-        o.signature = st.column_text(4);
-        o.signer = st.column_text(5);
-        o.note = st.column_text(6);
-    }
+    if (!st.step()) return "";
+    o.kind = st.column_text(0);
+    o.report_id = st.column_text(1);
+    o.invoice_id = st.column_text(2);
+    o.pages = static_cast<int>(st.column_int(3));
+    o.signature = st.column_text(4);
+    o.signer = st.column_text(5);
+    o.note = st.column_text(6);
+    return st.column_text(7) + ", imported " + st.column_text(8);
+}
+
+// A file already archived, checked again with a trust file: the stored signature status is
+// what this check found (a report first imported without the CA is "valid" once it is given;
+// one whose certificate is no longer trusted is "untrusted").
+void update_checked_record(store::Database& db, ImportOutcome& o, const std::string& was,
+                           const std::string& was_signer, const std::string& was_note) {
+    const std::string note = stored_note(o);
+    if (o.signature == was && o.signer == was_signer && note == was_note) return;
+    store::Transaction tx(db);
+    auto st = db.prepare(
+        "UPDATE archive_document SET signature = ?, signer = ?, note = ? WHERE sha256 = ?");
+    st.bind(1, o.signature).bind(2, o.signer).bind(3, note).bind(4, o.sha256);
+    st.run();
+    tx.commit();
+    if (o.signature != was) o.previous_signature = was;
 }
 
 }  // namespace
@@ -196,10 +239,15 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
     ImportOutcome o;
     o.path = name;
     o.sha256 = Sha256::of(bytes);
+    std::string archived_as;
     if (table_has(db, "SELECT 1 FROM archive_document WHERE sha256 = ?", o.sha256)) {
-        duplicate_of(db, o);
-        return o;
+        archived_as = duplicate_of(db, o);
+        // Without a trust file, reading the same bytes again would learn nothing new. With one,
+        // the file is checked as a new one would be: its signature verified again, and
+        // --require-signature holding for what is already archived too.
+        if (!options.trust) return o;
     }
+    const std::string was = o.signature, was_signer = o.signer, was_note = o.note;
     try {
         std::vector<std::string> wanted;
         for (const auto& k : options.documents)
@@ -209,10 +257,12 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
         const ArchivedDocumentKind* doc = document_kind(options, p);
         o.pages = p.pages;
         if (p.pages == 0) throw_input("the PDF has no pages (a 0-page file is not a document)");
-        o.signature = signature_state_name(p.signature.state);
-        o.signer = p.signature.signer;
         if (p.signature.state == SignatureState::broken)
             throw_input("signature broken: " + p.signature.detail);
+        if (!p.changed_after_signing.empty())
+            judge_changes_after_signing(p, p.report_json || doc, bytes.size());
+        o.signature = signature_state_name(p.signature.state);
+        o.signer = p.signature.signer;
         std::optional<ReportMeta> meta;
         if (p.report_json) {
             try {
@@ -221,11 +271,14 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
                 throw_input(std::string("embedded ") + kAttachmentName + ": " + e.what());
             }
             check_report(db, o, p, *meta);
+            check_no_unwritten_annotation(p);
             o.kind = "report";
             o.report_id = meta->report_id;
+            o.note.clear();
             if (auto w = written_report(db, meta->report_id))
                 o.note = "the report this store wrote on " + w->when;
         } else if (doc) {
+            check_no_unwritten_annotation(p);
             o.invoice_id =
                 doc->check(db, p.info, p.documents.at(doc->attachment), p.pages_sha256, o.note);
             o.kind = doc->kind;
@@ -242,6 +295,11 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
                             : "signature untrusted (" + p.signature.detail +
                                   "), and --require-signature asks for a valid one");
         if (p.signature.state == SignatureState::untrusted) o.signature_detail = p.signature.detail;
+        if (!archived_as.empty()) {
+            update_checked_record(db, o, was, was_signer, was_note);
+            o.status = ImportOutcome::Status::duplicate;
+            return o;
+        }
         store_file(db, o, name, bytes.size(), p, meta ? &*meta : nullptr, meta ? nullptr : doc);
         o.status = ImportOutcome::Status::imported;
     } catch (const Error& e) {
@@ -258,6 +316,10 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
         o.status = ImportOutcome::Status::failed;
         o.error = "damaged PDF: " + shown_text(e.what(), 200);
     }
+    // A file the archive holds that this check refuses stays archived (its record is not
+    // rewritten), but the refusal is as loud as for a new file.
+    if (o.status == ImportOutcome::Status::failed && !archived_as.empty())
+        o.error = "already in the archive (" + archived_as + "), but " + o.error;
     return o;
 }
 

@@ -19,6 +19,7 @@
 #include "curcrunch/report/bounded_sink.hpp"
 #include "curcrunch/report/pdf_finish.hpp"
 #include "curcrunch/report/pdf_limits.hpp"
+#include "curcrunch/report/pdf_revision.hpp"
 #include "curcrunch/report/report_json.hpp"
 
 namespace curcrunch::report {
@@ -133,6 +134,28 @@ void read_attachments(QPDF& q, const ImportLimits& limits,
     out.attachments_json = att + "]";
 }
 
+// What the file shows that the revision its first signature covers did not (pdf_revision.hpp).
+// That revision is a complete PDF of its own: the bytes up to its %%EOF.
+std::vector<std::string> changes_since_signing(const std::string& name,
+                                               std::string_view signed_part, const char* password,
+                                               const ImportLimits& limits, QPDF& now) {
+    QPDF was;
+    was.setSuppressWarnings(true);
+    was.setAttemptRecovery(false);
+    try {
+        was.processMemoryFile((name + " (signed revision)").c_str(), signed_part.data(),
+                              signed_part.size(), password);
+    } catch (const std::exception& e) {
+        throw_input(
+            "signature broken: the part the first signature covers is not a complete PDF "
+            "revision (" +
+            shown_text(e.what(), 200) + ")");
+    }
+    if (auto why = pdf_objects_over_limits(was, signed_part, limits.objects))
+        throw_input("too large to read: the signed revision: " + *why);
+    return changes_since_signed(was, now);
+}
+
 }  // namespace
 
 InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
@@ -170,8 +193,17 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
         out.pages = static_cast<int>(QPDFPageDocumentHelper(q).getAllPages().size());
         read_info(q, limits, out);
         read_attachments(q, limits, documents, out);
-        if (out.report_json || !out.documents.empty()) out.pages_sha256 = pages_digest(q);
+        if (out.report_json || !out.documents.empty()) {
+            out.pages_sha256 = pages_digest(q);
+            out.unwritten_annotation = unwritten_annotation(q);
+        }
         out.signature = check_signatures(q, bytes, trust);
+        if (out.signature.state != SignatureState::none &&
+            out.signature.state != SignatureState::broken &&
+            out.signature.signed_bytes < bytes.size())
+            out.changed_after_signing = changes_since_signing(
+                name, std::string_view(bytes).substr(0, out.signature.signed_bytes),
+                password ? pw.c_str() : nullptr, limits, q);
         // The signer's name and the reason a signature is not valid quote the file (its
         // certificate, its /SubFilter): they are printed, stored and shown on the dashboard.
         out.signature.signer = shown_text(out.signature.signer, 256);

@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <qpdf/QPDF.hh>
 
+#include <algorithm>
 #include <climits>
 #include <set>
 #include <vector>
@@ -105,7 +106,7 @@ void collect(QPDFObjectHandle node, bool sig_type, int depth, std::set<QPDFObjGe
 
 struct OneSignature {
     SignatureState state = SignatureState::broken;
-    bool reaches_end = false;
+    long long covers = 0;  // the bytes of the revision it signs: /ByteRange's end
     std::string signer, detail;
 };
 
@@ -131,7 +132,7 @@ OneSignature check_one(QPDFObjectHandle sig, std::string_view file, const TrustS
         r.detail = "its /ByteRange does not describe this file";
         return r;
     }
-    r.reaches_end = v[2] + v[3] == size;
+    r.covers = v[2] + v[3];
     // The gap must be exactly the /Contents hex string, delimiters included.
     const size_t a = static_cast<size_t>(v[1]), b = static_cast<size_t>(v[2]);
     if (file[a] != '<' || file[b - 1] != '>') {
@@ -240,20 +241,41 @@ SignatureCheck check_signatures(QPDF& q, std::string_view file, const TrustStore
         collect(fields.getArrayItem(i), false, 0, seen, sigs);
     if (sigs.empty()) return out;
     out.signatures = static_cast<int>(sigs.size());
-    out.state = SignatureState::valid;
-    bool whole_file = false;
+    std::vector<OneSignature> checked;
     for (const auto& sig : sigs) {
-        OneSignature one = check_one(sig, file, trust);
-        whole_file = whole_file || one.reaches_end;
-        if (!one.signer.empty()) out.signer = one.signer;
-        if (one.state == SignatureState::broken ||
-            (one.state == SignatureState::untrusted && out.state == SignatureState::valid)) {
-            out.state = one.state;
-            out.detail = one.detail;
+        checked.push_back(check_one(sig, file, trust));
+        if (checked.back().state == SignatureState::broken) {
+            out.state = SignatureState::broken;
+            out.detail = checked.back().detail;
+            return out;
         }
-        if (out.state == SignatureState::broken) return out;
     }
-    if (!whole_file) {
+    // The first signature is the one over the earliest revision: the document as issued. A
+    // signature appended later covers that revision and more, never less, so it cannot take
+    // its place.
+    std::stable_sort(
+        checked.begin(), checked.end(),
+        [](const OneSignature& a, const OneSignature& b) { return a.covers < b.covers; });
+    const OneSignature& first = checked.front();
+    out.signer = first.signer;
+    out.signed_bytes = static_cast<size_t>(first.covers);
+    out.state = first.state;
+    out.detail = first.detail;
+    // A later signature adds nothing to the first one's validity, but one that curcrunch cannot
+    // verify, or by a certificate it does not trust, keeps the file from being "valid".
+    for (size_t i = 1; i < checked.size(); ++i) {
+        const OneSignature& later = checked[i];
+        out.later_signers +=
+            (out.later_signers.empty() ? "" : ", ") +
+            (later.signer.empty() ? std::string("an unverified signer") : later.signer);
+        if (later.state != SignatureState::valid && out.state == SignatureState::valid) {
+            out.state = SignatureState::untrusted;
+            out.detail = "a later signature" +
+                         (later.signer.empty() ? std::string() : " (" + later.signer + ")") + ": " +
+                         later.detail;
+        }
+    }
+    if (checked.back().covers != static_cast<long long>(file.size())) {
         out.state = SignatureState::broken;
         out.detail = "the file was changed after it was signed (bytes after the signed part)";
     }

@@ -2,14 +2,19 @@
 // `curcrunch import-pdf`: records archived PDFs in the store. Every file gets its sha256,
 // size, page count, Info dictionary, attachments and signature status (pdf_inspect.hpp). A
 // curcrunch report is accepted only when nothing shows it was edited: its embedded JSON is
-// valid and adds up, its checksum and Info keys agree with it, its pages are the pages it
-// recorded, its signature (if any) is intact, and its report id is unknown to the store or
-// known with exactly these bytes ("altered" otherwise; the genuine record is never replaced).
+// valid and adds up, its checksum and Info keys (custom and Title/Subject/Keywords) agree with
+// it, its pages are the pages it recorded and carry no annotation curcrunch does not write, its
+// signature (if any) is intact and nothing appended after it changed what the file shows, and
+// its report id is unknown to the store or known with exactly these bytes ("altered"
+// otherwise, or a "conflict" when a validly signed copy meets an archived one without a valid
+// signature; the archived record is never replaced).
 // Other PDFs (AWS invoices) are archive documents, linked to an invoice when its id is known
 // from the file or folder name or the metadata, and noted as not being curcrunch reports.
 // Each file is imported in its own transaction or not at all; one bad file never stops the
 // others (whatever a file makes qpdf throw is that file's failure; only a store error, which
-// no other file would escape, ends the batch). Importing the same bytes twice changes nothing.
+// no other file would escape, ends the batch). Importing the same bytes twice changes nothing,
+// except that with a trust file an archived file is checked again: its stored signature status
+// is updated, and a file that no longer passes (--require-signature) is reported as failed.
 #include <functional>
 #include <map>
 #include <optional>
@@ -72,8 +77,10 @@ struct ImportOutcome {
     std::string signature = "unsigned";  // unsigned, valid, untrusted (broken is refused)
     std::string signer;
     std::string signature_detail;  // why it is untrusted
-    std::string note;              // e.g. "not a curcrunch report"
-    std::string error;             // for failed: what is wrong with the file
+    // For a file already archived and checked again: its stored status before, when it changed.
+    std::string previous_signature;
+    std::string note;   // e.g. "not a curcrunch report"
+    std::string error;  // for failed: what is wrong with the file
 };
 
 // Directories are walked for *.pdf (case-insensitive); files given by name are read whatever

@@ -2,8 +2,9 @@
 // Reading one PDF for the archive, with qpdf and recovery off (a damaged file is an error, not
 // a guess): page count, Info dictionary, attachments (names checked, sizes bounded, each
 // attachment's /Params /Size and /CheckSum MD5 verified against its decoded bytes), the
-// curcrunch report attachment, the pages digest (pdf_finish.hpp) and the digital signatures
-// (pdf_signature.hpp). Nothing here touches the store.
+// curcrunch report attachment, the pages digest (pdf_finish.hpp), the annotations, the digital
+// signatures (pdf_signature.hpp) and what changed after the first signature (pdf_revision.hpp).
+// Nothing here touches the store.
 #include <map>
 #include <optional>
 #include <string>
@@ -25,7 +26,12 @@ struct InspectedPdf {
     // The attachments named in `documents` (other curcrunch documents, ImportOptions), by name.
     std::map<std::string, std::string> documents;
     std::string pages_sha256;  // pages_digest, when the file is a report or another document
+    // For a report or another document: its first annotation curcrunch does not write, if any.
+    std::string unwritten_annotation;
     SignatureCheck signature;
+    // When revisions were appended after the first signature's: what they changed in what the
+    // file shows or says (pdf_revision.hpp); empty when they only added signatures.
+    std::vector<std::string> changed_after_signing;
 };
 
 // Throws Error(input) saying what is wrong with the file.
