@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -58,6 +59,14 @@ class Run {
     BillingRunResult go() {
         result_.warnings = raise_config_errors(c_, check_billing_config(c_, known_accounts(db_)));
         result_.units = read_cost_rows(db_, o_.period, rows_);
+        std::set<std::string> accounts;
+        for (const BillingGroup& g : c_.groups)
+            if (g.months.contains(o_.period)) accounts.insert(g.accounts.begin(), g.accounts.end());
+        payers_.emplace(db_, o_.period, rows_, accounts, store::unit_coverage(db_));
+        if (result_.units.empty() && !accounts.empty())
+            result_.warnings.push_back("warning: the store has no AWS costs for " +
+                                       format_period(o_.period) +
+                                       ": every invoice of the month is a draft without them");
         for (const store::UnitCoverage& u : result_.units)
             if (u.migrated)
                 result_.warnings.push_back(
@@ -119,8 +128,10 @@ class Run {
         p.stored = std::move(stored);
         if (p.invoice.lines.empty() && !p.stored) return;  // nothing to bill, nothing billed
         Invoice& inv = p.invoice;
-        const PeriodStatus st = aws_period_status(
-            db_, result_.units, bill.has_groups ? bill.payers : std::set<std::string>{});
+        PeriodStatus st =
+            customer_period_status(db_, c_, cu, o_.period, rows_, result_.units, *payers_);
+        for (auto& w : st.warnings)
+            result_.warnings.push_back(std::move(w));
         inv.status = st.final ? "final" : "draft";
         if (st.final) inv.aws_invoices = st.aws_invoices;
         inv.issued_at = now_;
@@ -354,6 +365,7 @@ class Run {
     const BillingConfig& c_;
     const BillingRunOptions& o_;
     CostRowSet rows_;
+    std::optional<AccountPayers> payers_;
     std::string now_;
     std::vector<Plan> plans_;
     std::vector<std::string> removed_;

@@ -40,9 +40,6 @@ void add_group(store::Database&, const BillingConfig& c, const Customer& cu, con
         MarginCell& m = cells[{g.id, key.first, key.second}];
         m.cost = checked_add(m.cost, round_line(Fraction::of_amount(cost) * rate, cu.minor_units));
     }
-    for (const auto& a : g.accounts)
-        for (const CostRow* r : rows.of_account(a))
-            bill.payers.insert(std::string(r->payer));
     std::vector<InvoiceLine> items =
         custom_item_lines(c, g, period, ch.lines, ch.savings_plan_benefit * rate, cu.minor_units);
     for (auto& l : ch.lines)
@@ -74,7 +71,6 @@ CustomerBill bill_customer(store::Database& db, const BillingConfig& c, const Cu
     std::map<CellKey, MarginCell> cells;
     for (const BillingGroup& g : c.groups) {
         if (g.customer != cu.id || !g.months.contains(period)) continue;
-        bill.has_groups = true;
         add_group(db, c, cu, g, period, rows, bill, cells);
     }
     for (const Subscription& s : c.subscriptions)

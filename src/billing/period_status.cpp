@@ -1,6 +1,7 @@
 #include "curcrunch/billing/period_status.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace curcrunch::billing {
 namespace {
@@ -52,6 +53,60 @@ PeriodStatus aws_period_status(store::Database& db, const std::vector<store::Uni
     s.aws_invoices.erase(std::unique(s.aws_invoices.begin(), s.aws_invoices.end()),
                          s.aws_invoices.end());
     s.final = seen > 0 && s.waiting.empty();
+    return s;
+}
+
+PeriodStatus customer_period_status(store::Database& db, const BillingConfig& c, const Customer& cu,
+                                    Period period, const CostRowSet& rows,
+                                    const std::vector<store::UnitCoverage>& units,
+                                    const AccountPayers& payers) {
+    const std::string who = "warning: " + cu.id + " " + format_period(period) + ": ";
+    std::map<std::string, std::vector<std::string>> groups_of_payer;
+    bool has_groups = false, payer_unknown = false;
+    std::vector<std::string> warnings;
+    for (const BillingGroup& g : c.groups) {
+        if (g.customer != cu.id || !g.months.contains(period)) continue;
+        has_groups = true;
+        bool costs = false, known = false;
+        std::string accounts;
+        for (const std::string& a : g.accounts) {
+            costs = costs || !rows.of_account(a).empty();
+            for (const std::string& p : payers.of(a)) {
+                known = true;
+                auto& gs = groups_of_payer[p];
+                if (gs.empty() || gs.back() != g.id) gs.push_back(g.id);
+            }
+            accounts += (accounts.empty() ? "" : ", ") + a;
+        }
+        if (!costs)
+            warnings.push_back(who + "billing group " + g.id +
+                               " has no AWS costs in the store for " + format_period(period) +
+                               " (accounts " + accounts + ")");
+        if (!known) {
+            payer_unknown = true;
+            warnings.push_back(who + "the invoice stays draft: no payer of billing group " + g.id +
+                               "'s accounts is known (the store has no AWS costs of them up to " +
+                               format_period(period) +
+                               " and the account directory does not list them)");
+        }
+    }
+    if (!has_groups) return aws_period_status(db, units, {});
+    std::set<std::string> depends;
+    for (const auto& [payer, groups] : groups_of_payer) {
+        const std::string& p = payer;  // clang 14 cannot capture a structured binding
+        depends.insert(p);
+        if (std::any_of(units.begin(), units.end(), [&](const auto& u) { return u.payer == p; }))
+            continue;
+        std::string names;
+        for (const auto& g : groups)
+            names += (names.empty() ? "" : ", ") + g;
+        warnings.push_back(who + "the invoice stays draft: the AWS costs of payer " + p + " for " +
+                           format_period(period) + " are not in the store (it pays for " +
+                           "billing group " + names + "); ingest its CUR for the month");
+    }
+    PeriodStatus s = aws_period_status(db, units, depends);
+    if (payer_unknown) s.final = false;
+    s.warnings = std::move(warnings);
     return s;
 }
 

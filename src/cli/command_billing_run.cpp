@@ -49,6 +49,11 @@ class BillingRunCommand final : public Command {
         const billing::BillingConfig c = billing::load_billing_config(*config_);
         // Every configuration error stops the run before the store is even opened.
         billing::raise_config_errors(c, billing::check_billing_config(c, {}));
+        // A run bills from the AWS costs already in a store: a mistyped --db would otherwise
+        // create an empty store and issue invoices of fees alone.
+        if (store::Store::is_new(store_.path()))
+            throw_usage("--db " + store_.path() +
+                        ": no store there; give the store the AWS costs were ingested into");
         // SIGINT/SIGTERM: the work stops where nothing is written yet (core/interrupt.hpp).
         InterruptScope interrupts;
         auto store = store::Store::open(store_.path());

@@ -2,9 +2,8 @@
 // One customer's bill for one month: the AWS charges of each of its billing groups active in
 // the month (converted to the customer's currency when the costs are in another), the groups'
 // custom line items, and the lines of its usage subscriptions; settled by the money rules.
-// Also the margin cells it gives (margin.hpp) and the AWS payers its groups' costs came from,
-// which decide when the invoice is final.
-#include <set>
+// Also the margin cells it gives (margin.hpp). Whether the invoice is final is not the bill's
+// to say (period_status.hpp).
 #include <string>
 #include <vector>
 
@@ -24,8 +23,6 @@ struct MarginCell {
 struct CustomerBill {
     Invoice invoice;
     std::vector<MarginCell> margin;
-    std::set<std::string> payers;  // AWS payer accounts of the groups' costs this month
-    bool has_groups = false;       // a billing group of the customer is active this month
 };
 
 CustomerBill bill_customer(store::Database& db, const BillingConfig& c, const Customer& cu,
