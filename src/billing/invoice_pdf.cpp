@@ -114,6 +114,41 @@ void layout_invoice(report::PdfLayout& L, const InvoiceDocument& d) {
     }
 }
 
+// libharu embeds the glyphs a document shows, so an invoice's fonts would depend on the other
+// invoices of its batch, and one drawn again alone (its file lost) would not be the file that
+// was issued. A first page of the batch, never copied into an invoice, shows every glyph of
+// this repertoire (Latin-1, Latin Extended-A, general punctuation, currency and a few signs)
+// in both fonts; an invoice's fonts then depend on its batch only when some invoice of it shows
+// a character outside the repertoire.
+void show_repertoire(report::PdfLayout& L) {
+    std::string text;
+    auto add = [&](char32_t from, char32_t to) {
+        for (char32_t c = from; c <= to; ++c) {
+            if (c < 0x80) {
+                text += static_cast<char>(c);
+            } else if (c < 0x800) {
+                text += static_cast<char>(0xC0 | (c >> 6));
+                text += static_cast<char>(0x80 | (c & 0x3F));
+            } else {
+                text += static_cast<char>(0xE0 | (c >> 12));
+                text += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+                text += static_cast<char>(0x80 | (c & 0x3F));
+            }
+            text += ' ';
+        }
+    };
+    add(0x21, 0x7E);
+    add(0xA1, 0x17F);
+    add(0x2010, 0x2027);
+    add(0x2030, 0x203A);
+    add(0x20A0, 0x20BF);
+    add(0x2122, 0x2122);
+    add(0x2212, 0x2212);
+    L.new_page("Glyphs");
+    L.paragraph(text, 7, false);
+    L.paragraph(text, 7, true);
+}
+
 report::PdfInfo info_of(const InvoiceDocument& d, const std::string& json) {
     const Invoice& inv = d.invoice;
     report::PdfInfo info;
@@ -149,6 +184,7 @@ std::string invoice_money(Amount v, const Invoice& inv) {
 void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics) {
     if (batch.empty()) return;
     report::PdfLayout L(metrics, "");
+    show_repertoire(L);
     std::vector<report::PdfLayout::Section> sections;
     for (const InvoicePdf& p : batch) {
         const size_t first = L.page_count();
@@ -177,8 +213,10 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
                 QPDFPageDocumentHelper(src).getAllPages();
             for (size_t i = chunk * per; i < std::min(batch.size(), (chunk + 1) * per); ++i) {
                 const InvoicePdf& p = batch[i];
-                report::PdfFinisher finisher(
-                    split(pages, sections[i].first_page, sections[i].pages));
+                std::unique_ptr<QPDF> own = split(pages, sections[i].first_page, sections[i].pages);
+                trim_invoice_widths(*own);
+                report::PdfFinisher finisher(std::move(own));
+                finisher.deterministic_id();
                 p.document->pages_sha256 = finisher.pages_sha256();
                 *p.json = invoice_json(*p.document);
                 write_text_file(

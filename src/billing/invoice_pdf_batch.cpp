@@ -102,6 +102,10 @@ void trim_widths(QPDF& q) {
 
 }  // namespace
 
+void trim_invoice_widths(QPDF& document) {
+    trim_widths(document);
+}
+
 std::string prepared_invoice_batch(const std::string& drawn) {
     QPDF q;
     q.setSuppressWarnings(true);

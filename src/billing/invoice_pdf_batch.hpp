@@ -7,9 +7,16 @@
 // characters the batch shows.
 #include <string>
 
+class QPDF;
+
 namespace curcrunch::billing {
 
 // libharu's bytes in, the prepared batch's bytes out. Throws what qpdf throws.
 std::string prepared_invoice_batch(const std::string& drawn);
+
+// One invoice's file, split from the batch: its width lists reduced again, to the characters
+// its own pages show, so that its bytes do not depend on which invoices shared its batch (an
+// issued invoice drawn again alone is the same file).
+void trim_invoice_widths(QPDF& document);
 
 }  // namespace curcrunch::billing

@@ -113,6 +113,7 @@ std::string pages_digest(QPDF& q) {
 struct PdfFinisher::State {
     std::string drawn;  // qpdf reads from this buffer for as long as the document lives
     std::unique_ptr<QPDF> q;
+    bool deterministic_id = false;
 };
 
 PdfFinisher::PdfFinisher(const std::string& bytes) : s_(std::make_unique<State>()) {
@@ -133,6 +134,10 @@ PdfFinisher::PdfFinisher(std::unique_ptr<QPDF> document) : s_(std::make_unique<S
 }
 
 PdfFinisher::~PdfFinisher() = default;
+
+void PdfFinisher::deterministic_id() {
+    s_->deterministic_id = true;
+}
 
 std::string PdfFinisher::pages_sha256() const {
     return pages_digest(*s_->q);
@@ -185,7 +190,10 @@ std::string PdfFinisher::finish(const PdfInfo& info, const std::string& attachme
 
         QPDFWriter w(q);
         w.setOutputMemory();
-        w.setStaticID(false);
+        if (s_->deterministic_id && !passwords)
+            w.setDeterministicID(true);
+        else
+            w.setStaticID(false);
         w.setObjectStreamMode(qpdf_o_generate);
         // libharu's streams are already compressed: pass them through instead of inflating
         // and deflating them again.

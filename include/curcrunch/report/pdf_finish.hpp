@@ -44,6 +44,9 @@ class PdfFinisher {
     PdfFinisher(const PdfFinisher&) = delete;
     PdfFinisher& operator=(const PdfFinisher&) = delete;
 
+    // The file's /ID from its content, not from the time: the same document drawn again is the
+    // same bytes (an issued invoice). Not with passwords (qpdf refuses both).
+    void deterministic_id();
     // pages_digest() of the document as it will be written.
     std::string pages_sha256() const;
     std::string finish(const PdfInfo& info, const std::string& attachment_name,
