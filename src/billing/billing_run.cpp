@@ -12,6 +12,7 @@
 #include "curcrunch/billing/currency.hpp"
 #include "curcrunch/billing/customer_bill.hpp"
 #include "curcrunch/billing/invoice_files.hpp"
+#include "curcrunch/billing/invoice_header.hpp"
 #include "curcrunch/billing/invoice_store.hpp"
 #include "curcrunch/billing/period_status.hpp"
 #include "curcrunch/core/durable_file.hpp"
@@ -38,10 +39,6 @@ struct Plan {
 
 std::string signed_money(Amount v, const Invoice& inv) {
     return (v > 0 ? "+" : "") + invoice_money(v, inv);
-}
-
-Invoice invoice_of(const StoredInvoice& s) {
-    return parse_invoice_json(s.document).invoice;
 }
 
 int next_version(store::Database& db, const std::string& customer, Period period) {
@@ -146,32 +143,50 @@ class Run {
         } else {
             const StoredInvoice& s = *p.stored;
             const bool same = s.content_sha256 == invoice_content_sha256(inv);
-            const Invoice before = invoice_of(s);
+            const InvoiceDocument issued = parse_invoice_json(s.document);
+            const Invoice& before = issued.invoice;
+            const std::vector<std::string> header = header_differences(issued, document(inv));
             if (s.status == "draft") {
                 inv.version = s.version;
                 inv.invoice_id = s.invoice_id;
-                if (same && inv.status == "draft") {
+                if (same && inv.status == "draft" && header.empty()) {
                     p.action = Action::keep;
                     p.invoice = before;
                     p.change = who + s.invoice_id + " unchanged (draft), total " + total;
                 } else {
                     p.action = Action::replace;
-                    p.change =
-                        who + "draft " + s.invoice_id + " " +
-                        (same
-                             ? "unchanged, now final (AWS invoice " + joined(inv.aws_invoices) + ")"
-                             : "replaced" +
+                    if (!same)
+                        p.change = who + "draft " + s.invoice_id + " replaced" +
                                    std::string(inv.status == "final" ? " and now final" : "") +
                                    ": total " + invoice_money(s.total, inv) + " -> " + total +
-                                   " (" + signed_money(inv.totals.total - s.total, inv) + ")");
+                                   " (" + signed_money(inv.totals.total - s.total, inv) + ")";
+                    else if (inv.status == "final")
+                        p.change = who + "draft " + s.invoice_id +
+                                   " unchanged, now final (AWS invoice " +
+                                   joined(inv.aws_invoices) + ")";
+                    else
+                        p.change = who + "draft " + s.invoice_id +
+                                   " updated from the configuration, total " + total;
                     p.details = line_differences(before, inv);
                     if (p.details.empty() && !same)
                         p.change += "; no amount changed (descriptions or pricing texts did)";
+                    for (const auto& h : header)
+                        p.details.push_back("~ " + h);
                 }
             } else if (same) {
                 p.action = Action::keep;
                 p.invoice = before;
                 p.change = who + s.invoice_id + " unchanged (" + s.status + "), total " + total;
+                // An issued invoice is not rewritten for a new name or address: say so, since
+                // the customer holds the old one (a reissue starts from a changed bill).
+                if (!header.empty()) {
+                    std::string w = "warning: " + s.invoice_id + " is " + s.status +
+                                    " and kept as issued, but the configuration now differs "
+                                    "from it:";
+                    for (const auto& h : header)
+                        w += "\n    " + h;
+                    result_.warnings.push_back(w);
+                }
             } else {
                 p.details = line_differences(before, inv);
                 if (!o_.reissue) {
@@ -230,13 +245,20 @@ class Run {
     void collect_documents() {
         for (Plan& p : plans_) {
             p.document = result_.documents.size();
-            if (p.action == Action::keep && p.stored) {
+            issued_.push_back(p.action == Action::keep && p.stored->status != "draft"
+                                  ? &p.stored->document
+                                  : nullptr);
+            if (p.action == Action::keep) {
                 result_.documents.push_back(parse_invoice_json(p.stored->document));
+                // A draft is drawn from the configuration of the run (its header is the same,
+                // or the draft would have been replaced).
+                if (!issued_.back()) result_.documents.back().config_sha256 = c_.sha256;
             } else {
                 result_.documents.push_back(document(p.invoice));
             }
             if (p.credit_note) {
                 p.credit_document = result_.documents.size();
+                issued_.push_back(nullptr);
                 result_.documents.push_back(document(*p.credit_note));
             }
             for (const MarginCell& m : p.margin)
@@ -276,34 +298,49 @@ class Run {
 
     // The files, under temporary names. The PDFs come first: drawing one gives its document
     // the pages digest that its JSON (embedded, written next to it and stored) then states.
+    // The files of a final invoice kept as issued are not written again, so that what the
+    // customer was sent (maybe signed) stays as it is; one that is missing is drawn again from
+    // the stored invoice, the same bytes when this curcrunch drew it unsigned.
     std::vector<std::string> render_files() {
         std::vector<std::string> temps;
         jsons_.assign(result_.documents.size(), std::string());
         if (o_.out_dir.empty()) {
             for (size_t i = 0; i < result_.documents.size(); ++i)
-                jsons_[i] = invoice_json(result_.documents[i]);
+                jsons_[i] = issued_[i] ? *issued_[i] : invoice_json(result_.documents[i]);
             return temps;
         }
         std::error_code ec;
         fs::create_directories(o_.out_dir, ec);
         if (ec) throw_usage("--out " + o_.out_dir + ": cannot create the folder: " + ec.message());
+        auto base_of = [&](size_t i) {
+            return (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string();
+        };
+        auto wanted = [&](size_t i, const char* ext) {
+            return !issued_[i] || !fs::exists(base_of(i) + ext);
+        };
         try {
             std::vector<InvoicePdf> pdfs;
             for (size_t i = 0; i < result_.documents.size(); ++i) {
-                const std::string base =
-                    (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string();
-                temps.push_back(base + ".pdf.tmp");
-                pdfs.push_back({&result_.documents[i], &jsons_[i], base + ".pdf.tmp", o_.signer});
+                if (!wanted(i, ".pdf")) {
+                    jsons_[i] = *issued_[i];
+                    continue;
+                }
+                temps.push_back(base_of(i) + ".pdf.tmp");
+                pdfs.push_back({&result_.documents[i], &jsons_[i], temps.back(), o_.signer});
             }
             const chart::TextMetrics metrics;
             write_invoice_pdfs(pdfs, metrics);
             for (size_t i = 0; i < result_.documents.size(); ++i) {
+                if (issued_[i]) keep_issued_document(i);
                 const InvoiceDocument& d = result_.documents[i];
-                const std::string base = (fs::path(o_.out_dir) / d.invoice.invoice_id).string();
-                write_text_file(jsons_[i], base + ".json.tmp");
-                temps.push_back(base + ".json.tmp");
-                write_invoice_csv(d.invoice, base + ".csv.tmp");
-                temps.push_back(base + ".csv.tmp");
+                if (wanted(i, ".json")) {
+                    write_text_file(jsons_[i], base_of(i) + ".json.tmp");
+                    temps.push_back(base_of(i) + ".json.tmp");
+                }
+                if (wanted(i, ".csv")) {
+                    write_invoice_csv(d.invoice, base_of(i) + ".csv.tmp");
+                    temps.push_back(base_of(i) + ".csv.tmp");
+                }
             }
             const std::string m =
                 (fs::path(o_.out_dir) / ("margin-" + format_period(o_.period))).string();
@@ -318,6 +355,21 @@ class Run {
             throw;
         }
         return temps;
+    }
+
+    // An issued invoice's stored document stays what was issued. Its PDF drawn again states
+    // another one only when the stored one predates the pages digest (it gains it) or another
+    // curcrunch draws the pages differently (kept, and said).
+    void keep_issued_document(size_t i) {
+        const std::string& issued = *issued_[i];
+        if (jsons_[i] == issued) return;
+        const InvoiceDocument stored = parse_invoice_json(issued);
+        if (stored.pages_sha256.empty()) return;
+        result_.warnings.push_back(
+            "warning: " + stored.invoice.invoice_id + " is final and its PDF was not in " +
+            o_.out_dir + ": drawn again, its pages differ from the issued one's (another " +
+            "curcrunch version drew them); the stored invoice keeps the issued pages digest");
+        jsons_[i] = issued;
     }
 
     void write_store() {
@@ -341,9 +393,10 @@ class Run {
                     insert_invoice(db_, *p.credit_note, jsons_[p.credit_document], run_id);
                     break;
                 case Action::keep:
-                    // The same bill drawn again: its document gains the pages digest when it
-                    // had none (an invoice stored before version 2) or the pages changed (a
-                    // newer curcrunch draws them differently); nothing billed changes.
+                    // The same bill: a draft's document follows the run's configuration and
+                    // pages (a newer curcrunch may draw them differently); an issued one only
+                    // gains the pages digest it had none of (render_files). Nothing billed
+                    // changes.
                     if (p.stored && json != p.stored->document)
                         set_invoice_document(db_, p.stored->invoice_id, json);
                     break;
@@ -371,6 +424,8 @@ class Run {
     std::vector<std::string> removed_;
     std::vector<MarginRow> margin_rows_;
     std::vector<std::string> jsons_;  // each document's JSON, as embedded and stored
+    // Per document, the stored JSON of a final invoice kept as issued (else null).
+    std::vector<const std::string*> issued_;
     BillingRunResult result_;
 };
 

@@ -3,11 +3,13 @@
 // Per customer: the bill (customer_bill.hpp), its status (period_status.hpp), and what happens
 // to the stored invoice of the month:
 // - none yet: stored as version 1 (draft or final);
-// - a draft: replaced (lines, totals, status) in the run's transaction; the run says what
-//   changed, line by line;
-// - final and unchanged: kept; final and changed: refused (Error(usage), nothing written)
-//   unless `reissue`, which supersedes it with the next version and a credit note for the
-//   difference (credit_note.hpp).
+// - a draft: replaced (lines, totals, status, customer and seller) in the run's transaction;
+//   the run says what changed, line by line; one with the same bill and header is kept, and
+//   drawn again from the run's configuration;
+// - final and unchanged: kept, and its files left as issued (a missing one is drawn again);
+//   a header the configuration no longer gives is a warning; final and changed: refused
+//   (Error(usage), nothing written) unless `reissue`, which supersedes it with the next
+//   version and a credit note for the difference (credit_note.hpp).
 // Drafts of customers the run no longer bills are removed. The margin rows of the month are
 // replaced. Files (per invoice a PDF, CSV and JSON; the margin report as CSV and JSON) are
 // rendered before the store is written and moved into place after it is.
