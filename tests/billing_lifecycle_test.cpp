@@ -175,6 +175,24 @@ TEST(BillingLifecycle, TheInvoicePdfIsValidRendersAndCarriesItsJson) {
         << info.out;
 }
 
+// A description too long for its column wraps within it, whole: the end of a description
+// (a proration's days and dates) is often what explains the amount.
+TEST(BillingLifecycle, ALongDescriptionWrapsInItsColumnInsteadOfBeingCut) {
+    World w;
+    ingest_march(w);
+    std::string cfg = config("50.00");
+    const std::string long_description =
+        "Service fee for the platform team (18 of 31 days, 2026-03-14 to 2026-03-31, "
+        "contract 2026-PT-0042)";
+    cfg.replace(cfg.find("Service fee"), std::string("Service fee").size(), long_description);
+    w.write_config(cfg);
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    const auto text = shell("pdftotext -layout '" + w.out + "/acme-2026-03.pdf' -");
+    EXPECT_EQ(text.out.find("…"), std::string::npos) << text.out;
+    for (const char* s : {"Service fee for the platform team", "2026-03-31", "2026-PT-0042)"})
+        EXPECT_NE(text.out.find(s), std::string::npos) << s << "\n" << text.out;
+}
+
 TEST(BillingLifecycle, InvoicePdfsAreSignedLikeReports) {
     World w;
     ingest_march(w);

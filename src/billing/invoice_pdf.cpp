@@ -49,9 +49,10 @@ void parties(report::PdfLayout& L, const InvoiceDocument& d) {
         L.paragraph(a);
 }
 
-// The lines as a table, numbered; how each was priced follows the totals as numbered notes,
-// wrapped, since a rate ("list price (r4) on amortized cost; markup 7 % (aws-7) on ...") does
-// not fit a table cell.
+// The lines as a table, numbered; descriptions wrap within their column rather than being cut,
+// since what explains an amount is often at their end (a proration's days and dates). How each
+// line was priced follows the totals as numbered notes, wrapped, since a rate ("list price (r4)
+// on amortized cost; markup 7 % (aws-7) on ...") does not fit a table cell.
 void lines(report::PdfLayout& L, const Invoice& inv) {
     L.heading("Lines");
     std::vector<std::vector<std::string>> rows;
@@ -69,7 +70,7 @@ void lines(report::PdfLayout& L, const Invoice& inv) {
                     format_money(inv.totals.total, inv.minor_units, true)});
     emphasis.insert(emphasis.end(), {true, true, true});
     L.table({{"#", 20, true},
-             {"Description", 245},
+             {"Description", 245, false, true},
              {"Account", 80},
              {"Quantity", 90, true},
              {"Amount", 80, true}},
