@@ -30,14 +30,31 @@ std::string days_csv(const std::string& from, const std::string& to) {
     return s;
 }
 
+// The same rows billed to another payer.
+std::string of_payer(std::string csv, const std::string& payer) {
+    for (size_t at = 0; (at = csv.find(",000011112222,", at)) != std::string::npos; at += 14)
+        csv.replace(at, 14, "," + payer + ",");
+    return csv;
+}
+
+// A second payer, billed the ranges past the first `after` (none when `payer` is empty).
+struct SecondPayer {
+    std::string payer;
+    size_t after = 0;
+};
+
 struct Store {
     // Each range is one file (one billing period per file).
-    explicit Store(const std::vector<std::pair<std::string, std::string>>& ranges) {
+    explicit Store(const std::vector<std::pair<std::string, std::string>>& ranges,
+                   const SecondPayer& second = SecondPayer{}) {
         std::vector<std::string> args = {"ingest", "--quiet", "--db", db};
         int n = 0;
         for (const auto& [from, to] : ranges) {
             const std::string f = tmp / ("p" + std::to_string(++n) + ".csv");
-            write_file(f, days_csv(from, to));
+            const std::string csv = days_csv(from, to);
+            write_file(f, !second.payer.empty() && static_cast<size_t>(n) > second.after
+                              ? of_payer(csv, second.payer)
+                              : csv);
             args.push_back(f);
         }
         auto r = run_cli(args);
@@ -99,6 +116,57 @@ TEST(Coverage, AStoreEndingMidMonthComparesLikeForLike) {
     const report::ReportMeta meta =
         report::parse_report_json(sh("qpdf --show-attachment=curcrunch-report.json " + pdf).out);
     EXPECT_EQ(format_day(meta.params.as_of), "2026-09-15");
+}
+
+// One payer's month not delivered yet: the days have data of the other payer only, so the month
+// is partial, its comparison is not made, no forecast is made from one payer's month to date,
+// and a table by payer compares each payer over its own days. The union of the payers' days
+// made October 1-14 look whole and compared one payer's October with two payers' September.
+TEST(Coverage, APayerWhoseMonthIsMissingMakesTheMonthPartial) {
+    // Payer 000011112222: August through October 14th; payer 333344445555: August and September.
+    Store s({{"2026-08-01", "2026-08-31"},
+             {"2026-09-01", "2026-09-30"},
+             {"2026-10-01", "2026-10-14"},
+             {"2026-08-01", "2026-08-31"},
+             {"2026-09-01", "2026-09-30"}},
+            SecondPayer{"333344445555", 3});
+    const auto oct = s.gather("2026-10-01", "2026-10-31");
+    EXPECT_EQ(oct.coverage.days_with_data, 14);
+    EXPECT_TRUE(oct.coverage.partial());
+    EXPECT_EQ(oct.coverage.payers_short_text(), "payer 333344445555 lacks 14 of 31 days");
+    EXPECT_EQ(oct.month_over_month.verdict(),
+              "partial: payer 333344445555 lacks 14 of 14 days (2026-10)");
+    EXPECT_FALSE(oct.forecast);
+    EXPECT_EQ(oct.forecast_withheld, "payer 333344445555 lacks 14 of 14 days");
+    EXPECT_EQ(oct.data_through_status, store::PeriodStatus::unknown);
+
+    auto r = run_cli({"summary", "--db", s.db, "--preset", "month-to-date", "--by", "none"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("data for every day (2026-10-01 to 2026-10-14); partial: payer "
+                         "333344445555 lacks 14 of 14 days"),
+              std::string::npos)
+        << r.out;
+    // By payer: the payer with October compared like for like, the other without data.
+    r = run_cli({"summary", "--db", s.db, "--mom", "1", "--by", "payer", "--format", "csv"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("2026-10,000011112222,000011112222,140,140,0,+0.0%,yes,"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("2026-10,333344445555,333344445555,,140,-140,n/a: no data for "
+                         "2026-10-01 to 2026-10-14,no,no data,"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("2026-10,(total),Total,140,280,-140,partial: payer 333344445555 lacks "
+                         "14 of 14 days (2026-10),yes,"),
+              std::string::npos)
+        << r.out;
+    // The report's first page says it where it gave a percentage and a forecast.
+    const std::string pdf = s.tmp / "r.pdf";
+    r = run_cli({"report", "--db", s.db, "--preset", "month-to-date", "--out", pdf});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string text = sh("pdftotext " + pdf + " -").out;
+    EXPECT_NE(text.find("payer 333344445555 lacks 14 of 14"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Forecast for 2026-10 (estimate)"), std::string::npos) << text;
 }
 
 // A window half of whose comparison window has no data says so instead of a percentage.

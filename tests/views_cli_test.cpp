@@ -98,8 +98,10 @@ TEST(ViewsCli, SummaryByCategoryForOnePayerInNetCost) {
 TEST(ViewsCli, MonthOverMonthByPayer) {
     ViewsWorld w;
     // September against August: A rows 4, 5, 8 (27) vs 1, 2 (14); B rows 6, 7 (10) vs 3 (6).
-    // October ends on the 15th (the last day with data): against September 1-15, A row 9 (8) vs
-    // rows 4, 8 (25), B row 10 (3) vs nothing.
+    // October: each payer's row over its own days, like for like. A's data ends on the 4th: its
+    // October 1-4, row 9 (8), against September 1-4 (nothing); B's on the 15th: row 10 (3)
+    // against nothing in September 1-15. The total is partial: A lacks 11 of the 15 days (the
+    // union of the payers' days compared one payer's days 5-15 with two payers', -56.0%).
     auto r = w.summary({"--mom", "2", "--by", "payer", "--format", "csv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string sep = ",no,unknown,2026-09-01..2026-09-30 vs 2026-08-01..2026-08-31\n";
@@ -109,9 +111,13 @@ TEST(ViewsCli, MonthOverMonthByPayer) {
               "2026-09,111111111111,111111111111,27,14,13,+92.9%" +
                   sep + "2026-09,999999999999,999999999999,10,6,4,+66.7%" + sep +
                   "2026-09,(total),Total,37,20,17,+85.0%" + sep +
-                  "2026-10,111111111111,111111111111,8,25,-17,-68.0%" + oct +
-                  "2026-10,999999999999,999999999999,3,0,3,n/a" + oct +
-                  "2026-10,(total),Total,11,25,-14,-56.0%" + oct);
+                  "2026-10,111111111111,111111111111,8,0,8,n/a,yes,unknown,2026-10-01..2026-10-04 "
+                  "vs 2026-09-01..2026-09-04\n"
+                  "2026-10,999999999999,999999999999,3,0,3,n/a" +
+                  oct +
+                  "2026-10,(total),Total,11,25,-14,partial: payer 111111111111 lacks 11 of 15 "
+                  "days (2026-10)" +
+                  oct);
 }
 
 TEST(ViewsCli, BadValuesAreUsageErrors) {

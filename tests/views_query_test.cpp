@@ -205,28 +205,35 @@ TEST_F(Views, MonthOverMonthLikeForLike) {
     EXPECT_EQ(m.months[2].compared.previous.to, days_from_civil(2026, 9, 15));
     ASSERT_EQ(m.rows.size(), 2u);
     // EC2: Aug rows 1, 3 (16); Sep rows 4, 6, 7, 8 (35); Oct row 9 (8) against Sep 1-15 rows 4, 8
-    // (25). July has no data.
+    // (25). July has no data. October is partial: payer A's data ends on the 4th, payer B's on
+    // the 15th, so October 1-15 holds one payer's days 5-15 and not the other's (the union of
+    // their days made it look whole, and -68.0% compared one payer with two).
+    const std::string oct = "partial: payer 111111111111 lacks 11 of 15 days (2026-10)";
     EXPECT_EQ(mom_line(m.rows[0]),
               "AmazonEC2: 16.00/16.00/0.00/16.00/n/a: no data for 2026-07-01 to 2026-07-31"
-              " 35.00/35.00/16.00/19.00/+118.8% 8.00/8.00/25.00/-17.00/-68.0%");
+              " 35.00/35.00/16.00/19.00/+118.8% 8.00/8.00/25.00/-17.00/" +
+                  oct);
     // S3: Aug row 2 (4); Sep row 5 (2); Oct row 10 (3) against nothing in Sep 1-15.
     EXPECT_EQ(mom_line(m.rows[1]),
               "AmazonS3: 4.00/4.00/0.00/4.00/n/a: no data for 2026-07-01 to 2026-07-31"
-              " 2.00/2.00/4.00/-2.00/-50.0% 3.00/3.00/0.00/3.00/n/a");
+              " 2.00/2.00/4.00/-2.00/-50.0% 3.00/3.00/0.00/3.00/" +
+                  oct);
     EXPECT_EQ(mom_line(m.total),
               "total: 20.00/20.00/0.00/20.00/n/a: no data for 2026-07-01 to 2026-07-31"
-              " 37.00/37.00/20.00/17.00/+85.0% 11.00/11.00/25.00/-14.00/-56.0%");
+              " 37.00/37.00/20.00/17.00/+85.0% 11.00/11.00/25.00/-14.00/" +
+                  oct);
     EXPECT_FALSE(m.other);
 
-    // The top row only, the rest summed as Other; by payer in net unblended cost: payer A
-    // Oct row 9 (7) against Sep 1-15 rows 4, 8 (23); payer B Oct row 10 (3) against nothing.
+    // The top row only, the rest summed as Other; by payer in net unblended cost, each row over
+    // its payers' own days: payer A Oct 1-4, row 9 (7), against Sep 1-4 (nothing); payer B Oct
+    // 1-15, row 10 (3), against nothing.
     q.top = 1;
     q.scope.by = store::Dimension::payer;
     q.scope.measure = store::Measure::net_unblended;
     q.months = 1;
     const store::MonthOverMonth p = store::month_over_month(db(), q);
     ASSERT_EQ(p.rows.size(), 1u);
-    EXPECT_EQ(mom_line(p.rows[0]), std::string(kPayerA) + ": 7.00/7.00/23.00/-16.00/-69.6%");
+    EXPECT_EQ(mom_line(p.rows[0]), std::string(kPayerA) + ": 7.00/7.00/0.00/7.00/n/a");
     ASSERT_TRUE(p.other);
     EXPECT_EQ(p.other->label, "Other (1)");
     EXPECT_EQ(mom_line(*p.other), "other: 3.00/3.00/0.00/3.00/n/a");

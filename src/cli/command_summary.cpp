@@ -145,13 +145,15 @@ class SummaryCommand final : public Command {
     };
 
     static std::string coverage_line(const Listing& l) {
-        if (!l.coverage) return "no data in the store";
+        if (!l.coverage) return "no data in the store";  // --payer names one it holds
         const store::WindowCoverage& c = *l.coverage;
         if (c.none()) return "no data for " + format_day(c.from) + " to " + format_day(c.to);
-        return (c.complete() ? "data for every day"
-                             : "data for " + std::to_string(c.days_with_data) + " of " +
-                                   std::to_string(c.days) + " days") +
-               " (" + format_day(l.data_days->from) + " to " + format_day(l.data_days->to) + ")";
+        const bool every_day = c.days_with_data == c.days;
+        return (every_day ? "data for every day"
+                          : "data for " + std::to_string(c.days_with_data) + " of " +
+                                std::to_string(c.days) + " days") +
+               " (" + format_day(l.data_days->from) + " to " + format_day(l.data_days->to) + ")" +
+               (c.payers_short.empty() ? "" : "; partial: " + c.payers_short_text());
     }
 
     static store::ResultRow summed(const std::vector<store::ResultRow>& all,
@@ -236,11 +238,18 @@ class SummaryCommand final : public Command {
         o += "],\"other\":" + (l.other ? json_row(*l.other) : std::string("null"));
         o.append(",\"matching_rows\":" + std::to_string(l.matching) + ",\"total\":\"" +
                  to_plain_string(l.total) + "\"");
-        if (l.coverage)
+        if (l.coverage) {
+            std::string shorts;
+            for (const auto& [payer, lacks] : l.coverage->payers_short)
+                shorts += std::string(shorts.empty() ? "" : ",") +
+                          "{\"payer\":" + json_quote(payer) +
+                          ",\"days_without_data\":" + std::to_string(lacks) + "}";
             o.append(",\"coverage\":{\"from\":" + json_quote(format_day(l.coverage->from)) +
                      ",\"to\":" + json_quote(format_day(l.coverage->to)) +
                      ",\"days\":" + std::to_string(l.coverage->days) +
-                     ",\"days_with_data\":" + std::to_string(l.coverage->days_with_data) + "}");
+                     ",\"days_with_data\":" + std::to_string(l.coverage->days_with_data) +
+                     ",\"payers_short\":[" + shorts + "]}");
+        }
         o.append("}\n");
         std::fputs(o.c_str(), stdout);
     }

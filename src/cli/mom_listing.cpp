@@ -6,7 +6,7 @@
 namespace curcrunch::cli {
 namespace {
 
-std::string window_text(const store::WindowCoverage& w) {
+std::string window_text(const store::DateRange& w) {
     return format_day(w.from) + ".." + format_day(w.to);
 }
 
@@ -24,17 +24,18 @@ void print_month_over_month(store::Database& db, const store::Query& q, int mont
     // A month's rows, then the next month's: ranked rows, "Other (N)", the total.
     for (size_t i = 0; i < m.months.size(); ++i) {
         const store::MomMonth& mm = m.months[i];
-        std::string status = mm.status ? store::period_status_name(*mm.status) : "";
-        if (mm.coverage.none()) status = "no data";
-        const std::string compared =
-            window_text(mm.compared.current) + " vs " + window_text(mm.compared.previous);
+        // Each row's own coverage (in a table by payer, its payer's): its status, whether it
+        // is partial and the windows compared.
         auto add = [&](const store::MomRow& r, const std::string& key) {
             const store::MomCell& c = r.cells[i];
+            std::string status = c.status ? store::period_status_name(*c.status) : "";
+            if (!c.amount) status = "no data";
             rows.push_back({format_period(mm.month), key, r.label,
                             c.amount ? money_cell(format, *c.amount)
                                      : (format == OutputFormat::table ? "no data" : ""),
                             money_cell(format, c.previous), money_cell(format, c.change()),
-                            c.percent, mm.partial ? "yes" : "no", status, compared});
+                            c.percent, c.partial ? "yes" : "no", status,
+                            window_text(c.current) + " vs " + window_text(c.previous_window)});
         };
         for (const store::MomRow& r : m.rows)
             add(r, r.key);

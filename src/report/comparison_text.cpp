@@ -36,6 +36,16 @@ std::string side_name(const std::string& label, const store::WindowCoverage& w) 
 
 }  // namespace
 
+std::string coverage_note(const store::WindowCoverage& w) {
+    if (w.complete()) return "";
+    if (w.none()) return "no data";
+    std::string note = w.days_with_data == w.days ? "data for every day"
+                                                  : "data for " + std::to_string(w.days_with_data) +
+                                                        " of " + std::to_string(w.days) + " days";
+    if (!w.payers_short.empty()) note += "; partial: " + w.payers_short_text();
+    return note;
+}
+
 ComparisonText comparison_text(const store::Comparison& c, const std::string& currency) {
     ComparisonText t;
     const std::string cur = side_name(c.current_label, c.current);
@@ -50,9 +60,7 @@ ComparisonText comparison_text(const store::Comparison& c, const std::string& cu
     if (c.partial()) {
         const store::WindowCoverage& w = c.previous.partial() ? c.previous : c.current;
         t.value = "partial";
-        t.note = (c.previous.partial() ? prev : cur) + ": data for " +
-                 std::to_string(w.days_with_data) + " of " + std::to_string(w.days) + " days; " +
-                 amounts;
+        t.note = (c.previous.partial() ? prev : cur) + ": " + coverage_note(w) + "; " + amounts;
         return t;
     }
     t.value = c.verdict();

@@ -113,13 +113,10 @@ void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
         L.paragraph(line, 7.5, false, {70, 70, 70});
     L.skip(4);
     std::vector<Kpi> k;
-    k.push_back(
-        {"Total cost", f.amount("total_cost"),
-         format_day(d.params.from) + " to " + format_day(d.params.to) +
-             (d.coverage.complete() ? ""
-              : d.coverage.none()   ? "; no data"
-                                    : "; data for " + std::to_string(d.coverage.days_with_data) +
-                                        " of " + std::to_string(d.coverage.days) + " days")});
+    // A period without data has no total: "no data", not $0.00.
+    k.push_back({"Total cost", d.coverage.none() ? "no data" : f.amount("total_cost"),
+                 format_day(d.params.from) + " to " + format_day(d.params.to) +
+                     (d.coverage.complete() ? "" : "; " + coverage_note(d.coverage))});
     const ComparisonText prev = comparison_text(d.vs_previous, d.currency);
     k.push_back({"vs the previous period", prev.value, prev.note});
     const ComparisonText year = comparison_text(d.vs_year_ago, d.currency);
@@ -131,6 +128,9 @@ void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
             {"Cost of " + format_period(period_of(d.params.as_of)) + " (complete month)",
              f.amount("month_to_date"),
              "actual, with data for all " + std::to_string(d.forecast_days_in_month) + " days"});
+    else if (!d.forecast_withheld.empty())
+        k.push_back({"Forecast for " + format_period(period_of(d.params.as_of)), "n/a",
+                     "partial: " + d.forecast_withheld});
     else if (d.forecast)
         k.push_back({"Forecast for " + format_period(period_of(d.params.as_of)) + " (estimate)",
                      f.amount("forecast"),

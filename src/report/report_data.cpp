@@ -165,13 +165,18 @@ void store_facts(ReportData& d, Database& db, Day scan_from) {
 }
 
 // Linear from month to date, when the current month is in the period.
-void forecast(ReportData& d, const Aggregates& a) {
+void forecast(ReportData& d, const Aggregates& a, const store::ViewCoverage& cov) {
     const ReportParams& p = d.params;
     const Period current = period_of(p.as_of);
     if (period_of(p.from) > current || current > period_of(p.to) || d.data_through == 0) return;
     const Day start = std::max(first_day(current), p.from);
     const Day seen_to = std::min({p.as_of, d.data_through, p.to});
     if (seen_to < start || start != first_day(current)) return;
+    // One payer's month to date extended is no forecast of all of theirs.
+    if (const store::WindowCoverage w = cov.window(start, seen_to); !w.payers_short.empty()) {
+        d.forecast_withheld = w.payers_short_text();
+        return;
+    }
     Amount mtd = 0;
     for (Day x = start; x <= seen_to; ++x)
         if (auto it = a.daily.find(x); it != a.daily.end()) mtd += it->second;
@@ -343,7 +348,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     breakdowns(d, a, dims);
     store_facts(d, db, range.scan_from);
     if (d.data_through) d.data_through_status = cov.status(period_of(d.data_through));
-    forecast(d, a);
+    forecast(d, a, cov);
     if (sections.month_over_month) month_over_month(d, a, cov, dims, mom_end);
     gather_groupings(d, db, mom_end);
     if (items.valid())

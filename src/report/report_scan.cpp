@@ -86,8 +86,11 @@ Aggregates scan_aggregates(const RowSource& src, DimText& dims, const ReportData
             for (int k = 0; k < kMomDimensions; ++k) {
                 const bool month = range.mom && m >= range.mom_first;
                 mom_month[k] = month ? &a.mom[k].months[m] : nullptr;
-                mom_day[k] =
-                    month && r.day >= range.mom_days_from ? &a.mom[k].days[r.day] : nullptr;
+                // The payers' days are kept for every month: each payer's row is cut like for
+                // like at its own data-through day (store/query_mom.hpp), in any month.
+                mom_day[k] = month && (r.day >= range.mom_days_from || k == kMomDimensions - 1)
+                                 ? &a.mom[k].days[r.day]
+                                 : nullptr;
             }
         }
         if (mom_month[0]) {

@@ -147,18 +147,18 @@ std::string kpis(const report::ReportData& d) {
         o += "<div class=\"kpi\"><div class=\"label\">" + esc(l) + "</div><div class=\"value\">" +
              esc(val) + "</div><div class=\"note\">" + esc(note) + "</div></div>";
     };
-    kpi("Total cost", money(d.totals.total, c),
+    kpi("Total cost", d.coverage.none() ? "no data" : money(d.totals.total, c),
         format_day(d.params.from) + " to " + format_day(d.params.to) +
-            (d.coverage.complete() ? ""
-             : d.coverage.none()   ? "; no data"
-                                   : "; data for " + std::to_string(d.coverage.days_with_data) +
-                                       " of " + std::to_string(d.coverage.days) + " days"));
+            (d.coverage.complete() ? "" : "; " + report::coverage_note(d.coverage)));
     const report::ComparisonText prev = report::comparison_text(d.vs_previous, c);
     kpi("vs the previous period", prev.value, prev.note);
     if (d.month_complete())
         kpi("Cost of " + format_period(period_of(d.params.as_of)) + " (complete month)",
             money(*d.month_to_date, c),
             "actual, with data for all " + std::to_string(d.forecast_days_in_month) + " days");
+    else if (!d.forecast_withheld.empty())
+        kpi("Forecast for " + format_period(period_of(d.params.as_of)), "n/a",
+            "partial: " + d.forecast_withheld);
     else if (d.forecast)
         kpi("Forecast for " + format_period(period_of(d.params.as_of)) + " (estimate)",
             money(*d.forecast, c),

@@ -136,34 +136,57 @@ MonthOverMonth month_over_month(const ViewCoverage& cov, const MomQuery& q, cons
         return last_amount(a) > last_amount(b);
     });
 
-    auto row_of = [&](const std::set<std::string>& keys_of, std::string key, std::string label) {
+    // A row's cells over `rcov`: the scope's coverage, or in a table by payer the row's payer's.
+    auto row_of = [&](const std::set<std::string>& keys_of, std::string key, std::string label,
+                      const ViewCoverage* own) {
         MomRow r;
         r.key = std::move(key);
         r.label = std::move(label);
         for (const MomMonth& mm : out.months) {
             MomCell c;
             const Window w = month_window(mm.month);
-            if (!mm.coverage.none()) c.amount = sum_of(of(w.first, w.second), keys_of);
-            const Comparison& p = mm.compared;
+            WindowCoverage wc = mm.coverage;
+            Comparison p = mm.compared;
+            c.status = mm.status;
+            c.partial = mm.partial;
+            if (own) {
+                wc = own->window(w.first, w.second);
+                c.status = own->status(mm.month);
+                c.partial = !wc.none() && (!wc.complete() || w.second < last_day(mm.month));
+                p = plan_comparison(*own, w.first, w.second, std::nullopt, format_period(mm.month),
+                                    format_period(add_months(mm.month, -1)));
+            }
+            if (!wc.none()) c.amount = sum_of(of(w.first, w.second), keys_of);
             c.now = sum_of(of(p.current.from, p.current.to), keys_of);
             c.previous = sum_of(of(p.previous.from, p.previous.to), keys_of);
-            Comparison filled = p;
-            filled.now = c.now;
-            filled.before = c.previous;
-            c.comparable = filled.comparable();
-            c.percent = filled.verdict();
+            c.current = {p.current.from, p.current.to};
+            c.previous_window = {p.previous.from, p.previous.to};
+            p.now = c.now;
+            p.before = c.previous;
+            c.comparable = p.comparable();
+            c.percent = p.verdict();
             r.cells.push_back(std::move(c));
         }
         return r;
     };
     const size_t shown = q.top && ranked.size() > q.top ? q.top : ranked.size();
-    for (size_t i = 0; i < shown; ++i)
-        out.rows.push_back(row_of({ranked[i]}, ranked[i], src.label(ranked[i])));
-    if (shown < ranked.size())
-        out.other =
-            row_of(std::set<std::string>(ranked.begin() + static_cast<long>(shown), ranked.end()),
-                   "other", "Other (" + std::to_string(ranked.size() - shown) + ")");
-    out.total = row_of(keys, "total", "Total");
+    // By payer, a row's coverage is its payers' own: one payer's month not delivered yet is that
+    // payer's gap, not the others'.
+    const bool by_payer = q.scope.by == Dimension::payer;
+    for (size_t i = 0; i < shown; ++i) {
+        std::optional<ViewCoverage> own;
+        if (by_payer) own = cov.of_payers({ranked[i]});
+        out.rows.push_back(
+            row_of({ranked[i]}, ranked[i], src.label(ranked[i]), own ? &*own : nullptr));
+    }
+    if (shown < ranked.size()) {
+        const std::set<std::string> rest(ranked.begin() + static_cast<long>(shown), ranked.end());
+        std::optional<ViewCoverage> own;
+        if (by_payer) own = cov.of_payers(rest);
+        out.other = row_of(rest, "other", "Other (" + std::to_string(ranked.size() - shown) + ")",
+                           own ? &*own : nullptr);
+    }
+    out.total = row_of(keys, "total", "Total", nullptr);
     for (size_t i = 0; i < out.months.size(); ++i) {
         out.months[i].compared.now = out.total.cells[i].now;
         out.months[i].compared.before = out.total.cells[i].previous;

@@ -39,8 +39,25 @@ Day months_back(Day d, int n) {
 }  // namespace
 
 ViewCoverage ViewCoverage::load(Database& db, const std::vector<std::string>& payers) {
-    std::vector<UnitCoverage> units = unit_coverage(db, payers);
+    return of_units(unit_coverage(db, payers));
+}
+
+ViewCoverage ViewCoverage::of_payers(const std::set<std::string>& payers) const {
+    std::vector<UnitCoverage> units;
+    for (const UnitCoverage& u : units_)
+        if (payers.count(u.payer)) units.push_back(u);
+    return of_units(std::move(units));
+}
+
+ViewCoverage ViewCoverage::of_units(std::vector<UnitCoverage> units) {
     ViewCoverage c(covered_days(units));
+    // unit_coverage orders by payer: each payer's units are consecutive.
+    for (size_t a = 0, b; a < units.size(); a = b) {
+        for (b = a; b < units.size() && units[b].payer == units[a].payer; ++b) {
+        }
+        c.payers_.push_back(
+            PayerDays{units[a].payer, covered_days({units.begin() + a, units.begin() + b})});
+    }
     c.units_ = std::move(units);
     return c;
 }
@@ -54,6 +71,15 @@ std::optional<PeriodStatus> ViewCoverage::status(Period p) const {
             (u.status == PeriodStatus::unknown && *s == PeriodStatus::final))
             s = u.status;
     }
+    // A payer expected in the month without a unit of it: the month is not final over the
+    // scope, whatever the others' status.
+    if (s && *s == PeriodStatus::final)
+        for (const PayerDays& pd : payers_)
+            if (!pd.days.empty() && pd.days.front() <= last_day(p) &&
+                std::none_of(units_.begin(), units_.end(), [&](const UnitCoverage& u) {
+                    return u.payer == pd.payer && u.period == p;
+                }))
+                s = PeriodStatus::unknown;
     return s;
 }
 
@@ -75,7 +101,33 @@ WindowCoverage ViewCoverage::window(Day from, Day to) const {
     auto lo = std::lower_bound(days_.begin(), days_.end(), from);
     auto hi = std::upper_bound(days_.begin(), days_.end(), to);
     w.days_with_data = static_cast<int>(hi - lo);
+    // A payer short of the others: days it lacks from its first day in the store on, up to the
+    // last day of the window that any payer has data for (days past all data are the window's
+    // own shortfall, counted above).
+    if (payers_.size() > 1 && hi != lo) {
+        const Day last = *(hi - 1);
+        for (const PayerDays& pd : payers_) {
+            if (pd.days.empty()) continue;
+            const Day start = std::max(from, pd.days.front());
+            if (start > last) continue;
+            const auto a = std::lower_bound(pd.days.begin(), pd.days.end(), start);
+            const auto b = std::upper_bound(pd.days.begin(), pd.days.end(), last);
+            const int lacks = (last - start + 1) - static_cast<int>(b - a);
+            if (lacks > 0) w.payers_short.emplace_back(pd.payer, lacks);
+        }
+    }
     return w;
+}
+
+std::string WindowCoverage::payers_short_text() const {
+    if (payers_short.empty()) return "";
+    const auto& [payer, lacks] = payers_short.front();
+    std::string s = "payer " + (payer.empty() ? std::string("(none)") : payer) + " lacks " +
+                    std::to_string(lacks) + " of " + std::to_string(days) + " days";
+    if (payers_short.size() > 1)
+        s += " (and " + std::to_string(payers_short.size() - 1) + " more payer" +
+             (payers_short.size() > 2 ? "s" : "") + ")";
+    return s;
 }
 
 std::optional<Day> ViewCoverage::data_through() const {
@@ -131,12 +183,17 @@ Comparison plan_comparison(const ViewCoverage& cov, Day from, Day to,
 std::string Comparison::verdict() const {
     if (current.none()) return "n/a: no data for " + dates(current.from, current.to);
     if (previous.none()) return "n/a: no data for " + dates(previous.from, previous.to);
-    if (previous.partial())
-        return "partial: " + std::to_string(previous.days_with_data) + " of " +
-               std::to_string(previous.days) + " days (" + previous_label + ")";
-    if (current.partial())
-        return "partial: " + std::to_string(current.days_with_data) + " of " +
-               std::to_string(current.days) + " days (" + current_label + ")";
+    // Days without any data first; then payers short of the others on days that have data.
+    for (const auto* w : {&previous, &current}) {
+        const std::string& label = w == &previous ? previous_label : current_label;
+        if (w->days_with_data < w->days)
+            return "partial: " + std::to_string(w->days_with_data) + " of " +
+                   std::to_string(w->days) + " days (" + label + ")";
+    }
+    for (const auto* w : {&previous, &current})
+        if (!w->payers_short.empty())
+            return "partial: " + w->payers_short_text() + " (" +
+                   (w == &previous ? previous_label : current_label) + ")";
     return percent_change(now, before);
 }
 

@@ -23,6 +23,11 @@ std::string comparison_sides(const store::Comparison& c, const std::string& curr
 // ingest ("2026-10 accruing: AWS may still change it; last ingest 2026-11-02T05:00:00Z").
 std::string data_through_note(const ReportData& d);
 
+// How much of a window has data, for a note: "" when every day has the data of every payer,
+// "no data", "data for 136 of 348 days", "data for every day; partial: payer 121111111111
+// lacks 14 of 14 days".
+std::string coverage_note(const store::WindowCoverage& w);
+
 // A table row's change against the view's comparison: the percentage when the comparison has a
 // like-for-like base, else "no data" or "partial".
 std::string row_change(const store::Comparison& c, Amount now, Amount before);

@@ -113,6 +113,10 @@ struct ReportData {
     std::map<std::string, std::map<std::string, Amount>> service_months;
     std::optional<Amount> month_to_date, forecast;  // current month, when in the period
     int forecast_days_seen = 0, forecast_days_in_month = 0;
+    // Why no forecast was made although the current month is in the period: a payer in scope
+    // lacks days of it ("payer 121111111111 lacks 14 of 14 days"), so its month to date is not
+    // the scope's; "" otherwise.
+    std::string forecast_withheld;
     // Every day of the current month has data: the month's cost is its actual (month_to_date,
     // which `forecast` then equals), nothing is estimated.
     bool month_complete() const {

@@ -45,6 +45,12 @@ struct MomCell {
     bool comparable = false;
     Amount change() const { return now - previous; }
     std::string percent;  // "+12.3%", "n/a: no data for ...", "partial: 20 of 31 days (...)"
+    // The month's coverage as this row has it: the month's (MomMonth) but in a table by payer,
+    // where each payer's row has its own days, status and like-for-like windows (one payer's
+    // month not delivered yet is that payer's gap, not the others').
+    bool partial = false;
+    std::optional<PeriodStatus> status;
+    DateRange current, previous_window;  // the windows `now` and `previous` are sums over
 };
 
 struct MomRow {

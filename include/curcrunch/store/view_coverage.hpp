@@ -7,7 +7,15 @@
 // A day "has data" when a (payer, billing period) unit the store holds covers it: from the first
 // of the period through the data-through day of its latest delivery (store/coverage.hpp). Any
 // other day is absent from a view: a gap in a chart, "no data" in a table, never a zero.
+//
+// With several payers a day can have data of some and not of others: one payer's month not
+// delivered yet, or a payer behind the others. Such a day is not whole, and a window holding it
+// is partial, with the payers it lacks named: the union of the payers' days alone made a
+// month of one payer out of two look complete, compared -47.7% with a month of both. A payer
+// is expected from its first day in the store on (a payer that joins is no gap before it),
+// up to the last day any payer has data for.
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,10 +30,18 @@ namespace curcrunch::store {
 // How much of [from, to] has data.
 struct WindowCoverage {
     Day from = 0, to = 0;
-    int days = 0, days_with_data = 0;
+    int days = 0, days_with_data = 0;  // with data: of any payer in scope
+    // The payers in scope that lack data on days of the window on which they are expected,
+    // with how many such days; by payer.
+    std::vector<std::pair<std::string, int>> payers_short;
     bool none() const { return days_with_data == 0; }
-    bool complete() const { return days > 0 && days_with_data == days; }
-    bool partial() const { return days_with_data > 0 && days_with_data < days; }
+    bool complete() const { return days > 0 && days_with_data == days && payers_short.empty(); }
+    bool partial() const {
+        return days_with_data > 0 && (days_with_data < days || !payers_short.empty());
+    }
+    // "payer 121111111111 lacks 14 of 14 days" (the first payer short, and how many more);
+    // "" when none is.
+    std::string payers_short_text() const;
 };
 
 class ViewCoverage {
@@ -33,6 +49,8 @@ class ViewCoverage {
     // The days with data of the whole store (the payers' units only, when given).
     static ViewCoverage load(Database& db, const std::vector<std::string>& payers = {});
     explicit ViewCoverage(std::vector<Day> days) : days_(std::move(days)) {}
+    // The coverage of these payers' units of this one (a table by payer: each row its own).
+    ViewCoverage of_payers(const std::set<std::string>& payers) const;
     // The status of billing period `p` over the payers in scope: accruing when any payer's is,
     // final when all are, unknown otherwise; empty when the store does not hold it.
     std::optional<PeriodStatus> status(Period p) const;
@@ -46,8 +64,14 @@ class ViewCoverage {
     std::vector<Day> days_in(Day from, Day to) const;
 
   private:
+    static ViewCoverage of_units(std::vector<UnitCoverage> units);
+    struct PayerDays {
+        std::string payer;
+        std::vector<Day> days;  // ascending
+    };
     std::vector<Day> days_;
     std::vector<UnitCoverage> units_;
+    std::vector<PayerDays> payers_;  // by payer
 };
 
 // Where views end by default: the data-through day (`today` for an empty store), so
