@@ -351,6 +351,24 @@ TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
                       r.rollup.pool.at(e.key.dim[ingest::kDimRegion]) == "us-east-1";
     EXPECT_TRUE(found_tag);
     EXPECT_TRUE(found_name);
+
+    // Without the manifest the two runs are two deliveries of one month, each the whole month:
+    // summed, the month was counted twice (exit 0). Refused, naming both; one run's folder
+    // alone is read.
+    std::filesystem::remove_all(root + "/metadata");
+    const std::string db = t / "s.db";
+    RunResult two = run_cli({"ingest", "--quiet", "--db", db, root});
+    EXPECT_EQ(two.exit_code, 3) << two.err;
+    EXPECT_NE(two.err.find(root + "/data/BILLING_PERIOD=2025-08: 2 deliveries of one billing "
+                                  "period without a manifest (run-1, run-2); each holds the whole "
+                                  "period, so reading them all would count it 2 times"),
+              std::string::npos)
+        << two.err;
+    EXPECT_FALSE(std::filesystem::exists(db));
+    RunResult one =
+        run_cli({"ingest", "--quiet", "--db", db, root + "/data/BILLING_PERIOD=2025-08/run-2"});
+    EXPECT_EQ(one.exit_code, 0) << one.err;
+    EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily"), "50000000000");
 }
 
 TEST(Ingest, SkipModeCountsAndRecordsBadRows) {

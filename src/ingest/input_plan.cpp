@@ -84,6 +84,45 @@ Period period_from_partition(const std::string& name) {
     return p ? *p : 0;
 }
 
+// A loose data file's delivery: the period folder it lies under (BILLING_PERIOD=YYYY-MM, or a
+// legacy <yyyymmdd-yyyymmdd> range) and the folder right below it that holds the file (a CUR
+// 2.0 <timestamp>-<execution-id> run, a legacy assembly id); "" for the second when the file
+// lies in the period folder itself. {"", ""} when no period folder is on its path.
+std::pair<std::string, std::string> delivery_of(const fs::path& file) {
+    std::string below;
+    for (fs::path dir = file.parent_path(); !dir.empty() && dir != dir.parent_path();
+         dir = dir.parent_path()) {
+        const std::string name = dir.filename().string();
+        if (period_from_partition(name) != 0 || period_from_range_dir(name) != 0)
+            return {dir.string(), below};
+        below = name;
+    }
+    return {};
+}
+
+// Each delivery of a billing period is the whole period again (a cumulative snapshot), so the
+// loose files of two deliveries of one period must never be summed: that doubled the month
+// (exit 0). A manifest names the one to read; without it the choice is the user's.
+void refuse_two_deliveries(const std::vector<fs::path>& loose) {
+    std::map<std::string, std::set<std::string>> runs;  // period folder -> delivery folders
+    for (const fs::path& f : loose) {
+        const auto [period_dir, run] = delivery_of(f);
+        if (!period_dir.empty()) runs[period_dir].insert(run);
+    }
+    for (const auto& [period_dir, names] : runs) {
+        if (names.size() < 2) continue;
+        std::string list;
+        for (const std::string& n : names)
+            list += (list.empty() ? "" : ", ") +
+                    (n.empty() ? std::string("(the folder itself)") : shown_text(n, 80));
+        throw_input(shown_text(period_dir) + ": " + std::to_string(names.size()) +
+                    " deliveries of one billing period without a manifest (" + list +
+                    "); each holds the whole period, so reading them all would count it " +
+                    std::to_string(names.size()) +
+                    " times: ingest the export with its manifest, or one delivery's folder");
+    }
+}
+
 std::string key_tail_after(const std::string& key, const std::string& component) {
     const std::string needle = "/" + component + "/";
     size_t at = ("/" + key).find(needle);
@@ -298,15 +337,18 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
             out.insert(out.end(), u.begin(), u.end());
         }
         std::sort(data.begin(), data.end());
+        std::vector<fs::path> loose;
         for (const fs::path& f : data) {
             std::string fstr = f.string();
             bool under_report = std::any_of(roots.begin(), roots.end(), [&](const std::string& r) {
                 return fstr.size() > r.size() && fstr.compare(0, r.size(), r) == 0 &&
                        fstr[r.size()] == '/';
             });
-            if (!under_report)
-                out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}, {}});
+            if (under_report) continue;
+            loose.push_back(f);
+            out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}, {}});
         }
+        refuse_two_deliveries(loose);
     }
     if (out.empty()) throw_input("no input files found in the given paths");
     return out;
