@@ -218,20 +218,23 @@ void compare_revision_parts(const std::map<std::string, std::string>& was,
 
 bool invisible_signature_widget(QPDFObjectHandle annot) {
     if (!annot.isDictionary() || !annot.getKey("/Subtype").isNameAndEquals("/Widget")) return false;
+    // An action runs code or changes what is shown (a JavaScript /AA can make a hidden widget
+    // visible): a widget with one, or whose field has one, is never left out of a comparison.
     bool signature = false;
     QPDFObjectHandle field = annot;
     for (int depth = 0; depth < 32 && field.isDictionary(); ++depth) {
+        if (field.hasKey("/A") || field.hasKey("/AA")) return false;
         QPDFObjectHandle ft = field.getKey("/FT");
-        if (ft.isName()) {
-            signature = ft.getName() == "/Sig";
-            break;
+        if (!signature && ft.isName()) {
+            if (ft.getName() != "/Sig") return false;
+            signature = true;
         }
         field = field.getKey("/Parent");
     }
     if (!signature) return false;
-    constexpr long long kHidden = 2, kNoView = 32;
-    QPDFObjectHandle flags = annot.getKey("/F");
-    if (flags.isInteger() && (flags.getIntValue() & (kHidden | kNoView))) return true;
+    // The flags do not count: NoView still prints the appearance, and Hidden can be cleared by
+    // a script. Only a /Rect of no width and no height draws nothing, whatever /AP holds (its
+    // form is scaled into the rectangle, ISO 32000-2 12.5.5).
     QPDFObjectHandle rect = annot.getKey("/Rect");
     if (!rect.isArray() || rect.getArrayNItems() != 4) return false;
     double r[4];
@@ -239,7 +242,7 @@ bool invisible_signature_widget(QPDFObjectHandle annot) {
         if (!rect.getArrayItem(i).isNumber()) return false;
         r[i] = rect.getArrayItem(i).getNumericValue();
     }
-    return r[0] == r[2] || r[1] == r[3];
+    return r[0] == r[2] && r[1] == r[3];
 }
 
 std::string unwritten_annotation(QPDF& q) {
@@ -255,7 +258,9 @@ std::string unwritten_annotation(QPDF& q) {
             if (invisible_signature_widget(a)) continue;
             QPDFObjectHandle sub = a.isDictionary() ? a.getKey("/Subtype") : a;
             if (sub.isNameAndEquals("/Widget"))
-                return where + " carries a visible form field (/Widget annotation)";
+                return where +
+                       " carries a form field that can be shown or run an action (/Widget "
+                       "annotation)";
             return where + " carries " +
                    (sub.isName() ? "a " + shown_text(sub.getName(), 40) + " annotation"
                                  : std::string("an annotation without a /Subtype"));

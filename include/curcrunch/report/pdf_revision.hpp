@@ -29,8 +29,11 @@ namespace curcrunch::report {
 // Throws Error(input) for a structure nested deeper than it reads.
 std::vector<std::string> changes_since_signed(QPDF& signed_revision, QPDF& now);
 
-// Whether `annot` is a signature field's widget nothing can see: a zero-area /Rect, or the
-// Hidden or NoView flag (ISO 32000-2 12.5.3). The only annotation curcrunch writes.
+// Whether `annot` is a signature field's widget nothing can see or trigger: its /Rect has no
+// width and no height, and neither it nor its field has an action (/A, /AA). Its flags do not
+// count: NoView+Print still prints the appearance, and a script can clear Hidden (ISO 32000-2
+// 12.5.3). The only annotation curcrunch writes, and what countersigning tools add for an
+// invisible signature.
 bool invisible_signature_widget(QPDFObjectHandle annot);
 
 // "" when every page annotation is an invisible signature widget; otherwise the first other
