@@ -98,14 +98,19 @@ PdfPasswords read_password_file(const std::string& path) {
     return p;
 }
 
-std::string pages_digest(QPDF& q) {
+std::string pages_digest(QPDF& q, uint64_t max_decoded_bytes) {
     Sha256 h;
-    HashPipeline sink(h);
+    HashPipeline sink(h, max_decoded_bytes);
     size_t n = 0;
     for (auto& page : QPDFPageDocumentHelper(q).getAllPages()) {
         const std::string head = "page " + std::to_string(++n) + "\n";
         h.update(head);
-        page.pipeContents(&sink);
+        try {
+            page.pipeContents(&sink);
+        } catch (const std::exception&) {
+            if (!sink.over_limit()) throw;
+        }
+        if (sink.over_limit()) throw std::length_error("page content over the limit");
     }
     return h.hex_digest();
 }

@@ -12,6 +12,7 @@
 #include <qpdf/QPDFPageDocumentHelper.hh>
 
 #include <set>
+#include <stdexcept>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
@@ -32,6 +33,11 @@ bool safe_attachment_name(const std::string& n) {
     for (unsigned char c : n)
         if (c < 0x20 || c == '/' || c == '\\' || c == ':') return false;
     return n.find("..") == std::string::npos;
+}
+
+std::string inspect_limit_text(uint64_t bytes) {
+    return bytes % (1u << 20) ? std::to_string(bytes) + " bytes"
+                              : std::to_string(bytes >> 20) + " MiB";
 }
 
 std::string text_of(QPDFObjectHandle o) {
@@ -194,7 +200,13 @@ InspectedPdf inspect_pdf(const std::string& name, const std::string& bytes,
         read_info(q, limits, out);
         read_attachments(q, limits, documents, out);
         if (out.report_json || !out.documents.empty()) {
-            out.pages_sha256 = pages_digest(q);
+            try {
+                out.pages_sha256 = pages_digest(q, limits.max_page_content_bytes);
+            } catch (const std::length_error&) {
+                throw_input("too large to read: the pages' content decodes to more than " +
+                            inspect_limit_text(limits.max_page_content_bytes) +
+                            " (the import limit)");
+            }
             out.unwritten_annotation = unwritten_annotation(q);
         }
         out.signature = check_signatures(q, bytes, trust);

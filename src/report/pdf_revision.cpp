@@ -7,6 +7,7 @@
 #include <qpdf/QPDFPageObjectHelper.hh>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -24,81 +25,115 @@ constexpr int kRevisionMaxDepth = 64;
 // which are compared as parts of their own.
 using RevisionLabels = std::map<QPDFObjGen, std::string>;
 
-// One part of a document hashed as a tree (pdf_revision.hpp).
+// The digests of the indirect objects of one revision, shared by all the parts hashed from it:
+// an object many pages share (a font, an image, a resource dictionary) is hashed once, not once
+// per page, so a file of many pages sharing one large stream costs what the stream does.
+struct RevisionMemo {
+    std::map<QPDFObjGen, std::string> digests;
+    std::vector<QPDFObjGen> open;  // the objects being hashed, outermost first
+};
+
+// One part of a document hashed as a tree (pdf_revision.hpp). An indirect object is hashed
+// into a digest of its own and referred to by it, so its digest does not depend on where it
+// was met; a reference back to an object still being hashed (a cycle) is its distance up the
+// chain of open objects, and an object inside a cycle is not kept in the memo, since its digest
+// depends on where the cycle was entered.
 class RevisionPartHasher {
   public:
-    explicit RevisionPartHasher(const RevisionLabels& labels) : labels_(labels) {}
+    RevisionPartHasher(const RevisionLabels& labels, RevisionMemo& memo)
+        : labels_(labels), memo_(memo) {}
 
     // `o` itself is hashed even when it is labelled: it is the part.
-    void add_root(QPDFObjectHandle o) { add(o, 0, false); }
+    void add_root(QPDFObjectHandle o) {
+        size_t lowest = SIZE_MAX;
+        add(h_, o, 0, false, lowest);
+    }
     void add_entry(const std::string& key, QPDFObjectHandle v) {
-        token("k" + key);
-        add(v, 1, true);
+        size_t lowest = SIZE_MAX;
+        revision_token(h_, "k" + key);
+        add(h_, v, 1, true, lowest);
     }
     std::string digest() { return h_.hex_digest(); }
 
   private:
-    void token(std::string_view s) {
-        h_.update(std::to_string(s.size()) + ":");
-        h_.update(s);
+    static void revision_token(Sha256& h, std::string_view s) {
+        h.update(std::to_string(s.size()) + ":");
+        h.update(s);
     }
 
-    void add(QPDFObjectHandle o, int depth, bool use_labels) {
+    // `lowest`: the outermost open object a back reference under `o` reached, if lower.
+    void add(Sha256& h, QPDFObjectHandle o, int depth, bool use_labels, size_t& lowest) {
         if (depth > kRevisionMaxDepth)
             throw_input("an object is nested more than " + std::to_string(kRevisionMaxDepth) +
                         " levels deep");
-        if (o.isIndirect()) {
-            const QPDFObjGen og = o.getObjGen();
-            if (auto l = labels_.find(og); use_labels && l != labels_.end()) {
-                token(l->second);
-                return;
-            }
-            auto [at, fresh] = seen_.emplace(og, seen_.size());
-            if (!fresh) {
-                token("ref#" + std::to_string(at->second));
-                return;
-            }
+        if (!o.isIndirect()) return add_direct(h, o, depth, lowest);
+        const QPDFObjGen og = o.getObjGen();
+        if (auto l = labels_.find(og); use_labels && l != labels_.end())
+            return revision_token(h, l->second);
+        if (auto d = memo_.digests.find(og); d != memo_.digests.end())
+            return revision_token(h, "obj " + d->second);
+        auto& open = memo_.open;
+        if (auto at = std::find(open.begin(), open.end(), og); at != open.end()) {
+            const auto index = static_cast<size_t>(at - open.begin());
+            lowest = std::min(lowest, index);
+            return revision_token(h, "back " + std::to_string(open.size() - index));
         }
+        const size_t index = open.size();
+        open.push_back(og);
+        Sha256 own;
+        size_t reached = SIZE_MAX;
+        add_direct(own, o, depth, reached);
+        open.pop_back();
+        const std::string digest = own.hex_digest();
+        if (reached >= index)
+            memo_.digests.emplace(og, digest);
+        else
+            lowest = std::min(lowest, reached);
+        revision_token(h, "obj " + digest);
+    }
+
+    void add_direct(Sha256& h, QPDFObjectHandle o, int depth, size_t& lowest) {
         if (o.isBool()) {
-            token(o.getBoolValue() ? "true" : "false");
+            revision_token(h, o.getBoolValue() ? "true" : "false");
         } else if (o.isInteger()) {
-            token("i" + std::to_string(o.getIntValue()));
+            revision_token(h, "i" + std::to_string(o.getIntValue()));
         } else if (o.isReal()) {
-            token("r" + o.getRealValue());
+            revision_token(h, "r" + o.getRealValue());
         } else if (o.isName()) {
-            token("n" + o.getName());
+            revision_token(h, "n" + o.getName());
         } else if (o.isString()) {
-            token("s" + o.getStringValue());
+            revision_token(h, "s" + o.getStringValue());
         } else if (o.isArray()) {
-            token("[" + std::to_string(o.getArrayNItems()));
+            revision_token(h, "[" + std::to_string(o.getArrayNItems()));
             for (int i = 0; i < o.getArrayNItems(); ++i)
-                add(o.getArrayItem(i), depth + 1, true);
+                add(h, o.getArrayItem(i), depth + 1, true, lowest);
         } else if (o.isDictionary() || o.isStream()) {
             QPDFObjectHandle dict = o.isStream() ? o.getDict() : o;
-            token("<<");
+            revision_token(h, "<<");
             // /Parent leads up a tree (pages, form fields, annotations) another part hashes.
             for (const auto& key : dict.getKeys())
                 if (key != "/Parent") {
-                    token("k" + key);
-                    add(dict.getKey(key), depth + 1, true);
+                    revision_token(h, "k" + key);
+                    add(h, dict.getKey(key), depth + 1, true, lowest);
                 }
-            token(">>");
+            revision_token(h, ">>");
             if (o.isStream()) {
-                // As stored (decrypted, not decompressed): equal objects have equal bytes, and
-                // nothing is inflated.
+                // As stored (decrypted, not decompressed), with its /Filter hashed above: equal
+                // objects have equal bytes, and nothing is inflated. Page content too: a
+                // countersigning tool appends objects, it does not re-encode the pages.
                 Sha256 data;
                 HashPipeline pipe(data);
-                token(o.pipeStreamData(&pipe, nullptr, 0, qpdf_dl_none, true)
-                          ? "stream " + data.hex_digest()
-                          : "unreadable stream");
+                revision_token(h, o.pipeStreamData(&pipe, nullptr, 0, qpdf_dl_none, true)
+                                      ? "stream " + data.hex_digest()
+                                      : "unreadable stream");
             }
         } else {
-            token(o.isNull() ? "null" : o.unparse());
+            revision_token(h, o.isNull() ? "null" : o.unparse());
         }
     }
 
     const RevisionLabels& labels_;
-    std::map<QPDFObjGen, size_t> seen_;
+    RevisionMemo& memo_;
     Sha256 h_;
 };
 
@@ -112,15 +147,9 @@ struct RevisionView {
     std::string catalog, xfa;
 };
 
-std::string page_content_digest(QPDFPageObjectHelper& page) {
-    Sha256 h;
-    HashPipeline pipe(h);
-    page.pipeContents(&pipe);
-    return h.hex_digest();
-}
-
 RevisionView revision_view_of(QPDF& q) {
     RevisionView v;
+    RevisionMemo memo;
     RevisionLabels labels;
     auto pages = QPDFPageDocumentHelper(q).getAllPages();
     for (size_t i = 0; i < pages.size(); ++i)
@@ -130,15 +159,17 @@ RevisionView revision_view_of(QPDF& q) {
         if (spec->getObjectHandle().isIndirect())
             labels[spec->getObjectHandle().getObjGen()] = "file#" + name;
     for (const auto& [name, spec] : files) {
-        RevisionPartHasher h(labels);
+        RevisionPartHasher h(labels, memo);
         h.add_root(spec->getObjectHandle());
         v.attachments[name] = h.digest();
     }
     for (auto& page : pages) {
         QPDFObjectHandle dict = page.getObjectHandle();
         RevisionPage p;
-        p.content = page_content_digest(page);
-        RevisionPartHasher rest(labels);
+        RevisionPartHasher content(labels, memo);
+        content.add_entry("/Contents", dict.getKey("/Contents"));
+        p.content = content.digest();
+        RevisionPartHasher rest(labels, memo);
         for (const auto& key : dict.getKeys())
             if (key != "/Annots" && key != "/Parent" && key != "/Contents")
                 rest.add_entry(key, dict.getKey(key));
@@ -146,7 +177,7 @@ RevisionView revision_view_of(QPDF& q) {
         for (const char* key : {"/Resources", "/MediaBox", "/CropBox", "/Rotate"})
             if (!dict.hasKey(key)) rest.add_entry(key, page.getAttribute(key, false));
         p.rest = rest.digest();
-        RevisionPartHasher annots(labels);
+        RevisionPartHasher annots(labels, memo);
         QPDFObjectHandle list = dict.getKey("/Annots");
         if (list.isArray()) {
             for (int i = 0; i < list.getArrayNItems(); ++i)
@@ -164,12 +195,12 @@ RevisionView revision_view_of(QPDF& q) {
             // What a signing tool updates when it adds a signature; they state nothing of the
             // report.
             if (key == "/ModDate" || key == "/Producer") continue;
-            RevisionPartHasher h(labels);
+            RevisionPartHasher h(labels, memo);
             h.add_root(info.getKey(key));
             v.info[key] = h.digest();
         }
     QPDFObjectHandle root = q.getRoot();
-    RevisionPartHasher catalog(labels);
+    RevisionPartHasher catalog(labels, memo);
     // Left out: what adding a signature or validation data changes (/AcroForm, /Perms, /DSS,
     // /Metadata, /Extensions, /Version), the page tree (compared page by page) and the
     // attachments (compared by name).
@@ -186,7 +217,7 @@ RevisionView revision_view_of(QPDF& q) {
     }
     v.catalog = catalog.digest();
     // An XFA form replaces what some readers render.
-    RevisionPartHasher xfa(labels);
+    RevisionPartHasher xfa(labels, memo);
     QPDFObjectHandle form = root.getKey("/AcroForm");
     if (form.isDictionary())
         for (const char* key : {"/XFA", "/NeedAppearances"})

@@ -5,6 +5,7 @@
 // /EF stream with /Subtype application/json, /Params with size, MD5 checksum and dates),
 // optionally encrypts with AES-256 (R6: user and owner passwords) and optionally signs
 // (pdf_sign.hpp), and returns the finished file's bytes.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,7 +65,9 @@ void repair_to_unicode(QPDF& q);
 
 // sha256 over every page's content streams, decoded, in page order (each page's streams
 // preceded by "page N\n"): what the pages show, independent of compression, encryption and
-// object numbering. The report JSON records it; import recomputes it.
-std::string pages_digest(QPDF& q);
+// object numbering. The report JSON records it; import recomputes it. A flate stream of a few
+// MiB can decode to gigabytes: past `max_decoded_bytes` of decoded content it throws
+// std::length_error.
+std::string pages_digest(QPDF& q, uint64_t max_decoded_bytes = UINT64_MAX);
 
 }  // namespace curcrunch::report

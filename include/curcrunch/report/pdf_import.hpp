@@ -37,7 +37,10 @@ struct ImportLimits {
     uint64_t max_attachment_bytes = 16u << 20;  // 16 MiB of JSON is already absurd
     size_t max_info_keys = 256;                 // Info dictionary entries
     size_t max_info_bytes = 256u << 10;         // the Info dictionary as stored (JSON)
-    PdfObjectLimits objects;                    // what qpdf may parse (pdf_limits.hpp)
+    // The pages' content decoded for the pages digest of a curcrunch document: what one file
+    // can make import inflate (a report's pages decode to a few MiB).
+    uint64_t max_page_content_bytes = 256u << 20;
+    PdfObjectLimits objects;  // what qpdf may parse (pdf_limits.hpp)
 };
 
 // Another curcrunch document than a report (a customer invoice: billing/invoice_archive.hpp),

@@ -13,9 +13,12 @@
 // XMP metadata, Info /ModDate and /Producer).
 //
 // Objects are compared by what they hold, not by their numbers: each part is hashed as a tree
-// with indirect objects resolved (a shared or cyclic object hashed once, then referred to by
-// the order it was first met), stream data as stored (decrypted, not decompressed), pages
-// referred to by their place in the document.
+// with indirect objects resolved, each into a digest of its own that every part of the
+// revision shares (so an object all pages use is hashed once per revision, and the cost of a
+// comparison is bounded by the size of the file, not pages times shared bytes; a cycle is
+// hashed as a reference back up the tree), stream data as stored (decrypted, not decompressed,
+// page content included: nothing is inflated), pages referred to by their place in the
+// document.
 #include <string>
 #include <vector>
 
