@@ -42,6 +42,11 @@ std::string signing_use_refusal(X509* cert) {
     }
     if (usage != UINT32_MAX && !(usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
         return "the certificate's key usage does not allow digital signatures";
+    return signing_eku_refusal(cert);
+}
+
+std::string signing_eku_refusal(X509* cert) {
+    if (!cert) return "no certificate";
     int critical = -1;
     EkuListPtr ekus(static_cast<EXTENDED_KEY_USAGE*>(
         X509_get_ext_d2i(cert, NID_ext_key_usage, &critical, nullptr)));

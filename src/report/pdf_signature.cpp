@@ -11,6 +11,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/report/cert_usage.hpp"
 #include "curcrunch/report/openssl_handles.hpp"
+#include "signer_chain.hpp"
 
 namespace curcrunch::report {
 namespace {
@@ -64,20 +65,6 @@ Verified verify_cms(std::string_view der, std::string_view head, std::string_vie
     v.intact = v.signer_cert != nullptr;
     if (!v.intact) v.why = "no signer certificate in the signature";
     return v;
-}
-
-// "" when `cert` chains to `trust`, otherwise why not.
-std::string untrusted_because(X509* cert, CMS_ContentInfo* cms, const TrustStore* trust) {
-    if (!trust) return "no --trust-file was given to check the certificate against";
-    X509StackPtr extra(CMS_get1_certs(cms));
-    StoreCtxPtr ctx(X509_STORE_CTX_new());
-    if (!ctx || X509_STORE_CTX_init(ctx.get(), trust->get(), cert, extra.get()) != 1)
-        return openssl_errors("cannot check the certificate");
-    if (X509_verify_cert(ctx.get()) == 1) return "";
-    const int err = X509_STORE_CTX_get_error(ctx.get());
-    ERR_clear_error();
-    return std::string("the certificate does not chain to the trust file (") +
-           X509_verify_cert_error_string(err) + ")";
 }
 
 bool is_hex(char c) {
@@ -177,7 +164,9 @@ OneSignature check_one(QPDFObjectHandle sig, std::string_view file, const TrustS
     }
     r.signer = ok.signer;
     r.detail = signing_use_refusal(ok.signer_cert);
-    if (r.detail.empty()) r.detail = untrusted_because(ok.signer_cert, cms.get(), trust);
+    if (r.detail.empty())
+        r.detail = signer_chain_refusal(ok.signer_cert, cms.get(), trust,
+                                        claimed_signing_time(cms.get(), sig));
     r.state = r.detail.empty() ? SignatureState::valid : SignatureState::untrusted;
     return r;
 }

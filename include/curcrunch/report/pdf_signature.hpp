@@ -4,7 +4,7 @@
 // string, the last signature must reach the end of the file (nothing appended after signing),
 // the CMS must verify over those bytes (message digest and signature value), and the signer's
 // certificate must be one for signing documents (cert_usage.hpp) and chain to the trust file
-// given.
+// given, at the signing time the signature claims (src/report/signer_chain.hpp says why).
 //
 // The first signature — the one over the earliest revision — is the document's; later ones
 // (an auditor's countersignature) are appended revisions, which may have changed what the file
