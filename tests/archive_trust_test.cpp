@@ -1,7 +1,8 @@
-// What a signer's certificate is checked against: the time its signature claims (a certificate
-// that expired since still signed it), and the CAs above it, which cannot vouch for a document
-// signer when they are restricted to other uses. The signatures are made with the openssl
-// command line (revision_support.hpp).
+// What an archive's signature records are worth over time: a report is verified at the time its
+// signature claims (a certificate that expired since still signed it), a re-check against
+// another trust file never lowers a stored "valid", and a CA restricted to other uses cannot
+// vouch for a document signer. The signatures are made with the openssl command line
+// (revision_support.hpp).
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -70,6 +71,40 @@ std::string trust_test_import(const std::string& db, const std::string& ca, cons
 }
 
 }  // namespace
+
+TEST(ArchiveTrust, AReCheckNeverLowersAStoredValidSignature) {
+    RevisionWorld w;
+    Pki pki(w.tmp);
+    const std::string pdf = w.tmp / "signed.pdf";
+    ASSERT_EQ(w.report(pdf, pki.leaf()).exit_code, 0);
+    const std::string db = w.auditor("a.db");
+    trust_test_import(db, pki.ca(), pdf, 0);
+    const std::string sql = "SELECT signature || ' ' || signer FROM archive_document";
+    const std::string stored = "valid CN=Finance Reports, O=Example Corp";
+    ASSERT_EQ(query_one(db, sql), stored);
+    const std::string imported_at = query_one(db, "SELECT imported_at FROM archive_document");
+    // Another trust file (a rotated CA, another auditor's bundle): a warning, the record kept.
+    const std::string other = pki.dir + "/mallory.pem";
+    std::string r = trust_test_import(db, other, pdf, 0);
+    EXPECT_TRUE(revision_has(
+        r, "warning: " + pdf +
+               ": re-checked against this trust file: untrusted (the certificate does not chain "
+               "to the trust file (unable to get local issuer certificate)); the archive keeps "
+               "'valid' from " +
+               imported_at + "\n"))
+        << r;
+    EXPECT_TRUE(revision_has(r, "already imported " + pdf + ": report ")) << r;
+    EXPECT_TRUE(revision_has(r, "signature valid (CN=Finance Reports, O=Example Corp)")) << r;
+    EXPECT_EQ(query_one(db, sql), stored);
+    // --require-signature asks whether this trust file vouches for it: no (exit 3), record kept.
+    r = trust_test_import(db, other, pdf, 3, true);
+    EXPECT_TRUE(revision_has(r,
+                             "), and --require-signature asks for a valid one; the archive "
+                             "keeps 'valid' from " +
+                                 imported_at + "\n"))
+        << r;
+    EXPECT_EQ(query_one(db, sql), stored);
+}
 
 TEST(ArchiveTrust, ACertificateIsJudgedAtTheSigningTimeItClaims) {
     RevisionWorld w;

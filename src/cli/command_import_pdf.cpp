@@ -63,6 +63,7 @@ class ImportPdfCommand final : public Command {
             if (o.signature == "untrusted" && !o.signature_detail.empty())
                 log::warn(o.path + (o.status == S::imported ? ": imported" : ": already imported") +
                           ", but its signature is untrusted: " + o.signature_detail);
+            if (!o.recheck_warning.empty()) log::warn(o.path + ": " + o.recheck_warning);
             if (quiet_) continue;
             std::string what = o.kind;
             if (!o.report_id.empty()) what += " " + o.report_id;

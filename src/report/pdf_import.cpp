@@ -198,8 +198,8 @@ bool is_pdf_name(const fs::path& p) {
 }
 
 // Fills `o` from the archived record of these bytes; returns where they were imported from
-// and when.
-std::string duplicate_of(store::Database& db, ImportOutcome& o) {
+// and when (`imported_at` alone too).
+std::string duplicate_of(store::Database& db, ImportOutcome& o, std::string& imported_at) {
     o.status = ImportOutcome::Status::duplicate;
     auto st = db.prepare(
         "SELECT kind, report_id, invoice_id, pages, signature, signer, note, path, imported_at "
@@ -213,14 +213,30 @@ std::string duplicate_of(store::Database& db, ImportOutcome& o) {
     o.signature = st.column_text(4);
     o.signer = st.column_text(5);
     o.note = st.column_text(6);
-    return st.column_text(7) + ", imported " + st.column_text(8);
+    imported_at = st.column_text(8);
+    return st.column_text(7) + ", imported " + imported_at;
 }
 
-// A file already archived, checked again with a trust file: the stored signature status is
-// what this check found (a report first imported without the CA is "valid" once it is given;
-// one whose certificate is no longer trusted is "untrusted").
+// A file already archived, checked again with a trust file. A check may raise the stored
+// status (a report first imported without the CA is "valid" once it is given), never lower a
+// "valid" one: that record says the signature verified against the trust file of its import,
+// and a later check against another file (a rotated CA, another auditor's bundle) or a
+// certificate that has expired since proves nothing against it. The difference is reported
+// (`recheck_warning`) and the record kept; --require-signature refuses such a file before this
+// (exit 3), the record kept too.
 void update_checked_record(store::Database& db, ImportOutcome& o, const std::string& was,
-                           const std::string& was_signer, const std::string& was_note) {
+                           const std::string& was_signer, const std::string& was_note,
+                           const std::string& verified_at) {
+    if (was == "valid" && o.signature != "valid") {
+        o.recheck_warning = "re-checked against this trust file: " + o.signature +
+                            (o.signature_detail.empty() ? "" : " (" + o.signature_detail + ")") +
+                            "; the archive keeps 'valid' from " + verified_at;
+        o.signature = was;
+        o.signer = was_signer;
+        o.signature_detail.clear();
+        o.note = was_note;
+        return;
+    }
     const std::string note = stored_note(o);
     if (o.signature == was && o.signer == was_signer && note == was_note) return;
     store::Transaction tx(db);
@@ -239,9 +255,9 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
     ImportOutcome o;
     o.path = name;
     o.sha256 = Sha256::of(bytes);
-    std::string archived_as;
+    std::string archived_as, archived_at;
     if (table_has(db, "SELECT 1 FROM archive_document WHERE sha256 = ?", o.sha256)) {
-        archived_as = duplicate_of(db, o);
+        archived_as = duplicate_of(db, o, archived_at);
         // Without a trust file, reading the same bytes again would learn nothing new. With one,
         // the file is checked as a new one would be: its signature verified again, and
         // --require-signature holding for what is already archived too.
@@ -296,7 +312,7 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
                                   "), and --require-signature asks for a valid one");
         if (p.signature.state == SignatureState::untrusted) o.signature_detail = p.signature.detail;
         if (!archived_as.empty()) {
-            update_checked_record(db, o, was, was_signer, was_note);
+            update_checked_record(db, o, was, was_signer, was_note, archived_at);
             o.status = ImportOutcome::Status::duplicate;
             return o;
         }
@@ -319,7 +335,8 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
     // A file the archive holds that this check refuses stays archived (its record is not
     // rewritten), but the refusal is as loud as for a new file.
     if (o.status == ImportOutcome::Status::failed && !archived_as.empty())
-        o.error = "already in the archive (" + archived_as + "), but " + o.error;
+        o.error = "already in the archive (" + archived_as + "), but " + o.error +
+                  (was == "valid" ? "; the archive keeps 'valid' from " + archived_at : "");
     return o;
 }
 

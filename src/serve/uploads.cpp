@@ -61,7 +61,8 @@ std::string import_files(Site& site, const httplib::Request& req, size_t& files)
                       "\">" + esc(name) + ": " +
                       (out.status == S::imported ? "imported as " : "already in the archive as ") +
                       esc(out.kind + (out.report_id.empty() ? "" : " " + out.report_id) + ", " +
-                          signature_text(out) + (out.note.empty() ? "" : "; " + out.note)) +
+                          signature_text(out) + (out.note.empty() ? "" : "; " + out.note) +
+                          (out.recheck_warning.empty() ? "" : "; " + out.recheck_warning)) +
                       "</p>";
     }
     return notice;

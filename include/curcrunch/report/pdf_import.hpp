@@ -82,6 +82,10 @@ struct ImportOutcome {
     std::string signature_detail;  // why it is untrusted
     // For a file already archived and checked again: its stored status before, when it changed.
     std::string previous_signature;
+    // For an archived "valid" file whose check now finds less: what it found, and that the
+    // archive keeps its record ("re-checked against this trust file: untrusted (...); the
+    // archive keeps 'valid' from <date>").
+    std::string recheck_warning;
     std::string note;   // e.g. "not a curcrunch report"
     std::string error;  // for failed: what is wrong with the file
 };
