@@ -1,8 +1,8 @@
 // What an archive's signature records are worth over time: a report is verified at the time its
 // signature claims (a certificate that expired since still signed it), a re-check against
-// another trust file never lowers a stored "valid", and a CA restricted to other uses cannot
-// vouch for a document signer. The signatures are made with the openssl command line
-// (revision_support.hpp).
+// another trust file never lowers a stored "valid", a CA restricted to other uses cannot vouch
+// for a document signer, and an auditor's countersigned copy of an archived report is that
+// report. The signatures are made with the openssl command line (revision_support.hpp).
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -183,6 +183,43 @@ TEST(ArchiveTrust, ACaRestrictedToOtherUsesCannotVouchForADocumentSigner) {
                 "(TLS Web Server Authentication) does not allow signing documents))"))
                 << r;
     }
+}
+
+TEST(ArchiveTrust, ACountersignedCopyOfAnArchivedReportIsThatReport) {
+    RevisionWorld w;
+    Pki pki(w.tmp);
+    const std::string genuine = w.tmp / "signed.pdf";
+    ASSERT_EQ(w.report(genuine, pki.leaf()).exit_code, 0);
+    const std::string bytes = read_file(genuine);
+    const std::string countersigned = w.tmp / "countersigned.pdf";
+    write_file(countersigned,
+               signed_revision(bytes, {}, {pki.dir + "/mallory.pem", pki.dir + "/mallory.key"},
+                               w.tmp.path()));
+    const std::string db = w.auditor("a.db");
+    trust_test_import(db, pki.ca(), genuine, 0);
+    const std::string imported_at = query_one(db, "SELECT imported_at FROM archive_document");
+    std::string r = trust_test_import(db, pki.ca(), countersigned, 0);
+    EXPECT_TRUE(revision_has(r, "already imported " + countersigned + ": report ")) << r;
+    EXPECT_TRUE(revision_has(r, "this file is the report archived from " + genuine + " (imported " +
+                                    imported_at + ", sha256 " + Sha256::of(bytes) +
+                                    "), countersigned by CN=Mallory; the archive keeps that "
+                                    "record\n"))
+        << r;
+    EXPECT_TRUE(revision_has(r, "1 already in the archive, 0 failed")) << r;
+    EXPECT_EQ(query_one(db, "SELECT count(*) || ' ' || path FROM archive_document"),
+              "1 " + genuine);
+    // The store that wrote the report imports the countersigned copy as that report.
+    r = trust_test_import(w.writer, pki.ca(), countersigned, 0);
+    EXPECT_TRUE(revision_has(r, "imported " + countersigned + ": report ")) << r;
+    EXPECT_TRUE(revision_has(r, "; the report this store wrote on ")) << r;
+    EXPECT_TRUE(revision_has(r, ", countersigned by CN=Mallory\n")) << r;
+    // A copy with anything else appended is still altered.
+    const std::string edited = w.tmp / "edited.pdf";
+    write_file(edited,
+               signed_revision(bytes, forged_total(bytes),
+                               {pki.dir + "/leaf.pem", pki.dir + "/leaf.key"}, w.tmp.path()));
+    r = trust_test_import(db, pki.ca(), edited, 3);
+    EXPECT_TRUE(revision_has(r, edited + ": not imported: altered after signing: ")) << r;
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

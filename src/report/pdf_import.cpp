@@ -60,8 +60,14 @@ std::string archived_signature(store::Database& db, const std::string& sha256) {
     return st.step() ? st.column_text(0) : "unsigned";
 }
 
-void check_report(store::Database& db, const ImportOutcome& o, const InspectedPdf& p,
-                  const ReportMeta& m) {
+// Checks a report against its JSON and the copies of its id the store knows. Returns the
+// archived copy when this file is that copy with revisions appended that change nothing
+// (checked before: changed_after_signing is empty), that is countersigned: `signed_sha256`, the
+// sha256 of the revision the first signature covers ("" for a file without later revisions),
+// is the archived file's. Such a copy is the same report, not an altered one.
+std::optional<KnownReport> check_report(store::Database& db, const ImportOutcome& o,
+                                        const InspectedPdf& p, const ReportMeta& m,
+                                        const std::string& signed_sha256) {
     if (!p.report_json_has_checksum)
         throw_input(std::string("the embedded ") + kAttachmentName +
                     " has no checksum (/Params /CheckSum): it was not written by curcrunch");
@@ -75,10 +81,14 @@ void check_report(store::Database& db, const ImportOutcome& o, const InspectedPd
         throw_input("the pages differ from those report " + m.report_id +
                     " recorded (pages sha256 " + p.pages_sha256.substr(0, 16) + "…, recorded " +
                     m.pages_sha256.substr(0, 16) + "…): page content was edited");
-    if (auto w = written_report(db, m.report_id); w && w->sha256 != o.sha256)
+    auto countersigned = [&](const KnownReport& k) {
+        return !signed_sha256.empty() && signed_sha256 == k.sha256;
+    };
+    if (auto w = written_report(db, m.report_id); w && w->sha256 != o.sha256 && !countersigned(*w))
         throw_input("altered: this store wrote report " + m.report_id + " on " + w->when +
                     " with sha256 " + w->sha256 + "; this file's sha256 is " + o.sha256);
     if (auto i = imported_report(db, m.report_id); i && i->sha256 != o.sha256) {
+        if (countersigned(*i)) return i;
         // The archive keeps the first copy of a report it is given. A validly signed copy that
         // differs from an archived one without a valid signature shows that one of the two is
         // not the report as issued — most likely the archived one — but the archive cannot
@@ -95,6 +105,7 @@ void check_report(store::Database& db, const ImportOutcome& o, const InspectedPd
         throw_input("altered: report " + m.report_id + " is already in the archive (" + i->where +
                     ", sha256 " + i->sha256 + "); this file has the same id and other bytes");
     }
+    return std::nullopt;
 }
 
 // A curcrunch document's pages carry no annotation but its invisible signature field: any
@@ -280,19 +291,33 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
         o.signature = signature_state_name(p.signature.state);
         o.signer = p.signature.signer;
         std::optional<ReportMeta> meta;
+        std::optional<KnownReport> countersigned_of;
         if (p.report_json) {
             try {
                 meta = parse_report_json(*p.report_json, false);
             } catch (const Error& e) {
                 throw_input(std::string("embedded ") + kAttachmentName + ": " + e.what());
             }
-            check_report(db, o, p, *meta);
+            const size_t covered = p.signature.signed_bytes;
+            const std::string signed_sha256 =
+                covered > 0 && covered < bytes.size()
+                    ? Sha256::of(std::string_view(bytes).substr(0, covered))
+                    : std::string();
+            countersigned_of = check_report(db, o, p, *meta, signed_sha256);
             check_no_unwritten_annotation(p);
             o.kind = "report";
             o.report_id = meta->report_id;
             o.note.clear();
+            const std::string by = p.signature.later_signers.empty()
+                                       ? std::string()
+                                       : ", countersigned by " + p.signature.later_signers;
             if (auto w = written_report(db, meta->report_id))
-                o.note = "the report this store wrote on " + w->when;
+                o.note = "the report this store wrote on " + w->when +
+                         (w->sha256 == signed_sha256 ? by : std::string());
+            if (countersigned_of)
+                o.note = "this file is the report archived from " + countersigned_of->where +
+                         " (imported " + countersigned_of->when + ", sha256 " +
+                         countersigned_of->sha256 + ")" + by + "; the archive keeps that record";
         } else if (doc) {
             check_no_unwritten_annotation(p);
             o.invoice_id =
@@ -311,6 +336,10 @@ ImportOutcome import_pdf_bytes(store::Database& db, const std::string& name,
                             : "signature untrusted (" + p.signature.detail +
                                   "), and --require-signature asks for a valid one");
         if (p.signature.state == SignatureState::untrusted) o.signature_detail = p.signature.detail;
+        if (countersigned_of) {
+            o.status = ImportOutcome::Status::duplicate;
+            return o;
+        }
         if (!archived_as.empty()) {
             update_checked_record(db, o, was, was_signer, was_note, archived_at);
             o.status = ImportOutcome::Status::duplicate;
