@@ -121,11 +121,16 @@ TEST(BillingFinalStatus, AnotherPayersInvoiceDoesNotMakeAGroupFinal) {
     EXPECT_EQ(later.err.find("warning: beta"), std::string::npos) << later.err;
 }
 
-// An account without any costs yet depends on the payer Organizations lists it under; one that
-// nothing in the store knows keeps its invoice draft until its costs arrive.
+// An account without any costs yet depends on the payer Organizations lists it under when the
+// store receives that payer's CUR; one that nothing in the store knows keeps its invoice draft
+// until its costs arrive.
 TEST(BillingFinalStatus, APayerKnownOnlyFromTheAccountDirectoryOrNotAtAllKeepsDraft) {
     World w;
-    w.ingest({final_status_row(kPayerOne, kAcmeAccount, "2026-03-05", "100.00", "INV-ONE-MAR")});
+    w.ingest({final_status_row(kPayerOne, kAcmeAccount, "2026-03-05", "100.00", "INV-ONE-MAR")},
+             "one-mar.csv");
+    // Payer two delivered February (for another account): its March is expected.
+    w.ingest({final_status_row(kPayerTwo, "660000000088", "2026-02-10", "5.00", "INV-TWO-FEB")},
+             "two-feb.csv");
     w.write_config(final_status_config());
     auto unknown = w.run("2026-03");
     ASSERT_EQ(unknown.exit_code, 0) << unknown.err;
@@ -143,6 +148,101 @@ TEST(BillingFinalStatus, APayerKnownOnlyFromTheAccountDirectoryOrNotAtAllKeepsDr
               std::string::npos)
         << listed.err;
     EXPECT_EQ(listed.err.find("no payer of billing group gb"), std::string::npos) << listed.err;
+}
+
+// Billing transfer: Organizations lists the accounts under their management account, but the
+// CUR (and the AWS invoice) is the transfer account's. An account with costs depends on the
+// payer of its rows alone, and a new account listed under a payer whose CUR the store never
+// received is not waited for (a warning says so): the invoice becomes final with the month.
+TEST(BillingFinalStatus, BillingTransferDoesNotKeepTheInvoiceDraft) {
+    const char* management = "770000000001";  // the org's, in the directory; no CUR of its own
+    const char* transfer = "880000000001";    // the bill-transfer account: the CUR payer
+    World w;
+    w.ingest({final_status_row(transfer, kBetaAccount, "2026-03-10", "40.00", "INV-TR-MAR")},
+             "tr-mar.csv");
+    w.ingest({final_status_row(kPayerOne, kAcmeAccount, "2026-03-05", "100.00", "INV-ONE-MAR")},
+             "one-mar.csv");
+    final_status_listed(w.db, kBetaAccount, management);
+    final_status_listed(w.db, "660000000099", management);  // new, no costs yet
+    std::string config = final_status_config();
+    const std::string primary = R"("primary_account": "660000000077",)";
+    config.replace(config.find(primary), primary.size(),
+                   primary + R"( "accounts": ["660000000099"],)");
+    w.write_config(config);
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto beta = w.invoice("beta-2026-03").invoice;
+    EXPECT_EQ(beta.status, "final") << r.err;
+    EXPECT_EQ(beta.aws_invoices, std::vector<std::string>{"INV-TR-MAR"});
+    EXPECT_NE(r.err.find("warning: beta 2026-03: account 660000000099 of billing group gb has "
+                         "no AWS costs in the store yet and the account directory lists it "
+                         "under payer 770000000001, which has no month in the store up to "
+                         "2026-03"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("payer 770000000001 for 2026-03 are not in the store"), std::string::npos)
+        << r.err;
+}
+
+// An account that moved from payer one's organisation to payer two's in March: March depends on
+// the payer of its March rows only (not on February's payer, whose organisation it left and
+// whose March never comes), and February, run again, on February's payer only (not on the
+// directory's payer of today, which has no February).
+TEST(BillingFinalStatus, AnOrganisationMoveDependsOnEachMonthsOwnPayers) {
+    World w;
+    w.ingest({final_status_row(kPayerOne, kBetaAccount, "2026-02-10", "20.00", "")}, "one-feb.csv");
+    w.ingest({final_status_row(kPayerTwo, kBetaAccount, "2026-03-10", "30.00", "INV-TWO-MAR")},
+             "two-mar.csv");
+    final_status_listed(w.db, kBetaAccount, kPayerTwo);
+    w.write_config(final_status_config());
+    auto march = w.run("2026-03");
+    ASSERT_EQ(march.exit_code, 0) << march.err;
+    EXPECT_EQ(w.invoice("beta-2026-03").invoice.status, "final") << march.err;
+    EXPECT_EQ(march.err.find("warning: beta"), std::string::npos) << march.err;
+    // February: accruing until payer one's invoice for it arrives; then final, although the
+    // directory now lists the account under payer two, which has no February.
+    auto feb = w.run("2026-02");
+    ASSERT_EQ(feb.exit_code, 0) << feb.err;
+    EXPECT_EQ(w.invoice("beta-2026-02").invoice.status, "draft");
+    aws_invoice_arrives(w.db, kPayerOne, 202602, "INV-ONE-FEB");
+    auto feb_again = w.run("2026-02");
+    ASSERT_EQ(feb_again.exit_code, 0) << feb_again.err;
+    const auto inv = w.invoice("beta-2026-02").invoice;
+    EXPECT_EQ(inv.status, "final") << feb_again.err;
+    EXPECT_EQ(inv.aws_invoices, std::vector<std::string>{"INV-ONE-FEB"});
+    EXPECT_EQ(feb_again.err.find("payer 660000000001"), std::string::npos) << feb_again.err;
+}
+
+// An account with costs in the month before and none yet now waits for that payer's month (its
+// CUR has not come); one quiet for longer (idle, or gone) waits for nothing but the month.
+TEST(BillingFinalStatus, OnlyTheMonthBeforesPayerIsWaitedForByAnAccountWithoutCosts) {
+    auto march_of = [](bool february) {
+        World w;
+        w.ingest({final_status_row(kPayerTwo, kBetaAccount, "2026-01-10", "10.00", "INV-TWO-JAN")},
+                 "two-jan.csv");
+        if (february)
+            w.ingest(
+                {final_status_row(kPayerTwo, kBetaAccount, "2026-02-10", "10.00", "INV-TWO-FEB")},
+                "two-feb.csv");
+        w.ingest({final_status_row(kPayerOne, kAcmeAccount, "2026-03-05", "100.00", "INV-ONE-MAR")},
+                 "one-mar.csv");
+        w.write_config(final_status_config());
+        auto r = w.run("2026-03");
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return std::make_pair(w.invoice("beta-2026-03").invoice.status, r.err);
+    };
+    const auto [idle, idle_err] = march_of(false);
+    EXPECT_EQ(idle, "final") << idle_err;
+    EXPECT_EQ(idle_err.find("payer 660000000001"), std::string::npos) << idle_err;
+    EXPECT_NE(idle_err.find("warning: beta 2026-03: billing group gb has no AWS costs"),
+              std::string::npos)
+        << idle_err;
+    const auto [waiting, waiting_err] = march_of(true);
+    EXPECT_EQ(waiting, "draft");
+    EXPECT_NE(waiting_err.find("the AWS costs of payer 660000000001 for 2026-03 are not in the "
+                               "store"),
+              std::string::npos)
+        << waiting_err;
 }
 
 // An account that moved to another organisation before the month is not waited for by its old

@@ -54,12 +54,14 @@ class Run {
         : db_(db), c_(c), o_(o) {}
 
     BillingRunResult go() {
-        result_.warnings = raise_config_errors(c_, check_billing_config(c_, known_accounts(db_)));
+        const std::vector<std::string> seen = known_accounts(db_);
+        result_.warnings = raise_config_errors(c_, check_billing_config(c_, seen));
         result_.units = read_cost_rows(db_, o_.period, rows_);
         std::set<std::string> accounts;
         for (const BillingGroup& g : c_.groups)
             if (g.months.contains(o_.period)) accounts.insert(g.accounts.begin(), g.accounts.end());
-        payers_.emplace(db_, o_.period, rows_, accounts, store::unit_coverage(db_));
+        payers_.emplace(db_, o_.period, rows_, accounts,
+                        std::set<std::string>(seen.begin(), seen.end()), store::unit_coverage(db_));
         if (result_.units.empty() && !accounts.empty())
             result_.warnings.push_back("warning: the store has no AWS costs for " +
                                        format_period(o_.period) +

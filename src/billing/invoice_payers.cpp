@@ -1,66 +1,94 @@
 #include "curcrunch/billing/invoice_payers.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "curcrunch/store/account_directory.hpp"
 
 namespace curcrunch::billing {
 namespace {
 
-// The accounts a unit's rows bill, over all its days (min_day to max_day, which may reach
-// before the first of its month); the (day, payer_account) index narrows it to the unit.
-const char* kUnitAccounts =
-    "SELECT value FROM dim WHERE id IN (SELECT DISTINCT c.usage_account FROM cost_daily c JOIN "
-    "dim p ON p.id = c.payer_account WHERE c.day BETWEEN ? AND ? AND p.value = ? AND "
-    "c.period = ?)";
+// Every (usage account, payer) pair of one month's rows over the days its units cover (they may
+// reach before the first of the month): one range of the cost_daily_day index, however many
+// accounts ask and however long the store's history.
+const char* kMonthAccountPayers =
+    "SELECT u.value, p.value FROM (SELECT DISTINCT usage_account, payer_account FROM cost_daily "
+    "WHERE day BETWEEN ? AND ? AND period = ?) c JOIN dim u ON u.id = c.usage_account JOIN dim "
+    "p ON p.id = c.payer_account";
+
+// The payers each account's rows of `month` name.
+std::map<std::string, std::set<std::string>, std::less<>> payers_in_month(
+    store::Database& db, Period month, const std::vector<store::UnitCoverage>& units) {
+    std::map<std::string, std::set<std::string>, std::less<>> out;
+    Day from = 0, through = 0;
+    for (const store::UnitCoverage& u : units) {
+        if (u.period != month) continue;
+        from = from == 0 ? u.covers_from() : std::min(from, u.covers_from());
+        through = std::max(through, u.data_through);
+    }
+    if (through == 0) return out;
+    auto st = db.prepare(kMonthAccountPayers);
+    st.bind(1, static_cast<int64_t>(to_yyyymmdd(from)))
+        .bind(2, static_cast<int64_t>(to_yyyymmdd(through)))
+        .bind(3, static_cast<int64_t>(month));
+    while (st.step())
+        out[st.column_text(0)].insert(st.column_text(1));
+    return out;
+}
 
 }  // namespace
 
 AccountPayers::AccountPayers(store::Database& db, Period period, const CostRowSet& rows,
                              const std::set<std::string>& accounts,
+                             const std::set<std::string>& seen,
                              const std::vector<store::UnitCoverage>& units) {
     if (accounts.empty()) return;
-    const store::AccountDirectory directory = store::AccountDirectory::load(db, false);
+    // Only the month before is looked at. Payers deliver every month, so an account with costs
+    // then and none yet now is most likely waiting for its payer's month (the case that made a
+    // fee-only invoice final); one quiet for longer is idle or gone, and waiting on its old
+    // payer would keep its invoices draft for as long as that payer stays away (it may never
+    // come back after a move). The price: a payer two months late looks like idle accounts.
+    const auto before = payers_in_month(db, add_months(period, -1), units);
+    std::optional<store::AccountDirectory> directory;
     for (const std::string& a : accounts) {
-        std::set<std::string>& p = payers_[a];
+        AccountDependency& d = of_[a];
         for (const CostRow* r : rows.of_account(a))
-            p.insert(std::string(r->payer));
-        if (const store::AccountInfo* info = directory.find(a); info && !info->payer.empty())
-            p.insert(info->payer);
-    }
-    // Back month by month, only as far as some account has not been found yet: a store of many
-    // months is read no further back than its accounts' last earlier month.
-    std::vector<const store::UnitCoverage*> earlier;
-    for (const store::UnitCoverage& u : units)
-        if (u.period < period) earlier.push_back(&u);
-    std::stable_sort(earlier.begin(), earlier.end(),
-                     [](const auto* x, const auto* y) { return x->period > y->period; });
-    std::set<std::string> looking = accounts;
-    auto st = db.prepare(kUnitAccounts);
-    for (size_t i = 0; i < earlier.size() && !looking.empty();) {
-        const Period month = earlier[i]->period;
-        std::set<std::string> found;
-        for (; i < earlier.size() && earlier[i]->period == month; ++i) {
-            const store::UnitCoverage& u = *earlier[i];
-            st.reset();
-            st.bind(1, static_cast<int64_t>(to_yyyymmdd(u.first_day)))
-                .bind(2, static_cast<int64_t>(to_yyyymmdd(u.data_through)))
-                .bind(3, u.payer)
-                .bind(4, static_cast<int64_t>(u.period));
-            while (st.step())
-                if (std::string a = st.column_text(0); looking.contains(a)) {
-                    payers_[a].insert(u.payer);
-                    found.insert(std::move(a));
-                }
+            d.payers.insert(std::string(r->payer));
+        if (!d.payers.empty()) {
+            d.basis = AccountDependency::Basis::rows;
+            continue;
         }
-        for (const std::string& a : found)
-            looking.erase(a);
+        if (auto it = before.find(a); it != before.end()) {
+            d.basis = AccountDependency::Basis::month_before;
+            d.payers = it->second;
+            continue;
+        }
+        if (seen.contains(a)) {
+            d.basis = AccountDependency::Basis::idle;
+            continue;
+        }
+        // Organizations' payer is today's, not the month's: it stands in only for an account
+        // the store has no rows of, and only when that payer's CUR is one the store receives.
+        if (!directory) directory = store::AccountDirectory::load(db, false);
+        const store::AccountInfo* info = directory->find(a);
+        if (!info || info->payer.empty()) continue;  // unknown
+        const std::string& p = info->payer;
+        const bool delivers = std::any_of(units.begin(), units.end(), [&](const auto& u) {
+            return u.payer == p && u.period <= period;
+        });
+        if (delivers) {
+            d.basis = AccountDependency::Basis::directory;
+            d.payers.insert(p);
+        } else {
+            d.basis = AccountDependency::Basis::directory_unwaited;
+            d.directory_payer = p;
+        }
     }
 }
 
-const std::set<std::string>& AccountPayers::of(const std::string& account) const {
-    auto it = payers_.find(account);
-    return it == payers_.end() ? none_ : it->second;
+const AccountDependency& AccountPayers::of(const std::string& account) const {
+    auto it = of_.find(account);
+    return it == of_.end() ? unknown_ : it->second;
 }
 
 }  // namespace curcrunch::billing

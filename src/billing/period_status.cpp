@@ -71,11 +71,20 @@ PeriodStatus customer_period_status(store::Database& db, const BillingConfig& c,
         std::string accounts;
         for (const std::string& a : g.accounts) {
             costs = costs || !rows.of_account(a).empty();
-            for (const std::string& p : payers.of(a)) {
-                known = true;
+            const AccountDependency& d = payers.of(a);
+            known = known || d.basis != AccountDependency::Basis::unknown;
+            for (const std::string& p : d.payers) {
                 auto& gs = groups_of_payer[p];
                 if (gs.empty() || gs.back() != g.id) gs.push_back(g.id);
             }
+            if (d.basis == AccountDependency::Basis::directory_unwaited)
+                warnings.push_back(who + "account " + a + " of billing group " + g.id +
+                                   " has no AWS costs in the store yet and the account directory "
+                                   "lists it under payer " +
+                                   d.directory_payer + ", which has no month in the store up to " +
+                                   format_period(period) +
+                                   " (billing transfer, or a CUR that is not ingested): the "
+                                   "invoice does not wait for it");
             accounts += (accounts.empty() ? "" : ", ") + a;
         }
         if (!costs)
@@ -85,12 +94,18 @@ PeriodStatus customer_period_status(store::Database& db, const BillingConfig& c,
         if (!known) {
             payer_unknown = true;
             warnings.push_back(who + "the invoice stays draft: no payer of billing group " + g.id +
-                               "'s accounts is known (the store has no AWS costs of them up to " +
-                               format_period(period) +
-                               " and the account directory does not list them)");
+                               "'s accounts is known (the store has no AWS costs of them in any "
+                               "month and the account directory does not list them; `fetch` "
+                               "stores the directory)");
         }
     }
-    if (!has_groups) return aws_period_status(db, units, {});
+    // Every account idle (or under a payer the store never receives): nothing to wait for but
+    // the month itself, so the invoice is final once every unit of the month is.
+    if (!has_groups || (groups_of_payer.empty() && !payer_unknown)) {
+        PeriodStatus s = aws_period_status(db, units, {});
+        s.warnings = std::move(warnings);
+        return s;
+    }
     std::set<std::string> depends;
     for (const auto& [payer, groups] : groups_of_payer) {
         const std::string& p = payer;  // clang 14 cannot capture a structured binding

@@ -7,8 +7,9 @@
 // A customer with billing groups depends on the payers of its groups' accounts
 // (invoice_payers.hpp), whether or not those accounts have costs this month: a payer whose
 // month is not in the store yet keeps the invoice draft, and so does a group none of whose
-// payers the store knows. A customer without billing groups (usage only) waits for every unit
-// of the month; a month without any unit stays draft.
+// accounts the store or the account directory knows. A customer whose accounts depend on no
+// payer (all idle) and a customer without billing groups (usage only) wait for every unit of
+// the month; a month without any unit stays draft.
 #include <set>
 #include <string>
 #include <vector>
