@@ -36,11 +36,11 @@ std::string issued_files_config(const std::string& acme_name, const std::string&
 })";
 }
 
-// March of the one payer, invoiced when `invoice` is given.
-void issued_files_march(World& w, const std::string& invoice) {
+// March of the one payer (acme's account costs `cost`), invoiced when `invoice` is given.
+void issued_files_march(World& w, const std::string& invoice, const std::string& cost = "100.00") {
     CurRow acme{
         kIssuedPayer,        kIssuedPayer,   "Usage", "AmazonEC2", "Amazon Elastic Compute Cloud",
-        "BoxUsage:m5.large", "RunInstances", "10",    "100.00",    "100.00"};
+        "BoxUsage:m5.large", "RunInstances", "10",    cost,        cost};
     CurRow zeta = acme;
     zeta.account = "120000000009";
     zeta.unblended = zeta.public_od = "7.00";
@@ -110,6 +110,44 @@ TEST(BillingIssuedFiles, ARunWithoutTheKeyLeavesASignedFinalInvoiceAsIssued) {
     const auto sig = shell("pdfsig '" + w.out + "/acme-2026-03.pdf'");
     EXPECT_NE(sig.out.find("Signature Validation: Signature is Valid."), std::string::npos)
         << sig.out;
+}
+
+// The review's case: a folder still holds the draft of an invoice made final by a run into
+// another folder. Running into the first folder again must not leave the draft there under the
+// final invoice's name: each file that is not the issued document is written again, and said.
+TEST(BillingIssuedFiles, AStaleDraftUnderAFinalInvoicesNameIsWrittenAgain) {
+    World w;
+    issued_files_march(w, "", "80.00");
+    w.write_config(issued_files_config("Acme Ltd", "1 Street"));
+    const std::string first = w.out;
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    ASSERT_EQ(w.invoice("acme-2026-03").invoice.status, "draft");
+    issued_files_march(w, "INV-120-MAR");
+    w.out = w.tmp / "second";
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    ASSERT_EQ(w.invoice("acme-2026-03").invoice.status, "final");
+    const std::string issued = issued_files_of(w, "acme-2026-03");
+    w.out = first;
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("acme-2026-03 unchanged (final)"), std::string::npos) << r.out;
+    EXPECT_EQ(w.invoice("acme-2026-03").invoice.status, "final");
+    EXPECT_TRUE(issued_files_of(w, "acme-2026-03") == issued) << "the draft files stayed";
+    for (const char* ext : {".pdf", ".json", ".csv"})
+        EXPECT_NE(r.err.find("warning: " + first + "/acme-2026-03" + ext +
+                             " is not the issued final invoice acme-2026-03"),
+                  std::string::npos)
+            << ext << "\n"
+            << r.err;
+    EXPECT_NE(r.err.find("(it is draft acme-2026-03 of total 151.80 USD, not the issued "
+                         "document): written again from the stored invoice"),
+              std::string::npos)
+        << r.err;
+    // Now they are the issued files: a further run keeps them and says nothing about them.
+    auto again = w.run("2026-03");
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(again.err.find("is not the issued"), std::string::npos) << again.err;
+    EXPECT_TRUE(issued_files_of(w, "acme-2026-03") == issued);
 }
 
 TEST(BillingIssuedFiles, ADraftFollowsTheConfigurationAndAFinalInvoiceSaysItDiffers) {

@@ -11,6 +11,7 @@
 #include "curcrunch/billing/credit_note.hpp"
 #include "curcrunch/billing/currency.hpp"
 #include "curcrunch/billing/customer_bill.hpp"
+#include "curcrunch/billing/invoice_archive.hpp"
 #include "curcrunch/billing/invoice_files.hpp"
 #include "curcrunch/billing/invoice_header.hpp"
 #include "curcrunch/billing/invoice_store.hpp"
@@ -301,8 +302,9 @@ class Run {
     // The files, under temporary names. The PDFs come first: drawing one gives its document
     // the pages digest that its JSON (embedded, written next to it and stored) then states.
     // The files of a final invoice kept as issued are not written again, so that what the
-    // customer was sent (maybe signed) stays as it is; one that is missing is drawn again from
-    // the stored invoice, the same bytes when this curcrunch drew it unsigned.
+    // customer was sent (maybe signed) stays as it is; one that is missing, or is not the
+    // issued document, is drawn again from the stored invoice, the same bytes when this
+    // curcrunch drew it unsigned.
     std::vector<std::string> render_files() {
         std::vector<std::string> temps;
         jsons_.assign(result_.documents.size(), std::string());
@@ -317,8 +319,20 @@ class Run {
         auto base_of = [&](size_t i) {
             return (fs::path(o_.out_dir) / result_.documents[i].invoice.invoice_id).string();
         };
+        // A draft's files are always written; an issued invoice's only when missing or not
+        // the issued document (a draft of the same id left there by an earlier run, an edited
+        // file), and then the run says so: the folder held something the customer may have.
         auto wanted = [&](size_t i, const char* ext) {
-            return !issued_[i] || !fs::exists(base_of(i) + ext);
+            if (!issued_[i]) return true;
+            const std::string path = base_of(i) + ext;
+            if (!fs::exists(path)) return true;
+            const std::string why = issued_file_mismatch(path, *issued_[i]);
+            if (why.empty()) return false;
+            result_.warnings.push_back("warning: " + path + " is not the issued " +
+                                       result_.documents[i].invoice.status + " invoice " +
+                                       result_.documents[i].invoice.invoice_id + " (" + why +
+                                       "): written again from the stored invoice");
+            return true;
         };
         try {
             std::vector<InvoicePdf> pdfs;
@@ -368,7 +382,7 @@ class Run {
         const InvoiceDocument stored = parse_invoice_json(issued);
         if (stored.pages_sha256.empty()) return;
         result_.warnings.push_back(
-            "warning: " + stored.invoice.invoice_id + " is final and its PDF was not in " +
+            "warning: " + stored.invoice.invoice_id + " is final and its issued PDF was not in " +
             o_.out_dir + ": drawn again, its pages differ from the issued one's (another " +
             "curcrunch version drew them); the stored invoice keeps the issued pages digest");
         jsons_[i] = issued;

@@ -26,7 +26,7 @@ void write_text_file(const std::string& text, const std::string& path) {
     }
 }
 
-void write_invoice_csv(const Invoice& inv, const std::string& path) {
+std::string invoice_csv(const Invoice& inv) {
     std::string o =
         "invoice_id,line,kind,group,account,service,description,quantity,unit,rate,exact,amount,"
         "currency\n";
@@ -40,7 +40,11 @@ void write_invoice_csv(const Invoice& inv, const std::string& path) {
              csv_cell(l.exact.exact_text(), true) + "," + minor_text(l.amount, inv.minor_units) +
              "," + inv.currency + "\n";
     }
-    write_text_file(o, path);
+    return o;
+}
+
+void write_invoice_csv(const Invoice& inv, const std::string& path) {
+    write_text_file(invoice_csv(inv), path);
 }
 
 }  // namespace curcrunch::billing

@@ -15,4 +15,14 @@ inline constexpr const char* kArchivedInvoiceKind = "customer_invoice";
 
 report::ArchivedDocumentKind invoice_archive_kind();
 
+// Whether the file at `path` (a .pdf, .json or .csv in `billing run`'s --out) is the issued
+// document of a final invoice whose stored JSON is `issued_json`: "" when it is, else why not
+// (a draft of the same id left in the folder, an edited or damaged file). The JSON must be the
+// stored document byte for byte and the CSV the stored invoice's CSV. A PDF is the issued one
+// when it embeds the stored document (Info CurcrunchInvoiceSha256 agreeing), shows the pages
+// that document recorded, has no annotation curcrunch does not write, and, when signed, its
+// signature is intact and nothing appended after it changed what it shows: whether or not it
+// was signed, and by whom, since signing adds to the file but not to the document.
+std::string issued_file_mismatch(const std::string& path, const std::string& issued_json);
+
 }  // namespace curcrunch::billing

@@ -27,6 +27,7 @@ struct InvoicePdf {
     const report::SigningKey* signer = nullptr;
 };
 void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics);
+std::string invoice_csv(const Invoice& inv);  // the CSV file's text
 void write_invoice_csv(const Invoice& inv, const std::string& path);
 // One CSV field (RFC 4180 quoting; text starting with = + - @ gets a leading apostrophe unless
 // `number`, so a spreadsheet never runs it as a formula).
