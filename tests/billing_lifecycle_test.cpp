@@ -3,6 +3,8 @@
 // invoice PDF checked with qpdf, rendered with pdftoppm and carrying its JSON.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <sqlite3.h>
 
 #include "billing_world.hpp"
@@ -191,6 +193,50 @@ TEST(BillingLifecycle, ALongDescriptionWrapsInItsColumnInsteadOfBeingCut) {
     EXPECT_EQ(text.out.find("…"), std::string::npos) << text.out;
     for (const char* s : {"Service fee for the platform team", "2026-03-31", "2026-PT-0042)"})
         EXPECT_NE(text.out.find(s), std::string::npos) << s << "\n" << text.out;
+}
+
+// A description taller than a page (up to 4096 bytes may be configured) is cut after the
+// lines a row may take, with "…", instead of running over the footer and off the page; the
+// JSON and CSV keep it whole.
+TEST(BillingLifecycle, ADescriptionTallerThanAPageIsCutAboveTheFooter) {
+    World w;
+    ingest_march(w);
+    std::string cfg = config("50.00");
+    std::string long_description;
+    for (int i = 1; i <= 450; ++i) {
+        char word[16];
+        std::snprintf(word, sizeof word, "word%04d", i);
+        long_description += (i > 1 ? " " : "") + std::string(word);
+    }
+    cfg.replace(cfg.find("Service fee"), std::string("Service fee").size(), long_description);
+    w.write_config(cfg);
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string pdf = w.out + "/acme-2026-03.pdf";
+    const auto text = shell("pdftotext -layout '" + pdf + "' -");
+    EXPECT_NE(text.out.find("word0001"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("…"), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find("word0450"), std::string::npos) << text.out;
+    // Every word of the description sits above the footer's band (the page body ends 60
+    // points above the bottom of the 842-point page).
+    const auto boxes = shell("pdftotext -bbox '" + pdf + "' -");
+    size_t words = 0;
+    for (size_t at = boxes.out.find("yMax=\""); at != std::string::npos;
+         at = boxes.out.find("yMax=\"", at + 1)) {
+        const size_t close = boxes.out.find("</word>", at);
+        const size_t start = boxes.out.rfind('>', close) + 1;
+        if (boxes.out.compare(start, 4, "word") != 0) continue;
+        ++words;
+        EXPECT_LT(std::stod(boxes.out.substr(at + 6)), 790.0)
+            << boxes.out.substr(start, close - start);
+    }
+    EXPECT_GT(words, 50u);
+    const auto doc = w.invoice("acme-2026-03");
+    bool whole = false;
+    for (const auto& l : doc.invoice.lines)
+        whole = whole || l.description == long_description;
+    EXPECT_TRUE(whole);
+    EXPECT_NE(read_file(w.out + "/acme-2026-03.csv").find("word0450"), std::string::npos);
 }
 
 TEST(BillingLifecycle, InvoicePdfsAreSignedLikeReports) {

@@ -50,9 +50,13 @@ void parties(report::PdfLayout& L, const InvoiceDocument& d) {
 }
 
 // The lines as a table, numbered; descriptions wrap within their column rather than being cut,
-// since what explains an amount is often at their end (a proration's days and dates). How each
+// since what explains an amount is often at their end (a proration's days and dates), up to
+// kDescriptionLines lines: a configured description may be 4 KB (a page and more of this
+// column), and the row of a line is read at a glance; the JSON and CSV keep it whole. How each
 // line was priced follows the totals as numbered notes, wrapped, since a rate ("list price (r4)
 // on amortized cost; markup 7 % (aws-7) on ...") does not fit a table cell.
+constexpr size_t kDescriptionLines = 20;  // about 1,100 characters
+
 void lines(report::PdfLayout& L, const Invoice& inv) {
     L.heading("Lines");
     std::vector<std::vector<std::string>> rows;
@@ -70,7 +74,7 @@ void lines(report::PdfLayout& L, const Invoice& inv) {
                     format_money(inv.totals.total, inv.minor_units, true)});
     emphasis.insert(emphasis.end(), {true, true, true});
     L.table({{"#", 20, true},
-             {"Description", 245, false, true},
+             {"Description", 245, false, true, kDescriptionLines},
              {"Account", 80},
              {"Quantity", 90, true},
              {"Amount", 80, true}},

@@ -13,6 +13,10 @@ void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* user) {
 }
 
 constexpr double kRowH = 13;
+// Where a page's content starts, under its title and header line (new_page), and where it must
+// end, above the footer (need).
+constexpr double kBodyTop = PdfLayout::kMargin + 38;
+constexpr double kBodyBottom = PdfLayout::kPageH - PdfLayout::kMargin - 20;
 
 // Whether an ASCII capital at word[i] starts a word inside an identifier: after a small letter
 // or a digit ("Amazon|Elasti|Cache"), or ending a run of capitals ("AWS|Support").
@@ -69,11 +73,11 @@ void PdfLayout::new_page(const std::string& title) {
     text(kMargin, kMargin + 18, m_.fit(header_line_, content_width(), 7.5), 7.5, false,
          {90, 90, 90});
     rule(kMargin + 23);
-    y_ = kMargin + 38;
+    y_ = kBodyTop;
 }
 
 void PdfLayout::need(double h) {
-    if (y_ + h > kPageH - kMargin - 20) {
+    if (y_ + h > kBodyBottom) {
         const std::string t = title_;
         new_page(t.find("(continued)") == std::string::npos ? t + " (continued)" : t);
         title_ = t;
@@ -229,21 +233,39 @@ void PdfLayout::table(const std::vector<Column>& cols,
                       const std::vector<std::vector<std::string>>& rows,
                       const std::vector<bool>& emphasis) {
     need(2 * kRowH + 4);
+    const double header_y = y_;
     table_header(cols);
+    // A row is never split across pages, so a wrapped cell keeps at most the lines that fit on
+    // a new page under the header (or its column's max_lines), the last cut with "…": a taller
+    // row would run over the footer and off the page.
+    const double header_h = y_ - header_y;
+    const size_t page_lines =
+        static_cast<size_t>((kBodyBottom - kBodyTop - header_h - kRowH) / 9) + 1;
     for (size_t r = 0; r < rows.size(); ++r) {
         const bool bold = r < emphasis.size() && emphasis[r];
         // Each cell's lines: wrapped text, or one line that the caller made fit.
         std::vector<std::vector<std::string>> cells;
         size_t lines = 1;
         for (size_t c = 0; c < cols.size() && c < rows[r].size(); ++c) {
-            if (cols[c].wrap)
-                cells.push_back(wrap(rows[r][c], cols[c].width - 6, 7.5, bold));
-            else
-                cells.push_back({m_.fit(rows[r][c], cols[c].width - 6, 7.5, bold)});
+            const double width = cols[c].width - 6;
+            if (cols[c].wrap) {
+                std::vector<std::string> w = wrap(rows[r][c], width, 7.5, bold);
+                const size_t most =
+                    cols[c].max_lines ? std::min(cols[c].max_lines, page_lines) : page_lines;
+                if (w.size() > most) {
+                    // The next line's text after the last kept one makes fit() cut with "…"
+                    // even when the kept line alone would fit.
+                    w[most - 1] = m_.fit(w[most - 1] + " " + w[most], width, 7.5, bold);
+                    w.resize(most);
+                }
+                cells.push_back(std::move(w));
+            } else {
+                cells.push_back({m_.fit(rows[r][c], width, 7.5, bold)});
+            }
             lines = std::max(lines, cells.back().size());
         }
         const double h = kRowH + 9 * static_cast<double>(lines - 1);
-        if (y_ + h > kPageH - kMargin - 20) {
+        if (y_ + h > kBodyBottom) {
             need(kPageH);  // forces the next page
             table_header(cols);
         }

@@ -23,7 +23,10 @@ struct Column {
     std::string title;
     double width;        // points
     bool right = false;  // numbers align right (and must fit: the caller abbreviates them)
-    bool wrap = false;   // text wraps onto as many lines as it needs, never cut
+    // Text wraps onto as many lines as it needs, up to max_lines (0: as many as fit on a page),
+    // the last of them cut with "…" when the text needs more.
+    bool wrap = false;
+    size_t max_lines = 0;
 };
 
 class PdfLayout {
