@@ -87,6 +87,40 @@ TEST(BillingIssuedFiles, AnInvoicePdfIsTheSameBytesWhicheverRunDrawsIt) {
     EXPECT_EQ(shell("qpdf --check '" + w.out + "/acme-2026-03.pdf'").code, 0);
 }
 
+// A customer whose name is in Greek (outside the glyphs every batch embeds) does not change the
+// fonts of the invoices drawn beside it: zeta's lost PDF, drawn again alone, is the issued file.
+TEST(BillingIssuedFiles, AnInvoiceOutsideTheGlyphRepertoireLeavesTheOthersFontsAlone) {
+    World w;
+    issued_files_march(w, "INV-120-MAR");
+    w.write_config(issued_files_config("Ακμή Α.Ε.", "1 Street"));
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    ASSERT_EQ(w.invoice("zeta-2026-03").invoice.status, "final");
+    const std::string zeta = read_file(w.out + "/zeta-2026-03.pdf");
+    const std::string acme = read_file(w.out + "/acme-2026-03.pdf");
+    fs::remove(w.out + "/zeta-2026-03.pdf");
+    auto redrawn = w.run("2026-03");
+    ASSERT_EQ(redrawn.exit_code, 0) << redrawn.err;
+    EXPECT_TRUE(read_file(w.out + "/zeta-2026-03.pdf") == zeta) << "zeta's fonts followed acme's";
+    EXPECT_EQ(redrawn.err.find("warning"), std::string::npos) << redrawn.err;
+    fs::remove(w.out + "/acme-2026-03.pdf");
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    EXPECT_TRUE(read_file(w.out + "/acme-2026-03.pdf") == acme);
+    const auto text = shell("pdftotext '" + w.out + "/acme-2026-03.pdf' -");
+    EXPECT_NE(text.out.find("Ακμή Α.Ε. (acme)"), std::string::npos) << text.out;
+    // Two Greek names of other letters share a batch, and each is still its own file's alone.
+    World both;
+    issued_files_march(both, "INV-120-MAR");
+    std::string config = issued_files_config("Ακμή Α.Ε.", "1 Street");
+    const std::string zeta_name = R"("name": "Zeta")";
+    config.replace(config.find(zeta_name), zeta_name.size(), R"("name": "Ζήτα Ξ")");
+    both.write_config(config);
+    ASSERT_EQ(both.run("2026-03").exit_code, 0);
+    const std::string beside = read_file(both.out + "/acme-2026-03.pdf");
+    fs::remove(both.out + "/acme-2026-03.pdf");
+    ASSERT_EQ(both.run("2026-03").exit_code, 0);
+    EXPECT_TRUE(read_file(both.out + "/acme-2026-03.pdf") == beside);
+}
+
 TEST(BillingIssuedFiles, ARunWithoutTheKeyLeavesASignedFinalInvoiceAsIssued) {
     World w;
     issued_files_march(w, "INV-120-MAR");

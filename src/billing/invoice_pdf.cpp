@@ -1,10 +1,12 @@
-// Invoice PDFs. A run renders all its invoices as pages of one libharu document (the fonts are
-// loaded and embedded once), prepares it once with qpdf (invoice_pdf_batch.hpp), then splits
-// it: each invoice's pages are copied into a document of their own (with their own copy of the
-// fonts, passed through as they are), whose pages digest goes into the invoice JSON, and which
-// the report pipeline finishes in memory (Info, the embedded JSON, object streams, signature)
-// and writes once. Splitting runs on every core, one parse of the batch per worker (a QPDF
-// object is not shared between threads).
+// Invoice PDFs. A run renders its invoices as pages of one libharu document (the fonts are
+// loaded and embedded once; invoices showing characters outside a fixed glyph repertoire are
+// drawn in documents of their own, one per set of character blocks they show:
+// show_repertoire), prepares it once with qpdf (invoice_pdf_batch.hpp), then splits it: each
+// invoice's pages are copied into a document of their own (with their own copy of the fonts,
+// passed through as they are), whose pages digest goes into the invoice JSON, and which the
+// report pipeline finishes in memory (Info, the embedded JSON, object streams, signature) and
+// writes once. Splitting runs on every core, one parse of the batch per worker (a QPDF object
+// is not shared between threads).
 #include <tbb/parallel_for.h>
 
 #include <qpdf/Buffer.hh>
@@ -12,7 +14,11 @@
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "curcrunch/billing/invoice_files.hpp"
 #include "curcrunch/core/calendar.hpp"
@@ -121,37 +127,104 @@ void layout_invoice(report::PdfLayout& L, const InvoiceDocument& d) {
 
 // libharu embeds the glyphs a document shows, so an invoice's fonts would depend on the other
 // invoices of its batch, and one drawn again alone (its file lost) would not be the file that
-// was issued. A first page of the batch, never copied into an invoice, shows every glyph of
+// was issued. A first page of each batch, never copied into an invoice, shows every glyph of
 // this repertoire (Latin-1, Latin Extended-A, general punctuation, currency and a few signs)
-// in both fonts; an invoice's fonts then depend on its batch only when some invoice of it shows
-// a character outside the repertoire.
-void show_repertoire(report::PdfLayout& L) {
+// in both fonts, and every character of the blocks of 128 code points outside it that its
+// invoices show (invoice_glyph_blocks). A batch holds the invoices that show the same such
+// blocks (write_invoice_pdfs), so an invoice's embedded glyphs are the repertoire's and its
+// blocks', whichever invoices share its run: Greek names share one batch, an invoice whose
+// blocks no other shows is drawn alone.
+constexpr std::pair<char32_t, char32_t> kInvoiceRepertoire[] = {
+    {0x21, 0x7E},     {0xA1, 0x17F},    {0x2010, 0x2027}, {0x2030, 0x203A},
+    {0x20A0, 0x20BF}, {0x2122, 0x2122}, {0x2212, 0x2212}};
+
+bool in_invoice_repertoire(char32_t c) {
+    if (c < 0x21 || c == 0xA0) return true;  // spaces draw no glyph, controls nothing
+    for (const auto& [from, to] : kInvoiceRepertoire)
+        if (c >= from && c <= to) return true;
+    return false;
+}
+
+void invoice_utf8_append(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+// `blocks`: numbers of blocks of 128 code points (c >> 7), beside the fixed repertoire.
+void show_repertoire(report::PdfLayout& L, const std::vector<char32_t>& blocks) {
     std::string text;
-    auto add = [&](char32_t from, char32_t to) {
-        for (char32_t c = from; c <= to; ++c) {
-            if (c < 0x80) {
-                text += static_cast<char>(c);
-            } else if (c < 0x800) {
-                text += static_cast<char>(0xC0 | (c >> 6));
-                text += static_cast<char>(0x80 | (c & 0x3F));
-            } else {
-                text += static_cast<char>(0xE0 | (c >> 12));
-                text += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-                text += static_cast<char>(0x80 | (c & 0x3F));
-            }
-            text += ' ';
-        }
+    auto add = [&](char32_t c) {
+        invoice_utf8_append(text, c);
+        text += ' ';
     };
-    add(0x21, 0x7E);
-    add(0xA1, 0x17F);
-    add(0x2010, 0x2027);
-    add(0x2030, 0x203A);
-    add(0x20A0, 0x20BF);
-    add(0x2122, 0x2122);
-    add(0x2212, 0x2212);
+    for (const auto& [from, to] : kInvoiceRepertoire)
+        for (char32_t c = from; c <= to; ++c)
+            add(c);
+    for (const char32_t b : blocks)
+        for (char32_t c = b << 7; c < (b + 1) << 7; ++c)
+            if (!in_invoice_repertoire(c) && (c < 0xD800 || c > 0xDFFF)) add(c);
     L.new_page("Glyphs");
     L.paragraph(text, 7, false);
     L.paragraph(text, 7, true);
+}
+
+// The blocks of the characters of `s` (UTF-8, font_safe) outside the repertoire, into `out`. A
+// byte that starts no valid sequence counts as U+FFFD, as font_safe would make it.
+void add_invoice_glyph_blocks(const std::string& s, std::set<char32_t>& out) {
+    for (size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
+        char32_t c = n == 1 ? b : n == 2 ? b & 0x1F : n == 3 ? b & 0x0F : b & 0x07;
+        bool valid = i + n <= s.size() && (n == 1 || b >= 0xC2) && b < 0xF5;
+        for (size_t k = 1; valid && k < n; ++k) {
+            const auto next = static_cast<unsigned char>(s[i + k]);
+            valid = (next & 0xC0) == 0x80;
+            c = (c << 6) | (next & 0x3F);
+        }
+        if (!valid || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+            c = 0xFFFD;
+            i += 1;
+        } else {
+            i += n;
+        }
+        if (!in_invoice_repertoire(c)) out.insert(c >> 7);
+    }
+}
+
+// The blocks of every text of an invoice's document outside the repertoire (some texts are
+// not drawn, which only errs towards a batch of its own). The layout's fixed texts are within
+// the repertoire.
+std::vector<char32_t> invoice_glyph_blocks(const InvoiceDocument& d) {
+    const Invoice& inv = d.invoice;
+    std::vector<const std::string*> texts = {
+        &d.seller.name, &d.seller.tax_id, &inv.invoice_id, &inv.customer,  &inv.customer_name,
+        &inv.currency,  &inv.refers_to,   &inv.tax_rate,   &inv.issued_at, &inv.status};
+    for (const auto& a : d.seller.address)
+        texts.push_back(&a);
+    for (const auto& a : inv.address)
+        texts.push_back(&a);
+    for (const auto& a : inv.aws_invoices)
+        texts.push_back(&a);
+    for (const InvoiceLine& l : inv.lines)
+        for (const std::string* t : {&l.description, &l.account, &l.quantity, &l.unit, &l.rate})
+            texts.push_back(t);
+    std::set<char32_t> blocks;
+    for (const std::string* t : texts)  // as drawn: a character the fonts lack shows as □
+        add_invoice_glyph_blocks(chart::font_safe(*t), blocks);
+    return {blocks.begin(), blocks.end()};
 }
 
 report::PdfInfo info_of(const InvoiceDocument& d, const std::string& json) {
@@ -186,17 +259,21 @@ std::string invoice_money(Amount v, const Invoice& inv) {
     return format_money(v, inv.minor_units, true) + " " + inv.currency;
 }
 
-void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics) {
-    if (batch.empty()) return;
+namespace {
+
+// One libharu document for `batch` (the repertoire page first), prepared once, then split into
+// a file per invoice on every core.
+void draw_invoice_batch(const std::vector<const InvoicePdf*>& batch,
+                        const std::vector<char32_t>& blocks, const chart::TextMetrics& metrics) {
     report::PdfLayout L(metrics, "");
-    show_repertoire(L);
+    show_repertoire(L, blocks);
     std::vector<report::PdfLayout::Section> sections;
-    for (const InvoicePdf& p : batch) {
+    for (const InvoicePdf* p : batch) {
         const size_t first = L.page_count();
-        layout_invoice(L, *p.document);
+        layout_invoice(L, *p->document);
         sections.push_back(
             {first, L.page_count() - first,
-             title_of(p.document->invoice) + " · " + p.document->invoice.customer_name});
+             title_of(p->document->invoice) + " · " + p->document->invoice.customer_name});
     }
     std::string bytes;
     try {
@@ -217,7 +294,7 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
             const std::vector<QPDFPageObjectHelper> pages =
                 QPDFPageDocumentHelper(src).getAllPages();
             for (size_t i = chunk * per; i < std::min(batch.size(), (chunk + 1) * per); ++i) {
-                const InvoicePdf& p = batch[i];
+                const InvoicePdf& p = *batch[i];
                 std::unique_ptr<QPDF> own = split(pages, sections[i].first_page, sections[i].pages);
                 trim_invoice_widths(*own);
                 report::PdfFinisher finisher(std::move(own));
@@ -236,6 +313,19 @@ void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextM
                         std::string("cannot split the invoice PDFs: ") + e.what());
         }
     });
+}
+
+}  // namespace
+
+// One batch per set of blocks shown outside the repertoire: usually one for the whole run, and
+// one more per script its customers write in (a document costs tens of milliseconds: its fonts
+// loaded, embedded and compressed again).
+void write_invoice_pdfs(const std::vector<InvoicePdf>& batch, const chart::TextMetrics& metrics) {
+    std::map<std::vector<char32_t>, std::vector<const InvoicePdf*>> batches;
+    for (const InvoicePdf& p : batch)
+        batches[invoice_glyph_blocks(*p.document)].push_back(&p);
+    for (const auto& [blocks, invoices] : batches)
+        draw_invoice_batch(invoices, blocks, metrics);
 }
 
 }  // namespace curcrunch::billing
