@@ -90,9 +90,8 @@ class ReportCommand final : public Command {
         if (!quiet_)
             std::printf("report %s: %s, %s to %s, total %s%s%s\nsha256 %s\n", w.report_id.c_str(),
                         w.path.c_str(), format_day(p.from).c_str(), format_day(p.to).c_str(),
-                        d.coverage.none()
-                            ? "none (no data for the period)"
-                            : report::money_text(d.totals.total, d.currency).c_str(),
+                        d.coverage.none() ? "none (no data for the period)"
+                                          : report::money_text(d.totals.total, d.currency).c_str(),
                         o.passwords ? " (encrypted, AES-256)" : "",
                         key ? (", signed by " + key->subject()).c_str() : "", w.sha256.c_str());
         return 0;
