@@ -176,7 +176,7 @@ inline std::string sign_revision(std::string pdf, size_t from, const RevisionSig
     return pdf;
 }
 
-std::string revision_md5_hex(const std::string& data) {
+inline std::string revision_md5_hex(const std::string& data) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(data.data(), data.size(), md, &n, EVP_md5(), nullptr);
