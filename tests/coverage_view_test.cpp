@@ -169,6 +169,25 @@ TEST(Coverage, APayerWhoseMonthIsMissingMakesTheMonthPartial) {
     EXPECT_EQ(text.find("Forecast for 2026-10 (estimate)"), std::string::npos) << text;
 }
 
+// A payer that left (its last month September) is expected in the month after, its next
+// delivery, and no longer: November is whole with the other payer's days alone.
+TEST(Coverage, APayerThatLeftIsNotExpectedForEver) {
+    Store s({{"2026-08-01", "2026-08-31"},
+             {"2026-09-01", "2026-09-30"},
+             {"2026-10-01", "2026-10-31"},
+             {"2026-11-01", "2026-11-10"},
+             {"2026-08-01", "2026-08-31"},
+             {"2026-09-01", "2026-09-30"}},
+            SecondPayer{"333344445555", 4});
+    const auto oct = s.gather("2026-10-01", "2026-10-31");
+    EXPECT_EQ(oct.coverage.payers_short_text(), "payer 333344445555 lacks 31 of 31 days");
+    const auto nov = s.gather("2026-11-01", "2026-11-10");
+    EXPECT_TRUE(nov.coverage.complete()) << nov.coverage.payers_short_text();
+    EXPECT_EQ(nov.month_over_month.verdict(),
+              "partial: payer 333344445555 lacks 10 of 10 days (2026-10)");  // October 1-10
+    EXPECT_TRUE(nov.forecast);
+}
+
 // A window half of whose comparison window has no data says so instead of a percentage.
 TEST(Coverage, APartialSideIsSaidNotComputed) {
     Store s({{"2026-08-01", "2026-08-31"}, {"2026-09-01", "2026-09-15"}});

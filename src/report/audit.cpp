@@ -68,13 +68,15 @@ void compare_cell(AuditResult& out, const std::string& kind, const std::string& 
 
 // Version 3 changed what some cells mean (report_json.hpp): comparisons are like for like and
 // say "n/a" against a window without data, anomaly scores come from trailing history, every
-// table gained totals and remainder rows, Sources name full paths. Today's tables can only be
+// table gained totals and remainder rows, Sources name full paths; version 4 made coverage per
+// payer (comparisons, the forecast and month over month by payer say "partial" where one payer
+// lacks days, and are cut at each payer's days). Today's tables can only be
 // built by today's rules, so a report of an older version is held to the cells whose meaning
 // both versions share: amounts and quantities of the report's own window (or of the month,
 // day or trend months a row names), in rows both versions print. Its totals block (total,
 // months, services, accounts) is compared in full by compare_totals, so a service or account
 // that changed or vanished is still found.
-bool same_meaning_before_v3(const TableColumn& col, Scope scope) {
+bool same_meaning_in_every_version(const TableColumn& col, Scope scope) {
     if (col.kind != CellKind::money && col.kind != CellKind::quantity) return false;
     switch (scope) {
         case Scope::period:
@@ -96,7 +98,7 @@ const TableRow* find_row(const ReportTable& t, const std::string& key) {
 
 void compare_table(AuditResult& audit, const ReportTable& then, int then_version,
                    const ReportData& now_data, const DataLoss& loss, Amount tolerance) {
-    const bool same_rules = then_version >= 3;
+    const bool same_rules = then_version >= kReportSchemaVersion;
     const ReportTable now = build_table(now_data, then.kind, then.params);
     AuditResult out;  // this table's differences
     std::vector<std::string> keys;
@@ -113,7 +115,7 @@ void compare_table(AuditResult& audit, const ReportTable& then, int then_version
             // A row on one side only: its figures differ, its labels say nothing new.
             if ((!a || !b) && col.kind == CellKind::text) continue;
             const Scope scope = b && b->has_scope ? b->scope : col.scope;
-            if (!same_rules && (!a || !b || !same_meaning_before_v3(col, scope))) continue;
+            if (!same_rules && (!a || !b || !same_meaning_in_every_version(col, scope))) continue;
             const std::string& x = a && c < a->cells.size() ? a->cells[c] : std::string();
             const std::string& y = b && c < b->cells.size() ? b->cells[c] : std::string();
             compare_cell(out, then.kind, key, col, x, y, tolerance,

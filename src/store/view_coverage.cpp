@@ -55,8 +55,11 @@ ViewCoverage ViewCoverage::of_units(std::vector<UnitCoverage> units) {
     for (size_t a = 0, b; a < units.size(); a = b) {
         for (b = a; b < units.size() && units[b].payer == units[a].payer; ++b) {
         }
-        c.payers_.push_back(
-            PayerDays{units[a].payer, covered_days({units.begin() + a, units.begin() + b})});
+        Period latest = 0;
+        for (size_t i = a; i < b; ++i)
+            latest = std::max(latest, units[i].period);
+        c.payers_.push_back(PayerDays{
+            units[a].payer, covered_days({units.begin() + a, units.begin() + b}), latest});
     }
     c.units_ = std::move(units);
     return c;
@@ -75,7 +78,7 @@ std::optional<PeriodStatus> ViewCoverage::status(Period p) const {
     // scope, whatever the others' status.
     if (s && *s == PeriodStatus::final)
         for (const PayerDays& pd : payers_)
-            if (!pd.days.empty() && pd.days.front() <= last_day(p) &&
+            if (pd.expected_on(last_day(p)) &&
                 std::none_of(units_.begin(), units_.end(), [&](const UnitCoverage& u) {
                     return u.payer == pd.payer && u.period == p;
                 }))
@@ -109,10 +112,11 @@ WindowCoverage ViewCoverage::window(Day from, Day to) const {
         for (const PayerDays& pd : payers_) {
             if (pd.days.empty()) continue;
             const Day start = std::max(from, pd.days.front());
-            if (start > last) continue;
+            const Day end = std::min(last, last_day(add_months(pd.latest, 1)));
+            if (start > end) continue;
             const auto a = std::lower_bound(pd.days.begin(), pd.days.end(), start);
-            const auto b = std::upper_bound(pd.days.begin(), pd.days.end(), last);
-            const int lacks = (last - start + 1) - static_cast<int>(b - a);
+            const auto b = std::upper_bound(pd.days.begin(), pd.days.end(), end);
+            const int lacks = (end - start + 1) - static_cast<int>(b - a);
             if (lacks > 0) w.payers_short.emplace_back(pd.payer, lacks);
         }
     }

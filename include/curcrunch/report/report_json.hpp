@@ -5,10 +5,13 @@
 // pages print (report_table.hpp), the sources and the tool version. Version 3 has the same
 // fields but tables built by the coverage rules: like-for-like comparisons ("n/a: no data for
 // ..." instead of a change against an empty window), anomaly scores from each day's trailing
-// history, totals / Other / below-threshold rows, Sources keyed by full path. Versions 1
-// (totals only) and 2 are still read. import-pdf validates it strictly — including that its
-// figures add up — and audit recomputes every table from today's store (for versions before 3,
-// only the figures whose meaning did not change: audit.cpp).
+// history, totals / Other / below-threshold rows, Sources keyed by full path. Version 4 has the
+// same fields, with coverage per payer (store/view_coverage.hpp): a comparison where one payer
+// lacks days is partial, no forecast is made from such a month, a month-over-month table by
+// payer cuts each payer's row at its own days. Versions 1 (totals only) to 3 are still read.
+// import-pdf validates it strictly — including that its figures add up — and audit recomputes
+// every table from today's store (for versions before 4, only the figures whose meaning did not
+// change: audit.cpp).
 #include <map>
 #include <string>
 #include <string_view>
@@ -19,7 +22,7 @@
 
 namespace curcrunch::report {
 
-inline constexpr int kReportSchemaVersion = 3;
+inline constexpr int kReportSchemaVersion = 4;
 inline constexpr int kOldestReportSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "curcrunch-report";
 inline constexpr const char* kAttachmentName = "curcrunch-report.json";

@@ -12,8 +12,10 @@
 // delivered yet, or a payer behind the others. Such a day is not whole, and a window holding it
 // is partial, with the payers it lacks named: the union of the payers' days alone made a
 // month of one payer out of two look complete, compared -47.7% with a month of both. A payer
-// is expected from its first day in the store on (a payer that joins is no gap before it),
-// up to the last day any payer has data for.
+// is expected from its first day in the store on (a payer that joins is no gap before it) to
+// the end of the month after its latest billing period (its next delivery; a payer that left
+// the organisation, or a provider that stopped, is not expected for ever), and never past the
+// last day any payer has data for.
 #include <optional>
 #include <set>
 #include <string>
@@ -68,6 +70,11 @@ class ViewCoverage {
     struct PayerDays {
         std::string payer;
         std::vector<Day> days;  // ascending
+        Period latest = 0;      // its latest billing period in the store
+        // Whether the payer is expected on day `d` (see the top of this file).
+        bool expected_on(Day d) const {
+            return !days.empty() && d >= days.front() && d <= last_day(add_months(latest, 1));
+        }
     };
     std::vector<Day> days_;
     std::vector<UnitCoverage> units_;
