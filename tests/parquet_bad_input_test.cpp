@@ -166,9 +166,9 @@ TEST_F(ParquetBadInput, AccountIdsTypedAsNumbersKeepTheirTwelveDigits) {
 }
 
 TEST_F(ParquetBadInput, PagesThatCompressToNothingCannotTakeGigabytes) {
-    // Each data page is its few values and 100 MiB of zeros behind them, which snappy stores in
-    // about 5 MB: four columns' pages would hold 400 MiB at once in each thread's reader.
-    constexpr size_t kPad = size_t(100) << 20;
+    // Each data page is its few values and 120 MiB of zeros behind them, which snappy stores in
+    // about 6 MB: nine columns' pages would hold 1080 MiB at once in each thread's reader.
+    constexpr size_t kPad = size_t(120) << 20;
     pqw::Options o;
     o.codec = 1;
     o.corrupt_body = [&](size_t, size_t, std::string& body) {
@@ -181,10 +181,23 @@ TEST_F(ParquetBadInput, PagesThatCompressToNothingCannotTakeGigabytes) {
     o.tweak_header = [&](size_t, size_t, int32_t&, int32_t& uncompressed, uint32_t&) {
         uncompressed += static_cast<int32_t>(kPad);
     };
-    expect_rejected(file("padded.parquet", pqw::write(cur2_columns(6), o)),
-                    "padded.parquet: row group 0, column 'line_item_unblended_cost', page 1: the "
-                    "row group's pages would hold 400 MiB decompressed at once; more than the 384 "
-                    "MiB this reader accepts (writers cut pages at about 1 MiB)");
+    auto cols = cur2_columns(6);
+    for (const char* name : {"line_item_usage_type", "line_item_operation", "product_region",
+                             "pricing_term", "line_item_currency_code"}) {
+        pqw::Column c = pqw::column(name, 6, false, 0);
+        for (int i = 0; i < 6; ++i)
+            c.values.push_back(pqw::plain_bytes("x"));
+        cols.push_back(c);
+    }
+    const std::string f = file("padded.parquet", pqw::write(cols, o));
+    RunResult r = run_cli({"ingest", "--db", db_, "--no-progress", dir_ / "good.csv", f});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("padded.parquet: row group 0, column '"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("', page 1: the row group's pages would hold 1080 MiB decompressed at "
+                         "once; more than the 1024 MiB this reader accepts"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(dump_store(db_), before_);
 }
 
 TEST_F(ParquetBadInput, PageSizePastItsChunk) {

@@ -13,10 +13,10 @@ namespace curcrunch::ingest::parquet {
 void PageBudget::grow(uint64_t bytes) {
     if (held_ + bytes > kMaxRowGroupPageBytes)
         fail_format("the row group's pages would hold " + std::to_string((held_ + bytes) >> 20) +
-                    " MiB decompressed at once; more than "
-                    "the " +
+                    " MiB decompressed at once; more than the " +
                     std::to_string(kMaxRowGroupPageBytes >> 20) +
-                    " MiB this reader accepts (writers cut pages at about 1 MiB)");
+                    " MiB this reader accepts (pages that decompress to far more than they hold, "
+                    "or a row group too large: write smaller row groups)");
     held_ += bytes;
 }
 

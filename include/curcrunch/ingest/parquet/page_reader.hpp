@@ -21,9 +21,11 @@ inline constexpr uint64_t kMaxPageBytes = 128ull << 20;
 // its current page (and its dictionary) decompressed while the row group is read in lockstep,
 // so a file whose pages each claim just under kMaxPageBytes, and compress to nothing (zeros
 // behind a few values), could make a reader of forty columns hold gigabytes: a few MB of file
-// taking 3 GB. Writers cut pages at about 1 MiB, so a row group of a real export holds tens of
-// MiB; three of the largest pages accepted fit. Per row group, so at most threads times this.
-inline constexpr uint64_t kMaxRowGroupPageBytes = 3 * kMaxPageBytes;
+// taking 3 GB. parquet-mr and Arrow cut pages at about 1 MiB, but DuckDB cuts a new page only
+// near 100 MB, so a column chunk of its 122,880-row row groups is often one page: forty text
+// columns of such a row group can hold a few hundred MiB (twelve tag columns of 320-byte values
+// held 417). 1 GiB leaves room for those. Per row group, so at most threads times this.
+inline constexpr uint64_t kMaxRowGroupPageBytes = 8 * kMaxPageBytes;
 
 // The bytes a row group's page buffers hold, against kMaxRowGroupPageBytes; one per row group
 // reader (a single thread). grow() throws a FormatError past the limit.
