@@ -163,6 +163,19 @@ TEST_F(ParquetBadInput, AccountIdsTypedAsNumbersKeepTheirTwelveDigits) {
     expect_rejected(file("fraction.parquet", pqw::write(cols, pqw::Options{})),
                     "fraction.parquet: row group 0, column 'line_item_usage_account_id', page 1, "
                     "row 4: a number that is not an account id (twelve digits)");
+    // A FLOAT holds 836060457634 as 836060446720, another account: not taken.
+    pqw::Column single = pqw::column("bill_payer_account_id", 4);  // FLOAT
+    const float rounded = 836060457634.0f;
+    uint32_t bits = 0;
+    std::memcpy(&bits, &rounded, 4);
+    for (int i = 0; i < 6; ++i)
+        single.values.push_back(pqw::le32(bits));
+    auto floats = cur2_columns(6);
+    floats.push_back(single);
+    expect_rejected(file("float.parquet", pqw::write(floats, pqw::Options{})),
+                    "float.parquet: row group 0, column 'bill_payer_account_id', page 1, row 1: a "
+                    "number that is not an account id (twelve digits, which a FLOAT cannot hold "
+                    "exactly)");
 }
 
 TEST_F(ParquetBadInput, PagesThatCompressToNothingCannotTakeGigabytes) {

@@ -167,20 +167,25 @@ bool LeafValues::account_text(const ValueRun& run, size_t i, std::string& out,
                                            : load_i64(run.fixed + i * 8);
     } else {
         double d;
+        // Every twelve-digit integer is exact in a double (below 2^53); a float holds integers
+        // exactly only below 2^24: 836060457634 arrives as 836060446720, another account.
+        double exact_below = static_cast<double>(kIds);
         if (e_.type == PhysicalType::float32) {
             float f;
             std::memcpy(&f, run.fixed + i * 4, 4);
             d = f;
+            exact_below = 16777216.0;
         } else {
             std::memcpy(&d, run.fixed + i * 8, 8);
         }
-        // Every twelve-digit integer is exact in a double (below 2^53); a float holds only some.
-        if (d >= 0 && d < static_cast<double>(kIds) &&
-            d == static_cast<double>(static_cast<int64_t>(d)))
+        if (d >= 0 && d < exact_below && d == static_cast<double>(static_cast<int64_t>(d)))
             v = static_cast<int64_t>(d);
     }
     if (v < 0 || v >= kIds) {
-        why = "a number that is not an account id (twelve digits)";
+        why = "a number that is not an account id (twelve digits" +
+              std::string(e_.type == PhysicalType::float32 ? ", which a FLOAT cannot hold exactly"
+                                                           : "") +
+              ")";
         return false;
     }
     char buf[16];

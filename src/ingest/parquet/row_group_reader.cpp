@@ -192,8 +192,10 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             case SourceKind::day:
                 c = make_text_column(src.slot, f.name, std::move(cursors[0]), *metas[0],
                                      src.kind == SourceKind::day ? TextAs::day
-                                     : src.slot == kPayer || src.slot == kUsageAccount
-                                         ? TextAs::account_id
+                                     : (src.slot == kPayer || src.slot == kUsageAccount) &&
+                                             schema.dialect != Dialect::focus10 &&
+                                             schema.dialect != Dialect::focus12
+                                         ? TextAs::account_id  // FOCUS ids are any provider's
                                          : TextAs::text);
                 break;
             case SourceKind::amount:
