@@ -70,6 +70,8 @@ TEST(Schema, TagKeysKeepLettersBeyondAscii) {
     EXPECT_EQ(normalize_tag_key("user:Équipe"), "Équipe");
     EXPECT_EQ(normalize_cost_category_key("costCategory/Geschäftsbereich"),
               "cost_category/geschäftsbereich");
+    // A key that is not UTF-8 (Latin-1 é) keeps its ASCII only, as before: never raw bytes.
+    EXPECT_EQ(normalize_tag_key("user:\xE9quipe"), "quipe");
 }
 
 TEST(Schema, CostCategoriesJoinTheTagRollup) {

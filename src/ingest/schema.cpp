@@ -1,5 +1,7 @@
 #include "curcrunch/ingest/schema.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -273,11 +275,14 @@ std::string normalize_tag_key(std::string_view raw) {
     // Letters beyond ASCII (AWS tag keys may hold any Unicode letter) are kept as they are:
     // dropping them made every key written in Japanese one key, "user". They are not
     // case-folded (that would need Unicode's tables), so "Équipe" and "équipe" stay two keys.
+    // A key that is not UTF-8 (a header in Latin-1) keeps only its ASCII letters and digits, as
+    // before: its other bytes would make the store's JSON invalid.
+    const bool utf8 = simdjson::validate_utf8(raw.data(), raw.size());
     std::string out;
     out.reserve(raw.size() + 4);
     for (size_t i = 0; i < raw.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(raw[i]);
-        if (c >= 0x80) {
+        if (c >= 0x80 && utf8) {
             out += static_cast<char>(c);  // a UTF-8 sequence's bytes, in order
         } else if (std::isalnum(c)) {
             if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(raw[i - 1])) &&

@@ -1,8 +1,11 @@
 #include "curcrunch/serve/view_params.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <string_view>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
@@ -32,6 +35,16 @@ bool all_of(const std::string& v, const char* allowed_extra, bool alnum = true) 
     return std::all_of(v.begin(), v.end(), [&](char c) {
         return (alnum && std::isalnum(static_cast<unsigned char>(c))) ||
                std::string(allowed_extra).find(c) != std::string::npos;
+    });
+}
+
+// A tag key's text: ASCII letters, digits and the punctuation keys keep, or UTF-8 beyond ASCII.
+bool is_tag_key_text(const std::string& k) {
+    if (!simdjson::validate_utf8(k.data(), k.size())) return false;
+    return std::all_of(k.begin(), k.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x80 || std::isalnum(u) ||
+               std::string_view("_-.:/@+= ").find(c) != std::string_view::npos;
     });
 }
 
@@ -200,9 +213,10 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
         if (!g || (!tagged && g->by != store::Dimension::service &&
                    g->by != store::Dimension::account && g->by != store::Dimension::payer))
             bad("by", "expected service, account, payer, tag:KEY or category:KEY", v);
-        // Keys are as ingest normalized them (letters, digits, '_' and the like); nothing else
-        // can name a key of the store.
-        if (tagged && (g->key.empty() || g->key.size() > 128 || !all_of(g->key, "_-.:/@+= ")))
+        // Keys are as ingest normalized them (letters, digits, '_' and the like, letters beyond
+        // ASCII as UTF-8: AWS keys are up to 128 characters of any script); nothing else can
+        // name a key of the store.
+        if (tagged && (g->key.empty() || g->key.size() > 512 || !is_tag_key_text(g->key)))
             bad("by",
                 "expected a tag key or cost category after '" +
                     std::string(store::dimension_name(g->by)) + ":'",
