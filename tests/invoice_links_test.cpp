@@ -65,6 +65,16 @@ TEST(InvoiceLinks, GivenIdsAreKeptAndClashingObjectNamesFallBackToPlace) {
               "SUPPLEMENT/supplement-4");
 }
 
+TEST(InvoiceLinks, DocumentsOfTwoKindsNeverShareAnId) {
+    // The archive names each document's file by its id: a receipt and a tax document whose
+    // objects are both "doc" would overwrite each other.
+    auto links = invoice_document_links(
+        answer(R"({"DocumentType":"PAYMENT_RECEIPT","DocumentUrl":"https://x/a/doc.pdf"},)"
+               R"({"DocumentType":"TAX_E_INVOICE","DocumentUrl":"https://x/b/doc.xml"})"),
+        "abc123");
+    EXPECT_EQ(ids_of(links), "INVOICE/abc123 PAYMENT_RECEIPT/doc TAX_E_INVOICE/supplement-2");
+}
+
 TEST(InvoiceLinks, AnAnswerWithoutInvoicePdfIsARemoteError) {
     for (const char* bad : {"", "{}", "[1]", R"({"InvoicePDF":)"}) {
         try {

@@ -151,7 +151,7 @@ std::vector<InvoiceDocumentLink> invoice_document_links(std::string_view respons
     // one is named by its link's object, which stays the same in a fresh answer (the fetch
     // matches a refreshed link to its document by kind and id); by its place in the list only
     // when the link names no object, or one a document before it took.
-    std::set<std::string> taken;
+    std::set<std::string> taken = {invoice_id};
     int n = 0;
     for (element d : supp) {
         ++n;
@@ -159,13 +159,13 @@ std::vector<InvoiceDocumentLink> invoice_document_links(std::string_view respons
                               member_text(d, "DocumentUrl")};
         if (l.url.empty()) continue;
         if (l.kind.empty()) l.kind = "SUPPLEMENT";
+        // Ids are unique across kinds too: the archive names a document's file by its id.
         if (l.document_id.empty()) {
             l.document_id = object_name_of(l.url);
-            if (l.document_id.empty() || l.document_id == invoice_id ||
-                taken.count(l.kind + "/" + l.document_id))
+            if (l.document_id.empty() || l.document_id == invoice_id || taken.count(l.document_id))
                 l.document_id = "supplement-" + std::to_string(n);
         }
-        taken.insert(l.kind + "/" + l.document_id);
+        taken.insert(l.document_id);
         out.push_back(std::move(l));
     }
     return out;
