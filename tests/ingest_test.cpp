@@ -323,23 +323,34 @@ TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
                ",\"{\"\"product_name\"\":\"\"Amazon Elastic Compute "
                "Cloud\"\",\"\"region\"\":\"\"us-east-1\"\"}\"\n";
     };
-    write_file(root + "/data/BILLING_PERIOD=2025-08/run-1/my-export-00001.csv.gz",
-               gzip_bytes(hdr + row("1.00", "{}")));
-    write_file(root + "/data/BILLING_PERIOD=2025-08/run-2/my-export-00001.csv.gz",
-               gzip_bytes(hdr + row("2.00", "\"{\"\"user_team\"\":\"\"web\"\"}\"")));
-    write_file(root + "/data/BILLING_PERIOD=2025-08/run-2/my-export-00002.csv.gz",
-               gzip_bytes(hdr + row("3.00", "{}")));
+    write_file(
+        root +
+            "/data/BILLING_PERIOD=2025-08/"
+            "2025-08-10T04:01:02.345Z-3695a728-d559-40bd-ac30-ffc97b552489/my-export-00001.csv.gz",
+        gzip_bytes(hdr + row("1.00", "{}")));
+    write_file(
+        root +
+            "/data/BILLING_PERIOD=2025-08/"
+            "2025-08-20T04:01:02.345Z-4795a728-d559-40bd-ac30-ffc97b552489/my-export-00001.csv.gz",
+        gzip_bytes(hdr + row("2.00", "\"{\"\"user_team\"\":\"\"web\"\"}\"")));
+    write_file(
+        root +
+            "/data/BILLING_PERIOD=2025-08/"
+            "2025-08-20T04:01:02.345Z-4795a728-d559-40bd-ac30-ffc97b552489/my-export-00002.csv.gz",
+        gzip_bytes(hdr + row("3.00", "{}")));
     write_file(root + "/metadata/BILLING_PERIOD=2025-08/my-export-Manifest.json",
-               "{\"executionId\":\"run-2\",\"dataFiles\":["
-               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/"
+               "{\"executionId\":\"4795a728-d559-40bd-ac30-ffc97b552489\",\"dataFiles\":["
+               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/"
+               "2025-08-20T04:01:02.345Z-4795a728-d559-40bd-ac30-ffc97b552489/"
                "my-export-00001.csv.gz\","
-               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/run-2/"
+               "\"s3://bucket/exports/my-export/data/BILLING_PERIOD=2025-08/"
+               "2025-08-20T04:01:02.345Z-4795a728-d559-40bd-ac30-ffc97b552489/"
                "my-export-00002.csv.gz\"]}");
     auto r = run({t / "exports"});
     EXPECT_EQ(to_plain_string(total(r)), "5");
     ASSERT_EQ(r.sources.size(), 2u);
     EXPECT_EQ(r.sources[0].dialect, "cur2");
-    EXPECT_EQ(r.sources[0].assembly_id, "run-2");
+    EXPECT_EQ(r.sources[0].assembly_id, "4795a728-d559-40bd-ac30-ffc97b552489");
     EXPECT_EQ(r.sources[0].period, 202508);
     bool found_tag = false, found_name = false;
     for (const auto& e : r.rollup.tags.entries())
@@ -359,16 +370,30 @@ TEST(Ingest, Cur2LayoutReadsNewestManifestPerPeriod) {
     const std::string db = t / "s.db";
     RunResult two = run_cli({"ingest", "--quiet", "--db", db, root});
     EXPECT_EQ(two.exit_code, 3) << two.err;
-    EXPECT_NE(two.err.find(root + "/data/BILLING_PERIOD=2025-08: 2 deliveries of one billing "
-                                  "period without a manifest (run-1, run-2); each holds the whole "
-                                  "period, so reading them all would count it 2 times"),
-              std::string::npos)
+    EXPECT_NE(
+        two.err.find(root + "/data/BILLING_PERIOD=2025-08: 2 deliveries of one billing "
+                            "period without a manifest (2025-08-10T04:01:02.345Z-3695a728-d559-"
+                            "40bd-ac30-ffc97b552489, 2025-08-20T04:01:02.345Z-4795a728-d559-"
+                            "40bd-ac30-ffc97b552489); each holds the whole "
+                            "period, so reading them all would count it 2 times"),
+        std::string::npos)
         << two.err;
     EXPECT_FALSE(std::filesystem::exists(db));
     RunResult one =
-        run_cli({"ingest", "--quiet", "--db", db, root + "/data/BILLING_PERIOD=2025-08/run-2"});
+        run_cli({"ingest", "--quiet", "--db", db,
+                 root + "/data/BILLING_PERIOD=2025-08/"
+                        "2025-08-20T04:01:02.345Z-4795a728-d559-40bd-ac30-ffc97b552489"});
     EXPECT_EQ(one.exit_code, 0) << one.err;
     EXPECT_EQ(query_one(db, "SELECT money_sum(unblended) FROM cost_daily"), "50000000000");
+    // Folders of the user's own below a period folder (one per payer) are not deliveries.
+    const std::string mine = t / "mine/20250801-20250901";
+    write_file(mine + "/payer-a/cur.csv",
+               std::string(kLegacyHeader) + legacy_row("1", "2025-08-03", "1"));
+    std::string other = legacy_row("2", "2025-08-04", "2");
+    other.replace(other.find(",000011112222,"), 14, ",000011113333,");
+    write_file(mine + "/payer-b/cur.csv", std::string(kLegacyHeader) + other);
+    RunResult payers = run_cli({"ingest", "--quiet", "--db", t / "m.db", t / "mine"});
+    EXPECT_EQ(payers.exit_code, 0) << payers.err;
 }
 
 TEST(Ingest, SkipModeCountsAndRecordsBadRows) {

@@ -3,9 +3,11 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
@@ -84,17 +86,34 @@ Period period_from_partition(const std::string& name) {
     return p ? *p : 0;
 }
 
-// A loose data file's delivery: the period folder it lies under (BILLING_PERIOD=YYYY-MM, or a
-// legacy <yyyymmdd-yyyymmdd> range) and the folder right below it that holds the file (a CUR
-// 2.0 <timestamp>-<execution-id> run, a legacy assembly id); "" for the second when the file
-// lies in the period folder itself. {"", ""} when no period folder is on its path.
-std::pair<std::string, std::string> delivery_of(const fs::path& file) {
+// Whether a folder's name is an AWS delivery's: a legacy assembly id (a UUID) or a CUR 2.0 run
+// (<timestamp>-<execution id>, the id a UUID). Other folders below a period folder are the
+// user's own layout (a folder per payer, say), not deliveries.
+bool is_delivery_folder_name(const std::string& name) {
+    if (name.size() < 36) return false;
+    const std::string_view id = std::string_view(name).substr(name.size() - 36);
+    for (size_t i = 0; i < id.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? id[i] != '-' : !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+    }
+    return name.size() == 36 || name[name.size() - 37] == '-';
+}
+
+// A loose data file's delivery, below the folder the user named (`root`): the period folder it
+// lies under (BILLING_PERIOD=YYYY-MM, or a legacy <yyyymmdd-yyyymmdd> range) and the delivery
+// folder right below it that holds the file (is_delivery_folder_name); "" for the second when
+// the file lies in the period folder itself. {"", ""} when no period folder is on its path, or
+// the folder below it is not a delivery's.
+std::pair<std::string, std::string> delivery_of(const fs::path& file, const fs::path& root) {
     std::string below;
-    for (fs::path dir = file.parent_path(); !dir.empty() && dir != dir.parent_path();
+    for (fs::path dir = file.parent_path();
+         !dir.empty() && dir != dir.parent_path() && dir != root.parent_path();
          dir = dir.parent_path()) {
         const std::string name = dir.filename().string();
-        if (period_from_partition(name) != 0 || period_from_range_dir(name) != 0)
+        if (period_from_partition(name) != 0 || period_from_range_dir(name) != 0) {
+            if (!below.empty() && !is_delivery_folder_name(below)) return {};
             return {dir.string(), below};
+        }
         below = name;
     }
     return {};
@@ -103,10 +122,10 @@ std::pair<std::string, std::string> delivery_of(const fs::path& file) {
 // Each delivery of a billing period is the whole period again (a cumulative snapshot), so the
 // loose files of two deliveries of one period must never be summed: that doubled the month
 // (exit 0). A manifest names the one to read; without it the choice is the user's.
-void refuse_two_deliveries(const std::vector<fs::path>& loose) {
+void refuse_two_deliveries(const std::vector<fs::path>& loose, const fs::path& root) {
     std::map<std::string, std::set<std::string>> runs;  // period folder -> delivery folders
     for (const fs::path& f : loose) {
-        const auto [period_dir, run] = delivery_of(f);
+        const auto [period_dir, run] = delivery_of(f, root);
         if (!period_dir.empty()) runs[period_dir].insert(run);
     }
     for (const auto& [period_dir, names] : runs) {
@@ -348,7 +367,9 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
             loose.push_back(f);
             out.push_back(InputUnit{fstr, period_from_partition_path(f), {}, {}, {}});
         }
-        refuse_two_deliveries(loose);
+        fs::path root(p);
+        if (root.filename().empty()) root = root.parent_path();  // "dir/" is "dir"
+        refuse_two_deliveries(loose, root);
     }
     if (out.empty()) throw_input("no input files found in the given paths");
     return out;
