@@ -181,6 +181,9 @@ TEST(Coverage, APayerThatLeftIsNotExpectedForEver) {
             SecondPayer{"333344445555", 4});
     const auto oct = s.gather("2026-10-01", "2026-10-31");
     EXPECT_EQ(oct.coverage.payers_short_text(), "payer 333344445555 lacks 31 of 31 days");
+    // October's bar and table row say so though every day has data (of one payer).
+    EXPECT_TRUE(oct.months.back().partial());
+    EXPECT_EQ(oct.months.back().shortfall(), "a payer lacks days");
     const auto nov = s.gather("2026-11-01", "2026-11-10");
     EXPECT_TRUE(nov.coverage.complete()) << nov.coverage.payers_short_text();
     EXPECT_EQ(nov.month_over_month.verdict(),

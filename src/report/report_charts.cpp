@@ -50,12 +50,12 @@ chart::Scene cost_line(const std::string& title, const std::vector<TrendPoint>& 
         s.x_labels.push_back(k.key);
         if (link) s.x_hrefs.push_back(link(k.key));
         ser.values.push_back(as_double(k.amount));
-        ser.value_labels.push_back(
-            k.no_data() ? "no data"
-                        : money_text(k.amount, currency) +
-                              (k.partial() ? " (" + std::to_string(k.days_with_data) + " of " +
-                                                 std::to_string(k.days) + " days with data)"
-                                           : ""));
+        ser.value_labels.push_back(k.no_data() ? "no data"
+                                               : money_text(k.amount, currency) +
+                                                     (!k.partial() ? ""
+                                                      : k.days_with_data < k.days
+                                                          ? " (" + k.shortfall() + " with data)"
+                                                          : " (partial: a payer lacks days)"));
         ser.missing.push_back(k.no_data());
     }
     s.series.push_back(std::move(ser));
@@ -111,8 +111,8 @@ chart::Scene stacked_months_scene(const ReportTable& t, const ReportData& d,
         std::string note;
         for (const TrendPoint& p : d.months)
             if (p.key == t.columns[c].key && p.partial())
-                note = "data for " + std::to_string(p.days_with_data) + " of " +
-                       std::to_string(p.days) + " days";
+                note = p.days_with_data < p.days ? "data for " + p.shortfall()
+                                                 : "partial: " + p.shortfall();
         s.x_notes.push_back(std::move(note));
     }
     for (const TableRow& r : t.rows) {

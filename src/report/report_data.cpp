@@ -97,6 +97,7 @@ void months(ReportData& d, const Aggregates& a, const store::ViewCoverage& cov) 
         const store::WindowCoverage w = cov.window(first_day(x), last_day(x));
         t.days = w.days;
         t.days_with_data = w.days_with_data;
+        t.payers_short = !w.payers_short.empty();
         d.months.push_back(std::move(t));
     }
 }

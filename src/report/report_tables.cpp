@@ -282,8 +282,7 @@ ReportTable trend(const ReportData& d, const TableParams&) {
     CutSpec s;
     for (const auto& k : d.trend) {
         const std::string data = k.no_data()   ? "no data"
-                                 : k.partial() ? "partial: " + std::to_string(k.days_with_data) +
-                                                     " of " + std::to_string(k.days) + " days"
+                                 : k.partial() ? "partial: " + k.shortfall()
                                                : "";
         rows.push_back(row(k.key, {k.label, k.no_data() ? "" : money(k.amount), data}));
         // A bucket without data is no row under the threshold: it has no amount at all.

@@ -96,6 +96,8 @@ std::string month_note(const store::MomMonth& m) {
     if (m.coverage.none()) return "no data";
     if (!m.partial) return "";
     if (m.coverage.complete()) return "accruing";
+    if (m.coverage.days_with_data == m.coverage.days)
+        return "partial: " + m.coverage.payers_short_text();  // a payer short, every day
     return "partial: " + std::to_string(m.coverage.days_with_data) + " of " +
            std::to_string(m.coverage.days) + " days";
 }

@@ -24,8 +24,16 @@ struct KeyAmount {
 // without any is absent (a gap in the line, "no data" in a table), never a zero.
 struct TrendPoint : KeyAmount {
     int days = 0, days_with_data = 0;  // of the bucket, within the view
+    // Payers in scope lacking days of the bucket that others have (store/view_coverage.hpp).
+    bool payers_short = false;
     bool no_data() const { return days_with_data == 0; }
-    bool partial() const { return days_with_data > 0 && days_with_data < days; }
+    bool partial() const { return days_with_data > 0 && (days_with_data < days || payers_short); }
+    // Why a partial bucket is: "14 of 31 days" with data, or "a payer lacks days".
+    std::string shortfall() const {
+        return days_with_data < days
+                   ? std::to_string(days_with_data) + " of " + std::to_string(days) + " days"
+                   : std::string("a payer lacks days");
+    }
 };
 
 struct LineItem {
