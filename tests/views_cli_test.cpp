@@ -46,16 +46,16 @@ std::vector<std::string> pages_of(const std::string& pdf) {
 TEST(ViewsCli, SummaryByTagWithUntaggedEveryMeasure) {
     ViewsWorld w;
     // "Team" is stored as "team". web: rows 1, 4, 5, 8; data: rows 3, 9, 10; untagged: rows 2,
-    // 6, 7. Columns: unblended, net, amortized (= unblended: no commitments), net amortized
-    // (= net), blended, on-demand, usage, rows.
+    // 6, 7. Columns: unblended, net, amortized (= unblended: no commitments), blended,
+    // on-demand, usage, rows, net amortized (= net; added last).
     auto r = w.summary({"--by", "tag:Team", "--granularity", "total", "--format", "csv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out,
-              "bucket,key,label,unblended,net_unblended,amortized,net_amortized,blended,"
-              "public_on_demand,usage,row_count\n"
-              ",web,web,37,34,37,34,39,44,67,4\n"
-              ",data,data,17,15,17,15,17,20,37,3\n"
-              ",,untagged,14,13,14,13,14,14,104,3\n");
+              "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
+              "row_count,net_amortized\n"
+              ",web,web,37,34,37,39,44,67,4,34\n"
+              ",data,data,17,15,17,17,20,37,3,15\n"
+              ",,untagged,14,13,14,14,14,104,3,13\n");
     // The table names the untagged row and the grouping.
     r = w.summary({"--by", "tag:team", "--granularity", "total"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

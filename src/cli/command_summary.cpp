@@ -256,14 +256,16 @@ class SummaryCommand final : public Command {
 
     static void print_csv(const Listing& l) {
         std::string o =
-            "bucket,key,label,unblended,net_unblended,amortized,net_amortized,blended,"
-            "public_on_demand,usage,row_count\n";
+            // net_amortized last: columns are only ever added at the end, for readers that
+            // take them by position.
+            "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
+            "row_count,net_amortized\n";
         auto line = [&](const store::ResultRow& r) {
             o.append(csv_field(r.bucket) + "," + csv_field(r.key) + "," + csv_field(r.label) + "," +
                      to_plain_string(r.unblended) + "," + to_plain_string(r.net_unblended) + "," +
-                     to_plain_string(r.amortized) + "," + to_plain_string(r.net_amortized) + "," +
-                     to_plain_string(r.blended) + "," + to_plain_string(r.public_on_demand) + "," +
-                     to_plain_string(r.usage) + "," + std::to_string(r.rows) + "\n");
+                     to_plain_string(r.amortized) + "," + to_plain_string(r.blended) + "," +
+                     to_plain_string(r.public_on_demand) + "," + to_plain_string(r.usage) + "," +
+                     std::to_string(r.rows) + "," + to_plain_string(r.net_amortized) + "\n");
         };
         for (const auto& r : l.rows)
             line(r);
