@@ -57,8 +57,14 @@ TEST(Ingest, EveryCompressionGivesTheSameRollups) {
         o.defer_cached_hashes = deferred;
         auto all = run({t / "plain.csv", t / "a.csv.gz", t / "one.csv.zip"}, o);
         ASSERT_EQ(all.sources.size(), 3u);
-        for (const auto& src : all.sources)
+        // Deferred, the compressed files' digests arrive with wait_for_hashes(); the plain
+        // file's may be there already: when it is the run's last file to start (which of the
+        // parallel workers takes it last is a race), its own parse hashes its head, all of so
+        // small a file (stream_digest.hpp).
+        for (const auto& src : all.sources) {
+            if (deferred && src.path == t / "plain.csv") continue;
             EXPECT_EQ(src.sha256.empty(), deferred) << src.path;
+        }
         all.wait_for_hashes();
         for (const auto& src : all.sources)
             EXPECT_EQ(src.sha256, Sha256::of(read_file(src.path))) << src.path;
