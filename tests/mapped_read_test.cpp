@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "curcrunch/core/abrupt_exit.hpp"
 #include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/core/mapped_read.hpp"
 #include "test_support.hpp"
@@ -209,6 +210,43 @@ TEST(MappedRead, AGuardedReadInsideAFileScopeReturnsFalse) {
     EXPECT_EQ(end.code, 0) << end.err;
 }
 
+// Files armed for removal go when a scope ends the process (a new store being built, which
+// holds nothing yet); a disarmed entry's file stays, and so does everything else.
+TEST(MappedRead, AFileScopeEndRemovesTheFilesArmedForIt) {
+    TempDir d;
+    const std::string path = d / "export.csv", building = d / "s.db.new-7", kept = d / "kept.db";
+    for (const std::string& f : {building, building + ".lock", kept, kept + ".lock"})
+        write_file(f, "x");
+    MappedFile m(path, 3);
+    ASSERT_TRUE(m.ok());
+    m.truncate_to(kPage);
+    const ChildEnd end = in_child([&] {
+        static const char* const kFiles[] = {"", "-journal", ".lock"};
+        RemovedOnAbruptExit gone, disarmed;
+        if (!gone.arm(building, kFiles, 3) || !disarmed.arm(kept, kFiles, 3)) ::_exit(10);
+        disarmed.disarm();
+        const MappedFileScope scope(m.data(), m.size(), path);
+        uint64_t total = 0;
+        sum_bytes(&total, m.data(), m.size());
+    });
+    EXPECT_EQ(end.code, 3) << end.err;
+    EXPECT_EQ(end.err, shrunk_message(path));
+    EXPECT_FALSE(fs::exists(building));
+    EXPECT_FALSE(fs::exists(building + ".lock"));
+    EXPECT_TRUE(fs::exists(kept));
+    EXPECT_TRUE(fs::exists(kept + ".lock"));
+    EXPECT_TRUE(fs::exists(path));
+}
+
+// Every file in `dir` whose name holds ".new-" (a store build and its journal or lock file).
+std::vector<std::string> building_files_in(const std::string& dir) {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().find(".new-") != std::string::npos)
+            found.push_back(e.path().filename().string());
+    return found;
+}
+
 // Runs `curcrunch ingest` of `file` into `db` and truncates `file` to nothing `delay_us` after
 // the ingest has mapped it (its /proc/PID/maps names the file). `truncated` says whether it did.
 RunResult ingest_while_truncating(const std::string& db, const std::string& file, int delay_us,
@@ -285,6 +323,24 @@ TEST(MappedRead, AnExportTruncatedDuringTheIngestEndsItWithExitCode3) {
     expect_truncations_to_end_the_ingest(d, big, [&] { write_big_csv(big); }, {0, 5000, 20000});
 }
 
+// A first ingest, which builds the store in STORE.new-PID beside its lock file: truncated under
+// the parse, it ends with exit code 3 and leaves neither behind (they were left, to the next
+// writer's clean-up, until the process removed them from its SIGBUS handler), nor a store.
+TEST(MappedRead, AnExportTruncatedDuringAFirstIngestLeavesNoStoreBehind) {
+    TempDir d;
+    const std::string big = d / "big.csv", db = d / "new.db";
+    write_big_csv(big);
+    bool truncated = false;
+    const RunResult r = ingest_while_truncating(db, big, 0, truncated);
+    ASSERT_TRUE(truncated) << "the ingest never mapped the file: " << r.err;
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find(big + ": the file became shorter while it was being read"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(db));
+    EXPECT_EQ(building_files_in(d.path()), std::vector<std::string>{});
+}
+
 // A gzip export is inflated from its mapping in place (byte_source.cpp): truncated while it is
 // inflated, the ingest ends as for an uncompressed one. The rows carry pseudo-random ids, so
 // the file stays about an eighth of its 60 MB when compressed (7 MB), which takes a while to
@@ -323,6 +379,8 @@ TEST(MappedRead, AParquetFileTruncatedDuringTheIngestEndsItWithExitCode3) {
     EXPECT_NE(r.err.find(file + ": the file became shorter while it was being read"),
               std::string::npos)
         << r.err;
+    EXPECT_FALSE(fs::exists(db));
+    EXPECT_EQ(building_files_in(d.path()), std::vector<std::string>{});
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

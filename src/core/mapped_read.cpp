@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "curcrunch/core/abrupt_exit.hpp"
 #include "curcrunch/core/error.hpp"
 
 namespace curcrunch {
@@ -41,8 +42,8 @@ size_t append(char* line, size_t at, size_t room, const char* s, size_t n) noexc
     return at + k;
 }
 
-// Only async-signal-safe calls from here on: write(2), pause(2), _exit(2), signal(2),
-// siglongjmp, and a lock-free atomic flag.
+// Only async-signal-safe calls from here on: write(2), pause(2), unlink(2), _exit(2), signal(2),
+// siglongjmp, and lock-free atomics.
 [[noreturn]] void end_for_shrunk_file(const MappedFileScope& s) noexcept {
     // The parse threads read one mapping, so several can fault on its lost pages at once: the
     // first one writes the message and ends the process, the others wait for that end. Each
@@ -63,6 +64,9 @@ size_t append(char* line, size_t at, size_t room, const char* s, size_t n) noexc
     n = append(line, n, sizeof line - (sizeof kTail - 1), s.path, s.path_size);
     n = append(line, n, sizeof line, kTail, sizeof kTail - 1);
     write_all(line, n);
+    // A new store this run was building holds nothing yet (the parse comes before the write):
+    // it goes, as it would had the ingest unwound.
+    remove_files_on_abrupt_exit();
     ::_exit(static_cast<int>(ErrorKind::input));
 }
 

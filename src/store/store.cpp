@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include <filesystem>
+#include <iterator>
 
 #include "building_file.hpp"
 #include "curcrunch/core/calendar.hpp"
@@ -176,6 +177,13 @@ std::unique_ptr<Store> Store::open(const std::string& path, bool read_only) {
 std::unique_ptr<Store> Store::create(const std::string& path) {
     FileDescriptor lock;
     const std::string building = claim_building_file(path, lock);
+    // Armed from the claim on: an ingest creates its new store beside the parse, so a file
+    // truncated under the parse may end the process while the schema is being written. (A fault
+    // in the moment between the claim and this leaves the files to the next writer.)
+    // The file, its journal and log, then its lock file (building_file.hpp says why last).
+    static const char* const kBuildingFiles[] = {"", "-journal", "-wal", "-shm", ".lock"};
+    RemovedOnAbruptExit removal;
+    removal.arm(building, kBuildingFiles, std::size(kBuildingFiles));
     std::unique_ptr<Database> db;
     try {
         db = std::make_unique<Database>(building, Database::Mode::read_write_create);
@@ -191,14 +199,17 @@ std::unique_ptr<Store> Store::create(const std::string& path) {
     configure_for_writing(*store->db_, true);
     migrate(*store->db_);
     // Any commit from here on is a writer's data: the store is then published, at the latest
-    // by the destructor.
+    // by the destructor, and kept by a process that ends at once.
     sqlite3_commit_hook(
         store->db_->handle(),
-        [](void* committed) {
-            *static_cast<bool*>(committed) = true;
+        [](void* self) {
+            auto* s = static_cast<Store*>(self);
+            s->committed_ = true;
+            s->building_removal_.disarm();
             return 0;
         },
-        &store->committed_);
+        store.get());
+    store->building_removal_ = std::move(removal);
     return store;
 }
 
@@ -319,6 +330,7 @@ Database& Store::db() {
 Store::~Store() {
     if (building_.empty()) return;
     if (!committed_) {  // nothing but the schema: the run that created it wrote nothing
+        building_removal_.disarm();
         db_.reset();
         remove_database_files(building_);
         release_building_lock(building_, building_lock_);

@@ -13,7 +13,8 @@
 // - A MappedFileScope covers code that cannot be stopped halfway, such as the parse, which
 //   builds rollups in C++ containers: a SIGBUS in its range ends the process at once with the
 //   exit code of bad input (3) and a message naming the file. The parse runs before the store
-//   write begins, so the store is as it was.
+//   write begins, so the store is as it was; a new store being built goes with its lock file
+//   (core/abrupt_exit.hpp).
 //
 // How: a SIGBUS handler, installed once, looks at the guards of the thread that faulted (SIGBUS
 // from an access is delivered to the faulting thread): first read_mapped's, then the scopes,

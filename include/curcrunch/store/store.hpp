@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "curcrunch/core/abrupt_exit.hpp"
 #include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/store/coverage.hpp"
@@ -93,6 +94,10 @@ class Store {
     // Held while building_ is built, and its lock file removed with it (building_file.hpp).
     FileDescriptor building_lock_;
     bool committed_ = false;
+    // Armed while building_ holds nothing but the schema: a process that ends at once then (a file
+    // truncated under the parse, core/mapped_read.hpp) removes it and its lock file. Disarmed at
+    // the first commit, whose data is kept.
+    RemovedOnAbruptExit building_removal_;
 };
 
 std::string now_utc_iso();
