@@ -173,14 +173,15 @@ TEST_F(Golden, AthenaTextExportWithCtrlADelimiter) {
 TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
     // The real 2018 manifest, placed in the S3 layout. Its reportKeys point into assembly
     // afe8b092-...; an older assembly beside it must be ignored, and the period comes from the
-    // manifest (2018-05) even though these rows claim June.
+    // manifest (2018-05), whose rows may have usage in another month (a late charge).
     TempDir t;
     const std::string period_dir = t / "test-quicksight/20180501-20180601";
     write_file(period_dir + "/test-quicksight-Manifest.json",
                read_file(real_samples() +
                          "/cur1-manifest_qezz-xproject-reports_test-quicksight-Manifest.json"));
-    std::string csv = std::string(kLegacyHeader) + legacy_row("a", "2018-06-02", "10.25") +
-                      legacy_row("b", "2018-06-03", "0.0000000001");
+    std::string late = legacy_row("b", "2018-06-03", "0.0000000001");
+    late.replace(late.find("2018-06-01T00:00:00Z"), 20, "2018-05-01T00:00:00Z");
+    std::string csv = std::string(kLegacyHeader) + legacy_row("a", "2018-05-02", "10.25") + late;
     write_file(period_dir + "/afe8b092-dc87-405a-a0b7-fc743e14adff/test-quicksight-1.csv.gz",
                gzip_bytes(csv));
     write_file(period_dir + "/00000000-old0-0000-0000-000000000000/test-quicksight-1.csv.gz",
@@ -195,6 +196,23 @@ TEST_F(Golden, RealLegacyManifestPicksItsAssemblyAndPeriod) {
     EXPECT_EQ(query_one(dir_ / "golden.db",
                         "SELECT assembly_id FROM billing_period WHERE period = 201805"),
               "afe8b092-dc87-405a-a0b7-fc743e14adff");
+
+    // A file whose rows are another billing period's (June's, copied under May's manifest)
+    // would replace May with June's rows: refused, naming file, line and column; the store keeps
+    // what it held.
+    const std::string before = dump_store(dir_ / "golden.db");
+    write_file(period_dir + "/afe8b092-dc87-405a-a0b7-fc743e14adff/test-quicksight-1.csv.gz",
+               gzip_bytes(std::string(kLegacyHeader) + legacy_row("a", "2018-05-31", "1") +
+                          legacy_row("j", "2018-06-02", "10.25")));
+    const RunResult r =
+        run_cli({"ingest", "--no-progress", "--db", dir_ / "golden.db", t.path().string()});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("/afe8b092-dc87-405a-a0b7-fc743e14adff/test-quicksight-1.csv.gz:3: "
+                         "column 'bill/BillingPeriodStartDate': billing period 2018-06, not "
+                         "2018-05, the period of the manifest or partition folder"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(dump_store(dir_ / "golden.db"), before);
 
     // Without the data file the manifest names, the ingest fails and says which key is missing.
     std::filesystem::remove_all(period_dir + "/afe8b092-dc87-405a-a0b7-fc743e14adff");

@@ -120,8 +120,13 @@ TEST(ParquetReal, Cur2ManifestListingParquet) {
     const fs::path data = exp / "data" / "BILLING_PERIOD=2025-01";
     fs::create_directories(data / "20250105T000000Z-old");
     fs::create_directories(data / "20250106T000000Z-new");
-    fs::copy_file(fixture("cur2_zstd.parquet"),
-                  data / "20250106T000000Z-new" / "cur2-daily-00001.snappy.parquet");
+    // January's rows only, as AWS writes a period's files.
+    ASSERT_EQ(run_cli({"gen", "--out",
+                       (data / "20250106T000000Z-new" / "cur2-daily-00001.snappy.parquet").string(),
+                       "--dialect", "cur2", "--format", "parquet", "--months", "1", "--start",
+                       "2025-01", "--accounts", "2", "--resources", "2"})
+                  .exit_code,
+              0);
     fs::copy_file(fixture("focus_decimals.parquet"),
                   data / "20250105T000000Z-old" / "cur2-daily-00001.snappy.parquet");
     fs::create_directories(exp / "metadata" / "BILLING_PERIOD=2025-01");
@@ -135,9 +140,25 @@ TEST(ParquetReal, Cur2ManifestListingParquet) {
                         "SELECT count(*) || ' ' || group_concat(assembly_id) || ' ' || "
                         "group_concat(period) FROM ingest_source"),
               "1 new 2025-01");
-    // Every row lands in the manifest's period, whatever month its usage fell in.
     EXPECT_EQ(query_one(dir / "m.db", "SELECT group_concat(DISTINCT period) FROM cost_daily_named"),
               "202501");
+
+    // A file holding another period's rows (January and February, under January's manifest)
+    // would replace January with them: refused, naming the file, row group, column and row; the
+    // store keeps what it held.
+    const std::string before = dump_store(dir / "m.db");
+    fs::copy_file(fixture("cur2_zstd.parquet"),
+                  data / "20250106T000000Z-new" / "cur2-daily-00001.snappy.parquet",
+                  fs::copy_options::overwrite_existing);
+    r = run_cli(
+        {"ingest", "--db", dir / "m.db", "--no-progress", (dir.path() / "exports").string()});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("20250106T000000Z-new/cur2-daily-00001.snappy.parquet: row group 0, "
+                         "column 'bill_billing_period_start_date'"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("billing period 2025-02, not 2025-01"), std::string::npos) << r.err;
+    EXPECT_EQ(dump_store(dir / "m.db"), before);
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/commitment_cost.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
@@ -141,10 +142,11 @@ bool RowDecoder::add_row_as(const char* buf, const FieldSpan* sp, const RowMeta&
         fail(err, line, kUsageStart, bad_day_text(v[kUsageStart]));
         return false;
     }
+    // A manifest's or partition folder's period (period_override_) is the unit the rows replace;
+    // a row whose own billing period differs is a file delivered under the wrong period (copied
+    // into another month's folder), which would replace that month with another's rows.
     Period period;
-    if (period_override_ > 0) {
-        period = period_override_;
-    } else if (!v[kBillingPeriodStart].empty()) {
+    if (!v[kBillingPeriodStart].empty()) {
         Day pday;
         if (!day_of(v[kBillingPeriodStart], pday, kBillingPeriodStart, period_day_cache_,
                     period_day_text_)) {
@@ -156,8 +158,16 @@ bool RowDecoder::add_row_as(const char* buf, const FieldSpan* sp, const RowMeta&
             period_cache_day_ = pday;
         }
         period = period_cache_;
+        if (period_override_ > 0 && period != period_override_) {
+            fail(err, line, kBillingPeriodStart,
+                 "billing period " + format_period(period) + ", not " +
+                     format_period(period_override_) +
+                     ", the period of the manifest or partition folder (BILLING_PERIOD=, "
+                     "year=/month=) the file was read under");
+            return false;
+        }
     } else {
-        period = period_of(day);
+        period = period_override_ > 0 ? period_override_ : period_of(day);
     }
 
     // Amounts.
