@@ -92,6 +92,12 @@ TEST(Money, RoundsBeyondTenDigitsHalfToEven) {
     EXPECT_EQ(exact("-0.00000000015"), "-0.0000000002 rounded");
     EXPECT_EQ(exact("0.002007490000000"), "0.0020074900");  // trailing zeros are exact
     EXPECT_EQ(exact("1.23456789012345E-3"), "0.0012345679 rounded");
+    // Digits past the 36 the mantissa keeps still count: a half followed by a non-zero digit
+    // is more than half (it was taken for a tie and rounded to even).
+    EXPECT_EQ(exact("2.50000000000000000000000000000000000001e-10"), "0.0000000003 rounded");
+    EXPECT_EQ(exact("1.000000000050000000000000000000000000000001"), "1.0000000001 rounded");
+    EXPECT_EQ(exact("1.00000000005000000000000000000000000000000"), "1.0000000000 rounded");
+    EXPECT_EQ(exact("-2.50000000000000000000000000000000000001e-10"), "-0.0000000003 rounded");
 }
 
 TEST(Money, RejectsNonNumbers) {

@@ -24,9 +24,11 @@ inline bool is_digit(char c) {
 }
 
 // Divides by 10^k rounding half to even; sets `inexact` when any discarded digit was non-zero.
-Amount shift_down(Amount v, int k, bool& inexact) {
+// `sticky`: non-zero digits below v's last were dropped already (a mantissa past 36 digits), so
+// a remainder of exactly half is more than half, not a tie.
+Amount shift_down(Amount v, int k, bool& inexact, bool sticky = false) {
     if (k > 38) {
-        inexact = v != 0;
+        inexact = v != 0 || sticky;
         return 0;
     }
     Amount d = kPow10.p[k];
@@ -35,7 +37,7 @@ Amount shift_down(Amount v, int k, bool& inexact) {
     if (r == 0) return q;
     inexact = true;
     Amount twice = (r < 0 ? -r : r) * 2;
-    bool up = twice > d || (twice == d && (q % 2) != 0);
+    bool up = twice > d || (twice == d && (sticky || (q % 2) != 0));
     if (up) q += (v < 0 ? -1 : 1);
     return q;
 }
@@ -135,7 +137,7 @@ ParseStatus parse_amount(std::string_view s, Amount& out) noexcept {
         if (mant != 0 && (shift > 38 || mant >= kPow10.p[38 - shift])) return ParseStatus::overflow;
         v = mant * kPow10.p[std::min(shift, 38)];
     } else {
-        v = shift_down(mant, -shift, inexact);
+        v = shift_down(mant, -shift, inexact, dropped_nonzero);
     }
     if (v > kMaxAmount) return ParseStatus::overflow;
     out = neg ? -v : v;
