@@ -34,12 +34,22 @@ TEST(Calendar, ParsesEveryTimestampFormAwsWrites) {
     // Offsets move the UTC day.
     EXPECT_EQ(day_of("2024-01-01T01:00:00+02:00"), "2023-12-31");
     EXPECT_EQ(day_of("2024-01-01T23:30:00-01:00"), "2024-01-02");
+    EXPECT_EQ(day_of("2024-01-01T01:00:00+14:00"), "2023-12-31");
+    EXPECT_EQ(day_of("2024-01-01T12:00:00-0930"), "2024-01-01");
+    // 24:00:00 is the end of the day, the next day's start.
+    EXPECT_EQ(day_of("2024-01-31T24:00:00Z"), "2024-02-01");
+    EXPECT_EQ(day_of("2024-01-31T24:00:00.000Z"), "2024-02-01");
 }
 
 TEST(Calendar, RejectsBadTimestamps) {
     for (const char* s :
          {"", "2018-13-01T00:00:00Z", "2018-02-30", "2018-11-01X00:00:00Z", "yesterday",
-          "2018-11-01T25:00:00Z", "2018-11-01T00:00:00ZZ", "2018/11/01"})
+          "2018-11-01T25:00:00Z", "2018-11-01T00:00:00ZZ", "2018/11/01",
+          // Past the end of the day, and offsets no zone has: each would move the cost to
+          // another UTC day.
+          "2024-01-31T24:30:00Z", "2024-01-31T24:00:01Z", "2024-01-31T24:00:00.5Z",
+          "2024-01-31T00:00:00+99:99", "2024-01-31T00:00:00+25:00", "2024-01-31T00:00:00+14:01",
+          "2024-01-31T00:00:00-15:00", "2024-01-31T00:00:00+01:60", "2024-01-31T00:00:00+0199"})
         EXPECT_EQ(day_of(s), "invalid") << s;
 }
 

@@ -96,12 +96,16 @@ bool parse_utc_day(std::string_view s, Day& out) noexcept {
         ss = read_num(s, pos + 4, 2);
         pos += 6;
     }
+    // 24:00:00 is the end of the day (ISO 8601) and nothing later; 60 seconds, a leap second.
     if (hh < 0 || mi < 0 || ss < 0 || hh > 24 || mi > 59 || ss > 60) return false;
+    if (hh == 24 && (mi != 0 || ss != 0)) return false;
     if (pos < s.size() && s[pos] == '.') {
         ++pos;
         size_t start = pos;
-        while (pos < s.size() && digit(s[pos]) >= 0)
+        while (pos < s.size() && digit(s[pos]) >= 0) {
+            if (hh == 24 && s[pos] != '0') return false;
             ++pos;
+        }
         if (pos == start) return false;
     }
     int offset_min = 0;
@@ -113,7 +117,10 @@ bool parse_utc_day(std::string_view s, Day& out) noexcept {
             bool colon = s.size() - pos == 6;
             int oh = read_num(s, pos + 1, 2);
             int om = read_num(s, pos + (colon ? 4 : 3), 2);
+            // No zone is further from UTC than 14 hours (Kiribati's +14:00): a larger offset,
+            // or minutes past 59, is a damaged field that would move the cost to another day.
             if (oh < 0 || om < 0 || (colon && s[pos + 3] != ':')) return false;
+            if (om > 59 || oh * 60 + om > 14 * 60) return false;
             offset_min = (oh * 60 + om) * (c == '+' ? 1 : -1);
             pos = s.size();
         } else {
