@@ -10,6 +10,8 @@
 #include <string_view>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/file_identity.hpp"
+#include "curcrunch/core/log.hpp"
 #include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
@@ -310,6 +312,42 @@ std::vector<InputUnit> read_manifest(const std::string& manifest_path) {
     return units;
 }
 
+namespace {
+
+// The same file reached twice in one command (`ingest dir dir/jan.csv`, `a.csv ./a.csv`, a
+// symlink, a manifest listing one key twice) would be summed twice: it is read once, with a
+// warning. Reached as two different units (another period, manifest or delivery), it is refused:
+// which one is meant cannot be told. Files are the same by device and inode, not by name.
+void drop_repeated_files(std::vector<InputUnit>& units) {
+    std::map<std::pair<uint64_t, uint64_t>, size_t> first;  // (device, inode) -> index in kept
+    std::vector<InputUnit> kept;
+    kept.reserve(units.size());
+    for (InputUnit& u : units) {
+        const FileIdentity id = file_identity(u.path);
+        if (!id.known()) {
+            kept.push_back(std::move(u));
+            continue;
+        }
+        auto [it, fresh] = first.emplace(std::make_pair(id.dev, id.ino), kept.size());
+        if (fresh) {
+            kept.push_back(std::move(u));
+            continue;
+        }
+        const InputUnit& k = kept[it->second];
+        const std::string both = shown_text(k.path, 255) + " and " + shown_text(u.path, 255);
+        if (k.period != u.period || k.manifest != u.manifest || k.assembly_id != u.assembly_id ||
+            k.account != u.account)
+            throw_input(both +
+                        " are the same file, reached as two inputs of different periods, "
+                        "manifests or deliveries: give it once");
+        log::warn(both + (k.path == u.path ? " is given twice" : " are the same file") +
+                  "; it is read once");
+    }
+    units = std::move(kept);
+}
+
+}  // namespace
+
 std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
     std::vector<InputUnit> out;
     for (const std::string& p : paths) {
@@ -372,6 +410,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
         refuse_two_deliveries(loose, root);
     }
     if (out.empty()) throw_input("no input files found in the given paths");
+    drop_repeated_files(out);
     return out;
 }
 
