@@ -169,6 +169,45 @@ TEST(ServeHostile, TheQueueOfRequestsIsBounded) {
     EXPECT_EQ(status_of(later), 200) << later.substr(0, 200);
 }
 
+// Uploads that send their head and then nothing hold a worker each until their transfer
+// deadline: at most a quarter of the workers (4 of 16) are given to them, the others get 503 at
+// once, and pages are answered meanwhile. Twenty such uploads delayed every page by 9.5 s.
+TEST(ServeHostile, IdleUploadsDoNotTakeTheWorkersPagesNeed) {
+    Served s;
+    std::vector<int> idle;
+    for (int i = 0; i < 20; ++i) {
+        idle.push_back(connect_loopback(s.port));
+        ASSERT_GE(idle.back(), 0) << i;
+        send_text(idle.back(),
+                  "POST /archive/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                  "multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n");
+    }
+    std::this_thread::sleep_for(500ms);
+    for (int i = 0; i < 3; ++i) {
+        const auto start = Clock::now();
+        const std::string answer = raw_exchange(
+            s.port, head_of(s.port, "/api/overview?preset=year&as_of=2026-10-31"), 10s);
+        EXPECT_EQ(status_of(answer), 200) << answer.substr(0, 200);
+        EXPECT_LT(seconds_since(start), 1.0) << "a page waited behind idle uploads";
+    }
+    int refused = 0;
+    for (int fd : idle) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0) {
+            const std::string answer = read_until_closed(fd, 1s);
+            EXPECT_EQ(status_of(answer), 503) << answer;
+            EXPECT_NE(answer.find("Too many uploads are being received"), std::string::npos)
+                << answer;
+            EXPECT_NE(answer.find("Retry-After: 1\r\n"), std::string::npos) << answer;
+            ++refused;
+        }
+        ::close(fd);
+    }
+    EXPECT_EQ(refused, 16);
+    // Their workers are free again: an upload is read.
+    EXPECT_EQ(s.get("/api/archive").status, 200);
+}
+
 TEST(ServeHostile, OnlyTheUploadTakesALargeBody) {
     Served s;
     // Anywhere else a large body is refused before a byte of it is read: no worker waits for it.

@@ -41,6 +41,25 @@ class ConnectionCount {
     std::atomic<size_t> open_{0};
 };
 
+// How many workers may be reading a large request body (an upload) at once. Such a body comes
+// at the client's pace after its head, so without a bound twenty uploads that send nothing could
+// hold every worker until their transfer deadline while each page waited behind them; beyond the
+// bound the gate answers 503 before a worker is taken.
+class BodyReaderSlots {
+  public:
+    explicit BodyReaderSlots(size_t slots) : free_(slots) {}
+    bool try_take() {
+        size_t n = free_.load();
+        while (n > 0)
+            if (free_.compare_exchange_weak(n, n - 1)) return true;
+        return false;
+    }
+    void give_back() { free_.fetch_add(1); }
+
+  private:
+    std::atomic<size_t> free_;
+};
+
 class ClientConnection {
   public:
     ClientConnection(SocketHandle socket, ConnectionCount& count, size_t requests);
@@ -61,6 +80,9 @@ class ClientConnection {
     // the connection is closed after the answer.
     static constexpr size_t kUnknownLength = static_cast<size_t>(-1);
     size_t body_length = 0;
+    // Set by the gate when a worker is to read this request's body (it holds a BodyReaderSlots
+    // slot until the answer is given).
+    bool reads_body = false;
     size_t requests_left;  // keep-alive: the last one is answered with "Connection: close"
     std::string remote_ip, local_ip;
     int remote_port = -1, local_port = -1;

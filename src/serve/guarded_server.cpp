@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace curcrunch::serve {
 
 namespace {
@@ -19,9 +21,10 @@ class HandOver final : public httplib::TaskQueue {
 
 GuardedServer::GuardedServer(const ServeLimits& limits, size_t workers)
     : limits_(limits),
+      body_slots_(limits.body_readers > 0 ? limits.body_readers : std::max<size_t>(1, workers / 4)),
       pool_(workers, limits_.queue,
             [this](std::unique_ptr<ClientConnection> c) { answer(std::move(c)); }),
-      gate_(limits_, count_,
+      gate_(limits_, count_, body_slots_,
             [this](std::unique_ptr<ClientConnection>& c) { return pool_.try_push(c); }) {
     new_task_queue = [] { return new HandOver; };
     // What the library writes into its Keep-Alive header.
@@ -82,6 +85,15 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
 }
 
 void GuardedServer::answer(std::unique_ptr<ClientConnection> c) {
+    // The body slot the gate took for this request is free again once it is answered, however
+    // the answer ends.
+    struct GiveBack {
+        BodyReaderSlots* slots;
+        ~GiveBack() {
+            if (slots) slots->give_back();
+        }
+    } give_back{c->reads_body ? &body_slots_ : nullptr};
+    c->reads_body = false;
     ConnectionStream stream(*c, limits_, stop_);
     const bool last = c->requests_left <= 1 || stop_.requested();
     bool closed = false;

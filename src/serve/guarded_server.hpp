@@ -36,6 +36,7 @@ class GuardedServer final : public httplib::Server {
     const ServeLimits limits_;
     StopSignal stop_;
     ConnectionCount count_;
+    BodyReaderSlots body_slots_;
     WorkerPool pool_;
     HeadGate gate_;
 };

@@ -65,8 +65,9 @@ size_t declared_body_length(std::string_view head) {
 
 }  // namespace
 
-HeadGate::HeadGate(const ServeLimits& limits, ConnectionCount& count, Dispatch dispatch)
-    : limits_(limits), count_(count), dispatch_(std::move(dispatch)) {
+HeadGate::HeadGate(const ServeLimits& limits, ConnectionCount& count, BodyReaderSlots& body_slots,
+                   Dispatch dispatch)
+    : limits_(limits), count_(count), body_slots_(body_slots), dispatch_(std::move(dispatch)) {
     wake_fd_ = SocketHandle(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     if (wake_fd_.fd() < 0) throw Error(ErrorKind::internal, "serve: eventfd failed");
 }
@@ -174,10 +175,23 @@ bool HeadGate::settle(std::unique_ptr<ClientConnection>& c) {
     const bool prefetch =
         c->body_length <= limits_.prefetch_body_bytes && header_value(head, "expect").empty();
     if (prefetch && p.size() < c->head_length + c->body_length) return false;
-    if (!dispatch_(c))
+    if (!prefetch) {
+        if (!body_slots_.try_take()) {
+            answer_and_close(c, plain_answer(503, "Service Unavailable",
+                                             "Too many uploads are being received; try again in "
+                                             "a moment.\n",
+                                             "Retry-After: 1\r\n"));
+            return true;
+        }
+        c->reads_body = true;
+    }
+    if (!dispatch_(c)) {
+        if (c->reads_body) body_slots_.give_back();
+        c->reads_body = false;
         answer_and_close(c, plain_answer(503, "Service Unavailable",
                                          "The dashboard is busy; try again in a moment.\n",
                                          "Retry-After: 1\r\n"));
+    }
     return true;
 }
 

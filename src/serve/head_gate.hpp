@@ -5,7 +5,8 @@
 // a worker, and it is closed when its head deadline passes however steadily it trickles.
 //
 // The gate also answers what needs no worker: 408 when a started head misses its deadline, 431
-// when it outgrows the size limit, 503 when the worker queue is full. After such an answer it
+// when it outgrows the size limit, 503 when the worker queue is full or too many workers are
+// reading bodies already (BodyReaderSlots). After such an answer it
 // keeps reading (and discarding) for a moment before closing, so that unread input does not
 // turn the close into a reset that destroys the answer on its way.
 #include <functional>
@@ -24,7 +25,8 @@ class HeadGate {
     // Takes a connection whose request is complete; false (leaving it) when it cannot.
     using Dispatch = std::function<bool(std::unique_ptr<ClientConnection>&)>;
 
-    HeadGate(const ServeLimits& limits, ConnectionCount& count, Dispatch dispatch);
+    HeadGate(const ServeLimits& limits, ConnectionCount& count, BodyReaderSlots& body_slots,
+             Dispatch dispatch);
     ~HeadGate();  // stop()
     HeadGate(const HeadGate&) = delete;
     HeadGate& operator=(const HeadGate&) = delete;
@@ -59,6 +61,7 @@ class HeadGate {
 
     const ServeLimits& limits_;
     ConnectionCount& count_;
+    BodyReaderSlots& body_slots_;
     const Dispatch dispatch_;
     SocketHandle wake_fd_;  // an eventfd: admit(), resume() and request_stop() ring it
 

@@ -29,7 +29,10 @@ struct ServeLimits {
     // grace time, or the connection is closed.
     std::chrono::milliseconds transfer_grace{10000};
     size_t min_transfer_rate = 16u << 10;
-    size_t queue = 64;             // complete requests waiting for a worker; 503 beyond
+    size_t queue = 64;  // complete requests waiting for a worker; 503 beyond
+    // Workers that may read a larger body at once (0: a quarter of them, at least one); an
+    // upload beyond that gets 503, so uploads cannot take the workers pages need.
+    size_t body_readers = 0;
     size_t max_connections = 512;  // beyond: the longest-waiting unfinished head is dropped
     size_t requests_per_connection = 100;
 };
