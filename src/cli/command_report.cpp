@@ -11,6 +11,7 @@
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/report/pdf_sign.hpp"
 #include "curcrunch/report/report_scope.hpp"
+#include "curcrunch/store/filter_values.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -77,6 +78,8 @@ class ReportCommand final : public Command {
         // cost page faults here (SQLite's default, 2 MiB, is plenty).
         store->db().exec("PRAGMA cache_size=-2000");
         store::require_payers_in_store(store->db(), payers_, "--payer");
+        store::require_values_in_store(store->db(), accounts_, "--account", "account");
+        store::require_values_in_store(store->db(), services_, "--service", "service");
         // Without --as-of the period ends where the store's data ends (the chosen payers').
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         const report::ReportParams p = params();

@@ -10,6 +10,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
 #include "curcrunch/report/tie_out.hpp"
+#include "curcrunch/store/filter_values.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -69,6 +70,9 @@ class SummaryCommand final : public Command {
         if (mom && anomalies_) throw_usage("--mom and --anomalies are two different listings");
         auto store = store::Store::open(store_.path(), true);
         store::require_payers_in_store(store->db(), payers_, "--payer");
+        store::require_values_in_store(store->db(), accounts_, "--account", "account");
+        store::require_values_in_store(store->db(), services_, "--service", "service");
+        store::require_values_in_store(store->db(), regions_, "--region", "region");
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         store::Query q = query();
         if (mom) {

@@ -22,7 +22,7 @@ void handle_report_download(Site& site, const httplib::Request& req, httplib::Re
     try {
         auto db = site.open_read_only();
         v = parse_view_params(params_of(req), store::default_as_of(*db, today_utc()));
-        store::require_payers_in_store(*db, v.report.payers, "payer");
+        require_view_filters_in_store(*db, v);
         // The Categories page's link carries its grouping: the PDF gets that "Cost by" page.
         // Other groupings (service, account, payer) are the report's own pages already.
         if (const ViewGrouping g = grouping_of(v, ""); g.tagged()) {

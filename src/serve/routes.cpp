@@ -31,7 +31,7 @@ void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec
         const Day as_of = store::default_as_of(*db, today_utc());
         try {
             v = parse_view_params(params_of(req), as_of);
-            store::require_payers_in_store(*db, v.report.payers, "payer");
+            require_view_filters_in_store(*db, v);
         } catch (const Error& e) {
             v = parse_view_params({}, as_of);
             f.view = &v;
@@ -66,7 +66,7 @@ void add_api(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec&
                 auto db = site.open_read_only();
                 try {
                     v = parse_view_params(params_of(req), store::default_as_of(*db, today_utc()));
-                    store::require_payers_in_store(*db, v.report.payers, "payer");
+                    require_view_filters_in_store(*db, v);
                 } catch (const Error& e) {
                     return send_json(res, 400, "{\"error\":" + json_quote(e.what()) + "}");
                 }

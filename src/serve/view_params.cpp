@@ -9,6 +9,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/store/filter_values.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 
@@ -116,6 +117,13 @@ std::string url_encode(const std::string& s) {
     return o;
 }
 
+void require_view_filters_in_store(store::Database& db, const ViewParams& v) {
+    store::require_payers_in_store(db, v.report.payers, "payer");
+    store::require_values_in_store(db, v.report.accounts, "account", "account");
+    store::require_values_in_store(db, v.report.services, "service", "service");
+    store::require_values_in_store(db, v.report.regions, "region", "region");
+}
+
 ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
     for (const auto& [k, v] : q)
         if (!kKnown.count(k)) bad(k, "unknown parameter", v);
@@ -174,18 +182,20 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
             bad("granularity", "expected day, week, month or year", g);
         p.granularity = *grain;
     }
+    // Accounts, services and regions are what the store holds, as exports write them (FOCUS
+    // account ids with dots, service codes of any text): any printable text, bound, never
+    // spliced into SQL; whether the store holds it is checked with the store at hand
+    // (require_view_filters_in_store).
     for (const auto& a : values(q, "account")) {
-        if (a.size() > 64 || !all_of(a, "-_")) bad("account", "expected an account id", a);
+        if (!store::is_payer_id_text(a)) bad("account", "expected an account id", a);
         p.accounts.push_back(a);
     }
     for (const auto& s : values(q, "service")) {
-        // Service codes and names: letters, digits, spaces and the punctuation AWS uses.
-        if (s.size() > 128 || !all_of(s, " -_.()/&:+"))
-            bad("service", "expected a service name", s);
+        if (!store::is_filter_value_text(s)) bad("service", "expected a service name", s);
         p.services.push_back(s);
     }
     for (const auto& r : values(q, "region")) {
-        if (r.size() > 32 || !all_of(r, "-")) bad("region", "expected a region like us-east-1", r);
+        if (!store::is_filter_value_text(r)) bad("region", "expected a region like us-east-1", r);
         p.regions.push_back(r);
     }
     for (const auto& a : values(q, "payer")) {

@@ -52,6 +52,10 @@ using QueryParams = std::multimap<std::string, std::string>;
 // `default_as_of` is the day presets count back from unless the URL gives as_of.
 ViewParams parse_view_params(const QueryParams& q, Day default_as_of);
 
+// Throws Error(usage) when a payer, account, service or region `v` filters by is not in the
+// store: it would select nothing, a view of $0.00 (store/filter_values.hpp).
+void require_view_filters_in_store(store::Database& db, const ViewParams& v);
+
 // The query string for `v` ("?from=...&to=..."), with `set` entries replacing or adding
 // parameters and `drop` removing them.
 std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set = {},
