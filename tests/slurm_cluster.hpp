@@ -55,7 +55,9 @@ inline RunResult run_program(const std::vector<std::string>& argv_in,
 
 class SlurmCluster {
   public:
-    SlurmCluster() {
+    // `settings`: environment entries for single_host_cluster.sh start, e.g.
+    // CURCRUNCH_SLURM_MAX_ARRAY_SIZE=10 (see the script's header).
+    explicit SlurmCluster(const std::vector<std::string>& settings = {}) {
         std::string tmpl =
             (std::filesystem::temp_directory_path() / "curcrunch-slurm-XXXXXX").string();
         if (!mkdtemp(tmpl.data())) {
@@ -63,7 +65,8 @@ class SlurmCluster {
             return;
         }
         dir_ = tmpl;
-        const RunResult r = run_program({script(), "start", dir_, std::to_string(getpid())});
+        const RunResult r =
+            run_program({script(), "start", dir_, std::to_string(getpid())}, settings);
         const std::string prefix = "export SLURM_CONF=";
         if (r.exit_code != 0 || r.out.rfind(prefix, 0) != 0) {
             error_ = "exit " + std::to_string(r.exit_code) + ": " + r.err + r.out;

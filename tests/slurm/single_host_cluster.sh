@@ -17,6 +17,10 @@
 # to their helpers (slurmscriptd, slurmstepd); jobs carry SLURM_JOB_ID and SLURM_CONF=DIR/slurm/
 # slurm.conf. `stop` signals exactly the processes whose /proc/PID/environ says so.
 #
+# A test may set CURCRUNCH_SLURM_MAX_ARRAY_SIZE (environment of `start`): the cluster's
+# MaxArraySize, by default 1001, Slurm's own default, so that the tests meet the limit a stock
+# cluster has.
+#
 # Needs root (slurmd starts jobs as their owner) and Debian's slurmctld, slurmd, slurm-client
 # and munge packages. Exits non-zero with the reason on stderr when it cannot start a cluster.
 set -uo pipefail
@@ -148,7 +152,7 @@ SlurmctldLogFile=$dir/slurm/log/slurmctld.log
 SlurmdLogFile=$dir/slurm/log/slurmd.log
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-MaxArraySize=10001
+MaxArraySize=${CURCRUNCH_SLURM_MAX_ARRAY_SIZE:-1001}
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
 PartitionName=batch Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
