@@ -9,10 +9,10 @@
 namespace curcrunch {
 namespace {
 
-enum SlotState : int { kFree, kFilling, kArmed, kTaken };
+enum AbruptExitSlotState : int { kSlotFree, kSlotFilling, kSlotArmed, kSlotTaken };
 
-struct Slot {
-    std::atomic<int> state{kFree};
+struct AbruptExitSlot {
+    std::atomic<int> state{kSlotFree};
     char base[PATH_MAX];
     size_t base_size = 0;
     const char* const* suffixes = nullptr;
@@ -22,9 +22,9 @@ static_assert(std::atomic<int>::is_always_lock_free, "the handler may use only l
 
 // Process-wide, as the signal handler that reads it must be: a handler has no other way to
 // reach what the process registered. Four entries: one store is built at a time per command.
-constexpr int kSlots = 4;
-Slot* slots() noexcept {
-    static Slot all[kSlots];
+constexpr int kAbruptExitSlots = 4;
+AbruptExitSlot* abrupt_exit_slots() noexcept {
+    static AbruptExitSlot all[kAbruptExitSlots];
     return all;
 }
 
@@ -34,15 +34,16 @@ bool RemovedOnAbruptExit::arm(const std::string& base, const char* const* suffix
                               size_t count) noexcept {
     disarm();
     if (base.size() >= PATH_MAX) return false;
-    for (int i = 0; i < kSlots; ++i) {
-        Slot& s = slots()[i];
-        int free = kFree;
-        if (!s.state.compare_exchange_strong(free, kFilling, std::memory_order_acquire)) continue;
+    for (int i = 0; i < kAbruptExitSlots; ++i) {
+        AbruptExitSlot& s = abrupt_exit_slots()[i];
+        int free = kSlotFree;
+        if (!s.state.compare_exchange_strong(free, kSlotFilling, std::memory_order_acquire))
+            continue;
         std::memcpy(s.base, base.data(), base.size());
         s.base_size = base.size();
         s.suffixes = suffixes;
         s.count = count;
-        s.state.store(kArmed, std::memory_order_release);
+        s.state.store(kSlotArmed, std::memory_order_release);
         slot_ = i;
         return true;
     }
@@ -53,16 +54,18 @@ bool RemovedOnAbruptExit::arm(const std::string& base, const char* const* suffix
 // be overwritten by a new arm().
 void RemovedOnAbruptExit::disarm() noexcept {
     if (slot_ < 0) return;
-    int armed = kArmed;
-    slots()[slot_].state.compare_exchange_strong(armed, kFree, std::memory_order_acq_rel);
+    int armed = kSlotArmed;
+    abrupt_exit_slots()[slot_].state.compare_exchange_strong(armed, kSlotFree,
+                                                             std::memory_order_acq_rel);
     slot_ = -1;
 }
 
 void remove_files_on_abrupt_exit() noexcept {
-    for (int i = 0; i < kSlots; ++i) {
-        Slot& s = slots()[i];
-        int armed = kArmed;
-        if (!s.state.compare_exchange_strong(armed, kTaken, std::memory_order_acquire)) continue;
+    for (int i = 0; i < kAbruptExitSlots; ++i) {
+        AbruptExitSlot& s = abrupt_exit_slots()[i];
+        int armed = kSlotArmed;
+        if (!s.state.compare_exchange_strong(armed, kSlotTaken, std::memory_order_acquire))
+            continue;
         for (size_t k = 0; k < s.count; ++k) {
             char name[PATH_MAX + 64];
             const size_t n = std::strlen(s.suffixes[k]);
