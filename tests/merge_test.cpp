@@ -247,16 +247,17 @@ TEST_F(Merge, RefusesShardsOfAnotherSchemaOrToolVersion) {
     };
     set(shard(1), "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
     expect_refused({shard(1)}, "shard " + shard(1) +
-                                   ": written with store schema 3; this "
+                                   " refused: written with store schema 3; this "
                                    "curcrunch merges schema " +
                                    version + " only: run the shard again with this curcrunch");
     // Opened as it is: an older shard is not upgraded in place by the check.
     EXPECT_EQ(query_one(shard(1), "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
     set(shard(1), "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
-    expect_refused({shard(1)}, "shard " + shard(1) + ": written with store schema 99; this");
+    expect_refused({shard(1)},
+                   "shard " + shard(1) + " refused: written with store schema 99; this");
     set(shard(2), "UPDATE shard_run SET tool_version = '0.0.1'");
     expect_refused({shard(2)}, "shard " + shard(2) +
-                                   ": computed by curcrunch 0.0.1, this is "
+                                   " refused: computed by curcrunch 0.0.1, this is "
                                    "curcrunch " CURCRUNCH_VERSION);
     // Merge maps string ids through an array sized by the largest id: a dictionary that is not a
     // fresh store's (a hostile or hand-edited file) is refused before anything is allocated.
@@ -298,7 +299,7 @@ TEST_F(Merge, RefusesShardsWhoseProvenanceDoesNotMatch) {
     const std::string plain = tmp / "plain.db";
     write_file(tmp / "one.csv", known_month_csv("2026-10", "1.00"));
     ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", plain, tmp / "one.csv"}).exit_code, 0);
-    expect_refused({plain}, "shard " + plain + ": not a finished shard store");
+    expect_refused({plain}, "shard " + plain + " refused: not a finished shard store");
     ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", shard(5), tmp / "one.csv"}).exit_code, 0);
     expect_refused({shard(5)}, "holds other ingests than the one its record names");
     // Incomplete: the shards file lists units without a shard here.
@@ -326,7 +327,7 @@ TEST_F(Merge, RefusesShardsWhoseRowsBreakTheStoresInvariants) {
     // An amount beyond the 10^14 bound every stored amount keeps (core/money.hpp).
     set(shard(1),
         "UPDATE cost_daily SET blended = '10000000000000000000000001' WHERE " + first_row);
-    expect_refused({shard(1)}, "shard " + shard(1) + ": cost_daily: a row of payer ");
+    expect_refused({shard(1)}, "shard " + shard(1) + " refused: cost_daily: a row of payer ");
     expect_refused({shard(1)}, " holds a blended beyond 10^14 or not an integer amount");
     set(shard(2), "UPDATE line_item_daily SET amortized = 1.5 WHERE rowid = 1");
     expect_refused({shard(2)}, "line_item_daily: a row of payer ");

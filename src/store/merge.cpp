@@ -56,12 +56,17 @@ class AttachedShard {
 // SIGINT / SIGTERM (core/interrupt.hpp) stop a merge between units or before a unit commits:
 // the units merged so far stay (each is whole), the rest are as they were, and merging the same
 // shards again finishes the work.
-void stop_if_interrupted(const MergeReport& report) {
-    const int sig = interrupt_signal();
-    if (sig == 0) return;
+size_t merge_units_written(const MergeReport& report) {
     size_t merged = 0;
     for (const MergedUnit& u : report.units)
         merged += !u.unchanged;
+    return merged;
+}
+
+void stop_if_interrupted(const MergeReport& report) {
+    const int sig = interrupt_signal();
+    if (sig == 0) return;
+    const size_t merged = merge_units_written(report);
     throw Error(ErrorKind::interrupted,
                 std::string("interrupted (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ") after " +
                     std::to_string(merged) +
@@ -102,7 +107,17 @@ void merge_one(Database& db, merge_detail::UnitCopier& copier, const CheckedShar
         stop_if_interrupted(report);
         Transaction tx(db);
         record_run();
-        m.rows = copier.replace_unit(u, run->ingest_id, now_utc_iso());
+        try {
+            m.rows = copier.replace_unit(u, run->ingest_id, now_utc_iso());
+        } catch (const Error& e) {
+            // The check passed (the file was whole then), so the file changed or its damage
+            // only shows through the index the copy reads: this unit rolls back, those merged
+            // before it stay, each whole (as when interrupted).
+            if (e.kind() != ErrorKind::input) throw;
+            throw_input("shard " + s.path + " refused: " + e.what() + "; this unit was not " +
+                        "merged, the " + std::to_string(merge_units_written(report)) +
+                        " unit(s) merged before it stay, each whole");
+        }
         stop_if_interrupted(report);  // the last moment at which this unit is not written
         tx.commit();
         report.units.push_back(m);

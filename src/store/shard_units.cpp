@@ -64,6 +64,10 @@ std::vector<UnitTally> stated_units(Database& db, int64_t ingest_id) {
             throw_input(name + " lists more than " + std::to_string(ingest::kMaxInvoiceIds) +
                         " invoice ids");
         t.out.payer_id = st.column_int(8);
+        if (st.column_type(4) != SQLITE_INTEGER || st.column_int(4) < 1 ||
+            st.column_int(4) > kMaxUnitRows)
+            throw_input(name + ": its billing period row's rows (" + shown_text(st.column_text(4)) +
+                        ") is not an integer in 1.." + kMaxUnitRowsText);
         t.stated_rows = st.column_int(4);
         t.out.min_day = st.column_int(5);
         t.out.max_day = st.column_int(6);
@@ -87,16 +91,20 @@ std::vector<std::string> amount_columns(Database& db, const RollupTable& t) {
     return out;
 }
 
-// One pass over `t`: every row checked and counted into its unit.
-void tally_rows(Database& db, const RollupTable& t, const std::vector<char>& dictionary,
+// One pass over `t` (rollup table number `table`): every row checked and counted into its unit.
+void tally_rows(Database& db, size_t table, const std::vector<char>& dictionary,
                 const std::map<std::pair<int64_t, int64_t>, size_t>& unit_of,
                 std::vector<UnitTally>& units) {
+    const RollupTable& t = rollup_tables()[table];
     const std::vector<std::string> amounts = amount_columns(db, t);
     const int dims = static_cast<int>(t.dim_columns.size());
-    int payer_column = -1;
+    int payer_column = -1, tag_key_column = -1;
     std::string sql = "SELECT period, day, row_count";
+    std::vector<std::string> keys = {"period", "day", "row_count"};
     for (int i = 0; i < dims; ++i) {
+        keys.emplace_back(t.dim_columns[i]);
         if (std::string(t.dim_columns[i]) == "payer_account") payer_column = 3 + i;
+        if (std::string(t.dim_columns[i]) == "tag_key") tag_key_column = 3 + i;
         sql.append(", ").append(t.dim_columns[i]);
     }
     for (const std::string& a : amounts)
@@ -112,19 +120,45 @@ void tally_rows(Database& db, const RollupTable& t, const std::vector<char>& dic
         throw_input(std::string(t.name) + ": a row of " + unit_name(u.out.unit) + " " + what);
     };
     auto st = db.prepare(sql + " FROM " + t.name);
+    // Keys are SQLite integers: column_int would read '7abc' as 7 and 1.5 as 1.
+    auto integer = [&](int c) {
+        if (st.column_type(c) != SQLITE_INTEGER)
+            throw_input(std::string(t.name) + ": a row's " + keys[static_cast<size_t>(c)] + " (" +
+                        shown_text(st.column_text(c)) + ") is not an integer" +
+                        (c == 2 ? std::string(" in 1..") + kMaxUnitRowsText : std::string()));
+        return st.column_int(c);
+    };
+    // (unit, tag key) -> the sum of its rows' row_count (tag_daily only).
+    std::map<std::pair<size_t, int64_t>, int64_t> per_tag_key;
     Amount parsed = 0;
     while (st.step()) {
-        const int64_t period = st.column_int(0), day = st.column_int(1), count = st.column_int(2);
-        auto it = unit_of.find({st.column_int(payer_column), period});
+        const int64_t period = integer(0), day = integer(1), count = integer(2);
+        auto it = unit_of.find({integer(payer_column), period});
         if (it == unit_of.end())
             throw_input(std::string(t.name) + ": a row of period " + std::to_string(period) +
                         " belongs to no billing period of the shard");
         UnitTally& u = units[it->second];
         if (day < u.out.min_day || day > u.out.max_day)
             refuse(u, "lies outside its days (" + std::to_string(day) + ")");
-        if (count < 1) refuse(u, "has a row_count below 1");
+        if (count < 1 || count > u.stated_rows)
+            refuse(u, "has a row_count of " + std::to_string(count) +
+                          ", not in 1..its unit's rows (" + std::to_string(u.stated_rows) +
+                          ", at most " + kMaxUnitRowsText + ")");
+        ShardUnitRows::Table& tally = u.out.tables[table];
+        ++tally.rows;
+        // Below 2^46 rows of at most 2^40 each: checked all the same.
+        if (__builtin_add_overflow(tally.row_counts, count, &tally.row_counts))
+            refuse(u, "makes its unit's row count overflow");
+        if (tag_key_column >= 0) {
+            int64_t& sum = per_tag_key[{it->second, integer(tag_key_column)}];
+            sum += count;  // at most the unit's rows (<= 2^40) before this add
+            if (sum > u.stated_rows)
+                refuse(u, "brings its tag key's row_count sum to " + std::to_string(sum) +
+                              ", more than its unit's rows (" + std::to_string(u.stated_rows) +
+                              ")");
+        }
         for (int i = 0; i < dims; ++i) {
-            const int64_t id = st.column_int(3 + i);
+            const int64_t id = integer(3 + i);
             if (id < 1 || static_cast<uint64_t>(id) >= dictionary.size() || !dictionary[id])
                 refuse(u, std::string("names a string its dictionary lacks (") + t.dim_columns[i] +
                               ")");
@@ -166,7 +200,9 @@ std::vector<ShardUnitRows> read_shard_units(Database& db, int64_t ingest_id) {
     std::map<std::pair<int64_t, int64_t>, size_t> unit_of;
     for (size_t i = 0; i < units.size(); ++i)
         unit_of[{units[i].out.payer_id, static_cast<int64_t>(units[i].out.unit.period)}] = i;
-    for (const RollupTable& t : rollup_tables())
+    for (UnitTally& u : units)
+        u.out.tables.resize(rollup_tables().size());
+    for (size_t t = 0; t < rollup_tables().size(); ++t)
         tally_rows(db, t, dictionary, unit_of, units);
 
     std::vector<ShardUnitRows> out;
@@ -181,6 +217,12 @@ std::vector<ShardUnitRows> read_shard_units(Database& db, int64_t ingest_id) {
                         "; its cost rows hold " + std::to_string(u.rows) + ", " +
                         to_plain_string(u.unblended) + ", " + std::to_string(u.min_day) + ".." +
                         std::to_string(u.max_day));
+        for (size_t t = 0; t < rollup_tables().size(); ++t)
+            if (std::string(rollup_tables()[t].name) == "line_item_daily" &&
+                u.out.tables[t].row_counts != u.stated_rows)
+                throw_input(name + ": its line items count " +
+                            std::to_string(u.out.tables[t].row_counts) +
+                            " input rows, its billing period row " + std::to_string(u.stated_rows));
         u.out.cells.assign(u.cells.begin(), u.cells.end());
         std::sort(u.out.cells.begin(), u.out.cells.end());
         out.push_back(std::move(u.out));

@@ -32,16 +32,33 @@ std::string column_list(const std::vector<std::string>& cols) {
     return select_list(cols, [](const std::string&) { return std::string(); });
 }
 
-// merge_dim(id): the main id of a shard dim id (UnitCopier::main_id_); an id without one is an
-// error, never a silent NULL or 0.
-void merge_dim_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
-    const auto* map = static_cast<const std::vector<int64_t>*>(sqlite3_user_data(ctx));
+// merge_dim(id): the main id of a shard dim id (UnitCopier::Seen::main_id), counting the cell;
+// an id without one is an error, never a silent NULL or 0.
+void unit_copy_merge_dim(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    auto* seen = static_cast<UnitCopier::Seen*>(sqlite3_user_data(ctx));
     const int64_t id = sqlite3_value_int64(argv[0]);
-    if (id <= 0 || static_cast<uint64_t>(id) >= map->size() || (*map)[id] == 0) {
-        sqlite3_result_error(ctx, "merge: a shard row names a string its dictionary lacks", -1);
+    if (sqlite3_value_type(argv[0]) != SQLITE_INTEGER || id <= 0 ||
+        static_cast<uint64_t>(id) >= seen->main_id.size() || seen->main_id[id] == 0) {
+        seen->stray = "a row names a string that none of the unit's checked rows names";
+        sqlite3_result_error(ctx, "merge: a shard row names a string it was not checked with", -1);
         return;
     }
-    sqlite3_result_int64(ctx, (*map)[id]);
+    ++seen->cells[id];
+    sqlite3_result_int64(ctx, seen->main_id[id]);
+}
+
+// merge_count(row_count): the value, added to the copied rows' sum; one the check would have
+// refused (shard_units.hpp) is an error.
+void unit_copy_merge_count(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    auto* seen = static_cast<UnitCopier::Seen*>(sqlite3_user_data(ctx));
+    const int64_t n = sqlite3_value_int64(argv[0]);
+    if (sqlite3_value_type(argv[0]) != SQLITE_INTEGER || n < 1 || n > kMaxUnitRows) {
+        seen->stray = "a row's row_count is not an integer in 1.." + std::string(kMaxUnitRowsText);
+        sqlite3_result_error(ctx, "merge: a shard row's row_count was not checked", -1);
+        return;
+    }
+    seen->row_counts += n;  // below 2^46 rows of at most 2^40
+    sqlite3_result_int64(ctx, n);
 }
 
 // The rows of one unit, in either store: the day range is an index range on (day,
@@ -52,14 +69,18 @@ constexpr const char* kUnitRows =
 }  // namespace
 
 UnitCopier::UnitCopier(Database& db) : db_(db) {
-    if (sqlite3_create_function(db_.handle(), "merge_dim", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                &main_id_, merge_dim_function, nullptr, nullptr) != SQLITE_OK)
-        db_.fail("cannot register merge_dim");
+    const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    if (sqlite3_create_function(db_.handle(), "merge_dim", 1, flags, &seen_, unit_copy_merge_dim,
+                                nullptr, nullptr) != SQLITE_OK ||
+        sqlite3_create_function(db_.handle(), "merge_count", 1, flags, &seen_,
+                                unit_copy_merge_count, nullptr, nullptr) != SQLITE_OK)
+        db_.fail("cannot register merge_dim and merge_count");
 }
 
 UnitCopier::~UnitCopier() {
-    sqlite3_create_function(db_.handle(), "merge_dim", 1, SQLITE_UTF8, nullptr, nullptr, nullptr,
-                            nullptr);
+    for (const char* f : {"merge_dim", "merge_count"})
+        sqlite3_create_function(db_.handle(), f, 1, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                                nullptr);
 }
 
 // The columns of main.`table` in order (both stores have the same schema version).
@@ -92,7 +113,8 @@ void UnitCopier::begin_shard() {
     // check_shards refused dictionaries whose ids are not dense, so this array stays small; the
     // bound holds even if the file was swapped since.
     if (n < 0 || n > (int64_t{1} << 32)) db_.fail("merge: shard dictionary ids out of range");
-    main_id_.assign(static_cast<size_t>(n) + 1, 0);
+    seen_.main_id.assign(static_cast<size_t>(n) + 1, 0);
+    seen_.cells.assign(static_cast<size_t>(n) + 1, 0);
 }
 
 void UnitCopier::copy_rows(const std::string& table, const std::string& key, int64_t from,
@@ -159,11 +181,47 @@ void UnitCopier::map_strings(const ShardUnitRows& u, DimRefs& refs) {
     for (const auto& [shard_id, cells] : u.cells) {
         value.reset();
         value.bind(1, shard_id);
-        if (!value.step() || static_cast<uint64_t>(shard_id) >= main_id_.size())
-            db_.fail("merge: a shard string vanished since it was checked");
-        main_id_[static_cast<size_t>(shard_id)] = refs.add(value.column_text(0), cells);
+        if (!value.step() || static_cast<uint64_t>(shard_id) >= seen_.main_id.size())
+            refuse_copy(u, "a string its checked rows name is not in its dictionary any more");
+        seen_.main_id[static_cast<size_t>(shard_id)] = refs.add(value.column_text(0), cells);
     }
     value.reset();
+}
+
+void UnitCopier::refuse_copy(const ShardUnitRows& u, const std::string& what) const {
+    throw_input("the rows of " + unit_name(u.unit) + " read for the copy are not those checked: " +
+                what + " (the file is damaged, or was changed during the merge)");
+}
+
+void UnitCopier::copy_rollup(const ShardUnitRows& u, size_t table) {
+    const RollupTable& t = rollup_tables()[table];
+    const auto& cols = columns(t.name);
+    const std::string values = select_list(cols, [&](const std::string& c) {
+        return contains(t.dim_columns, c) ? "merge_dim(" + c + ")"
+               : c == "row_count"         ? std::string("merge_count(row_count)")
+                                          : std::string();
+    });
+    Statement& ins =
+        statement(std::string("INSERT OR FAIL INTO main.") + t.name + "(" + column_list(cols) +
+                  ") SELECT " + values + " FROM shard." + t.name + kUnitRows);
+    ins.bind(1, u.min_day).bind(2, u.max_day).bind(3, u.payer_id);
+    ins.bind(4, static_cast<int64_t>(u.unit.period));
+    seen_.row_counts = 0;
+    seen_.stray.clear();
+    try {
+        ins.run();
+    } catch (const Error&) {
+        if (seen_.stray.empty()) throw;  // main's failure (disk full, ...), not the shard's
+        ins.reset();
+        refuse_copy(u, std::string(t.name) + ": " + seen_.stray);
+    }
+    const ShardUnitRows::Table& checked = u.tables.at(table);
+    const int64_t copied = db_.changes();
+    if (copied != checked.rows || seen_.row_counts != checked.row_counts)
+        refuse_copy(u, std::string(t.name) + ": " + std::to_string(copied) + " rows of " +
+                           std::to_string(seen_.row_counts) + " input rows copied, " +
+                           std::to_string(checked.rows) + " rows of " +
+                           std::to_string(checked.row_counts) + " checked");
 }
 
 int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
@@ -172,27 +230,21 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
     DimRefs refs(db_);
     // Main's rows of the unit go first, their strings released, as Store::replace_periods does.
     delete_unit_rows(db_, refs, UnitId{u.unit.payer, u.unit.period});
+    // The strings' references are the cells the check counted; each is compared below with the
+    // cells copied.
     map_strings(u, refs);
-    int64_t cost_rows = 0;
     // OR FAIL: no statement journal (see insert_rows_from in store/row_feed.hpp); a failing copy
     // throws and the unit's transaction (merge.cpp) rolls back whole.
-    for (const RollupTable& t : rollup_tables()) {
-        const auto& cols = columns(t.name);
-        const std::string values = select_list(cols, [&](const std::string& c) {
-            return contains(t.dim_columns, c) ? "merge_dim(" + c + ")" : std::string();
-        });
-        Statement& ins =
-            statement(std::string("INSERT OR FAIL INTO main.") + t.name + "(" + column_list(cols) +
-                      ") SELECT " + values + " FROM shard." + t.name + kUnitRows);
-        ins.bind(1, u.min_day).bind(2, u.max_day).bind(3, u.payer_id).bind(4, period);
-        ins.run();
-        if (std::string(t.name) == "cost_daily") cost_rows = sqlite3_changes64(db_.handle());
+    for (size_t t = 0; t < rollup_tables().size(); ++t)
+        copy_rollup(u, t);
+    for (const auto& [shard_id, cells] : u.cells) {
+        const auto id = static_cast<size_t>(shard_id);
+        if (seen_.cells[id] != cells)
+            refuse_copy(u, "a string is named by " + std::to_string(seen_.cells[id]) +
+                               " cells copied, by " + std::to_string(cells) + " checked");
+        seen_.main_id[id] = 0;
+        seen_.cells[id] = 0;
     }
-    // The shard checked that the unit has exactly u.cost_rows cost rows; a different count means
-    // the file changed under the merge.
-    if (cost_rows != u.cost_rows) db_.fail("merge: the shard's rows changed since it was checked");
-    for (const auto& [shard_id, cells] : u.cells)
-        main_id_[static_cast<size_t>(shard_id)] = 0;
 
     // Delete, then INSERT OR FAIL: OR REPLACE would keep a statement journal (store/row_feed.hpp).
     Statement& bp_old =
@@ -212,10 +264,9 @@ int64_t UnitCopier::replace_unit(const ShardUnitRows& u, int64_t ingest_id,
     bp.bind(1, ingest_id).bind(2, replaced_at).bind(3, u.unit.payer).bind(4, period);
     bp.run();
     // The old row is gone: a unit whose row the shard no longer has must not lose it silently.
-    if (db_.changes() != 1)
-        db_.fail("merge: the shard's billing period row changed since it was checked");
+    if (db_.changes() != 1) refuse_copy(u, "its billing period row is gone");
     refs.finish();
-    return cost_rows;
+    return u.cost_rows;
 }
 
 }  // namespace curcrunch::store::merge_detail

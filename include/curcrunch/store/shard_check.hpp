@@ -1,8 +1,9 @@
 #pragma once
 // What merge accepts as a shard, checked for every shard before anything is written. A shard is
-// refused (Error(input), naming it) unless:
+// refused (Error(input): "shard PATH refused: why") unless:
 //   1. it is a curcrunch store of exactly this build's schema version (older and newer are
-//      refused: a schema change can change what a rollup holds);
+//      refused: a schema change can change what a rollup holds), and whole: SQLite's
+//      integrity_check finds no damage (a damaged index would copy other rows than are checked);
 //   2. it holds exactly one shard record of its own (it was finished by `ingest|fetch --shard`
 //      and renamed into place), written by this tool version, for this schema version;
 //   3. its data is what its record says: at most one ingest, the record's; every (payer,
