@@ -1,6 +1,7 @@
 // `curcrunch merge` and shards that are damaged or hand-made in ways the row checks of
 // merge_test.cpp do not show: a damaged index (the check scans the tables, the copy reads
-// through the day indexes), and row counts that are not integers or beyond what an ingest writes. Each is refused before anything is written.
+// through the day indexes), row counts that are not integers or beyond what an ingest writes,
+// and a target that is one of its own shards. Each is refused before anything is written.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -202,6 +203,35 @@ TEST_F(MergeDamaged, RowCountsMustBeIntegersWithinTheirUnitsRows) {
     bad = copy_of_shard_1("day.db");
     set_sql(bad, "UPDATE cost_daily SET day = 'x' || day WHERE rowid = 1");
     expect_refused(bad, "cost_daily: a row's day (x20");
+}
+
+TEST_F(MergeDamaged, ATargetThatIsOneOfItsShardsIsRefusedBeforeAnyWrite) {
+    // Before: the merge wrote shard 0's units into shard 1, failed with "database is locked"
+    // (exit 4) and left shard 1 unusable.
+    const std::string shard_1 = read_file(shard(1));
+    const auto refused = [&](const std::string& db, std::vector<std::string> args,
+                             const std::string& message) {
+        std::vector<std::string> a = {"merge", "--quiet", "--db", db};
+        a.insert(a.end(), args.begin(), args.end());
+        const RunResult r = run_cli(a);
+        EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+        EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+        EXPECT_TRUE(read_file(shard(1)) == shard_1);
+        EXPECT_FALSE(fs::exists(shard(1) + "-wal"));
+        EXPECT_FALSE(fs::exists(shard(1) + "-journal"));
+    };
+    refused(shard(1), {shards},
+            "merge: --db " + shard(1) + " is the shard " + shard(1) +
+                " (the same file): merge into a store of its own; nothing "
+                "was written");
+    // The same file under other names: a hard link, a path through "..".
+    const std::string link = tmp / "link.db";
+    fs::create_hard_link(shard(1), link);
+    refused(link, {shard(0), shard(1)}, "merge: --db " + link + " is the shard " + shard(1));
+    const std::string dotted = shards + "/../shards/shard-1.db";
+    refused(dotted, {shard(1)}, "is the shard " + shard(1));
+    // The shard merges as it did.
+    EXPECT_EQ(run_cli({"merge", "--quiet", "--db", main_db, shards}).exit_code, 0);
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ class MergeCommand final : public Command {
         if (shards_file_) options.plan = ingest::ShardPlan::load(*shards_file_);
         // SIGINT/SIGTERM stop the merge between units (store/merge.cpp says what is kept).
         InterruptScope interrupts;
+        // Before the open: opening a shard as the target would already write into it.
+        store::refuse_target_among_shards(store_.path(), shards_);
         auto target = store::Store::open(store_.path());
         const store::MergeReport r = store::merge_shards(*target, shards_, options);
         size_t replaced = 0;

@@ -126,6 +126,15 @@ void merge_one(Database& db, merge_detail::UnitCopier& copier, const CheckedShar
 
 }  // namespace
 
+void refuse_target_among_shards(const std::string& target, const std::vector<std::string>& paths) {
+    std::error_code ec;
+    if (!fs::exists(target, ec)) return;  // a new store is no shard
+    for (const std::string& shard : expand_paths(paths))
+        if (fs::equivalent(target, shard, ec))
+            throw_usage("merge: --db " + target + " is the shard " + shard +
+                        " (the same file): merge into a store of its own; nothing was written");
+}
+
 MergeReport merge_shards(Store& target, const std::vector<std::string>& paths,
                          const MergeOptions& options) {
     const auto t0 = std::chrono::steady_clock::now();

@@ -42,6 +42,11 @@ struct MergeReport {
     double seconds = 0;
 };
 
+// Throws Error(usage) when the store file `target` is one of the shard files `paths` name: the
+// same file by device and inode, so a link or another spelling of the path is caught too. Called
+// before the target is opened, since opening it for writing would write into the shard.
+void refuse_target_among_shards(const std::string& target, const std::vector<std::string>& paths);
+
 // Shard stores named by `paths` (files, or folders whose *.db files directly inside are taken).
 // Throws Error(input) naming the shard and the reason when one is refused (nothing is merged
 // then), Error(usage) when no shard is named.
