@@ -121,11 +121,63 @@ TEST(Net, HonoursRetryAfter) {
     s.push(respond(429, "{\"__type\":\"TooManyRequestsException\"}", {{"Retry-After", "1"}}));
     s.push(respond(200));
     HttpClient http(fast_timeouts());
-    ResilientClient rc(http, quick(3));
+    RetryPolicy p = quick(3);
+    p.cap = 2000ms;  // room for the second asked for
+    ResilientClient rc(http, p);
     rc.call(op(), get(s.url()));
     auto seen = s.seen();
     ASSERT_EQ(seen.size(), 2u);
     EXPECT_GE(seen[1].at - seen[0].at, 950ms);
+}
+
+// Audit finding 10: a Retry-After of 2 s overrode a 20 ms --retry-cap-ms (and one of an hour
+// would have been honoured). The cap bounds every wait.
+TEST(Net, RetryAfterIsHeldToTheRetryCap) {
+    LoopbackServer s;
+    s.push(respond(503, "<Error><Code>SlowDown</Code></Error>", {{"Retry-After", "2"}}));
+    s.push(respond(503, "<Error><Code>SlowDown</Code></Error>", {{"Retry-After", "3600"}}));
+    s.push(respond(200));
+    HttpClient http(fast_timeouts());
+    RetryPolicy p = quick(3);
+    p.cap = 20ms;
+    ResilientClient rc(http, p);
+    rc.call(op(), get(s.url()));
+    auto seen = s.seen();
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_LT(seen[2].at - seen[0].at, 900ms);
+    EXPECT_LE(rc.total_wait(), 40ms);
+}
+
+// Audit finding 7: definite answers (404 NoSuchBucket, 403 AccessDenied) opened the breaker,
+// and the breaker was the service's: one profile's missing buckets made a healthy endpoint
+// "unavailable". Only an endpoint's own trouble counts, and only against that endpoint.
+TEST(Net, OnlyAnEndpointsOwnTroubleOpensItsCircuit) {
+    LoopbackServer refusing;
+    refusing.set_handler([](const SeenRequest&) {
+        return respond(404, "<Error><Code>NoSuchBucket</Code></Error>");
+    });
+    HttpClient http(fast_timeouts());
+    ResilientClient rc(http, quick(2));
+    rc.set_breaker(2, 60s);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_NE(remote_error([&] {
+                      rc.call(op(), get(refusing.url("/gone")));
+                  }).find("s3 GetObject failed: HTTP 404"),
+                  std::string::npos);
+    EXPECT_EQ(refusing.seen().size(), 5u);  // not retried, and never refused by the breaker
+
+    int dead_port;
+    {
+        LoopbackServer gone;
+        dead_port = gone.port();
+    }
+    const std::string dead = "http://127.0.0.1:" + std::to_string(dead_port) + "/";
+    remote_error([&] { rc.call(op(), get(dead)); });  // two refused connections: open
+    EXPECT_NE(remote_error([&] { rc.call(op(), get(dead)); }).find("endpoint unavailable"),
+              std::string::npos);
+    // The same service at another endpoint is not affected.
+    LoopbackServer healthy;
+    EXPECT_EQ(rc.call(op(), get(healthy.url())).body, "ok");
 }
 
 TEST(Net, StalledTransferTimesOutAndIsRetried) {

@@ -38,12 +38,14 @@ void FetchConnectionOptions::declare_connection(OptionSet& o) {
             std::to_string(d.stall_timeout.count()));
     o.value("--retry-base-ms", retry_base_ms, "MS", "backoff base",
             std::to_string(d.backoff_base.count()));
-    o.value("--retry-cap-ms", retry_cap_ms, "MS", "backoff cap",
+    o.value("--retry-cap-ms", retry_cap_ms, "MS",
+            "longest wait between attempts, a service's Retry-After included",
             std::to_string(d.backoff_cap.count()));
     o.value("--rate-limit", rate_limit, "N", "requests per second per service",
             "100 for S3, 10 for STS, 5 for billing services, 50 for Vault");
     o.value("--breaker-threshold", breaker_threshold, "N",
-            "failures in a row that open a service's circuit", std::to_string(d.breaker_threshold));
+            "failures in a row (no answer, 5xx, throttling) that open an endpoint's circuit",
+            std::to_string(d.breaker_threshold));
     o.value("--breaker-cooldown", breaker_cooldown, "S", "seconds an open circuit stays open",
             seconds_text(d.breaker_cooldown));
     o.value("--role-id-file", role_id_file, "FILE", "read the AppRole role_id from FILE",

@@ -3,6 +3,7 @@
 #include "curcrunch/core/json_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <set>
@@ -58,6 +59,20 @@ Verdict classify(ServiceKind kind, TransportError transport, long status, const 
     if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504)
         return Verdict::retry;
     return Verdict::fail;
+}
+
+bool strains_endpoint(TransportError transport, long status, const std::string& code) {
+    return transport != TransportError::none || status >= 500 || status == 429 ||
+           is_throttling_code(code);
+}
+
+std::string endpoint_of(const std::string& url) {
+    const size_t scheme = url.find("://");
+    const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+    std::string out = url.substr(0, url.find_first_of("/?#", start));
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 
 std::chrono::milliseconds backoff_delay(int retry, const RetryPolicy& p, std::mt19937_64& rng) {
@@ -267,9 +282,9 @@ ServiceClock& EndpointGuards::clock(const std::string& service) {
     return *c;
 }
 
-CircuitBreaker& EndpointGuards::breaker(const std::string& service) {
+CircuitBreaker& EndpointGuards::breaker(const std::string& endpoint) {
     std::lock_guard<std::mutex> l(m_);
-    auto& b = breakers_[service];
+    auto& b = breakers_[endpoint];
     if (!b) b = std::make_unique<CircuitBreaker>(threshold_, cooldown_);
     return *b;
 }
@@ -292,7 +307,6 @@ void ResilientClient::set_breaker(int threshold, std::chrono::milliseconds coold
 
 Response ResilientClient::call(const CallOptions& o, const std::function<Request(int)>& make,
                                const ErrorReader& read_error) {
-    CircuitBreaker& br = guards_->breaker(o.service);
     std::string last, said;
     last_code_.clear();
     last_status_ = 0;
@@ -302,19 +316,33 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
     // never be answered).
     bool rerouting = false, settling = false;
     ServiceClock& clock = guards_->clock(o.service);
-    // Holds the half-open breaker's probe while this call has it and has recorded no outcome:
+    // The half-open breaker's probe while this call holds it and has recorded no outcome:
     // leaving the call by an exception gives it back, else the breaker would stay open.
     struct ProbeHold {
-        CircuitBreaker& breaker;
-        bool held = false;
+        CircuitBreaker* breaker = nullptr;
         ~ProbeHold() {
-            if (held) breaker.abandon_probe();
+            if (breaker) breaker->abandon_probe();
         }
-    } probe{br};
+    } probe;
+    auto settle = [&](CircuitBreaker& br, bool strained) {
+        if (probe.breaker == &br) probe.breaker = nullptr;
+        if (strained)
+            br.record_failure();
+        else
+            br.record_success();
+    };
+    auto interrupted = [&] {
+        return Error(ErrorKind::interrupted,
+                     o.service + " " + o.operation + ": stopped, the run was interrupted");
+    };
     for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
+        if (stopping()) throw interrupted();
+        const std::chrono::milliseconds signed_with = clock.offset();
+        Request request = make(attempt);
+        CircuitBreaker& br = guards_->breaker(endpoint_of(request.url));
         CircuitBreaker::Admission admission = CircuitBreaker::Admission::closed;
         if (!rerouting) admission = br.admit();
-        if (admission == CircuitBreaker::Admission::probe) probe.held = true;
+        if (admission == CircuitBreaker::Admission::probe) probe.breaker = &br;
         if (admission == CircuitBreaker::Admission::refused)
             throw Error(ErrorKind::remote, o.service + " " + o.operation +
                                                ": endpoint unavailable (circuit open after " +
@@ -327,13 +355,13 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         ++stats_.attempts;
         ++made;
         rerouting = false;
-        const std::chrono::milliseconds signed_with = clock.offset();
-        Result r = http_.perform(make(attempt));
+        Result r = http_.perform(request);
+        // A transfer a sink gave up on because the run is stopping is no failure of the endpoint.
+        if (!r.ok() && stopping()) throw interrupted();
         const ServiceError err = r.ok() && read_error ? read_error(r.response) : ServiceError{};
         const Verdict v = classify(o.kind, r.error, r.ok() ? r.response.status : 0, err.code);
         if (v == Verdict::success) {
-            probe.held = false;
-            br.record_success();
+            settle(br, false);
             return std::move(r.response);
         }
         last_code_ = err.code;
@@ -361,24 +389,44 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
             rerouting = true;
             continue;
         }
-        probe.held = false;
-        br.record_failure();
+        settle(br, strains_endpoint(r.error, r.ok() ? r.response.status : 0, err.code));
         if (v == Verdict::fail) break;
         if (attempt == policy_.max_attempts) break;
         auto wait = backoff_delay(attempt, policy_, rng_);
+        std::string asked;
         if (const std::string* ra = r.response.header("retry-after"))
-            if (auto floor = parse_retry_after(*ra, r.response.header("date")))
-                wait = std::max(wait, *floor);
+            if (auto floor = parse_retry_after(*ra, r.response.header("date"))) {
+                // Held to the cap: an hour asked for five attempts is most of a night.
+                if (*floor > policy_.cap)
+                    asked = " (Retry-After asked " + std::to_string(floor->count() / 1000) +
+                            " s; held to the retry cap)";
+                wait = std::max(wait, std::min(*floor, policy_.cap));
+            }
         log::warn(o.service + " " + o.operation + ": " + last + "; retrying in " +
-                  std::to_string(wait.count()) + " ms (attempt " + std::to_string(attempt + 1) +
-                  " of " + std::to_string(policy_.max_attempts) + ")");
+                  std::to_string(wait.count()) + " ms" + asked + " (attempt " +
+                  std::to_string(attempt + 1) + " of " + std::to_string(policy_.max_attempts) +
+                  ")");
         ++stats_.retries;
         waited_ += wait;
-        std::this_thread::sleep_for(wait);
+        sleep_unless_stopped(wait);
     }
     throw Error(ErrorKind::remote, o.service + " " + o.operation + " failed: " + last + " (after " +
                                        std::to_string(made) + " attempt(s))" +
                                        (said.empty() ? "" : ": " + said));
+}
+
+void ResilientClient::sleep_unless_stopped(std::chrono::milliseconds wait) const {
+    if (!stop_) {
+        std::this_thread::sleep_for(wait);
+        return;
+    }
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!stopping()) {
+        const auto left = until - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) return;
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(100)));
+    }
 }
 
 bool ResilientClient::waited_for_new_key(const CallOptions& o, const ServiceError& err,

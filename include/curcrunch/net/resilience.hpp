@@ -3,9 +3,16 @@
 // call. Classification follows botocore's "standard" retry mode for AWS (throttling and
 // transient error codes, 500/502/503/504, connection errors) and Vault's documented retryable
 // statuses (412, 429, 5xx including 503 sealed). Backoff is capped exponential with full
-// jitter; a Retry-After header sets a floor for the next wait. A refusal that says where the
-// request should have gone (CallOptions::reroute) or that it was signed at the wrong time
-// (service_clock.hpp) is sent again at once, corrected, without counting against the endpoint.
+// jitter; a Retry-After header sets a floor for the next wait, itself held to the cap (a
+// service may ask for an hour; the user's --retry-cap-ms says how long a run may wait). A
+// refusal that says where the request should have gone (CallOptions::reroute) or that it was
+// signed at the wrong time (service_clock.hpp) is sent again at once, corrected, without
+// counting against the endpoint.
+//
+// The circuit breakers are kept per endpoint (scheme://host[:port] of the request's URL), and
+// only what says the endpoint itself is unwell counts against one (strains_endpoint): a definite
+// answer such as 404 NoSuchBucket or 403 AccessDenied is the endpoint working, and one profile's
+// missing bucket must not stop another profile's requests to the same or another endpoint.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +35,11 @@ enum class Verdict { success, retry, fail };
 Verdict classify(ServiceKind kind, TransportError transport, long status,
                  const std::string& error_code);
 bool is_throttling_code(const std::string& code);
+// Whether a failed attempt counts against its endpoint's circuit breaker: no answer at all (a
+// transport failure), a 5xx, or throttling (429, or a throttling code in any status).
+bool strains_endpoint(TransportError transport, long status, const std::string& error_code);
+// The endpoint a URL names, as the breakers are keyed: "scheme://host[:port]", lower-cased.
+std::string endpoint_of(const std::string& url);
 
 struct RetryPolicy {
     int max_attempts = 5;
@@ -131,15 +143,15 @@ struct CallOptions {
 // are not among them: they are also what a clock too far off gets.)
 bool is_unknown_key_code(const std::string& code);
 
-// Rate limits and circuit breakers by service name, shared by every client of one run (worker
-// threads each have their own HttpClient/ResilientClient but must respect one limit and see one
-// breaker per endpoint). Thread-safe.
+// Rate limits by service name and circuit breakers by endpoint (endpoint_of), shared by every
+// client of one run (worker threads each have their own HttpClient/ResilientClient but must
+// respect one limit and see one breaker per endpoint). Thread-safe.
 class EndpointGuards {
   public:
     void set_rate_limit(const std::string& service, double per_second, double burst);
     void set_breaker(int threshold, std::chrono::milliseconds cooldown);
     RateLimiter* limiter(const std::string& service);  // null: unlimited
-    CircuitBreaker& breaker(const std::string& service);
+    CircuitBreaker& breaker(const std::string& endpoint);
     int breaker_threshold() const { return threshold_; }
     // The clock of one service's endpoint: each is learned apart, so that an endpoint of
     // another clock (an S3-compatible store, a test server) does not move the others'.
@@ -164,12 +176,18 @@ class ResilientClient {
     ResilientClient(HttpClient& http, RetryPolicy policy, ErrorLog* log = nullptr,
                     uint64_t seed = std::random_device{}(),
                     std::shared_ptr<EndpointGuards> guards = nullptr);
-    // Rate limit and circuit breaker per service name; breakers open after `threshold`
-    // consecutive failed calls.
+    // Rate limit per service name; breakers (per endpoint) open after `threshold` consecutive
+    // calls that strained it.
     void set_rate_limit(const std::string& service, double per_second, double burst);
     void set_breaker(int threshold, std::chrono::milliseconds cooldown);
+    // Set: once `stop` says so, no further attempt is made, a wait between attempts is cut
+    // short, and a call whose transfer broke off (a sink that gave up) throws
+    // Error(interrupted) instead of retrying. Sinks may ask stopping() to give up early.
+    void stop_when(std::function<bool()> stop) { stop_ = std::move(stop); }
+    bool stopping() const { return stop_ && stop_(); }
 
-    // Calls `make(attempt)` for every attempt (AWS requests are re-signed each time) and returns
+    // Calls `make(attempt)` for every attempt (AWS requests are re-signed each time; the
+    // request's URL picks the endpoint's breaker) and returns
     // the first response the classification accepts, or throws Error(remote) with a message
     // naming the service, operation, status/code and attempts, then what the service said.
     // `read_error` reads the protocol's error shape (AWS JSON __type, XML <Code>); may be null.
@@ -202,6 +220,8 @@ class ResilientClient {
     // keys are still settling (CallOptions::settling_until); says so once a call (`said_so`).
     bool waited_for_new_key(const CallOptions& o, const ServiceError& err, const std::string& last,
                             bool& said_so);
+    // Sleeps `wait`, or less once stopping().
+    void sleep_unless_stopped(std::chrono::milliseconds wait) const;
     HttpClient& http_;
     RetryPolicy policy_;
     ErrorLog* log_;
@@ -211,6 +231,7 @@ class ResilientClient {
     std::string last_code_;
     long last_status_ = 0;
     std::chrono::milliseconds waited_{0};
+    std::function<bool()> stop_;
 };
 
 }  // namespace curcrunch::net
