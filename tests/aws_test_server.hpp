@@ -5,7 +5,9 @@
 // ListObjectsV2 (paged) and GetObject (Range, If-Match), STS AssumeRole, awsJson services
 // through set_json_handler (billing_test_services.hpp), and pre-signed document URLs under
 // /_presigned/, whose query signature is verified too.
-// Faults are injected through raw().push(...), which answers before any verification.
+// Faults are injected through raw().push(...), which answers before any verification, or
+// after it by corrupt_next_get / ignore_range_next_get. An object's ETag is the MD5 of its
+// bytes, as S3's is for a single-part upload stored plain or under SSE-S3.
 // Every answer carries a Date from the server's clock, which set_clock_offset() can move, and a
 // request whose X-Amz-Date is too far from it is refused as AWS refuses it (S3 15 minutes,
 // RequestTimeTooSkewed; STS and awsJson 5 minutes, "Signature expired"). A bucket given a region
@@ -20,6 +22,7 @@
 #include <string>
 
 #include "curcrunch/aws/sigv4.hpp"
+#include "curcrunch/core/md5.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "loopback_server.hpp"
 
@@ -125,7 +128,19 @@ class AwsTestServer {
         objects_[bucket][key] = body;
     }
     static std::string etag_of(const std::string& body) {
-        return "\"" + curcrunch::Sha256::of(body).substr(0, 32) + "\"";
+        return "\"" + curcrunch::Md5::of(body) + "\"";
+    }
+    // The next GetObject of an object whose key contains `key_part` arrives with its first
+    // byte changed (the same length: damaged on the way, as a TCP checksum can miss).
+    void corrupt_next_get(const std::string& key_part) {
+        std::lock_guard<std::mutex> l(m_);
+        corrupt_get_ = key_part;
+    }
+    // The next ranged GetObject of an object whose key contains `key_part` is answered 200
+    // with the whole object, as by a server or proxy that ignores Range.
+    void ignore_range_next_get(const std::string& key_part) {
+        std::lock_guard<std::mutex> l(m_);
+        ignore_range_ = key_part;
     }
     int rejected() const { return rejected_; }
     // The server's clock runs `offset` ahead of this machine's (behind when negative).
@@ -527,6 +542,17 @@ class AwsTestServer {
                             "At least one of the pre-conditions you specified did not hold");
         const bool manifest = key.size() >= 14 && key.rfind("-Manifest.json") == key.size() - 14;
         Action a = respond(200, body, {{"ETag", etag_of(body)}});
+        if (!corrupt_get_.empty() && !manifest && key.find(corrupt_get_) != std::string::npos &&
+            !body.empty() && r.header("Range").empty()) {
+            corrupt_get_.clear();
+            a.body[0] = static_cast<char>(a.body[0] ^ 0x20);
+            return a;
+        }
+        if (!ignore_range_.empty() && !manifest && key.find(ignore_range_) != std::string::npos &&
+            !r.header("Range").empty()) {
+            ignore_range_.clear();
+            return a;
+        }
         if (std::string range = r.header("Range"); range.rfind("bytes=", 0) == 0) {
             size_t from = std::stoul(range.substr(6));
             if (from >= body.size())
@@ -561,6 +587,7 @@ class AwsTestServer {
     int region_refusals_ = 0;
     int expire_countdown_ = 0;
     std::string expire_at_get_;
+    std::string corrupt_get_, ignore_range_;
     int list_pace_ = 0, object_pace_ = 0, document_pace_ = 0;
     JsonHandler json_;
     std::mutex docs_m_;

@@ -119,11 +119,11 @@ TEST(FetchDigest, ACachedFileWithANewIdentityIsHashedAgain) {
     World w;
     ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);
     const October o = internal_october(w);
-    const std::string path = cached(w, o.data_key);
-    // Replaced in the cache by other bytes of the same size (a new inode): the fetch keeps it,
-    // as its size and ETag file still match the object, but its recorded digest no longer
-    // stands for it.
-    const std::string tampered = other_header_time(read_file(path));
+    const std::string path = cached(w, o.data_key), original = read_file(path);
+    // Replaced in the cache by other bytes of the same size (a new inode): its size and ETag
+    // still match the object, but its new identity voids the digest its download recorded
+    // next to it, and hashed again its bytes are not those: it is downloaded again.
+    const std::string tampered = other_header_time(original);
     write_file(path + ".new", tampered);
     fs::rename(path + ".new", path);
     touch_manifest(w, o);
@@ -132,8 +132,13 @@ TEST(FetchDigest, ACachedFileWithANewIdentityIsHashedAgain) {
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)
         << r.out;
-    EXPECT_EQ(r.err.find(path + ": sha256 reused"), std::string::npos) << r.err;
-    EXPECT_EQ(latest_source(w.db, path), Sha256::of(tampered) + " read");
+    EXPECT_NE(r.err.find(path + ": the cached copy of s3://billing-internal/" + o.data_key +
+                         " changed since it was downloaded (sha256 " + Sha256::of(tampered) +
+                         ", downloaded " + Sha256::of(original) + "); downloading it again"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(read_file(path), original);
+    EXPECT_EQ(latest_source(w.db, path), Sha256::of(original) + " download");
 }
 
 TEST(FetchDigest, VerifyHashesEveryFileAndRefusesOneChangedBehindItsIdentity) {

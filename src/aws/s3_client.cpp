@@ -2,6 +2,9 @@
 
 #include <pugixml.hpp>
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +17,7 @@
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/md5.hpp"
 #include "curcrunch/core/sha256.hpp"
 
 namespace curcrunch::aws {
@@ -240,97 +244,217 @@ std::shared_ptr<std::FILE> open_for_append(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// Whether the MD5 of the bytes a GetObject answer carried must equal the object's ETag
+// (reference aws-vault-wire.md §3, the model's Object.ETag): only for an object uploaded whole
+// (a multipart upload's ETag is "<hex>-<parts>", a digest of the parts' digests) and stored
+// plain or under SSE-S3 (SSE-KMS and SSE-C objects have ETags that are no MD5 of their bytes).
+bool s3dl_md5_shaped(const std::string& etag) {
+    if (etag.size() != 34 || etag.front() != '"' || etag.back() != '"') return false;
+    for (size_t i = 1; i < 33; ++i)
+        if (!std::isxdigit(static_cast<unsigned char>(etag[i]))) return false;
+    return true;
+}
+
+bool s3dl_etag_is_md5(const std::string& etag, const net::Response& answer) {
+    if (!s3dl_md5_shaped(etag)) return false;
+    if (const std::string* sse = answer.header("x-amz-server-side-encryption"))
+        if (sse->rfind("aws:kms", 0) == 0) return false;
+    return answer.header("x-amz-server-side-encryption-customer-algorithm") == nullptr;
+}
+
+std::string s3dl_lower(std::string s) {
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Whether a 206's Content-Range starts at `from`: "bytes <from>-<last>/<total>".
+bool s3dl_range_starts_at(const std::vector<std::pair<std::string, std::string>>& headers,
+                          uint64_t from) {
+    const std::string want = "bytes " + std::to_string(from) + "-";
+    for (const auto& [k, v] : headers)
+        if (k == "content-range") return v.compare(0, want.size(), want) == 0;
+    return false;
+}
+
+// The digests of a download's bytes as the sink writes them; valid only while the request
+// being made started the file from its first byte (see S3Client::download).
+struct S3dlDigests {
+    std::optional<Sha256> sha;
+    std::optional<Md5> md5;
+    uint64_t hashed = 0;
+    void start(bool with_md5) {
+        sha.emplace();
+        if (with_md5) md5.emplace();
+        hashed = 0;
+    }
+    void stop() {
+        sha.reset();
+        md5.reset();
+    }
+    void update(const char* p, size_t n) {
+        if (!sha) return;
+        sha->update(p, n);
+        if (md5) md5->update(p, n);
+        hashed += n;
+    }
+};
+
+}  // namespace
+
+bool S3Client::cached_copy_holds(const std::string& bucket, const S3Object& obj,
+                                 const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path) || fs::file_size(path, ec) != obj.size || ec) return false;
+    CachedObject cached = read_cached_object(path);
+    if (cached.etag != obj.etag) return false;
+    // Not hashed while it keeps the identity its download left it with, as an ingest reuses a
+    // recorded digest (fetch --verify hashes every file it ingests).
+    if (!cached.identity.known()) return true;
+    const FileIdentity now = file_identity(path);
+    if (now == cached.identity) return true;
+    const std::string sha = Sha256::of_file(path);
+    if (sha == cached.sha256) {
+        cached.identity = now;  // copied or restored, same bytes: not hashed again
+        write_cached_object(path, cached);
+        return true;
+    }
+    log::warn(path + ": the cached copy of s3://" + bucket + "/" + obj.key +
+              " changed since it was downloaded (sha256 " + sha + ", downloaded " + cached.sha256 +
+              "); downloading it again");
+    return false;
+}
+
 DownloadOutcome S3Client::download(const std::string& bucket, const S3Object& obj,
                                    const std::string& path, DownloadedFile* written) {
-    const std::string part = path + ".part", etag_file = path + ".etag";
-    auto read_text = [](const std::string& p) {
-        std::ifstream f(p);
-        std::string s;
-        std::getline(f, s);
-        return s;
-    };
+    const std::string part = path + ".part";
+    const std::string where = "s3 GetObject s3://" + bucket + "/" + obj.key;
     if (written) *written = DownloadedFile{};
+    if (cached_copy_holds(bucket, obj, path)) return DownloadOutcome::unchanged;
     std::error_code ec;
-    if (fs::exists(path) && fs::file_size(path, ec) == obj.size && read_text(etag_file) == obj.etag)
-        return DownloadOutcome::unchanged;
     fs::create_directories(fs::path(path).parent_path(), ec);
     // A partial file of the same object version can be continued; anything else restarts.
-    const bool resumable = fs::exists(part) && read_text(part + ".etag") == obj.etag;
-    if (!resumable) {
-        std::FILE* f = std::fopen(part.c_str(), "wb");
-        if (!f) throw Error(ErrorKind::input, part + ": cannot create");
-        std::fclose(f);
-        std::ofstream(part + ".etag") << obj.etag << "\n";
-    }
+    bool restart = !(fs::exists(part) && read_cached_object(part).etag == obj.etag);
     bool resumed = false;
-    // The digest of the bytes as the sink writes them, valid only while the request being made
-    // started the file from its first byte. A request that continues a partial file (left by an
-    // earlier run, or by an attempt that broke off) does not see the bytes before it, and a
-    // broken attempt's last buffered bytes may not have reached the file: such a file is hashed
-    // again from disk once it is complete.
-    std::optional<Sha256> hash;
-    uint64_t hashed = 0;
+    const bool md5_shaped = s3dl_md5_shaped(obj.etag);
+    S3dlDigests digests;
     auto make = [&](std::string* region) {
-        const uint64_t have = fs::file_size(part, ec);
+        uint64_t have = fs::file_size(part, ec);
+        if (ec) have = 0;
+        // A partial file as long as the object was cut off between its last write and its
+        // rename, and one longer than the object is damaged: asked from its last byte, resp.
+        // from the start, rather than for a range past the end (416 on every later run).
+        if (obj.size > 0 && have >= obj.size) {
+            have = have > obj.size ? 0 : obj.size - 1;
+            fs::resize_file(part, have, ec);
+        }
         std::vector<std::pair<std::string, std::string>> h;
-        hash.reset();
         if (have > 0) {
             h.emplace_back("Range", "bytes=" + std::to_string(have) + "-");
             resumed = true;
-        } else if (written) {
-            hash.emplace();
-            hashed = 0;
+            digests.stop();
+        } else {
+            digests.start(md5_shaped);
         }
         h.emplace_back("If-Match", obj.etag);
         net::Request r = signed_request("GET", bucket, obj.key, {}, std::move(h), region);
         // Appends to the partial file; closed when the request (and this sink) is destroyed.
         std::shared_ptr<std::FILE> file = open_for_append(part);
-        Sha256* digest = hash ? &*hash : nullptr;
-        r.sink = [file, digest, &hashed](const char* p, size_t n) {
-            if (!file || std::fwrite(p, 1, n, file.get()) != n) return false;
-            if (digest) {
-                digest->update(p, n);
-                hashed += n;
-            }
+        r.on_start = [file, have, &digests, &where, md5_shaped](
+                         long status, const std::vector<std::pair<std::string, std::string>>& hs) {
+            if (!file || have == 0) return true;
+            if (status == 206 && s3dl_range_starts_at(hs, have)) return true;
+            // A server that ignored the Range sends the whole object: the file starts again
+            // from this body instead of having it appended. (A 206 of another range is of no
+            // use: the file starts again with the next attempt.)
+            if (::ftruncate(::fileno(file.get()), 0) != 0) return false;
+            if (status != 200) return false;
+            log::warn(where + ": asked from byte " + std::to_string(have) +
+                      ", answered with the whole object; the file starts again from it");
+            digests.start(md5_shaped);
+            return true;
+        };
+        net::ResilientClient* http = &http_;
+        r.sink = [file, &digests, http](const char* p, size_t n) {
+            if (!file || http->stopping() || std::fwrite(p, 1, n, file.get()) != n) return false;
+            digests.update(p, n);
             return true;
         };
         return r;
     };
-    // On failure the .part stays, so the next run resumes it (or restarts if the object changed).
-    call("GetObject", bucket, make);
-    const uint64_t got = fs::file_size(part, ec);
-    if (got != obj.size) {
-        fs::remove(part, ec);
-        fs::remove(part + ".etag", ec);
-        throw Error(ErrorKind::remote, "s3 GetObject s3://" + bucket + "/" + obj.key + ": got " +
-                                           std::to_string(got) + " bytes, the listing says " +
-                                           std::to_string(obj.size));
+    for (int round = 1;; ++round) {
+        if (restart) {
+            std::FILE* f = std::fopen(part.c_str(), "wb");
+            if (!f) throw Error(ErrorKind::input, part + ": cannot create");
+            std::fclose(f);
+            std::ofstream(part + ".etag") << obj.etag << "\n";
+            restart = false;
+        }
+        // On failure the .part stays, so the next run resumes it (or restarts if the object
+        // changed).
+        net::Response answer;
+        try {
+            answer = call("GetObject", bucket, make);
+        } catch (const Error& e) {
+            // A range the object does not have: the partial file is not of this object.
+            if (round > 1 || e.kind() != ErrorKind::remote || http_.last_failed_status() != 416)
+                throw;
+            log::warn(where + ": the partial file does not fit the object (416); starting again");
+            restart = true;
+            continue;
+        }
+        const uint64_t got = fs::file_size(part, ec);
+        if (got != obj.size) {
+            fs::remove(part, ec);
+            forget_cached_object(part);
+            throw Error(ErrorKind::remote, where + ": got " + std::to_string(got) +
+                                               " bytes, the listing says " +
+                                               std::to_string(obj.size));
+        }
+        const bool whole = digests.sha && digests.hashed == got;
+        const std::string sha = whole ? digests.sha->hex_digest() : Sha256::of_file(part);
+        if (s3dl_etag_is_md5(obj.etag, answer)) {
+            const std::string md5 =
+                whole && digests.md5 ? digests.md5->hex_digest() : Md5::of_file(part);
+            if (md5 != s3dl_lower(obj.etag.substr(1, 32))) {
+                const std::string what = where + ": the bytes received have MD5 " + md5 +
+                                         ", not the object's ETag " + obj.etag +
+                                         " (damaged on the way)";
+                fs::remove(part, ec);
+                forget_cached_object(part);
+                if (round > 1) throw Error(ErrorKind::remote, what + "; discarded");
+                log::warn(what + "; downloading it again");
+                restart = true;
+                continue;
+            }
+        }
+        finish_download(part, path, CachedObject{obj.etag, sha, {}}, written);
+        return resumed ? DownloadOutcome::resumed : DownloadOutcome::downloaded;
     }
-    std::string sha;
-    if (written) sha = hash && hashed == got ? hash->hex_digest() : Sha256::of_file(part);
+}
+
+void S3Client::finish_download(const std::string& part, const std::string& path,
+                               CachedObject object, DownloadedFile* written) {
     // On the disk before it takes its name, and the name with it: the store records the file's
     // digest and identity next (core/durable_file.hpp). Its .etag, which tells the next run that
     // the file is the listed version, is synced before the folder is: a file without its .etag
     // is downloaded again (a 30 GB one, were the .etag lost in a crash in the seconds after the
     // download), and a journaling file system keeps the rename before the .etag's creation.
+    std::error_code ec;
     sync_file(part);
     fs::rename(part, path);
-    fs::remove(part + ".etag", ec);
-    {
-        std::ofstream f(etag_file, std::ios::trunc);
-        f << obj.etag << "\n";
-        f.close();
-        if (!f) throw Error(ErrorKind::internal, "cannot write " + etag_file);
-    }
-    sync_file(etag_file);
+    forget_cached_object(part);
+    // Taken now that the file is complete, closed (its modification time final) and in place:
+    // a later change to the file changes the identity and voids the digest.
+    object.identity = file_identity(path);
+    write_cached_object(path, object);
     sync_folder_of(path);
     if (written) {
-        // Taken now that the file is complete, closed (its modification time final) and in
-        // place: a later change to the file changes the identity and voids the digest.
-        written->sha256 = std::move(sha);
-        written->identity = file_identity(path);
+        written->sha256 = object.sha256;
+        written->identity = object.identity;
     }
-    return resumed ? DownloadOutcome::resumed : DownloadOutcome::downloaded;
 }
 
 }  // namespace curcrunch::aws

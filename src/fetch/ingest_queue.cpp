@@ -1,7 +1,10 @@
 #include "ingest_queue.hpp"
 
 #include <filesystem>
+#include <set>
 
+#include "curcrunch/aws/cached_object.hpp"
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
 #include "curcrunch/store/recorded_digests.hpp"
@@ -77,6 +80,11 @@ void IngestQueue::ingest(Job& job) {
                   std::to_string(id) + ")");
         tally_.good();
         ++ingested_;
+    } catch (const Error& e) {
+        ++failed_;
+        tally_.bad("period " + name + ": not replaced: " + e.what());
+        if (e.kind() == ErrorKind::input) forget_named_files(job, e.what());
+        return;
     } catch (const std::exception& e) {
         tally_.bad("period " + name + ": not replaced: " + e.what());
         ++failed_;
@@ -92,6 +100,17 @@ void IngestQueue::ingest(Job& job) {
                   ": ingested, but which cached files it came from was not "
                   "recorded (the next run ingests it again): " +
                   e.what());
+    }
+}
+
+void IngestQueue::forget_named_files(const Job& job, const std::string& message) {
+    std::set<std::string> done;
+    for (const auto& u : job.units) {
+        if (!done.insert(u.path).second || message.find(u.path + ":") == std::string::npos)
+            continue;
+        aws::forget_cached_object(u.path);
+        log::warn("period " + format_period(job.period) + ", profile " + job.profile + ": " +
+                  u.path + " is downloaded again by the next run (its ingest failed)");
     }
 }
 

@@ -53,6 +53,10 @@ class IngestQueue {
     };
     // The ingest options of `job`: the run's, with the digests known for its files.
     ingest::IngestOptions options_for(const Job& job);
+    // The cached files a failed ingest's `message` names (as "<path>:"): their sidecars are
+    // removed, so that the next run downloads them again instead of failing on the same bytes
+    // (a file damaged on the disk, or in a way its download could not check).
+    void forget_named_files(const Job& job, const std::string& message);
     void run();
     void ingest(Job& job);
     // The unit of `r` another profile already replaced in this run, as a problem text ("" when

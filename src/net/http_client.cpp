@@ -21,18 +21,28 @@ void global_init() {
 
 struct BodyTarget {
     CURL* curl;
-    std::string* body;
-    const std::function<bool(const char*, size_t)>* sink;
+    Response* response;
+    const Request* request;
+    bool started = false;  // on_start was called
 };
 
 size_t on_body(char* p, size_t size, size_t n, void* user) {
     auto* t = static_cast<BodyTarget*>(user);
-    if (t->sink && *t->sink) {
+    const Request& r = *t->request;
+    if (r.sink) {
         long status = 0;
         curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200 && status < 300) return (*t->sink)(p, size * n) ? size * n : 0;
+        if (status >= 200 && status < 300) {
+            // The headers are complete once the body starts (on_header has stored them).
+            if (!t->started && r.on_start) {
+                t->started = true;
+                if (!r.on_start(status, t->response->headers)) return 0;
+            }
+            return r.sink(p, size * n) ? size * n : 0;
+        }
     }
-    t->body->append(p, size * n);
+    std::string* body = &t->response->body;
+    body->append(p, size * n);
     return size * n;
 }
 
@@ -145,7 +155,7 @@ Result HttpClient::perform(const Request& r) {
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    BodyTarget target{c, &out.response.body, &r.sink};
+    BodyTarget target{c, &out.response, &r};
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &target);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &out.response.headers);

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "curcrunch/aws/cached_object.hpp"
 #include "curcrunch/aws/sigv4.hpp"
 #include "curcrunch/core/file_identity.hpp"
 #include "curcrunch/net/resilience.hpp"
@@ -71,8 +72,14 @@ class S3Client {
     std::vector<S3Object> list(const std::string& bucket, const std::string& prefix,
                                int page_size = 1000);
     std::string get(const std::string& bucket, const std::string& key);
-    // Downloads `object` to `path` (via path + ".part"; the ETag is kept in path + ".etag").
-    // `written`, when given, receives the new file's digest and identity.
+    // Downloads `object` to `path` (via path + ".part"; the ETag, with the file's sha256 and
+    // identity, is kept in path + ".etag": aws/cached_object.hpp). `written`, when given,
+    // receives the new file's digest and identity. A cached copy is kept while its size and
+    // ETag match and it still holds the bytes its download wrote. The bytes received are
+    // checked against an ETag that is their MD5 (a single-part object without SSE-KMS/SSE-C);
+    // a mismatch is downloaded once more, then an error. A partial file is continued with
+    // Range + If-Match; one as long as the object or longer, or refused with 416, starts again
+    // rather than failing every run, and a 200 to a ranged GET replaces it.
     DownloadOutcome download(const std::string& bucket, const S3Object& object,
                              const std::string& path, DownloadedFile* written = nullptr);
 
@@ -83,6 +90,13 @@ class S3Client {
     static std::string redirect_region(const net::Response& r, const net::ServiceError& err);
 
   private:
+    // The cached copy at `path` is the listed object version with the bytes its download wrote
+    // (aws/cached_object.hpp); says so in the log when it changed since.
+    bool cached_copy_holds(const std::string& bucket, const S3Object& object,
+                           const std::string& path);
+    // Renames the complete `part` to `path` and records `object` (its identity taken now).
+    static void finish_download(const std::string& part, const std::string& path,
+                                CachedObject object, DownloadedFile* written);
     // A request for `bucket`, signed for its region; `region_used` receives that region.
     net::Request signed_request(const std::string& method, const std::string& bucket,
                                 const std::string& key,

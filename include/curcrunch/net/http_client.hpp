@@ -24,6 +24,10 @@ struct Request {
     // Set: a 2xx response body is streamed here (large downloads) instead of into
     // Response::body; error bodies still arrive in Response::body. Return false to abort.
     std::function<bool(const char*, size_t)> sink;
+    // With a sink: called once with a 2xx response's status and headers (names lower-cased)
+    // before the first byte of its body reaches the sink, so that the sink's owner can tell a
+    // 206 from a 200 (a server that ignored a Range) in time. Return false to abort.
+    std::function<bool(long, const std::vector<std::pair<std::string, std::string>>&)> on_start;
 };
 
 struct Response {

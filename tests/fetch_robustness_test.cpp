@@ -1,0 +1,178 @@
+// `curcrunch fetch` through the binary when something goes wrong that no single request shows:
+// bytes damaged on the way or in the cache, and a partial file left complete by a run that was
+// killed. Each must end in success after a retry or in a clear failure — never in a run that
+// fails the same way every night.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "fetch_world.hpp"
+#include "unity_id.hpp"
+
+namespace CURCRUNCH_UNITY_ID {
+
+using namespace curcrunch;
+using namespace testsupport;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The cached copy of one of a profile's data files of `range` ("20261001-20261101"), and its
+// object key.
+struct CachedFile {
+    std::string path, key;
+};
+CachedFile cached_file(const World& w, const std::string& profile, const std::string& bucket,
+                       const std::string& range) {
+    const fs::path root = w.tmp.path() / "cache" / profile;
+    for (const auto& e : fs::recursive_directory_iterator(root))
+        if (e.is_regular_file() && e.path().extension() == ".gz" &&
+            e.path().string().find(range + "/") != std::string::npos)
+            return {e.path().string(), fs::relative(e.path(), root / bucket).string()};
+    return {};
+}
+
+// GetObject requests for data files whose key contains `part`.
+size_t gets_of(AwsTestServer& aws, const std::string& part) {
+    size_t n = 0;
+    for (const auto& s : aws.raw().seen())
+        n += s.method == "GET" && s.target.find(".csv.gz") != std::string::npos &&
+             s.target.find(part) != std::string::npos;
+    return n;
+}
+
+// Flips one byte in the middle of `path` in place, keeping its size; `keep_identity` puts its
+// modification time back, as damage on the disk (not a write) leaves it.
+void damage_in_place(const std::string& path, bool keep_identity) {
+    struct stat before {};
+    ASSERT_EQ(::stat(path.c_str(), &before), 0);
+    std::string bytes = read_file(path);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x55);
+    {
+        std::FILE* f = std::fopen(path.c_str(), "r+b");  // same inode
+        ASSERT_NE(f, nullptr);
+        ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+        std::fclose(f);
+    }
+    if (keep_identity) {
+        const timespec times[2] = {before.st_atim, before.st_mtim};
+        ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+    }
+}
+
+}  // namespace
+
+// Audit finding 4: a body damaged on the way (same length) was kept, and its period failed on
+// every later run. Its MD5 is not the ETag: it is downloaded again at once.
+TEST(FetchRobustness, ABodyDamagedOnTheWayIsDownloadedAgain) {
+    World w;
+    w.aws.corrupt_next_get("oab-cur/20260901-20261001/");
+    auto r = run_cli(w.args(), w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("not the object's ETag"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("(damaged on the way); downloading it again"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 4 ingested, 0 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+}
+
+// A cached file changed after its download (same size, new identity) no longer holds what was
+// downloaded: hashed because its identity changed, it is downloaded again and the period
+// ingested again. Files that kept their identity are not hashed, so a quiet run stays quiet.
+TEST(FetchRobustness, ACachedFileThatChangedIsDownloadedAgain) {
+    World w;
+    ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);
+    const CachedFile f = cached_file(w, "oab", "billing-oab", "20261001-20261101");
+    ASSERT_FALSE(f.path.empty());
+    const std::string good = read_file(f.path);
+    const size_t gets = gets_of(w.aws, "20261001-20261101");
+    damage_in_place(f.path, false);
+    auto r = run_cli(w.args(), w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find(f.path + ": the cached copy of s3://billing-oab/" + f.key +
+                         " changed since it was downloaded"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(gets_of(w.aws, "20261001-20261101"), gets + 1);
+    EXPECT_EQ(read_file(f.path), good);
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+}
+
+// Damage the identity cannot show (the bytes changed, not the file's stat) is found when the
+// period is ingested again: that run fails, and forgets the file, so the next one downloads it
+// again instead of failing the same way every night.
+TEST(FetchRobustness, ACachedFileThatFailsItsIngestIsDownloadedByTheNextRun) {
+    World w;
+    ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);
+    const CachedFile f = cached_file(w, "internal", "billing-internal", "20261001-20261101");
+    ASSERT_FALSE(f.path.empty());
+    damage_in_place(f.path, true);
+    // internal's October ingested by hand from the exports on disk: the next fetch ingests the
+    // cached files again (as fetch_rerun_test.cpp's AUnitReplacedByAnotherIngestIsFetchedAgain).
+    std::string oct;
+    for (const auto& e : fs::recursive_directory_iterator(w.tmp / "internal"))
+        if (e.path().string().find("20261001-20261101/") != std::string::npos &&
+            e.path().extension() == ".gz")
+            oct = e.path().string();
+    ASSERT_EQ(run_cli({"ingest", "--quiet", "--db", w.db, oct}).exit_code, 0);
+
+    auto failed = run_cli(w.args(), w.env());
+    EXPECT_EQ(failed.exit_code, 6) << failed.out << failed.err;
+    EXPECT_NE(failed.err.find(f.path + " is downloaded again by the next run (its ingest failed)"),
+              std::string::npos)
+        << failed.err;
+    auto again = run_cli(w.args(), w.env());
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)
+        << again.out;
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+}
+
+// Audit finding 5: a run killed between a download's last write and its rename left a .part as
+// long as the object; every later run asked for the range after its end and got 416.
+TEST(FetchRobustness, ACompletePartialFileIsFinishedNotRefusedForever) {
+    World w;
+    ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);
+    const CachedFile f = cached_file(w, "oab", "billing-oab", "20260901-20261001");
+    ASSERT_FALSE(f.path.empty());
+    const std::string good = read_file(f.path);
+    fs::rename(f.path, f.path + ".part");
+    fs::rename(f.path + ".etag", f.path + ".part.etag");
+    auto r = run_cli(w.args(), w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)
+        << r.out;
+    std::string range;
+    for (const auto& s : w.aws.raw().seen())
+        if (s.target.find(f.key.substr(f.key.rfind('/'))) != std::string::npos)
+            range = s.header("Range");
+    EXPECT_EQ(range, "bytes=" + std::to_string(good.size() - 1) + "-");  // its last byte again
+    EXPECT_EQ(read_file(f.path), good);
+    EXPECT_FALSE(fs::exists(f.path + ".part"));
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+}
+
+// Audit finding 10: a server that ignored the Range of a resumed download answered 200 with the
+// whole object, which was appended to the partial file.
+TEST(FetchRobustness, AWholeObjectAnsweringARangeReplacesThePartialFile) {
+    World w;
+    ASSERT_EQ(run_cli(w.args(), w.env()).exit_code, 0);
+    const CachedFile f = cached_file(w, "oab", "billing-oab", "20260901-20261001");
+    ASSERT_FALSE(f.path.empty());
+    const std::string good = read_file(f.path);
+    fs::remove(f.path);
+    fs::rename(f.path + ".etag", f.path + ".part.etag");
+    write_file(f.path + ".part", good.substr(0, good.size() / 2));
+    w.aws.ignore_range_next_get(f.key);
+    auto r = run_cli(w.args(), w.env());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("answered with the whole object; the file starts again from it"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(read_file(f.path), good);
+    EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+}
+
+}  // namespace CURCRUNCH_UNITY_ID
