@@ -324,7 +324,10 @@ TEST_F(CliExitCodes, EveryCommandAgainstTheDocumentedTable) {
     expect(fetch(aws.endpoint(), {"--from", "2026-10", "--to", "2026-09"}), 2, env);
     expect({"fetch", "--db", tmp / "folder", "--config", tmp / "fetch.json"}, 4, env);
     // shards --config: every listing failed (5), one of two failed (6).
-    aws.put_object("cur-bucket", "cur/readme.txt", "no deliveries yet");
+    // An export with a delivery of a month long before the listed range only: no unit, and
+    // no problem (a source holding no manifest at all is one: fetch_robustness_test.cpp).
+    aws.put_object("cur-bucket", "cur/metadata/BILLING_PERIOD=2001-01/x-Manifest.json",
+                   "{\"dataFiles\": []}");
     write_file(tmp / "cur.json", R"({"profiles": {
         "main": {"cur": [{"bucket": "cur-bucket", "prefix": "cur"}], "invoices": false},
         "gone": {"cur": [{"bucket": "no-such-bucket", "prefix": "cur"}], "invoices": false}}})");

@@ -1,7 +1,7 @@
 // `curcrunch fetch` through the binary when something goes wrong that no single request shows:
-// bytes damaged on the way or in the cache, and a partial file left complete by a run that was
-// killed. Each must end in success after a retry or in a clear failure — never in a run that
-// fails the same way every night.
+// bytes damaged on the way or in the cache, a partial file left complete by a run that was
+// killed, and a CUR prefix that leads nowhere. Each must end in success after a retry or in a
+// clear failure — never in a run that fails the same way every night, nor in a silent "ok".
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -173,6 +173,44 @@ TEST(FetchRobustness, AWholeObjectAnsweringARangeReplacesThePartialFile) {
         << r.err;
     EXPECT_EQ(read_file(f.path), good);
     EXPECT_EQ(dump_rollups(w.db), dump_rollups(w.disk_db));
+}
+
+// Audit finding 8: a prefix without the report's name lists keys but no manifest; the run said
+// "ok" and fetched nothing. It is a problem of the run, recorded and alerted.
+TEST(FetchRobustness, APrefixWithoutManifestsIsAProblemNotSuccess) {
+    World w;
+    write_file(w.tmp / "fetch.json", R"({
+  "vault": {"kv_mount": "secret", "kv_path": "billing/aws", "kv_version": 2},
+  "profiles": {
+    "oab": {"cur": [{"bucket": "billing-oab", "prefix": "billing/oab-cur"}]},
+    "internal": {"cur": [{"bucket": "billing-internal", "prefix": "billing/internal-cu"}],
+                 "organizations": false, "invoices": false}
+  }
+})");
+    auto r = run_cli(w.args(), w.env());
+    EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+    const std::string problem =
+        "profile internal: CUR listing of s3://billing-internal/billing/internal-cu failed: no "
+        "CUR manifest under s3://billing-internal/billing/internal-cu/ (0 key(s) listed: the "
+        "prefix or the bucket holds nothing); the prefix must name the report's folder";
+    EXPECT_NE(r.out.find("fetch run 1: partial"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(problem), std::string::npos) << r.out;
+    EXPECT_NE(query_one(w.db, "SELECT problems FROM fetch_run").find(problem), std::string::npos);
+
+    // The report's name left out: keys, but none a manifest where a report keeps them.
+    write_file(w.tmp / "fetch.json", R"({
+  "vault": {"kv_mount": "secret", "kv_path": "billing/aws", "kv_version": 2},
+  "profiles": {"internal": {"cur": [{"bucket": "billing-internal", "prefix": "billing"}],
+                            "organizations": false, "invoices": false}}
+})");
+    auto wrong = run_cli(w.args(), w.env());
+    EXPECT_EQ(wrong.exit_code, 5) << wrong.out << wrong.err;
+    EXPECT_NE(wrong.out.find("no CUR manifest under s3://billing-internal/billing/ ("),
+              std::string::npos)
+        << wrong.out;
+    EXPECT_NE(wrong.out.find("; a manifest not where a report's are: 'billing/internal-cur/"),
+              std::string::npos)
+        << wrong.out;
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -12,6 +12,8 @@
 
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/log.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::aws {
 namespace fs = std::filesystem;
@@ -47,6 +49,25 @@ Period manifest_period(const std::string& root, const std::string& key, bool& to
     return 0;
 }
 
+// A CUR source whose listing holds no manifest of either layout: a wrong prefix (the report
+// name left out, a leading '/', a CUR 2.0 export one folder deeper) or an export AWS never
+// delivered. A nightly run must not call that success: it would stop collecting in silence.
+[[noreturn]] void throw_no_manifest(const std::string& bucket, const std::string& root,
+                                    const std::vector<S3Object>& objects) {
+    std::string what = "no CUR manifest under s3://" + bucket + "/" + root + "/ (" +
+                       std::to_string(objects.size()) + " key(s) listed";
+    for (const S3Object& o : objects)
+        if (ends_with(o.key, "-Manifest.json")) {
+            what += "; a manifest not where a report's are: '" + shown_text(o.key, 200) + "'";
+            break;
+        }
+    if (objects.empty()) what += ": the prefix or the bucket holds nothing";
+    throw Error(ErrorKind::input,
+                what +
+                    "); the prefix must name the report's folder, <prefix>/<report name>, "
+                    "whose <yyyymmdd-yyyymmdd>/ or metadata/ folders hold its manifests");
+}
+
 std::string strip_s3_uri(const std::string& uri, const std::string& bucket) {
     const std::string prefix = "s3://" + bucket + "/";
     return uri.rfind(prefix, 0) == 0 ? uri.substr(prefix.size()) : uri;
@@ -67,9 +88,11 @@ std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
     // Newest manifest per period: the per-period copy when present, else the latest assembly's.
     std::map<Period, const S3Object*> chosen;
     std::map<Period, bool> chosen_top;
+    bool any_manifest = false;
     for (const S3Object& o : objects) {
         bool top = false;
         Period p = manifest_period(root, o.key, top);
+        any_manifest = any_manifest || p != 0;
         if (p == 0 || p < from || p > to) continue;
         auto it = chosen.find(p);
         if (it == chosen.end() || (top && !chosen_top[p]) ||
@@ -78,6 +101,11 @@ std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
             chosen_top[p] = top;
         }
     }
+
+    if (!any_manifest) throw_no_manifest(bucket, root, objects);
+    if (chosen.empty())
+        log::warn("s3://" + bucket + "/" + root + "/: no CUR delivery for " + format_period(from) +
+                  ".." + format_period(to) + " (its manifests are all of other months)");
 
     std::vector<CurPeriodPlan> out;
     for (const auto& [period, manifest] : chosen) {

@@ -36,6 +36,8 @@ struct CurPeriodPlan {
 };
 
 // Periods in [from, to] (yyyymm, inclusive) found under s3://bucket/root/, oldest first.
+// Error(input) naming what was listed when the listing holds no manifest of any month (a wrong
+// prefix); a warning when it holds some, none of them in [from, to].
 std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
                                         const std::string& root, Period from, Period to);
 // Downloads a period's files, one worker thread per client (each client has its own
