@@ -1,10 +1,15 @@
 // `curcrunch fetch` through the binary when something goes wrong that no single request shows:
 // bytes damaged on the way or in the cache, a partial file left complete by a run that was
-// killed, and a CUR prefix that leads nowhere. Each must end in success after a retry or in a
-// clear failure — never in a run that fails the same way every night, nor in a silent "ok".
+// killed, a CUR prefix that leads nowhere, and a SIGTERM in the middle of a download. Each must
+// end in success after a retry, in a clear failure, or in a clean stop — never in a run that
+// fails the same way every night, nor in a silent "ok".
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+
+#include <atomic>
+#include <thread>
 
 #include "fetch_world.hpp"
 #include "unity_id.hpp"
@@ -211,6 +216,49 @@ TEST(FetchRobustness, APrefixWithoutManifestsIsAProblemNotSuccess) {
     EXPECT_NE(wrong.out.find("; a manifest not where a report's are: 'billing/internal-cur/"),
               std::string::npos)
         << wrong.out;
+}
+
+// Audit finding 6: SIGTERM during a download ended the process at once (143) with no message,
+// no fetch_run row, no alert, and the Vault token left alive. It now stops at the next safe
+// point: the transfer is abandoned (its .part kept), the token revoked, the run recorded and
+// alerted as interrupted, with the documented exit status 128 + 15.
+TEST(FetchRobustness, SigtermStopsTheRunCleanly) {
+    World w;
+    w.aws.pace(0, 20000);  // every data file trickles out over 20 s
+    LoopbackServer hook;
+    hook.set_handler([](const SeenRequest&) { return respond(204, ""); });
+    std::atomic<int> pid{0};
+    RunResult r;
+    std::thread run([&] {
+        r = run_cli(w.args({"--alert-webhook", hook.url("/alerts")}), w.env(), &pid);
+    });
+    // Signalled once a download is under way.
+    bool downloading = false;
+    for (auto until = std::chrono::steady_clock::now() + 60s;
+         !downloading && std::chrono::steady_clock::now() < until;) {
+        std::this_thread::sleep_for(20ms);
+        std::error_code ec;
+        if (fs::exists(w.tmp / "cache", ec))
+            for (const auto& e : fs::recursive_directory_iterator(w.tmp / "cache", ec))
+                downloading = downloading || e.path().extension() == ".part";
+    }
+    ASSERT_TRUE(downloading);
+    const auto sent = std::chrono::steady_clock::now();
+    ASSERT_EQ(::kill(pid.load(), SIGTERM), 0);
+    run.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - sent, 10s);
+    EXPECT_EQ(r.exit_code, 143) << r.out << r.err;
+    EXPECT_NE(r.out.find("fetch run 1: interrupted"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("interrupted by SIGTERM: the run stopped at its next safe point; 0 CUR "
+                         "period(s) stored before it stay, each whole, the rest are as they were"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(query_one(w.db, "SELECT outcome FROM fetch_run"), "interrupted");
+    EXPECT_EQ(w.vault.live_tokens(), 0u);  // revoked
+    auto seen = hook.seen();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_NE(seen[0].body.find("\"outcome\":\"interrupted\""), std::string::npos) << seen[0].body;
+    EXPECT_NE(seen[0].body.find("\"exit_code\":143"), std::string::npos) << seen[0].body;
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

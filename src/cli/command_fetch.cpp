@@ -9,6 +9,7 @@
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/cli/shard_option.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/fetch/fetch_job.hpp"
 #include "curcrunch/store/shard_store.hpp"
@@ -68,16 +69,27 @@ class FetchCommand final : public Command {
         if (quiet_) log::set_level(log::Level::warn);
         if (shard_.given()) return run_shard(o);
         auto store = store::Store::open(store_.path());
+        // SIGINT/SIGTERM (a Slurm time limit) stop the run at its next safe point; it is still
+        // recorded, alerted and its Vault token revoked (fetch/fetch_job.hpp).
+        InterruptScope interrupts;
         const fetch::FetchReport r = fetch::run_fetch(o, *store);
         print_report(o, r);
-        return exit_code(r.outcome);
+        return exit_code(r);
     }
 
   private:
-    static int exit_code(fetch::FetchOutcome outcome) {
-        return outcome == fetch::FetchOutcome::ok       ? 0
-               : outcome == fetch::FetchOutcome::failed ? 5
-                                                        : 6;
+    static int exit_code(const fetch::FetchReport& r) {
+        switch (r.outcome) {
+            case fetch::FetchOutcome::ok:
+                return 0;
+            case fetch::FetchOutcome::failed:
+                return 5;
+            case fetch::FetchOutcome::partial:
+                return 6;
+            case fetch::FetchOutcome::interrupted:
+                return 128 + r.signal;
+        }
+        return 1;
     }
 
     // One S3 unit of a shards file into a new shard store: its profile's delivery of its
@@ -95,9 +107,10 @@ class FetchCommand final : public Command {
         o.cost_explorer = false;
         const std::string started = store::now_utc_iso();
         store::ShardStoreWriter writer(store_.path());
+        InterruptScope interrupts;
         const fetch::FetchReport r = fetch::run_fetch(o, writer.store());
         print_report(o, r);
-        if (r.outcome != fetch::FetchOutcome::ok) return exit_code(r.outcome);
+        if (r.outcome != fetch::FetchOutcome::ok) return exit_code(r);
         writer.finish(unit.record(started));
         if (!quiet_)
             std::printf("shard %lld of %zu written to %s\n", unit.index, unit.plan.size(),

@@ -73,7 +73,7 @@ std::set<Period> FetchRun::discover_periods() {
         if (pr->dead || pr->cfg->cur.empty()) continue;
         const int n = std::max(1, o_.concurrency);
         for (int i = 0; i < n; ++i) {
-            pr->workers.push_back(net_->make(aws_ca_));
+            pr->workers.push_back(net_->make(aws_ca_, true));
             pr->s3.push_back(std::make_unique<aws::S3Client>(*pr->workers.back().client,
                                                              *pr->active, pr->creds.region,
                                                              pr->s3_endpoint, bucket_regions_));

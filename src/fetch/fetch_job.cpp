@@ -7,6 +7,7 @@
 #include <map>
 
 #include "curcrunch/aws/endpoints.hpp"
+#include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/fetch/alert.hpp"
 #include "curcrunch/store/billing_records.hpp"
 #include "env_text.hpp"
@@ -21,7 +22,7 @@ bool is_expired_code(const std::string& c) {
            c == "TokenRefreshRequired";
 }
 
-Connection NetSetup::make(const std::string& ca_file) const {
+Connection NetSetup::make(const std::string& ca_file, bool stoppable) const {
     net::ClientOptions co;
     co.ca_file = ca_file;
     co.connect_timeout = o.connect_timeout;
@@ -35,6 +36,7 @@ Connection NetSetup::make(const std::string& ca_file) const {
     rp.cap = o.backoff_cap;
     c.client =
         std::make_unique<net::ResilientClient>(*c.http, rp, log, std::random_device{}(), guards);
+    if (stoppable) c.client->stop_when([] { return interrupt_signal() != 0; });
     return c;
 }
 
@@ -78,7 +80,7 @@ void FetchRun::set_up_network() {
     }
     net_ = std::make_unique<NetSetup>(NetSetup{o_, error_log_.get(), guards});
     aws_ca_ = !o_.ca_file.empty() ? o_.ca_file : env_text("AWS_CA_BUNDLE");
-    aws_ = net_->make(aws_ca_);
+    aws_ = net_->make(aws_ca_, true);
     bucket_regions_ = std::make_shared<aws::BucketRegions>();
     for (const auto& p : config_.profiles)
         for (const CurSource& src : p.cur)
@@ -123,6 +125,11 @@ void FetchRun::start_profiles() {
 
 bool FetchRun::can_go_on() {
     if (stopped_) return false;
+    if (interrupt_signal() != 0) {
+        stopped_ = true;
+        log::warn("interrupted: the run stops here (what is stored stays, each period whole)");
+        return false;
+    }
     const std::string why = source_ ? source_->lost() : std::string();
     if (why.empty()) {
         pick_up_new_credentials();
@@ -153,6 +160,14 @@ void FetchRun::finish_report() {
     report_.outcome = tally_.failed == 0 ? FetchOutcome::ok
                       : tally_.ok == 0   ? FetchOutcome::failed
                                          : FetchOutcome::partial;
+    if (const int sig = interrupt_signal(); sig != 0) {
+        report_.outcome = FetchOutcome::interrupted;
+        report_.signal = sig;
+        tally_.bad(std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                   ": the run stopped at its next safe point; " +
+                   std::to_string(report_.periods_ingested) +
+                   " CUR period(s) stored before it stay, each whole, the rest are as they were");
+    }
     store::FetchRunRecord rec;
     rec.started_at = started_;
     rec.outcome = outcome_name(report_.outcome);
@@ -170,7 +185,9 @@ void FetchRun::finish_report() {
     if (report_.outcome != FetchOutcome::ok && !webhook.empty()) {
         AlertSummary a;
         a.outcome = rec.outcome;
-        a.exit_code = report_.outcome == FetchOutcome::failed ? 5 : 6;
+        a.exit_code = report_.outcome == FetchOutcome::failed        ? 5
+                      : report_.outcome == FetchOutcome::interrupted ? 128 + report_.signal
+                                                                     : 6;
         a.started_at = started_;
         a.finished_at = store::now_utc_iso();
         char host[256] = {};
@@ -200,9 +217,10 @@ FetchReport FetchRun::run() {
         if (can_go_on()) fetch_cost_explorer();
         if (can_go_on()) fetch_invoices();
     } catch (const Error& e) {
-        // A service failed the whole run (Vault login, the KV read): record it and alert.
-        if (e.kind() != ErrorKind::remote) throw;
-        tally_.bad(e.what());
+        // A service failed the whole run (Vault login, the KV read): record it and alert. An
+        // interrupted request is said once, by finish_report.
+        if (e.kind() != ErrorKind::remote && e.kind() != ErrorKind::interrupted) throw;
+        if (e.kind() == ErrorKind::remote) tally_.bad(e.what());
     }
     // The run's data is in; the token's end is housekeeping: a failure is a warning only.
     if (source_) {
@@ -225,6 +243,8 @@ const char* outcome_name(FetchOutcome o) {
             return "partial";
         case FetchOutcome::failed:
             return "failed";
+        case FetchOutcome::interrupted:
+            return "interrupted";
     }
     return "?";
 }

@@ -41,7 +41,10 @@ struct NetSetup {
     const FetchOptions& o;
     net::ErrorLog* log;
     std::shared_ptr<net::EndpointGuards> guards;
-    Connection make(const std::string& ca_file) const;
+    // `stoppable`: the connection stops making requests once a SIGINT or SIGTERM arrived
+    // (AWS work); Vault's and the alert's are not, so that the token is still revoked and the
+    // run still reported after one.
+    Connection make(const std::string& ca_file, bool stoppable = false) const;
 };
 
 // One payer profile during the run: its credentials, its assumed role, its S3 workers and what
@@ -99,8 +102,8 @@ class FetchRun {
     void set_up_network();
     void start_profiles();
     // Checkpoint between steps, when no request is in flight: false once the run has stopped
-    // because the Vault token could not be kept (the reason is recorded once); else takes over
-    // credentials the source read again meanwhile.
+    // because the Vault token could not be kept (the reason is recorded once) or a SIGINT or
+    // SIGTERM arrived; else takes over credentials the source read again meanwhile.
     bool can_go_on();
     void pick_up_new_credentials();
     // Vault's AWS credentials were read again since the profiles took theirs (the old ones are

@@ -82,6 +82,10 @@ void IngestQueue::ingest(Job& job) {
         ++ingested_;
     } catch (const Error& e) {
         ++failed_;
+        if (e.kind() == ErrorKind::interrupted) {
+            tally_.bad("period " + name + ": not replaced: the run was interrupted");
+            return;
+        }
         tally_.bad("period " + name + ": not replaced: " + e.what());
         if (e.kind() == ErrorKind::input) forget_named_files(job, e.what());
         return;

@@ -61,7 +61,10 @@ struct FetchOptions {
     std::optional<ShardTarget> shard;
 };
 
-enum class FetchOutcome { ok, partial, failed };
+// interrupted: SIGINT or SIGTERM stopped the run at its next safe point (between requests,
+// between a period's files, or inside an ingest, which writes nothing then); the periods
+// ingested before it stay, each whole.
+enum class FetchOutcome { ok, partial, failed, interrupted };
 
 struct FetchReport {
     FetchOutcome outcome = FetchOutcome::ok;
@@ -73,12 +76,15 @@ struct FetchReport {
     int ce_requests = 0;      // paid Cost Explorer requests sent (retries included)
     int retries = 0;
     int64_t run_id = 0;
+    int signal = 0;  // interrupted: the signal (exit status 128 + signal)
 };
 
 const char* outcome_name(FetchOutcome o);
 
 // Runs the whole job. Configuration and login failures throw (nothing is fetched); failures of
-// single parts are collected in the report and decide its outcome.
+// single parts are collected in the report and decide its outcome. Inside an InterruptScope
+// (core/interrupt.hpp), a signal stops the run at its next safe point; the token is still
+// revoked, the run recorded and the alert sent (FetchOutcome::interrupted).
 FetchReport run_fetch(const FetchOptions& options, store::Store& store);
 
 // `curcrunch shards --config`: the CUR deliveries of the selected profiles in [from, to] as
