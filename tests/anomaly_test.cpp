@@ -176,7 +176,7 @@ TEST(Anomalies, DashboardAndReportAgreeAndWeekGranularityKeepsTheSection) {
                       "2026-08-24", "--format", "csv"});
     ASSERT_EQ(s.exit_code, 0) << s.err;
     EXPECT_NE(s.out.find("usage,2026-08-20,520,122," + z +
-                         ",28,AmazonEC2,111111111111,BoxUsage:m5.large,500,398\n"),
+                         ",28,AmazonEC2,111111111111,BoxUsage:m5.large,500,398,USD\n"),
               std::string::npos)
         << s.out;
 }

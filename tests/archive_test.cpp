@@ -413,7 +413,7 @@ TEST(Archive, VersionOneReportsStillImportAndAuditTheirTotals) {
     const size_t cut = json.find(",\"data_through\":"), sources = json.find(",\"sources\":");
     ASSERT_LT(cut, sources);
     json.erase(cut, sources - cut);
-    replace_once(json, "\"schema_version\":4", "\"schema_version\":1");
+    replace_once(json, "\"schema_version\":5", "\"schema_version\":1");
     {
         QPDF q;
         q.processFile(genuine.c_str());

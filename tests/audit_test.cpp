@@ -132,7 +132,7 @@ TEST(Audit, AVersionTwoReportIsHeldToTheAmountsOfItsOwnPeriod) {
     {
         store::Database db(w.db, store::Database::Mode::read_write_create);
         db.exec(
-            "UPDATE report SET metadata = replace(replace(metadata, '\"schema_version\":4', "
+            "UPDATE report SET metadata = replace(replace(metadata, '\"schema_version\":5', "
             "'\"schema_version\":2'), 'n/a: no data for 2026-09-01 to 2026-09-30', 'n/a')");
     }
     ASSERT_EQ(query_one(w.db, "SELECT instr(metadata, '\"schema_version\":2') > 0 FROM report"),

@@ -261,9 +261,9 @@ TEST(Cli, SummaryFormats) {
     EXPECT_EQ(
         c.out,
         "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
-        "row_count,net_amortized\n"
+        "row_count,net_amortized,currency\n"
         ",AmazonEC2,Amazon Elastic Compute Cloud,1244.5000000001,1244.5000000001,1244.5000000001,"
-        "1244.5000000001,0,3,3,1244.5000000001\n");
+        "1244.5000000001,0,3,3,1244.5000000001,USD\n");
     RunResult tb = run_cli({"summary", "--db", db, "--by", "none", "--granularity", "month"});
     EXPECT_NE(tb.out.find("2024-01"), std::string::npos);
     EXPECT_NE(tb.out.find("1,234.50"), std::string::npos) << tb.out;

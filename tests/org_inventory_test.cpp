@@ -176,11 +176,11 @@ TEST(OrgInventory, ByOuGroupsAccountsWithExactCosts) {
         ASSERT_EQ(r.exit_code, 0) << r.err;
         const auto& id = w.account_ids;
         const std::string expected =
-            "ou_path,ou_id,accounts,unblended\n"
-            "Root,r-ab12,1,0\nRoot / Sandbox,ou-ab12-cccccccc,1," +
-            to_plain_string(cost.at(id[2])) + "\nRoot / Workloads,ou-ab12-aaaaaaaa,1," +
-            to_plain_string(cost.at(id[3])) + "\nRoot / Workloads / Prod,ou-ab12-bbbbbbbb,2," +
-            to_plain_string(cost.at(id[0]) + cost.at(id[1])) + "\n";
+            "ou_path,ou_id,accounts,unblended,currency\n"
+            "Root,r-ab12,1,0,USD\nRoot / Sandbox,ou-ab12-cccccccc,1," +
+            to_plain_string(cost.at(id[2])) + ",USD\nRoot / Workloads,ou-ab12-aaaaaaaa,1," +
+            to_plain_string(cost.at(id[3])) + ",USD\nRoot / Workloads / Prod,ou-ab12-bbbbbbbb,2," +
+            to_plain_string(cost.at(id[0]) + cost.at(id[1])) + ",USD\n";
         EXPECT_EQ(r.out, expected);
     }
     // Another measure, JSON.

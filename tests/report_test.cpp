@@ -82,7 +82,7 @@ TEST(Report, PdfIsValidRendersAndStatesTheTotals) {
     EXPECT_NE(info.find("CurcrunchReportId:"), std::string::npos) << info;
     EXPECT_NE(info.find("CurcrunchTotal:  761.6 USD"), std::string::npos) << info;
     const std::string json = sh("qpdf --show-attachment=curcrunch-report.json " + pdf).out;
-    EXPECT_NE(json.find("\"schema\":\"curcrunch-report\",\"schema_version\":4"), std::string::npos);
+    EXPECT_NE(json.find("\"schema\":\"curcrunch-report\",\"schema_version\":5"), std::string::npos);
     EXPECT_NE(json.find("\"by_month\":{\"2026-09\":\"352.8\",\"2026-10\":\"408.8\"}"),
               std::string::npos)
         << json;
@@ -234,7 +234,7 @@ TEST(Report, EveryBadPdfGetsItsOwnErrorAndTheRestIsImported) {
     rewrite_attachment(good, in("06-invalid-json.pdf"), "curcrunch-report.json",
                        json.substr(0, json.size() / 2));
     std::string v99 = json;
-    v99.replace(v99.find("\"schema_version\":4"), 18, "\"schema_version\":99");
+    v99.replace(v99.find("\"schema_version\":5"), 18, "\"schema_version\":99");
     rewrite_attachment(good, in("07-unknown-version.pdf"), "curcrunch-report.json", v99);
     rewrite_attachment(good, in("08-traversal.pdf"), "../../.bashrc", "echo owned\n");
     rewrite_attachment(good, in("09-huge.pdf"), "curcrunch-report.json",
@@ -265,7 +265,7 @@ TEST(Report, EveryBadPdfGetsItsOwnErrorAndTheRestIsImported) {
         {"06-invalid-json.pdf", "embedded curcrunch-report.json: report metadata: not valid JSON"},
         {"07-unknown-version.pdf",
          "embedded curcrunch-report.json: report metadata: schema_version 99 is not supported "
-         "(this curcrunch reads versions 1 to 4)"},
+         "(this curcrunch reads versions 1 to 5)"},
         {"08-traversal.pdf",
          "attachment name '../../.bashrc' is not a plain file name (path traversal refused)"},
         {"09-huge.pdf", "attachment 'curcrunch-report.json' is larger than 16 MiB"},

@@ -91,9 +91,9 @@ TEST(TieOut, SummaryThresholdKeepsTheTotalAndSumsWhatItHides) {
     auto l = w.summary({"--granularity", "total", "--limit", "1", "--format", "csv"});
     EXPECT_EQ(l.out,
               "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
-              "row_count,net_amortized\n"
-              ",AmazonEC2,Amazon Elastic Compute Cloud,616,616,616,616,0,56,56,616\n"
-              ",(other),Other (2),145.6,145.6,145.6,145.6,0,112,112,145.6\n");
+              "row_count,net_amortized,currency\n"
+              ",AmazonEC2,Amazon Elastic Compute Cloud,616,616,616,616,0,56,56,616,USD\n"
+              ",(other),Other (2),145.6,145.6,145.6,145.6,0,112,112,145.6,USD\n");
 }
 
 TEST(TieOut, ReportThresholdHidesRowsAndNothingElse) {

@@ -52,10 +52,10 @@ TEST(ViewsCli, SummaryByTagWithUntaggedEveryMeasure) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out,
               "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
-              "row_count,net_amortized\n"
-              ",web,web,37,34,37,39,44,67,4,34\n"
-              ",data,data,17,15,17,17,20,37,3,15\n"
-              ",,untagged,14,13,14,14,14,104,3,13\n");
+              "row_count,net_amortized,currency\n"
+              ",web,web,37,34,37,39,44,67,4,34,USD\n"
+              ",data,data,17,15,17,17,20,37,3,15,USD\n"
+              ",,untagged,14,13,14,14,14,104,3,13,USD\n");
     // The table names the untagged row and the grouping.
     r = w.summary({"--by", "tag:team", "--granularity", "total"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -83,10 +83,12 @@ TEST(ViewsCli, SummaryByCategoryForOnePayerInNetCost) {
     auto r = w.summary({"--by", "category:CostCenter", "--payer", kPayerB, "--measure", "net",
                         "--granularity", "total", "--format", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("{\"granularity\":\"total\",\"by\":\"category:cost_center\","
-                         "\"measure\":\"net\",\"rows\":[{\"bucket\":\"\",\"key\":\"CC2\","
-                         "\"label\":\"CC2\",\"unblended\":\"12\",\"net_unblended\":\"11\""),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find(
+            "{\"granularity\":\"total\",\"by\":\"category:cost_center\","
+            "\"measure\":\"net\",\"currency\":\"USD\",\"rows\":[{\"bucket\":\"\",\"key\":\"CC2\","
+            "\"label\":\"CC2\",\"unblended\":\"12\",\"net_unblended\":\"11\""),
+        std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("{\"bucket\":\"\",\"key\":\"\",\"label\":\"untagged\",\"unblended\":"
                          "\"7\",\"net_unblended\":\"6\""),
@@ -104,15 +106,16 @@ TEST(ViewsCli, MonthOverMonthByPayer) {
     // union of the payers' days compared one payer's days 5-15 with two payers', -56.0%).
     auto r = w.summary({"--mom", "2", "--by", "payer", "--format", "csv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const std::string sep = ",no,unknown,2026-09-01..2026-09-30 vs 2026-08-01..2026-08-31\n";
-    const std::string oct = ",yes,unknown,2026-10-01..2026-10-15 vs 2026-09-01..2026-09-15\n";
+    const std::string sep = ",no,unknown,2026-09-01..2026-09-30 vs 2026-08-01..2026-08-31,USD\n";
+    const std::string oct = ",yes,unknown,2026-10-01..2026-10-15 vs 2026-09-01..2026-09-15,USD\n";
     EXPECT_EQ(r.out,
-              "month,key,label,unblended,previous,change,change_percent,partial,status,compared\n"
+              "month,key,label,unblended,previous,change,change_percent,partial,status,compared,"
+              "currency\n"
               "2026-09,111111111111,111111111111,27,14,13,+92.9%" +
                   sep + "2026-09,999999999999,999999999999,10,6,4,+66.7%" + sep +
                   "2026-09,(total),Total,37,20,17,+85.0%" + sep +
                   "2026-10,111111111111,111111111111,8,0,8,n/a,yes,unknown,2026-10-01..2026-10-04 "
-                  "vs 2026-09-01..2026-09-04\n"
+                  "vs 2026-09-01..2026-09-04,USD\n"
                   "2026-10,999999999999,999999999999,3,0,3,n/a" +
                   oct +
                   "2026-10,(total),Total,11,25,-14,partial: payer 111111111111 lacks 11 of 15 "

@@ -14,6 +14,7 @@ void print_anomalies(store::Database& db, const store::Query& q, OutputFormat fo
     p.accounts = q.accounts;
     p.services = q.services;
     p.regions = q.regions;
+    p.currency = q.currency;  // empty: the one the rows hold, or MixedCurrencies
     p.from = q.from ? *q.from : cov.days().empty() ? today_utc() : cov.days().front();
     p.to = q.to ? *q.to : cov.days().empty() ? today_utc() : cov.days().back();
     p.as_of = p.to;
@@ -26,19 +27,20 @@ void print_anomalies(store::Database& db, const store::Query& q, OutputFormat fo
         for (const auto& a : days) {
             const std::vector<std::string> day = {kind,
                                                   format_day(a.day),
-                                                  money_cell(format, a.value),
-                                                  money_cell(format, a.median),
+                                                  money_cell(format, a.value, d.currency),
+                                                  money_cell(format, a.median, d.currency),
                                                   report::format_z(a.z),
                                                   std::to_string(a.history)};
             if (a.drivers.empty()) {
                 auto r = day;
-                r.insert(r.end(), {"", "", "", "", ""});
+                r.insert(r.end(), {"", "", "", "", "", d.currency});
                 rows.push_back(std::move(r));
             }
             for (const auto& dr : a.drivers) {
                 auto r = day;
                 r.insert(r.end(), {dr.service, dr.account, dr.usage_type,
-                                   money_cell(format, dr.amount), money_cell(format, dr.change())});
+                                   money_cell(format, dr.amount, d.currency),
+                                   money_cell(format, dr.change(), d.currency), d.currency});
                 rows.push_back(std::move(r));
             }
         }
@@ -47,7 +49,7 @@ void print_anomalies(store::Database& db, const store::Query& q, OutputFormat fo
     add("fees", d.fee_days);
     print_rows(format,
                {"kind", "day", "amount", "median_before", "robust_z", "history_days", "service",
-                "account", "usage_type", "driver_amount", "driver_change"},
+                "account", "usage_type", "driver_amount", "driver_change", "currency"},
                rows);
 }
 

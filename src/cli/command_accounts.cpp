@@ -6,6 +6,7 @@
 #include "curcrunch/cli/output.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/store/account_directory.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
 
@@ -31,6 +32,9 @@ class AccountsCommand final : public Command {
         o.value("--measure", measure_, "M",
                 "the cost --by ou sums: unblended, net, amortized, net-amortized, blended or "
                 "on-demand");
+        o.value("--currency", currency_, "CODE",
+                "--by ou: only the amounts billed in this currency (needed when the accounts' "
+                "costs are in more than one: they are never added together)");
         format_.declare(o);
     }
 
@@ -43,10 +47,12 @@ class AccountsCommand final : public Command {
             throw_usage(
                 "--measure: expected unblended, net, amortized, blended or on-demand; got '" +
                 measure_ + "'");
-        if (!by_ou && (range.from || range.to || measure_ != "unblended"))
+        if (!by_ou && (range.from || range.to || measure_ != "unblended" || currency_))
             throw_usage(
-                "--from, --to, --preset and --measure go with --by ou (the cost of each "
-                "OU); the account list has no costs");
+                "--from, --to, --preset, --measure and --currency go with --by ou (the cost of "
+                "each OU); the account list has no costs");
+        const std::string currency =
+            currency_ ? store::parse_currency_code("--currency", *currency_) : "";
         auto store = store::Store::open(store_.path(), true);
         const auto dir = store::AccountDirectory::load(store->db(), true);
         if (!by_ou) {
@@ -59,14 +65,23 @@ class AccountsCommand final : public Command {
         q.by = store::Dimension::account;
         q.grain = store::Grain::total;
         q.measure = *measure;
+        q.currency = currency;
+        if (!currency.empty())
+            store::require_currency_in_store(store->db(), currency, "--currency");
         std::map<std::string, Amount> costs;
-        for (const auto& r : store::run_query(store->db(), q))
+        // Refuses accounts' costs in more than one currency unless --currency chose one.
+        const std::vector<store::ResultRow> found = store::run_query(store->db(), q);
+        for (const auto& r : found)
             costs[r.key] += r.measure(q.measure);
+        const std::string in =
+            !found.empty() ? found.front().currency : store::choose_from(store->db(), {}, "");
         std::vector<std::vector<std::string>> rows;
         for (const auto& g : dir.by_ou(costs))
             rows.push_back({g.ou_path, g.ou_id, std::to_string(g.account_ids.size()),
-                            money_cell(format, g.cost)});
-        print_rows(format, {"ou_path", "ou_id", "accounts", store::measure_name(q.measure)}, rows);
+                            money_cell(format, g.cost, in), in});
+        print_rows(format,
+                   {"ou_path", "ou_id", "accounts", store::measure_name(q.measure), "currency"},
+                   rows);
         return 0;
     }
 
@@ -84,6 +99,7 @@ class AccountsCommand final : public Command {
 
     StoreOption store_;
     std::string by_ = "account", measure_ = "unblended";
+    std::optional<std::string> currency_;
     PeriodOptions period_;
     FormatOption format_;
 };

@@ -4,6 +4,7 @@
 #include "curcrunch/cli/options.hpp"
 #include "curcrunch/cli/output.hpp"
 #include "curcrunch/store/coverage.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/shard_record.hpp"
 #include "curcrunch/store/store.hpp"
@@ -35,16 +36,22 @@ class PeriodsCommand final : public Command {
         auto store = store::Store::open(store_.path(), true);
         store::require_payers_in_store(store->db(), payers_, "--payer");
         std::vector<std::vector<std::string>> rows;
-        for (const auto& u : store::unit_coverage(store->db(), payers_))
-            rows.push_back({u.payer.empty() && table ? "(none)" : u.payer, format_period(u.period),
-                            std::to_string(u.rows),
-                            table ? format_money(u.unblended) : to_plain_string(u.unblended),
-                            format_day(u.data_through), store::period_status_name(u.status),
-                            u.status_basis, u.invoice_ids, std::to_string(u.ingest_id),
-                            u.replaced_at, u.assembly_id, origin(store->db(), u)});
+        for (const auto& u : store::unit_coverage(store->db(), payers_)) {
+            // A unit billed in two currencies is a line per currency, never their sum.
+            auto in = store::unit_currencies(store->db(), u.payer, u.period, u.covers_from(),
+                                             u.data_through);
+            if (in.size() < 2) in = {{in.empty() ? "" : in.front().first, u.unblended}};
+            for (const auto& [currency, unblended] : in)
+                rows.push_back({u.payer.empty() && table ? "(none)" : u.payer,
+                                format_period(u.period), std::to_string(u.rows),
+                                money_cell(format, unblended, currency), format_day(u.data_through),
+                                store::period_status_name(u.status), u.status_basis, u.invoice_ids,
+                                std::to_string(u.ingest_id), u.replaced_at, u.assembly_id,
+                                origin(store->db(), u), currency});
+        }
         print_rows(format,
                    {"payer", "period", "rows", "unblended", "data_through", "status", "basis",
-                    "invoices", "ingest", "replaced", "assembly", "from"},
+                    "invoices", "ingest", "replaced", "assembly", "from", "currency"},
                    rows);
         return 0;
     }

@@ -12,6 +12,7 @@
 #include "curcrunch/report/pdf_sign.hpp"
 #include "curcrunch/report/report_scope.hpp"
 #include "curcrunch/store/filter_values.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -35,6 +36,9 @@ class ReportCommand final : public Command {
         o.list("--payer", payers_, "ID", "only these payer accounts");
         o.list("--account", accounts_, "ID", "only these usage accounts");
         o.list("--service", services_, "NAME", "only these services (product code or name)");
+        o.value("--currency", currency_, "CODE",
+                "only the amounts billed in this currency (needed when the store holds more "
+                "than one for the report's selection: they are never added together)");
         o.value("--measure", measure_, "M",
                 "the cost every figure sums: unblended, net, amortized, net-amortized, blended or "
                 "on-demand",
@@ -80,6 +84,8 @@ class ReportCommand final : public Command {
         store::require_payers_in_store(store->db(), payers_, "--payer");
         store::require_values_in_store(store->db(), accounts_, "--account", "account");
         store::require_values_in_store(store->db(), services_, "--service", "service");
+        if (currency_)
+            store::require_currency_in_store(store->db(), params().currency, "--currency");
         // Without --as-of the period ends where the store's data ends (the chosen payers').
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         const report::ReportParams p = params();
@@ -136,6 +142,7 @@ class ReportCommand final : public Command {
         p.payers = parse_payer_ids("--payer", payers_);
         p.accounts = accounts_;
         p.services = services_;
+        if (currency_) p.currency = store::parse_currency_code("--currency", *currency_);
         if (measure_) {
             p.measure = parse_measure_option("--measure", *measure_);
             if (p.measure == store::Measure::usage)
@@ -175,7 +182,8 @@ class ReportCommand final : public Command {
     StoreOption store_;
     PeriodOptions period_;
     std::vector<std::string> payers_, accounts_, services_, by_;
-    std::optional<std::string> measure_, min_cost_, granularity_, top_, line_items_, password_file_;
+    std::optional<std::string> currency_, measure_, min_cost_, granularity_, top_, line_items_,
+        password_file_;
     std::optional<std::string> sign_cert_, sign_key_, sign_key_pass_file_;
     std::string out_ = "curcrunch-report.pdf";
     bool quiet_ = false;

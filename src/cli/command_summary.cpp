@@ -9,8 +9,10 @@
 #include "curcrunch/cli/output.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/report/cell_text.hpp"
 #include "curcrunch/report/tie_out.hpp"
 #include "curcrunch/store/filter_values.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 #include "curcrunch/store/store.hpp"
@@ -44,6 +46,9 @@ class SummaryCommand final : public Command {
         o.list("--service", services_, "NAME", "only these services (product code or name)");
         o.list("--region", regions_, "CODE", "only these regions");
         o.list("--payer", payers_, "ID", "only these payer accounts");
+        o.value("--currency", currency_, "CODE",
+                "only the amounts billed in this currency (needed when the selection holds "
+                "more than one: they are never added together)");
         o.value("--measure", measure_, "M",
                 "the cost to sort, filter and show: unblended, net, amortized, net-amortized, "
                 "blended, on-demand or usage");
@@ -75,8 +80,15 @@ class SummaryCommand final : public Command {
         store::require_values_in_store(store->db(), regions_, "--region", "region");
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         store::Query q = query();
+        if (!q.currency.empty())
+            store::require_currency_in_store(store->db(), q.currency, "--currency");
         if (mom) {
             const Day end = q.to ? *q.to : *period_.default_as_of;
+            // Every month the listing compares is in one currency, chosen over all of them.
+            store::Query span = q;
+            span.from = first_day(add_months(period_of(end), -mom));
+            span.to = end;
+            q.currency = store::choose_currency(store->db(), span, "--currency", "--currency ");
             print_month_over_month(store->db(), q, mom, end, format);
             return 0;
         }
@@ -91,6 +103,7 @@ class SummaryCommand final : public Command {
         const std::optional<Amount> min_cost = q.min_cost;
         q.limit = 0;
         q.min_cost.reset();
+        // Refuses rows in more than one currency unless --currency chose one (MixedCurrencies).
         const std::vector<store::ResultRow> all = store::run_query(store->db(), q);
         Amount total = 0, total_beside_sum = 0;
         for (const auto& r : all) {
@@ -116,6 +129,9 @@ class SummaryCommand final : public Command {
                 summed(all, cut.other, "", "(other)", report::other_label(cut.other.size()));
         out.matching = all.size();
         out.total = total;
+        out.currency = !all.empty() ? all.front().currency
+                                    : store::choose_from(store->db(), {}, "--currency ");
+        if (q.measure == store::Measure::usage) out.currency.clear();  // quantities, not money
         // How much of the range the store has data for (days without data are absent rows,
         // never zeros; this line says so).
         const store::ViewCoverage cov = store::ViewCoverage::load(store->db(), q.payers);
@@ -144,6 +160,8 @@ class SummaryCommand final : public Command {
         std::optional<store::ResultRow> other;
         size_t matching = 0;
         Amount total = 0, total_beside = 0;  // total_beside: of the measure beside (beside())
+        // Of every amount; empty for usage quantities, which are no money.
+        std::string currency;
         std::optional<store::WindowCoverage> coverage;
         std::optional<store::DateRange> data_days;  // the first and last day with data
     };
@@ -202,6 +220,7 @@ class SummaryCommand final : public Command {
         q.services = services_;
         q.regions = regions_;
         q.payers = parse_payer_ids("--payer", payers_);
+        if (currency_) q.currency = store::parse_currency_code("--currency", *currency_);
         if (min_cost_) q.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
         const std::string& sort = expect_choice("--sort", sort_, "time|cost|key");
         q.sort = sort == "cost"  ? store::SortOrder::cost_desc
@@ -218,7 +237,7 @@ class SummaryCommand final : public Command {
                                               : store::Measure::amortized;
     }
 
-    static std::string json_row(const store::ResultRow& r) {
+    static std::string json_row(const store::ResultRow& r, const std::string& currency) {
         return "{\"bucket\":" + json_quote(r.bucket) + ",\"key\":" + json_quote(r.key) +
                ",\"label\":" + json_quote(r.label) + ",\"unblended\":\"" +
                to_plain_string(r.unblended) + "\",\"net_unblended\":\"" +
@@ -227,19 +246,21 @@ class SummaryCommand final : public Command {
                to_plain_string(r.net_amortized) + "\",\"blended\":\"" + to_plain_string(r.blended) +
                "\",\"public_on_demand\":\"" + to_plain_string(r.public_on_demand) +
                "\",\"usage\":\"" + to_plain_string(r.usage) +
-               "\",\"row_count\":" + std::to_string(r.rows) + "}";
+               "\",\"row_count\":" + std::to_string(r.rows) +
+               ",\"currency\":" + json_quote(currency) + "}";
     }
 
     static void print_json(const store::Query& q, const Listing& l) {
         std::string o = std::string("{\"granularity\":\"") + store::grain_name(q.grain) +
                         "\",\"by\":" + json_quote(store::grouping_name(q.by, q.tag_key)) +
-                        ",\"measure\":\"" + store::measure_name(q.measure) + "\",\"rows\":[";
+                        ",\"measure\":\"" + store::measure_name(q.measure) +
+                        "\",\"currency\":" + json_quote(l.currency) + ",\"rows\":[";
         for (size_t i = 0; i < l.rows.size(); ++i)
-            o.append(i ? "," : "").append(json_row(l.rows[i]));
+            o.append(i ? "," : "").append(json_row(l.rows[i], l.currency));
         o += "],\"below_threshold\":[";
         for (size_t i = 0; i < l.below.size(); ++i)
-            o.append(i ? "," : "").append(json_row(l.below[i]));
-        o += "],\"other\":" + (l.other ? json_row(*l.other) : std::string("null"));
+            o.append(i ? "," : "").append(json_row(l.below[i], l.currency));
+        o += "],\"other\":" + (l.other ? json_row(*l.other, l.currency) : std::string("null"));
         o.append(",\"matching_rows\":" + std::to_string(l.matching) + ",\"total\":\"" +
                  to_plain_string(l.total) + "\"");
         if (l.coverage) {
@@ -263,13 +284,14 @@ class SummaryCommand final : public Command {
             // net_amortized last: columns are only ever added at the end, for readers that
             // take them by position.
             "bucket,key,label,unblended,net_unblended,amortized,blended,public_on_demand,usage,"
-            "row_count,net_amortized\n";
+            "row_count,net_amortized,currency\n";
         auto line = [&](const store::ResultRow& r) {
             o.append(csv_field(r.bucket) + "," + csv_field(r.key) + "," + csv_field(r.label) + "," +
                      to_plain_string(r.unblended) + "," + to_plain_string(r.net_unblended) + "," +
                      to_plain_string(r.amortized) + "," + to_plain_string(r.blended) + "," +
                      to_plain_string(r.public_on_demand) + "," + to_plain_string(r.usage) + "," +
-                     std::to_string(r.rows) + "," + to_plain_string(r.net_amortized) + "\n");
+                     std::to_string(r.rows) + "," + to_plain_string(r.net_amortized) + "," +
+                     csv_field(l.currency) + "\n");
         };
         for (const auto& r : l.rows)
             line(r);
@@ -277,6 +299,12 @@ class SummaryCommand final : public Command {
             line(r);
         if (l.other) line(*l.other);
         std::fputs(o.c_str(), stdout);
+    }
+
+    // An amount of the table: with its currency ("$1,234.57", "1,234.57 EUR"), a quantity
+    // without.
+    static std::string amount(Amount a, const std::string& currency) {
+        return currency.empty() ? format_money(a) : report::money_text(a, currency);
     }
 
     static void print_table(const store::Query& q, const Listing& l) {
@@ -330,9 +358,10 @@ class SummaryCommand final : public Command {
                             line);
                 }
             }
-            std::snprintf(
-                line, sizeof line, "%16s %16s %11lld\n", format_money(r.measure(q.measure)).c_str(),
-                format_money(r.measure(beside(q.measure))).c_str(), static_cast<long long>(r.rows));
+            std::snprintf(line, sizeof line, "%16s %16s %11lld\n",
+                          amount(r.measure(q.measure), l.currency).c_str(),
+                          amount(r.measure(beside(q.measure)), l.currency).c_str(),
+                          static_cast<long long>(r.rows));
             out += line;
         };
         for (const auto& r : l.rows)
@@ -344,7 +373,8 @@ class SummaryCommand final : public Command {
                                       ? std::string("total")
                                       : "total of all " + std::to_string(l.matching) + " rows";
         std::snprintf(line, sizeof line, "%-*s%16s %16s\n", pad, label.c_str(),
-                      format_money(l.total).c_str(), format_money(l.total_beside).c_str());
+                      amount(l.total, l.currency).c_str(),
+                      amount(l.total_beside, l.currency).c_str());
         out += line;
         out += coverage_line(l) + "\n";
         std::fputs(out.c_str(), stdout);
@@ -353,7 +383,7 @@ class SummaryCommand final : public Command {
     StoreOption store_;
     PeriodOptions period_;
     std::string granularity_ = "month", by_ = "service", measure_ = "unblended", sort_ = "time";
-    std::optional<std::string> min_cost_, limit_, mom_;
+    std::optional<std::string> min_cost_, limit_, mom_, currency_;
     std::vector<std::string> accounts_, services_, regions_, payers_;
     FormatOption format_;
     bool anomalies_ = false;

@@ -8,8 +8,9 @@
 
 namespace curcrunch::cli {
 
-// `q`'s filters, measure and dimension; its `to` is the last day (the month it falls in is the
-// last month) and its `limit` the rows kept before "Other".
+// `q`'s filters, measure, currency (set: the caller chose it over every month listed) and
+// dimension; its `to` is the last day (the month it falls in is the last month) and its `limit`
+// the rows kept before "Other".
 void print_month_over_month(store::Database& db, const store::Query& q, int months, Day end,
                             OutputFormat format);
 

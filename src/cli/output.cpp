@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "curcrunch/core/json_text.hpp"
+#include "curcrunch/report/cell_text.hpp"
 
 namespace curcrunch::cli {
 
@@ -19,6 +20,11 @@ std::string csv_field(const std::string& s) {
 
 std::string money_cell(OutputFormat f, Amount v) {
     return f == OutputFormat::table ? format_money(v) : to_plain_string(v);
+}
+
+std::string money_cell(OutputFormat f, Amount v, const std::string& currency) {
+    if (f != OutputFormat::table) return to_plain_string(v);
+    return currency.empty() ? format_money(v) : report::money_text(v, currency);
 }
 
 void print_rows(OutputFormat f, const std::vector<std::string>& head,

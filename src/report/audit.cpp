@@ -98,7 +98,7 @@ const TableRow* find_row(const ReportTable& t, const std::string& key) {
 
 void compare_table(AuditResult& audit, const ReportTable& then, int then_version,
                    const ReportData& now_data, const DataLoss& loss, Amount tolerance) {
-    const bool same_rules = then_version >= kReportSchemaVersion;
+    const bool same_rules = then_version >= kReportTableRulesVersion;
     const ReportTable now = build_table(now_data, then.kind, then.params);
     AuditResult out;  // this table's differences
     std::vector<std::string> keys;

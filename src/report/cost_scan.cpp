@@ -1,11 +1,24 @@
 #include "curcrunch/report/cost_scan.hpp"
 
+#include "curcrunch/store/currency_scope.hpp"
+
 namespace curcrunch::report {
 std::string sql_placeholders(size_t n) {
     std::string s = "(";
     for (size_t i = 0; i < n; ++i)
         s += i ? ",?" : "?";
     return s + ")";
+}
+
+std::string currency_sql(const std::string& currency) {
+    return currency.empty() ? "" : " AND currency IN (SELECT id FROM dim WHERE value IN (?,?))";
+}
+
+int bind_currency(store::Statement& st, int i, const std::string& currency) {
+    if (currency.empty()) return i;
+    st.bind(i++, currency);
+    st.bind(i++, currency == store::kDefaultCurrency ? std::string() : currency);
+    return i;
 }
 
 bool range_holds_most_rows(store::Database& db, Day from, Day to) {
@@ -49,6 +62,7 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
     if (!payers.empty())
         sql += " AND payer_account IN (SELECT id FROM dim WHERE value IN " +
                sql_placeholders(payers.size()) + ")";
+    sql += currency_sql(filter.currency);
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(from)));
@@ -62,6 +76,7 @@ void scan_costs(store::Database& db, Day from, Day to, const ScanFilter& filter,
         st.bind(i++, r);
     for (const auto& p : payers)
         st.bind(i++, p);
+    bind_currency(st, i, filter.currency);
     // Days arrive as yyyymmdd; converted once per distinct value.
     std::map<int64_t, Day> days;
     CostRow r{};

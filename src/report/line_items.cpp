@@ -44,6 +44,8 @@ void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups)
     if (!p.payers.empty())
         sql += " AND payer_account IN (SELECT id FROM dim WHERE value IN " +
                sql_placeholders(p.payers.size()) + ")";
+    const std::string currency = scan_filter(p).currency;
+    sql += currency_sql(currency);
     auto st = db.prepare(sql);
     int i = 1;
     st.bind(i++, static_cast<int64_t>(to_yyyymmdd(p.from)));
@@ -54,6 +56,7 @@ void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups)
         st.bind(i++, s);
     for (const auto& y : p.payers)
         st.bind(i++, y);
+    bind_currency(st, i, currency);
     while (st.step()) {
         GroupSums& g =
             groups[{st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3)}];

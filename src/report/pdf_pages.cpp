@@ -160,7 +160,9 @@ void trend_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const chart:
     L.paragraph(
         "Each day's usage cost (usage, RI- and Savings Plan-covered usage) is judged against the "
         "28 days with data before it, whatever the period shown: flagged above 3.5 robust "
-        "z-scores and a $25 deviation. Days without data are neither judged nor counted.",
+        "z-scores and a " +
+            money_text(AnomalyRule{}.floor, d.currency) +
+            " deviation. Days without data are neither judged nor counted.",
         7.5, false, {90, 90, 90});
     const ReportTable& t = P.make("anomalies");
     if (t.rows.empty()) {

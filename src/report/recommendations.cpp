@@ -7,12 +7,14 @@
 
 #include <algorithm>
 
+#include "curcrunch/report/cell_text.hpp"
+
 namespace curcrunch::report {
 namespace {
 
+// As every page prints money (cell_text.hpp).
 std::string money(Amount a, const std::string& currency) {
-    return (currency == "USD" ? "$" : "") + format_money(a) +
-           (currency == "USD" ? "" : " " + currency);
+    return money_text(a, currency);
 }
 
 std::string hours_text(Amount h) {

@@ -28,10 +28,13 @@ void reconcile(ReportData& d, store::Database& db, const RowSource& src) {
         "money_sum(CASE WHEN invoice_type = 'CREDIT_MEMO' THEN 0 ELSE base_total END), "
         "money_sum(base_taxes), "
         "money_sum(CASE WHEN invoice_type = 'CREDIT_MEMO' THEN base_total ELSE 0 END), "
-        "money_sum(payment_total) FROM invoice WHERE period BETWEEN ? AND ? GROUP BY period "
+        "money_sum(payment_total) FROM invoice WHERE period BETWEEN ? AND ? AND (?3 = '' OR "
+        "base_currency = ?3 OR (?3 = 'USD' AND base_currency = '')) GROUP BY period "
         "ORDER BY period");
     st.bind(1, static_cast<int64_t>(first));
     st.bind(2, static_cast<int64_t>(last));
+    // The invoices of the report's currency only, against the CUR's rows in it (src.scan).
+    st.bind(3, d.params.every_currency ? std::string() : d.params.currency);
     while (st.step()) {
         const Period m = static_cast<Period>(st.column_int(0));
         InvoiceMonth im;

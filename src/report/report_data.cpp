@@ -9,7 +9,9 @@
 #include <unordered_map>
 
 #include "anomaly_drivers.hpp"
+#include "curcrunch/report/report_query.hpp"
 #include "curcrunch/store/account_directory.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "recommendations.hpp"
 #include "reconciliation.hpp"
 #include "report_groupings.hpp"
@@ -292,12 +294,16 @@ std::string trend_bucket(Day day, store::Grain g) {
     return format_day(day);
 }
 
-ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cube,
-                         const Sections& sections) {
-    ReportData d;
-    d.params = p;
-    // Which days have data decides every comparison (store/view_coverage.hpp).
-    const store::ViewCoverage cov = store::ViewCoverage::load(db, p.payers);
+namespace {
+
+// What a view reads beyond its period, decided by which days have data.
+struct ViewPlan {
+    ScanRange range;
+    Day mom_end = 0;  // month over month ends where the view's data ends (within the period)
+};
+
+ViewPlan plan_view(ReportData& d, const store::ViewCoverage& cov, const Sections& sections) {
+    const ReportParams& p = d.params;
     d.coverage = cov.window(p.from, p.to);
     std::optional<store::DateRange> asked;
     if (p.compare_from) asked = store::DateRange{p.compare_from, p.compare_to};
@@ -327,18 +333,78 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     range.scan_from =
         std::min({d.prev_from, range.year_from, range.history_from,
                   d.month_over_month.previous.from, first_day(add_months(period_of(p.to), -11))});
-    // Month over month ends where the view's data ends (within the period).
     const std::optional<Day> through = cov.data_through();
     const Day mom_end = through && *through >= p.from && *through < p.to ? *through : p.to;
     range.mom = sections.month_over_month;
     range.mom_first = add_months(period_of(mom_end), -kReportMomMonths);
     range.mom_days_from = first_day(add_months(period_of(mom_end), -1));
     if (range.mom) range.scan_from = std::min(range.scan_from, first_day(range.mom_first));
+    return {range, mom_end};
+}
+
+// The currencies of every row the view reads, with their payers: from the cube when there is
+// one (the dashboard, no second pass over the store).
+std::vector<store::CurrencyHolding> view_currencies(Database& db, const CostCube* cube,
+                                                    const ReportParams& p, Day from) {
+    store::Query q = scope_query(p);
+    q.from = from;
+    if (!cube) return store::currencies_in(db, q);
+    DimText dims(db);
+    std::map<std::string, std::set<std::string>> by_code;
+    for (const auto& [currency, payer] :
+         cube->currencies(from, p.to, cube->resolve(db, scan_filter(p))))
+        by_code[store::canonical_currency(dims(currency))].insert(dims(payer));
+    std::vector<store::CurrencyHolding> out;
+    for (auto& [code, payers] : by_code)
+        out.push_back({code, std::vector<std::string>(payers.begin(), payers.end())});
+    return out;
+}
+
+// The currency of the view's figures (chosen, or the one its rows hold: MixedCurrencies
+// otherwise), and the payers whose days count when the view names none: those with amounts in
+// that currency, when other payers hold only others (their days would be a coverage the figures
+// never read). Empty: the view's own payers.
+std::vector<std::string> settle_currency(ReportData& d, Database& db, const CostCube* cube,
+                                         Day from) {
+    ReportParams& p = d.params;
+    if (p.every_currency) return {};
+    const std::vector<store::CurrencyHolding> held = view_currencies(db, cube, p, from);
+    if (p.currency.empty()) p.currency = store::choose_from(db, held, "--currency ");
+    d.currency = p.currency;
+    if (!p.payers.empty() || held.size() < 2) return {};
+    for (const store::CurrencyHolding& h : held)
+        if (h.currency == p.currency) return h.payers;
+    return {};
+}
+
+}  // namespace
+
+std::vector<store::CurrencyHolding> report_currencies(Database& db, const ReportParams& p,
+                                                      const CostCube* cube) {
+    ReportData d;
+    d.params = p;
+    const ViewPlan plan = plan_view(d, store::ViewCoverage::load(db, p.payers), Sections{});
+    return view_currencies(db, cube, p, plan.range.scan_from);
+}
+
+ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cube,
+                         const Sections& sections) {
+    ReportData d;
+    d.params = p;
+    // Which days have data decides every comparison (store/view_coverage.hpp).
+    store::ViewCoverage cov = store::ViewCoverage::load(db, p.payers);
+    ViewPlan plan = plan_view(d, cov, sections);
+    if (const auto payers = settle_currency(d, db, cube, plan.range.scan_from); !payers.empty()) {
+        cov = store::ViewCoverage::load(db, payers);
+        plan = plan_view(d, cov, sections);
+    }
+    const ScanRange& range = plan.range;
+    const Day mom_end = plan.mom_end;
 
     std::future<LineItems> items;
-    if (sections.line_items && !cube) items = line_items_alongside(db, p);
+    if (sections.line_items && !cube) items = line_items_alongside(db, d.params);
     DimText dims(db);
-    const RowSource src(db, cube, p);
+    const RowSource src(db, cube, d.params);
     Aggregates a = scan_aggregates(src, dims, d, range, sections.fingerprint);
     d.totals = a.current.totals(dims);
     if (sections.fingerprint) d.fingerprint = a.current.fingerprint(dims);
@@ -355,7 +421,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     if (items.valid())
         d.line_items = items.get();
     else if (sections.line_items)
-        d.line_items = line_items(db, p, cube);
+        d.line_items = line_items(db, d.params, cube);
     if (sections.reconciliation) reconcile(d, db, src);
     if (sections.recommendations) recommend(d, a, dims);
     if (sections.sources) gather_sources(d, db);

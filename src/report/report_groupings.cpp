@@ -32,6 +32,8 @@ store::Query scope_query(const ReportParams& p) {
     q.services = p.services;
     q.regions = p.regions;
     q.measure = p.measure;
+    q.currency = p.every_currency ? "" : p.currency;
+    q.any_currency = p.every_currency;
     return q;
 }
 

@@ -304,10 +304,21 @@ ReportMeta parse_report_json(std::string_view json, bool check_figures) {
     m.generated_at = get_string(doc, "generated_at", "");
     m.tool_version = get_string(doc, "tool_version", "");
     m.currency = get_string(doc, "currency", "");
+    if (version >= kReportCurrencyVersion) {
+        if (m.currency.size() != 3 ||
+            m.currency.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+            bad("currency: expected a three-letter code such as USD, got '" +
+                shown_text(m.currency) + "'");
+    }
     m.fingerprint = get_string(doc, "fingerprint", "");
     simdjson::dom::element p, t;
     if (doc["parameters"].get(p) || !p.is_object()) bad("parameters: missing");
     read_params(p, m.params, v2);
+    // What the figures read: the rows of the currency, or (before version 5) every row.
+    if (version >= kReportCurrencyVersion)
+        m.params.currency = m.currency;
+    else
+        m.params.every_currency = true;
     // Absent in reports before measures were chosen: unblended.
     std::string_view measure;
     if (!doc["measure"].get_string().get(measure)) {

@@ -6,7 +6,8 @@
 namespace curcrunch::report {
 
 ScanFilter scan_filter(const ReportParams& p) {
-    return ScanFilter{p.accounts, p.services, p.regions, p.payers, p.measure};
+    return ScanFilter{p.accounts, p.services, p.regions,
+                      p.payers,   p.measure,  p.every_currency ? "" : p.currency};
 }
 
 void TotalsBuilder::add(const CostRow& r) {

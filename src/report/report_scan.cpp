@@ -14,10 +14,16 @@ RowSource::RowSource(store::Database& d, const CostCube* c, const ReportParams& 
 
 void RowSource::scan(Day from, Day to, bool filtered,
                      const std::function<void(const CostRow&)>& fn) const {
-    if (cube)
-        cube->scan(from, to, filtered ? ids : CostCube::IdFilter{}, fn);
-    else
-        scan_costs(db, from, to, filtered ? filter : ScanFilter{}, fn);
+    // Unfiltered still means one currency: a bill is never a sum of two.
+    if (cube) {
+        CostCube::IdFilter whole;
+        whole.currencies = ids.currencies;
+        cube->scan(from, to, filtered ? ids : whole, fn);
+    } else {
+        ScanFilter whole;
+        whole.currency = filter.currency;
+        scan_costs(db, from, to, filtered ? filter : whole, fn);
+    }
 }
 
 namespace {

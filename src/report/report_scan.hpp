@@ -23,7 +23,7 @@ struct RowSource {
     CostCube::IdFilter ids;
     RowSource(store::Database& d, const CostCube* c, const ReportParams& p);
     // `filtered`: with the report's account/service/region filters (the reconciliation reads
-    // whole bills without them).
+    // whole bills without them, in the report's currency).
     void scan(Day from, Day to, bool filtered, const std::function<void(const CostRow&)>& fn) const;
 };
 

@@ -99,6 +99,9 @@ std::vector<std::string> scope_lines(
         out.push_back("Rows under " + format_money(*p.min_cost) +
                       " are summed as \"Below threshold (N)\"; totals and shares include them");
     out.push_back("Measure: " + measure_label(p.measure) + ", exact to the cent");
+    // Amounts of two currencies are never added together (store/currency_scope.hpp).
+    if (!p.currency.empty())
+        out.push_back("Currency: " + p.currency + " (only amounts billed in " + p.currency + ")");
     return out;
 }
 

@@ -12,6 +12,7 @@ std::vector<PickOption> values_of(store::Database& db, store::Dimension by,
     q.grain = store::Grain::total;
     q.by = by;
     q.sort = store::SortOrder::key_asc;
+    q.any_currency = true;  // the values, not their amounts
     std::vector<PickOption> out;
     for (const store::ResultRow& r : store::run_query(db, q)) {
         if (r.key.empty()) continue;

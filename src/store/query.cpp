@@ -1,6 +1,7 @@
 #include "curcrunch/store/query.hpp"
 
 #include "curcrunch/store/account_directory.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/dim_names.hpp"
 #include "query_parts.hpp"
 
@@ -148,6 +149,8 @@ std::string filter_sql(const Query& q, bool tag_rollup) {
     }
     if (!q.regions.empty()) sql += " AND " + dim_in("region", q.regions.size());
     if (!q.payers.empty()) sql += " AND " + dim_in("payer_account", q.payers.size());
+    // Two values: the code, and "" for USD (rows of an export without a currency column).
+    if (!q.currency.empty()) sql += " AND " + dim_in("currency", 2);
     return sql;
 }
 
@@ -163,6 +166,10 @@ int bind_filter(Statement& st, const Query& q, int i, bool) {
         st.bind(i++, r);
     for (const auto& p : q.payers)
         st.bind(i++, p);
+    if (!q.currency.empty()) {
+        st.bind(i++, q.currency);
+        st.bind(i++, q.currency == kDefaultCurrency ? std::string() : q.currency);
+    }
     return i;
 }
 
@@ -175,6 +182,18 @@ void add_measures(ResultRow& r, const Statement& st, int first) {
     r.usage += st.column_amount(first + 5);
     r.rows += st.column_int(first + 6);
     r.net_amortized += st.column_amount(first + 7);
+}
+
+std::string currency_of(Database& db, const Query& q, const CurrencyIds& seen) {
+    if (!q.currency.empty()) return q.currency;
+    if (seen.ids.empty() || q.any_currency) return "";
+    DimNames names(db);
+    std::set<std::string> codes;
+    for (int64_t id : seen.ids)
+        codes.insert(canonical_currency(names(id)));
+    if (codes.size() == 1) return *codes.begin();
+    // Only now the payers behind each currency, for the message.
+    throw MixedCurrencies(currencies_in(db, q), "--currency ");
 }
 
 void subtract(ResultRow& r, const ResultRow& x) {
@@ -225,9 +244,9 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     if (q.by == Dimension::tag || q.by == Dimension::category) return run_tag_query(db, q);
     // Every user value is bound as a parameter; only fixed SQL fragments are concatenated.
     std::string sql = std::string("SELECT ") + bucket_sql(q.grain) + " AS b, " + key_sql(q.by) +
-                      " AS k, max(product_name), " + query_parts::kMeasureSums +
-                      " FROM cost_daily WHERE 1=1" + query_parts::filter_sql(q, false) +
-                      " GROUP BY b, k";
+                      " AS k, max(product_name), " + query_parts::kMeasureSums + ", " +
+                      query_parts::kCurrencyIds + " FROM cost_daily WHERE 1=1" +
+                      query_parts::filter_sql(q, false) + " GROUP BY b, k";
     auto st = db.prepare(sql);
     query_parts::bind_filter(st, q, 1, false);
 
@@ -235,7 +254,9 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
     DimNames names(db);
     std::map<std::pair<std::string, int64_t>, ResultRow> folded;
     std::map<std::pair<std::string, int64_t>, int64_t> label_id;
+    query_parts::CurrencyIds currencies;
     while (st.step()) {
+        currencies.add(st, 11);
         const std::string bucket = bucket_text(q.grain, st.column_int(0));
         const int64_t key = q.by == Dimension::none ? 0 : st.column_int(1);
         ResultRow& r = folded[{bucket, key}];
@@ -244,6 +265,7 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
         int64_t& lid = label_id[{bucket, key}];
         lid = std::max(lid, st.column_int(2));
     }
+    const std::string currency = query_parts::currency_of(db, q, currencies);
     std::vector<ResultRow> rows;
     rows.reserve(folded.size());
     const bool accounts = q.by == Dimension::account || q.by == Dimension::payer;
@@ -257,6 +279,7 @@ std::vector<ResultRow> run_query(Database& db, const Query& q) {
             if (accounts) r.label = directory.label(r.key);
             if (r.label.empty()) r.label = r.key;
         }
+        r.currency = currency;
         rows.push_back(std::move(r));
     }
     return query_parts::finish(std::move(rows), q);

@@ -2,6 +2,7 @@
 // Pieces the query API's SQL shares between the cost rollup (query.cpp) and the tag rollup
 // (query_tags.cpp), internal to src/store: the filter clause and its bound values, the measure
 // sums and how result rows are cut.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,22 @@ inline constexpr const char* kMeasureSums =
     "money_sum(net_amortized)";
 // Adds the kMeasureSums columns starting at `first` to r.
 void add_measures(ResultRow& r, const Statement& st, int first);
+
+// The currency ids of a group: a query without a currency filter selects these after its sums
+// and checks them with CurrencyIds, which is what keeps it from summing two currencies without
+// a second pass over the rows.
+inline constexpr const char* kCurrencyIds = "min(currency), max(currency)";
+struct CurrencyIds {
+    std::set<int64_t> ids;
+    void add(const Statement& st, int first) {
+        ids.insert(st.column_int(first));
+        ids.insert(st.column_int(first + 1));
+    }
+};
+// The currency of the query's rows: q.currency when set; else the one the ids name, "" when
+// there are none; throws MixedCurrencies when they hold more than one (canonically: "" and
+// "USD" are one).
+std::string currency_of(Database& db, const Query& q, const CurrencyIds& seen);
 // r -= x, every measure and the row count.
 void subtract(ResultRow& r, const ResultRow& x);
 

@@ -46,18 +46,24 @@ std::vector<ResultRow> run_tag_query(Database& db, const Query& q) {
         query_parts::add_measures(values[{b, tagged.column_int(1)}], tagged, 3);
         query_parts::add_measures(tagged_sum[b], tagged, 3);
     }
-    auto all = db.prepare("SELECT " + bucket + " AS b, 0, 0, " + query_parts::kMeasureSums +
-                          " FROM cost_daily WHERE 1=1" + query_parts::filter_sql(q, false) +
-                          " GROUP BY b");
+    // The cost rollup holds every row the tag rollup does: its currencies are the query's.
+    auto all = db.prepare("SELECT " + bucket + " AS b, 0, 0, " + query_parts::kMeasureSums + ", " +
+                          query_parts::kCurrencyIds + " FROM cost_daily WHERE 1=1" +
+                          query_parts::filter_sql(q, false) + " GROUP BY b");
     query_parts::bind_filter(all, q, 1, false);
-    while (all.step())
+    query_parts::CurrencyIds currencies;
+    while (all.step()) {
         query_parts::add_measures(totals[bucket_text(q.grain, all.column_int(0))], all, 3);
+        currencies.add(all, 11);
+    }
+    const std::string currency = query_parts::currency_of(db, q, currencies);
 
     std::vector<ResultRow> rows;
     DimNames names(db);
     for (auto& [k, r] : values) {
         r.bucket = k.first;
         r.key = r.label = names(k.second);
+        r.currency = currency;
         rows.push_back(std::move(r));
     }
     std::set<std::string> buckets;
@@ -72,6 +78,7 @@ std::vector<ResultRow> run_tag_query(Database& db, const Query& q) {
         u.bucket = b;
         u.key.clear();
         u.label = kUntaggedLabel;
+        u.currency = currency;
         rows.push_back(std::move(u));
     }
     return query_parts::finish(std::move(rows), q);

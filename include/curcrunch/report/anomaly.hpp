@@ -22,7 +22,7 @@ struct AnomalyRule {
     size_t window = 28;         // days with data compared against
     size_t min_history = 7;     // days with data needed before a day can be judged
     double z_threshold = 3.5;   // |0.6745 (x - median) / MAD| above this
-    Amount floor = 25 * kUnit;  // and |x - median| at least this ($25)
+    Amount floor = 25 * kUnit;  // and |x - median| at least this (25 of the view's currency)
     // The MAD used is at least this share of the median (percent), so a very steady series
     // does not turn every small wobble into an "infinite" z-score.
     int min_spread_percent = 5;

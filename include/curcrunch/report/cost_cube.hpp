@@ -33,8 +33,13 @@ class CostCube {
     struct IdFilter {
         std::set<int64_t> accounts, services, regions, payers;
         store::Measure measure = store::Measure::unblended;
+        std::set<int64_t> currencies;  // the ids of ScanFilter::currency ("" too for USD)
     };
     IdFilter resolve(store::Database& db, const ScanFilter& f) const;
+
+    // The (currency id, payer id) pairs of the cost rows a scan with `f` would read, whatever
+    // f.currencies says: what store::currencies_in reads from the store, from memory.
+    std::set<std::pair<int64_t, int64_t>> currencies(Day from, Day to, const IdFilter& f) const;
 
     void scan(Day from, Day to, const IdFilter& f,
               const std::function<void(const CostRow&)>& on_row) const;
@@ -46,17 +51,21 @@ class CostCube {
     // The measures a row does not carry, for scans of another one than unblended.
     struct Cost {
         CostRow row;
-        int64_t region;
+        int64_t region, currency;
         Amount blended, net_unblended, net_amortized, public_on_demand;
         Amount measure(store::Measure m) const;
     };
     struct Line {
         LineRow row;
+        int64_t currency;
         Amount blended, net_unblended, amortized, net_amortized, public_on_demand;
         Amount measure(store::Measure m) const;
     };
     std::vector<Cost> costs_;  // ordered by day
     std::vector<Line> lines_;  // ordered by day
+    // Whether a row passes the filter's accounts, services, regions and payers (currencies are
+    // the caller's).
+    static bool keeps(const Cost& c, const IdFilter& f);
     int64_t version_ = 0;
 };
 

@@ -37,7 +37,14 @@ struct ScanFilter {
     std::vector<std::string> accounts, services, regions;
     std::vector<std::string> payers;
     store::Measure measure = store::Measure::unblended;
+    std::string currency;  // canonical; empty: every currency
 };
+
+// " AND currency IN (...)" keeping the rows of `currency` ("" for USD too, as
+// store/currency_scope.hpp reads them); nothing for an empty one. bind_currency binds its
+// values from `i` on and returns the next free index.
+std::string currency_sql(const std::string& currency);
+int bind_currency(store::Statement& st, int i, const std::string& currency);
 
 // Whether the days [from, to] hold at least half of the store's rows. Then a scan reads the
 // rollup table in storage order instead of following the day index row by row: a third less

@@ -9,6 +9,7 @@
 #include "curcrunch/report/anomaly.hpp"
 #include "curcrunch/report/report_params.hpp"
 #include "curcrunch/report/report_table.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/query_mom.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
@@ -171,6 +172,11 @@ struct Sections {
 // With `cube`, rows come from memory instead of the store (the dashboard).
 ReportData gather_report(store::Database& db, const ReportParams& p, const CostCube* cube = nullptr,
                          const Sections& sections = {});
+// The currencies, each with its payers, of every row a report of `p` reads (its period, the
+// comparison windows, the 12-month trend, the anomaly history), whatever p.currency says:
+// what gather_report chooses the currency from when p.currency is empty.
+std::vector<store::CurrencyHolding> report_currencies(store::Database& db, const ReportParams& p,
+                                                      const CostCube* cube = nullptr);
 // Every line item group of the period, by cost (largest first).
 LineItems line_items(store::Database& db, const ReportParams& p, const CostCube* cube);
 

@@ -8,7 +8,11 @@
 // history, totals / Other / below-threshold rows, Sources keyed by full path. Version 4 has the
 // same fields, with coverage per payer (store/view_coverage.hpp): a comparison where one payer
 // lacks days is partial, no forecast is made from such a month, a month-over-month table by
-// payer cuts each payer's row at its own days. Versions 1 (totals only) to 3 are still read.
+// payer cuts each payer's row at its own days. Version 5 has the same fields, with "currency"
+// stating what every figure is in and reads: only the rows billed in it (a selection in more
+// than one currency is refused, never summed; store/currency_scope.hpp). Before version 5
+// "currency" always said USD and the figures summed every currency: audit recomputes those
+// so. Versions 1 (totals only) to 4 are still read.
 // import-pdf validates it strictly — including that its figures add up — and audit recomputes
 // every table from today's store (for versions before 4, only the figures whose meaning did not
 // change: audit.cpp).
@@ -22,7 +26,12 @@
 
 namespace curcrunch::report {
 
-inline constexpr int kReportSchemaVersion = 4;
+inline constexpr int kReportSchemaVersion = 5;
+// The first version whose tables follow today's rules (audit compares every cell of them);
+// version 5 changed which rows are read, not how tables are built.
+inline constexpr int kReportTableRulesVersion = 4;
+// The first version whose "currency" selects the rows its figures sum.
+inline constexpr int kReportCurrencyVersion = 5;
 inline constexpr int kOldestReportSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "curcrunch-report";
 inline constexpr const char* kAttachmentName = "curcrunch-report.json";

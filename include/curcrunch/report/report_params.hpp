@@ -24,6 +24,13 @@ struct ReportParams {
     std::string preset;    // how from/to were chosen ("" for explicit dates)
     std::vector<std::string> accounts, services, regions;
     std::vector<std::string> payers;  // payer account ids; empty: every payer
+    // The currency every figure is in, and the only one whose rows are read (canonical,
+    // store/currency_scope.hpp). Empty: not chosen, gather_report finds the one the rows hold
+    // or refuses (MixedCurrencies).
+    std::string currency;
+    // Every currency summed, as reports before schema version 5 did (report_json.hpp): audit
+    // recomputes such a report the way it was made. Never set for a new report.
+    bool every_currency = false;
     // What every figure sums (totals, tables, charts, comparisons, line items). The tagged
     // share, the reconciliation against invoices and the commitment recommendations stay on
     // unblended cost, which is what they are about.

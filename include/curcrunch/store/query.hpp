@@ -55,6 +55,12 @@ struct Query {
     std::vector<std::string> accounts;  // usage account ids
     std::vector<std::string> services;  // product code or product name
     std::vector<std::string> regions;
+    // Only the rows in this currency (canonical, store/currency_scope.hpp: "USD" also matches
+    // rows without one); empty: every row, and run_query refuses rows in more than one.
+    std::string currency;
+    // With currency empty: sum every currency without refusing, as reports before currencies
+    // were told apart did (audit recomputes them so; report_params.hpp every_currency).
+    bool any_currency = false;
     std::optional<Amount> min_cost;  // drop result rows whose measure is below this
     Grain grain = Grain::month;
     Dimension by = Dimension::service;
@@ -68,11 +74,12 @@ struct Query {
 };
 
 struct ResultRow {
-    std::string bucket;  // '2018-11', '2018-11-05', '2018-W45' style start day for weeks, '2018'
-    std::string key;     // dimension value ('' for none, and for the untagged row of a tag or
-                         // category: a tag value is never empty)
-    std::string label;   // human name (product name for services, "Name (id)" for accounts
-                         // and payers Organizations named), may equal key
+    std::string bucket;    // '2018-11', '2018-11-05', '2018-W45' style start day for weeks, '2018'
+    std::string key;       // dimension value ('' for none, and for the untagged row of a tag or
+                           // category: a tag value is never empty)
+    std::string label;     // human name (product name for services, "Name (id)" for accounts
+                           // and payers Organizations named), may equal key
+    std::string currency;  // of every amount of the row (store/currency_scope.hpp)
     Amount unblended = 0, net_unblended = 0, amortized = 0, net_amortized = 0, blended = 0,
            public_on_demand = 0, usage = 0;
     int64_t rows = 0;
@@ -80,7 +87,9 @@ struct ResultRow {
 };
 
 // Errors: Error(usage) for a query the rollups cannot answer exactly (grouping by a tag without
-// a key, or with a region filter: the tag rollup keeps no region).
+// a key, or with a region filter: the tag rollup keeps no region), and MixedCurrencies
+// (store/currency_scope.hpp) when q.currency is empty and the rows hold more than one currency:
+// amounts of two currencies are never summed.
 std::vector<ResultRow> run_query(Database& db, const Query& q);
 
 // The SQL expression of a time bucket over a yyyymmdd column named `day` (weeks group by day
