@@ -5,6 +5,7 @@
 // dialects' currency columns.
 #include <gtest/gtest.h>
 
+#include "served_dashboard.hpp"
 #include "test_support.hpp"
 #include "unity_id.hpp"
 
@@ -201,6 +202,56 @@ TEST(Currency, TheCur2AndFocusCurrencyColumnsAreRead) {
         EXPECT_NE(j.out.find("\"currency\":\"" + code + "\""), std::string::npos) << j.out;
         EXPECT_NE(j.out.find("\"total\":\"" + total + "\""), std::string::npos) << j.out;
     }
+}
+
+TEST(Currency, TheDashboardOffersAChoiceForAMixedViewAndShowsEachCurrency) {
+    std::string csv = kCurrencyLegacyHeader;
+    csv += currency_month("111111111111", "USD", "10.00", "u");
+    csv += currency_month("222222222222", "EUR", "7.00", "e");
+    Served s(Served::Files{{"mixed.csv", csv}});
+    const std::string view = "?from=2026-02-01&to=2026-02-28";
+    auto refused = s.get("/api/overview" + view);
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_NE(refused.body.find(
+                  "choose one with currency=EUR or currency=USD\",\"currencies\":[{\"currency\":"
+                  "\"EUR\",\"payers\":[\"222222222222\"],\"url\":\"/api/"
+                  "overview?from=2026-02-01&to=2026-02-28&currency=EUR\"},{\"currency\":\"USD\","
+                  "\"payers\":[\"111111111111\"],\"url\":\"/api/"
+                  "overview?from=2026-02-01&to=2026-02-28&currency=USD\"}]}"),
+              std::string::npos)
+        << refused.body;
+    auto page = s.get("/" + view);
+    EXPECT_EQ(page.status, 400);
+    EXPECT_NE(page.body.find("<a href=\"/?from=2026-02-01&amp;to=2026-02-28&amp;currency=EUR\">"
+                             "EUR only</a> (222222222222)"),
+              std::string::npos)
+        << page.body;
+    EXPECT_EQ(page.body.find("476"), std::string::npos);
+
+    auto eur = s.get("/api/overview" + view + "&currency=EUR");
+    ASSERT_EQ(eur.status, 200) << eur.body;
+    EXPECT_NE(eur.body.find("\"currency\":\"EUR\""), std::string::npos) << eur.body;
+    EXPECT_NE(eur.body.find("\"total\":\"196\""), std::string::npos) << eur.body;
+    auto usd = s.get("/api/overview" + view + "&currency=USD");
+    ASSERT_EQ(usd.status, 200) << usd.body;
+    EXPECT_NE(usd.body.find("\"currency\":\"USD\""), std::string::npos) << usd.body;
+    EXPECT_NE(usd.body.find("\"total\":\"280\""), std::string::npos) << usd.body;
+    auto eur_page = s.get("/" + view + "&currency=EUR");
+    ASSERT_EQ(eur_page.status, 200);
+    EXPECT_NE(eur_page.body.find("196.00 EUR"), std::string::npos);
+    EXPECT_EQ(eur_page.body.find("$"), std::string::npos);
+    // One payer: one currency, found without currency=.
+    auto one = s.get("/api/overview" + view + "&payer=222222222222");
+    ASSERT_EQ(one.status, 200) << one.body;
+    EXPECT_NE(one.body.find("\"currency\":\"EUR\""), std::string::npos) << one.body;
+    auto jpy = s.get("/api/overview" + view + "&currency=JPY");
+    EXPECT_EQ(jpy.status, 400);
+    EXPECT_NE(jpy.body.find("currency: no amounts in JPY in the store"), std::string::npos);
+    auto pdf = s.get("/report.pdf" + view);
+    EXPECT_EQ(pdf.status, 400);
+    EXPECT_NE(pdf.body.find("/report.pdf?from=2026-02-01&amp;to=2026-02-28&amp;currency=EUR"),
+              std::string::npos)
+        << pdf.body;
 }
 
 TEST(Currency, AuditComparesAReportInItsCurrencyAndOlderReportsAsTheyWereMade) {

@@ -45,6 +45,8 @@ std::string jparams(const ViewParams& v) {
     o.append(jstrings(p.services)).append(",\"regions\":").append(jstrings(p.regions));
     o.append(",\"payers\":").append(jstrings(p.payers));
     o.append(",\"measure\":").append(json_quote(store::measure_name(p.measure)));
+    // The currency of every amount of the answer (serve/currency_choice.hpp).
+    o.append(",\"currency\":").append(json_quote(p.currency));
     o.append(",\"min_cost\":").append(p.min_cost ? json_money(*p.min_cost) : "null").append("}");
     return o;
 }

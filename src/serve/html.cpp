@@ -200,6 +200,7 @@ std::string page(const PageFrame& f, const std::string& body) {
              "\" download>Download PDF report of this view</a></p>\n";
     if (f.view && f.path != "/archive" && f.path != "/billing") o += measure_toggle(f);
     if (!f.error.empty()) o += "<p class=\"error\" role=\"alert\">" + esc(f.error) + "</p>\n";
+    o += f.error_links;
     return o + body + "</main>\n</body>\n</html>\n";
 }
 

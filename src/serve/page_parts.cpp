@@ -166,7 +166,8 @@ std::string kpis(const report::ReportData& d) {
                 std::to_string(d.forecast_days_seen) + " of " +
                 std::to_string(d.forecast_days_in_month) + " days");
     kpi("Anomalous days", std::to_string(d.anomalies.size()),
-        "robust z > 3.5 and over $25 from the median of the 28 days with data before each");
+        "robust z > 3.5 and over " + money(report::AnomalyRule{}.floor, c) +
+            " from the median of the 28 days with data before each");
     kpi("Data through", d.data_through ? format_day(d.data_through) : "no data",
         report::data_through_note(d));
     return o + "</section>\n";

@@ -10,6 +10,7 @@
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/store.hpp"
 #include "curcrunch/store/view_coverage.hpp"
+#include "currency_choice.hpp"
 #include "grouping.hpp"
 #include "http_reply.hpp"
 #include "tokens.hpp"
@@ -32,6 +33,12 @@ void handle_report_download(Site& site, const httplib::Request& req, httplib::Re
                             "region");
             v.report.groupings.push_back({g.by, g.key});
         }
+        auto cube = site.current_cube(*db);
+        settle_view_currency(*db, *cube, v);
+    } catch (const store::MixedCurrencies& e) {
+        return send_html(res, 400,
+                         "<!doctype html><p>" + esc(e.what()) + "</p>" +
+                             currency_links_html(e, v, "/report.pdf"));
     } catch (const Error& e) {
         return send_html(res, 400, "<!doctype html><p>" + esc(e.what()) + "</p>");
     }

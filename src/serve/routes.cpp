@@ -5,6 +5,7 @@
 #include "curcrunch/core/log.hpp"
 #include "curcrunch/serve/assets.hpp"
 #include "curcrunch/serve/html.hpp"
+#include "currency_choice.hpp"
 #include "http_reply.hpp"
 #include "not_found_page.hpp"
 #include "pages.hpp"
@@ -40,6 +41,17 @@ void add_page(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec
         }
         f.view = &v;
         auto cube = site.current_cube(*db);
+        try {
+            settle_view_currency(*db, *cube, v);
+        } catch (const store::MixedCurrencies& e) {
+            // The choice, not a sum: a link per currency, the filters kept.
+            f.error = e.what();
+            f.error_links = currency_links_html(e, v, spec.path);
+            return send_html(res, 400, page(f, ""));
+        } catch (const Error& e) {
+            f.error = e.what();
+            return send_html(res, 400, page(f, ""));
+        }
         const ViewContext c(site, v, *db, *cube, auth.form_token(req));
         const auto picks = site.picks(*db, *cube);
         f.picks = picks.get();
@@ -71,6 +83,13 @@ void add_api(httplib::Server& svr, Site& site, const Auth& auth, const PageSpec&
                     return send_json(res, 400, "{\"error\":" + json_quote(e.what()) + "}");
                 }
                 auto cube = site.current_cube(*db);
+                try {
+                    settle_view_currency(*db, *cube, v);
+                } catch (const store::MixedCurrencies& e) {
+                    return send_json(res, 400, currency_choice_json(e, v, spec.api_path));
+                } catch (const Error& e) {
+                    return send_json(res, 400, "{\"error\":" + json_quote(e.what()) + "}");
+                }
                 const ViewContext c(site, v, *db, *cube, auth.form_token(req));
                 send_json(res, 200, spec.json(c));
             });

@@ -10,6 +10,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/store/filter_values.hpp"
+#include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 const std::set<std::string> kKnown = {
     "from",  "to",    "preset",  "granularity", "account", "service", "region",  "min_cost",
     "top",   "sort",  "dir",     "page",        "as_of",   "range",   "vs_from", "vs_to",
-    "group", "payer", "measure", "by",          "months",  "value"};
+    "group", "payer", "measure", "by",          "months",  "value",   "currency"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& why, const std::string& value) {
     throw_usage(name + ": " + why + ", got '" + shown_text(value, 60) + "'");
@@ -206,6 +207,10 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of) {
                 a);
         p.payers.push_back(a);
     }
+    if (const std::string v = single(q, "currency"); !v.empty()) {
+        p.currency = store::parse_currency_code("currency", v);
+        vp.explicit_currency = true;
+    }
     if (const std::string v = single(q, "measure"); !v.empty()) {
         auto m = store::parse_measure(v);
         if (!m) {
@@ -304,6 +309,9 @@ std::vector<std::pair<std::string, std::string>> query_pairs(
         kv.push_back({"region", r});
     for (const auto& a : p.payers)
         kv.push_back({"payer", a});
+    // Only a currency the URL chose: one found in the data is found again, and a link that
+    // kept it would read nothing once the payers it goes with change.
+    if (v.explicit_currency) kv.push_back({"currency", p.currency});
     if (p.measure != store::Measure::unblended)
         kv.push_back({"measure", store::measure_name(p.measure)});
     if (!v.by.empty()) kv.push_back({"by", v.by});

@@ -45,6 +45,7 @@ struct PageFrame {
     const ViewParams* view = nullptr;
     std::vector<Crumb> crumbs;
     std::string error;                 // shown above the content (400s)
+    std::string error_links;           // markup after the error: a choice of links (built escaped)
     std::string signout_token;         // not empty: a sign-out button, posting this form token
     const PickLists* picks = nullptr;  // the form's choices; null: free text only
     // The download link's by= ("tag:team"): the Categories page's grouping, so its PDF has that

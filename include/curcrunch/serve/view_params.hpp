@@ -23,6 +23,9 @@ struct ViewParams {
     // where the data ends (store/view_coverage.hpp). Links carry as_of only when it differs.
     Day default_as_of = 0;
     bool explicit_as_of = false;  // the URL gave as_of: links keep it, whatever the data
+    // The URL chose report.currency (currency=); otherwise it is the one the view's rows hold
+    // (serve/currency_choice.hpp), and links leave it out.
+    bool explicit_currency = false;
     // The rows of the pages that group (month over month, Categories, their JSON): a dimension
     // (service, account, payer) or a tag key or cost category ("tag:team", "category:CostCenter",
     // keys as the store holds them). Empty: the page's default.
