@@ -9,8 +9,8 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
-#include "curcrunch/store/filter_values.hpp"
 #include "curcrunch/store/currency_scope.hpp"
+#include "curcrunch/store/filter_values.hpp"
 #include "curcrunch/store/payer_ids.hpp"
 #include "curcrunch/store/query.hpp"
 
