@@ -85,7 +85,9 @@ TEST(Serve, FiltersSortingAndPagingAreInTheUrl) {
     EXPECT_EQ(total(kTwoMonths + "&account=111111111111"), "616");
     EXPECT_EQ(total(kTwoMonths + "&service=AmazonS3,AmazonKMS"), "145.6");
     EXPECT_EQ(total(kTwoMonths + "&service=Amazon%20Simple%20Storage%20Service"), "140");
-    EXPECT_EQ(total(kTwoMonths + "&region=eu-west-1"), "0");
+    EXPECT_EQ(total(kTwoMonths + "&region=us-east-1"), "761.6");
+    // A region the store does not hold is a 400 naming it, not a total of 0.
+    EXPECT_EQ(s.get("/api/overview?" + kTwoMonths + "&region=eu-west-1").status, 400);
     EXPECT_EQ(total("from=2026-10-01&to=2026-10-31&as_of=2026-10-31"), "408.8");
     EXPECT_EQ(total("preset=month-to-date&as_of=2026-10-15"), "219");  // 15 days x 14.60
     // A threshold hides rows, not money.
