@@ -156,8 +156,9 @@ TEST(Fetch, TransientFaultsAreRetriedAndCounted) {
     stall.kind = Action::stall;
     stall.stall_ms = 4000;
     w.aws.raw().push(stall);
+    // Retry-After is held to --retry-cap-ms: a cap above the second it asks for.
     auto r = run_cli(w.args({"--max-attempts", "6", "--breaker-threshold", "10", "--stall-timeout",
-                             "1", "--timeout", "2"}),
+                             "1", "--timeout", "2", "--retry-cap-ms", "1500"}),
                      w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("retries: 5"), std::string::npos) << r.out;
