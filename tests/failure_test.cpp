@@ -28,8 +28,11 @@ class BadInput : public ::testing::Test {
     }
     // Ingests `files` (with the good file first, so a partial write would show) and checks the
     // failure contract.
-    void expect_rejected(const std::vector<std::string>& files, const std::string& message) {
-        std::vector<std::string> args = {"ingest", "--db", db_, "--no-progress", dir_ / "good.csv"};
+    void expect_rejected(const std::vector<std::string>& files, const std::string& message,
+                         const std::vector<std::string>& options = {}) {
+        std::vector<std::string> args = {"ingest", "--db", db_, "--no-progress"};
+        args.insert(args.end(), options.begin(), options.end());
+        args.push_back(dir_ / "good.csv");
         args.insert(args.end(), files.begin(), files.end());
         RunResult r = run_cli(args);
         EXPECT_EQ(r.exit_code, 3) << r.err;
@@ -51,7 +54,37 @@ TEST_F(BadInput, UnterminatedQuote) {
     std::string f = bad("q.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
                                      "2,000011112222,2024-02-01T00:00:00Z,0123,Usage,2024-02-05T00:"
                                      "00:00Z,AmazonEC2,x,y,1,1,1,\"never closed\n");
-    expect_rejected({f}, f + ":3: unterminated quoted field");
+    expect_rejected({f},
+                    f + ":3: column 'lineItem/LineItemDescription': unterminated quoted field");
+}
+
+// The audit's F1: rows 3 and 4 each hold a bare quote in the description. Read as quote toggles,
+// the newline between them was quoted and the two rows one record of the header's width: 2.25
+// vanished into a description, exit 0, with or without --on-error=skip.
+TEST_F(BadInput, QuoteInsideAnUnquotedField) {
+    std::string f = bad("sq.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
+                                      legacy_row("2", "2024-02-05", "1.5", "ab\"c") +
+                                      legacy_row("3", "2024-02-05", "2.25", "x\"y") +
+                                      legacy_row("4", "2024-02-05", "4", "ok"));
+    const std::string msg =
+        f + ":3: column 'lineItem/LineItemDescription': quote inside an unquoted field";
+    expect_rejected({f}, msg);
+    // Not a row to skip: every record after it would be cut at a guessed newline.
+    expect_rejected({f}, msg, {"--on-error=skip"});
+    expect_rejected({f}, "not skippable with --on-error=skip", {"--on-error=skip"});
+    expect_rejected({f}, msg, {"--threads", "1"});
+}
+
+// The audit's F6: one quote left open under --on-error=skip dropped the three rows after it,
+// counted "1 bad row" and committed an ingest of 0 rows.
+TEST_F(BadInput, UnbalancedQuoteIsNotSkipped) {
+    std::string f = bad(
+        "uq.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1.5", "\"ab") +
+                      legacy_row("2", "2024-02-05", "2.25") + legacy_row("3", "2024-02-05", "3"));
+    expect_rejected({f},
+                    f + ":2: column 'lineItem/LineItemDescription': unterminated quoted field: it "
+                        "opens here and the file ends inside it; not skippable",
+                    {"--on-error=skip"});
 }
 
 TEST_F(BadInput, WrongFieldCount) {

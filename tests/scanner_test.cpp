@@ -21,10 +21,15 @@ struct Row {
     bool operator==(const Row&) const = default;
 };
 
+using Kind = QuoteProblem::Kind;
+
 struct Scan {
     std::vector<Row> rows;
-    bool unterminated = false;
-    uint64_t unterminated_line = 0;
+    // The batch's quote problem: what, the offending quote's line and field, and the quoted
+    // field it is in.
+    Kind problem = Kind::none;
+    uint64_t line = 0, open_line = 0;
+    uint32_t field = 0, open_field = 0;
     bool operator==(const Scan&) const = default;
 };
 
@@ -54,9 +59,16 @@ Scan scan_with(ScanKernel kernel, const std::string& text, uint32_t columns,
             }
             out.rows.push_back(row);
         }
-        if (batch.unterminated_quote) {
-            out.unterminated = true;
-            out.unterminated_line = batch.unterminated_line;
+        const QuoteProblem& qp = batch.quote_problem;
+        if (qp.kind != Kind::none) {
+            EXPECT_FALSE(more) << "the scan goes on past a quote problem";
+            out.problem = qp.kind;
+            out.line = qp.line;
+            out.field = qp.field;
+            if (qp.kind != Kind::quote_in_unquoted) {
+                out.open_line = qp.open_line;
+                out.open_field = qp.open_field;
+            }
         }
     }
     return out;
@@ -132,8 +144,9 @@ TEST(Scanner, ReportsFieldCounts) {
 TEST(Scanner, UnterminatedQuoteAtEnd) {
     Scan s = scan("a,b\nc,\"never closed\nmore\n", 2, {0, 1});
     ASSERT_EQ(s.rows.size(), 1u);
-    EXPECT_TRUE(s.unterminated);
-    EXPECT_EQ(s.unterminated_line, 2u);
+    EXPECT_EQ(s.problem, Kind::unterminated);
+    EXPECT_EQ(s.open_line, 2u);
+    EXPECT_EQ(s.open_field, 1u);
 }
 
 TEST(Scanner, WideRowsCrossManyWindows) {
@@ -335,7 +348,7 @@ TEST(Scanner, MatchesScalarSplitterOnRandomCsv) {
         for (uint32_t c = 0; c < cols; ++c)
             if (pick(3) == 0 || c + 1 == cols) wanted.push_back(static_cast<int>(c));
         Scan s = scan(text, cols, wanted, ',', true, 1 + static_cast<size_t>(pick(5)));
-        ASSERT_FALSE(s.unterminated) << doc;
+        ASSERT_EQ(s.problem, Kind::none) << doc;
         ASSERT_EQ(s.rows.size(), expect.size()) << doc;
         for (size_t r = 0; r < expect.size(); ++r) {
             ASSERT_EQ(s.rows[r].fields, expect_fields[r]) << doc << ":" << r;
@@ -375,7 +388,7 @@ TEST(Scanner, RecordsWiderThanAPass) {
     for (size_t batch_rows : {1, 2, 1024}) {
         Scan s = scan(text, 3, {0, 2}, ',', true, batch_rows);
         ASSERT_EQ(s.rows.size(), 5u) << batch_rows;
-        EXPECT_FALSE(s.unterminated);
+        EXPECT_EQ(s.problem, Kind::none);
         const std::vector<uint64_t> lines{1, 2, 4, 5, 7};
         const std::vector<uint32_t> fields{3, static_cast<uint32_t>(wide), 3,
                                            static_cast<uint32_t>(wide), 3};
@@ -393,8 +406,10 @@ TEST(Scanner, RecordsWiderThanAPass) {
     EXPECT_EQ(last.rows[1].line, 2u);
     Scan open = scan("a,b,c\n" + huge + ",\"open", 3, {1});
     ASSERT_EQ(open.rows.size(), 1u);
-    EXPECT_TRUE(open.unterminated);
-    EXPECT_EQ(open.unterminated_line, 2u);
+    // Said where the quoted field opened: past the quoted newline of the record's field 5000.
+    EXPECT_EQ(open.problem, Kind::unterminated);
+    EXPECT_EQ(open.open_line, 3u);
+    EXPECT_EQ(open.open_field, wide);
 }
 
 // A header wider than a pass: the pass grows to hold one record of the header's width.
@@ -407,6 +422,104 @@ TEST(Scanner, HeaderWiderThanAPass) {
     ASSERT_EQ(s.rows.size(), 2u);
     EXPECT_EQ(s.rows[1].values, (std::vector<std::string>{"0", std::to_string(cols - 1)}));
     EXPECT_EQ(s.rows[1].line, 2u);
+}
+
+}  // namespace CURCRUNCH_UNITY_ID
+
+namespace CURCRUNCH_UNITY_ID {
+
+// RFC 4180 quoting (quote_check.hpp). Two rows with a bare quote in the same column used to be
+// one record of the header's width (the newline between them read as quoted): the scan now
+// stops at the first one's record, after the rows before it, whatever the batch size.
+TEST(Scanner, QuoteInsideAnUnquotedFieldStopsTheScan) {
+    const std::string t = "h,d,c\nA,ab\"c,1.5\nB,x\"y,2.25\nC,ok,4\n";
+    for (size_t batch_rows : {1, 2, 1024}) {
+        Scan s = scan(t, 3, {0, 2}, ',', true, batch_rows);
+        ASSERT_EQ(s.rows.size(), 1u) << batch_rows;
+        EXPECT_EQ(s.problem, Kind::quote_in_unquoted);
+        EXPECT_EQ(s.line, 2u);
+        EXPECT_EQ(s.field, 1u);
+    }
+    // Without quoting (Hive text) a quote is a character like any other.
+    EXPECT_EQ(scan(t, 3, {1}, ',', false).rows.size(), 4u);
+}
+
+TEST(Scanner, QuoteInsideAQuotedFieldMustBeDoubledOrClose) {
+    Scan s = scan("a,b\nc,\"ab\"c\"\n", 2, {1});
+    ASSERT_EQ(s.rows.size(), 1u);
+    EXPECT_EQ(s.problem, Kind::undoubled_quote);
+    EXPECT_EQ(s.line, 2u);
+    EXPECT_EQ(s.open_line, 2u);
+    EXPECT_EQ(s.open_field, 1u);
+    // A quote left open swallows the line end; the next quote, two lines on, is where it shows,
+    // and the problem names where the field opened.
+    s = scan("a,b\nc,\"open\nx,y\nz,\"w\"\n", 2, {1});
+    ASSERT_EQ(s.rows.size(), 1u);
+    EXPECT_EQ(s.problem, Kind::undoubled_quote);
+    EXPECT_EQ(s.line, 4u);
+    EXPECT_EQ(s.open_line, 2u);
+    EXPECT_EQ(s.open_field, 1u);
+    // A CR after a closing quote only as part of a CRLF.
+    EXPECT_EQ(scan("a,\"b\"\r\nc,\"d\"\r", 2, {1}).problem, Kind::none);
+    EXPECT_EQ(scan("a,\"b\"\rc\n", 2, {1}).problem, Kind::undoubled_quote);
+}
+
+// Every quote rule at every offset from a window's start: opening quotes at bit 0, closing
+// quotes at bit 63, doubled pairs and CRLFs split across windows, after a first record so that
+// a pass starts mid-buffer too.
+TEST(Scanner, QuotesAtEveryWindowOffset) {
+    for (size_t k = 0; k < 140; ++k) {
+        const std::string pad(k, 'x');
+        const std::string first = k % 2 ? "r,s,t\n" : "";
+        const uint64_t line = first.empty() ? 1 : 2;
+        Scan ok = scan(first + pad + ",\"a\"\"\",\"\"\r\n" + pad + ",\"\",\"z\"", 3, {0, 1, 2});
+        ASSERT_EQ(ok.problem, Kind::none) << k;
+        ASSERT_EQ(ok.rows.size(), line + 1) << k;
+        EXPECT_EQ(ok.rows[line - 1].values, (std::vector<std::string>{pad, "\"a\"\"\"", "\"\""}));
+        EXPECT_EQ(ok.rows[line].values, (std::vector<std::string>{pad, "\"\"", "\"z\""}));
+        // With no text before it the quote opens a field, which the end finds open.
+        const Kind bad = k ? Kind::quote_in_unquoted : Kind::unterminated;
+        Scan bare = scan(first + pad + "\"q,b,c\n", 3, {0});
+        EXPECT_EQ(bare.problem, bad) << k;
+        EXPECT_EQ(bare.rows.size(), line - 1) << k;
+        Scan in_field = scan(first + "a," + pad + "\"q,c\n", 3, {0});
+        EXPECT_EQ(in_field.problem, bad) << k;
+        EXPECT_EQ(in_field.rows.size(), line - 1) << k;
+        EXPECT_EQ(k ? in_field.line : in_field.open_line, line) << k;
+        EXPECT_EQ(k ? in_field.field : in_field.open_field, 1u) << k;
+        Scan after_close = scan(first + "a,\"" + pad + "\"q,c\n", 3, {0});
+        EXPECT_EQ(after_close.problem, Kind::undoubled_quote) << k;
+        EXPECT_EQ(after_close.rows.size(), line - 1) << k;
+    }
+}
+
+// The masks and the scalar walk are one rule: on random text of quotes, delimiters and line
+// ends, every kernel stops at the problem the walk finds first, or finds none where it does.
+TEST(Scanner, MasksAgreeWithTheWalk) {
+    std::mt19937_64 rng(20270101);
+    const std::string alphabet = "\"\"\",,\n\rab";
+    for (int doc = 0; doc < 3000; ++doc) {
+        std::string t;
+        const size_t len = 1 + rng() % 300;
+        const bool valid_heavy = doc % 2 == 0;  // mostly well-quoted fields, a few bad quotes
+        while (t.size() < len) {
+            if (valid_heavy && rng() % 4) {
+                t += rng() % 2 ? "\"a,\"\"b\n\"" : "ab";
+                t += rng() % 3 ? "," : (rng() % 2 ? "\n" : "\r\n");
+            } else {
+                t += alphabet[rng() % alphabet.size()];
+            }
+        }
+        const QuoteProblem want = find_quote_problem(t.data(), t.size(), ',', 1);
+        Scan s = scan(t, 2, {0, 1}, ',', true, 1 + rng() % 4);
+        ASSERT_EQ(s.problem, want.kind) << doc << ": " << t;
+        if (want.kind == Kind::none) continue;
+        EXPECT_EQ(s.line, want.line) << doc;
+        EXPECT_EQ(s.field, want.field) << doc;
+        if (want.kind != Kind::quote_in_unquoted) {
+            EXPECT_EQ(s.open_line, want.open_line) << doc;
+        }
+    }
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -28,6 +29,11 @@ struct Chunk {
     // A read stream whose CRC checks were deferred to it: the gzip member ends within the
     // chunk's bytes (csv_stream.cpp, MemberCrc). Empty otherwise, and for most chunks.
     std::vector<MemberEnd> member_ends;
+    // Bad input found in the chunk (or, for an empty chunk, by the split), rethrown when the
+    // in-order last stage reaches it: the error a run reports is the first in the file, not the
+    // first a thread happened to find (after a bad quote, later chunks may be cut in the wrong
+    // places and fail in ways that say nothing about the file).
+    std::exception_ptr error;
     const char* ptr() const { return view ? view : data.get(); }
     // Invariant: the kScanPadding bytes past cap are zero; the bytes past len before them are
     // whatever the buffer held (a recycled buffer holds an earlier chunk's): the kernels mask
@@ -85,6 +91,7 @@ class ChunkPool {
         c->view = nullptr;
         c->ascii = false;
         c->member_ends.clear();
+        c->error = nullptr;
         if (c->cap < min_cap) c->allocate(alloc);
         return c;
     }

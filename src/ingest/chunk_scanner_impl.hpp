@@ -63,11 +63,17 @@ class ChunkScan {
     // Scans records until the batch is full or the chunk ends; see scan_chunk.
     bool run() {
         batch_.rows = 0;
-        batch_.unterminated_quote = false;
+        batch_.quote_problem = QuoteProblem{};
         while (cur_.pos < len_) {
             if (batch_.rows == batch_.capacity) return true;
             const Pass pass = flatten(cur_.pos);
             if (!cut_records(pass)) return cur_.pos < len_;  // the batch is full
+            if (bad_quote_ < len_) {
+                // The records before the bad quote's are in the batch; from its record on,
+                // which newline ends a record is a guess.
+                describe_quote_problem();
+                return false;
+            }
             if (pass.records == 0 && pass.end < len_) {
                 long_record(pass);  // wider than a pass: a wrong field count
             } else if (pass.end >= len_ && cur_.pos < len_) {
@@ -94,16 +100,73 @@ class ChunkScan {
         uint64_t record_ends;      // unquoted newlines
         uint64_t quoted_newlines;  // newlines inside quotes (they only count lines)
     };
-    Window classify(size_t p, uint64_t& in_quote) const {
+    // RFC 4180 (quote_check.hpp) by masks: a quote that opens (its in-quote bit set) must follow
+    // a delimiter, a newline or a quote (the second of a doubled pair), and one that closes must
+    // come before one of those. Shifting the mask of those bytes by one each way tests every
+    // quote of the window at once, in a few operations on windows with quotes and none on the
+    // others. A quote at either edge of the window, or a closing quote before a CR, is only a
+    // suspect here: check_quotes looks at its neighbour byte. A bad quote sets bad_quote_ and
+    // the window stops before it (its in-quote state after it means nothing).
+    Window classify(size_t p, uint64_t& in_quote) {
         uint64_t q, d, n;
         masks_.load(buf_ + p, q, d, n);
         if (!cfg_.quoting) q = 0;
         const size_t avail = len_ - p;
-        const uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
-        const uint64_t inq = q ? (Masks::prefix_xor(q) ^ in_quote) : in_quote;
+        uint64_t valid = avail >= 64 ? ~0ull : ((1ull << avail) - 1);
+        uint64_t inq = in_quote;
+        if (q) {
+            inq ^= Masks::prefix_xor(q);
+            const uint64_t sep = d | n | q;
+            const uint64_t suspect = q & ((inq & ~(sep << 1)) | (~inq & ~(sep >> 1))) & valid;
+            if (__builtin_expect(suspect != 0, 0)) valid &= check_quotes(p, inq, suspect);
+        }
         in_quote = static_cast<uint64_t>(static_cast<int64_t>(inq) >> 63);
         const uint64_t structural = (d | n) & ~inq & valid;
         return Window{structural, n & structural, n & inq & valid};
+    }
+
+    // The suspect quotes of the window at p, byte by byte: returns all ones when each is fine,
+    // else the mask of the bytes before the first bad one, whose offset goes to bad_quote_.
+    [[gnu::noinline]] uint64_t check_quotes(size_t p, uint64_t inq, uint64_t suspect) {
+        for (; suspect; suspect &= suspect - 1) {
+            const int i = __builtin_ctzll(suspect);
+            const size_t at = p + static_cast<size_t>(i);
+            if (!((inq >> i) & 1 ? opens_well(at) : closes_well(at))) {
+                bad_quote_ = at;
+                return (1ull << i) - 1;
+            }
+        }
+        return ~0ull;
+    }
+    // An opening quote at `at`: at the start of the chunk (a record start) or after a delimiter,
+    // a newline or a closing quote.
+    bool opens_well(size_t at) const {
+        if (at == 0) return true;
+        const char c = buf_[at - 1];
+        return c == cfg_.delimiter || c == '\n' || c == '"';
+    }
+    // A closing quote at `at`: before the chunk's end, a delimiter, a newline, a quote (a
+    // doubled pair) or the CR of a CRLF.
+    bool closes_well(size_t at) const {
+        if (at + 1 >= len_) return true;
+        const char c = buf_[at + 1];
+        if (c == '\r') return at + 2 >= len_ || buf_[at + 2] == '\n';
+        return c == cfg_.delimiter || c == '\n' || c == '"';
+    }
+
+    // The bad quote's record starts at the cursor (cut_records put those before it in the
+    // batch): the scalar walk from there says where the quote is, and the scan ends.
+    void describe_quote_problem() {
+        QuoteProblem& qp = batch_.quote_problem;
+        qp = find_quote_problem(buf_ + cur_.pos, len_ - cur_.pos, cfg_.delimiter, cur_.line);
+        if (qp.kind == QuoteProblem::Kind::none || qp.kind == QuoteProblem::Kind::unterminated) {
+            // The walk agrees with the masks by construction (a test holds them to it); if it
+            // ever did not, the scan must still not go on past a quote the masks refused.
+            qp = QuoteProblem{};
+            qp.kind = QuoteProblem::Kind::quote_in_unquoted;
+            qp.line = cur_.line;
+        }
+        cur_.pos = len_;
     }
 
     // First pass: from a record start (outside quotes), writes the position of every unquoted
@@ -111,11 +174,11 @@ class ChunkScan {
     // batch would be full, the pass limit is reached or the chunk ends. stops_[0] is start - 1
     // (wrapping at 0), so that field c of the record after entry e spans
     // (stops_[e + c] + 1, stops_[e + c + 1]).
-    Pass flatten(size_t start) const {
+    Pass flatten(size_t start) {
         const size_t want = batch_.capacity - batch_.rows;
         Pass ps{1, 0, start, 0, 0};
         stops_[0] = static_cast<uint32_t>(start - 1);
-        while (ps.end < len_ && ps.records < want && ps.count < limit_) {
+        while (ps.end < len_ && ps.records < want && ps.count < limit_ && bad_quote_ >= len_) {
             // As in count_quotes_newlines_impl: the chunk is a view of the page cache (or a
             // block bigger than this core's cache), whose pages the hardware prefetcher does not
             // cross.
@@ -194,6 +257,7 @@ class ChunkScan {
         uint64_t in_quote = ps.in_quote;
         for (size_t p = ps.end; p < len_; p += 64) {
             const Window w = classify(p, in_quote);
+            if (bad_quote_ < len_) return describe_quote_problem();
             const uint64_t structural = w.structural, quoted_nl = w.quoted_newlines;
             const uint64_t ends = w.record_ends;
             if (ends) {
@@ -229,17 +293,14 @@ class ChunkScan {
     }
 
     // Whether the chunk ends inside a quoted field, from the last record start. Once per stream
-    // at most, so a scalar pass; it sets the batch's unterminated state.
+    // at most, so a scalar pass; it sets the batch's quote problem, with where the field opened.
     bool ends_inside_quotes() {
-        bool in_quote = false;
-        if (cfg_.quoting)
-            for (size_t i = cur_.pos; i < len_; ++i)
-                if (buf_[i] == '"') in_quote = !in_quote;
-        if (in_quote) {
-            batch_.unterminated_quote = true;
-            batch_.unterminated_line = cur_.line;
-        }
-        return in_quote;
+        if (!cfg_.quoting) return false;
+        const QuoteProblem qp =
+            find_quote_problem(buf_ + cur_.pos, len_ - cur_.pos, cfg_.delimiter, cur_.line);
+        if (qp.kind == QuoteProblem::Kind::none) return false;
+        batch_.quote_problem = qp;
+        return true;
     }
 
     const ScanConfig& cfg_;
@@ -252,6 +313,7 @@ class ChunkScan {
     uint32_t* stops_;
     RecordStop* ends_;
     size_t limit_;
+    size_t bad_quote_ = SIZE_MAX;  // offset of the first quote against RFC 4180 found
 };
 
 template <class Masks>

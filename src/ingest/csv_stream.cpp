@@ -13,6 +13,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/mapped_read.hpp"
+#include "curcrunch/core/shown_text.hpp"
 #include "curcrunch/ingest/chunk_scanner.hpp"
 #include "curcrunch/ingest/row_decoder.hpp"
 #include "curcrunch/ingest/schema.hpp"
@@ -69,10 +70,14 @@ class CsvStream {
     }
     void fill_current();
     void report_raw_progress();
-    [[noreturn]] void fail_record_too_long() const;
+    [[noreturn]] void fail_record_too_long(const char* buf, size_t len) const;
+    std::string quote_problem_text(const QuoteProblem& qp, const char* ends) const;
+    std::string column_label(uint32_t field) const;
     Chunk* next_read_chunk(tbb::flow_control& fc);
     Chunk* next_mapped_chunk(tbb::flow_control& fc);
+    Chunk* next_chunk(tbb::flow_control& fc);
     Chunk* parse(Chunk* c);
+    void parse_rows(Chunk* c);
     [[noreturn]] void fail_utf8(const char* buf, const Chunk& c) const;
     void bad_row(const RowError& e, uint64_t& n_skipped);
     void finish(Chunk* c);
@@ -103,6 +108,7 @@ class CsvStream {
     uint64_t raw_seen_ = 0;  // cumulative across the members of a zip
     uint64_t line_ = 1;
     size_t map_pos_ = 0;
+    bool split_failed_ = false;  // the first stage handed out its error chunk
 
     // A gzip stream's CRC checks, when the source deferred them to this reader (run()): the
     // first stage hands each chunk the member ends within it (pending_ends_ holds those not
@@ -165,9 +171,7 @@ void CsvStream::stream() {
                                                  [this](Chunk* c) { return parse(c); }) &
                 tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order,
                                                [this](Chunk* c) { finish(c); });
-    auto first = [this](tbb::flow_control& fc) {
-        return mapped_.empty() ? next_read_chunk(fc) : next_mapped_chunk(fc);
-    };
+    auto first = [this](tbb::flow_control& fc) { return next_chunk(fc); };
     // Chunks in flight: three per thread, and one. A mapped file's chunks are views of the
     // mapping, so more of them cost only the pages not yet released (4 MiB each): they let the
     // parse run further ahead of the serial, in-order last stage, which hashes the run's last
@@ -253,9 +257,77 @@ void CsvStream::report_raw_progress() {
     raw_seen_ = r;
 }
 
-void CsvStream::fail_record_too_long() const {
-    throw_input(name_ + ":" + std::to_string(line_) +
-                ": record longer than 64 MiB (an unterminated quoted field?)");
+// The split found no record end in the `len` bytes at buf (from the record start at line_):
+// said as the quote that caused it when there is one.
+void CsvStream::fail_record_too_long(const char* buf, size_t len) const {
+    if (schema_.format.quoting) {
+        const QuoteProblem qp = find_quote_problem(buf, len, schema_.format.delimiter, line_);
+        if (qp.kind != QuoteProblem::Kind::none)
+            throw_input(quote_problem_text(qp, "is still open 64 MiB later"));
+    }
+    throw_input(name_ + ":" + std::to_string(line_) + ": record longer than 64 MiB");
+}
+
+// "column 'name'", or the field's number past the header's width.
+std::string CsvStream::column_label(uint32_t field) const {
+    if (field < schema_.columns.size())
+        return "column '" + shown_text(schema_.columns[field]) + "'";
+    return "field " + std::to_string(uint64_t{field} + 1) + " (past the header's " +
+           std::to_string(schema_.columns.size()) + ")";
+}
+
+// A quote against RFC 4180 or a quoted field left open (`ends`: how, for the latter). Never
+// skipped, even with --on-error=skip: every record after it would be cut at a guessed newline,
+// and a guess that merges two rows into one of the right width sums wrong totals unnoticed.
+std::string CsvStream::quote_problem_text(const QuoteProblem& qp, const char* ends) const {
+    using K = QuoteProblem::Kind;
+    std::string s;
+    if (qp.kind == K::quote_in_unquoted) {
+        s = name_ + ":" + std::to_string(qp.line) + ": " + column_label(qp.field) +
+            ": quote inside an unquoted field (RFC 4180: a field holding a quote is quoted "
+            "whole, its quotes doubled)";
+    } else if (qp.kind == K::undoubled_quote) {
+        const unsigned char c = static_cast<unsigned char>(qp.after);
+        char shown[16];
+        if (c >= 0x20 && c < 0x7f)
+            std::snprintf(shown, sizeof shown, "'%c'", c);
+        else
+            std::snprintf(shown, sizeof shown, "byte 0x%02X", c);
+        const std::string tail = std::string(" is followed by ") + shown +
+                                 ": a quote inside a quoted field must be doubled";
+        if (qp.open_line == qp.line)
+            s = name_ + ":" + std::to_string(qp.line) + ": " + column_label(qp.open_field) +
+                ": quote inside a quoted field" + tail;
+        else
+            s = name_ + ":" + std::to_string(qp.open_line) + ": " + column_label(qp.open_field) +
+                ": the quoted field opened here runs to line " + std::to_string(qp.line) +
+                ", where a quote" + tail + " (an unbalanced quote?)";
+    } else {
+        s = name_ + ":" + std::to_string(qp.open_line) + ": " + column_label(qp.open_field) +
+            ": unterminated quoted field: it opens here and " + ends;
+    }
+    if (opts_.skip_bad_rows)
+        s += "; not skippable with --on-error=skip (the records after it cannot be told apart)";
+    return s;
+}
+
+// The first stage: the next chunk, or an empty one carrying the split's bad-input error (found
+// past the chunks before it, so reported only if none of those has an error of its own).
+Chunk* CsvStream::next_chunk(tbb::flow_control& fc) {
+    if (split_failed_) {
+        fc.stop();
+        return nullptr;
+    }
+    try {
+        return mapped_.empty() ? next_read_chunk(fc) : next_mapped_chunk(fc);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::input) throw;
+        split_failed_ = true;
+        Chunk* c = pool_.get(0);
+        c->len = 0;
+        c->error = std::current_exception();
+        return c;
+    }
 }
 
 // Serial stage for a read stream: hand out chunks that end on a record boundary; the partial
@@ -286,7 +358,7 @@ Chunk* CsvStream::next_read_chunk(tbb::flow_control& fc) {
             find_record_boundary(cur_->data.get(), cur_len_, schema_.format.quoting, counts.quotes);
         if (cut == 0) {
             // One record fills the whole buffer: grow it (bounded) and read on.
-            if (cur_->cap >= kMaxRecordBytes) fail_record_too_long();
+            if (cur_->cap >= kMaxRecordBytes) fail_record_too_long(cur_->data.get(), cur_len_);
             cur_->grow(cur_len_, cur_->cap * 2);
             t.switch_to(Stage::read);
             continue;
@@ -325,7 +397,7 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
         counts = count_quotes_newlines(base, window);
         cut = find_record_boundary(base, window, schema_.format.quoting, counts.quotes);
         if (cut) break;
-        if (window >= kMaxRecordBytes) fail_record_too_long();
+        if (window >= kMaxRecordBytes) fail_record_too_long(base, window);
         window *= 2;
     }
     Chunk* c;
@@ -368,9 +440,21 @@ void CsvStream::bad_row(const RowError& e, uint64_t& n_skipped) {
     core_.record_problem(RowProblem{name_, e.line, e.column, e.message});
 }
 
-// Parallel stage: validate, scan, decode and aggregate into the thread's rollup.
+// Parallel stage: validate, scan, decode and aggregate into the thread's rollup. Bad input is
+// kept with the chunk for the in-order last stage (Chunk::error).
 Chunk* CsvStream::parse(Chunk* c) {
     throw_if_interrupted();
+    if (c->error) return c;
+    try {
+        parse_rows(c);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::input) throw;
+        c->error = std::current_exception();
+    }
+    return c;
+}
+
+void CsvStream::parse_rows(Chunk* c) {
     Worker& w = core_.worker();
     if (w.sources.empty() || w.sources.back() != name_) w.sources.push_back(name_);
     w.batch.configure(schema_.slot_count());
@@ -404,11 +488,8 @@ Chunk* CsvStream::parse(Chunk* c) {
             else
                 bad_row(err, n_skipped);
         }
-        if (w.batch.unterminated_quote)
-            bad_row(RowError{w.batch.unterminated_line,
-                             {},
-                             "unterminated quoted field (the file ends inside quotes)"},
-                    n_skipped);
+        if (w.batch.quote_problem.kind != QuoteProblem::Kind::none)
+            throw_input(quote_problem_text(w.batch.quote_problem, "the file ends inside it"));
     }
     t.stop();
     if (pace_) pace_->parsed(c->len);
@@ -418,7 +499,6 @@ Chunk* CsvStream::parse(Chunk* c) {
     if (core_.progress()) core_.progress()->add_rows(n_rows);
     w.rows_since_flush += n_rows + n_skipped;
     if (w.due() || (last_file_ && input_done_.load(std::memory_order_relaxed))) core_.flush(w);
-    return c;
 }
 
 // A read stream with deferred CRC checks (the header, then the first stage's chunks): the
@@ -444,6 +524,7 @@ void CsvStream::check_crc(const char* p, size_t n, const std::vector<MemberEnd>&
 // Serial, in file order: hash the chunk (or check its CRC), then give its buffer (or its pages)
 // back.
 void CsvStream::finish(Chunk* c) {
+    if (c->error) std::rethrow_exception(c->error);
     const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     hash(c->ptr(), c->len);
     if (defer_crc_) check_crc(c->ptr(), c->len, c->member_ends);

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "curcrunch/ingest/quote_check.hpp"
+
 namespace curcrunch::ingest {
 
 inline constexpr size_t kScanPadding = 64;
@@ -74,8 +76,10 @@ struct ScanBatch {
     // structural bytes of one pass, and the record ends among them.
     std::vector<uint32_t> stops;
     std::vector<RecordStop> record_stops;
-    bool unterminated_quote = false;  // the chunk ended inside a quoted field
-    uint64_t unterminated_line = 0;
+    // A quote against RFC 4180, or the chunk's end inside a quoted field: the scan stopped at
+    // the record that holds it (the records after it cannot be told apart), after the batch's
+    // rows. Never skippable.
+    QuoteProblem quote_problem;
     const FieldSpan* row(size_t r) const { return spans.data() + r * nslots; }
 
   private:
@@ -111,6 +115,7 @@ inline constexpr size_t kStopsSlack = 64 + 16 + 1;
 
 // Scans records starting at cursor.pos until the batch is full or the chunk ends; advances the
 // cursor. Empty lines are skipped (they still count as lines). Returns true while records remain.
+// A quote against RFC 4180 (quote_check.hpp) ends the scan at its record: batch.quote_problem.
 bool scan_chunk(const ScanConfig& cfg, const char* buf, size_t len, ScanCursor& cursor,
                 ScanBatch& batch);
 
