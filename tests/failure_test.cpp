@@ -2,6 +2,7 @@
 // and the store exactly as it was (every table, ingest records included).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -87,6 +88,26 @@ TEST_F(BadInput, UnbalancedQuoteIsNotSkipped) {
                     {"--on-error=skip"});
 }
 
+// The audit's F7 and F8: each message names the real cause.
+TEST_F(BadInput, MessagesNameTheCause) {
+    const std::string csv = std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1");
+    std::string g = bad("trail.csv.gz", gzip_bytes(csv) + "GARBAGE");
+    const std::string trail = g + ": trailing data after the last gzip member (at byte ";
+    expect_rejected({g}, trail);
+    expect_rejected({g}, trail, {"--zlib"});
+    std::string cr = csv;
+    std::replace(cr.begin(), cr.end(), '\n', '\r');
+    std::string c = bad("cr.csv", cr);
+    expect_rejected({c}, c + ": line 1: lines end in CR alone");
+    std::string m = bad("mixed.csv",
+                        "bill/PayerAccountId,lineItem/UsageAccountId,lineItem/UsageStartDate,"
+                        "lineItem/ProductCode,lineItem/UnblendedCost,line_item_unblended_cost,"
+                        "BilledCost\n010000000000,010000000001,2024-01-01T00:00:00Z,A,1.5,99,77\n");
+    expect_rejected({m}, m + ": line 1: the header mixes dialects: 'lineItem/UnblendedCost' "
+                             "(column 5), 'line_item_unblended_cost' (column 6) and 'BilledCost' "
+                             "(column 7) belong to different exports");
+}
+
 TEST_F(BadInput, WrongFieldCount) {
     std::string f =
         bad("n.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") + "2,x,y\n");
@@ -112,7 +133,8 @@ TEST_F(BadInput, BadTimestamp) {
 TEST_F(BadInput, InvalidUtf8) {
     std::string f = bad("u.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-02-05", "1") +
                                      legacy_row("2", "2024-02-05", "1", "caf\xC3(broken"));
-    expect_rejected({f}, f + ":3: invalid UTF-8 (byte 0xC3)");
+    expect_rejected({f},
+                    f + ":3: column 'lineItem/LineItemDescription': invalid UTF-8 (byte 0xC3)");
 }
 
 TEST_F(BadInput, TruncatedGzip) {
@@ -255,6 +277,7 @@ TEST(NewStore, TwoFirstIngestsAtOnceBothLand) {
 
 TEST(Cli, UsageErrorsExitTwo) {
     TempDir t;
+    write_file(t / "a.csv", std::string(kLegacyHeader) + legacy_row("1", "2024-01-03", "1"));
     for (auto args : std::vector<std::vector<std::string>>{
              {"frobnicate"},
              {"ingest"},
@@ -264,7 +287,10 @@ TEST(Cli, UsageErrorsExitTwo) {
              {"summary", "--db", t / "x.db", "--from", "2024-03-01", "--to", "2024-02-01"},
              {"summary", "--db", t / "x.db", "--min-cost", "-5"},
              {"summary", "--db", t / "x.db", "--by", "color"},
-             {"summary", "--bogus"}}) {
+             {"summary", "--bogus"},
+             // The quote character cannot also be the delimiter (it was exit 3 on the file).
+             {"ingest", "--db", t / "x.db", "--delimiter", "\"", t / "a.csv"},
+             {"ingest", "--db", t / "x.db", "--delimiter", "\n", t / "a.csv"}}) {
         RunResult r = run_cli(args);
         EXPECT_EQ(r.exit_code, 2) << args[0] << " " << r.err;
         EXPECT_NE(r.err.find("curcrunch: error: "), std::string::npos);

@@ -198,7 +198,9 @@ TEST(Ingest, Utf8IsCheckedInEveryChunk) {
             run({t / name}, o);
             ADD_FAILURE() << name << ": accepted";
         } catch (const Error& e) {
-            EXPECT_EQ(std::string(e.what()), (t / name) + ":252: invalid UTF-8 (byte 0xC3)");
+            EXPECT_EQ(std::string(e.what()),
+                      (t / name) +
+                          ":252: column 'lineItem/LineItemDescription': invalid UTF-8 (byte 0xC3)");
         }
     }
     ingest::IngestOptions o;

@@ -105,12 +105,19 @@ class IngestCommand final : public Command {
     ingest::IngestOptions options() const {
         ingest::IngestOptions o;
         o.skip_bad_rows = expect_choice("--on-error", on_error_, "fail|skip") == "skip";
+        if (quote_) o.csv.quoting = expect_choice("--quote", *quote_, "on|off") == "on";
         if (delimiter_) o.csv.delimiter = parse_char("--delimiter", *delimiter_);
+        // A delimiter the reader also takes for a line end or a quote could never split fields.
+        if (o.csv.delimiter == '\n' || o.csv.delimiter == '\r')
+            throw_usage("--delimiter: a line end cannot separate fields");
+        if (o.csv.delimiter == '"' && o.csv.quoting != 0)
+            throw_usage(
+                "--delimiter: '\"' is the quote character (with --quote off it may be "
+                "the delimiter)");
         if (null_) {
             o.csv.has_null_token = true;
             o.csv.null_token = *null_;
         }
-        if (quote_) o.csv.quoting = expect_choice("--quote", *quote_, "on|off") == "on";
         if (threads_) o.threads = parse_int("--threads", *threads_, 1, 1024);
         if (max_memory_) o.max_memory = parse_positive_size("--max-memory", *max_memory_);
         o.prefer_zlib = zlib_;

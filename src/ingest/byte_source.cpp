@@ -134,6 +134,18 @@ class PlainSource final : public ByteSource {
 };
 
 // What an ISA-L inflate error code means, for messages.
+// Whether the n bytes at p (n > 0) can start a gzip member: its magic, 1f 8b (RFC 1952).
+// Anything else after a member is not a truncated or damaged member but bytes appended to the
+// stream, and is named so.
+bool gzip_member_magic(const uint8_t* p, size_t n) {
+    return p[0] == 0x1f && (n < 2 || p[1] == 0x8b);
+}
+
+[[noreturn]] void fail_gzip_trailing(const std::string& path, uint64_t at) {
+    throw_input(path + ": trailing data after the last gzip member (at byte " + std::to_string(at) +
+                ": not a gzip header)");
+}
+
 const char* isal_error_text(int rc) {
     return rc == ISAL_INCORRECT_CHECKSUM   ? "CRC or length check failed"
            : rc == ISAL_INVALID_WRAPPER    ? "not a valid gzip header"
@@ -238,6 +250,7 @@ class IsalGzipSource final : public ByteSource {
                     --st->avail_in;
                 }
                 if (st->avail_in == 0) continue;
+                if (!gzip_member_magic(st->next_in, st->avail_in)) return;  // read's to report
                 isal_inflate_reset(st.get());
                 st->crc_flag = ISAL_GZIP;
             }
@@ -325,6 +338,8 @@ class IsalGzipSource final : public ByteSource {
         }
         if (saw_padding_)
             throw_input(f_.path() + ": unexpected data after zero padding in gzip file");
+        if (!gzip_member_magic(st_.next_in, st_.avail_in))
+            fail_gzip_trailing(f_.path(), f_.done() - st_.avail_in);
         isal_inflate_reset(&st_);
         st_.crc_flag = deferred_ ? ISAL_DEFLATE : ISAL_GZIP;
         isal_gzip_header_init(&header_);
@@ -380,6 +395,8 @@ class ZlibGzipSource final : public ByteSource {
                     if (eof_) finished_ = true;
                     continue;
                 }
+                if (!gzip_member_magic(z_.next_in, z_.avail_in))
+                    fail_gzip_trailing(f_.path(), f_.done() - z_.avail_in);
                 inflateReset(&z_);
                 member_done_ = false;
             }

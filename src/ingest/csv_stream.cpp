@@ -78,7 +78,7 @@ class CsvStream {
     Chunk* next_chunk(tbb::flow_control& fc);
     Chunk* parse(Chunk* c);
     void parse_rows(Chunk* c);
-    [[noreturn]] void fail_utf8(const char* buf, const Chunk& c) const;
+    RowError utf8_error(const char* buf, size_t len, uint64_t line) const;
     void bad_row(const RowError& e, uint64_t& n_skipped);
     void finish(Chunk* c);
     void stream();
@@ -425,12 +425,24 @@ Chunk* CsvStream::next_mapped_chunk(tbb::flow_control& fc) {
     return c;
 }
 
-void CsvStream::fail_utf8(const char* buf, const Chunk& c) const {
-    size_t off = first_invalid_utf8(reinterpret_cast<const unsigned char*>(buf), c.len);
-    uint64_t l = c.first_line + static_cast<uint64_t>(std::count(buf, buf + off, '\n'));
+// Where the first byte that breaks UTF-8 is in the `len` bytes at buf, which start a record on
+// `line`: its line and column, found by a walk that follows the quotes (the bytes before it
+// were not scanned yet; a bad quote among them is reported on its own once they are).
+RowError CsvStream::utf8_error(const char* buf, size_t len, uint64_t line) const {
+    const size_t off = first_invalid_utf8(reinterpret_cast<const unsigned char*>(buf), len);
+    uint32_t field = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < off; ++i) {
+        if (buf[i] == '"' && schema_.format.quoting) quoted = !quoted;
+        if (buf[i] == '\n') ++line;
+        if (quoted) continue;
+        if (buf[i] == schema_.format.delimiter) ++field;
+        if (buf[i] == '\n') field = 0;
+    }
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(buf[off]));
-    throw_input(name_ + ":" + std::to_string(l) + ": invalid UTF-8 (byte " + hex + ")");
+    return RowError{line, field < schema_.columns.size() ? schema_.columns[field] : std::string(),
+                    std::string("invalid UTF-8 (byte ") + hex + ")"};
 }
 
 // A row that cannot be used: counted and sampled with --on-error=skip, else the end.
@@ -464,7 +476,8 @@ void CsvStream::parse_rows(Chunk* c) {
     const MappedFileScope shrunk(mapped_.data(), mapped_.size(), name_);
     StageTimer t(opts_.stats, Stage::validate);
     const bool utf8_ok = c->ascii || simdjson::validate_utf8(buf, c->len);
-    if (!utf8_ok && !opts_.skip_bad_rows) fail_utf8(buf, *c);
+    if (!utf8_ok && !opts_.skip_bad_rows)
+        throw_input(row_problem_text(name_, utf8_error(buf, c->len, c->first_line)));
     RowDecoder dec(schema_, w.rollup, u_.period, u_.account);
     ScanCursor sc{0, c->first_line};
     RowError err;
@@ -478,7 +491,7 @@ void CsvStream::parse_rows(Chunk* c) {
             const RowMeta& m = w.batch.meta[r];
             bool ok;
             if (!utf8_ok && !simdjson::validate_utf8(buf + m.begin, m.end - m.begin)) {
-                err = RowError{m.line, {}, "invalid UTF-8"};
+                err = utf8_error(buf + m.begin, m.end - m.begin, m.line);
                 ok = false;
             } else {
                 ok = dec.add_row(buf, w.batch.row(r), m, err);

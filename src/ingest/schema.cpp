@@ -308,6 +308,36 @@ std::string normalize_cost_category_key(std::string_view raw) {
     return k.empty() ? k : kCostCategoryPrefix + k;
 }
 
+namespace {
+
+// A header with the cost or start column of more than one dialect (lineItem/UnblendedCost
+// beside line_item_unblended_cost or BilledCost): which one holds the data is as ambiguous as a
+// column named twice, and the first dialect found used to win without a word.
+void refuse_mixed_dialects(const std::vector<std::string>& cols, const std::string& where) {
+    static const char* const kMarkers[][2] = {
+        {"lineItem/UnblendedCost", "lineItem/UsageStartDate"},
+        {"line_item_unblended_cost", "line_item_usage_start_date"},
+        {"BilledCost", "ChargePeriodStart"},
+    };
+    std::vector<std::string> found;
+    for (const auto& family : kMarkers)
+        for (const char* name : family) {
+            const int col = find_column(cols, name);
+            if (col < 0) continue;
+            found.push_back("'" + shown_text(cols[static_cast<size_t>(col)]) + "' (column " +
+                            std::to_string(col + 1) + ")");
+            break;  // one name per dialect is enough to show it
+        }
+    if (found.size() < 2) return;
+    std::string list;
+    for (size_t i = 0; i < found.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == found.size() ? " and " : ", ") + found[i];
+    throw_input(where + ": the header mixes dialects: " + list +
+                " belong to different exports; which one holds the data is ambiguous");
+}
+
+}  // namespace
+
 void resolve_columns(Schema& s, const std::string& where) {
     if (s.columns.size() > kMaxColumns)
         throw_input(where + ": header has " + std::to_string(s.columns.size()) +
@@ -318,6 +348,7 @@ void resolve_columns(Schema& s, const std::string& where) {
                     "' appears twice (columns " + std::to_string(dup_a + 1) + " and " +
                     std::to_string(dup_b + 1) + "); which one holds the data is ambiguous");
     auto has = [&](const char* n) { return find_column(s.columns, n) >= 0; };
+    refuse_mixed_dialects(s.columns, where);
     bool legacy = std::any_of(s.columns.begin(), s.columns.end(),
                               [](const std::string& c) { return istarts_with(c, "lineItem/"); });
     if (legacy) {
@@ -441,6 +472,18 @@ void refuse_binary_head(std::string_view body, const std::string& source) {
     if (!what.empty()) throw_input(source + ": line 1: not CSV text but " + what);
 }
 
+// Line ends of CR alone (classic Mac OS): the reader splits records at LF, so such a file
+// would read as one header line of every row's fields, refused for some other reason (a
+// duplicate column) that names none of the cause.
+void refuse_cr_line_ends(std::string_view body, const std::string& source) {
+    const std::string_view first_line = body.substr(0, body.find('\n'));
+    const size_t cr = first_line.find('\r');
+    if (cr != std::string_view::npos && cr + 1 < first_line.size())
+        throw_input(source +
+                    ": line 1: lines end in CR alone (old Mac OS line ends); only LF and CRLF "
+                    "are read: convert the file (e.g. tr '\\r' '\\n')");
+}
+
 }  // namespace
 
 Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::string& source,
@@ -450,6 +493,7 @@ Schema resolve_schema(std::string_view head, const CsvOverrides& ov, const std::
     std::string_view body = head.substr(bom);
     if (body.empty()) throw_input(source + ": empty file (no header line)");
     refuse_binary_head(body, source);
+    refuse_cr_line_ends(body, source);
     header_format(body, ov, s.format);
     size_t end = record_end(body, s.format);
     if (end > kMaxHeaderBytes || (end == 0 && (!at_end || body.size() > kMaxHeaderBytes)))
