@@ -124,4 +124,58 @@ TEST(CurSync, APeriodWithAMissingFileIsReportedNotSynced) {
         1u);
 }
 
+TEST(CurSync, AKeyThatWouldLeaveTheCacheFailsItsPeriodBeforeAnyFileIsCreated) {
+    Fixture f;
+    f.upload();
+    // October's top-level manifest also lists a key whose dot segments climb out of the cache
+    // (the bucket lists it too, so the manifest names no missing file), and December has a
+    // manifest whose own key does.
+    const std::string october = "billing/nightly/20261001-20261101/nightly-Manifest.json";
+    const std::string evil = "billing/nightly/20261001-20261101/../../../../escaped/evil.csv.gz";
+    std::string manifest =
+        read_file(f.tmp / "export/nightly/20261001-20261101/nightly-Manifest.json");
+    const std::string list = "\"reportKeys\":[";
+    ASSERT_NE(manifest.find(list), std::string::npos) << manifest;
+    manifest.insert(manifest.find(list) + list.size(), "\"" + evil + "\",");
+    f.aws.put_object("bucket", october, manifest);
+    f.aws.put_object("bucket", evil, "PWNED");
+    const std::string december = "billing/nightly/20261201-20270101/../nightly-Manifest.json";
+    f.aws.put_object("bucket", december, manifest);
+    // The cache sits two folders down in `top`, so that the key's climb ("../" four times from
+    // its period's folder) ends inside `top`, which must hold nothing but the cache.
+    const fs::path top = f.tmp.path() / "top";
+    const std::string cache = (top / "a/b/cache").string();
+    S3Client s3(f.rc, f.creds, "us-east-1", f.aws.endpoint());
+    auto periods = sync_cur(s3, "bucket", "billing/nightly", cache, 202601, 202612);
+    ASSERT_EQ(periods.size(), 3u);
+    EXPECT_TRUE(periods[0].ok) << periods[0].error;
+    EXPECT_FALSE(periods[1].ok);
+    EXPECT_EQ(periods[1].error,
+              "manifest s3://bucket/" + october + " lists '" + evil +
+                  "', which is not a plain object key (absolute, or with an empty, '.' or '..' "
+                  "part, a backslash or a control character): refused, nothing of the period is "
+                  "downloaded");
+    EXPECT_EQ(periods[2].period, 202612);
+    EXPECT_EQ(periods[2].error,
+              "manifest s3://bucket/" + december +
+                  " is named, which is not a plain object key (absolute, or with an empty, '.' "
+                  "or '..' part, a backslash or a control character): refused, nothing of the "
+                  "period is downloaded");
+    // Nothing was written outside the cache, nor anything of October or December inside it,
+    // and neither the evil key nor December's manifest was asked for.
+    std::vector<std::string> outside, refused;
+    for (const auto& e : fs::recursive_directory_iterator(top)) {
+        const std::string rel = fs::relative(e.path(), top).generic_string();
+        if (rel.rfind("a/b/cache", 0) != 0 && rel != "a" && rel != "a/b") outside.push_back(rel);
+        if (rel.find("20261001-20261101") != std::string::npos ||
+            rel.find("20261201-20270101") != std::string::npos)
+            refused.push_back(rel);
+    }
+    EXPECT_TRUE(outside.empty()) << outside[0];
+    EXPECT_TRUE(refused.empty()) << refused[0];
+    for (const auto& r : f.aws.raw().seen())
+        EXPECT_EQ(r.target.find(".."), std::string::npos) << r.target;
+    EXPECT_EQ(f.aws.rejected(), 0);
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

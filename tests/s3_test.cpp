@@ -181,4 +181,17 @@ TEST(S3, ReplacedObjectIsNeverSpliced) {
     EXPECT_EQ(s3.get("billing", "k"), blob(6000));
 }
 
+TEST(S3, AKeyWithDotSegmentsIsSentAsSigned) {
+    // S3 keys are not paths: "a/./b/../c" is its own object, and its path is signed as it is
+    // (no normalisation for S3). Sent normalised, it would name another object than the one
+    // signed, and S3 would refuse the signature.
+    Fixture f;
+    f.aws.put_object("billing", "odd/./dir/../name.csv", "the dotted one");
+    f.aws.put_object("billing", "odd/name.csv", "another object");
+    EXPECT_EQ(f.s3().get("billing", "odd/./dir/../name.csv"), "the dotted one");
+    EXPECT_EQ(f.aws.rejected(), 0);
+    ASSERT_EQ(f.aws.raw().seen().size(), 1u);
+    EXPECT_EQ(f.aws.raw().seen()[0].target, "/billing/odd/./dir/../name.csv");
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

@@ -13,6 +13,7 @@
 #include "curcrunch/core/durable_file.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/object_key.hpp"
 #include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::aws {
@@ -73,6 +74,20 @@ std::string strip_s3_uri(const std::string& uri, const std::string& bucket) {
     return uri.rfind(prefix, 0) == 0 ? uri.substr(prefix.size()) : uri;
 }
 
+// Every key of a period becomes a path in the cache (download_period): one that could lead out
+// of it is refused here, before a file of the period is created, as ingest refuses it.
+void require_plain_key(const std::string& bucket, const std::string& manifest_key,
+                       const std::string& key) {
+    if (plain_object_key(key)) return;
+    const std::string what =
+        key == manifest_key ? "is named" : "lists '" + shown_text(key, 255) + "'";
+    throw Error(ErrorKind::remote,
+                "manifest s3://" + bucket + "/" + shown_text(manifest_key, 255) + " " + what +
+                    ", which is not a plain object key (absolute, or with an empty, '.' or '..' "
+                    "part, a backslash or a control character): refused, nothing of the period "
+                    "is downloaded");
+}
+
 }  // namespace
 
 std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
@@ -114,6 +129,7 @@ std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
         plan.manifest_key = manifest->key;
         plan.manifest_etag = manifest->etag;
         try {
+            require_plain_key(bucket, manifest->key, manifest->key);
             // Manifests are small and overwritten in place: always fetched fresh.
             plan.manifest_text = s3.get(bucket, manifest->key);
             simdjson::dom::parser parser;
@@ -132,6 +148,8 @@ std::vector<CurPeriodPlan> discover_cur(S3Client& s3, const std::string& bucket,
                         keys.push_back(strip_s3_uri(std::string(sv), bucket));
             }
             if (keys.empty()) throw Error(ErrorKind::remote, "manifest lists no data files");
+            for (const std::string& key : keys)
+                require_plain_key(bucket, manifest->key, key);
             for (const std::string& key : keys) {
                 auto it = by_key.find(key);
                 if (it == by_key.end())

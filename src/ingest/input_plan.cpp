@@ -12,6 +12,7 @@
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/file_identity.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/object_key.hpp"
 #include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::ingest {
@@ -155,24 +156,6 @@ std::string strip_s3_uri(const std::string& uri) {
     if (uri.rfind("s3://", 0) != 0) return uri;
     size_t slash = uri.find('/', 5);
     return slash == std::string::npos ? std::string() : uri.substr(slash + 1);
-}
-
-// A manifest names S3 objects; they are looked for under the report's folder on disk, and may
-// never lead out of it. A key is refused when it is absolute, or has an empty, "." or ".." part,
-// a backslash or a control character: S3 keys that AWS writes have none, and any of them
-// could point the ingest at a file outside the report (../../etc/passwd).
-bool plain_object_key(std::string_view key) {
-    if (key.empty() || key.front() == '/') return false;
-    for (unsigned char c : key)
-        if (c < 0x20 || c == 0x7F || c == '\\') return false;
-    size_t start = 0;
-    for (;;) {
-        const size_t slash = key.find('/', start);
-        const std::string_view part = key.substr(start, slash - start);
-        if (part.empty() || part == "." || part == "..") return false;
-        if (slash == std::string_view::npos) return true;
-        start = slash + 1;
-    }
 }
 
 // Whether `p` lies under `root`, comparing normalized paths part by part.

@@ -140,6 +140,9 @@ Result HttpClient::perform(const Request& r) {
     Result out;
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
+    // The path goes as it was signed: curl would otherwise remove "./" and "../" segments,
+    // sending another S3 key (in another bucket, even) than the one signed and meant.
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     // Verification is never optional: there is no option to disable it.
