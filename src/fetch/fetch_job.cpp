@@ -9,6 +9,7 @@
 #include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/fetch/alert.hpp"
+#include "curcrunch/net/url_parts.hpp"
 #include "curcrunch/store/billing_records.hpp"
 #include "env_text.hpp"
 #include "fetch_run.hpp"
@@ -56,12 +57,31 @@ void Tally::bad(const std::string& what) {
     log::error(what);
 }
 
+namespace {
+
+// Every URL a run may send a secret to, checked before it sends anything: a usage error naming
+// the setting when one is plain http to another machine (net/url_parts.hpp).
+void refuse_cleartext_settings(const FetchOptions& o, const FetchConfig& config) {
+    if (std::string v = env_text("VAULT_ADDR"); !v.empty())
+        net::require_safe_transport(v, "VAULT_ADDR");
+    for (const char* service : {"s3", "sts", "ce", "organizations", "invoicing", "payments"})
+        resolve_endpoint(service, o.endpoint_url, config, "https://");
+    if (!o.alert_webhook.empty())
+        net::require_safe_transport(o.alert_webhook, "--alert-webhook");
+    else if (std::string v = env_text("CURCRUNCH_ALERT_WEBHOOK"); !v.empty())
+        net::require_safe_transport(v, "CURCRUNCH_ALERT_WEBHOOK");
+}
+
+}  // namespace
+
 FetchRun::FetchRun(const FetchOptions& o, store::Store& store)
     : o_(o),
       store_(store),
       config_(load_fetch_config(o.config_path)),
       tally_(report_),
-      started_(store::now_utc_iso()) {}
+      started_(store::now_utc_iso()) {
+    refuse_cleartext_settings(o_, config_);
+}
 
 void FetchRun::set_up_network() {
     fs::create_directories(o_.cache_dir);
@@ -251,7 +271,12 @@ const char* outcome_name(FetchOutcome o) {
 
 std::string resolve_endpoint(const std::string& service, const std::string& cli_url,
                              const FetchConfig& config, const std::string& aws_default) {
-    if (!cli_url.empty()) return cli_url;
+    // Whichever setting names the URL, it carries signed requests and session tokens.
+    auto taken = [](const std::string& url, const std::string& setting) {
+        net::require_safe_transport(url, setting);
+        return url;
+    };
+    if (!cli_url.empty()) return taken(cli_url, "--endpoint-url");
     static const std::map<std::string, std::string> env_suffix = {
         {"s3", "S3"},
         {"sts", "STS"},
@@ -260,11 +285,14 @@ std::string resolve_endpoint(const std::string& service, const std::string& cli_
         {"invoicing", "INVOICING"},
         {"payments", "PAYMENTS"}};
     if (auto it = env_suffix.find(service); it != env_suffix.end()) {
-        const std::string v = env_text(("AWS_ENDPOINT_URL_" + it->second).c_str());
-        if (!v.empty()) return v;
+        const std::string name = "AWS_ENDPOINT_URL_" + it->second;
+        const std::string v = env_text(name.c_str());
+        if (!v.empty()) return taken(v, name);
     }
-    if (auto it = config.endpoints.find(service); it != config.endpoints.end()) return it->second;
-    if (std::string v = env_text("AWS_ENDPOINT_URL"); !v.empty()) return v;
+    if (auto it = config.endpoints.find(service); it != config.endpoints.end())
+        return taken(it->second, config.path + ": endpoints." + service);
+    if (std::string v = env_text("AWS_ENDPOINT_URL"); !v.empty())
+        return taken(v, "AWS_ENDPOINT_URL");
     return aws_default;
 }
 

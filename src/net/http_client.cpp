@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/net/url_parts.hpp"
 
 namespace curcrunch::net {
 
@@ -120,6 +121,8 @@ const char* transport_error_name(TransportError e) {
             return "truncated response";
         case TransportError::tls:
             return "TLS verification failed";
+        case TransportError::cleartext:
+            return "refused";
         case TransportError::other:
             return "transfer failed";
     }
@@ -135,9 +138,15 @@ HttpClient::HttpClient(ClientOptions options) : options_(std::move(options)), ha
 HttpClient::~HttpClient() = default;
 
 Result HttpClient::perform(const Request& r) {
+    Result out;
+    // Configured URLs were checked at the start; this also stops the ones a service handed out.
+    if (std::string why = cleartext_refusal(r.url); !why.empty()) {
+        out.error = TransportError::cleartext;
+        out.error_text = why;
+        return out;
+    }
     CURL* c = handle_->curl;
     curl_easy_reset(c);
-    Result out;
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
     // The path goes as it was signed: curl would otherwise remove "./" and "../" segments,

@@ -46,6 +46,8 @@ Verdict classify(ServiceKind kind, TransportError transport, long status, const 
             break;
         case TransportError::tls:
             return Verdict::fail;  // retrying cannot fix a certificate
+        case TransportError::cleartext:
+            return Verdict::fail;  // nor a URL's scheme
         default:
             return Verdict::retry;  // connect, timeout, reset, truncated
     }

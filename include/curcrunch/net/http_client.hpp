@@ -3,7 +3,9 @@
 // peer and host verification always on (a custom CA bundle may be given, never a way to turn
 // verification off), connect / total / stalled-transfer timeouts, keep-alive reuse of one
 // handle, and `User-Agent: curcrunch/<version>` on every request (as every AWS SDK names itself;
-// services and proxies log it). Transport failures come back as a typed result, not an exception,
+// services and proxies log it). A URL's path is sent as written (no dot segments removed: S3
+// signs the path exactly, and a key may hold them), and never over plain http to another
+// machine. Transport failures come back as a typed result, not an exception,
 // so the retry policy above can classify them.
 #include <chrono>
 #include <functional>
@@ -44,6 +46,7 @@ enum class TransportError {
     reset,      // connection reset or closed mid-response
     truncated,  // body shorter than its Content-Length
     tls,        // certificate or handshake failure (not retried)
+    cleartext,  // plain http to another machine (net/url_parts.hpp): not sent, not retried
     other,
 };
 
