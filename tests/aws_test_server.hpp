@@ -30,7 +30,8 @@ namespace testsupport {
 
 class AwsTestServer {
   public:
-    AwsTestServer(std::string access_key, std::string secret) {
+    // `port` 0: an ephemeral one (listening() says whether a given one could be had).
+    AwsTestServer(std::string access_key, std::string secret, int port = 0) : server_(port) {
         keys_[access_key] = Key{std::move(secret), "", false};
         server_.set_handler([this](const SeenRequest& r) { return handle(r); });
     }
@@ -103,6 +104,7 @@ class AwsTestServer {
         std::lock_guard<std::mutex> l(m_);
         expire_at_get_ = key_part;
     }
+    bool listening() const { return server_.listening(); }
     // The key is deleted (as Vault deletes an iam_user key when its lease ends).
     void remove_key(const std::string& access_key) {
         std::lock_guard<std::mutex> l(m_);

@@ -62,15 +62,16 @@ struct SeenRequest {
 
 class LoopbackServer {
   public:
-    LoopbackServer() {
+    // `port` 0: an ephemeral one. A given port may be taken or privileged: listening() says.
+    explicit LoopbackServer(int port = 0) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // 127.0.0.1 only
-        a.sin_port = 0;
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        listening_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
         ::listen(fd_, 16);
         socklen_t len = sizeof a;
         ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
@@ -85,6 +86,7 @@ class LoopbackServer {
         ::close(fd_);
     }
     int port() const { return port_; }
+    bool listening() const { return listening_; }
     std::string url(const std::string& path = "/") const {
         return "http://127.0.0.1:" + std::to_string(port_) + path;
     }
@@ -208,6 +210,7 @@ class LoopbackServer {
     }
 
     int fd_ = -1, port_ = 0;
+    bool listening_ = false;
     std::atomic<bool> stop_{false};
     std::mutex m_;
     std::deque<Action> actions_;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "aws_test_server.hpp"
+#include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/aws/s3_client.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/file_identity.hpp"
@@ -192,6 +193,60 @@ TEST(S3, AKeyWithDotSegmentsIsSentAsSigned) {
     EXPECT_EQ(f.aws.rejected(), 0);
     ASSERT_EQ(f.aws.raw().seen().size(), 1u);
     EXPECT_EQ(f.aws.raw().seen()[0].target, "/billing/odd/./dir/../name.csv");
+}
+
+TEST(S3, AnEndpointsPathIsPartOfTheSignedPath) {
+    // A gateway that serves S3 under /gw: the server sees bucket "gw" and key "billing/obj",
+    // and verifies the signature over the whole path it received.
+    Fixture f;
+    f.aws.put_object("gw", "billing/obj", "behind the gateway");
+    S3Client s3(f.rc, f.creds, "us-east-1", f.aws.endpoint() + "/gw/");
+    EXPECT_EQ(s3.get("billing", "obj"), "behind the gateway");
+    EXPECT_EQ(f.aws.rejected(), 0);
+}
+
+TEST(S3, AnEndpointIsSignedAsCurlSendsIt) {
+    struct Case {
+        const char* url;
+        const char* origin;
+        const char* host;
+        const char* path;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"https://minio.example:443", "https://minio.example", "minio.example", ""},
+             {"http://127.0.0.1:80", "http://127.0.0.1", "127.0.0.1", ""},
+             {"https://s3.eu-west-1.amazonaws.com", "https://s3.eu-west-1.amazonaws.com",
+              "s3.eu-west-1.amazonaws.com", ""},
+             {"http://127.0.0.1:9000/", "http://127.0.0.1:9000", "127.0.0.1:9000", ""},
+             {"https://minio.example:80", "https://minio.example:80", "minio.example:80", ""},
+             {"http://minio.example:443", "http://minio.example:443", "minio.example:443", ""},
+             {"http://[::1]:80", "http://[::1]", "[::1]", ""},
+             {"https://gateway.example:443/s3/", "https://gateway.example", "gateway.example",
+              "/s3"}}) {
+        SCOPED_TRACE(c.url);
+        const SigningEndpoint e = signing_endpoint(c.url);
+        EXPECT_EQ(e.origin, c.origin);
+        EXPECT_EQ(e.host, c.host);
+        EXPECT_EQ(e.path, c.path);
+    }
+}
+
+TEST(S3, AnEndpointNamingTheDefaultPortIsSignedAsSent) {
+    // curl sends "Host: 127.0.0.1" for http://127.0.0.1:80, and the server checks the
+    // signature against that: the port must not be signed either (https's 443 likewise; see
+    // S3.AnEndpointIsSignedAsCurlSendsIt).
+    AwsTestServer aws(kAk, kSk, 80);
+    if (!aws.listening()) GTEST_SKIP() << "port 80 cannot be had here";
+    aws.put_object("billing", "cur/x.csv", "on port 80");
+    net::HttpClient http(Fixture::options());
+    net::ResilientClient rc(http, quick_retries(1));
+    Credentials creds{kAk, Secret(kSk), Secret()};
+    S3Client s3(rc, creds, "us-east-1", "http://127.0.0.1:80");
+    EXPECT_EQ(s3.list("billing", "cur/").size(), 1u);
+    EXPECT_EQ(s3.get("billing", "cur/x.csv"), "on port 80");
+    EXPECT_EQ(aws.rejected(), 0);
+    ASSERT_FALSE(aws.raw().seen().empty());
+    EXPECT_EQ(aws.raw().seen()[0].header("Host"), "127.0.0.1");
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -1,6 +1,27 @@
 #include "curcrunch/aws/endpoints.hpp"
 
+#include "curcrunch/net/url_parts.hpp"
+
 namespace curcrunch::aws {
+
+SigningEndpoint signing_endpoint(const std::string& url) {
+    SigningEndpoint out;
+    const std::optional<net::UrlParts> p = net::parse_url(url);
+    if (!p) {
+        // curl cannot read it either: the request fails with curl's error, whatever is signed.
+        const size_t scheme = url.find("://");
+        out.origin = url;
+        out.host = scheme == std::string::npos ? url : url.substr(scheme + 3);
+        return out;
+    }
+    out.host = p->host;
+    if (!p->default_port) out.host += ":" + std::to_string(p->port);
+    out.origin = p->scheme + "://" + out.host;
+    out.path = p->path;
+    while (!out.path.empty() && out.path.back() == '/')
+        out.path.pop_back();
+    return out;
+}
 
 std::string regional_endpoint(std::string_view service, std::string_view region) {
     const bool china = region.substr(0, 3) == "cn-";

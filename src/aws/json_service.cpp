@@ -39,8 +39,7 @@ JsonServiceClient::JsonServiceClient(net::ResilientClient& http, const Credentia
     : http_(http), creds_(creds), service_(std::move(service)) {
     while (!service_.endpoint.empty() && service_.endpoint.back() == '/')
         service_.endpoint.pop_back();
-    size_t scheme = service_.endpoint.find("://");
-    host_ = scheme == std::string::npos ? service_.endpoint : service_.endpoint.substr(scheme + 3);
+    sent_ = signing_endpoint(service_.endpoint);
 }
 
 net::ServiceError JsonServiceClient::service_error(const net::Response& r) {
@@ -70,7 +69,9 @@ std::string JsonServiceClient::call(const std::string& operation, const std::str
         ++requests_;
         HttpRequest h;
         h.method = "POST";
-        h.headers = {{"Host", host_}, {"Content-Type", content_type}, {"X-Amz-Target", target}};
+        h.path = sent_.path + "/";
+        h.headers = {
+            {"Host", sent_.host}, {"Content-Type", content_type}, {"X-Amz-Target", target}};
         h.body = body;
         SigningParams p;
         p.region = service_.region;
@@ -79,7 +80,7 @@ std::string JsonServiceClient::call(const std::string& operation, const std::str
         sign(h, creds_, p);
         net::Request r;
         r.method = "POST";
-        r.url = service_.endpoint + "/";
+        r.url = sent_.origin + h.target();
         for (auto& [k, v] : h.headers)
             if (k != "Host") r.headers.emplace_back(k, v);
         r.body = body;

@@ -46,8 +46,10 @@ S3Client::S3Client(net::ResilientClient& http, const Credentials& creds, std::st
       regions_(regions ? std::move(regions) : std::make_shared<BucketRegions>()) {
     while (!endpoint_.empty() && endpoint_.back() == '/')
         endpoint_.pop_back();
-    size_t scheme = endpoint_.find("://");
-    host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
+    SigningEndpoint sent = signing_endpoint(endpoint_);
+    origin_ = std::move(sent.origin);
+    host_ = std::move(sent.host);
+    path_ = std::move(sent.path);
     partition_ = partition_of(region_);
     // S3's global endpoint answers for us-east-1's buckets; any other region's are asked at
     // their region's endpoint from the first request.
@@ -136,7 +138,7 @@ net::Request S3Client::signed_request(const std::string& method, const std::stri
     const std::string endpoint = moved ? regional_endpoint("s3", region) : endpoint_;
     HttpRequest h;
     h.method = method;
-    h.path = "/" + bucket + (key.empty() ? "" : "/" + key);
+    h.path = (moved ? "" : path_) + "/" + bucket + (key.empty() ? "" : "/" + key);
     h.query = std::move(query);
     h.headers = std::move(headers);
     h.headers.insert(h.headers.begin(), {"Host", moved ? endpoint.substr(8) : host_});
@@ -149,7 +151,7 @@ net::Request S3Client::signed_request(const std::string& method, const std::stri
     sign(h, creds_, p);
     net::Request r;
     r.method = method;
-    r.url = endpoint + h.target();
+    r.url = (moved ? endpoint : origin_) + h.target();
     for (auto& [k, v] : h.headers)
         if (k != "Host") r.headers.emplace_back(std::move(k), std::move(v));
     if (region_used) *region_used = std::move(region);

@@ -24,8 +24,7 @@ StsClient::StsClient(net::ResilientClient& http, const Credentials& base, std::s
     : http_(http), base_(base), region_(std::move(region)), endpoint_(std::move(endpoint)) {
     while (!endpoint_.empty() && endpoint_.back() == '/')
         endpoint_.pop_back();
-    size_t scheme = endpoint_.find("://");
-    host_ = scheme == std::string::npos ? endpoint_ : endpoint_.substr(scheme + 3);
+    sent_ = signing_endpoint(endpoint_);
 }
 
 net::ServiceError StsClient::service_error(const net::Response& r) {
@@ -44,9 +43,10 @@ AssumedRole StsClient::assume_role(const std::string& role_arn, const std::strin
     form.append("&DurationSeconds=").append(std::to_string(duration));
     if (external_id) form.append("&ExternalId=").append(uri_encode(*external_id, false));
     auto make = [&](int) {
-        HttpRequest h;  // path "/" by default
+        HttpRequest h;
         h.method = "POST";
-        h.headers = {{"Host", host_},
+        h.path = sent_.path + "/";
+        h.headers = {{"Host", sent_.host},
                      {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
         h.body = form;
         SigningParams p;
@@ -56,7 +56,7 @@ AssumedRole StsClient::assume_role(const std::string& role_arn, const std::strin
         sign(h, base_, p);
         net::Request r;
         r.method = "POST";
-        r.url = endpoint_ + "/";
+        r.url = sent_.origin + h.target();
         for (auto& [k, v] : h.headers)
             if (k != "Host") r.headers.emplace_back(k, v);
         r.body = form;

@@ -7,6 +7,18 @@
 
 namespace curcrunch::aws {
 
+// What requests to a configured endpoint URL are sent to and signed with. SigV4 signs the Host
+// header, and the service checks the signature against the Host it received, which is curl's:
+// the port only when it is not the scheme's own ("http://minio:80" arrives as "Host: minio").
+// So the signed host drops a default port, as the AWS SDKs do, and an endpoint's own path
+// ("http://gateway/s3") is signed as part of every request's path, which it is.
+struct SigningEndpoint {
+    std::string origin;  // "scheme://host[:port]": the request URL before its path
+    std::string host;    // the Host header as sent
+    std::string path;    // the endpoint's path, decoded, without a trailing '/' ("" or "/s3")
+};
+SigningEndpoint signing_endpoint(const std::string& url);
+
 // "https://s3.eu-west-1.amazonaws.com" for ("s3", "eu-west-1").
 std::string regional_endpoint(std::string_view service, std::string_view region);
 

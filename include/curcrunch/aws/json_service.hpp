@@ -5,6 +5,7 @@
 // with the code possibly namespaced ("com.amazonaws.invoicing#ThrottlingException").
 #include <string>
 
+#include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/aws/sigv4.hpp"
 #include "curcrunch/net/resilience.hpp"
 
@@ -42,7 +43,7 @@ class JsonServiceClient {
     net::ResilientClient& http_;
     const Credentials& creds_;
     JsonService service_;
-    std::string host_;
+    SigningEndpoint sent_;
     int requests_ = 0;
 };
 

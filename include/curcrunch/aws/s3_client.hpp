@@ -63,7 +63,7 @@ class BucketRegions {
 
 class S3Client {
   public:
-    // `endpoint`: scheme://host[:port] without a trailing slash. When it is the regional
+    // `endpoint`: scheme://host[:port][/path]. When it is the regional
     // endpoint of `region` (aws/endpoints.hpp) or S3's global one, a bucket of another region
     // is asked at that region's endpoint; any other endpoint is kept for every bucket.
     S3Client(net::ResilientClient& http, const Credentials& creds, std::string region,
@@ -108,10 +108,11 @@ class S3Client {
                        const std::function<net::Request(std::string*)>& make);
     net::ResilientClient& http_;
     const Credentials& creds_;
-    std::string region_, endpoint_, host_;
-    bool regional_ = false;    // endpoint_ is region_'s AWS endpoint, or the global one
-    std::string home_region_;  // the region endpoint_ answers for (regional_ only)
-    std::string partition_;    // region_'s
+    std::string region_, endpoint_;
+    std::string origin_, host_, path_;  // endpoint_ as sent and signed (aws/endpoints.hpp)
+    bool regional_ = false;             // endpoint_ is region_'s AWS endpoint, or the global one
+    std::string home_region_;           // the region endpoint_ answers for (regional_ only)
+    std::string partition_;             // region_'s
     std::shared_ptr<BucketRegions> regions_;
 };
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "curcrunch/aws/endpoints.hpp"
 #include "curcrunch/aws/sigv4.hpp"
 #include "curcrunch/net/resilience.hpp"
 
@@ -32,7 +33,8 @@ class StsClient {
   private:
     net::ResilientClient& http_;
     const Credentials& base_;
-    std::string region_, endpoint_, host_;
+    std::string region_, endpoint_;
+    SigningEndpoint sent_;
 };
 
 // Credentials of an assumed role, re-assumed when less than `margin` of their life is left.
