@@ -104,6 +104,13 @@ class AwsTestServer {
         std::lock_guard<std::mutex> l(m_);
         expire_at_get_ = key_part;
     }
+    // The next GetObject whose key contains `key_part` is refused, before verification, with a
+    // message quoting the request's session token and Authorization header back, as some
+    // proxies and S3-compatible stores do.
+    void echo_token_at_get(const std::string& key_part) {
+        std::lock_guard<std::mutex> l(m_);
+        echo_at_get_ = key_part;
+    }
     bool listening() const { return server_.listening(); }
     // The key is deleted (as Vault deletes an iam_user key when its lease ends).
     void remove_key(const std::string& access_key) {
@@ -442,6 +449,14 @@ class AwsTestServer {
             for (auto& [k, v] : keys_)
                 if (!v.token.empty()) v.expired = true;
         }
+        if (!echo_at_get_.empty() && r.method == "GET" &&
+            r.target.find(echo_at_get_) != std::string::npos) {
+            echo_at_get_.clear();
+            return s3_error(400, "InvalidToken",
+                            "The provided token is malformed or otherwise invalid. Token " +
+                                r.header("X-Amz-Security-Token") + " Credential " +
+                                r.header("Authorization"));
+        }
         curcrunch::aws::HttpRequest h;
         const bool json = !r.header("X-Amz-Target").empty();
         if (auto refusal = refuse_skew(r, json, r.method == "POST" && r.target == "/"))
@@ -588,7 +603,7 @@ class AwsTestServer {
     std::map<std::string, std::pair<std::string, WrongRegion>> bucket_regions_;
     int region_refusals_ = 0;
     int expire_countdown_ = 0;
-    std::string expire_at_get_;
+    std::string expire_at_get_, echo_at_get_;
     std::string corrupt_get_, ignore_range_;
     int list_pace_ = 0, object_pace_ = 0, document_pace_ = 0;
     JsonHandler json_;

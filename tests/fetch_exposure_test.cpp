@@ -1,5 +1,7 @@
-// `curcrunch fetch` keeps its secrets off the wire: a Vault, endpoint or webhook URL in plain
-// http to another machine is refused before anything is sent.
+// `curcrunch fetch` keeps its secrets off the wire and out of its records: a Vault, endpoint or
+// webhook URL in plain http to another machine is refused before anything is sent, and a
+// session token that a service quotes back in its refusal is shown, logged, stored and sent to
+// the webhook blanked.
 #include <gtest/gtest.h>
 
 #include "fetch_world.hpp"
@@ -89,6 +91,42 @@ TEST(FetchExposure, PlainHttpToAnotherMachineIsAUsageErrorBeforeAnythingIsSent) 
     EXPECT_EQ(w.vault.logins(), 0);
     EXPECT_TRUE(w.aws.raw().seen().empty());
     EXPECT_FALSE(fs::exists(w.tmp / "cache"));
+}
+
+TEST(FetchExposure, ATokenAServiceQuotesBackIsNotShownLoggedStoredOrSent) {
+    World w;
+    LoopbackServer hook;
+    hook.set_handler([](const SeenRequest&) { return respond(204, ""); });
+    // oab's data files are read with the session of its assumed role; the first one's GET is
+    // refused with its token and Authorization header quoted.
+    w.aws.echo_token_at_get("oab-cur-00001");
+    auto env = w.env();
+    env.back() = "CURCRUNCH_ALERT_WEBHOOK=" + hook.url("/alerts");
+    auto r = run_cli(w.args({"--verbose", "--max-attempts", "1"}), env);
+    EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+    ASSERT_GE(w.aws.assumed(), 1);
+    const std::string said =
+        "s3 GetObject failed: HTTP 400 InvalidToken (after 1 attempt(s)): The provided token is "
+        "malformed or otherwise invalid. Token (not shown) Credential AWS4-HMAC-SHA256 "
+        "Credential=(not shown), SignedHeaders=";
+    EXPECT_NE(r.out.find(said), std::string::npos) << r.out;
+
+    const std::string errlog = read_file(w.tmp / "errors.jsonl");
+    EXPECT_NE(errlog.find("Token (not shown) Credential"), std::string::npos) << errlog;
+    const std::string problems = query_one(w.db, "SELECT problems FROM fetch_run");
+    EXPECT_NE(problems.find(said), std::string::npos) << problems;
+    auto seen = hook.seen();
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_NE(seen[0].body.find("Token (not shown) Credential"), std::string::npos) << seen[0].body;
+    std::string db_bytes = read_file(w.db);
+    if (fs::exists(w.db + "-wal")) db_bytes += read_file(w.db + "-wal");
+    // The test server's session tokens all begin so.
+    const std::string token = "FwoGZXIvYXdzEXAMPLETOKEN";
+    EXPECT_EQ(r.out.find(token), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find(token), std::string::npos) << r.err;
+    EXPECT_EQ(errlog.find(token), std::string::npos) << errlog;
+    EXPECT_EQ(db_bytes.find(token), std::string::npos);
+    EXPECT_EQ(seen[0].body.find(token), std::string::npos) << seen[0].body;
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

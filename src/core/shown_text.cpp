@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "curcrunch/core/secret.hpp"
+
 namespace curcrunch {
 namespace {
 
@@ -43,7 +45,10 @@ bool invisible_control(uint32_t cp) {
 
 }  // namespace
 
-std::string shown_text(std::string_view raw, size_t max_bytes) {
+std::string shown_text(std::string_view quoted, size_t max_bytes) {
+    // Blanked before the cut, which could otherwise leave a secret's head.
+    const std::string clear = without_held_secrets(quoted);
+    const std::string_view raw = clear;
     std::string out;
     out.reserve(raw.size() < max_bytes ? raw.size() : max_bytes);
     char buf[16];

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "curcrunch/core/error.hpp"
@@ -24,6 +25,24 @@ Secret secret_from(const std::string& file, const char* env_name, const char* wh
     throw_usage(std::string("Vault AppRole login needs a ") + what + ": set " + env_name +
                 " or give its file with --" +
                 (std::string(what) == "role_id" ? "role-id-file" : "secret-id-file"));
+}
+
+// The KV secret's fields that name things rather than grant access (the region, access key
+// ids, role ARNs, session names), taken out of `kv` as plain text: services quote them in their
+// messages (a signing scope, the role an AccessDenied names), where as held secrets they would
+// be blanked (core/secret.hpp).
+std::map<std::string, std::string> take_public_fields(std::map<std::string, Secret>& kv,
+                                                      const FetchConfig& config) {
+    std::set<std::string> names = {config.vault.region_field};
+    for (const ProfileConfig& p : config.profiles)
+        names.insert({p.access_key_field, p.role_arn_field, p.session_name_field});
+    std::map<std::string, std::string> out;
+    for (const std::string& name : names)
+        if (auto it = kv.find(name); it != kv.end()) {
+            out.emplace(name, std::string(it->second.reveal()));
+            kv.erase(it);
+        }
+    return out;
 }
 
 }  // namespace
@@ -116,9 +135,10 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
     std::lock_guard<std::mutex> l(m_);
     const VaultSecretConfig& vc = config_.vault;
     if (vault_ && !read_) {
-        if (!vc.kv_path.empty())
+        if (!vc.kv_path.empty()) {
             kv_ = vault_->read_kv(vc.kv_mount, vc.kv_path, vc.kv_version);
-        else {
+            kv_public_ = take_public_fields(kv_, config_);
+        } else {
             engine_ = vault_->aws_creds(vc.aws_engine_mount, vc.aws_engine_role);
             if (lease_keeper_)
                 lease_keeper_->track(engine_->lease_id, engine_->lease, engine_->renewable);
@@ -126,8 +146,8 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
         read_ = true;
     }
     std::string default_region = config_.region;
-    if (auto it = kv_.find(vc.region_field); it != kv_.end() && !it->second.empty())
-        default_region = std::string(it->second.reveal());  // a region is not secret
+    if (auto it = kv_public_.find(vc.region_field); it != kv_public_.end() && !it->second.empty())
+        default_region = it->second;
     if (default_region.empty()) default_region = env_text("AWS_REGION");
     if (default_region.empty()) default_region = env_text("AWS_DEFAULT_REGION");
     if (default_region.empty()) default_region = "us-east-1";
@@ -148,7 +168,11 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
                 auto it = kv_.find(f);
                 return it == kv_.end() || it->second.empty() ? nullptr : &it->second;
             };
-            const Secret* ak = field(pc->access_key_field);
+            auto text = [&](const std::string& f) -> const std::string* {
+                auto it = kv_public_.find(f);
+                return it == kv_public_.end() || it->second.empty() ? nullptr : &it->second;
+            };
+            const std::string* ak = text(pc->access_key_field);
             const Secret* sk = field(pc->secret_key_field);
             c.source = where;
             if (!ak || !sk) {  // this profile cannot work; the others can
@@ -157,11 +181,10 @@ std::map<std::string, ProfileCredentials> CredentialSource::resolve(
                 out.emplace(name, std::move(c));
                 continue;
             }
-            c.base.access_key_id = std::string(ak->reveal());
+            c.base.access_key_id = *ak;
             c.base.secret_access_key = *sk;
-            if (const Secret* r = field(pc->role_arn_field)) c.role_arn = std::string(r->reveal());
-            if (const Secret* s = field(pc->session_name_field))
-                c.session_name = std::string(s->reveal());
+            if (const std::string* r = text(pc->role_arn_field)) c.role_arn = *r;
+            if (const std::string* s = text(pc->session_name_field)) c.session_name = *s;
         } else if (engine_) {
             c.base.access_key_id = engine_->access_key_id;
             c.base.secret_access_key = engine_->secret_access_key;

@@ -12,6 +12,7 @@
 #include "curcrunch/core/calendar.hpp"
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/log.hpp"
+#include "curcrunch/core/secret.hpp"
 #include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::net {
@@ -153,7 +154,8 @@ std::string without_credentials(std::string_view text) {
 }  // namespace
 
 std::string service_message(std::string_view raw) {
-    const std::string text = without_credentials(raw);
+    // The held secrets first: blanking what follows "token=" could cut one short of its value.
+    const std::string text = without_credentials(without_held_secrets(raw));
     std::string line;
     for (char c : text) {
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') c = ' ';
@@ -368,16 +370,20 @@ Response ResilientClient::call(const CallOptions& o, const std::function<Request
         }
         last_code_ = err.code;
         last_status_ = r.ok() ? r.response.status : 0;
+        // What the service (or curl, quoting the URL) said is quoted through shown_text(), which
+        // also blanks the secrets this process holds: a server may echo them back.
         std::string request_id;
         for (const char* h : {"x-amzn-requestid", "x-amz-request-id", "x-request-id"})
-            if (const std::string* id = r.response.header(h)) request_id = *id;
-        last = r.ok() ? "HTTP " + std::to_string(r.response.status) +
-                            (err.code.empty() ? "" : " " + err.code)
-                      : std::string(transport_error_name(r.error)) + " (" + r.error_text + ")";
+            if (const std::string* id = r.response.header(h)) request_id = shown_text(*id, 100);
+        const std::string code = shown_text(err.code, 100),
+                          transport = shown_text(r.error_text, 300);
+        last = r.ok()
+                   ? "HTTP " + std::to_string(r.response.status) + (code.empty() ? "" : " " + code)
+                   : std::string(transport_error_name(r.error)) + " (" + transport + ")";
         said = r.ok() ? service_message(err.message) : std::string();
         if (log_)
             log_->write(o.service, o.operation, r.ok() ? r.response.status : 0, request_id, attempt,
-                        err.code, r.ok() ? (said.empty() ? err.code : said) : r.error_text);
+                        code, r.ok() ? (said.empty() ? code : said) : transport);
         // Sent to the wrong place, or signed at a time the service would not accept: the next
         // request goes right at once, and says nothing about the endpoint's health.
         if (r.ok() && rerouted < 2 && reroutes(o, r.response, err, signed_with)) {

@@ -66,9 +66,10 @@ class CredentialSource {
 
     const FetchConfig& config_;
     std::unique_ptr<vault::VaultClient> vault_;
-    std::mutex m_;  // guards what was read from Vault: kv_, engine_
+    std::mutex m_;  // guards what was read from Vault: kv_, kv_public_, engine_
     bool read_ = false;
     std::map<std::string, Secret> kv_;
+    std::map<std::string, std::string> kv_public_;  // its fields that are not secret
     std::optional<vault::AwsCredentials> engine_;
     std::atomic<uint64_t> generation_{0};
     std::unique_ptr<vault::TokenKeeper> keeper_;        // stopped before the rest goes

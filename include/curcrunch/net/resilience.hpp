@@ -66,9 +66,9 @@ using ErrorReader = std::function<ServiceError(const Response&)>;
 
 // A service's message made fit for an error line: what it quotes of a request's credentials
 // (credential, signature and ...token values after '=' or ':', in any case; access key ids) is
-// blanked, whitespace runs
-// (Vault's multi-error lists span lines) become one space, and the rest passes through
-// shown_text(), cut at 300 bytes.
+// blanked, whitespace runs (Vault's multi-error lists span lines) become one space, and the rest
+// passes through shown_text(), which also blanks the value of every secret the process holds
+// wherever it appears, and cuts at 300 bytes.
 std::string service_message(std::string_view text);
 
 // Token bucket: `rate` requests per second on average, at most `burst` at once. Thread-safe.
