@@ -71,6 +71,8 @@ TEST(TransportSafety, ARequestInPlainHttpToAnotherMachineIsNeverSent) {
                   "address: 127.0.0.0/8, ::1, localhost)) (after 1 attempt(s))");
     }
     EXPECT_EQ(rc.stats().attempts, 1);
+    // The endpoint was never asked: its breaker does not count the refusal.
+    EXPECT_FALSE(strains_endpoint(TransportError::cleartext, 0, ""));
     // To this machine it goes.
     LoopbackServer s;
     Request local;

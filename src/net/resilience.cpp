@@ -65,6 +65,8 @@ Verdict classify(ServiceKind kind, TransportError transport, long status, const 
 }
 
 bool strains_endpoint(TransportError transport, long status, const std::string& code) {
+    // A request refused here for plain http never reached the endpoint.
+    if (transport == TransportError::cleartext) return false;
     return transport != TransportError::none || status >= 500 || status == 429 ||
            is_throttling_code(code);
 }
