@@ -248,11 +248,13 @@ TEST(Coverage, AGapMonthIsAbsentNeverZero) {
     };
     const auto trends = get("/api/trends?from=2026-06-01&to=2026-08-31&granularity=month");
     EXPECT_NE(trends.body.find("{\"month\":\"2026-07\",\"cost\":null,\"days\":31,"
-                               "\"days_with_data\":0}"),
+                               "\"days_with_data\":0,\"first_day\":\"2026-07-01\","
+                               "\"last_day\":\"2026-07-31\",\"partial\":false}"),
               std::string::npos)
         << trends.body;
     EXPECT_NE(trends.body.find("{\"bucket\":\"2026-07\",\"cost\":null,\"days\":31,"
-                               "\"days_with_data\":0}"),
+                               "\"days_with_data\":0,\"first_day\":\"2026-07-01\","
+                               "\"last_day\":\"2026-07-31\",\"partial\":false}"),
               std::string::npos)
         << trends.body;
     const auto page = get("/trends?from=2026-06-01&to=2026-08-31");

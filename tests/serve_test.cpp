@@ -69,7 +69,8 @@ TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {
     }
     EXPECT_NE(s.get("/api/trends?" + kTwoMonths + "&granularity=month")
                   .body.find("{\"bucket\":\"2026-09\",\"cost\":\"352.8\",\"days\":30,"
-                             "\"days_with_data\":28}"),
+                             "\"days_with_data\":28,\"first_day\":\"2026-09-01\","
+                             "\"last_day\":\"2026-09-30\",\"partial\":true}"),
               std::string::npos);
 }
 

@@ -232,12 +232,13 @@ Scene pie_chart(const PieChartSpec& spec, const TextMetrics& m) {
     double total = 0;
     for (const auto& it : spec.items)
         total += std::max(0.0, it.value);
-    const double top = 22;
-    const double r = std::min((spec.height - top - 6) / 2, spec.width * 0.2);
+    const double top = 22, note = spec.note.empty() ? 0 : 14;
+    const double r = std::min((spec.height - top - 6 - note) / 2, spec.width * 0.2);
     const double cx = 8 + r, cy = top + r;
     double a = 0;
     const double legend_x = cx + r + 20,
-                 row = std::min(13.0, (spec.height - top) / std::max<size_t>(1, spec.items.size()));
+                 row = std::min(
+                     13.0, (spec.height - top - note) / std::max<size_t>(1, spec.items.size()));
     const double label_w = spec.width - legend_x - 14 - 110;
     for (size_t i = 0; i < spec.items.size(); ++i) {
         const BarItem& it = spec.items[i];
@@ -255,6 +256,9 @@ Scene pie_chart(const PieChartSpec& spec, const TextMetrics& m) {
         s.items.push_back(
             Text{spec.width - 4, ly + 7, percent(share), kLabelSize, kInk, Anchor::end, false, 0});
     }
+    if (!spec.note.empty())
+        s.items.push_back(Text{4, spec.height - 4, m.fit(spec.note, spec.width - 8, kLabelSize),
+                               kLabelSize, kMuted, Anchor::start, false, 0});
     return s;
 }
 

@@ -39,6 +39,8 @@ class ReportCommand final : public Command {
         o.value("--currency", currency_, "CODE",
                 "only the amounts billed in this currency (needed when the store holds more "
                 "than one for the report's selection: they are never added together)");
+        o.list("--region", regions_, "CODE",
+               "only these regions (the line items, which have none, are left out)");
         o.value("--measure", measure_, "M",
                 "the cost every figure sums: unblended, net, amortized, net-amortized, blended or "
                 "on-demand",
@@ -86,6 +88,7 @@ class ReportCommand final : public Command {
         store::require_values_in_store(store->db(), services_, "--service", "service");
         if (currency_)
             store::require_currency_in_store(store->db(), params().currency, "--currency");
+        store::require_values_in_store(store->db(), regions_, "--region", "region");
         // Without --as-of the period ends where the store's data ends (the chosen payers').
         period_.default_as_of = store::default_as_of(store->db(), today_utc(), payers_);
         const report::ReportParams p = params();
@@ -143,6 +146,7 @@ class ReportCommand final : public Command {
         p.accounts = accounts_;
         p.services = services_;
         if (currency_) p.currency = store::parse_currency_code("--currency", *currency_);
+        p.regions = regions_;
         if (measure_) {
             p.measure = parse_measure_option("--measure", *measure_);
             if (p.measure == store::Measure::usage)
@@ -160,6 +164,9 @@ class ReportCommand final : public Command {
             if (p.groupings.size() == report::kMaxReportGroupings)
                 throw_usage("--by: at most " + std::to_string(report::kMaxReportGroupings) +
                             " per report");
+            if (!regions_.empty())
+                throw_usage("--region cannot be combined with --by " + by +
+                            ": the tag rollup keeps no region");
             p.groupings.push_back(g);
         }
         if (min_cost_) p.min_cost = parse_non_negative_amount("--min-cost", *min_cost_);
@@ -181,7 +188,7 @@ class ReportCommand final : public Command {
 
     StoreOption store_;
     PeriodOptions period_;
-    std::vector<std::string> payers_, accounts_, services_, by_;
+    std::vector<std::string> payers_, accounts_, services_, regions_, by_;
     std::optional<std::string> currency_, measure_, min_cost_, granularity_, top_, line_items_,
         password_file_;
     std::optional<std::string> sign_cert_, sign_key_, sign_key_pass_file_;

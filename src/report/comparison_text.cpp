@@ -80,7 +80,7 @@ std::string data_through_note(const ReportData& d) {
                 note = month + " accruing: AWS may still change it";
                 break;
             case store::PeriodStatus::unknown:
-                note = month + ": final or not unknown";
+                note = month + ": not known whether final (its files carry no invoice id)";
                 break;
         }
     }

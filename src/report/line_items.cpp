@@ -6,6 +6,7 @@
 #include <array>
 #include <unordered_map>
 
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/report/cost_cube.hpp"
 #include "curcrunch/report/cost_scan.hpp"
 #include "curcrunch/report/report_data.hpp"
@@ -68,12 +69,11 @@ void groups_from_sql(store::Database& db, const ReportParams& p, Groups& groups)
 }  // namespace
 
 LineItems line_items(store::Database& db, const ReportParams& p, const CostCube* cube) {
+    // Every region's line items under a region filter would contradict the region's total.
+    if (!p.regions.empty()) throw_usage(kLineItemsRegionRefused);
     Groups groups;
     if (cube) {
-        // The line-item rollup has no region: a region filter narrows the cost figures only.
-        ScanFilter f = scan_filter(p);
-        f.regions.clear();
-        const CostCube::IdFilter ids = cube->resolve(db, f);
+        const CostCube::IdFilter ids = cube->resolve(db, scan_filter(p));
         cube->scan_lines(p.from, p.to, ids, [&](const LineRow& r) {
             GroupSums& g = groups[{r.product_code, r.usage_type, r.description, r.unit}];
             g.cost += r.cost;

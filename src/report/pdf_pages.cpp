@@ -83,6 +83,12 @@ void TablePrinter::print(const ReportTable& t) {
 
 namespace {
 
+// Under tables with a share column, when the shares are "n/a": why (their base).
+void pdf_share_note(PdfLayout& L, const ReportData& d) {
+    if (const std::string note = share_base_note(d); !note.empty())
+        L.paragraph(note, 7.5, false, {90, 90, 90});
+}
+
 // The summary figures' cells by row key.
 struct Figures {
     const ReportTable& t;
@@ -140,10 +146,12 @@ void summary_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
     k.push_back({"Data through", d.data_through ? format_day(d.data_through) : "no data",
                  data_through_note(d)});
     L.kpis(k);
+    const std::string top = top_param(d.params.top);
     L.heading("Top services");
-    P.print(P.make("top_services", {{"limit", "8"}}));
+    P.print(P.make("top_services", {{"limit", top}}));
     L.heading("Top accounts");
-    P.print(P.make("top_accounts", {{"limit", "8"}}));
+    P.print(P.make("top_accounts", {{"limit", top}}));
+    pdf_share_note(L, d);
     if (d.forecast && !d.month_complete())
         L.paragraph("The forecast is an estimate: month-to-date cost " + f.amount("month_to_date") +
                         " over " + std::to_string(d.forecast_days_seen) +
@@ -192,10 +200,11 @@ void service_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const char
     L.chart(bar_scene(service_bars_title(d),
                       P.make("service_chart", {{"limit", top_param(d.params.top)}}), d, m,
                       L.content_width()));
-    L.chart(pie_scene(P.make("service_chart", {{"limit", top_param(std::min(d.params.top, 9))}}), d,
-                      m, L.content_width()));
+    L.chart(
+        pie_scene(P.make("service_chart", {{"limit", pie_top_param(d)}}), d, m, L.content_width()));
     L.heading("By charge type");
     P.print(P.make("charge_types"));
+    pdf_share_note(L, d);
 }
 
 void month_service_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
@@ -261,13 +270,19 @@ void comparison_page(PdfLayout& L, TablePrinter& P, const ReportData& d,
                          : "") +
                     ".",
                 9);
-    L.chart(bar_scene(kChangeChartTitle,
-                      P.make("service_change_chart", {{"limit", top_param(d.params.top)}}), d, m,
-                      L.content_width(), nullptr, true));
+    // Without data for the previous period there is no change to draw (a bar would be the
+    // whole current cost, as if it had been $0 before).
+    if (const std::string note = change_chart_note(d); !note.empty())
+        L.paragraph(note, 9, true);
+    else
+        L.chart(bar_scene(kChangeChartTitle,
+                          P.make("service_change_chart", {{"limit", top_param(d.params.top)}}), d,
+                          m, L.content_width(), nullptr, true));
+    const std::string top = top_param(d.params.top);
     L.heading("By service (largest changes first)");
-    P.print(P.make("changes", {{"of", "services"}, {"limit", "25"}}));
+    P.print(P.make("changes", {{"of", "services"}, {"limit", top}}));
     L.heading("By account (largest changes first)");
-    P.print(P.make("changes", {{"of", "accounts"}, {"limit", "25"}}));
+    P.print(P.make("changes", {{"of", "accounts"}, {"limit", top}}));
 }
 
 void account_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const chart::TextMetrics& m) {
@@ -276,13 +291,22 @@ void account_page(PdfLayout& L, TablePrinter& P, const ReportData& d, const char
                       P.make("account_chart", {{"limit", top_param(d.params.top)}}), d, m,
                       L.content_width()));
     P.print(P.make("account_breakdown"));
+    pdf_share_note(L, d);
 }
 
 void line_item_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
     const size_t limit = d.params.line_items;
     const size_t groups = d.line_items.rows.size();
+    if (!d.params.regions.empty()) {
+        // No table at all (nor in the JSON): every region's line items would contradict the
+        // region's total.
+        L.new_page("Line items");
+        L.paragraph(kLineItemsNoRegion, 9, true);
+        return;
+    }
     L.new_page(limit == 0 || limit >= groups ? "Line items" : "Top line items");
-    const ReportTable& t = P.make("line_items", {{"limit", std::to_string(limit)}});
+    const ReportTable& t =
+        P.make("line_items", {{"limit", std::to_string(limit)}, {"rank", "magnitude"}});
     if (t.rows.empty()) {
         L.paragraph("No line items in this period.");
         return;
@@ -293,8 +317,9 @@ void line_item_page(PdfLayout& L, TablePrinter& P, const ReportData& d) {
                     (limit == 0 || limit >= groups
                          ? std::string("all of them are listed.")
                          : "the " + std::to_string(limit) +
-                               " largest are listed, the rest summed as \"Other\" (report "
-                               "--line-items all lists every one)."),
+                               " largest by size (credits and negations as well as charges) are "
+                               "listed, the rest summed as \"Other\" (report --line-items all "
+                               "lists every one)."),
                 8);
     P.print(t);
 }

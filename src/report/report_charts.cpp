@@ -33,6 +33,23 @@ std::vector<chart::BarItem> bar_items(const ReportTable& t, const std::string& c
     return out;
 }
 
+// "1-20" of a cut bucket's "(1-20)".
+std::string trend_cut_days(const TrendPoint& k) {
+    const std::string m = k.cut_mark();
+    return m.size() > 2 ? m.substr(1, m.size() - 2) : m;
+}
+
+// For a chart's title: " (2026-04: days 1-20 only)" for the one bucket of `points` the view
+// cuts, " (2026-03-09 and 2026-04-20 cut to the period)" for two (their tooltips say which days).
+std::string trend_cut_note(const std::vector<TrendPoint>& points) {
+    std::vector<const TrendPoint*> cut;
+    for (const auto& k : points)
+        if (k.cut() && !k.no_data()) cut.push_back(&k);
+    if (cut.empty()) return "";
+    if (cut.size() == 1) return " (" + cut[0]->key + ": days " + trend_cut_days(*cut[0]) + " only)";
+    return " (" + cut.front()->key + " and " + cut.back()->key + " cut to the period)";
+}
+
 // A one-series cost line over `points` (key = x label), with `marked` points (anomalies);
 // buckets without data are gaps.
 chart::Scene cost_line(const std::string& title, const std::vector<TrendPoint>& points,
@@ -50,8 +67,10 @@ chart::Scene cost_line(const std::string& title, const std::vector<TrendPoint>& 
         s.x_labels.push_back(k.key);
         if (link) s.x_hrefs.push_back(link(k.key));
         ser.values.push_back(as_double(k.amount));
+        // A bucket the view cuts holds only its days within the view: says which.
+        const std::string cut = k.cut() ? " (days " + trend_cut_days(k) + " only)" : "";
         ser.value_labels.push_back(k.no_data() ? "no data"
-                                               : money_text(k.amount, currency) +
+                                               : money_text(k.amount, currency) + cut +
                                                      (!k.partial() ? ""
                                                       : k.days_with_data < k.days
                                                           ? " (" + k.shortfall() + " with data)"
@@ -85,6 +104,11 @@ std::string fitted_label(const std::string& label, const std::string& key,
 
 std::string top_param(int top) {
     return std::to_string(std::max(top, 0));
+}
+
+std::string pie_top_param(const ReportData& d) {
+    // Ten slices have ten colours of their own (chart::palette); past them, colours repeat.
+    return top_param(std::min(d.params.top, 10));
 }
 
 std::string stacked_months_param(const ReportData& d) {
@@ -165,14 +189,47 @@ chart::Scene pie_scene(const ReportTable& t, const ReportData& d, const chart::T
     chart::PieChartSpec s;
     s.title = "Distribution by service";
     s.width = width;
-    s.items = bar_items(t, d.currency);
-    s.height = std::max(170.0, 34 + 13 * static_cast<double>(s.items.size()));
+    // A pie has only positive parts: the negative rows (credits, refunds, negations larger than
+    // a service's charges) are left out and said so, and the shares are of the parts shown.
+    Amount left_out = 0, shown = 0;
+    std::vector<std::string> which;
+    const std::vector<chart::BarItem> all = bar_items(t, d.currency);
+    for (size_t i = 0, r = 0; r < t.rows.size(); ++r) {
+        if (t.rows[r].key == kTotalRowKey) continue;
+        const Amount a = amount_of(t.rows[r].cells.at(1));
+        if (a > 0) {
+            shown += a;
+            s.items.push_back(all[i]);
+        } else if (a < 0) {
+            left_out += a;
+            which.push_back(all[i].label);
+        }
+        ++i;
+    }
+    if (!which.empty()) {
+        std::string names;
+        for (size_t i = 0; i < which.size() && i < 3; ++i)
+            names += (i ? ", " : "") + which[i];
+        if (which.size() > 3) names += ", ...";
+        s.note = "Not shown: credits and refunds of " + money_text(left_out, d.currency) + " (" +
+                 names + "); shares are of the " + money_text(shown, d.currency) + " shown.";
+    }
+    s.height =
+        std::max(170.0, 34 + 13 * static_cast<double>(s.items.size())) + (s.note.empty() ? 0 : 14);
     return chart::pie_chart(s, m);
+}
+
+std::string change_chart_note(const ReportData& d) {
+    if (!d.vs_previous.previous.none()) return "";
+    return std::string(kChangeChartTitle) + ": n/a: no data for the previous period (" +
+           format_day(d.vs_previous.previous.from) + " to " +
+           format_day(d.vs_previous.previous.to) + ").";
 }
 
 chart::Scene monthly_trend_chart(const ReportData& d, const chart::TextMetrics& m, double width,
                                  const ChartLink& link) {
-    return cost_line("Monthly cost, " + d.months.front().key + " to " + d.months.back().key,
+    return cost_line("Monthly cost, " + d.months.front().key + " to " + d.months.back().key +
+                         trend_cut_note(d.months),
                      d.months, d.currency, m, width, link);
 }
 
@@ -183,7 +240,7 @@ chart::Scene trend_chart(const ReportData& d, const chart::TextMetrics& m, doubl
                                           : g == store::Grain::month ? "Monthly"
                                                                      : "Yearly") +
                               " cost, " + format_day(d.params.from) + " to " +
-                              format_day(d.params.to);
+                              format_day(d.params.to) + trend_cut_note(d.trend);
     std::vector<size_t> marked;
     for (const auto& a : d.anomalies) {
         const std::string key = trend_bucket(a.day, g);
@@ -204,9 +261,7 @@ chart::Scene service_bar_chart(const ReportData& d, const chart::TextMetrics& m,
 }
 
 chart::Scene service_pie_chart(const ReportData& d, const chart::TextMetrics& m, double width) {
-    return pie_scene(
-        build_table(d, "service_chart", {{"limit", top_param(std::min(d.params.top, 9))}}), d, m,
-        width);
+    return pie_scene(build_table(d, "service_chart", {{"limit", pie_top_param(d)}}), d, m, width);
 }
 
 chart::Scene service_change_chart(const ReportData& d, const chart::TextMetrics& m, double width) {

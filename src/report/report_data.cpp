@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "anomaly_drivers.hpp"
+#include "curcrunch/report/cell_text.hpp"
 #include "curcrunch/report/report_query.hpp"
 #include "curcrunch/store/account_directory.hpp"
 #include "curcrunch/store/currency_scope.hpp"
@@ -63,6 +64,31 @@ void judge_days(ReportData& d, const Aggregates& a, const std::vector<Day>& cove
     attach_drivers(d.fee_days, fees, a.driver_cells, true, dims, a.service_name);
 }
 
+// How many days the trend bucket starting at or holding `day` has, whole.
+int trend_bucket_length(Day day, store::Grain g) {
+    const CivilDate c = civil_from_days(day);
+    switch (g) {
+        case store::Grain::month:
+            return static_cast<int>(days_in_month(c.year, c.month));
+        case store::Grain::year:
+            return days_from_civil(c.year + 1, 1, 1) - days_from_civil(c.year, 1, 1);
+        case store::Grain::week:
+            return 7;
+        case store::Grain::day:
+        case store::Grain::total:
+            break;
+    }
+    return 1;
+}
+
+// The months of the view without a day of data, which its tables say "no data" for.
+void mark_months_without_data(ReportData& d, const store::ViewCoverage& cov) {
+    const ReportParams& p = d.params;
+    for (Period m = period_of(p.from); m <= period_of(p.to); m = add_months(m, 1))
+        if (cov.window(std::max(first_day(m), p.from), std::min(last_day(m), p.to)).none())
+            d.months_without_data.insert(format_period(m));
+}
+
 Amount sum_days(const Aggregates& a, Day from, Day to) {
     Amount t = 0;
     for (Day x = from; x <= to; ++x)
@@ -83,9 +109,12 @@ void trend(ReportData& d, const Aggregates& a, const store::ViewCoverage& cov) {
         }
         TrendPoint& t = d.trend.back();
         if (auto it = a.daily.find(x); it != a.daily.end()) t.amount += it->second;
-        ++t.days;
+        if (t.days++ == 0) t.first = x;
+        t.last = x;
         t.days_with_data += cov.has_data(x) ? 1 : 0;
     }
+    for (TrendPoint& t : d.trend)
+        t.bucket_days = trend_bucket_length(t.first, p.granularity);
 }
 
 // The 12 months ending with the period's last, and how much of each has data.
@@ -96,7 +125,11 @@ void months(ReportData& d, const Aggregates& a, const store::ViewCoverage& cov) 
         t.key = t.label = format_period(x);
         auto it = a.months.find(x);
         t.amount = it == a.months.end() ? 0 : it->second;
-        const store::WindowCoverage w = cov.window(first_day(x), last_day(x));
+        // The scan ends at `to`: the last month is summed (and so counted) up to it only.
+        t.first = first_day(x);
+        t.last = std::min(last_day(x), d.params.to);
+        t.bucket_days = last_day(x) - first_day(x) + 1;
+        const store::WindowCoverage w = cov.window(t.first, t.last);
         t.days = w.days;
         t.days_with_data = w.days_with_data;
         t.payers_short = !w.payers_short.empty();
@@ -274,6 +307,21 @@ std::vector<Change> period_changes(const ReportData& d, ChangeOf what) {
     return out;
 }
 
+std::string TrendPoint::cut_mark() const {
+    if (!cut() || days == 0) return "";
+    const CivilDate f = civil_from_days(first), l = civil_from_days(last);
+    if (bucket_days >= 28 && bucket_days <= 31)  // days of one month
+        return "(" + std::to_string(f.day) + "-" + std::to_string(l.day) + ")";
+    return "(" + format_day(first).substr(5) + " to " + format_day(last).substr(5) + ")";
+}
+
+std::string share_base_note(const ReportData& d) {
+    if (d.totals.total > 0 || d.coverage.none()) return "";
+    return "Shares are n/a: the period's total, " + money_text(d.totals.total, d.currency) +
+           ", is not positive (credits and refunds exceed the charges), so no part of it is a "
+           "share of it.";
+}
+
 std::string ReportData::account_label(const std::string& id) const {
     auto it = account_names.find(id);
     return store::account_label(it == account_names.end() ? "" : it->second, id);
@@ -401,8 +449,10 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     const ScanRange& range = plan.range;
     const Day mom_end = plan.mom_end;
 
+    // Under a region filter there are no line items (kLineItemsNoRegion): the pages say so.
+    const bool with_line_items = sections.line_items && p.regions.empty();
     std::future<LineItems> items;
-    if (sections.line_items && !cube) items = line_items_alongside(db, d.params);
+    if (with_line_items && !cube) items = line_items_alongside(db, d.params);
     DimText dims(db);
     const RowSource src(db, cube, d.params);
     Aggregates a = scan_aggregates(src, dims, d, range, sections.fingerprint);
@@ -411,6 +461,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     compare(d, a);
     months(d, a, cov);
     trend(d, a, cov);
+    mark_months_without_data(d, cov);
     judge_days(d, a, cov.days_in(range.history_from, p.to), dims);
     breakdowns(d, a, dims);
     store_facts(d, db, range.scan_from);
@@ -420,7 +471,7 @@ ReportData gather_report(Database& db, const ReportParams& p, const CostCube* cu
     gather_groupings(d, db, mom_end);
     if (items.valid())
         d.line_items = items.get();
-    else if (sections.line_items)
+    else if (with_line_items)
         d.line_items = line_items(db, d.params, cube);
     if (sections.reconciliation) reconcile(d, db, src);
     if (sections.recommendations) recommend(d, a, dims);

@@ -111,8 +111,23 @@ ReportTable line_items(const ReportData& d, const TableParams& p) {
                  {"unit", "Unit", CellKind::text, 42, Scope::none},
                  {"rate", "Rate", CellKind::rate, 58, Scope::period},
                  {"cost", "Cost", CellKind::money, 63, Scope::period}};
+    // "rank": "magnitude" (reports since credits were ranked) ranks the groups by the size of
+    // their cost, so a -$7,687 Savings Plan negation is listed rather than summed in "Other";
+    // without it (older reports, which audit rebuilds as printed), by signed cost.
+    auto rank = p.find("rank");
+    const bool by_magnitude = rank != p.end() && rank->second == "magnitude";
+    if (rank != p.end() && !by_magnitude)
+        throw_input("table line_items: parameter 'rank' must be magnitude");
+    std::vector<const LineItem*> ranked;
+    for (const auto& li : d.line_items.rows)
+        ranked.push_back(&li);
+    if (by_magnitude)
+        std::stable_sort(ranked.begin(), ranked.end(), [](const LineItem* a, const LineItem* b) {
+            return (a->cost < 0 ? -a->cost : a->cost) > (b->cost < 0 ? -b->cost : b->cost);
+        });
     std::vector<TableRow> rows;
-    for (const auto& li : d.line_items.rows) {
+    for (const LineItem* item : ranked) {
+        const LineItem& li = *item;
         // The key names the group; U+001F cannot occur in a dimension value the row decoder
         // accepts (control characters), so the parts stay apart.
         const std::string key =
@@ -136,22 +151,32 @@ ReportTable month_service(const ReportData& d, const TableParams& p) {
     for (const auto& m : months) {
         const Period period = *parse_period(m);
         const bool part = first_day(period) < d.params.from || last_day(period) > d.params.to;
-        t.columns.push_back({m, m + (part && d.params.to ? " (part)" : ""), CellKind::money, 72,
-                             Scope::column_month});
+        const std::string mark = d.months_without_data.count(m) ? " (no data)"
+                                 : part && d.params.to          ? " (part)"
+                                                                : "";
+        t.columns.push_back({m, m + mark, CellKind::money, 72, Scope::column_month});
     }
+    // A month without data has no amounts: blank cells (its heading says "no data"), never $0.
+    std::vector<bool> no_data;
+    for (const auto& m : months)
+        no_data.push_back(d.months_without_data.count(m) > 0);
     std::vector<TableRow> rows;
     CutSpec s;
     for (const auto& svc : d.services) {
         TableRow r = row(svc.key, {svc.label});
-        for (const auto& m : months) {
+        for (size_t i = 0; i < months.size(); ++i) {
             Amount a = 0;
-            if (auto mo = d.service_months.find(m); mo != d.service_months.end())
+            if (auto mo = d.service_months.find(months[i]); mo != d.service_months.end())
                 if (auto it = mo->second.find(svc.key); it != mo->second.end()) a = it->second;
-            r.cells.push_back(money(a));
+            r.cells.push_back(no_data[i] ? "" : money(a));
         }
         rows.push_back(std::move(r));
         s.passes.push_back(at_or_above(d.params.min_cost, svc.amount));
     }
+    s.finish = [&](TableRow& r) {
+        for (size_t i = 0; i < months.size(); ++i)
+            if (no_data[i]) r.cells[i + 1] = "";
+    };
     s.limit = limit_param(p, 10);
     append_cut(t, d, std::move(rows), s);
     return t;

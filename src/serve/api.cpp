@@ -6,6 +6,7 @@
 #include "curcrunch/store/query.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
+#include "table_view.hpp"
 
 namespace curcrunch::serve {
 
@@ -51,7 +52,10 @@ std::string jparams(const ViewParams& v) {
     return o;
 }
 
+// Each key's change; without data for the previous period there is neither a previous amount
+// nor a change (null), never a change from $0.
 std::string jchanges(const report::ReportData& d, report::ChangeOf what, const char* key) {
+    const bool no_base = d.vs_previous.previous.none();
     std::string o = "[";
     for (const report::Change& ch : report::period_changes(d, what))
         o.append(o.size() > 1 ? "," : "")
@@ -62,9 +66,9 @@ std::string jchanges(const report::ReportData& d, report::ChangeOf what, const c
             .append(",\"current\":")
             .append(json_money(ch.current))
             .append(",\"previous\":")
-            .append(json_money(ch.previous))
+            .append(no_base ? "null" : json_money(ch.previous))
             .append(",\"change\":")
-            .append(json_money(ch.delta()))
+            .append(no_base ? "null" : json_money(ch.delta()))
             .append("}");
     return o + "]";
 }
@@ -138,7 +142,9 @@ std::string jcomparison(const store::Comparison& c) {
            ",\"verdict\":" + json_quote(c.verdict()) + "}";
 }
 
-// Trend buckets: a bucket without data has no cost (null), never zero.
+// Trend buckets: a bucket without data has no cost (null), never zero; `days` are the bucket's
+// days within the view (first_day to last_day), and a bucket the view cuts (April to the 20th)
+// or with days missing is partial.
 std::string jtrend(const std::vector<report::TrendPoint>& v, const report::ReportParams& p,
                    const char* key_name) {
     std::string o = "[";
@@ -152,9 +158,19 @@ std::string jtrend(const std::vector<report::TrendPoint>& v, const report::Repor
             .append(",\"cost\":")
             .append(t.no_data() ? "null" : json_money(t.amount))
             .append(",\"days\":" + std::to_string(t.days))
-            .append(",\"days_with_data\":" + std::to_string(t.days_with_data) + "}");
+            .append(",\"days_with_data\":" + std::to_string(t.days_with_data))
+            .append(",\"first_day\":" + json_quote(format_day(t.first)))
+            .append(",\"last_day\":" + json_quote(format_day(t.last)))
+            .append(",\"partial\":")
+            .append(t.partial() || t.cut() ? "true" : "false")
+            .append("}");
     }
     return o + "]";
+}
+
+// The view's total: null for a window without data (as coverage.total), never "0".
+std::string jview_total(const report::ReportData& d) {
+    return d.coverage.none() ? "null" : json_money(d.totals.total);
 }
 
 }  // namespace
@@ -163,7 +179,7 @@ std::string overview_json(const ViewContext& c) {
     const ViewParams& v = c.view;
     const report::ReportData& d = c.figures();
     std::string o = "{\"parameters\":" + jparams(v) + ",\"currency\":" + json_quote(d.currency);
-    o.append(",\"total\":").append(json_money(d.totals.total));
+    o.append(",\"total\":").append(jview_total(d));
     o.append(",\"coverage\":").append(jwindow(d.coverage, d.totals.total));
     o.append(",\"data_through\":")
         .append(d.data_through ? json_quote(format_day(d.data_through)) : "null");
@@ -192,7 +208,7 @@ std::string trends_json(const ViewContext& c) {
 
 std::string services_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    return "{\"parameters\":" + jparams(c.view) + ",\"total\":" + json_money(d.totals.total) +
+    return "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jview_total(d) +
            ",\"services\":" + jlist(visible(d.services, c.view.report), "service") +
            ",\"below_threshold\":" + jbelow(d.services, c.view.report) + "}";
 }
@@ -200,8 +216,8 @@ std::string services_json(const ViewContext& c) {
 std::string accounts_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
     const store::AccountDirectory& dir = c.accounts();
-    std::string o = "{\"parameters\":" + jparams(c.view) +
-                    ",\"total\":" + json_money(d.totals.total) + ",\"accounts\":[";
+    std::string o =
+        "{\"parameters\":" + jparams(c.view) + ",\"total\":" + jview_total(d) + ",\"accounts\":[";
     const store::AccountInfo none;
     bool first = true;
     for (const auto& k : visible(d.accounts, c.view.report)) {
@@ -235,7 +251,7 @@ std::string accounts_json(const ViewContext& c) {
 
 std::string compare_json(const ViewContext& c) {
     const report::ReportData& d = c.figures();
-    return "{\"parameters\":" + jparams(c.view) + ",\"current\":" + json_money(d.totals.total) +
+    return "{\"parameters\":" + jparams(c.view) + ",\"current\":" + jview_total(d) +
            ",\"previous\":" + jwindow(d.vs_previous.previous, d.prev_total) +
            ",\"comparison\":" + jcomparison(d.vs_previous) +
            ",\"services\":" + jchanges(d, report::ChangeOf::services, "service") +
@@ -245,16 +261,14 @@ std::string compare_json(const ViewContext& c) {
 std::string line_items_json(const ViewContext& c) {
     const ViewParams& v = c.view;
     const report::ReportTable t = line_items_table(c);
-    std::vector<const report::TableRow*> rows;
+    // The page's order (its sort and direction, cost descending by default).
+    const std::vector<const report::TableRow*> rows =
+        sorted_data_rows(t, v, kLineItemsDefaultSort, true);
     const report::TableRow* below = nullptr;
     const report::TableRow* total = nullptr;
     for (const auto& r : t.rows) {
-        if (r.key == report::kBelowRowKey)
-            below = &r;
-        else if (r.key == report::kTotalRowKey)
-            total = &r;
-        else
-            rows.push_back(&r);
+        if (r.key == report::kBelowRowKey) below = &r;
+        if (r.key == report::kTotalRowKey) total = &r;
     }
     auto cell = [&](const report::TableRow& r, const char* col) { return t.cell(r, col); };
     auto num = [&](const std::string& x) {

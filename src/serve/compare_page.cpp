@@ -2,6 +2,7 @@
 // the changes by service and by account.
 #include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
+#include "curcrunch/report/report_charts.hpp"
 #include "page_parts.hpp"
 #include "pages.hpp"
 #include "table_view.hpp"
@@ -54,8 +55,13 @@ std::string compare_page(const ViewContext& c, PageFrame& f) {
                          : "") +
                     ".</p>\n";
     o += second_period_form(v, d);
-    o += figure(
-        c, [&](double w) { return report::service_change_chart(d, c.site.metrics(), w); }, 1000);
+    // No bars against a period without data (each would be the whole current cost).
+    if (const std::string note = report::change_chart_note(d); !note.empty())
+        o += "<p class=\"note\">" + esc(note) + "</p>\n";
+    else
+        o += figure(
+            c, [&](double w) { return report::service_change_chart(d, c.site.metrics(), w); },
+            1000);
     return o + changes_table(c, d, false) + changes_table(c, d, true);
 }
 

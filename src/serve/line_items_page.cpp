@@ -15,10 +15,14 @@ report::ReportTable line_items_table(const ViewContext& c) {
 
 std::string line_items_page(const ViewContext& c, PageFrame& f) {
     f.crumbs = crumbs("/line-items", c);
+    // Not every region's line items under a region total: no table, and why.
+    if (!c.view.report.regions.empty())
+        return "<p class=\"note\">" + esc(report::kLineItemsNoRegion) + "</p>\n";
     TableView tv;
     tv.caption = "Line items";
     tv.path = "/line-items";
-    tv.default_sort = "cost";
+    tv.default_sort = kLineItemsDefaultSort;
+    tv.strict_sort = true;
     return table_html(c, line_items_table(c), tv, "USD");
 }
 

@@ -43,8 +43,10 @@ std::string billing_page(const ViewContext& c, PageFrame& f);  // and its JSON (
 std::string billing_json(const ViewContext& c);
 // The archive with a notice above it (the verdicts of an upload).
 std::string archive_body(const ViewContext& c, const std::string& notice);
-// Every line-item group of the view as the line_items table (line_items_page.cpp).
+// Every line-item group of the view as the line_items table (line_items_page.cpp); throws
+// Error(usage) under a region filter (the line-item rollup keeps no region).
 report::ReportTable line_items_table(const ViewContext& c);
+inline constexpr const char* kLineItemsDefaultSort = "cost";
 
 // --- their JSON twins (api.cpp) --------------------------------------------------------------
 std::string overview_json(const ViewContext& c);

@@ -22,6 +22,8 @@ std::string services_page(const ViewContext& c, PageFrame& f) {
         return "/services" + query_string(v, {{"service", key}}, {"sort", "dir", "page"});
     };
     o += table_html(c, report::build_table(d, "services", {{"limit", "0"}}), tv, d.currency);
+    if (const std::string note = report::share_base_note(d); !note.empty())
+        o += "<p class=\"note\">" + esc(note) + "</p>\n";
     TableView charges;
     charges.caption = "By charge type";
     charges.path = "/services";

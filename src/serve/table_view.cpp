@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "curcrunch/core/error.hpp"
 #include "curcrunch/report/cell_text.hpp"
 #include "curcrunch/report/tie_out.hpp"
 
@@ -24,13 +25,44 @@ bool number_of(const std::string& cell, Amount& out) {
 
 }  // namespace
 
+std::vector<const report::TableRow*> sorted_data_rows(const report::ReportTable& t,
+                                                      const ViewParams& v,
+                                                      const std::string& default_sort,
+                                                      bool strict) {
+    std::vector<const report::TableRow*> data;
+    for (const auto& r : t.rows)
+        if (!is_tie_out(r.key)) data.push_back(&r);
+    const std::string& sort = v.sort.empty() ? default_sort : v.sort;
+    const bool desc = v.sort.empty() || v.descending;
+    size_t col = 0;
+    while (col < t.columns.size() && t.columns[col].key != sort)
+        ++col;
+    if (col == t.columns.size()) {
+        if (v.sort.empty() || !strict) return data;  // the builder's order
+        std::string keys;
+        for (const auto& c : t.columns)
+            keys += (keys.empty() ? "" : ", ") + c.key;
+        throw_usage("sort: this view has no column '" + v.sort + "' (its columns: " + keys + ")");
+    }
+    const bool numeric = t.columns[col].kind != report::CellKind::text;
+    std::stable_sort(data.begin(), data.end(), [&](const auto* a, const auto* b) {
+        const std::string& x = a->cells[col];
+        const std::string& y = b->cells[col];
+        if (!numeric) return desc ? x > y : x < y;
+        Amount p = 0, q = 0;
+        const bool hp = number_of(x, p), hq = number_of(y, q);
+        if (hp != hq) return desc ? hp : hq;  // numbers before "n/a" when descending
+        return desc ? p > q : p < q;
+    });
+    return data;
+}
+
 std::string table_html(const ViewContext& c, const report::ReportTable& t, const TableView& tv,
                        const std::string& currency) {
     const ViewParams& v = c.view;
     std::vector<TableColumn> cols;
     for (const auto& col : t.columns)
         cols.push_back({col.key, col.title, col.kind != report::CellKind::text});
-    std::vector<const report::TableRow*> data;
     std::vector<std::vector<std::string>> footer;
     auto cells_of = [&](const report::TableRow& r, bool link) {
         std::vector<std::string> out;
@@ -45,28 +77,12 @@ std::string table_html(const ViewContext& c, const report::ReportTable& t, const
         }
         return out;
     };
-    for (const auto& r : t.rows) {
-        if (is_tie_out(r.key))
-            footer.push_back(cells_of(r, false));
-        else
-            data.push_back(&r);
-    }
+    for (const auto& r : t.rows)
+        if (is_tie_out(r.key)) footer.push_back(cells_of(r, false));
+    const std::vector<const report::TableRow*> data =
+        sorted_data_rows(t, v, tv.default_sort, tv.strict_sort);
     const std::string sort = v.sort.empty() ? tv.default_sort : v.sort;
     const bool desc = v.sort.empty() || v.descending;
-    size_t col = 0;
-    while (col < cols.size() && cols[col].key != sort)
-        ++col;
-    if (col < cols.size()) {
-        std::stable_sort(data.begin(), data.end(), [&](const auto* a, const auto* b) {
-            const std::string& x = a->cells[col];
-            const std::string& y = b->cells[col];
-            if (!cols[col].numeric) return desc ? x > y : x < y;
-            Amount p = 0, q = 0;
-            const bool hp = number_of(x, p), hq = number_of(y, q);
-            if (hp != hq) return desc ? hp : hq;  // numbers before "n/a" when descending
-            return desc ? p > q : p < q;
-        });
-    }
     const size_t rows = data.size();
     const size_t pages = tv.paged ? std::max<size_t>(1, (rows + kPageRows - 1) / kPageRows) : 1;
     const size_t pg = std::min<size_t>(static_cast<size_t>(std::max(v.page, 1)), pages);

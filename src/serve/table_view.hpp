@@ -15,11 +15,21 @@ struct TableView {
     std::string caption, path;
     std::string default_sort;  // column key ("" : the builder's order)
     bool paged = true;
+    bool strict_sort = false;  // the view's only table: an unknown sort column is a 400
     // A link for a data row's first cell (by row key), "" for none.
     std::function<std::string(const std::string& key)> link;
 };
 
 std::string table_html(const ViewContext& c, const report::ReportTable& t, const TableView& tv,
                        const std::string& currency);
+
+// The data rows of `t` (not Other, Below threshold or the total) in the view's order: by the
+// view's `sort` column and `dir`, by `default_sort` descending without one. The page and its
+// JSON twin sort through here, so they list the same rows in the same order. With `strict`, a
+// `sort` naming no column of `t` is a usage error naming the columns it has (400); otherwise
+// (a page of several tables, where the column may be another table's) the builder's order.
+std::vector<const report::TableRow*> sorted_data_rows(const report::ReportTable& t,
+                                                      const ViewParams& v,
+                                                      const std::string& default_sort, bool strict);
 
 }  // namespace curcrunch::serve

@@ -59,6 +59,7 @@ struct PieChartSpec {
     std::string title;
     double width = 520, height = 200;
     std::vector<BarItem> items;  // non-negative values; shares are computed here
+    std::string note;            // under the pie: what it leaves out ("" for nothing)
 };
 
 Scene line_chart(const LineChartSpec& spec, const TextMetrics& m);

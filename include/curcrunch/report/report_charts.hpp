@@ -28,8 +28,12 @@ chart::Scene account_bar_chart(const ReportData& d, const chart::TextMetrics& m,
 chart::Scene bar_scene(const std::string& title, const ReportTable& t, const ReportData& d,
                        const chart::TextMetrics& m, double width, const ChartLink& link = nullptr,
                        bool diverging = false);
+// Only the positive rows are slices; the negative ones are named in a note under the pie.
 chart::Scene pie_scene(const ReportTable& t, const ReportData& d, const chart::TextMetrics& m,
                        double width);
+// Why the change chart is not drawn ("...: n/a: no data for the previous period (FROM to TO)"),
+// "" when the previous period has data.
+std::string change_chart_note(const ReportData& d);
 
 // Monthly bars stacked by service from a month_service table (its rows: the top services, then
 // "Other (N)", then the total, which is not drawn); months with data for only some of their
@@ -46,7 +50,8 @@ std::string account_bars_title(const ReportData& d);
 inline constexpr const char* kChangeChartTitle =
     "Change by service vs the previous period (largest first)";
 
-// The "limit" parameter of the charts' tables.
+// The "limit" parameter of the charts' tables; of the pie's, at most 10 (its colours).
 std::string top_param(int top);
+std::string pie_top_param(const ReportData& d);
 
 }  // namespace curcrunch::report

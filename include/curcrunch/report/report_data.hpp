@@ -3,6 +3,7 @@
 // dashboard) only lay it out. Amounts are exact; only chart geometry uses doubles.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,16 @@ struct KeyAmount {
 // without any is absent (a gap in the line, "no data" in a table), never a zero.
 struct TrendPoint : KeyAmount {
     int days = 0, days_with_data = 0;  // of the bucket, within the view
+    // The bucket's own length: more than `days` when the view's `from` or `to` cuts it (the
+    // amount is then of `days` days only, which a chart must not show as the whole bucket).
+    int bucket_days = 0;
+    Day first = 0, last = 0;  // the bucket's days within the view
     // Payers in scope lacking days of the bucket that others have (store/view_coverage.hpp).
     bool payers_short = false;
     bool no_data() const { return days_with_data == 0; }
+    bool cut() const { return days < bucket_days; }
+    // "(1-20)" for a bucket cut by the view (its first and last days within it), "" otherwise.
+    std::string cut_mark() const;
     bool partial() const { return days_with_data > 0 && (days_with_data < days || payers_short); }
     // Why a partial bucket is: "14 of 31 days" with data, or "a payer lacks days".
     std::string shortfall() const {
@@ -44,6 +52,12 @@ struct LineItem {
 };
 
 // Every line-item group of a view (service, usage type, description, unit), by cost.
+// The line-item rollup keeps no region: under a region filter there are no line items to show
+// (not every region's, which would contradict the period's total), and line_items() refuses.
+inline constexpr const char* kLineItemsNoRegion =
+    "n/a: line items have no region (the line-item rollup keeps none)";
+inline constexpr const char* kLineItemsRegionRefused =
+    "a region filter cannot narrow line items: the line-item rollup keeps no region";
 struct LineItems {
     std::vector<LineItem> rows;
     Amount total = 0;  // of every row
@@ -120,6 +134,8 @@ struct ReportData {
     std::vector<KeyAmount> charge_types;
     // The period's cost by month ("2026-10") and service code.
     std::map<std::string, std::map<std::string, Amount>> service_months;
+    // The months of [from, to] ("2026-10") without a day of data: "no data", never $0.
+    std::set<std::string> months_without_data;
     std::optional<Amount> month_to_date, forecast;  // current month, when in the period
     int forecast_days_seen = 0, forecast_days_in_month = 0;
     // Why no forecast was made although the current month is in the period: a payer in scope
@@ -177,7 +193,8 @@ ReportData gather_report(store::Database& db, const ReportParams& p, const CostC
 // what gather_report chooses the currency from when p.currency is empty.
 std::vector<store::CurrencyHolding> report_currencies(store::Database& db, const ReportParams& p,
                                                       const CostCube* cube = nullptr);
-// Every line item group of the period, by cost (largest first).
+// Every line item group of the period, by cost (largest first). Throws Error(usage) with
+// kLineItemsRegionRefused under a region filter.
 LineItems line_items(store::Database& db, const ReportParams& p, const CostCube* cube);
 
 // One key (service or account) in both periods, for comparison tables.
@@ -195,9 +212,13 @@ std::vector<Change> period_changes(const ReportData& d, ChangeOf what);
 std::string trend_bucket(Day day, store::Grain g);
 
 using curcrunch::percent_change;  // core/money.hpp: "+12.3%" / "-4.0%" / "n/a"
-// part as a share of whole, "12.3%" ("" when whole is 0), from exact amounts.
+// part as a share of whole, "12.3%" ("" when whole is 0), from exact amounts. A share of a
+// negative whole means nothing (a $254 part of a -$246 total is not "-103.3%"): "n/a".
 inline std::string share_text(Amount part, Amount whole) {
-    return share_percent(part, whole);
+    return whole < 0 ? "n/a" : share_percent(part, whole);
 }
+// Why the shares of a view are "n/a" ("shares n/a: the period's total, -$246.00, is not
+// positive"), "" when its total is positive.
+std::string share_base_note(const ReportData& d);
 
 }  // namespace curcrunch::report
