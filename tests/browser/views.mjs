@@ -6,7 +6,9 @@
 //   node views.mjs BASE_URL OUTDIR QUERY
 import { chromium } from 'playwright-core';
 
-const [base, outdir, query] = process.argv.slice(2);
+// compareQuery: the compare page's own selection (one whose previous period has data, so the
+// change chart is drawn); the query of the other pages when not given.
+const [base, outdir, query, compareQuery] = process.argv.slice(2);
 const log = (o) => console.log(JSON.stringify(o));
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -63,7 +65,7 @@ try {
   for (const [width, suffix] of [[1280, 'desktop'], [390, 'phone']]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     for (const [name, path] of pages) {
-      await page.goto(`${base}${path}?${query}`);
+      await page.goto(`${base}${path}?${name === 'compare' && compareQuery ? compareQuery : query}`);
       const m = await measure(page);
       log({ step: `${name}-${suffix}`, ...m, small_targets: width === 390 ? m.small_targets : [] });
       await page.screenshot({ path: `${outdir}/views-${name}-${suffix}.png`, fullPage: true });
