@@ -256,6 +256,33 @@ TEST(HostileFiles, APayerThatIsNoAccountIsRefusedNotMadeAUnit) {
               "000011112222");
 }
 
+TEST(HostileFiles, ACurrencyThatIsNoCodeIsRefusedNotMadeACurrency) {
+    GuardedStore s;
+    // A damaged code became a currency of its own, beside USD: every total of the payer was then
+    // refused as mixing two currencies (found by fuzzing).
+    std::string header = kLegacyHeader;
+    header.insert(header.size() - 1, ",lineItem/CurrencyCode");
+    const auto row = [](const std::string& id, const std::string& currency) {
+        std::string r = legacy_row(id, "2024-02-03", "2.5");
+        r.insert(r.size() - 1, "," + currency);
+        return r;
+    };
+    s.expect_refused({s.file("bracket.csv", header + row("1", "USD") + row("2", "U[D"))},
+                     "bracket.csv:3: column 'lineItem/CurrencyCode': not a currency code (ISO "
+                     "4217: three capital letters): 'U[D'");
+    s.expect_refused({s.file("lower.csv", header + row("1", "usd"))},
+                     "lower.csv:2: column 'lineItem/CurrencyCode': not a currency code (ISO 4217: "
+                     "three capital letters): 'usd'");
+    // A code and an empty value (read as USD) are both taken.
+    RunResult r = run_cli({"ingest", "--db", s.db, "--quiet",
+                           s.file("ok.csv", header + row("1", "EUR") + row("2", ""))});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(query_one(s.db,
+                        "SELECT group_concat(currency, '|') FROM (SELECT DISTINCT currency FROM "
+                        "cost_daily_named ORDER BY currency)"),
+              "|EUR");
+}
+
 TEST(ShownText, EscapesControlsInvalidUtf8AndInvisibleMarks) {
     using curcrunch::shown_text;
     EXPECT_EQ(shown_text("plain 鍵 text"), "plain 鍵 text");

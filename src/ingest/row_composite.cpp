@@ -178,6 +178,24 @@ bool RowDecoder::check_payer(std::string_view payer, RowError& err, uint64_t lin
     return digits;
 }
 
+// Amounts in two currencies are never added together (store/currency_scope.hpp), so the
+// currency names a row's money as much as its payer names its unit: a damaged code ("U[D",
+// "usd") would become a currency of its own that every total then refuses to mix with USD.
+// AWS's dialects and FOCUS write ISO 4217 codes, three capital letters; an empty value is a
+// file without the column's information and reads as USD, as before. Checked once per new
+// composite, not per row.
+bool RowDecoder::check_currency(std::string_view currency, RowError& err, uint64_t line) const {
+    if (currency.empty()) return true;
+    bool letters = currency.size() == 3;
+    for (char c : currency)
+        letters = letters && c >= 'A' && c <= 'Z';
+    if (!letters)
+        fail(err, line, kCurrency,
+             "not a currency code (ISO 4217: three capital letters): '" + shown_text(currency, 40) +
+                 "'");
+    return letters;
+}
+
 RowKeyIndex::Ref RowDecoder::new_composite(const char* buf, const FieldSpan* sp,
                                            const std::string_view* dims, std::string_view tags_json,
                                            std::string_view categories_json, Period period, Day day,
@@ -195,6 +213,7 @@ RowKeyIndex::Ref RowDecoder::new_composite(const char* buf, const FieldSpan* sp,
     drop_repeated_tag_keys();
     if (!check_no_bom(dims, tags_json, categories_json, buf, sp, err, line)) return 0;
     if (!check_payer(dims[kDimPayer], err, line)) return 0;
+    if (!check_currency(dims[kDimCurrency], err, line)) return 0;
 
     CostKey ck;
     ck.period = period;

@@ -154,6 +154,8 @@ class RowDecoder {
                       RowError& err, uint64_t line);
     // False (with err set) when the payer a row's unit is keyed by cannot be one (see there).
     bool check_payer(std::string_view payer, RowError& err, uint64_t line) const;
+    // False (with err set) when a row's currency is not a currency code (see there).
+    bool check_currency(std::string_view currency, RowError& err, uint64_t line) const;
 
     // What add_repeat needs of a code-index entry: its unit and how its measures follow from
     // the row's amounts (the amortization rule depends only on grouping fields, so on codes).
