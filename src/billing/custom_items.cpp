@@ -48,9 +48,17 @@ std::vector<InvoiceLine> custom_item_lines(const BillingConfig& c, const Billing
                     Fraction::of_amount(round_line(savings_plan_benefit, minor_units)).exact_text();
         }
         InvoiceLine l = item_line(it, g);
+        l.rate = it.percent_text + " % of " + what;
+        // The base is clamped at zero: a credit must never raise the amount due nor a fee
+        // lower it, which a percentage of a negative base (pass-through AWS credits larger
+        // than the charges) would do. The line stays, at 0, and says why.
+        if (base.sign() <= 0) {
+            l.rate += " = " + base.exact_text() + ", not above zero: nothing";
+            out.push_back(std::move(l));
+            continue;
+        }
         const Fraction v = base * percent_fraction(*it.percent);
         l.exact = it.type == ItemType::fee ? v : -v;
-        l.rate = it.percent_text + " % of " + what;
         out.push_back(std::move(l));
     }
     return out;
