@@ -85,4 +85,56 @@ TEST(BillingCredits, APercentageItemOnABaseBelowZeroIsZeroNotASignFlip) {
               std::string::npos);
 }
 
+TEST(BillingCredits, ThePrintedSavingsPlanBaseGivesTheLinesCent) {
+    World w;
+    const char* arn = "arn:aws:savingsplans::222222222222:savingsplan/sp-in";
+    CurRow covered{kPayer,         kPrimary,     "SavingsPlanCoveredUsage",
+                   "AmazonEC2",    "Amazon EC2", "BoxUsage:c5.large",
+                   "RunInstances", "1",          "1.333",
+                   "1.333"};
+    covered.sp_arn = arn;
+    covered.effective = "1.000";
+    CurRow negation{kPayer,
+                    kPrimary,
+                    "SavingsPlanNegation",
+                    "AmazonEC2",
+                    "Amazon EC2",
+                    "BoxUsage:c5.large",
+                    "RunInstances",
+                    "0",
+                    "-1.333",
+                    "0"};
+    negation.sp_arn = arn;
+    w.ingest({covered,
+              negation,
+              {kPayer, kPrimary, "Usage", "AmazonS3", "Amazon S3", "TimedStorage", "PutObject", "1",
+               "90", "90"}});
+    w.write_config(R"({
+  "seller": {"name": "S", "address": ["1 Road"]},
+  "customers": [{"id": "c1", "name": "One", "currency": "USD", "tax_rate": "0"}],
+  "pricing_rules": [{"id": "g", "scope": "global", "type": "markup", "percent": "10"}],
+  "pricing_plans": [{"id": "p", "rules": ["g"]}],
+  "billing_groups": [{"id": "g1", "customer": "c1", "primary_account": "222222222222",
+    "from": "2026-01", "plans": [{"plan": "p", "from": "2026-01"}]}],
+  "custom_line_items": [{"id": "half", "group": "g1", "type": "fee", "percent": "50",
+    "description": "half", "from": "2026-03", "exclude_savings_plan_discounts": true}]
+})");
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto inv = w.invoice("c1-2026-03").invoice;
+    // EC2 covered by the group's own plan at its effective 1.000 x 1.1 = 1.10; S3 90 x 1.1 =
+    // 99.00: billed 100.10. The benefit kept: (1.333 - 1.000) x 1.1 = 0.3663, which the text
+    // printed rounded (0.37), giving (100.10 + 0.37) x 50 % = 50.235 -> 50.24 against the 50.23
+    // charged. Printed exactly: (100.10 + 0.3663) x 50 % = 50.23315 -> 50.23.
+    const auto* half = line_of(inv, "half");
+    ASSERT_TRUE(half);
+    EXPECT_EQ(half->rate, "50 % of billed 100.1 + Savings Plan discounts 0.3663");
+    EXPECT_EQ(half->exact.exact_text(), "50.23315");
+    EXPECT_EQ(summary(inv),
+              "aws_usage|222222222222|AmazonEC2|1.10\n"
+              "aws_usage|222222222222|AmazonS3|99.00\n"
+              "custom_fee|222222222222|half|50.23\n"
+              "subtotal 150.33 tax 0.00 total 150.33\n");
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

@@ -43,9 +43,10 @@ std::vector<InvoiceLine> custom_item_lines(const BillingConfig& c, const Billing
             what += " + flat items " + flat_items.exact_text();
         }
         if (it.exclude_savings_plan_discounts) {
+            // The benefit is printed exactly, as it enters the base (it is no invoice line and
+            // is never rounded), so that the reader can re-derive the line's last cent.
             base += savings_plan_benefit;
-            what += " + Savings Plan discounts " +
-                    Fraction::of_amount(round_line(savings_plan_benefit, minor_units)).exact_text();
+            what += " + Savings Plan discounts " + savings_plan_benefit.exact_text();
         }
         InvoiceLine l = item_line(it, g);
         l.rate = it.percent_text + " % of " + what;
