@@ -291,4 +291,47 @@ TEST(BillingAws, TheRealWorkshopCurTiesOutToTheCent) {
         << margin;
 }
 
+TEST(BillingAws, CoveredUsageOfAnOutsideCommitmentWithoutAPublicPriceIsBilledAtUnblended) {
+    // Found by the billing audit: the payer's Savings Plan covers EC2 usage of the group whose
+    // row has no public on-demand cost (the CUR leaves pricing/publicOnDemandCost empty). Its
+    // unblended cost, 50, is the on-demand equivalent of SavingsPlanCoveredUsage; it was billed
+    // at 0, the line missing and nothing said. An RI-covered row without either cost (RDS,
+    // unblended 0) cannot be priced: the run warns.
+    World w;
+    const char* sp = "arn:aws:savingsplans::500000000001:savingsplan/sp-payer";
+    const char* ri = "arn:aws:rds:us-east-1:500000000001:ri:ri-payer";
+    CurRow covered = row(kPayerA, kUser, "SavingsPlanCoveredUsage", "AmazonEC2", "", "50", "30");
+    covered.sp_arn = sp;
+    CurRow negation = row(kPayerA, kUser, "SavingsPlanNegation", "AmazonEC2", "", "-50");
+    negation.sp_arn = sp;
+    CurRow rds = row(kPayerA, kUser, "DiscountedUsage", "AmazonRDS", "", "0", "6");
+    rds.ri_arn = ri;
+    w.ingest({covered, negation, rds});
+    w.write_config(R"J({
+  "seller": {"name": "Partner Ltd", "address": ["1 Street"]},
+  "customers": [{"id": "orbit", "name": "Orbit", "currency": "USD"}],
+  "pricing_rules": [{"id": "m10", "scope": "global", "type": "markup", "percent": "10"}],
+  "pricing_plans": [{"id": "od", "basis": "public_on_demand", "rules": ["m10"]}],
+  "billing_groups": [
+    {"id": "g1", "customer": "orbit", "primary_account": "500000000011",
+     "accounts": ["500000000012"], "from": "2026-01", "plans": [{"plan": "od", "from": "2026-01"}]}]
+})J");
+    auto r = w.run("2026-05");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // 50 x 1.1 = 55.00, priced as covered from outside the group (at 0 there was nothing to
+    // bill, and no invoice).
+    ASSERT_TRUE(fs::exists(w.out + "/orbit-2026-05.json")) << r.out << r.err;
+    const auto orbit = w.invoice("orbit-2026-05").invoice;
+    EXPECT_EQ(summary(orbit),
+              "aws_usage|500000000012|AmazonEC2|55.00\nsubtotal 55.00 tax 0.00 total 55.00\n");
+    ASSERT_EQ(orbit.lines.size(), 1u);
+    EXPECT_EQ(orbit.lines[0].rate, "markup 10 % (m10) on unblended (no public on-demand cost)");
+    EXPECT_NE(r.err.find("warning: billing group g1: usage of 500000000012 (AmazonRDS) covered by "
+                         "a commitment owned outside the group has neither a public on-demand nor "
+                         "an unblended cost: billed at 0"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("AmazonEC2"), std::string::npos) << r.err;
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

@@ -40,6 +40,15 @@ struct Accumulated {
     std::set<std::string> rates;
 };
 
+// What a priced row's amount was taken from, for the line's rate text.
+std::string charges_priced_on(const CostRow& r, RowRole role, const std::string& basis) {
+    if (role == RowRole::covered_in_group || role == RowRole::commitment_in_group)
+        return "effective cost";
+    if (role != RowRole::covered_outside) return basis;
+    if (r.public_on_demand != 0) return "public on-demand";
+    return "unblended (no public on-demand cost)";
+}
+
 }  // namespace
 
 Amount cost_by_measure(const CostRow& r, const std::string& m) {
@@ -63,7 +72,8 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
     const std::set<std::string, std::less<>> accounts(g.accounts.begin(), g.accounts.end());
     auto in_group = [&](std::string_view a) { return accounts.count(a) > 0; };
     std::map<ChargeLineKey, Accumulated> lines;
-    std::map<const PricingRule*, Amount> tiered;  // tiering rule -> usage quantity
+    std::map<const PricingRule*, Amount> tiered;             // tiering rule -> usage quantity
+    std::set<std::pair<std::string, std::string>> unpriced;  // (account, service)
     const std::string basis = basis_text(plan.basis);
     std::vector<const CostRow*> mine;
     for (const std::string& a : g.accounts)
@@ -82,6 +92,12 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
         const RowRole role = row_role(r, in_group);
         const PricedBasis b = priced_basis(r, role, plan);
         if (!b.billed) continue;
+        if (role == RowRole::covered_outside && r.public_on_demand == 0 && r.unblended == 0 &&
+            r.usage != 0 && unpriced.insert({account, service}).second)
+            out.warnings.push_back(
+                "warning: billing group " + g.id + ": usage of " + account + " (" + service +
+                ") covered by a commitment owned outside the group has neither a public "
+                "on-demand nor an unblended cost: billed at 0");
         if (!b.apply_rules) {
             Accumulated& a = lines[{LineKind::aws_passthrough, account, service, role}];
             a.exact += Fraction::of_amount(b.amount);
@@ -99,11 +115,7 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
             role == RowRole::commitment_in_group ? LineKind::aws_commitment : LineKind::aws_usage;
         Accumulated& a = lines[{kind, account, service, RowRole::usage}];
         a.exact += Fraction::of_amount(b.amount) * factor;
-        a.rates.insert(rule_text(rule) + " on " +
-                       (role == RowRole::covered_in_group || role == RowRole::commitment_in_group
-                            ? std::string("effective cost")
-                        : role == RowRole::covered_outside ? std::string("public on-demand")
-                                                           : basis));
+        a.rates.insert(rule_text(rule) + " on " + charges_priced_on(r, role, basis));
         const Amount benefit = savings_plan_benefit(r, role, plan);
         if (benefit) out.savings_plan_benefit += Fraction::of_amount(benefit) * factor;
     }

@@ -125,6 +125,8 @@ class Run {
         Plan p;
         p.invoice = std::move(bill.invoice);
         p.margin = std::move(bill.margin);
+        for (auto& w : bill.warnings)
+            result_.warnings.push_back(std::move(w));
         p.stored = std::move(stored);
         if (p.invoice.lines.empty() && !p.stored) return;  // nothing to bill, nothing billed
         Invoice& inv = p.invoice;

@@ -85,7 +85,9 @@ PricedBasis priced_basis(const CostRow& r, RowRole role, const PricingPlan& plan
         case RowRole::covered_in_group:
             return {effective, true, true};
         case RowRole::covered_outside:
-            return {r.public_on_demand, true, true};
+            // No benefit: the public price, or, on a row without one, the unblended cost, which
+            // for SavingsPlanCoveredUsage is the on-demand equivalent (as for usage above).
+            return {r.public_on_demand != 0 ? r.public_on_demand : r.unblended, true, true};
         case RowRole::commitment_in_group:
             return {effective, true, true};
         case RowRole::negation:

@@ -31,6 +31,8 @@ void add_group(store::Database&, const BillingConfig& c, const Customer& cu, con
         throw_input(c.file + ": " + g.path + ": billing group " + g.id +
                     " has no pricing plan for " + format_period(period));
     GroupCharges ch = price_group(c, g, *plan, rows, c.margin_measure);
+    for (auto& w : ch.warnings)
+        bill.warnings.push_back(std::move(w));
     const Fraction rate = exchange(cu, ch.currency, g.id);
     for (InvoiceLine& l : ch.lines) {
         l.exact = l.exact * rate;

@@ -22,6 +22,7 @@ struct GroupCharges {
     // AWS cost by the margin measure, per (service, account), every row of the group counted.
     std::map<std::pair<std::string, std::string>, Amount> cost;
     std::map<std::string, std::string> service_names;  // product code -> product name
+    std::vector<std::string> warnings;                 // "warning: ..." lines for the run
 };
 
 GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const PricingPlan& plan,

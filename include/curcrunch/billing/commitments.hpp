@@ -8,7 +8,9 @@
 //   DiscountedUsage) whose owner account (from the commitment's ARN) is in the group keeps the
 //   commitment's benefit: it is priced at its effective (amortized; net amortized for a
 //   net-unblended plan) cost. Covered usage of a commitment owned outside the group (say, by
-//   the payer) gets no benefit: it is priced at public on-demand cost;
+//   the payer) gets no benefit: it is priced at public on-demand cost, or at its unblended cost
+//   on a row without a public price (SavingsPlanCoveredUsage's unblended cost is its on-demand
+//   equivalent; a DiscountedUsage row has none, and is then priced at 0: aws_charges warns);
 // - negation rows (SavingsPlanNegation) are never priced;
 // - commitment fees (SavingsPlanRecurringFee, SavingsPlanUpfrontFee, RIFee, and fees carrying
 //   a commitment's ARN) of a commitment owned in the group are billed at their amortized cost,

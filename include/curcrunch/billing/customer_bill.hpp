@@ -23,6 +23,7 @@ struct MarginCell {
 struct CustomerBill {
     Invoice invoice;
     std::vector<MarginCell> margin;
+    std::vector<std::string> warnings;  // "warning: ..." lines for the run
 };
 
 CustomerBill bill_customer(store::Database& db, const BillingConfig& c, const Customer& cu,
