@@ -75,6 +75,7 @@ class Run {
                     "rows have no commitment owner or billing entity, so covered usage is billed "
                     "as covered from outside every group and billing-entity rules match nothing");
         now_ = store::now_utc_iso();
+        lock_store();
         std::map<std::string, StoredInvoice> current;
         for (auto& s : current_invoices(db_, o_.period))
             current.emplace(s.customer, s);
@@ -120,6 +121,22 @@ class Run {
     }
 
   private:
+    // Invariant: every decision (add, keep, replace, refuse, reissue, and the version numbers)
+    // is taken on the invoices as they are inside the transaction that writes them, so that
+    // no other run can make them stale in between. A second run waits here (the store's busy
+    // timeout) for the first to commit, then decides on what it wrote.
+    void lock_store() {
+        try {
+            tx_.emplace(db_);
+        } catch (const Error&) {
+            const int code = sqlite3_errcode(db_.handle());
+            if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+            throw_store(db_.path() + ": another billing run on " + db_.path() +
+                        " is in progress (or another command is writing to the store): nothing "
+                        "was written; run again once it has finished");
+        }
+    }
+
     void plan_customer(const Customer& cu, std::optional<StoredInvoice> stored) {
         CustomerBill bill = bill_customer(db_, c_, cu, o_.period, rows_);
         Plan p;
@@ -391,7 +408,6 @@ class Run {
     }
 
     void write_store() {
-        store::Transaction tx(db_);
         const int64_t run_id = record_billing_run(db_, o_.period, c_.sha256, c_.text, o_.reissue);
         for (const std::string& id : removed_)
             delete_draft(db_, id);
@@ -428,13 +444,14 @@ class Run {
             changes += l + "\n";
         set_run_changes(db_, run_id, changes);
         throw_if_interrupted();  // the last moment at which nothing is written yet
-        tx.commit();
+        tx_->commit();
         result_.run_id = run_id;
     }
 
     store::Database& db_;
     const BillingConfig& c_;
     const BillingRunOptions& o_;
+    std::optional<store::Transaction> tx_;  // from lock_store until write_store commits
     CostRowSet rows_;
     std::optional<AccountPayers> payers_;
     std::string now_;
