@@ -148,4 +148,29 @@ TEST(BillingConfig, UnknownAccountsAreWarningsOnly) {
         << r.err;
 }
 
+TEST(BillingConfig, CheckWithAStoreRefusesACurrencyTheCustomerHasNoExchangeRateFor) {
+    // Found by the billing audit: `billing check --db` passed a EUR customer whose group's costs
+    // are in USD, which `billing run` then refused; the run's error did not name the file.
+    World w;
+    w.ingest({{"100000000001", "100000000001", "Usage", "AmazonEC2", "EC2", "BoxUsage", "Run", "1",
+               "1.00", "1.00"}});
+    w.write_config(base(R"([{"id": "m", "scope": "global", "type": "markup", "percent": "10"}])",
+                        R"([{"id": "g1", "customer": "c", "primary_account": "100000000001",
+                        "from": "2026-01", "plans": [{"plan": "p", "from": "2026-01"}]}])",
+                        "EUR"));
+    const std::string message =
+        w.config +
+        ": $.customers[0]: customer c is billed in EUR but the costs of billing group g1 are in "
+        "USD: give the customer an exchange_rate from USD";
+    auto check = run_cli({"billing", "check", "--config", w.config, "--db", w.db});
+    EXPECT_EQ(check.exit_code, 3) << check.err;
+    EXPECT_NE(check.err.find(message), std::string::npos) << check.err;
+    EXPECT_EQ(check.out, "");
+    auto run = w.run("2026-03");
+    EXPECT_EQ(run.exit_code, 3) << run.err;
+    EXPECT_NE(run.err.find(message), std::string::npos) << run.err;
+    // Without the store nothing is known about the costs' currency: the configuration is valid.
+    EXPECT_EQ(run_cli({"billing", "check", "--config", w.config}).exit_code, 0);
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

@@ -475,6 +475,18 @@ std::vector<std::string> known_accounts(store::Database& db) {
     return out;
 }
 
+std::vector<StoreCurrency> store_currencies(store::Database& db) {
+    auto st = db.prepare(
+        "SELECT a.value, c.period, m.value FROM (SELECT DISTINCT usage_account, period, "
+        "currency FROM cost_daily) c JOIN dim a ON a.id = c.usage_account JOIN dim m ON m.id = "
+        "c.currency");
+    std::vector<StoreCurrency> out;
+    while (st.step())
+        out.push_back(
+            {st.column_text(0), static_cast<Period>(st.column_int(1)), st.column_text(2)});
+    return out;
+}
+
 BillingRunResult run_billing(store::Database& db, const BillingConfig& c,
                              const BillingRunOptions& o) {
     return Run(db, c, o).go();

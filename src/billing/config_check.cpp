@@ -15,8 +15,9 @@ using detail::shown_quoted;
 
 class Checker {
   public:
-    Checker(const BillingConfig& c, const std::vector<std::string>& known)
-        : c_(c), known_(known.begin(), known.end()) {}
+    Checker(const BillingConfig& c, const std::vector<std::string>& known,
+            const std::vector<StoreCurrency>& currencies)
+        : c_(c), known_(known.begin(), known.end()), currencies_(currencies) {}
 
     std::vector<ConfigProblem> run() {
         unique_ids();
@@ -27,6 +28,7 @@ class Checker {
         meters();
         usage_plans();
         subscriptions();
+        cost_currencies();
         std::stable_sort(out_.begin(), out_.end(), [](const auto& a, const auto& b) {
             return a.error > b.error;  // errors first, each kind in file order
         });
@@ -229,16 +231,48 @@ class Checker {
                 error(cu.path + ".exchange_rate.from", "is the customer's own currency");
     }
 
+    // Costs in a currency the customer cannot convert from stop `billing run`: with a store,
+    // say so here, once per group and currency.
+    void cost_currencies() {
+        std::map<std::string, std::vector<const BillingGroup*>> groups_of;  // by account
+        for (const BillingGroup& g : c_.groups)
+            for (const std::string& a : g.accounts)
+                groups_of[a].push_back(&g);
+        std::set<std::pair<std::string, std::string>> said;  // (group, currency)
+        for (const StoreCurrency& s : currencies_) {
+            auto it = groups_of.find(s.account);
+            if (it == groups_of.end()) continue;
+            for (const BillingGroup* g : it->second) {
+                const Customer* cu = c_.customer(g->customer);
+                if (!cu || !g->months.contains(s.period) || s.currency.empty() ||
+                    s.currency == cu->currency)
+                    continue;
+                if (cu->exchange_rate && cu->exchange_from == s.currency) continue;
+                if (said.insert({g->id, s.currency}).second)
+                    error(cu->path, missing_exchange_rate(*cu, s.currency, g->id));
+            }
+        }
+    }
+
     const BillingConfig& c_;
     std::set<std::string> known_;
+    const std::vector<StoreCurrency>& currencies_;
     std::vector<ConfigProblem> out_;
 };
 
 }  // namespace
 
 std::vector<ConfigProblem> check_billing_config(const BillingConfig& c,
-                                                const std::vector<std::string>& known_accounts) {
-    return Checker(c, known_accounts).run();
+                                                const std::vector<std::string>& known_accounts,
+                                                const std::vector<StoreCurrency>& currencies) {
+    return Checker(c, known_accounts, currencies).run();
+}
+
+std::string missing_exchange_rate(const Customer& cu, const std::string& from,
+                                  const std::string& group) {
+    return "customer " + cu.id + " is billed in " + cu.currency + " but the costs of billing " +
+           "group " + group + " are in " + from + ": give the customer an exchange_rate from " +
+           from;
 }
 
 std::vector<std::string> raise_config_errors(const BillingConfig& c,

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "curcrunch/billing/aws_charges.hpp"
+#include "curcrunch/billing/config_check.hpp"
 #include "curcrunch/billing/custom_items.hpp"
 #include "curcrunch/billing/usage_lines.hpp"
 #include "curcrunch/core/error.hpp"
@@ -14,12 +15,11 @@ namespace {
 using CellKey = std::tuple<std::string, std::string, std::string>;  // group, service, account
 
 // The factor from the costs' currency to the customer's.
-Fraction exchange(const Customer& cu, const std::string& from, const std::string& group) {
+Fraction exchange(const BillingConfig& c, const Customer& cu, const std::string& from,
+                  const std::string& group) {
     if (from.empty() || from == cu.currency) return Fraction::of_integer(1);
     if (!cu.exchange_rate || cu.exchange_from != from)
-        throw_input("customer " + cu.id + " is billed in " + cu.currency + " but the costs of " +
-                    "billing group " + group + " are in " + from + ": give the customer an " +
-                    "exchange_rate from " + from + " (" + cu.path + ")");
+        throw_input(c.file + ": " + cu.path + ": " + missing_exchange_rate(cu, from, group));
     return *cu.exchange_rate;
 }
 
@@ -33,7 +33,7 @@ void add_group(store::Database&, const BillingConfig& c, const Customer& cu, con
     GroupCharges ch = price_group(c, g, *plan, rows, c.margin_measure);
     for (auto& w : ch.warnings)
         bill.warnings.push_back(std::move(w));
-    const Fraction rate = exchange(cu, ch.currency, g.id);
+    const Fraction rate = exchange(c, cu, ch.currency, g.id);
     for (InvoiceLine& l : ch.lines) {
         l.exact = l.exact * rate;
         l.amount = round_line(l.exact, cu.minor_units);

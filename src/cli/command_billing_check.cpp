@@ -33,12 +33,14 @@ class BillingCheckCommand final : public Command {
         if (!config_) throw_usage("--config: give the billing configuration file");
         const billing::BillingConfig c = billing::load_billing_config(*config_);
         std::vector<std::string> accounts;
+        std::vector<billing::StoreCurrency> currencies;
         if (db_) {
             auto store = store::Store::open(*db_, true);
             accounts = billing::known_accounts(store->db());
+            currencies = billing::store_currencies(store->db());
         }
-        for (const auto& w :
-             billing::raise_config_errors(c, billing::check_billing_config(c, accounts)))
+        for (const auto& w : billing::raise_config_errors(
+                 c, billing::check_billing_config(c, accounts, currencies)))
             std::fprintf(stderr, "%s\n", w.c_str());
         std::printf(
             "%s: ok: %zu customer(s), %zu billing group(s), %zu pricing rule(s) in %zu plan(s), "

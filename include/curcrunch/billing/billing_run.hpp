@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "curcrunch/billing/config.hpp"
+#include "curcrunch/billing/config_check.hpp"
 #include "curcrunch/billing/cost_reader.hpp"
 #include "curcrunch/billing/invoice_json.hpp"
 #include "curcrunch/billing/margin_report.hpp"
@@ -50,5 +51,8 @@ BillingRunResult run_billing(store::Database& db, const BillingConfig& c,
 
 // Account ids the store has costs for (for config warnings).
 std::vector<std::string> known_accounts(store::Database& db);
+
+// Each (account, month, currency) the store has costs for (for `billing check --db`).
+std::vector<StoreCurrency> store_currencies(store::Database& db);
 
 }  // namespace curcrunch::billing

@@ -18,9 +18,25 @@ struct ConfigProblem {
     std::string message;
 };
 
+// A currency the store has costs of an account in, for a month (store_currencies,
+// billing_run.hpp).
+struct StoreCurrency {
+    std::string account;
+    Period period = 0;
+    std::string currency;
+};
+
 // `known_accounts`: account ids the store has seen (empty: no store, no account warnings).
+// `currencies`: with a store, a customer whose group has costs in a currency that is neither
+// the customer's nor its exchange rate's is an error (what `billing run` would refuse).
 std::vector<ConfigProblem> check_billing_config(const BillingConfig& c,
-                                                const std::vector<std::string>& known_accounts);
+                                                const std::vector<std::string>& known_accounts,
+                                                const std::vector<StoreCurrency>& currencies = {});
+
+// The problem of a customer billed in another currency than its group's costs, without an
+// exchange rate from it (said the same by `billing check` and `billing run`).
+std::string missing_exchange_rate(const Customer& cu, const std::string& from,
+                                  const std::string& group);
 
 // Throws Error(input) with every error, one per line ("<file>: <path>: <message>"), when
 // `problems` holds at least one; warnings are returned as text lines.
