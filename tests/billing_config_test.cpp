@@ -117,7 +117,7 @@ TEST(BillingConfig, BadValuesExitThreeWithTheirJsonPathAndNothingIsWritten) {
               R"([{"id": "g1", "customer": "c", "primary_account": "12345", "from": "2026-01",
                    "plans": [{"plan": "p", "from": "2026-01"}]}])"),
          "$.billing_groups[0].primary_account: expected a 12-digit AWS account id, found '12345'"},
-        {"not JSON", "{\"customers\": [", "not valid JSON"},
+        {"not JSON", "{\"customers\": [", "line 1, column 16: not valid JSON"},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name);
@@ -171,6 +171,37 @@ TEST(BillingConfig, CheckWithAStoreRefusesACurrencyTheCustomerHasNoExchangeRateF
     EXPECT_NE(run.err.find(message), std::string::npos) << run.err;
     // Without the store nothing is known about the costs' currency: the configuration is valid.
     EXPECT_EQ(run_cli({"billing", "check", "--config", w.config}).exit_code, 0);
+}
+
+TEST(BillingConfig, AJsonSyntaxErrorNamesItsLineAndColumn) {
+    // Found by the billing audit: a syntax error named neither line nor column.
+    const std::string head = "{\n \"seller\": {\"name\": \"S\", \"address\": [\"1 Road\"]},\n";
+    const std::vector<Case> cases = {
+        {"a trailing comma",
+         head + " \"customers\": [{\"id\": \"c\", \"name\": \"C\", \"currency\": \"USD\",}]\n}\n",
+         // The comma is column 58 of line 3; the error is where the key should be, the brace.
+         "line 3, column 59: not valid JSON (The JSON document has an improper structure"},
+        {"a string never closed",
+         "{\n \"seller\": {\"name\": \"S, \"address\": [\"1 Road\"]},\n \"customers\": []\n}\n",
+         // The quotes pair up wrongly from "S on: the string opened after 1 Road is the first to
+         // run into a line break, at column 48 of line 2 (just past its end).
+         "line 2, column 48: not valid JSON (A string is opened, but never closed.)"},
+        {"a bad number",
+         head + " \"customers\": [{\"id\": \"c\", \"name\": \"C\", \"currency\": \"USD\",\n"
+                "   \"tax_rate\": 2026-03}]\n}\n",
+         "line 4, column 16: not valid JSON (Problem while parsing a number)"},
+        {"a control character in a string",
+         head + " \"customers\": [{\"id\": \"c\", \"name\": \"C\tD\", \"currency\": \"USD\"}]\n}\n",
+         "line 3, column 38: not valid JSON ("},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name);
+        World w;
+        w.write_config(c.config);
+        auto check = run_cli({"billing", "check", "--config", w.config});
+        EXPECT_EQ(check.exit_code, 3) << check.err;
+        EXPECT_NE(check.err.find(w.config + ": " + c.message), std::string::npos) << check.err;
+    }
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "curcrunch/core/error.hpp"
@@ -14,11 +15,68 @@ namespace od = simdjson::ondemand;
 
 constexpr int kMaxDepth = 64;
 
+// "line L, column C" of byte `offset` of `text`, both from 1; a column counts characters (UTF-8
+// lead bytes), not bytes, as an editor shows it.
+std::string json_tree_place(std::string_view text, size_t offset) {
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        const auto ch = static_cast<unsigned char>(text[i]);
+        if (ch == '\n') {
+            ++line;
+            column = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// simdjson's first pass (an unclosed string, a control character in a string) gives no place.
+// A string cannot hold a control character, a line break included, so the first one inside a
+// string is the place; an unclosed string runs into the next line break. Else the opening
+// quote of a string still open at the end; else the end.
+size_t json_tree_string_fault(std::string_view text) {
+    bool in_string = false, escaped = false;
+    size_t opened = text.size();
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto ch = static_cast<unsigned char>(text[i]);
+        if (!in_string) {
+            if (ch == '"') {
+                in_string = true;
+                opened = i;
+            }
+        } else if (ch < 0x20) {
+            return i;
+        } else if (escaped) {
+            escaped = false;
+        } else if (ch == '\\') {
+            escaped = true;
+        } else if (ch == '"') {
+            in_string = false;
+        }
+    }
+    return in_string ? opened : text.size();
+}
+
 struct Builder {
     const std::string& name;
+    std::string_view text;
+    const char* parsed = nullptr;  // the padded copy simdjson reads, whose offsets are text's
+    od::document* doc = nullptr;   // set once the first pass succeeded
 
+    // Every syntax error names its line and column: a configuration of hundreds of customers
+    // with "missing or superfluous commas" somewhere is not a usable error.
     [[noreturn]] void fail(simdjson::error_code e) const {
-        throw_input(name + ": not valid JSON (" + simdjson::error_message(e) + ")");
+        size_t at = text.size();
+        const char* where = nullptr;
+        if (!doc)
+            at = json_tree_string_fault(text);
+        else if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT)  // it ended early: at the end
+            at = text.size();
+        else if (doc->current_location().get(where) == simdjson::SUCCESS && where)
+            at = std::min(static_cast<size_t>(where - parsed), text.size());
+        throw_input(name + ": " + json_tree_place(text, at) + ": not valid JSON (" +
+                    simdjson::error_message(e) + ")");
     }
     [[noreturn]] void fail(const std::string& path, const std::string& why) const {
         throw_input(name + ": " + path + ": " + why);
@@ -140,8 +198,9 @@ JsonNode parse_json_tree(std::string_view text, const std::string& name) {
     simdjson::padded_string padded(text);
     od::parser parser;
     od::document doc;
-    Builder b{name};
+    Builder b{name, text, padded.data()};
     if (auto e = parser.iterate(padded).get(doc)) b.fail(e);
+    b.doc = &doc;
     JsonNode root;
     root.path = "$";
     od::object o;
