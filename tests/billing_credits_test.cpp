@@ -85,6 +85,33 @@ TEST(BillingCredits, APercentageItemOnABaseBelowZeroIsZeroNotASignFlip) {
               std::string::npos);
 }
 
+TEST(BillingCredits, CreditsExceedingTheChargesAreSaidToBeOwedAndHaveNoMarginPercent) {
+    World w;
+    w.ingest(credit_rows());
+    w.write_config(kCreditConfig);
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: c1-2026-03: credits exceed charges: 374.00 USD is owed to the "
+                         "customer (subtotal -340.00, tax -34.00)"),
+              std::string::npos)
+        << r.err;
+    // Margin by unblended cost: 100 - 500 = -400 against billed -340: a margin of +60 over a
+    // negative billed amount has no meaningful percentage (it was -17.65).
+    const std::string margin = read_file(w.out + "/margin-2026-03.csv");
+    EXPECT_NE(margin.find("group,c1,g1,,,USD,-400.00,-340.00,60.00,\n"), std::string::npos)
+        << margin;
+    EXPECT_NE(margin.find("customer,c1,,,,USD,-400.00,-340.00,60.00,\n"), std::string::npos)
+        << margin;
+    // The S3 cell: the credit passed through at cost, billed -500, margin 0: n/a as well.
+    EXPECT_NE(margin.find("cell,c1,g1,AmazonS3,222222222222,USD,-500.00,-500.00,0.00,\n"),
+              std::string::npos)
+        << margin;
+    // A positive month is unaffected: the EC2 cell keeps its percentage (10 / 110).
+    EXPECT_NE(margin.find("cell,c1,g1,AmazonEC2,222222222222,USD,100.00,110.00,10.00,9.09\n"),
+              std::string::npos)
+        << margin;
+}
+
 TEST(BillingCredits, ThePrintedSavingsPlanBaseGivesTheLinesCent) {
     World w;
     const char* arn = "arn:aws:savingsplans::222222222222:savingsplan/sp-in";

@@ -110,4 +110,25 @@ TEST(BillingServe, ABrowserShowsTheBillingPageAtDesktopAndPhoneWidth) {
         EXPECT_GT(fs::file_size(shots / png), 10000u) << png;
 }
 
+TEST(BillingServe, AnInvoiceWhoseCreditsExceedItsChargesHasNoMarginPercent) {
+    // Found by the billing audit: a negative billed amount gave a sign-flipped percentage.
+    Served s;
+    std::string config = kConfig;
+    config.insert(config.rfind('}'), R"(,
+  "custom_line_items": [{"id": "goodwill", "group": "g", "type": "credit", "amount": "1000",
+    "description": "Goodwill", "from": "2026-10"}]
+)");
+    write_file(s.tmp / "billing.json", config);
+    auto r = run_cli({"billing", "run", "--db", s.db, "--config", s.tmp / "billing.json",
+                      "--period", "2026-10", "--out", s.tmp / "out"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Billed 449.68 - 1000 = -550.32 against an AWS cost of 408.80: a margin of -959.12, which
+    // is no percentage of an amount owed to the customer (it was 174.28 %).
+    auto page = s.get("/billing?from=2026-10-01&to=2026-10-31&as_of=2026-10-31");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("-959.12 USD"), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("n/a: credits exceed charges"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("% of the billed amount"), std::string::npos) << page.body;
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

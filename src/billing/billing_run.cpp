@@ -14,6 +14,7 @@
 #include "curcrunch/billing/invoice_archive.hpp"
 #include "curcrunch/billing/invoice_files.hpp"
 #include "curcrunch/billing/invoice_header.hpp"
+#include "curcrunch/billing/invoice_json.hpp"
 #include "curcrunch/billing/invoice_store.hpp"
 #include "curcrunch/billing/period_status.hpp"
 #include "curcrunch/core/durable_file.hpp"
@@ -228,10 +229,22 @@ class Run {
                 }
             }
         }
+        warn_if_owed(p.invoice);
         result_.changes.push_back(p.change);
         for (const auto& d : p.details)
             result_.changes.push_back("    " + d);
         plans_.push_back(std::move(p));
+    }
+
+    // Pass-through AWS credits larger than the charges leave a negative invoice: issued as
+    // computed (AWS would cap the credits; curcrunch carries nothing forward), and said.
+    void warn_if_owed(const Invoice& inv) {
+        if (inv.totals.subtotal >= 0) return;
+        const int mu = inv.minor_units;
+        result_.warnings.push_back(
+            "warning: " + inv.invoice_id + ": credits exceed charges: " +
+            invoice_money(-inv.totals.total, inv) + " is owed to the customer (subtotal " +
+            minor_text(inv.totals.subtotal, mu) + ", tax " + minor_text(inv.totals.tax, mu) + ")");
     }
 
     static std::string joined(const std::vector<std::string>& v) {

@@ -31,7 +31,9 @@ void finish(MarginLine& l) {
 }  // namespace
 
 std::string margin_percent(Amount margin, Amount billed) {
-    if (billed == 0) return "";
+    // A share of nothing, or of an amount owed to the customer, means nothing: dividing by a
+    // negative billed amount would flip the margin's sign.
+    if (billed <= 0) return "";
     const Fraction p =
         Fraction::of_amount(margin) / Fraction::of_amount(billed) * Fraction::of_integer(100);
     return format_money(p.round_half_up(2), 2, false);

@@ -152,10 +152,12 @@ std::string customer_section(const BillingView& b, const std::string& customer) 
     for (const auto& m : b.margin)
         if (m.customer == customer && m.level == "customer") cost = m.cost, billed = m.billed;
     kpi("AWS cost", billing::invoice_money(cost, inv), "by the configured measure");
+    // No percentage of nothing, nor of an amount owed to the customer (margin_report.hpp).
+    const std::string percent = billing::margin_percent(billed - cost, billed);
     kpi("Margin", billing::invoice_money(billed - cost, inv),
-        billing::margin_percent(billed - cost, billed).empty()
-            ? "nothing billed"
-            : billing::margin_percent(billed - cost, billed) + " % of the billed amount");
+        billed == 0  ? "nothing billed"
+        : billed < 0 ? "n/a: credits exceed charges"
+                     : percent + " % of the billed amount");
     o += "</section>";
     o += "<details open><summary>Lines (" + std::to_string(inv.lines.size()) + ")</summary>" +
          lines_table(inv) + "</details>";

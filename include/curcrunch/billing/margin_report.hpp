@@ -23,7 +23,7 @@ struct MarginLine {
 };
 
 std::vector<MarginLine> margin_lines(const std::vector<MarginRow>& rows);
-// 100 x margin / billed, rounded to 2 decimals; "" when billed is 0.
+// 100 x margin / billed, rounded to 2 decimals; "" (n/a) when billed is 0 or negative.
 std::string margin_percent(Amount margin, Amount billed);
 
 std::string margin_csv(const std::vector<MarginLine>& lines, int minor_units_default = 2);
