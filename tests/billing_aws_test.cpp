@@ -334,4 +334,42 @@ TEST(BillingAws, CoveredUsageOfAnOutsideCommitmentWithoutAPublicPriceIsBilledAtU
     EXPECT_EQ(r.err.find("AmazonEC2"), std::string::npos) << r.err;
 }
 
+TEST(BillingAws, ATieringRuleOverRowsOfSeveralUsageTypesWarnsThatTheirUnitsMayDiffer) {
+    // Found by the billing audit: a tiering rule adds up the usage quantities of every row it
+    // matches, 1,500 GB-months of storage and 1,000,000 requests alike. The store keeps no
+    // pricing unit; the usage type names it, and the run warns when a rule sums several.
+    World w;
+    CurRow storage{kPayerA,     kUser,  "Usage", "AmazonS3", "Amazon S3", "TimedStorage-ByteHrs",
+                   "PutObject", "1500", "30",    "30"};
+    CurRow requests{kPayerA,          kUser,       "Usage",   "AmazonS3", "Amazon S3",
+                    "Requests-Tier2", "GetObject", "1000000", "0.4",      "0.4"};
+    CurRow lambda{kPayerA,   kUser,    "Usage", "AWSLambda", "AWS Lambda",
+                  "Request", "Invoke", "7",     "0.001",     "0.001"};
+    for (CurRow* r : {&storage, &requests, &lambda})
+        r->day = "2026-05-10";
+    w.ingest({storage, requests, lambda});
+    w.write_config(R"J({
+  "seller": {"name": "Partner Ltd", "address": ["1 Street"]},
+  "customers": [{"id": "orbit", "name": "Orbit", "currency": "USD"}],
+  "pricing_rules": [{"id": "s3t", "scope": "service", "service": "AmazonS3", "type": "tiering",
+    "tiers": [{"from": "0", "to": "1000", "rate": "0"}, {"from": "1000", "rate": "0.01"}]}],
+  "pricing_plans": [{"id": "od", "rules": ["s3t"]}],
+  "billing_groups": [
+    {"id": "g1", "customer": "orbit", "primary_account": "500000000011",
+     "accounts": ["500000000012"], "from": "2026-01", "plans": [{"plan": "od", "from": "2026-01"}]}]
+})J");
+    auto r = w.run("2026-05");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: billing group g1: tiering rule s3t sums the usage quantities "
+                         "of 2 usage types (Requests-Tier2, TimedStorage-ByteHrs), whose units "
+                         "may differ: 1001500 is priced over its tiers as one quantity"),
+              std::string::npos)
+        << r.err;
+    // The amounts are as before: (1001500 - 1000) x 0.01 = 10005.00; Lambda at list, 0.001.
+    EXPECT_EQ(summary(w.invoice("orbit-2026-05").invoice),
+              "aws_usage|500000000012|AWSLambda|0.00\n"
+              "aws_usage|500000000011|AmazonS3|10005.00\n"
+              "subtotal 10005.00 tax 0.00 total 10005.00\n");
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

@@ -49,6 +49,25 @@ std::string charges_priced_on(const CostRow& r, RowRole role, const std::string&
     return "unblended (no public on-demand cost)";
 }
 
+void warn_of_mixed_units(const BillingGroup& g, const PricingRule& rule, Amount quantity,
+                         const std::set<std::string>& usage_types,
+                         std::vector<std::string>& warnings) {
+    if (usage_types.size() < 2) return;
+    std::string names;
+    size_t shown = 0;
+    for (const std::string& t : usage_types) {
+        if (shown++ == 5) {
+            names += ", ...";
+            break;
+        }
+        names += (names.empty() ? "" : ", ") + t;
+    }
+    warnings.push_back("warning: billing group " + g.id + ": tiering rule " + rule.id +
+                       " sums the usage quantities of " + std::to_string(usage_types.size()) +
+                       " usage types (" + names + "), whose units may differ: " +
+                       to_plain_string(quantity) + " is priced over its tiers as one quantity");
+}
+
 }  // namespace
 
 Amount cost_by_measure(const CostRow& r, const std::string& m) {
@@ -72,7 +91,10 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
     const std::set<std::string, std::less<>> accounts(g.accounts.begin(), g.accounts.end());
     auto in_group = [&](std::string_view a) { return accounts.count(a) > 0; };
     std::map<ChargeLineKey, Accumulated> lines;
-    std::map<const PricingRule*, Amount> tiered;             // tiering rule -> usage quantity
+    std::map<const PricingRule*, Amount> tiered;  // tiering rule -> usage quantity
+    // The store keeps no pricing unit; a row's usage type names it (TimedStorage-ByteHrs,
+    // Requests-Tier2), so a rule summing several may be adding up different units.
+    std::map<const PricingRule*, std::set<std::string>> tiered_types;
     std::set<std::pair<std::string, std::string>> unpriced;  // (account, service)
     const std::string basis = basis_text(plan.basis);
     std::vector<const CostRow*> mine;
@@ -108,6 +130,7 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
             rules.match(r.service, r.usage_type, r.operation, r.billing_entity);
         if (rule && rule->type == RuleType::tiering && role != RowRole::commitment_in_group) {
             tiered[rule] = checked_add(tiered[rule], r.usage);
+            tiered_types[rule].insert(std::string(r.usage_type));
             continue;
         }
         const Fraction factor = rule_factor(rule);
@@ -143,6 +166,7 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
         out.lines.push_back(std::move(l));
     }
     for (const auto& [rule, qty] : tiered) {
+        warn_of_mixed_units(g, *rule, qty, tiered_types[rule], out.warnings);
         const TieredPrice p = price_graduated(qty, rule->tiers);
         InvoiceLine l;
         l.kind = LineKind::aws_usage;
