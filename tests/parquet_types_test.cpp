@@ -31,6 +31,46 @@ std::string big_endian(__int128 v, size_t n) {
     return s;
 }
 
+// The n-byte big-endian two's complement of a decimal integer given as text ("-123"), for
+// values wider than any built-in integer.
+std::string big_endian_of_text(const std::string& decimal, size_t n) {
+    const bool neg = decimal[0] == '-';
+    std::string s(n, '\0');
+    for (size_t d = neg ? 1 : 0; d < decimal.size(); ++d) {
+        unsigned carry = static_cast<unsigned>(decimal[d] - '0');
+        for (size_t i = n; i-- > 0;) {
+            const unsigned v = static_cast<unsigned char>(s[i]) * 10u + carry;
+            s[i] = static_cast<char>(v & 0xff);
+            carry = v >> 8;
+        }
+    }
+    if (neg) {
+        unsigned carry = 1;
+        for (size_t i = n; i-- > 0;) {
+            const unsigned v = (~static_cast<unsigned char>(s[i]) & 0xffu) + carry;
+            s[i] = static_cast<char>(v & 0xff);
+            carry = v >> 8;
+        }
+    }
+    return s;
+}
+
+// `value` ("-2.25") as the unscaled integer text of a DECIMAL of `scale`.
+std::string unscaled_text(const std::string& value, int scale) {
+    const size_t dot = value.find('.');
+    std::string frac = dot == std::string::npos ? "" : value.substr(dot + 1);
+    frac.append(static_cast<size_t>(scale) - frac.size(), '0');
+    return value.substr(0, dot) + frac;
+}
+
+std::string wide_amount_text(const std::string& value, int scale, size_t n) {
+    const std::string bytes = big_endian_of_text(unscaled_text(value, scale), n);
+    Amount a = 0;
+    if (!be_decimal_to_amount(reinterpret_cast<const uint8_t*>(bytes.data()), n, scale, a))
+        return "<none>";
+    return to_plain_string(a);
+}
+
 std::string int96(Day day, int64_t nanos) {
     const uint32_t julian = static_cast<uint32_t>(day + 2440588);
     return pqw::le64(static_cast<uint64_t>(nanos)) + pqw::le32(julian);
@@ -59,6 +99,10 @@ TEST(ParquetTypes, DoubleRuleOnLongBinaryExpansions) {
     EXPECT_EQ(amount_text(1e20), "<none>");  // beyond kMaxAmount (core/money.hpp)
     EXPECT_EQ(amount_text(123456789.12345679), "123456789.12345679");
     EXPECT_EQ(amount_text(std::numeric_limits<double>::quiet_NaN()), "<none>");
+    // A FLOAT by the same rule from the float itself (the README's example), not its widening.
+    Amount f = 0;
+    ASSERT_TRUE(float_to_amount(static_cast<float>(-3.0 / 7.0), f));
+    EXPECT_EQ(to_plain_string(f), "-0.42857143");
     EXPECT_EQ(amount_text(1e300), "<none>");
     // The fast path and the text path agree on many values with long expansions.
     for (int i = 1; i < 20000; ++i) {
@@ -85,6 +129,27 @@ TEST(ParquetTypes, DecimalsConvertByIntegerArithmetic) {
     ASSERT_TRUE(big_endian_to_int128(reinterpret_cast<const uint8_t*>("\xff\xfe"), 2, u));
     EXPECT_EQ(static_cast<int64_t>(u), -2);
     EXPECT_FALSE(decimal_to_amount(static_cast<__int128>(1) << 126, 0, a));  // out of range
+}
+
+TEST(ParquetTypes, DecimalsWiderThan128BitsConvertExactly) {
+    // DECIMAL(76,37) and (76,40) in 32 bytes (Arrow's Decimal256): 100 at scale 40 is 10^42,
+    // past 128 bits, yet an ordinary amount.
+    EXPECT_EQ(wide_amount_text("100", 37, 32), "100");
+    EXPECT_EQ(wide_amount_text("1.5", 40, 32), "1.5");
+    EXPECT_EQ(wide_amount_text("-2.25", 40, 32), "-2.25");
+    EXPECT_EQ(wide_amount_text("-12345.6789012345", 76, 64), "-12345.6789012345");
+    // Rounded half to even at 10 digits, as every DECIMAL and CSV text.
+    EXPECT_EQ(wide_amount_text("0.12345678905", 40, 32), "0.123456789");
+    EXPECT_EQ(wide_amount_text("0.12345678915", 40, 32), "0.1234567892");
+    EXPECT_EQ(wide_amount_text("-0.123456789050000000001", 40, 32), "-0.1234567891");
+    EXPECT_EQ(wide_amount_text("-0.12345678905", 40, 32), "-0.123456789");
+    // The bound of every amount (10^14) holds, and nothing past it.
+    EXPECT_EQ(wide_amount_text("100000000000000", 40, 32), "100000000000000");
+    EXPECT_EQ(wide_amount_text("-100000000000000", 40, 32), "-100000000000000");
+    EXPECT_EQ(wide_amount_text("100000000000000.0000000001", 40, 32), "<none>");
+    EXPECT_EQ(wide_amount_text("1000000000000000000000000000000000000", 37, 32), "<none>");
+    // A tiny magnitude at a huge scale is zero, not an error.
+    EXPECT_EQ(wide_amount_text("0." + std::string(120, '0') + "7", 121, 32), "0");
 }
 
 TEST(ParquetTypes, Int96TimestampsAndDecimalsOfEveryPhysicalType) {
@@ -132,6 +197,53 @@ TEST(ParquetTypes, Int96TimestampsAndDecimalsOfEveryPhysicalType) {
     // a null to 0; blended -123.45-123.46-123.47; on-demand -1.5-3-4.5; usage 1+2+3.
     EXPECT_EQ(sums("Usage"), "20240305|12345678901235|-3703800000000|-90000000000|60000000000|3");
     EXPECT_EQ(sums(""), "20240305|5000000000000000|-1234800000000|-60000000000|40000000000|1");
+}
+
+TEST(ParquetTypes, Decimal256CostsAreReadExactly) {
+    // DECIMAL(76,37) in FIXED_LEN_BYTE_ARRAY(32) and DECIMAL(76,40) in BYTE_ARRAY, as Arrow's
+    // Decimal256 writes them; the README promises DECIMAL of any width.
+    const char* costs[] = {"1.5", "-2.25",        "3.3333333333",
+                           "100", "0.0000000001", "12345.6789012345"};
+    auto write_with = [](pqw::Column cost, int scale, size_t width,
+                         const std::vector<std::string>& values, const std::string& path) {
+        cost.scale = scale;
+        cost.precision = 76;
+        pqw::Column start = pqw::column("line_item_usage_start_date", 6, false, 0);
+        for (const std::string& v : values) {
+            const std::string be = big_endian_of_text(unscaled_text(v, scale), width);
+            cost.values.push_back(cost.type == 7 ? be : pqw::plain_bytes(be));
+            start.values.push_back(pqw::plain_bytes("2024-03-05T00:00:00Z"));
+        }
+        write_file(path, pqw::write({start, cost}, pqw::Options{}));
+    };
+    TempDir dir;
+    pqw::Column fixed = pqw::column("line_item_unblended_cost", 7, false, 5);
+    fixed.type_length = 32;
+    const std::vector<std::string> values(std::begin(costs), std::end(costs));
+    write_with(fixed, 37, 32, values, dir / "fixed.parquet");
+    write_with(pqw::column("line_item_unblended_cost", 6, false, 5), 40, 33, values,
+               dir / "bytes.parquet");
+    for (const char* name : {"fixed", "bytes"}) {
+        const std::string db = dir / (std::string(name) + ".db");
+        RunResult r = run_cli(
+            {"ingest", "--db", db, "--no-progress", dir / (std::string(name) + ".parquet")});
+        ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+        EXPECT_EQ(query_one(db,
+                            "SELECT money_sum(unblended) || ' ' || sum(row_count) FROM "
+                            "cost_daily_named"),
+                  "124482622345679 6")
+            << name;
+    }
+    // Past the bound of every amount, the row is refused for that reason, by its place.
+    write_with(fixed, 37, 32, {"1.5", "100000000000000.5"}, dir / "huge.parquet");
+    RunResult r =
+        run_cli({"ingest", "--db", dir / "huge.db", "--no-progress", dir / "huge.parquet"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("huge.parquet: row group 0, column 'line_item_unblended_cost', page 1, "
+                         "row 2: value beyond the largest amount curcrunch holds (10^14 in "
+                         "magnitude)"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST(ParquetTypes, HostileFootersFailFastWithoutAllocating) {

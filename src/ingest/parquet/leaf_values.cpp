@@ -30,6 +30,12 @@ void append_hex(std::string_view v, std::string& out) {
     }
 }
 
+// Integers and DECIMALs are exact and finite, so the only way one fails is its size.
+std::string amount_range_why() {
+    return std::string("value beyond the largest amount curcrunch holds (") + kMaxAmountText +
+           " in magnitude)";
+}
+
 }  // namespace
 
 LeafValues::LeafValues(const LeafColumn& leaf, TextAs as)
@@ -213,18 +219,20 @@ bool LeafValues::amount(const ValueRun& run, size_t i, Amount& out, std::string&
         case PhysicalType::int64: {
             const int64_t v = e_.type == PhysicalType::int32 ? load_i32(run.fixed + i * 4)
                                                              : load_i64(run.fixed + i * 8);
-            ok = decimal_to_amount(v, e_.logical == Logical::decimal ? e_.scale : 0, out);
-            break;
+            if (decimal_to_amount(v, e_.logical == Logical::decimal ? e_.scale : 0, out))
+                return true;
+            why = amount_range_why();
+            return false;
         }
         case PhysicalType::byte_array:
         case PhysicalType::fixed_len_byte_array: {
             const std::string_view v = run.bytes[i];
             if (e_.logical == Logical::decimal) {
-                __int128 u;
-                ok =
-                    big_endian_to_int128(reinterpret_cast<const uint8_t*>(v.data()), v.size(), u) &&
-                    decimal_to_amount(u, e_.scale, out);
-                break;
+                if (be_decimal_to_amount(reinterpret_cast<const uint8_t*>(v.data()), v.size(),
+                                         e_.scale, out))
+                    return true;
+                why = amount_range_why();
+                return false;
             }
             if (v.empty()) {  // an empty text amount is null, as an empty CSV field
                 out = 0;

@@ -14,6 +14,50 @@ constexpr Amount pow10(int n) {
     return v;
 }
 
+// A magnitude of up to 384 bits, least significant limb first: wide enough for any DECIMAL a
+// real writer makes (Decimal256 is 256 bits) and for every one whose amount can be in range at
+// a scale up to 76, so no value needs an allocation.
+struct WideMagnitude {
+    static constexpr size_t kLimbs = 12;
+    uint32_t limb[kLimbs] = {};
+};
+
+// Divides m by d (2..10^9) in place and returns the remainder.
+uint32_t wide_divide_small(WideMagnitude& m, uint32_t d) {
+    uint64_t rem = 0;
+    for (size_t i = WideMagnitude::kLimbs; i-- > 0;) {
+        const uint64_t cur = (rem << 32) | m.limb[i];
+        m.limb[i] = static_cast<uint32_t>(cur / d);
+        rem = cur % d;
+    }
+    return static_cast<uint32_t>(rem);
+}
+
+// The magnitude and sign of a big-endian two's-complement integer; false when its significant
+// bytes exceed 384 bits, which no in-range amount needs.
+bool wide_magnitude_of(const uint8_t* p, size_t n, WideMagnitude& m, bool& neg) {
+    neg = n > 0 && (p[0] & 0x80) != 0;
+    const uint8_t ext = neg ? 0xff : 0x00;
+    while (n > 1 && p[0] == ext && ((p[1] & 0x80) != 0) == neg) {
+        ++p;
+        --n;
+    }
+    if (n > WideMagnitude::kLimbs * 4) return false;
+    for (size_t i = 0; i < WideMagnitude::kLimbs * 4; ++i) {
+        const uint8_t b = i < n ? p[n - 1 - i] : ext;
+        m.limb[i / 4] |= static_cast<uint32_t>(b) << (8 * (i % 4));
+    }
+    if (neg) {  // two's complement: invert and add one; the sign bit makes room for -2^383
+        uint64_t carry = 1;
+        for (uint32_t& l : m.limb) {
+            const uint64_t v = static_cast<uint64_t>(static_cast<uint32_t>(~l)) + carry;
+            l = static_cast<uint32_t>(v);
+            carry = v >> 32;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 bool double_to_amount(double v, Amount& out) {
@@ -48,7 +92,7 @@ bool float_to_amount(float v, Amount& out) {
 }
 
 bool decimal_to_amount(__int128 unscaled, int32_t scale, Amount& out) {
-    if (scale < 0 || scale > 76) return false;
+    if (scale < 0) return false;
     if (scale <= kScale) {
         // Amounts keep the bound of every amount read from text (core/money.hpp);
         // kMaxAmount is a multiple of f, so this is exact.
@@ -91,6 +135,41 @@ bool big_endian_to_int128(const uint8_t* p, size_t n, __int128& out) {
         v = (v << 8) | p[i];
     if (n == 16 && ((p[0] & 0x80) != 0) != neg) return false;
     out = static_cast<__int128>(v);
+    return true;
+}
+
+bool be_decimal_to_amount(const uint8_t* p, size_t n, int32_t scale, Amount& out) {
+    __int128 u;
+    if (big_endian_to_int128(p, n, u)) return decimal_to_amount(u, scale, out);
+    // Wider than 128 bits (Arrow's Decimal256, DECIMAL(76,s)): only a scale past kScale can
+    // bring it into range, by dividing away 10^k, rounding half to even as decimal_to_amount.
+    const int k = scale - kScale;
+    if (k <= 0) return false;
+    WideMagnitude m;
+    bool neg;
+    if (!wide_magnitude_of(p, n, m, neg)) return false;
+    if (k > 116) {  // below 2^384 < 10^116: less than 10^-kScale, zero
+        out = 0;
+        return true;
+    }
+    // Divide by 10^(k-1) keeping only whether anything was dropped, then by 10 for the digit
+    // that decides the rounding.
+    bool sticky = false;
+    for (int left = k - 1; left > 0; left -= 9) {
+        uint32_t d = 1;
+        for (int i = 0; i < (left < 9 ? left : 9); ++i)
+            d *= 10;
+        sticky |= wide_divide_small(m, d) != 0;
+    }
+    const uint32_t digit = wide_divide_small(m, 10);
+    for (size_t i = 4; i < WideMagnitude::kLimbs; ++i)
+        if (m.limb[i] != 0) return false;
+    unsigned __int128 q = 0;
+    for (size_t i = 4; i-- > 0;)
+        q = (q << 32) | m.limb[i];
+    if (digit > 5 || (digit == 5 && (sticky || (q & 1) != 0))) ++q;
+    if (q > static_cast<unsigned __int128>(kMaxAmount)) return false;
+    out = neg ? -static_cast<Amount>(q) : static_cast<Amount>(q);
     return true;
 }
 

@@ -21,11 +21,15 @@ namespace curcrunch::ingest::parquet {
 // False for NaN, infinities and magnitudes beyond kMaxAmount (core/money.hpp).
 bool double_to_amount(double v, Amount& out);
 bool float_to_amount(float v, Amount& out);
-// unscaled x 10^-scale; false on overflow. scale must be 0..76.
+// unscaled x 10^-scale; false on overflow or a negative scale.
 bool decimal_to_amount(__int128 unscaled, int32_t scale, Amount& out);
 // A big-endian two's-complement integer of n bytes (DECIMAL in FIXED_LEN_BYTE_ARRAY or
 // BYTE_ARRAY); false when it does not fit 128 bits.
 bool big_endian_to_int128(const uint8_t* p, size_t n, __int128& out);
+// unscaled x 10^-scale for a DECIMAL of any width in big-endian two's complement; false only
+// when the value's magnitude exceeds kMaxAmount (or the scale is negative, or the value has more
+// than 384 significant bits at a scale too small to bring it into range).
+bool be_decimal_to_amount(const uint8_t* p, size_t n, int32_t scale, Amount& out);
 
 // UTC day of a timestamp in `unit`s since the epoch (floor division: negative instants work).
 Day day_of_timestamp(int64_t v, TimeUnit unit);
