@@ -275,6 +275,27 @@ TEST_F(ParquetBadInput, UnsupportedEncodingAndCodec) {
                     "codec LZO (3) is not supported");
 }
 
+TEST_F(ParquetBadInput, CostColumnOfANonNumericTypeSaysWhichType) {
+    // INT32 and INT64 hold DECIMAL costs; annotated as dates they do not, and the message says
+    // it is the annotation that rules them out.
+    auto with_cost = [&](int type, int converted, const std::string& value) {
+        auto cols = cur2_columns(6);
+        cols[1] = pqw::column("line_item_unblended_cost", type, false, converted);
+        for (int i = 0; i < 6; ++i)
+            cols[1].values.push_back(value);
+        return pqw::write(cols, pqw::Options{});
+    };
+    expect_rejected(file("date.parquet", with_cost(1, 6, pqw::le32(19000))),
+                    "date.parquet: schema: column 'line_item_unblended_cost' is a DATE column; it "
+                    "cannot hold an amount");
+    expect_rejected(file("ts.parquet", with_cost(2, 9, pqw::le64(1700000000000))),
+                    "ts.parquet: schema: column 'line_item_unblended_cost' is a TIMESTAMP column; "
+                    "it cannot hold an amount");
+    expect_rejected(file("int96.parquet", with_cost(3, -1, std::string(12, '\0'))),
+                    "int96.parquet: schema: column 'line_item_unblended_cost' is an INT96 column; "
+                    "it cannot hold an amount");
+}
+
 TEST_F(ParquetBadInput, NotABillingExport) {
     expect_rejected(fixture("cost_and_usage_data_status.parquet"),
                     "cost_and_usage_data_status.parquet: schema: unknown dialect");

@@ -66,7 +66,27 @@ bool LeafValues::can_hold_amounts(std::string& why) const {
         default:
             break;
     }
-    why = std::string("a ") + physical_type_name(e_.type) + " column cannot hold an amount";
+    // Name what rules the column out: an INT32 holds amounts, an INT32 annotated DATE does not.
+    std::string kind;
+    switch (e_.logical) {
+        case Logical::date:
+            kind = "DATE";
+            break;
+        case Logical::timestamp:
+            kind = "TIMESTAMP";
+            break;
+        case Logical::time:
+            kind = "TIME";
+            break;
+        case Logical::none:
+            kind = physical_type_name(e_.type);
+            break;
+        default:
+            kind = std::string(physical_type_name(e_.type)) + " (non-numeric logical type)";
+            break;
+    }
+    const bool vowel = std::string_view("AEIOU").find(kind[0]) != std::string_view::npos;
+    why = std::string(vowel ? "is an " : "is a ") + kind + " column; it cannot hold an amount";
     return false;
 }
 

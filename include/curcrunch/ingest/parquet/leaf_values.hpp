@@ -38,7 +38,8 @@ class LeafValues {
 
     // Whether values are numbers (a JSON map renders them unquoted).
     bool numeric() const;
-    // Whether this leaf can hold amounts at all (else the column is refused up front).
+    // Whether this leaf can hold amounts at all (else the column is refused up front, with
+    // `why` finishing "column 'x' ...": "is a DATE column; it cannot hold an amount").
     bool can_hold_amounts(std::string& why) const;
 
   private:
