@@ -325,6 +325,26 @@ TEST_F(ParquetBadInput, SkipDropsADamagedRowGroupWholeAndSaysSo) {
     EXPECT_EQ(query_one(dir_ / "skip.db", "SELECT skipped_rows FROM ingest"), "40");
 }
 
+TEST_F(ParquetBadInput, SkipDropsARowGroupWithDamagedCompressionToo) {
+    // As the man page says under --on-error: a corrupt compressed page is damage to its row
+    // group alone (unlike a damaged gzip CSV stream, which always fails).
+    pqw::Options o;
+    o.codec = 1;
+    o.rows_per_group = 40;
+    o.corrupt_body = [](size_t c, size_t g, std::string& body) {
+        if (c == 1 && g == 1) body[0] = static_cast<char>(0xff);
+    };
+    const std::string f = file("codec.parquet", pqw::write(cur2_columns(100), o));
+    RunResult r =
+        run_cli({"ingest", "--db", dir_ / "codec.db", "--no-progress", "--on-error=skip", f});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("codec.parquet: row group 1 (40 rows) skipped: column "
+                         "'line_item_unblended_cost', page 1: corrupt SNAPPY data"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(query_one(dir_ / "codec.db", "SELECT sum(row_count) FROM cost_daily_named"), "60");
+}
+
 TEST_F(ParquetBadInput, SkipDropsOnlyTheBadRow) {
     RunResult r = run_cli({"ingest", "--db", dir_ / "row.db", "--no-progress", "--on-error=skip",
                            fixture("bad_cost_text.parquet")});
