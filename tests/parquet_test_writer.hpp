@@ -7,6 +7,7 @@
 #include <snappy.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -129,6 +130,44 @@ inline std::string bit_packed_run(const std::vector<uint32_t>& v, unsigned width
             if ((v[i] >> b) & 1)
                 bits[(i * width + b) / 8] |= static_cast<char>(1 << ((i * width + b) % 8));
     return c.out + bits;
+}
+
+// DELTA_BINARY_PACKED: blocks of 128 values in 4 miniblocks, one bit width per block.
+inline std::string delta_binary_packed(const std::vector<int64_t>& v) {
+    Compact c;
+    c.varint(128), c.varint(4), c.varint(v.size());
+    c.varint(Compact::zz(v.empty() ? 0 : v[0]));
+    for (size_t first = 1; first < v.size(); first += 128) {
+        const size_t n = std::min<size_t>(128, v.size() - first);
+        std::vector<int64_t> d(n);
+        for (size_t i = 0; i < n; ++i)
+            d[i] = v[first + i] - v[first + i - 1];
+        const int64_t min = *std::min_element(d.begin(), d.end());
+        unsigned w = 0;
+        for (int64_t x : d)
+            while (w < 64 && (static_cast<uint64_t>(x - min) >> w) != 0)
+                ++w;
+        c.varint(Compact::zz(min));
+        const size_t minis = (n + 31) / 32;
+        for (size_t m = 0; m < 4; ++m)
+            c.out += static_cast<char>(m < minis ? w : 0);
+        std::string bits(minis * 32 * w / 8, '\0');
+        for (size_t i = 0; i < n; ++i)
+            for (unsigned b = 0; b < w; ++b)
+                if ((static_cast<uint64_t>(d[i] - min) >> b) & 1)
+                    bits[(i * w + b) / 8] |= static_cast<char>(1 << ((i * w + b) % 8));
+        c.out += bits;
+    }
+    return c.out;
+}
+
+// DELTA_LENGTH_BYTE_ARRAY: the lengths, delta-packed, then the bytes back to back.
+inline std::string delta_length_byte_array(const std::vector<std::string>& v) {
+    std::vector<int64_t> lengths;
+    std::string bytes;
+    for (const std::string& s : v)
+        lengths.push_back(static_cast<int64_t>(s.size())), bytes += s;
+    return delta_binary_packed(lengths) + bytes;
 }
 
 inline std::string compress(int codec, const std::string& raw) {

@@ -56,6 +56,10 @@ void ColumnChunkReader::load_dictionary(const Page& p) {
     if (dict_.count != n)
         fail_format("dictionary page ends after " + std::to_string(dict_.count) + " of " +
                     std::to_string(n) + " values");
+    if (dict_plain_.unread() > 0)  // as a data page's (check_page_end)
+        fail_format("dictionary page has " + std::to_string(dict_plain_.unread()) +
+                    " bytes left over after its " + std::to_string(n) +
+                    " values; its size says more than it holds");
     has_dict_ = true;
     ++dict_version_;
 }
@@ -309,6 +313,32 @@ ValueRun ColumnChunkReader::decode_values(size_t n) {
     return r;
 }
 
+// A page's uncompressed size is its levels and values and nothing else (parquet.thrift:
+// uncompressed_page_size; V2 adds the level lengths), so bytes left after the page's last value
+// are damage: a size that lies, or padding that would have a small file decompress to
+// gigabytes. Checked where the end is exact: PLAIN, dictionary indices, BYTE_STREAM_SPLIT and
+// RLE levels. The DELTA encodings may end in a partly written block, so they are not.
+void ColumnChunkReader::check_page_end() const {
+    size_t left = 0;
+    const char* what = "values";
+    if (!def_msb_ && leaf_.max_def > 0 && def_dec_.unread() > 0) {
+        left = def_dec_.unread();
+        what = "definition levels";
+    } else if (!rep_msb_ && leaf_.max_rep > 0 && rep_dec_.unread() > 0) {
+        left = rep_dec_.unread();
+        what = "repetition levels";
+    } else if (encoding_ == kPlain) {
+        left = plain_.unread();
+    } else if (is_dictionary_encoding(encoding_)) {
+        left = index_dec_.unread();
+    } else if (encoding_ == kByteStreamSplit) {
+        left = split_.unread();
+    }
+    if (left > 0)
+        fail_format("page has " + std::to_string(left) + " bytes left over after its " + what +
+                    "; its size says more than it holds");
+}
+
 bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
     {
         if (page_left_ == 0 && !load_page()) {
@@ -350,6 +380,7 @@ bool ColumnChunkReader::next(size_t max_entries, ColumnRun& run) {
         }
         page_left_ -= n;
         entries_read_ += n;
+        if (page_left_ == 0) check_page_end();
         return true;
     }
 }

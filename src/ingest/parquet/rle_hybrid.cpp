@@ -15,6 +15,26 @@ void RleHybridDecoder::reset(const uint8_t* data, size_t size, unsigned width) {
     repeat_left_ = packed_left_ = 0;
 }
 
+size_t RleHybridDecoder::unread() const {
+    // A few bytes only: zeros read as empty runs too, and a page padded with megabytes of them
+    // is what this check is for.
+    constexpr size_t kEmptyRunBytes = 8;
+    const uint8_t* q = p_;
+    while (q < end_) {
+        if (static_cast<size_t>(q - p_) >= kEmptyRunBytes) return static_cast<size_t>(end_ - p_);
+        const uint8_t* at = q;
+        uint64_t header = 0;
+        for (unsigned shift = 0; q < end_ && shift < 64; shift += 7) {
+            const uint8_t b = *q++;
+            header |= static_cast<uint64_t>(b & 0x7f) << shift;
+            if (!(b & 0x80)) break;
+        }
+        if ((header >> 1) != 0) return static_cast<size_t>(end_ - at);
+        if (!(header & 1)) q += std::min<size_t>((width_ + 7) / 8, static_cast<size_t>(end_ - q));
+    }
+    return 0;
+}
+
 bool RleHybridDecoder::next_run() {
     if (p_ >= end_) return false;
     const uint64_t header = read_uleb(p_, end_, "RLE run header");

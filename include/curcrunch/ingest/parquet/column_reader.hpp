@@ -54,6 +54,7 @@ class ColumnChunkReader {
     // Decodes the next n entries' levels; returns how many have a value (def == max).
     size_t decode_levels(size_t n);
     ValueRun decode_values(size_t n);
+    void check_page_end() const;
 
     const LeafColumn& leaf_;
     PhysicalType type_;

@@ -33,6 +33,10 @@ class PlainDecoder {
     // Up to n values; returns their run (fewer than n only at the end of the data, when the
     // caller knows how many it needs and treats a short run as damage).
     ValueRun decode(size_t n);
+    // Bytes after the last value decoded (a BOOLEAN's partly used last byte counts as read).
+    size_t unread() const {
+        return static_cast<size_t>(end_ - p_) - static_cast<size_t>((bit_ + 7) / 8);
+    }
 
   private:
     PhysicalType type_ = PhysicalType::int32;
@@ -49,6 +53,7 @@ class ByteStreamSplitDecoder {
     // data holds exactly `count` values of `width` bytes, split into streams.
     void reset(uint32_t width, const uint8_t* data, size_t size, size_t count);
     ValueRun decode(size_t n, bool as_views);
+    size_t unread() const { return (count_ - next_) * width_; }
 
   private:
     uint32_t width_ = 0;

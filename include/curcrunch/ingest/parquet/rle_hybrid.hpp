@@ -23,6 +23,10 @@ class RleHybridDecoder {
     // When the next n values are one repeated value (an RLE run covers them), consumes them and
     // sets `value`; else consumes nothing and returns false.
     bool take_repeat(size_t n, uint32_t& value);
+    // Bytes after the current run and up to 8 bytes of empty runs behind it (a writer may end
+    // an all-null page's indices with a run of no values). Values left in the current run are not
+    // counted: a bit-packed run holds groups of 8, so its last group is legitimately part padding.
+    size_t unread() const;
 
   private:
     template <class T>
