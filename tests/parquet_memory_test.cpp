@@ -1,17 +1,24 @@
 // What a Parquet file can make the ingest hold in decompressed pages: a small file whose pages
-// decompress to a few values and hundreds of MiB of zeros must meet the row group's limit
-// (page_reader.hpp). The pages here are DELTA_LENGTH_BYTE_ARRAY: bytes left after a PLAIN or
-// dictionary page's values are refused as damage on their own (column_reader.cpp
-// check_page_end), a DELTA page's are not checked.
+// decompress to a few values and hundreds of MiB of zeros must meet one limit for the whole
+// ingest (PagePool, page_reader.hpp), not one per thread. The pages here are
+// DELTA_LENGTH_BYTE_ARRAY: bytes left after a PLAIN or dictionary page's values are refused as
+// damage on their own (column_reader.cpp check_page_end), a DELTA page's are not checked.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "curcrunch/ingest/parquet/page_reader.hpp"
+#include "hostile_support.hpp"
 #include "parquet_test_writer.hpp"
-#include "test_support.hpp"
 #include "unity_id.hpp"
 
 namespace CURCRUNCH_UNITY_ID {
 
 using namespace testsupport;
+using curcrunch::ingest::parquet::PageBudget;
+using curcrunch::ingest::parquet::PagePool;
 
 namespace {
 
@@ -68,6 +75,62 @@ TEST(ParquetMemory, OneRowGroupsPagesAreCapped) {
                          "once; more than the 1024 MiB this reader accepts"),
               std::string::npos)
         << r.err;
+}
+
+TEST(ParquetMemory, RowGroupsThatEachNeedMostOfTheLimitWaitOnEachOther) {
+    // Two row groups of 900 MiB of pages each, read by two threads in step, each holding part
+    // of its pages when the pool is full: neither can finish without the other waiting, so one
+    // is let past the limit, and the ingest ends. Bounded by the limit plus one row group's
+    // (2 GiB), however many threads: with 32 threads this file's like once took 32 GB. (This
+    // machine's two cores cannot show the difference from one limit per thread; the pool's own
+    // test below does.)
+    TempDir dir;
+    write_file(dir / "padded2.parquet", padded_delta_file(2, 9, size_t(100) << 20));
+    const MeasuredRun m = run_cli_measured({"ingest", "--db", dir / "p.db", "--no-progress",
+                                            "--threads", "2", dir / "padded2.parquet"});
+    EXPECT_GT(m.max_rss_kib, 900 * 1024) << m.run.err;  // one row group's pages were held
+    EXPECT_LT(m.max_rss_kib, (2048 + 256) * 1024) << "peak RSS " << m.max_rss_kib << " KiB";
+}
+
+TEST(ParquetMemory, PagePoolWaitsForRoomAndNeverDeadlocks) {
+    PagePool pool(100);
+    // B needs room A holds: it waits until A's row group is done.
+    auto a = std::make_unique<PageBudget>(&pool);
+    a->grow(80);
+    std::atomic<bool> b_done{false};
+    std::thread b([&] {
+        PageBudget mine(&pool);
+        mine.grow(30);
+        b_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(b_done.load());
+    a.reset();
+    b.join();
+    EXPECT_TRUE(b_done.load());
+    EXPECT_LE(pool.peak(), 100u);
+    EXPECT_EQ(pool.held(), 0u);
+
+    // Both hold pages and both need more than is left: one goes on past the limit (only one),
+    // and the other follows when it is done.
+    PagePool tight(100);
+    PageBudget first(&tight), second(&tight);
+    first.grow(60);
+    second.grow(30);
+    std::atomic<bool> first_done{false};
+    std::thread t([&] {
+        first.grow(50);
+        first_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(first_done.load());  // second still runs: first waits for it
+    second.grow(50);                  // every holder waits now: this one goes on
+    EXPECT_EQ(tight.held(), 140u);
+    second.shrink(80);  // its row group is done
+    t.join();
+    EXPECT_TRUE(first_done.load());
+    EXPECT_EQ(tight.held(), 110u);
+    EXPECT_LT(tight.peak(), 100u + (uint64_t(1) << 30));
 }
 
 }  // namespace CURCRUNCH_UNITY_ID

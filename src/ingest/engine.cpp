@@ -18,6 +18,7 @@
 #include "curcrunch/core/memory_limit.hpp"
 #include "curcrunch/core/sha256.hpp"
 #include "curcrunch/ingest/byte_source.hpp"
+#include "curcrunch/ingest/parquet/page_reader.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "curcrunch/ingest/parquet/parquet_ingest.hpp"
 #include "curcrunch/ingest/thread_budget.hpp"
@@ -31,8 +32,10 @@ namespace {
 class EngineParquetSink final : public ParquetSink {
   public:
     // `last_file`: no file is left to start after this one; its tail releases `hashes`.
-    EngineParquetSink(EngineCore& core, DeferredHashes& hashes, bool last_file)
-        : core_(core), hashes_(hashes), last_file_(last_file) {}
+    EngineParquetSink(EngineCore& core, DeferredHashes& hashes, bool last_file,
+                      parquet::PagePool& pages)
+        : core_(core), hashes_(hashes), last_file_(last_file), pages_(pages) {}
+    parquet::PagePool* page_pool() override { return &pages_; }
     Rollup& local_rollup() override { return core_.worker().rollup; }
     void row_group_done(uint64_t rows) override {
         throw_if_interrupted();
@@ -59,6 +62,7 @@ class EngineParquetSink final : public ParquetSink {
     EngineCore& core_;
     DeferredHashes& hashes_;
     bool last_file_;
+    parquet::PagePool& pages_;
 };
 
 SourceReport unit_report(const InputUnit& u) {
@@ -105,6 +109,8 @@ class Engine {
     const std::vector<InputUnit>& units_;
     const IngestOptions& opts_;
     EngineCore core_;
+    // Every Parquet file's row groups, on every lane and thread, share it (page_reader.hpp).
+    parquet::PagePool page_pool_;
     std::unique_ptr<DeferredHashes> hashes_;
     std::atomic<size_t> next_unit_{0};  // the next unit a lane takes
     // --threads 1 (or one core): no thread but the caller's works, the hasher's included.
@@ -122,7 +128,7 @@ void Engine::process_parquet(const InputUnit& u) {
         // columns costs a fraction of decoding them (deferred_hashes.hpp).
         hashes_->hash_file(u.path, rep.identity, /*may_wait=*/true);
     }
-    EngineParquetSink sink(core_, *hashes_, next_unit_.load() >= units_.size());
+    EngineParquetSink sink(core_, *hashes_, next_unit_.load() >= units_.size(), page_pool_);
     ingest_parquet_file(u, opts_, sink, rep);
     sort_unit_rows(rep.units);
     core_.add_report(std::move(rep));

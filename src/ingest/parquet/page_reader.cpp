@@ -11,13 +11,62 @@
 namespace curcrunch::ingest::parquet {
 
 void PageBudget::grow(uint64_t bytes) {
+    if (bytes == 0) return;
     if (held_ + bytes > kMaxRowGroupPageBytes)
         fail_format("the row group's pages would hold " + std::to_string((held_ + bytes) >> 20) +
                     " MiB decompressed at once; more than the " +
                     std::to_string(kMaxRowGroupPageBytes >> 20) +
                     " MiB this reader accepts (pages that decompress to far more than they hold, "
                     "or a row group too large: write smaller row groups)");
+    if (pool_) pool_->take(this, held_, bytes);
     held_ += bytes;
+}
+
+void PageBudget::shrink(uint64_t bytes) noexcept {
+    bytes = std::min(held_, bytes);
+    held_ -= bytes;
+    if (pool_ && bytes) pool_->give(this, bytes, held_);
+}
+
+void PagePool::take(const void* who, uint64_t mine, uint64_t bytes) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const auto may_go = [&] {
+        if (held_ + bytes <= limit_ || overdraft_ == who) return true;
+        // Every row group holding pages waits for another: one must go on, and only one.
+        if (overdraft_ == nullptr && waiting_holders_ == holders_) {
+            overdraft_ = who;
+            return true;
+        }
+        return false;
+    };
+    if (mine > 0) ++waiting_holders_;
+    room_.wait(lock, may_go);
+    if (mine > 0) --waiting_holders_;
+    if (mine == 0) ++holders_;
+    held_ += bytes;
+    peak_ = std::max(peak_, held_);
+}
+
+void PagePool::give(const void* who, uint64_t bytes, uint64_t left) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        held_ -= std::min(held_, bytes);
+        if (left == 0) {
+            --holders_;
+            if (overdraft_ == who) overdraft_ = nullptr;
+        }
+    }
+    room_.notify_all();
+}
+
+uint64_t PagePool::held() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return held_;
+}
+
+uint64_t PagePool::peak() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return peak_;
 }
 
 PageReader::PageReader(const uint8_t* file, uint64_t file_size, const ColumnMeta& meta,

@@ -37,6 +37,8 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     const size_t threads = thread_budget();
     if (file.row_groups() < threads) sink.file_tail();
     tbb::enumerable_thread_specific<RowGroupReader> readers;
+    PagePool own_pool;
+    PagePool* pool = sink.page_pool() ? sink.page_pool() : &own_pool;
     const bool skip = opts.skip_bad_rows;
     const auto bad_row = [&](RowProblem p) { sink.problem(std::move(p)); };
 
@@ -48,6 +50,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 started.fetch_add(1, std::memory_order_relaxed);
                 RowGroupReader& reader = readers.local();
                 reader.set_stats(opts.stats);
+                reader.set_page_pool(pool);
                 Rollup& out = sink.local_rollup();
                 RowGroupResult r;
                 // A row group's CPU is decode and aggregate (the rows' share, RowDecoder), but

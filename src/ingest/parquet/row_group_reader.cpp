@@ -168,8 +168,8 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     const Schema& schema = plan.schema;
 
     // One reader per wanted leaf, grouped into the slot columns; their page buffers are charged
-    // to one budget, which outlives them.
-    PageBudget pages;
+    // to one budget, which outlives them, and through it to the ingest's pool.
+    PageBudget pages(page_pool_);
     std::vector<std::unique_ptr<SlotColumn>> cols;
     std::vector<SlotColumn*> text_cols, amount_cols;
     for (const SlotSource& src : plan.sources) {

@@ -4,8 +4,10 @@
 // reused buffer (uncompressed pages are used in place, zero copy). The chunk's bytes are a view
 // of the file mapping; nothing is read outside [chunk begin, chunk end).
 #include <algorithm>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "curcrunch/ingest/parquet/codec.hpp"
@@ -24,18 +26,53 @@ inline constexpr uint64_t kMaxPageBytes = 128ull << 20;
 // taking 3 GB. parquet-mr and Arrow cut pages at about 1 MiB, but DuckDB cuts a new page only
 // near 100 MB, so a column chunk of its 122,880-row row groups is often one page: forty text
 // columns of such a row group can hold a few hundred MiB (twelve tag columns of 320-byte values
-// held 417). 1 GiB leaves room for those. Per row group, so at most threads times this.
+// held 417). 1 GiB leaves room for those.
 inline constexpr uint64_t kMaxRowGroupPageBytes = 8 * kMaxPageBytes;
 
-// The bytes a row group's page buffers hold, against kMaxRowGroupPageBytes; one per row group
-// reader (a single thread). grow() throws a FormatError past the limit.
+// What the page buffers of every row group being read hold at once, all threads and files of an
+// ingest together: one per ingest, so a small hostile file cannot take kMaxRowGroupPageBytes
+// once per core. A row group whose pages do not fit waits for others to finish theirs rather
+// than failing: DuckDB's real row groups may each hold hundreds of MiB.
+//
+// Invariant: held() <= limit, except for one row group at a time (the overdraft holder),
+// allowed past the limit when every row group holding pages is waiting, else none could go on.
+// Its own pages stay under kMaxRowGroupPageBytes, so held() < limit + kMaxRowGroupPageBytes.
+class PagePool {
+  public:
+    explicit PagePool(uint64_t limit = kMaxRowGroupPageBytes) : limit_(limit) {}
+    // Adds `bytes` for `who`, which holds `mine` already; may wait.
+    void take(const void* who, uint64_t mine, uint64_t bytes);
+    // Returns `bytes` for `who`, which then holds `left`.
+    void give(const void* who, uint64_t bytes, uint64_t left);
+    uint64_t held() const;
+    uint64_t peak() const;
+
+  private:
+    const uint64_t limit_;
+    mutable std::mutex mutex_;
+    std::condition_variable room_;
+    uint64_t held_ = 0, peak_ = 0;
+    size_t holders_ = 0, waiting_holders_ = 0;
+    const void* overdraft_ = nullptr;
+};
+
+// The bytes a row group's page buffers hold, against kMaxRowGroupPageBytes and the ingest's
+// PagePool (when given); one per row group reader (a single thread). grow() throws a
+// FormatError past the row group's limit, and may wait for the pool.
 class PageBudget {
   public:
+    explicit PageBudget(PagePool* pool = nullptr) : pool_(pool) {}
+    ~PageBudget() {
+        if (pool_ && held_) pool_->give(this, held_, 0);
+    }
+    PageBudget(const PageBudget&) = delete;
+    PageBudget& operator=(const PageBudget&) = delete;
     void grow(uint64_t bytes);
-    void shrink(uint64_t bytes) noexcept { held_ -= std::min(held_, bytes); }
+    void shrink(uint64_t bytes) noexcept;
     uint64_t held() const { return held_; }
 
   private:
+    PagePool* pool_;
     uint64_t held_ = 0;
 };
 

@@ -14,6 +14,9 @@
 #include "curcrunch/ingest/rollup.hpp"
 
 namespace curcrunch::ingest {
+namespace parquet {
+class PagePool;
+}
 
 class ParquetSink {
   public:
@@ -29,6 +32,8 @@ class ParquetSink {
     // Called on a thread that has finished its row groups of this file when every row group has
     // been started: no more of this file will come to it.
     virtual void thread_done() {}
+    // The ingest's one pool for decompressed pages (null: the file gets a pool of its own).
+    virtual parquet::PagePool* page_pool() { return nullptr; }
 };
 
 void ingest_parquet_file(const InputUnit& unit, const IngestOptions& opts, ParquetSink& sink,

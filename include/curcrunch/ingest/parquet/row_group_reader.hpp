@@ -15,6 +15,7 @@
 
 #include "curcrunch/ingest/engine.hpp"
 #include "curcrunch/ingest/parquet/codec.hpp"
+#include "curcrunch/ingest/parquet/page_reader.hpp"
 #include "curcrunch/ingest/parquet/parquet_file.hpp"
 #include "curcrunch/ingest/parquet/text_table.hpp"
 #include "curcrunch/ingest/row_key_index.hpp"
@@ -66,6 +67,8 @@ class RowGroupReader {
 
     // `ingest --stats` (see Decompressor::set_stats).
     void set_stats(StageStats* stats) { codec_.set_stats(stats); }
+    // The ingest's pool the row groups' page buffers are charged to (null: none).
+    void set_page_pool(PagePool* pool) { page_pool_ = pool; }
 
   private:
     // starts_: the first row of each run of the batch, rows whose key codes and invoice code
@@ -76,6 +79,7 @@ class RowGroupReader {
     void hash_keys(const std::vector<SlotColumn*>& key_cols, size_t key_len);
 
     Decompressor codec_;
+    PagePool* page_pool_ = nullptr;
     TextTable texts_;
     RowKeyIndex code_index_;
     std::vector<FieldSpan> spans_;
