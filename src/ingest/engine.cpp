@@ -43,6 +43,14 @@ class EngineParquetSink final : public ParquetSink {
         w.rows_since_flush += rows;
         if (w.due()) core_.flush(w);
     }
+    bool rows_read(uint64_t rows) override {
+        throw_if_interrupted();
+        Worker& w = core_.worker();
+        w.rows_since_flush += rows;
+        if (!w.due()) return false;
+        core_.flush(w);
+        return true;
+    }
     void problem(RowProblem p) override { core_.record_problem(std::move(p)); }
     void progress(uint64_t raw, uint64_t rows) override {
         if (!core_.progress()) return;

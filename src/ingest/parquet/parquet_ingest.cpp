@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 
 #include "curcrunch/core/error.hpp"
@@ -41,6 +42,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
     PagePool* pool = sink.page_pool() ? sink.page_pool() : &own_pool;
     const bool skip = opts.skip_bad_rows;
     const auto bad_row = [&](RowProblem p) { sink.problem(std::move(p)); };
+    const std::function<bool(uint64_t)> may_flush = [&](uint64_t n) { return sink.rows_read(n); };
 
     tbb::parallel_for(
         tbb::blocked_range<size_t>(0, file.row_groups(), 1),
@@ -64,7 +66,8 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                         scratch.settle();
                         out.merge_from(scratch);
                     } else {
-                        r = reader.read(file, plan, g, out, u.period, false, bad_row, u.account);
+                        r = reader.read(file, plan, g, out, u.period, false, bad_row, u.account,
+                                        &may_flush);
                     }
                 } catch (const FormatError& e) {
                     const std::string where = u.path + ": row group " + std::to_string(g);
@@ -88,7 +91,7 @@ void ingest_parquet_file(const InputUnit& u, const IngestOptions& opts, ParquetS
                 skipped.fetch_add(r.skipped, std::memory_order_relaxed);
                 bytes.fetch_add(r.bytes, std::memory_order_relaxed);
                 sink.progress(0, r.rows);
-                sink.row_group_done(r.rows + r.skipped);
+                sink.row_group_done(r.rows + r.skipped - r.reported);
                 if (unfinished.fetch_sub(1) == threads) sink.file_tail();  // now below
             }
             // Every row group started, and this range done: this thread gets no more of them.

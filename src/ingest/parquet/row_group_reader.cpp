@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/hash.hpp"
@@ -161,7 +162,8 @@ void RowGroupReader::hash_keys(const std::vector<SlotColumn*>& key_cols, size_t 
 RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& plan, size_t index,
                                     Rollup& out, Period period_override, bool skip,
                                     const std::function<void(RowProblem)>& bad_row,
-                                    std::string_view fallback_payer) {
+                                    std::string_view fallback_payer,
+                                    const std::function<bool(uint64_t)>* may_flush) {
     RowGroupResult res;
     const RowGroupMeta rg = file.row_group(index, plan.wanted);
     const SchemaTree& tree = file.tree();
@@ -225,7 +227,8 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
     spans_.assign(schema.slot_count(), FieldSpan{0, 0});
     amounts_.assign(kFixedSlots, 0);
     key_.resize(key_len);
-    RowDecoder dec(schema, out, period_override, fallback_payer);
+    // Remade after a flush of `out` (see may_flush below), as CSV makes one per chunk.
+    std::optional<RowDecoder> dec(std::in_place, schema, out, period_override, fallback_payer);
     TypedRow typed;
     typed.amounts = amounts_.data();
     typed.amount_slots = plan.amount_slots;
@@ -285,7 +288,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             for (SlotColumn* c : text_cols)
                 spans_[static_cast<size_t>(c->slot())] = table[c->codes[r]];
             meta.line = row;
-            if (dec.add_row(buf, spans_.data(), meta, err, &typed)) {
+            if (dec->add_row(buf, spans_.data(), meta, err, &typed)) {
                 ++res.rows;
                 return;
             }
@@ -336,10 +339,10 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
             }
             if (!same) {
                 typed.codes_hash = mix64(row_hash_[i]);
-                repeat = dec.repeat_of(typed);
+                repeat = dec->repeat_of(typed);
                 have_prev = true;
             } else if (repeat == 0) {
-                repeat = dec.repeat_of(typed);  // the run before may have made the entry
+                repeat = dec->repeat_of(typed);  // the run before may have made the entry
             }
             const std::string_view invoice =
                 invoice_col ? texts_.text(invoice_col->codes[a]) : std::string_view();
@@ -352,15 +355,30 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
                             sum += values[k];
                         amounts_[slot] = sum;
                     }
-                    dec.add_repeat(repeat, typed, invoice, b - r);
+                    dec->add_repeat(repeat, typed, invoice, b - r);
                     res.rows += b - r;
                     break;
                 }
                 add_row(r);
-                repeat = dec.repeat_of(typed);  // the row may have made the entry
+                repeat = dec->repeat_of(typed);  // the row may have made the entry
             }
         }
         done += n;
+        // A row group of many distinct rows would otherwise hold all its groups in the worker's
+        // rollup, unflushed, at once (a 300,000-row one took 3x the memory of the same rows as
+        // CSV). Flushed here, the groups go to the shared rollup; the code index's entries point
+        // into the worker's row keys, so they go too, and the decoder with its units.
+        if (may_flush && done < total) {
+            const uint64_t rows = res.rows + res.skipped - res.reported;
+            res.reported += rows;
+            if ((*may_flush)(rows)) {
+                merge_unit_rows(res.units, dec->unit_rows());
+                code_index_.clear();
+                dec.emplace(schema, out, period_override, fallback_payer);
+                have_prev = false;
+                repeat = 0;
+            }
+        }
     }
     // Every column must end with the row group: a chunk holding more rows than the row group
     // says would have them dropped without a word (the opposite fails in read()).
@@ -378,7 +396,7 @@ RowGroupResult RowGroupReader::read(const ParquetFile& file, const ParquetPlan& 
                         std::to_string(total) + " rows");
         res.bytes += c->bytes_decompressed();
     }
-    res.units = dec.unit_rows();
+    merge_unit_rows(res.units, dec->unit_rows());
     return res;
 }
 

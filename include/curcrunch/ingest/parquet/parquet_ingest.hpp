@@ -22,8 +22,16 @@ class ParquetSink {
   public:
     virtual ~ParquetSink() = default;
     virtual Rollup& local_rollup() = 0;  // the calling thread's rollup
-    // Called on the same thread after each row group, with the rows it read and skipped.
+    // Called on the same thread after each row group, with the rows it read and skipped (those
+    // not passed to rows_read already).
     virtual void row_group_done(uint64_t rows) = 0;
+    // Called on the same thread within a row group read straight into local_rollup() (not
+    // under --on-error=skip), with the rows read since the last call: true when the rollup was
+    // flushed (emptied) because it was due, as after a row group.
+    virtual bool rows_read(uint64_t rows) {
+        (void)rows;
+        return false;
+    }
     virtual void problem(RowProblem p) = 0;
     virtual void progress(uint64_t raw_bytes, uint64_t rows) = 0;
     // Called once per file, as soon as fewer of its row groups are left than the engine has

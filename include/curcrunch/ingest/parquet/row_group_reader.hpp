@@ -51,6 +51,7 @@ ParquetPlan plan_parquet(const ParquetFile& file);
 
 struct RowGroupResult {
     uint64_t rows = 0, skipped = 0, bytes = 0;
+    uint64_t reported = 0;        // of rows + skipped, those already passed to may_flush
     std::vector<UnitRows> units;  // the (payer, period) units its rows fed
 };
 
@@ -59,11 +60,14 @@ class RowGroupReader {
     // Reads row group `index` into `out`. A bad row is reported through `bad_row` when
     // skipping (and the row is left out), else it throws Error(input). Structural damage throws
     // FormatError with the column and page; the caller adds the file and row group. Rows that
-    // name no payer get `fallback_payer` (the manifest's account).
+    // name no payer get `fallback_payer` (the manifest's account). `may_flush` (may be null)
+    // is called between batches with the rows read since its last call; true means `out` was
+    // flushed (emptied), and the reader goes on with a fresh decoder.
     RowGroupResult read(const ParquetFile& file, const ParquetPlan& plan, size_t index, Rollup& out,
                         Period period_override, bool skip,
                         const std::function<void(RowProblem)>& bad_row,
-                        std::string_view fallback_payer = {});
+                        std::string_view fallback_payer = {},
+                        const std::function<bool(uint64_t)>* may_flush = nullptr);
 
     // `ingest --stats` (see Decompressor::set_stats).
     void set_stats(StageStats* stats) { codec_.set_stats(stats); }
