@@ -148,8 +148,8 @@ std::string run_browser(const ViewsWorld& w, const std::string& script, const st
     const fs::path shots = fs::path(CURCRUNCH_BINARY).parent_path() / "screenshots";
     fs::create_directories(shots);
     const std::string cmd = "node " + std::string(CURCRUNCH_SOURCE_DIR) + "/tests/browser/" +
-                            script + " " + w.url("") + " " + shots.string() + " '" + query +
-                            "'" + (extra.empty() ? "" : " '" + extra + "'") + " 2>&1";
+                            script + " " + w.url("") + " " + shots.string() + " '" + query + "'" +
+                            (extra.empty() ? "" : " '" + extra + "'") + " 2>&1";
     Shell r = sh(cmd);
     EXPECT_EQ(r.code, 0) << r.out;
     return r.out;
@@ -161,8 +161,8 @@ TEST(ServeViews, ChromiumFindsEveryPageReadableAtPhoneWidth) {
     ViewsWorld w;
     // The compare page shows October against September (the default, September and October
     // against July and August, has no previous data and so, rightly, no change chart).
-    const std::string out = run_browser(w, "views.mjs", kBoth,
-                                        "from=2026-10-01&to=2026-10-31&as_of=2026-10-31");
+    const std::string out =
+        run_browser(w, "views.mjs", kBoth, "from=2026-10-01&to=2026-10-31&as_of=2026-10-31");
     const fs::path shots = fs::path(CURCRUNCH_BINARY).parent_path() / "screenshots";
     for (const char* page : {"overview", "trends", "services", "compare", "accounts", "line-items",
                              "month-over-month", "categories"}) {
