@@ -94,4 +94,43 @@ TEST(InputRepeat, OneFileAsTwoDifferentUnitsIsRefused) {
     EXPECT_FALSE(std::filesystem::exists(db));
 }
 
+// `gunzip -k` leaves jan.csv beside jan.csv.gz: the same rows twice, which summed doubled the
+// month (exit 0). Refused whether the folder or the two files are given, store untouched.
+TEST(InputRepeat, AFileBesideItsCompressedCopyIsRefused) {
+    TempDir d;
+    const std::string plain = d / "in/jan.csv", gz = d / "in/jan.csv.gz", other = d / "z/jan.csv";
+    write_file(plain, january_csv());
+    write_file(gz, gzip_bytes(january_csv()));
+    const std::string message =
+        " are one report file twice, plain and compressed (or compressed twice); reading both "
+        "would count its rows twice: ingest one of them";
+    const std::vector<std::vector<std::string>> cases = {{d / "in"}, {plain, gz}, {gz, plain}};
+    for (size_t i = 0; i < cases.size(); ++i) {
+        SCOPED_TRACE(i);
+        const std::string db = d / ("s" + std::to_string(i) + ".db");
+        std::vector<std::string> args = {"ingest", "--no-progress", "--db", db};
+        args.insert(args.end(), cases[i].begin(), cases[i].end());
+        const RunResult r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 3) << r.err;
+        const std::string pair = i == 2 ? gz + " and " + plain : plain + " and " + gz;
+        EXPECT_NE(r.err.find(pair + message), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(db));
+    }
+    // Either copy alone reads the month once.
+    for (const std::string& f : {plain, gz}) {
+        const std::string db = d / "one.db";
+        std::filesystem::remove(db);
+        const RunResult r = run_cli({"ingest", "--no-progress", "--db", db, f});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(total_of(db), "37500000000");  // 3.75
+    }
+    // A name that only starts like another's is no copy of it.
+    write_file(other, january_csv());
+    write_file(d / "z/jan.csv.gz.bak.csv", january_csv());
+    const std::string db = d / "two.db";
+    const RunResult r = run_cli({"ingest", "--no-progress", "--db", db, d / "z"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(total_of(db), "75000000000");  // two files of 3.75
+}
+
 }  // namespace CURCRUNCH_UNITY_ID

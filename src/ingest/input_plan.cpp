@@ -329,6 +329,30 @@ void drop_repeated_files(std::vector<InputUnit>& units) {
     units = std::move(kept);
 }
 
+// A report file beside its own compressed copy (`a.csv` and `a.csv.gz` after `gunzip -k`, or
+// `a.csv.zip`) is two files holding the same rows: summed, the month doubled silently. Which
+// copy is meant cannot be told, so neither is read. The name decides here, not the content
+// (content decides the format, byte_source.cpp), since only names say that one file is meant
+// as a copy of the other. Files a manifest lists are AWS's own and never such a pair.
+void refuse_compressed_copies(const std::vector<InputUnit>& units) {
+    std::map<std::string, const InputUnit*> seen;  // folder/name without .gz or .zip -> file
+    for (const InputUnit& u : units) {
+        if (!u.manifest.empty()) continue;
+        fs::path p = fs::absolute(fs::path(u.path)).lexically_normal();
+        std::string name = p.filename().string();
+        for (const char* suffix : {".gz", ".zip"})
+            if (ends_with(name, suffix) && name.size() > std::string(suffix).size()) {
+                name.resize(name.size() - std::string(suffix).size());
+                break;
+            }
+        auto [it, fresh] = seen.emplace((p.parent_path() / name).string(), &u);
+        if (fresh) continue;
+        throw_input(shown_text(it->second->path, 255) + " and " + shown_text(u.path, 255) +
+                    " are one report file twice, plain and compressed (or compressed twice); "
+                    "reading both would count its rows twice: ingest one of them");
+    }
+}
+
 }  // namespace
 
 std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
@@ -394,6 +418,7 @@ std::vector<InputUnit> plan_inputs(const std::vector<std::string>& paths) {
     }
     if (out.empty()) throw_input("no input files found in the given paths");
     drop_repeated_files(out);
+    refuse_compressed_copies(out);
     return out;
 }
 
