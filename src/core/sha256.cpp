@@ -19,6 +19,7 @@
 #include "curcrunch/core/file_descriptor.hpp"
 #include "curcrunch/core/interrupt.hpp"
 #include "curcrunch/core/mapped_read.hpp"
+#include "evp_digest.hpp"
 
 namespace curcrunch {
 
@@ -26,10 +27,7 @@ void Sha256::Free::operator()(evp_md_ctx_st* c) const noexcept {
     EVP_MD_CTX_free(c);
 }
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorKind::internal, "OpenSSL: cannot initialise SHA-256");
-}
+Sha256::Sha256() : ctx_(evp::new_context(EVP_sha256(), "SHA-256")) {}
 Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
@@ -63,16 +61,7 @@ void Sha256::update(const void* data, size_t n) {
 }
 
 std::string Sha256::hex_digest() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), md, &len);
-    static const char* kHex = "0123456789abcdef";
-    std::string out(len * 2, '0');
-    for (unsigned i = 0; i < len; ++i) {
-        out[2 * i] = kHex[md[i] >> 4];
-        out[2 * i + 1] = kHex[md[i] & 15];
-    }
-    return out;
+    return evp::finish_hex(ctx_.get());
 }
 
 std::string Sha256::of(std::string_view s) {
@@ -87,20 +76,12 @@ namespace {
 // mapped (a pipe, a device), and as the fallback.
 std::string hash_by_reading(const FileDescriptor& f, const std::string& path, Sha256 h,
                             uint64_t from) {
-    constexpr size_t kBuffer = size_t(256) << 10;
-    std::unique_ptr<unsigned char[]> buf(new unsigned char[kBuffer]);
-    if (from > 0 && ::lseek(f.fd, static_cast<off_t>(from), SEEK_SET) != static_cast<off_t>(from))
-        throw_input(path + ": cannot read for hashing: " + std::strerror(errno));
-    for (;;) {
-        if (interrupt_signal() != 0) throw_if_interrupted();  // its hashes are not needed now
-        const ssize_t n = ::read(f.fd, buf.get(), kBuffer);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_input(path + ": cannot read for hashing: " + std::strerror(errno));
-        }
-        h.update(buf.get(), static_cast<size_t>(n));
-    }
+    evp::read_to_end(
+        f, path, from, "hashing",
+        [](const unsigned char* p, size_t n, void* arg) {
+            static_cast<Sha256*>(arg)->update(p, n);
+        },
+        &h);
     return h.hex_digest();
 }
 
