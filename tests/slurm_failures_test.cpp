@@ -273,8 +273,12 @@ TEST(SlurmFailures, ArraysWithinMaxArraySizeKilledTasksFailedResubmittedMergedEq
     const std::string d = first_number(again.out, "index 5: job ([0-9]+)_0\n");
     ASSERT_NE(c, "") << again.out;
     ASSERT_NE(d, "") << again.out;
-    EXPECT_NE(again.out.find("merge job " + merge_job + " now waits for: " + c + "_0 " + d + "_0"),
-              std::string::npos)
+    // The merge waits for the new tasks that have not recorded success yet: on a busy machine a
+    // task can run and record before resubmit.sh reads the records (its wait is then dropped),
+    // so any in-order part of the two, down to none.
+    EXPECT_TRUE(std::regex_search(
+        again.out, std::regex("merge job " + merge_job + " now waits for: (" + c + "_0 " + d +
+                              "_0|" + c + "_0|" + d + "_0|nothing)\n")))
         << again.out;
     ASSERT_TRUE(SlurmCluster::wait_for(
         [&] {
