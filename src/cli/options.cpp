@@ -1,9 +1,9 @@
 // OptionSet over CLI11 (Debian's libcli11-dev). CLI11 parses; this file keeps curcrunch's own
 // conventions on top of it: values are kept as text and converted by the command (so every
-// message about a bad value is curcrunch's, see option_values.hpp), lists split at commas,
-// unknown options and stray arguments are collected (allow_extras) and reported with a
-// suggestion instead of CLI11's "The following arguments were not expected", which would echo
-// values.
+// message about a bad value is curcrunch's, see option_values.hpp), lists split at commas (a
+// backslash escapes a comma or a backslash: core/value_list.hpp), unknown options and stray
+// arguments are collected (allow_extras) and reported with a suggestion instead of CLI11's
+// "The following arguments were not expected", which would echo values.
 #include "curcrunch/cli/options.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,6 +16,8 @@
 
 #include "curcrunch/cli/suggest.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/core/value_list.hpp"
 
 namespace curcrunch::cli {
 namespace {
@@ -224,16 +226,12 @@ void OptionSet::list(const std::string& name, std::vector<std::string>& out,
     CLI::Option* opt =
         impl_->add_valued(name, value_name + "[," + value_name + "...]", help + "; repeatable");
     impl_->defaults[opt] = default_text;
-    impl_->assign.push_back([opt, &out] {
-        for (const auto& v : opt->results()) {
-            size_t start = 0;
-            while (start <= v.size()) {
-                size_t comma = v.find(',', start);
-                if (comma == std::string::npos) comma = v.size();
-                if (comma > start) out.push_back(v.substr(start, comma - start));
-                start = comma + 1;
-            }
-        }
+    Impl* impl = impl_.get();
+    impl_->assign.push_back([opt, &out, impl] {
+        for (const auto& v : opt->results())
+            if (!split_value_list(v, out))
+                impl->fail("--" + opt->get_lnames().front() + ": " + kValueListRule + ", got '" +
+                           shown_text(v, 60) + "'");
     });
 }
 

@@ -9,6 +9,7 @@
 
 #include "curcrunch/core/error.hpp"
 #include "curcrunch/core/shown_text.hpp"
+#include "curcrunch/core/value_list.hpp"
 #include "curcrunch/store/currency_scope.hpp"
 #include "curcrunch/store/filter_values.hpp"
 #include "curcrunch/store/payer_ids.hpp"
@@ -50,19 +51,20 @@ bool is_tag_key_text(const std::string& k) {
     });
 }
 
-// Values of a multi-valued parameter: repeated and/or comma-separated, empty ones dropped.
+// Values of a multi-valued parameter: repeated and/or comma-separated, empty ones dropped, a
+// backslash escaping a comma or a backslash (core/value_list.hpp); query_pairs writes them so.
 std::vector<std::string> values(const QueryParams& q, const std::string& name) {
     std::vector<std::string> out;
     auto [a, b] = q.equal_range(name);
-    for (auto it = a; it != b; ++it) {
-        const std::string& v = it->second;
-        for (size_t i = 0, j; i <= v.size(); i = j + 1) {
-            j = v.find(',', i);
-            if (j == std::string::npos) j = v.size();
-            if (j > i) out.push_back(v.substr(i, j - i));
-        }
-    }
+    for (auto it = a; it != b; ++it)
+        if (!split_value_list(it->second, out)) bad(name, kValueListRule, it->second);
     return out;
+}
+
+// The parameters that hold lists of values (read by values() above).
+bool is_list_param(const std::string& name) {
+    return name == "account" || name == "service" || name == "region" || name == "payer" ||
+           name == "value";
 }
 
 std::string single(const QueryParams& q, const std::string& name) {
@@ -342,12 +344,14 @@ std::vector<std::pair<std::string, std::string>> query_pairs(
             removed.push_back("to");
         }
     }
+    // A list parameter's value is one value of the list, escaped as values() reads it: a value
+    // holding a comma ("Smith, J") must come back as itself, not as two.
     std::vector<std::pair<std::string, std::string>> out;
     for (auto& [k, val] : kv)
         if (std::find(removed.begin(), removed.end(), k) == removed.end())
-            out.emplace_back(std::move(k), std::move(val));
+            out.emplace_back(k, is_list_param(k) ? escape_list_value(val) : std::move(val));
     for (const auto& [k, val] : set)
-        if (!val.empty()) out.emplace_back(k, val);
+        if (!val.empty()) out.emplace_back(k, is_list_param(k) ? escape_list_value(val) : val);
     return out;
 }
 

@@ -60,11 +60,14 @@ ViewParams parse_view_params(const QueryParams& q, Day default_as_of);
 void require_view_filters_in_store(store::Database& db, const ViewParams& v);
 
 // The query string for `v` ("?from=...&to=..."), with `set` entries replacing or adding
-// parameters and `drop` removing them.
+// parameters and `drop` removing them. The values of the list parameters (account, service,
+// region, payer, value) are written escaped, as parse_view_params reads them back
+// (core/value_list.hpp): a `set` entry of one of them is one value, whatever commas it holds.
 std::string query_string(const ViewParams& v, const std::map<std::string, std::string>& set = {},
                          const std::vector<std::string>& drop = {});
 
-// The same as (name, value) pairs, unencoded: the hidden fields of a form that keeps the view.
+// The same as (name, value) pairs, not URL-encoded (list values escaped all the same): the
+// hidden fields of a form that keeps the view.
 std::vector<std::pair<std::string, std::string>> query_pairs(
     const ViewParams& v, const std::map<std::string, std::string>& set = {},
     const std::vector<std::string>& drop = {});
