@@ -123,15 +123,15 @@ std::string ous_table(const ViewContext& c) {
     const report::ReportData& d = c.figures();
     std::vector<LabelledRow> rows;
     for (const store::OuGroup& g : ou_groups(c)) {
-        std::string ids;
-        for (const auto& id : g.account_ids)
-            ids.append(ids.empty() ? "" : ",").append(id);
-        const std::string name =
-            g.account_ids.size() <= kMaxOuLinkAccounts
-                ? link("/accounts" + query_string(v, {{"account", ids}, {"group", "account"}},
-                                                  {"sort", "dir", "page"}),
-                       g.ou_path)
-                : esc(g.ou_path);
+        // The unit's accounts as the view's account filter (a `set` value is one value, so
+        // the list goes in the view: query_pairs writes each account as a parameter).
+        ViewParams unit = v;
+        unit.report.accounts = g.account_ids;
+        const std::string name = g.account_ids.size() <= kMaxOuLinkAccounts
+                                     ? link("/accounts" + query_string(unit, {{"group", "account"}},
+                                                                       {"sort", "dir", "page"}),
+                                            g.ou_path)
+                                     : esc(g.ou_path);
         const Amount n = static_cast<Amount>(g.account_ids.size()) * kUnit;
         rows.push_back({g.ou_path,
                         {{name, esc(g.ou_id), std::to_string(g.account_ids.size()),

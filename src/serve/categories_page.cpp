@@ -8,6 +8,7 @@
 
 #include "categories.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/value_list.hpp"
 #include "curcrunch/store/query_tags.hpp"
 #include "grouping.hpp"
 #include "mom_table.hpp"
@@ -79,14 +80,19 @@ namespace {
 
 std::string value_picker(const ViewContext& c, const ViewGrouping& g) {
     const auto values = values_of(c, g);
-    std::string chosen;
+    // A list as the URL's (core/value_list.hpp): values and suggestions escaped, so a value
+    // holding a comma is picked and sent as itself.
+    std::vector<std::string> chosen;
     for (const auto& v : c.view.values)
-        chosen += (chosen.empty() ? "" : ",") + (v.empty() ? std::string("untagged") : v);
-    std::string o = "<label>Values <input name=\"value\" value=\"" + esc(chosen) +
+        chosen.push_back(v.empty() ? std::string("untagged") : v);
+    std::string o = "<label>Values <input name=\"value\" value=\"" + esc(join_value_list(chosen)) +
                     "\" placeholder=\"all\" size=\"14\" autocomplete=\"off\" "
                     "list=\"pick-value\"></label><datalist id=\"pick-value\">";
-    for (const auto& v : *values)
-        o += "<option value=\"" + esc(v) + "\"></option>";
+    for (const auto& v : *values) {
+        const std::string value = escape_list_value(v);
+        o += "<option value=\"" + esc(value) + "\"" +
+             (value != v ? " label=\"" + esc(v) + "\"" : std::string()) + "></option>";
+    }
     return o + "<option value=\"untagged\"></option></datalist>";
 }
 

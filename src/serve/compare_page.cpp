@@ -1,5 +1,6 @@
 // Comparison with the previous period (or any second period): the change chart and a table of
 // the changes by service and by account.
+#include "curcrunch/core/value_list.hpp"
 #include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/report/report_charts.hpp"
@@ -17,10 +18,15 @@ std::string second_period_form(const ViewParams& v, const report::ReportData& d)
     for (const auto& [k, val] : std::vector<std::pair<std::string, std::string>>{
              {"from", format_day(v.report.from)}, {"to", format_day(v.report.to)}})
         o += "<input type=\"hidden\" name=\"" + k + "\" value=\"" + val + "\">";
+    // Each filter value a list of one, escaped as the URL's lists are (core/value_list.hpp).
+    auto keep = [&](const char* name, const std::string& value) {
+        o += std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" +
+             esc(escape_list_value(value)) + "\">";
+    };
     for (const auto& a : v.report.accounts)
-        o += "<input type=\"hidden\" name=\"account\" value=\"" + esc(a) + "\">";
+        keep("account", a);
     for (const auto& sv : v.report.services)
-        o += "<input type=\"hidden\" name=\"service\" value=\"" + esc(sv) + "\">";
+        keep("service", sv);
     if (v.explicit_as_of || v.report.as_of != v.default_as_of)
         o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(v.report.as_of) + "\">";
     o += "<label>Compare with <input type=\"date\" name=\"vs_from\" value=\"" +

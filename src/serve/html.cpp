@@ -1,6 +1,7 @@
 #include "curcrunch/serve/html.hpp"
 
 #include "curcrunch/core/markup_text.hpp"
+#include "curcrunch/core/value_list.hpp"
 #include "curcrunch/store/query.hpp"
 #include "pages.hpp"
 
@@ -57,30 +58,28 @@ std::string option(const std::string& value, const std::string& label, bool sele
            esc(label) + "</option>";
 }
 
-std::string join(const std::vector<std::string>& v) {
-    std::string o;
-    for (const auto& s : v)
-        o += (o.empty() ? "" : ",") + s;
-    return o;
-}
-
 // A text box with the store's values as its suggestions (<datalist>: searchable as one types,
-// plain text without script or support). Several values: separated by commas.
+// plain text without script or support). Several values: separated by commas. The box holds a
+// list as the URL does (core/value_list.hpp), so the chosen values and the suggestions are
+// written escaped: a suggestion "Smith, J" picked and sent must filter by itself, not by
+// "Smith" and " J". The label shows the value as it is.
 std::string picker(const std::string& title, const std::string& name,
                    const std::vector<std::string>& chosen, const std::vector<PickOption>& options,
                    int size) {
     const std::string list = "pick-" + name;
     std::string o = "<label>" + esc(title) + " <input name=\"" + name + "\" value=\"" +
-                    esc(join(chosen)) + "\" placeholder=\"all\" size=\"" + std::to_string(size) +
-                    "\" autocomplete=\"off\"" + (options.empty() ? "" : " list=\"" + list + "\"") +
-                    "></label>";
+                    esc(join_value_list(chosen)) + "\" placeholder=\"all\" size=\"" +
+                    std::to_string(size) + "\" autocomplete=\"off\"" +
+                    (options.empty() ? "" : " list=\"" + list + "\"") + "></label>";
     if (!options.empty()) {
         o += "<datalist id=\"" + list + "\">";
-        for (const PickOption& c : options)
-            o += "<option value=\"" + esc(c.value) + "\"" +
-                 (c.label != c.value ? " label=\"" + esc(c.label) + "\">" + esc(c.label)
-                                     : std::string(">")) +
+        for (const PickOption& c : options) {
+            const std::string value = escape_list_value(c.value);
+            o += "<option value=\"" + esc(value) + "\"" +
+                 (c.label != value ? " label=\"" + esc(c.label) + "\">" + esc(c.label)
+                                   : std::string(">")) +
                  "</option>";
+        }
         o += "</datalist>";
     }
     return o + "\n";
@@ -132,7 +131,7 @@ std::string filter_form(const PageFrame& f) {
     if (!v.by.empty()) hidden("by", v.by);
     if (v.months) hidden("months", std::to_string(v.months));
     for (const auto& t : v.values)
-        hidden("value", t.empty() ? "untagged" : t);
+        hidden("value", escape_list_value(t.empty() ? "untagged" : t));
     return o + "<button type=\"submit\">Apply</button>\n</form>\n";
 }
 
