@@ -74,8 +74,10 @@ std::map<UnitId, UnitFacts> units_of(const ingest::IngestResult& r) {
 constexpr int64_t kWriteCachePages = 32;
 constexpr std::chrono::milliseconds kFlushInterval{10};
 
-// The connection's page cache set to `pages` while alive, then back to its size before. The
-// size is a setting of the connection, not of the transaction, so it comes back on a throw too.
+// The connection's page cache set to `pages` until restore() or the end of its scope, then back
+// to its size before. The size is a setting of the connection, not of the transaction, so it
+// comes back on a throw too. (Not held in a std::optional: GCC 12 at -O3 took its storage for
+// uninitialised in some unity batches, -Wmaybe-uninitialized.)
 class PageCacheSize {
   public:
     PageCacheSize(Database& db, int64_t pages) : db_(db) {
@@ -83,10 +85,11 @@ class PageCacheSize {
         if (!st.step()) throw Error(ErrorKind::internal, "no value for PRAGMA cache_size");
         was_ = st.column_int(0);
         db.exec("PRAGMA cache_size=" + std::to_string(pages));
+        set_ = true;
     }
     ~PageCacheSize() {
         try {
-            db_.exec("PRAGMA cache_size=" + std::to_string(was_));
+            restore();
         } catch (const std::exception&) {
             // Only slower reads for the rest of this connection; nothing to unwind for.
         }
@@ -94,9 +97,16 @@ class PageCacheSize {
     PageCacheSize(const PageCacheSize&) = delete;
     PageCacheSize& operator=(const PageCacheSize&) = delete;
 
+    void restore() {
+        if (!set_) return;
+        set_ = false;
+        db_.exec("PRAGMA cache_size=" + std::to_string(was_));
+    }
+
   private:
     Database& db_;
-    int64_t was_;
+    int64_t was_ = 0;
+    bool set_ = false;
 };
 
 std::string joined(const std::set<std::string>& s) {
@@ -367,11 +377,11 @@ int64_t Store::write_units(ingest::IngestResult& r, const std::string& started_a
     std::optional<EarlyFlush> flush;
     if (budget > 1)
         flush.emplace(std::vector<std::string>{db_->path(), db_->path() + "-wal"}, kFlushInterval);
-    std::optional<PageCacheSize> small_cache(std::in_place, *db_, kWriteCachePages);
+    PageCacheSize small_cache(*db_, kWriteCachePages);
     ReplacedRows old_rows = delete_replaced_units(*db_, refs, replaced);
     const std::vector<int64_t> dim_id = add_dim_refs(ru, refs);
     insert_rows(*db_, ru, dim_id, r.stats);
-    small_cache.reset();
+    small_cache.restore();
     old_rows.release_into(refs);
     const int64_t strings_removed = refs.finish();
     if (strings_removed > 0)
