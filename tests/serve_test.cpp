@@ -23,6 +23,28 @@ const std::string kTwoMonths = "from=2026-09-01&to=2026-10-31&as_of=2026-10-31";
 
 }  // namespace
 
+// The compare page's form choosing a second period keeps every filter of the view: it kept only
+// accounts, services and as_of, so a region, payer or measure was lost as soon as another
+// period was chosen.
+TEST(Serve, TheSecondPeriodFormKeepsEveryFilter) {
+    Served s;
+    auto r = s.get(
+        "/compare?preset=month-to-date&as_of=2026-10-31&region=us-east-1&measure=amortized"
+        "&service=AmazonEC2&currency=USD");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const size_t form = r.body.rfind("<form", r.body.find("Compare with <input"));
+    ASSERT_NE(form, std::string::npos) << r.body;
+    const std::string f = r.body.substr(form, r.body.find("</form>", form) - form);
+    for (const char* field :
+         {"name=\"from\" value=\"2026-10-01\"", "name=\"to\" value=\"2026-10-31\"",
+          "name=\"region\" value=\"us-east-1\"", "name=\"measure\" value=\"amortized\"",
+          "name=\"service\" value=\"AmazonEC2\"", "name=\"currency\" value=\"USD\"",
+          "name=\"as_of\" value=\"2026-10-31\""})
+        EXPECT_NE(f.find(field), std::string::npos) << field << "\n" << f;
+    EXPECT_EQ(f.find("name=\"preset\""), std::string::npos) << f;
+    EXPECT_EQ(f.find("type=\"hidden\" name=\"vs_from\""), std::string::npos) << f;
+}
+
 TEST(Serve, EveryPageAnswersWithTheSameNumbersAsTheReport) {
     Served s;
     for (const char* path :

@@ -1,6 +1,5 @@
 // Comparison with the previous period (or any second period): the change chart and a table of
 // the changes by service and by account.
-#include "curcrunch/core/value_list.hpp"
 #include "curcrunch/report/comparison_text.hpp"
 #include "curcrunch/report/pdf_report.hpp"
 #include "curcrunch/report/report_charts.hpp"
@@ -12,23 +11,15 @@ namespace curcrunch::serve {
 
 namespace {
 
-// The form choosing the second period; it keeps every other filter of the view.
+// The form choosing the second period; it keeps every other filter of the view (payer, region,
+// measure, currency, grouping, as well as accounts and services), with the period resolved to
+// its days so that the form's second period is compared with the one on screen.
 std::string second_period_form(const ViewParams& v, const report::ReportData& d) {
     std::string o = "<form class=\"filters\" method=\"get\" action=\"/compare\">";
-    for (const auto& [k, val] : std::vector<std::pair<std::string, std::string>>{
-             {"from", format_day(v.report.from)}, {"to", format_day(v.report.to)}})
-        o += "<input type=\"hidden\" name=\"" + k + "\" value=\"" + val + "\">";
-    // Each filter value a list of one, escaped as the URL's lists are (core/value_list.hpp).
-    auto keep = [&](const char* name, const std::string& value) {
-        o += std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" +
-             esc(escape_list_value(value)) + "\">";
-    };
-    for (const auto& a : v.report.accounts)
-        keep("account", a);
-    for (const auto& sv : v.report.services)
-        keep("service", sv);
-    if (v.explicit_as_of || v.report.as_of != v.default_as_of)
-        o += "<input type=\"hidden\" name=\"as_of\" value=\"" + format_day(v.report.as_of) + "\">";
+    const std::map<std::string, std::string> period = {{"from", format_day(v.report.from)},
+                                                       {"to", format_day(v.report.to)}};
+    for (const auto& [k, val] : query_pairs(v, period, {"vs_from", "vs_to", "page", "sort", "dir"}))
+        o += "<input type=\"hidden\" name=\"" + esc(k) + "\" value=\"" + esc(val) + "\">";
     o += "<label>Compare with <input type=\"date\" name=\"vs_from\" value=\"" +
          format_day(d.prev_from) +
          "\"></label><label>to <input type=\"date\" "
