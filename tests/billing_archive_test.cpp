@@ -140,9 +140,9 @@ TEST(BillingArchive, AnInvoicePdfWhosePagesWereEditedIsRefused) {
     w.write_config(kConfig);
     ASSERT_EQ(w.run("2026-03").exit_code, 0);
     const std::string pdf = w.out + "/acme-2026-03.pdf";
-    // The JSON (version 2) records what the pages show; the store holds that same JSON.
+    // The JSON (version 3) records what the pages show; the store holds that same JSON.
     const std::string json = read_file(w.out + "/acme-2026-03.json");
-    EXPECT_NE(json.find("\"version\":2,"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"version\":3,"), std::string::npos) << json;
     const size_t at = json.find("\"pages_sha256\":\"");
     ASSERT_NE(at, std::string::npos) << json;
     const std::string recorded = json.substr(at + 16, 64);

@@ -95,14 +95,14 @@ TEST(BillingInvoice, MarkupAndDiscountByScopeWithAFeeAndAHalfCentCredit) {
     EXPECT_EQ(doc.invoice.lines[0].exact.exact_text(), "18.072");
     EXPECT_EQ(doc.invoice.lines[4].exact.exact_text(), "-10.005");
     EXPECT_EQ(doc.invoice.status, "draft");
-    // The CSV has the same lines, exact and rounded.
+    // The CSV has the same lines, exact and rounded (and no exchange: nothing was converted).
     const std::string csv = read_file(w.out + "/acme-2026-03.csv");
     EXPECT_NE(csv.find("acme-2026-03,1,aws_usage,g,100000000001,AmazonEC2,Amazon Elastic Compute "
                        "Cloud,,,"),
               std::string::npos)
         << csv;
-    EXPECT_NE(csv.find(",18.072,18.07,USD\n"), std::string::npos) << csv;
-    EXPECT_NE(csv.find(",-10.005,-10.01,USD\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",18.072,18.07,USD,,\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",-10.005,-10.01,USD,,\n"), std::string::npos) << csv;
     // Margin, by unblended cost: EC2 of 100000000001 cost 18.00 + 0.52 - 5.00 = 13.52 and billed
     // 18.07 (margin 4.55, 25.18 % of 18.07); the tax is cost without a billed line.
     const std::string margin = read_file(w.out + "/margin-2026-03.csv");

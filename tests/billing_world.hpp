@@ -20,6 +20,7 @@ struct CurRow {
     // Savings Plan fee rows: the commitment to date and its used part (amortized = the unused
     // part); RI fee rows: the unused amortized upfront and unused recurring fee.
     std::string sp_total = "", sp_used = "", ri_unused_upfront = "", ri_unused_recurring = "";
+    std::string unit = "Hrs";  // pricing/unit
 };
 
 inline std::string cur_csv(const std::vector<CurRow>& rows) {
@@ -41,8 +42,8 @@ inline std::string cur_csv(const std::vector<CurRow>& rows) {
              "-01T00:00:00Z,AWS," + r.account + "," + r.type + "," + r.day + "T05:00:00Z," +
              r.product + "," + r.usage_type + "," + r.operation + "," + r.usage + "," +
              r.unblended + "," + r.unblended + "," + r.unblended + "," + r.public_od + "," +
-             r.type + " of " + r.product + "," + r.product_name + ",us-east-1,OnDemand,Hrs," +
-             r.sp_arn + "," + (sp ? r.effective : "") + "," + r.ri_arn + "," +
+             r.type + " of " + r.product + "," + r.product_name + ",us-east-1,OnDemand," + r.unit +
+             "," + r.sp_arn + "," + (sp ? r.effective : "") + "," + r.ri_arn + "," +
              (ri ? r.effective : "") + ",USD," + r.invoice + "," + r.sp_total + "," + r.sp_used +
              "," + r.ri_unused_upfront + "," + r.ri_unused_recurring + "\n";
     }

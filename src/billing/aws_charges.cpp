@@ -1,11 +1,13 @@
 #include "curcrunch/billing/aws_charges.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "curcrunch/billing/commitments.hpp"
 #include "curcrunch/billing/pricing_rules.hpp"
 #include "curcrunch/billing/tiers.hpp"
 #include "curcrunch/core/error.hpp"
+#include "curcrunch/core/shown_text.hpp"
 
 namespace curcrunch::billing {
 namespace {
@@ -68,6 +70,38 @@ void warn_of_mixed_units(const BillingGroup& g, const PricingRule& rule, Amount 
                        to_plain_string(quantity) + " is priced over its tiers as one quantity");
 }
 
+// A tiering rule limited to a unit tiers only its rows in that unit; a row in another is priced
+// by the rule below it, as if the limited rule did not match it. Cost rows carry no unit, so a
+// row's is its slice's (CostRowSet::units): a slice whose rows are in the rule's unit and in
+// others cannot be split between them exactly, and is refused.
+const PricingRule* rule_in_unit(const RuleSet& rules, const PricingRule* rule, const CostRow& r,
+                                const CostRowSet& rows, const BillingGroup& g) {
+    while (rule && rule->type == RuleType::tiering && !rule->unit.empty()) {
+        if (!rows.units_read)
+            throw Error(ErrorKind::internal, "pricing units were not read for rule " + rule->id);
+        auto it = rows.units.find(usage_slice(r));
+        const std::vector<std::string_view> none;
+        const std::vector<std::string_view>& units = it == rows.units.end() ? none : it->second;
+        const std::string_view unit = rule->unit;
+        const bool in = std::find(units.begin(), units.end(), unit) != units.end();
+        if (in && units.size() == 1) return rule;
+        if (in) {
+            std::string names;
+            for (std::string_view u : units)
+                names += (names.empty() ? "" : ", ") + shown_text(u.empty() ? "(none)" : u);
+            throw_input("billing group " + g.id + ": tiering rule " + rule->id +
+                        " counts usage in " + shown_text(rule->unit) + " only, but usage type " +
+                        shown_text(r.usage_type) + " (" + std::string(r.line_item_type) + ", " +
+                        std::string(r.service) + ") of account " + std::string(r.account) +
+                        " is in several units (" + names +
+                        "): the store keeps units by usage type, not by row, so its rows cannot "
+                        "be split between them; price it with a SKU rule, or drop the unit");
+        }
+        rule = rules.below(*rule, r.billing_entity);
+    }
+    return rule;
+}
+
 }  // namespace
 
 Amount cost_by_measure(const CostRow& r, const std::string& m) {
@@ -92,8 +126,9 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
     auto in_group = [&](std::string_view a) { return accounts.count(a) > 0; };
     std::map<ChargeLineKey, Accumulated> lines;
     std::map<const PricingRule*, Amount> tiered;  // tiering rule -> usage quantity
-    // The store keeps no pricing unit; a row's usage type names it (TimedStorage-ByteHrs,
-    // Requests-Tier2), so a rule summing several may be adding up different units.
+    // Cost rows keep no pricing unit; a row's usage type names it (TimedStorage-ByteHrs,
+    // Requests-Tier2), so a rule summing several may be adding up different units (one limited
+    // to a unit sums that unit's alone).
     std::map<const PricingRule*, std::set<std::string>> tiered_types;
     std::set<std::pair<std::string, std::string>> unpriced;  // (account, service)
     const std::string basis = basis_text(plan.basis);
@@ -126,8 +161,8 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
             a.rates.insert(std::string(passthrough_label(role)) + " at cost");
             continue;
         }
-        const PricingRule* rule =
-            rules.match(r.service, r.usage_type, r.operation, r.billing_entity);
+        const PricingRule* rule = rule_in_unit(
+            rules, rules.match(r.service, r.usage_type, r.operation, r.billing_entity), r, rows, g);
         if (rule && rule->type == RuleType::tiering && role != RowRole::commitment_in_group) {
             tiered[rule] = checked_add(tiered[rule], r.usage);
             tiered_types[rule].insert(std::string(r.usage_type));
@@ -166,7 +201,8 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
         out.lines.push_back(std::move(l));
     }
     for (const auto& [rule, qty] : tiered) {
-        warn_of_mixed_units(g, *rule, qty, tiered_types[rule], out.warnings);
+        if (rule->unit.empty())
+            warn_of_mixed_units(g, *rule, qty, tiered_types[rule], out.warnings);
         const TieredPrice p = price_graduated(qty, rule->tiers);
         InvoiceLine l;
         l.kind = LineKind::aws_usage;
@@ -174,8 +210,10 @@ GroupCharges price_group(const BillingConfig& c, const BillingGroup& g, const Pr
         l.account = g.primary_account;
         l.service = rule->scope == RuleScope::service ? rule->service : "*";
         l.description = (rule->scope == RuleScope::service ? rule->service : "All services") +
-                        std::string(" (tiered on usage quantity)");
+                        (rule->unit.empty() ? std::string(" (tiered on usage quantity)")
+                                            : " (tiered on usage in " + rule->unit + ")");
         l.quantity = to_plain_string(qty);
+        l.unit = rule->unit;
         l.rate = "tiering (" + rule->id + "): " + (p.rate_text.empty() ? "no usage" : p.rate_text);
         l.exact = p.amount;
         out.lines.push_back(std::move(l));

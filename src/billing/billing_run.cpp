@@ -1,5 +1,6 @@
 #include "curcrunch/billing/billing_run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -59,6 +60,9 @@ class Run {
         const std::vector<std::string> seen = known_accounts(db_);
         result_.warnings = raise_config_errors(c_, check_billing_config(c_, seen));
         result_.units = read_cost_rows(db_, o_.period, rows_);
+        if (std::any_of(c_.rules.begin(), c_.rules.end(),
+                        [](const PricingRule& r) { return !r.unit.empty(); }))
+            read_usage_units(db_, result_.units, rows_);
         std::set<std::string> accounts;
         for (const BillingGroup& g : c_.groups)
             if (g.months.contains(o_.period)) accounts.insert(g.accounts.begin(), g.accounts.end());
@@ -175,6 +179,10 @@ class Run {
                 if (same && inv.status == "draft" && header.empty()) {
                     p.action = Action::keep;
                     p.invoice = before;
+                    // Drawn from the run's configuration, a draft states its exchange (the
+                    // same, or none where an older document stated nothing: header).
+                    p.invoice.exchange = inv.exchange;
+                    p.invoice.exchange_stated = true;
                     p.change = who + s.invoice_id + " unchanged (draft), total " + total;
                 } else {
                     p.action = Action::replace;
@@ -287,7 +295,12 @@ class Run {
                 result_.documents.push_back(parse_invoice_json(p.stored->document));
                 // A draft is drawn from the configuration of the run (its header is the same,
                 // or the draft would have been replaced).
-                if (!issued_.back()) result_.documents.back().config_sha256 = c_.sha256;
+                if (!issued_.back()) {
+                    InvoiceDocument& d = result_.documents.back();
+                    d.config_sha256 = c_.sha256;
+                    d.invoice.exchange = p.invoice.exchange;
+                    d.invoice.exchange_stated = true;
+                }
             } else {
                 result_.documents.push_back(document(p.invoice));
             }
@@ -497,6 +510,17 @@ std::vector<StoreCurrency> store_currencies(store::Database& db) {
     while (st.step())
         out.push_back(
             {st.column_text(0), static_cast<Period>(st.column_int(1)), st.column_text(2)});
+    return out;
+}
+
+std::vector<StoreUnit> store_units(store::Database& db) {
+    auto st = db.prepare(
+        "SELECT a.value, s.value, u.value FROM (SELECT DISTINCT usage_account, product_code, unit "
+        "FROM line_item_daily) l JOIN dim a ON a.id = l.usage_account JOIN dim s ON s.id = "
+        "l.product_code JOIN dim u ON u.id = l.unit");
+    std::vector<StoreUnit> out;
+    while (st.step())
+        out.push_back({st.column_text(0), st.column_text(1), st.column_text(2)});
     return out;
 }
 

@@ -16,8 +16,8 @@ using detail::shown_quoted;
 class Checker {
   public:
     Checker(const BillingConfig& c, const std::vector<std::string>& known,
-            const std::vector<StoreCurrency>& currencies)
-        : c_(c), known_(known.begin(), known.end()), currencies_(currencies) {}
+            const std::vector<StoreCurrency>& currencies, const std::vector<StoreUnit>& units)
+        : c_(c), known_(known.begin(), known.end()), currencies_(currencies), units_(units) {}
 
     std::vector<ConfigProblem> run() {
         unique_ids();
@@ -29,6 +29,7 @@ class Checker {
         usage_plans();
         subscriptions();
         cost_currencies();
+        tier_units();
         std::stable_sort(out_.begin(), out_.end(), [](const auto& a, const auto& b) {
             return a.error > b.error;  // errors first, each kind in file order
         });
@@ -254,9 +255,46 @@ class Checker {
         }
     }
 
+    // A unit is compared exactly with the CUR's pricing/unit ("GB-Mo", not "GB-mo"): one the
+    // store has none of the rule's usage in tiers nothing, so say which units there are. A rule
+    // whose accounts have no usage of its service in the store has nothing to compare with.
+    void tier_units() {
+        for (const PricingRule& r : c_.rules) {
+            if (r.unit.empty()) continue;
+            std::set<std::string> accounts;
+            for (const BillingGroup& g : c_.groups)
+                for (const PlanAssignment& a : g.plans)
+                    if (const PricingPlan* p = c_.plan(a.plan);
+                        p && std::find(p->rules.begin(), p->rules.end(), r.id) != p->rules.end())
+                        accounts.insert(g.accounts.begin(), g.accounts.end());
+            std::set<std::string> seen;
+            for (const StoreUnit& u : units_)
+                if (accounts.count(u.account) &&
+                    (r.scope == RuleScope::global || u.service == r.service))
+                    seen.insert(u.unit);
+            if (seen.empty() || seen.count(r.unit)) continue;
+            std::string names;
+            size_t shown = 0;
+            for (const std::string& u : seen) {
+                if (shown++ == 8) {
+                    names += ", ...";
+                    break;
+                }
+                names += (names.empty() ? "" : ", ") + shown_quoted(u);
+            }
+            warn(r.path + ".unit",
+                 "unit " + shown_quoted(r.unit) +
+                     " matches none of the usage this rule prices in " + "the store: the " +
+                     (r.scope == RuleScope::global ? "" : shown_text(r.service) + " ") +
+                     "usage of its billing groups' accounts is in " + names +
+                     " (units are compared exactly)");
+        }
+    }
+
     const BillingConfig& c_;
     std::set<std::string> known_;
     const std::vector<StoreCurrency>& currencies_;
+    const std::vector<StoreUnit>& units_;
     std::vector<ConfigProblem> out_;
 };
 
@@ -264,8 +302,9 @@ class Checker {
 
 std::vector<ConfigProblem> check_billing_config(const BillingConfig& c,
                                                 const std::vector<std::string>& known_accounts,
-                                                const std::vector<StoreCurrency>& currencies) {
-    return Checker(c, known_accounts, currencies).run();
+                                                const std::vector<StoreCurrency>& currencies,
+                                                const std::vector<StoreUnit>& units) {
+    return Checker(c, known_accounts, currencies, units).run();
 }
 
 std::string missing_exchange_rate(const Customer& cu, const std::string& from,

@@ -93,6 +93,7 @@ Customer customer(const std::string& file, const JsonNode& n) {
         const Amount rate = *xr.decimal("rate", true);
         if (rate <= 0) xr.fail(xr.required("rate"), "must be above 0");
         c.exchange_rate = Fraction::of_amount(rate);
+        c.exchange_rate_text = to_plain_string(rate);
         xr.finish();
     }
     r.finish();
@@ -140,12 +141,18 @@ PricingRule rule(const std::string& file, const JsonNode& n) {
         p.percent = percent_of(v);
         p.percent_text = to_plain_string(v);
         if (r.optional("tiers")) r.fail_key("tiers", "only a tiering rule has tiers");
+        if (r.optional("unit")) r.fail_key("unit", "only a tiering rule has a unit");
     } else if (type == "tiering") {
         p.type = RuleType::tiering;
         if (p.scope != RuleScope::global && p.scope != RuleScope::service)
             r.fail(r.required("type"), "tiering is for global and service scopes only");
         if (r.optional("percent")) r.fail_key("percent", "a tiering rule has tiers, not a percent");
         p.tiers = tiers(r, "tiers", false);
+        if (const JsonNode* u = r.optional("unit")) {
+            p.unit = r.string("unit", true);
+            if (p.unit.empty())
+                r.fail(*u, "must not be empty (a pricing unit of the CUR, such as GB-Mo)");
+        }
     } else {
         r.fail(r.required("type"),
                "expected markup, discount or tiering, found " + shown_quoted(type));

@@ -1,5 +1,6 @@
 #include "curcrunch/billing/cost_reader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <unordered_map>
 
@@ -52,7 +53,42 @@ void sum_unit(store::Database& db, const store::UnitCoverage& u,
     }
 }
 
+// The distinct units of each usage slice of a unit's month (line_item_daily_day is (day,
+// payer_account), as for the cost rows).
+const char* kUnitUsageUnits =
+    "SELECT DISTINCT l.usage_account, l.product_code, l.usage_type, l.line_item_type, "
+    "l.currency, l.unit FROM line_item_daily l JOIN dim p ON p.id = l.payer_account "
+    "WHERE l.day BETWEEN ? AND ? AND p.value = ? AND l.period = ?";
+
 }  // namespace
+
+void read_usage_units(store::Database& db, const std::vector<store::UnitCoverage>& units,
+                      CostRowSet& out) {
+    store::DimNames names(db);
+    auto name = [&](int64_t id) { return out.intern(names(id)); };
+    for (const store::UnitCoverage& u : units) {
+        auto st = db.prepare(kUnitUsageUnits);
+        st.bind(1, static_cast<int64_t>(to_yyyymmdd(first_day(u.period))))
+            .bind(2, static_cast<int64_t>(to_yyyymmdd(last_day(u.period))))
+            .bind(3, u.payer)
+            .bind(4, static_cast<int64_t>(u.period));
+        const std::string_view payer = out.intern(u.payer);
+        while (st.step()) {
+            const UsageSlice s{payer,
+                               name(st.column_int(0)),
+                               name(st.column_int(1)),
+                               name(st.column_int(2)),
+                               name(st.column_int(3)),
+                               name(st.column_int(4))};
+            out.units[s].push_back(name(st.column_int(5)));
+        }
+    }
+    for (auto& [slice, list] : out.units) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
+    out.units_read = true;
+}
 
 std::vector<store::UnitCoverage> read_cost_rows(store::Database& db, Period period,
                                                 CostRowSet& out) {

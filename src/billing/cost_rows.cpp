@@ -2,6 +2,10 @@
 
 namespace curcrunch::billing {
 
+UsageSlice usage_slice(const CostRow& r) {
+    return {r.payer, r.account, r.service, r.usage_type, r.line_item_type, r.currency};
+}
+
 void CostRowSet::index_accounts() {
     by_account_.clear();
     for (const CostRow& r : rows)

@@ -28,6 +28,9 @@ Invoice make_credit_note(const Invoice& old_inv, const Invoice& new_inv) {
     cn.invoice_id = new_inv.customer + "-" + format_period(new_inv.period) + "-CN" +
                     std::to_string(new_inv.version);
     cn.lines.clear();
+    // Its lines are differences of the two invoices' amounts, converted by neither: each of
+    // them states its own rate.
+    cn.exchange.reset();
     const auto before = line_amounts(old_inv), after = line_amounts(new_inv);
     std::map<LineKey, Amount> diff;
     for (const auto& [k, v] : after)

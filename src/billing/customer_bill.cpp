@@ -34,6 +34,9 @@ void add_group(store::Database&, const BillingConfig& c, const Customer& cu, con
     for (auto& w : ch.warnings)
         bill.warnings.push_back(std::move(w));
     const Fraction rate = exchange(c, cu, ch.currency, g.id);
+    // Said on the invoice, as configured, whenever a group's costs were converted.
+    if (!ch.currency.empty() && ch.currency != cu.currency)
+        bill.invoice.exchange = InvoiceExchange{ch.currency, cu.exchange_rate_text};
     for (InvoiceLine& l : ch.lines) {
         l.exact = l.exact * rate;
         l.amount = round_line(l.exact, cu.minor_units);

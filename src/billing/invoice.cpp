@@ -35,6 +35,12 @@ bool parse_line_kind(const std::string& s, LineKind& out) {
     return false;
 }
 
+std::string exchange_statement(const Invoice& inv) {
+    if (!inv.exchange) return "";
+    return "AWS costs in " + inv.exchange->from + " converted at 1 " + inv.exchange->from + " = " +
+           inv.exchange->rate + " " + inv.currency;
+}
+
 void settle(Invoice& inv, const Fraction& tax_rate) {
     std::vector<Amount> amounts;
     amounts.reserve(inv.lines.size());

@@ -26,10 +26,17 @@ void write_text_file(const std::string& text, const std::string& path) {
     }
 }
 
+// The exchange columns (the invoice's, on every row as its currency is) come with the documents
+// that state it: a CSV of an invoice issued before is written again as it was issued.
 std::string invoice_csv(const Invoice& inv) {
     std::string o =
         "invoice_id,line,kind,group,account,service,description,quantity,unit,rate,exact,amount,"
-        "currency\n";
+        "currency";
+    o += inv.exchange_stated ? ",exchange_from,exchange_rate\n" : "\n";
+    const std::string exchange =
+        !inv.exchange_stated ? ""
+        : inv.exchange       ? "," + inv.exchange->from + "," + csv_cell(inv.exchange->rate, true)
+                             : ",,";
     for (size_t i = 0; i < inv.lines.size(); ++i) {
         const InvoiceLine& l = inv.lines[i];
         o += csv_cell(inv.invoice_id, false) + "," + std::to_string(i + 1) + "," +
@@ -38,7 +45,7 @@ std::string invoice_csv(const Invoice& inv) {
              csv_cell(l.description, false) + "," + csv_cell(l.quantity, true) + "," +
              csv_cell(l.unit, false) + "," + csv_cell(l.rate, false) + "," +
              csv_cell(l.exact.exact_text(), true) + "," + minor_text(l.amount, inv.minor_units) +
-             "," + inv.currency + "\n";
+             "," + inv.currency + exchange + "\n";
     }
     return o;
 }

@@ -17,6 +17,19 @@ void compare_header(std::vector<std::string>& out, const char* what,
                       quoted_lines(after));
 }
 
+std::string exchange_text(const Invoice& inv) {
+    return inv.exchange ? exchange_statement(inv) : "none (no cost converted)";
+}
+
+void compare_exchange(std::vector<std::string>& out, const Invoice& before, const Invoice& after) {
+    if (!before.exchange_stated) {
+        if (after.exchange && before.status == "draft")
+            out.push_back("exchange rate: not stated -> " + exchange_text(after));
+    } else if (before.exchange != after.exchange) {
+        out.push_back("exchange rate: " + exchange_text(before) + " -> " + exchange_text(after));
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> header_differences(const InvoiceDocument& before,
@@ -28,6 +41,7 @@ std::vector<std::string> header_differences(const InvoiceDocument& before,
     compare_header(out, "seller name", {before.seller.name}, {after.seller.name});
     compare_header(out, "seller tax id", {before.seller.tax_id}, {after.seller.tax_id});
     compare_header(out, "seller address", before.seller.address, after.seller.address);
+    compare_exchange(out, before.invoice, after.invoice);
     return out;
 }
 

@@ -49,6 +49,16 @@ std::string totals_json(const Invoice& inv) {
     return o + "}";
 }
 
+// null, or the exchange stated as {"from": "USD", "to": "EUR", "rate": "0.9213"}.
+std::string exchange_json(const Invoice& inv) {
+    if (!inv.exchange) return "null";
+    std::string o = "{";
+    field(o, "from", inv.exchange->from, true);
+    field(o, "to", inv.currency);
+    field(o, "rate", inv.exchange->rate);
+    return o + "}";
+}
+
 // ---- reading ----
 using detail::ObjectReader;
 
@@ -72,6 +82,26 @@ Fraction exact_value(ObjectReader& r, const char* key) {
     return f;
 }
 
+// Version 3: "exchange" is required, null when nothing was converted.
+void read_exchange(ObjectReader& r, Invoice& inv) {
+    const JsonNode* n = r.node().find("exchange");
+    if (!n) r.fail_key("exchange", "missing (required from version 3 on; null for none)");
+    if (!r.optional("exchange")) return;
+    ObjectReader x(r.file(), *n);
+    InvoiceExchange e;
+    e.from = x.string("from", true);
+    if (!minor_units(e.from) || e.from == inv.currency)
+        x.fail(x.required("from"), "expected a currency other than the invoice's");
+    if (x.string("to", true) != inv.currency)
+        x.fail(x.required("to"), "is not the invoice's currency (" + inv.currency + ")");
+    e.rate = x.string("rate", true);
+    Amount rate = 0;
+    if (parse_amount(e.rate, rate) != ParseStatus::ok || rate <= 0)
+        x.fail(x.required("rate"), "expected a decimal above 0");
+    x.finish();
+    inv.exchange = std::move(e);
+}
+
 }  // namespace
 
 std::string minor_text(Amount v, int minor) {
@@ -87,7 +117,10 @@ std::string invoice_json(const InvoiceDocument& d) {
     const Invoice& inv = d.invoice;
     std::string o = "{";
     field(o, "schema", kInvoiceSchemaName, true);
-    o += ",\"version\":" + std::string(d.pages_sha256.empty() ? "1" : "2");
+    // A document read from an older version (no exchange stated) is written as that version,
+    // so that an issued one drawn again is still the document that was issued.
+    const char* version = inv.exchange_stated ? "3" : d.pages_sha256.empty() ? "1" : "2";
+    o += ",\"version\":" + std::string(version);
     field(o, "invoice_id", inv.invoice_id);
     field(o, "kind", inv.kind);
     o += ",\"invoice_version\":" + std::to_string(inv.version);
@@ -106,6 +139,7 @@ std::string invoice_json(const InvoiceDocument& d) {
     field(o, "currency", inv.currency);
     o += ",\"minor_units\":" + std::to_string(inv.minor_units);
     field(o, "tax_rate", inv.tax_rate);
+    if (inv.exchange_stated) o += ",\"exchange\":" + exchange_json(inv);
     o += ",\"aws_invoices\":" + strings(inv.aws_invoices);
     field(o, "config_sha256", d.config_sha256);
     field(o, "tool_version", d.tool_version);
@@ -122,8 +156,9 @@ InvoiceDocument parse_invoice_json(std::string_view json) {
     if (r.string("schema", true) != kInvoiceSchemaName)
         r.fail(r.required("schema"), std::string("not a ") + kInvoiceSchemaName + " document");
     const JsonNode& ver = r.required("version");
-    if (ver.kind != JsonNode::Kind::number || (ver.text != "1" && ver.text != "2"))
-        r.fail(ver, "unknown version " + ver.text + " (this build reads versions 1 and 2)");
+    if (ver.kind != JsonNode::Kind::number ||
+        (ver.text != "1" && ver.text != "2" && ver.text != "3"))
+        r.fail(ver, "unknown version " + ver.text + " (this build reads versions 1 to 3)");
     InvoiceDocument d;
     Invoice& inv = d.invoice;
     inv.invoice_id = r.string("invoice_id", true);
@@ -164,10 +199,13 @@ InvoiceDocument parse_invoice_json(std::string_view json) {
         r.fail(mu, "does not match the currency (" + std::to_string(*units) + ")");
     const Amount tax_pct = *r.decimal_in("tax_rate", true, 0, 100 * kUnit);
     inv.tax_rate = to_plain_string(tax_pct);
+    inv.exchange_stated = ver.text == "3";
+    if (inv.exchange_stated) read_exchange(r, inv);
     inv.aws_invoices = r.strings("aws_invoices", true);
     d.config_sha256 = r.string("config_sha256", true);
     d.tool_version = r.string("tool_version", true);
-    if (ver.text == "2") {
+    // Version 2 always has the digest; version 3 has it once the PDF was drawn.
+    if (ver.text == "2" || (ver.text == "3" && r.optional("pages_sha256"))) {
         d.pages_sha256 = r.string("pages_sha256", true);
         if (d.pages_sha256.size() != 64 ||
             d.pages_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)

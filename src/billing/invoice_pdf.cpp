@@ -111,6 +111,13 @@ void layout_invoice(report::PdfLayout& L, const InvoiceDocument& d) {
             "from; amounts may still change.",
             9, true, {170, 40, 40});
     parties(L, d);
+    // Without the rate an auditor cannot tie the AWS lines back to the AWS costs.
+    if (inv.exchange) {
+        L.heading("Exchange rate");
+        L.paragraph(exchange_statement(inv) +
+                    " (as configured, exact: each AWS line is its cost in " + inv.exchange->from +
+                    " times the rate, rounded once).");
+    }
     lines(L, inv);
     L.paragraph(
         "Each line is computed exactly and rounded once, half away from zero, to the currency's "
@@ -218,6 +225,7 @@ std::vector<char32_t> invoice_glyph_blocks(const InvoiceDocument& d) {
         texts.push_back(&a);
     for (const auto& a : inv.aws_invoices)
         texts.push_back(&a);
+    if (inv.exchange) texts.insert(texts.end(), {&inv.exchange->from, &inv.exchange->rate});
     for (const InvoiceLine& l : inv.lines)
         for (const std::string* t : {&l.description, &l.account, &l.quantity, &l.unit, &l.rate})
             texts.push_back(t);

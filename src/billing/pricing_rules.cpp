@@ -38,6 +38,14 @@ const PricingRule* RuleSet::match(std::string_view service, std::string_view usa
     return global_;
 }
 
+const PricingRule* RuleSet::below(const PricingRule& r, std::string_view billing_entity) const {
+    if (r.scope == RuleScope::sku)
+        if (auto it = service_.find(r.service); it != service_.end()) return it->second;
+    if (r.scope == RuleScope::sku || r.scope == RuleScope::service)
+        if (auto it = entity_.find(billing_entity); it != entity_.end()) return it->second;
+    return r.scope == RuleScope::global ? nullptr : global_;
+}
+
 Fraction rule_factor(const PricingRule* r) {
     if (!r || r->type == RuleType::tiering) return Fraction::of_integer(1);
     const Fraction p = percent_fraction(r->percent);

@@ -1,4 +1,5 @@
 // curcrunch billing check: validate a billing configuration (billing/config_check.hpp).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -34,13 +35,17 @@ class BillingCheckCommand final : public Command {
         const billing::BillingConfig c = billing::load_billing_config(*config_);
         std::vector<std::string> accounts;
         std::vector<billing::StoreCurrency> currencies;
+        std::vector<billing::StoreUnit> units;
         if (db_) {
             auto store = store::Store::open(*db_, true);
             accounts = billing::known_accounts(store->db());
             currencies = billing::store_currencies(store->db());
+            if (std::any_of(c.rules.begin(), c.rules.end(),
+                            [](const billing::PricingRule& r) { return !r.unit.empty(); }))
+                units = billing::store_units(store->db());
         }
         for (const auto& w : billing::raise_config_errors(
-                 c, billing::check_billing_config(c, accounts, currencies)))
+                 c, billing::check_billing_config(c, accounts, currencies, units)))
             std::fprintf(stderr, "%s\n", w.c_str());
         std::printf(
             "%s: ok: %zu customer(s), %zu billing group(s), %zu pricing rule(s) in %zu plan(s), "

@@ -55,4 +55,8 @@ std::vector<std::string> known_accounts(store::Database& db);
 // Each (account, month, currency) the store has costs for (for `billing check --db`).
 std::vector<StoreCurrency> store_currencies(store::Database& db);
 
+// Each (account, service, pricing unit) the store has line items of (for `billing check --db`
+// with a tiering rule limited to a unit).
+std::vector<StoreUnit> store_units(store::Database& db);
+
 }  // namespace curcrunch::billing

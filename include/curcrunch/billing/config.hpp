@@ -38,6 +38,7 @@ struct Customer {
     // currency is not the customer's.
     std::string exchange_from;
     std::optional<Fraction> exchange_rate;
+    std::string exchange_rate_text;  // its exact decimal ("0.9213"), as invoices state it
 };
 
 enum class RuleScope { global, service, billing_entity, sku };
@@ -59,6 +60,9 @@ struct PricingRule {
     Fraction percent;  // markup or discount, as written (10 for 10 %)
     std::string percent_text;
     std::vector<Tier> tiers;  // tiering: rates per unit of usage quantity
+    // Tiering: only usage in this pricing unit (the CUR's pricing/unit, "GB-Mo") counts towards
+    // the tiers; the rule's rows in other units are priced as if it did not match them. "": all.
+    std::string unit;
 };
 
 enum class PricingBasis { public_on_demand, unblended, net_unblended, amortized };

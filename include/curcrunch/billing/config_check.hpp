@@ -26,12 +26,21 @@ struct StoreCurrency {
     std::string currency;
 };
 
+// A pricing unit the store has usage of an account's service in (store_units, billing_run.hpp).
+struct StoreUnit {
+    std::string account, service, unit;
+};
+
 // `known_accounts`: account ids the store has seen (empty: no store, no account warnings).
 // `currencies`: with a store, a customer whose group has costs in a currency that is neither
 // the customer's nor its exchange rate's is an error (what `billing run` would refuse).
+// `units`: with a store, a tiering rule limited to a unit that none of the usage of its
+// service (any service for a global rule) in its groups' accounts is in is a warning (a
+// misspelt unit would tier nothing).
 std::vector<ConfigProblem> check_billing_config(const BillingConfig& c,
                                                 const std::vector<std::string>& known_accounts,
-                                                const std::vector<StoreCurrency>& currencies = {});
+                                                const std::vector<StoreCurrency>& currencies = {},
+                                                const std::vector<StoreUnit>& units = {});
 
 // The problem of a customer billed in another currency than its group's costs, without an
 // exchange rate from it (said the same by `billing check` and `billing run`).

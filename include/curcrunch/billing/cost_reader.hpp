@@ -22,4 +22,9 @@ namespace curcrunch::billing {
 std::vector<store::UnitCoverage> read_cost_rows(store::Database& db, Period period,
                                                 CostRowSet& out);
 
+// The pricing units of every usage slice of `units` (CostRowSet::units), from the line-item
+// rollup; read only when a tiering rule is limited to a unit, since the line items are many.
+void read_usage_units(store::Database& db, const std::vector<store::UnitCoverage>& units,
+                      CostRowSet& out);
+
 }  // namespace curcrunch::billing

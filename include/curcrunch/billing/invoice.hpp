@@ -2,6 +2,7 @@
 // An invoice as billing computes it: lines, each exact and rounded once, and the totals that
 // follow from them by the money rules (money_rules.hpp). Credits (custom credits, credit-note
 // differences) are lines with negative amounts.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ struct InvoiceLine {
     Amount amount = 0;  // rounded once to the currency's minor unit
 };
 
+// The exchange rate an invoice's AWS costs were converted at: their currency and the rate to the
+// invoice's, as configured (exact decimal text), so that an auditor can tie each AWS line back
+// to the costs (line = cost x rate, rounded once).
+struct InvoiceExchange {
+    std::string from, rate;
+    bool operator==(const InvoiceExchange&) const = default;
+};
+
 struct Invoice {
     std::string invoice_id, customer, customer_name, currency;
     std::vector<std::string> address;
@@ -49,10 +58,17 @@ struct Invoice {
     std::string refers_to;         // credit note: the invoice it corrects
     std::string tax_rate;          // percent text as configured
     std::string issued_at;
-    std::vector<std::string> aws_invoices;  // the AWS invoices that made it final
+    std::vector<std::string> aws_invoices;    // the AWS invoices that made it final
+    std::optional<InvoiceExchange> exchange;  // none: no cost was converted
+    // False for a document written before invoices stated their exchange (invoice JSON
+    // versions 1 and 2): whether its costs were converted, and at what rate, is not recorded.
+    bool exchange_stated = true;
     std::vector<InvoiceLine> lines;
     InvoiceTotals totals;
 };
+
+// "AWS costs in USD converted at 1 USD = 0.9213 EUR"; "" without an exchange.
+std::string exchange_statement(const Invoice& inv);
 
 // Sets every line's amount (rule 1) and the totals (rules 2-4).
 void settle(Invoice& inv, const Fraction& tax_rate);

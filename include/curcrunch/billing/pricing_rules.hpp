@@ -20,6 +20,9 @@ class RuleSet {
     // nullptr: no rule (list price).
     const PricingRule* match(std::string_view service, std::string_view usage_type,
                              std::string_view operation, std::string_view billing_entity) const;
+    // The rule that would match a row of `r`'s scope key if `r` did not (nullptr: none, list
+    // price): for a row that a tiering rule limited to a unit leaves out.
+    const PricingRule* below(const PricingRule& r, std::string_view billing_entity) const;
 
   private:
     std::map<std::tuple<std::string, std::string, std::string>, const PricingRule*, std::less<>>
