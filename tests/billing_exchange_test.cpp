@@ -242,4 +242,49 @@ TEST(BillingExchange, ADraftStoredBeforeRatesWereStatedTakesTheRate) {
     EXPECT_NE(dollar.find("\"exchange\":null,"), std::string::npos) << dollar;
 }
 
+TEST(BillingExchange, AReissueStatesItsNewRateAndTheCreditNoteNone) {
+    World w;
+    w.ingest(march_rows("INV-1"));
+    w.write_config(kConfig);
+    ASSERT_EQ(w.run("2026-03").exit_code, 0);
+    // The same rate written otherwise is the same rate: nothing changes, nothing is said.
+    std::string cfg = kConfig;
+    cfg.replace(cfg.find("0.9213"), 6, "\"0.92130\"");
+    w.write_config(cfg);
+    auto r = w.run("2026-03");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("euro-2026-03 unchanged (final), total 161.58 EUR"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.err.find("exchange"), std::string::npos) << r.err;
+    // Another rate changes the bill: EC2 110 x 0.95 = 104.50; S3 25.3 x 0.95 = 24.035 -> 24.04;
+    // the fee 10.00. Subtotal 138.54, tax 27.708 -> 27.71, total 166.25; the credit note is
+    // 166.25 - 161.58 = 4.67 (subtotal 3.89, tax 0.78).
+    cfg = kConfig;
+    cfg.replace(cfg.find("0.9213"), 6, "0.95");
+    w.write_config(cfg);
+    EXPECT_EQ(w.run("2026-03").exit_code, 2);
+    r = w.run("2026-03", {"--reissue"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto v2 = w.invoice("euro-2026-03-v2");
+    EXPECT_EQ(summary(v2.invoice),
+              "aws_usage|100000000001|AmazonEC2|104.50\n"
+              "aws_usage|200000000002|AmazonS3|24.04\n"
+              "custom_fee|100000000001|ops|10.00\n"
+              "subtotal 138.54 tax 27.71 total 166.25\n");
+    EXPECT_NE(read_file(w.out + "/euro-2026-03-v2.json")
+                  .find(R"("exchange":{"from":"USD","to":"EUR","rate":"0.95"})"),
+              std::string::npos);
+    const std::string cn = read_file(w.out + "/euro-2026-03-CN2.json");
+    EXPECT_NE(cn.find("\"exchange\":null,"), std::string::npos) << cn;
+    EXPECT_NE(cn.find(R"("totals":{"subtotal":"3.89","tax":"0.78","total":"4.67"})"),
+              std::string::npos)
+        << cn;
+    EXPECT_EQ(one_line(shell("pdftotext '" + w.out + "/euro-2026-03-CN2.pdf' -").out)
+                  .find("converted at"),
+              std::string::npos);
+    EXPECT_NE(one_line(shell("pdftotext '" + w.out + "/euro-2026-03-v2.pdf' -").out)
+                  .find("AWS costs in USD converted at 1 USD = 0.95 EUR"),
+              std::string::npos);
+}
+
 }  // namespace CURCRUNCH_UNITY_ID
