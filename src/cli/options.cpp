@@ -224,7 +224,8 @@ void OptionSet::list(const std::string& name, std::vector<std::string>& out,
                      const std::string& value_name, const std::string& help,
                      const std::string& default_text) {
     CLI::Option* opt =
-        impl_->add_valued(name, value_name + "[," + value_name + "...]", help + "; repeatable");
+        impl_->add_valued(name, value_name + "[," + value_name + "...]",
+                          help + "; repeatable; a comma inside a value is written \\,");
     impl_->defaults[opt] = default_text;
     Impl* impl = impl_.get();
     impl_->assign.push_back([opt, &out, impl] {
