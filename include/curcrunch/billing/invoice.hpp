@@ -44,7 +44,10 @@ struct InvoiceLine {
 // to the costs (line = cost x rate, rounded once).
 struct InvoiceExchange {
     std::string from, rate;
-    bool operator==(const InvoiceExchange&) const = default;
+    // Written out: the sources that include qpdf's headers are compiled as C++17
+    // (curcrunch_qpdf_sources_as_cxx17), where a defaulted == is an extension clang refuses.
+    bool operator==(const InvoiceExchange& o) const { return from == o.from && rate == o.rate; }
+    bool operator!=(const InvoiceExchange& o) const { return !(*this == o); }
 };
 
 struct Invoice {
