@@ -81,6 +81,41 @@ TEST(BillingServe, TheBillingPageShowsEachCustomersInvoiceLinesMonthOverMonthAnd
         << api.body;
 }
 
+// A customer billed in euros from the AWS costs in dollars: the page states the rate the
+// invoice states, so its lines tie back to the costs.
+TEST(BillingServe, TheBillingPageStatesTheInvoicesExchangeRate) {
+    // October of the known data with its currency said: USD on every row.
+    std::string usd;
+    const std::string oct = known_month_csv("2026-10", "12.00");
+    for (size_t at = 0, eol; at < oct.size(); at = eol + 1) {
+        eol = oct.find('\n', at);
+        usd += oct.substr(at, eol - at) + (at == 0 ? ",lineItem/CurrencyCode\n" : ",USD\n");
+    }
+    Served s({{"oct.csv", usd}});
+    write_file(s.tmp / "billing.json", R"({
+  "customers": [{"id": "globex", "name": "Globex", "currency": "EUR", "tax_rate": "0",
+    "exchange_rate": {"from": "USD", "rate": "0.9"}}],
+  "pricing_rules": [{"id": "m10", "scope": "global", "type": "markup", "percent": "10"}],
+  "pricing_plans": [{"id": "p", "rules": ["m10"]}],
+  "billing_groups": [{"id": "g", "customer": "globex", "primary_account": "111111111111",
+    "accounts": ["222222222222"], "from": "2026-09", "plans": [{"plan": "p", "from": "2026-09"}]}]
+})");
+    auto r = run_cli({"billing", "run", "--db", s.db, "--config", s.tmp / "billing.json",
+                      "--period", "2026-10", "--out", s.tmp / "out"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto page = s.get("/billing?from=2026-10-01&to=2026-10-31&as_of=2026-10-31");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<p class=\"note\">AWS costs in USD converted at 1 USD = 0.9 EUR</p>"),
+              std::string::npos)
+        << page.body;
+    // EC2 336.00 x 0.9 x 1.1 = 332.64 EUR.
+    EXPECT_NE(page.body.find(">332.64</td>"), std::string::npos) << page.body;
+    // The USD customer of the other test states none.
+    Served u;
+    bill_two_months(u);
+    EXPECT_EQ(u.get("/billing?" + kTwoMonths).body.find("converted at"), std::string::npos);
+}
+
 TEST(BillingServe, ABrowserShowsTheBillingPageAtDesktopAndPhoneWidth) {
     Served s;
     bill_two_months(s);

@@ -159,6 +159,10 @@ std::string customer_section(const BillingView& b, const std::string& customer) 
         : billed < 0 ? "n/a: credits exceed charges"
                      : percent + " % of the billed amount");
     o += "</section>";
+    // The rate the AWS lines were converted at, as the invoice states it, so the lines tie
+    // back to the AWS costs here too (billing/invoice.hpp).
+    const std::string exchange = billing::exchange_statement(inv);
+    if (!exchange.empty()) o += "<p class=\"note\">" + esc(exchange) + "</p>";
     o += "<details open><summary>Lines (" + std::to_string(inv.lines.size()) + ")</summary>" +
          lines_table(inv) + "</details>";
     o += "<details><summary>Margin by group, service and account</summary>" +
