@@ -29,6 +29,7 @@ struct Fixture {
         o.out = (tmp.path() / "export").string();
         o.layout = true;
         o.gzip = true;
+        o.gzip_level = 1;
         o.hourly = false;
         o.start = 202609;
         o.months = 2;

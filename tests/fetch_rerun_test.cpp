@@ -86,7 +86,7 @@ TEST(FetchRerun, AChangedObjectUnderTheSameKeyIsIngestedAgain) {
             key = "billing/" + fs::relative(e.path(), w.tmp.path() / "internal").string();
     ASSERT_FALSE(key.empty());
     std::string csv = gunzip_file((w.tmp.path() / "internal" / key.substr(8)).string());
-    w.aws.put_object("billing-internal", key, gzip_bytes(csv, 1));  // same rows, new bytes
+    w.aws.put_object("billing-internal", key, gzip_bytes(csv, 9));  // same rows, new bytes
     auto r = run_cli(w.args(), w.env());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)

@@ -72,18 +72,13 @@ class Merge : public ::testing::Test {
         // The samples (12 months 2025-11..2026-10, two payers in one delivery a month) and a
         // second export (a third payer, CUR 2.0) whose two months are the samples' last two: a
         // month's units come from two shards.
-        ASSERT_EQ(run_cli({"gen",           "--layout",
-                           "--daily",       "--gzip",
-                           "--dialect",     "cur2",
-                           "--months",      "2",
-                           "--start",       "2026-09",
-                           "--payers",      "1",
-                           "--first-payer", "2",
-                           "--accounts",    "2",
-                           "--resources",   "4",
-                           "--seed",        "11",
-                           "--report-name", "second-payer",
-                           "--out",         second})
+        ASSERT_EQ(run_cli({"gen",          "--layout", "--daily",       "--gzip",
+                           "--gzip-level", "1",        "--dialect",     "cur2",
+                           "--months",     "2",        "--start",       "2026-09",
+                           "--payers",     "1",        "--first-payer", "2",
+                           "--accounts",   "2",        "--resources",   "4",
+                           "--seed",       "11",       "--report-name", "second-payer",
+                           "--out",        second})
                       .exit_code,
                   0);
     }

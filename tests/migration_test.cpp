@@ -311,7 +311,7 @@ TEST(Migration, AFetchedStoreOfSchema5KeepsItsRecordsAndStaysIdle) {
     const std::string oab = "(SELECT * FROM cost_daily_named WHERE payer_account = '010000000000')";
     const std::string oab_before = dump(w.db, {oab});
     const std::string csv = gunzip_bytes(read_file((bucket_dir / key).string()));
-    w.aws.put_object("billing-internal", key, gzip_bytes(csv, 1));
+    w.aws.put_object("billing-internal", key, gzip_bytes(csv, 9));
     auto changed = run_cli(w.args(), w.env());
     ASSERT_EQ(changed.exit_code, 0) << changed.out << changed.err;
     EXPECT_NE(changed.out.find("CUR periods: 1 ingested, 3 unchanged, 0 failed"), std::string::npos)

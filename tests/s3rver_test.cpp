@@ -148,6 +148,7 @@ TEST(S3rverInterop, ListsEveryPageResumesRangedDownloadsAndSyncsCur) {
     o.out = w.tmp / "export";
     o.layout = true;
     o.gzip = true;
+    o.gzip_level = 1;
     o.hourly = false;
     o.start = 202608;
     o.months = 3;

@@ -39,17 +39,13 @@ void write_script(const fs::path& path, const std::string& text) {
 // Six monthly deliveries of one payer: a plan of six units, 2025-01 .. 2025-06.
 fs::path six_units(const TempDir& tmp) {
     const fs::path inputs = tmp.path() / "inputs";
-    const RunResult gen = run_cli({"gen",           "--layout",
-                                   "--daily",       "--gzip",
-                                   "--months",      "6",
-                                   "--start",       "2025-01",
-                                   "--payers",      "1",
-                                   "--first-payer", "3",
-                                   "--accounts",    "1",
-                                   "--resources",   "2",
-                                   "--seed",        "5",
-                                   "--report-name", "p3",
-                                   "--out",         (inputs / "p3").string()});
+    const RunResult gen =
+        run_cli({"gen",           "--layout", "--daily",    "--gzip",
+                 "--gzip-level",  "1",        "--months",   "6",
+                 "--start",       "2025-01",  "--payers",   "1",
+                 "--first-payer", "3",        "--accounts", "1",
+                 "--resources",   "2",        "--seed",     "5",
+                 "--report-name", "p3",       "--out",      (inputs / "p3").string()});
     EXPECT_EQ(gen.exit_code, 0) << gen.err;
     return inputs;
 }

@@ -101,7 +101,8 @@ TEST(SlurmShards, ArrayPerPayerFailedIndexResubmittedThenMergedEqualsSingleInges
     // A second export (payer number 2: neither of the samples' two), CUR 2.0, in the samples'
     // last two months: those months' units come from shards of both array jobs.
     const std::string gen =
-        "gen --layout --daily --gzip --dialect cur2 --months 2 --start 2026-09 --payers 1 "
+        "gen --layout --daily --gzip --gzip-level 1 --dialect cur2 --months 2 --start 2026-09 "
+        "--payers 1 "
         "--first-payer 2 --accounts 2 --resources 4 --seed 11 --report-name second-payer --out";
     ASSERT_EQ(run_cli(words(gen + " " + (inputs / "second").string())).exit_code, 0);
     const std::vector<std::string> sources = {(inputs / "samples").string(),
