@@ -70,44 +70,28 @@ inline long vm_hwm_kib(pid_t pid) {
 }
 
 // run_cli, plus the peak resident memory of the curcrunch process itself. Not wait4's
-// ru_maxrss: that includes the forked copy of this (large, under ASan) test process before exec.
-// VmHWM is read from /proc while the child runs, once /proc/<pid>/exe is the binary (after
-// exec); it only grows, so the last reading is the peak up to then. In the ASan build the
-// child's quarantine of freed memory (256 MB by default) is made small, so what is measured is
-// what the program holds, not what ASan keeps back; a Release binary ignores the setting.
+// ru_maxrss: that would include a forked copy of this (large, under ASan) test process.
+// VmHWM is read from /proc while the child runs (posix_spawn returns once the child has
+// exec'd the binary, so every reading is the binary's); it only grows, so the last reading is
+// the peak up to then. In the ASan build the child's quarantine of freed memory (256 MB by default)
+// is made small, so what is measured is what the program holds, not what ASan keeps back; a Release
+// binary ignores the setting.
 inline MeasuredRun run_cli_measured(const std::vector<std::string>& args) {
     TempDir io;
     const std::string out_path = io / "out", err_path = io / "err";
-    std::string bin = CURCRUNCH_BINARY;
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv = {bin.data()};
-    for (auto& a : copy)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
+    const std::string bin = CURCRUNCH_BINARY;
+    std::vector<std::string> arg_strings{bin};
+    arg_strings.insert(arg_strings.end(), args.begin(), args.end());
     const char* asan = std::getenv("ASAN_OPTIONS");
-    std::string asan_options = std::string("ASAN_OPTIONS=") + (asan ? asan : "") +
-                               (asan && *asan ? ":" : "") +
-                               "quarantine_size_mb=4:thread_local_quarantine_size_kb=64";
-    std::vector<char*> envp;
-    for (char** e = environ; *e; ++e)
-        if (std::string_view(*e).rfind("ASAN_OPTIONS=", 0) != 0) envp.push_back(*e);
-    envp.push_back(asan_options.data());
-    envp.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        std::freopen(out_path.c_str(), "w", stdout);
-        std::freopen(err_path.c_str(), "w", stderr);
-        execve(bin.c_str(), argv.data(), envp.data());
-        _exit(127);
-    }
+    std::vector<std::string> env_strings = environment_with(
+        {std::string("ASAN_OPTIONS=") + (asan ? asan : "") + (asan && *asan ? ":" : "") +
+         "quarantine_size_mb=4:thread_local_quarantine_size_kb=64"});
+    const pid_t pid =
+        spawn_redirected(c_strings(arg_strings), c_strings(env_strings), out_path, err_path);
     MeasuredRun m;
-    const std::string exe = "/proc/" + std::to_string(pid) + "/exe";
     int status = 0;
-    bool execed = false;
     while (waitpid(pid, &status, WNOHANG) == 0) {
-        std::error_code ec;
-        if (!execed) execed = fs::equivalent(fs::read_symlink(exe, ec), bin, ec);
-        if (execed) m.max_rss_kib = std::max(m.max_rss_kib, vm_hwm_kib(pid));
+        m.max_rss_kib = std::max(m.max_rss_kib, vm_hwm_kib(pid));
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     m.run = RunResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),

@@ -56,17 +56,15 @@ class S3rver {
                                          key,
                                          "--cert",
                                          cert};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid_ = fork();
-        if (pid_ == 0) {
-            ::dup2(fds[1], 1);
-            ::close(fds[0]);
-            ::execvp("node", argv.data());
-            _exit(127);
-        }
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+        posix_spawn_file_actions_addclose(&actions, fds[0]);
+        posix_spawn_file_actions_addclose(&actions, fds[1]);
+        const int rc =
+            ::posix_spawnp(&pid_, "node", &actions, nullptr, c_strings(args).data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0) throw std::runtime_error(std::string("cannot start node: ") + strerror(rc));
         ::close(fds[1]);
         // "S3rver listening on 127.0.0.1:<port>"
         std::string out;

@@ -23,30 +23,10 @@ inline RunResult run_program(const std::vector<std::string>& argv_in,
                              const std::vector<std::string>& env = {}) {
     TempDir io;
     const std::string out_path = io / "out", err_path = io / "err";
-    std::vector<std::string> env_strings = env;
-    for (char** e = environ; *e; ++e) {
-        std::string entry = *e, name = entry.substr(0, entry.find('='));
-        bool replaced = false;
-        for (const auto& o : env)
-            replaced = replaced || o.compare(0, name.size() + 1, name + "=") == 0;
-        if (!replaced) env_strings.push_back(entry);
-    }
-    std::vector<char*> envp, argv;
-    for (auto& s : env_strings)
-        envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> copy = argv_in;
-    for (auto& s : copy)
-        argv.push_back(s.data());
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        std::freopen(out_path.c_str(), "w", stdout);
-        std::freopen(err_path.c_str(), "w", stderr);
-        ::environ = envp.data();
-        execvp(argv[0], argv.data());
-        _exit(127);
-    }
+    std::vector<std::string> env_strings = environment_with(env);
+    std::vector<std::string> arg_strings = argv_in;
+    const pid_t pid = spawn_redirected(c_strings(arg_strings), c_strings(env_strings), out_path,
+                                       err_path, /*search_path=*/true);
     int status = 0;
     waitpid(pid, &status, 0);
     return RunResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
