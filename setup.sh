@@ -17,7 +17,7 @@ RUNTIME_DEPS=(cmake make g++ pkg-config libtbb-dev libsimdjson-dev libarchive-de
 # clang-14 and its runtimes (libFuzzer, sanitizers) build the fuzz harnesses: tests/fuzz/run.sh.
 # slurm*, munge: the scale-out test starts a private single-host Slurm cluster (tests/slurm/).
 TEST_DEPS=(ccache libgtest-dev googletest sqlite3 gzip zip openssl qpdf poppler-utils libnss3-tools
-  chromium clang-14 libclang-rt-14-dev slurmctld slurmd slurm-client munge strace)
+  chromium clang-14 libclang-rt-14-dev lld slurmctld slurmd slurm-client munge strace)
 BENCH_DEPS=(sqlite3 time wrk curl openssl poppler-utils)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -84,13 +84,15 @@ case "${1:-}" in
     # The sanitizer build uses clang: it compiles the unoptimised, instrumented code in less than
     # half of GCC's time (the larger part of this command's wall time is compiling), and a
     # second compiler's warnings are errors too. GCC's build above covers GCC. Line tables are
-    # all a sanitizer report needs from debug information, at a tenth less compile time.
+    # all a sanitizer report needs from debug information, at a tenth less compile time. LLVM's
+    # linker links its eleven large executables (the tests, the binary, the fuzz harnesses'
+    # replays): the instrumented tests took 5.4 s to link with GNU ld and 1.2 s with lld.
     # It compiles at the lowest priority while the Release suite runs: that suite mostly waits
     # on loopback servers and child processes, so the compiler takes the idle cores and the
     # tests, which keep their priority, see no more load than their own.
     setsid -w nice -n 19 bash -c "set -euo pipefail; $(declare -f build); build build-sanitize -DCMAKE_BUILD_TYPE=Debug \
       -DCURCRUNCH_TESTS=ON -DCURCRUNCH_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++-14 \
-      -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only" &
+      -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld" &
     sanitize_build=$!
     # Most tests wait on loopback servers, child processes and retry back-offs rather than
     # compute (a Release run uses about 0.9 of one core at -j6), so three tests per core halve
