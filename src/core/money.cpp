@@ -43,17 +43,26 @@ Amount shift_down(Amount v, int k, bool& inexact, bool sticky = false) {
 }
 
 std::string digits_of(Amount v) {
-    // v >= 0
-    if (v == 0) return "0";
+    // v >= 0. Values within 64 bits (every amount below 1.8e9 units) are divided as such: a
+    // 128-bit division is a library call per digit, which was a fifth of the data generator's
+    // time.
     char buf[48];
     int n = 0;
-    while (v > 0) {
-        buf[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
-        v /= 10;
+    if (v <= static_cast<Amount>(UINT64_MAX)) {
+        uint64_t u = static_cast<uint64_t>(v);
+        do {
+            buf[n++] = static_cast<char>('0' + u % 10);
+            u /= 10;
+        } while (u != 0);
+    } else {
+        while (v > 0) {
+            buf[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+            v /= 10;
+        }
     }
-    std::string s(n, '0');
+    std::string s(static_cast<size_t>(n), '0');
     for (int i = 0; i < n; ++i)
-        s[i] = buf[n - 1 - i];
+        s[static_cast<size_t>(i)] = buf[n - 1 - i];
     return s;
 }
 

@@ -36,11 +36,14 @@ std::string money_text(Amount v) {
 }
 
 std::string ts(Day d, int hour, bool millis, bool space) {
+    // hour is 0..23. Appended by hand: snprintf's format parsing cost more than the row.
     std::string s = format_day(d);
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%c%02d:00:00%s", space ? ' ' : 'T', hour,
-                  space ? "" : (millis ? ".000Z" : "Z"));
-    return s + buf;
+    s += space ? ' ' : 'T';
+    s += static_cast<char>('0' + hour / 10);
+    s += static_cast<char>('0' + hour % 10);
+    s += ":00:00";
+    if (!space) s += millis ? ".000Z" : "Z";
+    return s;
 }
 
 void put_csv(std::string& b, std::string_view v) {
