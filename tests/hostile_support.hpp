@@ -129,9 +129,12 @@ inline std::string wide_legacy_row(const std::string& id, const std::string& day
 inline std::string tiny_pdf(const std::vector<std::string>& objects, int info) {
     std::string out = "%PDF-1.4\n";
     std::vector<size_t> offsets;
+    offsets.reserve(objects.size());
+    char head[32];
     for (size_t i = 0; i < objects.size(); ++i) {
         offsets.push_back(out.size());
-        out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+        out.append(head, std::snprintf(head, sizeof head, "%zu 0 obj\n", i + 1));
+        out.append(objects[i]).append("\nendobj\n");
     }
     const size_t xref = out.size();
     out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
@@ -156,10 +159,13 @@ inline std::vector<std::string> one_page_objects() {
 inline std::string big_legacy_input(const TempDir& t) {
     std::string csv = kLegacyHeader;
     csv.reserve(110u << 20);
-    for (int i = 0; csv.size() < (100u << 20); ++i)
-        csv += legacy_row(std::to_string(i),
-                          "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10),
-                          "0.01", "Usage " + std::to_string(i % 5000));
+    char id[16], day[16], desc[16];
+    for (int i = 0; csv.size() < (100u << 20); ++i) {
+        std::snprintf(id, sizeof id, "%d", i);
+        std::snprintf(day, sizeof day, "2024-0%d-1%d", 1 + i % 9, i % 10);
+        std::snprintf(desc, sizeof desc, "Usage %d", i % 5000);
+        append_legacy_row(csv, id, day, "0.01", desc);
+    }
     write_file(t / "big.csv", csv);
     return t / "big.csv";
 }

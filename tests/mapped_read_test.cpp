@@ -350,15 +350,16 @@ TEST(MappedRead, AGzipExportTruncatedDuringTheIngestEndsItWithExitCode3) {
     const std::string gz = d / "big.csv.gz";
     std::string csv = kLegacyHeader;
     uint64_t x = 88172645463325252ull;
-    char id[17];
+    char id[17], day[16], cost[16], team[8];
     while (csv.size() < (size_t(60) << 20)) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(x));
-        csv +=
-            legacy_row(id, "2025-03-" + std::to_string(10 + x % 18),
-                       std::to_string(x % 9973) + ".25", "Usage", "team" + std::to_string(x % 7));
+        std::snprintf(day, sizeof day, "2025-03-%d", static_cast<int>(10 + x % 18));
+        std::snprintf(cost, sizeof cost, "%d.25", static_cast<int>(x % 9973));
+        std::snprintf(team, sizeof team, "team%d", static_cast<int>(x % 7));
+        append_legacy_row(csv, id, day, cost, "Usage", team);
     }
     const std::string bytes = gzip_bytes(csv, 1);
     ASSERT_GT(bytes.size(), size_t(4) << 20);

@@ -115,8 +115,9 @@ TEST(PdfHostile, WhatAFileCanMakeUsReadAndStoreIsCapped) {
     write_file(t / "title-1m.pdf", info_pdf("<</Title (" + std::string(1u << 20, 'A') + ")>>"));
     // A million Info keys.
     std::string keys = "<<";
+    char key[24];
     for (int i = 0; i < 1000000; ++i)
-        keys += "/K" + std::to_string(i) + " (v)";
+        keys.append(key, std::snprintf(key, sizeof key, "/K%d (v)", i));
     write_file(t / "keys-1m.pdf", info_pdf(keys + ">>"));
     // A million objects.
     auto objects = one_page_objects();
