@@ -221,8 +221,8 @@ void insert_rows(Database& db, const ingest::Rollup& ru, const std::vector<int64
     const auto te = ru.tags.entries();
     auto line_order =
         sorted_beside(stats, [&] { return ordered(le, [](const LineKey& k) { return k.payer; }); });
-    auto tag_order =
-        sorted_beside(stats, [&] { return ordered(te, [](const TagKey& k) { return k.payer; }); });
+    auto tag_order = sorted_beside(
+        stats, [&] { return ordered(te, [](const ingest::TagKey& k) { return k.payer; }); });
     insert_in_order(db, "cost_daily", 11 + kCostDims, ce,
                     ordered(ce, [](const CostKey& k) { return k.dim[kDimPayer]; }),
                     [&](Amount* row, const auto& e) {
